@@ -1,0 +1,12 @@
+import type { CommerceOrder } from './commerce-order.js';
+import type { ConnectionProbe } from './connection-probe.js';
+
+/**
+ * A shop the engine reads from. Implementations translate platform errors into the
+ * errors of `platform-errors.ts`.
+ */
+export interface CommerceSource {
+  /** The order, or null when the shop says it does not exist. */
+  getOrder(orderId: string): Promise<CommerceOrder | null>;
+  checkConnection(): Promise<ConnectionProbe>;
+}

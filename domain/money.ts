@@ -1,0 +1,16 @@
+/** Money as integer minor units (cents), so sums are exact. Two decimals is every currency we book today. */
+export function toCents(amount: string | number): number {
+  const text = typeof amount === 'number' ? amount.toFixed(2) : amount.trim();
+  if (!/^-?\d+(\.\d+)?$/.test(text)) throw new Error(`Not an amount: ${JSON.stringify(amount)}`);
+  const negative = text.startsWith('-');
+  const [whole, fraction = ''] = text.replace('-', '').split('.');
+  const cents = Number(whole) * 100 + Math.round(Number(`0.${fraction || '0'}`) * 100);
+  return negative ? -cents : cents;
+}
+
+export function fromCents(cents: number): string {
+  const negative = cents < 0;
+  const abs = Math.abs(Math.round(cents));
+  const text = `${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+  return negative ? `-${text}` : text;
+}

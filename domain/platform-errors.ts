@@ -1,0 +1,71 @@
+/**
+ * Errors every platform client throws, whatever the platform. Activities turn them into
+ * Temporal failures (activities/sync-failures.ts); nothing else needs to know a platform's error format.
+ * `message` is for a bookkeeper; `detail` for an engineer (status, platform code, body excerpt).
+ */
+export abstract class PlatformError extends Error {
+  constructor(
+    message: string,
+    readonly detail: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export type CredentialsProblem = 'expired' | 'revoked' | 'invalid_grant' | 'uninstalled' | 'missing';
+
+/** The platform no longer accepts our credentials; only a person reconnecting can fix it. */
+export class CredentialsInvalidError extends PlatformError {
+  constructor(
+    readonly problem: CredentialsProblem,
+    message: string,
+    detail: string,
+  ) {
+    super(message, detail);
+  }
+}
+
+/** The grant lacks scopes we need. */
+export class MissingScopeError extends PlatformError {
+  constructor(
+    readonly missingScopes: string[],
+    message: string,
+    detail: string,
+  ) {
+    super(message, detail);
+  }
+}
+
+/** The platform asked us to slow down; retry after `retryAfterMs`. */
+export class RateLimitedError extends PlatformError {
+  constructor(
+    readonly retryAfterMs: number,
+    message: string,
+    detail: string,
+  ) {
+    super(message, detail);
+  }
+}
+
+/** 5xx, timeouts, dropped connections: worth retrying with backoff. */
+export class PlatformUnavailableError extends PlatformError {
+  constructor(
+    readonly status: number | null,
+    message: string,
+    detail: string,
+  ) {
+    super(message, detail);
+  }
+}
+
+/** The ledger refused a document for a reason a person must look at (e.g. an inactive account). */
+export class LedgerRejectedError extends PlatformError {
+  constructor(
+    readonly code: string,
+    message: string,
+    detail: string,
+  ) {
+    super(message, detail);
+  }
+}

@@ -18,7 +18,7 @@ export function composeIncidentEmail(notice: IncidentNotice): ComposedEmail {
       ? `${notice.integrationStatus}: ${name} — ${record.label} did not sync`
       : `${notice.integrationStatus}: ${name}`,
   );
-  const pausedLine = `New orders will wait and sync automatically once ${name} is reconnected; nothing is lost.`;
+  const pausedLine = `${record ? `${record.label} and any new orders` : 'New orders'} will wait and sync automatically once ${name} is reconnected.`;
   const recordLine = record ? `${record.label} could not be synced to ${name}.` : null;
 
   const text = [

@@ -1,0 +1,183 @@
+import type { EmulatorClock } from './clock.js';
+import { qboTime } from './fault-bodies.js';
+import { DEFAULT_PREFERENCES, type QboCompanyPreferences, type QboSeedCompany, type QboSeedTaxCode } from './options.js';
+import type { QboRecord } from './query-evaluation.js';
+
+/** A document the emulator wrote, kept so tests can count what reached the books. */
+export interface CreatedDocument {
+  entity: string;
+  id: string;
+  docNumber: string | null;
+  requestId: string | null;
+  createdAt: string;
+  record: QboRecord;
+}
+
+export interface CachedResponse {
+  status: number;
+  body: unknown;
+}
+
+/** One QBO company (realm): its lists, its transactions and its requestid replay cache. */
+export class QboCompany {
+  readonly realmId: string;
+  readonly companyName: string;
+  readonly country: string;
+  readonly homeCurrency: string;
+  readonly preferences: QboCompanyPreferences;
+  readonly documents: CreatedDocument[] = [];
+  readonly replayCache = new Map<string, CachedResponse>();
+  private readonly tables = new Map<string, Map<string, QboRecord>>();
+  private nextId = 1;
+
+  constructor(
+    seed: QboSeedCompany,
+    private readonly clock: EmulatorClock,
+  ) {
+    this.realmId = seed.realmId;
+    this.companyName = seed.companyName;
+    this.country = seed.country ?? 'US';
+    this.homeCurrency = seed.homeCurrency ?? 'USD';
+    this.preferences = { ...DEFAULT_PREFERENCES, ...seed.preferences };
+    for (const item of seed.items ?? []) {
+      this.insert('Item', {
+        ...(item.id ? { Id: item.id } : {}),
+        Name: item.name,
+        FullyQualifiedName: item.name,
+        Sku: item.sku ?? undefined,
+        Type: item.type ?? 'NonInventory',
+        Active: item.active ?? true,
+        UnitPrice: item.unitPrice ?? 0,
+        IncomeAccountRef: { value: '79', name: 'Sales of Product Income' },
+      });
+    }
+    for (const taxCode of seed.taxCodes ?? []) this.addTaxCode(taxCode);
+    for (const customer of seed.customers ?? []) {
+      this.insert('Customer', {
+        ...(customer.id ? { Id: customer.id } : {}),
+        DisplayName: customer.displayName,
+        GivenName: customer.givenName,
+        FamilyName: customer.familyName,
+        PrimaryEmailAddr: customer.email ? { Address: customer.email } : undefined,
+        Active: customer.active ?? true,
+        CurrencyRef: { value: this.homeCurrency },
+      });
+    }
+  }
+
+  addTaxCode(seed: QboSeedTaxCode): QboRecord {
+    const rates = seed.rates.map((rate) =>
+      this.insert('TaxRate', {
+        ...(rate.id ? { Id: rate.id } : {}),
+        Name: rate.name,
+        RateValue: rate.ratePercent,
+        Active: true,
+        AgencyRef: { value: '1' },
+      }),
+    );
+    return this.insert('TaxCode', {
+      ...(seed.id ? { Id: seed.id } : {}),
+      Name: seed.name,
+      Description: seed.name,
+      Active: seed.active ?? true,
+      Taxable: rates.length > 0,
+      TaxGroup: rates.length > 1,
+      SalesTaxRateList: {
+        TaxRateDetail: rates.map((rate, index) => ({
+          TaxRateRef: { value: rate.Id, name: rate.Name },
+          TaxTypeApplicable: 'TaxOnAmount',
+          TaxOrder: index,
+        })),
+      },
+      PurchaseTaxRateList: { TaxRateDetail: [] },
+    });
+  }
+
+  /** Stores a new entity with Id (unless seeded with one), SyncToken and MetaData, as QBO returns them. */
+  insert(entity: string, fields: QboRecord): QboRecord {
+    const id = typeof fields.Id === 'string' ? fields.Id : this.allocateId();
+    const now = qboTime(this.clock.now());
+    const record: QboRecord = JSON.parse(
+      JSON.stringify({ ...fields, Id: id, SyncToken: '0', domain: 'QBO', sparse: false, MetaData: { CreateTime: now, LastUpdatedTime: now } }),
+    );
+    this.table(entity).set(id, record);
+    return record;
+  }
+
+  recordDocument(entity: string, record: QboRecord, requestId: string | null): void {
+    this.documents.push({
+      entity,
+      id: String(record.Id),
+      docNumber: typeof record.DocNumber === 'string' ? record.DocNumber : null,
+      requestId,
+      createdAt: new Date(this.clock.now()).toISOString(),
+      record,
+    });
+  }
+
+  get(entity: string, id: string): QboRecord | undefined {
+    return this.table(entity).get(id);
+  }
+
+  all(entity: string): QboRecord[] {
+    return [...this.table(entity).values()];
+  }
+
+  setActive(entity: string, id: string, active: boolean): QboRecord | undefined {
+    const record = this.get(entity, id);
+    if (!record) return undefined;
+    record.Active = active;
+    record.SyncToken = String(Number(record.SyncToken) + 1);
+    (record.MetaData as QboRecord).LastUpdatedTime = qboTime(this.clock.now());
+    return record;
+  }
+
+  companyInfo(): QboRecord {
+    return {
+      Id: '1',
+      SyncToken: '1',
+      CompanyName: this.companyName,
+      LegalName: this.companyName,
+      Country: this.country,
+      CompanyAddr: { Line1: '123 Main Street', City: 'Mountain View', CountrySubDivisionCode: 'CA', PostalCode: '94042' },
+      SupportedLanguages: 'en',
+      domain: 'QBO',
+      sparse: false,
+      MetaData: { CreateTime: '2024-01-01T00:00:00-08:00', LastUpdatedTime: qboTime(this.clock.now()) },
+    };
+  }
+
+  preferencesRecord(): QboRecord {
+    return {
+      Id: '1',
+      SyncToken: '0',
+      SalesFormsPrefs: {
+        CustomTxnNumbers: this.preferences.customTxnNumbers,
+        AllowShipping: this.preferences.allowShipping,
+        AllowDiscount: true,
+        AllowDeposit: true,
+      },
+      CurrencyPrefs: { MultiCurrencyEnabled: this.preferences.multiCurrencyEnabled, HomeCurrency: { value: this.homeCurrency } },
+      TaxPrefs: { UsingSalesTax: this.preferences.usingSalesTax, PartnerTaxEnabled: false },
+      domain: 'QBO',
+      sparse: false,
+      MetaData: { CreateTime: '2024-01-01T00:00:00-08:00', LastUpdatedTime: qboTime(this.clock.now()) },
+    };
+  }
+
+  private allocateId(): string {
+    for (;;) {
+      const id = String(this.nextId++);
+      if (![...this.tables.values()].some((table) => table.has(id))) return id;
+    }
+  }
+
+  private table(entity: string): Map<string, QboRecord> {
+    let table = this.tables.get(entity);
+    if (!table) {
+      table = new Map();
+      this.tables.set(entity, table);
+    }
+    return table;
+  }
+}

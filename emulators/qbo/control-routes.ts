@@ -1,0 +1,80 @@
+import type { FastifyInstance } from 'fastify';
+import { registerFaultRoutes } from '../common/fault-injector.js';
+import type { QboEmulatorControl } from './control.js';
+import type { QboEmulatorState } from './emulator-state.js';
+import type { AuthFaultEnvelope, QboRateLimits, QboSeedItem, QboSeedTaxCode } from './options.js';
+
+type Realm = { Params: { realmId: string } };
+type RealmRow = { Params: { realmId: string; id: string } };
+
+/** JSON control API under /_emulator, for demos and for tests in other processes. */
+export function registerControlRoutes(app: FastifyInstance, state: QboEmulatorState, control: QboEmulatorControl): void {
+  registerFaultRoutes(app, state.faults);
+
+  app.get('/_emulator/state', async () => ({
+    settings: state.settings,
+    faults: state.faults.current,
+    authorizingRealmId: state.authorizingRealmId,
+    companies: [...state.companies.values()].map((company) => ({
+      realmId: company.realmId,
+      companyName: company.companyName,
+      documents: company.documents.length,
+      refreshCount: state.grants.refreshCount(company.realmId),
+    })),
+  }));
+
+  app.post<{ Body: { realmId: string } }>('/_emulator/authorize-as', async (request) => {
+    control.authorizeAs(request.body.realmId);
+    return { authorizingRealmId: state.authorizingRealmId };
+  });
+  app.post<Realm>('/_emulator/realms/:realmId/expire-access-tokens', async (request) => ({
+    expired: control.expireAccessTokens(request.params.realmId),
+  }));
+  app.post<Realm>('/_emulator/realms/:realmId/revoke', async (request) => ({ revokedGrants: control.revokeGrant(request.params.realmId) }));
+  app.post<{ Body: { seconds: number } }>('/_emulator/access-token-lifetime', async (request) => {
+    control.setAccessTokenLifetime(Number(request.body.seconds));
+    return { accessTokenTtlSeconds: state.settings.accessTokenTtlSeconds };
+  });
+  app.post<{ Body: { ms: number } }>('/_emulator/advance-clock', async (request) => {
+    control.advanceClock(Number(request.body.ms));
+    return { now: new Date(state.clock.now()).toISOString() };
+  });
+  app.post<{ Body: { count?: number; retryAfterSeconds?: number | null; format?: 'json' | 'xml' } }>('/_emulator/throttle', async (request) => {
+    const body = request.body ?? {};
+    if (body.retryAfterSeconds !== undefined) control.setThrottleRetryAfter(body.retryAfterSeconds);
+    if (body.format) control.setThrottleBodyFormat(body.format);
+    control.throttleNext(body.count ?? 1);
+    return state.faults.current;
+  });
+  app.post<{ Body: Partial<QboRateLimits> }>('/_emulator/rate-limits', async (request) => {
+    control.setRateLimits(request.body ?? {});
+    return state.settings.rateLimits;
+  });
+  app.post<{ Body: { envelope: AuthFaultEnvelope } }>('/_emulator/auth-fault-envelope', async (request) => {
+    control.setAuthFaultEnvelope(request.body.envelope);
+    return { authFaultEnvelope: state.settings.authFaultEnvelope };
+  });
+
+  app.post<Realm & { Body: QboSeedItem }>('/_emulator/realms/:realmId/items', async (request) => control.addItem(request.params.realmId, request.body));
+  app.post<RealmRow>('/_emulator/realms/:realmId/items/:id/deactivate', async (request) =>
+    control.setItemActive(request.params.realmId, request.params.id, false),
+  );
+  app.post<Realm & { Body: QboSeedTaxCode }>('/_emulator/realms/:realmId/tax-codes', async (request) =>
+    control.addTaxCode(request.params.realmId, request.body),
+  );
+  app.post<RealmRow>('/_emulator/realms/:realmId/tax-codes/:id/deactivate', async (request) =>
+    control.setTaxCodeActive(request.params.realmId, request.params.id, false),
+  );
+
+  app.get<Realm & { Querystring: { entity?: string } }>('/_emulator/realms/:realmId/documents', async (request) =>
+    control.documents(request.params.realmId, request.query.entity),
+  );
+  app.get<Realm>('/_emulator/realms/:realmId/refresh-count', async (request) => ({
+    refreshCount: control.refreshCount(request.params.realmId),
+  }));
+  app.get('/_emulator/requests', async () => control.requestLog());
+  app.delete('/_emulator/requests', async () => {
+    control.clearRequestLog();
+    return { cleared: true };
+  });
+}

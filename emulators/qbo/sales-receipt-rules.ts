@@ -1,0 +1,173 @@
+import { fromCents, toCents } from '../../domain/money.js';
+import type { QboCompany } from './company.js';
+import { invalidReferenceFault, objectNotFoundFault, validationFault } from './fault-bodies.js';
+import type { QboRecord } from './query-evaluation.js';
+import { checkLength } from './text-limits.js';
+
+const INACTIVE_DETAIL = "Something you're trying to use has been made inactive. Check the fields with accounts, customers, items, vendors or employees.";
+const SHIPPING_ITEM_ID = 'SHIPPING_ITEM_ID';
+/** US companies may use these pseudo codes on lines instead of TaxCode ids. */
+const US_LINE_TAX_CODES = new Set(['TAX', 'NON']);
+
+function refValue(ref: unknown): string | null {
+  if (ref && typeof ref === 'object' && 'value' in ref) return String((ref as QboRecord).value);
+  return null;
+}
+
+function amountCents(value: unknown): number | null {
+  if (typeof value === 'number' && Number.isFinite(value)) return toCents(value);
+  if (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value)) return toCents(value);
+  return null;
+}
+
+/** Looks up a referenced list entity: 2500 when it does not exist, 610 when inactive. */
+function requireActive(company: QboCompany, nowMs: number, entity: string, id: string, element: string): QboRecord {
+  const record = company.get(entity, id);
+  if (!record) throw invalidReferenceFault(nowMs, `Invalid Reference Id : ${entity} ${id} does not exist`, element);
+  if (record.Active === false) {
+    const name = String(record.Name ?? record.DisplayName ?? id);
+    throw objectNotFoundFault(nowMs, `Object Not Found : ${INACTIVE_DETAIL} ${entity}: ${name} (Id=${id})`, element);
+  }
+  return record;
+}
+
+export interface SalesReceiptOptions {
+  allowDuplicateDocNumber: boolean;
+}
+
+/** Validates a SalesReceipt create the way QBO does and returns the record to store, with totals computed. */
+export function validateSalesReceipt(company: QboCompany, body: QboRecord, nowMs: number, options: SalesReceiptOptions): QboRecord {
+  if (body.Id !== undefined) {
+    throw validationFault(nowMs, { Message: 'Unsupported Operation', Detail: 'The emulator supports SalesReceipt create only', code: '500' });
+  }
+  const lines = body.Line;
+  if (!Array.isArray(lines) || lines.length === 0) {
+    throw validationFault(nowMs, {
+      Message: 'Required param missing, need to supply the required value for the API',
+      Detail: 'Required parameter Line is missing in the request',
+      code: '2020',
+      element: 'Line',
+    });
+  }
+  checkLength(nowMs, 'DocNumber', body.DocNumber, 21);
+  checkLength(nowMs, 'PrivateNote', body.PrivateNote, 4000);
+  checkLength(nowMs, 'CustomerMemo', (body.CustomerMemo as QboRecord | undefined)?.value, 1000);
+  checkLength(nowMs, 'PaymentRefNum', body.PaymentRefNum, 21);
+
+  const currency = refValue(body.CurrencyRef) ?? company.homeCurrency;
+  if (!company.preferences.multiCurrencyEnabled && currency !== company.homeCurrency) {
+    throw validationFault(nowMs, {
+      Message: 'A business validation error has occurred while processing your request',
+      Detail: `Business Validation Error: Multicurrency is off; the transaction currency ${currency} must be the home currency ${company.homeCurrency}.`,
+      code: '6000',
+    });
+  }
+  const customerId = refValue(body.CustomerRef);
+  if (customerId !== null) requireActive(company, nowMs, 'Customer', customerId, 'CustomerRef');
+  const txnTaxCodeId = refValue((body.TxnTaxDetail as QboRecord | undefined)?.TxnTaxCodeRef);
+  if (txnTaxCodeId !== null) requireActive(company, nowMs, 'TaxCode', txnTaxCodeId, 'TxnTaxCodeRef');
+
+  let itemsCents = 0;
+  let shippingCents = 0;
+  let discountCents = 0;
+  const storedLines: QboRecord[] = [];
+  lines.forEach((raw: unknown, index: number) => {
+    const line = (raw ?? {}) as QboRecord;
+    checkLength(nowMs, `Line[${index}].Description`, line.Description, 4000);
+    const amount = amountCents(line.Amount);
+    switch (line.DetailType) {
+      case 'SalesItemLineDetail': {
+        const detail = (line.SalesItemLineDetail ?? {}) as QboRecord;
+        const itemId = refValue(detail.ItemRef);
+        if (itemId === null) throw invalidReferenceFault(nowMs, 'Invalid Reference Id : Line is missing ItemRef', 'ItemRef');
+        const isShipping = itemId === SHIPPING_ITEM_ID;
+        if (isShipping && !company.preferences.allowShipping) {
+          throw invalidReferenceFault(nowMs, 'Invalid Reference Id : shipping is not enabled for this company (SalesFormsPrefs.AllowShipping)', 'ItemRef');
+        }
+        if (!isShipping) requireActive(company, nowMs, 'Item', itemId, 'ItemRef');
+        const taxCodeId = refValue(detail.TaxCodeRef);
+        if (taxCodeId !== null && !US_LINE_TAX_CODES.has(taxCodeId)) requireActive(company, nowMs, 'TaxCode', taxCodeId, 'TaxCodeRef');
+        if (amount === null) {
+          throw validationFault(nowMs, {
+            Message: 'Required param missing, need to supply the required value for the API',
+            Detail: 'Required parameter Line.Amount is missing in the request',
+            code: '2020',
+            element: 'Line.Amount',
+          });
+        }
+        if (typeof detail.Qty === 'number' && typeof detail.UnitPrice === 'number') {
+          const expected = Math.round(detail.Qty * detail.UnitPrice * 100);
+          if (Math.abs(expected - amount) > 0) {
+            throw validationFault(nowMs, {
+              Message: 'Amount calculation incorrect in the request',
+              Detail: `Amount is not equal to UnitPrice * Qty. Supplied value:${fromCents(amount)}`,
+              code: '6070',
+              element: 'Line.Amount',
+            });
+          }
+        }
+        if (isShipping) shippingCents += amount;
+        else itemsCents += amount;
+        break;
+      }
+      case 'DiscountLineDetail': {
+        const detail = (line.DiscountLineDetail ?? {}) as QboRecord;
+        const percent = typeof detail.DiscountPercent === 'number' ? detail.DiscountPercent : null;
+        discountCents += detail.PercentBased === true && percent !== null ? Math.round((itemsCents * percent) / 100) : (amount ?? 0);
+        break;
+      }
+      case 'DescriptionOnly':
+      case 'SubTotalLineDetail':
+        break;
+      default:
+        throw validationFault(nowMs, {
+          Message: 'Invalid Enumeration',
+          Detail: `Invalid Enumeration : ${String(line.DetailType)}`,
+          code: '2170',
+          element: 'DetailType',
+        });
+    }
+    if (line.DetailType !== 'SubTotalLineDetail') storedLines.push({ ...line, Id: String(storedLines.length + 1), LineNum: storedLines.length + 1 });
+  });
+
+  const docNumber = resolveDocNumber(company, body, nowMs, options);
+  const taxInclusive = body.GlobalTaxCalculation === 'TaxInclusive';
+  const totalTaxCents = company.preferences.usingSalesTax ? (amountCents((body.TxnTaxDetail as QboRecord | undefined)?.TotalTax) ?? 0) : 0;
+  // Simplification: line amounts of a TaxInclusive receipt already contain the tax.
+  const totalCents = itemsCents - discountCents + shippingCents + (taxInclusive ? 0 : totalTaxCents);
+  const subtotalLine = { Amount: Number(fromCents(itemsCents)), DetailType: 'SubTotalLineDetail', SubTotalLineDetail: {} };
+  const today = new Date(nowMs).toISOString().slice(0, 10);
+  return {
+    ...body,
+    DocNumber: docNumber,
+    TxnDate: body.TxnDate ?? today,
+    CurrencyRef: { value: currency },
+    GlobalTaxCalculation: body.GlobalTaxCalculation ?? 'TaxExcluded',
+    Line: [...storedLines, subtotalLine],
+    TxnTaxDetail: { ...((body.TxnTaxDetail as QboRecord | undefined) ?? {}), TotalTax: Number(fromCents(totalTaxCents)) },
+    TotalAmt: Number(fromCents(totalCents)),
+    Balance: 0,
+    ...(company.preferences.multiCurrencyEnabled ? { ExchangeRate: body.ExchangeRate ?? 1 } : {}),
+  };
+}
+
+function resolveDocNumber(company: QboCompany, body: QboRecord, nowMs: number, options: SalesReceiptOptions): string | undefined {
+  const receipts = company.all('SalesReceipt');
+  if (!company.preferences.customTxnNumbers) {
+    // Without custom numbering QBO numbers documents itself: last numeric DocNumber + 1.
+    const highest = Math.max(1000, ...receipts.map((r) => Number(r.DocNumber)).filter((n) => Number.isFinite(n)));
+    return String(highest + 1);
+  }
+  if (typeof body.DocNumber !== 'string' || body.DocNumber === '') return undefined;
+  const docNumber = body.DocNumber;
+  const existing = receipts.find((receipt) => receipt.DocNumber === docNumber);
+  if (existing && !options.allowDuplicateDocNumber) {
+    throw validationFault(nowMs, {
+      Message: 'Duplicate Document Number Error',
+      Detail: `Duplicate Document Number Error : You must specify a different number. This number has already been used. DocNumber=${docNumber} is assigned to TxnType=Sales Receipt with TxnId=${String(existing.Id)}`,
+      code: '6140',
+      element: '',
+    });
+  }
+  return docNumber;
+}

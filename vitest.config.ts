@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    include: ["test/**/*.test.ts"],
+    globalSetup: ["test/global-setup.ts"],
     // Temporal's native bridge breaks in worker threads: one process per test file.
     pool: 'forks',
     maxWorkers: 2,

@@ -1,0 +1,72 @@
+import { eq } from 'drizzle-orm';
+import type { AccountingTarget } from '../domain/accounting-target.js';
+import type { CommerceSource } from '../domain/commerce-source.js';
+import { SyncErrorType } from '../domain/sync-error-types.js';
+import type { CredentialStore } from '../db/credential-store.js';
+import type { Database } from '../db/database.js';
+import { integrations, syncRoutes } from '../db/schema.js';
+import type { PlatformRegistry } from '../platforms/registry.js';
+import { syncFailure } from './sync-failures.js';
+
+export type IntegrationRow = typeof integrations.$inferSelect;
+
+/** Opens the platform clients of a route's two integrations, with tokens from the credential store. */
+export class RouteConnections {
+  constructor(
+    private readonly db: Database,
+    private readonly platforms: PlatformRegistry,
+    private readonly credentials: CredentialStore,
+  ) {}
+
+  async integrationsOf(routeId: string): Promise<{ source: IntegrationRow; target: IntegrationRow }> {
+    const [route] = await this.db.select().from(syncRoutes).where(eq(syncRoutes.id, routeId));
+    if (!route) {
+      throw syncFailure(SyncErrorType.IntegrationUnavailable, `Sync route ${routeId} no longer exists; this order cannot be synced.`, {
+        detail: `no sync_routes row ${routeId}`,
+      });
+    }
+    const rows = await this.db.select().from(integrations).where(eq(integrations.id, route.sourceIntegrationId));
+    const targets = await this.db.select().from(integrations).where(eq(integrations.id, route.targetIntegrationId));
+    const source = rows[0];
+    const target = targets[0];
+    if (!source || !target) {
+      throw syncFailure(SyncErrorType.IntegrationUnavailable, `An integration of sync route ${routeId} was deleted; this order cannot be synced.`, {
+        detail: `source ${route.sourceIntegrationId} or target ${route.targetIntegrationId} missing`,
+      });
+    }
+    return { source, target };
+  }
+
+  async commerceSource(routeId: string): Promise<{ integration: IntegrationRow; source: CommerceSource }> {
+    const { source: integration } = await this.integrationsOf(routeId);
+    assertNotPaused(integration);
+    const platform = this.platforms.commerce(integration.platform);
+    const source = platform.createSource({
+      integrationId: integration.id,
+      account: integration.account,
+      tokens: this.credentials.tokenProvider(integration.id, platform),
+    });
+    return { integration, source };
+  }
+
+  async accountingTarget(routeId: string): Promise<{ integration: IntegrationRow; target: AccountingTarget }> {
+    const { target: integration } = await this.integrationsOf(routeId);
+    assertNotPaused(integration);
+    const platform = this.platforms.accounting(integration.platform);
+    const target = platform.createTarget({
+      integrationId: integration.id,
+      account: integration.account,
+      tokens: this.credentials.tokenProvider(integration.id, platform),
+    });
+    return { integration, target };
+  }
+}
+
+function assertNotPaused(integration: IntegrationRow): void {
+  if (integration.status !== 'disconnected') return;
+  throw syncFailure(
+    SyncErrorType.IntegrationPaused,
+    `${integration.displayName} is paused. The order will sync when the integration is resumed.`,
+    { detail: `integration ${integration.id} status disconnected`, integrationId: integration.id, waitingOn: integration.id },
+  );
+}

@@ -1,0 +1,141 @@
+import { sql } from 'drizzle-orm';
+import { integer, jsonb, pgTable, primaryKey, serial, text, timestamp, unique } from 'drizzle-orm/pg-core';
+
+/** One connected account on one platform: "Shopify #1", "QuickBooks Online #1". */
+export const integrations = pgTable(
+  'integrations',
+  {
+    id: text('id').primaryKey(),
+    platform: text('platform').notNull(),
+    /** Per-platform ordinal used in the display name. */
+    number: integer('number').notNull(),
+    displayName: text('display_name').notNull(),
+    /** Platform identity of the account: { shop } or { realmId }. */
+    account: jsonb('account').$type<Record<string, string>>().notNull().default({}),
+    /** Encrypted JSON of IntegrationCredentials (security/token-cipher.ts); null until connected. */
+    credentials: text('credentials'),
+    /** Bumped on every credential write: lets a refresher see that someone else already refreshed. */
+    credentialsVersion: integer('credentials_version').notNull().default(0),
+    status: text('status').notNull().default('reconnect_required'),
+    statusReason: text('status_reason'),
+    statusChangedAt: timestamp('status_changed_at', { withTimezone: true }).notNull().defaultNow(),
+    lastCheckAt: timestamp('last_check_at', { withTimezone: true }),
+    notifyEmails: jsonb('notify_emails').$type<string[]>().notNull().default([]),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [unique('integrations_platform_number').on(t.platform, t.number)],
+);
+
+/** A sync from one shop into one ledger. Workflow ids and mappings hang off it. */
+export const syncRoutes = pgTable('sync_routes', {
+  id: text('id').primaryKey(),
+  sourceIntegrationId: text('source_integration_id')
+    .notNull()
+    .references(() => integrations.id, { onDelete: 'cascade' }),
+  targetIntegrationId: text('target_integration_id')
+    .notNull()
+    .references(() => integrations.id, { onDelete: 'cascade' }),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** The row an operator reads: one per order and route, written by activities as the workflow moves. */
+export const orderSyncs = pgTable(
+  'order_syncs',
+  {
+    routeId: text('route_id')
+      .notNull()
+      .references(() => syncRoutes.id, { onDelete: 'cascade' }),
+    orderId: text('order_id').notNull(),
+    orderName: text('order_name'),
+    workflowId: text('workflow_id').notNull(),
+    /** pending | syncing | synced | failed | waiting */
+    status: text('status').notNull().default('pending'),
+    /** What a waiting order waits for: reconnect | fix | retry. */
+    waitingFor: text('waiting_for'),
+    /** The thing to fix: "sku:ABC-1", "tax:VAT@20", or an integration id for reconnects. */
+    waitingOn: text('waiting_on'),
+    lastErrorCode: text('last_error_code'),
+    lastErrorMessage: text('last_error_message'),
+    ledgerDocumentId: text('ledger_document_id'),
+    ledgerDocNumber: text('ledger_doc_number'),
+    attempts: integer('attempts').notNull().default(0),
+    firstSeenAt: timestamp('first_seen_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    syncedAt: timestamp('synced_at', { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.routeId, t.orderId] })],
+);
+
+/** Full text of fields the ledger could only take truncated. */
+export const truncatedFields = pgTable(
+  'truncated_fields',
+  {
+    routeId: text('route_id').notNull(),
+    orderId: text('order_id').notNull(),
+    field: text('field').notNull(),
+    fullText: text('full_text').notNull(),
+    limit: integer('limit').notNull(),
+    recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.routeId, t.orderId, t.field] })],
+);
+
+export const skuMappings = pgTable(
+  'sku_mappings',
+  {
+    routeId: text('route_id')
+      .notNull()
+      .references(() => syncRoutes.id, { onDelete: 'cascade' }),
+    sku: text('sku').notNull(),
+    ledgerItemId: text('ledger_item_id').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.routeId, t.sku] })],
+);
+
+export const taxMappings = pgTable(
+  'tax_mappings',
+  {
+    routeId: text('route_id')
+      .notNull()
+      .references(() => syncRoutes.id, { onDelete: 'cascade' }),
+    /** "<tax title>@<rate percent>", e.g. "VAT@20" (see domain/tax-key.ts). */
+    taxKey: text('tax_key').notNull(),
+    ledgerTaxCodeId: text('ledger_tax_code_id').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.routeId, t.taxKey] })],
+);
+
+/** Every webhook we accepted, by the platform's event id: a redelivery is acknowledged and ignored. */
+export const webhookEvents = pgTable('webhook_events', {
+  eventId: text('event_id').primaryKey(),
+  integrationId: text('integration_id'),
+  topic: text('topic').notNull(),
+  webhookId: text('webhook_id'),
+  receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+  outcome: text('outcome').notNull(),
+});
+
+/** Every status change of an integration, with its cause and the check that caused it. */
+export const integrationStatusChanges = pgTable('integration_status_changes', {
+  id: serial('id').primaryKey(),
+  integrationId: text('integration_id')
+    .notNull()
+    .references(() => integrations.id, { onDelete: 'cascade' }),
+  fromStatus: text('from_status'),
+  toStatus: text('to_status').notNull(),
+  cause: text('cause').notNull(),
+  check: text('check'),
+  at: timestamp('at', { withTimezone: true }).notNull().default(sql`now()`),
+});
+
+/** Single-use, expiring OAuth `state` values (CSRF). */
+export const oauthStates = pgTable('oauth_states', {
+  state: text('state').primaryKey(),
+  integrationId: text('integration_id')
+    .notNull()
+    .references(() => integrations.id, { onDelete: 'cascade' }),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  usedAt: timestamp('used_at', { withTimezone: true }),
+});

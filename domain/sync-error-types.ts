@@ -1,0 +1,64 @@
+/**
+ * The one list of failure types the engine knows. Activities throw ApplicationFailures with these
+ * `type`s, workflows branch on them, the API and the UI show them (search attribute SyncErrorCode).
+ * Pure data: safe to import from workflow code.
+ */
+export const SyncErrorType = {
+  /** Token expired, revoked, app uninstalled: a person must reconnect. Not retryable. */
+  CredentialsInvalid: 'CredentialsInvalid',
+  /** The grant lacks a scope we need: a person must reconnect and grant it. Not retryable. */
+  MissingScope: 'MissingScope',
+  /** A line's SKU matches no ledger item and has no mapping. Not retryable. */
+  SkuNotFound: 'SkuNotFound',
+  /** A tax line (jurisdiction + rate) has no ledger tax code. Not retryable. */
+  TaxCodeUnmapped: 'TaxCodeUnmapped',
+  /** The platform throttled us; retried after its Retry-After. */
+  Throttled: 'Throttled',
+  /** 5xx, timeout, dropped connection; retried with backoff. */
+  PlatformUnavailable: 'PlatformUnavailable',
+  /** The ledger refused the document for a reason a person must look at. Not retryable. */
+  LedgerRejected: 'LedgerRejected',
+  /** The shop says the order does not exist (deleted, or wrong id). Not retryable. */
+  OrderNotFound: 'OrderNotFound',
+  /** The route or integration is missing from our database. Not retryable. */
+  IntegrationUnavailable: 'IntegrationUnavailable',
+  /** An operator paused (disconnected) the integration: syncs wait until it is resumed. Not retryable. */
+  IntegrationPaused: 'IntegrationPaused',
+} as const;
+
+export type SyncErrorType = (typeof SyncErrorType)[keyof typeof SyncErrorType];
+
+/** What a person must do about a failure, which decides how the workflow waits. */
+export type ParkReason = 'reconnect' | 'fix' | 'retry';
+
+export function parkReasonFor(type: string): ParkReason | null {
+  switch (type) {
+    case SyncErrorType.CredentialsInvalid:
+    case SyncErrorType.MissingScope:
+    case SyncErrorType.IntegrationPaused:
+      return 'reconnect';
+    case SyncErrorType.SkuNotFound:
+    case SyncErrorType.TaxCodeUnmapped:
+    case SyncErrorType.LedgerRejected:
+    case SyncErrorType.OrderNotFound:
+    case SyncErrorType.IntegrationUnavailable:
+      return 'fix';
+    case SyncErrorType.Throttled:
+    case SyncErrorType.PlatformUnavailable:
+      return 'retry';
+    default:
+      return null;
+  }
+}
+
+/** Details carried in every sync ApplicationFailure (failure.details[0]). */
+export interface SyncFailureDetails {
+  /** For an engineer: status code, platform error code, body excerpt. */
+  detail: string;
+  /** The integration at fault, when one is. */
+  integrationId: string | null;
+  /** What to fix, as stored in order_syncs.waiting_on: "sku:ABC", "tax:VAT@20", an integration id. */
+  waitingOn: string | null;
+  /** SKU failures: near matches among the ledger's items. */
+  suggestions?: { sku: string; candidates: { itemId: string; name: string; sku: string | null }[] }[];
+}

@@ -1,0 +1,50 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { startDevServer } from '../scripts/temporal-dev-server.js';
+import { allSearchAttributeKeys } from '../workflows/search-attributes.js';
+import { workflowsPath } from '../runtime/workflows-path.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    temporalAddress: string;
+    workflowBundlePath: string;
+  }
+}
+
+/**
+ * One Temporal dev server (in memory, headless) and one workflow bundle for the whole run: test files
+ * share them and keep apart through unique task queues and workflow ids.
+ */
+export default async function setup(project: TestProject) {
+  const [server, bundle] = await Promise.all([
+    startDevServer({
+      searchAttributes: allSearchAttributeKeys,
+      // Low enough that the health workflow's continue-as-new path runs in a test; order syncs stay far below it.
+      dynamicConfig: { 'limit.historyCount.suggestContinueAsNew': 120 },
+      readinessTimeoutMs: 120_000,
+      log: (line) => console.error(line),
+    }),
+    bundleWorkflowCode({ workflowsPath, logger: quietLogger }),
+  ]);
+  const dir = await mkdtemp(join(tmpdir(), 'ledgerbridge-bundle-'));
+  const bundlePath = join(dir, 'workflow-bundle.js');
+  await writeFile(bundlePath, bundle.code);
+  project.provide('temporalAddress', server.address);
+  project.provide('workflowBundlePath', bundlePath);
+  return async () => {
+    await server.stop();
+    await rm(dir, { recursive: true, force: true });
+  };
+}
+
+const quietLogger = {
+  log: () => {},
+  trace: () => {},
+  debug: () => {},
+  info: () => {},
+  warn: (message: string) => console.warn(message),
+  error: (message: string) => console.error(message),
+};

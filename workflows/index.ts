@@ -1,0 +1,2 @@
+// Every workflow the worker runs. The worker bundles this file; nothing here may import Node modules.
+export { orderSyncWorkflow } from './order-sync.js';

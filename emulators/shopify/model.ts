@@ -1,0 +1,120 @@
+/**
+ * What the Shopify emulator stores, in its own terms. Amounts are decimal strings in the shop's currency;
+ * ids are the numeric (legacy) ids as strings because real ones outgrow 2^53.
+ */
+export interface EmulatedTaxLine {
+  title: string;
+  rate: number;
+  amount: string;
+}
+
+export interface EmulatedLineItem {
+  id: string;
+  title: string;
+  sku: string | null;
+  variantId: string | null;
+  quantity: number;
+  /** Quantity after refunds and removals. */
+  currentQuantity: number;
+  unitPrice: string;
+  /** Discount allocated to the whole line. */
+  discount: string;
+  taxable: boolean;
+  taxLines: EmulatedTaxLine[];
+}
+
+export interface EmulatedShippingLine {
+  id: string;
+  title: string;
+  code: string | null;
+  price: string;
+  discountedPrice: string;
+  taxLines: EmulatedTaxLine[];
+}
+
+export type FinancialStatus =
+  | 'AUTHORIZED'
+  | 'EXPIRED'
+  | 'PAID'
+  | 'PARTIALLY_PAID'
+  | 'PARTIALLY_REFUNDED'
+  | 'PENDING'
+  | 'REFUNDED'
+  | 'VOIDED';
+
+export interface EmulatedOrder {
+  id: string;
+  name: string;
+  number: number;
+  createdAt: string;
+  updatedAt: string;
+  cancelledAt: string | null;
+  financialStatus: FinancialStatus;
+  currency: string;
+  presentmentCurrency: string;
+  /** presentment amount = shop amount × this rate. */
+  presentmentRate: number;
+  taxesIncluded: boolean;
+  note: string | null;
+  email: string | null;
+  customerId: string | null;
+  lineItems: EmulatedLineItem[];
+  shippingLines: EmulatedShippingLine[];
+}
+
+export interface EmulatedCustomer {
+  id: string;
+  email: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface EmulatedVariant {
+  id: string;
+  title: string;
+  sku: string | null;
+  price: string;
+}
+
+export interface EmulatedProduct {
+  id: string;
+  title: string;
+  createdAt: string;
+  updatedAt: string;
+  variants: EmulatedVariant[];
+}
+
+export interface EmulatedShop {
+  id: string;
+  domain: string;
+  name: string;
+  email: string;
+  currencyCode: string;
+  /** Whether our app is installed; uninstalling revokes every token. */
+  installed: boolean;
+  /** Scopes the merchant granted the app. */
+  grantedScopes: string[];
+}
+
+export interface EmulatedToken {
+  accessToken: string;
+  shop: string;
+  kind: 'offline' | 'expiring';
+  issuedAt: string;
+  /** ISO; null for non-expiring offline tokens. */
+  expiresAt: string | null;
+  revoked: boolean;
+  refreshToken: string | null;
+  refreshTokenExpiresAt: string | null;
+  refreshTokenUsed: boolean;
+}
+
+export interface AuthorizationCode {
+  code: string;
+  shop: string;
+  clientId: string;
+  scopes: string[];
+  used: boolean;
+}

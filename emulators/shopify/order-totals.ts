@@ -1,0 +1,56 @@
+import { fromCents, toCents } from '../../domain/money.js';
+import type { EmulatedOrder, EmulatedTaxLine } from './model.js';
+
+/** The checkout totals Shopify derives from an order's lines, in shop currency. */
+export interface OrderTotals {
+  subtotal: string;
+  totalDiscounts: string;
+  totalShipping: string;
+  totalTax: string;
+  total: string;
+  /** Order-level tax lines: line and shipping taxes summed per title and rate. */
+  taxLines: EmulatedTaxLine[];
+}
+
+export function orderTotals(order: EmulatedOrder): OrderTotals {
+  let subtotal = 0;
+  let discounts = 0;
+  let shipping = 0;
+  const taxes = new Map<string, EmulatedTaxLine & { cents: number }>();
+  const addTaxes = (lines: EmulatedTaxLine[]) => {
+    for (const line of lines) {
+      const key = `${line.title}|${line.rate}`;
+      const entry = taxes.get(key) ?? { ...line, cents: 0 };
+      entry.cents += toCents(line.amount);
+      taxes.set(key, entry);
+    }
+  };
+  for (const item of order.lineItems) {
+    const discount = toCents(item.discount);
+    subtotal += toCents(item.unitPrice) * item.quantity - discount;
+    discounts += discount;
+    addTaxes(item.taxLines);
+  }
+  for (const line of order.shippingLines) {
+    shipping += toCents(line.discountedPrice);
+    discounts += toCents(line.price) - toCents(line.discountedPrice);
+    addTaxes(line.taxLines);
+  }
+  const taxLines = [...taxes.values()].map(({ title, rate, cents }) => ({ title, rate, amount: fromCents(cents) }));
+  const tax = taxLines.reduce((sum, line) => sum + toCents(line.amount), 0);
+  // With taxes included, prices already contain the tax; otherwise it is added on top.
+  const total = subtotal + shipping + (order.taxesIncluded ? 0 : tax);
+  return {
+    subtotal: fromCents(subtotal),
+    totalDiscounts: fromCents(discounts),
+    totalShipping: fromCents(shipping),
+    totalTax: fromCents(tax),
+    total: fromCents(total),
+    taxLines,
+  };
+}
+
+/** An amount in the buyer's (presentment) currency. */
+export function toPresentment(order: EmulatedOrder, amount: string): string {
+  return fromCents(Math.round(toCents(amount) * order.presentmentRate));
+}

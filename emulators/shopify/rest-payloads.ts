@@ -1,0 +1,111 @@
+import { fromCents, toCents } from '../../domain/money.js';
+import { toGid } from './gid.js';
+import type { EmulatedOrder, EmulatedShop, EmulatedTaxLine } from './model.js';
+import { orderTotals, toPresentment } from './order-totals.js';
+import type { ShopData } from './store.js';
+
+/**
+ * REST-shaped (snake_case) resources as Shopify sends them in webhook bodies. Ids are bigint so they
+ * serialize as bare 64-bit numbers (see json-with-big-ids.ts).
+ */
+export function restOrder(data: ShopData, order: EmulatedOrder): Record<string, unknown> {
+  const totals = orderTotals(order);
+  const set = (amount: string) => ({
+    shop_money: { amount, currency_code: order.currency },
+    presentment_money: { amount: toPresentment(order, amount), currency_code: order.presentmentCurrency },
+  });
+  const taxLine = (line: EmulatedTaxLine) => ({
+    title: line.title,
+    rate: line.rate,
+    price: line.amount,
+    price_set: set(line.amount),
+    channel_liable: false,
+  });
+  const customer = order.customerId ? data.customers.get(order.customerId) : undefined;
+  return {
+    id: BigInt(order.id),
+    admin_graphql_api_id: toGid('Order', order.id),
+    name: order.name,
+    number: order.number - 1000,
+    order_number: order.number,
+    email: order.email,
+    contact_email: order.email,
+    created_at: order.createdAt,
+    updated_at: order.updatedAt,
+    processed_at: order.createdAt,
+    cancelled_at: order.cancelledAt,
+    cancel_reason: order.cancelledAt ? 'other' : null,
+    currency: order.currency,
+    presentment_currency: order.presentmentCurrency,
+    financial_status: order.financialStatus.toLowerCase(),
+    taxes_included: order.taxesIncluded,
+    test: false,
+    note: order.note,
+    subtotal_price: totals.subtotal,
+    subtotal_price_set: set(totals.subtotal),
+    total_discounts: totals.totalDiscounts,
+    total_discounts_set: set(totals.totalDiscounts),
+    total_shipping_price_set: set(totals.totalShipping),
+    total_tax: totals.totalTax,
+    total_tax_set: set(totals.totalTax),
+    total_price: totals.total,
+    total_price_set: set(totals.total),
+    current_total_price: totals.total,
+    current_total_price_set: set(totals.total),
+    tax_lines: totals.taxLines.map(taxLine),
+    line_items: order.lineItems.map((line) => ({
+      id: BigInt(line.id),
+      admin_graphql_api_id: toGid('LineItem', line.id),
+      name: line.title,
+      title: line.title,
+      sku: line.sku,
+      variant_id: line.variantId ? BigInt(line.variantId) : null,
+      quantity: line.quantity,
+      current_quantity: line.currentQuantity,
+      price: line.unitPrice,
+      price_set: set(line.unitPrice),
+      total_discount: line.discount,
+      total_discount_set: set(line.discount),
+      taxable: line.taxable,
+      tax_lines: line.taxLines.map(taxLine),
+      discount_allocations:
+        toCents(line.discount) > 0 ? [{ amount: line.discount, amount_set: set(line.discount), discount_application_index: 0 }] : [],
+    })),
+    shipping_lines: order.shippingLines.map((line) => ({
+      id: BigInt(line.id),
+      title: line.title,
+      code: line.code,
+      price: line.price,
+      price_set: set(line.price),
+      discounted_price: line.discountedPrice,
+      discounted_price_set: set(line.discountedPrice),
+      tax_lines: line.taxLines.map(taxLine),
+    })),
+    refunds: [],
+    customer: customer
+      ? {
+          id: BigInt(customer.id),
+          admin_graphql_api_id: toGid('Customer', customer.id),
+          email: customer.email,
+          first_name: customer.firstName,
+          last_name: customer.lastName,
+          created_at: customer.createdAt,
+          updated_at: customer.updatedAt,
+        }
+      : null,
+    total_line_items_price: fromCents(order.lineItems.reduce((sum, l) => sum + toCents(l.unitPrice) * l.quantity, 0)),
+  };
+}
+
+/** The REST shop object, the body of app/uninstalled. */
+export function restShop(shop: EmulatedShop): Record<string, unknown> {
+  return {
+    id: BigInt(shop.id),
+    name: shop.name,
+    email: shop.email,
+    domain: shop.domain,
+    myshopify_domain: shop.domain,
+    currency: shop.currencyCode,
+    plan_name: 'basic',
+  };
+}

@@ -1,0 +1,144 @@
+import type {
+  AccountingTarget,
+  LedgerCustomer,
+  LedgerCustomerInput,
+  LedgerDocumentRef,
+  LedgerItem,
+  LedgerSalesReceipt,
+  LedgerTaxCode,
+} from '../../domain/accounting-target.js';
+import type { ConnectionProbe } from '../../domain/connection-probe.js';
+import { fromCents, toCents } from '../../domain/money.js';
+import { LedgerRejectedError } from '../../domain/platform-errors.js';
+import type { QboClient, QboEntity } from './qbo-client.js';
+import { ledgerRejection } from './qbo-error-translation.js';
+import { QBO_LIMITS } from './qbo-limits.js';
+import { qboQueryString } from './query-literal.js';
+import { queryAll } from './query-pages.js';
+import { diagnoseReceiptReferences } from './reference-diagnosis.js';
+import { toQboSalesReceipt } from './sales-receipt-payload.js';
+
+export interface QboAccountingTargetOptions {
+  /** Scopes of the stored grant, reported by checkConnection; QBO itself cannot tell. */
+  grantedScopes?: string[] | null;
+}
+
+function toDocumentRef(receipt: QboEntity): LedgerDocumentRef {
+  return {
+    id: String(receipt.Id),
+    docNumber: String(receipt.DocNumber ?? ''),
+    total: fromCents(toCents(Number(receipt.TotalAmt ?? 0))),
+  };
+}
+
+function toCustomer(customer: QboEntity): LedgerCustomer {
+  const email = (customer.PrimaryEmailAddr as { Address?: string } | undefined)?.Address;
+  return { id: String(customer.Id), displayName: String(customer.DisplayName), email: email ?? null };
+}
+
+function refValue(ref: unknown): string | null {
+  return ref && typeof ref === 'object' && 'value' in ref ? String((ref as { value: unknown }).value) : null;
+}
+
+/** QuickBooks Online as the ledger the engine books into. */
+export class QboAccountingTarget implements AccountingTarget {
+  readonly limits = QBO_LIMITS;
+
+  constructor(
+    private readonly client: QboClient,
+    private readonly options: QboAccountingTargetOptions = {},
+  ) {}
+
+  async findSalesReceipt(docNumber: string): Promise<LedgerDocumentRef | null> {
+    const result = await this.client.query(`select * from SalesReceipt where DocNumber = ${qboQueryString(docNumber)}`);
+    const receipts = (result.SalesReceipt ?? []) as QboEntity[];
+    return receipts[0] ? toDocumentRef(receipts[0]) : null;
+  }
+
+  async findCustomer(match: { email: string | null; displayName: string }): Promise<LedgerCustomer | null> {
+    if (match.email) {
+      const byEmail = await this.queryCustomers(`PrimaryEmailAddr = ${qboQueryString(match.email)}`);
+      if (byEmail[0]) return toCustomer(byEmail[0]);
+    }
+    const byName = await this.queryCustomers(`DisplayName = ${qboQueryString(match.displayName)}`);
+    return byName[0] ? toCustomer(byName[0]) : null;
+  }
+
+  async createCustomer(input: LedgerCustomerInput, idempotencyKey: string): Promise<LedgerCustomer> {
+    const body: QboEntity = {
+      DisplayName: input.displayName,
+      ...(input.givenName ? { GivenName: input.givenName } : {}),
+      ...(input.familyName ? { FamilyName: input.familyName } : {}),
+      ...(input.email ? { PrimaryEmailAddr: { Address: input.email } } : {}),
+      CurrencyRef: { value: input.currency },
+    };
+    try {
+      return toCustomer(await this.client.create('customer', 'Customer', body, { idempotencyKey, subject: `customer '${input.displayName}'` }));
+    } catch (error) {
+      // 6240: the name is taken, e.g. by a customer created before a lost answer; adopt it if it is a customer.
+      if (error instanceof LedgerRejectedError && error.code === '6240') {
+        const existing = await this.queryCustomers(`DisplayName = ${qboQueryString(input.displayName)} AND Active IN (true, false)`);
+        if (existing[0]) return toCustomer(existing[0]);
+      }
+      throw error;
+    }
+  }
+
+  async listItems(): Promise<LedgerItem[]> {
+    const items = await queryAll(this.client, 'Item', 'Active IN (true, false)');
+    return items.map((item) => ({
+      id: String(item.Id),
+      name: String(item.Name),
+      sku: typeof item.Sku === 'string' && item.Sku !== '' ? item.Sku : null,
+      active: item.Active !== false,
+    }));
+  }
+
+  async listTaxCodes(): Promise<LedgerTaxCode[]> {
+    const [codes, rates] = await Promise.all([
+      queryAll(this.client, 'TaxCode', 'Active IN (true, false)'),
+      queryAll(this.client, 'TaxRate', 'Active IN (true, false)'),
+    ]);
+    const rateById = new Map(rates.map((rate) => [String(rate.Id), Number(rate.RateValue ?? 0)]));
+    return codes.map((code) => {
+      const details = ((code.SalesTaxRateList as { TaxRateDetail?: QboEntity[] } | undefined)?.TaxRateDetail ?? []) as QboEntity[];
+      const percent = details.reduce((sum, detail) => sum + (rateById.get(refValue(detail.TaxRateRef) ?? '') ?? 0), 0);
+      return {
+        id: String(code.Id),
+        name: String(code.Name),
+        ratePercent: Math.round(percent * 10_000) / 10_000,
+        active: code.Active !== false,
+      };
+    });
+  }
+
+  async createSalesReceipt(receipt: LedgerSalesReceipt, idempotencyKey: string): Promise<LedgerDocumentRef> {
+    const subject = `sales receipt ${receipt.docNumber}`;
+    try {
+      const created = await this.client.create('salesreceipt', 'SalesReceipt', toQboSalesReceipt(receipt), { idempotencyKey, subject });
+      return toDocumentRef(created);
+    } catch (error) {
+      if (!(error instanceof LedgerRejectedError)) throw error;
+      // 6140: already booked (a lost answer, or another run): the existing receipt is the result.
+      if (error.code === '6140') {
+        const existing = await this.findSalesReceipt(receipt.docNumber);
+        if (existing) return existing;
+      }
+      if (error.code === '610' || error.code === '2500') {
+        const reason = await diagnoseReceiptReferences(this.client, receipt).catch(() => null);
+        if (reason) throw ledgerRejection(error.code, subject, reason, error.detail);
+      }
+      throw error;
+    }
+  }
+
+  async checkConnection(): Promise<ConnectionProbe> {
+    const info = await this.client.companyInfo();
+    return { accountName: String(info.CompanyName ?? info.LegalName ?? ''), grantedScopes: this.options.grantedScopes ?? null };
+  }
+
+  private async queryCustomers(where: string): Promise<QboEntity[]> {
+    const result = await this.client.query(`select * from Customer where ${where}`);
+    return (result.Customer ?? []) as QboEntity[];
+  }
+}

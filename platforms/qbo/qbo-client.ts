@@ -1,0 +1,183 @@
+import type { AccessTokenProvider } from '../../domain/credentials.js';
+import { PlatformUnavailableError } from '../../domain/platform-errors.js';
+import { parseQboFault } from './qbo-fault.js';
+import { credentialsRejected, translateFailure, type FailedResponse } from './qbo-error-translation.js';
+import { qboRequestId } from './request-id.js';
+
+export type QboEntity = Record<string, unknown>;
+
+export interface QboClientOptions {
+  /** `https://quickbooks.api.intuit.com` in production; the emulator's origin in tests. */
+  apiBaseUrl: string;
+  realmId: string;
+  tokens: AccessTokenProvider;
+  /** Values below 75 are ignored by QBO since 2025-08. */
+  minorVersion?: number;
+  /** Wait used when a 429 carries no Retry-After (Intuit documents "wait 60 s"). */
+  defaultRetryAfterMs?: number;
+  /** QBO cuts requests off at 120 s; we give up a little earlier. */
+  timeoutMs?: number;
+}
+
+export interface QboWriteOptions {
+  /** Sent as `requestid`, so a retried write is not done twice. */
+  idempotencyKey: string;
+  /** For messages: "sales receipt 1001". */
+  subject: string;
+  allowDuplicateDocNumber?: boolean;
+}
+
+interface SendOptions {
+  method: 'GET' | 'POST';
+  path: string;
+  params?: Record<string, string>;
+  body?: string;
+  contentType?: string;
+  subject: string;
+}
+
+/** Accounting API v3 calls for one company, with one refresh on 401 and errors translated to platform errors. */
+export class QboClient {
+  private readonly base: string;
+  private readonly minorVersion: number;
+  private readonly defaultRetryAfterMs: number;
+  private readonly timeoutMs: number;
+
+  constructor(private readonly options: QboClientOptions) {
+    this.base = `${options.apiBaseUrl.replace(/\/+$/, '')}/v3/company/${encodeURIComponent(options.realmId)}`;
+    this.minorVersion = options.minorVersion ?? 75;
+    this.defaultRetryAfterMs = options.defaultRetryAfterMs ?? 60_000;
+    this.timeoutMs = options.timeoutMs ?? 100_000;
+  }
+
+  get realmId(): string {
+    return this.options.realmId;
+  }
+
+  /** Runs a query and returns its `QueryResponse` (an empty object when nothing matched). */
+  async query(statement: string, subject = 'a lookup'): Promise<QboEntity> {
+    const json = await this.send({ method: 'POST', path: '/query', body: statement, contentType: 'application/text', subject });
+    return (json.QueryResponse ?? {}) as QboEntity;
+  }
+
+  /** GET /{entityPath}/{id}, unwrapped. */
+  async read(entityPath: string, entityName: string, id: string, subject: string): Promise<QboEntity> {
+    const json = await this.send({ method: 'GET', path: `/${entityPath}/${encodeURIComponent(id)}`, subject });
+    return unwrap(json, entityName);
+  }
+
+  /** POST /{entityPath}?requestid=…, unwrapped. */
+  async create(entityPath: string, entityName: string, entity: QboEntity, write: QboWriteOptions): Promise<QboEntity> {
+    const params: Record<string, string> = { requestid: qboRequestId(write.idempotencyKey) };
+    if (write.allowDuplicateDocNumber) params.include = 'allowduplicatedocnum';
+    const json = await this.send({
+      method: 'POST',
+      path: `/${entityPath}`,
+      params,
+      body: JSON.stringify(entity),
+      contentType: 'application/json',
+      subject: write.subject,
+    });
+    return unwrap(json, entityName);
+  }
+
+  async companyInfo(): Promise<QboEntity> {
+    return this.read('companyinfo', 'CompanyInfo', this.options.realmId, 'the connection check');
+  }
+
+  async preferences(): Promise<QboEntity> {
+    return unwrap(await this.send({ method: 'GET', path: '/preferences', subject: 'the preferences lookup' }), 'Preferences');
+  }
+
+  private async send(request: SendOptions): Promise<QboEntity> {
+    let token = await this.options.tokens.getAccessToken();
+    let response = await this.fetchOnce(request, token);
+    if (response.status === 401) {
+      const refreshed = await this.options.tokens.refreshAfterRejection(token);
+      if (refreshed === null) throw credentialsRejected(await failed(response));
+      token = refreshed;
+      response = await this.fetchOnce(request, token);
+    }
+    const text = await this.readBody(response, request);
+    const json = parseJson(text);
+    const failure: FailedResponse = {
+      status: response.status,
+      retryAfter: response.headers.get('retry-after'),
+      intuitTid: response.headers.get('intuit_tid'),
+      body: text,
+      fault: parseQboFault(text, json),
+    };
+    if (response.status === 401) throw credentialsRejected(failure);
+    // A Fault can come with HTTP 200; treat it as the 400 it means.
+    if (response.ok && failure.fault === null && json !== null && typeof json === 'object') return json as QboEntity;
+    if (response.ok && failure.fault !== null) failure.status = 400;
+    if (response.ok) {
+      throw new PlatformUnavailableError(response.status, 'QuickBooks Online answered with something that is not JSON; the work will be retried.', text.slice(0, 500));
+    }
+    throw translateFailure(failure, request, this.defaultRetryAfterMs);
+  }
+
+  private async fetchOnce(request: SendOptions, token: string): Promise<Response> {
+    const url = new URL(`${this.base}${request.path}`);
+    for (const [key, value] of Object.entries(request.params ?? {})) url.searchParams.set(key, value);
+    url.searchParams.set('minorversion', String(this.minorVersion));
+    const headers: Record<string, string> = { Authorization: `Bearer ${token}`, Accept: 'application/json' };
+    if (request.contentType) headers['Content-Type'] = request.contentType;
+    try {
+      return await fetch(url, {
+        method: request.method,
+        headers,
+        body: request.body,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (error) {
+      throw unreachable(request, error);
+    }
+  }
+
+  private async readBody(response: Response, request: SendOptions): Promise<string> {
+    try {
+      return await response.text();
+    } catch (error) {
+      throw unreachable(request, error);
+    }
+  }
+}
+
+/** Network errors, timeouts and connections dropped mid-answer: the write may or may not have happened. */
+function unreachable(request: SendOptions, error: unknown): PlatformUnavailableError {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  const reason = [(error as Error).name, (error as Error).message, cause?.code, cause?.message].filter(Boolean).join(': ');
+  return new PlatformUnavailableError(
+    null,
+    `QuickBooks Online did not answer while handling ${request.subject}; the work will be retried.`,
+    `${request.method} ${request.path}: ${reason}`,
+  );
+}
+
+async function failed(response: Response): Promise<FailedResponse> {
+  const text = await response.text().catch(() => '');
+  return {
+    status: response.status,
+    retryAfter: response.headers.get('retry-after'),
+    intuitTid: response.headers.get('intuit_tid'),
+    body: text,
+    fault: parseQboFault(text, parseJson(text)),
+  };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+function unwrap(json: QboEntity, entityName: string): QboEntity {
+  const entity = json[entityName];
+  if (entity === null || typeof entity !== 'object') {
+    throw new PlatformUnavailableError(200, `QuickBooks Online's answer had no ${entityName}; the work will be retried.`, JSON.stringify(json).slice(0, 500));
+  }
+  return entity as QboEntity;
+}

@@ -1,0 +1,39 @@
+import type { LedgerSalesReceipt } from '../../domain/accounting-target.js';
+import type { QboClient } from './qbo-client.js';
+import { queryAll } from './query-pages.js';
+import { qboQueryString } from './query-literal.js';
+import { SHIPPING_ITEM_ID } from './sales-receipt-payload.js';
+
+/** US pseudo tax codes that are not TaxCode rows. */
+const PSEUDO_TAX_CODES = new Set(['TAX', 'NON']);
+
+async function findProblem(client: QboClient, entity: string, label: string, nameField: string, ids: string[]): Promise<string | null> {
+  if (ids.length === 0) return null;
+  const rows = await queryAll(client, entity, `Id IN (${ids.map(qboQueryString).join(', ')}) AND Active IN (true, false)`);
+  for (const id of ids) {
+    const row = rows.find((candidate) => String(candidate.Id) === id);
+    if (!row) return `the ${label} with id ${id} does not exist`;
+    if (row.Active === false) return `the ${label} '${String(row[nameField] ?? id)}' is inactive`;
+  }
+  return null;
+}
+
+/**
+ * QBO's 610/2500 faults do not say which reference is bad; look the receipt's references up so a
+ * bookkeeper reads "the item 'Widget' is inactive". Null when nothing looks wrong.
+ */
+export async function diagnoseReceiptReferences(client: QboClient, receipt: LedgerSalesReceipt): Promise<string | null> {
+  const itemIds = [...new Set(receipt.lines.map((line) => line.itemId).filter((id) => id !== SHIPPING_ITEM_ID))];
+  const taxCodeIds = [
+    ...new Set(
+      [...receipt.lines.map((line) => line.taxCodeId), receipt.shipping?.taxCodeId ?? null].filter(
+        (id): id is string => id !== null && !PSEUDO_TAX_CODES.has(id),
+      ),
+    ),
+  ];
+  return (
+    (await findProblem(client, 'Item', 'item', 'Name', itemIds)) ??
+    (await findProblem(client, 'TaxCode', 'tax code', 'Name', taxCodeIds)) ??
+    (await findProblem(client, 'Customer', 'customer', 'DisplayName', [receipt.customerId]))
+  );
+}

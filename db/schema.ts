@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { integer, jsonb, pgTable, primaryKey, serial, text, timestamp, unique } from 'drizzle-orm/pg-core';
+import { boolean, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, unique } from 'drizzle-orm/pg-core';
 
 /** One connected account on one platform: "Shopify #1", "QuickBooks Online #1". */
 export const integrations = pgTable(
@@ -138,4 +138,35 @@ export const oauthStates = pgTable('oauth_states', {
     .references(() => integrations.id, { onDelete: 'cascade' }),
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   usedAt: timestamp('used_at', { withTimezone: true }),
+});
+
+/** The result of each of the four health checks at an integration's last check (written by the health workflow). */
+export const integrationCheckResults = pgTable(
+  'integration_check_results',
+  {
+    integrationId: text('integration_id')
+      .notNull()
+      .references(() => integrations.id, { onDelete: 'cascade' }),
+    /** oauth_connected | token_fresh | scopes_granted | test_call */
+    check: text('check').notNull(),
+    ok: boolean('ok').notNull(),
+    message: text('message').notNull(),
+    checkedAt: timestamp('checked_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.integrationId, t.check] })],
+);
+
+/** Emails the health workflow sent, one row per incident and kind: an activity retry finds the row and does not send twice. */
+export const integrationNotifications = pgTable('integration_notifications', {
+  /** "<incidentId>:incident", "<incidentId>:digest:<n>", "<incidentId>:all_clear". */
+  key: text('key').primaryKey(),
+  integrationId: text('integration_id')
+    .notNull()
+    .references(() => integrations.id, { onDelete: 'cascade' }),
+  incidentId: text('incident_id').notNull(),
+  kind: text('kind').notNull(),
+  recipients: jsonb('recipients').$type<string[]>().notNull(),
+  subject: text('subject').notNull(),
+  messageId: text('message_id'),
+  sentAt: timestamp('sent_at', { withTimezone: true }).notNull().defaultNow(),
 });

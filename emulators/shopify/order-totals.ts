@@ -4,7 +4,9 @@ import type { EmulatedOrder, EmulatedTaxLine } from './model.js';
 /** The checkout totals Shopify derives from an order's lines, in shop currency. */
 export interface OrderTotals {
   subtotal: string;
+  /** Product and shipping discounts. */
   totalDiscounts: string;
+  /** Shipping before discounts, as Shopify's totalShippingPriceSet. */
   totalShipping: string;
   totalTax: string;
   total: string;
@@ -16,6 +18,7 @@ export function orderTotals(order: EmulatedOrder): OrderTotals {
   let subtotal = 0;
   let discounts = 0;
   let shipping = 0;
+  let shippingBeforeDiscounts = 0;
   const taxes = new Map<string, EmulatedTaxLine & { cents: number }>();
   const addTaxes = (lines: EmulatedTaxLine[]) => {
     for (const line of lines) {
@@ -33,6 +36,7 @@ export function orderTotals(order: EmulatedOrder): OrderTotals {
   }
   for (const line of order.shippingLines) {
     shipping += toCents(line.discountedPrice);
+    shippingBeforeDiscounts += toCents(line.price);
     discounts += toCents(line.price) - toCents(line.discountedPrice);
     addTaxes(line.taxLines);
   }
@@ -43,7 +47,7 @@ export function orderTotals(order: EmulatedOrder): OrderTotals {
   return {
     subtotal: fromCents(subtotal),
     totalDiscounts: fromCents(discounts),
-    totalShipping: fromCents(shipping),
+    totalShipping: fromCents(shippingBeforeDiscounts),
     totalTax: fromCents(tax),
     total: fromCents(total),
     taxLines,

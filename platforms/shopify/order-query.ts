@@ -1,0 +1,99 @@
+/** GraphQL documents the commerce source sends. Only shopMoney is read: the books are kept in shop currency. */
+const MONEY = 'shopMoney { amount currencyCode }';
+const TAX_LINE = `title rate priceSet { ${MONEY} }`;
+const LINE_ITEMS = `
+  lineItems(first: $lineItemsFirst, after: $lineItemsAfter) {
+    nodes {
+      id name sku quantity currentQuantity taxable
+      variant { id sku }
+      originalUnitPriceSet { ${MONEY} }
+      discountAllocations { allocatedAmountSet { ${MONEY} } }
+      taxLines { ${TAX_LINE} }
+    }
+    pageInfo { hasNextPage endCursor }
+  }`;
+
+export const ORDER_QUERY = `#graphql
+  query LedgerbridgeOrder($id: ID!, $lineItemsFirst: Int!, $lineItemsAfter: String) {
+    order(id: $id) {
+      id legacyResourceId name createdAt updatedAt cancelledAt displayFinancialStatus
+      currencyCode presentmentCurrencyCode taxesIncluded note email
+      customer { id legacyResourceId email firstName lastName }
+      ${LINE_ITEMS}
+      shippingLines(first: 20) {
+        nodes { title originalPriceSet { ${MONEY} } discountedPriceSet { ${MONEY} } taxLines { ${TAX_LINE} } }
+      }
+      taxLines { ${TAX_LINE} }
+      subtotalPriceSet { ${MONEY} }
+      totalDiscountsSet { ${MONEY} }
+      totalShippingPriceSet { ${MONEY} }
+      totalTaxSet { ${MONEY} }
+      totalPriceSet { ${MONEY} }
+    }
+  }`;
+
+/** The next page of an order's line items, for orders with more lines than one page holds. */
+export const ORDER_LINE_ITEMS_QUERY = `#graphql
+  query LedgerbridgeOrderLineItems($id: ID!, $lineItemsFirst: Int!, $lineItemsAfter: String) {
+    order(id: $id) { ${LINE_ITEMS} }
+  }`;
+
+export const CONNECTION_PROBE_QUERY = `#graphql
+  query LedgerbridgeConnectionProbe {
+    shop { name }
+    currentAppInstallation { accessScopes { handle } }
+  }`;
+
+export interface MoneyBagData {
+  shopMoney: { amount: string; currencyCode: string };
+}
+
+export interface TaxLineData {
+  title: string;
+  rate: number | null;
+  priceSet: MoneyBagData;
+}
+
+export interface LineItemData {
+  id: string;
+  name: string;
+  sku: string | null;
+  quantity: number;
+  currentQuantity: number;
+  taxable: boolean;
+  variant: { id: string; sku: string | null } | null;
+  originalUnitPriceSet: MoneyBagData;
+  discountAllocations: Array<{ allocatedAmountSet: MoneyBagData }>;
+  taxLines: TaxLineData[];
+}
+
+export interface LineItemPage {
+  nodes: LineItemData[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+
+export interface OrderData {
+  id: string;
+  legacyResourceId: string;
+  name: string;
+  createdAt: string;
+  updatedAt: string;
+  cancelledAt: string | null;
+  displayFinancialStatus: string | null;
+  currencyCode: string;
+  presentmentCurrencyCode: string;
+  taxesIncluded: boolean;
+  note: string | null;
+  email: string | null;
+  customer: { id: string; legacyResourceId: string; email: string | null; firstName: string | null; lastName: string | null } | null;
+  lineItems: LineItemPage;
+  shippingLines: {
+    nodes: Array<{ title: string; originalPriceSet: MoneyBagData; discountedPriceSet: MoneyBagData; taxLines: TaxLineData[] }>;
+  };
+  taxLines: TaxLineData[];
+  subtotalPriceSet: MoneyBagData | null;
+  totalDiscountsSet: MoneyBagData | null;
+  totalShippingPriceSet: MoneyBagData;
+  totalTaxSet: MoneyBagData | null;
+  totalPriceSet: MoneyBagData;
+}

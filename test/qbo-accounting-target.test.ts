@@ -1,0 +1,356 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { AccountingTarget, LedgerSalesReceipt } from '../domain/accounting-target.js';
+import type { AccessTokenProvider, IntegrationCredentials } from '../domain/credentials.js';
+import {
+  CredentialsInvalidError,
+  LedgerRejectedError,
+  PlatformUnavailableError,
+  RateLimitedError,
+} from '../domain/platform-errors.js';
+import { startQboEmulator, type RunningQboEmulator } from '../emulators/qbo/emulator.js';
+import type { AccountingPlatform, IntegrationAccount } from '../platforms/platform.js';
+import { QboAccountingTarget } from '../platforms/qbo/qbo-accounting-target.js';
+import { QboClient } from '../platforms/qbo/qbo-client.js';
+import { createQboPlatform } from '../platforms/qbo/qbo-platform.js';
+
+const REALM = '9130350000000001';
+const REDIRECT_URI = 'http://127.0.0.1:1/integrations/qbo/callback';
+const DEFAULT_RETRY_AFTER_MS = 12_345;
+
+let emulator: RunningQboEmulator;
+let platform: AccountingPlatform;
+
+/** Stand-in for db/credential-store: keeps the pair in memory and refreshes through the platform. */
+class MemoryTokenProvider implements AccessTokenProvider {
+  /** When false, behaves like a store that knows the grant is gone. */
+  canRefresh = true;
+
+  constructor(
+    public credentials: IntegrationCredentials,
+    private readonly account: IntegrationAccount,
+  ) {}
+
+  async getAccessToken(): Promise<string> {
+    return this.credentials.accessToken;
+  }
+
+  async refreshAfterRejection(rejectedToken: string): Promise<string | null> {
+    if (rejectedToken !== this.credentials.accessToken) return this.credentials.accessToken;
+    if (!this.canRefresh) return null;
+    const next = await platform.refreshTokens(this.credentials, this.account);
+    if (next === null) return null;
+    this.credentials = next;
+    return next.accessToken;
+  }
+}
+
+async function connect(): Promise<{ account: IntegrationAccount; credentials: IntegrationCredentials }> {
+  const response = await fetch(platform.authorizeUrl({}, 'state-123', REDIRECT_URI), { redirect: 'manual' });
+  const callback = new URL(response.headers.get('location')!);
+  expect(callback.searchParams.get('state')).toBe('state-123');
+  return platform.completeAuthorization(Object.fromEntries(callback.searchParams), REDIRECT_URI);
+}
+
+async function connectedTarget(): Promise<{ target: AccountingTarget; tokens: MemoryTokenProvider }> {
+  const { account, credentials } = await connect();
+  const tokens = new MemoryTokenProvider(credentials, account);
+  return { target: platform.createTarget({ integrationId: 'int-1', account, tokens }), tokens };
+}
+
+function receipt(docNumber: string, overrides: Partial<LedgerSalesReceipt> = {}): LedgerSalesReceipt {
+  return {
+    docNumber,
+    txnDate: '2026-11-20',
+    currency: 'USD',
+    customerId: '41',
+    taxesIncluded: false,
+    lines: [
+      { itemId: '11', description: 'Widget, blue', quantity: 3, unitPrice: '19.99', amount: '59.97', taxCodeId: '21' },
+      { itemId: '12', description: 'Gadget', quantity: 1, unitPrice: '49.00', amount: '49.00', taxCodeId: '21' },
+    ],
+    discount: '5.00',
+    shipping: { amount: '7.50', taxCodeId: '22' },
+    totalTax: '9.33',
+    total: '120.80',
+    privateNote: 'Shopify order #1001 from demo.myshopify.com',
+    customerMemo: 'Thanks for your order!',
+    ...overrides,
+  };
+}
+
+function receiptsNumbered(docNumber: string) {
+  return emulator.control.documents(REALM, 'SalesReceipt').filter((document) => document.docNumber === docNumber);
+}
+
+beforeAll(async () => {
+  emulator = await startQboEmulator({
+    clientId: 'lb-client',
+    clientSecret: 'lb-secret',
+    // The 10/s limit is covered in qbo-emulator.test.ts; here it would only throttle the test itself.
+    rateLimits: { perSecond: 10_000, perMinute: 100_000 },
+    companies: [
+      {
+        realmId: REALM,
+        companyName: 'Books of Demo Shop',
+        items: [
+          { id: '11', name: 'Widget', sku: 'WID-1' },
+          { id: '12', name: 'Gadget', sku: 'GAD-1' },
+          { id: '13', name: 'Old lamp', sku: null, active: false },
+        ],
+        taxCodes: [
+          { id: '21', name: 'California', rates: [{ id: '31', name: 'CA State', ratePercent: 7.25 }, { id: '32', name: 'Local', ratePercent: 1.25 }] },
+          { id: '22', name: 'Exempt', rates: [] },
+        ],
+        customers: [
+          { id: '41', displayName: "Dara O'Brien", email: 'dara@example.com' },
+          { id: '42', displayName: 'Jane Doe' },
+        ],
+      },
+    ],
+  });
+  platform = createQboPlatform({
+    clientId: 'lb-client',
+    clientSecret: 'lb-secret',
+    environment: 'sandbox',
+    apiBaseUrl: emulator.urls.apiBaseUrl,
+    oauthUrls: {
+      authorize: emulator.urls.authorizeEndpoint,
+      token: emulator.urls.tokenEndpoint,
+      revoke: emulator.urls.revokeEndpoint,
+      userInfo: emulator.urls.userInfoEndpoint,
+    },
+    defaultRetryAfterMs: DEFAULT_RETRY_AFTER_MS,
+  });
+});
+
+afterAll(async () => {
+  await emulator?.close();
+});
+
+beforeEach(() => {
+  emulator.control.clearFaults();
+});
+
+describe('createQboPlatform', () => {
+  it('connects through OAuth and reports the company', async () => {
+    expect(platform).toMatchObject({ id: 'qbo', displayName: 'QuickBooks Online', role: 'accounting', requiredScopes: ['com.intuit.quickbooks.accounting'] });
+    const { account, credentials } = await connect();
+    expect(account).toEqual({ realmId: REALM });
+    expect(credentials.scopes).toEqual(['com.intuit.quickbooks.accounting']);
+    expect(Date.parse(credentials.accessTokenExpiresAt!) - Date.now()).toBeGreaterThan(3500_000);
+    const target = platform.createTarget({ integrationId: 'i', account, tokens: new MemoryTokenProvider(credentials, account) });
+    expect(await target.checkConnection()).toEqual({ accountName: 'Books of Demo Shop', grantedScopes: null });
+  });
+
+  it('refreshes to a new pair and maps invalid_grant after a revoke to CredentialsInvalidError', async () => {
+    const { account, credentials } = await connect();
+    const next = await platform.refreshTokens(credentials, account);
+    expect(next!.refreshToken).not.toBe(credentials.refreshToken);
+    expect(next!.scopes).toEqual(credentials.scopes);
+    emulator.control.revokeGrant(REALM);
+    const error = await platform.refreshTokens(next!, account).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CredentialsInvalidError);
+    expect(error).toMatchObject({
+      problem: 'invalid_grant',
+      message: "QuickBooks Online no longer accepts ledgerbridge's connection (the grant was revoked or expired). Reconnect the integration.",
+    });
+  });
+});
+
+describe('QboAccountingTarget', () => {
+  let target: AccountingTarget;
+  let tokens: MemoryTokenProvider;
+  beforeEach(async () => {
+    ({ target, tokens } = await connectedTarget());
+  });
+
+  it('lists items (inactive included) and tax codes with their summed rates', async () => {
+    expect(await target.listItems()).toEqual([
+      { id: '11', name: 'Widget', sku: 'WID-1', active: true },
+      { id: '12', name: 'Gadget', sku: 'GAD-1', active: true },
+      { id: '13', name: 'Old lamp', sku: null, active: false },
+    ]);
+    expect(await target.listTaxCodes()).toEqual([
+      { id: '21', name: 'California', ratePercent: 8.5, active: true },
+      { id: '22', name: 'Exempt', ratePercent: 0, active: true },
+    ]);
+  });
+
+  it('pages item lists past 1000 rows', async () => {
+    const paging = new QboAccountingTarget(
+      new QboClient({ apiBaseUrl: emulator.urls.apiBaseUrl, realmId: REALM, tokens }),
+    );
+    for (let i = 0; i < 1001; i++) emulator.control.addItem(REALM, { name: `Bulk ${i}`, sku: `B-${i}` });
+    try {
+      const items = await paging.listItems();
+      expect(items).toHaveLength(1004);
+      expect(new Set(items.map((item) => item.id)).size).toBe(1004);
+    } finally {
+      for (const item of emulator.control.list(REALM, 'Item').filter((row) => String(row.Name).startsWith('Bulk '))) {
+        emulator.control.setItemActive(REALM, String(item.Id), false);
+      }
+    }
+  });
+
+  it('finds customers by email, then by display name with quotes escaped', async () => {
+    expect(await target.findCustomer({ email: 'dara@example.com', displayName: 'nobody' })).toEqual({ id: '41', displayName: "Dara O'Brien", email: 'dara@example.com' });
+    expect(await target.findCustomer({ email: 'unknown@example.com', displayName: "Dara O'Brien" })).toMatchObject({ id: '41' });
+    expect(await target.findCustomer({ email: null, displayName: 'Jane Doe' })).toEqual({ id: '42', displayName: 'Jane Doe', email: null });
+    expect(await target.findCustomer({ email: null, displayName: 'No Such Person' })).toBeNull();
+  });
+
+  it('creates customers once per idempotency key and adopts an existing name on 6240', async () => {
+    const input = { displayName: 'Sam Lee', givenName: 'Sam', familyName: 'Lee', email: 'sam@example.com', currency: 'USD' };
+    const created = await target.createCustomer(input, 'customer:sam');
+    expect(created).toMatchObject({ displayName: 'Sam Lee', email: 'sam@example.com' });
+    expect(await target.createCustomer(input, 'customer:sam')).toEqual(created);
+    expect(await target.createCustomer(input, 'customer:sam:another-run')).toEqual(created);
+    expect(emulator.control.documents(REALM, 'Customer').filter((d) => d.record.DisplayName === 'Sam Lee')).toHaveLength(1);
+  });
+
+  it('books a sales receipt with lines, tax, discount and shipping, and reads it back', async () => {
+    const booked = await target.createSalesReceipt(receipt('1001'), 'order:1001:receipt');
+    expect(booked).toMatchObject({ docNumber: '1001', total: '120.80' });
+    expect(await target.findSalesReceipt('1001')).toEqual(booked);
+
+    const [document] = receiptsNumbered('1001');
+    const stored = document!.record as Record<string, any>;
+    expect(stored).toMatchObject({
+      Id: booked.id,
+      TxnDate: '2026-11-20',
+      CustomerRef: { value: '41' },
+      CurrencyRef: { value: 'USD' },
+      GlobalTaxCalculation: 'TaxExcluded',
+      TxnTaxDetail: { TotalTax: 9.33 },
+      PrivateNote: 'Shopify order #1001 from demo.myshopify.com',
+      CustomerMemo: { value: 'Thanks for your order!' },
+      TotalAmt: 120.8,
+    });
+    const lines = stored.Line as Record<string, any>[];
+    expect(lines.filter((line) => line.DetailType === 'SalesItemLineDetail').map((line) => [line.SalesItemLineDetail.ItemRef.value, line.SalesItemLineDetail.Qty, line.SalesItemLineDetail.UnitPrice, line.Amount, line.SalesItemLineDetail.TaxCodeRef?.value])).toEqual([
+      ['11', 3, 19.99, 59.97, '21'],
+      ['12', 1, 49, 49, '21'],
+      ['SHIPPING_ITEM_ID', undefined, undefined, 7.5, '22'],
+    ]);
+    expect(lines.find((line) => line.DetailType === 'DiscountLineDetail')).toMatchObject({ Amount: 5, DiscountLineDetail: { PercentBased: false } });
+    expect(lines[0]!.Description).toBe('Widget, blue');
+
+    const inclusive = await target.createSalesReceipt(receipt('1001-I', { taxesIncluded: true, shipping: null, discount: '0.00', total: '108.97' }), 'order:1001i');
+    expect(inclusive.total).toBe('108.97');
+    expect(receiptsNumbered('1001-I')[0]!.record).toMatchObject({ GlobalTaxCalculation: 'TaxInclusive' });
+    expect((receiptsNumbered('1001-I')[0]!.record.Line as unknown[]).some((line) => (line as { DetailType: string }).DetailType === 'DiscountLineDetail')).toBe(false);
+  });
+
+  it('rejects a 22-character DocNumber with 2050', async () => {
+    const error = await target.createSalesReceipt(receipt('X'.repeat(22)), 'order:long').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LedgerRejectedError);
+    expect(error).toMatchObject({ code: '2050' });
+    expect((error as Error).message).toMatch(/^QuickBooks Online rejected sales receipt X{22}: DocNumber is longer than QuickBooks Online allows \(at most 21 characters\) \(code 2050\)$/);
+    expect((error as LedgerRejectedError).detail).toContain('HTTP 400');
+  });
+
+  it('returns the existing receipt when the DocNumber is already booked (6140)', async () => {
+    const first = await target.createSalesReceipt(receipt('1002'), 'order:1002:first-run');
+    const second = await target.createSalesReceipt(receipt('1002'), 'order:1002:second-run');
+    expect(second).toEqual(first);
+    expect(receiptsNumbered('1002')).toHaveLength(1);
+    expect(emulator.control.requestLog().filter((r) => r.url.includes('/salesreceipt') && r.status === 400)).not.toHaveLength(0);
+  });
+
+  it('writes once when the same idempotency key is sent twice (requestid replay)', async () => {
+    const key = `order:1003:${'long-key-'.repeat(8)}`;
+    const first = await target.createSalesReceipt(receipt('1003'), key);
+    const again = await target.createSalesReceipt(receipt('1003'), key);
+    expect(again).toEqual(first);
+    expect(receiptsNumbered('1003')).toHaveLength(1);
+    const sent = emulator.control.requestLog().filter((r) => r.url.includes('/salesreceipt?'));
+    const requestIds = sent.slice(-2).map((r) => r.requestId);
+    expect(requestIds[0]).toHaveLength(50);
+    expect(requestIds[1]).toBe(requestIds[0]);
+    expect(sent.at(-1)!.outcome).toBe('replayed');
+  });
+
+  it('names the inactive item in the rejection (610)', async () => {
+    const bad = receipt('1004', { lines: [{ itemId: '13', description: 'Lamp', quantity: 1, unitPrice: '10.00', amount: '10.00', taxCodeId: null }] });
+    const error = await target.createSalesReceipt(bad, 'order:1004').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LedgerRejectedError);
+    expect((error as Error).message).toBe("QuickBooks Online rejected sales receipt 1004: the item 'Old lamp' is inactive (code 610)");
+    emulator.control.setTaxCodeActive(REALM, '22', false);
+    try {
+      const taxError = await target.createSalesReceipt(receipt('1004'), 'order:1004:b').catch((e: unknown) => e);
+      expect((taxError as Error).message).toBe("QuickBooks Online rejected sales receipt 1004: the tax code 'Exempt' is inactive (code 610)");
+    } finally {
+      emulator.control.setTaxCodeActive(REALM, '22', true);
+    }
+    expect(receiptsNumbered('1004')).toHaveLength(0);
+  });
+
+  it('turns 429 into RateLimitedError with Retry-After, else the configured default (JSON and XML bodies)', async () => {
+    emulator.control.setThrottleRetryAfter(7);
+    emulator.control.throttleNext(1);
+    const withHeader = await target.findSalesReceipt('1001').catch((e: unknown) => e);
+    expect(withHeader).toBeInstanceOf(RateLimitedError);
+    expect((withHeader as RateLimitedError).retryAfterMs).toBe(7000);
+    expect((withHeader as RateLimitedError).detail).toContain('3001');
+
+    emulator.control.setThrottleRetryAfter(null);
+    emulator.control.setThrottleBodyFormat('xml');
+    emulator.control.throttleNext(1);
+    try {
+      const withoutHeader = await target.listTaxCodes().catch((e: unknown) => e);
+      expect(withoutHeader).toBeInstanceOf(RateLimitedError);
+      expect((withoutHeader as RateLimitedError).retryAfterMs).toBe(DEFAULT_RETRY_AFTER_MS);
+      expect((withoutHeader as RateLimitedError).detail).toContain('3001 message=ThrottleExceeded');
+    } finally {
+      emulator.control.setThrottleBodyFormat('json');
+      emulator.control.setThrottleRetryAfter(60);
+    }
+  });
+
+  it('refreshes exactly once on an expired access token and succeeds', async () => {
+    const before = emulator.control.refreshCount(REALM);
+    const oldToken = tokens.credentials.accessToken;
+    emulator.control.expireAccessTokens(REALM);
+    expect(await target.checkConnection()).toMatchObject({ accountName: 'Books of Demo Shop' });
+    expect(emulator.control.refreshCount(REALM)).toBe(before + 1);
+    expect(tokens.credentials.accessToken).not.toBe(oldToken);
+  });
+
+  it('throws CredentialsInvalidError when the grant was revoked', async () => {
+    emulator.control.revokeGrant(REALM);
+    const viaRefresh = await target.findSalesReceipt('1001').catch((e: unknown) => e);
+    expect(viaRefresh).toBeInstanceOf(CredentialsInvalidError);
+    expect(viaRefresh).toMatchObject({ problem: 'invalid_grant' });
+
+    // A store that already knows the grant is gone answers null; both 401 envelopes are understood.
+    tokens.canRefresh = false;
+    for (const envelope of ['fault', 'Fault'] as const) {
+      emulator.control.setAuthFaultEnvelope(envelope);
+      const error = await target.listItems().catch((e: unknown) => e);
+      expect(error, envelope).toBeInstanceOf(CredentialsInvalidError);
+      expect(error, envelope).toMatchObject({ problem: 'revoked' });
+      expect((error as CredentialsInvalidError).detail, envelope).toContain('3200');
+    }
+    emulator.control.setAuthFaultEnvelope('fault');
+  });
+
+  it('reports an injected 503 as PlatformUnavailableError', async () => {
+    emulator.control.injectFaults({ failNext: 1, failStatus: 503 });
+    const error = await target.createSalesReceipt(receipt('1005'), 'order:1005').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PlatformUnavailableError);
+    expect(error).toMatchObject({ status: 503 });
+    expect(receiptsNumbered('1005')).toHaveLength(0);
+  });
+
+  it('survives a connection dropped after the write: retry with the same key yields exactly one document', async () => {
+    emulator.control.injectFaults({ dropNext: 1 });
+    const error = await target.createSalesReceipt(receipt('1006'), 'order:1006:receipt').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PlatformUnavailableError);
+    expect(error).toMatchObject({ status: null });
+    expect(receiptsNumbered('1006')).toHaveLength(1);
+
+    const retried = await target.createSalesReceipt(receipt('1006'), 'order:1006:receipt');
+    expect(retried).toMatchObject({ id: receiptsNumbered('1006')[0]!.id, docNumber: '1006', total: '120.80' });
+    expect(receiptsNumbered('1006')).toHaveLength(1);
+  });
+});

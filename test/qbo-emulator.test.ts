@@ -342,19 +342,19 @@ describe('QBO emulator control API over HTTP', () => {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ name: 'Control item', sku: 'CTL' }),
-    }).then((r) => r.json());
+    }).then((r) => r.json() as Promise<any>);
     expect(added.Active).toBe(true);
-    const deactivated = await fetch(`${emulator.origin}/_emulator/realms/${LIMITED}/items/${added.Id}/deactivate`, { method: 'POST' }).then((r) => r.json());
+    const deactivated = await fetch(`${emulator.origin}/_emulator/realms/${LIMITED}/items/${added.Id}/deactivate`, { method: 'POST' }).then((r) => r.json() as Promise<any>);
     expect(deactivated.Active).toBe(false);
     const faults = await fetch(`${emulator.origin}/_emulator/faults`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ latencyMs: 0, throttleNext: 0 }),
-    }).then((r) => r.json());
+    }).then((r) => r.json() as Promise<any>);
     expect(faults.throttleNext).toBe(0);
-    const documents = await fetch(`${emulator.origin}/_emulator/realms/${MAIN}/documents?entity=SalesReceipt`).then((r) => r.json());
+    const documents = await fetch(`${emulator.origin}/_emulator/realms/${MAIN}/documents?entity=SalesReceipt`).then((r) => r.json() as Promise<any>);
     expect(documents.length).toBe(emulator.control.documents(MAIN, 'SalesReceipt').length);
-    const refresh = await fetch(`${emulator.origin}/_emulator/realms/${MAIN}/refresh-count`).then((r) => r.json());
+    const refresh = await fetch(`${emulator.origin}/_emulator/realms/${MAIN}/refresh-count`).then((r) => r.json() as Promise<any>);
     expect(refresh.refreshCount).toBe(emulator.control.refreshCount(MAIN));
   });
 });

@@ -1,0 +1,19 @@
+import type { Client } from '@temporalio/client';
+import type { Database } from '../db/database.js';
+import type { VerifyShopifyWebhook } from './shopify-webhook-check.js';
+
+export interface ApiDeps {
+  db: Database;
+  temporal: Client;
+  /** Where order sync workflows are started. */
+  taskQueue: string;
+  /** Bearer token of the operator routes. */
+  operatorToken: string;
+  verifyShopifyWebhook: VerifyShopifyWebhook;
+  /** Signals a second when parked orders are resumed in bulk (replay, mapping saved). Default 5. */
+  resumeRatePerSecond?: number;
+  /** Called once a shop's app/uninstalled webhook is recorded (integration health plugs in here). */
+  onAppUninstalled?: (integrationId: string) => Promise<void>;
+  /** Fastify's logger option. */
+  logger?: boolean | object;
+}

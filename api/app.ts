@@ -1,0 +1,53 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import type { ApiDeps } from './api-deps.js';
+import { BackgroundResumptions } from './background-resumptions.js';
+import { installErrorHandler } from './error-handler.js';
+import { ErrorResponse } from './error-response-schema.js';
+import { healthRoutes, openApiRoutes } from './health-routes.js';
+import { mappingRoutes } from './mapping-routes.js';
+import { requireOperatorToken } from './operator-auth.js';
+import { orderRoutes } from './order-routes.js';
+import { replayRoutes } from './replay-routes.js';
+import { shopifyWebhookRoutes } from './shopify-webhook-routes.js';
+
+export type { ApiDeps } from './api-deps.js';
+export type { ShopifyWebhookCheck, VerifyShopifyWebhook } from './shopify-webhook-check.js';
+
+const DEFAULT_RESUME_RATE_PER_SECOND = 5;
+
+/**
+ * The HTTP face of the engine: Shopify webhooks in, and the operator routes a bookkeeper's tools
+ * call (order status, mappings, resuming parked orders). Thin: the work happens in workflows.
+ */
+export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
+  const app = Fastify({ logger: deps.logger ?? false, ignoreTrailingSlash: true });
+  installErrorHandler(app);
+  app.addSchema(ErrorResponse);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'ledgerbridge', version: '0.1.0', description: 'Books shop orders into the ledger through durable workflows.' },
+      components: { securitySchemes: { operatorToken: { type: 'http', scheme: 'bearer' } } },
+    },
+  });
+
+  const resumptions = new BackgroundResumptions(deps.temporal, deps.db, deps.resumeRatePerSecond ?? DEFAULT_RESUME_RATE_PER_SECOND, app.log);
+  // Let queued resumptions finish before the Temporal connection goes away.
+  app.addHook('onClose', async () => resumptions.idle());
+
+  await app.register(healthRoutes);
+  await app.register(openApiRoutes);
+  await app.register(shopifyWebhookRoutes(deps));
+  await app.register(async (operator) => {
+    requireOperatorToken(operator, deps.operatorToken);
+    operator.addHook('onRoute', (route) => {
+      route.schema = { ...route.schema, security: [{ operatorToken: [] }] };
+    });
+    await operator.register(orderRoutes(deps));
+    await operator.register(mappingRoutes(deps, resumptions));
+    await operator.register(replayRoutes(deps, resumptions));
+  });
+  return app;
+}

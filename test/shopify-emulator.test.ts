@@ -111,7 +111,7 @@ describe('Shopify emulator Admin GraphQL', () => {
     type Page = { orders: { nodes: Array<{ id: string; legacyResourceId: string }>; pageInfo: { hasNextPage: boolean; endCursor: string } } };
 
     const first = await client.request<Page>(query);
-    expect(first.headers['X-Shopify-Api-Version']).toEqual(['2026-01']);
+    expect(first.headers?.['X-Shopify-Api-Version']).toEqual(['2026-01']);
     const cost = first.extensions!.cost as { requestedQueryCost: number; actualQueryCost: number; throttleStatus: Record<string, number> };
     expect(cost.requestedQueryCost).toBe(2 + 2 * 1);
     expect(cost.throttleStatus).toEqual({ maximumAvailable: 2000, currentlyAvailable: expect.any(Number), restoreRate: 100 });

@@ -21,7 +21,7 @@ const DEFAULT_RESUME_RATE_PER_SECOND = 5;
  * call (order status, mappings, resuming parked orders). Thin: the work happens in workflows.
  */
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: deps.logger ?? false, ignoreTrailingSlash: true });
+  const app = Fastify({ logger: deps.logger ?? false, routerOptions: { ignoreTrailingSlash: true } });
   installErrorHandler(app);
   app.addSchema(ErrorResponse);
 

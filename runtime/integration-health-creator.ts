@@ -1,0 +1,58 @@
+import { randomBytes } from 'node:crypto';
+import { eq, sql } from 'drizzle-orm';
+import type { Database } from '../db/database.js';
+import { integrations } from '../db/schema.js';
+import type { IntegrationAccount } from '../platforms/platform.js';
+import type { PlatformRegistry } from '../platforms/registry.js';
+import { normalizeRecipients } from '../notifications/recipient-list.js';
+import { startIntegrationHealth, type IntegrationHealthRuntime } from './integration-health-starter.js';
+
+export interface NewIntegration {
+  platform: string;
+  /** Known up front for Shopify ({ shop }); QuickBooks Online learns { realmId } at the OAuth callback. */
+  account?: IntegrationAccount;
+  notifyEmails?: string[];
+}
+
+export interface CreatedIntegration {
+  id: string;
+  displayName: string;
+  number: number;
+  healthWorkflowId: string;
+}
+
+/**
+ * Creates an integration numbered per platform ("QuickBooks Online #1", "#2"...) and starts its health
+ * workflow. Two creations at once may pick the same number: the unique constraint refuses one, which retries.
+ */
+export async function createIntegration(
+  db: Database,
+  platforms: PlatformRegistry,
+  runtime: IntegrationHealthRuntime,
+  input: NewIntegration,
+): Promise<CreatedIntegration> {
+  const platform = platforms.get(input.platform);
+  const notifyEmails = input.notifyEmails?.length ? normalizeRecipients(input.notifyEmails, 'alert recipients') : [];
+  for (let attempt = 0; ; attempt++) {
+    const [{ next } = { next: 1 }] = await db
+      .select({ next: sql<number>`coalesce(max(${integrations.number}), 0) + 1` })
+      .from(integrations)
+      .where(eq(integrations.platform, platform.id));
+    const number = Number(next);
+    const id = `${platform.id}-${randomBytes(6).toString('hex')}`;
+    const displayName = `${platform.displayName} #${number}`;
+    try {
+      await db.insert(integrations).values({ id, platform: platform.id, number, displayName, account: input.account ?? {}, notifyEmails });
+    } catch (error) {
+      if (attempt < 5 && isUniqueViolation(error)) continue;
+      throw error;
+    }
+    const { workflowId } = await startIntegrationHealth(runtime, id);
+    return { id, displayName, number, healthWorkflowId: workflowId };
+  }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: string; cause?: { code?: string } }).code ?? (error as { cause?: { code?: string } }).cause?.code;
+  return code === '23505';
+}

@@ -1,0 +1,69 @@
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { count, eq, inArray, or } from 'drizzle-orm';
+import type { Database } from '../db/database.js';
+import { integrationCheckResults, integrationNotifications, integrations, integrationStatusChanges, orderSyncs, syncRoutes, truncatedFields } from '../db/schema.js';
+import { integrationHealthWorkflowId } from './integration-health-starter.js';
+
+export interface DeletionReport {
+  integrationId: string;
+  displayName: string;
+  /** Workflow ids terminated: the health workflow and the order syncs still running on its routes. */
+  workflowsTerminated: string[];
+  tokensDeleted: boolean;
+  routesDeleted: number;
+  orderRecordsDeleted: number;
+  statusChangesDeleted: number;
+  notificationsDeleted: number;
+}
+
+/**
+ * Deletes an integration for good: terminates its workflows first (so nothing writes after), then its tokens,
+ * routes, order records and history. Says what it deleted. Null when there was no such integration.
+ */
+export async function deleteIntegration(db: Database, client: Client, integrationId: string, reason = 'integration deleted by an operator'): Promise<DeletionReport | null> {
+  const [row] = await db.select().from(integrations).where(eq(integrations.id, integrationId));
+  if (!row) return null;
+
+  const routes = await db
+    .select({ id: syncRoutes.id })
+    .from(syncRoutes)
+    .where(or(eq(syncRoutes.sourceIntegrationId, integrationId), eq(syncRoutes.targetIntegrationId, integrationId)));
+  const routeIds = routes.map((r) => r.id);
+  const orderRows = routeIds.length ? await db.select({ workflowId: orderSyncs.workflowId }).from(orderSyncs).where(inArray(orderSyncs.routeId, routeIds)) : [];
+
+  // Visibility lags a little; the ids we know from our own tables are terminated whatever it says.
+  const candidates = new Set<string>([integrationHealthWorkflowId(integrationId), ...orderRows.map((r) => r.workflowId)]);
+  for await (const execution of client.workflow.list({ query: `IntegrationIds = "${integrationId}" AND ExecutionStatus = "Running"` })) {
+    candidates.add(execution.workflowId);
+  }
+  const workflowsTerminated: string[] = [];
+  for (const workflowId of candidates) {
+    try {
+      await client.workflow.getHandle(workflowId).terminate(reason);
+      workflowsTerminated.push(workflowId);
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError)) throw error; // already finished: nothing to stop
+    }
+  }
+
+  return db.transaction(async (tx) => {
+    const countOf = async (query: Promise<{ n: number }[]>) => Number((await query)[0]?.n ?? 0);
+    const orderRecordsDeleted = routeIds.length ? await countOf(tx.select({ n: count() }).from(orderSyncs).where(inArray(orderSyncs.routeId, routeIds))) : 0;
+    const statusChangesDeleted = await countOf(tx.select({ n: count() }).from(integrationStatusChanges).where(eq(integrationStatusChanges.integrationId, integrationId)));
+    const notificationsDeleted = await countOf(tx.select({ n: count() }).from(integrationNotifications).where(eq(integrationNotifications.integrationId, integrationId)));
+    if (routeIds.length) await tx.delete(truncatedFields).where(inArray(truncatedFields.routeId, routeIds));
+    await tx.delete(integrationCheckResults).where(eq(integrationCheckResults.integrationId, integrationId));
+    // The rest (routes, their orders and mappings, status history, notifications, OAuth states) cascades.
+    await tx.delete(integrations).where(eq(integrations.id, integrationId));
+    return {
+      integrationId,
+      displayName: row.displayName,
+      workflowsTerminated,
+      tokensDeleted: row.credentials !== null,
+      routesDeleted: routeIds.length,
+      orderRecordsDeleted,
+      statusChangesDeleted,
+      notificationsDeleted,
+    };
+  });
+}

@@ -1,0 +1,216 @@
+import './quiet-runtime.js';
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { eq } from 'drizzle-orm';
+import { inject } from 'vitest';
+import type { AccountingTarget } from '../../domain/accounting-target.js';
+import { CredentialStore } from '../../db/credential-store.js';
+import { integrations, syncRoutes } from '../../db/schema.js';
+import { recordIntegrationStatus } from '../../db/integration-status-log.js';
+import { startQboEmulator, type QboSeedCompany, type RunningQboEmulator } from '../../emulators/qbo/emulator.js';
+import { startShopifyEmulator, type ShopifyEmulator } from '../../emulators/shopify/index.js';
+import { approveConsent } from '../../emulators/common/oauth-consent.js';
+import type { ConnectionProblem, ConnectionProblemSink } from '../../activities/order-sync-activities.js';
+import type { AccountingPlatform, Platform } from '../../platforms/platform.js';
+import { createQboPlatform } from '../../platforms/qbo/qbo-platform.js';
+import { browserUrlFor, createShopifyPlatform } from '../../platforms/shopify/index.js';
+import { PlatformRegistry } from '../../platforms/registry.js';
+import { secretBoxFromKey } from '../../runtime/secret-box.js';
+import { createSyncWorker } from '../../runtime/sync-worker.js';
+import { startOrderSync } from '../../runtime/order-sync-starter.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
+
+export const SHOPIFY_APP = { apiKey: 'test-shopify-key', apiSecret: 'test-shopify-secret' };
+export const QBO_APP = { clientId: 'test-qbo-client', clientSecret: 'test-qbo-secret' };
+const REDIRECT_URI = 'http://127.0.0.1:3999/oauth/callback';
+
+/** A QuickBooks company with the items and tax codes the tests' orders use. */
+export function testCompany(realmId: string): QboSeedCompany {
+  return {
+    realmId,
+    companyName: 'Test Books Ltd',
+    country: 'GB',
+    homeCurrency: 'GBP',
+    preferences: { customTxnNumbers: true, allowShipping: true },
+    items: [
+      { name: 'Red T-shirt', sku: 'TS-RED-M', type: 'NonInventory', unitPrice: 20 },
+      { name: 'Product A', sku: 'product-a', type: 'NonInventory', unitPrice: 10 },
+      { name: 'Mug', sku: 'MUG-1', type: 'NonInventory', unitPrice: 8 },
+    ],
+    taxCodes: [
+      { name: 'VAT', rates: [{ name: 'VAT 20%', ratePercent: 20 }] },
+      { name: 'Zero rated', rates: [] },
+    ],
+  };
+}
+
+export interface SyncHarnessOptions {
+  /** Wraps the ledger client, e.g. to stop right after a write. */
+  decorateTarget?: (target: AccountingTarget) => AccountingTarget;
+  connectionProblems?: ConnectionProblemSink;
+}
+
+/**
+ * Everything an end-to-end order sync needs, real: the shared Temporal dev server, a fresh database,
+ * both emulators driven through the real SDKs, integrations connected by OAuth, and a worker on a
+ * task queue of its own.
+ */
+export class SyncHarness {
+  readonly taskQueue = `sync-${randomUUID()}`;
+  readonly realmId = String(9_130_000_000_000_000 + Math.floor(Math.random() * 1e6));
+  readonly shop: string;
+  readonly routeId = `route-${randomUUID().slice(0, 8)}`;
+  readonly shopifyIntegrationId = `shopify-${randomUUID().slice(0, 8)}`;
+  readonly qboIntegrationId = `qbo-${randomUUID().slice(0, 8)}`;
+  readonly connectionProblemsSeen: ConnectionProblem[] = [];
+  worker: Worker | null = null;
+  private workerRun: Promise<void> | null = null;
+
+  private constructor(
+    readonly database: TestDatabase,
+    readonly shopify: ShopifyEmulator,
+    readonly qbo: RunningQboEmulator,
+    readonly platforms: PlatformRegistry,
+    readonly credentials: CredentialStore,
+    readonly client: Client,
+    private readonly nativeConnection: NativeConnection,
+    private readonly options: SyncHarnessOptions,
+  ) {
+    this.shop = shopify.shops[0]!;
+  }
+
+  static async start(options: SyncHarnessOptions = {}): Promise<SyncHarness> {
+    const address = inject('temporalAddress');
+    const shopDomain = `shop-${randomUUID().slice(0, 8)}.myshopify.com`;
+    const realmId = String(9_130_000_000_000_000 + Math.floor(Math.random() * 1e6));
+    const [database, shopify, qbo, connection, nativeConnection] = await Promise.all([
+      createTestDatabase(),
+      startShopifyEmulator({ ...SHOPIFY_APP, shops: [{ domain: shopDomain, name: 'Test Shop', currencyCode: 'GBP' }] }),
+      startQboEmulator({
+        ...QBO_APP,
+        companies: [testCompany(realmId)],
+        // Well above what one test sends: tests that want 429s ask for them through faults.
+        rateLimits: { perSecond: 1000, perMinute: 100_000 },
+        throttleRetryAfterSeconds: 1,
+      }),
+      Connection.connect({ address }),
+      NativeConnection.connect({ address }),
+    ]);
+    const shopifyPlatform = createShopifyPlatform({
+      apiKey: SHOPIFY_APP.apiKey,
+      apiSecretKey: SHOPIFY_APP.apiSecret,
+      expiringTokens: false,
+      emulatorShops: { [shopDomain]: shopify.origin },
+    });
+    const qboPlatform = createQboPlatform({
+      ...QBO_APP,
+      environment: 'sandbox',
+      apiBaseUrl: qbo.urls.apiBaseUrl,
+      oauthUrls: { authorize: qbo.urls.authorizeEndpoint, token: qbo.urls.tokenEndpoint, revoke: qbo.urls.revokeEndpoint, userInfo: qbo.urls.userInfoEndpoint },
+      defaultRetryAfterMs: 1_000,
+    });
+    const platforms = new PlatformRegistry([shopifyPlatform, options.decorateTarget ? decorated(qboPlatform, options.decorateTarget) : qboPlatform]);
+    const credentials = new CredentialStore(database.db, secretBoxFromKey(Buffer.alloc(32, 7)));
+    const harness = new SyncHarness(database, shopify, qbo, platforms, credentials, new Client({ connection }), nativeConnection, options);
+    Object.assign(harness, { realmId });
+    await harness.createRoute();
+    await harness.startWorker();
+    return harness;
+  }
+
+  get db() {
+    return this.database.db;
+  }
+
+  /** Creates both integrations and the route, and connects both through their OAuth flows. */
+  private async createRoute(): Promise<void> {
+    await this.db.insert(integrations).values([
+      { id: this.shopifyIntegrationId, platform: 'shopify', number: 1, displayName: 'Shopify #1', account: { shop: this.shop } },
+      { id: this.qboIntegrationId, platform: 'qbo', number: 1, displayName: 'QuickBooks Online #1', account: { realmId: this.realmId } },
+    ]);
+    await this.db.insert(syncRoutes).values({ id: this.routeId, sourceIntegrationId: this.shopifyIntegrationId, targetIntegrationId: this.qboIntegrationId });
+    await this.connect(this.shopifyIntegrationId, { shop: this.shop });
+    this.qbo.control.authorizeAs(this.realmId);
+    await this.connect(this.qboIntegrationId, { realmId: this.realmId });
+  }
+
+  /** The OAuth click-through: authorize URL → consent → callback → tokens saved. */
+  async connect(integrationId: string, account: Record<string, string>): Promise<void> {
+    const [row] = await this.db.select().from(integrations).where(eq(integrations.id, integrationId));
+    const platform = this.platforms.get(row!.platform);
+    const { query } = await approveConsent(platform.authorizeUrl(account, `state-${randomUUID()}`, REDIRECT_URI), browserUrlFor);
+    const { account: connected, credentials } = await platform.completeAuthorization(query, REDIRECT_URI);
+    await this.credentials.save(integrationId, credentials);
+    await this.db.update(integrations).set({ account: connected }).where(eq(integrations.id, integrationId));
+    await recordIntegrationStatus(this.db, integrationId, { status: 'connected', reason: null, cause: 'oauth_connected', check: null });
+  }
+
+  async startWorker(): Promise<void> {
+    const connectionProblems: ConnectionProblemSink = this.options.connectionProblems ?? {
+      connectionFailed: async (problem) => {
+        this.connectionProblemsSeen.push(problem);
+        await recordIntegrationStatus(this.db, problem.integrationId, { status: 'reconnect_required', reason: problem.message, cause: problem.errorType, check: 'order_sync' });
+      },
+    };
+    this.worker = await createSyncWorker({
+      connection: this.nativeConnection,
+      taskQueue: this.taskQueue,
+      db: this.db,
+      platforms: this.platforms,
+      secrets: secretBoxFromKey(Buffer.alloc(32, 7)),
+      connectionProblems,
+      workflowBundlePath: inject('workflowBundlePath'),
+    });
+    this.workerRun = this.worker.run();
+  }
+
+  async stopWorker(): Promise<void> {
+    this.worker?.shutdown();
+    await this.workerRun;
+    this.worker = null;
+    this.workerRun = null;
+  }
+
+  startSync(orderId: string) {
+    return startOrderSync(this.client, this.db, this.taskQueue, { routeId: this.routeId, orderId });
+  }
+
+  handle(workflowId: string) {
+    return this.client.workflow.getHandle(workflowId);
+  }
+
+  /** Every sales receipt the ledger holds: what a duplicate check counts. */
+  salesReceipts() {
+    return this.qbo.control.documents(this.realmId, 'SalesReceipt');
+  }
+
+  async close(): Promise<void> {
+    await this.stopWorker().catch(() => {});
+    await Promise.allSettled([this.shopify.close(), this.qbo.close()]);
+    await this.nativeConnection.close();
+    await this.client.connection.close();
+    await this.database.close();
+  }
+}
+
+function decorated(platform: AccountingPlatform, decorate: (target: AccountingTarget) => AccountingTarget): Platform {
+  return { ...platform, createTarget: (connection) => decorate(platform.createTarget(connection)) };
+}
+
+/** Polls until `check` returns a value (not undefined/false), or fails with what it last saw. */
+export async function eventually<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false) return value;
+      last = value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`Timed out waiting for ${what}; last saw: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
+}

@@ -1,2 +1,3 @@
 // Every workflow the worker runs. The worker bundles this file; nothing here may import Node modules.
 export { orderSyncWorkflow } from './order-sync.js';
+export { integrationHealthWorkflow } from './integration-health.js';

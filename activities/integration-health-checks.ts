@@ -1,0 +1,149 @@
+import { eq } from 'drizzle-orm';
+import type { ConnectionProbe } from '../domain/connection-probe.js';
+import type { IntegrationCredentials } from '../domain/credentials.js';
+import { CredentialsInvalidError, MissingScopeError, PlatformError } from '../domain/platform-errors.js';
+import type { CredentialStore } from '../db/credential-store.js';
+import type { Database } from '../db/database.js';
+import { integrations } from '../db/schema.js';
+import type { Platform, PlatformConnection } from '../platforms/platform.js';
+import type { PlatformRegistry } from '../platforms/registry.js';
+import type { HealthCheckName, HealthCheckResult, HealthCheckRun, HealthVerdict } from './integration-health-types.js';
+
+export const EXPIRED_CREDENTIALS_MESSAGE = 'Your credentials are invalid or expired. Please reconnect your integration.';
+
+/** Refresh this long before expiry (the credential store refreshes 5 minutes ahead; we ask a little earlier). */
+const REFRESH_AHEAD_MS = 10 * 60_000;
+
+export interface HealthCheckDeps {
+  db: Database;
+  platforms: PlatformRegistry;
+  credentials: CredentialStore;
+}
+
+type Outcome = { ok: true; message: string } | { ok: false; message: string; verdict: 'reconnect_required' | 'error'; missingScopes?: readonly string[] };
+
+/**
+ * The four checks of one integration. Never throws for what a platform says: every answer becomes a
+ * result in plain words. Only our own failures (database down) throw, so the activity retries.
+ */
+export async function runHealthChecks(deps: HealthCheckDeps, integrationId: string): Promise<HealthCheckRun> {
+  const [row] = await deps.db.select().from(integrations).where(eq(integrations.id, integrationId));
+  if (!row) throw new Error(`integration ${integrationId} does not exist`);
+  const platform = deps.platforms.get(row.platform);
+  const name = row.displayName;
+  const outcomes = new Map<HealthCheckName, Outcome>();
+
+  const { credentials, version } = await deps.credentials.load(integrationId);
+  if (!credentials) {
+    outcomes.set('oauth_connected', { ok: false, message: `${name} is not connected. Connect it to start syncing.`, verdict: 'reconnect_required' });
+    const skipped: Outcome = { ok: false, message: 'Not checked: the integration is not connected.', verdict: 'reconnect_required' };
+    for (const check of ['token_fresh', 'scopes_granted', 'test_call'] as const) outcomes.set(check, skipped);
+    return finish(outcomes);
+  }
+  outcomes.set('oauth_connected', { ok: true, message: `${name} is connected${accountLabel(row.account)}.` });
+
+  const fresh = await ensureFreshToken(deps, platform, integrationId, credentials, version);
+  outcomes.set('token_fresh', fresh.outcome);
+
+  let probe: ConnectionProbe | null = null;
+  if (!fresh.outcome.ok && fresh.outcome.verdict === 'reconnect_required') {
+    outcomes.set('test_call', { ok: false, message: 'Not checked: the credentials no longer work.', verdict: 'reconnect_required' });
+  } else {
+    try {
+      const answer = await probeConnection(platform, { integrationId, account: row.account, tokens: deps.credentials.tokenProvider(integrationId, platform) });
+      probe = answer;
+      outcomes.set('test_call', { ok: true, message: `${platform.displayName} answered for "${answer.accountName}".` });
+    } catch (error) {
+      outcomes.set('test_call', outcomeOfError(error, platform));
+    }
+  }
+
+  // The platform's live answer wins over what was granted at connect time.
+  const granted = probe?.grantedScopes ?? fresh.credentials.scopes;
+  const missing = platform.requiredScopes.filter((scope) => !granted.includes(scope));
+  const testOutcome = outcomes.get('test_call');
+  if (missing.length > 0) {
+    outcomes.set('scopes_granted', { ok: false, message: missingScopesMessage(missing), verdict: 'reconnect_required' });
+  } else if (testOutcome && !testOutcome.ok && testOutcome.missingScopes) {
+    outcomes.set('scopes_granted', testOutcome);
+  } else {
+    outcomes.set('scopes_granted', { ok: true, message: `All required permissions are granted (${platform.requiredScopes.join(', ')}).` });
+  }
+  return finish(outcomes);
+}
+
+async function ensureFreshToken(
+  deps: HealthCheckDeps,
+  platform: Platform,
+  integrationId: string,
+  credentials: IntegrationCredentials,
+  version: number,
+): Promise<{ outcome: Outcome; credentials: IntegrationCredentials }> {
+  if (!credentials.accessTokenExpiresAt) return { outcome: { ok: true, message: 'The access token does not expire.' }, credentials };
+  const expiresAt = Date.parse(credentials.accessTokenExpiresAt);
+  if (expiresAt - Date.now() > REFRESH_AHEAD_MS) {
+    return { outcome: { ok: true, message: `The access token is valid until ${new Date(expiresAt).toISOString()}.` }, credentials };
+  }
+  if (!credentials.refreshToken) {
+    return { outcome: { ok: false, message: EXPIRED_CREDENTIALS_MESSAGE, verdict: 'reconnect_required' }, credentials };
+  }
+  try {
+    // Through the store: serialized with every other refresher, saved before it is used.
+    const next = await deps.credentials.refresh(integrationId, platform, version);
+    const until = next.accessTokenExpiresAt ? ` It is valid until ${new Date(Date.parse(next.accessTokenExpiresAt)).toISOString()}.` : '';
+    return { outcome: { ok: true, message: `The access token was refreshed ahead of expiry.${until}` }, credentials: next };
+  } catch (error) {
+    return { outcome: outcomeOfError(error, platform), credentials };
+  }
+}
+
+function probeConnection(platform: Platform, connection: PlatformConnection): Promise<ConnectionProbe> {
+  return platform.role === 'commerce' ? platform.createSource(connection).checkConnection() : platform.createTarget(connection).checkConnection();
+}
+
+function outcomeOfError(error: unknown, platform: Platform): Outcome {
+  if (error instanceof CredentialsInvalidError) {
+    const message =
+      error.problem === 'uninstalled'
+        ? `The ${platform.displayName} app was uninstalled. Please reconnect your integration to install it again.`
+        : error.problem === 'missing'
+          ? error.message
+          : EXPIRED_CREDENTIALS_MESSAGE;
+    return { ok: false, message, verdict: 'reconnect_required' };
+  }
+  if (error instanceof MissingScopeError) {
+    return { ok: false, message: missingScopesMessage(error.missingScopes), verdict: 'reconnect_required', missingScopes: error.missingScopes };
+  }
+  if (error instanceof PlatformError) return { ok: false, message: error.message, verdict: 'error' };
+  return { ok: false, message: `${platform.displayName} could not be reached: ${(error as Error)?.message ?? String(error)}`, verdict: 'error' };
+}
+
+function missingScopesMessage(missing: readonly string[]): string {
+  const names = missing.map((scope) => `"${scope}"`).join(', ');
+  return `Missing permission ${names}. Please reconnect your integration and grant ${missing.length === 1 ? 'it' : 'them'}.`;
+}
+
+function accountLabel(account: Record<string, string>): string {
+  const id = account.shop ?? account.realmId;
+  return id ? ` (${id})` : '';
+}
+
+const ORDER: HealthCheckName[] = ['oauth_connected', 'token_fresh', 'scopes_granted', 'test_call'];
+
+/** Credentials problems outrank outages: a person must act on them, an outage passes. */
+function finish(outcomes: Map<HealthCheckName, Outcome>): HealthCheckRun {
+  const results: HealthCheckResult[] = ORDER.map((check) => {
+    const outcome = outcomes.get(check)!;
+    return { check, ok: outcome.ok, message: outcome.message };
+  });
+  const failures = ORDER.flatMap((check) => {
+    const outcome = outcomes.get(check)!;
+    return outcome.ok ? [] : [{ check, outcome }];
+  });
+  const decisive = failures.find((f) => !f.outcome.ok && f.outcome.verdict === 'reconnect_required') ?? failures[0];
+  const verdict: HealthVerdict =
+    !decisive || decisive.outcome.ok
+      ? { status: 'connected', reason: null, check: null }
+      : { status: decisive.outcome.verdict, reason: decisive.outcome.message, check: decisive.check };
+  return { results, verdict, checkedAt: new Date().toISOString() };
+}

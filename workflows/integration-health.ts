@@ -1,0 +1,335 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  defineUpdate,
+  log,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  uuid4,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { IntegrationHealthActivities } from '../activities/integration-health-activities.js';
+import type { HealthCheckResult, HealthCheckRun } from '../activities/integration-health-types.js';
+import type { ConnectionProblem } from '../activities/order-sync-activities.js';
+import type { IntegrationStatus } from '../domain/integration-status.js';
+import { failedRecordOf, HealthState, type CarriedHealthState, type Incident } from './integration-health-state.js';
+import { IntegrationStatusKey } from './search-attributes.js';
+
+export interface IntegrationHealthInput {
+  integrationId: string;
+  /** Between scheduled checks; default 5 minutes. */
+  checkIntervalMs?: number;
+  /** Failures after the incident email are gathered this long into one digest; default 10 minutes. */
+  digestWindowMs?: number;
+  /** State of the previous run (continue-as-new). */
+  carried?: CarriedHealthState;
+}
+
+export interface HealthCheckOutcome {
+  status: IntegrationStatus;
+  reason: string | null;
+  results: HealthCheckResult[];
+  checkedAt: string;
+}
+
+export interface IntegrationHealthView {
+  status: IntegrationStatus | null;
+  reason: string | null;
+  paused: boolean;
+  lastCheck: HealthCheckRun | null;
+  incident: { id: string; openedAt: string; digestsSent: number; waitingCount: number } | null;
+  lastResume: { resumed: number; failed: number; at: string } | null;
+  nextCheckAt: string | null;
+}
+
+/** An order sync hit a credentials error (401, AuthenticationFault, invalid_grant) or a paused integration. */
+export const connectionProblemSignal = defineSignal<[ConnectionProblem]>('connectionProblem');
+/** Shopify sent app/uninstalled (or a ledger reported its grant revoked). */
+export const appUninstalledSignal = defineSignal('appUninstalled');
+/** New tokens were saved (OAuth callback): check again, and resume parked orders when Connected. */
+export const credentialsUpdatedSignal = defineSignal('credentialsUpdated');
+/** An operator disconnected (paused) the integration: status Disconnected, no checks, syncs wait. */
+export const pauseSignal = defineSignal('pause');
+export const resumeSignal = defineSignal('resume');
+/** "Check health" button: runs the four checks now and answers with them. */
+export const checkHealthUpdate = defineUpdate<HealthCheckOutcome>('checkHealth');
+export const integrationHealthQuery = defineQuery<IntegrationHealthView>('integrationHealth');
+
+const DEFAULT_CHECK_INTERVAL_MS = 5 * 60_000;
+const DEFAULT_DIGEST_WINDOW_MS = 10 * 60_000;
+
+const checks = proxyActivities<IntegrationHealthActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 3 },
+});
+const bookkeeping = proxyActivities<IntegrationHealthActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
+// A few tries only: an alert email resent many times is worse than one logged failure.
+const mail = proxyActivities<IntegrationHealthActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', maximumInterval: '30 seconds', maximumAttempts: 5 },
+});
+// Resuming a large backlog at a bounded rate takes a while.
+const resumer = proxyActivities<IntegrationHealthActivities>({
+  startToCloseTimeout: '1 hour',
+  retry: { initialInterval: '5 seconds', maximumAttempts: 3 },
+});
+
+/**
+ * One per integration (ID `integration-health/<integrationId>`), for the integration's whole life. Knows its
+ * status at all times: runs the four checks on an interval and on demand, reacts at once to failures the
+ * order syncs report, sends one email per incident plus digests and an all-clear, and resumes parked
+ * orders when the connection works again.
+ */
+export async function integrationHealthWorkflow(input: IntegrationHealthInput): Promise<void> {
+  const { integrationId } = input;
+  const intervalMs = input.checkIntervalMs ?? DEFAULT_CHECK_INTERVAL_MS;
+  const digestWindowMs = input.digestWindowMs ?? DEFAULT_DIGEST_WINDOW_MS;
+  const state = new HealthState(input.carried);
+  // A fresh start checks at once; a continued run keeps the schedule it had.
+  let nextCheckAt = state.nextCheckAt ? Date.parse(state.nextCheckAt) : Date.now();
+  let checkTickets = 0;
+  let checksDone = 0;
+  let deleted = false;
+
+  setHandler(connectionProblemSignal, (problem) => {
+    state.pendingProblems.push(problem);
+  });
+  setHandler(appUninstalledSignal, () => {
+    state.uninstallReported = true;
+  });
+  setHandler(credentialsUpdatedSignal, () => {
+    // Reconnecting is also how a paused integration comes back.
+    state.paused = false;
+    state.resumeOnConnected = true;
+    state.requestCheck('reconnected through OAuth');
+  });
+  setHandler(pauseSignal, () => {
+    state.paused = true;
+  });
+  setHandler(resumeSignal, () => {
+    if (!state.paused) return;
+    state.paused = false;
+    state.resumeOnConnected = true;
+    state.requestCheck('resumed by an operator');
+  });
+  setHandler(checkHealthUpdate, async () => {
+    const ticket = ++checkTickets;
+    await condition(() => checksDone >= ticket || deleted);
+    if (deleted || !state.lastCheck) throw ApplicationFailure.create({ type: 'IntegrationDeleted', message: `Integration ${integrationId} was deleted.` });
+    return { status: state.status ?? state.lastCheck.verdict.status, reason: state.reason, results: state.lastCheck.results, checkedAt: state.lastCheck.checkedAt };
+  });
+  setHandler(integrationHealthQuery, () => ({
+    status: state.status,
+    reason: state.reason,
+    paused: state.paused,
+    lastCheck: state.lastCheck,
+    incident: state.incident
+      ? { id: state.incident.id, openedAt: state.incident.openedAt, digestsSent: state.incident.digestsSent, waitingCount: state.incident.waitingCount }
+      : null,
+    lastResume: state.lastResume,
+    nextCheckAt: new Date(nextCheckAt).toISOString(),
+  }));
+
+  const now = () => new Date().toISOString();
+
+  async function setStatus(status: IntegrationStatus, reason: string | null, cause: string, check: string | null): Promise<void> {
+    if (status === state.status && reason === state.reason) return;
+    await bookkeeping.recordHealthStatus({ integrationId, status, reason, cause, check });
+    if (status !== state.status) upsertSearchAttributes([{ key: IntegrationStatusKey, value: status }]);
+    state.status = status;
+    state.reason = reason;
+  }
+
+  async function email<T>(send: () => Promise<T>): Promise<void> {
+    try {
+      await send();
+    } catch (error) {
+      // The status and the API still tell the story; a mail outage must not stop the health workflow.
+      log.warn('health email could not be sent', { integrationId, error: (error as Error).message });
+    }
+  }
+
+  /** The first failure of an incident: one email, naming the failed record when there is one. */
+  async function openIncident(problem: ConnectionProblem | null): Promise<void> {
+    const incident: Incident = { id: uuid4(), openedAt: now(), digestsSent: 0, waiting: [], waitingCount: 0, windowStartedAt: null, seen: [] };
+    state.incident = incident;
+    const record = problem ? failedRecordOf(problem) : null;
+    if (record) incident.seen.push(`${record.routeId}/${record.orderId}`);
+    await email(() =>
+      mail.sendIncidentEmail({
+        integrationId,
+        incidentId: incident.id,
+        status: state.status ?? 'error',
+        // The check's wording is ours and plain; the sync's own message is the fallback.
+        message: state.reason ?? problem?.message ?? 'The connection stopped working.',
+        detail: problem?.detail ?? null,
+        record,
+        occurredAt: incident.openedAt,
+      }),
+    );
+  }
+
+  /** Failures reported while the connection is known broken join the incident (and its next digest). */
+  async function absorbProblems(): Promise<void> {
+    for (const problem of state.pendingProblems.splice(0)) {
+      if (!state.incident) await openIncident(problem);
+      else state.collect(failedRecordOf(problem), now());
+    }
+  }
+
+  async function sendDigest(): Promise<void> {
+    const incident = state.incident!;
+    const request = {
+      integrationId,
+      incidentId: incident.id,
+      sequence: ++incident.digestsSent,
+      records: incident.waiting,
+      totalWaiting: incident.waitingCount,
+    };
+    incident.waiting = [];
+    incident.waitingCount = 0;
+    incident.windowStartedAt = null;
+    await email(() => mail.sendDigestEmail(request));
+  }
+
+  async function resumeParkedOrders(): Promise<number> {
+    state.resumeOnConnected = false;
+    try {
+      const outcome = await resumer.resumeParkedOrdersOfIntegration({ integrationId });
+      state.lastResume = { ...outcome, at: now() };
+      return outcome.resumed;
+    } catch (error) {
+      state.resumeOnConnected = true;
+      log.warn('parked orders could not be resumed', { integrationId, error: (error as Error).message });
+      return 0;
+    }
+  }
+
+  async function runCheck(cause: string): Promise<void> {
+    let run: HealthCheckRun;
+    try {
+      run = await checks.runHealthChecks({ integrationId });
+    } catch (error) {
+      if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.type === 'IntegrationDeleted') {
+        deleted = true;
+        return;
+      }
+      const message = `The health check could not run: ${(error as Error).message}`;
+      run = {
+        results: (['oauth_connected', 'token_fresh', 'scopes_granted', 'test_call'] as const).map((check) => ({ check, ok: false, message })),
+        verdict: { status: 'error', reason: message, check: null },
+        checkedAt: now(),
+      };
+    }
+    state.lastCheck = run;
+    await bookkeeping.saveHealthCheckResults({ integrationId, run });
+    if (state.paused) return; // a check-now while paused answers, but the integration stays Disconnected
+
+    const problem = state.pendingProblems[0];
+    const why = problem ? `order ${problem.orderName ?? problem.orderId} failed to sync (${problem.errorType})` : cause;
+    const { verdict } = run;
+    await setStatus(verdict.status, verdict.reason, why, verdict.check);
+
+    if (verdict.status === 'connected') {
+      state.everConnected = true;
+      // The check passes, so orders parked by these reports waited for nothing: let them go on.
+      const hadProblems = state.pendingProblems.splice(0).length > 0;
+      let resumed = 0;
+      if (state.resumeOnConnected || hadProblems) resumed = await resumeParkedOrders();
+      const incident = state.incident;
+      if (incident) {
+        state.incident = null;
+        await email(() => mail.sendAllClearEmail({ integrationId, incidentId: incident.id, resumedCount: resumed }));
+      }
+      return;
+    }
+    state.resumeOnConnected = true;
+    if (!state.incident && state.pendingProblems.length === 0 && state.everConnected) await openIncident(null);
+    await absorbProblems();
+  }
+
+  if (state.status) upsertSearchAttributes([{ key: IntegrationStatusKey, value: state.status }]);
+
+  for (;;) {
+    if (deleted) {
+      await condition(allHandlersFinished);
+      return;
+    }
+
+    if (state.uninstallReported) {
+      state.uninstallReported = false;
+      await setStatus(
+        'reconnect_required',
+        'The app was uninstalled from the shop. Please reconnect your integration to install it again.',
+        'app/uninstalled webhook',
+        null,
+      );
+      state.resumeOnConnected = true;
+      if (!state.incident) await openIncident(state.pendingProblems.shift() ?? null);
+      continue;
+    }
+
+    if (state.paused && state.status !== 'disconnected') {
+      await setStatus('disconnected', 'Paused by an operator. Syncs wait until the integration is resumed.', 'paused by an operator', null);
+      state.resumeOnConnected = true;
+      continue;
+    }
+
+    if (state.pendingProblems.length > 0) {
+      // While paused, syncs report that they wait for the resume: nothing to learn from them.
+      if (state.paused) state.pendingProblems.length = 0;
+      else if (state.broken) await absorbProblems();
+      else state.requestCheck('order sync failed');
+    }
+
+    const checkDue = !state.paused && Date.now() >= nextCheckAt;
+    if (state.checkRequested || checkDue || checkTickets > checksDone) {
+      const upTo = checkTickets;
+      const cause = checkTickets > checksDone && !state.checkRequested && !checkDue ? 'health check requested' : state.takeCheckCause();
+      state.checkRequested = false;
+      await runCheck(cause);
+      checksDone = upTo;
+      nextCheckAt = Date.now() + intervalMs;
+      continue;
+    }
+
+    const digestDueAt = state.digestDueAt(digestWindowMs);
+    if (digestDueAt !== null && Date.now() >= digestDueAt) {
+      await sendDigest();
+      continue;
+    }
+
+    if (workflowInfo().continueAsNewSuggested) {
+      // An update waiting for a check is work, not a handler to wait for.
+      await condition(() => allHandlersFinished() || hasWork());
+      if (!hasWork()) {
+        state.nextCheckAt = new Date(nextCheckAt).toISOString();
+        await continueAsNew<typeof integrationHealthWorkflow>({ ...input, carried: state.snapshot() });
+      }
+      continue;
+    }
+
+    const wakeAt = Math.min(state.paused ? Infinity : nextCheckAt, digestDueAt ?? Infinity);
+    if (wakeAt === Infinity) await condition(hasWork);
+    else await condition(hasWork, Math.max(1, wakeAt - Date.now()));
+  }
+
+  function hasWork(): boolean {
+    return (
+      state.checkRequested ||
+      state.uninstallReported ||
+      state.pendingProblems.length > 0 ||
+      checkTickets > checksDone ||
+      (state.paused && state.status !== 'disconnected')
+    );
+  }
+}

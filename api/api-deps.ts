@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import type { FastifyPluginAsync } from 'fastify';
 import type { Database } from '../db/database.js';
 import type { VerifyShopifyWebhook } from './shopify-webhook-check.js';
 
@@ -14,6 +15,11 @@ export interface ApiDeps {
   resumeRatePerSecond?: number;
   /** Called once a shop's app/uninstalled webhook is recorded (integration health plugs in here). */
   onAppUninstalled?: (integrationId: string) => Promise<void>;
+  /**
+   * More routes (integrations and health, OAuth). Registered after the error handler and OpenAPI, so
+   * they share both; they guard their operator routes themselves with `operatorTokenHook(operatorToken)`.
+   */
+  plugins?: FastifyPluginAsync[];
   /** Fastify's logger option. */
   logger?: boolean | object;
 }

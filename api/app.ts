@@ -13,6 +13,7 @@ import { shopifyWebhookRoutes } from './shopify-webhook-routes.js';
 
 export type { ApiDeps } from './api-deps.js';
 export type { ShopifyWebhookCheck, VerifyShopifyWebhook } from './shopify-webhook-check.js';
+export { operatorTokenHook } from './operator-auth.js';
 
 const DEFAULT_RESUME_RATE_PER_SECOND = 5;
 
@@ -49,5 +50,6 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     await operator.register(mappingRoutes(deps, resumptions));
     await operator.register(replayRoutes(deps, resumptions));
   });
+  for (const plugin of deps.plugins ?? []) await app.register(plugin);
   return app;
 }

@@ -280,6 +280,9 @@ describe('plugins from other parts of the engine', () => {
             { preHandler: operatorTokenHook(OPERATOR_TOKEN), schema: { response: { 200: Type.Object({ ok: Type.Boolean() }) } } },
             async () => ({ ok: true }),
           );
+          plugin.get('/integrations/broken', { schema: { response: { 200: Type.Object({ ok: Type.Boolean() }) } } }, async () => {
+            throw new Error('connection to db-primary:5432 refused');
+          });
         },
       ],
     });
@@ -287,6 +290,10 @@ describe('plugins from other parts of the engine', () => {
       expect((await app.inject({ method: 'GET', url: '/integrations/probe' })).json().error.code).toBe('unauthorized');
       expect((await app.inject({ method: 'GET', url: '/integrations/probe', headers: auth })).json()).toEqual({ ok: true });
       expect(Object.keys((await app.inject({ method: 'GET', url: '/openapi.json' })).json().paths)).toContain('/integrations/probe');
+      const broken = await app.inject({ method: 'GET', url: '/integrations/broken' });
+      expect(broken.statusCode).toBe(500);
+      expect(broken.json().error.code).toBe('internal_error');
+      expect(broken.body).not.toContain('db-primary');
     } finally {
       await app.close();
     }

@@ -186,6 +186,18 @@ describe('POST /webhooks/shopify', () => {
     expect(event).toMatchObject({ topic: 'app/uninstalled', outcome: 'app_uninstalled', integrationId: ctx.shopifyIntegrationId });
   });
 
+  it('refuses a body that is not JSON by content type with 415', async () => {
+    const body = 'id=1';
+    const response = await ctx.app.inject({
+      method: 'POST',
+      url: '/webhooks/shopify',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-shopify-hmac-sha256': signWithTestSecret(body) },
+      payload: body,
+    });
+    expect(response.statusCode).toBe(415);
+    expect(response.json().error.code).toBe('unsupported_media_type');
+  });
+
   it('keeps other routes on the ordinary JSON parser', async () => {
     const response = await ctx.app.inject({
       method: 'PUT',

@@ -1,0 +1,235 @@
+import './support/quiet-runtime.js';
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { eq } from 'drizzle-orm';
+import { inject } from 'vitest';
+import { createIntegrationHealthActivities } from '../activities/integration-health-activities.js';
+import { createOrderSyncActivities } from '../activities/order-sync-activities.js';
+import { RouteConnections } from '../activities/route-connections.js';
+import { installErrorHandler } from '../api/error-handler.js';
+import { integrationOAuthRoutes, integrationRoutes } from '../api/integration-routes.js';
+import { CredentialStore } from '../db/credential-store.js';
+import { integrations, syncRoutes } from '../db/schema.js';
+import { startQboEmulator, type RunningQboEmulator } from '../emulators/qbo/emulator.js';
+import { startShopifyEmulator, type ShopifyEmulator } from '../emulators/shopify/index.js';
+import { createMailer, type Mailer } from '../notifications/mail-transport.js';
+import type { Platform } from '../platforms/platform.js';
+import { createQboPlatform } from '../platforms/qbo/qbo-platform.js';
+import { browserUrlFor, createShopifyPlatform } from '../platforms/shopify/index.js';
+import { PlatformRegistry } from '../platforms/registry.js';
+import { createIntegration } from '../runtime/integration-health-creator.js';
+import { createConnectionProblemSink } from '../runtime/integration-health-problem-sink.js';
+import { integrationHealthWorkflowId, type IntegrationHealthRuntime } from '../runtime/integration-health-starter.js';
+import { secretBoxFromKey } from '../runtime/secret-box.js';
+import { integrationHealthQuery } from '../workflows/integration-health.js';
+import { ErrorResponse } from '../api/error-response-schema.js';
+import { startSmtpTestServer, type SmtpTestServer } from './smtp-test-server.js';
+import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+import { testCompany } from './support/sync-harness.js';
+
+export const SHOPIFY_APP = { apiKey: 'health-shopify-key', apiSecret: 'health-shopify-secret' };
+export const QBO_APP = { clientId: 'health-qbo-client', clientSecret: 'health-qbo-secret' };
+export const ALERTS = 'books@example.com';
+
+export interface HealthHarnessOptions {
+  checkIntervalMs?: number;
+  digestWindowMs?: number;
+  /** Wraps the QuickBooks Online platform, e.g. to "crash" right after a token refresh. */
+  decorateQbo?: (platform: Platform) => Platform;
+  qboAccessTokenTtlSeconds?: number;
+}
+
+/**
+ * Everything the health tests need, real: the shared Temporal dev server, a fresh database, both emulators
+ * through the real platform code, a real SMTP server, the integration routes on a loopback port, and one
+ * worker (order syncs + health) on a task queue of its own.
+ */
+export class HealthHarness {
+  readonly taskQueue = `health-${randomUUID()}`;
+  readonly shop = `shop-${randomUUID().slice(0, 8)}.myshopify.com`;
+  readonly realmId = String(9_140_000_000_000_000 + Math.floor(Math.random() * 1e6));
+  readonly operatorToken = 'operator-secret';
+  worker!: Worker;
+  private workerRun!: Promise<void>;
+
+  private constructor(
+    readonly database: TestDatabase,
+    readonly shopify: ShopifyEmulator,
+    readonly qbo: RunningQboEmulator,
+    readonly smtp: SmtpTestServer,
+    readonly mailer: Mailer,
+    readonly platforms: PlatformRegistry,
+    readonly credentials: CredentialStore,
+    readonly client: Client,
+    readonly runtime: IntegrationHealthRuntime,
+    readonly app: FastifyInstance,
+    readonly baseUrl: string,
+    private readonly nativeConnection: NativeConnection,
+  ) {}
+
+  static async start(options: HealthHarnessOptions = {}): Promise<HealthHarness> {
+    const address = inject('temporalAddress');
+    const shop = `shop-${randomUUID().slice(0, 8)}.myshopify.com`;
+    const realmId = String(9_140_000_000_000_000 + Math.floor(Math.random() * 1e6));
+    const [database, shopify, qbo, smtp, connection, nativeConnection, port] = await Promise.all([
+      createTestDatabase(),
+      startShopifyEmulator({ ...SHOPIFY_APP, shops: [{ domain: shop, name: 'Health Shop', currencyCode: 'GBP' }] }),
+      startQboEmulator({
+        ...QBO_APP,
+        companies: [testCompany(realmId)],
+        rateLimits: { perSecond: 1000, perMinute: 100_000 },
+        throttleRetryAfterSeconds: 1,
+        ...(options.qboAccessTokenTtlSeconds ? { accessTokenTtlSeconds: options.qboAccessTokenTtlSeconds } : {}),
+      }),
+      startSmtpTestServer(),
+      Connection.connect({ address }),
+      NativeConnection.connect({ address }),
+      freePort(),
+    ]);
+    qbo.control.authorizeAs(realmId);
+    const shopifyPlatform = createShopifyPlatform({
+      apiKey: SHOPIFY_APP.apiKey,
+      apiSecretKey: SHOPIFY_APP.apiSecret,
+      expiringTokens: false,
+      emulatorShops: { [shop]: shopify.origin },
+    });
+    const qboPlatform = createQboPlatform({
+      ...QBO_APP,
+      environment: 'sandbox',
+      apiBaseUrl: qbo.urls.apiBaseUrl,
+      oauthUrls: { authorize: qbo.urls.authorizeEndpoint, token: qbo.urls.tokenEndpoint, revoke: qbo.urls.revokeEndpoint, userInfo: qbo.urls.userInfoEndpoint },
+      defaultRetryAfterMs: 1_000,
+    });
+    const platforms = new PlatformRegistry([shopifyPlatform, options.decorateQbo ? options.decorateQbo(qboPlatform) : qboPlatform]);
+    const db = database.db;
+    const credentials = new CredentialStore(db, secretBoxFromKey(Buffer.alloc(32, 9)));
+    const client = new Client({ connection });
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const taskQueue = `health-${randomUUID()}`;
+    const runtime: IntegrationHealthRuntime = {
+      client,
+      taskQueue,
+      checkIntervalMs: options.checkIntervalMs ?? 60 * 60_000,
+      digestWindowMs: options.digestWindowMs ?? 3_000,
+    };
+    const mailer = createMailer({ from: 'ledgerbridge <alerts@test>', delivery: { kind: 'smtp', url: smtp.url } });
+
+    const app = Fastify({ logger: false });
+    installErrorHandler(app);
+    app.addSchema(ErrorResponse);
+    const routeDeps = { db, platforms, credentials, health: runtime, publicBaseUrl: baseUrl };
+    await app.register(integrationOAuthRoutes(routeDeps));
+    await app.register(integrationRoutes(routeDeps));
+    await app.listen({ host: '127.0.0.1', port });
+
+    const harness = new HealthHarness(database, shopify, qbo, smtp, mailer, platforms, credentials, client, runtime, app, baseUrl, nativeConnection);
+    Object.assign(harness, { shop, realmId, taskQueue });
+    harness.worker = await Worker.create({
+      connection: nativeConnection,
+      taskQueue,
+      workflowBundle: { codePath: inject('workflowBundlePath') },
+      activities: {
+        ...createOrderSyncActivities({ db, connections: new RouteConnections(db, platforms, credentials), connectionProblems: createConnectionProblemSink(runtime) }),
+        ...createIntegrationHealthActivities({ db, platforms, credentials, mailer, publicBaseUrl: baseUrl, client, resumePerSecond: 50, log: () => {} }),
+      },
+    });
+    harness.workerRun = harness.worker.run();
+    return harness;
+  }
+
+  get db() {
+    return this.database.db;
+  }
+
+  /** Creates an integration the way the API does: numbered display name, health workflow started. */
+  async createIntegration(platform: 'shopify' | 'qbo', notifyEmails: string[] = [ALERTS]) {
+    const account: Record<string, string> = platform === 'shopify' ? { shop: this.shop } : {};
+    const created = await createIntegration(this.db, this.platforms, this.runtime, { platform, account, notifyEmails });
+    // Its first check has run and its status is recorded: later steps have a settled start.
+    await eventually(async () => (await this.health(created.id)).status !== null, `first check of ${created.displayName}`);
+    return created;
+  }
+
+  /** A person clicks "Connect": our route → the platform's consent page → our callback. Returns the final page. */
+  async clickConnect(integrationId: string): Promise<{ status: number; body: string }> {
+    let url = `${this.baseUrl}/integrations/${integrationId}/connect`;
+    for (let hop = 0; hop < 8; hop++) {
+      const response = await fetch(browserUrlFor(url), { redirect: 'manual' });
+      const location = response.headers.get('location');
+      if (response.status >= 300 && response.status < 400 && location) {
+        url = new URL(location, url).toString();
+        continue;
+      }
+      return { status: response.status, body: await response.text() };
+    }
+    throw new Error('too many redirects');
+  }
+
+  async createRoute(sourceIntegrationId: string, targetIntegrationId: string): Promise<string> {
+    const routeId = `route-${randomUUID().slice(0, 8)}`;
+    await this.db.insert(syncRoutes).values({ id: routeId, sourceIntegrationId, targetIntegrationId });
+    return routeId;
+  }
+
+  async row(integrationId: string) {
+    const [row] = await this.db.select().from(integrations).where(eq(integrations.id, integrationId));
+    return row!;
+  }
+
+  api(method: string, path: string, body?: unknown) {
+    return this.app.inject({ method: method as 'GET', url: path, ...(body !== undefined ? { payload: body as object } : {}) });
+  }
+
+  healthHandle(integrationId: string) {
+    return this.client.workflow.getHandle(integrationHealthWorkflowId(integrationId));
+  }
+
+  health(integrationId: string) {
+    return this.healthHandle(integrationId).query(integrationHealthQuery);
+  }
+
+  async close(): Promise<void> {
+    // Health workflows run forever: end them so no later worker on this queue picks them up.
+    for await (const execution of this.client.workflow.list({ query: `TaskQueue = "${this.taskQueue}" AND ExecutionStatus = "Running"` })) {
+      await this.client.workflow.getHandle(execution.workflowId).terminate('test finished').catch(() => {});
+    }
+    this.worker.shutdown();
+    await this.workerRun.catch(() => {});
+    await this.app.close();
+    await Promise.allSettled([this.shopify.close(), this.qbo.close(), this.smtp.close(), this.mailer.close()]);
+    await this.nativeConnection.close();
+    await this.client.connection.close();
+    await this.database.close();
+  }
+}
+
+/** Polls until `check` returns a value (not undefined/false), or fails with what it last saw. */
+export async function eventually<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false) return value;
+      last = value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`Timed out waiting for ${what}; last saw: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}

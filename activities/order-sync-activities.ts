@@ -52,7 +52,11 @@ export interface OrderSyncActivityDeps {
 /** Activities of orderSyncWorkflow, built over their dependencies so tests and production wire the same code. */
 export function createOrderSyncActivities({ db, connections, connectionProblems }: OrderSyncActivityDeps) {
   return {
-    async recordOrderSyncState(record: OrderSyncRecord): Promise<void> {
+    /**
+     * Writes the operator's row. For an order parked on a SKU or tax mapping, answers whether that mapping
+     * exists by now: one saved before this row said Waiting was not signalled to this order.
+     */
+    async recordOrderSyncState(record: OrderSyncRecord): Promise<{ resolvedMeanwhile: boolean }> {
       const now = new Date();
       const values = {
         status: record.status,
@@ -71,6 +75,7 @@ export function createOrderSyncActivities({ db, connections, connectionProblems 
           target: [orderSyncs.routeId, orderSyncs.orderId],
           set: { ...values, workflowId: record.workflowId, ...(record.newAttempt ? { attempts: sql`${orderSyncs.attempts} + 1` } : {}) },
         });
+      return { resolvedMeanwhile: record.status === 'waiting' && (await mappingExists(db, record.routeId, record.waitingOn ?? null)) };
     },
 
     async fetchOrder(input: { routeId: string; orderId: string }): Promise<CommerceOrder> {
@@ -197,6 +202,18 @@ export function createOrderSyncActivities({ db, connections, connectionProblems 
 }
 
 export type OrderSyncActivities = ReturnType<typeof createOrderSyncActivities>;
+
+async function mappingExists(db: Database, routeId: string, waitingOn: string | null): Promise<boolean> {
+  if (waitingOn?.startsWith('sku:')) {
+    const sku = waitingOn.slice(4);
+    return (await db.select().from(skuMappings).where(and(eq(skuMappings.routeId, routeId), eq(skuMappings.sku, sku)))).length > 0;
+  }
+  if (waitingOn?.startsWith('tax:')) {
+    const key = waitingOn.slice(4);
+    return (await db.select().from(taxMappings).where(and(eq(taxMappings.routeId, routeId), eq(taxMappings.taxKey, key)))).length > 0;
+  }
+  return false;
+}
 
 function isDuplicateName(error: unknown): boolean {
   const cause = error as { type?: string; details?: { detail?: string }[] };

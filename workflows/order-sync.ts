@@ -127,13 +127,16 @@ export async function orderSyncWorkflow(input: OrderSyncInput): Promise<OrderSyn
     const { code, details } = failure;
     status.waitingOn = details.waitingOn ?? null;
     status.lastError = { code, message: failure.message, detail: details.detail ?? '', suggestions: details.suggestions ?? [] };
+    // Cleared before the row says Waiting: a signal sent once an operator can see the row is never lost.
+    resumeRequested = false;
     setState(reason === 'reconnect' ? 'waiting_for_reconnect' : reason === 'fix' ? 'waiting_for_fix' : 'waiting_for_retry', code);
     const needsPerson = reason === 'reconnect' || code === SyncErrorType.SkuNotFound || code === SyncErrorType.TaxCodeUnmapped;
-    await record(needsPerson ? 'waiting' : 'failed', {
+    const { resolvedMeanwhile } = await record(needsPerson ? 'waiting' : 'failed', {
       waitingFor: reason,
       waitingOn: status.waitingOn,
       error: { code, message: failure.message },
     });
+    if (resolvedMeanwhile) resumeRequested = true;
     if (reason === 'reconnect' && details.integrationId) {
       await bookkeeping.reportConnectionProblem({
         integrationId: details.integrationId,
@@ -145,7 +148,6 @@ export async function orderSyncWorkflow(input: OrderSyncInput): Promise<OrderSyn
         orderName: status.orderName,
       });
     }
-    resumeRequested = false;
     await condition(() => resumeRequested, RECHECK_AFTER[reason]);
     status.attempts++;
     status.waitingOn = null;

@@ -20,9 +20,13 @@ import { secretBoxFromKey } from '../../runtime/secret-box.js';
 import { createSyncWorker } from '../../runtime/sync-worker.js';
 import { startOrderSync } from '../../runtime/order-sync-starter.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
+import type { FastifyInstance } from 'fastify';
+import { buildApi } from '../../api/app.js';
+import type { ShopifyPlatform } from '../../platforms/shopify/index.js';
 
 export const SHOPIFY_APP = { apiKey: 'test-shopify-key', apiSecret: 'test-shopify-secret' };
 export const QBO_APP = { clientId: 'test-qbo-client', clientSecret: 'test-qbo-secret' };
+export const OPERATOR_TOKEN = 'test-operator-token';
 const REDIRECT_URI = 'http://127.0.0.1:3999/oauth/callback';
 
 /** A QuickBooks company with the items and tax codes the tests' orders use. */
@@ -41,6 +45,7 @@ export function testCompany(realmId: string): QboSeedCompany {
     taxCodes: [
       { name: 'VAT', rates: [{ name: 'VAT 20%', ratePercent: 20 }] },
       { name: 'Zero rated', rates: [] },
+      { name: 'CA Sales Tax', rates: [{ name: 'CA State', ratePercent: 7.25 }] },
     ],
   };
 }
@@ -66,6 +71,9 @@ export class SyncHarness {
   readonly connectionProblemsSeen: ConnectionProblem[] = [];
   worker: Worker | null = null;
   private workerRun: Promise<void> | null = null;
+  api!: FastifyInstance;
+  /** Where the API listens, so the Shopify emulator can deliver webhooks to it. */
+  apiOrigin = '';
 
   private constructor(
     readonly database: TestDatabase,
@@ -115,6 +123,7 @@ export class SyncHarness {
     const harness = new SyncHarness(database, shopify, qbo, platforms, credentials, new Client({ connection }), nativeConnection, options);
     Object.assign(harness, { realmId });
     await harness.createRoute();
+    await harness.startApi(shopifyPlatform);
     await harness.startWorker();
     return harness;
   }
@@ -144,6 +153,39 @@ export class SyncHarness {
     await this.credentials.save(integrationId, credentials);
     await this.db.update(integrations).set({ account: connected }).where(eq(integrations.id, integrationId));
     await recordIntegrationStatus(this.db, integrationId, { status: 'connected', reason: null, cause: 'oauth_connected', check: null });
+  }
+
+  private async startApi(shopify: ShopifyPlatform): Promise<void> {
+    this.api = await buildApi({
+      db: this.db,
+      temporal: this.client,
+      taskQueue: this.taskQueue,
+      operatorToken: OPERATOR_TOKEN,
+      verifyShopifyWebhook: (rawBody, headers) => shopify.verifyWebhook({ rawBody, headers }),
+      resumeRatePerSecond: 50,
+    });
+    this.apiOrigin = await this.api.listen({ host: '127.0.0.1', port: 0 });
+    for (const topic of ['orders/create', 'orders/updated', 'app/uninstalled']) {
+      this.shopify.control.subscribeWebhook({ topic, callbackUrl: `${this.apiOrigin}/webhooks/shopify` });
+    }
+  }
+
+  /** An operator call to our API, with the bearer token. */
+  async operator(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown) {
+    const response = await this.api.inject({
+      method,
+      url,
+      headers: { authorization: `Bearer ${OPERATOR_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
+    });
+    return { status: response.statusCode, body: response.json() as any };
+  }
+
+  /** The ledger id of a QuickBooks list entry (Item, TaxCode) by name. */
+  ledgerId(entity: 'Item' | 'TaxCode', name: string): string {
+    const found = this.qbo.control.list(this.realmId, entity).find((record) => record.Name === name);
+    if (!found) throw new Error(`No ${entity} named ${name} in the test company`);
+    return String(found.Id);
   }
 
   async startWorker(): Promise<void> {
@@ -186,6 +228,7 @@ export class SyncHarness {
   }
 
   async close(): Promise<void> {
+    await this.api?.close();
     await this.stopWorker().catch(() => {});
     await Promise.allSettled([this.shopify.close(), this.qbo.close()]);
     await this.nativeConnection.close();

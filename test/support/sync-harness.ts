@@ -18,7 +18,8 @@ import { browserUrlFor, createShopifyPlatform } from '../../platforms/shopify/in
 import { PlatformRegistry } from '../../platforms/registry.js';
 import { secretBoxFromKey } from '../../runtime/secret-box.js';
 import { createSyncWorker } from '../../runtime/sync-worker.js';
-import { startOrderSync } from '../../runtime/order-sync-starter.js';
+import { orderSyncWorkflowId, startOrderSync } from '../../runtime/order-sync-starter.js';
+import type { OrderSyncResult } from '../../workflows/order-sync.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 import type { FastifyInstance } from 'fastify';
 import { buildApi } from '../../api/app.js';
@@ -216,6 +217,13 @@ export class SyncHarness {
 
   startSync(orderId: string) {
     return startOrderSync(this.client, this.db, this.taskQueue, { routeId: this.routeId, orderId });
+  }
+
+  /** The result of the order's sync once something (a webhook, an operator) has started it. */
+  async syncResultOf(orderId: string): Promise<OrderSyncResult> {
+    const handle = this.handle(orderSyncWorkflowId(this.routeId, orderId));
+    await eventually(async () => (await handle.describe()).workflowId, `the sync of order ${orderId} to start`);
+    return handle.result();
   }
 
   handle(workflowId: string) {

@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Context } from '@temporalio/activity';
+import { and, eq } from 'drizzle-orm';
+import type { AccountingTarget } from '../domain/accounting-target.js';
+import { orderSyncs, webhookEvents } from '../db/schema.js';
+import type { OrderSyncResult } from '../workflows/order-sync.js';
+import { eventually, SyncHarness } from './support/sync-harness.js';
+
+/** Holds the ledger write's activity after the write, so the test can take the worker down at that moment. */
+class WriteThenHang {
+  armed = false;
+  written = false;
+  decorate = (target: AccountingTarget): AccountingTarget =>
+    new Proxy(target, {
+      get: (object, property, receiver) => {
+        if (property !== 'createSalesReceipt') return Reflect.get(object, property, receiver);
+        return async (...args: Parameters<AccountingTarget['createSalesReceipt']>) => {
+          const created = await object.createSalesReceipt(...args);
+          if (this.armed) {
+            this.written = true;
+            // Never completes: only the worker going away ends this attempt.
+            await Context.current().cancelled;
+          }
+          return created;
+        };
+      },
+    });
+}
+
+describe('order sync: duplicates, throttling and crashes', () => {
+  let harness: SyncHarness;
+  const hang = new WriteThenHang();
+  beforeAll(async () => {
+    harness = await SyncHarness.start({ decorateTarget: hang.decorate });
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  it('the same orders/create webhook delivered three times books one sales receipt', async () => {
+    const order = harness.shopify.control.createOrder({ name: '#3001', lineItems: [{ title: 'Mug', sku: 'MUG-1', quantity: 1, unitPrice: '8.00' }] });
+    const event = await eventually(
+      async () => harness.shopify.control.webhookEvents().find((e) => e.topic === 'ORDERS_CREATE' && e.body.includes(order.id)),
+      'the orders/create event',
+    );
+    harness.shopify.control.redeliverWebhook(event.eventId, { times: 2 });
+    await harness.shopify.control.webhooksIdle();
+
+    const deliveries = harness.shopify.control.webhookDeliveries({ eventId: event.eventId });
+    expect(deliveries.length).toBe(3);
+    expect(deliveries.every((d) => d.state === 'delivered' && d.attempts.at(-1)?.status === 200)).toBe(true);
+    const result: OrderSyncResult = await harness.syncResultOf(order.id);
+    expect(result.outcome).toBe('created');
+    expect(harness.salesReceipts().filter((r) => r.docNumber === '3001')).toHaveLength(1);
+    const recorded = await harness.db.select().from(webhookEvents).where(eq(webhookEvents.eventId, event.eventId));
+    expect(recorded).toHaveLength(1);
+  });
+
+  it('a 429 storm at the ledger and a drained Shopify bucket end in one receipt and no failure', async () => {
+    const order = harness.shopify.control.createOrder({ name: '#3002', lineItems: [{ title: 'Mug', sku: 'MUG-1', quantity: 2, unitPrice: '8.00' }] });
+    harness.shopify.control.setBucket({ currentlyAvailable: 0 });
+    harness.qbo.control.throttleNext(5);
+    const result: OrderSyncResult = await harness.syncResultOf(order.id);
+    expect(result.outcome).toBe('created');
+    const throttled = harness.qbo.control.requestLog().filter((r) => r.outcome === 'throttled');
+    expect(throttled.length).toBeGreaterThanOrEqual(5);
+    expect(harness.salesReceipts().filter((r) => r.docNumber === '3002')).toHaveLength(1);
+    const [row] = await harness.db.select().from(orderSyncs).where(and(eq(orderSyncs.routeId, harness.routeId), eq(orderSyncs.orderId, order.id)));
+    // Never parked, never shown as failed: one attempt, no error recorded.
+    expect(row).toMatchObject({ status: 'synced', attempts: 1, lastErrorCode: null });
+  });
+
+  it('a worker killed between the ledger write and the activity completing still leaves exactly one receipt', async () => {
+    hang.armed = true;
+    const order = harness.shopify.control.createOrder({ name: '#3003', lineItems: [{ title: 'Mug', sku: 'MUG-1', quantity: 1, unitPrice: '8.00' }] });
+    await eventually(async () => hang.written, 'the ledger write to happen');
+    expect(harness.salesReceipts().filter((r) => r.docNumber === '3003')).toHaveLength(1);
+
+    await harness.stopWorker();
+    hang.armed = false;
+    await harness.startWorker();
+
+    const result: OrderSyncResult = await harness.syncResultOf(order.id);
+    expect(result.outcome).toBe('created');
+    expect(harness.salesReceipts().filter((r) => r.docNumber === '3003')).toHaveLength(1);
+  });
+});

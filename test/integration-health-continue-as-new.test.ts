@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { integrationHealthWorkflowId } from '../runtime/integration-health-starter.js';
 import { checkHealthUpdate } from '../workflows/integration-health.js';
 import { eventually, HealthHarness } from './integration-health-harness.js';
+import { historyFromFixture, historyToFixture } from './support/history-fixtures.js';
 
 const FIXTURE = fileURLToPath(new URL('./histories/integration-health-continue-as-new.json', import.meta.url));
 const FIXTURE_WORKFLOW_ID = 'integration-health/qbo-fixture';
@@ -65,15 +65,3 @@ describe('integration health: continue-as-new and replay', () => {
     expect(replayed).toBe(3);
   });
 });
-
-// historyToJSON/historyFromJSON of @temporalio/common 1.24 throw "type must be a Type" here: two protobufjs
-// copies are installed (common's own and proto's). protobufjs's object form round-trips through either.
-const History = temporal.api.history.v1.History;
-
-function historyToFixture(history: temporal.api.history.v1.IHistory): string {
-  return JSON.stringify(History.toObject(History.fromObject(history), { longs: String, enums: String, bytes: String }), null, 1);
-}
-
-function historyFromFixture(text: string): temporal.api.history.v1.History {
-  return History.fromObject(JSON.parse(text));
-}

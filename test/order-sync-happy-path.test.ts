@@ -3,6 +3,8 @@ import { eq } from 'drizzle-orm';
 import { orderSyncs } from '../db/schema.js';
 import { orderSyncStatusQuery, type OrderSyncResult } from '../workflows/order-sync.js';
 import { SyncHarness } from './support/sync-harness.js';
+import { replayErrors } from './support/replay-check.js';
+import { orderSyncWorkflowId } from '../runtime/order-sync-starter.js';
 
 describe('order sync: Shopify → QuickBooks Online', () => {
   let harness: SyncHarness;
@@ -66,5 +68,13 @@ describe('order sync: Shopify → QuickBooks Online', () => {
     expect(again.message).toMatch(/already in QuickBooks Online #1.*nothing new was written/);
     expect(again.ledgerDocument).toEqual(first.ledgerDocument);
     expect(harness.salesReceipts().filter((r) => (r.record as any).DocNumber === '1002')).toHaveLength(1);
+  });
+
+  it('the histories of these syncs replay deterministically', async () => {
+    const rows = await harness.db.select().from(orderSyncs).where(eq(orderSyncs.routeId, harness.routeId));
+    const names: Record<string, string> = { '#1001': 'order-sync-created', '#1002': 'order-sync-already-synced' };
+    const runs = rows.map((r) => ({ workflowId: orderSyncWorkflowId(harness.routeId, r.orderId), fixtureName: names[r.orderName!]! }));
+    expect(runs).toHaveLength(2);
+    expect(await replayErrors(harness.client, runs)).toEqual([]);
   });
 });

@@ -3,6 +3,8 @@ import { and, eq } from 'drizzle-orm';
 import { integrations, orderSyncs } from '../db/schema.js';
 import { orderSyncStatusQuery, type OrderSyncResult } from '../workflows/order-sync.js';
 import { eventually, SyncHarness } from './support/sync-harness.js';
+import { replayErrors } from './support/replay-check.js';
+import { orderSyncWorkflowId } from '../runtime/order-sync-starter.js';
 
 /** Orders that need a person: each parks with a message that says what to fix, and resumes by itself. */
 describe('order sync: waiting for a person', () => {
@@ -131,5 +133,17 @@ describe('order sync: waiting for a person', () => {
     const detail = await harness.operator('GET', `/routes/${harness.routeId}/orders/${order.id}`);
     expect(detail.status).toBe(200);
     expect(JSON.stringify(detail.body)).toContain(note);
+  });
+
+  it('the histories of these parked-and-resumed syncs replay deterministically', async () => {
+    const orderIds = (await harness.db.select().from(orderSyncs).where(eq(orderSyncs.routeId, harness.routeId))).map((r) => r.orderId);
+    const names: Record<string, string> = { '#2001': 'order-sync-sku-parked-then-mapped', '#2002': 'order-sync-tax-parked-then-mapped', '#2003': 'order-sync-reconnect-parked-then-signalled' };
+    const rows = await harness.db.select().from(orderSyncs).where(eq(orderSyncs.routeId, harness.routeId));
+    const runs = rows
+      .filter((r) => r.orderName && names[r.orderName])
+      .map((r) => ({ workflowId: orderSyncWorkflowId(harness.routeId, r.orderId), fixtureName: names[r.orderName!]! }));
+    expect(runs).toHaveLength(3);
+    expect(orderIds.length).toBeGreaterThanOrEqual(3);
+    expect(await replayErrors(harness.client, runs)).toEqual([]);
   });
 });

@@ -1,0 +1,27 @@
+import { describe, expect, inject, it } from 'vitest';
+import { Worker } from '@temporalio/worker';
+import { loadFixtures } from './support/history-fixtures.js';
+
+/**
+ * Histories recorded from earlier versions of the workflows (test/histories/*.json) must replay on
+ * today's code: a change that would break running workflows needs `patched()`.
+ */
+describe('recorded workflow histories', () => {
+  it('replay without non-determinism on the current workflow code', async () => {
+    const fixtures = await loadFixtures();
+    const types = new Set(fixtures.map((f) => f.history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name));
+    expect(types).toEqual(new Set(['orderSyncWorkflow', 'integrationHealthWorkflow']));
+    const results = Worker.runReplayHistories(
+      { workflowBundle: { codePath: inject('workflowBundlePath') } },
+      fixtures.map((f) => ({ workflowId: f.name, history: f.history })),
+    );
+    const errors: string[] = [];
+    let count = 0;
+    for await (const result of results) {
+      count++;
+      if (result.error) errors.push(`${result.workflowId}: ${result.error.message}`);
+    }
+    expect(errors).toEqual([]);
+    expect(count).toBe(fixtures.length);
+  });
+});

@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
 import {
   CredentialsInvalidError,
   LedgerRejectedError,
@@ -27,6 +27,9 @@ export function syncFailure(
     nonRetryable: !retryable,
     details: [full],
     nextRetryDelay: options.nextRetryDelayMs,
+    // Expected outcomes (a person must act, or the platform said "slow down") are not worker errors:
+    // BENIGN keeps them out of warning logs and failure metrics. Outages stay loud.
+    ...(type === SyncErrorType.PlatformUnavailable ? {} : { category: ApplicationFailureCategory.BENIGN }),
   });
 }
 

@@ -16,10 +16,12 @@ export interface ApiDeps {
   /** Called once a shop's app/uninstalled webhook is recorded (integration health plugs in here). */
   onAppUninstalled?: (integrationId: string) => Promise<void>;
   /**
-   * More routes (integrations and health, OAuth). Registered after the error handler and OpenAPI, so
-   * they share both; they guard their operator routes themselves with `operatorTokenHook(operatorToken)`.
+   * More public routes (OAuth connect and callback). Registered after the error handler and OpenAPI, so
+   * they share both.
    */
   plugins?: FastifyPluginAsync[];
+  /** More operator routes (integrations and health), registered behind the bearer token. */
+  operatorPlugins?: FastifyPluginAsync[];
   /** Fastify's logger option. */
   logger?: boolean | object;
 }

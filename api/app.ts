@@ -10,6 +10,7 @@ import { requireOperatorToken } from './operator-auth.js';
 import { orderRoutes } from './order-routes.js';
 import { replayRoutes } from './replay-routes.js';
 import { shopifyWebhookRoutes } from './shopify-webhook-routes.js';
+import { syncRouteRoutes } from './sync-route-routes.js';
 
 export type { ApiDeps } from './api-deps.js';
 export type { ShopifyWebhookCheck, VerifyShopifyWebhook } from './shopify-webhook-check.js';
@@ -49,6 +50,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     await operator.register(orderRoutes(deps));
     await operator.register(mappingRoutes(deps, resumptions));
     await operator.register(replayRoutes(deps, resumptions));
+    await operator.register(syncRouteRoutes(deps));
+    for (const plugin of deps.operatorPlugins ?? []) await operator.register(plugin);
   });
   for (const plugin of deps.plugins ?? []) await app.register(plugin);
   return app;

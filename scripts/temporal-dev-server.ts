@@ -58,6 +58,10 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
   }
 
   const child = spawn(executable.path, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Never leave a server behind, even when our process dies without stopping it.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-8000);

@@ -1,0 +1,65 @@
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { mailConfigFromEnv, type MailConfig } from '../notifications/mail-config.js';
+import type { QboPlatformConfig } from '../platforms/qbo/qbo-platform.js';
+import type { ShopifyPlatformConfig } from '../platforms/shopify/index.js';
+import { resolveEncryptionKey } from '../security/encryption-key.js';
+
+/** Everything a ledgerbridge process reads from its environment, in one place (README: Configuration). */
+export interface AppConfig {
+  databaseUrl: string | null;
+  pgliteDir: string;
+  temporalAddress: string;
+  temporalNamespace: string;
+  taskQueue: string;
+  apiHost: string;
+  apiPort: number;
+  publicBaseUrl: string;
+  operatorToken: string;
+  encryptionKey: Buffer;
+  mail: MailConfig;
+  shopify: ShopifyPlatformConfig;
+  qbo: QboPlatformConfig;
+  resumeRatePerSecond: number;
+  healthCheckIntervalMs: number;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/**
+ * Reads the configuration. `defaults` fills what the demo (`npm start`) provides itself; in production every
+ * secret must come from the environment and a missing one is a clear error at start, not a failure later.
+ */
+export function appConfigFromEnv(env: NodeJS.ProcessEnv = process.env, defaults: Partial<Record<string, string>> = {}): AppConfig {
+  const get = (name: string): string | undefined => env[name] ?? defaults[name];
+  const required = (name: string): string => {
+    const value = get(name);
+    if (!value) throw new ConfigError(`${name} is not set. See "Configuration" in README.md.`);
+    return value;
+  };
+  const port = Number(get('PORT') ?? 3000);
+  const dataDir = resolve(get('LEDGERBRIDGE_DATA_DIR') ?? '.data');
+  return {
+    databaseUrl: get('DATABASE_URL') ?? null,
+    pgliteDir: resolve(dataDir, 'pglite'),
+    temporalAddress: get('TEMPORAL_ADDRESS') ?? '127.0.0.1:7233',
+    temporalNamespace: get('TEMPORAL_NAMESPACE') ?? 'default',
+    taskQueue: get('TASK_QUEUE') ?? 'ledgerbridge',
+    apiHost: get('HOST') ?? '127.0.0.1',
+    apiPort: port,
+    publicBaseUrl: (get('PUBLIC_BASE_URL') ?? `http://127.0.0.1:${port}`).replace(/\/+$/, ''),
+    operatorToken: get('OPERATOR_TOKEN') ?? (env.NODE_ENV === 'production' ? required('OPERATOR_TOKEN') : randomBytes(18).toString('base64url')),
+    encryptionKey: resolveEncryptionKey({ env: { ...env, ...(defaults.LEDGERBRIDGE_ENCRYPTION_KEY ? { LEDGERBRIDGE_ENCRYPTION_KEY: defaults.LEDGERBRIDGE_ENCRYPTION_KEY } : {}) }, devKeyDir: dataDir }),
+    mail: mailConfigFromEnv({ ...defaults, ...env }),
+    shopify: { apiKey: required('SHOPIFY_API_KEY'), apiSecretKey: required('SHOPIFY_API_SECRET') },
+    qbo: {
+      clientId: required('QBO_CLIENT_ID'),
+      clientSecret: required('QBO_CLIENT_SECRET'),
+      environment: get('QBO_ENVIRONMENT') === 'sandbox' ? 'sandbox' : 'production',
+    },
+    resumeRatePerSecond: Number(get('RESUME_RATE_PER_SECOND') ?? 5),
+    healthCheckIntervalMs: Number(get('HEALTH_CHECK_INTERVAL_MS') ?? 5 * 60_000),
+  };
+}

@@ -1,0 +1,108 @@
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import { createIntegrationHealthActivities } from '../activities/integration-health-activities.js';
+import { buildApi } from '../api/app.js';
+import { integrationOAuthRoutes, integrationRoutes } from '../api/integration-routes.js';
+import { CredentialStore } from '../db/credential-store.js';
+import { openDatabase, type OpenDatabase } from '../db/database.js';
+import { createMailer, type Mailer } from '../notifications/mail-transport.js';
+import { createQboPlatform } from '../platforms/qbo/qbo-platform.js';
+import { PlatformRegistry } from '../platforms/registry.js';
+import { createShopifyPlatform, type ShopifyPlatform } from '../platforms/shopify/index.js';
+import type { AppConfig } from './app-config.js';
+import { createConnectionProblemSink, reportAppUninstalled } from './integration-health-problem-sink.js';
+import type { IntegrationHealthRuntime } from './integration-health-starter.js';
+import { secretBoxFromKey } from './secret-box.js';
+import { createSyncWorker } from './sync-worker.js';
+
+/** The shared parts of a ledgerbridge process: database, platforms, Temporal client. */
+export interface LedgerbridgeServices {
+  config: AppConfig;
+  database: OpenDatabase;
+  platforms: PlatformRegistry;
+  shopify: ShopifyPlatform;
+  credentials: CredentialStore;
+  client: Client;
+  health: IntegrationHealthRuntime;
+  close(): Promise<void>;
+}
+
+export async function openServices(config: AppConfig): Promise<LedgerbridgeServices> {
+  const database = await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { pgliteDir: config.pgliteDir });
+  const shopify = createShopifyPlatform(config.shopify);
+  const platforms = new PlatformRegistry([shopify, createQboPlatform(config.qbo)]);
+  const credentials = new CredentialStore(database.db, secretBoxFromKey(config.encryptionKey));
+  const connection = await Connection.connect({ address: config.temporalAddress });
+  const client = new Client({ connection, namespace: config.temporalNamespace });
+  const health: IntegrationHealthRuntime = { client, taskQueue: config.taskQueue, checkIntervalMs: config.healthCheckIntervalMs };
+  return {
+    config,
+    database,
+    platforms,
+    shopify,
+    credentials,
+    client,
+    health,
+    close: async () => {
+      await connection.close();
+      await database.close();
+    },
+  };
+}
+
+/** The worker: every workflow and activity, order sync and integration health. */
+export async function startWorker(services: LedgerbridgeServices, options: { workflowBundlePath?: string } = {}): Promise<{ worker: Worker; mailer: Mailer; done: Promise<void> }> {
+  const { config } = services;
+  const connection = await NativeConnection.connect({ address: config.temporalAddress });
+  const mailer = createMailer(config.mail);
+  const worker = await createSyncWorker({
+    connection,
+    taskQueue: config.taskQueue,
+    db: services.database.db,
+    platforms: services.platforms,
+    secrets: secretBoxFromKey(config.encryptionKey),
+    connectionProblems: createConnectionProblemSink(services.health),
+    extraActivities: createIntegrationHealthActivities({
+      db: services.database.db,
+      platforms: services.platforms,
+      credentials: services.credentials,
+      mailer,
+      publicBaseUrl: config.publicBaseUrl,
+      client: services.client,
+      resumePerSecond: config.resumeRatePerSecond,
+    }),
+    ...(options.workflowBundlePath ? { workflowBundlePath: options.workflowBundlePath } : {}),
+  });
+  const done = worker.run().finally(async () => {
+    await mailer.close();
+    await connection.close();
+  });
+  return { worker, mailer, done };
+}
+
+/** The API, listening on the configured host and port. */
+export async function startApi(services: LedgerbridgeServices, logger: boolean | object = true): Promise<FastifyInstance> {
+  const { config } = services;
+  const routeDeps = {
+    db: services.database.db,
+    platforms: services.platforms,
+    credentials: services.credentials,
+    health: services.health,
+    publicBaseUrl: config.publicBaseUrl,
+  };
+  const app = await buildApi({
+    db: services.database.db,
+    temporal: services.client,
+    taskQueue: config.taskQueue,
+    operatorToken: config.operatorToken,
+    verifyShopifyWebhook: (rawBody, headers) => services.shopify.verifyWebhook({ rawBody, headers }),
+    resumeRatePerSecond: config.resumeRatePerSecond,
+    onAppUninstalled: (integrationId) => reportAppUninstalled(services.health, integrationId),
+    operatorPlugins: [integrationRoutes(routeDeps)],
+    plugins: [integrationOAuthRoutes(routeDeps)],
+    logger,
+  });
+  await app.listen({ host: config.apiHost, port: config.apiPort });
+  return app;
+}

@@ -1,0 +1,23 @@
+import type { QboSeedCompany } from '../emulators/qbo/options.js';
+
+/**
+ * The demo's QuickBooks company, matched to the demo shop (emulators/shopify/demo-data.ts) on purpose
+ * except for one SKU written in another case ("tee-blu-l"), so `npm start` shows an order waiting for a
+ * SKU mapping with a suggestion next to orders that book straight away.
+ */
+export const DEMO_LEDGER: QboSeedCompany = {
+  realmId: '9341453050298765',
+  companyName: "Craig's Design and Landscaping",
+  country: 'US',
+  homeCurrency: 'USD',
+  preferences: { customTxnNumbers: true, allowShipping: true },
+  items: [
+    { name: 'Organic Cotton Tee Red M', sku: 'TEE-RED-M', type: 'NonInventory', unitPrice: 25 },
+    { name: 'Organic Cotton Tee Blue L', sku: 'tee-blu-l', type: 'NonInventory', unitPrice: 25 },
+    { name: 'Enamel Mug', sku: 'MUG-ENAMEL', type: 'NonInventory', unitPrice: 14.5 },
+  ],
+  taxCodes: [
+    { name: 'CA State Tax', rates: [{ name: 'CA State', ratePercent: 7.25 }] },
+    { name: 'Exempt', rates: [] },
+  ],
+};

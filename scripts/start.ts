@@ -1,0 +1,116 @@
+// `npm start`: the whole product on one machine — Temporal dev server with its Web UI, the platform
+// emulators with demo data, the worker and the API — connected through the real OAuth flows.
+import { mkdir, rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { approveConsent } from '../emulators/common/oauth-consent.js';
+import { startQboEmulator } from '../emulators/qbo/emulator.js';
+import { seedDemoShop, startShopifyEmulator, type ShopifyEmulator } from '../emulators/shopify/index.js';
+import { browserUrlFor } from '../platforms/shopify/index.js';
+import { appConfigFromEnv } from '../runtime/app-config.js';
+import { createIntegration } from '../runtime/integration-health-creator.js';
+import { openServices, startApi, startWorker } from '../runtime/ledgerbridge-services.js';
+import { syncRoutes } from '../db/schema.js';
+import { allSearchAttributeKeys } from '../workflows/search-attributes.js';
+import { DEMO_LEDGER } from './demo-ledger.js';
+import { registerSearchAttributes } from './register-search-attributes.js';
+import { startDevServer } from './temporal-dev-server.js';
+
+const DEMO_SHOP = 'demo.myshopify.com';
+const demo = process.env.LEDGERBRIDGE_DEMO !== '0';
+const say = (line: string) => console.log(`[ledgerbridge] ${line}`);
+
+// Demo state lives beside the real one and starts fresh each time: the emulators keep theirs in memory.
+const temporalDir = resolve('.temporal');
+const dataDir = resolve('.data', demo ? 'demo' : '');
+if (demo) await rm(dataDir, { recursive: true, force: true });
+await mkdir(temporalDir, { recursive: true });
+await mkdir(dataDir, { recursive: true });
+
+let stopTemporal = async () => {};
+let temporalAddress = process.env.TEMPORAL_ADDRESS;
+if (!temporalAddress) {
+  const dbFile = resolve(temporalDir, demo ? 'demo.sqlite' : 'dev.sqlite');
+  if (demo) await Promise.all(['', '-wal', '-shm'].map((suffix) => rm(dbFile + suffix, { force: true })));
+  say('Starting the Temporal dev server…');
+  const server = await startDevServer({
+    dbFile,
+    port: Number(process.env.TEMPORAL_PORT ?? 7233),
+    uiPort: Number(process.env.TEMPORAL_UI_PORT ?? 8233),
+    searchAttributes: allSearchAttributeKeys,
+    log: say,
+  });
+  temporalAddress = server.address;
+  stopTemporal = () => server.stop();
+}
+const added = await registerSearchAttributes(temporalAddress);
+if (added.length) say(`Registered search attributes: ${added.join(', ')}`);
+
+const demoApp = { SHOPIFY_API_KEY: 'demo-shopify-app', SHOPIFY_API_SECRET: 'demo-shopify-secret', QBO_CLIENT_ID: 'demo-intuit-app', QBO_CLIENT_SECRET: 'demo-intuit-secret' };
+const config = appConfigFromEnv(process.env, {
+  TEMPORAL_ADDRESS: temporalAddress,
+  LEDGERBRIDGE_DATA_DIR: dataDir,
+  ...(demo ? { ...demoApp, QBO_ENVIRONMENT: 'sandbox', OPERATOR_TOKEN: 'demo-operator-token' } : {}),
+});
+
+const emulators: { close(): Promise<void> }[] = [];
+let demoShopify: ShopifyEmulator | null = null;
+if (demo) {
+  const shopify = await startShopifyEmulator({ apiKey: demoApp.SHOPIFY_API_KEY, apiSecret: demoApp.SHOPIFY_API_SECRET, shops: [{ domain: DEMO_SHOP, name: 'Demo Shop', currencyCode: 'USD' }] });
+  const qbo = await startQboEmulator({ clientId: demoApp.QBO_CLIENT_ID, clientSecret: demoApp.QBO_CLIENT_SECRET, companies: [DEMO_LEDGER], throttleRetryAfterSeconds: 5 });
+  emulators.push(shopify, qbo);
+  config.shopify.emulatorShops = { [DEMO_SHOP]: shopify.origin };
+  config.qbo.apiBaseUrl = qbo.urls.apiBaseUrl;
+  config.qbo.oauthUrls = { authorize: qbo.urls.authorizeEndpoint, token: qbo.urls.tokenEndpoint, revoke: qbo.urls.revokeEndpoint, userInfo: qbo.urls.userInfoEndpoint };
+  say(`Shopify emulator:             ${shopify.origin} (shop ${DEMO_SHOP}; control API under /_emulator)`);
+  say(`QuickBooks Online emulator:   ${qbo.origin} (realm ${DEMO_LEDGER.realmId}; control API under /_emulator)`);
+  demoShopify = shopify;
+}
+
+const services = await openServices(config);
+const { worker, done: workerDone } = await startWorker(services);
+const api = await startApi(services, { level: 'warn' });
+
+if (demoShopify) {
+  const shopify = demoShopify;
+  const db = services.database.db;
+  const shop = await createIntegration(db, services.platforms, services.health, { platform: 'shopify', account: { shop: DEMO_SHOP }, notifyEmails: ['bookkeeper@example.com'] });
+  const books = await createIntegration(db, services.platforms, services.health, { platform: 'qbo', notifyEmails: ['bookkeeper@example.com'] });
+  // The OAuth click-through a person would do: our connect link → the platform's consent page → our callback.
+  for (const integration of [shop, books]) {
+    const connect = await fetch(`${config.publicBaseUrl}/integrations/${integration.id}/connect`, { redirect: 'manual' });
+    const { callbackUrl } = await approveConsent(connect.headers.get('location')!, browserUrlFor);
+    const callback = await fetch(callbackUrl);
+    if (!callback.ok) throw new Error(`Connecting ${integration.displayName} failed: ${await callback.text()}`);
+    say(`Connected ${integration.displayName} through its OAuth flow.`);
+  }
+  await db.insert(syncRoutes).values({ id: 'demo', sourceIntegrationId: shop.id, targetIntegrationId: books.id });
+  for (const topic of ['orders/create', 'orders/updated', 'app/uninstalled']) {
+    shopify.control.subscribeWebhook({ topic, callbackUrl: `${config.publicBaseUrl}/webhooks/shopify` });
+  }
+  seedDemoShop(shopify.control);
+  say('Demo orders created in the shop; their webhooks start the syncs (one waits for a SKU mapping).');
+}
+
+say(`API:              ${config.publicBaseUrl}  (OpenAPI: ${config.publicBaseUrl}/openapi.json)`);
+say(`Operator token:   ${config.operatorToken}`);
+say(`Temporal Web UI:  http://127.0.0.1:${process.env.TEMPORAL_UI_PORT ?? 8233}  (try: SyncState = "waiting_for_fix")`);
+say(`Email:            ${config.mail.delivery.kind === 'smtp' ? config.mail.delivery.url : `${config.mail.delivery.dir}/*.eml`}`);
+say(`Try:  curl -H "Authorization: Bearer ${config.operatorToken}" ${config.publicBaseUrl}/routes/demo/orders`);
+say('Ctrl-C stops everything.');
+
+let stopping = false;
+async function stop() {
+  if (stopping) return;
+  stopping = true;
+  say('Stopping…');
+  await api.close();
+  // The Temporal runtime stops workers on SIGINT/SIGTERM by itself; only ask when it has not.
+  if (worker.getState() === 'RUNNING') worker.shutdown();
+  await workerDone;
+  await services.close();
+  await Promise.allSettled(emulators.map((e) => e.close()));
+  await stopTemporal();
+  process.exit(0);
+}
+process.once('SIGINT', stop);
+process.once('SIGTERM', stop);

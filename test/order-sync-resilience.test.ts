@@ -70,6 +70,20 @@ describe('order sync: duplicates, throttling and crashes', () => {
     expect(row).toMatchObject({ status: 'synced', attempts: 1, lastErrorCode: null });
   });
 
+  it('503s and answers lost after the write are retried with backoff and book one receipt', async () => {
+    const order = harness.shopify.control.createOrder({ name: '#3004', lineItems: [{ title: 'Mug', sku: 'MUG-1', quantity: 1, unitPrice: '8.00' }] });
+    // The first calls fail outright, the next ones are carried out but their answers never arrive.
+    harness.qbo.control.injectFaults({ failNext: 1, failStatus: 503, dropNext: 2 });
+    const result: OrderSyncResult = await harness.syncResultOf(order.id);
+    expect(result.outcome).toBe('created');
+    const outcomes = harness.qbo.control.requestLog().map((r) => r.outcome);
+    expect(outcomes.filter((o) => o === 'fault-injected')).toHaveLength(1);
+    expect(outcomes.filter((o) => o === 'dropped')).toHaveLength(2);
+    expect(harness.salesReceipts().filter((r) => r.docNumber === '3004')).toHaveLength(1);
+    const [row] = await harness.db.select().from(orderSyncs).where(and(eq(orderSyncs.routeId, harness.routeId), eq(orderSyncs.orderId, order.id)));
+    expect(row).toMatchObject({ status: 'synced', attempts: 1 });
+  });
+
   it('a worker killed between the ledger write and the activity completing still leaves exactly one receipt', async () => {
     hang.armed = true;
     const order = harness.shopify.control.createOrder({ name: '#3003', lineItems: [{ title: 'Mug', sku: 'MUG-1', quantity: 1, unitPrice: '8.00' }] });

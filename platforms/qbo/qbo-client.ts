@@ -3,6 +3,7 @@ import { PlatformUnavailableError } from '../../domain/platform-errors.js';
 import { parseQboFault } from './qbo-fault.js';
 import { credentialsRejected, translateFailure, type FailedResponse } from './qbo-error-translation.js';
 import { qboRequestId } from './request-id.js';
+import { DEFAULT_QBO_REQUEST_RATE, pacerFor, type RequestPacer, type RequestRate } from './realm-request-pacer.js';
 
 export type QboEntity = Record<string, unknown>;
 
@@ -17,6 +18,8 @@ export interface QboClientOptions {
   defaultRetryAfterMs?: number;
   /** QBO cuts requests off at 120 s; we give up a little earlier. */
   timeoutMs?: number;
+  /** Requests this process sends the company at most; default a little under Intuit's 10/s and 500/min. */
+  requestRate?: RequestRate;
 }
 
 export interface QboWriteOptions {
@@ -42,8 +45,10 @@ export class QboClient {
   private readonly minorVersion: number;
   private readonly defaultRetryAfterMs: number;
   private readonly timeoutMs: number;
+  private readonly pacer: RequestPacer;
 
   constructor(private readonly options: QboClientOptions) {
+    this.pacer = pacerFor(options.apiBaseUrl, options.realmId, options.requestRate ?? DEFAULT_QBO_REQUEST_RATE);
     this.base = `${options.apiBaseUrl.replace(/\/+$/, '')}/v3/company/${encodeURIComponent(options.realmId)}`;
     this.minorVersion = options.minorVersion ?? 75;
     this.defaultRetryAfterMs = options.defaultRetryAfterMs ?? 60_000;
@@ -118,6 +123,7 @@ export class QboClient {
   }
 
   private async fetchOnce(request: SendOptions, token: string): Promise<Response> {
+    await this.pacer.take();
     const url = new URL(`${this.base}${request.path}`);
     for (const [key, value] of Object.entries(request.params ?? {})) url.searchParams.set(key, value);
     url.searchParams.set('minorversion', String(this.minorVersion));

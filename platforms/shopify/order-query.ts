@@ -14,14 +14,15 @@ const LINE_ITEMS = `
   }`;
 
 export const ORDER_QUERY = `#graphql
-  query LedgerbridgeOrder($id: ID!, $lineItemsFirst: Int!, $lineItemsAfter: String) {
+  query LedgerbridgeOrder($id: ID!, $lineItemsFirst: Int!, $lineItemsAfter: String, $shippingLinesFirst: Int!) {
     order(id: $id) {
       id legacyResourceId name createdAt updatedAt cancelledAt displayFinancialStatus
       currencyCode presentmentCurrencyCode taxesIncluded note email
       customer { id legacyResourceId email firstName lastName }
       ${LINE_ITEMS}
-      shippingLines(first: 20) {
+      shippingLines(first: $shippingLinesFirst) {
         nodes { title originalPriceSet { ${MONEY} } discountedPriceSet { ${MONEY} } taxLines { ${TAX_LINE} } }
+        pageInfo { hasNextPage }
       }
       taxLines { ${TAX_LINE} }
       subtotalPriceSet { ${MONEY} }
@@ -89,6 +90,7 @@ export interface OrderData {
   lineItems: LineItemPage;
   shippingLines: {
     nodes: Array<{ title: string; originalPriceSet: MoneyBagData; discountedPriceSet: MoneyBagData; taxLines: TaxLineData[] }>;
+    pageInfo: { hasNextPage: boolean };
   };
   taxLines: TaxLineData[];
   subtotalPriceSet: MoneyBagData | null;

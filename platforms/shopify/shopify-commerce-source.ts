@@ -15,6 +15,9 @@ import {
 } from './order-query.js';
 import { credentialsRejected, translateShopifyError, type ShopifyCallContext } from './shopify-error-translation.js';
 
+const FEW_SHIPPING_LINES = 5;
+const MANY_SHIPPING_LINES = 250;
+
 export interface ShopifyCommerceSourceOptions {
   /** Line items fetched per request; Shopify allows 250, we stay well under the 1000-point query cost limit. */
   lineItemPageSize?: number;
@@ -29,7 +32,8 @@ export class ShopifyCommerceSource implements CommerceSource {
     private readonly connection: PlatformConnection,
     options: ShopifyCommerceSourceOptions = {},
   ) {
-    this.lineItemPageSize = options.lineItemPageSize ?? 50;
+    // Shopify reserves first × per-line cost up front: small pages keep a busy shop out of THROTTLED.
+    this.lineItemPageSize = options.lineItemPageSize ?? 20;
   }
 
   get shop(): string {
@@ -41,7 +45,11 @@ export class ShopifyCommerceSource implements CommerceSource {
   async getOrder(orderId: string): Promise<CommerceOrder | null> {
     const id = orderId.startsWith('gid://') ? orderId : `gid://shopify/Order/${orderId}`;
     const ctx: ShopifyCallContext = { shop: this.shop, action: `reading order ${orderId}`, scope: 'read_orders' };
-    const first = await this.request<{ order: OrderData | null }>(ORDER_QUERY, { id, lineItemsFirst: this.lineItemPageSize }, ctx);
+    let first = await this.request<{ order: OrderData | null }>(ORDER_QUERY, { id, lineItemsFirst: this.lineItemPageSize, shippingLinesFirst: FEW_SHIPPING_LINES }, ctx);
+    // Shopify reserves cost for every shipping line asked for; ask for many only for the rare order that has them.
+    if (first.order?.shippingLines.pageInfo.hasNextPage) {
+      first = await this.request<{ order: OrderData | null }>(ORDER_QUERY, { id, lineItemsFirst: this.lineItemPageSize, shippingLinesFirst: MANY_SHIPPING_LINES }, ctx);
+    }
     if (!first.order) return null;
     const lineItems: LineItemData[] = [...first.order.lineItems.nodes];
     let page: LineItemPage = first.order.lineItems;

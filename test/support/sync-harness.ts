@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { eq } from 'drizzle-orm';
-import { inject } from 'vitest';
 import type { AccountingTarget } from '../../domain/accounting-target.js';
 import { CredentialStore } from '../../db/credential-store.js';
 import { integrations, syncRoutes } from '../../db/schema.js';
@@ -18,6 +17,7 @@ import { browserUrlFor, createShopifyPlatform } from '../../platforms/shopify/in
 import { PlatformRegistry } from '../../platforms/registry.js';
 import { secretBoxFromKey } from '../../runtime/secret-box.js';
 import { createSyncWorker } from '../../runtime/sync-worker.js';
+import { RouteConnections } from '../../activities/route-connections.js';
 import { orderSyncWorkflowId, startOrderSync } from '../../runtime/order-sync-starter.js';
 import type { OrderSyncResult } from '../../workflows/order-sync.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
@@ -52,6 +52,13 @@ export function testCompany(realmId: string): QboSeedCompany {
 }
 
 export interface SyncHarnessOptions {
+  /** Defaults to the test run's server and bundle (vitest `inject`); the bench passes its own. */
+  temporalAddress?: string;
+  workflowBundlePath?: string;
+  /** QuickBooks limits; default well above what one test sends (tests that want 429s force them). */
+  qboRateLimits?: { perSecond: number; perMinute: number };
+  /** Shopify's cost bucket; default Shopify Standard (2000 points, 100/s). */
+  shopifyBucket?: { maximumAvailable: number; restoreRate: number };
   /** Wraps the ledger client, e.g. to stop right after a write. */
   decorateTarget?: (target: AccountingTarget) => AccountingTarget;
   connectionProblems?: ConnectionProblemSink;
@@ -90,17 +97,20 @@ export class SyncHarness {
   }
 
   static async start(options: SyncHarnessOptions = {}): Promise<SyncHarness> {
-    const address = inject('temporalAddress');
+    if (!options.temporalAddress || !options.workflowBundlePath) {
+      const { inject } = await import('vitest');
+      options = { temporalAddress: inject('temporalAddress'), workflowBundlePath: inject('workflowBundlePath'), ...options };
+    }
+    const address = options.temporalAddress!;
     const shopDomain = `shop-${randomUUID().slice(0, 8)}.myshopify.com`;
     const realmId = String(9_130_000_000_000_000 + Math.floor(Math.random() * 1e6));
     const [database, shopify, qbo, connection, nativeConnection] = await Promise.all([
       createTestDatabase(),
-      startShopifyEmulator({ ...SHOPIFY_APP, shops: [{ domain: shopDomain, name: 'Test Shop', currencyCode: 'GBP' }] }),
+      startShopifyEmulator({ ...SHOPIFY_APP, shops: [{ domain: shopDomain, name: 'Test Shop', currencyCode: 'GBP' }], ...(options.shopifyBucket ? { bucket: options.shopifyBucket } : {}) }),
       startQboEmulator({
         ...QBO_APP,
         companies: [testCompany(realmId)],
-        // Well above what one test sends: tests that want 429s ask for them through faults.
-        rateLimits: { perSecond: 1000, perMinute: 100_000 },
+        rateLimits: options.qboRateLimits ?? { perSecond: 1000, perMinute: 100_000 },
         throttleRetryAfterSeconds: 1,
       }),
       Connection.connect({ address }),
@@ -118,6 +128,8 @@ export class SyncHarness {
       apiBaseUrl: qbo.urls.apiBaseUrl,
       oauthUrls: { authorize: qbo.urls.authorizeEndpoint, token: qbo.urls.tokenEndpoint, revoke: qbo.urls.revokeEndpoint, userInfo: qbo.urls.userInfoEndpoint },
       defaultRetryAfterMs: 1_000,
+      // Paced like production, at the emulator's limits (the bench uses QuickBooks' real ones).
+      requestRate: options.qboRateLimits ? { perSecond: options.qboRateLimits.perSecond - 2, perMinute: options.qboRateLimits.perMinute - 50 } : { perSecond: 1000, perMinute: 100_000 },
     });
     const platforms = new PlatformRegistry([shopifyPlatform, options.decorateTarget ? decorated(qboPlatform, options.decorateTarget) : qboPlatform]);
     const credentials = new CredentialStore(database.db, secretBoxFromKey(Buffer.alloc(32, 7)));
@@ -203,7 +215,7 @@ export class SyncHarness {
       platforms: this.platforms,
       secrets: secretBoxFromKey(Buffer.alloc(32, 7)),
       connectionProblems,
-      workflowBundlePath: inject('workflowBundlePath'),
+      workflowBundlePath: this.options.workflowBundlePath!,
     });
     this.workerRun = this.worker.run();
   }
@@ -217,6 +229,11 @@ export class SyncHarness {
 
   startSync(orderId: string) {
     return startOrderSync(this.client, this.db, this.taskQueue, { routeId: this.routeId, orderId });
+  }
+
+  /** Opens a route's platform clients as the activities do (for baselines and direct checks). */
+  connections(): RouteConnections {
+    return new RouteConnections(this.db, this.platforms, this.credentials);
   }
 
   /** The result of the order's sync once something (a webhook, an operator) has started it. */

@@ -1,0 +1,55 @@
+/**
+ * Keeps this process under QuickBooks Online's per-company limits (10 requests/s, 500/min) instead of
+ * learning them from 429s: after a long outage a backlog would otherwise turn into a 429 storm that
+ * slows everyone down. One pacer per company, shared by every client in the process.
+ */
+export interface RequestRate {
+  perSecond: number;
+  perMinute: number;
+}
+
+/** A little under Intuit's limits: other apps of the same company share them. */
+export const DEFAULT_QBO_REQUEST_RATE: RequestRate = { perSecond: 8, perMinute: 450 };
+
+export class RequestPacer {
+  private readonly sent: number[] = [];
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(private readonly rate: RequestRate) {}
+
+  /** Resolves when one more request fits both windows; callers go in the order they asked. */
+  take(): Promise<void> {
+    const turn = this.queue.then(() => this.waitForRoom());
+    this.queue = turn.catch(() => {});
+    return turn;
+  }
+
+  private async waitForRoom(): Promise<void> {
+    for (;;) {
+      const now = Date.now();
+      while (this.sent.length > 0 && this.sent[0]! <= now - 60_000) this.sent.shift();
+      const lastSecond = this.sent.filter((at) => at > now - 1_000);
+      const waitSecond = lastSecond.length >= this.rate.perSecond ? lastSecond[0]! + 1_000 - now : 0;
+      const waitMinute = this.sent.length >= this.rate.perMinute ? this.sent[0]! + 60_000 - now : 0;
+      const wait = Math.max(waitSecond, waitMinute);
+      if (wait <= 0) {
+        this.sent.push(now);
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+}
+
+const pacers = new Map<string, RequestPacer>();
+
+/** The process-wide pacer of one company at one API host. */
+export function pacerFor(apiBaseUrl: string, realmId: string, rate: RequestRate): RequestPacer {
+  const key = `${apiBaseUrl}|${realmId}`;
+  let pacer = pacers.get(key);
+  if (!pacer) {
+    pacer = new RequestPacer(rate);
+    pacers.set(key, pacer);
+  }
+  return pacer;
+}

@@ -89,7 +89,7 @@ export function shopifyWebhookRoutes(deps: ApiDeps): FastifyPluginAsync {
         const eventId = check.eventId ?? check.webhookId;
         const [claimed] = await deps.db
           .insert(webhookEvents)
-          .values({ eventId, integrationId: shopRoutes?.integrationId ?? null, topic, webhookId: check.webhookId, outcome: 'processing' })
+          .values({ eventId, integrationId: shopRoutes?.integrationIds[0] ?? null, topic, webhookId: check.webhookId, outcome: 'processing' })
           .onConflictDoNothing()
           .returning({ eventId: webhookEvents.eventId });
         if (!claimed) {
@@ -106,9 +106,9 @@ export function shopifyWebhookRoutes(deps: ApiDeps): FastifyPluginAsync {
           }
 
           if (topic === 'app/uninstalled') {
-            await deps.onAppUninstalled?.(shopRoutes.integrationId);
+            for (const integrationId of shopRoutes.integrationIds) await deps.onAppUninstalled?.(integrationId);
             await settle('app_uninstalled');
-            log.warn({ integrationId: shopRoutes.integrationId }, 'shopify app uninstalled');
+            log.warn({ integrationIds: shopRoutes.integrationIds }, 'shopify app uninstalled');
             return { status: 'recorded' as const };
           }
 

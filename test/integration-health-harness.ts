@@ -1,15 +1,12 @@
 import './support/quiet-runtime.js';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
-import Fastify, { type FastifyInstance } from 'fastify';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
 import { eq } from 'drizzle-orm';
 import { inject } from 'vitest';
 import { createIntegrationHealthActivities } from '../activities/integration-health-activities.js';
-import { createOrderSyncActivities } from '../activities/order-sync-activities.js';
-import { RouteConnections } from '../activities/route-connections.js';
-import { installErrorHandler } from '../api/error-handler.js';
+import { buildApi } from '../api/app.js';
 import { integrationOAuthRoutes, integrationRoutes } from '../api/integration-routes.js';
 import { CredentialStore } from '../db/credential-store.js';
 import { integrations, syncRoutes } from '../db/schema.js';
@@ -21,18 +18,23 @@ import { createQboPlatform } from '../platforms/qbo/qbo-platform.js';
 import { browserUrlFor, createShopifyPlatform } from '../platforms/shopify/index.js';
 import { PlatformRegistry } from '../platforms/registry.js';
 import { createIntegration } from '../runtime/integration-health-creator.js';
-import { createConnectionProblemSink } from '../runtime/integration-health-problem-sink.js';
+import { createConnectionProblemSink, reportAppUninstalled } from '../runtime/integration-health-problem-sink.js';
 import { integrationHealthWorkflowId, type IntegrationHealthRuntime } from '../runtime/integration-health-starter.js';
 import { secretBoxFromKey } from '../runtime/secret-box.js';
 import { integrationHealthQuery } from '../workflows/integration-health.js';
-import { ErrorResponse } from '../api/error-response-schema.js';
+import { createSyncWorker } from '../runtime/sync-worker.js';
+import { freePort } from '../scripts/temporal-dev-server.js';
 import { startSmtpTestServer, type SmtpTestServer } from './smtp-test-server.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
-import { testCompany } from './support/sync-harness.js';
+import { eventually, testCompany } from './support/sync-harness.js';
+
+export { eventually };
 
 export const SHOPIFY_APP = { apiKey: 'health-shopify-key', apiSecret: 'health-shopify-secret' };
 export const QBO_APP = { clientId: 'health-qbo-client', clientSecret: 'health-qbo-secret' };
 export const ALERTS = 'books@example.com';
+export const OPERATOR_TOKEN = 'operator-secret';
+const SECRET_KEY = Buffer.alloc(32, 9);
 
 export interface HealthHarnessOptions {
   checkIntervalMs?: number;
@@ -51,7 +53,7 @@ export class HealthHarness {
   readonly taskQueue = `health-${randomUUID()}`;
   readonly shop = `shop-${randomUUID().slice(0, 8)}.myshopify.com`;
   readonly realmId = String(9_140_000_000_000_000 + Math.floor(Math.random() * 1e6));
-  readonly operatorToken = 'operator-secret';
+  readonly operatorToken = OPERATOR_TOKEN;
   worker!: Worker;
   private workerRun!: Promise<void>;
 
@@ -105,7 +107,7 @@ export class HealthHarness {
     });
     const platforms = new PlatformRegistry([shopifyPlatform, options.decorateQbo ? options.decorateQbo(qboPlatform) : qboPlatform]);
     const db = database.db;
-    const credentials = new CredentialStore(db, secretBoxFromKey(Buffer.alloc(32, 9)));
+    const credentials = new CredentialStore(db, secretBoxFromKey(SECRET_KEY));
     const client = new Client({ connection });
     const baseUrl = `http://127.0.0.1:${port}`;
     const taskQueue = `health-${randomUUID()}`;
@@ -117,24 +119,33 @@ export class HealthHarness {
     };
     const mailer = createMailer({ from: 'ledgerbridge <alerts@test>', delivery: { kind: 'smtp', url: smtp.url } });
 
-    const app = Fastify({ logger: false });
-    installErrorHandler(app);
-    app.addSchema(ErrorResponse);
+    // The production wiring (api/app.ts, runtime/sync-worker.ts) with the test's dependencies.
     const routeDeps = { db, platforms, credentials, health: runtime, publicBaseUrl: baseUrl };
-    await app.register(integrationOAuthRoutes(routeDeps));
-    await app.register(integrationRoutes(routeDeps));
+    const app = await buildApi({
+      db,
+      temporal: client,
+      taskQueue,
+      operatorToken: OPERATOR_TOKEN,
+      verifyShopifyWebhook: (rawBody, headers) => shopifyPlatform.verifyWebhook({ rawBody, headers }),
+      resumeRatePerSecond: 50,
+      onAppUninstalled: (integrationId) => reportAppUninstalled(runtime, integrationId),
+      operatorPlugins: [integrationRoutes(routeDeps)],
+      plugins: [integrationOAuthRoutes(routeDeps)],
+    });
     await app.listen({ host: '127.0.0.1', port });
+    for (const topic of ['orders/create', 'app/uninstalled']) shopify.control.subscribeWebhook({ topic, callbackUrl: `${baseUrl}/webhooks/shopify`, shop });
 
     const harness = new HealthHarness(database, shopify, qbo, smtp, mailer, platforms, credentials, client, runtime, app, baseUrl, nativeConnection);
     Object.assign(harness, { shop, realmId, taskQueue });
-    harness.worker = await Worker.create({
+    harness.worker = await createSyncWorker({
       connection: nativeConnection,
       taskQueue,
-      workflowBundle: { codePath: inject('workflowBundlePath') },
-      activities: {
-        ...createOrderSyncActivities({ db, connections: new RouteConnections(db, platforms, credentials), connectionProblems: createConnectionProblemSink(runtime) }),
-        ...createIntegrationHealthActivities({ db, platforms, credentials, mailer, publicBaseUrl: baseUrl, client, resumePerSecond: 50, log: () => {} }),
-      },
+      db,
+      platforms,
+      secrets: secretBoxFromKey(SECRET_KEY),
+      connectionProblems: createConnectionProblemSink(runtime),
+      extraActivities: createIntegrationHealthActivities({ db, platforms, credentials, mailer, publicBaseUrl: baseUrl, client, resumePerSecond: 50, log: () => {} }),
+      workflowBundlePath: inject('workflowBundlePath'),
     });
     harness.workerRun = harness.worker.run();
     return harness;
@@ -179,8 +190,14 @@ export class HealthHarness {
     return row!;
   }
 
+  /** An operator call, with the bearer token. */
   api(method: string, path: string, body?: unknown) {
-    return this.app.inject({ method: method as 'GET', url: path, ...(body !== undefined ? { payload: body as object } : {}) });
+    return this.app.inject({
+      method: method as 'GET',
+      url: path,
+      headers: { authorization: `Bearer ${OPERATOR_TOKEN}` },
+      ...(body !== undefined ? { payload: body as object } : {}),
+    });
   }
 
   healthHandle(integrationId: string) {
@@ -204,32 +221,4 @@ export class HealthHarness {
     await this.client.connection.close();
     await this.database.close();
   }
-}
-
-/** Polls until `check` returns a value (not undefined/false), or fails with what it last saw. */
-export async function eventually<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== false) return value;
-      last = value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`Timed out waiting for ${what}; last saw: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }

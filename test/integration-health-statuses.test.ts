@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reportAppUninstalled } from '../runtime/integration-health-problem-sink.js';
 import type { HealthCheckOutcome } from '../workflows/integration-health.js';
 import { eventually, HealthHarness } from './integration-health-harness.js';
 
@@ -93,8 +92,8 @@ describe('integration health: every status, reachable and shown by the API', () 
     await h.clickConnect(shopify.id);
     await statusOf(shopify.id, 'connected');
 
+    // Shopify sends app/uninstalled to our webhook route, which tells the health workflow at once.
     h.shopify.control.uninstall(h.shop);
-    await reportAppUninstalled(h.runtime, shopify.id); // what the app/uninstalled webhook handler calls
     const row = await statusOf(shopify.id, 'reconnect_required');
     expect(row.reason).toContain('uninstalled');
     const detail = (await h.api('GET', `/integrations/${shopify.id}`)).json();

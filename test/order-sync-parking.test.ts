@@ -116,6 +116,30 @@ describe('order sync: waiting for a person', () => {
     expect(harness.salesReceipts().filter((r) => r.docNumber === '2003')).toHaveLength(1);
   });
 
+  it('after an outage, a backlog replay resumes every parked order of the route once, and books each exactly once', async () => {
+    harness.qbo.control.revokeGrant(harness.realmId);
+    const orders = Array.from({ length: 6 }, (_, i) =>
+      harness.shopify.control.createOrder({ name: `#26${i}`, lineItems: [{ title: 'Mug', sku: 'MUG-1', quantity: 1, unitPrice: '8.00' }] }),
+    );
+    await Promise.all(orders.map((order) => harness.startSync(order.id)));
+    await eventually(async () => {
+      const rows = await Promise.all(orders.map((order) => row(order.id)));
+      return rows.every((r) => r?.status === 'waiting' && r.waitingFor === 'reconnect');
+    }, 'all six orders to wait for a reconnect');
+
+    harness.qbo.control.authorizeAs(harness.realmId);
+    await harness.connect(harness.qboIntegrationId, { realmId: harness.realmId });
+    const replay = await harness.operator('POST', `/routes/${harness.routeId}/replay`, { waitingFor: 'reconnect' });
+    expect(replay.status).toBe(202);
+    expect(replay.body.queued).toBe(6);
+
+    const results = await Promise.all(orders.map((order) => harness.handle(orderSyncWorkflowId(harness.routeId, order.id)).result()));
+    expect(results.map((r) => r.outcome)).toEqual(Array(6).fill('created'));
+    for (const order of orders) {
+      expect(harness.salesReceipts().filter((r) => r.docNumber === order.name.replace('#', ''))).toHaveLength(1);
+    }
+  });
+
   it('a customer note longer than the ledger allows is truncated there and kept whole here', async () => {
     const note = `Leave at the back door. ${'x'.repeat(4000)}`.slice(0, 4000);
     const order = harness.shopify.control.createOrder({ name: '#2004', note, lineItems: [{ title: 'Mug', sku: 'MUG-1', quantity: 1, unitPrice: '8.00' }] });

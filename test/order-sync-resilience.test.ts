@@ -84,6 +84,20 @@ describe('order sync: duplicates, throttling and crashes', () => {
     expect(row).toMatchObject({ status: 'synced', attempts: 1 });
   });
 
+  it('20 order syncs that all need a fresh ledger token at once cause exactly one refresh', async () => {
+    // The saved access token is about to expire: every sync wants a refresh before its first call.
+    const { credentials } = await harness.credentials.load(harness.qboIntegrationId);
+    await harness.credentials.save(harness.qboIntegrationId, { ...credentials!, accessTokenExpiresAt: new Date(Date.now() + 1_000).toISOString() });
+    const refreshesBefore = harness.qbo.control.refreshCount(harness.realmId);
+    const orders = Array.from({ length: 20 }, (_, i) =>
+      harness.shopify.control.createOrder({ name: `#35${String(i).padStart(2, '0')}`, lineItems: [{ title: 'Mug', sku: 'MUG-1', quantity: 1, unitPrice: '8.00' }] }),
+    );
+    const results = await Promise.all(orders.map((order) => harness.syncResultOf(order.id)));
+    expect(results.every((r) => r.outcome === 'created')).toBe(true);
+    expect(harness.qbo.control.refreshCount(harness.realmId) - refreshesBefore).toBe(1);
+    expect(new Set(harness.salesReceipts().map((r) => r.docNumber)).size).toBe(harness.salesReceipts().length);
+  });
+
   it('a worker killed between the ledger write and the activity completing still leaves exactly one receipt', async () => {
     hang.armed = true;
     const order = harness.shopify.control.createOrder({ name: '#3003', lineItems: [{ title: 'Mug', sku: 'MUG-1', quantity: 1, unitPrice: '8.00' }] });

@@ -6,12 +6,13 @@ import { approveConsent } from '../emulators/common/oauth-consent.js';
 import { startQboEmulator } from '../emulators/qbo/emulator.js';
 import { seedDemoShop, startShopifyEmulator, type ShopifyEmulator } from '../emulators/shopify/index.js';
 import { browserUrlFor } from '../platforms/shopify/index.js';
+import { qboEndpointsAt } from '../platforms/qbo/qbo-platform.js';
 import { appConfigFromEnv } from '../runtime/app-config.js';
 import { createIntegration } from '../runtime/integration-health-creator.js';
 import { openServices, startApi, startWorker } from '../runtime/ledgerbridge-services.js';
 import { syncRoutes } from '../db/schema.js';
 import { allSearchAttributeKeys } from '../workflows/search-attributes.js';
-import { DEMO_LEDGER } from './demo-ledger.js';
+import { DEMO_COMPANY } from '../emulators/qbo/demo-company.js';
 import { registerSearchAttributes } from './register-search-attributes.js';
 import { startDevServer } from './temporal-dev-server.js';
 
@@ -56,13 +57,12 @@ const emulators: { close(): Promise<void> }[] = [];
 let demoShopify: ShopifyEmulator | null = null;
 if (demo) {
   const shopify = await startShopifyEmulator({ apiKey: demoApp.SHOPIFY_API_KEY, apiSecret: demoApp.SHOPIFY_API_SECRET, shops: [{ domain: DEMO_SHOP, name: 'Demo Shop', currencyCode: 'USD' }] });
-  const qbo = await startQboEmulator({ clientId: demoApp.QBO_CLIENT_ID, clientSecret: demoApp.QBO_CLIENT_SECRET, companies: [DEMO_LEDGER], throttleRetryAfterSeconds: 5 });
+  const qbo = await startQboEmulator({ clientId: demoApp.QBO_CLIENT_ID, clientSecret: demoApp.QBO_CLIENT_SECRET, companies: [DEMO_COMPANY], throttleRetryAfterSeconds: 5 });
   emulators.push(shopify, qbo);
   config.shopify.emulatorShops = { [DEMO_SHOP]: shopify.origin };
-  config.qbo.apiBaseUrl = qbo.urls.apiBaseUrl;
-  config.qbo.oauthUrls = { authorize: qbo.urls.authorizeEndpoint, token: qbo.urls.tokenEndpoint, revoke: qbo.urls.revokeEndpoint, userInfo: qbo.urls.userInfoEndpoint };
+  Object.assign(config.qbo, qboEndpointsAt(qbo.urls));
   say(`Shopify emulator:             ${shopify.origin} (shop ${DEMO_SHOP}; control API under /_emulator)`);
-  say(`QuickBooks Online emulator:   ${qbo.origin} (realm ${DEMO_LEDGER.realmId}; control API under /_emulator)`);
+  say(`QuickBooks Online emulator:   ${qbo.origin} (realm ${DEMO_COMPANY.realmId}; control API under /_emulator)`);
   demoShopify = shopify;
 }
 

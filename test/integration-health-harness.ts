@@ -14,7 +14,7 @@ import { startQboEmulator, type RunningQboEmulator } from '../emulators/qbo/emul
 import { startShopifyEmulator, type ShopifyEmulator } from '../emulators/shopify/index.js';
 import { createMailer, type Mailer } from '../notifications/mail-transport.js';
 import type { Platform } from '../platforms/platform.js';
-import { createQboPlatform } from '../platforms/qbo/qbo-platform.js';
+import { createQboPlatform, qboEndpointsAt } from '../platforms/qbo/qbo-platform.js';
 import { browserUrlFor, createShopifyPlatform } from '../platforms/shopify/index.js';
 import { PlatformRegistry } from '../platforms/registry.js';
 import { createIntegration } from '../runtime/integration-health-creator.js';
@@ -101,8 +101,7 @@ export class HealthHarness {
     const qboPlatform = createQboPlatform({
       ...QBO_APP,
       environment: 'sandbox',
-      apiBaseUrl: qbo.urls.apiBaseUrl,
-      oauthUrls: { authorize: qbo.urls.authorizeEndpoint, token: qbo.urls.tokenEndpoint, revoke: qbo.urls.revokeEndpoint, userInfo: qbo.urls.userInfoEndpoint },
+      ...qboEndpointsAt(qbo.urls),
       defaultRetryAfterMs: 1_000,
     });
     const platforms = new PlatformRegistry([shopifyPlatform, options.decorateQbo ? options.decorateQbo(qboPlatform) : qboPlatform]);

@@ -11,7 +11,7 @@ import { startQboEmulator, type RunningQboEmulator } from '../emulators/qbo/emul
 import type { AccountingPlatform, IntegrationAccount } from '../platforms/platform.js';
 import { QboAccountingTarget } from '../platforms/qbo/qbo-accounting-target.js';
 import { QboClient } from '../platforms/qbo/qbo-client.js';
-import { createQboPlatform } from '../platforms/qbo/qbo-platform.js';
+import { createQboPlatform, qboEndpointsAt } from '../platforms/qbo/qbo-platform.js';
 
 const REALM = '9130350000000001';
 const REDIRECT_URI = 'http://127.0.0.1:1/integrations/qbo/callback';
@@ -112,13 +112,9 @@ beforeAll(async () => {
     clientId: 'lb-client',
     clientSecret: 'lb-secret',
     environment: 'sandbox',
-    apiBaseUrl: emulator.urls.apiBaseUrl,
-    oauthUrls: {
-      authorize: emulator.urls.authorizeEndpoint,
-      token: emulator.urls.tokenEndpoint,
-      revoke: emulator.urls.revokeEndpoint,
-      userInfo: emulator.urls.userInfoEndpoint,
-    },
+    ...qboEndpointsAt(emulator.urls),
+    // These tests are about translation, not pacing: nothing waits in the pacer (test/qbo-request-pacer covers it).
+    requestRate: { perSecond: 10_000, perMinute: 100_000 },
     defaultRetryAfterMs: DEFAULT_RETRY_AFTER_MS,
   });
 });

@@ -5,7 +5,7 @@ import { integrations } from '../db/schema.js';
 import { approveConsent } from '../emulators/common/oauth-consent.js';
 import { startQboEmulator, type RunningQboEmulator } from '../emulators/qbo/emulator.js';
 import type { AccountingPlatform } from '../platforms/platform.js';
-import { createQboPlatform } from '../platforms/qbo/qbo-platform.js';
+import { createQboPlatform, qboEndpointsAt } from '../platforms/qbo/qbo-platform.js';
 import { PlatformRegistry } from '../platforms/registry.js';
 import { secretBoxFromKey } from '../runtime/secret-box.js';
 import { testCompany } from './support/sync-harness.js';
@@ -31,8 +31,7 @@ describe('token refresh never loses a grant', () => {
     platform = createQboPlatform({
       ...APP,
       environment: 'sandbox',
-      apiBaseUrl: qbo.urls.apiBaseUrl,
-      oauthUrls: { authorize: qbo.urls.authorizeEndpoint, token: qbo.urls.tokenEndpoint, revoke: qbo.urls.revokeEndpoint, userInfo: qbo.urls.userInfoEndpoint },
+      ...qboEndpointsAt(qbo.urls),
     });
   });
   afterAll(async () => {

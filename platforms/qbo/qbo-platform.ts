@@ -23,6 +23,23 @@ export interface QboPlatformConfig {
   requestRate?: RequestRate;
 }
 
+/**
+ * The config fragment that points the platform at other hosts than Intuit's (the emulator), from the
+ * absolute URLs such a host publishes.
+ */
+export function qboEndpointsAt(urls: {
+  apiBaseUrl: string;
+  authorizeEndpoint: string;
+  tokenEndpoint: string;
+  revokeEndpoint: string;
+  userInfoEndpoint: string;
+}): Pick<QboPlatformConfig, 'apiBaseUrl' | 'oauthUrls'> {
+  return {
+    apiBaseUrl: urls.apiBaseUrl,
+    oauthUrls: { authorize: urls.authorizeEndpoint, token: urls.tokenEndpoint, revoke: urls.revokeEndpoint, userInfo: urls.userInfoEndpoint },
+  };
+}
+
 const API_BASES = {
   production: 'https://quickbooks.api.intuit.com',
   sandbox: 'https://sandbox-quickbooks.api.intuit.com',

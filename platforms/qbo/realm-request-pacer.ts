@@ -24,14 +24,19 @@ export class RequestPacer {
     return turn;
   }
 
+  /** How long a request asking now would wait for room (0: it may go at once). */
+  delayBeforeNext(now = Date.now()): number {
+    while (this.sent.length > 0 && this.sent[0]! <= now - 60_000) this.sent.shift();
+    const lastSecond = this.sent.filter((at) => at > now - 1_000);
+    const waitSecond = lastSecond.length >= this.rate.perSecond ? lastSecond[0]! + 1_000 - now : 0;
+    const waitMinute = this.sent.length >= this.rate.perMinute ? this.sent[0]! + 60_000 - now : 0;
+    return Math.max(waitSecond, waitMinute);
+  }
+
   private async waitForRoom(): Promise<void> {
     for (;;) {
       const now = Date.now();
-      while (this.sent.length > 0 && this.sent[0]! <= now - 60_000) this.sent.shift();
-      const lastSecond = this.sent.filter((at) => at > now - 1_000);
-      const waitSecond = lastSecond.length >= this.rate.perSecond ? lastSecond[0]! + 1_000 - now : 0;
-      const waitMinute = this.sent.length >= this.rate.perMinute ? this.sent[0]! + 60_000 - now : 0;
-      const wait = Math.max(waitSecond, waitMinute);
+      const wait = this.delayBeforeNext(now);
       if (wait <= 0) {
         this.sent.push(now);
         return;

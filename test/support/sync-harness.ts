@@ -12,7 +12,7 @@ import { startShopifyEmulator, type ShopifyEmulator } from '../../emulators/shop
 import { approveConsent } from '../../emulators/common/oauth-consent.js';
 import type { ConnectionProblem, ConnectionProblemSink } from '../../activities/order-sync-activities.js';
 import type { AccountingPlatform, Platform } from '../../platforms/platform.js';
-import { createQboPlatform } from '../../platforms/qbo/qbo-platform.js';
+import { createQboPlatform, qboEndpointsAt } from '../../platforms/qbo/qbo-platform.js';
 import { browserUrlFor, createShopifyPlatform } from '../../platforms/shopify/index.js';
 import { PlatformRegistry } from '../../platforms/registry.js';
 import { secretBoxFromKey } from '../../runtime/secret-box.js';
@@ -125,8 +125,7 @@ export class SyncHarness {
     const qboPlatform = createQboPlatform({
       ...QBO_APP,
       environment: 'sandbox',
-      apiBaseUrl: qbo.urls.apiBaseUrl,
-      oauthUrls: { authorize: qbo.urls.authorizeEndpoint, token: qbo.urls.tokenEndpoint, revoke: qbo.urls.revokeEndpoint, userInfo: qbo.urls.userInfoEndpoint },
+      ...qboEndpointsAt(qbo.urls),
       defaultRetryAfterMs: 1_000,
       // Paced like production, at the emulator's limits (the bench uses QuickBooks' real ones).
       requestRate: options.qboRateLimits ? { perSecond: options.qboRateLimits.perSecond - 2, perMinute: options.qboRateLimits.perMinute - 50 } : { perSecond: 1000, perMinute: 100_000 },

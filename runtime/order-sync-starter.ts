@@ -1,7 +1,7 @@
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
 import { eq } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
-import { syncRoutes } from '../db/schema.js';
+import { orderSyncs, syncRoutes } from '../db/schema.js';
 import { orderSyncWorkflow } from '../workflows/order-sync.js';
 import { IntegrationIdsKey, OrderIdKey, RouteIdKey, SyncStateKey } from '../workflows/search-attributes.js';
 
@@ -29,6 +29,11 @@ export async function startOrderSync(
   const [route] = await db.select().from(syncRoutes).where(eq(syncRoutes.id, input.routeId));
   if (!route) throw new Error(`Unknown sync route ${input.routeId}`);
   const workflowId = orderSyncWorkflowId(input.routeId, input.orderId);
+  // Pending from the moment we hear of the order: if no worker runs for days, operators still see it waiting.
+  await db
+    .insert(orderSyncs)
+    .values({ routeId: input.routeId, orderId: input.orderId, orderName: input.orderName ?? null, workflowId, status: 'pending' })
+    .onConflictDoNothing();
   const handle = await client.workflow.start(orderSyncWorkflow, {
     workflowId,
     taskQueue,

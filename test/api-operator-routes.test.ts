@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import type { Client } from '@temporalio/client';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { orderSyncs, syncRoutes, truncatedFields } from '../db/schema.js';
 import { orderSyncWorkflowId, startOrderSync } from '../runtime/order-sync-starter.js';
 import { Type } from 'typebox';
@@ -29,17 +29,17 @@ async function parkedOrder(fields: { waitingFor: string; waitingOn: string | nul
   const routeId = fields.routeId ?? ctx.routeId;
   const started = await startOrderSync(ctx.client, ctx.database.db, ctx.taskQueue, { routeId, orderId, orderName: `#${orderId.slice(-4)}` });
   ctx.startedWorkflowIds.add(started.workflowId);
-  await ctx.database.db.insert(orderSyncs).values({
-    routeId,
-    orderId,
-    orderName: `#${orderId.slice(-4)}`,
-    workflowId: started.workflowId,
-    status: fields.status ?? 'waiting',
-    waitingFor: fields.waitingFor,
-    waitingOn: fields.waitingOn,
-    lastErrorCode: 'SkuNotFound',
-    lastErrorMessage: 'No ledger item for SKU',
-  });
+  // The start wrote the Pending row; park it as the workflow's activity would.
+  await ctx.database.db
+    .update(orderSyncs)
+    .set({
+      status: fields.status ?? 'waiting',
+      waitingFor: fields.waitingFor,
+      waitingOn: fields.waitingOn,
+      lastErrorCode: 'SkuNotFound',
+      lastErrorMessage: 'No ledger item for SKU',
+    })
+    .where(and(eq(orderSyncs.routeId, routeId), eq(orderSyncs.orderId, orderId)));
   return { orderId, workflowId: started.workflowId };
 }
 

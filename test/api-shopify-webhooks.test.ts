@@ -104,6 +104,9 @@ describe('POST /webhooks/shopify', () => {
     expect(first.statusCode).toBe(200);
     expect(first.json()).toMatchObject({ status: 'started', orderId, routes: [{ routeId: ctx.routeId, result: 'started', workflowId }] });
     const firstRun = first.json().routes[0].runId as string;
+    // No worker runs here: the order still shows, as Pending, where operators look.
+    const [row] = await ctx.database.db.select().from(orderSyncs).where(eq(orderSyncs.orderId, orderId));
+    expect(row).toMatchObject({ status: 'pending', orderName: '#1001', workflowId });
 
     // End the first run: if a redelivery started anything, a new run would appear (the id may be reused).
     await ctx.client.workflow.getHandle(workflowId).terminate('test: make any second start visible');

@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import type { CommerceOrder } from '../domain/commerce-order.js';
+import { documentNumberFor } from '../domain/document-number.js';
+import { fromCents, toCents } from '../domain/money.js';
+import { mapOrderLines, type MappingRules } from '../domain/order-mapping.js';
+import { nearMatches } from '../domain/sku-suggestions.js';
+import { combinedTaxKey, taxKeyOf } from '../domain/tax-key.js';
+import { truncateForLedger } from '../domain/text-limit.js';
+
+const order = (patch: Partial<CommerceOrder> = {}): CommerceOrder => ({
+  id: '9007199254741001',
+  name: '#1001',
+  createdAt: '2026-11-25T10:00:00Z',
+  updatedAt: '2026-11-25T10:00:00Z',
+  currency: 'USD',
+  taxesIncluded: false,
+  financialStatus: 'paid',
+  cancelledAt: null,
+  note: null,
+  email: 'ada@example.com',
+  customer: null,
+  lines: [],
+  shippingLines: [],
+  taxLines: [],
+  totalDiscount: '0.00',
+  totalTax: '0.00',
+  totalShipping: '0.00',
+  total: '0.00',
+  ...patch,
+});
+
+const rules = (patch: Partial<MappingRules> = {}): MappingRules => ({
+  skuMappings: new Map(),
+  taxMappings: new Map(),
+  items: [
+    { id: '1', name: 'Product A', sku: 'product-a', active: true },
+    { id: '2', name: 'Mug', sku: 'MUG-1', active: true },
+    { id: '3', name: 'Old lamp', sku: 'LAMP', active: false },
+  ],
+  taxCodes: [{ id: '10', name: 'VAT', ratePercent: 20, active: true }],
+  ...patch,
+});
+
+describe('document numbers', () => {
+  it('are the order name without "#", the same on every call, and fit the ledger limit', () => {
+    expect(documentNumberFor('#1001', 21)).toBe('1001');
+    const long = 'SHOP-EU-#100000000000000001-RETURN';
+    const number = documentNumberFor(long, 21);
+    expect(number).toHaveLength(21);
+    expect(documentNumberFor(long, 21)).toBe(number);
+    expect(documentNumberFor(`${long}2`, 21)).not.toBe(number);
+  });
+});
+
+describe('money', () => {
+  it('adds up exactly in cents', () => {
+    expect(toCents('19.99') * 3).toBe(5997);
+    expect(fromCents(toCents('0.1') + toCents('0.2'))).toBe('0.30');
+    expect(fromCents(-1234)).toBe('-12.34');
+    expect(() => toCents('ten')).toThrow('Not an amount');
+  });
+});
+
+describe('order line mapping', () => {
+  it('maps lines by exact SKU, computes amounts, sums discounts, maps VAT automatically and keeps shipping', () => {
+    const mapped = mapOrderLines(
+      order({
+        lines: [{ id: 'l1', sku: 'MUG-1', title: 'Mug', quantity: 3, unitPrice: '19.99', discount: '2.00', taxable: true, taxLines: [{ title: 'VAT', rate: 0.2, amount: '11.59' }] }],
+        shippingLines: [{ title: 'Standard', price: '4.50', taxLines: [] }],
+      }),
+      rules(),
+    );
+    expect(mapped).toEqual({
+      lines: [{ itemId: '2', description: 'Mug', quantity: 3, unitPrice: '19.99', amount: '59.97', taxCodeId: '10' }],
+      discount: '2.00',
+      shipping: { amount: '4.50', taxCodeId: null },
+    });
+  });
+
+  it('reports every unknown SKU and tax at once, with near matches but never an inactive item', () => {
+    const result = mapOrderLines(
+      order({
+        lines: [
+          { id: 'l1', sku: 'Product-A ', title: 'Product A', quantity: 1, unitPrice: '10.00', discount: '0.00', taxable: true, taxLines: [{ title: 'CA State Tax', rate: 0.0725, amount: '0.73' }] },
+          { id: 'l2', sku: 'lamp', title: 'Lamp', quantity: 1, unitPrice: '10.00', discount: '0.00', taxable: false, taxLines: [] },
+        ],
+      }),
+      rules(),
+    );
+    expect('problems' in result && result.problems).toEqual([
+      { kind: 'sku', key: 'Product-A ', lineTitle: 'Product A', candidates: [{ id: '1', name: 'Product A', sku: 'product-a', active: true }] },
+      { kind: 'tax', key: 'CA State Tax@7.25', ratePercent: 7.25 },
+      { kind: 'sku', key: 'lamp', lineTitle: 'Lamp', candidates: [] },
+    ]);
+  });
+
+  it('uses saved mappings first, for SKUs, lines without SKU, and combined tax keys', () => {
+    const taxLines = [
+      { title: 'LA County Tax', rate: 0.0125, amount: '0.13' },
+      { title: 'CA State Tax', rate: 0.06, amount: '0.60' },
+    ];
+    const mapped = mapOrderLines(
+      order({ lines: [{ id: 'l1', sku: null, title: 'Gift wrap', quantity: 1, unitPrice: '10.00', discount: '0.00', taxable: true, taxLines }] }),
+      rules({
+        skuMappings: new Map([['title:Gift wrap', '2']]),
+        taxMappings: new Map([['CA State Tax@6+LA County Tax@1.25', '10']]),
+      }),
+    );
+    expect('lines' in mapped && mapped.lines[0]).toMatchObject({ itemId: '2', taxCodeId: '10' });
+  });
+});
+
+describe('helpers', () => {
+  it('tax keys name the jurisdiction and the rate in percent', () => {
+    expect(taxKeyOf({ title: ' VAT ', rate: 0.2 })).toBe('VAT@20');
+    expect(combinedTaxKey([{ title: 'B', rate: 0.01 }, { title: 'A', rate: 0.0725 }])).toBe('A@7.25+B@1');
+  });
+
+  it('near matches ignore case, spaces and separators, best first', () => {
+    const items = rules().items;
+    expect(nearMatches(' PRODUCT_A', items).map((i) => i.id)).toEqual(['1']);
+    expect(nearMatches('mug1', items).map((i) => i.id)).toEqual(['2']);
+    expect(nearMatches('completely-different', items)).toEqual([]);
+  });
+
+  it('truncation marks the cut and respects the limit', () => {
+    expect(truncateForLedger('short', 10)).toEqual({ value: 'short', truncated: false });
+    const cut = truncateForLedger('x'.repeat(50), 10);
+    expect(cut.truncated).toBe(true);
+    expect(cut.value).toHaveLength(10);
+    expect(cut.value.endsWith('…')).toBe(true);
+  });
+});

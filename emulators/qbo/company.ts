@@ -1,6 +1,6 @@
 import type { EmulatorClock } from './clock.js';
 import { qboTime } from './fault-bodies.js';
-import { DEFAULT_PREFERENCES, type QboCompanyPreferences, type QboSeedCompany, type QboSeedTaxCode } from './options.js';
+import { DEFAULT_PREFERENCES, type QboCompanyPreferences, type QboSeedCompany, type QboSeedItem, type QboSeedTaxCode } from './options.js';
 import type { QboRecord } from './query-evaluation.js';
 
 /** A document the emulator wrote, kept so tests can count what reached the books. */
@@ -39,18 +39,7 @@ export class QboCompany {
     this.country = seed.country ?? 'US';
     this.homeCurrency = seed.homeCurrency ?? 'USD';
     this.preferences = { ...DEFAULT_PREFERENCES, ...seed.preferences };
-    for (const item of seed.items ?? []) {
-      this.insert('Item', {
-        ...(item.id ? { Id: item.id } : {}),
-        Name: item.name,
-        FullyQualifiedName: item.name,
-        Sku: item.sku ?? undefined,
-        Type: item.type ?? 'NonInventory',
-        Active: item.active ?? true,
-        UnitPrice: item.unitPrice ?? 0,
-        IncomeAccountRef: { value: '79', name: 'Sales of Product Income' },
-      });
-    }
+    for (const item of seed.items ?? []) this.addItem(item);
     for (const taxCode of seed.taxCodes ?? []) this.addTaxCode(taxCode);
     for (const customer of seed.customers ?? []) {
       this.insert('Customer', {
@@ -63,6 +52,19 @@ export class QboCompany {
         CurrencyRef: { value: this.homeCurrency },
       });
     }
+  }
+
+  addItem(item: QboSeedItem): QboRecord {
+    return this.insert('Item', {
+      ...(item.id ? { Id: item.id } : {}),
+      Name: item.name,
+      FullyQualifiedName: item.name,
+      Sku: item.sku ?? undefined,
+      Type: item.type ?? 'NonInventory',
+      Active: item.active ?? true,
+      UnitPrice: item.unitPrice ?? 0,
+      IncomeAccountRef: { value: '79', name: 'Sales of Product Income' },
+    });
   }
 
   addTaxCode(seed: QboSeedTaxCode): QboRecord {

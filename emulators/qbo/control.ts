@@ -87,15 +87,7 @@ export class QboEmulatorControl {
   // --- lists ---
 
   addItem(realmId: string, item: QboSeedItem): QboRecord {
-    return this.state.company(realmId).insert('Item', {
-      ...(item.id ? { Id: item.id } : {}),
-      Name: item.name,
-      FullyQualifiedName: item.name,
-      Sku: item.sku ?? undefined,
-      Type: item.type ?? 'NonInventory',
-      Active: item.active ?? true,
-      UnitPrice: item.unitPrice ?? 0,
-    });
+    return this.state.company(realmId).addItem(item);
   }
 
   setItemActive(realmId: string, itemId: string, active: boolean): QboRecord {

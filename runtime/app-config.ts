@@ -39,6 +39,13 @@ export function appConfigFromEnv(env: NodeJS.ProcessEnv = process.env, defaults:
     if (!value) throw new ConfigError(`${name} is not set. See "Configuration" in README.md.`);
     return value;
   };
+  // Secrets first, so a missing one is the first thing said, before anything is created on disk.
+  const shopify = { apiKey: required('SHOPIFY_API_KEY'), apiSecretKey: required('SHOPIFY_API_SECRET') };
+  const qbo: QboPlatformConfig = {
+    clientId: required('QBO_CLIENT_ID'),
+    clientSecret: required('QBO_CLIENT_SECRET'),
+    environment: get('QBO_ENVIRONMENT') === 'sandbox' ? 'sandbox' : 'production',
+  };
   const port = Number(get('PORT') ?? 3000);
   const dataDir = resolve(get('LEDGERBRIDGE_DATA_DIR') ?? '.data');
   return {
@@ -53,12 +60,8 @@ export function appConfigFromEnv(env: NodeJS.ProcessEnv = process.env, defaults:
     operatorToken: get('OPERATOR_TOKEN') ?? (env.NODE_ENV === 'production' ? required('OPERATOR_TOKEN') : randomBytes(18).toString('base64url')),
     encryptionKey: resolveEncryptionKey({ env: { ...env, ...(defaults.LEDGERBRIDGE_ENCRYPTION_KEY ? { LEDGERBRIDGE_ENCRYPTION_KEY: defaults.LEDGERBRIDGE_ENCRYPTION_KEY } : {}) }, devKeyDir: dataDir }),
     mail: mailConfigFromEnv({ ...defaults, ...env }),
-    shopify: { apiKey: required('SHOPIFY_API_KEY'), apiSecretKey: required('SHOPIFY_API_SECRET') },
-    qbo: {
-      clientId: required('QBO_CLIENT_ID'),
-      clientSecret: required('QBO_CLIENT_SECRET'),
-      environment: get('QBO_ENVIRONMENT') === 'sandbox' ? 'sandbox' : 'production',
-    },
+    shopify,
+    qbo,
     resumeRatePerSecond: Number(get('RESUME_RATE_PER_SECOND') ?? 5),
     healthCheckIntervalMs: Number(get('HEALTH_CHECK_INTERVAL_MS') ?? 5 * 60_000),
   };

@@ -7,7 +7,7 @@ import { startQboEmulator } from '../emulators/qbo/emulator.js';
 import { seedDemoShop, startShopifyEmulator, type ShopifyEmulator } from '../emulators/shopify/index.js';
 import { browserUrlFor } from '../platforms/shopify/index.js';
 import { qboEndpointsAt } from '../platforms/qbo/qbo-platform.js';
-import { appConfigFromEnv } from '../runtime/app-config.js';
+import { appConfigFromEnv, ConfigError, type AppConfig } from '../runtime/app-config.js';
 import { createIntegration } from '../runtime/integration-health-creator.js';
 import { openServices, startApi, startWorker } from '../runtime/ledgerbridge-services.js';
 import { syncRoutes } from '../db/schema.js';
@@ -26,6 +26,20 @@ const dataDir = resolve('.data', demo ? 'demo' : '');
 if (demo) await rm(dataDir, { recursive: true, force: true });
 await mkdir(temporalDir, { recursive: true });
 await mkdir(dataDir, { recursive: true });
+
+// Configuration first: a missing secret is reported before anything starts.
+const demoApp = { SHOPIFY_API_KEY: 'demo-shopify-app', SHOPIFY_API_SECRET: 'demo-shopify-secret', QBO_CLIENT_ID: 'demo-intuit-app', QBO_CLIENT_SECRET: 'demo-intuit-secret' };
+let config: AppConfig;
+try {
+  config = appConfigFromEnv(process.env, {
+    LEDGERBRIDGE_DATA_DIR: dataDir,
+    ...(demo ? { ...demoApp, QBO_ENVIRONMENT: 'sandbox', OPERATOR_TOKEN: 'demo-operator-token' } : {}),
+  });
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(`[ledgerbridge] ${error.message}`);
+  process.exit(1);
+}
 
 let stopTemporal = async () => {};
 let temporalAddress = process.env.TEMPORAL_ADDRESS;
@@ -46,12 +60,7 @@ if (!temporalAddress) {
 const added = await registerSearchAttributes(temporalAddress);
 if (added.length) say(`Registered search attributes: ${added.join(', ')}`);
 
-const demoApp = { SHOPIFY_API_KEY: 'demo-shopify-app', SHOPIFY_API_SECRET: 'demo-shopify-secret', QBO_CLIENT_ID: 'demo-intuit-app', QBO_CLIENT_SECRET: 'demo-intuit-secret' };
-const config = appConfigFromEnv(process.env, {
-  TEMPORAL_ADDRESS: temporalAddress,
-  LEDGERBRIDGE_DATA_DIR: dataDir,
-  ...(demo ? { ...demoApp, QBO_ENVIRONMENT: 'sandbox', OPERATOR_TOKEN: 'demo-operator-token' } : {}),
-});
+config.temporalAddress = temporalAddress;
 
 const emulators: { close(): Promise<void> }[] = [];
 let demoShopify: ShopifyEmulator | null = null;

@@ -84,12 +84,22 @@ describe('Shopify emulator OAuth with the real SDK', () => {
     expect(rotated!.accessToken).not.toBe(credentials.accessToken);
     expect(rotated!.refreshToken).not.toBe(credentials.refreshToken);
 
-    // One expiring token per shop: the old one is dead, and its refresh token was single use.
+    // One expiring token per shop: the old access token is dead at once.
     const oldSource = env.platform.createSource({ integrationId: 'i', account, tokens: fixedTokens(credentials.accessToken).provider });
     await expect(oldSource.checkConnection()).rejects.toBeInstanceOf(CredentialsInvalidError);
-    await expect(env.platform.refreshTokens(credentials, account)).rejects.toMatchObject({ problem: 'invalid_grant' });
-    const newSource = env.platform.createSource({ integrationId: 'i', account, tokens: fixedTokens(rotated!.accessToken).provider });
+
+    // Resilient refreshes: until the new pair is used, the old refresh token still works (a client that
+    // crashed before saving the new pair recovers). Its new pair replaces the unused one.
+    const recovered = await env.platform.refreshTokens(credentials, account);
+    expect(recovered!.accessToken).not.toBe(rotated!.accessToken);
+    const unusedSource = env.platform.createSource({ integrationId: 'i', account, tokens: fixedTokens(rotated!.accessToken).provider });
+    await expect(unusedSource.checkConnection()).rejects.toBeInstanceOf(CredentialsInvalidError);
+
+    // Once the replacement has been used, the old refresh token is single use again: dead.
+    const newSource = env.platform.createSource({ integrationId: 'i', account, tokens: fixedTokens(recovered!.accessToken).provider });
     await expect(newSource.checkConnection()).resolves.toMatchObject({ accountName: 'Test Shop' });
+    await expect(env.platform.refreshTokens(credentials, account)).rejects.toMatchObject({ problem: 'invalid_grant' });
+    await expect(env.platform.refreshTokens(rotated!, account)).rejects.toMatchObject({ problem: 'invalid_grant' });
   });
 });
 

@@ -104,6 +104,7 @@ export class ShopifyEmulatorControl {
   revokeToken(accessToken: string): EmulatedToken {
     const token = this.token(accessToken);
     token.revoked = true;
+    token.revokedHard = true;
     return token;
   }
 

@@ -109,6 +109,12 @@ export interface EmulatedToken {
   refreshToken: string | null;
   refreshTokenExpiresAt: string | null;
   refreshTokenUsed: boolean;
+  /** The expiring token this one was refreshed into (it revoked this one by replacing it). */
+  replacedBy: string | null;
+  /** When the access token first authenticated an API call. */
+  firstUsedAt: string | null;
+  /** Revoked by uninstall or by hand, not by a refresh: no grace. */
+  revokedHard?: boolean;
 }
 
 export interface AuthorizationCode {

@@ -58,17 +58,20 @@ export function registerOAuthRoutes(app: FastifyInstance, control: ShopifyEmulat
     let issued: EmulatedToken;
     if (body.grant_type === 'refresh_token') {
       const current = [...store.tokens.values()].find((t) => t.refreshToken && t.refreshToken === body.refresh_token);
-      // Single use; dead once revoked (uninstall, revoke, or superseded by a newer expiring token).
+      // Single use, except while its replacement has not been used yet (resilient refreshes); dead once
+      // revoked by uninstall or by hand, or replaced by a token that has been used.
+      const fresh = current && !current.revoked && !current.refreshTokenUsed;
       const usable =
         current &&
         current.shop === shop.shop.domain &&
-        !current.revoked &&
-        !current.refreshTokenUsed &&
+        !current.revokedHard &&
+        (fresh || store.replacementUnused(current)) &&
         shop.shop.installed &&
         Date.parse(current.refreshTokenExpiresAt ?? '') > Date.now();
       if (!current || !usable) return invalidGrant(reply, 'The refresh token is invalid, expired or already used.');
       current.refreshTokenUsed = true;
       issued = store.issueToken(shop.shop.domain, 'expiring');
+      current.replacedBy = issued.accessToken;
     } else {
       const code = typeof body.code === 'string' ? store.codes.get(body.code) : undefined;
       if (!code || code.used || code.shop !== shop.shop.domain) {

@@ -235,9 +235,21 @@ export class ShopifyStore {
       refreshToken: kind === 'expiring' ? `shprt_${randomBytes(16).toString('hex')}` : null,
       refreshTokenExpiresAt: kind === 'expiring' ? new Date(now + REFRESH_TOKEN_LIFETIME_S * 1000).toISOString() : null,
       refreshTokenUsed: false,
+      replacedBy: null,
+      firstUsedAt: null,
     };
     this.tokens.set(token.accessToken, token);
     return token;
+  }
+
+  /**
+   * Shopify's resilient refreshes (changelog 2026-08-28): a used refresh token keeps working until its
+   * replacement is used, so a client that crashed before saving the new pair can refresh again.
+   */
+  replacementUnused(token: EmulatedToken): boolean {
+    if (!token.replacedBy) return false;
+    const replacement = this.tokens.get(token.replacedBy);
+    return !!replacement && !replacement.firstUsedAt && !replacement.refreshTokenUsed && !replacement.revokedHard;
   }
 
   /** The token's shop when it is live, else null (unknown, revoked, expired, or app uninstalled). */
@@ -247,11 +259,17 @@ export class ShopifyStore {
     if (!token || token.revoked) return null;
     if (token.expiresAt && Date.parse(token.expiresAt) <= Date.now()) return null;
     if (!this.findShop(token.shop)?.shop.installed) return null;
+    token.firstUsedAt ??= new Date().toISOString();
     return token;
   }
 
   revokeShopTokens(shopDomain: string): void {
-    for (const token of this.tokens.values()) if (token.shop === shopDomain) token.revoked = true;
+    for (const token of this.tokens.values()) {
+      if (token.shop === shopDomain) {
+        token.revoked = true;
+        token.revokedHard = true;
+      }
+    }
   }
 
   private lineItem(input: LineItemInput): EmulatedLineItem {

@@ -8,6 +8,7 @@ import {
   defineSignal,
   defineUpdate,
   log,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -215,6 +216,9 @@ export async function integrationHealthWorkflow(input: IntegrationHealthInput): 
   }
 
   async function runCheck(cause: string): Promise<void> {
+    // Only failures reported before the check started can be explained by its result: later ones may
+    // come from a break that happened while it ran, and must be judged by the next check.
+    const reportedBeforeCheck = state.pendingProblems.length;
     let run: HealthCheckRun;
     try {
       run = await checks.runHealthChecks({ integrationId });
@@ -242,7 +246,8 @@ export async function integrationHealthWorkflow(input: IntegrationHealthInput): 
     if (verdict.status === 'connected') {
       state.everConnected = true;
       // The check passes, so orders parked by these reports waited for nothing: let them go on.
-      const hadProblems = state.pendingProblems.splice(0).length > 0;
+      const answered = patched('health-keeps-problems-reported-during-a-check') ? reportedBeforeCheck : state.pendingProblems.length;
+      const hadProblems = state.pendingProblems.splice(0, answered).length > 0;
       let resumed = 0;
       if (state.resumeOnConnected || hadProblems) resumed = await resumeParkedOrders();
       const incident = state.incident;

@@ -101,18 +101,25 @@ export function createOrderSyncActivities({ db, connections, connectionProblems 
 
     async mapOrderLines(input: { routeId: string; order: CommerceOrder }): Promise<MappedOrderLines> {
       const { integration, target } = await connections.accountingTarget(input.routeId);
+      const orderSkus = [...new Set(input.order.lines.flatMap((line) => (line.sku ? [line.sku] : [])))];
       const [items, taxCodes, skus, taxes] = await Promise.all([
-        againstPlatform(integration.id, () => target.listItems()),
+        // Only the order's SKUs: listing a large catalogue for every order would spend the ledger's rate limit.
+        orderSkus.length > 0 ? againstPlatform(integration.id, () => target.findItemsBySku(orderSkus)) : [],
         againstPlatform(integration.id, () => target.listTaxCodes()),
         db.select().from(skuMappings).where(eq(skuMappings.routeId, input.routeId)),
         db.select().from(taxMappings).where(eq(taxMappings.routeId, input.routeId)),
       ]);
-      const mapped = mapOrderLines(input.order, {
+      const rules = {
         items,
         taxCodes,
         skuMappings: new Map(skus.map((m) => [m.sku, m.ledgerItemId])),
         taxMappings: new Map(taxes.map((m) => [m.taxKey, m.ledgerTaxCodeId])),
-      });
+      };
+      let mapped = mapOrderLines(input.order, rules);
+      if ('problems' in mapped && mapped.problems.some((p) => p.kind === 'sku')) {
+        // Near-match suggestions need the whole catalogue; only a failing order pays for it.
+        mapped = mapOrderLines(input.order, { ...rules, items: await againstPlatform(integration.id, () => target.listItems()) });
+      }
       if ('problems' in mapped) throw mappingFailure(input.order, integration.displayName, integration.id, mapped.problems);
       return mapped;
     },

@@ -86,6 +86,8 @@ export interface AccountingTarget {
   findSalesReceipt(docNumber: string): Promise<LedgerDocumentRef | null>;
   findCustomer(match: { email: string | null; displayName: string }): Promise<LedgerCustomer | null>;
   createCustomer(input: LedgerCustomerInput, idempotencyKey: string): Promise<LedgerCustomer>;
+  /** Items whose SKU is one of these (any case; callers compare exactly). Cheaper than listing every item. */
+  findItemsBySku(skus: string[]): Promise<LedgerItem[]>;
   listItems(): Promise<LedgerItem[]>;
   listTaxCodes(): Promise<LedgerTaxCode[]>;
   createSalesReceipt(receipt: LedgerSalesReceipt, idempotencyKey: string): Promise<LedgerDocumentRef>;

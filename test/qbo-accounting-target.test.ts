@@ -172,6 +172,15 @@ describe('QboAccountingTarget', () => {
     ]);
   });
 
+  it('finds items by SKU without listing the catalogue, in chunks, quotes escaped', async () => {
+    emulator.control.clearRequestLog();
+    const skus = ['WID-1', "O'Brien\\1", ...Array.from({ length: 60 }, (_, i) => `NONE-${i}`)];
+    const found = await target.findItemsBySku(skus);
+    expect(found).toEqual([{ id: '11', name: 'Widget', sku: 'WID-1', active: true }]);
+    const queries = emulator.control.requestLog().filter((request) => request.url.includes('/query'));
+    expect(queries).toHaveLength(2);
+  });
+
   it('pages item lists past 1000 rows', async () => {
     const paging = new QboAccountingTarget(
       new QboClient({ apiBaseUrl: emulator.urls.apiBaseUrl, realmId: REALM, tokens }),

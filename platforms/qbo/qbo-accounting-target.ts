@@ -23,6 +23,17 @@ export interface QboAccountingTargetOptions {
   grantedScopes?: string[] | null;
 }
 
+const SKUS_PER_QUERY = 50;
+
+function toLedgerItem(item: QboEntity): LedgerItem {
+  return {
+    id: String(item.Id),
+    name: String(item.Name),
+    sku: typeof item.Sku === 'string' && item.Sku !== '' ? item.Sku : null,
+    active: item.Active !== false,
+  };
+}
+
 function toDocumentRef(receipt: QboEntity): LedgerDocumentRef {
   return {
     id: String(receipt.Id),
@@ -84,14 +95,18 @@ export class QboAccountingTarget implements AccountingTarget {
     }
   }
 
+  async findItemsBySku(skus: string[]): Promise<LedgerItem[]> {
+    const found: LedgerItem[] = [];
+    // Bounded IN lists keep each query short; most orders need one.
+    for (let start = 0; start < skus.length; start += SKUS_PER_QUERY) {
+      const list = skus.slice(start, start + SKUS_PER_QUERY).map(qboQueryString).join(', ');
+      found.push(...(await queryAll(this.client, 'Item', `Sku IN (${list}) AND Active IN (true, false)`)).map(toLedgerItem));
+    }
+    return found;
+  }
+
   async listItems(): Promise<LedgerItem[]> {
-    const items = await queryAll(this.client, 'Item', 'Active IN (true, false)');
-    return items.map((item) => ({
-      id: String(item.Id),
-      name: String(item.Name),
-      sku: typeof item.Sku === 'string' && item.Sku !== '' ? item.Sku : null,
-      active: item.Active !== false,
-    }));
+    return (await queryAll(this.client, 'Item', 'Active IN (true, false)')).map(toLedgerItem);
   }
 
   async listTaxCodes(): Promise<LedgerTaxCode[]> {

@@ -5,6 +5,7 @@ import { SyncErrorType } from '../domain/sync-error-types.js';
 import type { CredentialStore } from '../db/credential-store.js';
 import type { Database } from '../db/database.js';
 import { integrations, syncRoutes } from '../db/schema.js';
+import type { PlatformConnection } from '../platforms/platform.js';
 import type { PlatformRegistry } from '../platforms/registry.js';
 import { syncFailure } from './sync-failures.js';
 
@@ -39,26 +40,22 @@ export class RouteConnections {
 
   async commerceSource(routeId: string): Promise<{ integration: IntegrationRow; source: CommerceSource }> {
     const { source: integration } = await this.integrationsOf(routeId);
-    assertNotPaused(integration);
-    const platform = this.platforms.commerce(integration.platform);
-    const source = platform.createSource({
-      integrationId: integration.id,
-      account: integration.account,
-      tokens: this.credentials.tokenProvider(integration.id, platform),
-    });
-    return { integration, source };
+    return { integration, source: this.platforms.commerce(integration.platform).createSource(this.connectionOf(integration)) };
   }
 
   async accountingTarget(routeId: string): Promise<{ integration: IntegrationRow; target: AccountingTarget }> {
     const { target: integration } = await this.integrationsOf(routeId);
+    return { integration, target: this.platforms.accounting(integration.platform).createTarget(this.connectionOf(integration)) };
+  }
+
+  /** What a platform client needs of an integration; a paused one is refused here, before any call. */
+  private connectionOf(integration: IntegrationRow): PlatformConnection {
     assertNotPaused(integration);
-    const platform = this.platforms.accounting(integration.platform);
-    const target = platform.createTarget({
+    return {
       integrationId: integration.id,
       account: integration.account,
-      tokens: this.credentials.tokenProvider(integration.id, platform),
-    });
-    return { integration, target };
+      tokens: this.credentials.tokenProvider(integration.id, this.platforms.get(integration.platform)),
+    };
   }
 }
 

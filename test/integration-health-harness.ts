@@ -10,12 +10,9 @@ import { buildApi } from '../api/app.js';
 import { integrationOAuthRoutes, integrationRoutes } from '../api/integration-routes.js';
 import { CredentialStore } from '../db/credential-store.js';
 import { integrations, syncRoutes } from '../db/schema.js';
-import { startQboEmulator, type RunningQboEmulator } from '../emulators/qbo/emulator.js';
-import { startShopifyEmulator, type ShopifyEmulator } from '../emulators/shopify/index.js';
 import { createMailer, type Mailer } from '../notifications/mail-transport.js';
 import type { Platform } from '../platforms/platform.js';
-import { createQboPlatform, qboEndpointsAt } from '../platforms/qbo/qbo-platform.js';
-import { browserUrlFor, createShopifyPlatform } from '../platforms/shopify/index.js';
+import { browserUrlFor } from '../platforms/shopify/index.js';
 import { PlatformRegistry } from '../platforms/registry.js';
 import { createIntegration } from '../runtime/integration-health-creator.js';
 import { createConnectionProblemSink, reportAppUninstalled } from '../runtime/integration-health-problem-sink.js';
@@ -26,7 +23,8 @@ import { createSyncWorker } from '../runtime/sync-worker.js';
 import { freePort } from '../scripts/temporal-dev-server.js';
 import { startSmtpTestServer, type SmtpTestServer } from './smtp-test-server.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
-import { eventually, testCompany } from './support/sync-harness.js';
+import { eventually } from './support/sync-harness.js';
+import { startEmulatedPlatforms, type EmulatedPlatforms } from './support/emulated-platforms.js';
 
 export { eventually };
 
@@ -50,17 +48,16 @@ export interface HealthHarnessOptions {
  * worker (order syncs + health) on a task queue of its own.
  */
 export class HealthHarness {
-  readonly taskQueue = `health-${randomUUID()}`;
-  readonly shop = `shop-${randomUUID().slice(0, 8)}.myshopify.com`;
-  readonly realmId = String(9_140_000_000_000_000 + Math.floor(Math.random() * 1e6));
+  readonly taskQueue: string;
+  readonly shop: string;
+  readonly realmId: string;
   readonly operatorToken = OPERATOR_TOKEN;
   worker!: Worker;
   private workerRun!: Promise<void>;
 
   private constructor(
     readonly database: TestDatabase,
-    readonly shopify: ShopifyEmulator,
-    readonly qbo: RunningQboEmulator,
+    private readonly emulated: EmulatedPlatforms,
     readonly smtp: SmtpTestServer,
     readonly mailer: Mailer,
     readonly platforms: PlatformRegistry,
@@ -70,40 +67,37 @@ export class HealthHarness {
     readonly app: FastifyInstance,
     readonly baseUrl: string,
     private readonly nativeConnection: NativeConnection,
-  ) {}
+  ) {
+    this.taskQueue = runtime.taskQueue;
+    this.shop = emulated.shop;
+    this.realmId = emulated.realmId;
+  }
+
+  get shopify() {
+    return this.emulated.shopify;
+  }
+
+  get qbo() {
+    return this.emulated.qbo;
+  }
 
   static async start(options: HealthHarnessOptions = {}): Promise<HealthHarness> {
     const address = inject('temporalAddress');
-    const shop = `shop-${randomUUID().slice(0, 8)}.myshopify.com`;
-    const realmId = String(9_140_000_000_000_000 + Math.floor(Math.random() * 1e6));
-    const [database, shopify, qbo, smtp, connection, nativeConnection, port] = await Promise.all([
+    const [database, emulated, smtp, connection, nativeConnection, port] = await Promise.all([
       createTestDatabase(),
-      startShopifyEmulator({ ...SHOPIFY_APP, shops: [{ domain: shop, name: 'Health Shop', currencyCode: 'GBP' }] }),
-      startQboEmulator({
-        ...QBO_APP,
-        companies: [testCompany(realmId)],
-        rateLimits: { perSecond: 1000, perMinute: 100_000 },
-        throttleRetryAfterSeconds: 1,
-        ...(options.qboAccessTokenTtlSeconds ? { accessTokenTtlSeconds: options.qboAccessTokenTtlSeconds } : {}),
+      startEmulatedPlatforms({
+        shopifyApp: SHOPIFY_APP,
+        qboApp: QBO_APP,
+        shopName: 'Health Shop',
+        ...(options.qboAccessTokenTtlSeconds ? { qboAccessTokenTtlSeconds: options.qboAccessTokenTtlSeconds } : {}),
       }),
       startSmtpTestServer(),
       Connection.connect({ address }),
       NativeConnection.connect({ address }),
       freePort(),
     ]);
+    const { shop, realmId, shopify, qbo, shopifyPlatform, qboPlatform } = emulated;
     qbo.control.authorizeAs(realmId);
-    const shopifyPlatform = createShopifyPlatform({
-      apiKey: SHOPIFY_APP.apiKey,
-      apiSecretKey: SHOPIFY_APP.apiSecret,
-      expiringTokens: false,
-      emulatorShops: { [shop]: shopify.origin },
-    });
-    const qboPlatform = createQboPlatform({
-      ...QBO_APP,
-      environment: 'sandbox',
-      ...qboEndpointsAt(qbo.urls),
-      defaultRetryAfterMs: 1_000,
-    });
     const platforms = new PlatformRegistry([shopifyPlatform, options.decorateQbo ? options.decorateQbo(qboPlatform) : qboPlatform]);
     const db = database.db;
     const credentials = new CredentialStore(db, secretBoxFromKey(SECRET_KEY));
@@ -134,8 +128,7 @@ export class HealthHarness {
     await app.listen({ host: '127.0.0.1', port });
     for (const topic of ['orders/create', 'app/uninstalled']) shopify.control.subscribeWebhook({ topic, callbackUrl: `${baseUrl}/webhooks/shopify`, shop });
 
-    const harness = new HealthHarness(database, shopify, qbo, smtp, mailer, platforms, credentials, client, runtime, app, baseUrl, nativeConnection);
-    Object.assign(harness, { shop, realmId, taskQueue });
+    const harness = new HealthHarness(database, emulated, smtp, mailer, platforms, credentials, client, runtime, app, baseUrl, nativeConnection);
     harness.worker = await createSyncWorker({
       connection: nativeConnection,
       taskQueue,
@@ -215,7 +208,7 @@ export class HealthHarness {
     this.worker.shutdown();
     await this.workerRun.catch(() => {});
     await this.app.close();
-    await Promise.allSettled([this.shopify.close(), this.qbo.close(), this.smtp.close(), this.mailer.close()]);
+    await Promise.allSettled([this.emulated.close(), this.smtp.close(), this.mailer.close()]);
     await this.nativeConnection.close();
     await this.client.connection.close();
     await this.database.close();

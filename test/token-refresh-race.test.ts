@@ -8,7 +8,7 @@ import type { AccountingPlatform } from '../platforms/platform.js';
 import { createQboPlatform, qboEndpointsAt } from '../platforms/qbo/qbo-platform.js';
 import { PlatformRegistry } from '../platforms/registry.js';
 import { secretBoxFromKey } from '../runtime/secret-box.js';
-import { testCompany } from './support/sync-harness.js';
+import { testCompany } from './support/emulated-platforms.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 
 const APP = { clientId: 'refresh-client', clientSecret: 'refresh-secret' };

@@ -7,13 +7,10 @@ import type { AccountingTarget } from '../../domain/accounting-target.js';
 import { CredentialStore } from '../../db/credential-store.js';
 import { integrations, syncRoutes } from '../../db/schema.js';
 import { recordIntegrationStatus } from '../../db/integration-status-log.js';
-import { startQboEmulator, type QboSeedCompany, type RunningQboEmulator } from '../../emulators/qbo/emulator.js';
-import { startShopifyEmulator, type ShopifyEmulator } from '../../emulators/shopify/index.js';
 import { approveConsent } from '../../emulators/common/oauth-consent.js';
 import type { ConnectionProblem, ConnectionProblemSink } from '../../activities/order-sync-activities.js';
 import type { AccountingPlatform, Platform } from '../../platforms/platform.js';
-import { createQboPlatform, qboEndpointsAt } from '../../platforms/qbo/qbo-platform.js';
-import { browserUrlFor, createShopifyPlatform } from '../../platforms/shopify/index.js';
+import { browserUrlFor } from '../../platforms/shopify/index.js';
 import { PlatformRegistry } from '../../platforms/registry.js';
 import { secretBoxFromKey } from '../../runtime/secret-box.js';
 import { createSyncWorker } from '../../runtime/sync-worker.js';
@@ -21,6 +18,7 @@ import { RouteConnections } from '../../activities/route-connections.js';
 import { orderSyncWorkflowId, startOrderSync } from '../../runtime/order-sync-starter.js';
 import type { OrderSyncResult } from '../../workflows/order-sync.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
+import { startEmulatedPlatforms, type EmulatedPlatforms, type EmulatedPlatformsOptions } from './emulated-platforms.js';
 import type { FastifyInstance } from 'fastify';
 import { buildApi } from '../../api/app.js';
 import type { ShopifyPlatform } from '../../platforms/shopify/index.js';
@@ -30,35 +28,12 @@ export const QBO_APP = { clientId: 'test-qbo-client', clientSecret: 'test-qbo-se
 export const OPERATOR_TOKEN = 'test-operator-token';
 const REDIRECT_URI = 'http://127.0.0.1:3999/oauth/callback';
 
-/** A QuickBooks company with the items and tax codes the tests' orders use. */
-export function testCompany(realmId: string): QboSeedCompany {
-  return {
-    realmId,
-    companyName: 'Test Books Ltd',
-    country: 'GB',
-    homeCurrency: 'GBP',
-    preferences: { customTxnNumbers: true, allowShipping: true },
-    items: [
-      { name: 'Red T-shirt', sku: 'TS-RED-M', type: 'NonInventory', unitPrice: 20 },
-      { name: 'Product A', sku: 'product-a', type: 'NonInventory', unitPrice: 10 },
-      { name: 'Mug', sku: 'MUG-1', type: 'NonInventory', unitPrice: 8 },
-    ],
-    taxCodes: [
-      { name: 'VAT', rates: [{ name: 'VAT 20%', ratePercent: 20 }] },
-      { name: 'Zero rated', rates: [] },
-      { name: 'CA Sales Tax', rates: [{ name: 'CA State', ratePercent: 7.25 }] },
-    ],
-  };
-}
-
 export interface SyncHarnessOptions {
   /** Defaults to the test run's server and bundle (vitest `inject`); the bench passes its own. */
   temporalAddress?: string;
   workflowBundlePath?: string;
-  /** QuickBooks limits; default well above what one test sends (tests that want 429s force them). */
-  qboRateLimits?: { perSecond: number; perMinute: number };
-  /** Shopify's cost bucket; default Shopify Standard (2000 points, 100/s). */
-  shopifyBucket?: { maximumAvailable: number; restoreRate: number };
+  qboRateLimits?: EmulatedPlatformsOptions['qboRateLimits'];
+  shopifyBucket?: EmulatedPlatformsOptions['shopifyBucket'];
   /** Wraps the ledger client, e.g. to stop right after a write. */
   decorateTarget?: (target: AccountingTarget) => AccountingTarget;
   connectionProblems?: ConnectionProblemSink;
@@ -71,7 +46,7 @@ export interface SyncHarnessOptions {
  */
 export class SyncHarness {
   readonly taskQueue = `sync-${randomUUID()}`;
-  readonly realmId = String(9_130_000_000_000_000 + Math.floor(Math.random() * 1e6));
+  readonly realmId: string;
   readonly shop: string;
   readonly routeId = `route-${randomUUID().slice(0, 8)}`;
   readonly shopifyIntegrationId = `shopify-${randomUUID().slice(0, 8)}`;
@@ -85,15 +60,23 @@ export class SyncHarness {
 
   private constructor(
     readonly database: TestDatabase,
-    readonly shopify: ShopifyEmulator,
-    readonly qbo: RunningQboEmulator,
+    private readonly emulated: EmulatedPlatforms,
     readonly platforms: PlatformRegistry,
     readonly credentials: CredentialStore,
     readonly client: Client,
     private readonly nativeConnection: NativeConnection,
     private readonly options: SyncHarnessOptions,
   ) {
-    this.shop = shopify.shops[0]!;
+    this.shop = emulated.shop;
+    this.realmId = emulated.realmId;
+  }
+
+  get shopify() {
+    return this.emulated.shopify;
+  }
+
+  get qbo() {
+    return this.emulated.qbo;
   }
 
   static async start(options: SyncHarnessOptions = {}): Promise<SyncHarness> {
@@ -102,38 +85,16 @@ export class SyncHarness {
       options = { temporalAddress: inject('temporalAddress'), workflowBundlePath: inject('workflowBundlePath'), ...options };
     }
     const address = options.temporalAddress!;
-    const shopDomain = `shop-${randomUUID().slice(0, 8)}.myshopify.com`;
-    const realmId = String(9_130_000_000_000_000 + Math.floor(Math.random() * 1e6));
-    const [database, shopify, qbo, connection, nativeConnection] = await Promise.all([
+    const [database, emulated, connection, nativeConnection] = await Promise.all([
       createTestDatabase(),
-      startShopifyEmulator({ ...SHOPIFY_APP, shops: [{ domain: shopDomain, name: 'Test Shop', currencyCode: 'GBP' }], ...(options.shopifyBucket ? { bucket: options.shopifyBucket } : {}) }),
-      startQboEmulator({
-        ...QBO_APP,
-        companies: [testCompany(realmId)],
-        rateLimits: options.qboRateLimits ?? { perSecond: 1000, perMinute: 100_000 },
-        throttleRetryAfterSeconds: 1,
-      }),
+      startEmulatedPlatforms({ shopifyApp: SHOPIFY_APP, qboApp: QBO_APP, shopName: 'Test Shop', qboRateLimits: options.qboRateLimits, shopifyBucket: options.shopifyBucket }),
       Connection.connect({ address }),
       NativeConnection.connect({ address }),
     ]);
-    const shopifyPlatform = createShopifyPlatform({
-      apiKey: SHOPIFY_APP.apiKey,
-      apiSecretKey: SHOPIFY_APP.apiSecret,
-      expiringTokens: false,
-      emulatorShops: { [shopDomain]: shopify.origin },
-    });
-    const qboPlatform = createQboPlatform({
-      ...QBO_APP,
-      environment: 'sandbox',
-      ...qboEndpointsAt(qbo.urls),
-      defaultRetryAfterMs: 1_000,
-      // Paced like production, at the emulator's limits (the bench uses QuickBooks' real ones).
-      requestRate: options.qboRateLimits ? { perSecond: options.qboRateLimits.perSecond - 2, perMinute: options.qboRateLimits.perMinute - 50 } : { perSecond: 1000, perMinute: 100_000 },
-    });
+    const { shopifyPlatform, qboPlatform } = emulated;
     const platforms = new PlatformRegistry([shopifyPlatform, options.decorateTarget ? decorated(qboPlatform, options.decorateTarget) : qboPlatform]);
     const credentials = new CredentialStore(database.db, secretBoxFromKey(Buffer.alloc(32, 7)));
-    const harness = new SyncHarness(database, shopify, qbo, platforms, credentials, new Client({ connection }), nativeConnection, options);
-    Object.assign(harness, { realmId });
+    const harness = new SyncHarness(database, emulated, platforms, credentials, new Client({ connection }), nativeConnection, options);
     await harness.createRoute();
     await harness.startApi(shopifyPlatform);
     await harness.startWorker();
@@ -254,7 +215,7 @@ export class SyncHarness {
   async close(): Promise<void> {
     await this.api?.close();
     await this.stopWorker().catch(() => {});
-    await Promise.allSettled([this.shopify.close(), this.qbo.close()]);
+    await this.emulated.close();
     await this.nativeConnection.close();
     await this.client.connection.close();
     await this.database.close();

@@ -3,6 +3,7 @@ import type { ConnectionProbe } from '../domain/connection-probe.js';
 import type { IntegrationCredentials } from '../domain/credentials.js';
 import { CredentialsInvalidError, MissingScopeError, PlatformError } from '../domain/platform-errors.js';
 import type { CredentialStore } from '../db/credential-store.js';
+import { isDueForRefresh } from '../domain/token-freshness.js';
 import type { Database } from '../db/database.js';
 import { integrations } from '../db/schema.js';
 import type { Platform, PlatformConnection } from '../platforms/platform.js';
@@ -81,7 +82,7 @@ async function ensureFreshToken(
 ): Promise<{ outcome: Outcome; credentials: IntegrationCredentials }> {
   if (!credentials.accessTokenExpiresAt) return { outcome: { ok: true, message: 'The access token does not expire.' }, credentials };
   const expiresAt = Date.parse(credentials.accessTokenExpiresAt);
-  if (expiresAt - Date.now() > REFRESH_AHEAD_MS) {
+  if (!isDueForRefresh(credentials, REFRESH_AHEAD_MS)) {
     return { outcome: { ok: true, message: `The access token is valid until ${new Date(expiresAt).toISOString()}.` }, credentials };
   }
   if (!credentials.refreshToken) {

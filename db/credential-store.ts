@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type { AccessTokenProvider, IntegrationCredentials } from '../domain/credentials.js';
 import { CredentialsInvalidError } from '../domain/platform-errors.js';
+import { isDueForRefresh } from '../domain/token-freshness.js';
 import type { Platform } from '../platforms/platform.js';
 import type { Database } from './database.js';
 import { integrations } from './schema.js';
@@ -23,8 +24,12 @@ export class CredentialStore {
   async save(integrationId: string, credentials: IntegrationCredentials): Promise<void> {
     await this.db
       .update(integrations)
-      .set({ credentials: this.box.encrypt(JSON.stringify(credentials)), credentialsVersion: sql`${integrations.credentialsVersion} + 1` })
+      .set({ credentials: this.seal(credentials), credentialsVersion: sql`${integrations.credentialsVersion} + 1` })
       .where(eq(integrations.id, integrationId));
+  }
+
+  private seal(credentials: IntegrationCredentials): string {
+    return this.box.encrypt(JSON.stringify(stamped(credentials)));
   }
 
   async load(integrationId: string): Promise<{ credentials: IntegrationCredentials | null; version: number }> {
@@ -55,11 +60,12 @@ export class CredentialStore {
       if (!row?.credentials) throw notConnected(platform, integrationId);
       const current = JSON.parse(this.box.decrypt(row.credentials)) as IntegrationCredentials;
       if (row.version !== seenVersion) return current;
-      const next = await platform.refreshTokens(current, row.account);
-      if (!next) return current;
+      const refreshed = await platform.refreshTokens(current, row.account);
+      if (!refreshed) return current;
+      const next = stamped(refreshed);
       await tx
         .update(integrations)
-        .set({ credentials: this.box.encrypt(JSON.stringify(next)), credentialsVersion: row.version + 1 })
+        .set({ credentials: this.seal(next), credentialsVersion: row.version + 1 })
         .where(eq(integrations.id, integrationId));
       return next;
     });
@@ -70,7 +76,7 @@ export class CredentialStore {
       getAccessToken: async () => {
         const { credentials, version } = await this.load(integrationId);
         if (!credentials) throw notConnected(platform, integrationId);
-        if (needsRefresh(credentials)) return (await this.refresh(integrationId, platform, version)).accessToken;
+        if (credentials.refreshToken && isDueForRefresh(credentials, REFRESH_AHEAD_MS)) return (await this.refresh(integrationId, platform, version)).accessToken;
         return credentials.accessToken;
       },
       refreshAfterRejection: async (rejectedToken) => {
@@ -85,9 +91,8 @@ export class CredentialStore {
   }
 }
 
-function needsRefresh(credentials: IntegrationCredentials): boolean {
-  if (!credentials.accessTokenExpiresAt || !credentials.refreshToken) return false;
-  return Date.parse(credentials.accessTokenExpiresAt) - Date.now() < REFRESH_AHEAD_MS;
+function stamped(credentials: IntegrationCredentials): IntegrationCredentials {
+  return credentials.obtainedAt ? credentials : { ...credentials, obtainedAt: new Date().toISOString() };
 }
 
 function notConnected(platform: Platform, integrationId: string): CredentialsInvalidError {

@@ -6,6 +6,8 @@ export interface IntegrationCredentials {
   accessTokenExpiresAt: string | null;
   refreshTokenExpiresAt: string | null;
   scopes: string[];
+  /** ISO time the pair was obtained; stamped by the credential store, so refresh-ahead can scale to the token's lifetime. */
+  obtainedAt?: string;
 }
 
 /**

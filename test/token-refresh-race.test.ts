@@ -25,7 +25,8 @@ describe('token refresh never loses a grant', () => {
   beforeAll(async () => {
     [database, qbo] = await Promise.all([
       createTestDatabase(),
-      // Access tokens live 60 s: inside the 5-minute refresh-ahead window, so every user wants a refresh.
+      // Access tokens live 60 s, shorter than the 5-minute refresh-ahead window: a token just refreshed by
+      // one caller must still count as fresh for the others (the window scales down to half a lifetime).
       startQboEmulator({ ...APP, companies: realms.map(testCompany), accessTokenTtlSeconds: 60, rateLimits: { perSecond: 1000, perMinute: 100_000 } }),
     ]);
     platform = createQboPlatform({
@@ -39,7 +40,7 @@ describe('token refresh never loses a grant', () => {
     await database?.close();
   });
 
-  /** A company connected through the emulator's OAuth flow, its tokens saved encrypted. */
+  /** A company connected through the emulator's OAuth flow, its tokens saved encrypted and due for refresh. */
   async function connectedIntegration(): Promise<{ id: string; realmId: string }> {
     const realmId = realms[realmSeq++]!;
     qbo.control.authorizeAs(realmId);
@@ -47,21 +48,31 @@ describe('token refresh never loses a grant', () => {
     await database.db.insert(integrations).values({ id, platform: 'qbo', number: 100 + realmSeq, displayName: `QuickBooks Online #${100 + realmSeq}`, account: { realmId } });
     const { query } = await approveConsent(platform.authorizeUrl({}, 'state', REDIRECT));
     const { credentials } = await platform.completeAuthorization(query, REDIRECT);
-    await new CredentialStore(database.db, box).save(id, credentials);
+    // Obtained 55 s ago: 5 s left of a 60 s life, so every caller wants a refresh.
+    const obtainedAt = Date.now() - 55_000;
+    await new CredentialStore(database.db, box).save(id, {
+      ...credentials,
+      obtainedAt: new Date(obtainedAt).toISOString(),
+      accessTokenExpiresAt: new Date(obtainedAt + 60_000).toISOString(),
+    });
     return { id, realmId };
+  }
+
+  /** One sync's connection check, with its own store, as a separate worker process would have; only the database is shared. */
+  function checkAs(id: string, realmId: string) {
+    const store = new CredentialStore(database.db, box);
+    return platform.createTarget({ integrationId: id, account: { realmId }, tokens: store.tokenProvider(id, platform) }).checkConnection();
   }
 
   it('20 syncs that all need a fresh token at once cause exactly one refresh', async () => {
     const { id, realmId } = await connectedIntegration();
-    // Every "sync" has its own store, as separate worker processes would; only the database is shared.
-    const answers = await Promise.all(
-      Array.from({ length: 20 }, () => {
-        const store = new CredentialStore(database.db, box);
-        const target = platform.createTarget({ integrationId: id, account: { realmId }, tokens: store.tokenProvider(id, platform) });
-        return target.checkConnection();
-      }),
-    );
+    const answers = await Promise.all(Array.from({ length: 20 }, () => checkAs(id, realmId)));
     expect(answers.every((a) => a.accountName === 'Test Books Ltd')).toBe(true);
+    expect(qbo.control.refreshCount(realmId)).toBe(1);
+
+    // Syncs that start just after it read the new pair and use it as is: under load some of the 20 do.
+    const late = await Promise.all(Array.from({ length: 5 }, () => checkAs(id, realmId)));
+    expect(late.every((a) => a.accountName === 'Test Books Ltd')).toBe(true);
     expect(qbo.control.refreshCount(realmId)).toBe(1);
   });
 

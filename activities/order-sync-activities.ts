@@ -1,15 +1,16 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { LedgerDocumentRef, LedgerSalesReceipt } from '../domain/accounting-target.js';
 import type { CommerceOrder } from '../domain/commerce-order.js';
-import { documentNumberFor } from '../domain/document-number.js';
+import { bookedOrderHeader } from '../domain/ledger-document-ownership.js';
 import { mapOrderLines, type MappedOrderLines, type MappingProblem } from '../domain/order-mapping.js';
 import { LedgerRejectedError } from '../domain/platform-errors.js';
-import { SyncErrorType, type ParkReason } from '../domain/sync-error-types.js';
+import { documentNumberPrefixWait, SyncErrorType, type ParkReason } from '../domain/sync-error-types.js';
 import type { Database } from '../db/database.js';
-import { orderSyncs, skuMappings, taxMappings } from '../db/schema.js';
+import { orderSyncs, skuMappings, syncRoutes, taxMappings } from '../db/schema.js';
 import { againstPlatform, syncFailure } from './sync-failures.js';
 import type { RouteConnections } from './route-connections.js';
 import { FieldTruncator } from './field-truncator.js';
+import { assertDocumentOfOrder, findOrderDocument } from './ledger-document-lookup.js';
 import { customerNameCandidates } from './ledger-customer-names.js';
 
 export type OrderSyncRowStatus = 'pending' | 'syncing' | 'synced' | 'skipped' | 'failed' | 'waiting';
@@ -53,8 +54,8 @@ export interface OrderSyncActivityDeps {
 export function createOrderSyncActivities({ db, connections, connectionProblems }: OrderSyncActivityDeps) {
   return {
     /**
-     * Writes the operator's row. For an order parked on a SKU or tax mapping, answers whether that mapping
-     * exists by now: one saved before this row said Waiting was not signalled to this order.
+     * Writes the operator's row. For an order parked on a SKU or tax mapping or a document number prefix,
+     * answers whether that fix exists by now: one saved before this row said Waiting was not signalled to it.
      */
     async recordOrderSyncState(record: OrderSyncRecord): Promise<{ resolvedMeanwhile: boolean }> {
       const now = new Date();
@@ -75,7 +76,7 @@ export function createOrderSyncActivities({ db, connections, connectionProblems 
           target: [orderSyncs.routeId, orderSyncs.orderId],
           set: { ...values, workflowId: record.workflowId, ...(record.newAttempt ? { attempts: sql`${orderSyncs.attempts} + 1` } : {}) },
         });
-      return { resolvedMeanwhile: record.status === 'waiting' && (await mappingExists(db, record.routeId, record.waitingOn ?? null)) };
+      return { resolvedMeanwhile: record.status === 'waiting' && (await fixMadeSince(db, record.routeId, record.waitingOn ?? null)) };
     },
 
     async fetchOrder(input: { routeId: string; orderId: string }): Promise<CommerceOrder> {
@@ -91,12 +92,18 @@ export function createOrderSyncActivities({ db, connections, connectionProblems 
       return order;
     },
 
-    /** The ledger's existing document for this order, found by its deterministic number. */
-    async findLedgerDocument(input: { routeId: string; orderName: string }): Promise<{ docNumber: string; ledgerName: string; existing: LedgerDocumentRef | null }> {
-      const { integration, target } = await connections.accountingTarget(input.routeId);
-      const docNumber = documentNumberFor(input.orderName, target.limits.docNumber);
-      const existing = await againstPlatform(integration.id, () => target.findSalesReceipt(docNumber));
-      return { docNumber, ledgerName: integration.displayName, existing };
+    /**
+     * The ledger's existing document for this order, found by its deterministic number; parks the order
+     * when that number is another order's. `orderId` is absent in runs started before it was passed.
+     */
+    async findLedgerDocument(input: {
+      routeId: string;
+      orderName: string;
+      orderId?: string;
+    }): Promise<{ docNumber: string; ledgerName: string; existing: LedgerDocumentRef | null }> {
+      const ledger = await connections.accountingTarget(input.routeId);
+      const { docNumber, existing } = await findOrderDocument(db, ledger, { id: input.orderId ?? null, name: input.orderName });
+      return { docNumber, ledgerName: ledger.integration.displayName, existing };
     },
 
     async mapOrderLines(input: { routeId: string; order: CommerceOrder }): Promise<MappedOrderLines> {
@@ -164,11 +171,12 @@ export function createOrderSyncActivities({ db, connections, connectionProblems 
       lines: MappedOrderLines;
       customerId: string;
     }): Promise<LedgerDocumentRef> {
-      const { integration, target } = await connections.accountingTarget(input.routeId);
+      const { route, integration, target } = await connections.accountingTarget(input.routeId);
       const { source } = await connections.integrationsOf(input.routeId);
       const { order } = input;
       const truncator = new FieldTruncator(db, input.routeId, order.id);
-      const header = `${source.displayName} order ${order.name} (id ${order.id}), booked by ledgerbridge.`;
+      // First line of the note: how a later run (or another route) tells whose document this is.
+      const header = bookedOrderHeader(source.displayName, order.name, order.id);
       const privateNote = await truncator.fit('privateNote', order.note ? `${header}\nCustomer note: ${order.note}` : header, target.limits.privateNote);
       const customerMemo = order.note ? await truncator.fit('customerMemo', order.note, target.limits.customerMemo) : null;
       const lines = [];
@@ -191,7 +199,9 @@ export function createOrderSyncActivities({ db, connections, connectionProblems 
       };
       // Business identity only: the same order on the same route gets the same key on every run and replay.
       const idempotencyKey = `receipt:${input.routeId}:${order.id}`;
-      return againstPlatform(integration.id, () => target.createSalesReceipt(receipt, idempotencyKey));
+      const document = await againstPlatform(integration.id, () => target.createSalesReceipt(receipt, idempotencyKey));
+      // On a duplicate number the ledger hands back the document that holds it: it must be this order's.
+      return assertDocumentOfOrder(route, integration, order, document);
     },
 
     async reportConnectionProblem(problem: ConnectionProblem): Promise<void> {
@@ -210,10 +220,15 @@ export function createOrderSyncActivities({ db, connections, connectionProblems 
 
 export type OrderSyncActivities = ReturnType<typeof createOrderSyncActivities>;
 
-async function mappingExists(db: Database, routeId: string, waitingOn: string | null): Promise<boolean> {
+async function fixMadeSince(db: Database, routeId: string, waitingOn: string | null): Promise<boolean> {
   if (waitingOn?.startsWith('sku:')) {
     const sku = waitingOn.slice(4);
     return (await db.select().from(skuMappings).where(and(eq(skuMappings.routeId, routeId), eq(skuMappings.sku, sku)))).length > 0;
+  }
+  if (waitingOn?.startsWith(documentNumberPrefixWait(''))) {
+    // Parked under one prefix; a different one set since means a different number to try.
+    const [route] = await db.select({ prefix: syncRoutes.documentNumberPrefix }).from(syncRoutes).where(eq(syncRoutes.id, routeId));
+    return !!route && waitingOn !== documentNumberPrefixWait(route.prefix);
   }
   if (waitingOn?.startsWith('tax:')) {
     const key = waitingOn.slice(4);

@@ -10,6 +10,7 @@ import type { PlatformRegistry } from '../platforms/registry.js';
 import { syncFailure } from './sync-failures.js';
 
 export type IntegrationRow = typeof integrations.$inferSelect;
+export type SyncRouteRow = typeof syncRoutes.$inferSelect;
 
 /** Opens the platform clients of a route's two integrations, with tokens from the credential store. */
 export class RouteConnections {
@@ -19,7 +20,7 @@ export class RouteConnections {
     private readonly credentials: CredentialStore,
   ) {}
 
-  async integrationsOf(routeId: string): Promise<{ source: IntegrationRow; target: IntegrationRow }> {
+  async integrationsOf(routeId: string): Promise<{ route: SyncRouteRow; source: IntegrationRow; target: IntegrationRow }> {
     const [route] = await this.db.select().from(syncRoutes).where(eq(syncRoutes.id, routeId));
     if (!route) {
       throw syncFailure(SyncErrorType.IntegrationUnavailable, `Sync route ${routeId} no longer exists; this order cannot be synced.`, {
@@ -35,7 +36,7 @@ export class RouteConnections {
         detail: `source ${route.sourceIntegrationId} or target ${route.targetIntegrationId} missing`,
       });
     }
-    return { source, target };
+    return { route, source, target };
   }
 
   async commerceSource(routeId: string): Promise<{ integration: IntegrationRow; source: CommerceSource }> {
@@ -43,9 +44,9 @@ export class RouteConnections {
     return { integration, source: this.platforms.commerce(integration.platform).createSource(this.connectionOf(integration)) };
   }
 
-  async accountingTarget(routeId: string): Promise<{ integration: IntegrationRow; target: AccountingTarget }> {
-    const { target: integration } = await this.integrationsOf(routeId);
-    return { integration, target: this.platforms.accounting(integration.platform).createTarget(this.connectionOf(integration)) };
+  async accountingTarget(routeId: string): Promise<{ route: SyncRouteRow; integration: IntegrationRow; target: AccountingTarget }> {
+    const { route, target: integration } = await this.integrationsOf(routeId);
+    return { route, integration, target: this.platforms.accounting(integration.platform).createTarget(this.connectionOf(integration)) };
   }
 
   /** What a platform client needs of an integration; a paused one is refused here, before any call. */

@@ -50,7 +50,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     await operator.register(orderRoutes(deps));
     await operator.register(mappingRoutes(deps, resumptions));
     await operator.register(replayRoutes(deps, resumptions));
-    await operator.register(syncRouteRoutes(deps));
+    await operator.register(syncRouteRoutes(deps, resumptions));
     for (const plugin of deps.operatorPlugins ?? []) await operator.register(plugin);
   });
   for (const plugin of deps.plugins ?? []) await app.register(plugin);

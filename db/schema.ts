@@ -35,6 +35,8 @@ export const syncRoutes = pgTable('sync_routes', {
   targetIntegrationId: text('target_integration_id')
     .notNull()
     .references(() => integrations.id, { onDelete: 'cascade' }),
+  /** Put before every document number of this route ("B-1001"): shops sharing one ledger need it, as both have a "#1001". */
+  documentNumberPrefix: text('document_number_prefix'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 

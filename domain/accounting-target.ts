@@ -75,6 +75,8 @@ export interface LedgerDocumentRef {
   id: string;
   docNumber: string;
   total: string;
+  /** The document's internal note (QBO PrivateNote), which names the order we booked it for. */
+  internalNote?: string | null;
 }
 
 /**

@@ -1,10 +1,11 @@
 /**
- * The ledger document number for an order: its display name without "#" and spaces ("#1001" → "1001"),
- * the same on every run so the ledger's own duplicate check backs ours up. Names longer than the
- * ledger allows keep their head and end in a stable hash of the whole name. Pure: safe in workflows.
+ * The ledger document number for an order: the route's prefix, if any, and the order's display name
+ * without "#" and spaces ("#1001" → "1001", "B-1001"), the same on every run so the ledger's own
+ * duplicate check backs ours up. Numbers longer than the ledger allows keep their head and end in a
+ * stable hash of the whole. Pure: safe in workflows.
  */
-export function documentNumberFor(orderName: string, maxLength: number): string {
-  const cleaned = orderName.replace(/[#\s]/g, '');
+export function documentNumberFor(orderName: string, maxLength: number, prefix: string | null = null): string {
+  const cleaned = `${prefix ?? ''}${orderName.replace(/[#\s]/g, '')}`;
   if (cleaned.length <= maxLength) return cleaned;
   const hash = fnv1a32(cleaned).toString(36).toUpperCase();
   return `${cleaned.slice(0, maxLength - hash.length - 1)}-${hash}`;

@@ -24,6 +24,8 @@ export const SyncErrorType = {
   IntegrationUnavailable: 'IntegrationUnavailable',
   /** An operator paused (disconnected) the integration: syncs wait until it is resumed. Not retryable. */
   IntegrationPaused: 'IntegrationPaused',
+  /** The order's document number is used by a document we booked for another order (two shops, one ledger). Not retryable. */
+  DocumentNumberTaken: 'DocumentNumberTaken',
 } as const;
 
 export type SyncErrorType = (typeof SyncErrorType)[keyof typeof SyncErrorType];
@@ -42,6 +44,7 @@ export function parkReasonFor(type: string): ParkReason | null {
     case SyncErrorType.LedgerRejected:
     case SyncErrorType.OrderNotFound:
     case SyncErrorType.IntegrationUnavailable:
+    case SyncErrorType.DocumentNumberTaken:
       return 'fix';
     case SyncErrorType.Throttled:
     case SyncErrorType.PlatformUnavailable:
@@ -49,6 +52,27 @@ export function parkReasonFor(type: string): ParkReason | null {
     default:
       return null;
   }
+}
+
+/**
+ * Whether the order waits on a person (row status Waiting) rather than having failed (Failed, re-checked
+ * on a timer): reconnecting, or a fix only a person can make in our settings.
+ */
+export function waitsOnPerson(type: string): boolean {
+  return (
+    parkReasonFor(type) === 'reconnect' ||
+    type === SyncErrorType.SkuNotFound ||
+    type === SyncErrorType.TaxCodeUnmapped ||
+    type === SyncErrorType.DocumentNumberTaken
+  );
+}
+
+/**
+ * What an order parked on a taken document number waits on: a different prefix for its route than the
+ * one it was numbered with ("document-number-prefix:" when it had none).
+ */
+export function documentNumberPrefixWait(prefixUsed: string | null): string {
+  return `document-number-prefix:${prefixUsed ?? ''}`;
 }
 
 /** Details carried in every sync ApplicationFailure (failure.details[0]). */

@@ -74,6 +74,8 @@ describe('public routes', () => {
         '/routes/{routeId}/tax-mappings',
         '/routes/{routeId}/tax-mappings/{taxKey}',
         '/routes/{routeId}/replay',
+        '/routes',
+        '/routes/{routeId}',
       ]),
     );
     expect(spec.components.securitySchemes.operatorToken).toEqual({ type: 'http', scheme: 'bearer' });

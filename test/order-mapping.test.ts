@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CommerceOrder } from '../domain/commerce-order.js';
 import { documentNumberFor } from '../domain/document-number.js';
+import { bookedOrderHeader, documentOwner } from '../domain/ledger-document-ownership.js';
 import { fromCents, toCents } from '../domain/money.js';
 import { mapOrderLines, type MappingRules } from '../domain/order-mapping.js';
 import { nearMatches } from '../domain/sku-suggestions.js';
@@ -49,6 +50,28 @@ describe('document numbers', () => {
     expect(number).toHaveLength(21);
     expect(documentNumberFor(long, 21)).toBe(number);
     expect(documentNumberFor(`${long}2`, 21)).not.toBe(number);
+  });
+
+  it("start with the route's prefix, which is kept whole when the number must be shortened", () => {
+    expect(documentNumberFor('#1001', 21, 'B-')).toBe('B-1001');
+    const number = documentNumberFor('SHOP-EU-#100000000000000001-RETURN', 21, 'EU/');
+    expect(number).toHaveLength(21);
+    expect(number.startsWith('EU/SHOP-EU-')).toBe(true);
+  });
+});
+
+describe('whose a ledger document is', () => {
+  const header = bookedOrderHeader('Shopify #2', '#1001', 'gid://shopify/Order/77');
+
+  it('reads the order back from the first line of the note we wrote', () => {
+    expect(documentOwner(`${header}\nCustomer note: leave at the door`, 'gid://shopify/Order/77')).toEqual({ kind: 'this_order' });
+    expect(documentOwner(header, 'gid://shopify/Order/5')).toEqual({ kind: 'other_order', orderId: 'gid://shopify/Order/77', order: 'Shopify #2 order #1001' });
+  });
+
+  it('calls a document with no note of ours unknown: entered by hand, or the note was edited', () => {
+    expect(documentOwner(null, 'gid://shopify/Order/5')).toEqual({ kind: 'unknown' });
+    expect(documentOwner('Order 1001 entered by Sam', 'gid://shopify/Order/5')).toEqual({ kind: 'unknown' });
+    expect(documentOwner(`Checked.\n${header}`, 'gid://shopify/Order/5')).toEqual({ kind: 'unknown' });
   });
 });
 

@@ -12,7 +12,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { OrderSyncActivities } from '../activities/order-sync-activities.js';
-import { parkReasonFor, SyncErrorType, type ParkReason, type SyncFailureDetails } from '../domain/sync-error-types.js';
+import { parkReasonFor, SyncErrorType, waitsOnPerson, type ParkReason, type SyncFailureDetails } from '../domain/sync-error-types.js';
 import { SyncErrorCodeKey, SyncStateKey } from './search-attributes.js';
 
 export interface OrderSyncInput {
@@ -130,8 +130,7 @@ export async function orderSyncWorkflow(input: OrderSyncInput): Promise<OrderSyn
     // Cleared before the row says Waiting: a signal sent once an operator can see the row is never lost.
     resumeRequested = false;
     setState(reason === 'reconnect' ? 'waiting_for_reconnect' : reason === 'fix' ? 'waiting_for_fix' : 'waiting_for_retry', code);
-    const needsPerson = reason === 'reconnect' || code === SyncErrorType.SkuNotFound || code === SyncErrorType.TaxCodeUnmapped;
-    const { resolvedMeanwhile } = await record(needsPerson ? 'waiting' : 'failed', {
+    const { resolvedMeanwhile } = await record(waitsOnPerson(code) ? 'waiting' : 'failed', {
       waitingFor: reason,
       waitingOn: status.waitingOn,
       error: { code, message: failure.message },
@@ -174,7 +173,7 @@ export async function orderSyncWorkflow(input: OrderSyncInput): Promise<OrderSyn
     return finish({ outcome: 'skipped', message: `Order ${order.name} was cancelled before it was booked; nothing was written to the ledger.`, ledgerDocument: null }, 'skipped');
   }
 
-  const { docNumber, ledgerName, existing } = await step(() => platform.findLedgerDocument({ routeId: input.routeId, orderName: order.name }));
+  const { docNumber, ledgerName, existing } = await step(() => platform.findLedgerDocument({ routeId: input.routeId, orderName: order.name, orderId: order.id }));
   if (existing) {
     return finish(
       {

@@ -39,6 +39,7 @@ function toDocumentRef(receipt: QboEntity): LedgerDocumentRef {
     id: String(receipt.Id),
     docNumber: String(receipt.DocNumber ?? ''),
     total: fromCents(toCents(Number(receipt.TotalAmt ?? 0))),
+    internalNote: typeof receipt.PrivateNote === 'string' ? receipt.PrivateNote : null,
   };
 }
 

@@ -39,6 +39,8 @@ export interface EmulatedPlatformsOptions {
 
 export interface EmulatedPlatforms {
   shop: string;
+  /** Another shop on the same emulator, for tests of two shops booking into one ledger. */
+  secondShop: string;
   realmId: string;
   shopify: ShopifyEmulator;
   qbo: RunningQboEmulator;
@@ -47,14 +49,18 @@ export interface EmulatedPlatforms {
   close(): Promise<void>;
 }
 
-/** One shop and one QuickBooks company on their emulators, and the real platform code pointed at them. */
+/** Two shops and one QuickBooks company on their emulators, and the real platform code pointed at them. */
 export async function startEmulatedPlatforms(options: EmulatedPlatformsOptions): Promise<EmulatedPlatforms> {
   const shop = `shop-${randomUUID().slice(0, 8)}.myshopify.com`;
+  const secondShop = `shop-${randomUUID().slice(0, 8)}.myshopify.com`;
   const realmId = String(9_130_000_000_000_000 + Math.floor(Math.random() * 1e9));
   const [shopify, qbo] = await Promise.all([
     startShopifyEmulator({
       ...options.shopifyApp,
-      shops: [{ domain: shop, name: options.shopName, currencyCode: 'GBP' }],
+      shops: [
+        { domain: shop, name: options.shopName, currencyCode: 'GBP' },
+        { domain: secondShop, name: `${options.shopName} (second)`, currencyCode: 'GBP' },
+      ],
       ...(options.shopifyBucket ? { bucket: options.shopifyBucket } : {}),
     }),
     startQboEmulator({
@@ -69,7 +75,7 @@ export async function startEmulatedPlatforms(options: EmulatedPlatformsOptions):
     apiKey: options.shopifyApp.apiKey,
     apiSecretKey: options.shopifyApp.apiSecret,
     expiringTokens: false,
-    emulatorShops: { [shop]: shopify.origin },
+    emulatorShops: { [shop]: shopify.origin, [secondShop]: shopify.origin },
   });
   const limits = options.qboRateLimits;
   const qboPlatform = createQboPlatform({
@@ -82,6 +88,7 @@ export async function startEmulatedPlatforms(options: EmulatedPlatformsOptions):
   });
   return {
     shop,
+    secondShop,
     realmId,
     shopify,
     qbo,

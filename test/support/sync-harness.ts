@@ -117,6 +117,20 @@ export class SyncHarness {
     await this.connect(this.qboIntegrationId, { realmId: this.realmId });
   }
 
+  /**
+   * A route from the emulator's second shop into the same ledger, connected like the first; for tests of
+   * two shops booking into one ledger.
+   */
+  async addSecondShopRoute(documentNumberPrefix: string | null = null): Promise<{ routeId: string; shop: string }> {
+    const integrationId = `shopify-${randomUUID().slice(0, 8)}`;
+    const routeId = `route-${randomUUID().slice(0, 8)}`;
+    const shop = this.emulated.secondShop;
+    await this.db.insert(integrations).values({ id: integrationId, platform: 'shopify', number: 2, displayName: 'Shopify #2', account: { shop } });
+    await this.db.insert(syncRoutes).values({ id: routeId, sourceIntegrationId: integrationId, targetIntegrationId: this.qboIntegrationId, documentNumberPrefix });
+    await this.connect(integrationId, { shop });
+    return { routeId, shop };
+  }
+
   /** The OAuth click-through: authorize URL → consent → callback → tokens saved. */
   async connect(integrationId: string, account: Record<string, string>): Promise<void> {
     const [row] = await this.db.select().from(integrations).where(eq(integrations.id, integrationId));
@@ -144,7 +158,7 @@ export class SyncHarness {
   }
 
   /** An operator call to our API, with the bearer token. */
-  async operator(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown) {
+  async operator(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, body?: unknown) {
     const response = await this.api.inject({
       method,
       url,
@@ -187,8 +201,8 @@ export class SyncHarness {
     this.workerRun = null;
   }
 
-  startSync(orderId: string) {
-    return startOrderSync(this.client, this.db, this.taskQueue, { routeId: this.routeId, orderId });
+  startSync(orderId: string, routeId = this.routeId) {
+    return startOrderSync(this.client, this.db, this.taskQueue, { routeId, orderId });
   }
 
   /** Opens a route's platform clients as the activities do (for baselines and direct checks). */

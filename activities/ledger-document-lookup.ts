@@ -1,0 +1,89 @@
+import { and, eq } from 'drizzle-orm';
+import type { AccountingTarget, LedgerDocumentRef } from '../domain/accounting-target.js';
+import { documentNumberFor } from '../domain/document-number.js';
+import { documentOwner } from '../domain/ledger-document-ownership.js';
+import { documentNumberPrefixWait, SyncErrorType } from '../domain/sync-error-types.js';
+import type { Database } from '../db/database.js';
+import { orderSyncs } from '../db/schema.js';
+import type { IntegrationRow, SyncRouteRow } from './route-connections.js';
+import { againstPlatform, syncFailure } from './sync-failures.js';
+
+export interface LedgerDocumentLookup {
+  /** The number this order's document has or gets. */
+  docNumber: string;
+  /** The document already booked for this order (or entered by hand under its number), if any. */
+  existing: LedgerDocumentRef | null;
+}
+
+/**
+ * Finds the ledger document of an order: under the number its row says it was booked with (the route's
+ * prefix may have changed since), then under today's number. A document under today's number that we
+ * booked for another order means the number is taken: the order parks, naming that order and the fix.
+ */
+export async function findOrderDocument(
+  db: Database,
+  ledger: { route: SyncRouteRow; integration: IntegrationRow; target: AccountingTarget },
+  order: { id: string | null; name: string },
+): Promise<LedgerDocumentLookup> {
+  const { route, integration, target } = ledger;
+  const docNumber = documentNumberFor(order.name, target.limits.docNumber, route.documentNumberPrefix);
+  const [row] = order.id
+    ? await db
+        .select({ docNumber: orderSyncs.ledgerDocNumber })
+        .from(orderSyncs)
+        .where(and(eq(orderSyncs.routeId, route.id), eq(orderSyncs.orderId, order.id)))
+    : [];
+  const numbers = [...new Set([row?.docNumber, docNumber].filter((n): n is string => !!n))];
+  for (const number of numbers) {
+    const found = await againstPlatform(integration.id, () => target.findSalesReceipt(number));
+    if (!found) continue;
+    // Runs started before orders carried their id cannot tell; they keep the old rule: the number is theirs.
+    const owner = order.id ? documentOwner(found.internalNote, order.id) : { kind: 'unknown' as const };
+    if (owner.kind === 'other_order') {
+      if (number !== docNumber) continue;
+      throw documentNumberTaken(route, integration, order.name, found, owner.order, owner.orderId);
+    }
+    return { docNumber, existing: plainRef(found) };
+  }
+  return { docNumber, existing: null };
+}
+
+/** A document just created or found on create: refuse it if the ledger handed back another order's. */
+export function assertDocumentOfOrder(
+  route: SyncRouteRow,
+  integration: IntegrationRow,
+  order: { id: string; name: string },
+  document: LedgerDocumentRef,
+): LedgerDocumentRef {
+  const owner = documentOwner(document.internalNote, order.id);
+  if (owner.kind === 'other_order') throw documentNumberTaken(route, integration, order.name, document, owner.order, owner.orderId);
+  return plainRef(document);
+}
+
+/** Without the note: it can be 4,000 characters and the workflow's history needs none of it. */
+function plainRef(document: LedgerDocumentRef): LedgerDocumentRef {
+  return { id: document.id, docNumber: document.docNumber, total: document.total };
+}
+
+function documentNumberTaken(
+  route: SyncRouteRow,
+  integration: IntegrationRow,
+  orderName: string,
+  document: LedgerDocumentRef,
+  otherOrder: string,
+  otherOrderId: string,
+) {
+  const prefixAdvice = route.documentNumberPrefix
+    ? `Change the document number prefix of sync route ${route.id} (now "${route.documentNumberPrefix}") to one no other shop uses`
+    : `Give sync route ${route.id} a document number prefix (for example "B-")`;
+  return syncFailure(
+    SyncErrorType.DocumentNumberTaken,
+    `Order ${orderName} was not booked: document number ${document.docNumber} is already used in ${integration.displayName} by sales receipt ${document.id}, ` +
+      `which ledgerbridge booked for ${otherOrder}. This happens when two shops book into one ledger. ${prefixAdvice}; the order then syncs by itself.`,
+    {
+      detail: `SalesReceipt ${document.id} DocNumber ${document.docNumber} has PrivateNote naming order ${otherOrderId}`,
+      integrationId: integration.id,
+      waitingOn: documentNumberPrefixWait(route.documentNumberPrefix),
+    },
+  );
+}

@@ -1,0 +1,1 @@
+ALTER TABLE "sync_routes" ADD COLUMN "document_number_prefix" text;

@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { and, eq } from 'drizzle-orm';
+import { orderSyncs } from '../db/schema.js';
+import { orderSyncStatusQuery } from '../workflows/order-sync.js';
+import { eventually, SyncHarness } from './support/sync-harness.js';
+import { replayErrors } from './support/replay-check.js';
+
+/** Two shops booking into one QuickBooks company: each has its own "#1001", and neither may hide the other's. */
+describe('order sync: two shops, one ledger', () => {
+  let harness: SyncHarness;
+  let second: { routeId: string; shop: string };
+  beforeAll(async () => {
+    harness = await SyncHarness.start();
+    second = await harness.addSecondShopRoute();
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  const row = async (routeId: string, orderId: string) =>
+    (await harness.db.select().from(orderSyncs).where(and(eq(orderSyncs.routeId, routeId), eq(orderSyncs.orderId, orderId))))[0];
+  const mug = [{ title: 'Mug', sku: 'MUG-1', quantity: 1, unitPrice: '8.00' }];
+
+  it("the second shop's #3001 is not taken for the first shop's: it parks naming the clash and the fix, and a route prefix books it", async () => {
+    const first = harness.shopify.control.createOrder({ name: '#3001', lineItems: mug });
+    const other = harness.shopify.control.createOrder({ shop: second.shop, name: '#3001', lineItems: [{ ...mug[0]!, quantity: 3 }] });
+    expect((await harness.handle((await harness.startSync(first.id)).workflowId).result()).outcome).toBe('created');
+
+    const { workflowId } = await harness.startSync(other.id, second.routeId);
+    const handle = harness.handle(workflowId);
+    const status = await eventually(async () => {
+      const s = await handle.query(orderSyncStatusQuery);
+      return s.state === 'waiting_for_fix' ? s : undefined;
+    }, 'the second shop’s order to wait for a fix');
+    const firstReceipt = harness.salesReceipts().find((r) => r.docNumber === '3001')!;
+    expect(status.lastError?.code).toBe('DocumentNumberTaken');
+    expect(status.lastError?.message).toBe(
+      `Order #3001 was not booked: document number 3001 is already used in QuickBooks Online #1 by sales receipt ${firstReceipt.id}, ` +
+        `which ledgerbridge booked for Shopify #1 order #3001. This happens when two shops book into one ledger. ` +
+        `Give sync route ${second.routeId} a document number prefix (for example "B-"); the order then syncs by itself.`,
+    );
+    await eventually(async () => (await row(second.routeId, other.id))?.status === 'waiting', 'the row to show Waiting');
+    expect(await row(second.routeId, other.id)).toMatchObject({ waitingFor: 'fix', waitingOn: 'document-number-prefix:', lastErrorCode: 'DocumentNumberTaken' });
+    expect(harness.salesReceipts()).toHaveLength(1);
+
+    const patched = await harness.operator('PATCH', `/routes/${second.routeId}`, { documentNumberPrefix: 'B-' });
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({ route: { id: second.routeId, documentNumberPrefix: 'B-' }, resumed: 1 });
+
+    const result = await handle.result();
+    expect(result.outcome).toBe('created');
+    expect(result.ledgerDocument?.docNumber).toBe('B-3001');
+    const receipts = harness.salesReceipts();
+    expect(receipts.map((r) => r.docNumber).sort()).toEqual(['3001', 'B-3001']);
+    expect(Number((receipts.find((r) => r.docNumber === 'B-3001')!.record as any).TotalAmt)).toBe(24);
+    expect(await row(second.routeId, other.id)).toMatchObject({ status: 'synced', ledgerDocNumber: 'B-3001', attempts: 2 });
+    expect(await replayErrors(harness.client, [{ workflowId, fixtureName: 'order-sync-document-number-taken-then-prefixed' }])).toEqual([]);
+  });
+
+  it('an order booked before its route got a prefix is found under its old number when re-run: still one receipt', async () => {
+    const order = harness.shopify.control.createOrder({ shop: second.shop, name: '#3002', lineItems: mug });
+    expect((await harness.operator('PATCH', `/routes/${second.routeId}`, { documentNumberPrefix: null })).status).toBe(200);
+    const booked = await harness.handle((await harness.startSync(order.id, second.routeId)).workflowId).result();
+    expect(booked.ledgerDocument?.docNumber).toBe('3002');
+
+    expect((await harness.operator('PATCH', `/routes/${second.routeId}`, { documentNumberPrefix: 'B-' })).status).toBe(200);
+    const result = await harness.handle((await harness.startSync(order.id, second.routeId)).workflowId).result();
+    expect(result.outcome).toBe('already_synced');
+    expect(result.ledgerDocument?.docNumber).toBe('3002');
+    expect(harness.salesReceipts().filter((r) => r.docNumber === '3002' || r.docNumber === 'B-3002')).toHaveLength(1);
+  });
+
+  it('refuses a prefix that could not be a document number, and an unknown route', async () => {
+    const bad = await harness.operator('PATCH', `/routes/${second.routeId}`, { documentNumberPrefix: 'shop two!' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain('documentNumberPrefix');
+    const missing = await harness.operator('PATCH', '/routes/no-such-route', { documentNumberPrefix: 'C-' });
+    expect(missing.status).toBe(404);
+    expect(missing.body.error).toMatchObject({ code: 'not_found', message: 'No sync route no-such-route.' });
+  });
+});

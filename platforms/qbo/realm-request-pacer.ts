@@ -17,10 +17,16 @@ export class RequestPacer {
 
   constructor(private readonly rate: RequestRate) {}
 
-  /** Resolves when one more request fits both windows; callers go in the order they asked. */
-  take(): Promise<void> {
+  /**
+   * Resolves when one more request fits both windows, with the time its slot was taken; callers go in
+   * the order they asked.
+   */
+  take(): Promise<number> {
     const turn = this.queue.then(() => this.waitForRoom());
-    this.queue = turn.catch(() => {});
+    this.queue = turn.then(
+      () => {},
+      () => {},
+    );
     return turn;
   }
 
@@ -33,13 +39,13 @@ export class RequestPacer {
     return Math.max(waitSecond, waitMinute);
   }
 
-  private async waitForRoom(): Promise<void> {
+  private async waitForRoom(): Promise<number> {
     for (;;) {
       const now = Date.now();
       const wait = this.delayBeforeNext(now);
       if (wait <= 0) {
         this.sent.push(now);
-        return;
+        return now;
       }
       await new Promise((resolve) => setTimeout(resolve, wait));
     }

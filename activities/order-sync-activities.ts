@@ -201,7 +201,17 @@ export function createOrderSyncActivities({ db, connections, connectionProblems 
       const idempotencyKey = `receipt:${input.routeId}:${order.id}`;
       const document = await againstPlatform(integration.id, () => target.createSalesReceipt(receipt, idempotencyKey));
       // On a duplicate number the ledger hands back the document that holds it: it must be this order's.
-      return assertDocumentOfOrder(route, integration, order, document);
+      const booked = assertDocumentOfOrder(route, integration, order, document);
+      // What later shop updates are compared with (runs fetched before currentTotal existed fall back to total).
+      await db
+        .update(orderSyncs)
+        .set({
+          bookedOrderTotal: order.currentTotal ?? order.total,
+          changedAfterBooking: null,
+          shopUpdatedAt: Number.isFinite(Date.parse(order.updatedAt)) ? new Date(order.updatedAt) : null,
+        })
+        .where(and(eq(orderSyncs.routeId, input.routeId), eq(orderSyncs.orderId, order.id)));
+      return booked;
     },
 
     async reportConnectionProblem(problem: ConnectionProblem): Promise<void> {

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, isNotNull, isNull } from 'drizzle-orm';
 import type { ApiDeps } from './api-deps.js';
 import { conflict, notFound } from './api-error.js';
 import { ErrorResponse, operatorErrorResponses } from './error-response-schema.js';
@@ -35,6 +35,7 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsync {
           params: RouteParams,
           querystring: Type.Object({
             status: Type.Optional(OrderSyncRowStatus),
+            changedAfterBooking: Type.Optional(Type.Boolean({ description: 'Only booked orders the shop changed or cancelled since.' })),
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })),
             offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
           }),
@@ -43,9 +44,13 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsync {
       },
       async (request) => {
         const { routeId } = request.params;
-        const { status, limit, offset } = request.query;
+        const { status, changedAfterBooking, limit, offset } = request.query;
         await requireSyncRoute(db, routeId);
-        const where = status ? and(eq(orderSyncs.routeId, routeId), eq(orderSyncs.status, status)) : eq(orderSyncs.routeId, routeId);
+        const where = and(
+          eq(orderSyncs.routeId, routeId),
+          status ? eq(orderSyncs.status, status) : undefined,
+          changedAfterBooking === undefined ? undefined : changedAfterBooking ? isNotNull(orderSyncs.changedAfterBooking) : isNull(orderSyncs.changedAfterBooking),
+        );
         const rows = await db.select().from(orderSyncs).where(where).orderBy(desc(orderSyncs.updatedAt), orderSyncs.orderId).limit(limit ?? 200).offset(offset ?? 0);
         return { orders: rows.map(orderSyncRowView) };
       },
@@ -99,6 +104,33 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsync {
         const started = await startOrderSync(temporal, db, deps.taskQueue, { routeId, orderId, orderName: row?.orderName ?? null });
         request.log.info({ routeId, orderId, ...started }, 'order sync started by an operator');
         return reply.status(202).send(started);
+      },
+    );
+
+    app.post(
+      '/routes/:routeId/orders/:orderId/change-handled',
+      {
+        schema: {
+          summary: 'Mark a change to a booked order as handled in the ledger',
+          description: 'Clears the order\'s changedAfterBooking once a person has adjusted the ledger. 409 when nothing is outstanding.',
+          tags: ['orders'],
+          params: OrderParams,
+          response: { 200: Type.Object({ order: OrderSyncRow }), 404: ErrorResponse, 409: ErrorResponse, ...operatorErrorResponses },
+        },
+      },
+      async (request) => {
+        const { routeId, orderId } = request.params;
+        await requireSyncRoute(db, routeId);
+        const row = await findRow(routeId, orderId);
+        if (!row) throw notFound(`Order ${orderId} has never been synced on route "${routeId}".`);
+        if (!row.changedAfterBooking) throw conflict(`Order ${row.orderName ?? orderId} has no change outstanding since it was booked.`);
+        const [updated] = await db
+          .update(orderSyncs)
+          .set({ changedAfterBooking: null, updatedAt: new Date() })
+          .where(and(eq(orderSyncs.routeId, routeId), eq(orderSyncs.orderId, orderId)))
+          .returning();
+        request.log.info({ routeId, orderId, change: row.changedAfterBooking }, 'change to a booked order marked handled');
+        return { order: orderSyncRowView(updated!) };
       },
     );
 

@@ -16,5 +16,6 @@ export function orderSyncRowView(row: typeof orderSyncs.$inferSelect) {
     firstSeenAt: row.firstSeenAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     syncedAt: row.syncedAt?.toISOString() ?? null,
+    changedAfterBooking: row.changedAfterBooking ?? null,
   };
 }

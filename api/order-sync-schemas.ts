@@ -35,6 +35,16 @@ export const OrderSyncRow = Type.Object({
   firstSeenAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
   syncedAt: Nullable(Type.String({ format: 'date-time' })),
+  changedAfterBooking: Nullable(
+    Type.Object({
+      kind: Type.Union([Type.Literal('cancelled'), Type.Literal('total_changed')]),
+      message: Type.String({ description: 'What changed in the shop and what to do in the ledger.' }),
+      bookedTotal: Nullable(Type.String()),
+      shopTotal: Type.Optional(Type.String()),
+      shopUpdatedAt: Nullable(Type.String({ format: 'date-time' })),
+    }),
+    { description: 'Set when the shop changed or cancelled the order after it was booked: ledgerbridge does not edit booked documents.' },
+  ),
 });
 
 const SkuSuggestion = Type.Object({

@@ -6,6 +6,10 @@
 export interface ShopifyOrderReference {
   orderId: string;
   orderName: string | null;
+  /** The order as this update shows it, for orders already booked (null where the payload does not say). */
+  currentTotal: string | null;
+  cancelledAt: string | null;
+  updatedAt: string | null;
 }
 
 /** `rawJson` must already be known to be valid JSON (it was parsed into `parsed`). */
@@ -17,7 +21,14 @@ export function shopifyOrderReferenceOf(rawJson: string, parsed: unknown): Shopi
   const gid = typeof body.admin_graphql_api_id === 'string' ? /^gid:\/\/shopify\/Order\/(\d+)$/.exec(body.admin_graphql_api_id)?.[1] ?? null : null;
   const orderId = fromId ?? gid;
   if (!orderId) return null;
-  return { orderId, orderName: typeof body.name === 'string' ? body.name : null };
+  const text = (key: string) => (typeof body[key] === 'string' ? (body[key] as string) : null);
+  return {
+    orderId,
+    orderName: text('name'),
+    currentTotal: text('current_total_price') ?? text('total_price'),
+    cancelledAt: text('cancelled_at'),
+    updatedAt: text('updated_at'),
+  };
 }
 
 /**

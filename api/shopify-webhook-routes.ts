@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyBaseLogger, FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { and, eq } from 'drizzle-orm';
@@ -6,7 +6,8 @@ import type { ApiDeps } from './api-deps.js';
 import { ApiError } from './api-error.js';
 import { commonErrorResponses, ErrorResponse } from './error-response-schema.js';
 import { shopRoutesOf } from './shop-routes-lookup.js';
-import { shopifyOrderReferenceOf } from './shopify-order-reference.js';
+import { shopifyOrderReferenceOf, type ShopifyOrderReference } from './shopify-order-reference.js';
+import { judgeUpdateOfBookedOrder } from './booked-order-changes.js';
 import { orderSyncs, webhookEvents } from '../db/schema.js';
 import { startOrderSync } from '../runtime/order-sync-starter.js';
 
@@ -16,7 +17,9 @@ const TEMPORAL_DEADLINE_MS = 4_000;
 
 const RouteOutcome = Type.Object({
   routeId: Type.String(),
-  result: Type.Union([Type.Literal('started'), Type.Literal('already_synced')]),
+  result: Type.Union([Type.Literal('started'), Type.Literal('already_synced'), Type.Literal('changed_after_booking')], {
+    description: 'changed_after_booking: the order was booked before and has since changed or been cancelled; its row says what to fix in the ledger.',
+  }),
   workflowId: Type.String(),
   runId: Type.Union([Type.String(), Type.Null()], { description: 'The run handling the order; the same run when a sync was already running.' }),
 });
@@ -25,6 +28,7 @@ const WebhookAnswer = Type.Object({
   status: Type.Union([
     Type.Literal('started'),
     Type.Literal('already_synced'),
+    Type.Literal('changed_after_booking'),
     Type.Literal('duplicate'),
     Type.Literal('ignored'),
     Type.Literal('recorded'),
@@ -52,7 +56,7 @@ export function shopifyWebhookRoutes(deps: ApiDeps): FastifyPluginAsync {
           summary: 'Shopify webhook intake',
           description:
             'Public, authenticated by X-Shopify-Hmac-Sha256. Handles orders/create and orders/updated (starts or joins the order sync on ' +
-            'every route reading from the shop) and app/uninstalled. Redeliveries (same X-Shopify-Event-Id) are answered "duplicate".',
+            'every route reading from the shop; for an order already booked, records a change of total or a cancellation on its row) and app/uninstalled. Redeliveries (same X-Shopify-Event-Id) are answered "duplicate".',
           tags: ['webhooks'],
           body: Type.String({ description: "Shopify's JSON payload, verified byte for byte against its signature." }),
           response: { 200: WebhookAnswer, ...commonErrorResponses, 401: ErrorResponse },
@@ -119,9 +123,13 @@ export function shopifyWebhookRoutes(deps: ApiDeps): FastifyPluginAsync {
           }
 
           const routes = await deps.temporal.withDeadline(Date.now() + TEMPORAL_DEADLINE_MS, () =>
-            Promise.all(shopRoutes.routeIds.map((routeId) => bookOrder(deps, routeId, order.orderId, order.orderName))),
+            Promise.all(shopRoutes.routeIds.map((routeId) => bookOrder(deps, routeId, order, log))),
           );
-          const status = routes.some((r) => r.result === 'started') ? ('started' as const) : ('already_synced' as const);
+          const status = routes.some((r) => r.result === 'started')
+            ? ('started' as const)
+            : routes.some((r) => r.result === 'changed_after_booking')
+              ? ('changed_after_booking' as const)
+              : ('already_synced' as const);
           await settle(status);
           log.info({ orderId: order.orderId, routes }, 'shopify order webhook handled');
           return { status, orderId: order.orderId, routes };
@@ -135,12 +143,16 @@ export function shopifyWebhookRoutes(deps: ApiDeps): FastifyPluginAsync {
   };
 }
 
-async function bookOrder(deps: ApiDeps, routeId: string, orderId: string, orderName: string | null) {
+async function bookOrder(deps: ApiDeps, routeId: string, order: ShopifyOrderReference, log: FastifyBaseLogger) {
+  const { orderId, orderName } = order;
   const [row] = await deps.db
-    .select({ status: orderSyncs.status, workflowId: orderSyncs.workflowId })
+    .select()
     .from(orderSyncs)
     .where(and(eq(orderSyncs.routeId, routeId), eq(orderSyncs.orderId, orderId)));
-  if (row?.status === 'synced') return { routeId, result: 'already_synced' as const, workflowId: row.workflowId, runId: null };
+  if (row?.status === 'synced') {
+    const change = await judgeUpdateOfBookedOrder(deps.db, row, order, log);
+    return { routeId, result: change ? ('changed_after_booking' as const) : ('already_synced' as const), workflowId: row.workflowId, runId: null };
+  }
   const started = await startOrderSync(deps.temporal, deps.db, deps.taskQueue, { routeId, orderId, orderName });
   return { routeId, result: 'started' as const, workflowId: started.workflowId, runId: started.runId };
 }

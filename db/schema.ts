@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import type { BookedOrderChangeRecord } from '../domain/booked-order-change.js';
 import { boolean, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, unique } from 'drizzle-orm/pg-core';
 
 /** One connected account on one platform: "Shopify #1", "QuickBooks Online #1". */
@@ -60,6 +61,12 @@ export const orderSyncs = pgTable(
     lastErrorMessage: text('last_error_message'),
     ledgerDocumentId: text('ledger_document_id'),
     ledgerDocNumber: text('ledger_doc_number'),
+    /** The order's total as booked (shop currency): what a later orders/updated is compared with. */
+    bookedOrderTotal: text('booked_order_total'),
+    /** Set when the shop changed or cancelled the order after it was booked; the ledger needs a person. */
+    changedAfterBooking: jsonb('changed_after_booking').$type<BookedOrderChangeRecord>(),
+    /** updated_at of the newest shop update judged after booking: older, late webhooks are ignored. */
+    shopUpdatedAt: timestamp('shop_updated_at', { withTimezone: true }),
     attempts: integer('attempts').notNull().default(0),
     firstSeenAt: timestamp('first_seen_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),

@@ -56,5 +56,8 @@ export interface CommerceOrder {
   totalDiscount: string;
   totalTax: string;
   totalShipping: string;
+  /** At checkout: what the sales receipt books. */
   total: string;
+  /** After edits and refunds, as the shop shows it now: what later updates are compared with. */
+  currentTotal: string;
 }

@@ -76,6 +76,7 @@ describe('public routes', () => {
         '/routes/{routeId}/replay',
         '/routes',
         '/routes/{routeId}',
+        '/routes/{routeId}/orders/{orderId}/change-handled',
       ]),
     );
     expect(spec.components.securitySchemes.operatorToken).toEqual({ type: 'http', scheme: 'bearer' });

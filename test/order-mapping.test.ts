@@ -27,6 +27,7 @@ const order = (patch: Partial<CommerceOrder> = {}): CommerceOrder => ({
   totalTax: '0.00',
   totalShipping: '0.00',
   total: '0.00',
+  currentTotal: '0.00',
   ...patch,
 });
 

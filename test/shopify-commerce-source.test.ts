@@ -82,6 +82,7 @@ describe('ShopifyCommerceSource.getOrder', () => {
       totalTax: '16.00',
       totalShipping: '6.00',
       total: '116.00',
+      currentTotal: '116.00',
     });
     // The amounts reconcile: lines − discounts + shipping (+ tax when not included) = total.
     const o = order!;

@@ -51,6 +51,7 @@ export function toCommerceOrder(order: OrderData, lineItems: LineItemData[]): Co
     totalTax: order.totalTaxSet?.shopMoney.amount ?? '0.00',
     totalShipping: fromCents(shippingLines.reduce((sum, line) => sum + toCents(line.price), 0)),
     total: order.totalPriceSet.shopMoney.amount,
+    currentTotal: order.currentTotalPriceSet?.shopMoney.amount ?? order.totalPriceSet.shopMoney.amount,
   };
 }
 

@@ -30,6 +30,7 @@ export const ORDER_QUERY = `#graphql
       totalShippingPriceSet { ${MONEY} }
       totalTaxSet { ${MONEY} }
       totalPriceSet { ${MONEY} }
+      currentTotalPriceSet { ${MONEY} }
     }
   }`;
 
@@ -98,4 +99,5 @@ export interface OrderData {
   totalShippingPriceSet: MoneyBagData;
   totalTaxSet: MoneyBagData | null;
   totalPriceSet: MoneyBagData;
+  currentTotalPriceSet: MoneyBagData | null;
 }

@@ -1,0 +1,50 @@
+import { toCents } from './money.js';
+
+/**
+ * What the shop did to an order after it was booked. ledgerbridge never edits a booked document (a
+ * bookkeeper may have reconciled it); it says what changed so a person adjusts the ledger.
+ */
+export type BookedOrderChange =
+  | { kind: 'cancelled'; bookedTotal: string | null }
+  | { kind: 'total_changed'; bookedTotal: string; shopTotal: string };
+
+/** As stored on the order's row and shown by the API. */
+export type BookedOrderChangeRecord = BookedOrderChange & { message: string; shopUpdatedAt: string | null };
+
+/** The order as a shop update now shows it. */
+export interface ShopOrderNow {
+  /** Current total (after edits and refunds), shop currency; null when the update does not say. */
+  currentTotal: string | null;
+  cancelledAt: string | null;
+}
+
+/** null: the order still matches what was booked. */
+export function bookedOrderChange(bookedTotal: string | null, now: ShopOrderNow): BookedOrderChange | null {
+  if (now.cancelledAt) return { kind: 'cancelled', bookedTotal };
+  if (bookedTotal === null || now.currentTotal === null) return null;
+  if (!isAmount(bookedTotal) || !isAmount(now.currentTotal)) return null;
+  return toCents(bookedTotal) === toCents(now.currentTotal) ? null : { kind: 'total_changed', bookedTotal, shopTotal: now.currentTotal };
+}
+
+/** The sentence a bookkeeper reads: what changed, and what to do about it in the ledger. */
+export function bookedOrderChangeMessage(
+  change: BookedOrderChange,
+  names: { orderName: string; ledgerName: string; docNumber: string | null },
+): string {
+  const document = names.docNumber ? `sales receipt ${names.docNumber}` : 'its sales receipt';
+  if (change.kind === 'cancelled') {
+    return (
+      `Order ${names.orderName} was cancelled in the shop after it was booked in ${names.ledgerName} as ${document}. ` +
+      `ledgerbridge does not change booked documents: void or delete ${document} in ${names.ledgerName} if the sale did not happen.`
+    );
+  }
+  return (
+    `Order ${names.orderName} changed in the shop after it was booked: its total is now ${change.shopTotal}, but ${document} in ` +
+    `${names.ledgerName} was booked for ${change.bookedTotal}. ledgerbridge does not change booked documents: adjust the receipt ` +
+    `(or book a refund) in ${names.ledgerName}.`
+  );
+}
+
+function isAmount(text: string): boolean {
+  return /^-?\d+(\.\d+)?$/.test(text.trim());
+}

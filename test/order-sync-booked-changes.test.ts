@@ -1,0 +1,98 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { and, eq } from 'drizzle-orm';
+import { orderSyncs } from '../db/schema.js';
+import { eventually, SHOPIFY_APP, SyncHarness } from './support/sync-harness.js';
+
+/**
+ * A booked order that the shop changes or cancels afterwards: ledgerbridge does not rewrite the ledger,
+ * and it does not forget either. The change lands on the order's row, in words a bookkeeper can act on.
+ */
+describe('order sync: changes to an order after it was booked', () => {
+  let harness: SyncHarness;
+  beforeAll(async () => {
+    harness = await SyncHarness.start();
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  const row = async (orderId: string) =>
+    (await harness.db.select().from(orderSyncs).where(and(eq(orderSyncs.routeId, harness.routeId), eq(orderSyncs.orderId, orderId))))[0];
+  const mugs = (quantity: number) => [{ title: 'Mug', sku: 'MUG-1', quantity, unitPrice: '8.00' }];
+
+  /** Delivers a body as Shopify would deliver a late event: its own event id, signed with the app secret. */
+  async function deliverLate(body: string, topic: string) {
+    const response = await fetch(`${harness.apiOrigin}/webhooks/shopify`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-shopify-topic': topic,
+        'x-shopify-shop-domain': harness.shop,
+        'x-shopify-webhook-id': randomUUID(),
+        'x-shopify-event-id': randomUUID(),
+        'x-shopify-api-version': '2026-01',
+        'x-shopify-hmac-sha256': createHmac('sha256', SHOPIFY_APP.apiSecret).update(body).digest('base64'),
+      },
+      body,
+    });
+    return { status: response.status, body: (await response.json()) as any };
+  }
+
+  it('a new total is recorded with both amounts and the fix; a late, older update does not undo it; a cancellation says to void', async () => {
+    const order = harness.shopify.control.createOrder({ name: '#5001', lineItems: mugs(1) });
+    expect((await harness.syncResultOf(order.id)).outcome).toBe('created');
+    expect(await row(order.id)).toMatchObject({ status: 'synced', bookedOrderTotal: '8.00', changedAfterBooking: null });
+
+    harness.shopify.control.updateOrder(order.id, { lineItems: mugs(3) });
+    const changed = await eventually(async () => (await row(order.id))?.changedAfterBooking ?? undefined, 'the change to be recorded');
+    expect(changed).toMatchObject({ kind: 'total_changed', bookedTotal: '8.00', shopTotal: '24.00' });
+    expect(changed.message).toBe(
+      'Order #5001 changed in the shop after it was booked: its total is now 24.00, but sales receipt 5001 in QuickBooks Online #1 ' +
+        'was booked for 8.00. ledgerbridge does not change booked documents: adjust the receipt (or book a refund) in QuickBooks Online #1.',
+    );
+    // The ledger is left as it was: one receipt, the booked amount.
+    const receipts = harness.salesReceipts().filter((r) => r.docNumber === '5001');
+    expect(receipts.map((r) => Number((r.record as any).TotalAmt))).toEqual([8]);
+
+    const listed = await harness.operator('GET', `/routes/${harness.routeId}/orders?changedAfterBooking=true`);
+    expect(listed.status).toBe(200);
+    expect(listed.body.orders.map((o: any) => [o.orderName, o.changedAfterBooking?.kind])).toEqual([['#5001', 'total_changed']]);
+
+    // The orders/create body (total 8.00, an older updated_at) arriving late as its own event changes nothing.
+    const createEvent = harness.shopify.control.webhookEvents().find((e) => e.topic === 'ORDERS_CREATE' && e.body.includes(order.id))!;
+    const late = await deliverLate(createEvent.body, 'orders/updated');
+    expect(late.status).toBe(200);
+    expect((await row(order.id))?.changedAfterBooking).toMatchObject({ kind: 'total_changed', shopTotal: '24.00' });
+
+    harness.shopify.control.updateOrder(order.id, { cancelledAt: new Date().toISOString() });
+    const cancelled = await eventually(async () => {
+      const change = (await row(order.id))?.changedAfterBooking;
+      return change?.kind === 'cancelled' ? change : undefined;
+    }, 'the cancellation to be recorded');
+    expect(cancelled.message).toBe(
+      'Order #5001 was cancelled in the shop after it was booked in QuickBooks Online #1 as sales receipt 5001. ' +
+        'ledgerbridge does not change booked documents: void or delete sales receipt 5001 in QuickBooks Online #1 if the sale did not happen.',
+    );
+    expect(harness.salesReceipts().filter((r) => r.docNumber === '5001')).toHaveLength(1);
+
+    const handled = await harness.operator('POST', `/routes/${harness.routeId}/orders/${order.id}/change-handled`);
+    expect(handled.status).toBe(200);
+    expect(handled.body.order).toMatchObject({ orderName: '#5001', changedAfterBooking: null });
+    expect((await harness.operator('POST', `/routes/${harness.routeId}/orders/${order.id}/change-handled`)).status).toBe(409);
+  });
+
+  it('an update that leaves the total as booked (a new note, a tag) records nothing', async () => {
+    const order = harness.shopify.control.createOrder({ name: '#5002', lineItems: mugs(2) });
+    expect((await harness.syncResultOf(order.id)).outcome).toBe('created');
+    harness.shopify.control.updateOrder(order.id, { note: 'gift wrap, please' });
+    const update = harness.shopify.control.webhookEvents().find((e) => e.topic === 'ORDERS_UPDATED' && e.body.includes(order.id))!;
+    await eventually(
+      async () => harness.shopify.control.webhookDeliveries({ eventId: update.eventId }).some((d) => d.state === 'delivered'),
+      'the orders/updated delivery',
+    );
+    expect(await row(order.id)).toMatchObject({ status: 'synced', bookedOrderTotal: '16.00', changedAfterBooking: null });
+    const listed = await harness.operator('GET', `/routes/${harness.routeId}/orders?changedAfterBooking=true`);
+    expect(listed.body.orders.map((o: any) => o.orderName)).not.toContain('#5002');
+  });
+});

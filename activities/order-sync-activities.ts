@@ -3,7 +3,6 @@ import type { LedgerDocumentRef, LedgerSalesReceipt } from '../domain/accounting
 import type { CommerceOrder } from '../domain/commerce-order.js';
 import { bookedOrderHeader } from '../domain/ledger-document-ownership.js';
 import { mapOrderLines, type MappedOrderLines, type MappingProblem } from '../domain/order-mapping.js';
-import { LedgerRejectedError } from '../domain/platform-errors.js';
 import { documentNumberPrefixWait, SyncErrorType, type ParkReason } from '../domain/sync-error-types.js';
 import type { Database } from '../db/database.js';
 import { orderSyncs, skuMappings, syncRoutes, taxMappings } from '../db/schema.js';

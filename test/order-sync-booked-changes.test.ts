@@ -1,7 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { and, eq } from 'drizzle-orm';
-import { orderSyncs } from '../db/schema.js';
 import { eventually, SHOPIFY_APP, SyncHarness } from './support/sync-harness.js';
 
 /**
@@ -17,8 +15,7 @@ describe('order sync: changes to an order after it was booked', () => {
     await harness?.close();
   });
 
-  const row = async (orderId: string) =>
-    (await harness.db.select().from(orderSyncs).where(and(eq(orderSyncs.routeId, harness.routeId), eq(orderSyncs.orderId, orderId))))[0];
+  const row = (orderId: string) => harness.orderRow(orderId);
   const mugs = (quantity: number) => [{ title: 'Mug', sku: 'MUG-1', quantity, unitPrice: '8.00' }];
 
   /** Delivers a body as Shopify would deliver a late event: its own event id, signed with the app secret. */

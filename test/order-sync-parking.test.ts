@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { integrations, orderSyncs } from '../db/schema.js';
 import { orderSyncStatusQuery, type OrderSyncResult } from '../workflows/order-sync.js';
 import { eventually, SyncHarness } from './support/sync-harness.js';
@@ -16,8 +16,7 @@ describe('order sync: waiting for a person', () => {
     await harness?.close();
   });
 
-  const row = async (orderId: string) =>
-    (await harness.db.select().from(orderSyncs).where(and(eq(orderSyncs.routeId, harness.routeId), eq(orderSyncs.orderId, orderId))))[0];
+  const row = (orderId: string) => harness.orderRow(orderId);
 
   it('an unknown SKU parks the order naming the SKU and its near match; saving the mapping syncs it with no further call', async () => {
     const order = harness.shopify.control.createOrder({

@@ -1,6 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { and, eq } from 'drizzle-orm';
-import { orderSyncs } from '../db/schema.js';
 import { orderSyncStatusQuery } from '../workflows/order-sync.js';
 import { eventually, SyncHarness } from './support/sync-harness.js';
 import { replayErrors } from './support/replay-check.js';
@@ -17,8 +15,7 @@ describe('order sync: two shops, one ledger', () => {
     await harness?.close();
   });
 
-  const row = async (routeId: string, orderId: string) =>
-    (await harness.db.select().from(orderSyncs).where(and(eq(orderSyncs.routeId, routeId), eq(orderSyncs.orderId, orderId))))[0];
+  const row = (routeId: string, orderId: string) => harness.orderRow(orderId, routeId);
   const mug = [{ title: 'Mug', sku: 'MUG-1', quantity: 1, unitPrice: '8.00' }];
 
   it("the second shop's #3001 is not taken for the first shop's: it parks naming the clash and the fix, and a route prefix books it", async () => {

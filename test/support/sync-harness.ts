@@ -2,10 +2,10 @@ import './quiet-runtime.js';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { AccountingTarget } from '../../domain/accounting-target.js';
 import { CredentialStore } from '../../db/credential-store.js';
-import { integrations, syncRoutes } from '../../db/schema.js';
+import { integrations, orderSyncs, syncRoutes } from '../../db/schema.js';
 import { recordIntegrationStatus } from '../../db/integration-status-log.js';
 import { approveConsent } from '../../emulators/common/oauth-consent.js';
 import type { ConnectionProblem, ConnectionProblemSink } from '../../activities/order-sync-activities.js';
@@ -219,6 +219,11 @@ export class SyncHarness {
 
   handle(workflowId: string) {
     return this.client.workflow.getHandle(workflowId);
+  }
+
+  /** The order's row in order_syncs: what an operator sees. */
+  async orderRow(orderId: string, routeId = this.routeId) {
+    return (await this.db.select().from(orderSyncs).where(and(eq(orderSyncs.routeId, routeId), eq(orderSyncs.orderId, orderId))))[0];
   }
 
   /** Every sales receipt the ledger holds: what a duplicate check counts. */

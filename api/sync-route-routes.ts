@@ -6,9 +6,9 @@ import { eq } from 'drizzle-orm';
 import { documentNumberPrefixWait } from '../domain/sync-error-types.js';
 import { integrations, syncRoutes } from '../db/schema.js';
 import type { ApiDeps } from './api-deps.js';
-import { ApiError, notFound } from './api-error.js';
+import { ApiError, conflict, notFound } from './api-error.js';
 import type { BackgroundResumptions } from './background-resumptions.js';
-import { operatorErrorResponses } from './error-response-schema.js';
+import { ErrorResponse, operatorErrorResponses } from './error-response-schema.js';
 
 const DocumentNumberPrefix = Type.Union([Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._/-]{0,7}$' }), Type.Null()], {
   description:
@@ -41,6 +41,7 @@ export function syncRouteRoutes(deps: ApiDeps, resumptions: BackgroundResumption
       {
         schema: {
           summary: 'Create a sync route from a commerce integration to an accounting integration',
+          description: '409 when another route books into the same ledger with the same document number prefix (or none).',
           tags: ['routes'],
           body: Type.Object(
             {
@@ -51,7 +52,7 @@ export function syncRouteRoutes(deps: ApiDeps, resumptions: BackgroundResumption
             },
             { additionalProperties: false },
           ),
-          response: { 201: SyncRoute, ...operatorErrorResponses },
+          response: { 201: SyncRoute, 409: ErrorResponse, ...operatorErrorResponses },
         },
       },
       async (request, reply) => {
@@ -59,13 +60,15 @@ export function syncRouteRoutes(deps: ApiDeps, resumptions: BackgroundResumption
         const [source] = await deps.db.select().from(integrations).where(eq(integrations.id, sourceIntegrationId));
         const [target] = await deps.db.select().from(integrations).where(eq(integrations.id, targetIntegrationId));
         if (!source || !target) throw new ApiError(400, 'invalid_request', `No integration ${!source ? sourceIntegrationId : targetIntegrationId}.`);
+        const documentNumberPrefix = request.body.documentNumberPrefix ?? null;
+        await refuseSharedNumbering(deps, { id: null, targetIntegrationId, documentNumberPrefix }, target.displayName);
         const [route] = await deps.db
           .insert(syncRoutes)
           .values({
             id: request.body.id ?? `route-${randomBytes(5).toString('hex')}`,
             sourceIntegrationId,
             targetIntegrationId,
-            documentNumberPrefix: request.body.documentNumberPrefix ?? null,
+            documentNumberPrefix,
           })
           .returning();
         return reply.code(201).send(view(route!));
@@ -79,12 +82,15 @@ export function syncRouteRoutes(deps: ApiDeps, resumptions: BackgroundResumption
           summary: "Change a sync route's document number prefix",
           description:
             'Orders parked because their document number was taken by another shop\'s order resume by themselves, at the bounded ' +
-            'resume rate. Orders booked before keep their documents: a re-run finds them under the number they were booked with.',
+            'resume rate. Orders booked before keep their documents: a re-run finds them under the number they were booked with. ' +
+            '409 when another route books into the same ledger with the same prefix (or none).',
           tags: ['routes'],
           params: Type.Object({ routeId: Type.String() }),
           body: Type.Object({ documentNumberPrefix: DocumentNumberPrefix }, { additionalProperties: false }),
           response: {
             200: Type.Object({ route: SyncRoute, resumed: Type.Integer({ description: 'How many parked orders were queued to resume.' }) }),
+            404: ErrorResponse,
+            409: ErrorResponse,
             ...operatorErrorResponses,
           },
         },
@@ -93,6 +99,8 @@ export function syncRouteRoutes(deps: ApiDeps, resumptions: BackgroundResumption
         const { routeId } = request.params;
         const [before] = await deps.db.select().from(syncRoutes).where(eq(syncRoutes.id, routeId));
         if (!before) throw notFound(`No sync route ${routeId}.`);
+        const [target] = await deps.db.select().from(integrations).where(eq(integrations.id, before.targetIntegrationId));
+        await refuseSharedNumbering(deps, { ...before, documentNumberPrefix: request.body.documentNumberPrefix }, target?.displayName ?? 'the ledger');
         const [route] = await deps.db
           .update(syncRoutes)
           .set({ documentNumberPrefix: request.body.documentNumberPrefix })
@@ -107,4 +115,23 @@ export function syncRouteRoutes(deps: ApiDeps, resumptions: BackgroundResumption
       },
     );
   };
+}
+
+/**
+ * Two routes into one ledger with the same prefix (or none) would both book "#1001" as the same number:
+ * refused up front, with the fix, rather than discovered order by order.
+ */
+async function refuseSharedNumbering(
+  deps: ApiDeps,
+  route: { id: string | null; targetIntegrationId: string; documentNumberPrefix: string | null },
+  ledgerName: string,
+): Promise<void> {
+  const sameLedger = await deps.db.select().from(syncRoutes).where(eq(syncRoutes.targetIntegrationId, route.targetIntegrationId));
+  const clash = sameLedger.find((other) => other.id !== route.id && (other.documentNumberPrefix ?? '') === (route.documentNumberPrefix ?? ''));
+  if (!clash) return;
+  const numbering = route.documentNumberPrefix ? `the document number prefix "${route.documentNumberPrefix}"` : 'no document number prefix';
+  throw conflict(
+    `Sync route ${clash.id} already books into ${ledgerName} with ${numbering}, so orders of both shops with the same number ` +
+      `(both have a "#1001") would clash. Give this route a prefix of its own, for example "B-".`,
+  );
 }

@@ -54,17 +54,33 @@ describe('order sync: two shops, one ledger', () => {
     expect(await replayErrors(harness.client, [{ workflowId, fixtureName: 'order-sync-document-number-taken-then-prefixed' }])).toEqual([]);
   });
 
-  it('an order booked before its route got a prefix is found under its old number when re-run: still one receipt', async () => {
+  it("an order booked before its route's prefix changed is found under its old number when re-run: still one receipt", async () => {
     const order = harness.shopify.control.createOrder({ shop: second.shop, name: '#3002', lineItems: mug });
-    expect((await harness.operator('PATCH', `/routes/${second.routeId}`, { documentNumberPrefix: null })).status).toBe(200);
+    expect((await harness.operator('PATCH', `/routes/${second.routeId}`, { documentNumberPrefix: 'X-' })).status).toBe(200);
     const booked = await harness.handle((await harness.startSync(order.id, second.routeId)).workflowId).result();
-    expect(booked.ledgerDocument?.docNumber).toBe('3002');
+    expect(booked.ledgerDocument?.docNumber).toBe('X-3002');
 
     expect((await harness.operator('PATCH', `/routes/${second.routeId}`, { documentNumberPrefix: 'B-' })).status).toBe(200);
     const result = await harness.handle((await harness.startSync(order.id, second.routeId)).workflowId).result();
     expect(result.outcome).toBe('already_synced');
-    expect(result.ledgerDocument?.docNumber).toBe('3002');
-    expect(harness.salesReceipts().filter((r) => r.docNumber === '3002' || r.docNumber === 'B-3002')).toHaveLength(1);
+    expect(result.ledgerDocument?.docNumber).toBe('X-3002');
+    expect(harness.salesReceipts().filter((r) => r.docNumber?.endsWith('3002'))).toHaveLength(1);
+  });
+
+  it('refuses a route numbered like another route into the same ledger, saying which and what to do', async () => {
+    const sameAsFirst = await harness.operator('PATCH', `/routes/${second.routeId}`, { documentNumberPrefix: null });
+    expect(sameAsFirst.status).toBe(409);
+    expect(sameAsFirst.body.error.message).toBe(
+      `Sync route ${harness.routeId} already books into QuickBooks Online #1 with no document number prefix, so orders of both shops ` +
+        'with the same number (both have a "#1001") would clash. Give this route a prefix of its own, for example "B-".',
+    );
+    const route = { sourceIntegrationId: harness.shopifyIntegrationId, targetIntegrationId: harness.qboIntegrationId };
+    const sameAsSecond = await harness.operator('POST', '/routes', { ...route, documentNumberPrefix: 'B-' });
+    expect(sameAsSecond.status).toBe(409);
+    expect(sameAsSecond.body.error.message).toContain(`Sync route ${second.routeId} already books into QuickBooks Online #1 with the document number prefix "B-"`);
+    const own = await harness.operator('POST', '/routes', { ...route, documentNumberPrefix: 'C-' });
+    expect(own.status).toBe(201);
+    expect(own.body).toMatchObject({ targetIntegrationId: harness.qboIntegrationId, documentNumberPrefix: 'C-' });
   });
 
   it('refuses a prefix that could not be a document number, and an unknown route', async () => {

@@ -9,6 +9,7 @@ import { orderSyncs, skuMappings, syncRoutes, taxMappings } from '../db/schema.j
 import { againstPlatform, syncFailure } from './sync-failures.js';
 import type { RouteConnections } from './route-connections.js';
 import { FieldTruncator } from './field-truncator.js';
+import { recordBooking } from '../db/booked-order-state.js';
 import { assertDocumentOfOrder, findOrderDocument } from './ledger-document-lookup.js';
 import { customerNameCandidates } from './ledger-customer-names.js';
 
@@ -202,14 +203,11 @@ export function createOrderSyncActivities({ db, connections, connectionProblems 
       // On a duplicate number the ledger hands back the document that holds it: it must be this order's.
       const booked = assertDocumentOfOrder(route, integration, order, document);
       // What later shop updates are compared with (runs fetched before currentTotal existed fall back to total).
-      await db
-        .update(orderSyncs)
-        .set({
-          bookedOrderTotal: order.currentTotal ?? order.total,
-          changedAfterBooking: null,
-          shopUpdatedAt: Number.isFinite(Date.parse(order.updatedAt)) ? new Date(order.updatedAt) : null,
-        })
-        .where(and(eq(orderSyncs.routeId, input.routeId), eq(orderSyncs.orderId, order.id)));
+      await recordBooking(
+        db,
+        { routeId: input.routeId, orderId: order.id },
+        { orderName: order.name, currentTotal: order.currentTotal ?? order.total, updatedAt: order.updatedAt, docNumber: booked.docNumber, ledgerName: integration.displayName },
+      );
       return booked;
     },
 

@@ -7,7 +7,7 @@ import { ApiError } from './api-error.js';
 import { commonErrorResponses, ErrorResponse } from './error-response-schema.js';
 import { shopRoutesOf } from './shop-routes-lookup.js';
 import { shopifyOrderReferenceOf, type ShopifyOrderReference } from './shopify-order-reference.js';
-import { judgeUpdateOfBookedOrder } from './booked-order-changes.js';
+import { recordShopUpdate } from '../db/booked-order-state.js';
 import { orderSyncs, webhookEvents } from '../db/schema.js';
 import { startOrderSync } from '../runtime/order-sync-starter.js';
 
@@ -150,9 +150,12 @@ async function bookOrder(deps: ApiDeps, routeId: string, order: ShopifyOrderRefe
     .from(orderSyncs)
     .where(and(eq(orderSyncs.routeId, routeId), eq(orderSyncs.orderId, orderId)));
   if (row?.status === 'synced') {
-    const change = await judgeUpdateOfBookedOrder(deps.db, row, order, log);
+    const change = await recordShopUpdate(deps.db, { routeId, orderId }, order);
+    if (change) log.warn({ routeId, orderId, change }, 'booked order changed in the shop: the ledger needs a person');
     return { routeId, result: change ? ('changed_after_booking' as const) : ('already_synced' as const), workflowId: row.workflowId, runId: null };
   }
   const started = await startOrderSync(deps.temporal, deps.db, deps.taskQueue, { routeId, orderId, orderName });
+  // The sync may have fetched the order before this update: its booking judges it.
+  await recordShopUpdate(deps.db, { routeId, orderId }, order);
   return { routeId, result: 'started' as const, workflowId: started.workflowId, runId: started.runId };
 }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { BookedOrderChangeRecord } from '../domain/booked-order-change.js';
+import type { BookedOrderChangeRecord, ShopOrderUpdate } from '../domain/booked-order-change.js';
 import { boolean, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, unique } from 'drizzle-orm/pg-core';
 
 /** One connected account on one platform: "Shopify #1", "QuickBooks Online #1". */
@@ -65,8 +65,10 @@ export const orderSyncs = pgTable(
     bookedOrderTotal: text('booked_order_total'),
     /** Set when the shop changed or cancelled the order after it was booked; the ledger needs a person. */
     changedAfterBooking: jsonb('changed_after_booking').$type<BookedOrderChangeRecord>(),
-    /** updated_at of the newest shop update judged after booking: older, late webhooks are ignored. */
+    /** updated_at of the newest shop state seen (fetched or by webhook): older, late webhooks are ignored. */
     shopUpdatedAt: timestamp('shop_updated_at', { withTimezone: true }),
+    /** The newest shop update that arrived while the order was being booked: the booking judges it. */
+    shopUpdatePending: jsonb('shop_update_pending').$type<ShopOrderUpdate>(),
     attempts: integer('attempts').notNull().default(0),
     firstSeenAt: timestamp('first_seen_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),

@@ -18,6 +18,11 @@ export interface ShopOrderNow {
   cancelledAt: string | null;
 }
 
+/** A shop update as received, with the order's own updated_at that orders updates delivered out of order. */
+export interface ShopOrderUpdate extends ShopOrderNow {
+  updatedAt: string | null;
+}
+
 /** null: the order still matches what was booked. */
 export function bookedOrderChange(bookedTotal: string | null, now: ShopOrderNow): BookedOrderChange | null {
   if (now.cancelledAt) return { kind: 'cancelled', bookedTotal };
@@ -43,6 +48,14 @@ export function bookedOrderChangeMessage(
     `${names.ledgerName} was booked for ${change.bookedTotal}. ledgerbridge does not change booked documents: adjust the receipt ` +
     `(or book a refund) in ${names.ledgerName}.`
   );
+}
+
+export function bookedOrderChangeRecord(
+  change: BookedOrderChange,
+  names: { orderName: string; ledgerName: string; docNumber: string | null },
+  shopUpdatedAt: Date | null,
+): BookedOrderChangeRecord {
+  return { ...change, message: bookedOrderChangeMessage(change, names), shopUpdatedAt: shopUpdatedAt?.toISOString() ?? null };
 }
 
 function isAmount(text: string): boolean {

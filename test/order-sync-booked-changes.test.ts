@@ -1,5 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { orderSyncWorkflowId } from '../runtime/order-sync-starter.js';
 import { eventually, SHOPIFY_APP, SyncHarness } from './support/sync-harness.js';
 
 /**
@@ -77,6 +78,26 @@ describe('order sync: changes to an order after it was booked', () => {
     expect(handled.status).toBe(200);
     expect(handled.body.order).toMatchObject({ orderName: '#5001', changedAfterBooking: null });
     expect((await harness.operator('POST', `/routes/${harness.routeId}/orders/${order.id}/change-handled`)).status).toBe(409);
+  });
+
+  it('an update that arrives while the order waits to be booked is judged by the booking: the change is not lost', async () => {
+    const order = harness.shopify.control.createOrder({ name: '#5003', lineItems: [{ title: 'Mug', sku: 'MUG-9', quantity: 1, unitPrice: '8.00' }] });
+    const handle = harness.handle(orderSyncWorkflowId(harness.routeId, order.id));
+    await eventually(async () => (await harness.orderRow(order.id))?.status === 'waiting', 'the order to wait for a SKU mapping');
+
+    // The shop adds a second mug while the sync waits with the order it fetched (one mug).
+    harness.shopify.control.updateOrder(order.id, { lineItems: [{ title: 'Mug', sku: 'MUG-9', quantity: 2, unitPrice: '8.00' }] });
+    await eventually(async () => (await harness.orderRow(order.id))?.shopUpdatePending?.currentTotal === '16.00', 'the update to be kept for the booking');
+
+    const mapped = await harness.operator('PUT', `/routes/${harness.routeId}/sku-mappings/MUG-9`, { ledgerItemId: harness.ledgerId('Item', 'Mug') });
+    expect(mapped.status).toBe(200);
+    expect((await handle.result()).outcome).toBe('created');
+    expect(await row(order.id)).toMatchObject({
+      status: 'synced',
+      bookedOrderTotal: '8.00',
+      shopUpdatePending: null,
+      changedAfterBooking: { kind: 'total_changed', bookedTotal: '8.00', shopTotal: '16.00' },
+    });
   });
 
   it('an update that leaves the total as booked (a new note, a tag) records nothing', async () => {

@@ -158,6 +158,32 @@ describe('order sync: waiting for a person', () => {
     expect(JSON.stringify(detail.body)).toContain(note);
   });
 
+  it('after waiting for a fix, the order is booked as the shop has it now: edited meanwhile, it books the edit; cancelled, it books nothing', async () => {
+    const line = (quantity: number) => [{ title: 'Mug', sku: 'MUG-7', quantity, unitPrice: '8.00' }];
+    const edited = harness.shopify.control.createOrder({ name: '#2005', lineItems: line(1) });
+    const cancelled = harness.shopify.control.createOrder({ name: '#2006', lineItems: line(1) });
+    const handles = [];
+    for (const order of [edited, cancelled]) {
+      handles.push(harness.handle((await harness.startSync(order.id)).workflowId));
+      await eventually(async () => (await row(order.id))?.waitingOn === 'sku:MUG-7', `order ${order.name} to wait on SKU MUG-7`);
+    }
+    harness.shopify.control.updateOrder(edited.id, { lineItems: line(3) });
+    harness.shopify.control.updateOrder(cancelled.id, { cancelledAt: new Date().toISOString() });
+
+    expect((await harness.operator('PUT', `/routes/${harness.routeId}/sku-mappings/MUG-7`, { ledgerItemId: harness.ledgerId('Item', 'Mug') })).status).toBe(200);
+    const [bookedEdit, skipped] = await Promise.all(handles.map((h) => h.result() as Promise<OrderSyncResult>));
+    expect(bookedEdit!.outcome).toBe('created');
+    const receipt = harness.salesReceipts().find((r) => r.docNumber === '2005')!.record as any;
+    expect(Number(receipt.TotalAmt)).toBe(24);
+    expect(await row(edited.id)).toMatchObject({ status: 'synced', bookedOrderTotal: '24.00', changedAfterBooking: null });
+    expect(skipped).toMatchObject({ outcome: 'skipped', message: 'Order #2006 was cancelled before it was booked; nothing was written to the ledger.' });
+    expect(harness.salesReceipts().filter((r) => r.docNumber === '2006')).toHaveLength(0);
+    expect(await row(cancelled.id)).toMatchObject({ status: 'skipped' });
+    expect(
+      await replayErrors(harness.client, [{ workflowId: orderSyncWorkflowId(harness.routeId, edited.id), fixtureName: 'order-sync-sku-parked-then-refetched-edited' }]),
+    ).toEqual([]);
+  });
+
   it('the histories of these parked-and-resumed syncs replay deterministically', async () => {
     const orderIds = (await harness.db.select().from(orderSyncs).where(eq(orderSyncs.routeId, harness.routeId))).map((r) => r.orderId);
     const names: Record<string, string> = { '#2001': 'order-sync-sku-parked-then-mapped', '#2002': 'order-sync-tax-parked-then-mapped', '#2003': 'order-sync-reconnect-parked-then-signalled' };

@@ -5,6 +5,7 @@ import {
   condition,
   defineQuery,
   defineSignal,
+  patched,
   proxyActivities,
   setHandler,
   sleep,
@@ -85,6 +86,8 @@ export async function orderSyncWorkflow(input: OrderSyncInput): Promise<OrderSyn
     attempts: 1,
   };
   let resumeRequested = false;
+  /** The order was fetched before a park: by the time it resumes the shop may have changed or cancelled it. */
+  let parkedSinceFetch = false;
   const resume = () => {
     resumeRequested = true;
   };
@@ -148,6 +151,7 @@ export async function orderSyncWorkflow(input: OrderSyncInput): Promise<OrderSyn
       });
     }
     await condition(() => resumeRequested, RECHECK_AFTER[reason]);
+    parkedSinceFetch = true;
     status.attempts++;
     status.waitingOn = null;
     setState('syncing', null);
@@ -163,40 +167,57 @@ export async function orderSyncWorkflow(input: OrderSyncInput): Promise<OrderSyn
     return result;
   };
 
+  const fetchOrder = async () => {
+    const fetched = await step(() => platform.fetchOrder({ routeId: input.routeId, orderId: input.orderId }));
+    status.orderName = fetched.name;
+    parkedSinceFetch = false;
+    return fetched;
+  };
+
   setState('syncing', null);
   await record('syncing', { newAttempt: true });
 
-  const order = await step(() => platform.fetchOrder({ routeId: input.routeId, orderId: input.orderId }));
-  status.orderName = order.name;
+  let order = await fetchOrder();
+  for (;;) {
+    if (order.cancelledAt) {
+      return finish({ outcome: 'skipped', message: `Order ${order.name} was cancelled before it was booked; nothing was written to the ledger.`, ledgerDocument: null }, 'skipped');
+    }
 
-  if (order.cancelledAt) {
-    return finish({ outcome: 'skipped', message: `Order ${order.name} was cancelled before it was booked; nothing was written to the ledger.`, ledgerDocument: null }, 'skipped');
-  }
+    const current = order;
+    const { docNumber, ledgerName, existing } = await step(() => platform.findLedgerDocument({ routeId: input.routeId, orderName: current.name, orderId: current.id }));
+    if (existing) {
+      return finish(
+        {
+          outcome: 'already_synced',
+          message: `Order ${order.name} is already in ${ledgerName} as document ${existing.docNumber} (id ${existing.id}); nothing new was written.`,
+          ledgerDocument: { id: existing.id, docNumber: existing.docNumber },
+        },
+        'already_synced',
+      );
+    }
 
-  const { docNumber, ledgerName, existing } = await step(() => platform.findLedgerDocument({ routeId: input.routeId, orderName: order.name, orderId: order.id }));
-  if (existing) {
+    const lines = await step(() => platform.mapOrderLines({ routeId: input.routeId, order: current }));
+    const { customerId } = await step(() => platform.ensureLedgerCustomer({ routeId: input.routeId, order: current }));
+
+    // After waiting on a person (hours, days) book the order as the shop has it now: edited, or cancelled.
+    if (parkedSinceFetch && patched('order-sync-refetches-after-park')) {
+      const now = await fetchOrder();
+      if (now.updatedAt !== current.updatedAt) {
+        order = now;
+        continue;
+      }
+    }
+
+    const document = await step(() => platform.createLedgerSalesReceipt({ routeId: input.routeId, order: current, docNumber, lines, customerId }));
     return finish(
       {
-        outcome: 'already_synced',
-        message: `Order ${order.name} is already in ${ledgerName} as document ${existing.docNumber} (id ${existing.id}); nothing new was written.`,
-        ledgerDocument: { id: existing.id, docNumber: existing.docNumber },
+        outcome: 'created',
+        message: `Order ${order.name} was booked in ${ledgerName} as sales receipt ${document.docNumber} (id ${document.id}).`,
+        ledgerDocument: { id: document.id, docNumber: document.docNumber },
       },
-      'already_synced',
+      'synced',
     );
   }
-
-  const lines = await step(() => platform.mapOrderLines({ routeId: input.routeId, order }));
-  const { customerId } = await step(() => platform.ensureLedgerCustomer({ routeId: input.routeId, order }));
-  const document = await step(() => platform.createLedgerSalesReceipt({ routeId: input.routeId, order, docNumber, lines, customerId }));
-
-  return finish(
-    {
-      outcome: 'created',
-      message: `Order ${order.name} was booked in ${ledgerName} as sales receipt ${document.docNumber} (id ${document.id}).`,
-      ledgerDocument: { id: document.id, docNumber: document.docNumber },
-    },
-    'synced',
-  );
 }
 
 interface StepFailure {

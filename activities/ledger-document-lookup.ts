@@ -12,13 +12,13 @@ export interface LedgerDocumentLookup {
   /** The number this order's document has or gets. */
   docNumber: string;
   /** The document already booked for this order (or entered by hand under its number), if any. */
-  existing: LedgerDocumentRef | null;
+  existing: (LedgerDocumentRef & { bookedElsewhere: boolean }) | null;
 }
 
 /**
- * Finds the ledger document of an order: under the number its row says it was booked with (the route's
- * prefix may have changed since), then under today's number. A document under today's number that we
- * booked for another order means the number is taken: the order parks, naming that order and the fix.
+ * Finds the ledger document of an order: the one we booked for it under the number its row says (the
+ * route's prefix may have changed since), then whatever holds today's number. One we booked for another
+ * order means the number is taken: the order parks, naming that order and the fix.
  */
 export async function findOrderDocument(
   db: Database,
@@ -39,11 +39,12 @@ export async function findOrderDocument(
     if (!found) continue;
     // Runs started before orders carried their id cannot tell; they keep the old rule: the number is theirs.
     const owner = order.id ? documentOwner(found.internalNote, order.id) : { kind: 'unknown' as const };
-    if (owner.kind === 'other_order') {
-      if (number !== docNumber) continue;
-      throw documentNumberTaken(route, integration, order.name, found, owner.order, owner.orderId);
-    }
-    return { docNumber, existing: plainRef(found) };
+    if (owner.kind === 'this_order') return { docNumber, existing: { ...plainRef(found), bookedElsewhere: false } };
+    // Under the number it was booked with before, only the document we booked for it counts.
+    if (number !== docNumber) continue;
+    if (owner.kind === 'other_order') throw documentNumberTaken(route, integration, order.name, found, owner.order, owner.orderId);
+    // Not ours (entered by hand, another connector): never booked twice, and the message says whose it may be.
+    return { docNumber, existing: { ...plainRef(found), bookedElsewhere: !!order.id } };
   }
   return { docNumber, existing: null };
 }

@@ -10,7 +10,7 @@ import { againstPlatform, syncFailure } from './sync-failures.js';
 import type { RouteConnections } from './route-connections.js';
 import { FieldTruncator } from './field-truncator.js';
 import { recordBooking } from '../db/booked-order-state.js';
-import { assertDocumentOfOrder, findOrderDocument } from './ledger-document-lookup.js';
+import { assertDocumentOfOrder, findOrderDocument, type LedgerDocumentLookup } from './ledger-document-lookup.js';
 import { customerNameCandidates } from './ledger-customer-names.js';
 
 export type OrderSyncRowStatus = 'pending' | 'syncing' | 'synced' | 'skipped' | 'failed' | 'waiting';
@@ -100,7 +100,7 @@ export function createOrderSyncActivities({ db, connections, connectionProblems 
       routeId: string;
       orderName: string;
       orderId?: string;
-    }): Promise<{ docNumber: string; ledgerName: string; existing: LedgerDocumentRef | null }> {
+    }): Promise<{ docNumber: string; ledgerName: string; existing: LedgerDocumentLookup['existing'] }> {
       const ledger = await connections.accountingTarget(input.routeId);
       const { docNumber, existing } = await findOrderDocument(db, ledger, { id: input.orderId ?? null, name: input.orderName });
       return { docNumber, ledgerName: ledger.integration.displayName, existing };

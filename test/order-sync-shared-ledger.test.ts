@@ -6,7 +6,7 @@ import { replayErrors } from './support/replay-check.js';
 /** Two shops booking into one QuickBooks company: each has its own "#1001", and neither may hide the other's. */
 describe('order sync: two shops, one ledger', () => {
   let harness: SyncHarness;
-  let second: { routeId: string; shop: string };
+  let second: { routeId: string; shop: string; integrationId: string };
   beforeAll(async () => {
     harness = await SyncHarness.start();
     second = await harness.addSecondShopRoute();
@@ -74,7 +74,7 @@ describe('order sync: two shops, one ledger', () => {
       `Sync route ${harness.routeId} already books into QuickBooks Online #1 with no document number prefix, so orders of both shops ` +
         'with the same number (both have a "#1001") would clash. Give this route a prefix of its own, for example "B-".',
     );
-    const route = { sourceIntegrationId: harness.shopifyIntegrationId, targetIntegrationId: harness.qboIntegrationId };
+    const route = { sourceIntegrationId: second.integrationId, targetIntegrationId: harness.qboIntegrationId };
     const sameAsSecond = await harness.operator('POST', '/routes', { ...route, documentNumberPrefix: 'B-' });
     expect(sameAsSecond.status).toBe(409);
     expect(sameAsSecond.body.error.message).toContain(`Sync route ${second.routeId} already books into QuickBooks Online #1 with the document number prefix "B-"`);
@@ -90,5 +90,38 @@ describe('order sync: two shops, one ledger', () => {
     const missing = await harness.operator('PATCH', '/routes/no-such-route', { documentNumberPrefix: 'C-' });
     expect(missing.status).toBe(404);
     expect(missing.body.error).toMatchObject({ code: 'not_found', message: 'No sync route no-such-route.' });
+  });
+  it("a document under the order's number that ledgerbridge did not book is never booked over; the message says so, and a prefix books the order", async () => {
+    const { target } = await harness.connections().accountingTarget(harness.routeId);
+    const walkIn = await target.createCustomer({ displayName: 'Walk-in sale', givenName: null, familyName: null, email: null, currency: 'GBP' }, 'hand-customer');
+    const byHand = await target.createSalesReceipt(
+      {
+        docNumber: '3004',
+        txnDate: '2026-11-25',
+        currency: 'GBP',
+        customerId: walkIn.id,
+        taxesIncluded: false,
+        lines: [{ itemId: harness.ledgerId('Item', 'Mug'), description: 'Mug', quantity: 1, unitPrice: '8.00', amount: '8.00', taxCodeId: harness.ledgerId('TaxCode', 'Zero rated') }],
+        discount: '0.00',
+        shipping: null,
+        totalTax: '0.00',
+        total: '8.00',
+        privateNote: 'Till sale, entered by hand.',
+        customerMemo: null,
+      },
+      'hand-receipt-3004',
+    );
+    const order = harness.shopify.control.createOrder({ name: '#3004', lineItems: mug });
+    const first = await harness.handle((await harness.startSync(order.id)).workflowId).result();
+    expect(first).toMatchObject({ outcome: 'already_synced', ledgerDocument: { id: byHand.id, docNumber: '3004' } });
+    expect(first.message).toBe(
+      `QuickBooks Online #1 already has a document numbered 3004 (id ${byHand.id}) that ledgerbridge did not book; it is taken to be order #3004, ` +
+        'and nothing new was written. If it is another sale, give this route a document number prefix and sync the order again.',
+    );
+
+    expect((await harness.operator('PATCH', `/routes/${harness.routeId}`, { documentNumberPrefix: 'A-' })).status).toBe(200);
+    const again = await harness.handle((await harness.startSync(order.id)).workflowId).result();
+    expect(again).toMatchObject({ outcome: 'created', ledgerDocument: { docNumber: 'A-3004' } });
+    expect(harness.salesReceipts().filter((r) => r.docNumber?.endsWith('3004')).map((r) => r.docNumber).sort()).toEqual(['3004', 'A-3004']);
   });
 });

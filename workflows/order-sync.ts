@@ -189,7 +189,10 @@ export async function orderSyncWorkflow(input: OrderSyncInput): Promise<OrderSyn
       return finish(
         {
           outcome: 'already_synced',
-          message: `Order ${order.name} is already in ${ledgerName} as document ${existing.docNumber} (id ${existing.id}); nothing new was written.`,
+          message: existing.bookedElsewhere
+            ? `${ledgerName} already has a document numbered ${existing.docNumber} (id ${existing.id}) that ledgerbridge did not book; it is taken ` +
+              `to be order ${order.name}, and nothing new was written. If it is another sale, give this route a document number prefix and sync the order again.`
+            : `Order ${order.name} is already in ${ledgerName} as document ${existing.docNumber} (id ${existing.id}); nothing new was written.`,
           ledgerDocument: { id: existing.id, docNumber: existing.docNumber },
         },
         'already_synced',

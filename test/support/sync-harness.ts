@@ -121,14 +121,14 @@ export class SyncHarness {
    * A route from the emulator's second shop into the same ledger, connected like the first; for tests of
    * two shops booking into one ledger.
    */
-  async addSecondShopRoute(documentNumberPrefix: string | null = null): Promise<{ routeId: string; shop: string }> {
+  async addSecondShopRoute(documentNumberPrefix: string | null = null): Promise<{ routeId: string; shop: string; integrationId: string }> {
     const integrationId = `shopify-${randomUUID().slice(0, 8)}`;
     const routeId = `route-${randomUUID().slice(0, 8)}`;
     const shop = this.emulated.secondShop;
     await this.db.insert(integrations).values({ id: integrationId, platform: 'shopify', number: 2, displayName: 'Shopify #2', account: { shop } });
     await this.db.insert(syncRoutes).values({ id: routeId, sourceIntegrationId: integrationId, targetIntegrationId: this.qboIntegrationId, documentNumberPrefix });
     await this.connect(integrationId, { shop });
-    return { routeId, shop };
+    return { routeId, shop, integrationId };
   }
 
   /** The OAuth click-through: authorize URL → consent → callback → tokens saved. */

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Database } from '../db/database.js';
+import type { PlatformRegistry } from '../platforms/registry.js';
 import type { VerifyShopifyWebhook } from './shopify-webhook-check.js';
 
 export interface ApiDeps {
@@ -11,6 +12,8 @@ export interface ApiDeps {
   /** Bearer token of the operator routes. */
   operatorToken: string;
   verifyShopifyWebhook: VerifyShopifyWebhook;
+  /** The platforms this deployment knows: when given, a sync route must read from a shop and book into a ledger. */
+  platforms?: PlatformRegistry;
   /** Signals a second when parked orders are resumed in bulk (replay, mapping saved). Default 5. */
   resumeRatePerSecond?: number;
   /** Called once a shop's app/uninstalled webhook is recorded (integration health plugs in here). */

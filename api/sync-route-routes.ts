@@ -60,6 +60,7 @@ export function syncRouteRoutes(deps: ApiDeps, resumptions: BackgroundResumption
         const [source] = await deps.db.select().from(integrations).where(eq(integrations.id, sourceIntegrationId));
         const [target] = await deps.db.select().from(integrations).where(eq(integrations.id, targetIntegrationId));
         if (!source || !target) throw new ApiError(400, 'invalid_request', `No integration ${!source ? sourceIntegrationId : targetIntegrationId}.`);
+        refuseWrongRoles(deps, source, target);
         const documentNumberPrefix = request.body.documentNumberPrefix ?? null;
         await refuseSharedNumbering(deps, { id: null, targetIntegrationId, documentNumberPrefix }, target.displayName);
         const [route] = await deps.db
@@ -134,4 +135,16 @@ async function refuseSharedNumbering(
     `Sync route ${clash.id} already books into ${ledgerName} with ${numbering}, so orders of both shops with the same number ` +
       `(both have a "#1001") would clash. Give this route a prefix of its own, for example "B-".`,
   );
+}
+
+/** A route reads orders from a shop and books them into a ledger; the other way round cannot sync. */
+function refuseWrongRoles(deps: ApiDeps, source: typeof integrations.$inferSelect, target: typeof integrations.$inferSelect): void {
+  if (!deps.platforms) return;
+  const { platforms } = deps;
+  if (platforms.roleOf(source.platform) !== 'commerce') {
+    throw new ApiError(400, 'invalid_request', `${source.displayName} is not a shop: a sync route reads orders from a shop (sourceIntegrationId) and books them into a ledger (targetIntegrationId).`);
+  }
+  if (platforms.roleOf(target.platform) !== 'accounting') {
+    throw new ApiError(400, 'invalid_request', `${target.displayName} is not a ledger: a sync route reads orders from a shop (sourceIntegrationId) and books them into a ledger (targetIntegrationId).`);
+  }
 }

@@ -14,6 +14,11 @@ export class PlatformRegistry {
     return platform;
   }
 
+  /** What the platform is for ('commerce' or 'accounting'); null when this deployment does not know it. */
+  roleOf(id: string): Platform['role'] | null {
+    return this.byId.get(id)?.role ?? null;
+  }
+
   commerce(id: string): CommercePlatform {
     const platform = this.get(id);
     if (platform.role !== 'commerce') throw new Error(`"${id}" is not a commerce platform`);

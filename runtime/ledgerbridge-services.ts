@@ -98,6 +98,7 @@ export async function startApi(services: LedgerbridgeServices, logger: boolean |
     operatorToken: config.operatorToken,
     verifyShopifyWebhook: (rawBody, headers) => services.shopify.verifyWebhook({ rawBody, headers }),
     resumeRatePerSecond: config.resumeRatePerSecond,
+    platforms: services.platforms,
     onAppUninstalled: (integrationId) => reportAppUninstalled(services.health, integrationId),
     operatorPlugins: [integrationRoutes(routeDeps)],
     plugins: [integrationOAuthRoutes(routeDeps)],

@@ -78,6 +78,11 @@ describe('order sync: two shops, one ledger', () => {
     const sameAsSecond = await harness.operator('POST', '/routes', { ...route, documentNumberPrefix: 'B-' });
     expect(sameAsSecond.status).toBe(409);
     expect(sameAsSecond.body.error.message).toContain(`Sync route ${second.routeId} already books into QuickBooks Online #1 with the document number prefix "B-"`);
+    const backwards = await harness.operator('POST', '/routes', { sourceIntegrationId: harness.qboIntegrationId, targetIntegrationId: second.integrationId });
+    expect(backwards.status).toBe(400);
+    expect(backwards.body.error.message).toBe(
+      'QuickBooks Online #1 is not a shop: a sync route reads orders from a shop (sourceIntegrationId) and books them into a ledger (targetIntegrationId).',
+    );
     const own = await harness.operator('POST', '/routes', { ...route, documentNumberPrefix: 'C-' });
     expect(own.status).toBe(201);
     expect(own.body).toMatchObject({ targetIntegrationId: harness.qboIntegrationId, documentNumberPrefix: 'C-' });

@@ -150,6 +150,7 @@ export class SyncHarness {
       operatorToken: OPERATOR_TOKEN,
       verifyShopifyWebhook: (rawBody, headers) => shopify.verifyWebhook({ rawBody, headers }),
       resumeRatePerSecond: 50,
+      platforms: this.platforms,
     });
     this.apiOrigin = await this.api.listen({ host: '127.0.0.1', port: 0 });
     for (const topic of ['orders/create', 'orders/updated', 'app/uninstalled']) {

@@ -10,6 +10,7 @@ import { againstPlatform, syncFailure } from './sync-failures.js';
 import type { RouteConnections } from './route-connections.js';
 import { FieldTruncator } from './field-truncator.js';
 import { recordBooking } from '../db/booked-order-state.js';
+import type { BookedOrderChangeSink } from '../domain/booked-order-change.js';
 import { assertDocumentOfOrder, findOrderDocument, type LedgerDocumentLookup } from './ledger-document-lookup.js';
 import { customerNameCandidates } from './ledger-customer-names.js';
 
@@ -48,10 +49,11 @@ export interface OrderSyncActivityDeps {
   db: Database;
   connections: RouteConnections;
   connectionProblems: ConnectionProblemSink;
+  bookedOrderChanges?: BookedOrderChangeSink;
 }
 
 /** Activities of orderSyncWorkflow, built over their dependencies so tests and production wire the same code. */
-export function createOrderSyncActivities({ db, connections, connectionProblems }: OrderSyncActivityDeps) {
+export function createOrderSyncActivities({ db, connections, connectionProblems, bookedOrderChanges }: OrderSyncActivityDeps) {
   return {
     /**
      * Writes the operator's row. For an order parked on a SKU or tax mapping or a document number prefix,
@@ -203,11 +205,15 @@ export function createOrderSyncActivities({ db, connections, connectionProblems 
       // On a duplicate number the ledger hands back the document that holds it: it must be this order's.
       const booked = assertDocumentOfOrder(route, integration, order, document);
       // What later shop updates are compared with (runs fetched before currentTotal existed fall back to total).
-      await recordBooking(
-        db,
-        { routeId: input.routeId, orderId: order.id },
-        { orderName: order.name, currentTotal: order.currentTotal ?? order.total, updatedAt: order.updatedAt, docNumber: booked.docNumber, ledgerName: integration.displayName },
-      );
+      const ref = { routeId: input.routeId, orderId: order.id };
+      const change = await recordBooking(db, ref, {
+        orderName: order.name,
+        currentTotal: order.currentTotal ?? order.total,
+        updatedAt: order.updatedAt,
+        docNumber: booked.docNumber,
+        ledgerName: integration.displayName,
+      });
+      if (change) await bookedOrderChanges?.bookedOrderChanged({ ...ref, change });
       return booked;
     },
 

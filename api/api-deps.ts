@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Database } from '../db/database.js';
 import type { PlatformRegistry } from '../platforms/registry.js';
+import type { BookedOrderChangeSink } from '../domain/booked-order-change.js';
 import type { VerifyShopifyWebhook } from './shopify-webhook-check.js';
 
 export interface ApiDeps {
@@ -16,6 +17,8 @@ export interface ApiDeps {
   platforms?: PlatformRegistry;
   /** Signals a second when parked orders are resumed in bulk (replay, mapping saved). Default 5. */
   resumeRatePerSecond?: number;
+  /** Told of every change the shop makes to a booked order (emails); the change is on the order's row regardless. */
+  bookedOrderChanges?: BookedOrderChangeSink;
   /** Called once a shop's app/uninstalled webhook is recorded (integration health plugs in here). */
   onAppUninstalled?: (integrationId: string) => Promise<void>;
   /**

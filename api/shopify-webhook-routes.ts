@@ -151,7 +151,10 @@ async function bookOrder(deps: ApiDeps, routeId: string, order: ShopifyOrderRefe
     .where(and(eq(orderSyncs.routeId, routeId), eq(orderSyncs.orderId, orderId)));
   if (row?.status === 'synced') {
     const change = await recordShopUpdate(deps.db, { routeId, orderId }, order);
-    if (change) log.warn({ routeId, orderId, change }, 'booked order changed in the shop: the ledger needs a person');
+    if (change) {
+      log.warn({ routeId, orderId, change }, 'booked order changed in the shop: the ledger needs a person');
+      await deps.bookedOrderChanges?.bookedOrderChanged({ routeId, orderId, change });
+    }
     return { routeId, result: change ? ('changed_after_booking' as const) : ('already_synced' as const), workflowId: row.workflowId, runId: null };
   }
   const started = await startOrderSync(deps.temporal, deps.db, deps.taskQueue, { routeId, orderId, orderName });

@@ -11,6 +11,11 @@ export type BookedOrderChange =
 /** As stored on the order's row and shown by the API. */
 export type BookedOrderChangeRecord = BookedOrderChange & { message: string; shopUpdatedAt: string | null };
 
+/** Where a recorded change goes to reach people (an email to the ledger's recipients). */
+export interface BookedOrderChangeSink {
+  bookedOrderChanged(event: { routeId: string; orderId: string; change: BookedOrderChangeRecord }): Promise<void>;
+}
+
 /** The order as a shop update now shows it. */
 export interface ShopOrderNow {
   /** Current total (after edits and refunds), shop currency; null when the update does not say. */

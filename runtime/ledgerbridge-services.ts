@@ -7,6 +7,7 @@ import { integrationOAuthRoutes, integrationRoutes } from '../api/integration-ro
 import { CredentialStore } from '../db/credential-store.js';
 import { openDatabase, type OpenDatabase } from '../db/database.js';
 import { createMailer, type Mailer } from '../notifications/mail-transport.js';
+import { createBookedOrderChangeNotifier } from './booked-order-change-notifier.js';
 import { createQboPlatform } from '../platforms/qbo/qbo-platform.js';
 import { PlatformRegistry } from '../platforms/registry.js';
 import { createShopifyPlatform, type ShopifyPlatform } from '../platforms/shopify/index.js';
@@ -63,6 +64,7 @@ export async function startWorker(services: LedgerbridgeServices, options: { wor
     platforms: services.platforms,
     secrets: secretBoxFromKey(config.encryptionKey),
     connectionProblems: createConnectionProblemSink(services.health),
+    bookedOrderChanges: createBookedOrderChangeNotifier({ db: services.database.db, mailer, publicBaseUrl: config.publicBaseUrl }),
     extraActivities: createIntegrationHealthActivities({
       db: services.database.db,
       platforms: services.platforms,
@@ -91,6 +93,7 @@ export async function startApi(services: LedgerbridgeServices, logger: boolean |
     health: services.health,
     publicBaseUrl: config.publicBaseUrl,
   };
+  const mailer = createMailer(config.mail);
   const app = await buildApi({
     db: services.database.db,
     temporal: services.client,
@@ -99,11 +102,13 @@ export async function startApi(services: LedgerbridgeServices, logger: boolean |
     verifyShopifyWebhook: (rawBody, headers) => services.shopify.verifyWebhook({ rawBody, headers }),
     resumeRatePerSecond: config.resumeRatePerSecond,
     platforms: services.platforms,
+    bookedOrderChanges: createBookedOrderChangeNotifier({ db: services.database.db, mailer, publicBaseUrl: config.publicBaseUrl }),
     onAppUninstalled: (integrationId) => reportAppUninstalled(services.health, integrationId),
     operatorPlugins: [integrationRoutes(routeDeps)],
     plugins: [integrationOAuthRoutes(routeDeps)],
     logger,
   });
+  app.addHook('onClose', async () => mailer.close());
   await app.listen({ host: config.apiHost, port: config.apiPort });
   return app;
 }

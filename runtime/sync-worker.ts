@@ -4,6 +4,7 @@ import { CredentialStore, type SecretBox } from '../db/credential-store.js';
 import { createOrderSyncActivities, type ConnectionProblemSink } from '../activities/order-sync-activities.js';
 import { RouteConnections } from '../activities/route-connections.js';
 import type { PlatformRegistry } from '../platforms/registry.js';
+import type { BookedOrderChangeSink } from '../domain/booked-order-change.js';
 import { workflowsPath } from './workflows-path.js';
 
 export interface SyncWorkerOptions {
@@ -13,6 +14,8 @@ export interface SyncWorkerOptions {
   platforms: PlatformRegistry;
   secrets: SecretBox;
   connectionProblems: ConnectionProblemSink;
+  /** Who hears of a change the shop made to an order while it was being booked (emails). */
+  bookedOrderChanges?: BookedOrderChangeSink;
   /** Extra activities (integration health) registered on the same worker. */
   extraActivities?: Record<string, (...args: never[]) => Promise<unknown>>;
   /** A prebuilt bundle (tests build one per run); otherwise the worker bundles workflows/ itself. */
@@ -26,7 +29,7 @@ export async function createSyncWorker(options: SyncWorkerOptions): Promise<Work
   const credentials = new CredentialStore(options.db, options.secrets);
   const connections = new RouteConnections(options.db, options.platforms, credentials);
   const activities = {
-    ...createOrderSyncActivities({ db: options.db, connections, connectionProblems: options.connectionProblems }),
+    ...createOrderSyncActivities({ db: options.db, connections, connectionProblems: options.connectionProblems, bookedOrderChanges: options.bookedOrderChanges }),
     ...options.extraActivities,
   };
   return Worker.create({

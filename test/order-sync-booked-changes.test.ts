@@ -1,6 +1,11 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
 import type { AccountingTarget } from '../domain/accounting-target.js';
+import { integrations } from '../db/schema.js';
+import { createMailer, type Mailer } from '../notifications/mail-transport.js';
+import { createBookedOrderChangeNotifier } from '../runtime/booked-order-change-notifier.js';
+import { startSmtpTestServer, type SmtpTestServer } from './smtp-test-server.js';
 import { eventually, SHOPIFY_APP, SyncHarness } from './support/sync-harness.js';
 
 /**
@@ -21,12 +26,25 @@ describe('order sync: changes to an order after it was booked', () => {
         };
       },
     });
+  let smtp: SmtpTestServer;
+  let mailer: Mailer;
   beforeAll(async () => {
-    harness = await SyncHarness.start({ decorateTarget });
+    smtp = await startSmtpTestServer();
+    mailer = createMailer({ from: 'ledgerbridge <alerts@test>', delivery: { kind: 'smtp', url: smtp.url } });
+    harness = await SyncHarness.start({
+      decorateTarget,
+      bookedOrderChanges: (db) => createBookedOrderChangeNotifier({ db, mailer, publicBaseUrl: 'https://books.example.com' }),
+    });
+    await harness.db.update(integrations).set({ notifyEmails: ['books@example.com'] }).where(eq(integrations.id, harness.qboIntegrationId));
   });
   afterAll(async () => {
     await harness?.close();
+    await mailer?.close();
+    await smtp?.close();
   });
+
+  /** Subjects of the emails received so far, to books@example.com only. */
+  const subjects = () => smtp.messages.map((m) => [m.envelope.to.join(','), m.parsed.subject]);
 
   const row = (orderId: string) => harness.orderRow(orderId);
   const mugs = (quantity: number) => [{ title: 'Mug', sku: 'MUG-1', quantity, unitPrice: '8.00' }];
@@ -65,6 +83,13 @@ describe('order sync: changes to an order after it was booked', () => {
     const receipts = harness.salesReceipts().filter((r) => r.docNumber === '5001');
     expect(receipts.map((r) => Number((r.record as any).TotalAmt))).toEqual([8]);
 
+    // The ledger's recipients hear of it once, in the same words, with a link to the order.
+    const [email] = await smtp.waitForMessages(1);
+    expect(email!.envelope.to).toEqual(['books@example.com']);
+    expect(email!.parsed.subject).toBe('Order #5001 changed after it was booked in QuickBooks Online #1');
+    expect(email!.parsed.text).toContain(changed.message);
+    expect(email!.parsed.text).toContain(`https://books.example.com/routes/${harness.routeId}/orders/${order.id}`);
+
     const listed = await harness.operator('GET', `/routes/${harness.routeId}/orders?changedAfterBooking=true`);
     expect(listed.status).toBe(200);
     expect(listed.body.orders.map((o: any) => [o.orderName, o.changedAfterBooking?.kind])).toEqual([['#5001', 'total_changed']]);
@@ -85,6 +110,12 @@ describe('order sync: changes to an order after it was booked', () => {
         'ledgerbridge does not change booked documents: void or delete sales receipt 5001 in QuickBooks Online #1 if the sale did not happen.',
     );
     expect(harness.salesReceipts().filter((r) => r.docNumber === '5001')).toHaveLength(1);
+    await smtp.waitForMessages(2);
+    // The late, older update sent nothing; the cancellation sent one more.
+    expect(subjects()).toEqual([
+      ['books@example.com', 'Order #5001 changed after it was booked in QuickBooks Online #1'],
+      ['books@example.com', 'Order #5001 was cancelled after it was booked in QuickBooks Online #1'],
+    ]);
 
     const handled = await harness.operator('POST', `/routes/${harness.routeId}/orders/${order.id}/change-handled`);
     expect(handled.status).toBe(200);
@@ -106,6 +137,8 @@ describe('order sync: changes to an order after it was booked', () => {
       shopUpdatePending: null,
       changedAfterBooking: { kind: 'total_changed', bookedTotal: '8.00', shopTotal: '16.00' },
     });
+    // Found by the booking (in the worker), told like one found by a webhook.
+    await eventually(async () => subjects().some(([, subject]) => subject === 'Order #5003 changed after it was booked in QuickBooks Online #1'), 'the email');
   });
 
   it('an update that leaves the total as booked (a new note, a tag) records nothing', async () => {
@@ -120,5 +153,6 @@ describe('order sync: changes to an order after it was booked', () => {
     expect(await row(order.id)).toMatchObject({ status: 'synced', bookedOrderTotal: '16.00', changedAfterBooking: null });
     const listed = await harness.operator('GET', `/routes/${harness.routeId}/orders?changedAfterBooking=true`);
     expect(listed.body.orders.map((o: any) => o.orderName)).not.toContain('#5002');
+    expect(subjects().filter(([, subject]) => subject?.includes('#5002'))).toEqual([]);
   });
 });

@@ -4,6 +4,8 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { and, eq } from 'drizzle-orm';
 import type { AccountingTarget } from '../../domain/accounting-target.js';
+import type { BookedOrderChangeSink } from '../../domain/booked-order-change.js';
+import type { Database } from '../../db/database.js';
 import { CredentialStore } from '../../db/credential-store.js';
 import { integrations, orderSyncs, syncRoutes } from '../../db/schema.js';
 import { recordIntegrationStatus } from '../../db/integration-status-log.js';
@@ -37,6 +39,8 @@ export interface SyncHarnessOptions {
   /** Wraps the ledger client, e.g. to stop right after a write. */
   decorateTarget?: (target: AccountingTarget) => AccountingTarget;
   connectionProblems?: ConnectionProblemSink;
+  /** Who hears of changes to booked orders, in the worker and the API (e.g. the real email notifier). */
+  bookedOrderChanges?: (db: Database) => BookedOrderChangeSink;
 }
 
 /**
@@ -151,6 +155,7 @@ export class SyncHarness {
       verifyShopifyWebhook: (rawBody, headers) => shopify.verifyWebhook({ rawBody, headers }),
       resumeRatePerSecond: 50,
       platforms: this.platforms,
+      bookedOrderChanges: this.options.bookedOrderChanges?.(this.db),
     });
     this.apiOrigin = await this.api.listen({ host: '127.0.0.1', port: 0 });
     for (const topic of ['orders/create', 'orders/updated', 'app/uninstalled']) {
@@ -190,6 +195,7 @@ export class SyncHarness {
       platforms: this.platforms,
       secrets: secretBoxFromKey(Buffer.alloc(32, 7)),
       connectionProblems,
+      bookedOrderChanges: this.options.bookedOrderChanges?.(this.db),
       workflowBundlePath: this.options.workflowBundlePath!,
     });
     this.workerRun = this.worker.run();

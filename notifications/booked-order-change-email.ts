@@ -19,7 +19,7 @@ export function composeBookedOrderChangeEmail(notice: BookedOrderChangeNotice): 
   const orderUrl = assertWebUrl(notice.orderUrl, 'orderUrl');
   const what = notice.kind === 'cancelled' ? 'was cancelled' : 'changed';
   const subject = oneLine(`${notice.orderLabel} ${what} after it was booked in ${notice.ledgerName}`);
-  const done = 'Once the ledger is adjusted, mark the change as handled on the order’s page.';
+  const done = 'Once the ledger is adjusted, mark the change as handled in ledgerbridge.';
   const text = [`${notice.ledgerName}: a booked order ${what}`, '', notice.message, '', `Open ${notice.orderLabel}: ${orderUrl}`, '', done, ''].join('\n');
   const html = emailDocumentHtml(
     subject,

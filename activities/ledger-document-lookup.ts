@@ -1,10 +1,10 @@
 import { and, eq } from 'drizzle-orm';
 import type { AccountingTarget, LedgerDocumentRef } from '../domain/accounting-target.js';
-import { documentNumberFor } from '../domain/document-number.js';
+import { documentNumberFor, unusedPrefix } from '../domain/document-number.js';
 import { documentOwner } from '../domain/ledger-document-ownership.js';
 import { documentNumberPrefixWait, SyncErrorType } from '../domain/sync-error-types.js';
 import type { Database } from '../db/database.js';
-import { orderSyncs } from '../db/schema.js';
+import { orderSyncs, syncRoutes } from '../db/schema.js';
 import type { IntegrationRow, SyncRouteRow } from './route-connections.js';
 import { againstPlatform, syncFailure } from './sync-failures.js';
 
@@ -42,7 +42,7 @@ export async function findOrderDocument(
     if (owner.kind === 'this_order') return { docNumber, existing: { ...plainRef(found), bookedElsewhere: false } };
     // Under the number it was booked with before, only the document we booked for it counts.
     if (number !== docNumber) continue;
-    if (owner.kind === 'other_order') throw documentNumberTaken(route, integration, order.name, found, owner.order, owner.orderId);
+    if (owner.kind === 'other_order') throw await documentNumberTaken(db, route, integration, order.name, found, owner.order, owner.orderId);
     // Not ours (entered by hand, another connector): never booked twice, and the message says whose it may be.
     return { docNumber, existing: { ...plainRef(found), bookedElsewhere: !!order.id } };
   }
@@ -50,14 +50,15 @@ export async function findOrderDocument(
 }
 
 /** A document just created or found on create: refuse it if the ledger handed back another order's. */
-export function assertDocumentOfOrder(
+export async function assertDocumentOfOrder(
+  db: Database,
   route: SyncRouteRow,
   integration: IntegrationRow,
   order: { id: string; name: string },
   document: LedgerDocumentRef,
-): LedgerDocumentRef {
+): Promise<LedgerDocumentRef> {
   const owner = documentOwner(document.internalNote, order.id);
-  if (owner.kind === 'other_order') throw documentNumberTaken(route, integration, order.name, document, owner.order, owner.orderId);
+  if (owner.kind === 'other_order') throw await documentNumberTaken(db, route, integration, order.name, document, owner.order, owner.orderId);
   return plainRef(document);
 }
 
@@ -66,7 +67,8 @@ function plainRef(document: LedgerDocumentRef): LedgerDocumentRef {
   return { id: document.id, docNumber: document.docNumber, total: document.total };
 }
 
-function documentNumberTaken(
+async function documentNumberTaken(
+  db: Database,
   route: SyncRouteRow,
   integration: IntegrationRow,
   orderName: string,
@@ -74,9 +76,11 @@ function documentNumberTaken(
   otherOrder: string,
   otherOrderId: string,
 ) {
+  const sameLedger = await db.select({ prefix: syncRoutes.documentNumberPrefix }).from(syncRoutes).where(eq(syncRoutes.targetIntegrationId, route.targetIntegrationId));
+  const example = unusedPrefix(sameLedger.map((r) => r.prefix));
   const prefixAdvice = route.documentNumberPrefix
-    ? `Change the document number prefix of sync route ${route.id} (now "${route.documentNumberPrefix}") to one no other shop uses`
-    : `Give sync route ${route.id} a document number prefix (for example "B-")`;
+    ? `Change the document number prefix of sync route ${route.id} (now "${route.documentNumberPrefix}") to one no other shop uses (for example "${example}")`
+    : `Give sync route ${route.id} a document number prefix (for example "${example}")`;
   return syncFailure(
     SyncErrorType.DocumentNumberTaken,
     `Order ${orderName} was not booked: document number ${document.docNumber} is already used in ${integration.displayName} by sales receipt ${document.id}, ` +

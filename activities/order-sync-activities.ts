@@ -203,7 +203,7 @@ export function createOrderSyncActivities({ db, connections, connectionProblems,
       const idempotencyKey = `receipt:${input.routeId}:${order.id}`;
       const document = await againstPlatform(integration.id, () => target.createSalesReceipt(receipt, idempotencyKey));
       // On a duplicate number the ledger hands back the document that holds it: it must be this order's.
-      const booked = assertDocumentOfOrder(route, integration, order, document);
+      const booked = await assertDocumentOfOrder(db, route, integration, order, document);
       // What later shop updates are compared with (runs fetched before currentTotal existed fall back to total).
       const ref = { routeId: input.routeId, orderId: order.id };
       const change = await recordBooking(db, ref, {

@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
+import { unusedPrefix } from '../domain/document-number.js';
 import { documentNumberPrefixWait } from '../domain/sync-error-types.js';
 import { integrations, syncRoutes } from '../db/schema.js';
 import type { ApiDeps } from './api-deps.js';
@@ -133,7 +134,7 @@ async function refuseSharedNumbering(
   const numbering = route.documentNumberPrefix ? `the document number prefix "${route.documentNumberPrefix}"` : 'no document number prefix';
   throw conflict(
     `Sync route ${clash.id} already books into ${ledgerName} with ${numbering}, so orders of both shops with the same number ` +
-      `(both have a "#1001") would clash. Give this route a prefix of its own, for example "B-".`,
+      `(both have a "#1001") would clash. Give this route a prefix of its own, for example "${unusedPrefix(sameLedger.map((r) => r.documentNumberPrefix))}".`,
   );
 }
 

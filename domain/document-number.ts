@@ -19,3 +19,13 @@ function fnv1a32(text: string): number {
   }
   return hash >>> 0;
 }
+
+/** A document number prefix no route of the ledger uses yet ("A-", "B-", …), to suggest in messages. */
+export function unusedPrefix(used: readonly (string | null)[]): string {
+  const taken = new Set(used.map((prefix) => (prefix ?? '').toUpperCase()));
+  for (let code = 65; code <= 90; code++) {
+    const candidate = `${String.fromCharCode(code)}-`;
+    if (!taken.has(candidate)) return candidate;
+  }
+  return 'SHOP2-';
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CommerceOrder } from '../domain/commerce-order.js';
-import { documentNumberFor } from '../domain/document-number.js';
+import { documentNumberFor, unusedPrefix } from '../domain/document-number.js';
 import { bookedOrderHeader, documentOwner } from '../domain/ledger-document-ownership.js';
 import { fromCents, toCents } from '../domain/money.js';
 import { mapOrderLines, type MappingRules } from '../domain/order-mapping.js';
@@ -51,6 +51,11 @@ describe('document numbers', () => {
     expect(number).toHaveLength(21);
     expect(documentNumberFor(long, 21)).toBe(number);
     expect(documentNumberFor(`${long}2`, 21)).not.toBe(number);
+  });
+
+  it('suggest a prefix no route of the ledger uses yet', () => {
+    expect(unusedPrefix([null, null])).toBe('A-');
+    expect(unusedPrefix([null, 'a-', 'B-'])).toBe('C-');
   });
 
   it("start with the route's prefix, which is kept whole when the number must be shortened", () => {

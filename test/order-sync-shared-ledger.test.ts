@@ -34,7 +34,7 @@ describe('order sync: two shops, one ledger', () => {
     expect(status.lastError?.message).toBe(
       `Order #3001 was not booked: document number 3001 is already used in QuickBooks Online #1 by sales receipt ${firstReceipt.id}, ` +
         `which ledgerbridge booked for Shopify #1 order #3001. This happens when two shops book into one ledger. ` +
-        `Give sync route ${second.routeId} a document number prefix (for example "B-"); the order then syncs by itself.`,
+        `Give sync route ${second.routeId} a document number prefix (for example "A-"); the order then syncs by itself.`,
     );
     await eventually(async () => (await row(second.routeId, other.id))?.status === 'waiting', 'the row to show Waiting');
     expect(await row(second.routeId, other.id)).toMatchObject({ waitingFor: 'fix', waitingOn: 'document-number-prefix:', lastErrorCode: 'DocumentNumberTaken' });
@@ -72,7 +72,7 @@ describe('order sync: two shops, one ledger', () => {
     expect(sameAsFirst.status).toBe(409);
     expect(sameAsFirst.body.error.message).toBe(
       `Sync route ${harness.routeId} already books into QuickBooks Online #1 with no document number prefix, so orders of both shops ` +
-        'with the same number (both have a "#1001") would clash. Give this route a prefix of its own, for example "B-".',
+        'with the same number (both have a "#1001") would clash. Give this route a prefix of its own, for example "A-".',
     );
     const route = { sourceIntegrationId: second.integrationId, targetIntegrationId: harness.qboIntegrationId };
     const sameAsSecond = await harness.operator('POST', '/routes', { ...route, documentNumberPrefix: 'B-' });

@@ -173,8 +173,7 @@ export function createOrderSyncActivities({ db, connections, connectionProblems,
       lines: MappedOrderLines;
       customerId: string;
     }): Promise<LedgerDocumentRef> {
-      const { route, integration, target } = await connections.accountingTarget(input.routeId);
-      const { source } = await connections.integrationsOf(input.routeId);
+      const { route, source, integration, target } = await connections.accountingTarget(input.routeId);
       const { order } = input;
       const truncator = new FieldTruncator(db, input.routeId, order.id);
       // First line of the note: how a later run (or another route) tells whose document this is.

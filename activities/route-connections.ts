@@ -44,9 +44,10 @@ export class RouteConnections {
     return { integration, source: this.platforms.commerce(integration.platform).createSource(this.connectionOf(integration)) };
   }
 
-  async accountingTarget(routeId: string): Promise<{ route: SyncRouteRow; integration: IntegrationRow; target: AccountingTarget }> {
-    const { route, target: integration } = await this.integrationsOf(routeId);
-    return { route, integration, target: this.platforms.accounting(integration.platform).createTarget(this.connectionOf(integration)) };
+  /** The route's ledger client; `source` is the shop's row, for callers that name it (no second lookup). */
+  async accountingTarget(routeId: string): Promise<{ route: SyncRouteRow; source: IntegrationRow; integration: IntegrationRow; target: AccountingTarget }> {
+    const { route, source, target: integration } = await this.integrationsOf(routeId);
+    return { route, source, integration, target: this.platforms.accounting(integration.platform).createTarget(this.connectionOf(integration)) };
   }
 
   /** What a platform client needs of an integration; a paused one is refused here, before any call. */

@@ -12,6 +12,7 @@ import {
   throttleFault,
   validationFault,
 } from './fault-bodies.js';
+import { checkEntityBody } from './entity-schema-check.js';
 import { validateCustomer, validateItem } from './name-list-rules.js';
 import { evaluateQuery, type QboRecord } from './query-evaluation.js';
 import { parseQuery, QuerySyntaxError } from './query-language.js';
@@ -167,6 +168,7 @@ export function registerAccountingRoutes(app: FastifyInstance, state: QboEmulato
       throw validationFault(nowMs, { Message: 'Request has invalid or unsupported property', Detail: 'Expected a JSON object', code: '2010' });
     }
     const input = body as QboRecord;
+    checkEntityBody(entity.name as 'SalesReceipt' | 'Customer' | 'Item', input, nowMs, state.options.fieldLengths ?? 'api-reference');
     const fields =
       entity.name === 'SalesReceipt'
         ? validateSalesReceipt(company, input, nowMs, { allowDuplicateDocNumber: (query.include ?? '').split(',').includes('allowduplicatedocnum') })

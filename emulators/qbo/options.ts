@@ -1,3 +1,5 @@
+import type { QboFieldLengthVariant } from './field-lengths.js';
+
 /** Seed data and settings for one QuickBooks Online emulator. */
 
 export interface QboCompanyPreferences {
@@ -75,6 +77,8 @@ export interface QboEmulatorOptions {
   /** Retry-After sent with 429s forced through the control API; null sends none. */
   throttleRetryAfterSeconds?: number | null;
   authFaultEnvelope?: AuthFaultEnvelope;
+  /** Which of Intuit's disagreeing length sources to enforce (see field-lengths.ts); default 'api-reference'. */
+  fieldLengths?: QboFieldLengthVariant;
 }
 
 export interface ResolvedQboSettings {

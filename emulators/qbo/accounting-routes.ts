@@ -12,6 +12,7 @@ import {
   throttleFault,
   validationFault,
 } from './fault-bodies.js';
+import { checkCustomerCurrency } from './currency-rules.js';
 import { checkEntityBody } from './entity-schema-check.js';
 import { validateCustomer, validateItem } from './name-list-rules.js';
 import { evaluateQuery, type QboRecord } from './query-evaluation.js';
@@ -175,6 +176,7 @@ export function registerAccountingRoutes(app: FastifyInstance, state: QboEmulato
         : entity.name === 'Customer'
           ? validateCustomer(company, input, nowMs)
           : validateItem(company, input, nowMs);
+    if (entity.name === 'SalesReceipt') checkCustomerCurrency(company, fields, nowMs);
     const record = company.insert(entity.name, fields);
     company.recordDocument(entity.name, record, requestId);
     const response = wrap(entity.name, record, nowMs);

@@ -34,6 +34,15 @@ export function validateCustomer(company: QboCompany, body: QboRecord, nowMs: nu
       ? body.DisplayName
       : [given, family].filter((part) => typeof part === 'string' && part !== '').join(' ');
   if (displayName === '') throw requiredFault(nowMs, 'DisplayName');
+  // Names are joined with ':' into FullyQualifiedName (Parent:Child), so a name may not contain one [S; wording U].
+  if (displayName.includes(':')) {
+    throw validationFault(nowMs, {
+      Message: 'A business validation error has occurred while processing your request',
+      Detail: 'Business Validation Error: The name cannot contain a colon (:).',
+      code: '6000',
+      element: 'DisplayName',
+    });
+  }
   checkLength(nowMs, 'DisplayName', displayName, 500);
   checkLength(nowMs, 'GivenName', given, 100);
   checkLength(nowMs, 'FamilyName', family, 100);

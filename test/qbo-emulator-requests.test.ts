@@ -9,6 +9,7 @@ import { startQboEmulator, type RunningQboEmulator } from '../emulators/qbo/emul
 
 const REALM = '9130000000000011';
 const MULTI = '9130000000000012';
+const PLAIN = '9130000000000013';
 const CLIENT_ID = 'requests-client';
 const CLIENT_SECRET = 'requests-secret';
 const REDIRECT_URI = 'http://127.0.0.1:1/qbo/callback';
@@ -72,6 +73,12 @@ beforeAll(async () => {
     companies: [
       { realmId: REALM, companyName: 'Request Rules Inc', items: [{ id: '11', name: 'Widget', unitPrice: 10 }], customers: [{ id: '41', displayName: 'Jane Doe' }] },
       {
+        realmId: PLAIN,
+        companyName: 'Plain Settings Co',
+        preferences: { allowShipping: false, customTxnNumbers: false, multiCurrencyEnabled: false },
+        items: [{ id: '11', name: 'Widget', unitPrice: 10 }],
+      },
+      {
         realmId: MULTI,
         companyName: 'Many Currencies Ltd',
         country: 'GB',
@@ -110,6 +117,18 @@ describe('OAuth requests the emulator refuses', () => {
     expect(elsewhere).toMatchObject({ status: 400, json: { error: 'invalid_grant' } });
     const password = await tokenRequest(new URLSearchParams({ grant_type: 'password', username: 'a', password: 'b' }).toString(), 'application/x-www-form-urlencoded');
     expect(password).toMatchObject({ status: 400, json: { error: 'unsupported_grant_type' } });
+  });
+
+  it('an authorization code after ten minutes, and a refresh token after its 100 days', async () => {
+    const late = await consent(REALM, { client_id: CLIENT_ID, response_type: 'code', scope: 'com.intuit.quickbooks.accounting', redirect_uri: REDIRECT_URI, state: 's' });
+    emulator.control.advanceClock(10 * 60_000 + 1000);
+    await expect(oauthClient().createToken(late.toString())).rejects.toMatchObject({ error: 'invalid_grant' });
+
+    const client = oauthClient();
+    await client.createToken((await consent(REALM, { client_id: CLIENT_ID, response_type: 'code', scope: 'com.intuit.quickbooks.accounting', redirect_uri: REDIRECT_URI, state: 's' })).toString());
+    const refreshToken = client.getToken().refresh_token;
+    emulator.control.advanceClock(8_726_400 * 1000 + 1000);
+    await expect(oauthClient().refreshUsingToken(refreshToken)).rejects.toMatchObject({ error: 'invalid_grant' });
   });
 
   it('a revoke request without a token', async () => {
@@ -165,6 +184,22 @@ describe('Accounting API requests the emulator refuses', () => {
     expect(status).toBe(400);
     expect(json.Fault.Error[0]).toMatchObject({ code: '6000', element: 'DisplayName' });
     expect(emulator.control.documents(REALM, 'Customer')).toEqual([]);
+  });
+
+  it('company settings: shipping line when shipping is off, foreign currency when multicurrency is off, and own numbering', async () => {
+    const plain = await accessToken(PLAIN);
+    const shipping = { DetailType: 'SalesItemLineDetail', Amount: 5, SalesItemLineDetail: { ItemRef: { value: 'SHIPPING_ITEM_ID' } } };
+    const withShipping = await api(plain, PLAIN, '/salesreceipt', { Line: [line, shipping] });
+    expect(withShipping.status).toBe(400);
+    expect(withShipping.json.Fault.Error[0]).toMatchObject({ code: '2500', element: 'ItemRef' });
+    const foreign = await api(plain, PLAIN, '/salesreceipt', { CurrencyRef: { value: 'EUR' }, Line: [line] });
+    expect(foreign.status).toBe(400);
+    expect(foreign.json.Fault.Error[0].code).toBe('6000');
+    // With custom transaction numbers off QBO numbers the document itself; the supplied number is not used.
+    const numbered = await api(plain, PLAIN, '/salesreceipt', { DocNumber: 'SHOP-1001', Line: [line] });
+    expect(numbered.status).toBe(200);
+    expect(numbered.json.SalesReceipt.DocNumber).not.toBe('SHOP-1001');
+    expect(emulator.control.documents(PLAIN, 'SalesReceipt')).toHaveLength(1);
   });
 
   it('a sale in another currency than its customer’s (multicurrency on)', async () => {

@@ -167,6 +167,15 @@ describe('Accounting API requests the emulator refuses', () => {
     expect(emulator.control.documents(REALM)).toEqual([]);
   });
 
+  it('answers XML, not JSON, to a request without Accept: application/json', async () => {
+    const response = await fetch(`${emulator.origin}/v3/company/${REALM}/preferences`, { headers: { Authorization: `Bearer ${token}` } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/application\/xml/);
+    const text = await response.text();
+    expect(text).toMatch(/^<\?xml[^>]*\?><IntuitResponse xmlns="http:\/\/schema\.intuit\.com\/finance\/v3" time="[^"]+"><Preferences>/);
+    expect(text).toContain('<CustomTxnNumbers>true</CustomTxnNumbers>');
+  });
+
   it('a create whose body is not JSON', async () => {
     const result = await api(token, REALM, '/salesreceipt', 'DocNumber=1', 'application/text');
     expect(result.status).toBe(400);

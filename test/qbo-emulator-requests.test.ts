@@ -76,6 +76,7 @@ beforeAll(async () => {
         realmId: PLAIN,
         companyName: 'Plain Settings Co',
         preferences: { allowShipping: false, customTxnNumbers: false, multiCurrencyEnabled: false },
+        otherNames: { vendors: ['Acme Supplies'], employees: ['Pat Smith'] },
         items: [{ id: '11', name: 'Widget', unitPrice: 10 }],
       },
       {
@@ -209,6 +210,19 @@ describe('Accounting API requests the emulator refuses', () => {
     expect(numbered.status).toBe(200);
     expect(numbered.json.SalesReceipt.DocNumber).not.toBe('SHOP-1001');
     expect(emulator.control.documents(PLAIN, 'SalesReceipt')).toHaveLength(1);
+  });
+
+  it('a customer named like a vendor or an employee answers 6240', async () => {
+    const plain = await accessToken(PLAIN);
+    for (const name of ['acme supplies', 'Pat Smith']) {
+      const { status, json } = await api(plain, PLAIN, '/customer', { DisplayName: name });
+      expect(status, name).toBe(400);
+      expect(json.Fault.Error[0]).toMatchObject({ code: '6240', Message: 'Duplicate Name Exists Error' });
+      expect(json.Fault.Error[0].Detail).toMatch(/Another customer, vendor or employee is already using this name/);
+    }
+    emulator.control.addOtherName(PLAIN, 'Vendor', 'Late Vendor');
+    expect((await api(plain, PLAIN, '/customer', { DisplayName: 'Late Vendor' })).status).toBe(400);
+    expect((await api(plain, PLAIN, '/customer', { DisplayName: 'Acme Supplies (customer)' })).status).toBe(200);
   });
 
   it('a sale in another currency than its customer’s (multicurrency on)', async () => {

@@ -25,7 +25,7 @@ function sameName(a: unknown, b: string): boolean {
   return typeof a === 'string' && a.localeCompare(b, 'en', { sensitivity: 'accent' }) === 0;
 }
 
-/** Customer create: DisplayName unique across customers (active or not), field lengths per the API reference. */
+/** Customer create: DisplayName unique across customers, vendors and employees (active or not), no ':'. */
 export function validateCustomer(company: QboCompany, body: QboRecord, nowMs: number): QboRecord {
   const given = body.GivenName;
   const family = body.FamilyName;
@@ -48,7 +48,8 @@ export function validateCustomer(company: QboCompany, body: QboRecord, nowMs: nu
   checkLength(nowMs, 'FamilyName', family, 100);
   const email = (body.PrimaryEmailAddr as QboRecord | undefined)?.Address;
   checkLength(nowMs, 'PrimaryEmailAddr.Address', email, 100);
-  const existing = company.all('Customer').find((customer) => sameName(customer.DisplayName, displayName));
+  // Display names are unique across customers, vendors and employees [C].
+  const existing = ['Customer', 'Vendor', 'Employee'].flatMap((entity) => company.all(entity)).find((other) => sameName(other.DisplayName, displayName));
   if (existing) throw duplicateNameFault(nowMs, displayName, String(existing.Id));
   return {
     ...body,

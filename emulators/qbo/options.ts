@@ -53,6 +53,8 @@ export interface QboSeedCompany {
   items?: QboSeedItem[];
   taxCodes?: QboSeedTaxCode[];
   customers?: QboSeedCustomer[];
+  /** Display names of vendors and employees: customer names must not collide with them either (6240). */
+  otherNames?: { vendors?: string[]; employees?: string[] };
 }
 
 export interface QboRateLimits {

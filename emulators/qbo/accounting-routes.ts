@@ -128,7 +128,7 @@ export function registerAccountingRoutes(app: FastifyInstance, state: QboEmulato
     if (!QUERYABLE.has(parsed.entity)) throw queryParserFault(nowMs, `QueryValidationError: Invalid context declaration : ${parsed.entity}`);
     const rows =
       parsed.entity === 'CompanyInfo' ? [company.companyInfo()] : parsed.entity === 'Preferences' ? [company.preferencesRecord()] : company.all(parsed.entity);
-    const result = evaluateQuery(parsed, rows);
+    const result = evaluateQuery(parsed, rows, { caseSensitive: state.options.queryStringMatch === 'case-sensitive' });
     const queryResponse =
       'totalCount' in result
         ? { totalCount: result.totalCount }

@@ -81,6 +81,8 @@ export interface QboEmulatorOptions {
   authFaultEnvelope?: AuthFaultEnvelope;
   /** Which of Intuit's disagreeing length sources to enforce (see field-lengths.ts); default 'api-reference'. */
   fieldLengths?: QboFieldLengthVariant;
+  /** Whether `=`, `IN` and `LIKE` on strings in queries are case sensitive (unconfirmed); default 'case-insensitive'. */
+  queryStringMatch?: 'case-insensitive' | 'case-sensitive';
 }
 
 export interface ResolvedQboSettings {

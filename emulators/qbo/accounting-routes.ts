@@ -12,6 +12,8 @@ import {
   throttleFault,
   validationFault,
 } from './fault-bodies.js';
+import { checkCustomerCurrency } from './currency-rules.js';
+import { checkEntityBody } from './entity-schema-check.js';
 import { validateCustomer, validateItem } from './name-list-rules.js';
 import { evaluateQuery, type QboRecord } from './query-evaluation.js';
 import { parseQuery, QuerySyntaxError } from './query-language.js';
@@ -126,7 +128,7 @@ export function registerAccountingRoutes(app: FastifyInstance, state: QboEmulato
     if (!QUERYABLE.has(parsed.entity)) throw queryParserFault(nowMs, `QueryValidationError: Invalid context declaration : ${parsed.entity}`);
     const rows =
       parsed.entity === 'CompanyInfo' ? [company.companyInfo()] : parsed.entity === 'Preferences' ? [company.preferencesRecord()] : company.all(parsed.entity);
-    const result = evaluateQuery(parsed, rows);
+    const result = evaluateQuery(parsed, rows, { caseSensitive: state.options.queryStringMatch === 'case-sensitive' });
     const queryResponse =
       'totalCount' in result
         ? { totalCount: result.totalCount }
@@ -167,12 +169,14 @@ export function registerAccountingRoutes(app: FastifyInstance, state: QboEmulato
       throw validationFault(nowMs, { Message: 'Request has invalid or unsupported property', Detail: 'Expected a JSON object', code: '2010' });
     }
     const input = body as QboRecord;
+    checkEntityBody(entity.name as 'SalesReceipt' | 'Customer' | 'Item', input, nowMs, state.options.fieldLengths ?? 'api-reference');
     const fields =
       entity.name === 'SalesReceipt'
         ? validateSalesReceipt(company, input, nowMs, { allowDuplicateDocNumber: (query.include ?? '').split(',').includes('allowduplicatedocnum') })
         : entity.name === 'Customer'
           ? validateCustomer(company, input, nowMs)
           : validateItem(company, input, nowMs);
+    if (entity.name === 'SalesReceipt') checkCustomerCurrency(company, fields, nowMs);
     const record = company.insert(entity.name, fields);
     company.recordDocument(entity.name, record, requestId);
     const response = wrap(entity.name, record, nowMs);

@@ -41,6 +41,8 @@ export class QboCompany {
     this.preferences = { ...DEFAULT_PREFERENCES, ...seed.preferences };
     for (const item of seed.items ?? []) this.addItem(item);
     for (const taxCode of seed.taxCodes ?? []) this.addTaxCode(taxCode);
+    for (const name of seed.otherNames?.vendors ?? []) this.insert('Vendor', { DisplayName: name, Active: true });
+    for (const name of seed.otherNames?.employees ?? []) this.insert('Employee', { DisplayName: name, Active: true });
     for (const customer of seed.customers ?? []) {
       this.insert('Customer', {
         ...(customer.id ? { Id: customer.id } : {}),

@@ -106,6 +106,11 @@ export class QboEmulatorControl {
     return this.mustExist(this.state.company(realmId).setActive('Customer', customerId, active), 'Customer', customerId);
   }
 
+  /** A vendor or employee whose display name customers may not take (QBO error 6240). */
+  addOtherName(realmId: string, entity: 'Vendor' | 'Employee', displayName: string): QboRecord {
+    return this.state.company(realmId).insert(entity, { DisplayName: displayName, Active: true });
+  }
+
   /** Current rows of one entity (Item, TaxCode, TaxRate, Customer, SalesReceipt), active or not. */
   list(realmId: string, entity: string): QboRecord[] {
     return this.state.company(realmId).all(entity);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
 import { listenOnLoopback } from '../common/listen.js';
+import { registerAcceptNegotiation } from './accept-negotiation.js';
 import { registerAccountingRoutes } from './accounting-routes.js';
 import { registerControlRoutes } from './control-routes.js';
 import { QboEmulatorControl } from './control.js';
@@ -55,6 +56,7 @@ export async function startQboEmulator(options: QboEmulatorOptions): Promise<Run
     return reply.code(status >= 400 ? status : 500).send({ error: (error as Error).message });
   });
 
+  registerAcceptNegotiation(app);
   registerOAuthRoutes(app, state);
   registerAccountingRoutes(app, state);
   registerControlRoutes(app, state, control);

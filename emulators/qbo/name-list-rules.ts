@@ -25,7 +25,7 @@ function sameName(a: unknown, b: string): boolean {
   return typeof a === 'string' && a.localeCompare(b, 'en', { sensitivity: 'accent' }) === 0;
 }
 
-/** Customer create: DisplayName unique across customers (active or not), field lengths per the API reference. */
+/** Customer create: DisplayName unique across customers, vendors and employees (active or not), no ':'. */
 export function validateCustomer(company: QboCompany, body: QboRecord, nowMs: number): QboRecord {
   const given = body.GivenName;
   const family = body.FamilyName;
@@ -34,12 +34,22 @@ export function validateCustomer(company: QboCompany, body: QboRecord, nowMs: nu
       ? body.DisplayName
       : [given, family].filter((part) => typeof part === 'string' && part !== '').join(' ');
   if (displayName === '') throw requiredFault(nowMs, 'DisplayName');
+  // Names are joined with ':' into FullyQualifiedName (Parent:Child), so a name may not contain one [S; wording U].
+  if (displayName.includes(':')) {
+    throw validationFault(nowMs, {
+      Message: 'A business validation error has occurred while processing your request',
+      Detail: 'Business Validation Error: The name cannot contain a colon (:).',
+      code: '6000',
+      element: 'DisplayName',
+    });
+  }
   checkLength(nowMs, 'DisplayName', displayName, 500);
   checkLength(nowMs, 'GivenName', given, 100);
   checkLength(nowMs, 'FamilyName', family, 100);
   const email = (body.PrimaryEmailAddr as QboRecord | undefined)?.Address;
   checkLength(nowMs, 'PrimaryEmailAddr.Address', email, 100);
-  const existing = company.all('Customer').find((customer) => sameName(customer.DisplayName, displayName));
+  // Display names are unique across customers, vendors and employees [C].
+  const existing = ['Customer', 'Vendor', 'Employee'].flatMap((entity) => company.all(entity)).find((other) => sameName(other.DisplayName, displayName));
   if (existing) throw duplicateNameFault(nowMs, displayName, String(existing.Id));
   return {
     ...body,

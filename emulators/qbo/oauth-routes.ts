@@ -65,6 +65,8 @@ export function registerOAuthRoutes(app: FastifyInstance, state: QboEmulatorStat
   app.post(OAUTH_PATHS.token, async (request, reply) => {
     reply.header('cache-control', 'no-store');
     if (!authenticClient(request)) return tokenError(reply, 401, 'invalid_client');
+    // The token endpoint takes a form-encoded body only [C]; the error it gives for JSON is unconfirmed [U].
+    if (!/^application\/x-www-form-urlencoded\b/i.test(request.headers['content-type'] ?? '')) return tokenError(reply, 400, 'invalid_request');
     const body = (request.body ?? {}) as Record<string, string | undefined>;
     if (body.grant_type === 'authorization_code') {
       const result = state.grants.exchangeCode(body.code ?? '', body.redirect_uri ?? '');

@@ -1,3 +1,5 @@
+import type { QboFieldLengthVariant } from './field-lengths.js';
+
 /** Seed data and settings for one QuickBooks Online emulator. */
 
 export interface QboCompanyPreferences {
@@ -51,6 +53,8 @@ export interface QboSeedCompany {
   items?: QboSeedItem[];
   taxCodes?: QboSeedTaxCode[];
   customers?: QboSeedCustomer[];
+  /** Display names of vendors and employees: customer names must not collide with them either (6240). */
+  otherNames?: { vendors?: string[]; employees?: string[] };
 }
 
 export interface QboRateLimits {
@@ -75,6 +79,10 @@ export interface QboEmulatorOptions {
   /** Retry-After sent with 429s forced through the control API; null sends none. */
   throttleRetryAfterSeconds?: number | null;
   authFaultEnvelope?: AuthFaultEnvelope;
+  /** Which of Intuit's disagreeing length sources to enforce (see field-lengths.ts); default 'api-reference'. */
+  fieldLengths?: QboFieldLengthVariant;
+  /** Whether `=`, `IN` and `LIKE` on strings in queries are case sensitive (unconfirmed); default 'case-insensitive'. */
+  queryStringMatch?: 'case-insensitive' | 'case-sensitive';
 }
 
 export interface ResolvedQboSettings {

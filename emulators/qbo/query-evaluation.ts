@@ -24,7 +24,12 @@ function fieldValue(record: QboRecord, path: string): unknown {
   return value;
 }
 
-function compare(actual: unknown, expected: QueryLiteral): number | null {
+/** String matching in WHERE: QBO's case rule is unconfirmed [U], so the emulator plays both. */
+export interface QueryMatchOptions {
+  caseSensitive?: boolean;
+}
+
+function compare(actual: unknown, expected: QueryLiteral, options: QueryMatchOptions = {}): number | null {
   if (actual === undefined || actual === null) return null;
   if (typeof expected === 'boolean') return actual === expected ? 0 : typeof actual === 'boolean' ? (actual ? 1 : -1) : null;
   if (typeof expected === 'number' || (typeof actual === 'number' && !Number.isNaN(Number(expected)))) {
@@ -36,27 +41,28 @@ function compare(actual: unknown, expected: QueryLiteral): number | null {
   // Ids are numeric strings in QBO; compare them numerically so `Id > '9'` behaves.
   const text = String(actual);
   if (/^\d+$/.test(text) && /^\d+$/.test(expected)) return Math.sign(Number(text) - Number(expected));
-  // String comparison is case-insensitive here (observed QBO behaviour, not documented).
+  // Case-insensitive by default (observed QBO behaviour, not documented); the other variant compares exactly.
+  if (options.caseSensitive) return text === expected ? 0 : text < expected ? -1 : 1;
   return text.localeCompare(expected, 'en', { sensitivity: 'accent' });
 }
 
-function likeToRegExp(pattern: string): RegExp {
+function likeToRegExp(pattern: string, options: QueryMatchOptions): RegExp {
   const source = pattern
     .split('%')
     .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
     .join('.*');
-  return new RegExp(`^${source}$`, 'is');
+  return new RegExp(`^${source}$`, options.caseSensitive ? 's' : 'is');
 }
 
-function matches(record: QboRecord, condition: QueryCondition): boolean {
+function matches(record: QboRecord, condition: QueryCondition, options: QueryMatchOptions): boolean {
   const actual = fieldValue(record, condition.field);
   switch (condition.kind) {
     case 'in':
-      return condition.values.some((value) => compare(actual, value) === 0);
+      return condition.values.some((value) => compare(actual, value, options) === 0);
     case 'like':
-      return actual !== undefined && actual !== null && likeToRegExp(condition.pattern).test(String(actual));
+      return actual !== undefined && actual !== null && likeToRegExp(condition.pattern, options).test(String(actual));
     case 'compare': {
-      const result = compare(actual, condition.value);
+      const result = compare(actual, condition.value, options);
       if (result === null) return condition.op === '!=';
       switch (condition.op) {
         case '=':
@@ -78,11 +84,11 @@ function matches(record: QboRecord, condition: QueryCondition): boolean {
 
 export type QueryResult = { totalCount: number } | { rows: QboRecord[]; startPosition: number; maxResults: number };
 
-export function evaluateQuery(query: ParsedQuery, rows: QboRecord[]): QueryResult {
+export function evaluateQuery(query: ParsedQuery, rows: QboRecord[], options: QueryMatchOptions = {}): QueryResult {
   const conditions = [...query.where];
   const filtersActive = conditions.some((c) => c.field.toLowerCase() === 'active');
   if (ACTIVE_FILTERED.has(query.entity) && !filtersActive) conditions.push({ kind: 'compare', field: 'Active', op: '=', value: true });
-  let selected = rows.filter((row) => conditions.every((c) => matches(row, c)));
+  let selected = rows.filter((row) => conditions.every((c) => matches(row, c, options)));
   if (query.count) return { totalCount: selected.length };
 
   const orderBy = query.orderBy.length > 0 ? query.orderBy : [{ field: 'Id', descending: false }];

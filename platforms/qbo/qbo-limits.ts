@@ -1,12 +1,16 @@
 import type { LedgerLimits } from '../../domain/accounting-target.js';
 
-/** Field lengths from Intuit's API reference (SalesReceipt, Customer). */
+/**
+ * Field lengths QBO accepts (SalesReceipt, Customer), no longer than any of Intuit's sources allows: see
+ * emulators/qbo/field-lengths.ts. test/qbo-emulator-schema.test.ts keeps them in agreement.
+ */
 export const QBO_LIMITS: LedgerLimits = {
   docNumber: 21,
   privateNote: 4000,
   customerMemo: 1000,
   customerDisplayName: 500,
-  personName: 100,
+  // Given/family names: the API reference says 100, the XSD documentation 25 (given) and 15 (family); we fit both.
+  personName: 15,
   email: 100,
   lineDescription: 4000,
 };

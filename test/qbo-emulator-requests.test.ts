@@ -1,0 +1,241 @@
+import OAuthClient from 'intuit-oauth';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startQboEmulator, type RunningQboEmulator } from '../emulators/qbo/emulator.js';
+
+/**
+ * Request rules from ../shared/platforms/quickbooks-online.md that the QBO emulator enforces: each test sends the
+ * wrong request and expects the refusal QBO gives (see emulators/qbo/FIDELITY.md for sources and confidence).
+ */
+
+const REALM = '9130000000000011';
+const MULTI = '9130000000000012';
+const PLAIN = '9130000000000013';
+const CLIENT_ID = 'requests-client';
+const CLIENT_SECRET = 'requests-secret';
+const REDIRECT_URI = 'http://127.0.0.1:1/qbo/callback';
+const basic = `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`;
+
+let emulator: RunningQboEmulator;
+
+function oauthClient(): OAuthClient {
+  const client = new OAuthClient({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, environment: 'sandbox', redirectUri: REDIRECT_URI });
+  client.setAuthorizeURLs({
+    authorizeEndpoint: emulator.urls.authorizeEndpoint,
+    tokenEndpoint: emulator.urls.tokenEndpoint,
+    revokeEndpoint: emulator.urls.revokeEndpoint,
+    userInfoEndpoint: emulator.urls.userInfoEndpoint,
+  });
+  return client;
+}
+
+/** The consent redirect for `realmId`, as a browser would follow it. */
+async function consent(realmId: string, params: Record<string, string>): Promise<URL> {
+  emulator.control.authorizeAs(realmId);
+  const url = new URL(emulator.urls.authorizeEndpoint);
+  for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
+  const response = await fetch(url, { redirect: 'manual' });
+  expect(response.status).toBe(302);
+  return new URL(response.headers.get('location')!);
+}
+
+async function accessToken(realmId: string, scope = OAuthClient.scopes.Accounting as string): Promise<string> {
+  const client = oauthClient();
+  const callback = await consent(realmId, { client_id: CLIENT_ID, response_type: 'code', scope, redirect_uri: REDIRECT_URI, state: 's' });
+  await client.createToken(callback.toString());
+  return client.getToken().access_token;
+}
+
+async function api(token: string, realmId: string, path: string, body?: unknown, contentType = 'application/json') {
+  const response = await fetch(`${emulator.origin}/v3/company/${realmId}${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { Authorization: `Bearer ${token}`, Accept: 'application/json', 'Content-Type': contentType },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: response.status, json: (await response.json()) as Record<string, any> };
+}
+
+async function tokenRequest(body: string, contentType: string) {
+  const response = await fetch(emulator.urls.tokenEndpoint, {
+    method: 'POST',
+    headers: { Authorization: basic, Accept: 'application/json', 'Content-Type': contentType },
+    body,
+  });
+  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+}
+
+const line = { DetailType: 'SalesItemLineDetail', Amount: 10, SalesItemLineDetail: { ItemRef: { value: '11' }, Qty: 1, UnitPrice: 10 } };
+
+beforeAll(async () => {
+  emulator = await startQboEmulator({
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    rateLimits: { perSecond: 10_000, perMinute: 100_000 },
+    companies: [
+      { realmId: REALM, companyName: 'Request Rules Inc', items: [{ id: '11', name: 'Widget', unitPrice: 10 }], customers: [{ id: '41', displayName: 'Jane Doe' }] },
+      {
+        realmId: PLAIN,
+        companyName: 'Plain Settings Co',
+        preferences: { allowShipping: false, customTxnNumbers: false, multiCurrencyEnabled: false },
+        otherNames: { vendors: ['Acme Supplies'], employees: ['Pat Smith'] },
+        items: [{ id: '11', name: 'Widget', unitPrice: 10 }],
+      },
+      {
+        realmId: MULTI,
+        companyName: 'Many Currencies Ltd',
+        country: 'GB',
+        homeCurrency: 'GBP',
+        preferences: { multiCurrencyEnabled: true },
+        items: [{ id: '11', name: 'Widget', unitPrice: 10 }],
+      },
+    ],
+  });
+});
+
+afterAll(async () => {
+  await emulator?.close();
+});
+
+describe('OAuth requests the emulator refuses', () => {
+  it('an authorize request with an unknown client_id, without response_type=code, or without a scope', async () => {
+    const url = new URL(emulator.urls.authorizeEndpoint);
+    url.search = new URLSearchParams({ client_id: 'someone-else', response_type: 'code', scope: 'com.intuit.quickbooks.accounting', redirect_uri: REDIRECT_URI, state: 's' }).toString();
+    expect((await fetch(url, { redirect: 'manual' })).status).toBe(400);
+
+    const noCodeType = await consent(REALM, { client_id: CLIENT_ID, response_type: 'token', scope: 'com.intuit.quickbooks.accounting', redirect_uri: REDIRECT_URI, state: 's1' });
+    expect(noCodeType.searchParams.get('error')).toBe('unsupported_response_type');
+    expect(noCodeType.searchParams.get('state')).toBe('s1');
+    const noScope = await consent(REALM, { client_id: CLIENT_ID, response_type: 'code', redirect_uri: REDIRECT_URI, state: 's2' });
+    expect(noScope.searchParams.get('error')).toBe('invalid_scope');
+    expect(noScope.searchParams.get('code')).toBeNull();
+  });
+
+  it('a token request that is not form-encoded, names another redirect_uri, or an unknown grant_type', async () => {
+    const callback = await consent(REALM, { client_id: CLIENT_ID, response_type: 'code', scope: 'com.intuit.quickbooks.accounting', redirect_uri: REDIRECT_URI, state: 's' });
+    const code = callback.searchParams.get('code')!;
+    const asJson = await tokenRequest(JSON.stringify({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI }), 'application/json');
+    expect(asJson).toMatchObject({ status: 400, json: { error: 'invalid_request' } });
+    const elsewhere = await tokenRequest(new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: 'http://127.0.0.1:2/other' }).toString(), 'application/x-www-form-urlencoded');
+    expect(elsewhere).toMatchObject({ status: 400, json: { error: 'invalid_grant' } });
+    const password = await tokenRequest(new URLSearchParams({ grant_type: 'password', username: 'a', password: 'b' }).toString(), 'application/x-www-form-urlencoded');
+    expect(password).toMatchObject({ status: 400, json: { error: 'unsupported_grant_type' } });
+  });
+
+  it('an authorization code after ten minutes, and a refresh token after its 100 days', async () => {
+    const late = await consent(REALM, { client_id: CLIENT_ID, response_type: 'code', scope: 'com.intuit.quickbooks.accounting', redirect_uri: REDIRECT_URI, state: 's' });
+    emulator.control.advanceClock(10 * 60_000 + 1000);
+    await expect(oauthClient().createToken(late.toString())).rejects.toMatchObject({ error: 'invalid_grant' });
+
+    const client = oauthClient();
+    await client.createToken((await consent(REALM, { client_id: CLIENT_ID, response_type: 'code', scope: 'com.intuit.quickbooks.accounting', redirect_uri: REDIRECT_URI, state: 's' })).toString());
+    const refreshToken = client.getToken().refresh_token;
+    emulator.control.advanceClock(8_726_400 * 1000 + 1000);
+    await expect(oauthClient().refreshUsingToken(refreshToken)).rejects.toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it('a revoke request without a token', async () => {
+    const response = await fetch(emulator.urls.revokeEndpoint, {
+      method: 'POST',
+      headers: { Authorization: basic, Accept: 'application/json', 'Content-Type': 'application/json' },
+      body: JSON.stringify({}),
+    });
+    expect(response.status).toBe(400);
+  });
+
+  it('an API call with a token granted without the accounting scope answers 403 / 3100', async () => {
+    const token = await accessToken(REALM, 'openid');
+    const { status, json } = await api(token, REALM, '/preferences');
+    expect(status).toBe(403);
+    expect(json.Fault.Error[0]).toMatchObject({ code: '3100', Message: 'message=AuthorizationFailed; errorCode=003100; statusCode=403' });
+  });
+});
+
+describe('Accounting API requests the emulator refuses', () => {
+  let token: string;
+  let multiToken: string;
+  beforeAll(async () => {
+    token = await accessToken(REALM);
+    multiToken = await accessToken(MULTI);
+  });
+
+  it('entity paths and query entity names are case sensitive', async () => {
+    const wrongCase = await api(token, REALM, '/SalesReceipt', { Line: [line] });
+    expect(wrongCase.status).toBe(400);
+    expect(wrongCase.json.Fault.Error[0].code).toBe('500');
+    expect((await api(token, REALM, '/Customer/41')).status).toBe(400);
+    const lowerEntity = await api(token, REALM, `/query?query=${encodeURIComponent('select * from customer')}`);
+    expect(lowerEntity.status).toBe(400);
+    expect(lowerEntity.json.Fault.Error[0].code).toBe('4000');
+    expect(emulator.control.documents(REALM)).toEqual([]);
+  });
+
+  it('answers XML, not JSON, to a request without Accept: application/json', async () => {
+    const response = await fetch(`${emulator.origin}/v3/company/${REALM}/preferences`, { headers: { Authorization: `Bearer ${token}` } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/application\/xml/);
+    const text = await response.text();
+    expect(text).toMatch(/^<\?xml[^>]*\?><IntuitResponse xmlns="http:\/\/schema\.intuit\.com\/finance\/v3" time="[^"]+"><Preferences>/);
+    expect(text).toContain('<CustomTxnNumbers>true</CustomTxnNumbers>');
+  });
+
+  it('a create whose body is not JSON', async () => {
+    const result = await api(token, REALM, '/salesreceipt', 'DocNumber=1', 'application/text');
+    expect(result.status).toBe(400);
+    expect(result.json.Fault.Error[0].code).toBe('2010');
+  });
+
+  it('a sales receipt without lines answers 2020', async () => {
+    const { status, json } = await api(token, REALM, '/salesreceipt', { DocNumber: 'NO-LINES', Line: [] });
+    expect(status).toBe(400);
+    expect(json.Fault.Error[0]).toMatchObject({ code: '2020', element: 'Line' });
+  });
+
+  it('a customer display name with a colon', async () => {
+    const { status, json } = await api(token, REALM, '/customer', { DisplayName: 'Acme: East' });
+    expect(status).toBe(400);
+    expect(json.Fault.Error[0]).toMatchObject({ code: '6000', element: 'DisplayName' });
+    expect(emulator.control.documents(REALM, 'Customer')).toEqual([]);
+  });
+
+  it('company settings: shipping line when shipping is off, foreign currency when multicurrency is off, and own numbering', async () => {
+    const plain = await accessToken(PLAIN);
+    const shipping = { DetailType: 'SalesItemLineDetail', Amount: 5, SalesItemLineDetail: { ItemRef: { value: 'SHIPPING_ITEM_ID' } } };
+    const withShipping = await api(plain, PLAIN, '/salesreceipt', { Line: [line, shipping] });
+    expect(withShipping.status).toBe(400);
+    expect(withShipping.json.Fault.Error[0]).toMatchObject({ code: '2500', element: 'ItemRef' });
+    const foreign = await api(plain, PLAIN, '/salesreceipt', { CurrencyRef: { value: 'EUR' }, Line: [line] });
+    expect(foreign.status).toBe(400);
+    expect(foreign.json.Fault.Error[0].code).toBe('6000');
+    // With custom transaction numbers off QBO numbers the document itself; the supplied number is not used.
+    const numbered = await api(plain, PLAIN, '/salesreceipt', { DocNumber: 'SHOP-1001', Line: [line] });
+    expect(numbered.status).toBe(200);
+    expect(numbered.json.SalesReceipt.DocNumber).not.toBe('SHOP-1001');
+    expect(emulator.control.documents(PLAIN, 'SalesReceipt')).toHaveLength(1);
+  });
+
+  it('a customer named like a vendor or an employee answers 6240', async () => {
+    const plain = await accessToken(PLAIN);
+    for (const name of ['acme supplies', 'Pat Smith']) {
+      const { status, json } = await api(plain, PLAIN, '/customer', { DisplayName: name });
+      expect(status, name).toBe(400);
+      expect(json.Fault.Error[0]).toMatchObject({ code: '6240', Message: 'Duplicate Name Exists Error' });
+      expect(json.Fault.Error[0].Detail).toMatch(/Another customer, vendor or employee is already using this name/);
+    }
+    emulator.control.addOtherName(PLAIN, 'Vendor', 'Late Vendor');
+    expect((await api(plain, PLAIN, '/customer', { DisplayName: 'Late Vendor' })).status).toBe(400);
+    expect((await api(plain, PLAIN, '/customer', { DisplayName: 'Acme Supplies (customer)' })).status).toBe(200);
+  });
+
+  it('a sale in another currency than its customer’s (multicurrency on)', async () => {
+    const euro = await api(multiToken, MULTI, '/customer', { DisplayName: 'Euro Buyer', CurrencyRef: { value: 'EUR' } });
+    expect(euro.status).toBe(200);
+    const customerId = euro.json.Customer.Id as string;
+    const inPounds = await api(multiToken, MULTI, '/salesreceipt', { CustomerRef: { value: customerId }, CurrencyRef: { value: 'GBP' }, Line: [line] });
+    expect(inPounds.status).toBe(400);
+    expect(inPounds.json.Fault.Error[0]).toMatchObject({ code: '6000', element: 'CurrencyRef' });
+    const homeByDefault = await api(multiToken, MULTI, '/salesreceipt', { CustomerRef: { value: customerId }, Line: [line] });
+    expect(homeByDefault.status).toBe(400);
+    const inEuros = await api(multiToken, MULTI, '/salesreceipt', { CustomerRef: { value: customerId }, CurrencyRef: { value: 'EUR' }, ExchangeRate: 0.86, Line: [line] });
+    expect(inEuros.status).toBe(200);
+    expect(emulator.control.documents(MULTI, 'SalesReceipt')).toHaveLength(1);
+  });
+});

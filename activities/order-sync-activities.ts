@@ -198,8 +198,11 @@ export function createOrderSyncActivities({ db, connections, connectionProblems,
         privateNote,
         customerMemo,
       };
-      // Business identity only: the same order on the same route gets the same key on every run and replay.
-      const idempotencyKey = `receipt:${input.routeId}:${order.id}`;
+      // Business identity: the same order on the same route, in the same sync attempt, gets the same key on
+      // every activity retry and replay (the ledger adds a hash of the payload). An attempt after a park
+      // (the operator fixed something in the ledger) gets a new key, so a ledger that replays faults for a
+      // repeated key does not answer it with the old fault; the lookup before each create prevents doubles.
+      const idempotencyKey = `receipt:${input.routeId}:${order.id}:${await syncAttemptOf(db, input.routeId, order.id)}`;
       const document = await againstPlatform(integration.id, () => target.createSalesReceipt(receipt, idempotencyKey));
       // On a duplicate number the ledger hands back the document that holds it: it must be this order's.
       const booked = await assertDocumentOfOrder(db, route, integration, order, document);
@@ -231,6 +234,15 @@ export function createOrderSyncActivities({ db, connections, connectionProblems,
 }
 
 export type OrderSyncActivities = ReturnType<typeof createOrderSyncActivities>;
+
+/** The order's sync attempt (1 for the first run, +1 after each park): part of its write keys. */
+async function syncAttemptOf(db: Database, routeId: string, orderId: string): Promise<number> {
+  const [row] = await db
+    .select({ attempts: orderSyncs.attempts })
+    .from(orderSyncs)
+    .where(and(eq(orderSyncs.routeId, routeId), eq(orderSyncs.orderId, orderId)));
+  return row?.attempts ?? 0;
+}
 
 async function fixMadeSince(db: Database, routeId: string, waitingOn: string | null): Promise<boolean> {
   if (waitingOn?.startsWith('sku:')) {

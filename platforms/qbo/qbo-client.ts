@@ -23,7 +23,7 @@ export interface QboClientOptions {
 }
 
 export interface QboWriteOptions {
-  /** Sent as `requestid`, so a retried write is not done twice. */
+  /** The write's business identity; with a hash of the payload it makes the `requestid` (request-id.ts). */
   idempotencyKey: string;
   /** For messages: "sales receipt 1001". */
   subject: string;
@@ -59,6 +59,11 @@ export class QboClient {
     return this.options.realmId;
   }
 
+  /** One company at one API host: what per-company state (caches, limits) is keyed by. */
+  get companyKey(): string {
+    return `${this.options.apiBaseUrl}|${this.options.realmId}`;
+  }
+
   /** Runs a query and returns its `QueryResponse` (an empty object when nothing matched). */
   async query(statement: string, subject = 'a lookup'): Promise<QboEntity> {
     const json = await this.send({ method: 'POST', path: '/query', body: statement, contentType: 'application/text', subject });
@@ -73,7 +78,7 @@ export class QboClient {
 
   /** POST /{entityPath}?requestid=…, unwrapped. */
   async create(entityPath: string, entityName: string, entity: QboEntity, write: QboWriteOptions): Promise<QboEntity> {
-    const params: Record<string, string> = { requestid: qboRequestId(write.idempotencyKey) };
+    const params: Record<string, string> = { requestid: qboRequestId(write.idempotencyKey, entity) };
     if (write.allowDuplicateDocNumber) params.include = 'allowduplicatedocnum';
     const json = await this.send({
       method: 'POST',

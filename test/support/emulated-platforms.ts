@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { startQboEmulator, type QboSeedCompany, type RunningQboEmulator } from '../../emulators/qbo/emulator.js';
+import type { RequestIdMode } from '../../emulators/qbo/options.js';
 import { startShopifyEmulator, type ShopifyEmulator } from '../../emulators/shopify/index.js';
 import { createQboPlatform, qboEndpointsAt } from '../../platforms/qbo/qbo-platform.js';
 import type { AccountingPlatform } from '../../platforms/platform.js';
@@ -35,6 +36,10 @@ export interface EmulatedPlatformsOptions {
   /** Shopify's cost bucket; default Shopify Standard (2000 points, 100/s). */
   shopifyBucket?: { maximumAvailable: number; restoreRate: number };
   qboAccessTokenTtlSeconds?: number;
+  /** What the ledger does with a repeated requestid (unconfirmed: the product must be safe under each). */
+  qboRequestIdMode?: RequestIdMode;
+  /** The company books a used document number again instead of answering 6140. */
+  qboDuplicateDocNumbersAllowed?: boolean;
 }
 
 export interface EmulatedPlatforms {
@@ -65,9 +70,15 @@ export async function startEmulatedPlatforms(options: EmulatedPlatformsOptions):
     }),
     startQboEmulator({
       ...options.qboApp,
-      companies: [testCompany(realmId)],
+      companies: [
+        {
+          ...testCompany(realmId),
+          preferences: { ...testCompany(realmId).preferences, duplicateDocNumbersAllowed: options.qboDuplicateDocNumbersAllowed ?? false },
+        },
+      ],
       rateLimits: options.qboRateLimits ?? { perSecond: 1000, perMinute: 100_000 },
-      throttleRetryAfterSeconds: 1,
+      // Throttles as production answers them: XML Fault 3001, no Retry-After (the client waits its default).
+      ...(options.qboRequestIdMode ? { requestIdMode: options.qboRequestIdMode } : {}),
       ...(options.qboAccessTokenTtlSeconds ? { accessTokenTtlSeconds: options.qboAccessTokenTtlSeconds } : {}),
     }),
   ]);

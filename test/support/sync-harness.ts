@@ -36,6 +36,8 @@ export interface SyncHarnessOptions {
   workflowBundlePath?: string;
   qboRateLimits?: EmulatedPlatformsOptions['qboRateLimits'];
   shopifyBucket?: EmulatedPlatformsOptions['shopifyBucket'];
+  qboRequestIdMode?: EmulatedPlatformsOptions['qboRequestIdMode'];
+  qboDuplicateDocNumbersAllowed?: EmulatedPlatformsOptions['qboDuplicateDocNumbersAllowed'];
   /** Wraps the ledger client, e.g. to stop right after a write. */
   decorateTarget?: (target: AccountingTarget) => AccountingTarget;
   connectionProblems?: ConnectionProblemSink;
@@ -91,7 +93,11 @@ export class SyncHarness {
     const address = options.temporalAddress!;
     const [database, emulated, connection, nativeConnection] = await Promise.all([
       createTestDatabase(),
-      startEmulatedPlatforms({ shopifyApp: SHOPIFY_APP, qboApp: QBO_APP, shopName: 'Test Shop', qboRateLimits: options.qboRateLimits, shopifyBucket: options.shopifyBucket }),
+      startEmulatedPlatforms({ shopifyApp: SHOPIFY_APP, qboApp: QBO_APP, shopName: 'Test Shop', qboRateLimits: options.qboRateLimits,
+        shopifyBucket: options.shopifyBucket,
+        qboRequestIdMode: options.qboRequestIdMode,
+        qboDuplicateDocNumbersAllowed: options.qboDuplicateDocNumbersAllowed,
+      }),
       Connection.connect({ address }),
       NativeConnection.connect({ address }),
     ]);

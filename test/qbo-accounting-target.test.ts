@@ -115,8 +115,6 @@ beforeAll(async () => {
     clientSecret: 'lb-secret',
     environment: 'sandbox',
     ...qboEndpointsAt(emulator.urls),
-    // These tests are about translation, not pacing: nothing waits in the pacer (test/qbo-request-pacer covers it).
-    requestRate: { perSecond: 10_000, perMinute: 100_000 },
     defaultRetryAfterMs: DEFAULT_RETRY_AFTER_MS,
   });
 });

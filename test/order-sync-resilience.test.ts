@@ -49,7 +49,8 @@ describe.each(LEDGER_VARIANTS)('order sync: duplicates, throttling and crashes (
       qboRequestIdMode: variant.requestIdMode,
       qboDuplicateDocNumbersAllowed: variant.duplicateDocNumbersAllowed,
     });
-  });
+    // Five harnesses in one file: on a busy machine one start can take longer than the default hook timeout.
+  }, 300_000);
   afterAll(async () => {
     await harness?.close();
   });

@@ -112,7 +112,7 @@ describe.each(LEDGER_VARIANTS)('order sync: duplicates, throttling and crashes (
     }, 'the ledger to refuse the inactive item');
     expect(failed.lastErrorMessage).toContain("the item 'Mug' is inactive");
     harness.qbo.control.setItemActive(harness.realmId, mug, true);
-    expect((await harness.operator('POST', `/routes/${harness.routeId}/orders/${order.id}/retry`)).status).toBe(200);
+    expect((await harness.operator('POST', `/routes/${harness.routeId}/orders/${order.id}/retry`)).status).toBe(202);
     const result: OrderSyncResult = await harness.syncResultOf(order.id);
     expect(result.outcome).toBe('created');
     expect(harness.salesReceipts().filter((r) => r.docNumber === '3006')).toHaveLength(1);

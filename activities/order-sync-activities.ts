@@ -13,6 +13,7 @@ import { recordBooking } from '../db/booked-order-state.js';
 import type { BookedOrderChangeSink } from '../domain/booked-order-change.js';
 import { assertDocumentOfOrder, findOrderDocument, type LedgerDocumentLookup } from './ledger-document-lookup.js';
 import { customerNameCandidates } from './ledger-customer-names.js';
+import { customerCacheKeys, LedgerListCache } from './ledger-list-cache.js';
 
 export type OrderSyncRowStatus = 'pending' | 'syncing' | 'synced' | 'skipped' | 'failed' | 'waiting';
 
@@ -50,10 +51,12 @@ export interface OrderSyncActivityDeps {
   connections: RouteConnections;
   connectionProblems: ConnectionProblemSink;
   bookedOrderChanges?: BookedOrderChangeSink;
+  /** What earlier orders learnt of each ledger's lists; one per worker process. */
+  listCache?: LedgerListCache;
 }
 
 /** Activities of orderSyncWorkflow, built over their dependencies so tests and production wire the same code. */
-export function createOrderSyncActivities({ db, connections, connectionProblems, bookedOrderChanges }: OrderSyncActivityDeps) {
+export function createOrderSyncActivities({ db, connections, connectionProblems, bookedOrderChanges, listCache = new LedgerListCache() }: OrderSyncActivityDeps) {
   return {
     /**
      * Writes the operator's row. For an order parked on a SKU or tax mapping or a document number prefix,
@@ -110,14 +113,21 @@ export function createOrderSyncActivities({ db, connections, connectionProblems,
 
     async mapOrderLines(input: { routeId: string; order: CommerceOrder }): Promise<MappedOrderLines> {
       const { integration, target } = await connections.accountingTarget(input.routeId);
+      const cached = listCache.of(integration.id);
       const orderSkus = [...new Set(input.order.lines.flatMap((line) => (line.sku ? [line.sku] : [])))];
-      const [items, taxCodes, skus, taxes] = await Promise.all([
-        // Only the order's SKUs: listing a large catalogue for every order would spend the ledger's rate limit.
-        orderSkus.length > 0 ? againstPlatform(integration.id, () => target.findItemsBySku(orderSkus)) : [],
-        againstPlatform(integration.id, () => target.listTaxCodes()),
+      const unknownSkus = cached.unknownSkus(orderSkus);
+      const [found, skus, taxes] = await Promise.all([
+        // Only the order's SKUs the cache cannot answer: listing a large catalogue for every order would spend the ledger's rate limit.
+        unknownSkus.length > 0 ? againstPlatform(integration.id, () => target.findItemsBySku(unknownSkus)) : [],
         db.select().from(skuMappings).where(eq(skuMappings.routeId, input.routeId)),
         db.select().from(taxMappings).where(eq(taxMappings.routeId, input.routeId)),
       ]);
+      cached.rememberItems(unknownSkus, found);
+      const items = [...cached.itemsFor(orderSkus), ...found.filter((item) => !cached.itemsFor(orderSkus).some((c) => c.id === item.id))];
+      const refreshTaxCodes = async () => (cached.taxCodes = await againstPlatform(integration.id, () => target.listTaxCodes()));
+      // A mapping to a tax code the cached list does not have: the list is older than the code.
+      const taxCodes =
+        cached.taxCodes && taxes.every((m) => cached.taxCodes!.some((code) => code.id === m.ledgerTaxCodeId)) ? cached.taxCodes : await refreshTaxCodes();
       const rules = {
         items,
         taxCodes,
@@ -125,6 +135,10 @@ export function createOrderSyncActivities({ db, connections, connectionProblems,
         taxMappings: new Map(taxes.map((m) => [m.taxKey, m.ledgerTaxCodeId])),
       };
       let mapped = mapOrderLines(input.order, rules);
+      if ('problems' in mapped && mapped.problems.some((p) => p.kind === 'tax') && taxCodes === cached.taxCodes && unknownSkus.length === 0) {
+        // A tax with no code in a cached list: look at the ledger's list of today before asking a person.
+        mapped = mapOrderLines(input.order, { ...rules, taxCodes: await refreshTaxCodes() });
+      }
       if ('problems' in mapped && mapped.problems.some((p) => p.kind === 'sku')) {
         // Near-match suggestions need the whole catalogue; only a failing order pays for it.
         mapped = mapOrderLines(input.order, { ...rules, items: await againstPlatform(integration.id, () => target.listItems()) });
@@ -140,8 +154,17 @@ export function createOrderSyncActivities({ db, connections, connectionProblems,
       const email = order.customer?.email ?? order.email;
       const names = customerNameCandidates(order);
       const first = await truncator.fit('customer.displayName', names[0]!, target.limits.customerDisplayName);
+      // A repeat customer costs no lookup; the entry goes when the ledger refuses a reference (createLedgerSalesReceipt).
+      const known = listCache.of(integration.id).customers;
+      const keys = customerCacheKeys(email, first);
+      const remembered = keys.map((key) => known.get(key)).find((id) => id !== undefined);
+      if (remembered) return { customerId: remembered };
+      const remember = (id: string) => {
+        for (const key of keys) known.set(key, id);
+        return { customerId: id };
+      };
       const found = await againstPlatform(integration.id, () => target.findCustomer({ email, displayName: first }));
-      if (found) return { customerId: found.id };
+      if (found) return remember(found.id);
       const givenName = order.customer?.firstName ? await truncator.fit('customer.givenName', order.customer.firstName, target.limits.personName) : null;
       const familyName = order.customer?.lastName ? await truncator.fit('customer.familyName', order.customer.lastName, target.limits.personName) : null;
       for (const candidate of names) {
@@ -153,7 +176,7 @@ export function createOrderSyncActivities({ db, connections, connectionProblems,
               `cust:${input.routeId}:${order.customer?.id ?? order.id}:${displayName}`,
             ),
           );
-          return { customerId: created.id };
+          return remember(created.id);
         } catch (error) {
           // The ledger wants display names unique across customers, vendors and employees: try the next form.
           if (!isDuplicateName(error)) throw error;
@@ -198,9 +221,16 @@ export function createOrderSyncActivities({ db, connections, connectionProblems,
         privateNote,
         customerMemo,
       };
-      // Business identity only: the same order on the same route gets the same key on every run and replay.
-      const idempotencyKey = `receipt:${input.routeId}:${order.id}`;
-      const document = await againstPlatform(integration.id, () => target.createSalesReceipt(receipt, idempotencyKey));
+      // Business identity: the same order on the same route, in the same sync attempt, gets the same key on
+      // every activity retry and replay (the ledger adds a hash of the payload). An attempt after a park
+      // (the operator fixed something in the ledger) gets a new key, so a ledger that replays faults for a
+      // repeated key does not answer it with the old fault; the lookup before each create prevents doubles.
+      const idempotencyKey = `receipt:${input.routeId}:${order.id}:${await syncAttemptOf(db, input.routeId, order.id)}`;
+      const document = await againstPlatform(integration.id, () => target.createSalesReceipt(receipt, idempotencyKey)).catch((error: unknown) => {
+        // The ledger refused a reference (an item, tax code or customer made inactive or deleted): what we remember of its lists may be stale.
+        if ((error as { type?: string }).type === SyncErrorType.LedgerRejected) listCache.forget(integration.id);
+        throw error;
+      });
       // On a duplicate number the ledger hands back the document that holds it: it must be this order's.
       const booked = await assertDocumentOfOrder(db, route, integration, order, document);
       // What later shop updates are compared with (runs fetched before currentTotal existed fall back to total).
@@ -231,6 +261,15 @@ export function createOrderSyncActivities({ db, connections, connectionProblems,
 }
 
 export type OrderSyncActivities = ReturnType<typeof createOrderSyncActivities>;
+
+/** The order's sync attempt (1 for the first run, +1 after each park): part of its write keys. */
+async function syncAttemptOf(db: Database, routeId: string, orderId: string): Promise<number> {
+  const [row] = await db
+    .select({ attempts: orderSyncs.attempts })
+    .from(orderSyncs)
+    .where(and(eq(orderSyncs.routeId, routeId), eq(orderSyncs.orderId, orderId)));
+  return row?.attempts ?? 0;
+}
 
 async function fixMadeSince(db: Database, routeId: string, waitingOn: string | null): Promise<boolean> {
   if (waitingOn?.startsWith('sku:')) {

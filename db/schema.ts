@@ -181,3 +181,23 @@ export const integrationNotifications = pgTable('integration_notifications', {
   messageId: text('message_id'),
   sentAt: timestamp('sent_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * Requests sent to one ledger company (QBO realm at one API host), by every worker process: what the shared
+ * limiter counts against the company's per-second, per-minute and in-flight limits. Rows older than a few
+ * minutes are deleted as they stop mattering.
+ */
+export const ledgerRequestSlots = pgTable('ledger_request_slots', {
+  id: serial('id').primaryKey(),
+  companyKey: text('company_key').notNull(),
+  startedAt: timestamp('started_at', { withTimezone: true, precision: 3 }).notNull(),
+  /** A request whose process died never finishes: after this it no longer counts as in flight. */
+  leaseUntil: timestamp('lease_until', { withTimezone: true, precision: 3 }).notNull(),
+  finishedAt: timestamp('finished_at', { withTimezone: true, precision: 3 }),
+});
+
+/** One row per ledger company: locked while a slot is taken, and paused after the company throttled us. */
+export const ledgerRequestGates = pgTable('ledger_request_gates', {
+  companyKey: text('company_key').primaryKey(),
+  pausedUntil: timestamp('paused_until', { withTimezone: true, precision: 3 }),
+});

@@ -9,6 +9,8 @@ import { openDatabase, type OpenDatabase } from '../db/database.js';
 import { createMailer, type Mailer } from '../notifications/mail-transport.js';
 import { createBookedOrderChangeNotifier } from './booked-order-change-notifier.js';
 import { createQboPlatform } from '../platforms/qbo/qbo-platform.js';
+import { QBO_REQUEST_LIMITS } from '../platforms/qbo/qbo-limits.js';
+import { SharedRequestLimiter } from '../db/shared-request-limiter.js';
 import { PlatformRegistry } from '../platforms/registry.js';
 import { createShopifyPlatform, type ShopifyPlatform } from '../platforms/shopify/index.js';
 import type { AppConfig } from './app-config.js';
@@ -32,7 +34,9 @@ export interface LedgerbridgeServices {
 export async function openServices(config: AppConfig): Promise<LedgerbridgeServices> {
   const database = await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { pgliteDir: config.pgliteDir });
   const shopify = createShopifyPlatform(config.shopify);
-  const platforms = new PlatformRegistry([shopify, createQboPlatform(config.qbo)]);
+  // One limiter over the shared database: every worker process together stays within each company's limits.
+  const requestLimiter = new SharedRequestLimiter(database.db, QBO_REQUEST_LIMITS);
+  const platforms = new PlatformRegistry([shopify, createQboPlatform({ ...config.qbo, requestLimiter })]);
   const credentials = new CredentialStore(database.db, secretBoxFromKey(config.encryptionKey));
   const connection = await Connection.connect({ address: config.temporalAddress });
   const client = new Client({ connection, namespace: config.temporalNamespace });

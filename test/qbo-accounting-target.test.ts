@@ -11,6 +11,8 @@ import { startQboEmulator, type RunningQboEmulator } from '../emulators/qbo/emul
 import type { AccountingPlatform, IntegrationAccount } from '../platforms/platform.js';
 import { QboAccountingTarget } from '../platforms/qbo/qbo-accounting-target.js';
 import { QboClient } from '../platforms/qbo/qbo-client.js';
+import { qboRequestId } from '../platforms/qbo/request-id.js';
+import { toQboSalesReceipt } from '../platforms/qbo/sales-receipt-payload.js';
 import { createQboPlatform, qboEndpointsAt } from '../platforms/qbo/qbo-platform.js';
 
 const REALM = '9130350000000001';
@@ -113,8 +115,6 @@ beforeAll(async () => {
     clientSecret: 'lb-secret',
     environment: 'sandbox',
     ...qboEndpointsAt(emulator.urls),
-    // These tests are about translation, not pacing: nothing waits in the pacer (test/qbo-request-pacer covers it).
-    requestRate: { perSecond: 10_000, perMinute: 100_000 },
     defaultRetryAfterMs: DEFAULT_RETRY_AFTER_MS,
   });
 });
@@ -254,25 +254,43 @@ describe('QboAccountingTarget', () => {
     expect((error as LedgerRejectedError).detail).toContain('HTTP 400');
   });
 
-  it('returns the existing receipt when the DocNumber is already booked (6140)', async () => {
+  it('looks the number up before every create and returns the receipt already booked under it, writing nothing', async () => {
     const first = await target.createSalesReceipt(receipt('1002'), 'order:1002:first-run');
+    emulator.control.clearRequestLog();
     const second = await target.createSalesReceipt(receipt('1002'), 'order:1002:second-run');
     expect(second).toEqual(first);
     expect(receiptsNumbered('1002')).toHaveLength(1);
-    expect(emulator.control.requestLog().filter((r) => r.url.includes('/salesreceipt') && r.status === 400)).not.toHaveLength(0);
+    const log = emulator.control.requestLog();
+    expect(log.map((r) => r.url.split('?')[0]!.split('/').at(-1))).toEqual(['query']);
   });
 
-  it('writes once when the same idempotency key is sent twice (requestid replay)', async () => {
+  it('still adopts the receipt when the number was taken between the lookup and the create (6140)', async () => {
+    // The lookup before booking saw no receipt; then another run booked the number.
+    await expect(target.findSalesReceipt('1012')).resolves.toBeNull();
+    const other = new QboClient({ apiBaseUrl: emulator.urls.apiBaseUrl, realmId: REALM, tokens });
+    const first = await other.create('salesreceipt', 'SalesReceipt', toQboSalesReceipt(receipt('1012')), { idempotencyKey: 'order:1012:other-run', subject: 'x' });
+    emulator.control.clearRequestLog();
+    const second = await target.createSalesReceipt(receipt('1012'), 'order:1012:this-run');
+    expect(second.id).toBe(first.Id);
+    expect(receiptsNumbered('1012')).toHaveLength(1);
+    expect(emulator.control.requestLog().filter((r) => r.url.includes('/salesreceipt?') && r.status === 400)).toHaveLength(1);
+  });
+
+  it('sends a requestid of business identity and payload hash: same document, same id; changed document, new id', async () => {
     const key = `order:1003:${'long-key-'.repeat(8)}`;
-    const first = await target.createSalesReceipt(receipt('1003'), key);
-    const again = await target.createSalesReceipt(receipt('1003'), key);
-    expect(again).toEqual(first);
-    expect(receiptsNumbered('1003')).toHaveLength(1);
-    const sent = emulator.control.requestLog().filter((r) => r.url.includes('/salesreceipt?'));
-    const requestIds = sent.slice(-2).map((r) => r.requestId);
-    expect(requestIds[0]).toHaveLength(50);
-    expect(requestIds[1]).toBe(requestIds[0]);
-    expect(sent.at(-1)!.outcome).toBe('replayed');
+    const sent = async (memo: string | null) => {
+      emulator.control.clearRequestLog();
+      await target.createSalesReceipt(receipt(`1003${memo ?? ''}`.slice(0, 21), { customerMemo: memo }), key).catch(() => null);
+      return emulator.control.requestLog().find((r) => r.url.includes('/salesreceipt?'))!.requestId!;
+    };
+    const first = await sent('a');
+    expect(first).toHaveLength(50);
+    expect(first).toMatch(/^[0-9a-f]{29}\.[0-9a-f]{20}$/);
+    const changed = await sent('b');
+    expect(changed.slice(0, 29)).toBe(first.slice(0, 29));
+    expect(changed).not.toBe(first);
+    expect(qboRequestId('receipt:r1:42:1', { B: 1, A: [1, { y: 2, x: 1 }] })).toBe(qboRequestId('receipt:r1:42:1', { A: [1, { x: 1, y: 2 }], B: 1 }));
+    expect(qboRequestId('receipt:r1:42:1', { A: 1 })).toMatch(/^receipt:r1:42:1\.[0-9a-f]{20}$/);
   });
 
   it('names the inactive item in the rejection (610)', async () => {
@@ -348,6 +366,8 @@ describe('QboAccountingTarget', () => {
   });
 
   it('survives a connection dropped after the write: retry with the same key yields exactly one document', async () => {
+    // As in an order sync: the number was just looked up, so the create goes straight to the write.
+    await expect(target.findSalesReceipt('1006')).resolves.toBeNull();
     emulator.control.injectFaults({ dropNext: 1 });
     const error = await target.createSalesReceipt(receipt('1006'), 'order:1006:receipt').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PlatformUnavailableError);

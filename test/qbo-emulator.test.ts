@@ -298,7 +298,7 @@ describe('QBO emulator rate limits', () => {
     emulator.control.setRateLimits({ perSecond: 10_000, perMinute: 100_000 });
   });
 
-  it('answers 429 / 3001 with Retry-After beyond 10 requests per second per realm, and recovers', async () => {
+  it('answers 429 / 3001 (XML, no Retry-After, as production does) beyond 10 requests per second per realm, and recovers', async () => {
     const { accessToken } = await connect(LIMITED);
     const other = (await connect(MAIN)).accessToken;
     emulator.control.advanceClock(61_000); // empty every realm's windows
@@ -306,8 +306,8 @@ describe('QBO emulator rate limits', () => {
     const throttled = results.filter((r) => r.status === 429);
     expect(results.filter((r) => r.status === 200).length).toBeLessThanOrEqual(10);
     expect(throttled.length).toBeGreaterThanOrEqual(2);
-    expect(throttled[0]!.json.Fault.Error[0]).toMatchObject({ code: '3001', Message: 'message=ThrottleExceeded; errorCode=003001; statusCode=429' });
-    expect(Number(throttled[0]!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(throttled[0]!.text).toContain('<Fault type="SERVICE"><Error code="3001"><Message>message=ThrottleExceeded; errorCode=003001; statusCode=429</Message>');
+    expect(throttled[0]!.headers.get('retry-after')).toBeNull();
     // Other realms are not affected.
     expect((await api(MAIN, other, '/preferences')).status).toBe(200);
     emulator.control.advanceClock(1001);
@@ -326,13 +326,20 @@ describe('QBO emulator rate limits', () => {
       emulator.control.setRateLimits({ perSecond: 10, perMinute: 500 });
       emulator.control.advanceClock(61_000);
     }
-    emulator.control.setThrottleBodyFormat('xml');
     emulator.control.throttleNext(1);
     const xml = await api(LIMITED, accessToken, '/preferences');
-    emulator.control.setThrottleBodyFormat('json');
     expect(xml.status).toBe(429);
     expect(xml.text).toContain('<Error code="3001">');
-    expect(xml.headers.get('retry-after')).toBe('60');
+    expect(xml.headers.get('retry-after')).toBeNull();
+    // The JSON envelope and a Retry-After remain playable, for clients that must cope with either.
+    emulator.control.setThrottleBodyFormat('json');
+    emulator.control.setThrottleRetryAfter(60);
+    emulator.control.throttleNext(1);
+    const json = await api(LIMITED, accessToken, '/preferences');
+    emulator.control.setThrottleBodyFormat('xml');
+    emulator.control.setThrottleRetryAfter(null);
+    expect(json.json.Fault.Error[0]).toMatchObject({ code: '3001', Message: 'message=ThrottleExceeded; errorCode=003001; statusCode=429' });
+    expect(json.headers.get('retry-after')).toBe('60');
   });
 });
 

@@ -68,8 +68,12 @@ export function registerAccountingRoutes(app: FastifyInstance, state: QboEmulato
         time: qboTime(now()),
       });
     }
+    // The 11th request of a company still being processed is refused like one over the rate.
+    if (state.inFlight(realmId) >= state.settings.rateLimits.maxInFlight) throw throttleFault(now(), null, state.settings.throttleBodyFormat);
     const rate = state.limiter.admit(realmId);
-    if (!rate.allowed) throw throttleFault(now(), rate.retryAfterSeconds, state.settings.throttleBodyFormat);
+    // Production sends no Retry-After; when one is configured, the window's real wait is sent.
+    const retryAfter = state.settings.throttleRetryAfterSeconds === null ? null : !rate.allowed ? rate.retryAfterSeconds : null;
+    if (!rate.allowed) throw throttleFault(now(), retryAfter, state.settings.throttleBodyFormat);
     return company;
   }
 
@@ -85,14 +89,21 @@ export function registerAccountingRoutes(app: FastifyInstance, state: QboEmulato
       const requestId = query.requestid ?? null;
       const base = { method: request.method, url: request.url, realmId, requestId };
       let result: ApiResult;
+      let admitted = false;
       try {
         const company = await admit(request, realmId);
+        admitted = true;
+        state.enter(realmId);
+        if (state.settings.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, state.settings.latencyMs));
         result = await handler({ request, company, nowMs: now(), query });
       } catch (error) {
         if (!(error instanceof QboFaultResponse)) throw error;
-        const outcome = (error as { injected?: boolean }).injected ? 'fault-injected' : error.status === 429 ? 'throttled' : 'answered';
+        const marks = error as { injected?: boolean; replayed?: boolean };
+        const outcome = marks.injected ? 'fault-injected' : marks.replayed ? 'replayed' : error.status === 429 ? 'throttled' : 'answered';
         state.logRequest({ ...base, status: error.status, outcome });
         return send(reply, error.status, error.body, error.contentType, error.headers);
+      } finally {
+        if (admitted) state.leave(realmId);
       }
       if (state.faults.takeDrop()) {
         state.logRequest({ ...base, status: null, outcome: 'dropped' });
@@ -158,30 +169,52 @@ export function registerAccountingRoutes(app: FastifyInstance, state: QboEmulato
     if (!entity || !entity.creatable || query.operation !== undefined) {
       throw validationFault(nowMs, { Message: 'Unsupported Operation', Detail: `Operation not supported by the emulator: ${String(params.entity)}`, code: '500' });
     }
-    // requestid: the same id for the same company replays the first answer and writes nothing.
-    const requestId = query.requestid ?? null;
+    // requestid: the same id for the same company replays the first answer and writes nothing (see RequestIdMode).
+    const mode = state.settings.requestIdMode;
+    const requestId = mode === 'ignore' ? null : (query.requestid ?? null);
     if (requestId !== null) {
       const cached = company.replayCache.get(requestId);
-      if (cached) return { status: cached.status, body: cached.body, outcome: 'replayed' };
+      if (cached) {
+        if (cached.status !== 200) throw Object.assign(new QboFaultResponse(cached.status, cached.body), { replayed: true });
+        return { status: cached.status, body: cached.body, outcome: 'replayed' };
+      }
     }
-    const body = request.body;
+    try {
+      return create(company, entity.name, request.body, query, requestId, nowMs);
+    } catch (error) {
+      // A fault the API itself gave (not a throttle or an outage: those never reach here) is the original answer.
+      if (requestId !== null && mode === 'replay-all' && error instanceof QboFaultResponse) {
+        company.replayCache.set(requestId, { status: error.status, body: error.body });
+      }
+      throw error;
+    }
+  }));
+
+  function create(
+    company: QboCompany,
+    entityName: string,
+    body: unknown,
+    query: Record<string, string | undefined>,
+    requestId: string | null,
+    nowMs: number,
+  ): ApiResult {
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {
       throw validationFault(nowMs, { Message: 'Request has invalid or unsupported property', Detail: 'Expected a JSON object', code: '2010' });
     }
     const input = body as QboRecord;
-    checkEntityBody(entity.name as 'SalesReceipt' | 'Customer' | 'Item', input, nowMs, state.options.fieldLengths ?? 'api-reference');
+    checkEntityBody(entityName as 'SalesReceipt' | 'Customer' | 'Item', input, nowMs, state.options.fieldLengths ?? 'api-reference');
+    const allowDuplicateDocNumber = company.preferences.duplicateDocNumbersAllowed || (query.include ?? '').split(',').includes('allowduplicatedocnum');
     const fields =
-      entity.name === 'SalesReceipt'
-        ? validateSalesReceipt(company, input, nowMs, { allowDuplicateDocNumber: (query.include ?? '').split(',').includes('allowduplicatedocnum') })
-        : entity.name === 'Customer'
+      entityName === 'SalesReceipt'
+        ? validateSalesReceipt(company, input, nowMs, { allowDuplicateDocNumber })
+        : entityName === 'Customer'
           ? validateCustomer(company, input, nowMs)
           : validateItem(company, input, nowMs);
-    if (entity.name === 'SalesReceipt') checkCustomerCurrency(company, fields, nowMs);
-    const record = company.insert(entity.name, fields);
-    company.recordDocument(entity.name, record, requestId);
-    const response = wrap(entity.name, record, nowMs);
-    // Only successful answers are cached, so a corrected retry after a validation error is not stuck.
+    if (entityName === 'SalesReceipt') checkCustomerCurrency(company, fields, nowMs);
+    const record = company.insert(entityName, fields);
+    company.recordDocument(entityName, record, requestId);
+    const response = wrap(entityName, record, nowMs);
     if (requestId !== null) company.replayCache.set(requestId, { status: 200, body: response });
     return { status: 200, body: response };
-  }));
+  }
 }

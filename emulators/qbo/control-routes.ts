@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { registerFaultRoutes } from '../common/fault-injector.js';
 import type { QboEmulatorControl } from './control.js';
 import type { QboEmulatorState } from './emulator-state.js';
-import type { AuthFaultEnvelope, QboRateLimits, QboSeedItem, QboSeedTaxCode } from './options.js';
+import type { AuthFaultEnvelope, QboRateLimits, QboSeedItem, QboSeedTaxCode, RequestIdMode } from './options.js';
 
 type Realm = { Params: { realmId: string } };
 type RealmRow = { Params: { realmId: string; id: string } };
@@ -50,6 +50,23 @@ export function registerControlRoutes(app: FastifyInstance, state: QboEmulatorSt
     control.setRateLimits(request.body ?? {});
     return state.settings.rateLimits;
   });
+  app.post<{ Body: { mode: RequestIdMode } }>('/_emulator/request-id-mode', async (request, reply) => {
+    if (!['replay-all', 'replay-success', 'ignore'].includes(request.body?.mode)) return reply.code(400).send({ error: 'mode must be replay-all, replay-success or ignore' });
+    control.setRequestIdMode(request.body.mode);
+    return { requestIdMode: state.settings.requestIdMode };
+  });
+  app.post<{ Body: { ms: number } }>('/_emulator/latency', async (request) => {
+    control.setLatency(Number(request.body?.ms ?? 0));
+    return { latencyMs: state.settings.latencyMs };
+  });
+  app.post<Realm & { Body: { allowed: boolean } }>('/_emulator/realms/:realmId/duplicate-doc-numbers', async (request) => {
+    control.setDuplicateDocNumbersAllowed(request.params.realmId, request.body?.allowed === true);
+    return { duplicateDocNumbersAllowed: request.body?.allowed === true };
+  });
+  app.get<Realm>('/_emulator/realms/:realmId/request-count', async (request) => ({
+    requests: control.requestCount(request.params.realmId),
+    peakInFlight: control.peakInFlight(request.params.realmId),
+  }));
   app.post<{ Body: { envelope: AuthFaultEnvelope } }>('/_emulator/auth-fault-envelope', async (request) => {
     control.setAuthFaultEnvelope(request.body.envelope);
     return { authFaultEnvelope: state.settings.authFaultEnvelope };

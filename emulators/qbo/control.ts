@@ -1,7 +1,7 @@
 import type { FaultSettings } from '../common/fault-injector.js';
 import type { CreatedDocument } from './company.js';
 import type { LoggedRequest, QboEmulatorState } from './emulator-state.js';
-import type { AuthFaultEnvelope, QboRateLimits, QboSeedItem, QboSeedTaxCode } from './options.js';
+import type { AuthFaultEnvelope, QboRateLimits, QboSeedItem, QboSeedTaxCode, RequestIdMode } from './options.js';
 import type { QboRecord } from './query-evaluation.js';
 
 /** In-process handle on a running emulator, so tests set up and inspect without HTTP. */
@@ -80,8 +80,38 @@ export class QboEmulatorControl {
     this.state.settings.authFaultEnvelope = envelope;
   }
 
+  /** Per second, per minute and in flight, per company. */
   setRateLimits(limits: Partial<QboRateLimits>): void {
     Object.assign(this.state.settings.rateLimits, limits);
+  }
+
+  /** What a repeated `requestid` gets (unconfirmed by Intuit: see RequestIdMode). */
+  setRequestIdMode(mode: RequestIdMode): void {
+    this.state.settings.requestIdMode = mode;
+  }
+
+  /** Processing time of every Accounting API request, during which it counts as in flight. */
+  setLatency(ms: number): void {
+    this.state.settings.latencyMs = ms;
+  }
+
+  /** The company's "warn if duplicate number" preference off: a used DocNumber is booked again, no 6140. */
+  setDuplicateDocNumbersAllowed(realmId: string, allowed: boolean): void {
+    this.state.company(realmId).preferences.duplicateDocNumbersAllowed = allowed;
+  }
+
+  /** Most requests of the company processed at once since the last reset. */
+  peakInFlight(realmId: string): number {
+    return this.state.peakInFlight.get(realmId) ?? 0;
+  }
+
+  resetPeakInFlight(realmId: string): void {
+    this.state.peakInFlight.set(realmId, this.state.inFlight(realmId));
+  }
+
+  /** Accounting API requests the company received (answered, throttled, failed or dropped) since the log was cleared. */
+  requestCount(realmId: string): number {
+    return this.state.requests.filter((request) => request.realmId === realmId).length;
   }
 
   // --- lists ---

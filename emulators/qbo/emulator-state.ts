@@ -30,6 +30,9 @@ export class QboEmulatorState {
   authorizingRealmId: string;
   /** Next authorizations answered with error=access_denied. */
   denyNextAuthorizations = 0;
+  private readonly processing = new Map<string, number>();
+  /** Highest number of one company's requests processed at once, per realm (what a limiter test checks). */
+  readonly peakInFlight = new Map<string, number>();
 
   constructor(readonly options: QboEmulatorOptions) {
     if (options.companies.length === 0) throw new Error('the QBO emulator needs at least one company');
@@ -44,6 +47,20 @@ export class QboEmulatorState {
     const company = this.companies.get(realmId);
     if (!company) throw new Error(`no emulated QBO company with realmId ${realmId}`);
     return company;
+  }
+
+  inFlight(realmId: string): number {
+    return this.processing.get(realmId) ?? 0;
+  }
+
+  enter(realmId: string): void {
+    const count = this.inFlight(realmId) + 1;
+    this.processing.set(realmId, count);
+    this.peakInFlight.set(realmId, Math.max(count, this.peakInFlight.get(realmId) ?? 0));
+  }
+
+  leave(realmId: string): void {
+    this.processing.set(realmId, Math.max(0, this.inFlight(realmId) - 1));
   }
 
   logRequest(entry: Omit<LoggedRequest, 'at'>): void {

@@ -9,6 +9,11 @@ export interface QboCompanyPreferences {
   allowShipping: boolean;
   multiCurrencyEnabled: boolean;
   usingSalesTax: boolean;
+  /**
+   * Advanced → "Warn if duplicate … number is used" switched off: QBO then books a second document under a
+   * number already used instead of answering 6140 (a per-company preference; off by default, i.e. 6140).
+   */
+  duplicateDocNumbersAllowed: boolean;
 }
 
 export interface QboSeedItem {
@@ -60,7 +65,18 @@ export interface QboSeedCompany {
 export interface QboRateLimits {
   perSecond: number;
   perMinute: number;
+  /** Requests of one company being processed at once; the next one is throttled (Intuit: 10). */
+  maxInFlight: number;
 }
+
+/**
+ * What QBO does with a `requestid` it has seen before for the company; Intuit documents that it "returns
+ * the response of the original request", but not whether that includes faults, nor for how long.
+ *  - `replay-all`: any original answer is replayed, faults included (the documented reading; default);
+ *  - `replay-success`: only successful answers are replayed, a fault is processed again;
+ *  - `ignore`: requestid does nothing, every request is processed.
+ */
+export type RequestIdMode = 'replay-all' | 'replay-success' | 'ignore';
 
 /** How 401 bodies are shaped: the lower-case `fault` envelope seen in the wild, or the documented `Fault`. */
 export type AuthFaultEnvelope = 'fault' | 'Fault';
@@ -76,8 +92,13 @@ export interface QboEmulatorOptions {
   /** How long a rotated-away refresh token keeps working (real QBO: 24 h). */
   refreshTokenGraceSeconds?: number;
   rateLimits?: Partial<QboRateLimits>;
-  /** Retry-After sent with 429s forced through the control API; null sends none. */
+  /** Retry-After sent with 429s; null (default, as production does) sends none. */
   throttleRetryAfterSeconds?: number | null;
+  /** Throttle bodies: XML (default, as production answers even JSON requests) or the JSON Fault envelope. */
+  throttleBodyFormat?: 'json' | 'xml';
+  requestIdMode?: RequestIdMode;
+  /** Added to every Accounting API answer while the request counts as in flight, in ms. */
+  latencyMs?: number;
   authFaultEnvelope?: AuthFaultEnvelope;
   /** Which of Intuit's disagreeing length sources to enforce (see field-lengths.ts); default 'api-reference'. */
   fieldLengths?: QboFieldLengthVariant;
@@ -93,6 +114,8 @@ export interface ResolvedQboSettings {
   throttleRetryAfterSeconds: number | null;
   throttleBodyFormat: 'json' | 'xml';
   authFaultEnvelope: AuthFaultEnvelope;
+  requestIdMode: RequestIdMode;
+  latencyMs: number;
 }
 
 export const DEFAULT_PREFERENCES: QboCompanyPreferences = {
@@ -100,6 +123,7 @@ export const DEFAULT_PREFERENCES: QboCompanyPreferences = {
   allowShipping: true,
   multiCurrencyEnabled: false,
   usingSalesTax: true,
+  duplicateDocNumbersAllowed: false,
 };
 
 export function resolveSettings(options: QboEmulatorOptions): ResolvedQboSettings {
@@ -107,9 +131,11 @@ export function resolveSettings(options: QboEmulatorOptions): ResolvedQboSetting
     accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 3600,
     refreshTokenTtlSeconds: options.refreshTokenTtlSeconds ?? 8_726_400,
     refreshTokenGraceSeconds: options.refreshTokenGraceSeconds ?? 86_400,
-    rateLimits: { perSecond: 10, perMinute: 500, ...options.rateLimits },
-    throttleRetryAfterSeconds: options.throttleRetryAfterSeconds === undefined ? 60 : options.throttleRetryAfterSeconds,
-    throttleBodyFormat: 'json',
+    rateLimits: { perSecond: 10, perMinute: 500, maxInFlight: 10, ...options.rateLimits },
+    throttleRetryAfterSeconds: options.throttleRetryAfterSeconds ?? null,
+    throttleBodyFormat: options.throttleBodyFormat ?? 'xml',
     authFaultEnvelope: options.authFaultEnvelope ?? 'fault',
+    requestIdMode: options.requestIdMode ?? 'replay-all',
+    latencyMs: options.latencyMs ?? 0,
   };
 }

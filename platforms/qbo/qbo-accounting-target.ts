@@ -15,6 +15,7 @@ import { ledgerRejection } from './qbo-error-translation.js';
 import { QBO_LIMITS } from './qbo-limits.js';
 import { qboQueryString } from './query-literal.js';
 import { queryAll } from './query-pages.js';
+import { noteAbsent, takeFreshAbsence } from './document-number-absence.js';
 import { diagnoseReceiptReferences } from './reference-diagnosis.js';
 import { toQboSalesReceipt } from './sales-receipt-payload.js';
 
@@ -62,9 +63,9 @@ export class QboAccountingTarget implements AccountingTarget {
   ) {}
 
   async findSalesReceipt(docNumber: string): Promise<LedgerDocumentRef | null> {
-    const result = await this.client.query(`select * from SalesReceipt where DocNumber = ${qboQueryString(docNumber)}`);
-    const receipts = (result.SalesReceipt ?? []) as QboEntity[];
-    return receipts[0] ? toDocumentRef(receipts[0]) : null;
+    const found = await this.querySalesReceipt(docNumber);
+    if (!found) noteAbsent(this.absenceKey(docNumber));
+    return found;
   }
 
   async findCustomer(match: { email: string | null; displayName: string }): Promise<LedgerCustomer | null> {
@@ -128,8 +129,18 @@ export class QboAccountingTarget implements AccountingTarget {
     });
   }
 
+  /**
+   * Books the receipt unless its number is already in the ledger. Every attempt is preceded by a lookup of
+   * the number (or spends the fresh "absent" answer of the lookup just before it), so an answer lost after
+   * the write, or a worker that died after it, never books twice — whatever QBO does with `requestid` and
+   * even where the company allows duplicate document numbers.
+   */
   async createSalesReceipt(receipt: LedgerSalesReceipt, idempotencyKey: string): Promise<LedgerDocumentRef> {
     const subject = `sales receipt ${receipt.docNumber}`;
+    if (!takeFreshAbsence(this.absenceKey(receipt.docNumber))) {
+      const existing = await this.querySalesReceipt(receipt.docNumber);
+      if (existing) return existing;
+    }
     try {
       const created = await this.client.create('salesreceipt', 'SalesReceipt', toQboSalesReceipt(receipt), { idempotencyKey, subject });
       return toDocumentRef(created);
@@ -137,7 +148,7 @@ export class QboAccountingTarget implements AccountingTarget {
       if (!(error instanceof LedgerRejectedError)) throw error;
       // 6140: already booked (a lost answer, or another run): the existing receipt is the result.
       if (error.code === '6140') {
-        const existing = await this.findSalesReceipt(receipt.docNumber);
+        const existing = await this.querySalesReceipt(receipt.docNumber);
         if (existing) return existing;
       }
       if (error.code === '610' || error.code === '2500') {
@@ -151,6 +162,16 @@ export class QboAccountingTarget implements AccountingTarget {
   async checkConnection(): Promise<ConnectionProbe> {
     const info = await this.client.companyInfo();
     return { accountName: String(info.CompanyName ?? info.LegalName ?? ''), grantedScopes: this.options.grantedScopes ?? null };
+  }
+
+  private async querySalesReceipt(docNumber: string): Promise<LedgerDocumentRef | null> {
+    const result = await this.client.query(`select * from SalesReceipt where DocNumber = ${qboQueryString(docNumber)}`);
+    const receipts = (result.SalesReceipt ?? []) as QboEntity[];
+    return receipts[0] ? toDocumentRef(receipts[0]) : null;
+  }
+
+  private absenceKey(docNumber: string): string {
+    return `${this.client.companyKey}|${docNumber}`;
   }
 
   private async queryCustomers(where: string): Promise<QboEntity[]> {

@@ -1,9 +1,9 @@
 import type { AccessTokenProvider } from '../../domain/credentials.js';
-import { PlatformUnavailableError } from '../../domain/platform-errors.js';
+import { PlatformUnavailableError, RateLimitedError } from '../../domain/platform-errors.js';
 import { parseQboFault } from './qbo-fault.js';
 import { credentialsRejected, translateFailure, type FailedResponse } from './qbo-error-translation.js';
+import type { RequestLimiter } from '../../domain/request-limiter.js';
 import { qboRequestId } from './request-id.js';
-import { DEFAULT_QBO_REQUEST_RATE, pacerFor, type RequestPacer, type RequestRate } from './realm-request-pacer.js';
 
 export type QboEntity = Record<string, unknown>;
 
@@ -18,12 +18,15 @@ export interface QboClientOptions {
   defaultRetryAfterMs?: number;
   /** QBO cuts requests off at 120 s; we give up a little earlier. */
   timeoutMs?: number;
-  /** Requests this process sends the company at most; default a little under Intuit's 10/s and 500/min. */
-  requestRate?: RequestRate;
+  /**
+   * Keeps every process within the company's limits (db/shared-request-limiter.ts in production); without
+   * one, nothing is held back and the company's throttles are the only brake.
+   */
+  limiter?: RequestLimiter;
 }
 
 export interface QboWriteOptions {
-  /** Sent as `requestid`, so a retried write is not done twice. */
+  /** The write's business identity; with a hash of the payload it makes the `requestid` (request-id.ts). */
   idempotencyKey: string;
   /** For messages: "sales receipt 1001". */
   subject: string;
@@ -45,10 +48,8 @@ export class QboClient {
   private readonly minorVersion: number;
   private readonly defaultRetryAfterMs: number;
   private readonly timeoutMs: number;
-  private readonly pacer: RequestPacer;
 
   constructor(private readonly options: QboClientOptions) {
-    this.pacer = pacerFor(options.apiBaseUrl, options.realmId, options.requestRate ?? DEFAULT_QBO_REQUEST_RATE);
     this.base = `${options.apiBaseUrl.replace(/\/+$/, '')}/v3/company/${encodeURIComponent(options.realmId)}`;
     this.minorVersion = options.minorVersion ?? 75;
     this.defaultRetryAfterMs = options.defaultRetryAfterMs ?? 60_000;
@@ -57,6 +58,11 @@ export class QboClient {
 
   get realmId(): string {
     return this.options.realmId;
+  }
+
+  /** One company at one API host: what per-company state (caches, limits) is keyed by. */
+  get companyKey(): string {
+    return `${this.options.apiBaseUrl}|${this.options.realmId}`;
   }
 
   /** Runs a query and returns its `QueryResponse` (an empty object when nothing matched). */
@@ -73,7 +79,7 @@ export class QboClient {
 
   /** POST /{entityPath}?requestid=…, unwrapped. */
   async create(entityPath: string, entityName: string, entity: QboEntity, write: QboWriteOptions): Promise<QboEntity> {
-    const params: Record<string, string> = { requestid: qboRequestId(write.idempotencyKey) };
+    const params: Record<string, string> = { requestid: qboRequestId(write.idempotencyKey, entity) };
     if (write.allowDuplicateDocNumber) params.include = 'allowduplicatedocnum';
     const json = await this.send({
       method: 'POST',
@@ -96,34 +102,42 @@ export class QboClient {
 
   private async send(request: SendOptions): Promise<QboEntity> {
     let token = await this.options.tokens.getAccessToken();
-    let response = await this.fetchOnce(request, token);
-    if (response.status === 401) {
+    let answer = await this.exchange(request, token);
+    if (answer.status === 401) {
       const refreshed = await this.options.tokens.refreshAfterRejection(token);
-      if (refreshed === null) throw credentialsRejected(await failed(response));
+      if (refreshed === null) throw credentialsRejected(failed(answer));
       token = refreshed;
-      response = await this.fetchOnce(request, token);
+      answer = await this.exchange(request, token);
     }
-    const text = await this.readBody(response, request);
-    const json = parseJson(text);
-    const failure: FailedResponse = {
-      status: response.status,
-      retryAfter: response.headers.get('retry-after'),
-      intuitTid: response.headers.get('intuit_tid'),
-      body: text,
-      fault: parseQboFault(text, json),
-    };
-    if (response.status === 401) throw credentialsRejected(failure);
+    const json = parseJson(answer.text);
+    const failure: FailedResponse = { ...failed(answer), fault: parseQboFault(answer.text, json) };
+    if (answer.status === 401) throw credentialsRejected(failure);
     // A Fault can come with HTTP 200; treat it as the 400 it means.
-    if (response.ok && failure.fault === null && json !== null && typeof json === 'object') return json as QboEntity;
-    if (response.ok && failure.fault !== null) failure.status = 400;
-    if (response.ok) {
-      throw new PlatformUnavailableError(response.status, 'QuickBooks Online answered with something that is not JSON; the work will be retried.', text.slice(0, 500));
+    const ok = answer.status >= 200 && answer.status < 300;
+    if (ok && failure.fault === null && json !== null && typeof json === 'object') return json as QboEntity;
+    if (ok && failure.fault !== null) failure.status = 400;
+    if (ok) {
+      throw new PlatformUnavailableError(answer.status, 'QuickBooks Online answered with something that is not JSON; the work will be retried.', answer.text.slice(0, 500));
     }
-    throw translateFailure(failure, request, this.defaultRetryAfterMs);
+    const error = translateFailure(failure, request, this.defaultRetryAfterMs);
+    // Throttled: every process holds back from this company, not just the request that was refused.
+    if (error instanceof RateLimitedError) await this.options.limiter?.pauseFor(this.companyKey, error.retryAfterMs);
+    throw error;
+  }
+
+  /** One request and its whole answer, inside a slot of the company's limits. */
+  private async exchange(request: SendOptions, token: string): Promise<Answer> {
+    const release = this.options.limiter ? await this.options.limiter.acquire(this.companyKey) : null;
+    try {
+      const response = await this.fetchOnce(request, token);
+      const text = await this.readBody(response, request);
+      return { status: response.status, headers: response.headers, text };
+    } finally {
+      await release?.();
+    }
   }
 
   private async fetchOnce(request: SendOptions, token: string): Promise<Response> {
-    await this.pacer.take();
     const url = new URL(`${this.base}${request.path}`);
     for (const [key, value] of Object.entries(request.params ?? {})) url.searchParams.set(key, value);
     url.searchParams.set('minorversion', String(this.minorVersion));
@@ -150,6 +164,12 @@ export class QboClient {
   }
 }
 
+interface Answer {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
 /** Network errors, timeouts and connections dropped mid-answer: the write may or may not have happened. */
 function unreachable(request: SendOptions, error: unknown): PlatformUnavailableError {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
@@ -161,14 +181,13 @@ function unreachable(request: SendOptions, error: unknown): PlatformUnavailableE
   );
 }
 
-async function failed(response: Response): Promise<FailedResponse> {
-  const text = await response.text().catch(() => '');
+function failed(answer: Answer): FailedResponse {
   return {
-    status: response.status,
-    retryAfter: response.headers.get('retry-after'),
-    intuitTid: response.headers.get('intuit_tid'),
-    body: text,
-    fault: parseQboFault(text, parseJson(text)),
+    status: answer.status,
+    retryAfter: answer.headers.get('retry-after'),
+    intuitTid: answer.headers.get('intuit_tid'),
+    body: answer.text,
+    fault: parseQboFault(answer.text, parseJson(answer.text)),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { LedgerLimits } from '../../domain/accounting-target.js';
+import type { RequestLimits } from '../../domain/request-limiter.js';
 
 /**
  * Field lengths QBO accepts (SalesReceipt, Customer), no longer than any of Intuit's sources allows: see
@@ -14,3 +15,9 @@ export const QBO_LIMITS: LedgerLimits = {
   email: 100,
   lineDescription: 4000,
 };
+
+/**
+ * What ledgerbridge allows itself per company: Intuit's limits are 500 requests/minute per company (other
+ * apps of the company share it), 10/s and 10 in flight per company and app; we stay a little under the rates.
+ */
+export const QBO_REQUEST_LIMITS: RequestLimits = { perSecond: 8, perMinute: 450, maxInFlight: 10 };

@@ -6,7 +6,7 @@ import { QboClient } from './qbo-client.js';
 import { QBO_ACCOUNTING_SCOPE } from './qbo-error-translation.js';
 import { createOAuthClient, type QboOAuthUrls } from './qbo-oauth-client.js';
 import { translateTokenError } from './token-errors.js';
-import type { RequestRate } from './realm-request-pacer.js';
+import type { RequestLimiter } from '../../domain/request-limiter.js';
 
 export interface QboPlatformConfig {
   clientId: string;
@@ -19,8 +19,8 @@ export interface QboPlatformConfig {
   minorVersion?: number;
   /** Wait used when a 429 carries no Retry-After. */
   defaultRetryAfterMs?: number;
-  /** Client-side pace per company (default 8/s and 450/min, under Intuit's 10/s and 500/min). */
-  requestRate?: RequestRate;
+  /** Shared by every process, so that together they stay within each company's limits (QBO_REQUEST_LIMITS). */
+  requestLimiter?: RequestLimiter;
 }
 
 /**
@@ -124,7 +124,7 @@ export function createQboPlatform(config: QboPlatformConfig): AccountingPlatform
         tokens: connection.tokens,
         minorVersion: config.minorVersion,
         defaultRetryAfterMs,
-        ...(config.requestRate ? { requestRate: config.requestRate } : {}),
+        ...(config.requestLimiter ? { limiter: config.requestLimiter } : {}),
       });
       return new QboAccountingTarget(client);
     },

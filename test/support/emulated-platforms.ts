@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { startQboEmulator, type QboSeedCompany, type RunningQboEmulator } from '../../emulators/qbo/emulator.js';
+import type { RequestIdMode } from '../../emulators/qbo/options.js';
+import type { RequestLimiter } from '../../domain/request-limiter.js';
 import { startShopifyEmulator, type ShopifyEmulator } from '../../emulators/shopify/index.js';
 import { createQboPlatform, qboEndpointsAt } from '../../platforms/qbo/qbo-platform.js';
 import type { AccountingPlatform } from '../../platforms/platform.js';
@@ -31,10 +33,16 @@ export interface EmulatedPlatformsOptions {
   qboApp: { clientId: string; clientSecret: string };
   shopName: string;
   /** QuickBooks limits; default well above what one test sends (tests that want 429s force them). */
-  qboRateLimits?: { perSecond: number; perMinute: number };
+  qboRateLimits?: { perSecond: number; perMinute: number; maxInFlight?: number };
+  /** Keeps the product within the company's limits, as production does (db/shared-request-limiter.ts). */
+  qboRequestLimiter?: RequestLimiter;
   /** Shopify's cost bucket; default Shopify Standard (2000 points, 100/s). */
   shopifyBucket?: { maximumAvailable: number; restoreRate: number };
   qboAccessTokenTtlSeconds?: number;
+  /** What the ledger does with a repeated requestid (unconfirmed: the product must be safe under each). */
+  qboRequestIdMode?: RequestIdMode;
+  /** The company books a used document number again instead of answering 6140. */
+  qboDuplicateDocNumbersAllowed?: boolean;
 }
 
 export interface EmulatedPlatforms {
@@ -65,9 +73,15 @@ export async function startEmulatedPlatforms(options: EmulatedPlatformsOptions):
     }),
     startQboEmulator({
       ...options.qboApp,
-      companies: [testCompany(realmId)],
+      companies: [
+        {
+          ...testCompany(realmId),
+          preferences: { ...testCompany(realmId).preferences, duplicateDocNumbersAllowed: options.qboDuplicateDocNumbersAllowed ?? false },
+        },
+      ],
       rateLimits: options.qboRateLimits ?? { perSecond: 1000, perMinute: 100_000 },
-      throttleRetryAfterSeconds: 1,
+      // Throttles as production answers them: XML Fault 3001, no Retry-After (the client waits its default).
+      ...(options.qboRequestIdMode ? { requestIdMode: options.qboRequestIdMode } : {}),
       ...(options.qboAccessTokenTtlSeconds ? { accessTokenTtlSeconds: options.qboAccessTokenTtlSeconds } : {}),
     }),
   ]);
@@ -77,14 +91,12 @@ export async function startEmulatedPlatforms(options: EmulatedPlatformsOptions):
     expiringTokens: false,
     emulatorShops: { [shop]: shopify.origin, [secondShop]: shopify.origin },
   });
-  const limits = options.qboRateLimits;
   const qboPlatform = createQboPlatform({
     ...options.qboApp,
     environment: 'sandbox',
     ...qboEndpointsAt(qbo.urls),
     defaultRetryAfterMs: 1_000,
-    // Paced like production, just under the emulator's limits (the bench sets QuickBooks' real ones).
-    requestRate: limits ? { perSecond: limits.perSecond - 2, perMinute: limits.perMinute - 50 } : { perSecond: 1000, perMinute: 100_000 },
+    ...(options.qboRequestLimiter ? { requestLimiter: options.qboRequestLimiter } : {}),
   });
   return {
     shop,

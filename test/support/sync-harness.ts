@@ -20,6 +20,8 @@ import { RouteConnections } from '../../activities/route-connections.js';
 import { orderSyncWorkflowId, startOrderSync } from '../../runtime/order-sync-starter.js';
 import type { OrderSyncResult } from '../../workflows/order-sync.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
+import { SharedRequestLimiter } from '../../db/shared-request-limiter.js';
+import type { RequestLimits } from '../../domain/request-limiter.js';
 import { startEmulatedPlatforms, type EmulatedPlatforms, type EmulatedPlatformsOptions } from './emulated-platforms.js';
 import type { FastifyInstance } from 'fastify';
 import { buildApi } from '../../api/app.js';
@@ -36,6 +38,10 @@ export interface SyncHarnessOptions {
   workflowBundlePath?: string;
   qboRateLimits?: EmulatedPlatformsOptions['qboRateLimits'];
   shopifyBucket?: EmulatedPlatformsOptions['shopifyBucket'];
+  /** The limits the product keeps to, through the limiter production uses; none when absent. */
+  qboRequestLimits?: RequestLimits;
+  qboRequestIdMode?: EmulatedPlatformsOptions['qboRequestIdMode'];
+  qboDuplicateDocNumbersAllowed?: EmulatedPlatformsOptions['qboDuplicateDocNumbersAllowed'];
   /** Wraps the ledger client, e.g. to stop right after a write. */
   decorateTarget?: (target: AccountingTarget) => AccountingTarget;
   connectionProblems?: ConnectionProblemSink;
@@ -89,9 +95,20 @@ export class SyncHarness {
       options = { temporalAddress: inject('temporalAddress'), workflowBundlePath: inject('workflowBundlePath'), ...options };
     }
     const address = options.temporalAddress!;
-    const [database, emulated, connection, nativeConnection] = await Promise.all([
-      createTestDatabase(),
-      startEmulatedPlatforms({ shopifyApp: SHOPIFY_APP, qboApp: QBO_APP, shopName: 'Test Shop', qboRateLimits: options.qboRateLimits, shopifyBucket: options.shopifyBucket }),
+    const [{ database, emulated }, connection, nativeConnection] = await Promise.all([
+      createTestDatabase().then(async (database) => ({
+        database,
+        emulated: await startEmulatedPlatforms({
+          shopifyApp: SHOPIFY_APP,
+          qboApp: QBO_APP,
+          shopName: 'Test Shop',
+          qboRateLimits: options.qboRateLimits,
+          shopifyBucket: options.shopifyBucket,
+          qboRequestIdMode: options.qboRequestIdMode,
+          qboDuplicateDocNumbersAllowed: options.qboDuplicateDocNumbersAllowed,
+          ...(options.qboRequestLimits ? { qboRequestLimiter: new SharedRequestLimiter(database.db, options.qboRequestLimits) } : {}),
+        }),
+      })),
       Connection.connect({ address }),
       NativeConnection.connect({ address }),
     ]);

@@ -3,6 +3,8 @@ import { openDatabase, type OpenDatabase } from '../../db/database.js';
 
 export interface TestDatabase {
   db: OpenDatabase['db'];
+  /** The database's URL on a PostgreSQL server, for a second connection pool (what another process would open); none on PGlite. */
+  url?: string;
   close(): Promise<void>;
 }
 
@@ -26,6 +28,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     const opened = await openDatabase({ url: url.toString() });
     return {
       db: opened.db,
+      url: url.toString(),
       close: async () => {
         await opened.close();
         await admin.unsafe(`drop database if exists "${name}" with (force)`);

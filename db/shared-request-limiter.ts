@@ -1,0 +1,124 @@
+import { and, eq, lt, sql } from 'drizzle-orm';
+import type { RequestLimiter, RequestLimits } from '../domain/request-limiter.js';
+import type { Database } from './database.js';
+import { ledgerRequestGates, ledgerRequestSlots } from './schema.js';
+
+export interface SharedRequestLimiterOptions {
+  /** How long a request counts as in flight at most (its process may have died); QBO cuts requests off at 120 s. */
+  leaseMs?: number;
+  /** How often a request waiting only for another process's request to finish looks again. */
+  pollMs?: number;
+}
+
+type Decision = { release: () => Promise<void> } | { waitMs: number };
+
+const CLEANUP_EVERY = 200;
+
+/**
+ * The per-company limiter every worker process shares, in PostgreSQL (PGlite too): a row lock per company
+ * serialises taking a slot, and the slots of the last window say how many were sent and are still open.
+ * Within a process, requests to one company queue in arrival order and only the head asks the database.
+ */
+export class SharedRequestLimiter implements RequestLimiter {
+  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly wakers = new Map<string, () => void>();
+  private readonly leaseMs: number;
+  private readonly pollMs: number;
+  private readonly windowMs: number;
+  private taken = 0;
+
+  constructor(
+    private readonly db: Database,
+    private readonly limits: RequestLimits,
+    options: SharedRequestLimiterOptions = {},
+  ) {
+    this.leaseMs = options.leaseMs ?? 120_000;
+    this.pollMs = options.pollMs ?? 50;
+    this.windowMs = limits.windowMs ?? 60_000;
+  }
+
+  acquire(companyKey: string): Promise<() => Promise<void>> {
+    const turn = (this.queues.get(companyKey) ?? Promise.resolve()).then(() => this.waitForSlot(companyKey));
+    this.queues.set(
+      companyKey,
+      turn.catch(() => {}),
+    );
+    return turn;
+  }
+
+  async pauseFor(companyKey: string, ms: number): Promise<void> {
+    const until = sql`clock_timestamp() + ${`${Math.max(0, Math.round(ms))} milliseconds`}::interval`;
+    await this.db
+      .insert(ledgerRequestGates)
+      .values({ companyKey, pausedUntil: until })
+      .onConflictDoUpdate({
+        target: ledgerRequestGates.companyKey,
+        set: { pausedUntil: sql`greatest(${ledgerRequestGates.pausedUntil}, ${until})` },
+      });
+  }
+
+  private async waitForSlot(companyKey: string): Promise<() => Promise<void>> {
+    for (;;) {
+      const decision = await this.tryTake(companyKey);
+      if ('release' in decision) return decision.release;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, decision.waitMs);
+        function done() {
+          clearTimeout(timer);
+          resolve();
+        }
+        // A request of this process finishing frees a slot now; no need to wait for the poll.
+        this.wakers.set(companyKey, done);
+      });
+      this.wakers.delete(companyKey);
+    }
+  }
+
+  private tryTake(companyKey: string): Promise<Decision> {
+    return this.db.transaction(async (tx) => {
+      await tx.insert(ledgerRequestGates).values({ companyKey }).onConflictDoNothing();
+      const [gate] = await tx
+        .select({
+          nowMs: sql<number>`(extract(epoch from clock_timestamp()) * 1000)::float8`,
+          pausedUntilMs: sql<number | null>`(extract(epoch from ${ledgerRequestGates.pausedUntil}) * 1000)::float8`,
+        })
+        .from(ledgerRequestGates)
+        .where(eq(ledgerRequestGates.companyKey, companyKey))
+        .for('update');
+      const nowMs = Number(gate!.nowMs);
+      const at = (ms: number) => sql`${new Date(ms).toISOString()}::timestamptz`;
+      const slots = ledgerRequestSlots;
+      const [counts] = await tx
+        .select({
+          inFlight: sql<number>`(count(*) filter (where ${slots.finishedAt} is null and ${slots.leaseUntil} > ${at(nowMs)}))::int`,
+          lastSecond: sql<number>`(count(*) filter (where ${slots.startedAt} > ${at(nowMs - 1000)}))::int`,
+          lastWindow: sql<number>`(count(*) filter (where ${slots.startedAt} > ${at(nowMs - this.windowMs)}))::int`,
+          oldestInSecondMs: sql<number | null>`(extract(epoch from min(${slots.startedAt}) filter (where ${slots.startedAt} > ${at(nowMs - 1000)})) * 1000)::float8`,
+          oldestInWindowMs: sql<number | null>`(extract(epoch from min(${slots.startedAt}) filter (where ${slots.startedAt} > ${at(nowMs - this.windowMs)})) * 1000)::float8`,
+        })
+        .from(slots)
+        .where(and(eq(slots.companyKey, companyKey), sql`${slots.startedAt} > ${at(nowMs - Math.max(this.windowMs, this.leaseMs))}`));
+      const waits: number[] = [];
+      const pausedUntil = gate!.pausedUntilMs === null ? null : Number(gate!.pausedUntilMs);
+      if (pausedUntil !== null && pausedUntil > nowMs) waits.push(pausedUntil - nowMs);
+      if (counts!.lastSecond >= this.limits.perSecond) waits.push(Number(counts!.oldestInSecondMs) + 1000 - nowMs);
+      if (counts!.lastWindow >= this.limits.perMinute) waits.push(Number(counts!.oldestInWindowMs) + this.windowMs - nowMs);
+      if (counts!.inFlight >= this.limits.maxInFlight) waits.push(this.pollMs);
+      if (waits.length > 0) return { waitMs: Math.max(5, Math.ceil(Math.max(...waits))) };
+
+      const [slot] = await tx
+        .insert(slots)
+        .values({ companyKey, startedAt: new Date(nowMs), leaseUntil: new Date(nowMs + this.leaseMs) })
+        .returning({ id: slots.id });
+      if (++this.taken % CLEANUP_EVERY === 0) {
+        await tx.delete(slots).where(and(eq(slots.companyKey, companyKey), lt(slots.startedAt, new Date(nowMs - Math.max(this.windowMs, this.leaseMs) - 60_000))));
+      }
+      return { release: () => this.release(companyKey, slot!.id) };
+    });
+  }
+
+  private async release(companyKey: string, id: number): Promise<void> {
+    await this.db.update(ledgerRequestSlots).set({ finishedAt: sql`clock_timestamp()` }).where(eq(ledgerRequestSlots.id, id));
+    this.wakers.get(companyKey)?.();
+  }
+}

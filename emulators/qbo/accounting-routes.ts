@@ -169,7 +169,10 @@ export function registerAccountingRoutes(app: FastifyInstance, state: QboEmulato
     const input = body as QboRecord;
     const fields =
       entity.name === 'SalesReceipt'
-        ? validateSalesReceipt(company, input, nowMs, { allowDuplicateDocNumber: (query.include ?? '').split(',').includes('allowduplicatedocnum') })
+        ? validateSalesReceipt(company, input, nowMs, {
+            allowDuplicateDocNumber: (query.include ?? '').split(',').includes('allowduplicatedocnum'),
+            taxInclusiveLineReading: state.settings.taxInclusiveLineReading,
+          })
         : entity.name === 'Customer'
           ? validateCustomer(company, input, nowMs)
           : validateItem(company, input, nowMs);

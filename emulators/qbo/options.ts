@@ -1,3 +1,5 @@
+import type { TaxInclusiveLineReading } from './sales-tax-rules.js';
+
 /** Seed data and settings for one QuickBooks Online emulator. */
 
 export interface QboCompanyPreferences {
@@ -6,7 +8,14 @@ export interface QboCompanyPreferences {
   /** SalesFormsPrefs.AllowShipping: `SHIPPING_ITEM_ID` is a valid ItemRef. */
   allowShipping: boolean;
   multiCurrencyEnabled: boolean;
+  /** TaxPrefs.UsingSalesTax: false ⇒ the receipt carries no tax at all. */
   usingSalesTax: boolean;
+  /** TaxPrefs.PartnerTaxEnabled (US automated sales tax): QuickBooks works the rate out, ignoring TxnTaxCodeRef. */
+  partnerTaxEnabled: boolean;
+  /** Emulator knob: the rate automated sales tax comes to for this company's sales, in percent. */
+  automatedSalesTaxPercent: number;
+  /** Non-US default "amounts are" setting, shown in Preferences (TaxPrefs.TaxInclusive [U] field name). */
+  taxInclusiveDefault: boolean;
 }
 
 export interface QboSeedItem {
@@ -75,6 +84,7 @@ export interface QboEmulatorOptions {
   /** Retry-After sent with 429s forced through the control API; null sends none. */
   throttleRetryAfterSeconds?: number | null;
   authFaultEnvelope?: AuthFaultEnvelope;
+  taxInclusiveLineReading?: TaxInclusiveLineReading;
 }
 
 export interface ResolvedQboSettings {
@@ -85,6 +95,8 @@ export interface ResolvedQboSettings {
   throttleRetryAfterSeconds: number | null;
   throttleBodyFormat: 'json' | 'xml';
   authFaultEnvelope: AuthFaultEnvelope;
+  /** How tax-inclusive line amounts are read; unconfirmed, so tests play each variant. */
+  taxInclusiveLineReading: TaxInclusiveLineReading;
 }
 
 export const DEFAULT_PREFERENCES: QboCompanyPreferences = {
@@ -92,6 +104,9 @@ export const DEFAULT_PREFERENCES: QboCompanyPreferences = {
   allowShipping: true,
   multiCurrencyEnabled: false,
   usingSalesTax: true,
+  partnerTaxEnabled: false,
+  automatedSalesTaxPercent: 8.25,
+  taxInclusiveDefault: false,
 };
 
 export function resolveSettings(options: QboEmulatorOptions): ResolvedQboSettings {
@@ -103,5 +118,6 @@ export function resolveSettings(options: QboEmulatorOptions): ResolvedQboSetting
     throttleRetryAfterSeconds: options.throttleRetryAfterSeconds === undefined ? 60 : options.throttleRetryAfterSeconds,
     throttleBodyFormat: 'json',
     authFaultEnvelope: options.authFaultEnvelope ?? 'fault',
+    taxInclusiveLineReading: options.taxInclusiveLineReading ?? 'net-amount',
   };
 }

@@ -135,12 +135,14 @@ export function codesAtRate(ratePercent: number, codes: LedgerTaxCode[]): Ledger
 
 /**
  * A ledger tax code we may pick without asking: exactly one active code with the same name and rate; for a
- * line with no tax, the only active code at 0 % (with two, zero-rated and exempt differ on a VAT return: ask).
+ * line taxed at 0 % or not at all, the only active code at 0 % (with two, zero-rated and exempt differ on a
+ * VAT return: ask).
  */
 function automaticTaxCode(key: string, title: string, codes: LedgerTaxCode[]): LedgerTaxCode | null {
   if (key.includes('+')) return null;
-  const atRate = codesAtRate(ratePercentOfKey(key), codes);
-  if (key === NO_TAX_KEY) return atRate.length === 1 ? atRate[0]! : null;
+  const rate = ratePercentOfKey(key);
+  const atRate = codesAtRate(rate, codes);
+  if (rate === 0) return atRate.length === 1 ? atRate[0]! : null;
   const matches = atRate.filter((code) => code.name.trim().toLowerCase() === title.trim().toLowerCase());
   return matches.length === 1 ? matches[0]! : null;
 }

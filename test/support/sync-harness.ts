@@ -35,6 +35,8 @@ export interface SyncHarnessOptions {
   temporalAddress?: string;
   workflowBundlePath?: string;
   qboRateLimits?: EmulatedPlatformsOptions['qboRateLimits'];
+  /** The QuickBooks company booked into: 'GB' (VAT on every line, the default) or 'US' (TAX/NON and a sale tax code). */
+  qboCompany?: EmulatedPlatformsOptions['qboCompany'];
   shopifyBucket?: EmulatedPlatformsOptions['shopifyBucket'];
   /** Wraps the ledger client, e.g. to stop right after a write. */
   decorateTarget?: (target: AccountingTarget) => AccountingTarget;
@@ -91,7 +93,7 @@ export class SyncHarness {
     const address = options.temporalAddress!;
     const [database, emulated, connection, nativeConnection] = await Promise.all([
       createTestDatabase(),
-      startEmulatedPlatforms({ shopifyApp: SHOPIFY_APP, qboApp: QBO_APP, shopName: 'Test Shop', qboRateLimits: options.qboRateLimits, shopifyBucket: options.shopifyBucket }),
+      startEmulatedPlatforms({ shopifyApp: SHOPIFY_APP, qboApp: QBO_APP, shopName: 'Test Shop', qboRateLimits: options.qboRateLimits, shopifyBucket: options.shopifyBucket, qboCompany: options.qboCompany }),
       Connection.connect({ address }),
       NativeConnection.connect({ address }),
     ]);

@@ -3,6 +3,7 @@ import type { LedgerDocumentRef, LedgerSalesReceipt } from '../domain/accounting
 import type { CommerceOrder } from '../domain/commerce-order.js';
 import { bookedOrderHeader } from '../domain/ledger-document-ownership.js';
 import { mapOrderLines, type MappedOrderLines, type MappingProblem } from '../domain/order-mapping.js';
+import { NO_TAX_KEY, taxTitleOfKey } from '../domain/tax-key.js';
 import { documentNumberPrefixWait, SyncErrorType, type ParkReason } from '../domain/sync-error-types.js';
 import type { Database } from '../db/database.js';
 import { orderSyncs, skuMappings, syncRoutes, taxMappings } from '../db/schema.js';
@@ -14,6 +15,7 @@ import type { BookedOrderChangeSink } from '../domain/booked-order-change.js';
 import { assertDocumentOfOrder, findOrderDocument, type LedgerDocumentLookup } from './ledger-document-lookup.js';
 import { customerNameCandidates } from './ledger-customer-names.js';
 import { customerCacheKeys, LedgerListCache } from './ledger-list-cache.js';
+import { ledgerTotalMismatch, totalsAgree } from './ledger-total-check.js';
 
 export type OrderSyncRowStatus = 'pending' | 'syncing' | 'synced' | 'skipped' | 'failed' | 'waiting';
 
@@ -116,21 +118,28 @@ export function createOrderSyncActivities({ db, connections, connectionProblems,
       const cached = listCache.of(integration.id);
       const orderSkus = [...new Set(input.order.lines.flatMap((line) => (line.sku ? [line.sku] : [])))];
       const unknownSkus = cached.unknownSkus(orderSkus);
-      const [found, skus, taxes] = await Promise.all([
+      const [found, taxSetup, skus, taxes] = await Promise.all([
         // Only the order's SKUs the cache cannot answer: listing a large catalogue for every order would spend the ledger's rate limit.
         unknownSkus.length > 0 ? againstPlatform(integration.id, () => target.findItemsBySku(unknownSkus)) : [],
+        againstPlatform(integration.id, () => target.taxSetup()),
         db.select().from(skuMappings).where(eq(skuMappings.routeId, input.routeId)),
         db.select().from(taxMappings).where(eq(taxMappings.routeId, input.routeId)),
       ]);
       cached.rememberItems(unknownSkus, found);
       const items = [...cached.itemsFor(orderSkus), ...found.filter((item) => !cached.itemsFor(orderSkus).some((c) => c.id === item.id))];
       const refreshTaxCodes = async () => (cached.taxCodes = await againstPlatform(integration.id, () => target.listTaxCodes()));
+      // A company whose ledger works tax out itself (or keeps none) needs no tax codes from us.
+      const needsCodes = taxSetup.mode === 'per-line' || taxSetup.mode === 'per-sale';
       // A mapping to a tax code the cached list does not have: the list is older than the code.
-      const taxCodes =
-        cached.taxCodes && taxes.every((m) => cached.taxCodes!.some((code) => code.id === m.ledgerTaxCodeId)) ? cached.taxCodes : await refreshTaxCodes();
+      const taxCodes = !needsCodes
+        ? []
+        : cached.taxCodes && taxes.every((m) => cached.taxCodes!.some((code) => code.id === m.ledgerTaxCodeId))
+          ? cached.taxCodes
+          : await refreshTaxCodes();
       const rules = {
         items,
         taxCodes,
+        taxSetup,
         skuMappings: new Map(skus.map((m) => [m.sku, m.ledgerItemId])),
         taxMappings: new Map(taxes.map((m) => [m.taxKey, m.ledgerTaxCodeId])),
       };
@@ -216,6 +225,7 @@ export function createOrderSyncActivities({ db, connections, connectionProblems,
         lines,
         discount: input.lines.discount,
         shipping: input.lines.shipping,
+        txnTaxCodeId: input.lines.txnTaxCodeId ?? null,
         totalTax: order.totalTax,
         total: order.total,
         privateNote,
@@ -226,13 +236,30 @@ export function createOrderSyncActivities({ db, connections, connectionProblems,
       // (the operator fixed something in the ledger) gets a new key, so a ledger that replays faults for a
       // repeated key does not answer it with the old fault; the lookup before each create prevents doubles.
       const idempotencyKey = `receipt:${input.routeId}:${order.id}:${await syncAttemptOf(db, input.routeId, order.id)}`;
-      const document = await againstPlatform(integration.id, () => target.createSalesReceipt(receipt, idempotencyKey)).catch((error: unknown) => {
-        // The ledger refused a reference (an item, tax code or customer made inactive or deleted): what we remember of its lists may be stale.
-        if ((error as { type?: string }).type === SyncErrorType.LedgerRejected) listCache.forget(integration.id);
-        throw error;
-      });
+      // Parked on its total, the order's receipt is in the ledger already: look at it again, never book a second.
+      const parked = await parkedDocumentOf(db, input.routeId, order.id);
+      const existing = parked ? (await findOrderDocument(db, { route, integration, target }, { id: order.id, name: order.name })).existing : null;
+      const document =
+        existing ??
+        (await againstPlatform(integration.id, () => target.createSalesReceipt(receipt, idempotencyKey)).catch((error: unknown) => {
+          // The ledger refused a reference (an item, tax code or customer made inactive or deleted): what we remember of its lists may be stale.
+          if ((error as { type?: string }).type === SyncErrorType.LedgerRejected) listCache.forget(integration.id);
+          throw error;
+        }));
       // On a duplicate number the ledger hands back the document that holds it: it must be this order's.
       const booked = await assertDocumentOfOrder(db, route, integration, order, document);
+      if (!totalsAgree(booked, order)) {
+        // Kept on the row so a retry finds this document, whatever the route's numbering says by then.
+        await db
+          .update(orderSyncs)
+          .set({ ledgerDocumentId: booked.id, ledgerDocNumber: booked.docNumber })
+          .where(and(eq(orderSyncs.routeId, input.routeId), eq(orderSyncs.orderId, order.id)));
+        const [taxSetup, taxCodes] = await Promise.all([
+          againstPlatform(integration.id, () => target.taxSetup()),
+          againstPlatform(integration.id, () => target.listTaxCodes()).catch(() => []),
+        ]);
+        throw ledgerTotalMismatch({ order, document: booked, receipt, taxSetup, taxCodes, ledgerName: integration.displayName, integrationId: integration.id });
+      }
       // What later shop updates are compared with (runs fetched before currentTotal existed fall back to total).
       const ref = { routeId: input.routeId, orderId: order.id };
       const change = await recordBooking(db, ref, {
@@ -271,6 +298,15 @@ async function syncAttemptOf(db: Database, routeId: string, orderId: string): Pr
   return row?.attempts ?? 0;
 }
 
+/** The document number a parked order's receipt was booked under, when a booking stopped on its total. */
+async function parkedDocumentOf(db: Database, routeId: string, orderId: string): Promise<string | null> {
+  const [row] = await db
+    .select({ docNumber: orderSyncs.ledgerDocNumber, status: orderSyncs.status })
+    .from(orderSyncs)
+    .where(and(eq(orderSyncs.routeId, routeId), eq(orderSyncs.orderId, orderId)));
+  return row && row.status !== 'synced' && row.docNumber ? row.docNumber : null;
+}
+
 async function fixMadeSince(db: Database, routeId: string, waitingOn: string | null): Promise<boolean> {
   if (waitingOn?.startsWith('sku:')) {
     const sku = waitingOn.slice(4);
@@ -298,8 +334,12 @@ function mappingFailure(order: CommerceOrder, ledgerName: string, integrationId:
   const skuProblems = problems.filter((p) => p.kind === 'sku');
   const sentences = problems.map((problem) => {
     if (problem.kind === 'tax') {
-      const title = problem.key.replace(/@[\d.]+/g, '');
-      return `the tax "${title}" at ${problem.ratePercent} % has no tax code in ${ledgerName}: map tax "${problem.key}" to a tax code`;
+      const title = taxTitleOfKey(problem.key);
+      const hint = problem.candidates?.length ? ` (codes at ${problem.ratePercent} %: ${problem.candidates.map((c) => `"${c.name}"`).join(', ')})` : '';
+      if (problem.key === NO_TAX_KEY) {
+        return `lines the shop charged no tax on need a tax code in ${ledgerName} (zero-rated or exempt): map tax "${problem.key}" to one${hint}`;
+      }
+      return `the tax "${title}" at ${problem.ratePercent} % has no tax code in ${ledgerName}: map tax "${problem.key}" to a tax code${hint}`;
     }
     const label = problem.key.startsWith('title:') ? `the line "${problem.lineTitle}" has no SKU and` : `SKU "${problem.key}"`;
     const hint = problem.candidates.length

@@ -26,6 +26,19 @@ export interface LedgerTaxCode {
   active: boolean;
 }
 
+/**
+ * How a ledger wants tax on a sale, read from the company (QuickBooks: CompanyInfo.Country and Preferences.TaxPrefs).
+ * - `per-line`: every line, shipping included, carries a tax code, zero-rated and exempt ones too (VAT/GST countries);
+ * - `per-sale`: lines are marked taxable or not, and one tax code gives the sale its rate (US sales tax);
+ * - `ledger-computed`: lines are marked taxable or not, and the ledger works the rate out itself (US automated sales tax);
+ * - `off`: the company keeps no sales tax.
+ */
+export interface LedgerTaxSetup {
+  mode: 'per-line' | 'per-sale' | 'ledger-computed' | 'off';
+  /** ISO country of the company ("US", "GB", "CA", "AU"). */
+  country: string;
+}
+
 export interface LedgerCustomerInput {
   displayName: string;
   givenName: string | null;
@@ -45,9 +58,23 @@ export interface LedgerSalesLine {
   description: string;
   quantity: number;
   unitPrice: string;
-  /** quantity × unitPrice, as the ledger checks it. */
+  /** quantity × unitPrice, as the ledger checks it (before the line's discount). */
+  amount: string;
+  /** The line's tax code (`per-line` ledgers); null when the ledger wants none on lines. */
+  taxCodeId: string | null;
+  /** Whether the shop charged tax on the line (`per-sale` and `ledger-computed` ledgers mark lines so). */
+  taxable?: boolean;
+  /** Discount the shop allocated to the line (all units); absent in runs mapped before it was carried. */
+  discount?: string;
+  /** Tax the shop charged on the line, after its discount: what a tax-inclusive price holds. */
+  tax?: string;
+}
+
+export interface LedgerShippingLine {
   amount: string;
   taxCodeId: string | null;
+  taxable?: boolean;
+  tax?: string;
 }
 
 /** A paid sale, booked as a sales receipt (QuickBooks Online) or its equivalent. */
@@ -61,7 +88,9 @@ export interface LedgerSalesReceipt {
   lines: LedgerSalesLine[];
   /** Order-level discount (sum of line discounts), positive amount; "0.00" when none. */
   discount: string;
-  shipping: { amount: string; taxCodeId: string | null } | null;
+  shipping: LedgerShippingLine | null;
+  /** The tax code that gives a `per-sale` ledger the sale's rate; null otherwise or when nothing is taxed. */
+  txnTaxCodeId?: string | null;
   totalTax: string;
   /** The total the shop charged; the ledger must arrive at the same figure. */
   total: string;
@@ -92,6 +121,8 @@ export interface AccountingTarget {
   findItemsBySku(skus: string[]): Promise<LedgerItem[]>;
   listItems(): Promise<LedgerItem[]>;
   listTaxCodes(): Promise<LedgerTaxCode[]>;
+  /** How the company wants tax on a sale; cached per integration by implementations. */
+  taxSetup(): Promise<LedgerTaxSetup>;
   createSalesReceipt(receipt: LedgerSalesReceipt, idempotencyKey: string): Promise<LedgerDocumentRef>;
   checkConnection(): Promise<ConnectionProbe>;
 }

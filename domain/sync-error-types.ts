@@ -26,6 +26,11 @@ export const SyncErrorType = {
   IntegrationPaused: 'IntegrationPaused',
   /** The order's document number is used by a document we booked for another order (two shops, one ledger). Not retryable. */
   DocumentNumberTaken: 'DocumentNumberTaken',
+  /**
+   * The ledger booked the order at another total than the shop charged (a tax code's rate, rounding, automated
+   * tax). The document exists; a person corrects it, and a retry checks it again. Not retryable.
+   */
+  LedgerTotalMismatch: 'LedgerTotalMismatch',
 } as const;
 
 export type SyncErrorType = (typeof SyncErrorType)[keyof typeof SyncErrorType];
@@ -45,6 +50,7 @@ export function parkReasonFor(type: string): ParkReason | null {
     case SyncErrorType.OrderNotFound:
     case SyncErrorType.IntegrationUnavailable:
     case SyncErrorType.DocumentNumberTaken:
+    case SyncErrorType.LedgerTotalMismatch:
       return 'fix';
     case SyncErrorType.Throttled:
     case SyncErrorType.PlatformUnavailable:
@@ -63,7 +69,8 @@ export function waitsOnPerson(type: string): boolean {
     parkReasonFor(type) === 'reconnect' ||
     type === SyncErrorType.SkuNotFound ||
     type === SyncErrorType.TaxCodeUnmapped ||
-    type === SyncErrorType.DocumentNumberTaken
+    type === SyncErrorType.DocumentNumberTaken ||
+    type === SyncErrorType.LedgerTotalMismatch
   );
 }
 

@@ -24,3 +24,11 @@ export function ratePercentOfKey(key: string): number {
     .map((part) => Number(part.slice(part.lastIndexOf('@') + 1)))
     .reduce((sum, rate) => sum + rate, 0);
 }
+
+/** The key of a line the shop charged no tax on, which a per-line ledger (VAT/GST) still needs a code for. */
+export const NO_TAX_KEY = 'No tax@0';
+
+/** "CA State Tax@7.25" → "CA State Tax"; combined keys keep their "+". */
+export function taxTitleOfKey(key: string): string {
+  return key.replace(/@[\d.]+/g, '');
+}

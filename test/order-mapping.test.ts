@@ -39,7 +39,11 @@ const rules = (patch: Partial<MappingRules> = {}): MappingRules => ({
     { id: '2', name: 'Mug', sku: 'MUG-1', active: true },
     { id: '3', name: 'Old lamp', sku: 'LAMP', active: false },
   ],
-  taxCodes: [{ id: '10', name: 'VAT', ratePercent: 20, active: true }],
+  taxCodes: [
+    { id: '10', name: 'VAT', ratePercent: 20, active: true },
+    { id: '11', name: 'Zero rated', ratePercent: 0, active: true },
+  ],
+  taxSetup: { mode: 'per-line', country: 'GB' },
   ...patch,
 });
 
@@ -100,9 +104,11 @@ describe('order line mapping', () => {
       rules(),
     );
     expect(mapped).toEqual({
-      lines: [{ itemId: '2', description: 'Mug', quantity: 3, unitPrice: '19.99', amount: '59.97', taxCodeId: '10' }],
+      lines: [{ itemId: '2', description: 'Mug', quantity: 3, unitPrice: '19.99', amount: '59.97', taxCodeId: '10', taxable: true, discount: '2.00', tax: '11.59' }],
       discount: '2.00',
-      shipping: { amount: '4.50', taxCodeId: null },
+      // Untaxed shipping still needs a code on a VAT ledger: the only 0 % code, picked without asking.
+      shipping: { amount: '4.50', taxCodeId: '11', taxable: false, tax: '0.00' },
+      txnTaxCodeId: null,
     });
   });
 
@@ -118,7 +124,7 @@ describe('order line mapping', () => {
     );
     expect('problems' in result && result.problems).toEqual([
       { kind: 'sku', key: 'Product-A ', lineTitle: 'Product A', candidates: [{ id: '1', name: 'Product A', sku: 'product-a', active: true }] },
-      { kind: 'tax', key: 'CA State Tax@7.25', ratePercent: 7.25 },
+      { kind: 'tax', key: 'CA State Tax@7.25', ratePercent: 7.25, candidates: [] },
       { kind: 'sku', key: 'lamp', lineTitle: 'Lamp', candidates: [] },
     ]);
   });

@@ -66,14 +66,16 @@ function receipt(docNumber: string, overrides: Partial<LedgerSalesReceipt> = {})
     currency: 'USD',
     customerId: '41',
     taxesIncluded: false,
+    // A US company: lines are taxable or not, the sale's tax code gives the rate (7.25 % + 1.25 %).
     lines: [
-      { itemId: '11', description: 'Widget, blue', quantity: 3, unitPrice: '19.99', amount: '59.97', taxCodeId: '21' },
-      { itemId: '12', description: 'Gadget', quantity: 1, unitPrice: '49.00', amount: '49.00', taxCodeId: '21' },
+      { itemId: '11', description: 'Widget, blue', quantity: 3, unitPrice: '19.99', amount: '59.97', taxCodeId: null, taxable: true, discount: '5.00', tax: '4.67' },
+      { itemId: '12', description: 'Gadget', quantity: 1, unitPrice: '49.00', amount: '49.00', taxCodeId: null, taxable: true, discount: '0.00', tax: '4.17' },
     ],
     discount: '5.00',
-    shipping: { amount: '7.50', taxCodeId: '22' },
-    totalTax: '9.33',
-    total: '120.80',
+    shipping: { amount: '7.50', taxCodeId: null, taxable: false, tax: '0.00' },
+    txnTaxCodeId: '21',
+    totalTax: '8.84',
+    total: '120.31',
     privateNote: 'Shopify order #1001 from demo.myshopify.com',
     customerMemo: 'Thanks for your order!',
     ...overrides,
@@ -215,7 +217,7 @@ describe('QboAccountingTarget', () => {
 
   it('books a sales receipt with lines, tax, discount and shipping, and reads it back', async () => {
     const booked = await target.createSalesReceipt(receipt('1001'), 'order:1001:receipt');
-    expect(booked).toMatchObject({ docNumber: '1001', total: '120.80' });
+    expect(booked).toMatchObject({ docNumber: '1001', total: '120.31' });
     expect(await target.findSalesReceipt('1001')).toEqual(booked);
 
     const [document] = receiptsNumbered('1001');
@@ -225,25 +227,21 @@ describe('QboAccountingTarget', () => {
       TxnDate: '2026-11-20',
       CustomerRef: { value: '41' },
       CurrencyRef: { value: 'USD' },
-      GlobalTaxCalculation: 'TaxExcluded',
-      TxnTaxDetail: { TotalTax: 9.33 },
+      TxnTaxDetail: { TxnTaxCodeRef: { value: '21' }, TotalTax: 8.84 },
       PrivateNote: 'Shopify order #1001 from demo.myshopify.com',
       CustomerMemo: { value: 'Thanks for your order!' },
-      TotalAmt: 120.8,
+      TotalAmt: 120.31,
     });
+    expect(stored.GlobalTaxCalculation).toBeUndefined();
     const lines = stored.Line as Record<string, any>[];
     expect(lines.filter((line) => line.DetailType === 'SalesItemLineDetail').map((line) => [line.SalesItemLineDetail.ItemRef.value, line.SalesItemLineDetail.Qty, line.SalesItemLineDetail.UnitPrice, line.Amount, line.SalesItemLineDetail.TaxCodeRef?.value])).toEqual([
-      ['11', 3, 19.99, 59.97, '21'],
-      ['12', 1, 49, 49, '21'],
-      ['SHIPPING_ITEM_ID', undefined, undefined, 7.5, '22'],
+      // The discount is taken off its line, so the ledger taxes what the shop taxed.
+      ['11', 3, 18.3233333, 54.97, 'TAX'],
+      ['12', 1, 49, 49, 'TAX'],
+      ['SHIPPING_ITEM_ID', undefined, undefined, 7.5, 'NON'],
     ]);
-    expect(lines.find((line) => line.DetailType === 'DiscountLineDetail')).toMatchObject({ Amount: 5, DiscountLineDetail: { PercentBased: false } });
+    expect(lines.some((line) => line.DetailType === 'DiscountLineDetail')).toBe(false);
     expect(lines[0]!.Description).toBe('Widget, blue');
-
-    const inclusive = await target.createSalesReceipt(receipt('1001-I', { taxesIncluded: true, shipping: null, discount: '0.00', total: '108.97' }), 'order:1001i');
-    expect(inclusive.total).toBe('108.97');
-    expect(receiptsNumbered('1001-I')[0]!.record).toMatchObject({ GlobalTaxCalculation: 'TaxInclusive' });
-    expect((receiptsNumbered('1001-I')[0]!.record.Line as unknown[]).some((line) => (line as { DetailType: string }).DetailType === 'DiscountLineDetail')).toBe(false);
   });
 
   it('rejects a 22-character DocNumber with 2050', async () => {
@@ -268,7 +266,7 @@ describe('QboAccountingTarget', () => {
     // The lookup before booking saw no receipt; then another run booked the number.
     await expect(target.findSalesReceipt('1012')).resolves.toBeNull();
     const other = new QboClient({ apiBaseUrl: emulator.urls.apiBaseUrl, realmId: REALM, tokens });
-    const first = await other.create('salesreceipt', 'SalesReceipt', toQboSalesReceipt(receipt('1012')), { idempotencyKey: 'order:1012:other-run', subject: 'x' });
+    const first = await other.create('salesreceipt', 'SalesReceipt', toQboSalesReceipt(receipt('1012'), await target.taxSetup()), { idempotencyKey: 'order:1012:other-run', subject: 'x' });
     emulator.control.clearRequestLog();
     const second = await target.createSalesReceipt(receipt('1012'), 'order:1012:this-run');
     expect(second.id).toBe(first.Id);
@@ -294,13 +292,13 @@ describe('QboAccountingTarget', () => {
   });
 
   it('names the inactive item in the rejection (610)', async () => {
-    const bad = receipt('1004', { lines: [{ itemId: '13', description: 'Lamp', quantity: 1, unitPrice: '10.00', amount: '10.00', taxCodeId: null }] });
+    const bad = receipt('1004', { lines: [{ itemId: '13', description: 'Lamp', quantity: 1, unitPrice: '10.00', amount: '10.00', taxCodeId: null, taxable: true, discount: '0.00' }] });
     const error = await target.createSalesReceipt(bad, 'order:1004').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LedgerRejectedError);
     expect((error as Error).message).toBe("QuickBooks Online rejected sales receipt 1004: the item 'Old lamp' is inactive (code 610)");
     emulator.control.setTaxCodeActive(REALM, '22', false);
     try {
-      const taxError = await target.createSalesReceipt(receipt('1004'), 'order:1004:b').catch((e: unknown) => e);
+      const taxError = await target.createSalesReceipt(receipt('1004', { txnTaxCodeId: '22' }), 'order:1004:b').catch((e: unknown) => e);
       expect((taxError as Error).message).toBe("QuickBooks Online rejected sales receipt 1004: the tax code 'Exempt' is inactive (code 610)");
     } finally {
       emulator.control.setTaxCodeActive(REALM, '22', true);
@@ -375,7 +373,7 @@ describe('QboAccountingTarget', () => {
     expect(receiptsNumbered('1006')).toHaveLength(1);
 
     const retried = await target.createSalesReceipt(receipt('1006'), 'order:1006:receipt');
-    expect(retried).toMatchObject({ id: receiptsNumbered('1006')[0]!.id, docNumber: '1006', total: '120.80' });
+    expect(retried).toMatchObject({ id: receiptsNumbered('1006')[0]!.id, docNumber: '1006', total: '120.31' });
     expect(receiptsNumbered('1006')).toHaveLength(1);
   });
 });

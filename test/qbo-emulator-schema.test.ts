@@ -164,7 +164,7 @@ describe('schema facts derived from Intuit’s XSDs', () => {
       total: '27.00',
       privateNote: 'Shopify order #1001',
       customerMemo: 'Thanks',
-    } as LedgerSalesReceipt);
+    } as LedgerSalesReceipt, { mode: 'per-line', country: 'GB' });
     expect(findSchemaViolations('SalesReceipt', payload)).toEqual([]);
     const customer = { DisplayName: 'Sam Lee', GivenName: 'Sam', FamilyName: 'Lee', PrimaryEmailAddr: { Address: 'sam@example.com' }, CurrencyRef: { value: 'USD' } };
     expect(findSchemaViolations('Customer', customer)).toEqual([]);

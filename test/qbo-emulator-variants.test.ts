@@ -53,7 +53,6 @@ describe.each(VARIANTS)('the product against QBO playing $fieldLengths lengths a
       clientSecret: 'variant-secret',
       environment: 'sandbox',
       ...qboEndpointsAt(emulator.urls),
-      requestRate: { perSecond: 10_000, perMinute: 100_000 },
     });
     emulator.control.authorizeAs(REALM);
     const consent = await fetch(platform.authorizeUrl({}, 'state-v', REDIRECT_URI), { redirect: 'manual' });

@@ -27,7 +27,7 @@ describe('token refresh never loses a grant', () => {
       createTestDatabase(),
       // Access tokens live 60 s, shorter than the 5-minute refresh-ahead window: a token just refreshed by
       // one caller must still count as fresh for the others (the window scales down to half a lifetime).
-      startQboEmulator({ ...APP, companies: realms.map(testCompany), accessTokenTtlSeconds: 60, rateLimits: { perSecond: 1000, perMinute: 100_000 } }),
+      startQboEmulator({ ...APP, companies: realms.map((realm) => testCompany(realm)), accessTokenTtlSeconds: 60, rateLimits: { perSecond: 1000, perMinute: 100_000 } }),
     ]);
     platform = createQboPlatform({
       ...APP,

@@ -206,7 +206,10 @@ export function registerAccountingRoutes(app: FastifyInstance, state: QboEmulato
     const allowDuplicateDocNumber = company.preferences.duplicateDocNumbersAllowed || (query.include ?? '').split(',').includes('allowduplicatedocnum');
     const fields =
       entityName === 'SalesReceipt'
-        ? validateSalesReceipt(company, input, nowMs, { allowDuplicateDocNumber })
+        ? validateSalesReceipt(company, input, nowMs, {
+            allowDuplicateDocNumber,
+            taxInclusiveLineReading: state.settings.taxInclusiveLineReading,
+          })
         : entityName === 'Customer'
           ? validateCustomer(company, input, nowMs)
           : validateItem(company, input, nowMs);

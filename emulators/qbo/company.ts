@@ -3,6 +3,14 @@ import { qboTime } from './fault-bodies.js';
 import { DEFAULT_PREFERENCES, type QboCompanyPreferences, type QboSeedCompany, type QboSeedItem, type QboSeedTaxCode } from './options.js';
 import type { QboRecord } from './query-evaluation.js';
 
+/** Where each kind of company the emulator plays is, as CompanyInfo shows it. */
+const COMPANY_ADDRESSES: Record<string, QboRecord> = {
+  US: { Line1: '123 Main Street', City: 'Mountain View', CountrySubDivisionCode: 'CA', PostalCode: '94042', Country: 'US' },
+  GB: { Line1: '10 High Street', City: 'London', PostalCode: 'SW1A 1AA', Country: 'GB' },
+  CA: { Line1: '100 King Street West', City: 'Toronto', CountrySubDivisionCode: 'ON', PostalCode: 'M5X 1A9', Country: 'CA' },
+  AU: { Line1: '1 George Street', City: 'Sydney', CountrySubDivisionCode: 'NSW', PostalCode: '2000', Country: 'AU' },
+};
+
 /** A document the emulator wrote, kept so tests can count what reached the books. */
 export interface CreatedDocument {
   entity: string;
@@ -143,7 +151,7 @@ export class QboCompany {
       CompanyName: this.companyName,
       LegalName: this.companyName,
       Country: this.country,
-      CompanyAddr: { Line1: '123 Main Street', City: 'Mountain View', CountrySubDivisionCode: 'CA', PostalCode: '94042' },
+      CompanyAddr: COMPANY_ADDRESSES[this.country] ?? { Line1: '1 Main Street', Country: this.country },
       SupportedLanguages: 'en',
       domain: 'QBO',
       sparse: false,
@@ -162,7 +170,11 @@ export class QboCompany {
         AllowDeposit: true,
       },
       CurrencyPrefs: { MultiCurrencyEnabled: this.preferences.multiCurrencyEnabled, HomeCurrency: { value: this.homeCurrency } },
-      TaxPrefs: { UsingSalesTax: this.preferences.usingSalesTax, PartnerTaxEnabled: false },
+      TaxPrefs: {
+        UsingSalesTax: this.preferences.usingSalesTax,
+        PartnerTaxEnabled: this.preferences.partnerTaxEnabled,
+        ...(this.country === 'US' ? {} : { TaxInclusive: this.preferences.taxInclusiveDefault }),
+      },
       domain: 'QBO',
       sparse: false,
       MetaData: { CreateTime: '2024-01-01T00:00:00-08:00', LastUpdatedTime: qboTime(this.clock.now()) },

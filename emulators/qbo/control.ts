@@ -3,6 +3,7 @@ import type { CreatedDocument } from './company.js';
 import type { LoggedRequest, QboEmulatorState } from './emulator-state.js';
 import type { AuthFaultEnvelope, QboRateLimits, QboSeedItem, QboSeedTaxCode, RequestIdMode } from './options.js';
 import type { QboRecord } from './query-evaluation.js';
+import type { TaxInclusiveLineReading } from './sales-tax-rules.js';
 
 /** In-process handle on a running emulator, so tests set up and inspect without HTTP. */
 export class QboEmulatorControl {
@@ -144,6 +145,28 @@ export class QboEmulatorControl {
   /** Current rows of one entity (Item, TaxCode, TaxRate, Customer, SalesReceipt), active or not. */
   list(realmId: string, entity: string): QboRecord[] {
     return this.state.company(realmId).all(entity);
+  }
+
+  /** A bookkeeper changes a tax rate's value in QuickBooks (what every code using it then charges). */
+  setTaxRateValue(realmId: string, taxRateId: string, ratePercent: number): QboRecord {
+    const rate = this.mustExist(this.state.company(realmId).get('TaxRate', taxRateId), 'TaxRate', taxRateId);
+    rate.RateValue = ratePercent;
+    return rate;
+  }
+
+  /** How tax-inclusive line amounts are read (unconfirmed behaviour; tests play each). */
+  setTaxInclusiveLineReading(reading: TaxInclusiveLineReading): void {
+    this.state.settings.taxInclusiveLineReading = reading;
+  }
+
+  /** A bookkeeper corrects a sales receipt in QuickBooks (e.g. its tax) so its total becomes `totalAmt`. */
+  correctSalesReceipt(realmId: string, id: string, totalAmt: number): QboRecord {
+    const receipt = this.mustExist(this.state.company(realmId).get('SalesReceipt', id), 'SalesReceipt', id);
+    const tax = receipt.TxnTaxDetail as QboRecord | undefined;
+    if (tax && typeof receipt.TotalAmt === 'number') tax.TotalTax = Math.round((Number(tax.TotalTax ?? 0) + totalAmt - receipt.TotalAmt) * 100) / 100;
+    receipt.TotalAmt = totalAmt;
+    receipt.SyncToken = String(Number(receipt.SyncToken ?? 0) + 1);
+    return receipt;
   }
 
   // --- ledger inspection ---

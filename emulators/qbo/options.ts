@@ -1,4 +1,5 @@
 import type { QboFieldLengthVariant } from './field-lengths.js';
+import type { TaxInclusiveLineReading } from './sales-tax-rules.js';
 
 /** Seed data and settings for one QuickBooks Online emulator. */
 
@@ -8,12 +9,19 @@ export interface QboCompanyPreferences {
   /** SalesFormsPrefs.AllowShipping: `SHIPPING_ITEM_ID` is a valid ItemRef. */
   allowShipping: boolean;
   multiCurrencyEnabled: boolean;
+  /** TaxPrefs.UsingSalesTax: false ⇒ the receipt carries no tax at all. */
   usingSalesTax: boolean;
   /**
    * Advanced → "Warn if duplicate … number is used" switched off: QBO then books a second document under a
    * number already used instead of answering 6140 (a per-company preference; off by default, i.e. 6140).
    */
   duplicateDocNumbersAllowed: boolean;
+  /** TaxPrefs.PartnerTaxEnabled (US automated sales tax): QuickBooks works the rate out, ignoring TxnTaxCodeRef. */
+  partnerTaxEnabled: boolean;
+  /** Emulator knob: the rate automated sales tax comes to for this company's sales, in percent. */
+  automatedSalesTaxPercent: number;
+  /** Non-US default "amounts are" setting, shown in Preferences (TaxPrefs.TaxInclusive [U] field name). */
+  taxInclusiveDefault: boolean;
 }
 
 export interface QboSeedItem {
@@ -104,6 +112,7 @@ export interface QboEmulatorOptions {
   fieldLengths?: QboFieldLengthVariant;
   /** Whether `=`, `IN` and `LIKE` on strings in queries are case sensitive (unconfirmed); default 'case-insensitive'. */
   queryStringMatch?: 'case-insensitive' | 'case-sensitive';
+  taxInclusiveLineReading?: TaxInclusiveLineReading;
 }
 
 export interface ResolvedQboSettings {
@@ -116,6 +125,8 @@ export interface ResolvedQboSettings {
   authFaultEnvelope: AuthFaultEnvelope;
   requestIdMode: RequestIdMode;
   latencyMs: number;
+  /** How tax-inclusive line amounts are read; unconfirmed, so tests play each variant. */
+  taxInclusiveLineReading: TaxInclusiveLineReading;
 }
 
 export const DEFAULT_PREFERENCES: QboCompanyPreferences = {
@@ -124,6 +135,9 @@ export const DEFAULT_PREFERENCES: QboCompanyPreferences = {
   multiCurrencyEnabled: false,
   usingSalesTax: true,
   duplicateDocNumbersAllowed: false,
+  partnerTaxEnabled: false,
+  automatedSalesTaxPercent: 8.25,
+  taxInclusiveDefault: false,
 };
 
 export function resolveSettings(options: QboEmulatorOptions): ResolvedQboSettings {
@@ -137,5 +151,6 @@ export function resolveSettings(options: QboEmulatorOptions): ResolvedQboSetting
     authFaultEnvelope: options.authFaultEnvelope ?? 'fault',
     requestIdMode: options.requestIdMode ?? 'replay-all',
     latencyMs: options.latencyMs ?? 0,
+    taxInclusiveLineReading: options.taxInclusiveLineReading ?? 'net-amount',
   };
 }

@@ -3,11 +3,10 @@ import type { QboCompany } from './company.js';
 import { invalidReferenceFault, objectNotFoundFault, validationFault } from './fault-bodies.js';
 import type { QboRecord } from './query-evaluation.js';
 import { checkLength } from './text-limits.js';
+import { checkLineTaxCodes, computeTax, type TaxableLine, type TaxInclusiveLineReading } from './sales-tax-rules.js';
 
 const INACTIVE_DETAIL = "Something you're trying to use has been made inactive. Check the fields with accounts, customers, items, vendors or employees.";
 const SHIPPING_ITEM_ID = 'SHIPPING_ITEM_ID';
-/** US companies may use these pseudo codes on lines instead of TaxCode ids. */
-const US_LINE_TAX_CODES = new Set(['TAX', 'NON']);
 
 function refValue(ref: unknown): string | null {
   if (ref && typeof ref === 'object' && 'value' in ref) return String((ref as QboRecord).value);
@@ -33,6 +32,8 @@ function requireActive(company: QboCompany, nowMs: number, entity: string, id: s
 
 export interface SalesReceiptOptions {
   allowDuplicateDocNumber: boolean;
+  /** How tax-inclusive line amounts are read (unconfirmed; see sales-tax-rules.ts). Default `net-amount`. */
+  taxInclusiveLineReading?: TaxInclusiveLineReading;
 }
 
 /** Validates a SalesReceipt create the way QBO does and returns the record to store, with totals computed. */
@@ -68,9 +69,9 @@ export function validateSalesReceipt(company: QboCompany, body: QboRecord, nowMs
   if (txnTaxCodeId !== null) requireActive(company, nowMs, 'TaxCode', txnTaxCodeId, 'TxnTaxCodeRef');
 
   let itemsCents = 0;
-  let shippingCents = 0;
   let discountCents = 0;
   const storedLines: QboRecord[] = [];
+  const salesLines: TaxableLine[] = [];
   lines.forEach((raw: unknown, index: number) => {
     const line = (raw ?? {}) as QboRecord;
     checkLength(nowMs, `Line[${index}].Description`, line.Description, 4000);
@@ -86,7 +87,8 @@ export function validateSalesReceipt(company: QboCompany, body: QboRecord, nowMs
         }
         if (!isShipping) requireActive(company, nowMs, 'Item', itemId, 'ItemRef');
         const taxCodeId = refValue(detail.TaxCodeRef);
-        if (taxCodeId !== null && !US_LINE_TAX_CODES.has(taxCodeId)) requireActive(company, nowMs, 'TaxCode', taxCodeId, 'TaxCodeRef');
+        // US line codes are checked with the other lines' below (6100); elsewhere a code is a TaxCode reference.
+        if (taxCodeId !== null && company.country !== 'US') requireActive(company, nowMs, 'TaxCode', taxCodeId, 'TaxCodeRef');
         if (amount === null) {
           throw validationFault(nowMs, {
             Message: 'Required param missing, need to supply the required value for the API',
@@ -106,9 +108,11 @@ export function validateSalesReceipt(company: QboCompany, body: QboRecord, nowMs
             });
           }
         }
-        if (isShipping) shippingCents += amount;
-        else itemsCents += amount;
-        break;
+        if (!isShipping) itemsCents += amount;
+        const stored = { ...line, SalesItemLineDetail: { ...detail } };
+        salesLines.push({ record: stored, detail: stored.SalesItemLineDetail, amountCents: amount, isShipping });
+        storedLines.push({ ...stored, Id: String(storedLines.length + 1), LineNum: storedLines.length + 1 });
+        return;
       }
       case 'DiscountLineDetail': {
         const detail = (line.DiscountLineDetail ?? {}) as QboRecord;
@@ -130,21 +134,26 @@ export function validateSalesReceipt(company: QboCompany, body: QboRecord, nowMs
     if (line.DetailType !== 'SubTotalLineDetail') storedLines.push({ ...line, Id: String(storedLines.length + 1), LineNum: storedLines.length + 1 });
   });
 
+  checkLineTaxCodes(company, salesLines, nowMs);
   const docNumber = resolveDocNumber(company, body, nowMs, options);
-  const taxInclusive = body.GlobalTaxCalculation === 'TaxInclusive';
-  const totalTaxCents = company.preferences.usingSalesTax ? (amountCents((body.TxnTaxDetail as QboRecord | undefined)?.TotalTax) ?? 0) : 0;
-  // Simplification: line amounts of a TaxInclusive receipt already contain the tax.
-  const totalCents = itemsCents - discountCents + shippingCents + (taxInclusive ? 0 : totalTaxCents);
-  const subtotalLine = { Amount: Number(fromCents(itemsCents)), DetailType: 'SubTotalLineDetail', SubTotalLineDetail: {} };
+  // The tax comes from the company's own rates; a TotalTax the client sends is not used.
+  const tax = computeTax(company, body, salesLines, discountCents, options.taxInclusiveLineReading ?? 'net-amount');
+  const totalCents = tax.linesTotalCents - discountCents + tax.totalTaxCents;
+  const subtotalCents = salesLines.filter((line) => !line.isShipping).reduce((sum, line) => sum + Math.round(Number(line.record.Amount) * 100), 0);
+  const subtotalLine = { Amount: Number(fromCents(subtotalCents)), DetailType: 'SubTotalLineDetail', SubTotalLineDetail: {} };
   const today = new Date(nowMs).toISOString().slice(0, 10);
   return {
     ...body,
     DocNumber: docNumber,
     TxnDate: body.TxnDate ?? today,
     CurrencyRef: { value: currency },
-    GlobalTaxCalculation: body.GlobalTaxCalculation ?? 'TaxExcluded',
+    ...(company.country === 'US' ? {} : { GlobalTaxCalculation: body.GlobalTaxCalculation ?? 'TaxExcluded' }),
     Line: [...storedLines, subtotalLine],
-    TxnTaxDetail: { ...((body.TxnTaxDetail as QboRecord | undefined) ?? {}), TotalTax: Number(fromCents(totalTaxCents)) },
+    TxnTaxDetail: {
+      ...(tax.txnTaxCodeId === null ? {} : { TxnTaxCodeRef: { value: tax.txnTaxCodeId } }),
+      TotalTax: Number(fromCents(tax.totalTaxCents)),
+      ...(tax.taxLines.length > 0 ? { TaxLine: tax.taxLines } : {}),
+    },
     TotalAmt: Number(fromCents(totalCents)),
     Balance: 0,
     ...(company.preferences.multiCurrencyEnabled ? { ExchangeRate: body.ExchangeRate ?? 1 } : {}),

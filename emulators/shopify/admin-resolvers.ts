@@ -293,7 +293,7 @@ function orderView(data: ShopData, order: EmulatedOrder) {
             originalUnitPriceSet: money(line.unitPrice),
             originalTotalSet: money(fromCents(originalTotalCents)),
             discountedTotalSet: money(fromCents(originalTotalCents - toCents(line.discount))),
-            discountAllocations: toCents(line.discount) > 0 ? [{ allocatedAmountSet: money(line.discount) }] : [],
+            discountAllocations: (line.discountAllocations ?? (toCents(line.discount) > 0 ? [line.discount] : [])).map((amount) => ({ allocatedAmountSet: money(amount) })),
             taxLines: line.taxLines.map(taxLine),
           };
         },

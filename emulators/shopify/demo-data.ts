@@ -12,12 +12,14 @@ export function seedDemoShop(control: ShopifyEmulatorControl): void {
   const mug = control.createProduct({ title: 'Enamel Mug', variants: [{ sku: 'MUG-ENAMEL', price: '14.50' }] });
   const customer = control.createCustomer({ email: 'ada@example.com', firstName: 'Ada', lastName: 'Lovelace' });
   const salesTax = (amount: string) => [{ title: 'CA State Tax', rate: 0.0725, amount }];
+  // Amounts chosen so Shopify's per-line rounding and QuickBooks' rounding of the sale agree to the cent:
+  // the demo's first order books at once (a one-cent difference would park it, as it would in production).
 
   control.createOrder({
     customerId: customer.id,
     lineItems: [
       { title: 'Organic Cotton Tee - Red / M', sku: 'TEE-RED-M', variantId: tee.variants[0]!.id, quantity: 2, unitPrice: '25.00', taxLines: salesTax('3.63') },
-      { title: 'Enamel Mug', sku: 'MUG-ENAMEL', variantId: mug.variants[0]!.id, quantity: 1, unitPrice: '14.50', discount: '1.45', taxLines: salesTax('0.95') },
+      { title: 'Enamel Mug', sku: 'MUG-ENAMEL', variantId: mug.variants[0]!.id, quantity: 1, unitPrice: '14.50', discount: '1.50', taxLines: salesTax('0.94') },
     ],
     shippingLines: [{ title: 'Standard', price: '5.00' }],
   });

@@ -19,6 +19,8 @@ export interface EmulatedLineItem {
   unitPrice: string;
   /** Discount allocated to the whole line. */
   discount: string;
+  /** The discount applications that make up `discount` (a code and an automatic discount…); absent: one. */
+  discountAllocations?: string[];
   taxable: boolean;
   taxLines: EmulatedTaxLine[];
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { fromCents, toCents } from '../../domain/money.js';
 import type {
   AuthorizationCode,
   EmulatedCustomer,
@@ -30,6 +31,8 @@ export interface LineItemInput {
   currentQuantity?: number;
   unitPrice: string;
   discount?: string;
+  /** Several discount applications on the line, as real checkouts stack them; `discount` becomes their sum. */
+  discountAllocations?: string[];
   taxable?: boolean;
   taxLines?: EmulatedTaxLine[];
 }
@@ -281,7 +284,8 @@ export class ShopifyStore {
       quantity: input.quantity,
       currentQuantity: input.currentQuantity ?? input.quantity,
       unitPrice: input.unitPrice,
-      discount: input.discount ?? '0.00',
+      discount: input.discountAllocations ? fromCents(input.discountAllocations.reduce((sum, d) => sum + toCents(d), 0)) : (input.discount ?? '0.00'),
+      ...(input.discountAllocations ? { discountAllocations: [...input.discountAllocations] } : {}),
       taxable: input.taxable ?? (input.taxLines ?? []).length > 0,
       taxLines: input.taxLines ?? [],
     };

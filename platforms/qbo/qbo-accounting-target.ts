@@ -6,6 +6,7 @@ import type {
   LedgerItem,
   LedgerSalesReceipt,
   LedgerTaxCode,
+  LedgerTaxSetup,
 } from '../../domain/accounting-target.js';
 import type { ConnectionProbe } from '../../domain/connection-probe.js';
 import { fromCents, toCents } from '../../domain/money.js';
@@ -18,10 +19,18 @@ import { queryAll } from './query-pages.js';
 import { noteAbsent, takeFreshAbsence } from './document-number-absence.js';
 import { diagnoseReceiptReferences } from './reference-diagnosis.js';
 import { toQboSalesReceipt } from './sales-receipt-payload.js';
+import { cachedTaxSetup, forgetTaxSetup } from './company-tax-setup.js';
 
 export interface QboAccountingTargetOptions {
   /** Scopes of the stored grant, reported by checkConnection; QBO itself cannot tell. */
   grantedScopes?: string[] | null;
+  /** What company-level facts (tax setup) are cached under: integration and realm. Default: the realm. */
+  cacheKey?: string;
+}
+
+/** Refusals that mean the company's tax setup is not what we read: read it again before the next attempt. */
+function isTaxSetupRefusal(error: LedgerRejectedError): boolean {
+  return error.code === '6100' || (error.code === '6000' && /have a .*rate before you save/i.test(`${error.message} ${error.detail}`));
 }
 
 const SKUS_PER_QUERY = 50;
@@ -129,6 +138,14 @@ export class QboAccountingTarget implements AccountingTarget {
     });
   }
 
+  taxSetup(): Promise<LedgerTaxSetup> {
+    return cachedTaxSetup(this.cacheKey, this.client);
+  }
+
+  private get cacheKey(): string {
+    return this.options.cacheKey ?? this.client.realmId;
+  }
+
   /**
    * Books the receipt unless its number is already in the ledger. Every attempt is preceded by a lookup of
    * the number (or spends the fresh "absent" answer of the lookup just before it), so an answer lost after
@@ -142,10 +159,12 @@ export class QboAccountingTarget implements AccountingTarget {
       if (existing) return existing;
     }
     try {
-      const created = await this.client.create('salesreceipt', 'SalesReceipt', toQboSalesReceipt(receipt), { idempotencyKey, subject });
+      const payload = toQboSalesReceipt(receipt, await this.taxSetup());
+      const created = await this.client.create('salesreceipt', 'SalesReceipt', payload, { idempotencyKey, subject });
       return toDocumentRef(created);
     } catch (error) {
       if (!(error instanceof LedgerRejectedError)) throw error;
+      if (isTaxSetupRefusal(error)) forgetTaxSetup(this.cacheKey);
       // 6140: already booked (a lost answer, or another run): the existing receipt is the result.
       if (error.code === '6140') {
         const existing = await this.querySalesReceipt(receipt.docNumber);

@@ -126,7 +126,7 @@ export function createQboPlatform(config: QboPlatformConfig): AccountingPlatform
         defaultRetryAfterMs,
         ...(config.requestLimiter ? { limiter: config.requestLimiter } : {}),
       });
-      return new QboAccountingTarget(client);
+      return new QboAccountingTarget(client, { cacheKey: `${connection.integrationId}:${realmId}` });
     },
   };
 }

@@ -26,7 +26,7 @@ export async function diagnoseReceiptReferences(client: QboClient, receipt: Ledg
   const itemIds = [...new Set(receipt.lines.map((line) => line.itemId).filter((id) => id !== SHIPPING_ITEM_ID))];
   const taxCodeIds = [
     ...new Set(
-      [...receipt.lines.map((line) => line.taxCodeId), receipt.shipping?.taxCodeId ?? null].filter(
+      [...receipt.lines.map((line) => line.taxCodeId), receipt.shipping?.taxCodeId ?? null, receipt.txnTaxCodeId ?? null].filter(
         (id): id is string => id !== null && !PSEUDO_TAX_CODES.has(id),
       ),
     ),

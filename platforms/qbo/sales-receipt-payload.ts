@@ -1,54 +1,114 @@
-import type { LedgerSalesReceipt } from '../../domain/accounting-target.js';
+import type { LedgerSalesReceipt, LedgerTaxSetup } from '../../domain/accounting-target.js';
 import { toCents } from '../../domain/money.js';
 import type { QboEntity } from './qbo-client.js';
 
 /** QBO's pseudo item for the shipping line (needs Preferences.SalesFormsPrefs.AllowShipping). */
 export const SHIPPING_ITEM_ID = 'SHIPPING_ITEM_ID';
 
+/** The line codes a US company takes: a line is taxable or not, the rate is the sale's (error 6100 otherwise). */
+export const US_TAXABLE = 'TAX';
+export const US_NOT_TAXABLE = 'NON';
+
 /** QBO wants numbers, not strings, for amounts. */
-function amount(value: string): number {
-  return toCents(value) / 100;
+function money(cents: number): number {
+  return cents / 100;
 }
 
-function taxCodeRef(taxCodeId: string | null): { TaxCodeRef?: { value: string } } {
-  return taxCodeId === null ? {} : { TaxCodeRef: { value: taxCodeId } };
+/** Unit price of a line whose amount is not a whole number of cents per unit: QBO keeps up to 7 decimals. */
+function unitPrice(amountCents: number, quantity: number): number {
+  return quantity === 0 ? 0 : Math.round((amountCents / quantity) * 100_000) / 10_000_000;
 }
 
-/** A LedgerSalesReceipt as the JSON body of POST /salesreceipt. */
-export function toQboSalesReceipt(receipt: LedgerSalesReceipt): QboEntity {
-  const lines: QboEntity[] = receipt.lines.map((line) => ({
-    DetailType: 'SalesItemLineDetail',
-    Amount: amount(line.amount),
-    Description: line.description,
-    SalesItemLineDetail: {
-      ItemRef: { value: line.itemId },
-      Qty: line.quantity,
-      UnitPrice: amount(line.unitPrice),
-      ...taxCodeRef(line.taxCodeId),
-    },
-  }));
-  if (toCents(receipt.discount) !== 0) {
+interface LineAmounts {
+  /** What QBO reads as the line's Amount: net of discount, and net of tax too when the shop's prices include it. */
+  amountCents: number;
+  /** Tax-inclusive lines: the price the customer paid for the line, which QBO keeps as the line's total. */
+  inclusiveCents: number | null;
+}
+
+/**
+ * A line as QuickBooks reads it. Discounts are taken off the line, so the ledger taxes what the shop taxed.
+ * With tax-inclusive prices QBO's Amount is still net of tax and `TaxInclusiveAmt` carries the price paid;
+ * QBO works the tax out of the latter, so the receipt's total is what the customer paid.
+ */
+function lineAmounts(grossCents: number, discount: string | undefined, tax: string | undefined, inclusive: boolean): LineAmounts {
+  const afterDiscount = grossCents - (discount === undefined ? 0 : toCents(discount));
+  if (!inclusive) return { amountCents: afterDiscount, inclusiveCents: null };
+  return { amountCents: afterDiscount - toCents(tax ?? '0'), inclusiveCents: afterDiscount };
+}
+
+function lineTaxCode(setup: LedgerTaxSetup, taxCodeId: string | null, taxable: boolean | undefined): { TaxCodeRef?: { value: string } } {
+  switch (setup.mode) {
+    case 'per-line':
+      return taxCodeId === null ? {} : { TaxCodeRef: { value: taxCodeId } };
+    case 'per-sale':
+    case 'ledger-computed':
+      return { TaxCodeRef: { value: taxable ? US_TAXABLE : US_NOT_TAXABLE } };
+    case 'off':
+      return {};
+  }
+}
+
+/** How the receipt states its amounts: only non-US companies take it (US: "not applicable"). */
+function globalTaxCalculation(setup: LedgerTaxSetup, taxesIncluded: boolean): { GlobalTaxCalculation?: string } {
+  if (setup.mode === 'per-line') return { GlobalTaxCalculation: taxesIncluded ? 'TaxInclusive' : 'TaxExcluded' };
+  if (setup.mode === 'off' && setup.country !== 'US') return { GlobalTaxCalculation: 'NotApplicable' };
+  return {};
+}
+
+/** A LedgerSalesReceipt as the JSON body of POST /salesreceipt, for a company with this tax setup. */
+export function toQboSalesReceipt(receipt: LedgerSalesReceipt, setup: LedgerTaxSetup): QboEntity {
+  // Prices that include tax: a US company has no such form, so its lines go net of tax and QBO adds it back.
+  const inclusive = receipt.taxesIncluded && setup.mode !== 'off';
+  const perLineInclusive = inclusive && setup.mode === 'per-line';
+  // Runs mapped before lines carried their discount book it as one discount line, as they always did.
+  const discountOnLines = receipt.lines.every((line) => line.discount !== undefined);
+  const lines: QboEntity[] = receipt.lines.map((line) => {
+    const { amountCents, inclusiveCents } = lineAmounts(toCents(line.amount), line.discount, line.tax, inclusive);
+    const exactUnit = line.quantity !== 0 && amountCents % line.quantity === 0;
+    return {
+      DetailType: 'SalesItemLineDetail',
+      Amount: money(amountCents),
+      Description: line.description,
+      SalesItemLineDetail: {
+        ItemRef: { value: line.itemId },
+        Qty: line.quantity,
+        UnitPrice: exactUnit ? money(amountCents / line.quantity) : unitPrice(amountCents, line.quantity),
+        ...(perLineInclusive && inclusiveCents !== null ? { TaxInclusiveAmt: money(inclusiveCents) } : {}),
+        ...lineTaxCode(setup, line.taxCodeId, line.taxable ?? line.taxCodeId !== null),
+      },
+    };
+  });
+  if (!discountOnLines && toCents(receipt.discount) !== 0) {
     lines.push({
       DetailType: 'DiscountLineDetail',
-      Amount: amount(receipt.discount),
+      Amount: money(toCents(receipt.discount)),
       DiscountLineDetail: { PercentBased: false },
     });
   }
   if (receipt.shipping !== null) {
+    const shipping = receipt.shipping;
+    const { amountCents, inclusiveCents } = lineAmounts(toCents(shipping.amount), undefined, shipping.tax, inclusive && shipping.tax !== undefined);
     lines.push({
       DetailType: 'SalesItemLineDetail',
-      Amount: amount(receipt.shipping.amount),
-      SalesItemLineDetail: { ItemRef: { value: SHIPPING_ITEM_ID }, ...taxCodeRef(receipt.shipping.taxCodeId) },
+      Amount: money(amountCents),
+      SalesItemLineDetail: {
+        ItemRef: { value: SHIPPING_ITEM_ID },
+        ...(perLineInclusive && inclusiveCents !== null ? { TaxInclusiveAmt: money(inclusiveCents) } : {}),
+        ...lineTaxCode(setup, shipping.taxCodeId, shipping.taxable ?? shipping.taxCodeId !== null),
+      },
     });
   }
+  // The ledger computes the tax from its own rates; what the shop charged is checked against TotalAmt after booking.
+  const txnTaxCode = setup.mode === 'per-sale' && receipt.txnTaxCodeId ? { TxnTaxDetail: { TxnTaxCodeRef: { value: receipt.txnTaxCodeId } } } : {};
   return {
     DocNumber: receipt.docNumber,
     TxnDate: receipt.txnDate,
     CustomerRef: { value: receipt.customerId },
     CurrencyRef: { value: receipt.currency },
-    GlobalTaxCalculation: receipt.taxesIncluded ? 'TaxInclusive' : 'TaxExcluded',
+    ...globalTaxCalculation(setup, receipt.taxesIncluded),
     Line: lines,
-    TxnTaxDetail: { TotalTax: amount(receipt.totalTax) },
+    ...txnTaxCode,
     PrivateNote: receipt.privateNote,
     ...(receipt.customerMemo === null ? {} : { CustomerMemo: { value: receipt.customerMemo } }),
   };

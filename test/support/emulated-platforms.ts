@@ -7,19 +7,50 @@ import { createQboPlatform, qboEndpointsAt } from '../../platforms/qbo/qbo-platf
 import type { AccountingPlatform } from '../../platforms/platform.js';
 import { createShopifyPlatform, type ShopifyPlatform } from '../../platforms/shopify/index.js';
 
+/** Which test company a test books into: the UK one (VAT on every line) unless it asks for the US one. */
+export type TestCompanyKind = 'GB' | 'US';
+
 /** A QuickBooks company with the items and tax codes the tests' orders use. */
-export function testCompany(realmId: string): QboSeedCompany {
+export function testCompany(realmId: string, kind: TestCompanyKind = 'GB'): QboSeedCompany {
+  return kind === 'US' ? usTestCompany(realmId) : gbTestCompany(realmId);
+}
+
+const TEST_ITEMS = [
+  { name: 'Red T-shirt', sku: 'TS-RED-M', type: 'NonInventory' as const, unitPrice: 20 },
+  { name: 'Product A', sku: 'product-a', type: 'NonInventory' as const, unitPrice: 10 },
+  { name: 'Mug', sku: 'MUG-1', type: 'NonInventory' as const, unitPrice: 8 },
+  // Custom lines with no SKU (gift wrap, engraving) are mapped to this by title.
+  { name: 'Gift wrap', sku: null, type: 'Service' as const, unitPrice: 3 },
+];
+
+/**
+ * A US company: lines TAX/NON, the sale's rate from one tax code. Multi-currency on, as a US company
+ * selling abroad would have it.
+ */
+function usTestCompany(realmId: string): QboSeedCompany {
+  return {
+    realmId,
+    companyName: 'Test Books Inc',
+    country: 'US',
+    homeCurrency: 'USD',
+    preferences: { customTxnNumbers: true, allowShipping: true, multiCurrencyEnabled: true },
+    items: TEST_ITEMS,
+    taxCodes: [
+      { name: 'NY State Tax', rates: [{ name: 'NY State', ratePercent: 4 }] },
+      { name: 'Los Angeles', rates: [{ name: 'CA State', ratePercent: 6 }, { name: 'LA County', ratePercent: 3.5 }] },
+      { name: 'Old CA rate', rates: [{ name: 'CA 2019', ratePercent: 7.75 }] },
+    ],
+  };
+}
+
+function gbTestCompany(realmId: string): QboSeedCompany {
   return {
     realmId,
     companyName: 'Test Books Ltd',
     country: 'GB',
     homeCurrency: 'GBP',
-    preferences: { customTxnNumbers: true, allowShipping: true },
-    items: [
-      { name: 'Red T-shirt', sku: 'TS-RED-M', type: 'NonInventory', unitPrice: 20 },
-      { name: 'Product A', sku: 'product-a', type: 'NonInventory', unitPrice: 10 },
-      { name: 'Mug', sku: 'MUG-1', type: 'NonInventory', unitPrice: 8 },
-    ],
+    preferences: { customTxnNumbers: true, allowShipping: true, multiCurrencyEnabled: true },
+    items: TEST_ITEMS,
     taxCodes: [
       { name: 'VAT', rates: [{ name: 'VAT 20%', ratePercent: 20 }] },
       { name: 'Zero rated', rates: [] },
@@ -43,6 +74,8 @@ export interface EmulatedPlatformsOptions {
   qboRequestIdMode?: RequestIdMode;
   /** The company books a used document number again instead of answering 6140. */
   qboDuplicateDocNumbersAllowed?: boolean;
+  /** The QuickBooks company booked into (default the UK one). */
+  qboCompany?: TestCompanyKind;
 }
 
 export interface EmulatedPlatforms {
@@ -75,8 +108,11 @@ export async function startEmulatedPlatforms(options: EmulatedPlatformsOptions):
       ...options.qboApp,
       companies: [
         {
-          ...testCompany(realmId),
-          preferences: { ...testCompany(realmId).preferences, duplicateDocNumbersAllowed: options.qboDuplicateDocNumbersAllowed ?? false },
+          ...testCompany(realmId, options.qboCompany),
+          preferences: {
+            ...testCompany(realmId, options.qboCompany).preferences,
+            duplicateDocNumbersAllowed: options.qboDuplicateDocNumbersAllowed ?? false,
+          },
         },
       ],
       rateLimits: options.qboRateLimits ?? { perSecond: 1000, perMinute: 100_000 },

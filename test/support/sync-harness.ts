@@ -37,6 +37,8 @@ export interface SyncHarnessOptions {
   temporalAddress?: string;
   workflowBundlePath?: string;
   qboRateLimits?: EmulatedPlatformsOptions['qboRateLimits'];
+  /** The QuickBooks company booked into: 'GB' (VAT on every line, the default) or 'US' (TAX/NON and a sale tax code). */
+  qboCompany?: EmulatedPlatformsOptions['qboCompany'];
   shopifyBucket?: EmulatedPlatformsOptions['shopifyBucket'];
   /** The limits the product keeps to, through the limiter production uses; none when absent. */
   qboRequestLimits?: RequestLimits;
@@ -106,6 +108,7 @@ export class SyncHarness {
           shopifyBucket: options.shopifyBucket,
           qboRequestIdMode: options.qboRequestIdMode,
           qboDuplicateDocNumbersAllowed: options.qboDuplicateDocNumbersAllowed,
+          qboCompany: options.qboCompany,
           ...(options.qboRequestLimits ? { qboRequestLimiter: new SharedRequestLimiter(database.db, options.qboRequestLimits) } : {}),
         }),
       })),

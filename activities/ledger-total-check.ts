@@ -1,0 +1,58 @@
+import type { LedgerDocumentRef, LedgerSalesReceipt, LedgerTaxCode, LedgerTaxSetup } from '../domain/accounting-target.js';
+import type { CommerceOrder } from '../domain/commerce-order.js';
+import { toCents } from '../domain/money.js';
+import { SyncErrorType } from '../domain/sync-error-types.js';
+import { syncFailure } from './sync-failures.js';
+
+/** What an order parked on a ledger total waits on: a person correcting that document (or its tax code). */
+export function ledgerTotalWait(docNumber: string): string {
+  return `ledger-total:${docNumber}`;
+}
+
+export function totalsAgree(document: LedgerDocumentRef, order: CommerceOrder): boolean {
+  return toCents(document.total) === toCents(order.total);
+}
+
+/** The tax codes the receipt used, by name and rate, for the bookkeeper to check. */
+function codesUsed(receipt: Pick<LedgerSalesReceipt, 'lines' | 'shipping' | 'txnTaxCodeId'>, codes: LedgerTaxCode[]): string {
+  const ids = new Set([...receipt.lines.map((l) => l.taxCodeId), receipt.shipping?.taxCodeId ?? null, receipt.txnTaxCodeId ?? null].filter((id): id is string => !!id));
+  const named = [...ids].map((id) => {
+    const code = codes.find((c) => c.id === id);
+    return code ? `"${code.name}" (${code.ratePercent} %)` : `id ${id}`;
+  });
+  return named.join(', ');
+}
+
+/**
+ * The ledger's total is not what the shop charged: the document exists, so the order waits for a person
+ * rather than being called synced. Retrying looks at the same document again; nothing is booked twice.
+ */
+export function ledgerTotalMismatch(input: {
+  order: CommerceOrder;
+  document: LedgerDocumentRef;
+  receipt: Pick<LedgerSalesReceipt, 'lines' | 'shipping' | 'txnTaxCodeId'>;
+  taxSetup: LedgerTaxSetup;
+  taxCodes: LedgerTaxCode[];
+  ledgerName: string;
+  integrationId: string;
+}) {
+  const { order, document, ledgerName } = input;
+  const codes = codesUsed(input.receipt, input.taxCodes);
+  const check =
+    input.taxSetup.mode === 'ledger-computed'
+      ? `${ledgerName} works out the sales tax itself (automated sales tax); check the customer's address and the items' tax categories`
+      : codes
+        ? `check tax code ${codes} against the shop's tax (${order.totalTax} ${order.currency})`
+        : `check the tax settings of ${ledgerName}; the shop charged ${order.totalTax} ${order.currency} of tax`;
+  return syncFailure(
+    SyncErrorType.LedgerTotalMismatch,
+    `${ledgerName} computed ${document.total}, the shop charged ${order.total} for order ${order.name}: ${check}. ` +
+      `Sales receipt ${document.docNumber} (id ${document.id}) is in ${ledgerName} already: correct it there so its total is ${order.total}, ` +
+      `then retry the order; it will not be booked twice.`,
+    {
+      detail: `TotalAmt ${document.total} ≠ shop total ${order.total} (${order.currency}); tax setup ${input.taxSetup.mode} (${input.taxSetup.country}); codes ${codes || 'none'}`,
+      integrationId: input.integrationId,
+      waitingOn: ledgerTotalWait(document.docNumber),
+    },
+  );
+}

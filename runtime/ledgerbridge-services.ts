@@ -11,6 +11,7 @@ import { createBookedOrderChangeNotifier } from './booked-order-change-notifier.
 import { createQboPlatform } from '../platforms/qbo/qbo-platform.js';
 import { PlatformRegistry } from '../platforms/registry.js';
 import { createShopifyPlatform, type ShopifyPlatform } from '../platforms/shopify/index.js';
+import { ConnectLinkSigner } from '../security/connect-link.js';
 import type { AppConfig } from './app-config.js';
 import { createConnectionProblemSink, reportAppUninstalled } from './integration-health-problem-sink.js';
 import type { IntegrationHealthRuntime } from './integration-health-starter.js';
@@ -26,6 +27,8 @@ export interface LedgerbridgeServices {
   credentials: CredentialStore;
   client: Client;
   health: IntegrationHealthRuntime;
+  /** Reconnect links: the worker signs them into emails, the API checks them. */
+  connectLinks: ConnectLinkSigner;
   close(): Promise<void>;
 }
 
@@ -45,6 +48,7 @@ export async function openServices(config: AppConfig): Promise<LedgerbridgeServi
     credentials,
     client,
     health,
+    connectLinks: new ConnectLinkSigner(config.encryptionKey),
     close: async () => {
       await connection.close();
       await database.close();
@@ -71,6 +75,7 @@ export async function startWorker(services: LedgerbridgeServices, options: { wor
       credentials: services.credentials,
       mailer,
       publicBaseUrl: config.publicBaseUrl,
+      connectLinks: services.connectLinks,
       client: services.client,
       resumePerSecond: config.resumeRatePerSecond,
     }),
@@ -92,6 +97,8 @@ export async function startApi(services: LedgerbridgeServices, logger: boolean |
     credentials: services.credentials,
     health: services.health,
     publicBaseUrl: config.publicBaseUrl,
+    operatorToken: config.operatorToken,
+    connectLinks: services.connectLinks,
   };
   const mailer = createMailer(config.mail);
   const app = await buildApi({

@@ -13,6 +13,8 @@ import { integrations } from './schema.js';
 export interface SecretBox {
   encrypt(plain: string, context: string): string;
   decrypt(sealed: string, context: string): string;
+  /** Sealed under the current key, bound to its row: nothing for a key rotation to do. */
+  isCurrent(sealed: string): boolean;
 }
 
 /** The encryption context of an integration's stored credentials. */

@@ -15,7 +15,8 @@ import { ConnectLinkSigner } from '../security/connect-link.js';
 import type { AppConfig } from './app-config.js';
 import { createConnectionProblemSink, reportAppUninstalled } from './integration-health-problem-sink.js';
 import type { IntegrationHealthRuntime } from './integration-health-starter.js';
-import { secretBoxFromKey } from './secret-box.js';
+import { createKeyring, type EncryptionKeyring } from '../security/keyring.js';
+import { secretBoxFromKeyring } from './secret-box.js';
 import { createSyncWorker } from './sync-worker.js';
 
 /** The shared parts of a ledgerbridge process: database, platforms, Temporal client. */
@@ -27,6 +28,8 @@ export interface LedgerbridgeServices {
   credentials: CredentialStore;
   client: Client;
   health: IntegrationHealthRuntime;
+  /** The key that encrypts and the keys that still decrypt. */
+  keyring: EncryptionKeyring;
   /** Reconnect links: the worker signs them into emails, the API checks them. */
   connectLinks: ConnectLinkSigner;
   close(): Promise<void>;
@@ -36,7 +39,8 @@ export async function openServices(config: AppConfig): Promise<LedgerbridgeServi
   const database = await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { pgliteDir: config.pgliteDir });
   const shopify = createShopifyPlatform(config.shopify);
   const platforms = new PlatformRegistry([shopify, createQboPlatform(config.qbo)]);
-  const credentials = new CredentialStore(database.db, secretBoxFromKey(config.encryptionKey));
+  const keyring = createKeyring(config.encryptionKey, config.decryptionKeys);
+  const credentials = new CredentialStore(database.db, secretBoxFromKeyring(keyring));
   const connection = await Connection.connect({ address: config.temporalAddress });
   const client = new Client({ connection, namespace: config.temporalNamespace });
   const health: IntegrationHealthRuntime = { client, taskQueue: config.taskQueue, checkIntervalMs: config.healthCheckIntervalMs };
@@ -48,7 +52,8 @@ export async function openServices(config: AppConfig): Promise<LedgerbridgeServi
     credentials,
     client,
     health,
-    connectLinks: new ConnectLinkSigner(config.encryptionKey),
+    keyring,
+    connectLinks: new ConnectLinkSigner(keyring.keys.map((entry) => entry.key)),
     close: async () => {
       await connection.close();
       await database.close();
@@ -66,7 +71,7 @@ export async function startWorker(services: LedgerbridgeServices, options: { wor
     taskQueue: config.taskQueue,
     db: services.database.db,
     platforms: services.platforms,
-    secrets: secretBoxFromKey(config.encryptionKey),
+    secrets: secretBoxFromKeyring(services.keyring),
     connectionProblems: createConnectionProblemSink(services.health),
     bookedOrderChanges: createBookedOrderChangeNotifier({ db: services.database.db, mailer, publicBaseUrl: config.publicBaseUrl }),
     extraActivities: createIntegrationHealthActivities({

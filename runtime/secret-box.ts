@@ -1,21 +1,30 @@
 import type { SecretBox } from '../db/credential-store.js';
-import { decryptSecret, encryptSecret, TokenDecryptionError } from '../security/token-cipher.js';
+import { createKeyring, type EncryptionKeyring } from '../security/keyring.js';
+import { openWithKeyring, sealedKeyId, sealWithKeyring, TokenDecryptionError } from '../security/token-cipher.js';
 
-/** The one context every credential was sealed with before ciphertexts were bound to their row. */
+/** The one context every credential was sealed with before ciphertexts were bound to their row (format v1). */
 const LEGACY_CONTEXT = 'integration-credentials';
 
-/** Integration credentials sealed with AES-256-GCM; the context binds a sealed value to its row and field. */
-export function secretBoxFromKey(key: Buffer): SecretBox {
+/**
+ * Credentials sealed with AES-256-GCM under the keyring's current key, bound to their row and field and to
+ * the key id. Values of any key in the ring open, so a rotation needs no downtime.
+ */
+export function secretBoxFromKeyring(keyring: EncryptionKeyring): SecretBox {
   return {
-    encrypt: (plain, context) => encryptSecret(plain, key, context),
+    encrypt: (plain, context) => sealWithKeyring(plain, keyring, context),
     decrypt: (sealed, context) => {
       try {
-        return decryptSecret(sealed, key, context);
+        return openWithKeyring(sealed, keyring, context);
       } catch (error) {
-        if (!(error instanceof TokenDecryptionError) || error.reason !== 'authentication-failed') throw error;
-        // Written before row binding: readable until the next write (or `npm run rotate-key`) binds it.
-        return decryptSecret(sealed, key, LEGACY_CONTEXT);
+        if (sealedKeyId(sealed) !== null || !(error instanceof TokenDecryptionError) || error.reason !== 'authentication-failed') throw error;
+        // v1, written before row binding: readable until the next write (or `npm run rotate-key`) binds it.
+        return openWithKeyring(sealed, keyring, LEGACY_CONTEXT);
       }
     },
+    isCurrent: (sealed) => sealedKeyId(sealed) === keyring.current.id,
   };
+}
+
+export function secretBoxFromKey(key: Buffer): SecretBox {
+  return secretBoxFromKeyring(createKeyring(key));
 }

@@ -2,6 +2,7 @@ import { asc, desc, eq } from 'drizzle-orm';
 import { integrationStatusLabel, type IntegrationStatus } from '../domain/integration-status.js';
 import type { Database } from '../db/database.js';
 import { integrationCheckResults, integrations, integrationStatusChanges } from '../db/schema.js';
+import { redactSecrets } from '../security/redact-secrets.js';
 
 /** What a person can do next about an integration, as the health column shows it. */
 export interface NextAction {
@@ -60,7 +61,7 @@ function rowView(row: IntegrationRow, reconnectLink: ReconnectLinkMaker): Integr
     status,
     statusLabel: label,
     colour,
-    reason: row.statusReason,
+    reason: row.statusReason === null ? null : redactSecrets(row.statusReason),
     statusChangedAt: row.statusChangedAt.toISOString(),
     lastCheckAt: row.lastCheckAt?.toISOString() ?? null,
     // Signed only where it is offered: every link is a credential until it expires.
@@ -82,13 +83,13 @@ export async function integrationHealthDetail(db: Database, integrationId: strin
   const checkOrder = ['oauth_connected', 'token_fresh', 'scopes_granted', 'test_call'];
   const checks = (await db.select().from(integrationCheckResults).where(eq(integrationCheckResults.integrationId, integrationId)))
     .sort((a, b) => checkOrder.indexOf(a.check) - checkOrder.indexOf(b.check))
-    .map((c) => ({ check: c.check, ok: c.ok, message: c.message, checkedAt: c.checkedAt.toISOString() }));
+    .map((c) => ({ check: c.check, ok: c.ok, message: redactSecrets(c.message), checkedAt: c.checkedAt.toISOString() }));
   const transitions = (
     await db
       .select()
       .from(integrationStatusChanges)
       .where(eq(integrationStatusChanges.integrationId, integrationId))
       .orderBy(desc(integrationStatusChanges.at), desc(integrationStatusChanges.id))
-  ).map((t) => ({ from: t.fromStatus, to: t.toStatus, cause: t.cause, check: t.check, at: t.at.toISOString() }));
+  ).map((t) => ({ from: t.fromStatus, to: t.toStatus, cause: redactSecrets(t.cause), check: t.check, at: t.at.toISOString() }));
   return { ...rowView(row, reconnectLink), account: row.account, connected: row.credentials !== null, checks, transitions };
 }

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHealthNotifications } from '../activities/integration-health-notifications.js';
-import { oauthStates, orderSyncs } from '../db/schema.js';
+import { integrationCheckResults, integrations, oauthStates, orderSyncs } from '../db/schema.js';
 import { startOrderSync } from '../runtime/order-sync-starter.js';
 import { ConnectLinkSigner } from '../security/connect-link.js';
 import type { OrderSyncResult } from '../workflows/order-sync.js';
@@ -179,5 +179,19 @@ describe('connections can only be made or changed by the people who own them', (
     expect(describedBody).toContain('access_denied');
     expect(describedBody).not.toContain('RT-secret-123');
     expect(describedBody).not.toContain('raw');
+  });
+
+  it('integration details shown to a browser carry no token, even when a platform answer held one', async () => {
+    const qbo = await h.createIntegration('qbo');
+    const token = 'eyJraWQiOiJsZWFrZWQtdG9rZW4ifQ.payload.signature';
+    await h.db.update(integrations).set({ statusReason: `401 from https://x (Authorization: Bearer ${token})` }).where(eq(integrations.id, qbo.id));
+    await h.db
+      .insert(integrationCheckResults)
+      .values({ integrationId: qbo.id, check: 'test_call', ok: false, message: `answered {"access_token":"${token}"}`, checkedAt: new Date() })
+      .onConflictDoUpdate({ target: [integrationCheckResults.integrationId, integrationCheckResults.check], set: { message: `answered {"access_token":"${token}"}` } });
+    const detail = await h.api('GET', `/integrations/${qbo.id}`);
+    expect(detail.statusCode).toBe(200);
+    expect(detail.body).not.toContain(token);
+    expect(detail.body).toContain('[redacted]');
   });
 });

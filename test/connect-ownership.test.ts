@@ -36,6 +36,16 @@ describe('connections can only be made or changed by the people who own them', (
 
     expect(await statesOf(qbo.id)).toEqual([]);
     expect((await h.row(qbo.id)).credentials).toBeNull();
+
+    // An operator hands a person a link instead: it leads to the consent page, once.
+    const issued = await h.api('POST', `/integrations/${qbo.id}/connect-link`);
+    expect(issued.statusCode).toBe(201);
+    const { url, expiresAt } = issued.json() as { url: string; expiresAt: string };
+    expect(Date.parse(expiresAt) - Date.now()).toBeGreaterThan(71 * 60 * 60_000);
+    const landing = await person.open(url);
+    expect(landing.body).toContain(`Connect ${qbo.displayName}`);
+    expect((await person.submit(landing)).body).toContain(`${qbo.displayName} is connected`);
+    expect((await person.submit(landing)).status).toBe(403);
   });
 
   it('the reconnect email carries a signed link that connects once; altered, expired and foreign links are refused', async () => {

@@ -10,7 +10,7 @@ import type { PlatformRegistry } from '../platforms/registry.js';
 import { createIntegration } from '../runtime/integration-health-creator.js';
 import { isConnectLinkSpent, spendConnectLink } from '../runtime/connect-link-uses.js';
 import { beginConnect, completeConnect, confirmAccountSwitch, describeAccount, OAuthStateError, type OAuthDeps } from '../runtime/integration-health-oauth.js';
-import type { ConnectLinkClaims, ConnectLinkRefusal, ConnectLinkSigner } from '../security/connect-link.js';
+import { connectPath, type ConnectLinkClaims, type ConnectLinkRefusal, type ConnectLinkSigner } from '../security/connect-link.js';
 import { deleteIntegration } from '../runtime/integration-health-removal.js';
 import { integrationHealthWorkflowId, signalIntegrationHealth, startIntegrationHealth, type IntegrationHealthRuntime } from '../runtime/integration-health-starter.js';
 import { integrationHealthDetail, listIntegrationHealth } from '../runtime/integration-health-views.js';
@@ -69,7 +69,7 @@ export function integrationRoutes(deps: IntegrationRoutesDeps): FastifyPluginAsy
       async (request, reply) => {
         await requireIntegration(request.params.id);
         const { token, claims } = deps.connectLinks.sign(request.params.id);
-        const url = `${oauthConnectPath(deps.publicBaseUrl, request.params.id)}?link=${token}`;
+        const url = `${connectPath(deps.publicBaseUrl, request.params.id)}?link=${token}`;
         return reply.code(201).send({ url, expiresAt: new Date(claims.expiresAt).toISOString() });
       },
     );
@@ -196,10 +196,6 @@ export function integrationRoutes(deps: IntegrationRoutesDeps): FastifyPluginAsy
       },
     );
   };
-}
-
-function oauthConnectPath(publicBaseUrl: string, integrationId: string): string {
-  return `${publicBaseUrl.replace(/\/+$/, '')}/integrations/${encodeURIComponent(integrationId)}/connect`;
 }
 
 const linkRefusals: Record<ConnectLinkRefusal | 'spent' | 'absent' | 'bad-token', { status: number; message: string }> = {

@@ -1,4 +1,4 @@
-import { and, eq, lt } from 'drizzle-orm';
+import { eq, lt } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
 import { connectLinkUses } from '../db/schema.js';
 import type { ConnectLinkClaims } from '../security/connect-link.js';
@@ -11,7 +11,7 @@ export async function isConnectLinkSpent(db: Database, claims: ConnectLinkClaims
 /** Spends a signed connect link; false when it was spent before. One INSERT decides between two clicks. */
 export async function spendConnectLink(db: Database, claims: ConnectLinkClaims): Promise<boolean> {
   // Spent links past their expiry would be refused anyway: keep the table small.
-  await db.delete(connectLinkUses).where(and(lt(connectLinkUses.expiresAt, new Date())));
+  await db.delete(connectLinkUses).where(lt(connectLinkUses.expiresAt, new Date()));
   const inserted = await db
     .insert(connectLinkUses)
     .values({ nonce: claims.nonce, integrationId: claims.integrationId, expiresAt: new Date(claims.expiresAt) })

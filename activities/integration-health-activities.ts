@@ -7,6 +7,7 @@ import { recordIntegrationStatus } from '../db/integration-status-log.js';
 import { integrationCheckResults, integrations } from '../db/schema.js';
 import type { Mailer } from '../notifications/mail-transport.js';
 import type { PlatformRegistry } from '../platforms/registry.js';
+import type { ConnectLinkSigner } from '../security/connect-link.js';
 import { resumeParkedOrders } from '../runtime/parked-order-resumer.js';
 import { runHealthChecks } from './integration-health-checks.js';
 import { createHealthNotifications } from './integration-health-notifications.js';
@@ -19,6 +20,8 @@ export interface IntegrationHealthActivityDeps {
   mailer: Mailer;
   /** Links in emails start with it, e.g. "https://ledgerbridge.example.com". */
   publicBaseUrl: string;
+  /** Signs the reconnect links in alert emails. */
+  connectLinks: ConnectLinkSigner;
   /** Signals parked order syncs to go on. */
   client: Client;
   /** Parked orders resumed per second after a reconnect (default 5): no 429 storm after a long outage. */

@@ -7,6 +7,7 @@ import { composeDigestEmail } from '../notifications/digest-email.js';
 import { composeIncidentEmail } from '../notifications/incident-email.js';
 import type { Mailer } from '../notifications/mail-transport.js';
 import type { ComposedEmail, RecordLink } from '../notifications/notices.js';
+import type { ConnectLinkSigner } from '../security/connect-link.js';
 import type { AllClearEmailRequest, DigestEmailRequest, EmailOutcome, FailedRecord, IncidentEmailRequest } from './integration-health-types.js';
 
 export interface HealthNotificationDeps {
@@ -14,14 +15,21 @@ export interface HealthNotificationDeps {
   mailer: Mailer;
   /** Where people open our app, e.g. "https://ledgerbridge.example.com"; links in emails start with it. */
   publicBaseUrl: string;
+  /** Signs the reconnect links emails carry (single use, expiring): the link is what lets the reader reconnect. */
+  connectLinks: ConnectLinkSigner;
   log?: (line: string) => void;
 }
 
-/** Links into our app, built in one place so emails and the API agree. */
-export function integrationLinks(publicBaseUrl: string, integrationId: string) {
+/** Links into our app, built in one place so emails and the API agree. The reconnect link is signed. */
+export function integrationLinks(publicBaseUrl: string, integrationId: string, connectLinks: ConnectLinkSigner) {
   const base = publicBaseUrl.replace(/\/+$/, '');
   const id = encodeURIComponent(integrationId);
-  return { page: `${base}/integrations/${id}`, reconnect: `${base}/integrations/${id}/connect` };
+  return {
+    page: `${base}/integrations/${id}`,
+    get reconnect() {
+      return connectLinks.url(publicBaseUrl, integrationId);
+    },
+  };
 }
 
 export function recordLink(publicBaseUrl: string, record: FailedRecord): RecordLink {
@@ -62,7 +70,7 @@ export function createHealthNotifications(deps: HealthNotificationDeps) {
 
   return {
     async sendIncidentEmail(request: IncidentEmailRequest): Promise<EmailOutcome> {
-      const links = integrationLinks(deps.publicBaseUrl, request.integrationId);
+      const links = integrationLinks(deps.publicBaseUrl, request.integrationId, deps.connectLinks);
       return sendOnce(`${request.incidentId}:incident`, 'incident', request.integrationId, request.incidentId, (integrationName) =>
         composeIncidentEmail({
           integrationName,
@@ -77,7 +85,7 @@ export function createHealthNotifications(deps: HealthNotificationDeps) {
     },
 
     async sendDigestEmail(request: DigestEmailRequest): Promise<EmailOutcome> {
-      const links = integrationLinks(deps.publicBaseUrl, request.integrationId);
+      const links = integrationLinks(deps.publicBaseUrl, request.integrationId, deps.connectLinks);
       return sendOnce(`${request.incidentId}:digest:${request.sequence}`, 'digest', request.integrationId, request.incidentId, (integrationName) =>
         composeDigestEmail({
           integrationName,
@@ -89,7 +97,7 @@ export function createHealthNotifications(deps: HealthNotificationDeps) {
     },
 
     async sendAllClearEmail(request: AllClearEmailRequest): Promise<EmailOutcome> {
-      const links = integrationLinks(deps.publicBaseUrl, request.integrationId);
+      const links = integrationLinks(deps.publicBaseUrl, request.integrationId, deps.connectLinks);
       return sendOnce(`${request.incidentId}:all_clear`, 'all_clear', request.integrationId, request.incidentId, (integrationName) =>
         composeAllClearEmail({ integrationName, resumedCount: request.resumedCount, integrationUrl: links.page }),
       );

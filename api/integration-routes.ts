@@ -1,21 +1,24 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { eq } from 'drizzle-orm';
 import type { CredentialStore } from '../db/credential-store.js';
 import type { Database } from '../db/database.js';
 import { integrations } from '../db/schema.js';
-import { escapeHtml } from '../notifications/email-markup.js';
 import { InvalidRecipientError, normalizeRecipients, NoRecipientsError } from '../notifications/recipient-list.js';
 import type { PlatformRegistry } from '../platforms/registry.js';
 import { createIntegration } from '../runtime/integration-health-creator.js';
-import { beginConnect, completeConnect, OAuthStateError, type OAuthDeps } from '../runtime/integration-health-oauth.js';
+import { isConnectLinkSpent, spendConnectLink } from '../runtime/connect-link-uses.js';
+import { beginConnect, completeConnect, confirmAccountSwitch, describeAccount, OAuthStateError, type OAuthDeps } from '../runtime/integration-health-oauth.js';
+import { connectPath, type ConnectLinkClaims, type ConnectLinkRefusal, type ConnectLinkSigner } from '../security/connect-link.js';
 import { deleteIntegration } from '../runtime/integration-health-removal.js';
 import { integrationHealthWorkflowId, signalIntegrationHealth, startIntegrationHealth, type IntegrationHealthRuntime } from '../runtime/integration-health-starter.js';
 import { integrationHealthDetail, listIntegrationHealth } from '../runtime/integration-health-views.js';
 import { checkHealthUpdate, type HealthCheckOutcome } from '../workflows/integration-health.js';
 import { ApiError, notFound } from './api-error.js';
+import { formPage, messagePage } from './connect-pages.js';
 import { ErrorResponse, operatorErrorResponses } from './error-response-schema.js';
+import { operatorTokenCheck } from './operator-auth.js';
 
 export interface IntegrationRoutesDeps {
   db: Database;
@@ -24,12 +27,18 @@ export interface IntegrationRoutesDeps {
   health: IntegrationHealthRuntime;
   /** Our app's public origin, e.g. "https://ledgerbridge.example.com": reconnect links and the OAuth redirect URI start with it. */
   publicBaseUrl: string;
+  /** The operator's bearer token: with it, connect redirects at once (API clients, scripts). */
+  operatorToken: string;
+  /** Signs and checks the single-use, expiring connect links that emails and operators hand to a browser. */
+  connectLinks: ConnectLinkSigner;
   /** How long "check now" waits for the four results (default 30 s). */
   checkTimeoutMs?: number;
 }
 
 /** Path of the OAuth callback; register `oauthRedirectUri(publicBaseUrl)` at the platforms. */
 export const OAUTH_CALLBACK_PATH = '/integrations/oauth/callback';
+/** Where the operator confirms "switch to company X" after a reconnect brought another account back. */
+export const ACCOUNT_SWITCH_PATH = '/integrations/oauth/switch';
 
 export function oauthRedirectUri(publicBaseUrl: string): string {
   return `${publicBaseUrl.replace(/\/+$/, '')}${OAUTH_CALLBACK_PATH}`;
@@ -52,9 +61,21 @@ export function integrationRoutes(deps: IntegrationRoutesDeps): FastifyPluginAsy
     // Bodies are documented by their TypeScript types (runtime/integration-health-views.ts); schemas here guard the errors.
     const ok = { 200: Type.Unknown(), 201: Type.Unknown(), 202: Type.Unknown() };
     const errors = { ...ok, 404: ErrorResponse, ...operatorErrorResponses };
+    const reconnectLink = (id: string) => deps.connectLinks.url(deps.publicBaseUrl, id);
+
+    app.post(
+      '/integrations/:id/connect-link',
+      { schema: { summary: 'A signed, single-use, expiring link that lets a browser (re)connect this integration', tags, params: IdParams, response: errors } },
+      async (request, reply) => {
+        await requireIntegration(request.params.id);
+        const { token, claims } = deps.connectLinks.sign(request.params.id);
+        const url = `${connectPath(deps.publicBaseUrl, request.params.id)}?link=${token}`;
+        return reply.code(201).send({ url, expiresAt: new Date(claims.expiresAt).toISOString() });
+      },
+    );
 
     app.get('/integrations', { schema: { summary: 'List integrations with their health', tags, response: { ...ok, ...operatorErrorResponses } } }, async () => ({
-      integrations: await listIntegrationHealth(deps.db, deps.publicBaseUrl),
+      integrations: await listIntegrationHealth(deps.db, reconnectLink),
     }));
 
     app.post(
@@ -87,7 +108,7 @@ export function integrationRoutes(deps: IntegrationRoutesDeps): FastifyPluginAsy
     );
 
     app.get('/integrations/:id', { schema: { summary: "One integration: health, last checks, status history", tags, params: IdParams, response: errors } }, async (request) => {
-      const detail = await integrationHealthDetail(deps.db, request.params.id, deps.publicBaseUrl);
+      const detail = await integrationHealthDetail(deps.db, request.params.id, reconnectLink);
       if (!detail) throw notFound(`There is no integration ${request.params.id}.`);
       return detail;
     });
@@ -177,13 +198,33 @@ export function integrationRoutes(deps: IntegrationRoutesDeps): FastifyPluginAsy
   };
 }
 
+const linkRefusals: Record<ConnectLinkRefusal | 'spent' | 'absent' | 'bad-token', { status: number; message: string }> = {
+  absent: {
+    status: 401,
+    message:
+      'This connect link is not signed. Connecting decides where orders are booked, so it needs the link in the latest email ledgerbridge sent about this integration, or an operator.',
+  },
+  'bad-token': { status: 401, message: 'The operator token is not valid.' },
+  unsigned: { status: 401, message: 'This connect link is not signed. Use the link in the latest email ledgerbridge sent about this integration, or ask an operator for a new one.' },
+  invalid: { status: 403, message: 'This connect link is not valid: it was altered or not made by ledgerbridge. Use the link in the latest email, or ask an operator for a new one.' },
+  'other-integration': { status: 403, message: 'This connect link belongs to another integration.' },
+  expired: { status: 403, message: 'This connect link has expired. Use the link in a newer email, or ask an operator for a new one.' },
+  spent: { status: 403, message: 'This connect link was already used: each link works once. Use the link in a newer email, or ask an operator for a new one.' },
+};
+
 /**
- * Connect and the OAuth callback (register outside the operator scope): a browser opens them, from an email
- * or coming back from the platform. The single-use, expiring `state` is what protects the callback.
+ * Connect, the OAuth callback and the account-switch confirmation (register outside the operator scope: a
+ * browser opens them from an email or coming back from the platform). Connect needs the operator token or a
+ * signed, single-use, expiring link; the single-use, expiring `state` then protects the callback.
  */
 export function integrationOAuthRoutes(deps: IntegrationRoutesDeps): FastifyPluginAsync {
   return async (plugin) => {
+    // The two forms below post urlencoded fields; nothing else here takes a body.
+    plugin.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 8192 }, (_request, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(body as string)));
+    });
     const app = plugin.withTypeProvider<TypeBoxTypeProvider>();
+    const operatorToken = operatorTokenCheck(deps.operatorToken);
     const oauth: OAuthDeps = {
       db: deps.db,
       platforms: deps.platforms,
@@ -191,32 +232,135 @@ export function integrationOAuthRoutes(deps: IntegrationRoutesDeps): FastifyPlug
       health: deps.health,
       redirectUri: oauthRedirectUri(deps.publicBaseUrl),
     };
+    const html = (reply: FastifyReply, status: number, body: string) => reply.code(status).header('cache-control', 'no-store').type('text/html').send(body);
+    const refuse = (reply: FastifyReply, reason: keyof typeof linkRefusals) =>
+      html(reply, linkRefusals[reason].status, messagePage('This link cannot connect', linkRefusals[reason].message));
+    const integrationOf = async (id: string) => (await deps.db.select().from(integrations).where(eq(integrations.id, id)))[0];
 
-    app.get('/integrations/:id/connect', { schema: { summary: "Redirect to the platform's consent page", tags, params: IdParams } }, async (request, reply) => {
-      try {
-        return reply.redirect(await beginConnect(oauth, request.params.id), 302);
-      } catch (error) {
-        if (error instanceof OAuthStateError) return reply.code(404).type('text/html').send(page('Cannot connect', error.message));
-        throw error;
+    /** The link's claims when it may still be used; otherwise the refusal, said on the page. */
+    const usableLink = async (reply: FastifyReply, id: string, link: string | undefined): Promise<ConnectLinkClaims | null> => {
+      if (!link) {
+        await refuse(reply, 'absent');
+        return null;
       }
-    });
+      const checked = deps.connectLinks.check(link, id);
+      if (!checked.ok) {
+        await refuse(reply, checked.reason);
+        return null;
+      }
+      if (await isConnectLinkSpent(deps.db, checked.claims)) {
+        await refuse(reply, 'spent');
+        return null;
+      }
+      return checked.claims;
+    };
+
+    const LinkQuery = Type.Object({ link: Type.Optional(Type.String({ maxLength: 2000, description: 'A signed connect link token' })) });
+
+    app.get(
+      '/integrations/:id/connect',
+      { schema: { summary: "With the operator token: redirect to the platform's consent page. With a signed link: a page to continue there", tags, params: IdParams, querystring: LinkQuery } },
+      async (request, reply) => {
+        const { id } = request.params;
+        const operator = operatorToken(request);
+        if (operator === 'invalid') return refuse(reply, 'bad-token');
+        if (operator === 'absent' && (await usableLink(reply, id, request.query.link)) === null) return reply;
+        const row = await integrationOf(id);
+        if (!row) return html(reply, 404, messagePage('Cannot connect', `There is no integration ${id}.`));
+        if (operator === 'valid') return reply.redirect(await beginConnect(oauth, id), 302);
+        // A page with a button, not a redirect: mail scanners that open links must not spend this one.
+        const platformName = deps.platforms.get(row.platform).displayName;
+        return html(
+          reply,
+          200,
+          formPage(
+            `Connect ${row.displayName}`,
+            `You will be sent to ${platformName} to sign in and approve access for ${row.displayName}. This link works once.`,
+            `/integrations/${encodeURIComponent(id)}/connect`,
+            { link: request.query.link! },
+            `Continue to ${platformName}`,
+          ),
+        );
+      },
+    );
+
+    app.post(
+      '/integrations/:id/connect',
+      {
+        schema: {
+          summary: "Spend a signed connect link and go to the platform's consent page",
+          tags,
+          params: IdParams,
+          body: Type.Object({ link: Type.Optional(Type.String({ maxLength: 2000 })) }),
+        },
+      },
+      async (request, reply) => {
+        const { id } = request.params;
+        const claims = await usableLink(reply, id, request.body.link);
+        if (!claims) return reply;
+        if (!(await integrationOf(id))) return html(reply, 404, messagePage('Cannot connect', `There is no integration ${id}.`));
+        if (!(await spendConnectLink(deps.db, claims))) return refuse(reply, 'spent');
+        return reply.redirect(await beginConnect(oauth, id), 303);
+      },
+    );
 
     app.get(OAUTH_CALLBACK_PATH, { schema: { summary: 'OAuth callback: store the tokens, check the connection', tags } }, async (request, reply) => {
       const query = Object.fromEntries(Object.entries(request.query as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string'));
       try {
-        const { displayName } = await completeConnect(oauth, query);
-        return reply
-          .type('text/html')
-          .send(page(`${displayName} is connected`, `${displayName} is connected. We are checking the connection now; waiting orders will resume by themselves.`));
+        const outcome = await completeConnect(oauth, query);
+        if (outcome.kind === 'connected') {
+          const { displayName } = outcome;
+          return html(reply, 200, messagePage(`${displayName} is connected`, `${displayName} is connected. We are checking the connection now; waiting orders will resume by themselves.`));
+        }
+        const current = describeAccount(outcome.current);
+        const proposed = describeAccount(outcome.proposed);
+        return html(
+          reply,
+          409,
+          formPage(
+            `${outcome.displayName}: another account came back`,
+            `${outcome.displayName} books into ${current}, but you approved access for ${proposed}. Nothing was changed. ` +
+              `If ${outcome.displayName} should book into ${proposed} from now on, confirm the switch below: the integration is then paused, ` +
+              `so no order is booked into ${proposed} until you have checked its mappings and resumed it. Otherwise close this page.`,
+            ACCOUNT_SWITCH_PATH,
+            { token: outcome.confirmToken },
+            `Switch to ${proposed}`,
+          ),
+        );
       } catch (error) {
+        // The log has the whole story; the browser gets our own sentence only, never the code, a token or the platform's answer.
         request.log.warn({ err: error }, 'OAuth callback failed');
-        const message = error instanceof OAuthStateError ? error.message : `Connecting failed: ${(error as Error).message}`;
-        return reply.code(400).type('text/html').send(page('Connecting failed', message));
+        const message =
+          error instanceof OAuthStateError
+            ? error.message
+            : `Connecting failed: the platform did not accept the authorization. Nothing was changed. Start again from "Connect" (reference ${request.id}).`;
+        return html(reply, 400, messagePage('Connecting failed', message));
       }
     });
-  };
-}
 
-function page(title: string, message: string): string {
-  return `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p></body></html>`;
+    app.post(
+      ACCOUNT_SWITCH_PATH,
+      { schema: { summary: 'Confirm a switch to the account a reconnect brought back (pauses the integration)', tags, body: Type.Object({ token: Type.Optional(Type.String({ maxLength: 200 })) }) } },
+      async (request, reply) => {
+        try {
+          if (!request.body.token) throw new OAuthStateError('This confirmation has no token. Start again from "Connect".');
+          const switched = await confirmAccountSwitch(oauth, request.body.token);
+          const account = describeAccount(switched.account);
+          return html(
+            reply,
+            200,
+            messagePage(
+              `${switched.displayName} now books into ${account}`,
+              `${switched.displayName} was switched from ${describeAccount(switched.previous)} to ${account} and is paused: orders wait, nothing is lost. ` +
+                `Check its routes' item and tax mappings against ${account}, then resume the integration.`,
+            ),
+          );
+        } catch (error) {
+          request.log.warn({ err: error }, 'account switch failed');
+          const message = error instanceof OAuthStateError ? error.message : `The switch failed on our side and was logged (reference ${request.id}). Nothing was changed.`;
+          return html(reply, 400, messagePage('Switch not made', message));
+        }
+      },
+    );
+  };
 }

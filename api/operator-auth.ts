@@ -23,6 +23,21 @@ export function operatorTokenHook(operatorToken: string): (request: FastifyReque
   };
 }
 
+/**
+ * What a request that may also come from a browser says about the operator token: none sent, the right one,
+ * or a wrong one. For routes (connect) that accept other proof too.
+ */
+export function operatorTokenCheck(operatorToken: string): (request: FastifyRequest) => 'absent' | 'valid' | 'invalid' {
+  if (operatorToken.length === 0) throw new Error('operatorToken must not be empty');
+  const expected = digest(operatorToken);
+  return (request) => {
+    const header = request.headers.authorization;
+    if (typeof header !== 'string' || header.trim() === '') return 'absent';
+    const match = /^Bearer\s+(.+)$/i.exec(header.trim());
+    return match && timingSafeEqual(digest(match[1]!), expected) ? 'valid' : 'invalid';
+  };
+}
+
 /** Guards every route of `app` (an encapsulated plugin) with the operator token. */
 export function requireOperatorToken(app: FastifyInstance, operatorToken: string): void {
   app.addHook('onRequest', operatorTokenHook(operatorToken));

@@ -1,4 +1,5 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { redactSecrets } from '../security/redact-secrets.js';
 import { orderSyncStatusQuery, type OrderSyncStatus } from '../workflows/order-sync.js';
 
 // The detail page must answer even when no worker is there to answer the query.
@@ -37,9 +38,13 @@ export async function orderSyncWorkflowView(temporal: Client, workflowId: string
   }
   try {
     const live = await temporal.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => handle.query(orderSyncStatusQuery));
-    view.live = { ...live, lastError: live.lastError ? { ...live.lastError, suggestions: live.lastError.suggestions ?? [] } : null };
+    // Details are for an engineer, but they travel to a browser: no token or authorization code goes with them.
+    const lastError = live.lastError
+      ? { ...live.lastError, message: redactSecrets(live.lastError.message), detail: redactSecrets(live.lastError.detail), suggestions: live.lastError.suggestions ?? [] }
+      : null;
+    view.live = { ...live, lastError };
   } catch (error) {
-    view.liveUnavailableReason = `The running sync did not answer (is a worker running?): ${(error as Error).message}`;
+    view.liveUnavailableReason = `The running sync did not answer (is a worker running?): ${redactSecrets((error as Error).message)}`;
   }
   return view;
 }

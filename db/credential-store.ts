@@ -6,11 +6,21 @@ import type { Platform } from '../platforms/platform.js';
 import type { Database } from './database.js';
 import { integrations } from './schema.js';
 
-/** Encrypts secrets at rest (security/token-cipher.ts implements it). */
+/**
+ * Encrypts secrets at rest (runtime/secret-box.ts implements it). `context` names the row and field the value
+ * belongs to ("integrations:<id>:credentials"): a value copied into another row or field does not open there.
+ */
 export interface SecretBox {
-  encrypt(plain: string): string;
-  decrypt(sealed: string): string;
+  encrypt(plain: string, context: string): string;
+  decrypt(sealed: string, context: string): string;
+  /** Sealed under the current key, bound to its row: nothing for a key rotation to do. */
+  isCurrent(sealed: string): boolean;
 }
+
+/** The encryption context of an integration's stored credentials. */
+export const credentialsContext = (integrationId: string) => `integrations:${integrationId}:credentials`;
+/** The encryption context of credentials waiting for an operator to confirm an account switch. */
+export const pendingSwitchContext = (integrationId: string) => `pending_account_switches:${integrationId}:credentials`;
 
 /** Refresh this long before expiry, so no call starts with a token about to die. */
 const REFRESH_AHEAD_MS = 5 * 60_000;
@@ -24,12 +34,25 @@ export class CredentialStore {
   async save(integrationId: string, credentials: IntegrationCredentials): Promise<void> {
     await this.db
       .update(integrations)
-      .set({ credentials: this.seal(credentials), credentialsVersion: sql`${integrations.credentialsVersion} + 1` })
+      .set({ credentials: this.seal(integrationId, credentials), credentialsVersion: sql`${integrations.credentialsVersion} + 1` })
       .where(eq(integrations.id, integrationId));
   }
 
-  private seal(credentials: IntegrationCredentials): string {
-    return this.box.encrypt(JSON.stringify(stamped(credentials)));
+  private seal(integrationId: string, credentials: IntegrationCredentials): string {
+    return this.box.encrypt(JSON.stringify(stamped(credentials)), credentialsContext(integrationId));
+  }
+
+  private open(integrationId: string, sealed: string): IntegrationCredentials {
+    return JSON.parse(this.box.decrypt(sealed, credentialsContext(integrationId))) as IntegrationCredentials;
+  }
+
+  /** Credentials held until an operator confirms an account switch (pending_account_switches). */
+  sealPending(integrationId: string, credentials: IntegrationCredentials): string {
+    return this.box.encrypt(JSON.stringify(stamped(credentials)), pendingSwitchContext(integrationId));
+  }
+
+  openPending(integrationId: string, sealed: string): IntegrationCredentials {
+    return JSON.parse(this.box.decrypt(sealed, pendingSwitchContext(integrationId))) as IntegrationCredentials;
   }
 
   async load(integrationId: string): Promise<{ credentials: IntegrationCredentials | null; version: number }> {
@@ -38,7 +61,7 @@ export class CredentialStore {
       .from(integrations)
       .where(eq(integrations.id, integrationId));
     if (!row) return { credentials: null, version: 0 };
-    return { credentials: row.credentials ? (JSON.parse(this.box.decrypt(row.credentials)) as IntegrationCredentials) : null, version: row.version };
+    return { credentials: row.credentials ? this.open(integrationId, row.credentials) : null, version: row.version };
   }
 
   async clear(integrationId: string): Promise<void> {
@@ -58,14 +81,14 @@ export class CredentialStore {
         .where(eq(integrations.id, integrationId))
         .for('update');
       if (!row?.credentials) throw notConnected(platform, integrationId);
-      const current = JSON.parse(this.box.decrypt(row.credentials)) as IntegrationCredentials;
+      const current = this.open(integrationId, row.credentials);
       if (row.version !== seenVersion) return current;
       const refreshed = await platform.refreshTokens(current, row.account);
       if (!refreshed) return current;
       const next = stamped(refreshed);
       await tx
         .update(integrations)
-        .set({ credentials: this.seal(next), credentialsVersion: row.version + 1 })
+        .set({ credentials: this.seal(integrationId, next), credentialsVersion: row.version + 1 })
         .where(eq(integrations.id, integrationId));
       return next;
     });

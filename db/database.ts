@@ -15,6 +15,13 @@ export interface OpenDatabase {
 const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
 
 /**
+ * Key of the session-level advisory lock held while migrating (any fixed bigint; this one spells "ledgerbr").
+ * The API and the worker often start together on a fresh database: without the lock both create
+ * drizzle's bookkeeping table and our types at once and one of them crashes.
+ */
+export const MIGRATION_LOCK_KEY = 0x6c65646765726272n;
+
+/**
  * Opens the database and brings its schema up to date. A URL means a real PostgreSQL server
  * (the `postgres` driver); no URL means embedded PGlite, in `pgliteDir` or in memory.
  */
@@ -23,14 +30,24 @@ export async function openDatabase(options: { url?: string; pgliteDir?: string }
     const { default: postgres } = await import('postgres');
     const { drizzle } = await import('drizzle-orm/postgres-js');
     const { migrate } = await import('drizzle-orm/postgres-js/migrator');
+    // One dedicated connection holds the lock and runs the migrations; whoever waits behind it then finds them applied.
+    const migrator = postgres(options.url, { max: 1, onnotice: () => {} });
+    try {
+      await migrator`select pg_advisory_lock(${MIGRATION_LOCK_KEY.toString()}::bigint)`;
+      await migrate(drizzle(migrator, { schema }), { migrationsFolder });
+      await migrator`select pg_advisory_unlock(${MIGRATION_LOCK_KEY.toString()}::bigint)`;
+    } finally {
+      // Ending the session also releases the lock if a migration failed.
+      await migrator.end({ timeout: 5 });
+    }
     const client = postgres(options.url, { max: 10, onnotice: () => {} });
     const db = drizzle(client, { schema });
-    await migrate(db, { migrationsFolder });
     return { db: db as unknown as Database, engine: 'postgres', close: () => client.end({ timeout: 5 }) };
   }
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
   const { migrate } = await import('drizzle-orm/pglite/migrator');
+  // PGlite is single-process: no other process can open the same directory, so no lock is needed.
   const client = new PGlite(options.pgliteDir);
   const db = drizzle(client, { schema });
   await migrate(db, { migrationsFolder });

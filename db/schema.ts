@@ -201,3 +201,31 @@ export const ledgerRequestGates = pgTable('ledger_request_gates', {
   companyKey: text('company_key').primaryKey(),
   pausedUntil: timestamp('paused_until', { withTimezone: true, precision: 3 }),
 });
+
+/** Signed connect links that were opened (single use): the nonce of a link, spent once. */
+export const connectLinkUses = pgTable('connect_link_uses', {
+  nonce: text('nonce').primaryKey(),
+  integrationId: text('integration_id')
+    .notNull()
+    .references(() => integrations.id, { onDelete: 'cascade' }),
+  /** The link's own expiry: after it the row is of no further use and is deleted. */
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  usedAt: timestamp('used_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * A reconnect that came back with another account (QuickBooks company, shop) than the integration had:
+ * held here, tokens encrypted, until an operator confirms the switch or it expires.
+ */
+export const pendingAccountSwitches = pgTable('pending_account_switches', {
+  /** SHA-256 (hex) of the confirmation token the operator's browser holds; the token itself is never stored. */
+  tokenHash: text('token_hash').primaryKey(),
+  integrationId: text('integration_id')
+    .notNull()
+    .references(() => integrations.id, { onDelete: 'cascade' }),
+  account: jsonb('account').$type<Record<string, string>>().notNull(),
+  /** Encrypted like integrations.credentials. */
+  credentials: text('credentials').notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  usedAt: timestamp('used_at', { withTimezone: true }),
+});

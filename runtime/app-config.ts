@@ -4,6 +4,7 @@ import { mailConfigFromEnv, type MailConfig } from '../notifications/mail-config
 import type { QboPlatformConfig } from '../platforms/qbo/qbo-platform.js';
 import type { ShopifyPlatformConfig } from '../platforms/shopify/index.js';
 import { resolveEncryptionKey } from '../security/encryption-key.js';
+import { decryptionKeysFromEnv } from '../security/keyring.js';
 
 /** Everything a ledgerbridge process reads from its environment, in one place (README: Configuration). */
 export interface AppConfig {
@@ -17,6 +18,8 @@ export interface AppConfig {
   publicBaseUrl: string;
   operatorToken: string;
   encryptionKey: Buffer;
+  /** Keys that only decrypt (LEDGERBRIDGE_DECRYPTION_KEYS): the other key while one is rotated in or out. */
+  decryptionKeys: Buffer[];
   mail: MailConfig;
   shopify: ShopifyPlatformConfig;
   qbo: QboPlatformConfig;
@@ -59,6 +62,7 @@ export function appConfigFromEnv(env: NodeJS.ProcessEnv = process.env, defaults:
     publicBaseUrl: (get('PUBLIC_BASE_URL') ?? `http://127.0.0.1:${port}`).replace(/\/+$/, ''),
     operatorToken: get('OPERATOR_TOKEN') ?? (env.NODE_ENV === 'production' ? required('OPERATOR_TOKEN') : randomBytes(18).toString('base64url')),
     encryptionKey: resolveEncryptionKey({ env: { ...env, ...(defaults.LEDGERBRIDGE_ENCRYPTION_KEY ? { LEDGERBRIDGE_ENCRYPTION_KEY: defaults.LEDGERBRIDGE_ENCRYPTION_KEY } : {}) }, devKeyDir: dataDir }),
+    decryptionKeys: decryptionKeysFromEnv(env),
     mail: mailConfigFromEnv({ ...defaults, ...env }),
     shopify,
     qbo,

@@ -1,13 +1,16 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, gt, isNull, lt, or, isNotNull } from 'drizzle-orm';
 import type { CredentialStore } from '../db/credential-store.js';
 import type { Database } from '../db/database.js';
-import { integrations, oauthStates } from '../db/schema.js';
+import { recordIntegrationStatus } from '../db/integration-status-log.js';
+import { integrations, oauthStates, pendingAccountSwitches } from '../db/schema.js';
 import type { PlatformRegistry } from '../platforms/registry.js';
 import { signalIntegrationHealth, type IntegrationHealthRuntime } from './integration-health-starter.js';
 
 /** How long a person has between clicking "Connect" and coming back from the platform. */
 export const OAUTH_STATE_TTL_MS = 15 * 60_000;
+/** How long an operator has to confirm "switch to company X" after the platform sent another account back. */
+export const ACCOUNT_SWITCH_TTL_MS = 15 * 60_000;
 
 export class OAuthStateError extends Error {
   override readonly name = 'OAuthStateError';
@@ -21,7 +24,21 @@ export interface OAuthDeps {
   /** Our callback URL as registered with the platforms, e.g. "https://app.example.com/integrations/oauth/callback". */
   redirectUri: string;
   stateTtlMs?: number;
+  switchTtlMs?: number;
 }
+
+/** The callback's verdict: connected, or another account came back and an operator must confirm the switch. */
+export type ConnectOutcome =
+  | { kind: 'connected'; integrationId: string; displayName: string }
+  | {
+      kind: 'switch-required';
+      integrationId: string;
+      displayName: string;
+      /** Single use; the operator's browser posts it back to confirm. Only its hash is stored. */
+      confirmToken: string;
+      current: Record<string, string>;
+      proposed: Record<string, string>;
+    };
 
 /** The platform's authorize URL for this integration, with a fresh single-use `state` stored for the callback. */
 export async function beginConnect(deps: OAuthDeps, integrationId: string): Promise<string> {
@@ -38,10 +55,12 @@ export async function beginConnect(deps: OAuthDeps, integrationId: string): Prom
 
 /**
  * The callback: spends the `state` (once, before expiry), lets the platform check its own signature and
- * exchange the code, stores the tokens encrypted, and tells the health workflow, which re-checks.
+ * exchange the code. The same account as before (or a first connect) stores the tokens encrypted and tells
+ * the health workflow, which re-checks. Another account (QuickBooks company, shop) changes nothing: the tokens
+ * wait, encrypted, for an operator to confirm the switch (confirmAccountSwitch).
  */
-export async function completeConnect(deps: OAuthDeps, query: Record<string, string>): Promise<{ integrationId: string; displayName: string }> {
-  if (query.error) throw new OAuthStateError(`The platform did not grant access: ${query.error_description ?? query.error}.`);
+export async function completeConnect(deps: OAuthDeps, query: Record<string, string>): Promise<ConnectOutcome> {
+  if (query.error) throw new OAuthStateError(`The platform did not grant access (${safeErrorCode(query.error)}). Start again from "Connect".`);
   const state = query.state;
   if (!state) throw new OAuthStateError('The callback has no state parameter.');
   // One UPDATE decides: of two callbacks with the same state, exactly one gets the row.
@@ -55,8 +74,74 @@ export async function completeConnect(deps: OAuthDeps, query: Record<string, str
   if (!row) throw new OAuthStateError('The integration was deleted while it was being connected.');
   const platform = deps.platforms.get(row.platform);
   const { account, credentials } = await platform.completeAuthorization(query, deps.redirectUri);
+  if (isOtherAccount(row.account, account)) {
+    const confirmToken = randomBytes(24).toString('base64url');
+    await deps.db.insert(pendingAccountSwitches).values({
+      tokenHash: hashToken(confirmToken),
+      integrationId: row.id,
+      account,
+      credentials: deps.credentials.sealPending(row.id, credentials),
+      expiresAt: new Date(Date.now() + (deps.switchTtlMs ?? ACCOUNT_SWITCH_TTL_MS)),
+    });
+    return { kind: 'switch-required', integrationId: row.id, displayName: row.displayName, confirmToken, current: row.account, proposed: account };
+  }
   await deps.db.update(integrations).set({ account: { ...row.account, ...account } }).where(eq(integrations.id, row.id));
   await deps.credentials.save(row.id, credentials);
   await signalIntegrationHealth(deps.health, row.id, { name: 'credentialsUpdated' });
-  return { integrationId: row.id, displayName: row.displayName };
+  return { kind: 'connected', integrationId: row.id, displayName: row.displayName };
+}
+
+/**
+ * The operator confirmed "switch to company X": the integration takes the new account and tokens and is
+ * paused in the same step, so no order (new or waiting) is booked into the new account before the operator
+ * has checked its mappings and resumes it.
+ */
+export async function confirmAccountSwitch(
+  deps: OAuthDeps,
+  confirmToken: string,
+): Promise<{ integrationId: string; displayName: string; previous: Record<string, string>; account: Record<string, string> }> {
+  const [pending] = await deps.db
+    .update(pendingAccountSwitches)
+    .set({ usedAt: new Date() })
+    .where(and(eq(pendingAccountSwitches.tokenHash, hashToken(confirmToken)), isNull(pendingAccountSwitches.usedAt), gt(pendingAccountSwitches.expiresAt, new Date())))
+    .returning();
+  if (!pending) throw new OAuthStateError('This switch was already confirmed or has expired. Start again from "Connect".');
+  const [row] = await deps.db.select().from(integrations).where(eq(integrations.id, pending.integrationId));
+  if (!row) throw new OAuthStateError('The integration was deleted while it was being connected.');
+  const credentials = deps.credentials.openPending(row.id, pending.credentials);
+  const account = { ...row.account, ...pending.account };
+  // Paused before the new tokens exist: a sync that reads the row from now on waits instead of booking.
+  await recordIntegrationStatus(deps.db, row.id, {
+    status: 'disconnected',
+    reason: `Switched to ${describeAccount(pending.account)}. Check this integration's mappings, then resume it.`,
+    cause: `switched from ${describeAccount(row.account)} to ${describeAccount(pending.account)} by an operator`,
+    check: null,
+  });
+  await deps.db.update(integrations).set({ account }).where(eq(integrations.id, row.id));
+  await deps.credentials.save(row.id, credentials);
+  await signalIntegrationHealth(deps.health, row.id, { name: 'pause' });
+  await deps.db.delete(pendingAccountSwitches).where(or(lt(pendingAccountSwitches.expiresAt, new Date()), isNotNull(pendingAccountSwitches.usedAt)));
+  return { integrationId: row.id, displayName: row.displayName, previous: row.account, account };
+}
+
+/** Another account came back: a key both know (realmId, shop) has another value. A first connect has none. */
+export function isOtherAccount(current: Record<string, string>, returned: Record<string, string>): boolean {
+  return Object.entries(returned).some(([key, value]) => current[key] !== undefined && current[key] !== '' && current[key] !== value);
+}
+
+const accountLabels: Record<string, string> = { realmId: 'company', shop: 'shop' };
+
+/** "company 9130…", "shop other.myshopify.com": how pages and the status history name an account. */
+export function describeAccount(account: Record<string, string>): string {
+  const parts = Object.entries(account).map(([key, value]) => `${accountLabels[key] ?? key} ${value}`);
+  return parts.length > 0 ? parts.join(', ') : 'no account';
+}
+
+function hashToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+/** OAuth error codes are short identifiers; anything else (a description, a body) is not shown. */
+function safeErrorCode(code: string): string {
+  return /^[a-z_]{1,40}$/i.test(code) ? code : 'error';
 }

@@ -13,10 +13,12 @@ import { QBO_REQUEST_LIMITS } from '../platforms/qbo/qbo-limits.js';
 import { SharedRequestLimiter } from '../db/shared-request-limiter.js';
 import { PlatformRegistry } from '../platforms/registry.js';
 import { createShopifyPlatform, type ShopifyPlatform } from '../platforms/shopify/index.js';
+import { ConnectLinkSigner } from '../security/connect-link.js';
 import type { AppConfig } from './app-config.js';
 import { createConnectionProblemSink, reportAppUninstalled } from './integration-health-problem-sink.js';
 import type { IntegrationHealthRuntime } from './integration-health-starter.js';
-import { secretBoxFromKey } from './secret-box.js';
+import { createKeyring, type EncryptionKeyring } from '../security/keyring.js';
+import { secretBoxFromKeyring } from './secret-box.js';
 import { createSyncWorker } from './sync-worker.js';
 
 /** The shared parts of a ledgerbridge process: database, platforms, Temporal client. */
@@ -28,6 +30,10 @@ export interface LedgerbridgeServices {
   credentials: CredentialStore;
   client: Client;
   health: IntegrationHealthRuntime;
+  /** The key that encrypts and the keys that still decrypt. */
+  keyring: EncryptionKeyring;
+  /** Reconnect links: the worker signs them into emails, the API checks them. */
+  connectLinks: ConnectLinkSigner;
   close(): Promise<void>;
 }
 
@@ -37,7 +43,8 @@ export async function openServices(config: AppConfig): Promise<LedgerbridgeServi
   // One limiter over the shared database: every worker process together stays within each company's limits.
   const requestLimiter = new SharedRequestLimiter(database.db, QBO_REQUEST_LIMITS);
   const platforms = new PlatformRegistry([shopify, createQboPlatform({ ...config.qbo, requestLimiter })]);
-  const credentials = new CredentialStore(database.db, secretBoxFromKey(config.encryptionKey));
+  const keyring = createKeyring(config.encryptionKey, config.decryptionKeys);
+  const credentials = new CredentialStore(database.db, secretBoxFromKeyring(keyring));
   const connection = await Connection.connect({ address: config.temporalAddress });
   const client = new Client({ connection, namespace: config.temporalNamespace });
   const health: IntegrationHealthRuntime = { client, taskQueue: config.taskQueue, checkIntervalMs: config.healthCheckIntervalMs };
@@ -49,6 +56,8 @@ export async function openServices(config: AppConfig): Promise<LedgerbridgeServi
     credentials,
     client,
     health,
+    keyring,
+    connectLinks: new ConnectLinkSigner(keyring.keys.map((entry) => entry.key)),
     close: async () => {
       await connection.close();
       await database.close();
@@ -66,7 +75,7 @@ export async function startWorker(services: LedgerbridgeServices, options: { wor
     taskQueue: config.taskQueue,
     db: services.database.db,
     platforms: services.platforms,
-    secrets: secretBoxFromKey(config.encryptionKey),
+    secrets: secretBoxFromKeyring(services.keyring),
     connectionProblems: createConnectionProblemSink(services.health),
     bookedOrderChanges: createBookedOrderChangeNotifier({ db: services.database.db, mailer, publicBaseUrl: config.publicBaseUrl }),
     extraActivities: createIntegrationHealthActivities({
@@ -75,6 +84,7 @@ export async function startWorker(services: LedgerbridgeServices, options: { wor
       credentials: services.credentials,
       mailer,
       publicBaseUrl: config.publicBaseUrl,
+      connectLinks: services.connectLinks,
       client: services.client,
       resumePerSecond: config.resumeRatePerSecond,
     }),
@@ -96,6 +106,8 @@ export async function startApi(services: LedgerbridgeServices, logger: boolean |
     credentials: services.credentials,
     health: services.health,
     publicBaseUrl: config.publicBaseUrl,
+    operatorToken: config.operatorToken,
+    connectLinks: services.connectLinks,
   };
   const mailer = createMailer(config.mail);
   const app = await buildApi({

@@ -86,7 +86,10 @@ if (demoShopify) {
   const books = await createIntegration(db, services.platforms, services.health, { platform: 'qbo', notifyEmails: ['bookkeeper@example.com'] });
   // The OAuth click-through a person would do: our connect link → the platform's consent page → our callback.
   for (const integration of [shop, books]) {
-    const connect = await fetch(`${config.publicBaseUrl}/integrations/${integration.id}/connect`, { redirect: 'manual' });
+    const connect = await fetch(`${config.publicBaseUrl}/integrations/${integration.id}/connect`, {
+      redirect: 'manual',
+      headers: { authorization: `Bearer ${config.operatorToken}` },
+    });
     const { callbackUrl } = await approveConsent(connect.headers.get('location')!, browserUrlFor);
     const callback = await fetch(callbackUrl);
     if (!callback.ok) throw new Error(`Connecting ${integration.displayName} failed: ${await callback.text()}`);

@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { ENCRYPTION_KEY_BYTES } from './encryption-key.js';
+import type { EncryptionKeyring } from './keyring.js';
 
 /**
  * Secrets at rest (OAuth tokens) as "v1:<iv>:<tag>:<ciphertext>", each part base64url.
@@ -10,7 +11,7 @@ const VERSION = 'v1';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
-export type TokenDecryptionReason = 'malformed' | 'unsupported-version' | 'authentication-failed';
+export type TokenDecryptionReason = 'malformed' | 'unsupported-version' | 'authentication-failed' | 'unknown-key';
 
 /** The stored value cannot be turned back into the secret. The message never contains key or plaintext. */
 export class TokenDecryptionError extends Error {
@@ -90,4 +91,50 @@ function decodePart(text: string, what: string): Buffer {
     throw new TokenDecryptionError('malformed', `Encrypted value is malformed: ${what} is not base64url.`);
   }
   return Buffer.from(text, 'base64url');
+}
+
+/**
+ * v2: "v2:<key id>:<iv>:<tag>:<ciphertext>". The key id says which key of a keyring sealed the value (so a
+ * rotation can tell what is left to re-encrypt), and is bound with the context as associated data.
+ */
+const VERSION_2 = 'v2';
+
+export function sealWithKeyring(plain: string, keyring: EncryptionKeyring, context: string): string {
+  const { id, key } = keyring.current;
+  return `${VERSION_2}:${id}:${encryptSecret(plain, key, keyBoundContext(id, context)).slice(VERSION.length + 1)}`;
+}
+
+/** Opens v2 with the key it names; v1 (written before key ids) with each key of the ring, `context` as given. */
+export function openWithKeyring(sealed: string, keyring: EncryptionKeyring, context: string): string {
+  if (!sealed.startsWith(`${VERSION_2}:`)) {
+    let failure: unknown;
+    for (const { key } of keyring.keys) {
+      try {
+        return decryptSecret(sealed, key, context);
+      } catch (error) {
+        failure = error;
+        if (!(error instanceof TokenDecryptionError) || error.reason !== 'authentication-failed') throw error;
+      }
+    }
+    throw failure;
+  }
+  const [, id, ...rest] = sealed.split(':');
+  if (!id || rest.length !== 3) throw new TokenDecryptionError('malformed', 'Encrypted value is malformed: expected "v2:<key id>:<iv>:<tag>:<ciphertext>".');
+  const entry = keyring.find(id);
+  if (!entry) {
+    throw new TokenDecryptionError(
+      'unknown-key',
+      `Encrypted value was written with key ${id}, which this process does not have. Add that key to LEDGERBRIDGE_DECRYPTION_KEYS, or run "npm run rotate-key" before dropping it.`,
+    );
+  }
+  return decryptSecret([VERSION, ...rest].join(':'), entry.key, keyBoundContext(id, context));
+}
+
+/** The key id of a sealed value, or null for v1 values (written before key ids). */
+export function sealedKeyId(sealed: string): string | null {
+  return sealed.startsWith(`${VERSION_2}:`) ? (sealed.split(':')[1] ?? null) : null;
+}
+
+function keyBoundContext(keyId: string, context: string): string {
+  return `${keyId}\n${context}`;
 }

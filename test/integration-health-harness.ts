@@ -18,6 +18,7 @@ import { createIntegration } from '../runtime/integration-health-creator.js';
 import { createConnectionProblemSink, reportAppUninstalled } from '../runtime/integration-health-problem-sink.js';
 import { integrationHealthWorkflowId, type IntegrationHealthRuntime } from '../runtime/integration-health-starter.js';
 import { secretBoxFromKey } from '../runtime/secret-box.js';
+import { ConnectLinkSigner } from '../security/connect-link.js';
 import { integrationHealthQuery } from '../workflows/integration-health.js';
 import { createSyncWorker } from '../runtime/sync-worker.js';
 import { freePort } from '../scripts/temporal-dev-server.js';
@@ -33,6 +34,8 @@ export const QBO_APP = { clientId: 'health-qbo-client', clientSecret: 'health-qb
 export const ALERTS = 'books@example.com';
 export const OPERATOR_TOKEN = 'operator-secret';
 const SECRET_KEY = Buffer.alloc(32, 9);
+/** Signs reconnect links as the production wiring does (runtime/ledgerbridge-services.ts). */
+export const connectLinks = new ConnectLinkSigner(SECRET_KEY);
 
 export interface HealthHarnessOptions {
   checkIntervalMs?: number;
@@ -77,6 +80,11 @@ export class HealthHarness {
     return this.emulated.shopify;
   }
 
+  /** Another shop on the Shopify emulator (the platform code reaches it too). */
+  get secondShop() {
+    return this.emulated.secondShop;
+  }
+
   get qbo() {
     return this.emulated.qbo;
   }
@@ -113,7 +121,7 @@ export class HealthHarness {
     const mailer = createMailer({ from: 'ledgerbridge <alerts@test>', delivery: { kind: 'smtp', url: smtp.url } });
 
     // The production wiring (api/app.ts, runtime/sync-worker.ts) with the test's dependencies.
-    const routeDeps = { db, platforms, credentials, health: runtime, publicBaseUrl: baseUrl };
+    const routeDeps = { db, platforms, credentials, health: runtime, publicBaseUrl: baseUrl, operatorToken: OPERATOR_TOKEN, connectLinks };
     const app = await buildApi({
       db,
       temporal: client,
@@ -136,7 +144,7 @@ export class HealthHarness {
       platforms,
       secrets: secretBoxFromKey(SECRET_KEY),
       connectionProblems: createConnectionProblemSink(runtime),
-      extraActivities: createIntegrationHealthActivities({ db, platforms, credentials, mailer, publicBaseUrl: baseUrl, client, resumePerSecond: 50, log: () => {} }),
+      extraActivities: createIntegrationHealthActivities({ db, platforms, credentials, mailer, publicBaseUrl: baseUrl, connectLinks, client, resumePerSecond: 50, log: () => {} }),
       workflowBundlePath: inject('workflowBundlePath'),
     });
     harness.workerRun = harness.worker.run();
@@ -156,11 +164,15 @@ export class HealthHarness {
     return created;
   }
 
-  /** A person clicks "Connect": our route → the platform's consent page → our callback. Returns the final page. */
+  /**
+   * An operator clicks "Connect": our route (with the operator token) → the platform's consent page → our
+   * callback. Returns the final page. The token goes to our own origin only, never to a platform.
+   */
   async clickConnect(integrationId: string): Promise<{ status: number; body: string }> {
     let url = `${this.baseUrl}/integrations/${integrationId}/connect`;
     for (let hop = 0; hop < 8; hop++) {
-      const response = await fetch(browserUrlFor(url), { redirect: 'manual' });
+      const ours = new URL(url).origin === new URL(this.baseUrl).origin;
+      const response = await fetch(browserUrlFor(url), { redirect: 'manual', headers: ours ? { authorization: `Bearer ${OPERATOR_TOKEN}` } : {} });
       const location = response.headers.get('location');
       if (response.status >= 300 && response.status < 400 && location) {
         url = new URL(location, url).toString();

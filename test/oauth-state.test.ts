@@ -16,7 +16,7 @@ describe('OAuth connect: single-use, expiring state; the platform checks its own
 
   /** Our connect route's redirect, then the emulator's consent: the callback URL a browser would open. */
   async function consentFor(integrationId: string): Promise<{ callbackUrl: string; state: string }> {
-    const connect = await fetch(`${h.baseUrl}/integrations/${integrationId}/connect`, { redirect: 'manual' });
+    const connect = await fetch(`${h.baseUrl}/integrations/${integrationId}/connect`, { redirect: 'manual', headers: { authorization: `Bearer ${h.operatorToken}` } });
     expect(connect.status).toBe(302);
     const authorize = new URL(connect.headers.get('location')!);
     const state = authorize.searchParams.get('state')!;
@@ -68,8 +68,8 @@ describe('OAuth connect: single-use, expiring state; the platform checks its own
     expect((await fetch(callbackUrl)).status).toBe(400);
   });
 
-  it('connect for an unknown integration says so', async () => {
-    const response = await fetch(`${h.baseUrl}/integrations/nope/connect`, { redirect: 'manual' });
+  it('connect for an unknown integration says so (to an operator)', async () => {
+    const response = await fetch(`${h.baseUrl}/integrations/nope/connect`, { redirect: 'manual', headers: { authorization: `Bearer ${h.operatorToken}` } });
     expect(response.status).toBe(404);
   });
 });

@@ -1,7 +1,7 @@
 import type { FaultSettings } from '../common/fault-injector.js';
-import type { CreatedDocument } from './company.js';
+import { QboCompany, type CreatedDocument } from './company.js';
 import type { LoggedRequest, QboEmulatorState } from './emulator-state.js';
-import type { AuthFaultEnvelope, QboRateLimits, QboSeedItem, QboSeedTaxCode, RequestIdMode } from './options.js';
+import type { AuthFaultEnvelope, QboRateLimits, QboSeedCompany, QboSeedItem, QboSeedTaxCode, RequestIdMode } from './options.js';
 import type { QboRecord } from './query-evaluation.js';
 import type { TaxInclusiveLineReading } from './sales-tax-rules.js';
 
@@ -15,6 +15,12 @@ export class QboEmulatorControl {
   authorizeAs(realmId: string): void {
     this.state.company(realmId);
     this.state.authorizingRealmId = realmId;
+  }
+
+  /** Another company the person can pick on the consent page (one login with access to several companies). */
+  addCompany(seed: QboSeedCompany): void {
+    if (this.state.companies.has(seed.realmId)) throw new Error(`company ${seed.realmId} already exists`);
+    this.state.companies.set(seed.realmId, new QboCompany(seed, this.state.clock));
   }
 
   denyNextAuthorizations(count = 1): void {

@@ -25,6 +25,11 @@ export interface ShopOption {
 export class ShopifyEmulatorControl {
   readonly faults = new FaultInjector();
   private readonly buckets = new Map<string, CostBucket>();
+  /**
+   * The account picker: the store the emulated merchant approves the install on, whatever store the authorize
+   * URL named (a person signed in to another store, or installing from another store's admin). Null: that store.
+   */
+  consentShopDomain: string | null = null;
 
   constructor(
     readonly store: ShopifyStore,
@@ -38,6 +43,12 @@ export class ShopifyEmulatorControl {
 
   addShop(input: ShopInput): ShopData {
     return this.store.addShop(input);
+  }
+
+  /** The next consents approve on `domain` (another shop than the one asked for); null restores the default. */
+  consentOnShop(domain: string | null): void {
+    if (domain !== null) this.store.shop(domain);
+    this.consentShopDomain = domain;
   }
 
   shop(domain?: string): ShopData {

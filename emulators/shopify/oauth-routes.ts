@@ -18,8 +18,9 @@ export function registerOAuthRoutes(app: FastifyInstance, control: ShopifyEmulat
 
   app.get('/admin/oauth/authorize', async (request, reply) => {
     const query = request.query as Record<string, string | undefined>;
-    const shop = resolveShop(store, request);
-    if (!shop) return reply.code(404).type('text/plain').send('There is no store at this address.');
+    const addressed = resolveShop(store, request);
+    if (!addressed) return reply.code(404).type('text/plain').send('There is no store at this address.');
+    const shop = control.consentShopDomain ? store.shop(control.consentShopDomain) : addressed;
     if (query.client_id !== credentials.apiKey) {
       return reply.code(400).type('text/plain').send('Oauth error invalid_request: The client_id is invalid');
     }

@@ -1,0 +1,24 @@
+import { escapeHtml } from '../notifications/email-markup.js';
+
+/**
+ * The few HTML pages a browser sees around connecting: plain, escaped, and never carrying an authorization
+ * code, a token or a platform's answer (only our own sentences).
+ */
+export function messagePage(title: string, message: string): string {
+  return document(title, `<p>${escapeHtml(message)}</p>`);
+}
+
+/** A page with one button that POSTs `fields` to `action`: a link scanner that GETs the page spends nothing. */
+export function formPage(title: string, message: string, action: string, fields: Record<string, string>, button: string): string {
+  const inputs = Object.entries(fields)
+    .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
+    .join('');
+  return document(
+    title,
+    `<p>${escapeHtml(message)}</p><form method="post" action="${escapeHtml(action)}">${inputs}<button type="submit">${escapeHtml(button)}</button></form>`,
+  );
+}
+
+function document(title: string, body: string): string {
+  return `<!doctype html><html><head><meta charset="utf-8"><meta name="referrer" content="no-referrer"><title>${escapeHtml(title)}</title></head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`;
+}

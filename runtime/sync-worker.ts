@@ -2,6 +2,8 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Database } from '../db/database.js';
 import { CredentialStore, type SecretBox } from '../db/credential-store.js';
 import { createOrderSyncActivities, type ConnectionProblemSink } from '../activities/order-sync-activities.js';
+import { heartbeating } from '../activities/activity-heartbeat.js';
+import { setThrottlePatience } from '../activities/sync-failures.js';
 import { RouteConnections } from '../activities/route-connections.js';
 import type { PlatformRegistry } from '../platforms/registry.js';
 import type { BookedOrderChangeSink } from '../domain/booked-order-change.js';
@@ -22,14 +24,22 @@ export interface SyncWorkerOptions {
   workflowBundlePath?: string;
   /** Per-worker cap: a coarse guard so one worker cannot flood a platform. */
   maxActivitiesPerSecond?: number;
+  /** How long an activity waits out throttling itself before the workflow waits (default 5 minutes). */
+  throttlePatienceMs?: number;
+  /** After the grace time, shutdown stops waiting for activities that ignore cancellation (tests simulate a killed worker). */
+  shutdownForceTime?: number;
 }
 
 /** The worker that runs every ledgerbridge workflow and activity. */
 export async function createSyncWorker(options: SyncWorkerOptions): Promise<Worker> {
   const credentials = new CredentialStore(options.db, options.secrets);
   const connections = new RouteConnections(options.db, options.platforms, credentials);
+  if (options.throttlePatienceMs !== undefined) setThrottlePatience(options.throttlePatienceMs);
   const activities = {
-    ...createOrderSyncActivities({ db: options.db, connections, connectionProblems: options.connectionProblems, bookedOrderChanges: options.bookedOrderChanges }),
+    // Every order sync activity heartbeats and stops when cancelled: a dead worker is noticed in seconds.
+    ...heartbeating(
+      createOrderSyncActivities({ db: options.db, connections, connectionProblems: options.connectionProblems, bookedOrderChanges: options.bookedOrderChanges }),
+    ),
     ...options.extraActivities,
   };
   return Worker.create({
@@ -38,5 +48,6 @@ export async function createSyncWorker(options: SyncWorkerOptions): Promise<Work
     ...(options.workflowBundlePath ? { workflowBundle: { codePath: options.workflowBundlePath } } : { workflowsPath }),
     activities,
     maxActivitiesPerSecond: options.maxActivitiesPerSecond,
+    ...(options.shutdownForceTime !== undefined ? { shutdownForceTime: options.shutdownForceTime } : {}),
   });
 }

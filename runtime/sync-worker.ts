@@ -26,7 +26,8 @@ export interface SyncWorkerOptions {
   maxActivitiesPerSecond?: number;
   /** How long an activity waits out throttling itself before the workflow waits (default 5 minutes). */
   throttlePatienceMs?: number;
-  /** After the grace time, shutdown stops waiting for activities that ignore cancellation (tests simulate a killed worker). */
+  /** Shutdown: activities are cancelled after the grace time; at the force time the worker stops regardless (tests simulate a killed worker). */
+  shutdownGraceTime?: number;
   shutdownForceTime?: number;
 }
 
@@ -48,6 +49,7 @@ export async function createSyncWorker(options: SyncWorkerOptions): Promise<Work
     ...(options.workflowBundlePath ? { workflowBundle: { codePath: options.workflowBundlePath } } : { workflowsPath }),
     activities,
     maxActivitiesPerSecond: options.maxActivitiesPerSecond,
+    ...(options.shutdownGraceTime !== undefined ? { shutdownGraceTime: options.shutdownGraceTime } : {}),
     ...(options.shutdownForceTime !== undefined ? { shutdownForceTime: options.shutdownForceTime } : {}),
   });
 }

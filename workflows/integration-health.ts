@@ -62,8 +62,8 @@ export const resumeSignal = defineSignal('resume');
 export const checkHealthUpdate = defineUpdate<HealthCheckOutcome>('checkHealth');
 export const integrationHealthQuery = defineQuery<IntegrationHealthView>('integrationHealth');
 
-const DEFAULT_CHECK_INTERVAL_MS = 5 * 60_000;
-const DEFAULT_DIGEST_WINDOW_MS = 10 * 60_000;
+export const DEFAULT_CHECK_INTERVAL_MS = 5 * 60_000;
+export const DEFAULT_DIGEST_WINDOW_MS = 10 * 60_000;
 
 const checks = proxyActivities<IntegrationHealthActivities>({
   startToCloseTimeout: '1 minute',

@@ -20,8 +20,15 @@ export function activityContext(): Context | null {
 export async function withHeartbeat<T>(work: () => Promise<T>): Promise<T> {
   const context = activityContext();
   if (!context) return work();
-  context.heartbeat();
-  const timer = setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
+  const beat = () => {
+    try {
+      context.heartbeat();
+    } catch {
+      // The worker is going away: Temporal notices the silence, nothing to do here.
+    }
+  };
+  beat();
+  const timer = setInterval(beat, HEARTBEAT_EVERY_MS);
   try {
     return await Promise.race([work(), context.cancelled]);
   } finally {

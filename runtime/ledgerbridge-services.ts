@@ -64,6 +64,7 @@ export async function startWorker(services: LedgerbridgeServices, options: { wor
     platforms: services.platforms,
     secrets: secretBoxFromKey(config.encryptionKey),
     connectionProblems: createConnectionProblemSink(services.health),
+    client: services.client,
     bookedOrderChanges: createBookedOrderChangeNotifier({ db: services.database.db, mailer, publicBaseUrl: config.publicBaseUrl }),
     extraActivities: createIntegrationHealthActivities({
       db: services.database.db,

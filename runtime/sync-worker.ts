@@ -1,4 +1,6 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import { createParkedOrderResumeActivities } from '../activities/parked-order-resume-activities.js';
 import type { Database } from '../db/database.js';
 import { CredentialStore, type SecretBox } from '../db/credential-store.js';
 import { createOrderSyncActivities, type ConnectionProblemSink } from '../activities/order-sync-activities.js';
@@ -18,6 +20,8 @@ export interface SyncWorkerOptions {
   connectionProblems: ConnectionProblemSink;
   /** Who hears of a change the shop made to an order while it was being booked (emails). */
   bookedOrderChanges?: BookedOrderChangeSink;
+  /** Lets the worker run parkedOrderResumeWorkflow's activities (they signal order syncs). */
+  client?: Client;
   /** Extra activities (integration health) registered on the same worker. */
   extraActivities?: Record<string, (...args: never[]) => Promise<unknown>>;
   /** A prebuilt bundle (tests build one per run); otherwise the worker bundles workflows/ itself. */
@@ -41,6 +45,7 @@ export async function createSyncWorker(options: SyncWorkerOptions): Promise<Work
     ...heartbeating(
       createOrderSyncActivities({ db: options.db, connections, connectionProblems: options.connectionProblems, bookedOrderChanges: options.bookedOrderChanges }),
     ),
+    ...(options.client ? createParkedOrderResumeActivities({ client: options.client, db: options.db }) : {}),
     ...options.extraActivities,
   };
   return Worker.create({

@@ -8,7 +8,9 @@ import {
   defineSignal,
   defineUpdate,
   log,
+  ParentClosePolicy,
   patched,
+  startChild,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -21,6 +23,7 @@ import type { ConnectionProblem } from '../activities/order-sync-activities.js';
 import type { IntegrationStatus } from '../domain/integration-status.js';
 import { failedRecordOf, HealthState, type CarriedHealthState, type Incident } from './integration-health-state.js';
 import { IntegrationStatusKey } from './search-attributes.js';
+import { parkedOrderResumeWorkflow } from './parked-order-resume.js';
 
 export interface IntegrationHealthInput {
   integrationId: string;
@@ -204,6 +207,25 @@ export async function integrationHealthWorkflow(input: IntegrationHealthInput): 
 
   async function resumeParkedOrders(): Promise<number> {
     state.resumeOnConnected = false;
+    if (patched('health-resumes-in-own-workflow')) {
+      // Its own workflow: a backlog of thousands at a few a second must not keep "Check now" waiting.
+      try {
+        const { total, perSecond } = await bookkeeping.countParkedOrdersOfIntegration({ integrationId });
+        if (total > 0) {
+          await startChild(parkedOrderResumeWorkflow, {
+            workflowId: `parked-order-resume/${integrationId}/${uuid4()}`,
+            args: [{ selection: { integrationId, waitingOn: integrationId }, signal: 'reconnected', perSecond }],
+            parentClosePolicy: ParentClosePolicy.ABANDON,
+          });
+        }
+        state.lastResume = { resumed: total, failed: 0, at: now() };
+        return total;
+      } catch (error) {
+        state.resumeOnConnected = true;
+        log.warn('parked orders could not be resumed', { integrationId, error: (error as Error).message });
+        return 0;
+      }
+    }
     try {
       const outcome = await resumer.resumeParkedOrdersOfIntegration({ integrationId });
       state.lastResume = { ...outcome, at: now() };

@@ -166,6 +166,12 @@ export class SyncHarness {
     }
   }
 
+  /** Stops the API process's server and starts a new one (an API restart; the worker keeps running). */
+  async restartApi(): Promise<void> {
+    await this.api.close();
+    await this.startApi(this.emulated.shopifyPlatform);
+  }
+
   /** An operator call to our API, with the bearer token. */
   async operator(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, body?: unknown) {
     const response = await this.api.inject({
@@ -198,6 +204,7 @@ export class SyncHarness {
       platforms: this.platforms,
       secrets: secretBoxFromKey(Buffer.alloc(32, 7)),
       connectionProblems,
+      client: this.client,
       bookedOrderChanges: this.options.bookedOrderChanges?.(this.db),
       workflowBundlePath: this.options.workflowBundlePath!,
       throttlePatienceMs: this.options.throttlePatienceMs,

@@ -8,6 +8,7 @@ import { integrationCheckResults, integrations } from '../db/schema.js';
 import type { Mailer } from '../notifications/mail-transport.js';
 import type { PlatformRegistry } from '../platforms/registry.js';
 import { countParkedOrders, resumeParkedOrders } from '../runtime/parked-order-resumer.js';
+import { markEndedOrderSyncs } from '../runtime/ended-order-syncs.js';
 import { runHealthChecks } from './integration-health-checks.js';
 import { createHealthNotifications } from './integration-health-notifications.js';
 import type { HealthCheckRun, ResumeOutcome, StatusChange } from './integration-health-types.js';
@@ -61,6 +62,11 @@ export function createIntegrationHealthActivities(deps: IntegrationHealthActivit
     async recordHealthStatus(change: StatusChange): Promise<{ changed: boolean }> {
       const changed = await recordIntegrationStatus(deps.db, change.integrationId, change);
       return { changed };
+    },
+
+    /** Order rows whose sync workflow ended without booking (terminated, failed) are shown Failed with the reason. */
+    async markEndedOrderSyncs(input: { integrationId: string }): Promise<{ marked: number }> {
+      return { marked: await markEndedOrderSyncs(deps.client, deps.db, input) };
     },
 
     /** How many orders wait on this integration, and the rate parkedOrderResumeWorkflow resumes them at. */

@@ -47,7 +47,7 @@ describe('order sync: parked at the last step', () => {
     const handle = harness.handle(workflowId);
     const parked = await eventually(async () => {
       const status = await handle.query(orderSyncStatusQuery);
-      return status.state === 'waiting_for_fix' ? status : undefined;
+      return status.state === 'waiting_for_fix' && (await harness.orderRow(order.id))?.status === 'failed' ? status : undefined;
     }, 'the receipt to be refused');
     expect(parked.lastError?.code).toBe('LedgerRejected');
     expect(parked.lastError?.message).toContain('Fresh Mug');

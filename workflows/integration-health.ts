@@ -76,6 +76,11 @@ const bookkeeping = proxyActivities<IntegrationHealthActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
+// Housekeeping on every check; a failure waits for the next check.
+const sweeper = proxyActivities<IntegrationHealthActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1 second', maximumAttempts: 2 },
+});
 // A few tries only: an alert email resent many times is worse than one logged failure.
 const mail = proxyActivities<IntegrationHealthActivities>({
   startToCloseTimeout: '1 minute',
@@ -326,6 +331,14 @@ export async function integrationHealthWorkflow(input: IntegrationHealthInput): 
       await runCheck(cause);
       checksDone = upTo;
       nextCheckAt = Date.now() + intervalMs;
+      // After the check has answered: order rows whose sync ended without booking are shown Failed, never Syncing forever.
+      if (!deleted && patched('health-marks-ended-order-syncs')) {
+        try {
+          await sweeper.markEndedOrderSyncs({ integrationId });
+        } catch (error) {
+          log.warn('ended order syncs could not be marked', { integrationId, error: (error as Error).message });
+        }
+      }
       continue;
     }
 

@@ -8,7 +8,8 @@ import { integrationCheckResults, integrations } from '../db/schema.js';
 import type { Mailer } from '../notifications/mail-transport.js';
 import type { PlatformRegistry } from '../platforms/registry.js';
 import type { ConnectLinkSigner } from '../security/connect-link.js';
-import { resumeParkedOrders } from '../runtime/parked-order-resumer.js';
+import { countParkedOrders, resumeParkedOrders } from '../runtime/parked-order-resumer.js';
+import { markEndedOrderSyncs } from '../runtime/ended-order-syncs.js';
 import { runHealthChecks } from './integration-health-checks.js';
 import { createHealthNotifications } from './integration-health-notifications.js';
 import type { HealthCheckRun, ResumeOutcome, StatusChange } from './integration-health-types.js';
@@ -66,7 +67,18 @@ export function createIntegrationHealthActivities(deps: IntegrationHealthActivit
       return { changed };
     },
 
-    /** Every order parked on this integration goes on, at a bounded rate. */
+    /** Order rows whose sync workflow ended without booking (terminated, failed) are shown Failed with the reason. */
+    async markEndedOrderSyncs(input: { integrationId: string }): Promise<{ marked: number }> {
+      return { marked: await markEndedOrderSyncs(deps.client, deps.db, input) };
+    },
+
+    /** How many orders wait on this integration, and the rate parkedOrderResumeWorkflow resumes them at. */
+    async countParkedOrdersOfIntegration(input: { integrationId: string }): Promise<{ total: number; perSecond: number }> {
+      const total = await countParkedOrders(deps.db, { integrationId: input.integrationId, waitingOn: input.integrationId });
+      return { total, perSecond: deps.resumePerSecond ?? 5 };
+    },
+
+    /** Every order parked on this integration goes on, at a bounded rate (runs of the health workflow before it resumed in its own workflow). */
     async resumeParkedOrdersOfIntegration(input: { integrationId: string }): Promise<ResumeOutcome> {
       const report = await resumeParkedOrders(
         deps.client,

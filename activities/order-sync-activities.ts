@@ -16,6 +16,7 @@ import { assertDocumentOfOrder, findOrderDocument, type LedgerDocumentLookup } f
 import { customerNameCandidates } from './ledger-customer-names.js';
 import { customerCacheKeys, LedgerListCache } from './ledger-list-cache.js';
 import { ledgerTotalMismatch, totalsAgree } from './ledger-total-check.js';
+import { bookkeepingWrite } from './database-failures.js';
 
 export type OrderSyncRowStatus = 'pending' | 'syncing' | 'synced' | 'skipped' | 'failed' | 'waiting';
 
@@ -76,14 +77,16 @@ export function createOrderSyncActivities({ db, connections, connectionProblems,
         ...(record.orderName ? { orderName: record.orderName } : {}),
         ...(record.document ? { ledgerDocumentId: record.document.id, ledgerDocNumber: record.document.docNumber, syncedAt: now } : {}),
       };
-      await db
-        .insert(orderSyncs)
-        .values({ routeId: record.routeId, orderId: record.orderId, workflowId: record.workflowId, attempts: record.newAttempt ? 1 : 0, ...values })
-        .onConflictDoUpdate({
-          target: [orderSyncs.routeId, orderSyncs.orderId],
-          set: { ...values, workflowId: record.workflowId, ...(record.newAttempt ? { attempts: sql`${orderSyncs.attempts} + 1` } : {}) },
-        });
-      return { resolvedMeanwhile: record.status === 'waiting' && (await fixMadeSince(db, record.routeId, record.waitingOn ?? null)) };
+      return bookkeepingWrite(`record the state of order ${record.orderName ?? record.orderId}`, async () => {
+        await db
+          .insert(orderSyncs)
+          .values({ routeId: record.routeId, orderId: record.orderId, workflowId: record.workflowId, attempts: record.newAttempt ? 1 : 0, ...values })
+          .onConflictDoUpdate({
+            target: [orderSyncs.routeId, orderSyncs.orderId],
+            set: { ...values, workflowId: record.workflowId, ...(record.newAttempt ? { attempts: sql`${orderSyncs.attempts} + 1` } : {}) },
+          });
+        return { resolvedMeanwhile: record.status === 'waiting' && (await fixMadeSince(db, record.routeId, record.waitingOn ?? null)) };
+      });
     },
 
     async fetchOrder(input: { routeId: string; orderId: string }): Promise<CommerceOrder> {

@@ -8,6 +8,19 @@ import {
   RateLimitedError,
 } from '../domain/platform-errors.js';
 import { SyncErrorType, type SyncFailureDetails } from '../domain/sync-error-types.js';
+import { pause } from './activity-heartbeat.js';
+
+/**
+ * How long one activity waits out a platform's throttling itself (heartbeating) before handing it to the
+ * workflow, which waits a minute and runs the step again. Either way no attempt is spent on it.
+ */
+export const DEFAULT_THROTTLE_PATIENCE_MS = 5 * 60_000;
+let throttlePatienceMs = DEFAULT_THROTTLE_PATIENCE_MS;
+
+/** Set once per worker process (tests shorten it to exercise the workflow's own wait). */
+export function setThrottlePatience(ms: number): void {
+  throttlePatienceMs = ms;
+}
 
 /**
  * Builds the one ApplicationFailure per cause. `message` is what a bookkeeper reads in our UI,
@@ -19,7 +32,9 @@ export function syncFailure(
   details: Partial<SyncFailureDetails> & { detail: string },
   options: { nextRetryDelayMs?: number } = {},
 ): ApplicationFailure {
-  const retryable = type === SyncErrorType.Throttled || type === SyncErrorType.PlatformUnavailable;
+  // Throttling reaches the workflow only once the activity has waited it out long enough: the workflow
+  // waits on (a timer), so the activity's attempts stay for real failures.
+  const retryable = type === SyncErrorType.PlatformUnavailable;
   const full: SyncFailureDetails = { integrationId: null, waitingOn: null, ...details };
   return ApplicationFailure.create({
     type,
@@ -54,11 +69,21 @@ export function toSyncFailure(error: unknown, integrationId: string): unknown {
   return error;
 }
 
-/** Runs a platform call and translates what it throws. */
+/**
+ * Runs a platform call and translates what it throws. A throttled call is waited out (Retry-After) and
+ * made again within the activity, so throttling never spends one of the activity's attempts.
+ */
 export async function againstPlatform<T>(integrationId: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw toSyncFailure(error, integrationId);
+  const giveUpAt = Date.now() + throttlePatienceMs;
+  for (;;) {
+    try {
+      return await call();
+    } catch (error) {
+      if (error instanceof RateLimitedError && Date.now() + error.retryAfterMs <= giveUpAt) {
+        await pause(Math.max(error.retryAfterMs, 100));
+        continue;
+      }
+      throw toSyncFailure(error, integrationId);
+    }
   }
 }

@@ -35,7 +35,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     },
   });
 
-  const resumptions = new BackgroundResumptions(deps.temporal, deps.db, deps.resumeRatePerSecond ?? DEFAULT_RESUME_RATE_PER_SECOND, app.log);
+  const resumptions = new BackgroundResumptions(deps.temporal, deps.db, deps.taskQueue, deps.resumeRatePerSecond ?? DEFAULT_RESUME_RATE_PER_SECOND, app.log);
   // Let queued resumptions finish before the Temporal connection goes away.
   app.addHook('onClose', async () => resumptions.idle());
 

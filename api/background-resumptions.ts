@@ -1,57 +1,56 @@
+import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { and, count, eq, inArray, type SQL } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Database } from '../db/database.js';
-import { orderSyncs } from '../db/schema.js';
-import { resumeParkedOrders, type ResumeSelection, type ResumeSignal } from '../runtime/parked-order-resumer.js';
+import { countParkedOrders, type ResumeSelection, type ResumeSignal } from '../runtime/parked-order-resumer.js';
+import { parkedOrderResumeWorkflow, parkedOrderResumeProgressQuery, type ParkedOrderResumeProgress } from '../workflows/parked-order-resume.js';
+
+/** Workflow id prefix of bulk resumptions started from the API; the rest of the id is the resume id. */
+const RESUME_ID_PREFIX = 'parked-order-resume/';
 
 /**
- * Bulk resumptions (replay, mapping saved) run here, after the HTTP answer, one batch after the
- * other: a backlog of thousands at a few a second would outlast any request timeout, and running
- * batches one at a time keeps the platforms' total load at the configured rate. A batch lost to a
- * restart costs little: parked orders re-check on their own timers.
+ * Bulk resumptions (replay, mapping saved) run as parkedOrderResumeWorkflow, after the HTTP answer: a backlog
+ * of thousands at a few a second would outlast any request timeout, and a workflow survives an API restart
+ * and reports its progress (done / total).
  */
 export class BackgroundResumptions {
-  private chain: Promise<void> = Promise.resolve();
-  private pending = 0;
-
   constructor(
     private readonly temporal: Client,
     private readonly db: Database,
+    private readonly taskQueue: string,
     private readonly perSecond: number,
     private readonly log: FastifyBaseLogger,
   ) {}
 
-  /** Queues the resumption and returns how many parked orders it covers right now. */
-  async enqueue(selection: ResumeSelection & { routeId: string }, signal: ResumeSignal, reason: string): Promise<number> {
-    const queued = await countParked(this.db, selection);
-    if (queued === 0) return 0;
-    this.pending++;
-    this.chain = this.chain.then(async () => {
-      try {
-        const report = await resumeParkedOrders(this.temporal, this.db, selection, signal, this.perSecond);
-        const level = report.failed.length > 0 ? 'warn' : 'info';
-        this.log[level]({ selection, signal, reason, resumed: report.resumed, failed: report.failed }, 'parked orders resumed');
-      } catch (error) {
-        this.log.error({ err: error, selection, signal, reason }, 'resuming parked orders failed');
-      } finally {
-        this.pending--;
-      }
+  /** Starts the resumption; answers how many parked orders it covers now and its id (null when none). */
+  async start(selection: ResumeSelection & { routeId: string }, signal: ResumeSignal, reason: string): Promise<{ queued: number; resumeId: string | null }> {
+    const queued = await countParkedOrders(this.db, selection);
+    if (queued === 0) return { queued: 0, resumeId: null };
+    const resumeId = `route-${selection.routeId}-${randomUUID()}`;
+    await this.temporal.workflow.start(parkedOrderResumeWorkflow, {
+      workflowId: `${RESUME_ID_PREFIX}${resumeId}`,
+      taskQueue: this.taskQueue,
+      args: [{ selection, signal, perSecond: this.perSecond }],
     });
-    return queued;
+    this.log.info({ selection, signal, reason, queued, resumeId }, 'parked orders resuming');
+    return { queued, resumeId };
   }
 
-  /** Resolves once every queued batch has run (graceful shutdown, tests). */
-  async idle(): Promise<void> {
-    while (this.pending > 0) await this.chain;
+  /** Starts the resumption and answers how many parked orders it covers. */
+  async enqueue(selection: ResumeSelection & { routeId: string }, signal: ResumeSignal, reason: string): Promise<number> {
+    return (await this.start(selection, signal, reason)).queued;
   }
-}
 
-/** Same selection as resumeParkedOrders, counted. */
-async function countParked(db: Database, selection: ResumeSelection & { routeId: string }): Promise<number> {
-  const conditions: SQL[] = [inArray(orderSyncs.status, ['waiting', 'failed']), eq(orderSyncs.routeId, selection.routeId)];
-  if (selection.waitingOn) conditions.push(eq(orderSyncs.waitingOn, selection.waitingOn));
-  if (selection.waitingFor) conditions.push(eq(orderSyncs.waitingFor, selection.waitingFor));
-  const [row] = await db.select({ n: count() }).from(orderSyncs).where(and(...conditions));
-  return row?.n ?? 0;
+  /** Progress of a resumption started here, or null for an unknown id. */
+  async progress(resumeId: string): Promise<ParkedOrderResumeProgress | null> {
+    try {
+      return await this.temporal.workflow.getHandle(`${RESUME_ID_PREFIX}${resumeId}`).query(parkedOrderResumeProgressQuery);
+    } catch (error) {
+      if ((error as Error).name === 'WorkflowNotFoundError') return null;
+      throw error;
+    }
+  }
+
+  /** Nothing runs in this process any more; kept for graceful shutdown hooks. */
+  async idle(): Promise<void> {}
 }

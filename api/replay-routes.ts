@@ -17,8 +17,8 @@ export function replayRoutes(deps: ApiDeps, resumptions: BackgroundResumptions):
         schema: {
           summary: "Resume a route's parked orders",
           description:
-            'Answers 202 at once with how many parked orders were queued; they are signalled in the background at the bounded rate ' +
-            '(resumeRatePerSecond) and the outcome is logged. A backlog of thousands would outlast any request timeout otherwise. ' +
+            'Answers 202 at once with how many parked orders were queued and a resume id; they are signalled by a workflow at the ' +
+            'bounded rate (resumeRatePerSecond), which survives API restarts; GET /replays/:resumeId reports its progress. ' +
             'The body may be omitted.',
           tags: ['orders'],
           params: RouteParams,
@@ -33,7 +33,10 @@ export function replayRoutes(deps: ApiDeps, resumptions: BackgroundResumptions):
             { additionalProperties: false },
           ),
           response: {
-            202: Type.Object({ queued: Type.Integer({ description: 'Parked orders queued to resume.' }) }),
+            202: Type.Object({
+              queued: Type.Integer({ description: 'Parked orders queued to resume.' }),
+              resumeId: Type.Union([Type.String(), Type.Null()], { description: 'For GET /replays/:resumeId; null when nothing was parked.' }),
+            }),
             404: ErrorResponse,
             ...operatorErrorResponses,
           },
@@ -47,9 +50,39 @@ export function replayRoutes(deps: ApiDeps, resumptions: BackgroundResumptions):
         const { routeId } = request.params;
         await requireSyncRoute(deps.db, routeId);
         const { waitingFor } = request.body;
-        const queued = await resumptions.enqueue({ routeId, ...(waitingFor ? { waitingFor } : {}) }, waitingFor === 'reconnect' ? 'reconnected' : 'retry', 'replay requested');
-        request.log.info({ routeId, waitingFor, queued }, 'replay queued');
-        return reply.status(202).send({ queued });
+        const { queued, resumeId } = await resumptions.start(
+          { routeId, ...(waitingFor ? { waitingFor } : {}) },
+          waitingFor === 'reconnect' ? 'reconnected' : 'retry',
+          'replay requested',
+        );
+        request.log.info({ routeId, waitingFor, queued, resumeId }, 'replay queued');
+        return reply.status(202).send({ queued, resumeId });
+      },
+    );
+
+    app.get(
+      '/replays/:resumeId',
+      {
+        schema: {
+          summary: 'Progress of a replay',
+          tags: ['orders'],
+          params: Type.Object({ resumeId: Type.String({ maxLength: 200 }) }),
+          response: {
+            200: Type.Object({
+              total: Type.Integer({ description: 'Parked orders the replay covers.' }),
+              done: Type.Integer({ description: 'Signalled so far.' }),
+              failed: Type.Integer({ description: 'Could not be signalled (their sync had ended).' }),
+              finished: Type.Boolean(),
+            }),
+            404: ErrorResponse,
+            ...operatorErrorResponses,
+          },
+        },
+      },
+      async (request, reply) => {
+        const progress = await resumptions.progress(request.params.resumeId);
+        if (!progress) return reply.status(404).send({ error: { code: 'not_found', message: `There is no replay ${request.params.resumeId}.` } });
+        return progress;
       },
     );
   };

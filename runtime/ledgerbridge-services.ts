@@ -77,6 +77,7 @@ export async function startWorker(services: LedgerbridgeServices, options: { wor
     platforms: services.platforms,
     secrets: secretBoxFromKeyring(services.keyring),
     connectionProblems: createConnectionProblemSink(services.health),
+    client: services.client,
     bookedOrderChanges: createBookedOrderChangeNotifier({ db: services.database.db, mailer, publicBaseUrl: config.publicBaseUrl }),
     extraActivities: createIntegrationHealthActivities({
       db: services.database.db,

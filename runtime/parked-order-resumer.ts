@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { and, eq, inArray, or, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, or, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
 import { orderSyncs, syncRoutes } from '../db/schema.js';
 import { mappingSavedSignal, reconnectedSignal, retrySignal } from '../workflows/order-sync.js';
@@ -22,17 +22,16 @@ export interface ResumeReport {
   failed: { orderId: string; workflowId: string; reason: string }[];
 }
 
-/**
- * Signals parked orders to go on, at most `perSecond` a second, so that a backlog after a long outage
- * does not turn into a 429 storm at the platforms.
- */
-export async function resumeParkedOrders(
-  client: Client,
-  db: Database,
-  selection: ResumeSelection,
-  signal: ResumeSignal,
-  perSecond: number,
-): Promise<ResumeReport> {
+export interface ParkedOrder {
+  routeId: string;
+  orderId: string;
+  workflowId: string;
+}
+
+/** Where a batch starts: after this order (keyset paging, so orders resumed meanwhile do not shift pages). */
+export type ParkedOrderCursor = { routeId: string; orderId: string } | null;
+
+async function conditionsFor(db: Database, selection: ResumeSelection): Promise<SQL[] | null> {
   const conditions: SQL[] = [inArray(orderSyncs.status, ['waiting', 'failed'])];
   if (selection.routeId) conditions.push(eq(orderSyncs.routeId, selection.routeId));
   if (selection.waitingOn) conditions.push(eq(orderSyncs.waitingOn, selection.waitingOn));
@@ -42,25 +41,74 @@ export async function resumeParkedOrders(
       .select({ id: syncRoutes.id })
       .from(syncRoutes)
       .where(or(eq(syncRoutes.sourceIntegrationId, selection.integrationId), eq(syncRoutes.targetIntegrationId, selection.integrationId)));
-    if (routes.length === 0) return { resumed: 0, failed: [] };
+    if (routes.length === 0) return null;
     conditions.push(inArray(orderSyncs.routeId, routes.map((r) => r.id)));
   }
-  const parked = await db.select({ orderId: orderSyncs.orderId, workflowId: orderSyncs.workflowId }).from(orderSyncs).where(and(...conditions));
+  return conditions;
+}
 
+/** How many parked orders the selection covers now. */
+export async function countParkedOrders(db: Database, selection: ResumeSelection): Promise<number> {
+  const conditions = await conditionsFor(db, selection);
+  if (!conditions) return 0;
+  const [row] = await db.select({ n: count() }).from(orderSyncs).where(and(...conditions));
+  return row?.n ?? 0;
+}
+
+/** The next `limit` parked orders of the selection after `cursor`, in a stable order. */
+export async function listParkedOrders(db: Database, selection: ResumeSelection, cursor: ParkedOrderCursor, limit: number): Promise<ParkedOrder[]> {
+  const conditions = await conditionsFor(db, selection);
+  if (!conditions) return [];
+  if (cursor) {
+    conditions.push(or(gt(orderSyncs.routeId, cursor.routeId), and(eq(orderSyncs.routeId, cursor.routeId), gt(orderSyncs.orderId, cursor.orderId)))!);
+  }
+  return db
+    .select({ routeId: orderSyncs.routeId, orderId: orderSyncs.orderId, workflowId: orderSyncs.workflowId })
+    .from(orderSyncs)
+    .where(and(...conditions))
+    .orderBy(asc(orderSyncs.routeId), asc(orderSyncs.orderId))
+    .limit(limit);
+}
+
+/**
+ * Signals these parked orders to go on, at most `perSecond` a second, so that a backlog after a long outage
+ * does not turn into a 429 storm at the platforms. `onEach` runs after every order (heartbeats).
+ */
+export async function signalParkedOrders(
+  client: Client,
+  orders: ParkedOrder[],
+  signal: ResumeSignal,
+  waitingOn: string | undefined,
+  perSecond: number,
+  onEach: () => void = () => {},
+): Promise<ResumeReport> {
   const report: ResumeReport = { resumed: 0, failed: [] };
   const gapMs = 1000 / Math.max(perSecond, 0.001);
   const startedAt = Date.now();
-  for (const [index, order] of parked.entries()) {
+  for (const [index, order] of orders.entries()) {
     const due = startedAt + index * gapMs;
     if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
     try {
       const handle = client.workflow.getHandle(order.workflowId);
-      if (signal === 'mappingSaved') await handle.signal(mappingSavedSignal, { waitingOn: selection.waitingOn ?? '' });
+      if (signal === 'mappingSaved') await handle.signal(mappingSavedSignal, { waitingOn: waitingOn ?? '' });
       else await handle.signal(signal === 'reconnected' ? reconnectedSignal : retrySignal);
       report.resumed++;
     } catch (error) {
       report.failed.push({ orderId: order.orderId, workflowId: order.workflowId, reason: (error as Error).message });
     }
+    onEach();
   }
   return report;
+}
+
+/** Every parked order of the selection, signalled in one go (small selections; large ones use parkedOrderResumeWorkflow). */
+export async function resumeParkedOrders(
+  client: Client,
+  db: Database,
+  selection: ResumeSelection,
+  signal: ResumeSignal,
+  perSecond: number,
+): Promise<ResumeReport> {
+  const parked = await listParkedOrders(db, selection, null, 1_000_000);
+  return signalParkedOrders(client, parked, signal, selection.waitingOn, perSecond);
 }

@@ -144,6 +144,7 @@ export class HealthHarness {
       platforms,
       secrets: secretBoxFromKey(SECRET_KEY),
       connectionProblems: createConnectionProblemSink(runtime),
+      client,
       extraActivities: createIntegrationHealthActivities({ db, platforms, credentials, mailer, publicBaseUrl: baseUrl, connectLinks, client, resumePerSecond: 50, log: () => {} }),
       workflowBundlePath: inject('workflowBundlePath'),
     });

@@ -1,3 +1,4 @@
 // Every workflow the worker runs. The worker bundles this file; nothing here may import Node modules.
 export { orderSyncWorkflow } from './order-sync.js';
 export { integrationHealthWorkflow } from './integration-health.js';
+export { parkedOrderResumeWorkflow } from './parked-order-resume.js';

@@ -8,7 +8,9 @@ import {
   defineSignal,
   defineUpdate,
   log,
+  ParentClosePolicy,
   patched,
+  startChild,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -21,6 +23,7 @@ import type { ConnectionProblem } from '../activities/order-sync-activities.js';
 import type { IntegrationStatus } from '../domain/integration-status.js';
 import { failedRecordOf, HealthState, type CarriedHealthState, type Incident } from './integration-health-state.js';
 import { IntegrationStatusKey } from './search-attributes.js';
+import { parkedOrderResumeWorkflow } from './parked-order-resume.js';
 
 export interface IntegrationHealthInput {
   integrationId: string;
@@ -62,8 +65,8 @@ export const resumeSignal = defineSignal('resume');
 export const checkHealthUpdate = defineUpdate<HealthCheckOutcome>('checkHealth');
 export const integrationHealthQuery = defineQuery<IntegrationHealthView>('integrationHealth');
 
-const DEFAULT_CHECK_INTERVAL_MS = 5 * 60_000;
-const DEFAULT_DIGEST_WINDOW_MS = 10 * 60_000;
+export const DEFAULT_CHECK_INTERVAL_MS = 5 * 60_000;
+export const DEFAULT_DIGEST_WINDOW_MS = 10 * 60_000;
 
 const checks = proxyActivities<IntegrationHealthActivities>({
   startToCloseTimeout: '1 minute',
@@ -72,6 +75,11 @@ const checks = proxyActivities<IntegrationHealthActivities>({
 const bookkeeping = proxyActivities<IntegrationHealthActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
+// Housekeeping on every check; a failure waits for the next check.
+const sweeper = proxyActivities<IntegrationHealthActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1 second', maximumAttempts: 2 },
 });
 // A few tries only: an alert email resent many times is worse than one logged failure.
 const mail = proxyActivities<IntegrationHealthActivities>({
@@ -204,6 +212,25 @@ export async function integrationHealthWorkflow(input: IntegrationHealthInput): 
 
   async function resumeParkedOrders(): Promise<number> {
     state.resumeOnConnected = false;
+    if (patched('health-resumes-in-own-workflow')) {
+      // Its own workflow: a backlog of thousands at a few a second must not keep "Check now" waiting.
+      try {
+        const { total, perSecond } = await bookkeeping.countParkedOrdersOfIntegration({ integrationId });
+        if (total > 0) {
+          await startChild(parkedOrderResumeWorkflow, {
+            workflowId: `parked-order-resume/${integrationId}/${uuid4()}`,
+            args: [{ selection: { integrationId, waitingOn: integrationId }, signal: 'reconnected', perSecond }],
+            parentClosePolicy: ParentClosePolicy.ABANDON,
+          });
+        }
+        state.lastResume = { resumed: total, failed: 0, at: now() };
+        return total;
+      } catch (error) {
+        state.resumeOnConnected = true;
+        log.warn('parked orders could not be resumed', { integrationId, error: (error as Error).message });
+        return 0;
+      }
+    }
     try {
       const outcome = await resumer.resumeParkedOrdersOfIntegration({ integrationId });
       state.lastResume = { ...outcome, at: now() };
@@ -304,6 +331,14 @@ export async function integrationHealthWorkflow(input: IntegrationHealthInput): 
       await runCheck(cause);
       checksDone = upTo;
       nextCheckAt = Date.now() + intervalMs;
+      // After the check has answered: order rows whose sync ended without booking are shown Failed, never Syncing forever.
+      if (!deleted && patched('health-marks-ended-order-syncs')) {
+        try {
+          await sweeper.markEndedOrderSyncs({ integrationId });
+        } catch (error) {
+          log.warn('ended order syncs could not be marked', { integrationId, error: (error as Error).message });
+        }
+      }
       continue;
     }
 

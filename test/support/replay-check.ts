@@ -7,10 +7,10 @@ import { recordFixtureIfAsked } from './history-fixtures.js';
  * Replays the finished histories of these workflows against today's workflow bundle and returns the
  * errors found (none means deterministic). Saves them as fixtures when RECORD_HISTORIES is set.
  */
-export async function replayErrors(client: Client, runs: { workflowId: string; fixtureName: string }[]): Promise<string[]> {
+export async function replayErrors(client: Client, runs: { workflowId: string; fixtureName: string; runId?: string }[]): Promise<string[]> {
   const histories = [];
   for (const run of runs) {
-    const history = await client.workflow.getHandle(run.workflowId).fetchHistory();
+    const history = await client.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
     await recordFixtureIfAsked(run.fixtureName, history);
     histories.push({ workflowId: run.workflowId, history });
   }

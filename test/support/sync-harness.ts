@@ -18,7 +18,8 @@ import { secretBoxFromKey } from '../../runtime/secret-box.js';
 import { createSyncWorker } from '../../runtime/sync-worker.js';
 import { RouteConnections } from '../../activities/route-connections.js';
 import { orderSyncWorkflowId, startOrderSync } from '../../runtime/order-sync-starter.js';
-import type { OrderSyncResult } from '../../workflows/order-sync.js';
+import { orderSyncWorkflow, type OrderSyncResult, type OrderSyncTiming } from '../../workflows/order-sync.js';
+import { IntegrationIdsKey, OrderIdKey, RouteIdKey, SyncStateKey } from '../../workflows/search-attributes.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 import { SharedRequestLimiter } from '../../db/shared-request-limiter.js';
 import type { RequestLimits } from '../../domain/request-limiter.js';
@@ -49,6 +50,8 @@ export interface SyncHarnessOptions {
   connectionProblems?: ConnectionProblemSink;
   /** Who hears of changes to booked orders, in the worker and the API (e.g. the real email notifier). */
   bookedOrderChanges?: (db: Database) => BookedOrderChangeSink;
+  /** How long activities wait out throttling themselves (0: hand it to the workflow at once). */
+  throttlePatienceMs?: number;
 }
 
 /**
@@ -183,6 +186,12 @@ export class SyncHarness {
     }
   }
 
+  /** Stops the API process's server and starts a new one (an API restart; the worker keeps running). */
+  async restartApi(): Promise<void> {
+    await this.api.close();
+    await this.startApi(this.emulated.shopifyPlatform);
+  }
+
   /** An operator call to our API, with the bearer token. */
   async operator(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, body?: unknown) {
     const response = await this.api.inject({
@@ -215,10 +224,55 @@ export class SyncHarness {
       platforms: this.platforms,
       secrets: secretBoxFromKey(Buffer.alloc(32, 7)),
       connectionProblems,
+      client: this.client,
       bookedOrderChanges: this.options.bookedOrderChanges?.(this.db),
       workflowBundlePath: this.options.workflowBundlePath!,
+      throttlePatienceMs: this.options.throttlePatienceMs,
+      ...(this.killable ? { shutdownGraceTime: 3_600_000, shutdownForceTime: 500 } : {}),
     });
     this.workerRun = this.worker.run();
+  }
+
+  private killable = false;
+
+  /** Starts a worker that killWorker() can stop the way a SIGKILL does. */
+  async startKillableWorker(): Promise<void> {
+    await this.stopWorker();
+    this.killable = true;
+    await this.startWorker();
+  }
+
+  /**
+   * Stops the worker like a SIGKILL: its running activities are neither cancelled nor reported, they
+   * stop heartbeating, and Temporal finds out only through their timeouts.
+   */
+  async killWorker(): Promise<void> {
+    if (!this.killable) throw new Error('killWorker needs startKillableWorker()');
+    this.worker?.shutdown();
+    await this.workerRun?.catch(() => {});
+    this.worker = null;
+    this.workerRun = null;
+    this.killable = false;
+  }
+
+  /**
+   * Starts the order's sync like startOrderSync, with the workflow's timings shortened (timer tests).
+   */
+  async startTimedSync(orderId: string, timing: Partial<OrderSyncTiming>): Promise<{ workflowId: string; runId: string }> {
+    const workflowId = orderSyncWorkflowId(this.routeId, orderId);
+    await this.db.insert(orderSyncs).values({ routeId: this.routeId, orderId, workflowId, status: 'pending' }).onConflictDoNothing();
+    const handle = await this.client.workflow.start(orderSyncWorkflow, {
+      workflowId,
+      taskQueue: this.taskQueue,
+      args: [{ routeId: this.routeId, orderId, timing }],
+      typedSearchAttributes: [
+        { key: RouteIdKey, value: this.routeId },
+        { key: IntegrationIdsKey, value: [this.shopifyIntegrationId, this.qboIntegrationId] },
+        { key: OrderIdKey, value: orderId },
+        { key: SyncStateKey, value: 'syncing' },
+      ],
+    });
+    return { workflowId, runId: handle.firstExecutionRunId };
   }
 
   async stopWorker(): Promise<void> {

@@ -94,7 +94,7 @@ describe('order webhooks survive the API process dying between recording an even
     expect(await intake.json()).toMatchObject({ queued: 0, processing: 0 });
     expect((await handle.describe()).status.name).toBe('COMPLETED');
     expect(platforms.qbo.control.documents(platforms.realmId, 'SalesReceipt').filter((r) => r.docNumber === '4001')).toHaveLength(1);
-  });
+  }, 300_000); // two cold starts of a whole process (database, OAuth, worker) on a shared machine
 });
 
 const createdDatabases: string[] = [];

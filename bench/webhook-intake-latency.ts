@@ -73,7 +73,9 @@ try {
     const orders = Array.from({ length: count }, () =>
       platforms.shopify.control.createOrder({ name: `#${++orderNumber}`, lineItems: [{ title: 'Mug', sku: 'MUG-1', quantity: 1, unitPrice: '8.00' }] }),
     );
-    results.push({ rate, ...(await openLoop(api.origin, orders, rate)) });
+    const result = { rate, ...(await openLoop(api.origin, orders, rate)) };
+    results.push(result);
+    console.error(`[bench] ${rate}/s: ${result.sent} sent, p50 ${result.p50.toFixed(0)} ms, p99 ${result.p99.toFixed(0)} ms, ${result.errors} errors`);
   }
   const lastSent = performance.now();
   const totalOrders = results.reduce((sum, r) => sum + r.sent, 0);
@@ -84,6 +86,7 @@ try {
     return intake.queued + intake.processing === 0;
   });
   const drainedSeconds = (intakeDrainedAfter - lastSent) / 1000;
+  console.error(`[bench] intake drained ${drainedSeconds.toFixed(1)} s after the last delivery; waiting for ${totalOrders} orders to be booked`);
   await waitFor(async () => receiptCounts().size >= totalOrders);
   const bookedSeconds = (performance.now() - lastSent) / 1000;
   const counts = receiptCounts();

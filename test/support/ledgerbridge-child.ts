@@ -18,7 +18,7 @@ export interface LedgerbridgeChild {
 export async function startLedgerbridgeChild(config: ChildConfig, options: { stderr?: (line: string) => void } = {}): Promise<LedgerbridgeChild> {
   const child = spawn(process.execPath, ['--import', 'tsx', script], {
     env: { ...process.env, LEDGERBRIDGE_PROCESS: JSON.stringify(config) },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let stderr = '';

@@ -43,6 +43,10 @@ export interface ChildConfig {
 }
 
 const config = JSON.parse(process.env.LEDGERBRIDGE_PROCESS ?? '') as ChildConfig;
+// Dies with its parent (stdin closes) and on SIGTERM: a test or bench that is stopped leaves no process behind.
+process.stdin.on('close', () => process.exit(0));
+process.stdin.resume();
+process.once('SIGTERM', () => process.exit(0));
 const REDIRECT_URI = 'http://127.0.0.1:3999/oauth/callback';
 const secrets = secretBoxFromKey(Buffer.alloc(32, 7));
 

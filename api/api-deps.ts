@@ -4,6 +4,7 @@ import type { Database } from '../db/database.js';
 import type { PlatformRegistry } from '../platforms/registry.js';
 import type { BookedOrderChangeSink } from '../domain/booked-order-change.js';
 import type { VerifyShopifyWebhook } from './shopify-webhook-check.js';
+import type { OrderIntakeOptions } from '../runtime/order-intake-drainer.js';
 
 export interface ApiDeps {
   db: Database;
@@ -19,6 +20,8 @@ export interface ApiDeps {
   resumeRatePerSecond?: number;
   /** Told of every change the shop makes to a booked order (emails); the change is on the order's row regardless. */
   bookedOrderChanges?: BookedOrderChangeSink;
+  /** How order webhooks are started after they were acknowledged (batch size, starts in flight, claim lease). */
+  orderIntake?: OrderIntakeOptions;
   /** Called once a shop's app/uninstalled webhook is recorded (integration health plugs in here). */
   onAppUninstalled?: (integrationId: string) => Promise<void>;
   /**

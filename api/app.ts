@@ -5,12 +5,14 @@ import { BackgroundResumptions } from './background-resumptions.js';
 import { installErrorHandler } from './error-handler.js';
 import { ErrorResponse } from './error-response-schema.js';
 import { healthRoutes, openApiRoutes } from './health-routes.js';
+import { intakeRoutes } from './intake-routes.js';
 import { mappingRoutes } from './mapping-routes.js';
 import { requireOperatorToken } from './operator-auth.js';
 import { orderRoutes } from './order-routes.js';
 import { replayRoutes } from './replay-routes.js';
 import { shopifyWebhookRoutes } from './shopify-webhook-routes.js';
 import { syncRouteRoutes } from './sync-route-routes.js';
+import { OrderIntakeDrainer } from '../runtime/order-intake-drainer.js';
 
 export type { ApiDeps } from './api-deps.js';
 export type { ShopifyWebhookCheck, VerifyShopifyWebhook } from './shopify-webhook-check.js';
@@ -39,15 +41,24 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   // Let queued resumptions finish before the Temporal connection goes away.
   app.addHook('onClose', async () => resumptions.idle());
 
+  // Order webhooks are answered once recorded; this starts their syncs, beginning with what a previous process left.
+  const intake = new OrderIntakeDrainer(
+    { db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, bookedOrderChanges: deps.bookedOrderChanges, log: app.log },
+    deps.orderIntake,
+  );
+  app.addHook('onReady', async () => intake.start());
+  app.addHook('onClose', async () => intake.stop());
+
   await app.register(healthRoutes);
   await app.register(openApiRoutes);
-  await app.register(shopifyWebhookRoutes(deps));
+  await app.register(shopifyWebhookRoutes(deps, { claimLeaseMs: intake.claimLeaseMs, orderQueued: () => intake.nudge() }));
   await app.register(async (operator) => {
     requireOperatorToken(operator, deps.operatorToken);
     operator.addHook('onRoute', (route) => {
       route.schema = { ...route.schema, security: [{ operatorToken: [] }] };
     });
     await operator.register(orderRoutes(deps));
+    await operator.register(intakeRoutes(deps));
     await operator.register(mappingRoutes(deps, resumptions));
     await operator.register(replayRoutes(deps, resumptions));
     await operator.register(syncRouteRoutes(deps, resumptions));

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { BookedOrderChangeRecord, ShopOrderUpdate } from '../domain/booked-order-change.js';
-import { boolean, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, unique } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, unique } from 'drizzle-orm/pg-core';
 
 /** One connected account on one platform: "Shopify #1", "QuickBooks Online #1". */
 export const integrations = pgTable(
@@ -118,15 +118,46 @@ export const taxMappings = pgTable(
   (t) => [primaryKey({ columns: [t.routeId, t.taxKey] })],
 );
 
-/** Every webhook we accepted, by the platform's event id: a redelivery is acknowledged and ignored. */
-export const webhookEvents = pgTable('webhook_events', {
-  eventId: text('event_id').primaryKey(),
-  integrationId: text('integration_id'),
-  topic: text('topic').notNull(),
-  webhookId: text('webhook_id'),
-  receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
-  outcome: text('outcome').notNull(),
-});
+/** What an order webhook said about its order, kept with the event until its syncs are started. */
+export interface IntakeOrderReference {
+  orderName: string | null;
+  currentTotal: string | null;
+  cancelledAt: string | null;
+  updatedAt: string | null;
+}
+
+/**
+ * Every webhook we accepted, by the platform's event id: a redelivery of a handled event is acknowledged
+ * and ignored. Order events are also the durable intake: written once before the acknowledgement
+ * (outcome `queued`, with the order reference), their syncs are started afterwards by the intake drainer
+ * (runtime/order-intake-drainer.ts), which claims them (`processing`) and records the outcome. A claim
+ * older than the lease belongs to a process that died and is taken over.
+ */
+export const webhookEvents = pgTable(
+  'webhook_events',
+  {
+    eventId: text('event_id').primaryKey(),
+    integrationId: text('integration_id'),
+    topic: text('topic').notNull(),
+    webhookId: text('webhook_id'),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+    /** queued | processing | started | already_synced | changed_after_booking | ignored | app_uninstalled | … */
+    outcome: text('outcome').notNull(),
+    /** The shop that sent it: the drainer finds the routes reading from it when it starts the syncs. */
+    shop: text('shop'),
+    /** Order events only. */
+    orderId: text('order_id'),
+    orderReference: jsonb('order_reference').$type<IntakeOrderReference>(),
+    /** When the current `processing` claim was taken; a claim older than the lease is taken over. */
+    claimedAt: timestamp('claimed_at', { withTimezone: true }),
+    /** Claims so far (a start that failed is tried again later, not lost). */
+    attempts: integer('attempts').notNull().default(0),
+    /** A queued event whose start failed waits until then before it is tried again. */
+    notBefore: timestamp('not_before', { withTimezone: true }),
+    lastError: text('last_error'),
+  },
+  (t) => [index('webhook_events_intake').on(t.receivedAt).where(sql`${t.outcome} in ('queued', 'processing')`)],
+);
 
 /** Every status change of an integration, with its cause and the check that caused it. */
 export const integrationStatusChanges = pgTable('integration_status_changes', {

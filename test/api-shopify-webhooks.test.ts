@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { orderSyncs, webhookEvents } from '../db/schema.js';
 import { orderSyncWorkflowId } from '../runtime/order-sync-starter.js';
 import { bigOrderId, signWithTestSecret, startApiTestContext, workflowExists, type ApiTestContext } from './api-test-app.js';
+import { eventually } from './support/sync-harness.js';
 
 let ctx: ApiTestContext;
 
@@ -44,6 +45,14 @@ function deliver({ body, topic = 'orders/create', shop = ctx.shop, eventId = ran
   const hmac = signature === undefined ? signWithTestSecret(body) : signature;
   if (hmac !== null) headers['x-shopify-hmac-sha256'] = hmac;
   return ctx.app.inject({ method: 'POST', url: '/webhooks/shopify', headers, payload: body });
+}
+
+/** The event's outcome once the intake has handled it (anything but queued or processing). */
+function handledOutcome(eventId: string): Promise<string> {
+  return eventually(async () => {
+    const [event] = await ctx.database.db.select().from(webhookEvents).where(eq(webhookEvents.eventId, eventId));
+    return event && !['queued', 'processing'].includes(event.outcome) ? event.outcome : undefined;
+  }, `event ${eventId} to be handled`);
 }
 
 function track(orderId: string): string {
@@ -102,8 +111,9 @@ describe('POST /webhooks/shopify', () => {
 
     const first = await deliver({ body, eventId });
     expect(first.statusCode).toBe(200);
-    expect(first.json()).toMatchObject({ status: 'started', orderId, routes: [{ routeId: ctx.routeId, result: 'started', workflowId }] });
-    const firstRun = first.json().routes[0].runId as string;
+    expect(first.json()).toEqual({ status: 'accepted', orderId });
+    expect(await handledOutcome(eventId)).toBe('started');
+    const firstRun = (await ctx.client.workflow.getHandle(workflowId).describe()).runId;
     // No worker runs here: the order still shows, as Pending, where operators look.
     const [row] = await ctx.database.db.select().from(orderSyncs).where(eq(orderSyncs.orderId, orderId));
     expect(row).toMatchObject({ status: 'pending', orderName: '#1001', workflowId });
@@ -129,16 +139,18 @@ describe('POST /webhooks/shopify', () => {
   it('joins the running sync when a different event arrives for the same order', async () => {
     const orderId = bigOrderId();
     const workflowId = track(orderId);
+    const [createdEvent, updatedEvent] = [randomUUID(), randomUUID()];
 
-    const created = await deliver({ body: orderPayload(orderId), topic: 'orders/create' });
-    const updated = await deliver({ body: orderPayload(orderId), topic: 'orders/updated' });
+    const created = await deliver({ body: orderPayload(orderId), topic: 'orders/create', eventId: createdEvent });
+    expect(created.json().status).toBe('accepted');
+    expect(await handledOutcome(createdEvent)).toBe('started');
+    const firstRun = (await ctx.client.workflow.getHandle(workflowId).describe()).runId;
+    const updated = await deliver({ body: orderPayload(orderId), topic: 'orders/updated', eventId: updatedEvent });
+    expect(updated.json().status).toBe('accepted');
+    expect(await handledOutcome(updatedEvent)).toBe('started');
 
-    expect(created.json().status).toBe('started');
-    expect(updated.json().status).toBe('started');
-    const runIds = [created.json().routes[0].runId, updated.json().routes[0].runId];
-    expect(runIds[1]).toBe(runIds[0]);
     const description = await ctx.client.workflow.getHandle(workflowId).describe();
-    expect(description.runId).toBe(runIds[0]);
+    expect(description.runId).toBe(firstRun);
     expect(description.status.name).toBe('RUNNING');
   });
 
@@ -147,16 +159,19 @@ describe('POST /webhooks/shopify', () => {
     track(orderId);
     const webhookId = randomUUID();
     const first = await deliver({ body: orderPayload(orderId), eventId: null, webhookId });
+    expect(first.json().status).toBe('accepted');
+    expect(await handledOutcome(webhookId)).toBe('started');
     const again = await deliver({ body: orderPayload(orderId), eventId: null, webhookId });
-    expect(first.json().status).toBe('started');
     expect(again.json()).toEqual({ status: 'duplicate' });
   });
 
   it('reads the id from admin_graphql_api_id when the payload has no numeric id', async () => {
     const orderId = bigOrderId();
     const workflowId = track(orderId);
-    const response = await deliver({ body: `{"admin_graphql_api_id":"gid://shopify/Order/${orderId}","name":"#7"}` });
-    expect(response.json()).toMatchObject({ status: 'started', orderId });
+    const eventId = randomUUID();
+    const response = await deliver({ body: `{"admin_graphql_api_id":"gid://shopify/Order/${orderId}","name":"#7"}`, eventId });
+    expect(response.json()).toEqual({ status: 'accepted', orderId });
+    expect(await handledOutcome(eventId)).toBe('started');
     expect(await workflowExists(ctx.client, workflowId)).toBe(true);
   });
 
@@ -165,10 +180,12 @@ describe('POST /webhooks/shopify', () => {
     const workflowId = track(orderId);
     await ctx.database.db.insert(orderSyncs).values({ routeId: ctx.routeId, orderId, orderName: '#5', workflowId, status: 'synced' });
 
-    const response = await deliver({ body: orderPayload(orderId, '#5'), topic: 'orders/updated' });
+    const eventId = randomUUID();
+    const response = await deliver({ body: orderPayload(orderId, '#5'), topic: 'orders/updated', eventId });
 
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toMatchObject({ status: 'already_synced', routes: [{ result: 'already_synced', workflowId }] });
+    expect(response.json()).toEqual({ status: 'accepted', orderId });
+    expect(await handledOutcome(eventId)).toBe('already_synced');
     expect(await workflowExists(ctx.client, workflowId)).toBe(false);
   });
 
@@ -209,5 +226,77 @@ describe('POST /webhooks/shopify', () => {
       payload: '{"ledgerItemId": "7"}',
     });
     expect(response.statusCode).toBe(200);
+  });
+});
+
+describe('POST /webhooks/shopify: an event is done only once its sync has started', () => {
+  const tenMinutesAgo = () => new Date(Date.now() - 10 * 60_000);
+
+  it('a redelivery takes over an event left "processing" by a process that died, and starts the sync', async () => {
+    const orderId = bigOrderId();
+    const workflowId = track(orderId);
+    const eventId = randomUUID();
+    // What a process that died after recording the event, before starting its sync, leaves behind.
+    await ctx.database.db
+      .insert(webhookEvents)
+      .values({ eventId, integrationId: ctx.shopifyIntegrationId, topic: 'orders/create', webhookId: randomUUID(), outcome: 'processing', receivedAt: tenMinutesAgo() });
+
+    const redelivered = await deliver({ body: orderPayload(orderId), eventId });
+
+    expect(redelivered.statusCode).toBe(200);
+    expect(redelivered.json()).toEqual({ status: 'accepted', orderId });
+    expect(await handledOutcome(eventId)).toBe('started');
+    expect(await workflowExists(ctx.client, workflowId)).toBe(true);
+  });
+
+  it('a redelivery while another process holds a live claim is a duplicate', async () => {
+    const orderId = bigOrderId();
+    const eventId = randomUUID();
+    await ctx.database.db
+      .insert(webhookEvents)
+      .values({ eventId, integrationId: ctx.shopifyIntegrationId, topic: 'orders/create', webhookId: randomUUID(), outcome: 'processing', claimedAt: new Date() });
+
+    const redelivered = await deliver({ body: orderPayload(orderId), eventId });
+
+    expect(redelivered.json()).toEqual({ status: 'duplicate' });
+    const [event] = await ctx.database.db.select().from(webhookEvents).where(eq(webhookEvents.eventId, eventId));
+    expect(event?.outcome).toBe('processing');
+  });
+
+  it('an order event recorded but never started (the process died after answering) is started by the intake', async () => {
+    const orderId = bigOrderId();
+    const workflowId = track(orderId);
+    const eventId = randomUUID();
+    await ctx.database.db.insert(webhookEvents).values({
+      eventId,
+      integrationId: ctx.shopifyIntegrationId,
+      topic: 'orders/create',
+      webhookId: randomUUID(),
+      shop: ctx.shop,
+      orderId,
+      orderReference: { orderName: '#8', currentTotal: '10.00', cancelledAt: null, updatedAt: null },
+      outcome: 'queued',
+      receivedAt: tenMinutesAgo(),
+    });
+
+    expect(await handledOutcome(eventId)).toBe('started');
+    const [row] = await ctx.database.db.select().from(orderSyncs).where(and(eq(orderSyncs.routeId, ctx.routeId), eq(orderSyncs.orderId, orderId)));
+    expect(row).toMatchObject({ status: 'pending', orderName: '#8', workflowId });
+    expect(await workflowExists(ctx.client, workflowId)).toBe(true);
+  });
+
+  it('app/uninstalled left "processing" by a process that died is acted on by the redelivery', async () => {
+    const eventId = randomUUID();
+    await ctx.database.db
+      .insert(webhookEvents)
+      .values({ eventId, integrationId: ctx.shopifyIntegrationId, topic: 'app/uninstalled', webhookId: randomUUID(), outcome: 'processing', receivedAt: tenMinutesAgo() });
+    const before = ctx.uninstalled.length;
+
+    const response = await deliver({ body: `{"id": 548380009, "domain": "${ctx.shop}"}`, topic: 'app/uninstalled', eventId });
+
+    expect(response.json()).toEqual({ status: 'recorded' });
+    expect(ctx.uninstalled.slice(before)).toEqual([ctx.shopifyIntegrationId]);
+    const [event] = await ctx.database.db.select().from(webhookEvents).where(eq(webhookEvents.eventId, eventId));
+    expect(event?.outcome).toBe('app_uninstalled');
   });
 });

@@ -1,0 +1,189 @@
+import type { Client } from '@temporalio/client';
+import { and, eq } from 'drizzle-orm';
+import type { Database } from '../db/database.js';
+import { recordShopUpdate } from '../db/booked-order-state.js';
+import { orderSyncs, type IntakeOrderReference } from '../db/schema.js';
+import { claimOrderEvents, requeueOrderEvent, settleEvent, type ClaimedOrderEvent } from '../db/webhook-intake.js';
+import type { BookedOrderChangeSink } from '../domain/booked-order-change.js';
+import { shopRoutesOf } from '../api/shop-routes-lookup.js';
+import { startOrderSync } from './order-sync-starter.js';
+
+export interface OrderIntakeOptions {
+  /** Events claimed at once. Default 100. */
+  batchSize?: number;
+  /** Workflow starts in flight at once: the pace Temporal is asked to take. Default 8. */
+  startsInFlight?: number;
+  /** How often the intake is looked at when nothing nudges it (events written by other API processes). Default 1 s. */
+  pollIntervalMs?: number;
+  /** A claim older than this belongs to a process that died and is taken over. Default 60 s. */
+  claimLeaseMs?: number;
+  /** First wait before a failed start is tried again; doubles per attempt up to 5 minutes. Default 1 s. */
+  retryDelayMs?: number;
+}
+
+export interface OrderIntakeDeps {
+  db: Database;
+  temporal: Client;
+  taskQueue: string;
+  bookedOrderChanges?: BookedOrderChangeSink;
+  log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+}
+
+export const DEFAULT_CLAIM_LEASE_MS = 60_000;
+const MAX_RETRY_DELAY_MS = 5 * 60_000;
+
+export type RouteResult = 'started' | 'already_synced' | 'changed_after_booking';
+
+/**
+ * Starts the order syncs of recorded order webhooks, after they were acknowledged: in batches, a bounded
+ * number of starts at a time, oldest first. The intake is in the database, so what a dying process had not
+ * started yet is started by the next one (on start, and whenever a claim goes stale). Starting is
+ * idempotent (one workflow per route and order), so an event started twice costs a lookup, never a booking.
+ */
+export class OrderIntakeDrainer {
+  private readonly batchSize: number;
+  private readonly startsInFlight: number;
+  private readonly pollIntervalMs: number;
+  readonly claimLeaseMs: number;
+  private readonly retryDelayMs: number;
+  private running: Promise<void> | null = null;
+  private stopped = false;
+  private nudged = false;
+  private wake: (() => void) | null = null;
+
+  constructor(
+    private readonly deps: OrderIntakeDeps,
+    options: OrderIntakeOptions = {},
+  ) {
+    this.batchSize = options.batchSize ?? 100;
+    this.startsInFlight = options.startsInFlight ?? 8;
+    this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
+    this.claimLeaseMs = options.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS;
+    this.retryDelayMs = options.retryDelayMs ?? 1_000;
+  }
+
+  /** Starts draining, beginning with whatever an earlier process left (the replay on start). */
+  start(): void {
+    if (this.running) return;
+    this.stopped = false;
+    this.running = this.loop();
+  }
+
+  /** Something was just queued: look now rather than at the next poll. */
+  nudge(): void {
+    this.nudged = true;
+    this.wake?.();
+  }
+
+  /** Finishes the batch in hand; what is left stays queued for the next start. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.running;
+    this.running = null;
+  }
+
+  /** Claims and handles one batch; returns how many events it claimed. */
+  async drainBatch(): Promise<number> {
+    const events = await claimOrderEvents(this.deps.db, this.batchSize, this.claimLeaseMs);
+    if (events.length === 0) return 0;
+    const routesByShop = new Map<string, Promise<string[]>>();
+    const routesOf = (shop: string) => {
+      let routes = routesByShop.get(shop);
+      if (!routes) routesByShop.set(shop, (routes = shopRoutesOf(this.deps.db, shop).then((found) => found?.routeIds ?? [])));
+      return routes;
+    };
+    let next = 0;
+    const lane = async () => {
+      while (next < events.length) {
+        const event = events[next++]!;
+        await this.handle(event, () => (event.shop ? routesOf(event.shop) : Promise.resolve([])));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.startsInFlight, events.length) }, lane));
+    return events.length;
+  }
+
+  private async loop(): Promise<void> {
+    let idleWaits = 0;
+    while (!this.stopped) {
+      this.nudged = false;
+      let claimed = 0;
+      try {
+        claimed = await this.drainBatch();
+        idleWaits = 0;
+      } catch (error) {
+        // The database itself failed: wait longer each time, never spin.
+        idleWaits++;
+        this.deps.log.error({ err: error }, 'order intake: could not claim queued webhooks');
+      }
+      if (this.stopped) break;
+      if (claimed === this.batchSize) continue;
+      if (!this.nudged) await this.sleep(idleWaits ? Math.min(this.pollIntervalMs * 2 ** idleWaits, 30_000) : this.pollIntervalMs);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = () => {
+        this.wake = null;
+        done();
+      };
+    });
+  }
+
+  private async handle(event: ClaimedOrderEvent, routesOf: () => Promise<string[]>): Promise<void> {
+    const { db, log } = this.deps;
+    try {
+      const routeIds = await routesOf();
+      if (routeIds.length === 0) {
+        // The route was removed after the event was accepted.
+        await settleEvent(db, event.eventId, 'ignored');
+        log.warn({ eventId: event.eventId, shop: event.shop, orderId: event.orderId }, 'order intake: no sync route reads from this shop any more');
+        return;
+      }
+      const reference = event.orderReference ?? { orderName: null, currentTotal: null, cancelledAt: null, updatedAt: null };
+      // Half the lease: a start that hangs gives its claim up before another process may take it over.
+      const results = await this.deps.temporal.withDeadline(Date.now() + this.claimLeaseMs / 2, () =>
+        Promise.all(routeIds.map((routeId) => this.startOrJudge(routeId, event.orderId, reference))),
+      );
+      const outcome: RouteResult = results.includes('started') ? 'started' : results.includes('changed_after_booking') ? 'changed_after_booking' : 'already_synced';
+      await settleEvent(db, event.eventId, outcome);
+      log.info({ eventId: event.eventId, topic: event.topic, orderId: event.orderId, routeIds, outcome }, 'order intake: syncs started');
+    } catch (error) {
+      const retryInMs = Math.min(this.retryDelayMs * 2 ** Math.max(0, event.attempts - 1), MAX_RETRY_DELAY_MS);
+      log.warn({ eventId: event.eventId, orderId: event.orderId, attempts: event.attempts, retryInMs, err: error }, 'order intake: start failed, will try again');
+      await requeueOrderEvent(db, event.eventId, (error as Error).message ?? String(error), retryInMs).catch((requeueError: unknown) =>
+        // The claim goes stale and is taken over: still not lost.
+        log.error({ eventId: event.eventId, err: requeueError }, 'order intake: could not requeue a failed start'),
+      );
+    }
+  }
+
+  /** Starts (or joins) the order's sync on one route; for an order already booked, judges the shop's update instead. */
+  private async startOrJudge(routeId: string, orderId: string, reference: IntakeOrderReference): Promise<RouteResult> {
+    const { db, log } = this.deps;
+    const update = { ...reference, orderId };
+    const [row] = await db
+      .select({ status: orderSyncs.status })
+      .from(orderSyncs)
+      .where(and(eq(orderSyncs.routeId, routeId), eq(orderSyncs.orderId, orderId)));
+    if (row?.status === 'synced') {
+      const change = await recordShopUpdate(db, { routeId, orderId }, update);
+      if (change) {
+        log.warn({ routeId, orderId, change }, 'booked order changed in the shop: the ledger needs a person');
+        await this.deps.bookedOrderChanges?.bookedOrderChanged({ routeId, orderId, change });
+      }
+      return change ? 'changed_after_booking' : 'already_synced';
+    }
+    await startOrderSync(this.deps.temporal, db, this.deps.taskQueue, { routeId, orderId, orderName: reference.orderName });
+    // The sync may have fetched the order before this update: its booking judges it.
+    await recordShopUpdate(db, { routeId, orderId }, update);
+    return 'started';
+  }
+}

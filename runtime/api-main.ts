@@ -1,12 +1,20 @@
-// Production API process (temporal-docker-compose.yml): configuration from the environment only.
+// Production API process (temporal-docker-compose.yml, `npm run api`): configuration from the environment only.
+import { startMetricsServer } from '../observability/metrics-server.js';
 import { appConfigFromEnv } from './app-config.js';
+import { exitOnConfigError, say } from './process-output.js';
 import { openServices, startApi } from './ledgerbridge-services.js';
+import { onShutdown } from './shutdown-signals.js';
 
-const services = await openServices(appConfigFromEnv());
+const config = exitOnConfigError(() => appConfigFromEnv());
+const services = await openServices(config);
 const app = await startApi(services);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, async () => {
-    await app.close();
-    await services.close();
-  });
-}
+const metrics = config.metrics ? await startMetricsServer(config.metrics) : null;
+say('api', `listening on http://${config.apiHost}:${config.apiPort} (pid ${process.pid}, Temporal ${config.temporalAddress}/${config.temporalNamespace}${metrics ? `, metrics ${metrics.url}` : ''})`);
+
+onShutdown(async (reason) => {
+  say('api', `stopping (${reason})`);
+  await app.close();
+  await metrics?.close();
+  await services.close();
+  say('api', 'stopped');
+});

@@ -16,6 +16,7 @@ import { createConnectionProblemSink, reportAppUninstalled } from './integration
 import type { IntegrationHealthRuntime } from './integration-health-starter.js';
 import { secretBoxFromKey } from './secret-box.js';
 import { createSyncWorker } from './sync-worker.js';
+import { observeWebhookIntake } from './webhook-intake-observer.js';
 
 /** The shared parts of a ledgerbridge process: database, platforms, Temporal client. */
 export interface LedgerbridgeServices {
@@ -34,7 +35,7 @@ export async function openServices(config: AppConfig): Promise<LedgerbridgeServi
   const shopify = createShopifyPlatform(config.shopify);
   const platforms = new PlatformRegistry([shopify, createQboPlatform(config.qbo)]);
   const credentials = new CredentialStore(database.db, secretBoxFromKey(config.encryptionKey));
-  const connection = await Connection.connect({ address: config.temporalAddress });
+  const connection = await Connection.connect({ address: config.temporalAddress, ...config.temporalConnection });
   const client = new Client({ connection, namespace: config.temporalNamespace });
   const health: IntegrationHealthRuntime = { client, taskQueue: config.taskQueue, checkIntervalMs: config.healthCheckIntervalMs };
   return {
@@ -55,7 +56,7 @@ export async function openServices(config: AppConfig): Promise<LedgerbridgeServi
 /** The worker: every workflow and activity, order sync and integration health. */
 export async function startWorker(services: LedgerbridgeServices, options: { workflowBundlePath?: string } = {}): Promise<{ worker: Worker; mailer: Mailer; done: Promise<void> }> {
   const { config } = services;
-  const connection = await NativeConnection.connect({ address: config.temporalAddress });
+  const connection = await NativeConnection.connect({ address: config.temporalAddress, ...config.temporalConnection });
   const mailer = createMailer(config.mail);
   const worker = await createSyncWorker({
     connection,
@@ -109,6 +110,7 @@ export async function startApi(services: LedgerbridgeServices, logger: boolean |
     logger,
   });
   app.addHook('onClose', async () => mailer.close());
+  observeWebhookIntake(app);
   await app.listen({ host: config.apiHost, port: config.apiPort });
   return app;
 }

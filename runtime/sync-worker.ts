@@ -6,6 +6,7 @@ import { RouteConnections } from '../activities/route-connections.js';
 import type { PlatformRegistry } from '../platforms/registry.js';
 import type { BookedOrderChangeSink } from '../domain/booked-order-change.js';
 import { workflowsPath } from './workflows-path.js';
+import { observeOrderOutcomes } from './order-outcome-observer.js';
 
 export interface SyncWorkerOptions {
   connection: NativeConnection;
@@ -29,7 +30,7 @@ export async function createSyncWorker(options: SyncWorkerOptions): Promise<Work
   const credentials = new CredentialStore(options.db, options.secrets);
   const connections = new RouteConnections(options.db, options.platforms, credentials);
   const activities = {
-    ...createOrderSyncActivities({ db: options.db, connections, connectionProblems: options.connectionProblems, bookedOrderChanges: options.bookedOrderChanges }),
+    ...observeOrderOutcomes(createOrderSyncActivities({ db: options.db, connections, connectionProblems: options.connectionProblems, bookedOrderChanges: options.bookedOrderChanges })),
     ...options.extraActivities,
   };
   return Worker.create({

@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
@@ -31,6 +33,7 @@ export interface LedgerbridgeServices {
 }
 
 export async function openServices(config: AppConfig): Promise<LedgerbridgeServices> {
+  if (!config.databaseUrl) mkdirSync(dirname(config.pgliteDir), { recursive: true }); // PGlite creates only the last level
   const database = await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { pgliteDir: config.pgliteDir });
   const shopify = createShopifyPlatform(config.shopify);
   const platforms = new PlatformRegistry([shopify, createQboPlatform(config.qbo)]);

@@ -56,6 +56,9 @@ if (!temporalAddress) {
   });
   temporalAddress = server.address;
   stopTemporal = () => server.stop();
+  // Our own local dev server: no TLS or API key from a temporal.toml profile meant for another cluster.
+  config.temporalConnection = {};
+  config.temporalNamespace = 'default';
 }
 const added = await registerSearchAttributes(temporalAddress);
 if (added.length) say(`Registered search attributes: ${added.join(', ')}`);

@@ -8,16 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { CredentialStore } from '../db/credential-store.js';
 import { openDatabase } from '../db/database.js';
-import { recordIntegrationStatus } from '../db/integration-status-log.js';
-import { integrations, syncRoutes } from '../db/schema.js';
-import { approveConsent } from '../emulators/common/oauth-consent.js';
-import { browserUrlFor } from '../platforms/shopify/index.js';
 import { projectRoot } from '../runtime/project-root.js';
-import { secretBoxFromKey } from '../runtime/secret-box.js';
 import { orderSyncWorkflow } from '../workflows/order-sync.js';
 import { startEmulatedPlatforms, type EmulatedPlatforms } from './support/emulated-platforms.js';
+import { createConnectedRoute } from './support/connected-route.js';
 import { isRunning, spawnProcess, type SpawnedProcess } from './support/spawned-process.js';
 
 /**
@@ -32,9 +27,8 @@ const OPERATOR_TOKEN = 'prod-operator-token';
 // Relative on purpose: it must land under the project root whatever directory a process starts in.
 const DATA_DIR = `.data/prod-test-${randomUUID().slice(0, 8)}`;
 const taskQueue = `prod-${randomUUID()}`;
-const routeId = 'prod-route';
-const shopifyIntegrationId = 'prod-shopify';
-const qboIntegrationId = 'prod-qbo';
+let routeId: string;
+let qboIntegrationId: string;
 
 let emulated: EmulatedPlatforms;
 let client: Client;
@@ -84,29 +78,12 @@ async function waitUntilGone(pid: number, timeoutMs = 30_000): Promise<void> {
   }
 }
 
-/** The route and both integrations, connected through their OAuth flows, in the database the processes will open. */
+/** The route and both integrations, connected, in the database the processes will open (PGlite: one process at a time). */
 async function seedDatabase(): Promise<void> {
   await mkdir(join(projectRoot, DATA_DIR), { recursive: true });
   const database = await openDatabase({ pgliteDir: join(projectRoot, DATA_DIR, 'pglite') });
   try {
-    const db = database.db;
-    await db.insert(integrations).values([
-      { id: shopifyIntegrationId, platform: 'shopify', number: 1, displayName: 'Shopify #1', account: { shop: emulated.shop } },
-      { id: qboIntegrationId, platform: 'qbo', number: 1, displayName: 'QuickBooks Online #1', account: { realmId: emulated.realmId } },
-    ]);
-    await db.insert(syncRoutes).values({ id: routeId, sourceIntegrationId: shopifyIntegrationId, targetIntegrationId: qboIntegrationId });
-    const credentials = new CredentialStore(db, secretBoxFromKey(KEY));
-    const redirectUri = 'http://127.0.0.1:3999/integrations/oauth/callback';
-    emulated.qbo.control.authorizeAs(emulated.realmId);
-    for (const [id, platform, account] of [
-      [shopifyIntegrationId, emulated.shopifyPlatform, { shop: emulated.shop }],
-      [qboIntegrationId, emulated.qboPlatform, { realmId: emulated.realmId }],
-    ] as const) {
-      const { query } = await approveConsent(platform.authorizeUrl(account, `state-${randomUUID()}`, redirectUri), browserUrlFor);
-      const connected = await platform.completeAuthorization(query, redirectUri);
-      await credentials.save(id, connected.credentials);
-      await recordIntegrationStatus(db, id, { status: 'connected', reason: null, cause: 'oauth_connected', check: null });
-    }
+    ({ routeId, qboIntegrationId } = await createConnectedRoute(database.db, emulated, KEY, 'prod'));
   } finally {
     await database.close();
   }

@@ -1,11 +1,15 @@
 // Production API process (temporal-docker-compose.yml, `npm run api`): configuration from the environment only.
 import { startMetricsServer } from '../observability/metrics-server.js';
-import { appConfigFromEnv } from './app-config.js';
+import { appConfigFromEnv, ConfigError } from './app-config.js';
 import { exitOnConfigError, say } from './process-output.js';
 import { openServices, startApi } from './ledgerbridge-services.js';
 import { onShutdown } from './shutdown-signals.js';
 
-const config = exitOnConfigError(() => appConfigFromEnv());
+const config = exitOnConfigError(() => {
+  // A token generated here would be known to no one: operators must be able to call the API they run.
+  if (!process.env.OPERATOR_TOKEN) throw new ConfigError('OPERATOR_TOKEN is not set. See "Configuration" in README.md.');
+  return appConfigFromEnv();
+});
 const services = await openServices(config);
 const app = await startApi(services);
 const metrics = config.metrics ? await startMetricsServer(config.metrics) : null;

@@ -60,7 +60,7 @@ if (!temporalAddress) {
   config.temporalConnection = {};
   config.temporalNamespace = 'default';
 }
-const added = await registerSearchAttributes(temporalAddress);
+const added = await registerSearchAttributes(temporalAddress, config.temporalNamespace, config.temporalConnection);
 if (added.length) say(`Registered search attributes: ${added.join(', ')}`);
 
 config.temporalAddress = temporalAddress;

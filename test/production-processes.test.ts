@@ -111,7 +111,7 @@ describe('production processes', () => {
   it('the compiled worker loads the prebuilt bundle, books an order from another directory, logs it and serves metrics', async () => {
     const metricsPort = await freePort();
     const worker = start(process.execPath, [join(projectRoot, 'dist', 'runtime', 'worker-main.js')], { cwd: elsewhere, env: env({ METRICS_PORT: String(metricsPort) }) });
-    await worker.waitForLine(/running \(pid \d+.*prebuilt workflow bundle .*dist\/workflow-bundle\.js/);
+    await worker.waitForLine(/running \(pid \d+.*prebuilt workflow bundle .*dist\/workflow-bundle\.js/, 120_000);
 
     const order = emulated.shopify.control.createOrder({ shop: emulated.shop, name: '#7001', lineItems: [{ title: 'Mug', sku: 'MUG-1', quantity: 2, unitPrice: '8.00' }] });
     const workflowId = `prod-order-${order.id}`;
@@ -143,12 +143,12 @@ describe('production processes', () => {
     worker.child.kill('SIGTERM');
     expect((await worker.exited).code).toBe(0);
     await worker.waitForLine(/"message":"stopped"/, 1_000);
-  });
+  }, 300_000);
 
   it('`npm run api` reaches the emulators by configuration, times webhooks, and stops gracefully on SIGTERM to npm', async () => {
     const [port, metricsPort] = [await freePort(), await freePort()];
     const api = start('npm', ['run', 'api'], { cwd: projectRoot, env: env({ PORT: String(port), METRICS_PORT: String(metricsPort) }) });
-    const pid = Number((await api.waitForLine(/listening on http:\/\/127\.0\.0\.1:\d+ \(pid (\d+)/))[1]);
+    const pid = Number((await api.waitForLine(/listening on http:\/\/127\.0\.0\.1:\d+ \(pid (\d+)/, 120_000))[1]);
     expect(pid).not.toBe(api.child.pid);
 
     // Connecting the ledger sends the operator to the QuickBooks emulator's consent page.
@@ -176,11 +176,11 @@ describe('production processes', () => {
     expect(metrics).toMatch(/^ledgerbridge_webhook_intake_seconds_count\{platform="shopify",status="200"\} 1$/m);
 
     api.child.kill('SIGTERM');
-    await api.waitForLine(/"message":"stopping \(SIGTERM\)"/, 10_000);
+    await api.waitForLine(/"message":"stopping \(SIGTERM\)"/, 30_000);
     await api.waitForLine(/"message":"stopped"/, 30_000);
     await api.exited;
     await waitUntilGone(pid);
-  });
+  }, 300_000);
 
   it('a worker launched with `npx tsx` or `npm run worker` stops gracefully when the launched PID gets SIGTERM, leaving no orphan', async () => {
     const launches: [string, string[], RegExp][] = [
@@ -191,12 +191,12 @@ describe('production processes', () => {
     ];
     for (const [command, args, stopping] of launches) {
       const worker = start(command, args, { cwd: projectRoot, env: env({ WORKFLOW_BUNDLE_PATH: inject('workflowBundlePath') }) });
-      const pid = Number((await worker.waitForLine(/running \(pid (\d+)/, 120_000))[1]);
+      const pid = Number((await worker.waitForLine(/running \(pid (\d+)/, 180_000))[1]);
       expect(pid, command).not.toBe(worker.child.pid);
       worker.child.kill('SIGTERM');
-      await worker.waitForLine(stopping, 10_000);
+      await worker.waitForLine(stopping, 30_000);
       await worker.waitForLine(/"message":"stopped"/, 30_000);
       await waitUntilGone(pid);
     }
-  });
+  }, 400_000);
 });

@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { activityLog } from './activity-log.js';
 import type { Client } from '@temporalio/client';
 import { eq } from 'drizzle-orm';
 import type { CredentialStore } from '../db/credential-store.js';
@@ -88,7 +89,8 @@ export function createIntegrationHealthActivities(deps: IntegrationHealthActivit
         deps.resumePerSecond ?? 5,
       );
       for (const failure of report.failed) {
-        (deps.log ?? console.warn)(`ledgerbridge: could not resume order ${failure.orderId} (${failure.workflowId}): ${failure.reason}`);
+        if (deps.log) deps.log(`ledgerbridge: could not resume order ${failure.orderId} (${failure.workflowId}): ${failure.reason}`);
+        else activityLog('warn', 'Could not resume a parked order', { integrationId: input.integrationId, orderId: failure.orderId, orderWorkflowId: failure.workflowId, reason: failure.reason });
       }
       return { resumed: report.resumed, failed: report.failed.length };
     },

@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import { activityLog } from './activity-log.js';
 import { integrationStatusLabel } from '../domain/integration-status.js';
 import type { Database } from '../db/database.js';
 import { integrationNotifications, integrations } from '../db/schema.js';
@@ -43,7 +44,7 @@ export function recordLink(publicBaseUrl: string, record: FailedRecord): RecordL
  * integration_notifications is written after the send, so an activity retry finds it and stops.
  */
 export function createHealthNotifications(deps: HealthNotificationDeps) {
-  const log = deps.log ?? ((line: string) => console.warn(line));
+  const log = deps.log ?? ((line: string) => activityLog('warn', line));
 
   async function sendOnce(key: string, kind: string, integrationId: string, incidentId: string, compose: (name: string) => ComposedEmail): Promise<EmailOutcome> {
     const [already] = await deps.db.select().from(integrationNotifications).where(eq(integrationNotifications.key, key));

@@ -1,12 +1,24 @@
-// Production API process (temporal-docker-compose.yml): configuration from the environment only.
-import { appConfigFromEnv } from './app-config.js';
+// Production API process (temporal-docker-compose.yml, `npm run api`): configuration from the environment only.
+import { startMetricsServer } from '../observability/metrics-server.js';
+import { appConfigFromEnv, ConfigError } from './app-config.js';
+import { exitOnConfigError, say } from './process-output.js';
 import { openServices, startApi } from './ledgerbridge-services.js';
+import { onShutdown } from './shutdown-signals.js';
 
-const services = await openServices(appConfigFromEnv());
+const config = exitOnConfigError(() => {
+  // A token generated here would be known to no one: operators must be able to call the API they run.
+  if (!process.env.OPERATOR_TOKEN) throw new ConfigError('OPERATOR_TOKEN is not set. See "Configuration" in README.md.');
+  return appConfigFromEnv();
+});
+const services = await openServices(config);
 const app = await startApi(services);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, async () => {
-    await app.close();
-    await services.close();
-  });
-}
+const metrics = config.metrics ? await startMetricsServer(config.metrics) : null;
+say('api', `listening on http://${config.apiHost}:${config.apiPort} (pid ${process.pid}, Temporal ${config.temporalAddress}/${config.temporalNamespace}${metrics ? `, metrics ${metrics.url}` : ''})`);
+
+onShutdown(async (reason) => {
+  say('api', `stopping (${reason})`);
+  await app.close();
+  await metrics?.close();
+  await services.close();
+  say('api', 'stopped');
+});

@@ -5,6 +5,10 @@ import type { QboPlatformConfig } from '../platforms/qbo/qbo-platform.js';
 import type { ShopifyPlatformConfig } from '../platforms/shopify/index.js';
 import { resolveEncryptionKey } from '../security/encryption-key.js';
 import { decryptionKeysFromEnv } from '../security/keyring.js';
+import { ConfigError } from './config-error.js';
+import { emulatorEndpointsFromEnv } from './emulator-endpoints.js';
+import { projectRoot } from './project-root.js';
+import { temporalConnectionFromEnv, type TemporalConnectionOptions } from './temporal-connection.js';
 
 /** Everything a ledgerbridge process reads from its environment, in one place (README: Configuration). */
 export interface AppConfig {
@@ -12,6 +16,8 @@ export interface AppConfig {
   pgliteDir: string;
   temporalAddress: string;
   temporalNamespace: string;
+  /** TLS, API key and gRPC metadata from Temporal's environment configuration (temporal.toml profiles). */
+  temporalConnection: TemporalConnectionOptions;
   taskQueue: string;
   apiHost: string;
   apiPort: number;
@@ -25,11 +31,11 @@ export interface AppConfig {
   qbo: QboPlatformConfig;
   resumeRatePerSecond: number;
   healthCheckIntervalMs: number;
+  /** Where this process serves Prometheus metrics; null: not served. */
+  metrics: { host: string; port: number } | null;
 }
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+export { ConfigError };
 
 /**
  * Reads the configuration. `defaults` fills what the demo (`npm start`) provides itself; in production every
@@ -43,19 +49,26 @@ export function appConfigFromEnv(env: NodeJS.ProcessEnv = process.env, defaults:
     return value;
   };
   // Secrets first, so a missing one is the first thing said, before anything is created on disk.
-  const shopify = { apiKey: required('SHOPIFY_API_KEY'), apiSecretKey: required('SHOPIFY_API_SECRET') };
+  const shopify: ShopifyPlatformConfig = { apiKey: required('SHOPIFY_API_KEY'), apiSecretKey: required('SHOPIFY_API_SECRET') };
+  const emulators = emulatorEndpointsFromEnv(get);
   const qbo: QboPlatformConfig = {
     clientId: required('QBO_CLIENT_ID'),
     clientSecret: required('QBO_CLIENT_SECRET'),
     environment: get('QBO_ENVIRONMENT') === 'sandbox' ? 'sandbox' : 'production',
+    ...emulators.qbo,
   };
+  if (emulators.shopifyShops) shopify.emulatorShops = emulators.shopifyShops;
   const port = Number(get('PORT') ?? 3000);
-  const dataDir = resolve(get('LEDGERBRIDGE_DATA_DIR') ?? '.data');
+  // Relative paths are taken from the project root, never from the directory the process was started in.
+  const dataDir = resolve(projectRoot, get('LEDGERBRIDGE_DATA_DIR') ?? '.data');
+  const temporal = temporalConnectionFromEnv({ ...defaults, ...env });
+  const metricsPort = get('METRICS_PORT');
   return {
     databaseUrl: get('DATABASE_URL') ?? null,
     pgliteDir: resolve(dataDir, 'pglite'),
-    temporalAddress: get('TEMPORAL_ADDRESS') ?? '127.0.0.1:7233',
-    temporalNamespace: get('TEMPORAL_NAMESPACE') ?? 'default',
+    temporalAddress: temporal.address,
+    temporalNamespace: temporal.namespace,
+    temporalConnection: temporal.connection,
     taskQueue: get('TASK_QUEUE') ?? 'ledgerbridge',
     apiHost: get('HOST') ?? '127.0.0.1',
     apiPort: port,
@@ -63,10 +76,11 @@ export function appConfigFromEnv(env: NodeJS.ProcessEnv = process.env, defaults:
     operatorToken: get('OPERATOR_TOKEN') ?? (env.NODE_ENV === 'production' ? required('OPERATOR_TOKEN') : randomBytes(18).toString('base64url')),
     encryptionKey: resolveEncryptionKey({ env: { ...env, ...(defaults.LEDGERBRIDGE_ENCRYPTION_KEY ? { LEDGERBRIDGE_ENCRYPTION_KEY: defaults.LEDGERBRIDGE_ENCRYPTION_KEY } : {}) }, devKeyDir: dataDir }),
     decryptionKeys: decryptionKeysFromEnv(env),
-    mail: mailConfigFromEnv({ ...defaults, ...env }),
+    mail: mailConfigFromEnv({ ...defaults, ...env }, projectRoot),
     shopify,
     qbo,
     resumeRatePerSecond: Number(get('RESUME_RATE_PER_SECOND') ?? 5),
     healthCheckIntervalMs: Number(get('HEALTH_CHECK_INTERVAL_MS') ?? 5 * 60_000),
+    metrics: metricsPort ? { host: get('METRICS_HOST') ?? '127.0.0.1', port: Number(metricsPort) } : null,
   };
 }

@@ -1,4 +1,5 @@
 import { and, eq } from 'drizzle-orm';
+import { activityLog } from '../activities/activity-log.js';
 import { recordLink } from '../activities/integration-health-notifications.js';
 import type { BookedOrderChangeSink } from '../domain/booked-order-change.js';
 import type { Database } from '../db/database.js';
@@ -18,7 +19,7 @@ export interface BookedOrderChangeNotifierDeps {
  * effort: a mail failure never fails the sync or the webhook, the change stays on the order's row.
  */
 export function createBookedOrderChangeNotifier(deps: BookedOrderChangeNotifierDeps): BookedOrderChangeSink {
-  const log = deps.log ?? ((line: string, error?: unknown) => console.warn(line, error ?? ''));
+  const log = deps.log ?? ((line: string, error?: unknown) => activityLog('warn', line, error ? { error: (error as Error).message ?? String(error) } : {}));
   return {
     async bookedOrderChanged({ routeId, orderId, change }) {
       const key = `booked-change:${routeId}:${orderId}:${change.kind}:${change.shopUpdatedAt ?? ''}`;

@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
@@ -20,6 +22,7 @@ import type { IntegrationHealthRuntime } from './integration-health-starter.js';
 import { createKeyring, type EncryptionKeyring } from '../security/keyring.js';
 import { secretBoxFromKeyring } from './secret-box.js';
 import { createSyncWorker } from './sync-worker.js';
+import { observeWebhookIntake } from './webhook-intake-observer.js';
 
 /** The shared parts of a ledgerbridge process: database, platforms, Temporal client. */
 export interface LedgerbridgeServices {
@@ -38,6 +41,7 @@ export interface LedgerbridgeServices {
 }
 
 export async function openServices(config: AppConfig): Promise<LedgerbridgeServices> {
+  if (!config.databaseUrl) mkdirSync(dirname(config.pgliteDir), { recursive: true }); // PGlite creates only the last level
   const database = await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { pgliteDir: config.pgliteDir });
   const shopify = createShopifyPlatform(config.shopify);
   // One limiter over the shared database: every worker process together stays within each company's limits.
@@ -45,7 +49,7 @@ export async function openServices(config: AppConfig): Promise<LedgerbridgeServi
   const platforms = new PlatformRegistry([shopify, createQboPlatform({ ...config.qbo, requestLimiter })]);
   const keyring = createKeyring(config.encryptionKey, config.decryptionKeys);
   const credentials = new CredentialStore(database.db, secretBoxFromKeyring(keyring));
-  const connection = await Connection.connect({ address: config.temporalAddress });
+  const connection = await Connection.connect({ address: config.temporalAddress, ...config.temporalConnection });
   const client = new Client({ connection, namespace: config.temporalNamespace });
   const health: IntegrationHealthRuntime = { client, taskQueue: config.taskQueue, checkIntervalMs: config.healthCheckIntervalMs };
   return {
@@ -68,7 +72,7 @@ export async function openServices(config: AppConfig): Promise<LedgerbridgeServi
 /** The worker: every workflow and activity, order sync and integration health. */
 export async function startWorker(services: LedgerbridgeServices, options: { workflowBundlePath?: string } = {}): Promise<{ worker: Worker; mailer: Mailer; done: Promise<void> }> {
   const { config } = services;
-  const connection = await NativeConnection.connect({ address: config.temporalAddress });
+  const connection = await NativeConnection.connect({ address: config.temporalAddress, ...config.temporalConnection });
   const mailer = createMailer(config.mail);
   const worker = await createSyncWorker({
     connection,
@@ -126,6 +130,7 @@ export async function startApi(services: LedgerbridgeServices, logger: boolean |
     logger,
   });
   app.addHook('onClose', async () => mailer.close());
+  observeWebhookIntake(app);
   await app.listen({ host: config.apiHost, port: config.apiPort });
   return app;
 }

@@ -10,6 +10,7 @@ import { RouteConnections } from '../activities/route-connections.js';
 import type { PlatformRegistry } from '../platforms/registry.js';
 import type { BookedOrderChangeSink } from '../domain/booked-order-change.js';
 import { workflowsPath } from './workflows-path.js';
+import { observeOrderOutcomes } from './order-outcome-observer.js';
 
 export interface SyncWorkerOptions {
   connection: NativeConnection;
@@ -43,7 +44,7 @@ export async function createSyncWorker(options: SyncWorkerOptions): Promise<Work
   const activities = {
     // Every order sync activity heartbeats and stops when cancelled: a dead worker is noticed in seconds.
     ...heartbeating(
-      createOrderSyncActivities({ db: options.db, connections, connectionProblems: options.connectionProblems, bookedOrderChanges: options.bookedOrderChanges }),
+      observeOrderOutcomes(createOrderSyncActivities({ db: options.db, connections, connectionProblems: options.connectionProblems, bookedOrderChanges: options.bookedOrderChanges })),
     ),
     ...(options.client ? createParkedOrderResumeActivities({ client: options.client, db: options.db }) : {}),
     ...options.extraActivities,

@@ -1,5 +1,6 @@
 import { Connection } from '@temporalio/client';
 import { allSearchAttributeKeys } from '../workflows/search-attributes.js';
+import { temporalConnectionFromEnv, type TemporalConnectionOptions } from '../runtime/temporal-connection.js';
 import proto from '@temporalio/proto';
 import type { temporal as ProtoTypes } from '@temporalio/proto';
 
@@ -13,8 +14,8 @@ const IndexedValueType = temporal.api.enums.v1.IndexedValueType;
  * server (the CLI's --search-attribute flag only applies when the namespace is first created) and once
  * per production cluster. Attributes that already exist are left alone.
  */
-export async function registerSearchAttributes(address: string, namespace = 'default'): Promise<string[]> {
-  const connection = await Connection.connect({ address });
+export async function registerSearchAttributes(address: string, namespace = 'default', options: TemporalConnectionOptions = {}): Promise<string[]> {
+  const connection = await Connection.connect({ address, ...options });
   try {
     const existing = await connection.operatorService.listSearchAttributes({ namespace });
     const known = new Set(Object.keys(existing.customAttributes ?? {}));
@@ -38,7 +39,8 @@ function indexedType(type: string): ProtoTypes.api.enums.v1.IndexedValueType {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const address = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
-  const added = await registerSearchAttributes(address, process.env.TEMPORAL_NAMESPACE ?? 'default');
+  // Temporal's standard environment configuration, as the API and worker read it (TLS, API key, profiles).
+  const temporal = temporalConnectionFromEnv(process.env);
+  const added = await registerSearchAttributes(temporal.address, temporal.namespace, temporal.connection);
   console.log(added.length ? `Registered search attributes: ${added.join(', ')}` : 'Search attributes already registered.');
 }

@@ -56,8 +56,11 @@ if (!temporalAddress) {
   });
   temporalAddress = server.address;
   stopTemporal = () => server.stop();
+  // Our own local dev server: no TLS or API key from a temporal.toml profile meant for another cluster.
+  config.temporalConnection = {};
+  config.temporalNamespace = 'default';
 }
-const added = await registerSearchAttributes(temporalAddress);
+const added = await registerSearchAttributes(temporalAddress, config.temporalNamespace, config.temporalConnection);
 if (added.length) say(`Registered search attributes: ${added.join(', ')}`);
 
 config.temporalAddress = temporalAddress;

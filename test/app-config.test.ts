@@ -1,5 +1,9 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { appConfigFromEnv, ConfigError } from '../runtime/app-config.js';
+import { projectRoot } from '../runtime/project-root.js';
 
 const secrets = {
   SHOPIFY_API_KEY: 'key',
@@ -52,5 +56,50 @@ describe('configuration from the environment', () => {
     expect(config.publicBaseUrl).toBe('http://127.0.0.1:3000');
     expect(config.qbo.environment).toBe('production');
     expect(config.mail.delivery.kind).toBe('outbox');
+  });
+
+  it('takes relative data and outbox directories from the project root, whatever directory the process starts in', async () => {
+    const elsewhere = await mkdtemp(join(tmpdir(), 'ledgerbridge-cwd-'));
+    const before = process.cwd();
+    try {
+      process.chdir(elsewhere);
+      const config = appConfigFromEnv({ ...secrets, LEDGERBRIDGE_DATA_DIR: 'var/lb', MAIL_OUTBOX_DIR: 'var/mail' });
+      expect(config.pgliteDir).toBe(join(projectRoot, 'var/lb/pglite'));
+      expect(config.mail.delivery).toEqual({ kind: 'outbox', dir: join(projectRoot, 'var/mail') });
+      const defaults = appConfigFromEnv(secrets);
+      expect(defaults.pgliteDir).toBe(join(projectRoot, '.data/pglite'));
+      expect(defaults.mail.delivery).toEqual({ kind: 'outbox', dir: join(projectRoot, 'outbox') });
+      // Absolute paths are kept as given.
+      expect(appConfigFromEnv({ ...secrets, LEDGERBRIDGE_DATA_DIR: '/srv/lb' }).pgliteDir).toBe('/srv/lb/pglite');
+    } finally {
+      process.chdir(before);
+      await rm(elsewhere, { recursive: true, force: true });
+    }
+  });
+
+  it('points the platforms at the emulators by configuration (staging), and refuses a malformed value', () => {
+    const config = appConfigFromEnv({ ...secrets, SHOPIFY_EMULATOR_SHOPS: 'a.myshopify.com=http://127.0.0.1:4101, b.myshopify.com=http://127.0.0.1:4102/', QBO_EMULATOR_URL: 'http://127.0.0.1:4200' });
+    expect(config.shopify.emulatorShops).toEqual({ 'a.myshopify.com': 'http://127.0.0.1:4101', 'b.myshopify.com': 'http://127.0.0.1:4102' });
+    expect(config.qbo.apiBaseUrl).toBe('http://127.0.0.1:4200');
+    expect(config.qbo.oauthUrls?.token).toBe('http://127.0.0.1:4200/oauth2/v1/tokens/bearer');
+    expect(appConfigFromEnv(secrets).shopify.emulatorShops).toBeUndefined();
+    expect(appConfigFromEnv(secrets).qbo.apiBaseUrl).toBeUndefined();
+    expect(() => appConfigFromEnv({ ...secrets, SHOPIFY_EMULATOR_SHOPS: 'a.myshopify.com' })).toThrow(ConfigError);
+    expect(() => appConfigFromEnv({ ...secrets, QBO_EMULATOR_URL: 'not a url' })).toThrow(ConfigError);
+  });
+
+  it('reads Temporal\'s standard environment configuration: address, namespace, API key (TLS on), TLS files', () => {
+    const cloud = appConfigFromEnv({ ...secrets, TEMPORAL_ADDRESS: 'ns.acct.tmprl.cloud:7233', TEMPORAL_NAMESPACE: 'ns.acct', TEMPORAL_API_KEY: 'key-1', TEMPORAL_CONFIG_FILE: '/nonexistent/temporal.toml' });
+    expect(cloud).toMatchObject({ temporalAddress: 'ns.acct.tmprl.cloud:7233', temporalNamespace: 'ns.acct', temporalConnection: { apiKey: 'key-1', tls: true } });
+    const local = appConfigFromEnv({ ...secrets, TEMPORAL_CONFIG_FILE: '/nonexistent/temporal.toml' });
+    expect(local).toMatchObject({ temporalAddress: '127.0.0.1:7233', temporalNamespace: 'default', temporalConnection: {} });
+    const tls = appConfigFromEnv({ ...secrets, TEMPORAL_ADDRESS: 'temporal.internal:7233', TEMPORAL_TLS_SERVER_NAME: 'temporal.internal', TEMPORAL_TLS_SERVER_CA_CERT_DATA: 'not checked until connect', TEMPORAL_CONFIG_FILE: '/nonexistent/temporal.toml' });
+    expect(tls.temporalConnection.tls).toMatchObject({ serverNameOverride: 'temporal.internal' });
+  });
+
+  it('serves metrics only when METRICS_PORT is set, on loopback unless METRICS_HOST says otherwise', () => {
+    expect(appConfigFromEnv(secrets).metrics).toBeNull();
+    expect(appConfigFromEnv({ ...secrets, METRICS_PORT: '9464' }).metrics).toEqual({ host: '127.0.0.1', port: 9464 });
+    expect(appConfigFromEnv({ ...secrets, METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0' }).metrics).toEqual({ host: '0.0.0.0', port: 9464 });
   });
 });

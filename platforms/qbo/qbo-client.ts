@@ -4,6 +4,7 @@ import { parseQboFault } from './qbo-fault.js';
 import { credentialsRejected, translateFailure, type FailedResponse } from './qbo-error-translation.js';
 import type { RequestLimiter } from '../../domain/request-limiter.js';
 import { qboRequestId } from './request-id.js';
+import { ledgerRequests, ledgerThrottled } from '../../observability/metrics.js';
 
 export type QboEntity = Record<string, unknown>;
 
@@ -138,18 +139,22 @@ export class QboClient {
   }
 
   private async fetchOnce(request: SendOptions, token: string): Promise<Response> {
+    const company = { platform: 'qbo', company: this.options.realmId };
+    ledgerRequests.inc(company);
     const url = new URL(`${this.base}${request.path}`);
     for (const [key, value] of Object.entries(request.params ?? {})) url.searchParams.set(key, value);
     url.searchParams.set('minorversion', String(this.minorVersion));
     const headers: Record<string, string> = { Authorization: `Bearer ${token}`, Accept: 'application/json' };
     if (request.contentType) headers['Content-Type'] = request.contentType;
     try {
-      return await fetch(url, {
+      const response = await fetch(url, {
         method: request.method,
         headers,
         body: request.body,
         signal: AbortSignal.timeout(this.timeoutMs),
       });
+      if (response.status === 429) ledgerThrottled.inc(company);
+      return response;
     } catch (error) {
       throw unreachable(request, error);
     }

@@ -58,7 +58,7 @@ const shopify = createShopifyPlatform({
   expiringTokens: false,
   emulatorShops: { [config.shop]: config.shopifyOrigin },
 });
-const qbo = createQboPlatform({ ...config.qboApp, environment: 'sandbox', ...qboEndpointsAt(config.qboUrls), defaultRetryAfterMs: 1_000, requestRate: { perSecond: 1000, perMinute: 100_000 } });
+const qbo = createQboPlatform({ ...config.qboApp, environment: 'sandbox', ...qboEndpointsAt(config.qboUrls), defaultRetryAfterMs: 1_000 });
 const platforms = new PlatformRegistry([shopify, qbo]);
 const credentials = new CredentialStore(db, secrets);
 

@@ -2,18 +2,22 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Database } from '../db/database.js';
-import { countParkedOrders, type ResumeSelection, type ResumeSignal } from '../runtime/parked-order-resumer.js';
+import { countParkedOrders, resumeParkedOrders, type ResumeSelection, type ResumeSignal } from '../runtime/parked-order-resumer.js';
 import { parkedOrderResumeWorkflow, parkedOrderResumeProgressQuery, type ParkedOrderResumeProgress } from '../workflows/parked-order-resume.js';
 
 /** Workflow id prefix of bulk resumptions started from the API; the rest of the id is the resume id. */
 const RESUME_ID_PREFIX = 'parked-order-resume/';
 
 /**
- * Bulk resumptions (replay, mapping saved) run as parkedOrderResumeWorkflow, after the HTTP answer: a backlog
- * of thousands at a few a second would outlast any request timeout, and a workflow survives an API restart
- * and reports its progress (done / total).
+ * Resumptions run after the HTTP answer: a backlog of thousands at a few a second would outlast any request
+ * timeout. A replay runs as parkedOrderResumeWorkflow (survives an API restart, reports done / total); the
+ * small resumptions of a saved mapping or prefix run here, one batch after the other, and a batch lost to a
+ * restart costs little: parked orders re-check on their own timers.
  */
 export class BackgroundResumptions {
+  private chain: Promise<void> = Promise.resolve();
+  private pending = 0;
+
   constructor(
     private readonly temporal: Client,
     private readonly db: Database,
@@ -36,9 +40,23 @@ export class BackgroundResumptions {
     return { queued, resumeId };
   }
 
-  /** Starts the resumption and answers how many parked orders it covers. */
+  /** Queues an in-process resumption (a saved mapping or prefix) and returns how many parked orders it covers now. */
   async enqueue(selection: ResumeSelection & { routeId: string }, signal: ResumeSignal, reason: string): Promise<number> {
-    return (await this.start(selection, signal, reason)).queued;
+    const queued = await countParkedOrders(this.db, selection);
+    if (queued === 0) return 0;
+    this.pending++;
+    this.chain = this.chain.then(async () => {
+      try {
+        const report = await resumeParkedOrders(this.temporal, this.db, selection, signal, this.perSecond);
+        const level = report.failed.length > 0 ? 'warn' : 'info';
+        this.log[level]({ selection, signal, reason, resumed: report.resumed, failed: report.failed }, 'parked orders resumed');
+      } catch (error) {
+        this.log.error({ err: error, selection, signal, reason }, 'resuming parked orders failed');
+      } finally {
+        this.pending--;
+      }
+    });
+    return queued;
   }
 
   /** Progress of a resumption started here, or null for an unknown id. */
@@ -51,6 +69,8 @@ export class BackgroundResumptions {
     }
   }
 
-  /** Nothing runs in this process any more; kept for graceful shutdown hooks. */
-  async idle(): Promise<void> {}
+  /** Resolves once every in-process batch has run (graceful shutdown, tests). */
+  async idle(): Promise<void> {
+    while (this.pending > 0) await this.chain;
+  }
 }

@@ -11,6 +11,7 @@ import type { PlatformRegistry } from '../platforms/registry.js';
 import { createIntegration } from '../runtime/integration-health-creator.js';
 import { beginConnect, completeConnect, OAuthStateError, type OAuthDeps } from '../runtime/integration-health-oauth.js';
 import { deleteIntegration } from '../runtime/integration-health-removal.js';
+import { removeCommerceWebhooks } from '../activities/commerce-webhook-keeper.js';
 import { integrationHealthWorkflowId, signalIntegrationHealth, startIntegrationHealth, type IntegrationHealthRuntime } from '../runtime/integration-health-starter.js';
 import { integrationHealthDetail, listIntegrationHealth } from '../runtime/integration-health-views.js';
 import { checkHealthUpdate, type HealthCheckOutcome } from '../workflows/integration-health.js';
@@ -142,7 +143,9 @@ export function integrationRoutes(deps: IntegrationRoutesDeps): FastifyPluginAsy
         if (request.query.confirm !== id) {
           throw new ApiError(400, 'confirmation_required', `Deleting removes the integration's workflows, tokens, routes and order records for good. Repeat its id to confirm: ?confirm=${id}`);
         }
-        const report = await deleteIntegration(deps.db, deps.health.client, id);
+        const report = await deleteIntegration(deps.db, deps.health.client, id, undefined, (integrationId) =>
+          removeCommerceWebhooks({ db: deps.db, platforms: deps.platforms, credentials: deps.credentials }, integrationId),
+        );
         if (!report) throw notFound(`There is no integration ${id}.`);
         return report;
       },
@@ -190,6 +193,8 @@ export function integrationOAuthRoutes(deps: IntegrationRoutesDeps): FastifyPlug
       credentials: deps.credentials,
       health: deps.health,
       redirectUri: oauthRedirectUri(deps.publicBaseUrl),
+      publicBaseUrl: deps.publicBaseUrl,
+      log: (message, detail) => plugin.log.warn(detail, message),
     };
 
     app.get('/integrations/:id/connect', { schema: { summary: "Redirect to the platform's consent page", tags, params: IdParams } }, async (request, reply) => {

@@ -4,6 +4,7 @@ import type { CredentialStore } from '../db/credential-store.js';
 import type { Database } from '../db/database.js';
 import { integrations, oauthStates } from '../db/schema.js';
 import type { PlatformRegistry } from '../platforms/registry.js';
+import { keepCommerceWebhooks } from '../activities/commerce-webhook-keeper.js';
 import { signalIntegrationHealth, type IntegrationHealthRuntime } from './integration-health-starter.js';
 
 /** How long a person has between clicking "Connect" and coming back from the platform. */
@@ -21,6 +22,9 @@ export interface OAuthDeps {
   /** Our callback URL as registered with the platforms, e.g. "https://app.example.com/integrations/oauth/callback". */
   redirectUri: string;
   stateTtlMs?: number;
+  /** Our public origin: a shop's webhooks are subscribed to it on connect. */
+  publicBaseUrl?: string;
+  log?: (message: string, detail: Record<string, unknown>) => void;
 }
 
 /** The platform's authorize URL for this integration, with a fresh single-use `state` stored for the callback. */
@@ -57,6 +61,13 @@ export async function completeConnect(deps: OAuthDeps, query: Record<string, str
   const { account, credentials } = await platform.completeAuthorization(query, deps.redirectUri);
   await deps.db.update(integrations).set({ account: { ...row.account, ...account } }).where(eq(integrations.id, row.id));
   await deps.credentials.save(row.id, credentials);
+  if (deps.publicBaseUrl) {
+    // A shop's orders reach us only through its webhooks. A failure here is not the end of connecting:
+    // the health check that follows repairs the subscriptions or reports why it cannot.
+    await keepCommerceWebhooks({ ...deps, publicBaseUrl: deps.publicBaseUrl }, row.id).catch((error: unknown) =>
+      deps.log?.('subscribing to webhooks on connect failed; the health check will retry', { integrationId: row.id, error: String(error) }),
+    );
+  }
   await signalIntegrationHealth(deps.health, row.id, { name: 'credentialsUpdated' });
   return { integrationId: row.id, displayName: row.displayName };
 }

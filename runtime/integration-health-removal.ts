@@ -14,15 +14,26 @@ export interface DeletionReport {
   orderRecordsDeleted: number;
   statusChangesDeleted: number;
   notificationsDeleted: number;
+  /** Webhook subscriptions removed at the shop; null when there were none to remove or the shop could not be reached. */
+  webhooksRemoved: number | null;
 }
 
 /**
  * Deletes an integration for good: terminates its workflows first (so nothing writes after), then its tokens,
  * routes, order records and history. Says what it deleted. Null when there was no such integration.
  */
-export async function deleteIntegration(db: Database, client: Client, integrationId: string, reason = 'integration deleted by an operator'): Promise<DeletionReport | null> {
+export async function deleteIntegration(
+  db: Database,
+  client: Client,
+  integrationId: string,
+  reason = 'integration deleted by an operator',
+  /** Removes the shop's webhook subscriptions to us while the tokens still exist. */
+  removeWebhooks?: (integrationId: string) => Promise<number | null>,
+): Promise<DeletionReport | null> {
   const [row] = await db.select().from(integrations).where(eq(integrations.id, integrationId));
   if (!row) return null;
+  // Best effort: an uninstalled app's subscriptions are gone already, and deleting must not depend on the shop.
+  const webhooksRemoved = removeWebhooks ? await removeWebhooks(integrationId).catch(() => null) : null;
 
   const routes = await db
     .select({ id: syncRoutes.id })
@@ -64,6 +75,7 @@ export async function deleteIntegration(db: Database, client: Client, integratio
       orderRecordsDeleted,
       statusChangesDeleted,
       notificationsDeleted,
+      webhooksRemoved,
     };
   });
 }

@@ -76,7 +76,7 @@ export async function listIntegrationHealth(db: Database, publicBaseUrl: string)
 export async function integrationHealthDetail(db: Database, integrationId: string, publicBaseUrl: string): Promise<IntegrationHealthDetail | null> {
   const [row] = await db.select().from(integrations).where(eq(integrations.id, integrationId));
   if (!row) return null;
-  const checkOrder = ['oauth_connected', 'token_fresh', 'scopes_granted', 'test_call'];
+  const checkOrder = ['oauth_connected', 'token_fresh', 'scopes_granted', 'test_call', 'webhooks_subscribed'];
   const checks = (await db.select().from(integrationCheckResults).where(eq(integrationCheckResults.integrationId, integrationId)))
     .sort((a, b) => checkOrder.indexOf(a.check) - checkOrder.indexOf(b.check))
     .map((c) => ({ check: c.check, ok: c.ok, message: c.message, checkedAt: c.checkedAt.toISOString() }));

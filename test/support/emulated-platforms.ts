@@ -35,6 +35,8 @@ export interface EmulatedPlatformsOptions {
   /** Shopify's cost bucket; default Shopify Standard (2000 points, 100/s). */
   shopifyBucket?: { maximumAvailable: number; restoreRate: number };
   qboAccessTokenTtlSeconds?: number;
+  /** Default true, as Shopify requires of public apps from 2027-01-01. */
+  shopifyExpiringTokens?: boolean;
 }
 
 export interface EmulatedPlatforms {
@@ -74,7 +76,8 @@ export async function startEmulatedPlatforms(options: EmulatedPlatformsOptions):
   const shopifyPlatform = createShopifyPlatform({
     apiKey: options.shopifyApp.apiKey,
     apiSecretKey: options.shopifyApp.apiSecret,
-    expiringTokens: false,
+    // Shopify's expiring offline tokens (60 min, rotating refresh tokens): mandatory for public apps from 2027-01-01.
+    expiringTokens: options.shopifyExpiringTokens ?? true,
     emulatorShops: { [shop]: shopify.origin, [secondShop]: shopify.origin },
   });
   const limits = options.qboRateLimits;

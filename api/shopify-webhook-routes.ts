@@ -6,6 +6,7 @@ import type { ApiDeps } from './api-deps.js';
 import { ApiError } from './api-error.js';
 import { commonErrorResponses, ErrorResponse } from './error-response-schema.js';
 import { shopRoutesOf } from './shop-routes-lookup.js';
+import { handlePrivacyWebhook, PRIVACY_TOPICS } from './shopify-privacy-webhooks.js';
 import { shopifyOrderReferenceOf, type ShopifyOrderReference } from './shopify-order-reference.js';
 import { recordShopUpdate } from '../db/booked-order-state.js';
 import { orderSyncs, webhookEvents } from '../db/schema.js';
@@ -81,6 +82,10 @@ export function shopifyWebhookRoutes(deps: ApiDeps): FastifyPluginAsync {
         } catch (error) {
           log.warn({ reason: (error as Error).message, bytes: rawBody.length }, 'shopify webhook rejected: body is not JSON');
           throw new ApiError(400, 'invalid_body', 'The webhook body is not valid JSON.');
+        }
+
+        if (PRIVACY_TOPICS.has(topic)) {
+          return { status: (await handlePrivacyWebhook(deps.db, { topic, shop, eventId: check.eventId ?? check.webhookId, rawBody }, log)).status };
         }
 
         const order = ORDER_TOPICS.has(topic) ? shopifyOrderReferenceOf(rawBody, parsed) : null;

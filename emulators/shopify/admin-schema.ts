@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { buildClientSchema, type GraphQLSchema, type IntrospectionQuery } from 'graphql';
 
@@ -9,8 +9,19 @@ import { buildClientSchema, type GraphQLSchema, type IntrospectionQuery } from '
  * `@shopify/dev-mcp` (dist/data/admin_<version>.json.gz, ISC). The emulator serves exactly these types, so a
  * query that would not validate against Shopify does not validate here either.
  */
-const require = createRequire(import.meta.url);
-const DATA_DIR = join(dirname(require.resolve('@shopify/dev-mcp/package.json')), 'dist', 'data');
+const DATA_DIR = findDataDir();
+
+/** The package exports no files, so find it the way Node would: the nearest node_modules up from here. */
+function findDataDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = join(dir, 'node_modules', '@shopify', 'dev-mcp', 'dist', 'data');
+    if (existsSync(candidate)) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('@shopify/dev-mcp is not installed (npm install): the Shopify emulator needs its Admin schemas');
+    dir = parent;
+  }
+}
 
 interface SupportedVersions {
   admin: Array<{ name: string; latestVersion?: boolean; releaseCandidate?: boolean }>;

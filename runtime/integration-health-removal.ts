@@ -32,8 +32,6 @@ export async function deleteIntegration(
 ): Promise<DeletionReport | null> {
   const [row] = await db.select().from(integrations).where(eq(integrations.id, integrationId));
   if (!row) return null;
-  // Best effort: an uninstalled app's subscriptions are gone already, and deleting must not depend on the shop.
-  const webhooksRemoved = removeWebhooks ? await removeWebhooks(integrationId).catch(() => null) : null;
 
   const routes = await db
     .select({ id: syncRoutes.id })
@@ -56,6 +54,10 @@ export async function deleteIntegration(
       if (!(error instanceof WorkflowNotFoundError)) throw error; // already finished: nothing to stop
     }
   }
+
+  // After the health workflow stopped (it repairs subscriptions), while the tokens still exist. Best effort: an
+  // uninstalled app's subscriptions are gone already, and deleting must not depend on the shop answering.
+  const webhooksRemoved = removeWebhooks ? await removeWebhooks(integrationId).catch(() => null) : null;
 
   return db.transaction(async (tx) => {
     const countOf = async (query: Promise<{ n: number }[]>) => Number((await query)[0]?.n ?? 0);

@@ -3,7 +3,7 @@ import type { PartialDataPolicy, ShopifyGraphqlError } from './shopify-admin-cli
 /**
  * Shopify's protected customer data: an app not approved for customer names or emails gets ACCESS_DENIED on
  * each such field, with null in its place and the rest of the order intact. That is no reason to stop booking
- * (reconnecting cannot grant it; only Shopify's approval can), so those errors, and only those, are accepted.
+ * (connecting again cannot grant it; only Shopify's approval can), so those errors, and only those, are accepted.
  */
 const PROTECTED_CUSTOMER_FIELDS = new Set(['email', 'firstName', 'lastName', 'displayName', 'defaultEmailAddress', 'phone']);
 
@@ -27,5 +27,5 @@ export function withheldReason(errors: ShopifyGraphqlError[]): string {
     : fields.every((f) => f === 'email' || f === 'defaultEmailAddress')
       ? 'emails'
       : 'names';
-  return `Shopify does not share customer ${what} with ledgerbridge (the app is not approved for protected customer data), so this order is booked under the route's fallback customer. Shopify's approval, not a reconnect, changes this.`;
+  return `Shopify does not share customer ${what} with ledgerbridge (the app is not approved for protected customer data), so this order is booked under the route's fallback customer. Only Shopify's approval of the app for that data changes this.`;
 }

@@ -85,6 +85,18 @@ describe("Shopify customers' data: protected fields withheld, privacy webhooks a
     expect(redactions).toHaveLength(1);
   });
 
+  it('runs on an expiring offline token (mandatory from 2027-01-01), refreshed when Shopify says it expired', async () => {
+    const before = await h.credentials.load(h.shopifyIntegrationId);
+    expect(before.credentials!.refreshToken).toMatch(/^shprt_/);
+    expect(before.credentials!.accessTokenExpiresAt).not.toBeNull();
+    h.shopify.control.expireToken(before.credentials!.accessToken);
+    const order = h.shopify.control.createOrder({ name: '#3004', customer: { firstName: 'Kay', email: 'kay@example.com' }, lineItems: lines });
+    expect((await h.syncResultOf(order.id)).outcome).toBe('created');
+    const after = await h.credentials.load(h.shopifyIntegrationId);
+    expect(after.credentials!.accessToken).not.toBe(before.credentials!.accessToken);
+    expect(after.credentials!.refreshToken).not.toBe(before.credentials!.refreshToken);
+  });
+
   it('verifies privacy webhooks like every other: a forged one is refused', async () => {
     const response = await h.api.inject({
       method: 'POST',

@@ -41,7 +41,7 @@ describe('ledgerbridge keeps its Shopify webhook subscriptions itself', () => {
 
     const order = h.shopify.control.createOrder({ shop: h.shop, lineItems: [{ title: 'Mug', sku: 'MUG-1', quantity: 1, unitPrice: '8.00' }] });
     const delivery = await eventually(
-      () => h.shopify.control.webhookDeliveries({ shop: h.shop }).find((d) => d.topic === 'ORDERS_CREATE' && d.state === 'delivered'),
+      async () => h.shopify.control.webhookDeliveries({ shop: h.shop }).find((d) => d.topic === 'ORDERS_CREATE' && d.state === 'delivered'),
       'orders/create delivered',
     );
     expect(delivery.callbackUrl).toBe(ourAddress());

@@ -8,6 +8,7 @@ import type { Database } from '../db/database.js';
 import { integrations } from '../db/schema.js';
 import type { Platform, PlatformConnection } from '../platforms/platform.js';
 import type { PlatformRegistry } from '../platforms/registry.js';
+import { describeRepair, keepCommerceWebhooks } from './commerce-webhook-keeper.js';
 import type { HealthCheckName, HealthCheckResult, HealthCheckRun, HealthVerdict } from './integration-health-types.js';
 
 export const EXPIRED_CREDENTIALS_MESSAGE = 'Your credentials are invalid or expired. Please reconnect your integration.';
@@ -19,6 +20,8 @@ export interface HealthCheckDeps {
   db: Database;
   platforms: PlatformRegistry;
   credentials: CredentialStore;
+  /** Our public origin; when set, a shop's webhook subscriptions are checked (and repaired) against it. */
+  publicBaseUrl?: string;
 }
 
 type Outcome = { ok: true; message: string } | { ok: false; message: string; verdict: 'reconnect_required' | 'error'; missingScopes?: readonly string[] };
@@ -70,7 +73,22 @@ export async function runHealthChecks(deps: HealthCheckDeps, integrationId: stri
   } else {
     outcomes.set('scopes_granted', { ok: true, message: `All required permissions are granted (${platform.requiredScopes.join(', ')}).` });
   }
+  if (platform.role === 'commerce' && deps.publicBaseUrl) outcomes.set('webhooks_subscribed', await webhooksOutcome(deps, integrationId, platform, probe));
   return finish(outcomes);
+}
+
+/** A shop that does not send us its orders is not healthy, whatever else works: checked, and repaired where it can be. */
+async function webhooksOutcome(deps: HealthCheckDeps, integrationId: string, platform: Platform, probe: ConnectionProbe | null): Promise<Outcome> {
+  if (!probe) return { ok: false, message: 'Not checked: the test call failed.', verdict: 'error' };
+  try {
+    const repair = await keepCommerceWebhooks({ ...deps, publicBaseUrl: deps.publicBaseUrl! }, integrationId);
+    if (!repair) return { ok: true, message: 'No webhooks needed.' };
+    const described = describeRepair(repair);
+    return described.ok ? { ok: true, message: described.message } : { ok: false, message: described.message, verdict: 'error' };
+  } catch (error) {
+    const outcome = outcomeOfError(error, platform);
+    return outcome.ok ? outcome : { ...outcome, message: `The shop's webhook subscriptions could not be checked: ${outcome.message}` };
+  }
 }
 
 async function ensureFreshToken(
@@ -129,15 +147,17 @@ function accountLabel(account: Record<string, string>): string {
   return id ? ` (${id})` : '';
 }
 
-const ORDER: HealthCheckName[] = ['oauth_connected', 'token_fresh', 'scopes_granted', 'test_call'];
+const ORDER: HealthCheckName[] = ['oauth_connected', 'token_fresh', 'scopes_granted', 'test_call', 'webhooks_subscribed'];
 
 /** Credentials problems outrank outages: a person must act on them, an outage passes. */
 function finish(outcomes: Map<HealthCheckName, Outcome>): HealthCheckRun {
-  const results: HealthCheckResult[] = ORDER.map((check) => {
+  // webhooks_subscribed exists for shops only.
+  const ran = ORDER.filter((check) => outcomes.has(check));
+  const results: HealthCheckResult[] = ran.map((check) => {
     const outcome = outcomes.get(check)!;
     return { check, ok: outcome.ok, message: outcome.message };
   });
-  const failures = ORDER.flatMap((check) => {
+  const failures = ran.flatMap((check) => {
     const outcome = outcomes.get(check)!;
     return outcome.ok ? [] : [{ check, outcome }];
   });

@@ -2,9 +2,10 @@ import type { IntegrationStatus } from '../domain/integration-status.js';
 
 /** Plain data shared by the health workflow and its activities (the workflow imports these as types only). */
 
-export type HealthCheckName = 'oauth_connected' | 'token_fresh' | 'scopes_granted' | 'test_call';
+/** webhooks_subscribed is run for shops only (commerce platforms): are their orders sent to us? */
+export type HealthCheckName = 'oauth_connected' | 'token_fresh' | 'scopes_granted' | 'test_call' | 'webhooks_subscribed';
 
-export const HEALTH_CHECK_ORDER: readonly HealthCheckName[] = ['oauth_connected', 'token_fresh', 'scopes_granted', 'test_call'];
+export const HEALTH_CHECK_ORDER: readonly HealthCheckName[] = ['oauth_connected', 'token_fresh', 'scopes_granted', 'test_call', 'webhooks_subscribed'];
 
 export interface HealthCheckResult {
   check: HealthCheckName;

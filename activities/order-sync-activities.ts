@@ -17,6 +17,7 @@ import { customerNameCandidates } from './ledger-customer-names.js';
 import { customerCacheKeys, LedgerListCache } from './ledger-list-cache.js';
 import { ledgerTotalMismatch, totalsAgree } from './ledger-total-check.js';
 import { bookkeepingWrite } from './database-failures.js';
+import { bookUnderFallbackCustomer } from './fallback-customer.js';
 
 export type OrderSyncRowStatus = 'pending' | 'syncing' | 'synced' | 'skipped' | 'failed' | 'waiting';
 
@@ -160,9 +161,12 @@ export function createOrderSyncActivities({ db, connections, connectionProblems,
     },
 
     async ensureLedgerCustomer(input: { routeId: string; order: CommerceOrder }): Promise<{ customerId: string }> {
-      const { integration, target } = await connections.accountingTarget(input.routeId);
+      const { integration, target, route } = await connections.accountingTarget(input.routeId);
       const truncator = new FieldTruncator(db, input.routeId, input.order.id);
       const { order } = input;
+      if (order.customerDataWithheld) {
+        return bookUnderFallbackCustomer({ db, routeId: input.routeId, order, route, target, integrationId: integration.id, truncator });
+      }
       const email = order.customer?.email ?? order.email;
       const names = customerNameCandidates(order);
       const first = await truncator.fit('customer.displayName', names[0]!, target.limits.customerDisplayName);

@@ -1,3 +1,4 @@
+import { privacyRequestRoutes } from './privacy-request-routes.js';
 import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { ApiDeps } from './api-deps.js';
@@ -62,6 +63,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     await operator.register(mappingRoutes(deps, resumptions));
     await operator.register(replayRoutes(deps, resumptions));
     await operator.register(syncRouteRoutes(deps, resumptions));
+    await operator.register(privacyRequestRoutes(deps));
     for (const plugin of deps.operatorPlugins ?? []) await operator.register(plugin);
   });
   for (const plugin of deps.plugins ?? []) await app.register(plugin);

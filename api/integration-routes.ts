@@ -12,6 +12,7 @@ import { isConnectLinkSpent, spendConnectLink } from '../runtime/connect-link-us
 import { beginConnect, completeConnect, confirmAccountSwitch, describeAccount, OAuthStateError, type OAuthDeps } from '../runtime/integration-health-oauth.js';
 import { connectPath, type ConnectLinkClaims, type ConnectLinkRefusal, type ConnectLinkSigner } from '../security/connect-link.js';
 import { deleteIntegration } from '../runtime/integration-health-removal.js';
+import { removeCommerceWebhooks } from '../activities/commerce-webhook-keeper.js';
 import { integrationHealthWorkflowId, signalIntegrationHealth, startIntegrationHealth, type IntegrationHealthRuntime } from '../runtime/integration-health-starter.js';
 import { integrationHealthDetail, listIntegrationHealth } from '../runtime/integration-health-views.js';
 import { checkHealthUpdate, type HealthCheckOutcome } from '../workflows/integration-health.js';
@@ -163,7 +164,9 @@ export function integrationRoutes(deps: IntegrationRoutesDeps): FastifyPluginAsy
         if (request.query.confirm !== id) {
           throw new ApiError(400, 'confirmation_required', `Deleting removes the integration's workflows, tokens, routes and order records for good. Repeat its id to confirm: ?confirm=${id}`);
         }
-        const report = await deleteIntegration(deps.db, deps.health.client, id);
+        const report = await deleteIntegration(deps.db, deps.health.client, id, undefined, (integrationId) =>
+          removeCommerceWebhooks({ db: deps.db, platforms: deps.platforms, credentials: deps.credentials }, integrationId),
+        );
         if (!report) throw notFound(`There is no integration ${id}.`);
         return report;
       },
@@ -231,6 +234,8 @@ export function integrationOAuthRoutes(deps: IntegrationRoutesDeps): FastifyPlug
       credentials: deps.credentials,
       health: deps.health,
       redirectUri: oauthRedirectUri(deps.publicBaseUrl),
+      publicBaseUrl: deps.publicBaseUrl,
+      log: (message, detail) => plugin.log.warn(detail, message),
     };
     const html = (reply: FastifyReply, status: number, body: string) => reply.code(status).header('cache-control', 'no-store').type('text/html').send(body);
     const refuse = (reply: FastifyReply, reason: keyof typeof linkRefusals) =>

@@ -11,6 +11,7 @@ export function orderSyncRowView(row: typeof orderSyncs.$inferSelect) {
     waitingFor: row.waitingFor,
     waitingOn: row.waitingOn,
     lastError: row.lastErrorCode ? { code: row.lastErrorCode, message: row.lastErrorMessage ?? '' } : null,
+    customerNotice: row.customerNotice ?? null,
     ledgerDocument: row.ledgerDocumentId || row.ledgerDocNumber ? { id: row.ledgerDocumentId, docNumber: row.ledgerDocNumber } : null,
     attempts: row.attempts,
     firstSeenAt: row.firstSeenAt.toISOString(),

@@ -30,6 +30,7 @@ export const OrderSyncRow = Type.Object({
   waitingFor: Nullable(Type.String({ description: 'reconnect | fix | retry' })),
   waitingOn: Nullable(Type.String({ description: '"sku:ABC-1", "tax:VAT@20", or an integration id' })),
   lastError: Nullable(Type.Object({ code: Type.String(), message: Type.String() })),
+  customerNotice: Nullable(Type.String({ description: "Why the order booked under the route's fallback customer (the shop withholds customer names/emails)." })),
   ledgerDocument: Nullable(Type.Object({ id: Nullable(Type.String()), docNumber: Nullable(Type.String()) })),
   attempts: Type.Integer(),
   firstSeenAt: Type.String({ format: 'date-time' }),

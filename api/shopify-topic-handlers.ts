@@ -4,6 +4,7 @@ import { ApiError } from './api-error.js';
 import type { ApiDeps } from './api-deps.js';
 import type { ShopRoutes } from './shop-routes-lookup.js';
 import { shopifyOrderReferenceOf } from './shopify-order-reference.js';
+import { handlePrivacyWebhook, PRIVACY_TOPICS } from './shopify-privacy-webhooks.js';
 import { claimEvent, forgetEvent, queueOrderEvent, recordSettledEvent, settleEvent, type WebhookEventIdentity } from '../db/webhook-intake.js';
 
 export const WebhookAnswer = Type.Object({
@@ -127,6 +128,12 @@ export const recordAppUninstalled: ShopifyTopicHandler = async (delivery, contex
   return { status: 'recorded' };
 };
 
+/** Shopify's mandatory privacy topics: erase or export the customer's data, once per event. */
+export const actOnPrivacyRequest: ShopifyTopicHandler = async (delivery, context) => {
+  const { topic, shop, eventId, rawBody } = delivery;
+  return { status: (await handlePrivacyWebhook(context.deps.db, { topic, shop, eventId, rawBody }, delivery.log)).status };
+};
+
 /**
  * What each topic does. A topic not listed is acknowledged and recorded as ignored. Add a topic here
  * (a handler per module); `actOnce` gives a handler the crash-safe "once per event" the others have.
@@ -135,4 +142,5 @@ export const shopifyTopicHandlers: Record<string, ShopifyTopicHandler> = {
   'orders/create': acceptOrderEvent,
   'orders/updated': acceptOrderEvent,
   'app/uninstalled': recordAppUninstalled,
+  ...Object.fromEntries([...PRIVACY_TOPICS].map((topic) => [topic, actOnPrivacyRequest])),
 };

@@ -17,11 +17,18 @@ const DocumentNumberPrefix = Type.Union([Type.String({ pattern: '^[A-Za-z0-9][A-
     'ledger need different prefixes, as each has its own "#1001". Up to 8 characters: letters, digits, ".", "_", "/", "-".',
 });
 
+const FallbackCustomerName = Type.Union([Type.String({ minLength: 1, maxLength: 100, pattern: '^[^:]+$' }), Type.Null()], {
+  description: 'The ledger customer orders book under when the shop withholds customer names and emails (no ":").',
+});
+
 const SyncRoute = Type.Object({
   id: Type.String(),
   sourceIntegrationId: Type.String(),
   targetIntegrationId: Type.String(),
   documentNumberPrefix: Type.Union([Type.String(), Type.Null()]),
+  fallbackCustomerName: Type.Union([Type.String(), Type.Null()], {
+    description: 'Ledger customer for orders whose shop withholds customer names and emails; null = "Shopify customer".',
+  }),
   createdAt: Type.String({ format: 'date-time' }),
 });
 
@@ -50,6 +57,7 @@ export function syncRouteRoutes(deps: ApiDeps, resumptions: BackgroundResumption
               targetIntegrationId: Type.String({ minLength: 1 }),
               id: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' })),
               documentNumberPrefix: Type.Optional(DocumentNumberPrefix),
+              fallbackCustomerName: Type.Optional(FallbackCustomerName),
             },
             { additionalProperties: false },
           ),
@@ -71,9 +79,32 @@ export function syncRouteRoutes(deps: ApiDeps, resumptions: BackgroundResumption
             sourceIntegrationId,
             targetIntegrationId,
             documentNumberPrefix,
+            fallbackCustomerName: request.body.fallbackCustomerName ?? null,
           })
           .returning();
         return reply.code(201).send(view(route!));
+      },
+    );
+
+    app.put(
+      '/routes/:routeId/fallback-customer',
+      {
+        schema: {
+          summary: 'Set who orders book under when the shop withholds customer names and emails',
+          tags: ['routes'],
+          params: Type.Object({ routeId: Type.String() }),
+          body: Type.Object({ fallbackCustomerName: FallbackCustomerName }, { additionalProperties: false }),
+          response: { 200: SyncRoute, 404: ErrorResponse, ...operatorErrorResponses },
+        },
+      },
+      async (request) => {
+        const [route] = await deps.db
+          .update(syncRoutes)
+          .set({ fallbackCustomerName: request.body.fallbackCustomerName })
+          .where(eq(syncRoutes.id, request.params.routeId))
+          .returning();
+        if (!route) throw notFound(`No sync route ${request.params.routeId}.`);
+        return view(route);
       },
     );
 

@@ -38,6 +38,8 @@ export const syncRoutes = pgTable('sync_routes', {
     .references(() => integrations.id, { onDelete: 'cascade' }),
   /** Put before every document number of this route ("B-1001"): shops sharing one ledger need it, as both have a "#1001". */
   documentNumberPrefix: text('document_number_prefix'),
+  /** The ledger customer for orders whose shop withholds customer names/emails; null = "Shopify customer". */
+  fallbackCustomerName: text('fallback_customer_name'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -59,6 +61,8 @@ export const orderSyncs = pgTable(
     waitingOn: text('waiting_on'),
     lastErrorCode: text('last_error_code'),
     lastErrorMessage: text('last_error_message'),
+    /** Why the order booked under the route's fallback customer (the shop withholds customer names/emails). */
+    customerNotice: text('customer_notice'),
     ledgerDocumentId: text('ledger_document_id'),
     ledgerDocNumber: text('ledger_doc_number'),
     /** The order's total as booked (shop currency): what a later orders/updated is compared with. */
@@ -189,7 +193,7 @@ export const integrationCheckResults = pgTable(
     integrationId: text('integration_id')
       .notNull()
       .references(() => integrations.id, { onDelete: 'cascade' }),
-    /** oauth_connected | token_fresh | scopes_granted | test_call */
+    /** oauth_connected | token_fresh | scopes_granted | test_call | webhooks_subscribed (shops) */
     check: text('check').notNull(),
     ok: boolean('ok').notNull(),
     message: text('message').notNull(),
@@ -259,4 +263,24 @@ export const pendingAccountSwitches = pgTable('pending_account_switches', {
   credentials: text('credentials').notNull(),
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   usedAt: timestamp('used_at', { withTimezone: true }),
+});
+
+/**
+ * Shopify's mandatory privacy webhooks and what we did about each: a redaction says what it erased, a data
+ * request holds the export an operator downloads and hands to the merchant.
+ */
+export const privacyRequests = pgTable('privacy_requests', {
+  id: serial('id').primaryKey(),
+  /** The webhook event it came from: a redelivery finds this row. */
+  eventId: text('event_id').notNull().unique(),
+  /** customers/data_request | customers/redact | shop/redact */
+  topic: text('topic').notNull(),
+  shop: text('shop').notNull(),
+  customerId: text('customer_id'),
+  /** Order ids Shopify named in the request. */
+  orderIds: jsonb('order_ids').$type<string[]>().notNull().default([]),
+  receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+  completedAt: timestamp('completed_at', { withTimezone: true }),
+  /** Redactions: counts of what was erased. Data requests: the export. */
+  result: jsonb('result').$type<Record<string, unknown>>(),
 });

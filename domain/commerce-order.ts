@@ -50,6 +50,11 @@ export interface CommerceOrder {
   note: string | null;
   email: string | null;
   customer: CommerceCustomer | null;
+  /**
+   * Why the customer's name and email are missing although the order has a customer, when the platform
+   * withholds them (Shopify's protected customer data); the order books under the route's fallback customer.
+   */
+  customerDataWithheld?: string | null;
   lines: CommerceOrderLine[];
   shippingLines: CommerceShippingLine[];
   taxLines: CommerceTaxLine[];

@@ -1,5 +1,6 @@
 import type { AccountingTarget } from '../domain/accounting-target.js';
 import type { CommerceSource } from '../domain/commerce-source.js';
+import type { CommerceWebhooks } from '../domain/commerce-webhooks.js';
 import type { AccessTokenProvider, IntegrationCredentials } from '../domain/credentials.js';
 
 /**
@@ -42,6 +43,8 @@ export interface PlatformConnection {
 export interface CommercePlatform extends PlatformBase {
   readonly role: 'commerce';
   createSource(connection: PlatformConnection): CommerceSource;
+  /** The shop's subscriptions to the webhooks the sync needs (kept on connect and by every health check). */
+  createWebhooks(connection: PlatformConnection): CommerceWebhooks;
 }
 
 export interface AccountingPlatform extends PlatformBase {

@@ -5,6 +5,7 @@ import type { Database } from '../db/database.js';
 import { recordIntegrationStatus } from '../db/integration-status-log.js';
 import { integrations, oauthStates, pendingAccountSwitches } from '../db/schema.js';
 import type { PlatformRegistry } from '../platforms/registry.js';
+import { keepCommerceWebhooks } from '../activities/commerce-webhook-keeper.js';
 import { signalIntegrationHealth, type IntegrationHealthRuntime } from './integration-health-starter.js';
 
 /** How long a person has between clicking "Connect" and coming back from the platform. */
@@ -25,6 +26,9 @@ export interface OAuthDeps {
   redirectUri: string;
   stateTtlMs?: number;
   switchTtlMs?: number;
+  /** Our public origin: a shop's webhooks are subscribed to it on connect. */
+  publicBaseUrl?: string;
+  log?: (message: string, detail: Record<string, unknown>) => void;
 }
 
 /** The callback's verdict: connected, or another account came back and an operator must confirm the switch. */
@@ -87,6 +91,7 @@ export async function completeConnect(deps: OAuthDeps, query: Record<string, str
   }
   await deps.db.update(integrations).set({ account: { ...row.account, ...account } }).where(eq(integrations.id, row.id));
   await deps.credentials.save(row.id, credentials);
+  await subscribeToWebhooks(deps, row.id);
   await signalIntegrationHealth(deps.health, row.id, { name: 'credentialsUpdated' });
   return { kind: 'connected', integrationId: row.id, displayName: row.displayName };
 }
@@ -119,6 +124,8 @@ export async function confirmAccountSwitch(
   });
   await deps.db.update(integrations).set({ account }).where(eq(integrations.id, row.id));
   await deps.credentials.save(row.id, credentials);
+  // A switched shop needs our webhooks too; its orders wait for the resume like the rest.
+  await subscribeToWebhooks(deps, row.id);
   await signalIntegrationHealth(deps.health, row.id, { name: 'pause' });
   await deps.db.delete(pendingAccountSwitches).where(or(lt(pendingAccountSwitches.expiresAt, new Date()), isNotNull(pendingAccountSwitches.usedAt)));
   return { integrationId: row.id, displayName: row.displayName, previous: row.account, account };
@@ -135,6 +142,17 @@ const accountLabels: Record<string, string> = { realmId: 'company', shop: 'shop'
 export function describeAccount(account: Record<string, string>): string {
   const parts = Object.entries(account).map(([key, value]) => `${accountLabels[key] ?? key} ${value}`);
   return parts.length > 0 ? parts.join(', ') : 'no account';
+}
+
+/**
+ * A shop's orders reach us only through its webhooks. A failure here is not the end of connecting:
+ * the health check that follows repairs the subscriptions or reports why it cannot.
+ */
+async function subscribeToWebhooks(deps: OAuthDeps, integrationId: string): Promise<void> {
+  if (!deps.publicBaseUrl) return;
+  await keepCommerceWebhooks({ ...deps, publicBaseUrl: deps.publicBaseUrl }, integrationId).catch((error: unknown) =>
+    deps.log?.('subscribing to webhooks on connect failed; the health check will retry', { integrationId, error: String(error) }),
+  );
 }
 
 function hashToken(token: string): string {

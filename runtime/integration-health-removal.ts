@@ -14,13 +14,22 @@ export interface DeletionReport {
   orderRecordsDeleted: number;
   statusChangesDeleted: number;
   notificationsDeleted: number;
+  /** Webhook subscriptions removed at the shop; null when there were none to remove or the shop could not be reached. */
+  webhooksRemoved: number | null;
 }
 
 /**
  * Deletes an integration for good: terminates its workflows first (so nothing writes after), then its tokens,
  * routes, order records and history. Says what it deleted. Null when there was no such integration.
  */
-export async function deleteIntegration(db: Database, client: Client, integrationId: string, reason = 'integration deleted by an operator'): Promise<DeletionReport | null> {
+export async function deleteIntegration(
+  db: Database,
+  client: Client,
+  integrationId: string,
+  reason = 'integration deleted by an operator',
+  /** Removes the shop's webhook subscriptions to us while the tokens still exist. */
+  removeWebhooks?: (integrationId: string) => Promise<number | null>,
+): Promise<DeletionReport | null> {
   const [row] = await db.select().from(integrations).where(eq(integrations.id, integrationId));
   if (!row) return null;
 
@@ -46,6 +55,10 @@ export async function deleteIntegration(db: Database, client: Client, integratio
     }
   }
 
+  // After the health workflow stopped (it repairs subscriptions), while the tokens still exist. Best effort: an
+  // uninstalled app's subscriptions are gone already, and deleting must not depend on the shop answering.
+  const webhooksRemoved = removeWebhooks ? await removeWebhooks(integrationId).catch(() => null) : null;
+
   return db.transaction(async (tx) => {
     const countOf = async (query: Promise<{ n: number }[]>) => Number((await query)[0]?.n ?? 0);
     const orderRecordsDeleted = routeIds.length ? await countOf(tx.select({ n: count() }).from(orderSyncs).where(inArray(orderSyncs.routeId, routeIds))) : 0;
@@ -64,6 +77,7 @@ export async function deleteIntegration(db: Database, client: Client, integratio
       orderRecordsDeleted,
       statusChangesDeleted,
       notificationsDeleted,
+      webhooksRemoved,
     };
   });
 }

@@ -99,9 +99,9 @@ if (demoShopify) {
     say(`Connected ${integration.displayName} through its OAuth flow.`);
   }
   await db.insert(syncRoutes).values({ id: 'demo', sourceIntegrationId: shop.id, targetIntegrationId: books.id });
-  for (const topic of ['orders/create', 'orders/updated', 'app/uninstalled']) {
-    shopify.control.subscribeWebhook({ topic, callbackUrl: `${config.publicBaseUrl}/webhooks/shopify` });
-  }
+  // Connecting the shop subscribed it to our webhooks through the Admin API (webhookSubscriptionCreate).
+  const subscribed = shopify.control.webhooks.listSubscriptions(DEMO_SHOP).map((s) => s.topic);
+  say(`Shopify sends ${subscribed.join(', ')} to ${config.publicBaseUrl}/webhooks/shopify.`);
   seedDemoShop(shopify.control);
   say('Demo orders created in the shop; their webhooks start the syncs (one waits for a SKU mapping).');
 }

@@ -104,7 +104,7 @@ export class HealthHarness {
       NativeConnection.connect({ address }),
       freePort(),
     ]);
-    const { shop, realmId, shopify, qbo, shopifyPlatform, qboPlatform } = emulated;
+    const { realmId, qbo, shopifyPlatform, qboPlatform } = emulated;
     qbo.control.authorizeAs(realmId);
     const platforms = new PlatformRegistry([shopifyPlatform, options.decorateQbo ? options.decorateQbo(qboPlatform) : qboPlatform]);
     const db = database.db;
@@ -134,7 +134,7 @@ export class HealthHarness {
       plugins: [integrationOAuthRoutes(routeDeps)],
     });
     await app.listen({ host: '127.0.0.1', port });
-    for (const topic of ['orders/create', 'app/uninstalled']) shopify.control.subscribeWebhook({ topic, callbackUrl: `${baseUrl}/webhooks/shopify`, shop });
+    // The shop's webhooks are subscribed by the product itself, when the shop is connected (clickConnect).
 
     const harness = new HealthHarness(database, emulated, smtp, mailer, platforms, credentials, client, runtime, app, baseUrl, nativeConnection);
     harness.worker = await createSyncWorker({

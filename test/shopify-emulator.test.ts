@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Session } from '@shopify/shopify-api';
 import { CredentialsInvalidError } from '../domain/platform-errors.js';
 import { startShopifyEmulator } from '../emulators/shopify/index.js';
-import { APP, fixedTokens, header, startEmulatedShopify, startWebhookReceiver, waitFor, type EmulatedShopify } from './shopify-harness.js';
+import { APP, fixedTokens, header, startEmulatedShopify, startWebhookReceiver, subscribeThroughAdminApi, waitFor, type EmulatedShopify } from './shopify-harness.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -121,7 +121,7 @@ describe('Shopify emulator Admin GraphQL', () => {
     type Page = { orders: { nodes: Array<{ id: string; legacyResourceId: string }>; pageInfo: { hasNextPage: boolean; endCursor: string } } };
 
     const first = await client.request<Page>(query);
-    expect(first.headers?.['X-Shopify-Api-Version']).toEqual(['2026-01']);
+    expect(first.headers?.['X-Shopify-Api-Version']).toEqual(['2026-10']);
     const cost = first.extensions!.cost as { requestedQueryCost: number; actualQueryCost: number; throttleStatus: Record<string, number> };
     expect(cost.requestedQueryCost).toBe(2 + 2 * 1);
     expect(cost.throttleStatus).toEqual({ maximumAvailable: 2000, currentlyAvailable: expect.any(Number), restoreRate: 100 });
@@ -163,7 +163,7 @@ describe('Shopify emulator webhooks', () => {
   it('signs deliveries so the SDK validates them, with 64-bit ids as bare JSON numbers', async () => {
     const env = await setup();
     const hooks = await receiver();
-    env.emulator.control.subscribeWebhook({ topic: 'orders/create', callbackUrl: hooks.url });
+    await subscribeThroughAdminApi(env, ['orders/create'], hooks.url);
     const order = env.emulator.control.createOrder({
       customer: { email: 'ada@example.com' },
       lineItems: [{ title: 'Tee', sku: 'TEE-1', quantity: 2, unitPrice: '25.00' }],
@@ -176,7 +176,7 @@ describe('Shopify emulator webhooks', () => {
       valid: true,
       topic: 'orders/create',
       shop: env.shop,
-      apiVersion: '2026-01',
+      apiVersion: '2026-10',
       webhookId: header(delivered, 'x-shopify-webhook-id'),
       eventId: event!.eventId,
       triggeredAt: event!.triggeredAt,
@@ -198,8 +198,7 @@ describe('Shopify emulator webhooks', () => {
   it('redelivers an event late, out of order and more than once with the same event id', async () => {
     const env = await setup();
     const hooks = await receiver();
-    env.emulator.control.subscribeWebhook({ topic: 'orders/create', callbackUrl: hooks.url });
-    env.emulator.control.subscribeWebhook({ topic: 'orders/updated', callbackUrl: hooks.url });
+    await subscribeThroughAdminApi(env, ['orders/create', 'orders/updated'], hooks.url);
     const order = env.emulator.control.createOrder({ lineItems: [{ title: 'Tee', quantity: 1, unitPrice: '25.00' }] });
     await waitFor(() => hooks.received.length === 1, 'first delivery');
     const createEvent = env.emulator.control.webhookEvents()[0]!;
@@ -241,7 +240,7 @@ describe('Shopify emulator webhooks', () => {
   it('retries a failing endpoint with the same payload and webhook id, and records each status', async () => {
     const env = await setup();
     const hooks = await receiver((index) => (index < 2 ? 500 : 200));
-    env.emulator.control.subscribeWebhook({ topic: 'orders/create', callbackUrl: hooks.url });
+    await subscribeThroughAdminApi(env, ['orders/create'], hooks.url);
     env.emulator.control.createOrder({ lineItems: [{ title: 'Tee', quantity: 1, unitPrice: '25.00' }] });
     const delivery = await waitFor(() => env.emulator.control.webhookDeliveries().find((d) => d.state === 'delivered'), 'a successful retry');
     expect(delivery.attempts.map((a) => a.status)).toEqual([500, 500, 200]);
@@ -252,7 +251,7 @@ describe('Shopify emulator webhooks', () => {
   it('gives up after the retry schedule and reports the failures', async () => {
     const env = await setup({ webhookRetryDelaysMs: [10, 10] });
     const hooks = await receiver(() => 503);
-    env.emulator.control.subscribeWebhook({ topic: 'orders/create', callbackUrl: hooks.url });
+    await subscribeThroughAdminApi(env, ['orders/create'], hooks.url);
     env.emulator.control.createOrder({ lineItems: [{ title: 'Tee', quantity: 1, unitPrice: '25.00' }] });
     const delivery = await waitFor(() => env.emulator.control.webhookDeliveries().find((d) => d.state === 'failed'), 'the delivery to fail');
     expect(delivery.attempts.map((a) => a.status)).toEqual([503, 503, 503]);
@@ -261,7 +260,7 @@ describe('Shopify emulator webhooks', () => {
   it('on uninstall sends app/uninstalled and answers 401 for every token', async () => {
     const env = await setup();
     const hooks = await receiver();
-    env.emulator.control.subscribeWebhook({ topic: 'app/uninstalled', callbackUrl: hooks.url });
+    await subscribeThroughAdminApi(env, ['app/uninstalled'], hooks.url);
     const token = env.emulator.control.issueToken({ scopes: ['read_orders'] });
     const order = env.emulator.control.createOrder({ lineItems: [{ title: 'Tee', quantity: 1, unitPrice: '25.00' }] });
     const tokens = fixedTokens(token.accessToken);

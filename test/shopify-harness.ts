@@ -91,3 +91,23 @@ export function header(webhook: ReceivedWebhook, name: string): string | undefin
   const value = webhook.headers[name.toLowerCase()];
   return Array.isArray(value) ? value[0] : value;
 }
+
+/**
+ * Subscribes `callbackUrl` to topics the way an app does, with webhookSubscriptionCreate through the real SDK
+ * (the emulator delivers only to subscriptions made so).
+ */
+export async function subscribeThroughAdminApi(env: EmulatedShopify, topics: string[], callbackUrl: string): Promise<void> {
+  const { Session } = await import('@shopify/shopify-api');
+  const token = env.emulator.control.issueToken({ scopes: ['read_orders', 'read_products', 'read_customers'] });
+  const session = new Session({ id: 'offline', shop: env.shop, state: '', isOnline: false, accessToken: token.accessToken });
+  const client = new env.platform.shopify.clients.Graphql({ session });
+  for (const topic of topics) {
+    const answer = await client.request<{ webhookSubscriptionCreate: { userErrors: Array<{ message: string }> } }>(
+      `mutation Subscribe($topic: WebhookSubscriptionTopic!, $uri: String!) {
+        webhookSubscriptionCreate(topic: $topic, webhookSubscription: { uri: $uri, format: JSON }) { userErrors { message } }
+      }`,
+      { variables: { topic: topic.toUpperCase().replace('/', '_'), uri: callbackUrl } },
+    );
+    if (answer.data!.webhookSubscriptionCreate.userErrors.length) throw new Error(JSON.stringify(answer.data!.webhookSubscriptionCreate.userErrors));
+  }
+}

@@ -1,16 +1,13 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { execute, GraphQLError, parse, validate, type DocumentNode } from 'graphql';
 import { dropConnection } from '../common/fault-injector.js';
-import { attachAdminResolvers, type AdminRequestContext } from './admin-resolvers.js';
-import { buildAdminSchema } from './admin-schema.js';
+import { adminFieldResolver, adminTypeResolver, type AdminRequestContext } from './admin-resolvers.js';
+import { loadAdminSchema, servedVersionFor } from './admin-schema.js';
 import type { ThrottleStatus } from './cost-bucket.js';
 import type { ShopifyEmulatorControl } from './emulator-control.js';
 import { UNAUTHORIZED_BODY } from './oauth-routes.js';
 import { queryCost } from './query-cost.js';
 import { resolveShop } from './shop-resolution.js';
-
-/** Versions the emulator answers as themselves; any other falls forward to the oldest, as Shopify does. */
-export const SUPPORTED_API_VERSIONS = ['2025-07', '2025-10', '2026-01', '2026-04', '2026-07', '2026-10', 'unstable'] as const;
 
 /** Shopify checks a single query's requested cost against this before running it. */
 const SINGLE_QUERY_MAX_COST = 1000;
@@ -20,12 +17,12 @@ export interface AdminGraphqlOptions {
 }
 
 export function registerAdminGraphqlRoute(app: FastifyInstance, control: ShopifyEmulatorControl, options: AdminGraphqlOptions): void {
-  const schema = attachAdminResolvers(buildAdminSchema());
   const { store, faults } = control;
 
   app.post('/admin/api/:version/graphql.json', async (request, reply) => {
     const { version } = request.params as { version: string };
-    const servedVersion = (SUPPORTED_API_VERSIONS as readonly string[]).includes(version) ? version : SUPPORTED_API_VERSIONS[0];
+    // Versions the package holds answer as themselves; any other falls forward to the oldest, as Shopify does.
+    const servedVersion = servedVersionFor(version);
     reply.header('X-Shopify-API-Version', servedVersion);
     reply.header('X-Request-Id', crypto.randomUUID());
 
@@ -45,6 +42,7 @@ export function registerAdminGraphqlRoute(app: FastifyInstance, control: Shopify
     const variables = (body.variables && typeof body.variables === 'object' ? body.variables : {}) as Record<string, unknown>;
     const operationName = typeof body.operationName === 'string' ? body.operationName : null;
 
+    const schema = loadAdminSchema(servedVersion);
     let document: DocumentNode;
     try {
       document = parse(body.query);
@@ -77,9 +75,17 @@ export function registerAdminGraphqlRoute(app: FastifyInstance, control: Shopify
       shop,
       grantedScopes: shop.shop.grantedScopes,
       orderWindowDays: options.orderWindowDays,
-      subscribe: (topic, callbackUrl) => control.webhooks.subscribe(shop.shop.domain, topic, callbackUrl),
+      webhooks: control.webhooks,
     };
-    const result = await execute({ schema, document, variableValues: variables, operationName, contextValue: context });
+    const result = await execute({
+      schema,
+      document,
+      variableValues: variables,
+      operationName,
+      contextValue: context,
+      fieldResolver: adminFieldResolver,
+      typeResolver: adminTypeResolver,
+    });
     const actual = queryCost(schema, document, operationName, variables, result.data ?? null);
     bucket.refund(requested - actual);
 

@@ -1,4 +1,4 @@
-import { GraphQLError, type GraphQLSchema, isObjectType, type GraphQLFieldResolver } from 'graphql';
+import { GraphQLError, type GraphQLFieldResolver, type GraphQLTypeResolver } from 'graphql';
 import { fromCents, toCents } from '../../domain/money.js';
 import { paginate, type ConnectionArgs } from './connection.js';
 import { idFromGid, toGid } from './gid.js';
@@ -6,7 +6,7 @@ import type { EmulatedCustomer, EmulatedOrder, EmulatedProduct, EmulatedTaxLine,
 import { orderTotals, toPresentment } from './order-totals.js';
 import { matchesSearch, parseSearchQuery } from './search-query.js';
 import type { ShopData } from './store.js';
-import type { WebhookTopic, WebhookSubscription } from './webhook-dispatcher.js';
+import { isDeliverableTopic, type WebhookDispatcher, type WebhookSubscription, type WebhookTopic } from './webhook-dispatcher.js';
 
 /** What one GraphQL request runs with: the shop it addresses and what its token may do. */
 export interface AdminRequestContext {
@@ -14,129 +14,148 @@ export interface AdminRequestContext {
   grantedScopes: string[];
   /** Orders older than this many days are invisible without read_all_orders; null = no window. */
   orderWindowDays: number | null;
-  subscribe(topic: WebhookTopic, callbackUrl: string): WebhookSubscription;
+  /** Subscriptions live here; the mutations and the query below are the only way in. */
+  webhooks: WebhookDispatcher;
+}
+
+interface WebhookInput {
+  uri?: string | null;
+  callbackUrl?: string | null;
 }
 
 type Resolver = GraphQLFieldResolver<unknown, AdminRequestContext, any>;
 
-/** Puts the root resolvers on a schema built from SDL; nested fields resolve from the view objects below. */
-export function attachAdminResolvers(schema: GraphQLSchema): GraphQLSchema {
-  const resolvers: Record<string, Record<string, Resolver>> = {
-    QueryRoot: {
-      shop: (_root, _args, ctx) => shopView(ctx.shop),
-      currentAppInstallation: (_root, _args, ctx) => ({
-        id: toGid('AppInstallation', ctx.shop.shop.id),
-        accessScopes: ctx.grantedScopes.map((handle) => ({ handle, description: handle })),
-      }),
-      order: (_root, args: { id: string }, ctx) => {
-        requireScope(ctx, 'read_orders', 'orders');
-        const id = idFromGid('Order', args.id);
-        const order = id ? ctx.shop.orders.get(id) : undefined;
-        return order && visible(ctx, order) ? orderView(ctx.shop, order) : null;
-      },
-      orders: (_root, args: ListArgs, ctx) => {
-        requireScope(ctx, 'read_orders', 'orders');
-        const terms = parseSearchQuery(args.query);
-        const orders = [...ctx.shop.orders.values()].filter(
-          (order) =>
-            visible(ctx, order) &&
-            matchesSearch(
-              terms,
-              {
-                updated_at: order.updatedAt,
-                created_at: order.createdAt,
-                processed_at: order.createdAt,
-                name: order.name,
-                email: order.email,
-                id: order.id,
-                financial_status: order.financialStatus.toLowerCase(),
-              },
-              DATE_FIELDS,
-            ),
-        );
-        const sortValue = orderSortValue(args.sortKey);
-        const page = paginate(sortItems(orders, sortValue, args.reverse), args, (o) => o.id, sortValue);
-        return mapConnection(page, (order) => orderView(ctx.shop, order));
-      },
-      products: (_root, args: ListArgs, ctx) => {
-        requireScope(ctx, 'read_products', 'products');
-        const terms = parseSearchQuery(args.query);
-        const products = [...ctx.shop.products.values()].filter((product) =>
+/**
+ * Resolves every field of Shopify's real schema: root fields from the table below, nested fields from the view
+ * objects. A field we do not implement is a GraphQL error naming it, never a silent null.
+ */
+export const adminFieldResolver: GraphQLFieldResolver<unknown, AdminRequestContext, any> = (source, args, ctx, info) => {
+  const typeName = info.parentType.name;
+  if (typeName === 'QueryRoot' || typeName === 'Mutation') {
+    const resolve = ROOT_RESOLVERS[typeName][info.fieldName];
+    if (!resolve) throw notImplemented(`${typeName}.${info.fieldName}`);
+    return resolve(source, args, ctx, info);
+  }
+  if (source === null || typeof source !== 'object' || !(info.fieldName in source)) throw notImplemented(`${typeName}.${info.fieldName}`);
+  const value = (source as Record<string, unknown>)[info.fieldName];
+  return typeof value === 'function' ? value(args, ctx, info) : value;
+};
+
+/** Interfaces and unions: every view of an abstract type says what it is. */
+export const adminTypeResolver: GraphQLTypeResolver<unknown, AdminRequestContext> = (value) =>
+  (value as { __typename?: string } | null)?.__typename;
+
+function notImplemented(field: string): GraphQLError {
+  return new GraphQLError(`${field} is in Shopify's schema but not implemented by the ledgerbridge Shopify emulator`, {
+    extensions: { code: 'NOT_IMPLEMENTED_BY_EMULATOR', field },
+  });
+}
+
+const ROOT_RESOLVERS: Record<'QueryRoot' | 'Mutation', Record<string, Resolver>> = {
+  QueryRoot: {
+    shop: (_root, _args, ctx) => shopView(ctx.shop),
+    currentAppInstallation: (_root, _args, ctx) => ({
+      id: toGid('AppInstallation', ctx.shop.shop.id),
+      accessScopes: ctx.grantedScopes.map((handle) => ({ handle, description: handle })),
+    }),
+    order: (_root, args: { id: string }, ctx) => {
+      requireScope(ctx, 'read_orders', 'orders');
+      const id = idFromGid('Order', args.id);
+      const order = id ? ctx.shop.orders.get(id) : undefined;
+      return order && visible(ctx, order) ? orderView(ctx.shop, order) : null;
+    },
+    orders: (_root, args: ListArgs, ctx) => {
+      requireScope(ctx, 'read_orders', 'orders');
+      const terms = parseSearchQuery(args.query);
+      const orders = [...ctx.shop.orders.values()].filter(
+        (order) =>
+          visible(ctx, order) &&
           matchesSearch(
             terms,
             {
-              updated_at: product.updatedAt,
-              created_at: product.createdAt,
-              title: product.title,
-              id: product.id,
-              sku: product.variants.find((v) => terms.some((t) => t.field === 'sku' && t.value === v.sku))?.sku ?? '',
+              updated_at: order.updatedAt,
+              created_at: order.createdAt,
+              processed_at: order.createdAt,
+              name: order.name,
+              email: order.email,
+              id: order.id,
+              financial_status: order.financialStatus.toLowerCase(),
             },
             DATE_FIELDS,
           ),
-        );
-        const sortValue = (p: EmulatedProduct) =>
-          args.sortKey === 'UPDATED_AT' ? p.updatedAt : args.sortKey === 'TITLE' ? p.title : p.id.padStart(20, '0');
-        const page = paginate(sortItems(products, sortValue, args.reverse), args, (p) => p.id, sortValue);
-        return mapConnection(page, productView);
-      },
-      customers: (_root, args: ListArgs, ctx) => {
-        requireScope(ctx, 'read_customers', 'customers');
-        const terms = parseSearchQuery(args.query);
-        const customers = [...ctx.shop.customers.values()].filter((customer) =>
-          matchesSearch(
-            terms,
-            { updated_at: customer.updatedAt, created_at: customer.createdAt, email: customer.email, id: customer.id },
-            DATE_FIELDS,
-          ),
-        );
-        const sortValue = (c: EmulatedCustomer) => (args.sortKey === 'UPDATED_AT' ? c.updatedAt : c.id.padStart(20, '0'));
-        const page = paginate(sortItems(customers, sortValue, args.reverse), args, (c) => c.id, sortValue);
-        return mapConnection(page, customerView);
-      },
+      );
+      const sortValue = orderSortValue(args.sortKey);
+      const page = paginate(sortItems(orders, sortValue, args.reverse), args, (o) => o.id, sortValue);
+      return mapConnection(page, (order) => orderView(ctx.shop, order));
     },
-    Mutation: {
-      webhookSubscriptionCreate: (
-        _root,
-        args: { topic: WebhookTopic; webhookSubscription: { uri?: string | null; callbackUrl?: string | null } },
-        ctx,
-      ) => {
-        if (args.topic.startsWith('ORDERS_')) requireScope(ctx, 'read_orders', 'webhookSubscriptionCreate');
-        const uri = args.webhookSubscription.uri ?? args.webhookSubscription.callbackUrl;
-        if (!uri || !/^https?:\/\//.test(uri)) {
-          return {
-            userErrors: [{ field: ['webhookSubscription', 'callbackUrl'], message: 'Address is invalid' }],
-            webhookSubscription: null,
-          };
-        }
-        const subscription = ctx.subscribe(args.topic, uri);
-        return {
-          userErrors: [],
-          webhookSubscription: {
-            id: toGid('WebhookSubscription', subscription.id),
-            topic: subscription.topic,
-            uri: subscription.callbackUrl,
-            callbackUrl: subscription.callbackUrl,
-            endpoint: { __typename: 'WebhookHttpEndpoint', callbackUrl: subscription.callbackUrl },
-            format: 'JSON',
-            createdAt: subscription.createdAt,
+    products: (_root, args: ListArgs, ctx) => {
+      requireScope(ctx, 'read_products', 'products');
+      const terms = parseSearchQuery(args.query);
+      const products = [...ctx.shop.products.values()].filter((product) =>
+        matchesSearch(
+          terms,
+          {
+            updated_at: product.updatedAt,
+            created_at: product.createdAt,
+            title: product.title,
+            id: product.id,
+            sku: product.variants.find((v) => terms.some((t) => t.field === 'sku' && t.value === v.sku))?.sku ?? '',
           },
-        };
-      },
+          DATE_FIELDS,
+        ),
+      );
+      const sortValue = (p: EmulatedProduct) =>
+        args.sortKey === 'UPDATED_AT' ? p.updatedAt : args.sortKey === 'TITLE' ? p.title : p.id.padStart(20, '0');
+      const page = paginate(sortItems(products, sortValue, args.reverse), args, (p) => p.id, sortValue);
+      return mapConnection(page, productView);
     },
-  };
-  for (const [typeName, fields] of Object.entries(resolvers)) {
-    const type = schema.getType(typeName);
-    if (!isObjectType(type)) throw new Error(`schema has no object type ${typeName}`);
-    for (const [fieldName, resolve] of Object.entries(fields)) {
-      const field = type.getFields()[fieldName];
-      if (!field) throw new Error(`schema has no field ${typeName}.${fieldName}`);
-      field.resolve = resolve;
-    }
-  }
-  const endpoint = schema.getType('WebhookSubscriptionEndpoint');
-  if (endpoint && 'resolveType' in endpoint) endpoint.resolveType = () => 'WebhookHttpEndpoint';
-  return schema;
-}
+    webhookSubscriptions: (_root, args: ConnectionArgs & { topics?: string[] | null; uri?: string | null; callbackUrl?: string | null }, ctx) => {
+      const wanted = args.uri ?? args.callbackUrl ?? null;
+      const subscriptions = ctx.webhooks
+        .listSubscriptions(ctx.shop.shop.domain)
+        .filter((s) => (!args.topics || args.topics.includes(s.topic)) && (!wanted || s.callbackUrl === wanted));
+      const page = paginate(subscriptions, args, (s) => s.id, (s) => s.createdAt + s.id.padStart(20, '0'));
+      return mapConnection(page, webhookSubscriptionView);
+    },
+    customers: (_root, args: ListArgs, ctx) => {
+      requireScope(ctx, 'read_customers', 'customers');
+      const terms = parseSearchQuery(args.query);
+      const customers = [...ctx.shop.customers.values()].filter((customer) =>
+        matchesSearch(
+          terms,
+          { updated_at: customer.updatedAt, created_at: customer.createdAt, email: customer.email, id: customer.id },
+          DATE_FIELDS,
+        ),
+      );
+      const sortValue = (c: EmulatedCustomer) => (args.sortKey === 'UPDATED_AT' ? c.updatedAt : c.id.padStart(20, '0'));
+      const page = paginate(sortItems(customers, sortValue, args.reverse), args, (c) => c.id, sortValue);
+      return mapConnection(page, (customer) => customerView(customer, ctx.shop.shop.customerDataWithheld));
+    },
+  },
+  Mutation: {
+    webhookSubscriptionCreate: (_root, args: { topic: string; webhookSubscription: WebhookInput }, ctx) => {
+      const topic = deliverableTopic(args.topic);
+      if (topic.startsWith('ORDERS_')) requireScope(ctx, 'read_orders', 'webhookSubscriptionCreate');
+      const uri = args.webhookSubscription.uri ?? args.webhookSubscription.callbackUrl ?? null;
+      const problem = addressProblem(uri);
+      if (problem) return { userErrors: [{ field: ['webhookSubscription', 'callbackUrl'], message: problem }], webhookSubscription: null };
+      if (ctx.webhooks.listSubscriptions(ctx.shop.shop.domain).some((s) => s.topic === topic && s.callbackUrl === uri)) {
+        return { userErrors: [{ field: ['webhookSubscription', 'callbackUrl'], message: 'Address for this topic has already been taken' }], webhookSubscription: null };
+      }
+      const subscription = ctx.webhooks.subscribe(ctx.shop.shop.domain, topic, uri!);
+      return { userErrors: [], webhookSubscription: webhookSubscriptionView(subscription) };
+    },
+    webhookSubscriptionDelete: (_root, args: { id: string }, ctx) => {
+      const id = idFromGid('WebhookSubscription', args.id);
+      const subscription = id ? ctx.webhooks.listSubscriptions(ctx.shop.shop.domain).find((s) => s.id === id) : undefined;
+      if (!subscription) {
+        return { deletedWebhookSubscriptionId: null, userErrors: [{ field: ['id'], message: 'Webhook subscription does not exist' }] };
+      }
+      ctx.webhooks.unsubscribe(subscription.id);
+      return { deletedWebhookSubscriptionId: toGid('WebhookSubscription', subscription.id), userErrors: [] };
+    },
+  },
+};
 
 interface ListArgs extends ConnectionArgs {
   query?: string | null;
@@ -198,16 +217,33 @@ function shopView(data: ShopData) {
   return { id: toGid('Shop', shop.id), name: shop.name, email: shop.email, currencyCode: shop.currencyCode, myshopifyDomain: shop.domain };
 }
 
-function customerView(customer: EmulatedCustomer) {
+function customerView(customer: EmulatedCustomer, withheld: boolean) {
+  const displayName = [customer.firstName, customer.lastName].filter(Boolean).join(' ') || (customer.email ?? '');
   return {
+    __typename: 'Customer',
     id: toGid('Customer', customer.id),
     legacyResourceId: customer.id,
-    email: customer.email,
-    firstName: customer.firstName,
-    lastName: customer.lastName,
-    displayName: [customer.firstName, customer.lastName].filter(Boolean).join(' ') || (customer.email ?? ''),
+    email: protectedField(withheld, 'email', customer.email),
+    defaultEmailAddress: protectedField(withheld, 'email', customer.email ? { emailAddress: customer.email } : null),
+    firstName: protectedField(withheld, 'name', customer.firstName),
+    lastName: protectedField(withheld, 'name', customer.lastName),
+    displayName: protectedField(withheld, 'name', displayName),
     createdAt: customer.createdAt,
     updatedAt: customer.updatedAt,
+  };
+}
+
+/**
+ * Protected customer data: an app not approved for names or emails gets ACCESS_DENIED on each such field and
+ * null in its place; the rest of the order still answers.
+ */
+function protectedField<T>(withheld: boolean, kind: 'name' | 'email', value: T): T | (() => never) {
+  if (!withheld) return value;
+  return () => {
+    throw new GraphQLError(
+      `This app is not approved to access the ${kind === 'name' ? 'name' : 'email'} fields of the Customer object. See https://shopify.dev/docs/apps/launch/protected-customer-data for more details.`,
+      { extensions: { code: 'ACCESS_DENIED', documentation: 'https://shopify.dev/docs/apps/launch/protected-customer-data' } },
+    );
   };
 }
 
@@ -260,6 +296,7 @@ function orderView(data: ShopData, order: EmulatedOrder) {
     return null;
   };
   return {
+    __typename: 'Order',
     id: toGid('Order', order.id),
     legacyResourceId: order.id,
     name: order.name,
@@ -273,8 +310,8 @@ function orderView(data: ShopData, order: EmulatedOrder) {
     taxesIncluded: order.taxesIncluded,
     test: false,
     note: order.note,
-    email: order.email,
-    customer: customer ? customerView(customer) : null,
+    email: protectedField(data.shop.customerDataWithheld, 'email', order.email),
+    customer: customer ? customerView(customer, data.shop.customerDataWithheld) : null,
     lineItems: (args: ConnectionArgs) =>
       mapConnection(
         paginate(order.lineItems, args, (l) => l.id, (l) => l.id.padStart(20, '0')),
@@ -318,5 +355,46 @@ function orderView(data: ShopData, order: EmulatedOrder) {
     totalPriceSet: money(totals.total),
     currentSubtotalPriceSet: money(totals.subtotal),
     currentTotalPriceSet: money(totals.total),
+  };
+}
+
+/** Topics the emulator can send; any other enum value is refused as one we do not implement. */
+function deliverableTopic(topic: string): WebhookTopic {
+  if (!isDeliverableTopic(topic)) throw notImplemented(`webhookSubscriptionCreate(topic: ${topic})`);
+  return topic;
+}
+
+/**
+ * Shopify wants an HTTPS address for an HTTP endpoint. The emulator also takes plain http on loopback, where
+ * tests and the demo listen (a deliberate difference, recorded in FIDELITY.md).
+ */
+function addressProblem(uri: string | null): string | null {
+  if (!uri) return 'Address is invalid';
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    return 'Address is invalid';
+  }
+  if (url.protocol === 'https:') return null;
+  if (url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) return null;
+  return `Address protocol ${url.protocol}// is not supported`;
+}
+
+function webhookSubscriptionView(subscription: WebhookSubscription) {
+  return {
+    __typename: 'WebhookSubscription',
+    id: toGid('WebhookSubscription', subscription.id),
+    legacyResourceId: subscription.id,
+    topic: subscription.topic,
+    uri: subscription.callbackUrl,
+    callbackUrl: subscription.callbackUrl,
+    endpoint: { __typename: 'WebhookHttpEndpoint', callbackUrl: subscription.callbackUrl },
+    format: 'JSON',
+    includeFields: [],
+    metafieldNamespaces: [],
+    filter: null,
+    createdAt: subscription.createdAt,
+    updatedAt: subscription.createdAt,
   };
 }

@@ -1,193 +1,87 @@
-import { buildSchema, type GraphQLSchema } from 'graphql';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+import { buildClientSchema, type GraphQLSchema, type IntrospectionQuery } from 'graphql';
 
 /**
- * The subset of Shopify's Admin GraphQL schema the emulator serves. Names and nullability follow the real
- * schema so queries written against Shopify validate here unchanged.
+ * Shopify's own Admin GraphQL schema, one per API version, from the introspection results Shopify publishes in
+ * `@shopify/dev-mcp` (dist/data/admin_<version>.json.gz, ISC). The emulator serves exactly these types, so a
+ * query that would not validate against Shopify does not validate here either.
  */
-export const ADMIN_SCHEMA_SDL = /* GraphQL */ `
-  scalar DateTime
-  scalar Decimal
-  scalar URL
-  scalar UnsignedInt64
+const DATA_DIR = findDataDir();
 
-  enum CurrencyCode { USD EUR GBP CAD AUD JPY CHF SEK NOK DKK NZD PLN MXN BRL INR }
-
-  enum OrderDisplayFinancialStatus {
-    AUTHORIZED EXPIRED PAID PARTIALLY_PAID PARTIALLY_REFUNDED PENDING REFUNDED VOIDED
+/** The package exports no files, so find it the way Node would: the nearest node_modules up from here. */
+function findDataDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = join(dir, 'node_modules', '@shopify', 'dev-mcp', 'dist', 'data');
+    if (existsSync(candidate)) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('@shopify/dev-mcp is not installed (npm install): the Shopify emulator needs its Admin schemas');
+    dir = parent;
   }
+}
 
-  enum OrderSortKeys { ID CREATED_AT UPDATED_AT PROCESSED_AT ORDER_NUMBER }
-  enum ProductSortKeys { ID TITLE UPDATED_AT CREATED_AT }
-  enum CustomerSortKeys { ID UPDATED_AT CREATED_AT NAME }
+interface SupportedVersions {
+  admin: Array<{ name: string; latestVersion?: boolean; releaseCandidate?: boolean }>;
+}
 
-  enum WebhookSubscriptionTopic { ORDERS_CREATE ORDERS_UPDATED APP_UNINSTALLED }
-  enum WebhookSubscriptionFormat { JSON XML }
+let versions: string[] | null = null;
 
-  interface Node { id: ID! }
-
-  type PageInfo {
-    hasNextPage: Boolean!
-    hasPreviousPage: Boolean!
-    startCursor: String
-    endCursor: String
+/** Admin API versions the package holds, oldest first, `unstable` last. */
+export function adminSchemaVersions(): string[] {
+  if (!versions) {
+    const listed = (JSON.parse(readFileSync(join(DATA_DIR, 'supported-versions-schema.json'), 'utf8')) as SupportedVersions).admin.map((v) => v.name);
+    const dated = listed.filter((v) => /^\d{4}-\d{2}$/.test(v)).sort();
+    versions = [...dated, ...(listed.includes('unstable') ? ['unstable'] : [])];
   }
+  return versions;
+}
 
-  type MoneyV2 { amount: Decimal! currencyCode: CurrencyCode! }
-  type MoneyBag { shopMoney: MoneyV2! presentmentMoney: MoneyV2! }
+/** The oldest supported version: where Shopify sends a request for a version it no longer (or never) served. */
+export function oldestSupportedVersion(): string {
+  return adminSchemaVersions()[0]!;
+}
 
-  type TaxLine {
-    title: String!
-    rate: Float
-    ratePercentage: Float
-    priceSet: MoneyBag!
-    channelLiable: Boolean
+/** Newest stable (dated) version the package holds. */
+export function newestStableVersion(): string {
+  const dated = adminSchemaVersions().filter((v) => v !== 'unstable');
+  return dated[dated.length - 1]!;
+}
+
+/** The version Shopify answers a request for `requested` with (the `X-Shopify-API-Version` response header). */
+export function servedVersionFor(requested: string): string {
+  return adminSchemaVersions().includes(requested) ? requested : oldestSupportedVersion();
+}
+
+/** The version after `version` in the package (unstable when none newer): where a breaking change shows first. */
+export function nextVersionAfter(version: string): string {
+  const all = adminSchemaVersions();
+  const index = all.indexOf(version);
+  if (index < 0) throw new Error(`@shopify/dev-mcp holds no Admin schema for ${version}`);
+  return all[index + 1] ?? 'unstable';
+}
+
+const cache = new Map<string, GraphQLSchema>();
+
+/** The schema of one version, built on first use (a second or so) and kept. */
+export function loadAdminSchema(version: string): GraphQLSchema {
+  let schema = cache.get(version);
+  if (!schema) {
+    if (!adminSchemaVersions().includes(version)) throw new Error(`@shopify/dev-mcp holds no Admin schema for ${version}`);
+    const introspection = JSON.parse(gunzipSync(readFileSync(join(DATA_DIR, `admin_${version}.json.gz`))).toString('utf8')) as
+      | { data: IntrospectionQuery }
+      | IntrospectionQuery;
+    schema = buildClientSchema('data' in introspection ? introspection.data : introspection, { assumeValid: true });
+    cache.set(version, schema);
   }
+  return schema;
+}
 
-  type DiscountAllocation { allocatedAmountSet: MoneyBag! }
-
-  type Shop implements Node {
-    id: ID!
-    name: String!
-    email: String!
-    currencyCode: CurrencyCode!
-    myshopifyDomain: String!
-  }
-
-  type AccessScope { handle: String! description: String! }
-  type AppInstallation implements Node { id: ID! accessScopes: [AccessScope!]! }
-
-  type Customer implements Node {
-    id: ID!
-    legacyResourceId: UnsignedInt64!
-    email: String
-    firstName: String
-    lastName: String
-    displayName: String!
-    createdAt: DateTime!
-    updatedAt: DateTime!
-  }
-  type CustomerEdge { cursor: String! node: Customer! }
-  type CustomerConnection { edges: [CustomerEdge!]! nodes: [Customer!]! pageInfo: PageInfo! }
-
-  type ProductVariant implements Node {
-    id: ID!
-    legacyResourceId: UnsignedInt64!
-    title: String!
-    sku: String
-    price: Money!
-    product: Product!
-  }
-  scalar Money
-  type ProductVariantEdge { cursor: String! node: ProductVariant! }
-  type ProductVariantConnection { edges: [ProductVariantEdge!]! nodes: [ProductVariant!]! pageInfo: PageInfo! }
-
-  type Product implements Node {
-    id: ID!
-    legacyResourceId: UnsignedInt64!
-    title: String!
-    createdAt: DateTime!
-    updatedAt: DateTime!
-    variants(first: Int, after: String, last: Int, before: String): ProductVariantConnection!
-  }
-  type ProductEdge { cursor: String! node: Product! }
-  type ProductConnection { edges: [ProductEdge!]! nodes: [Product!]! pageInfo: PageInfo! }
-
-  type LineItem implements Node {
-    id: ID!
-    name: String!
-    title: String!
-    sku: String
-    variant: ProductVariant
-    quantity: Int!
-    currentQuantity: Int!
-    taxable: Boolean!
-    isGiftCard: Boolean!
-    originalUnitPriceSet: MoneyBag!
-    originalTotalSet: MoneyBag!
-    discountedTotalSet: MoneyBag!
-    discountAllocations: [DiscountAllocation!]!
-    taxLines(first: Int): [TaxLine!]!
-  }
-  type LineItemEdge { cursor: String! node: LineItem! }
-  type LineItemConnection { edges: [LineItemEdge!]! nodes: [LineItem!]! pageInfo: PageInfo! }
-
-  type ShippingLine {
-    id: ID
-    title: String!
-    code: String
-    originalPriceSet: MoneyBag!
-    discountedPriceSet: MoneyBag!
-    taxLines: [TaxLine!]!
-  }
-  type ShippingLineEdge { cursor: String! node: ShippingLine! }
-  type ShippingLineConnection { edges: [ShippingLineEdge!]! nodes: [ShippingLine!]! pageInfo: PageInfo! }
-
-  type Order implements Node {
-    id: ID!
-    legacyResourceId: UnsignedInt64!
-    name: String!
-    createdAt: DateTime!
-    updatedAt: DateTime!
-    processedAt: DateTime!
-    cancelledAt: DateTime
-    displayFinancialStatus: OrderDisplayFinancialStatus
-    currencyCode: CurrencyCode!
-    presentmentCurrencyCode: CurrencyCode!
-    taxesIncluded: Boolean!
-    test: Boolean!
-    note: String
-    email: String
-    customer: Customer
-    lineItems(first: Int, after: String, last: Int, before: String): LineItemConnection!
-    shippingLines(first: Int, after: String, last: Int, before: String): ShippingLineConnection!
-    taxLines: [TaxLine!]!
-    subtotalPriceSet: MoneyBag
-    totalDiscountsSet: MoneyBag
-    totalShippingPriceSet: MoneyBag!
-    totalTaxSet: MoneyBag
-    totalPriceSet: MoneyBag!
-    currentSubtotalPriceSet: MoneyBag!
-    currentTotalPriceSet: MoneyBag!
-  }
-  type OrderEdge { cursor: String! node: Order! }
-  type OrderConnection { edges: [OrderEdge!]! nodes: [Order!]! pageInfo: PageInfo! }
-
-  type WebhookHttpEndpoint { callbackUrl: URL! }
-  union WebhookSubscriptionEndpoint = WebhookHttpEndpoint
-  type WebhookSubscription implements Node {
-    id: ID!
-    topic: WebhookSubscriptionTopic!
-    uri: String!
-    callbackUrl: URL
-    endpoint: WebhookSubscriptionEndpoint!
-    format: WebhookSubscriptionFormat!
-    createdAt: DateTime!
-  }
-  input WebhookSubscriptionInput {
-    uri: String
-    callbackUrl: URL
-    format: WebhookSubscriptionFormat
-    includeFields: [String!]
-  }
-  type UserError { field: [String!] message: String! }
-  type WebhookSubscriptionCreatePayload { userErrors: [UserError!]! webhookSubscription: WebhookSubscription }
-
-  type QueryRoot {
-    shop: Shop!
-    currentAppInstallation: AppInstallation!
-    order(id: ID!): Order
-    orders(first: Int, after: String, last: Int, before: String, query: String, sortKey: OrderSortKeys, reverse: Boolean): OrderConnection!
-    products(first: Int, after: String, last: Int, before: String, query: String, sortKey: ProductSortKeys, reverse: Boolean): ProductConnection!
-    customers(first: Int, after: String, last: Int, before: String, query: String, sortKey: CustomerSortKeys, reverse: Boolean): CustomerConnection!
-  }
-
-  type Mutation {
-    webhookSubscriptionCreate(topic: WebhookSubscriptionTopic!, webhookSubscription: WebhookSubscriptionInput!): WebhookSubscriptionCreatePayload
-  }
-
-  schema { query: QueryRoot mutation: Mutation }
-`;
-
-export function buildAdminSchema(): GraphQLSchema {
-  return buildSchema(ADMIN_SCHEMA_SDL);
+/** The values of an enum in a version's schema (e.g. every CurrencyCode Shopify has). */
+export function enumValues(version: string, enumName: string): Set<string> {
+  const type = loadAdminSchema(version).getType(enumName);
+  if (!type || !('getValues' in type)) throw new Error(`the ${version} Admin schema has no enum ${enumName}`);
+  return new Set(type.getValues().map((v) => v.name));
 }

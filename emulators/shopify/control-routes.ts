@@ -20,8 +20,11 @@ import type { RedeliveryOptions } from './webhook-dispatcher.js';
  *   POST /_emulator/uninstall                          {shop?} → revokes tokens, sends app/uninstalled
  *   POST /_emulator/scopes                             {scopes, shop?}
  *   POST /_emulator/bucket                             {currentlyAvailable?, maximumAvailable?, restoreRate?, shop?}
- *   POST /_emulator/webhooks/subscriptions             {topic, callbackUrl, shop?}
  *   GET  /_emulator/webhooks/subscriptions | /events | /deliveries?eventId=&shop=
+ *        (subscriptions are made only through the Admin API's webhookSubscriptionCreate, as with Shopify)
+ *   POST /_emulator/app/compliance-url                 {url} (the app configuration's privacy webhook URL)
+ *   POST /_emulator/privacy                            {topic: customers/data_request|customers/redact|shop/redact, customerId?, shop?}
+ *   POST /_emulator/customer-data                      {withheld, shop?} (protected customer data not approved)
  *   POST /_emulator/webhooks/:eventId/redeliver        {times?, delayMs?, sameWebhookId?}
  *   GET|POST|DELETE /_emulator/faults                  FaultSettings (latency, failNext, dropNext, throttleNext)
  */
@@ -63,9 +66,14 @@ export function registerControlRoutes(app: FastifyInstance, control: ShopifyEmul
     return control.setBucket(patch, shop);
   });
 
-  app.post('/_emulator/webhooks/subscriptions', async (request, reply) =>
-    reply.code(201).send(control.subscribeWebhook(body<{ topic: string; callbackUrl: string }>(request))),
+  app.post('/_emulator/app/compliance-url', async (request) => control.setComplianceUrl(body<{ url: string | null }>(request).url ?? null));
+  app.post('/_emulator/privacy', async (request, reply) =>
+    reply.code(201).send(control.requestPrivacy(body<{ topic: string; customerId?: string }>(request))),
   );
+  app.post('/_emulator/customer-data', async (request) => {
+    const { withheld, shop } = body<{ withheld: boolean }>(request);
+    return control.setCustomerDataWithheld(withheld === true, shop);
+  });
   app.get('/_emulator/webhooks/subscriptions', async (request) => control.webhooks.listSubscriptions(shopQuery(request)));
   app.get('/_emulator/webhooks/events', async (request) => control.webhookEvents(shopQuery(request)));
   app.get('/_emulator/webhooks/deliveries', async (request) =>

@@ -2,14 +2,14 @@ import { FaultInjector } from '../common/fault-injector.js';
 import { CostBucket, STANDARD_BUCKET, type BucketSettings, type ThrottleStatus } from './cost-bucket.js';
 import type { EmulatedCustomer, EmulatedOrder, EmulatedProduct, EmulatedToken } from './model.js';
 import { restOrder, restShop } from './rest-payloads.js';
+import { validateOrderInput, validateShopInput } from './control-validation.js';
 import type { CustomerInput, OrderInput, OrderPatch, ProductInput, ShopData, ShopInput, ShopifyStore } from './store.js';
 import {
-  topicFromName,
+  complianceTopicFromName,
   type RedeliveryOptions,
   type WebhookDelivery,
   type WebhookDispatcher,
   type WebhookEvent,
-  type WebhookSubscription,
   type WebhookTopic,
 } from './webhook-dispatcher.js';
 
@@ -30,6 +30,7 @@ export class ShopifyEmulatorControl {
    * URL named (a person signed in to another store, or installing from another store's admin). Null: that store.
    */
   consentShopDomain: string | null = null;
+  private complianceUrl: string | null = null;
 
   constructor(
     readonly store: ShopifyStore,
@@ -42,6 +43,7 @@ export class ShopifyEmulatorControl {
   }
 
   addShop(input: ShopInput): ShopData {
+    validateShopInput(input);
     return this.store.addShop(input);
   }
 
@@ -57,6 +59,7 @@ export class ShopifyEmulatorControl {
 
   /** Creates an order and sends orders/create. */
   createOrder(input: OrderInput & ShopOption): EmulatedOrder {
+    validateOrderInput(input);
     const data = this.store.shop(input.shop);
     const order = this.store.createOrder(data.shop.domain, input);
     this.webhooks.trigger(data.shop.domain, 'ORDERS_CREATE', restOrder(data, order));
@@ -65,6 +68,7 @@ export class ShopifyEmulatorControl {
 
   /** Changes an order, moves its updated_at forward and sends orders/updated. */
   updateOrder(orderId: string, patch: OrderPatch & ShopOption): EmulatedOrder {
+    validateOrderInput(patch);
     const { shop, ...changes } = patch;
     const data = this.store.shop(shop);
     const order = this.store.updateOrder(data.shop.domain, orderId, changes);
@@ -84,11 +88,46 @@ export class ShopifyEmulatorControl {
     return [...this.store.shop(shop).orders.values()];
   }
 
-  /** Subscribes a callback URL to a topic ('orders/create' or 'ORDERS_CREATE'), like shopify.app.toml would. */
-  subscribeWebhook(input: { topic: string; callbackUrl: string } & ShopOption): WebhookSubscription {
-    const topic = topicFromName(input.topic);
-    if (!topic) throw new Error(`the emulator does not send ${input.topic} webhooks`);
-    return this.webhooks.subscribe(this.store.shop(input.shop).shop.domain, topic, input.callbackUrl);
+  /**
+   * Where the app's configuration (shopify.app.toml `[webhooks] compliance_topics`) sends the mandatory privacy
+   * webhooks. Orders and uninstall webhooks reach an app only through webhookSubscriptionCreate.
+   */
+  setComplianceUrl(url: string | null): { complianceUrl: string | null } {
+    this.complianceUrl = url;
+    return { complianceUrl: url };
+  }
+
+  /**
+   * A merchant's customer asks for their data, or to be forgotten, or the shop is erased 48 h after uninstall:
+   * sends the privacy webhook with Shopify's payload shape.
+   */
+  requestPrivacy(input: { topic: string; customerId?: string; ordersRequested?: string[] } & ShopOption): WebhookEvent {
+    const topic = complianceTopicFromName(input.topic);
+    if (!topic) throw new Error(`${input.topic} is not a privacy topic (customers/data_request, customers/redact, shop/redact)`);
+    if (!this.complianceUrl) throw new Error('no compliance URL configured: POST /_emulator/app/compliance-url first');
+    const data = this.store.shop(input.shop);
+    const base = { shop_id: Number(data.shop.id), shop_domain: data.shop.domain };
+    let payload: Record<string, unknown> = base;
+    if (topic !== 'SHOP_REDACT') {
+      const customer = input.customerId ? data.customers.get(input.customerId) : undefined;
+      if (!customer) throw new Error(`unknown customer ${input.customerId ?? '(none given)'}`);
+      const orders = [...data.orders.values()].filter((o) => o.customerId === customer.id).map((o) => BigInt(o.id));
+      payload = {
+        ...base,
+        customer: { id: BigInt(customer.id), email: customer.email, phone: null },
+        ...(topic === 'CUSTOMERS_REDACT'
+          ? { orders_to_redact: orders }
+          : { orders_requested: orders, data_request: { id: Number(this.store.nextId('shop')) } }),
+      };
+    }
+    return this.webhooks.triggerCompliance(data.shop.domain, topic, payload, this.complianceUrl);
+  }
+
+  /** Whether the app is approved for protected customer data (names, emails); withheld = ACCESS_DENIED on those fields. */
+  setCustomerDataWithheld(withheld: boolean, shop?: string): { customerDataWithheld: boolean } {
+    const data = this.store.shop(shop);
+    data.shop.customerDataWithheld = withheld;
+    return { customerDataWithheld: withheld };
   }
 
   /** Installs the app with these scopes and issues a token, skipping the OAuth redirects. */
@@ -124,7 +163,10 @@ export class ShopifyEmulatorControl {
     const data = this.store.shop(shop);
     data.shop.installed = false;
     this.store.revokeShopTokens(data.shop.domain);
-    return this.webhooks.trigger(data.shop.domain, 'APP_UNINSTALLED', restShop(data.shop));
+    const event = this.webhooks.trigger(data.shop.domain, 'APP_UNINSTALLED', restShop(data.shop));
+    // Shopify deletes the app's webhook subscriptions on uninstall; the app/uninstalled delivery already has its address.
+    for (const subscription of this.webhooks.listSubscriptions(data.shop.domain)) this.webhooks.unsubscribe(subscription.id);
+    return event;
   }
 
   /** Changes the scopes the merchant granted (e.g. to provoke ACCESS_DENIED). */

@@ -5,3 +5,4 @@ export { seedDemoShop } from './demo-data.js';
 export type { OrderInput, OrderPatch, LineItemInput, ShippingLineInput, CustomerInput, ProductInput, ShopInput } from './store.js';
 export type { EmulatedOrder, EmulatedToken, EmulatedShop, EmulatedCustomer, EmulatedProduct, EmulatedTaxLine } from './model.js';
 export type { WebhookDelivery, WebhookEvent, WebhookSubscription, WebhookTopic, RedeliveryOptions } from './webhook-dispatcher.js';
+export { adminSchemaVersions, loadAdminSchema, nextVersionAfter, oldestSupportedVersion, servedVersionFor } from './admin-schema.js';

@@ -98,6 +98,8 @@ export interface EmulatedShop {
   installed: boolean;
   /** Scopes the merchant granted the app. */
   grantedScopes: string[];
+  /** The app is not approved for protected customer data (names, emails): those fields answer ACCESS_DENIED. */
+  customerDataWithheld: boolean;
 }
 
 export interface EmulatedToken {

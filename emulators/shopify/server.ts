@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { listenOnLoopback, type RunningServer } from '../common/listen.js';
 import { registerAdminGraphqlRoute } from './admin-graphql-route.js';
+import { newestStableVersion } from './admin-schema.js';
 import { registerControlRoutes } from './control-routes.js';
 import { STANDARD_BUCKET, type BucketSettings } from './cost-bucket.js';
 import { ShopifyEmulatorControl } from './emulator-control.js';
@@ -47,7 +48,7 @@ export async function startShopifyEmulator(options: ShopifyEmulatorOptions): Pro
   for (const shop of shops) store.addShop(shop);
   const webhooks = new WebhookDispatcher({
     apiSecret: options.apiSecret,
-    apiVersion: options.webhookApiVersion ?? '2026-01',
+    apiVersion: options.webhookApiVersion ?? newestStableVersion(),
     ...(options.webhookRetryDelaysMs ? { retryDelaysMs: options.webhookRetryDelaysMs } : {}),
     ...(options.webhookTimeoutMs ? { timeoutMs: options.webhookTimeoutMs } : {}),
   });

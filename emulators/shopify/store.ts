@@ -21,6 +21,7 @@ export interface ShopInput {
   /** Scopes granted before any OAuth happens (e.g. for tokens issued through the control API). */
   grantedScopes?: string[];
   installed?: boolean;
+  customerDataWithheld?: boolean;
 }
 
 export interface LineItemInput {
@@ -123,6 +124,7 @@ export class ShopifyStore {
         currencyCode: input.currencyCode ?? 'USD',
         installed: input.installed ?? true,
         grantedScopes: input.grantedScopes ?? [],
+        customerDataWithheld: input.customerDataWithheld ?? false,
       },
       orders: new Map(),
       customers: new Map(),

@@ -1,18 +1,31 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { stringifyWithBigInts } from './json-with-big-ids.js';
 
+/** Topics an app subscribes to through webhookSubscriptionCreate (and the emulator sends). */
 export type WebhookTopic = 'ORDERS_CREATE' | 'ORDERS_UPDATED' | 'APP_UNINSTALLED';
+/** Mandatory privacy topics: not subscribable through the API, sent to the URLs in the app's configuration. */
+export type ComplianceTopic = 'CUSTOMERS_DATA_REQUEST' | 'CUSTOMERS_REDACT' | 'SHOP_REDACT';
+type AnyTopic = WebhookTopic | ComplianceTopic;
 
 /** GraphQL enum → the REST name Shopify puts in X-Shopify-Topic. */
-export const TOPIC_NAMES: Record<WebhookTopic, string> = {
+export const TOPIC_NAMES: Record<AnyTopic, string> = {
   ORDERS_CREATE: 'orders/create',
   ORDERS_UPDATED: 'orders/updated',
   APP_UNINSTALLED: 'app/uninstalled',
+  CUSTOMERS_DATA_REQUEST: 'customers/data_request',
+  CUSTOMERS_REDACT: 'customers/redact',
+  SHOP_REDACT: 'shop/redact',
 };
 
-export function topicFromName(name: string): WebhookTopic | null {
-  const entry = Object.entries(TOPIC_NAMES).find(([enumName, restName]) => restName === name || enumName === name);
-  return entry ? (entry[0] as WebhookTopic) : null;
+const DELIVERABLE: readonly string[] = ['ORDERS_CREATE', 'ORDERS_UPDATED', 'APP_UNINSTALLED'];
+
+export function isDeliverableTopic(topic: string): topic is WebhookTopic {
+  return DELIVERABLE.includes(topic);
+}
+
+export function complianceTopicFromName(name: string): ComplianceTopic | null {
+  const entry = Object.entries(TOPIC_NAMES).find(([enumName, restName]) => (restName === name || enumName === name) && !DELIVERABLE.includes(enumName));
+  return entry ? (entry[0] as ComplianceTopic) : null;
 }
 
 export interface WebhookSubscription {
@@ -27,7 +40,7 @@ export interface WebhookSubscription {
 export interface WebhookEvent {
   eventId: string;
   shop: string;
-  topic: WebhookTopic;
+  topic: AnyTopic;
   /** The exact body sent (and signed) on every delivery. */
   body: string;
   triggeredAt: string;
@@ -43,9 +56,10 @@ export interface DeliveryAttempt {
 export interface WebhookDelivery {
   webhookId: string;
   eventId: string;
+  /** The subscription delivered to; "compliance" for the privacy topics (app configuration). */
   subscriptionId: string;
   shop: string;
-  topic: WebhookTopic;
+  topic: AnyTopic;
   callbackUrl: string;
   kind: 'original' | 'redelivery';
   state: 'scheduled' | 'in_flight' | 'retrying' | 'delivered' | 'failed';
@@ -83,6 +97,7 @@ export class WebhookDispatcher {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly inFlight = new Set<Promise<void>>();
   private closed = false;
+  private nextSubscriptionId = 1_000_000_001;
   private readonly retryDelaysMs: number[];
   private readonly timeoutMs: number;
 
@@ -92,7 +107,7 @@ export class WebhookDispatcher {
   }
 
   subscribe(shop: string, topic: WebhookTopic, callbackUrl: string): WebhookSubscription {
-    const subscription = { id: String(this.subscriptions.size + 1_000_000_001), shop, topic, callbackUrl, createdAt: new Date().toISOString() };
+    const subscription = { id: String(this.nextSubscriptionId++), shop, topic, callbackUrl, createdAt: new Date().toISOString() };
     this.subscriptions.set(subscription.id, subscription);
     return subscription;
   }
@@ -129,6 +144,27 @@ export class WebhookDispatcher {
         attempts: [],
       }, 0);
     }
+    return event;
+  }
+
+  /**
+   * A mandatory privacy webhook, sent to the compliance URL of the app's configuration (shopify.app.toml),
+   * not to any API subscription.
+   */
+  triggerCompliance(shop: string, topic: ComplianceTopic, payload: unknown, complianceUrl: string): WebhookEvent {
+    const event: WebhookEvent = { eventId: randomUUID(), shop, topic, body: stringifyWithBigInts(payload), triggeredAt: new Date().toISOString() };
+    this.eventLog.set(event.eventId, event);
+    this.start(event, {
+      webhookId: randomUUID(),
+      eventId: event.eventId,
+      subscriptionId: 'compliance',
+      shop,
+      topic,
+      callbackUrl: complianceUrl,
+      kind: 'original',
+      state: 'scheduled',
+      attempts: [],
+    }, 0);
     return event;
   }
 

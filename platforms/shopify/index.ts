@@ -3,3 +3,5 @@ export { ShopifyCommerceSource, type ShopifyCommerceSourceOptions } from './shop
 export { routeShopsToEmulator, unrouteShops, browserUrlFor, EMULATED_SHOP_HEADER } from './emulator-routing.js';
 export { verifyShopifyWebhook, type ShopifyWebhookVerification } from './webhook-verification.js';
 export { SHOPIFY_API_VERSION } from './shopify-api-version.js';
+export { SHOPIFY_GRAPHQL_DOCUMENTS } from './graphql-documents.js';
+export { SHOPIFY_WEBHOOK_PATH, SHOPIFY_WEBHOOK_TOPICS, shopifyWebhookAddress } from './shopify-webhook-subscriptions.js';

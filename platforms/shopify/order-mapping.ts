@@ -8,7 +8,7 @@ import type { LineItemData, OrderData, TaxLineData } from './order-query.js';
  * So `totalDiscount` holds product discounts only and shipping lines carry the price actually charged;
  * Shopify's totalDiscountsSet (which also holds shipping discounts) is not used.
  */
-export function toCommerceOrder(order: OrderData, lineItems: LineItemData[]): CommerceOrder {
+export function toCommerceOrder(order: OrderData, lineItems: LineItemData[], customerDataWithheld: string | null = null): CommerceOrder {
   const lines = lineItems.map((line) => ({
     id: numericId(line.id),
     sku: line.sku ?? line.variant?.sku ?? null,
@@ -44,6 +44,7 @@ export function toCommerceOrder(order: OrderData, lineItems: LineItemData[]): Co
           lastName: order.customer.lastName,
         }
       : null,
+    ...(customerDataWithheld ? { customerDataWithheld } : {}),
     lines,
     shippingLines,
     taxLines: order.taxLines.map(taxLine),

@@ -3,6 +3,7 @@ import type { CommercePlatform } from '../platform.js';
 import { routeShopsToEmulator } from './emulator-routing.js';
 import { createShopifyApi } from './shopify-api-instance.js';
 import { ShopifyCommerceSource } from './shopify-commerce-source.js';
+import { ShopifyWebhookSubscriptions } from './shopify-webhook-subscriptions.js';
 import { buildAuthorizeUrl, exchangeCallback, refreshCredentials } from './shopify-oauth.js';
 import { verifyShopifyWebhook, type ShopifyWebhookVerification } from './webhook-verification.js';
 
@@ -58,6 +59,7 @@ export function createShopifyPlatform(config: ShopifyPlatformConfig): ShopifyPla
     refreshTokens: (current, account) => refreshCredentials(shopify, account.shop ?? '', current),
     createSource: (connection) =>
       new ShopifyCommerceSource(shopify, connection, config.lineItemPageSize ? { lineItemPageSize: config.lineItemPageSize } : {}),
+    createWebhooks: (connection) => new ShopifyWebhookSubscriptions(shopify, connection),
     verifyWebhook: (request) => verifyShopifyWebhook(shopify, request),
   };
 }

@@ -76,6 +76,8 @@ export interface EmulatedPlatformsOptions {
   qboDuplicateDocNumbersAllowed?: boolean;
   /** The QuickBooks company booked into (default the UK one). */
   qboCompany?: TestCompanyKind;
+  /** Default true, as Shopify requires of public apps from 2027-01-01. */
+  shopifyExpiringTokens?: boolean;
 }
 
 export interface EmulatedPlatforms {
@@ -124,7 +126,8 @@ export async function startEmulatedPlatforms(options: EmulatedPlatformsOptions):
   const shopifyPlatform = createShopifyPlatform({
     apiKey: options.shopifyApp.apiKey,
     apiSecretKey: options.shopifyApp.apiSecret,
-    expiringTokens: false,
+    // Shopify's expiring offline tokens (60 min, rotating refresh tokens): mandatory for public apps from 2027-01-01.
+    expiringTokens: options.shopifyExpiringTokens ?? true,
     emulatorShops: { [shop]: shopify.origin, [secondShop]: shopify.origin },
   });
   const qboPlatform = createQboPlatform({

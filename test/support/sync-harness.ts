@@ -17,6 +17,7 @@ import { PlatformRegistry } from '../../platforms/registry.js';
 import { secretBoxFromKey } from '../../runtime/secret-box.js';
 import { createSyncWorker } from '../../runtime/sync-worker.js';
 import { RouteConnections } from '../../activities/route-connections.js';
+import { keepCommerceWebhooks } from '../../activities/commerce-webhook-keeper.js';
 import { orderSyncWorkflowId, startOrderSync } from '../../runtime/order-sync-starter.js';
 import { orderSyncWorkflow, type OrderSyncResult, type OrderSyncTiming } from '../../workflows/order-sync.js';
 import { IntegrationIdsKey, OrderIdKey, RouteIdKey, SyncStateKey } from '../../workflows/search-attributes.js';
@@ -155,6 +156,7 @@ export class SyncHarness {
     await this.db.insert(integrations).values({ id: integrationId, platform: 'shopify', number: 2, displayName: 'Shopify #2', account: { shop } });
     await this.db.insert(syncRoutes).values({ id: routeId, sourceIntegrationId: integrationId, targetIntegrationId: this.qboIntegrationId, documentNumberPrefix });
     await this.connect(integrationId, { shop });
+    if (this.apiOrigin) await this.subscribeWebhooks(integrationId);
     return { routeId, shop, integrationId };
   }
 
@@ -181,9 +183,12 @@ export class SyncHarness {
       bookedOrderChanges: this.options.bookedOrderChanges?.(this.db),
     });
     this.apiOrigin = await this.api.listen({ host: '127.0.0.1', port: 0 });
-    for (const topic of ['orders/create', 'orders/updated', 'app/uninstalled']) {
-      this.shopify.control.subscribeWebhook({ topic, callbackUrl: `${this.apiOrigin}/webhooks/shopify` });
-    }
+    await this.subscribeWebhooks(this.shopifyIntegrationId);
+  }
+
+  /** The shop subscribes to our webhooks the way the product does on connect (webhookSubscriptionCreate). */
+  async subscribeWebhooks(integrationId: string) {
+    return keepCommerceWebhooks({ db: this.db, platforms: this.platforms, credentials: this.credentials, publicBaseUrl: this.apiOrigin }, integrationId);
   }
 
   /** Stops the API process's server and starts a new one (an API restart; the worker keeps running). */

@@ -133,7 +133,7 @@ describe('Temporal through a TLS profile (temporal.toml, @temporalio/envconfig)'
       await done;
       await services.close();
     }
-  });
+  }, 300_000);
 
   it('a connection without the client certificate is refused by the same endpoint', async () => {
     const ca = await readFile(join(dir, 'ca.pem'));

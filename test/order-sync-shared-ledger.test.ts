@@ -20,8 +20,9 @@ describe('order sync: two shops, one ledger', () => {
 
   it("the second shop's #3001 is not taken for the first shop's: it parks naming the clash and the fix, and a route prefix books it", async () => {
     const first = harness.shopify.control.createOrder({ name: '#3001', lineItems: mug });
-    const other = harness.shopify.control.createOrder({ shop: second.shop, name: '#3001', lineItems: [{ ...mug[0]!, quantity: 3 }] });
     expect((await harness.handle((await harness.startSync(first.id)).workflowId).result()).outcome).toBe('created');
+    // Both shops are subscribed to our webhooks (on connect): the second shop's order arrives after the first is booked.
+    const other = harness.shopify.control.createOrder({ shop: second.shop, name: '#3001', lineItems: [{ ...mug[0]!, quantity: 3 }] });
 
     const { workflowId } = await harness.startSync(other.id, second.routeId);
     const handle = harness.handle(workflowId);

@@ -56,3 +56,22 @@ export function ledgerTotalMismatch(input: {
     },
   );
 }
+
+/** The same wait for a document found rather than just created (a retry, a lost answer, a crash after the write). */
+export function storedTotalMismatch(
+  integration: { id: string; displayName: string },
+  order: { name: string; total: string },
+  document: LedgerDocumentRef,
+) {
+  const ledgerName = integration.displayName;
+  return syncFailure(
+    SyncErrorType.LedgerTotalMismatch,
+    `${ledgerName} has ${document.total} on sales receipt ${document.docNumber} (id ${document.id}) for order ${order.name}, but the shop charged ${order.total}: ` +
+      `check its tax codes, correct it in ${ledgerName} so its total is ${order.total}, then retry the order; it will not be booked twice.`,
+    {
+      detail: `TotalAmt ${document.total} ≠ shop total ${order.total} (found on lookup)`,
+      integrationId: integration.id,
+      waitingOn: ledgerTotalWait(document.docNumber),
+    },
+  );
+}

@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { LedgerDocumentRef, LedgerSalesReceipt } from '../domain/accounting-target.js';
 import type { CommerceOrder } from '../domain/commerce-order.js';
+import { toCents } from '../domain/money.js';
 import { bookedOrderHeader } from '../domain/ledger-document-ownership.js';
 import { mapOrderLines, type MappedOrderLines, type MappingProblem } from '../domain/order-mapping.js';
 import { NO_TAX_KEY, taxTitleOfKey } from '../domain/tax-key.js';
@@ -15,7 +16,7 @@ import type { BookedOrderChangeSink } from '../domain/booked-order-change.js';
 import { assertDocumentOfOrder, findOrderDocument, type LedgerDocumentLookup } from './ledger-document-lookup.js';
 import { customerNameCandidates } from './ledger-customer-names.js';
 import { customerCacheKeys, LedgerListCache } from './ledger-list-cache.js';
-import { ledgerTotalMismatch, totalsAgree } from './ledger-total-check.js';
+import { ledgerTotalMismatch, storedTotalMismatch, totalsAgree } from './ledger-total-check.js';
 import { bookkeepingWrite } from './database-failures.js';
 import { bookUnderFallbackCustomer } from './fallback-customer.js';
 
@@ -111,9 +112,20 @@ export function createOrderSyncActivities({ db, connections, connectionProblems,
       routeId: string;
       orderName: string;
       orderId?: string;
+      /** What the shop charged; absent in runs started before it was passed. */
+      orderTotal?: string;
     }): Promise<{ docNumber: string; ledgerName: string; existing: LedgerDocumentLookup['existing'] }> {
       const ledger = await connections.accountingTarget(input.routeId);
       const { docNumber, existing } = await findOrderDocument(db, ledger, { id: input.orderId ?? null, name: input.orderName });
+      // A document we booked but never saw through (a lost answer, a crash, a park on its total) is only
+      // "already synced" once its total is the shop's: otherwise the order waits, as the booking itself would.
+      if (existing && !existing.bookedElsewhere && input.orderId && input.orderTotal !== undefined && toCents(existing.total) !== toCents(input.orderTotal)) {
+        const [row] = await db
+          .select({ status: orderSyncs.status })
+          .from(orderSyncs)
+          .where(and(eq(orderSyncs.routeId, input.routeId), eq(orderSyncs.orderId, input.orderId)));
+        if (row?.status !== 'synced') throw storedTotalMismatch(ledger.integration, { name: input.orderName, total: input.orderTotal }, existing);
+      }
       return { docNumber, ledgerName: ledger.integration.displayName, existing };
     },
 

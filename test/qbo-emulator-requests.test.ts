@@ -84,7 +84,8 @@ beforeAll(async () => {
         companyName: 'Many Currencies Ltd',
         country: 'GB',
         homeCurrency: 'GBP',
-        preferences: { multiCurrencyEnabled: true },
+        // Sales tax off: this company tests currencies, not VAT codes on lines.
+        preferences: { multiCurrencyEnabled: true, usingSalesTax: false },
         items: [{ id: '11', name: 'Widget', unitPrice: 10 }],
       },
     ],

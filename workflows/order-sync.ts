@@ -238,7 +238,7 @@ export async function orderSyncWorkflow(input: OrderSyncInput): Promise<OrderSyn
       }
 
       const current = order;
-      const { docNumber, ledgerName, existing } = await step(() => platform.findLedgerDocument({ routeId: input.routeId, orderName: current.name, orderId: current.id }));
+      const { docNumber, ledgerName, existing } = await step(() => platform.findLedgerDocument({ routeId: input.routeId, orderName: current.name, orderId: current.id, orderTotal: current.total }));
       if (existing) {
         return finish(
           {

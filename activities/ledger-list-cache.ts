@@ -41,19 +41,35 @@ class IntegrationLists {
 export class LedgerListCache {
   private readonly lists = new Map<string, IntegrationLists>();
 
-  of(integrationId: string): IntegrationLists {
-    let lists = this.lists.get(integrationId);
+  /**
+   * Keyed by the integration and the account it books into: an integration switched to another company
+   * (an operator-confirmed reconnect) must not reuse the ids of the one it had.
+   */
+  of(integration: LedgerOfIntegration): IntegrationLists {
+    const key = cacheKeyOf(integration);
+    let lists = this.lists.get(key);
     if (!lists) {
       lists = new IntegrationLists();
-      this.lists.set(integrationId, lists);
+      this.lists.set(key, lists);
     }
     return lists;
   }
 
   /** The ledger refused a reference: whatever we remembered of it may be stale. */
-  forget(integrationId: string): void {
-    this.lists.delete(integrationId);
+  forget(integration: LedgerOfIntegration): void {
+    this.lists.delete(cacheKeyOf(integration));
   }
+}
+
+/** What identifies the ledger an integration books into: its id and its account (QBO realm, Xero tenant). */
+export interface LedgerOfIntegration {
+  id: string;
+  account: Record<string, string>;
+}
+
+function cacheKeyOf(integration: LedgerOfIntegration): string {
+  const account = Object.entries(integration.account).sort(([a], [b]) => a.localeCompare(b));
+  return JSON.stringify([integration.id, account]);
 }
 
 export function customerCacheKeys(email: string | null, displayName: string): string[] {

@@ -131,7 +131,7 @@ export function createOrderSyncActivities({ db, connections, connectionProblems,
 
     async mapOrderLines(input: { routeId: string; order: CommerceOrder }): Promise<MappedOrderLines> {
       const { integration, target } = await connections.accountingTarget(input.routeId);
-      const cached = listCache.of(integration.id);
+      const cached = listCache.of(integration);
       const orderSkus = [...new Set(input.order.lines.flatMap((line) => (line.sku ? [line.sku] : [])))];
       const unknownSkus = cached.unknownSkus(orderSkus);
       const [found, taxSetup, skus, taxes] = await Promise.all([
@@ -183,7 +183,7 @@ export function createOrderSyncActivities({ db, connections, connectionProblems,
       const names = customerNameCandidates(order);
       const first = await truncator.fit('customer.displayName', names[0]!, target.limits.customerDisplayName);
       // A repeat customer costs no lookup; the entry goes when the ledger refuses a reference (createLedgerSalesReceipt).
-      const known = listCache.of(integration.id).customers;
+      const known = listCache.of(integration).customers;
       const keys = customerCacheKeys(email, first);
       const remembered = keys.map((key) => known.get(key)).find((id) => id !== undefined);
       if (remembered) return { customerId: remembered };
@@ -262,7 +262,7 @@ export function createOrderSyncActivities({ db, connections, connectionProblems,
         existing ??
         (await againstPlatform(integration.id, () => target.createSalesReceipt(receipt, idempotencyKey)).catch((error: unknown) => {
           // The ledger refused a reference (an item, tax code or customer made inactive or deleted): what we remember of its lists may be stale.
-          if ((error as { type?: string }).type === SyncErrorType.LedgerRejected) listCache.forget(integration.id);
+          if ((error as { type?: string }).type === SyncErrorType.LedgerRejected) listCache.forget(integration);
           throw error;
         }));
       // On a duplicate number the ledger hands back the document that holds it: it must be this order's.

@@ -109,6 +109,13 @@ const killAll = () => {
   worker?.killGroup();
 };
 process.once('exit', killAll);
+// Stopped by a person (Ctrl-C) or a timeout: leave no process behind; the temporary files and database stay.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    killAll();
+    void temporal.stop().finally(() => process.exit(130));
+  });
+}
 
 try {
   const seed = await openDatabase({ url: databaseUrl });
@@ -143,6 +150,7 @@ try {
     await worker.waitForLine(/running \(pid/, 120_000);
   };
   await Promise.all([startApi(), startWorker()]);
+  emulated.qbo.control.setThrottleRetryAfter(1);
   client = new Client({ connection: await Connection.connect({ address: temporal.address }) });
   emulated.shopify.control.subscribeWebhook({ shop: emulated.shop, topic: 'orders/create', callbackUrl: `${apiOrigin}/webhooks/shopify` });
 
@@ -178,7 +186,9 @@ try {
         emulated.qbo.control.injectFaults({ dropNext: emulated.qbo.control.faults.dropNext + 1 });
         return;
       case '429 storm': {
-        const answers = Math.round(between(5, 25));
+        // Each 429 pauses every request to the company for its Retry-After (60 s when absent, as Intuit sends
+        // none): a short one keeps the run bounded while still spending attempts and pausing the shared limiter.
+        const answers = Math.round(between(2, 8));
         extras.throttled += answers;
         emulated.qbo.control.throttleNext(emulated.qbo.control.faults.throttleNext + answers);
         return;
@@ -219,6 +229,7 @@ try {
     }
     await sleep(50);
   }
+  console.error(`[chaos] every order created; ${receipts().distinct} booked so far; waiting for the last restarts and the reconnect`);
   await Promise.all(pending);
   await restarting;
   const lastFault = performance.now();
@@ -227,7 +238,12 @@ try {
   // Drained: every order booked, no delivery left to send, no order sync still running.
   const deadline = lastFault + DRAIN_TIMEOUT_MS;
   let drained = false;
+  let nextProgress = 0;
   while (performance.now() < deadline) {
+    if (performance.now() > nextProgress) {
+      nextProgress = performance.now() + 15_000;
+      console.error(`[chaos] ${((performance.now() - lastFault) / 1000).toFixed(0)} s: ${receipts().distinct} / ${ORDERS} booked`);
+    }
     if (receipts().distinct >= ORDERS && emulated.shopify.control.webhookDeliveries().every((d) => d.state === 'delivered' || d.state === 'failed')) {
       const running = await client.workflow.count(`TaskQueue = "${taskQueue}" AND ExecutionStatus = "Running" AND WorkflowType = "orderSyncWorkflow"`).catch(() => null);
       if (running?.count === 0) {

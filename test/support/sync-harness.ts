@@ -21,6 +21,7 @@ import { orderSyncWorkflowId, startOrderSync } from '../../runtime/order-sync-st
 import { orderSyncWorkflow, type OrderSyncResult, type OrderSyncTiming } from '../../workflows/order-sync.js';
 import { IntegrationIdsKey, OrderIdKey, RouteIdKey, SyncStateKey } from '../../workflows/search-attributes.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
+import { testDataConverter } from './test-data-converter.js';
 import { SharedRequestLimiter } from '../../db/shared-request-limiter.js';
 import type { RequestLimits } from '../../domain/request-limiter.js';
 import { startEmulatedPlatforms, type EmulatedPlatforms, type EmulatedPlatformsOptions } from './emulated-platforms.js';
@@ -121,7 +122,7 @@ export class SyncHarness {
     const { shopifyPlatform, qboPlatform } = emulated;
     const platforms = new PlatformRegistry([shopifyPlatform, options.decorateTarget ? decorated(qboPlatform, options.decorateTarget) : qboPlatform]);
     const credentials = new CredentialStore(database.db, secretBoxFromKey(Buffer.alloc(32, 7)));
-    const harness = new SyncHarness(database, emulated, platforms, credentials, new Client({ connection }), nativeConnection, options);
+    const harness = new SyncHarness(database, emulated, platforms, credentials, new Client({ connection, dataConverter: testDataConverter }), nativeConnection, options);
     await harness.createRoute();
     await harness.startApi(shopifyPlatform);
     await harness.startWorker();
@@ -220,6 +221,7 @@ export class SyncHarness {
     this.worker = await createSyncWorker({
       connection: this.nativeConnection,
       taskQueue: this.taskQueue,
+      dataConverter: testDataConverter,
       db: this.db,
       platforms: this.platforms,
       secrets: secretBoxFromKey(Buffer.alloc(32, 7)),

@@ -20,7 +20,7 @@ import type { AppConfig } from './app-config.js';
 import { createConnectionProblemSink, reportAppUninstalled } from './integration-health-problem-sink.js';
 import type { IntegrationHealthRuntime } from './integration-health-starter.js';
 import { createKeyring, type EncryptionKeyring } from '../security/keyring.js';
-import { encryptingDataConverter } from '../security/payload-codec.js';
+import { encryptingDataConverter, KeyringPayloadCodec } from '../security/payload-codec.js';
 import { secretBoxFromKeyring } from './secret-box.js';
 import { createSyncWorker } from './sync-worker.js';
 import { observeWebhookIntake } from './webhook-intake-observer.js';
@@ -130,6 +130,7 @@ export async function startApi(services: LedgerbridgeServices, logger: boolean |
     onAppUninstalled: (integrationId) => reportAppUninstalled(services.health, integrationId),
     operatorPlugins: [integrationRoutes(routeDeps)],
     plugins: [integrationOAuthRoutes(routeDeps)],
+    payloadCodec: { codec: new KeyringPayloadCodec(services.keyring), uiOrigins: config.temporalUiOrigins },
     logger,
   });
   app.addHook('onClose', async () => mailer.close());

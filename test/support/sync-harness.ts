@@ -32,6 +32,8 @@ import type { ShopifyPlatform } from '../../platforms/shopify/index.js';
 export const SHOPIFY_APP = { apiKey: 'test-shopify-key', apiSecret: 'test-shopify-secret' };
 export const QBO_APP = { clientId: 'test-qbo-client', clientSecret: 'test-qbo-secret' };
 export const OPERATOR_TOKEN = 'test-operator-token';
+/** The Temporal UI origin the API's codec endpoint lets a browser call it from. */
+export const TEMPORAL_UI_ORIGIN = 'http://127.0.0.1:8233';
 const REDIRECT_URI = 'http://127.0.0.1:3999/oauth/callback';
 
 export interface SyncHarnessOptions {
@@ -180,6 +182,7 @@ export class SyncHarness {
       resumeRatePerSecond: 50,
       platforms: this.platforms,
       bookedOrderChanges: this.options.bookedOrderChanges?.(this.db),
+      payloadCodec: { codec: testDataConverter.payloadCodecs![0]!, uiOrigins: [TEMPORAL_UI_ORIGIN] },
     });
     this.apiOrigin = await this.api.listen({ host: '127.0.0.1', port: 0 });
     for (const topic of ['orders/create', 'orders/updated', 'app/uninstalled']) {

@@ -144,9 +144,13 @@ describe('customer data in Temporal history', () => {
       await connection.close();
     }
 
-    // The codec endpoint of a deployment that dropped the key says the same to the operator.
+    // The codec endpoint says the same to the operator when the key it needs is not (or no longer) listed.
     const codec = new KeyringPayloadCodec(createKeyring(newKey));
     await expect(codec.decode([startInput])).rejects.toThrow(new RegExp(`key id ${oldId}`));
+    const underUnknownKey = await codec.encode([{ metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from('"x"') }]);
+    const answer = await harness.api.inject({ method: 'POST', url: '/codec/decode', headers: { authorization: `Bearer ${OPERATOR_TOKEN}` }, payload: json(underUnknownKey) });
+    expect(answer.statusCode).toBe(422);
+    expect(answer.json().error.message).toContain(`key id ${keyIdOf(newKey)}`);
   });
 
   it('plain payloads (histories recorded before encryption) pass through decoding unchanged', async () => {

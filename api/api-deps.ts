@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Database } from '../db/database.js';
 import type { PlatformRegistry } from '../platforms/registry.js';
@@ -31,6 +32,8 @@ export interface ApiDeps {
   plugins?: FastifyPluginAsync[];
   /** More operator routes (integrations and health), registered behind the bearer token. */
   operatorPlugins?: FastifyPluginAsync[];
+  /** Serves Temporal's codec server protocol at /codec (Temporal UI shows decrypted payloads to operators). */
+  payloadCodec?: { codec: PayloadCodec; uiOrigins: readonly string[] };
   /** Fastify's logger option. */
   logger?: boolean | object;
 }

@@ -7,6 +7,7 @@ import { installErrorHandler } from './error-handler.js';
 import { ErrorResponse } from './error-response-schema.js';
 import { healthRoutes, openApiRoutes } from './health-routes.js';
 import { intakeRoutes } from './intake-routes.js';
+import { codecRoutes } from './codec-routes.js';
 import { mappingRoutes } from './mapping-routes.js';
 import { requireOperatorToken } from './operator-auth.js';
 import { orderRoutes } from './order-routes.js';
@@ -66,6 +67,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     await operator.register(privacyRequestRoutes(deps));
     for (const plugin of deps.operatorPlugins ?? []) await operator.register(plugin);
   });
+  if (deps.payloadCodec) await app.register(codecRoutes({ ...deps.payloadCodec, operatorToken: deps.operatorToken }));
   for (const plugin of deps.plugins ?? []) await app.register(plugin);
   return app;
 }

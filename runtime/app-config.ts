@@ -31,6 +31,8 @@ export interface AppConfig {
   qbo: QboPlatformConfig;
   resumeRatePerSecond: number;
   healthCheckIntervalMs: number;
+  /** Browser origins of Temporal UI that may call the API's codec endpoint (TEMPORAL_UI_ORIGINS). */
+  temporalUiOrigins: string[];
   /** Where this process serves Prometheus metrics; null: not served. */
   metrics: { host: string; port: number } | null;
 }
@@ -81,6 +83,7 @@ export function appConfigFromEnv(env: NodeJS.ProcessEnv = process.env, defaults:
     qbo,
     resumeRatePerSecond: Number(get('RESUME_RATE_PER_SECOND') ?? 5),
     healthCheckIntervalMs: Number(get('HEALTH_CHECK_INTERVAL_MS') ?? 5 * 60_000),
+    temporalUiOrigins: (get('TEMPORAL_UI_ORIGINS') ?? 'http://127.0.0.1:8233,http://localhost:8233').split(',').map((origin) => origin.trim().replace(/\/+$/, '')).filter(Boolean),
     metrics: metricsPort ? { host: get('METRICS_HOST') ?? '127.0.0.1', port: Number(metricsPort) } : null,
   };
 }

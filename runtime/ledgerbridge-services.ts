@@ -20,6 +20,7 @@ import type { AppConfig } from './app-config.js';
 import { createConnectionProblemSink, reportAppUninstalled } from './integration-health-problem-sink.js';
 import type { IntegrationHealthRuntime } from './integration-health-starter.js';
 import { createKeyring, type EncryptionKeyring } from '../security/keyring.js';
+import { encryptingDataConverter, KeyringPayloadCodec } from '../security/payload-codec.js';
 import { secretBoxFromKeyring } from './secret-box.js';
 import { createSyncWorker } from './sync-worker.js';
 import { observeWebhookIntake } from './webhook-intake-observer.js';
@@ -50,7 +51,8 @@ export async function openServices(config: AppConfig): Promise<LedgerbridgeServi
   const keyring = createKeyring(config.encryptionKey, config.decryptionKeys);
   const credentials = new CredentialStore(database.db, secretBoxFromKeyring(keyring));
   const connection = await Connection.connect({ address: config.temporalAddress, ...config.temporalConnection });
-  const client = new Client({ connection, namespace: config.temporalNamespace });
+  // Customer names, emails and addresses travel in payloads: Temporal only ever stores them encrypted.
+  const client = new Client({ connection, namespace: config.temporalNamespace, dataConverter: encryptingDataConverter(keyring) });
   const health: IntegrationHealthRuntime = { client, taskQueue: config.taskQueue, checkIntervalMs: config.healthCheckIntervalMs };
   return {
     config,
@@ -77,6 +79,7 @@ export async function startWorker(services: LedgerbridgeServices, options: { wor
   const worker = await createSyncWorker({
     connection,
     taskQueue: config.taskQueue,
+    dataConverter: encryptingDataConverter(services.keyring),
     db: services.database.db,
     platforms: services.platforms,
     secrets: secretBoxFromKeyring(services.keyring),
@@ -127,6 +130,7 @@ export async function startApi(services: LedgerbridgeServices, logger: boolean |
     onAppUninstalled: (integrationId) => reportAppUninstalled(services.health, integrationId),
     operatorPlugins: [integrationRoutes(routeDeps)],
     plugins: [integrationOAuthRoutes(routeDeps)],
+    payloadCodec: { codec: new KeyringPayloadCodec(services.keyring), uiOrigins: config.temporalUiOrigins },
     logger,
   });
   app.addHook('onClose', async () => mailer.close());

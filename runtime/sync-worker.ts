@@ -1,5 +1,6 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { createParkedOrderResumeActivities } from '../activities/parked-order-resume-activities.js';
 import type { Database } from '../db/database.js';
 import { CredentialStore, type SecretBox } from '../db/credential-store.js';
@@ -15,6 +16,8 @@ import { observeOrderOutcomes } from './order-outcome-observer.js';
 export interface SyncWorkerOptions {
   connection: NativeConnection;
   taskQueue: string;
+  /** The payload codec (encryption) every client of the same deployment uses (security/payload-codec.ts). */
+  dataConverter: DataConverter;
   db: Database;
   platforms: PlatformRegistry;
   secrets: SecretBox;
@@ -52,6 +55,7 @@ export async function createSyncWorker(options: SyncWorkerOptions): Promise<Work
   return Worker.create({
     connection: options.connection,
     taskQueue: options.taskQueue,
+    dataConverter: options.dataConverter,
     ...(options.workflowBundlePath ? { workflowBundle: { codePath: options.workflowBundlePath } } : { workflowsPath }),
     activities,
     maxActivitiesPerSecond: options.maxActivitiesPerSecond,

@@ -51,6 +51,8 @@ if (!temporalAddress) {
     dbFile,
     port: Number(process.env.TEMPORAL_PORT ?? 7233),
     uiPort: Number(process.env.TEMPORAL_UI_PORT ?? 8233),
+    // The UI decodes encrypted payloads through the API (operators only: see README, "Encrypted Temporal payloads").
+    uiCodecEndpoint: `${config.publicBaseUrl}/codec`,
     searchAttributes: allSearchAttributeKeys,
     log: say,
   });
@@ -59,6 +61,8 @@ if (!temporalAddress) {
   // Our own local dev server: no TLS or API key from a temporal.toml profile meant for another cluster.
   config.temporalConnection = {};
   config.temporalNamespace = 'default';
+  const uiPort = process.env.TEMPORAL_UI_PORT ?? 8233;
+  config.temporalUiOrigins = [...new Set([...config.temporalUiOrigins, `http://127.0.0.1:${uiPort}`, `http://localhost:${uiPort}`])];
 }
 const added = await registerSearchAttributes(temporalAddress, config.temporalNamespace, config.temporalConnection);
 if (added.length) say(`Registered search attributes: ${added.join(', ')}`);
@@ -108,6 +112,7 @@ if (demoShopify) {
 
 say(`API:              ${config.publicBaseUrl}  (OpenAPI: ${config.publicBaseUrl}/openapi.json)`);
 say(`Operator token:   ${config.operatorToken}`);
+say(`Decrypted payloads in the Web UI: sign in once at ${config.publicBaseUrl}/codec/session, then turn on "Include cross-origin credentials" in the UI's codec settings.`);
 say(`Temporal Web UI:  http://127.0.0.1:${process.env.TEMPORAL_UI_PORT ?? 8233}  (try: SyncState = "waiting_for_fix")`);
 say(`Email:            ${config.mail.delivery.kind === 'smtp' ? config.mail.delivery.url : `${config.mail.delivery.dir}/*.eml`}`);
 say(`Try:  curl -H "Authorization: Bearer ${config.operatorToken}" ${config.publicBaseUrl}/routes/demo/orders`);

@@ -11,6 +11,8 @@ export interface DevServerOptions {
   dbFile?: string;
   /** Web UI port; headless when absent. */
   uiPort?: number;
+  /** Codec server the Web UI decodes payloads with (`--ui-codec-endpoint`), e.g. the API's /codec. */
+  uiCodecEndpoint?: string;
   port?: number;
   searchAttributes: SearchAttributeKey<SearchAttributeType>[];
   /** `--dynamic-config-value KEY=JSON` pairs. */
@@ -43,13 +45,15 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
     args.push('--db-filename', options.dbFile, '--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=NORMAL');
   }
   if (options.uiPort) args.push('--ui-port', String(options.uiPort));
+  if (options.uiPort && options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
   else args.push('--headless');
 
   if (executable.type === 'cached-download') {
     // Users with internet and no CLI: the SDK downloads one (its readiness wait is its own).
     try {
       const env = await TestWorkflowEnvironment.createLocal({
-        server: { executable, ip: '127.0.0.1', port, dbFilename: options.dbFile, uiPort: options.uiPort, searchAttributes: options.searchAttributes },
+        server: { executable, ip: '127.0.0.1', port, dbFilename: options.dbFile, uiPort: options.uiPort, searchAttributes: options.searchAttributes,
+          ...(options.uiPort && options.uiCodecEndpoint ? { extraArgs: ['--ui-codec-endpoint', options.uiCodecEndpoint] } : {}) },
       });
       return { address: env.address, uiUrl: options.uiPort ? `http://127.0.0.1:${options.uiPort}` : null, stop: () => env.teardown() };
     } catch (error) {

@@ -4,6 +4,7 @@ import { and, eq } from 'drizzle-orm';
 import { orderSyncs, webhookEvents } from '../db/schema.js';
 import { orderSyncWorkflowId } from '../runtime/order-sync-starter.js';
 import { bigOrderId, signWithTestSecret, startApiTestContext, workflowExists, type ApiTestContext } from './api-test-app.js';
+import { testDataConverter } from './support/test-data-converter.js';
 import { eventually } from './support/sync-harness.js';
 
 let ctx: ApiTestContext;
@@ -131,7 +132,10 @@ describe('POST /webhooks/shopify', () => {
     expect(description.runId).toBe(firstRun);
     expect(description.status.name).toBe('TERMINATED');
     const [input] = (await ctx.client.workflow.getHandle(workflowId).fetchHistory()).events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads ?? [];
-    expect(JSON.parse(Buffer.from(input!.data!).toString('utf8'))).toEqual({ routeId: ctx.routeId, orderId, orderName: '#1001' });
+    // Stored encrypted (security/payload-codec.ts); the codec opens it.
+    expect(Buffer.from(input!.metadata!.encoding!).toString()).toBe('binary/encrypted');
+    const [plain] = await testDataConverter.payloadCodecs![0]!.decode([input!]);
+    expect(JSON.parse(Buffer.from(plain!.data!).toString('utf8'))).toEqual({ routeId: ctx.routeId, orderId, orderName: '#1001' });
     const events = await ctx.database.db.select().from(webhookEvents).where(eq(webhookEvents.eventId, eventId));
     expect(events).toEqual([expect.objectContaining({ integrationId: ctx.shopifyIntegrationId, topic: 'orders/create', outcome: 'started' })]);
   });

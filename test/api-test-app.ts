@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApi, type ApiDeps, type ShopifyWebhookCheck } from '../api/app.js';
 import { integrations, syncRoutes } from '../db/schema.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+import { testDataConverter } from './support/test-data-converter.js';
 
 export const WEBHOOK_SECRET = 'test-webhook-secret';
 export const OPERATOR_TOKEN = 'operator-token-for-tests';
@@ -59,7 +60,7 @@ export async function startApiTestContext(temporalAddress: string): Promise<ApiT
   const suffix = randomUUID().slice(0, 8);
   const database = await createTestDatabase();
   const connection = await Connection.connect({ address: temporalAddress });
-  const client = new Client({ connection });
+  const client = new Client({ connection, dataConverter: testDataConverter });
   const shop = `shop-${suffix}.myshopify.com`;
   const shopifyIntegrationId = `shopify-${suffix}`;
   const routeId = `route-${suffix}`;

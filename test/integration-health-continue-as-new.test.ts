@@ -7,6 +7,7 @@ import { integrationHealthWorkflowId } from '../runtime/integration-health-start
 import { checkHealthUpdate } from '../workflows/integration-health.js';
 import { eventually, HealthHarness } from './integration-health-harness.js';
 import { historyFromFixture, historyToFixture } from './support/history-fixtures.js';
+import { testDataConverter } from './support/test-data-converter.js';
 
 const FIXTURE = fileURLToPath(new URL('./histories/integration-health-continue-as-new.json', import.meta.url));
 const FIXTURE_WORKFLOW_ID = 'integration-health/qbo-fixture';
@@ -52,7 +53,7 @@ describe('integration health: continue-as-new and replay', () => {
     if (!existsSync(FIXTURE)) await writeFile(FIXTURE, historyToFixture(firstRun));
     const fixture = historyFromFixture(await readFile(FIXTURE, 'utf8'));
     const secondRun = await h.client.workflow.getHandle(workflowId, secondRunId).fetchHistory();
-    const replays = Worker.runReplayHistories({ workflowBundle: { codePath: inject('workflowBundlePath') } }, [
+    const replays = Worker.runReplayHistories({ workflowBundle: { codePath: inject('workflowBundlePath') }, dataConverter: testDataConverter }, [
       { workflowId, history: firstRun },
       { workflowId, history: secondRun },
       { workflowId: FIXTURE_WORKFLOW_ID, history: fixture },

@@ -24,6 +24,7 @@ import { createSyncWorker } from '../runtime/sync-worker.js';
 import { freePort } from '../scripts/temporal-dev-server.js';
 import { startSmtpTestServer, type SmtpTestServer } from './smtp-test-server.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+import { testDataConverter } from './support/test-data-converter.js';
 import { eventually } from './support/sync-harness.js';
 import { startEmulatedPlatforms, type EmulatedPlatforms } from './support/emulated-platforms.js';
 
@@ -109,7 +110,7 @@ export class HealthHarness {
     const platforms = new PlatformRegistry([shopifyPlatform, options.decorateQbo ? options.decorateQbo(qboPlatform) : qboPlatform]);
     const db = database.db;
     const credentials = new CredentialStore(db, secretBoxFromKey(SECRET_KEY));
-    const client = new Client({ connection });
+    const client = new Client({ connection, dataConverter: testDataConverter });
     const baseUrl = `http://127.0.0.1:${port}`;
     const taskQueue = `health-${randomUUID()}`;
     const runtime: IntegrationHealthRuntime = {
@@ -140,6 +141,7 @@ export class HealthHarness {
     harness.worker = await createSyncWorker({
       connection: nativeConnection,
       taskQueue,
+      dataConverter: testDataConverter,
       db,
       platforms,
       secrets: secretBoxFromKey(SECRET_KEY),

@@ -10,6 +10,8 @@ import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openDatabase } from '../db/database.js';
 import { projectRoot } from '../runtime/project-root.js';
+import { createKeyring } from '../security/keyring.js';
+import { encryptingDataConverter } from '../security/payload-codec.js';
 import { orderSyncWorkflow } from '../workflows/order-sync.js';
 import { startEmulatedPlatforms, type EmulatedPlatforms } from './support/emulated-platforms.js';
 import { createConnectedRoute } from './support/connected-route.js';
@@ -94,7 +96,8 @@ beforeAll(async () => {
   const build = start('npm', ['run', 'build'], { cwd: projectRoot, env: { PATH: process.env.PATH, HOME: process.env.HOME } });
   emulated = await startEmulatedPlatforms({ shopifyApp: SHOPIFY_APP, qboApp: QBO_APP, shopName: 'Prod Shop' });
   await seedDatabase();
-  client = new Client({ connection: await Connection.connect({ address: inject('temporalAddress') }) });
+  // The processes encrypt Temporal payloads under LEDGERBRIDGE_ENCRYPTION_KEY: this client reads them with the same key.
+  client = new Client({ connection: await Connection.connect({ address: inject('temporalAddress') }), dataConverter: encryptingDataConverter(createKeyring(KEY)) });
   const built = await build.exited;
   expect(built.code, build.output()).toBe(0);
 }, 600_000);

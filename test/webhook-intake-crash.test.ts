@@ -11,6 +11,7 @@ import { orderCreatedBody, signedDelivery, startLedgerbridgeChild, type Ledgerbr
 import type { ChildConfig } from './support/ledgerbridge-process.js';
 import { eventually, QBO_APP, SHOPIFY_APP } from './support/sync-harness.js';
 import { startHoldProxy, type HoldProxy } from './support/tcp-hold-proxy.js';
+import { testDataConverter } from './support/test-data-converter.js';
 
 /**
  * The API as a real child process, killed (SIGKILL) after it recorded an order webhook and while it starts
@@ -31,7 +32,7 @@ describe('order webhooks survive the API process dying between recording an even
       mkdtemp(join(tmpdir(), 'ledgerbridge-crash-')),
     ]);
     platforms.qbo.control.authorizeAs(platforms.realmId);
-    client = new Client({ connection: await Connection.connect({ address: temporalAddress }) });
+    client = new Client({ connection: await Connection.connect({ address: temporalAddress }), dataConverter: testDataConverter });
   });
 
   afterAll(async () => {

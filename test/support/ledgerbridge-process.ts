@@ -17,6 +17,7 @@ import { PlatformRegistry } from '../../platforms/registry.js';
 import { browserUrlFor, createShopifyPlatform } from '../../platforms/shopify/index.js';
 import { secretBoxFromKey } from '../../runtime/secret-box.js';
 import { createSyncWorker } from '../../runtime/sync-worker.js';
+import { testDataConverter } from './test-data-converter.js';
 
 export interface ChildConfig {
   /** PostgreSQL URL, or else a PGlite directory. */
@@ -83,12 +84,13 @@ if (!existing) {
 }
 
 const connection = await Connection.connect({ address: config.clientTemporalAddress });
-const client = new Client({ connection });
+const client = new Client({ connection, dataConverter: testDataConverter });
 
 if (config.runWorker) {
   const worker = await createSyncWorker({
     connection: await NativeConnection.connect({ address: config.workerTemporalAddress }),
     taskQueue: config.taskQueue,
+    dataConverter: testDataConverter,
     db,
     platforms,
     secrets,

@@ -2,6 +2,7 @@ import { Worker } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import { inject } from 'vitest';
 import { recordFixtureIfAsked } from './history-fixtures.js';
+import { testDataConverter } from './test-data-converter.js';
 
 /**
  * Replays the finished histories of these workflows against today's workflow bundle and returns the
@@ -16,7 +17,7 @@ export async function replayErrors(client: Client, runs: { workflowId: string; f
   }
   const errors: string[] = [];
   let replayed = 0;
-  for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: inject('workflowBundlePath') } }, histories)) {
+  for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: inject('workflowBundlePath') }, dataConverter: testDataConverter }, histories)) {
     replayed++;
     if (result.error) errors.push(`${result.workflowId}: ${result.error.message}`);
   }

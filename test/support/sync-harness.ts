@@ -22,6 +22,7 @@ import { orderSyncWorkflowId, startOrderSync } from '../../runtime/order-sync-st
 import { orderSyncWorkflow, type OrderSyncResult, type OrderSyncTiming } from '../../workflows/order-sync.js';
 import { IntegrationIdsKey, OrderIdKey, RouteIdKey, SyncStateKey } from '../../workflows/search-attributes.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
+import { testDataConverter } from './test-data-converter.js';
 import { SharedRequestLimiter } from '../../db/shared-request-limiter.js';
 import type { RequestLimits } from '../../domain/request-limiter.js';
 import { startEmulatedPlatforms, type EmulatedPlatforms, type EmulatedPlatformsOptions } from './emulated-platforms.js';
@@ -32,6 +33,8 @@ import type { ShopifyPlatform } from '../../platforms/shopify/index.js';
 export const SHOPIFY_APP = { apiKey: 'test-shopify-key', apiSecret: 'test-shopify-secret' };
 export const QBO_APP = { clientId: 'test-qbo-client', clientSecret: 'test-qbo-secret' };
 export const OPERATOR_TOKEN = 'test-operator-token';
+/** The Temporal UI origin the API's codec endpoint lets a browser call it from. */
+export const TEMPORAL_UI_ORIGIN = 'http://127.0.0.1:8233';
 const REDIRECT_URI = 'http://127.0.0.1:3999/oauth/callback';
 
 export interface SyncHarnessOptions {
@@ -122,7 +125,7 @@ export class SyncHarness {
     const { shopifyPlatform, qboPlatform } = emulated;
     const platforms = new PlatformRegistry([shopifyPlatform, options.decorateTarget ? decorated(qboPlatform, options.decorateTarget) : qboPlatform]);
     const credentials = new CredentialStore(database.db, secretBoxFromKey(Buffer.alloc(32, 7)));
-    const harness = new SyncHarness(database, emulated, platforms, credentials, new Client({ connection }), nativeConnection, options);
+    const harness = new SyncHarness(database, emulated, platforms, credentials, new Client({ connection, dataConverter: testDataConverter }), nativeConnection, options);
     await harness.createRoute();
     await harness.startApi(shopifyPlatform);
     await harness.startWorker();
@@ -181,6 +184,7 @@ export class SyncHarness {
       resumeRatePerSecond: 50,
       platforms: this.platforms,
       bookedOrderChanges: this.options.bookedOrderChanges?.(this.db),
+      payloadCodec: { codec: testDataConverter.payloadCodecs![0]!, uiOrigins: [TEMPORAL_UI_ORIGIN] },
     });
     this.apiOrigin = await this.api.listen({ host: '127.0.0.1', port: 0 });
     await this.subscribeWebhooks(this.shopifyIntegrationId);
@@ -225,6 +229,7 @@ export class SyncHarness {
     this.worker = await createSyncWorker({
       connection: this.nativeConnection,
       taskQueue: this.taskQueue,
+      dataConverter: testDataConverter,
       db: this.db,
       platforms: this.platforms,
       secrets: secretBoxFromKey(Buffer.alloc(32, 7)),

@@ -12,7 +12,11 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { keepCommerceWebhooks } from '../activities/commerce-webhook-keeper.js';
+import { CredentialStore } from '../db/credential-store.js';
 import { openDatabase } from '../db/database.js';
+import { PlatformRegistry } from '../platforms/registry.js';
+import { secretBoxFromKey } from '../runtime/secret-box.js';
 import { projectRoot } from '../runtime/project-root.js';
 import { workflowsPath } from '../runtime/workflows-path.js';
 import { freePort, startDevServer, type RunningDevServer } from '../scripts/temporal-dev-server.js';
@@ -152,7 +156,17 @@ try {
   await Promise.all([startApi(), startWorker()]);
   emulated.qbo.control.setThrottleRetryAfter(1);
   client = new Client({ connection: await Connection.connect({ address: temporal.address }) });
-  emulated.shopify.control.subscribeWebhook({ shop: emulated.shop, topic: 'orders/create', callbackUrl: `${apiOrigin}/webhooks/shopify` });
+  // The shop sends its webhooks to the API the way the product subscribes on connect (webhookSubscriptionCreate).
+  const subscriber = await openDatabase({ url: databaseUrl });
+  await keepCommerceWebhooks(
+    {
+      db: subscriber.db,
+      platforms: new PlatformRegistry([emulated.shopifyPlatform, emulated.qboPlatform]),
+      credentials: new CredentialStore(subscriber.db, secretBoxFromKey(KEY)),
+      publicBaseUrl: apiOrigin,
+    },
+    route.shopifyIntegrationId,
+  ).finally(() => subscriber.close());
 
   const eventIds: string[] = [];
   /** Restarts are serialised: a fault that meets a process already down waits for it to be up again. */

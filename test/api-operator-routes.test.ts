@@ -6,6 +6,7 @@ import { orderSyncWorkflowId, startOrderSync } from '../runtime/order-sync-start
 import { Type } from 'typebox';
 import { buildApi, operatorTokenHook } from '../api/app.js';
 import { bigOrderId, OPERATOR_TOKEN, startApiTestContext, verifyWithTestSecret, workflowExists, type ApiTestContext } from './api-test-app.js';
+import { testDataConverter } from './support/test-data-converter.js';
 
 let ctx: ApiTestContext;
 
@@ -256,7 +257,9 @@ describe('replay', () => {
     const resume = ctx.client.workflow.getHandle(`parked-order-resume/${response.json().resumeId}`);
     expect((await resume.describe()).type).toBe('parkedOrderResumeWorkflow');
     const started = (await resume.fetchHistory()).events![0]!.workflowExecutionStartedEventAttributes!;
-    const input = JSON.parse(Buffer.from(started.input!.payloads![0]!.data!).toString());
+    // Encrypted in history: read it as an operator would, through the codec.
+    const [plain] = await testDataConverter.payloadCodecs![0]!.decode([started.input!.payloads![0]!]);
+    const input = JSON.parse(Buffer.from(plain!.data!).toString());
     expect(input).toMatchObject({ selection: { routeId: replayRouteId, waitingFor: 'reconnect' }, signal: 'reconnected' });
     const log = ctx.logs.find((line) => line.msg === 'parked orders resuming' && line.reason === 'replay requested');
     expect(log).toMatchObject({ queued: 2, resumeId: response.json().resumeId });

@@ -254,10 +254,10 @@ export function createOrderSyncActivities({ db, connections, connectionProblems,
       // every activity retry and replay (the ledger adds a hash of the payload). An attempt after a park
       // (the operator fixed something in the ledger) gets a new key, so a ledger that replays faults for a
       // repeated key does not answer it with the old fault; the lookup before each create prevents doubles.
-      const idempotencyKey = `receipt:${input.routeId}:${order.id}:${await syncAttemptOf(db, input.routeId, order.id)}`;
+      const booking = await bookingStateOf(db, input.routeId, order.id);
+      const idempotencyKey = `receipt:${input.routeId}:${order.id}:${booking.attempt}`;
       // Parked on its total, the order's receipt is in the ledger already: look at it again, never book a second.
-      const parked = await parkedDocumentOf(db, input.routeId, order.id);
-      const existing = parked ? (await findOrderDocument(db, { route, integration, target }, { id: order.id, name: order.name })).existing : null;
+      const existing = booking.parkedDocNumber ? (await findOrderDocument(db, { route, integration, target }, { id: order.id, name: order.name })).existing : null;
       const document =
         existing ??
         (await againstPlatform(integration.id, () => target.createSalesReceipt(receipt, idempotencyKey)).catch((error: unknown) => {
@@ -308,22 +308,16 @@ export function createOrderSyncActivities({ db, connections, connectionProblems,
 
 export type OrderSyncActivities = ReturnType<typeof createOrderSyncActivities>;
 
-/** The order's sync attempt (1 for the first run, +1 after each park): part of its write keys. */
-async function syncAttemptOf(db: Database, routeId: string, orderId: string): Promise<number> {
+/**
+ * From the order's row, in one read: its sync attempt (1 for the first run, +1 after each park; part of its write
+ * keys), and the number its receipt was booked under when a booking stopped on its total.
+ */
+async function bookingStateOf(db: Database, routeId: string, orderId: string): Promise<{ attempt: number; parkedDocNumber: string | null }> {
   const [row] = await db
-    .select({ attempts: orderSyncs.attempts })
+    .select({ attempts: orderSyncs.attempts, docNumber: orderSyncs.ledgerDocNumber, status: orderSyncs.status })
     .from(orderSyncs)
     .where(and(eq(orderSyncs.routeId, routeId), eq(orderSyncs.orderId, orderId)));
-  return row?.attempts ?? 0;
-}
-
-/** The document number a parked order's receipt was booked under, when a booking stopped on its total. */
-async function parkedDocumentOf(db: Database, routeId: string, orderId: string): Promise<string | null> {
-  const [row] = await db
-    .select({ docNumber: orderSyncs.ledgerDocNumber, status: orderSyncs.status })
-    .from(orderSyncs)
-    .where(and(eq(orderSyncs.routeId, routeId), eq(orderSyncs.orderId, orderId)));
-  return row && row.status !== 'synced' && row.docNumber ? row.docNumber : null;
+  return { attempt: row?.attempts ?? 0, parkedDocNumber: row && row.status !== 'synced' && row.docNumber ? row.docNumber : null };
 }
 
 async function fixMadeSince(db: Database, routeId: string, waitingOn: string | null): Promise<boolean> {

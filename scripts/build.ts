@@ -9,6 +9,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { projectRoot } from '../runtime/project-root.js';
 import { WORKFLOW_BUNDLE_FILE } from '../runtime/prebuilt-workflow-bundle.js';
 import { workflowsPath } from '../runtime/workflows-path.js';
+import { quietBundlerLogger } from './quiet-bundler-logger.js';
 
 /** Builds into `outDir` (relative to the project root; it must stay inside it so the compiled code finds package.json). */
 export async function build(outDir = 'dist', log: (line: string) => void = console.log): Promise<string> {
@@ -25,14 +26,6 @@ export async function build(outDir = 'dist', log: (line: string) => void = conso
   return out;
 }
 
-const quietBundlerLogger = {
-  log: () => {},
-  trace: () => {},
-  debug: () => {},
-  info: () => {},
-  warn: (message: string) => console.warn(message),
-  error: (message: string) => console.error(message),
-};
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   await build(process.argv[2] ?? 'dist');

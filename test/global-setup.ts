@@ -6,6 +6,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { startDevServer } from '../scripts/temporal-dev-server.js';
 import { allSearchAttributeKeys } from '../workflows/search-attributes.js';
 import { workflowsPath } from '../runtime/workflows-path.js';
+import { quietBundlerLogger } from '../scripts/quiet-bundler-logger.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -27,7 +28,7 @@ export default async function setup(project: TestProject) {
       readinessTimeoutMs: 120_000,
       log: (line) => console.error(line),
     }),
-    bundleWorkflowCode({ workflowsPath, logger: quietLogger }),
+    bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger }),
   ]);
   const dir = await mkdtemp(join(tmpdir(), 'ledgerbridge-bundle-'));
   const bundlePath = join(dir, 'workflow-bundle.js');
@@ -40,11 +41,3 @@ export default async function setup(project: TestProject) {
   };
 }
 
-const quietLogger = {
-  log: () => {},
-  trace: () => {},
-  debug: () => {},
-  info: () => {},
-  warn: (message: string) => console.warn(message),
-  error: (message: string) => console.error(message),
-};

@@ -1,0 +1,86 @@
+/** The lists and transactions of one emulated QuickBooks Desktop company file. */
+
+export interface QbdCustomer {
+  listId: string;
+  timeCreated: string;
+  editSequence: string;
+  name: string;
+  isActive: boolean;
+  companyName?: string;
+  firstName?: string;
+  lastName?: string;
+  email?: string;
+  phone?: string;
+  salesTaxCodeName?: string;
+  itemSalesTaxName?: string;
+}
+
+export type QbdItemType = 'Service' | 'NonInventory' | 'Inventory' | 'SalesTax';
+
+export interface QbdItem {
+  listId: string;
+  timeCreated: string;
+  editSequence: string;
+  type: QbdItemType;
+  name: string;
+  isActive: boolean;
+  description?: string;
+  /** Sales price, or the tax rate in percent for a SalesTax item. */
+  price: string;
+  salesTaxCodeName?: string;
+  manufacturerPartNumber?: string;
+}
+
+export interface QbdSalesTaxCode {
+  listId: string;
+  timeCreated: string;
+  editSequence: string;
+  name: string;
+  isActive: boolean;
+  isTaxable: boolean;
+  desc?: string;
+}
+
+export interface QbdSalesReceiptLine {
+  txnLineId: string;
+  itemListId: string;
+  itemName: string;
+  desc?: string;
+  quantity?: string;
+  rate?: string;
+  amount: string;
+  salesTaxCodeName?: string;
+}
+
+export interface QbdSalesReceipt {
+  txnId: string;
+  timeCreated: string;
+  editSequence: string;
+  txnNumber: number;
+  customer?: { listId: string; fullName: string };
+  txnDate: string;
+  refNumber?: string;
+  memo?: string;
+  itemSalesTax?: { listId: string; fullName: string; ratePercent: string };
+  customerSalesTaxCodeName?: string;
+  isTaxIncluded?: boolean;
+  subtotal: string;
+  salesTaxTotal: string;
+  totalAmount: string;
+  lines: QbdSalesReceiptLine[];
+}
+
+export interface QbdCompanySeed {
+  companyName: string;
+  /** The company file's path as QuickBooks (and the Web Connector) name it. */
+  companyFilePath: string;
+  country?: 'US' | 'CA' | 'UK';
+  customers?: { name: string; email?: string; isActive?: boolean }[];
+  items?: { name: string; type?: QbdItemType; price?: string; description?: string; isActive?: boolean; salesTaxCodeName?: string }[];
+  /** Extra sales tax codes beside the US defaults `Tax` and `Non`. */
+  salesTaxCodes?: { name: string; isTaxable: boolean; desc?: string }[];
+}
+
+export function money(value: number): string {
+  return (Math.round(value * 100) / 100).toFixed(2);
+}

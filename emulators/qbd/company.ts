@@ -1,0 +1,262 @@
+import { childNamed, childrenNamed, childText, type XmlElement, type XmlNode } from '../../platforms/qbd/xml-tree.js';
+import { money, type QbdCompanySeed, type QbdCustomer, type QbdItem, type QbdSalesReceipt, type QbdSalesReceiptLine, type QbdSalesTaxCode } from './company-data.js';
+import { filtered, matchesActiveStatus, matchesNameFilter, pickExplicit, type NotFoundAnswer } from './company-lists.js';
+import { customerRet, itemRet, salesReceiptRet, salesTaxCodeRet } from './qbxml-rets.js';
+import { statusInvalidReference, statusNameInUse, statusOk, statusSaveError, type QbxmlStatus } from './qbxml-status.js';
+
+export interface HandledRequest {
+  status: QbxmlStatus;
+  rets: XmlNode[];
+}
+
+const lower = (s: string) => s.toLowerCase();
+
+/** One QuickBooks Desktop company file: its lists, its sales receipts, and the requests it executes. */
+export class QbdCompany {
+  readonly customers: QbdCustomer[] = [];
+  readonly items: QbdItem[] = [];
+  readonly salesTaxCodes: QbdSalesTaxCode[] = [];
+  readonly salesReceipts: QbdSalesReceipt[] = [];
+  private sequence = 0;
+  private txnNumber = 0;
+  private autoRefNumber = 1;
+
+  constructor(
+    readonly seed: QbdCompanySeed,
+    private readonly now: () => Date,
+    private readonly notFound: () => NotFoundAnswer,
+  ) {
+    const country = seed.country ?? 'US';
+    if (country === 'US') {
+      this.salesTaxCodes.push(this.listRecord({ name: 'Tax', isActive: true, isTaxable: true, desc: 'Taxable Sales' }));
+      this.salesTaxCodes.push(this.listRecord({ name: 'Non', isActive: true, isTaxable: false, desc: 'Non-Taxable Sales' }));
+    }
+    for (const code of seed.salesTaxCodes ?? []) this.salesTaxCodes.push(this.listRecord({ ...code, isActive: true }));
+    for (const item of seed.items ?? []) {
+      this.items.push(
+        this.listRecord({
+          name: item.name,
+          type: item.type ?? 'Service',
+          isActive: item.isActive ?? true,
+          price: item.price ?? '0.00',
+          ...(item.description !== undefined ? { description: item.description } : {}),
+          ...(item.type !== 'SalesTax' ? { salesTaxCodeName: item.salesTaxCodeName ?? (country === 'US' ? 'Tax' : undefined) } : {}),
+        }) as QbdItem,
+      );
+    }
+    for (const c of seed.customers ?? []) {
+      this.customers.push(this.listRecord({ name: c.name, isActive: c.isActive ?? true, ...(c.email ? { email: c.email } : {}) }));
+    }
+  }
+
+  private stamp(): { timeCreated: string; editSequence: string; seconds: number } {
+    const date = this.now();
+    const seconds = Math.floor(date.getTime() / 1000);
+    return { timeCreated: date.toISOString().replace(/\.\d{3}Z$/, '+00:00'), editSequence: String(seconds), seconds };
+  }
+
+  private listRecord<T extends object>(fields: T): T & { listId: string; timeCreated: string; editSequence: string } {
+    const { timeCreated, editSequence, seconds } = this.stamp();
+    this.sequence += 1;
+    return { ...fields, listId: `${(0x80000000 + this.sequence).toString(16).toUpperCase()}-${seconds}`, timeCreated, editSequence };
+  }
+
+  customerByRef(ref: XmlElement): QbdCustomer | undefined {
+    const listId = childText(ref, 'ListID');
+    const fullName = childText(ref, 'FullName');
+    return this.customers.find((c) => (listId !== undefined ? c.listId === listId : lower(c.name) === lower(fullName ?? '')));
+  }
+
+  itemByRef(ref: XmlElement): QbdItem | undefined {
+    const listId = childText(ref, 'ListID');
+    const fullName = childText(ref, 'FullName');
+    return this.items.find((i) => (listId !== undefined ? i.listId === listId : lower(i.name) === lower(fullName ?? '')));
+  }
+
+  taxCodeByRef(ref: XmlElement): QbdSalesTaxCode | undefined {
+    const listId = childText(ref, 'ListID');
+    const fullName = childText(ref, 'FullName');
+    return this.salesTaxCodes.find((c) => (listId !== undefined ? c.listId === listId : lower(c.name) === lower(fullName ?? '')));
+  }
+
+  private readonly taxCodeListId = (name: string) => this.salesTaxCodes.find((c) => lower(c.name) === lower(name))?.listId;
+  private readonly itemListId = (name: string) => this.items.find((i) => lower(i.name) === lower(name))?.listId;
+
+  // --- queries ---
+
+  customerQuery(rq: XmlElement): HandledRequest {
+    const outcome =
+      pickExplicit(rq, [
+        { element: 'ListID', find: (v) => this.customers.find((c) => c.listId === v) },
+        { element: 'FullName', find: (v) => this.customers.find((c) => lower(c.name) === lower(v)) },
+      ], this.notFound()) ?? filtered(this.customers.filter((c) => matchesActiveStatus(c.isActive, rq) && matchesNameFilter(c.name, rq)), rq);
+    return { status: outcome.status, rets: outcome.found.map((c) => customerRet(c, this.taxCodeListId, this.itemListId)) };
+  }
+
+  itemQuery(rq: XmlElement, onlySalesTax = false): HandledRequest {
+    const pool = onlySalesTax ? this.items.filter((i) => i.type === 'SalesTax') : this.items;
+    const outcome =
+      pickExplicit(rq, [
+        { element: 'ListID', find: (v) => pool.find((i) => i.listId === v) },
+        { element: 'FullName', find: (v) => pool.find((i) => lower(i.name) === lower(v)) },
+      ], this.notFound()) ?? filtered(pool.filter((i) => matchesActiveStatus(i.isActive, rq) && matchesNameFilter(i.name, rq)), rq);
+    return { status: outcome.status, rets: outcome.found.map((i) => itemRet(i, this.taxCodeListId)) };
+  }
+
+  salesTaxCodeQuery(rq: XmlElement): HandledRequest {
+    const outcome =
+      pickExplicit(rq, [
+        { element: 'ListID', find: (v) => this.salesTaxCodes.find((c) => c.listId === v) },
+        { element: 'FullName', find: (v) => this.salesTaxCodes.find((c) => lower(c.name) === lower(v)) },
+      ], this.notFound()) ?? filtered(this.salesTaxCodes.filter((c) => matchesActiveStatus(c.isActive, rq) && matchesNameFilter(c.name, rq)), rq);
+    return { status: outcome.status, rets: outcome.found.map(salesTaxCodeRet) };
+  }
+
+  salesReceiptQuery(rq: XmlElement): HandledRequest {
+    const includeLines = childText(rq, 'IncludeLineItems') === 'true';
+    const outcome =
+      pickExplicit(rq, [
+        { element: 'TxnID', find: (v) => this.salesReceipts.find((r) => r.txnId === v) },
+        { element: 'RefNumber', find: (v) => this.salesReceipts.find((r) => r.refNumber !== undefined && lower(r.refNumber) === lower(v)) },
+        { element: 'RefNumberCaseSensitive', find: (v) => this.salesReceipts.find((r) => r.refNumber === v) },
+      ], this.notFound()) ?? filtered(this.salesReceipts.filter((r) => this.receiptMatchesFilters(r, rq)), rq);
+    return { status: outcome.status, rets: outcome.found.map((r) => salesReceiptRet(r, includeLines, this.taxCodeListId)) };
+  }
+
+  private receiptMatchesFilters(r: QbdSalesReceipt, rq: XmlElement): boolean {
+    const dates = childNamed(rq, 'TxnDateRangeFilter');
+    if (dates) {
+      const from = childText(dates, 'FromTxnDate');
+      const to = childText(dates, 'ToTxnDate');
+      if (from !== undefined && r.txnDate < from) return false;
+      if (to !== undefined && r.txnDate > to) return false;
+    }
+    const entity = childNamed(rq, 'EntityFilter');
+    if (entity) {
+      const ids = childrenNamed(entity, 'ListID').map((e) => e.text);
+      const names = childrenNamed(entity, 'FullName').map((e) => lower(e.text));
+      if (!r.customer) return false;
+      if (ids.length > 0 && !ids.includes(r.customer.listId)) return false;
+      if (names.length > 0 && !names.includes(lower(r.customer.fullName))) return false;
+    }
+    const refFilter = childNamed(rq, 'RefNumberFilter');
+    if (refFilter) {
+      const criterion = childText(refFilter, 'MatchCriterion');
+      const wanted = lower(childText(refFilter, 'RefNumber') ?? '');
+      const have = lower(r.refNumber ?? '');
+      if (criterion === 'StartsWith' && !have.startsWith(wanted)) return false;
+      if (criterion === 'Contains' && !have.includes(wanted)) return false;
+      if (criterion === 'EndsWith' && !have.endsWith(wanted)) return false;
+    }
+    return true;
+  }
+
+  // --- adds ---
+
+  customerAdd(rq: XmlElement): HandledRequest {
+    const add = childNamed(rq, 'CustomerAdd')!;
+    const name = childText(add, 'Name')!;
+    if (this.customers.some((c) => lower(c.name) === lower(name))) return { status: statusNameInUse(name), rets: [] };
+    const taxRef = childNamed(add, 'SalesTaxCodeRef');
+    const taxCode = taxRef ? this.taxCodeByRef(taxRef) : undefined;
+    if (taxRef && !taxCode) return { status: statusInvalidReference('Sales Tax Code', refLabel(taxRef), 'customer'), rets: [] };
+    const itemTaxRef = childNamed(add, 'ItemSalesTaxRef');
+    const itemTax = itemTaxRef ? this.itemByRef(itemTaxRef) : undefined;
+    if (itemTaxRef && (!itemTax || itemTax.type !== 'SalesTax')) return { status: statusInvalidReference('Item', refLabel(itemTaxRef), 'customer'), rets: [] };
+    const optional = (field: keyof QbdCustomer, element: string) => {
+      const v = childText(add, element);
+      return v === undefined ? {} : { [field]: v };
+    };
+    const customer = this.listRecord({
+      name,
+      isActive: childText(add, 'IsActive') !== 'false',
+      ...optional('companyName', 'CompanyName'),
+      ...optional('firstName', 'FirstName'),
+      ...optional('lastName', 'LastName'),
+      ...optional('email', 'Email'),
+      ...optional('phone', 'Phone'),
+      ...(taxCode ? { salesTaxCodeName: taxCode.name } : {}),
+      ...(itemTax ? { itemSalesTaxName: itemTax.name } : {}),
+    }) as QbdCustomer;
+    this.customers.push(customer);
+    return { status: statusOk(), rets: [customerRet(customer, this.taxCodeListId, this.itemListId)] };
+  }
+
+  salesReceiptAdd(rq: XmlElement): HandledRequest {
+    const add = childNamed(rq, 'SalesReceiptAdd')!;
+    const fail = (status: QbxmlStatus): HandledRequest => ({ status, rets: [] });
+    const object = 'Sales Receipt';
+    for (const unsupported of ['SalesReceiptLineGroupAdd', 'DiscountLineAdd', 'SalesTaxLineAdd', 'ShippingLineAdd']) {
+      if (childNamed(add, unsupported)) return fail(statusSaveError(object, `${unsupported} is not emulated by ledgerbridge's QuickBooks Desktop emulator.`));
+    }
+    const customerRef = childNamed(add, 'CustomerRef');
+    const customer = customerRef ? this.customerByRef(customerRef) : undefined;
+    if (customerRef && !customer) return fail(statusInvalidReference('Customer', refLabel(customerRef), object));
+    const itemTaxRef = childNamed(add, 'ItemSalesTaxRef');
+    let itemTax = itemTaxRef ? this.itemByRef(itemTaxRef) : undefined;
+    if (itemTaxRef && (!itemTax || itemTax.type !== 'SalesTax')) return fail(statusInvalidReference('Item', refLabel(itemTaxRef), object));
+    if (!itemTax && customer?.itemSalesTaxName) itemTax = this.items.find((i) => i.name === customer.itemSalesTaxName);
+    const customerTaxRef = childNamed(add, 'CustomerSalesTaxCodeRef');
+    const customerTaxCode = customerTaxRef ? this.taxCodeByRef(customerTaxRef) : undefined;
+    if (customerTaxRef && !customerTaxCode) return fail(statusInvalidReference('Sales Tax Code', refLabel(customerTaxRef), object));
+
+    const { timeCreated, editSequence, seconds } = this.stamp();
+    const lines: QbdSalesReceiptLine[] = [];
+    let subtotal = 0;
+    let taxable = 0;
+    for (const [index, lineAdd] of childrenNamed(add, 'SalesReceiptLineAdd').entries()) {
+      const itemRef = childNamed(lineAdd, 'ItemRef');
+      if (!itemRef) return fail(statusSaveError(object, 'A line without an item is not emulated by ledgerbridge\'s QuickBooks Desktop emulator.'));
+      const item = this.itemByRef(itemRef);
+      if (!item || !item.isActive) return fail(statusInvalidReference('Item', refLabel(itemRef), object));
+      const lineTaxRef = childNamed(lineAdd, 'SalesTaxCodeRef');
+      const lineTaxCode = lineTaxRef ? this.taxCodeByRef(lineTaxRef) : item.salesTaxCodeName ? this.salesTaxCodes.find((c) => c.name === item.salesTaxCodeName) : undefined;
+      if (lineTaxRef && !lineTaxCode) return fail(statusInvalidReference('Sales Tax Code', refLabel(lineTaxRef), object));
+      const quantity = childText(lineAdd, 'Quantity');
+      const rate = childText(lineAdd, 'Rate');
+      const amountText = childText(lineAdd, 'Amount');
+      const amount = amountText !== undefined ? Number(amountText) : Number(rate ?? item.price) * Number(quantity ?? '1');
+      subtotal += amount;
+      if (lineTaxCode?.isTaxable) taxable += amount;
+      lines.push({
+        txnLineId: `${(index + 1).toString(16).toUpperCase()}-${seconds}`,
+        itemListId: item.listId,
+        itemName: item.name,
+        amount: money(amount),
+        ...(childText(lineAdd, 'Desc') !== undefined ? { desc: childText(lineAdd, 'Desc')! } : {}),
+        ...(quantity !== undefined ? { quantity } : {}),
+        ...(rate !== undefined ? { rate } : {}),
+        ...(lineTaxCode ? { salesTaxCodeName: lineTaxCode.name } : {}),
+      });
+    }
+    const ratePercent = itemTax ? Number(itemTax.price) : 0;
+    const isTaxIncluded = childText(add, 'IsTaxIncluded') === 'true';
+    // Tax-included amounts carry their tax: it is taken out of them, not added.
+    const tax = isTaxIncluded ? taxable - taxable / (1 + ratePercent / 100) : (taxable * ratePercent) / 100;
+    this.txnNumber += 1;
+    const refNumber = childText(add, 'RefNumber') ?? String(this.autoRefNumber++);
+    const receipt: QbdSalesReceipt = {
+      txnId: `${(0x100 + this.txnNumber).toString(16).toUpperCase()}-${seconds}`,
+      timeCreated,
+      editSequence,
+      txnNumber: this.txnNumber,
+      ...(customer ? { customer: { listId: customer.listId, fullName: customer.name } } : {}),
+      txnDate: childText(add, 'TxnDate') ?? timeCreated.slice(0, 10),
+      refNumber,
+      ...(childText(add, 'Memo') !== undefined ? { memo: childText(add, 'Memo')! } : {}),
+      ...(itemTax ? { itemSalesTax: { listId: itemTax.listId, fullName: itemTax.name, ratePercent: money(ratePercent) } } : {}),
+      ...(customerTaxCode ? { customerSalesTaxCodeName: customerTaxCode.name } : {}),
+      ...(childText(add, 'IsTaxIncluded') !== undefined ? { isTaxIncluded } : {}),
+      subtotal: money(isTaxIncluded ? subtotal - tax : subtotal),
+      salesTaxTotal: money(tax),
+      totalAmount: money(isTaxIncluded ? subtotal : subtotal + tax),
+      lines,
+    };
+    this.salesReceipts.push(receipt);
+    return { status: statusOk(), rets: [salesReceiptRet(receipt, true, this.taxCodeListId)] };
+  }
+}
+
+function refLabel(ref: XmlElement): string {
+  return childText(ref, 'FullName') ?? childText(ref, 'ListID') ?? '';
+}

@@ -1,0 +1,121 @@
+import { leaf, type XmlNode } from '../../platforms/qbd/xml-tree.js';
+import type { QbdCustomer, QbdItem, QbdSalesReceipt, QbdSalesTaxCode } from './company-data.js';
+
+/** `*Ret` aggregates in the element order of Intuit's qbXML 16.0 schema (checked by test/qbd-company-emulator.test.ts). */
+
+const ref = (name: string, listId: string | undefined, fullName: string | undefined): XmlNode => ({
+  name,
+  children: [leaf('ListID', listId), leaf('FullName', fullName)],
+});
+
+const listHeader = (r: { listId: string; timeCreated: string; editSequence: string }) => [
+  leaf('ListID', r.listId),
+  leaf('TimeCreated', r.timeCreated),
+  leaf('TimeModified', r.timeCreated),
+  leaf('EditSequence', r.editSequence),
+];
+
+export function customerRet(c: QbdCustomer, taxCodeListId: (name: string) => string | undefined, itemListId: (name: string) => string | undefined): XmlNode {
+  return {
+    name: 'CustomerRet',
+    children: [
+      ...listHeader(c),
+      leaf('Name', c.name),
+      leaf('FullName', c.name),
+      leaf('IsActive', c.isActive),
+      leaf('Sublevel', 0),
+      leaf('CompanyName', c.companyName),
+      leaf('FirstName', c.firstName),
+      leaf('LastName', c.lastName),
+      leaf('Phone', c.phone),
+      leaf('Email', c.email),
+      leaf('Balance', '0.00'),
+      leaf('TotalBalance', '0.00'),
+      c.salesTaxCodeName ? ref('SalesTaxCodeRef', taxCodeListId(c.salesTaxCodeName), c.salesTaxCodeName) : null,
+      c.itemSalesTaxName ? ref('ItemSalesTaxRef', itemListId(c.itemSalesTaxName), c.itemSalesTaxName) : null,
+      leaf('JobStatus', 'None'),
+      leaf('PreferredDeliveryMethod', 'None'),
+    ],
+  };
+}
+
+export function itemRet(item: QbdItem, taxCodeListId: (name: string) => string | undefined): XmlNode {
+  const header = [...listHeader(item), leaf('Name', item.name)];
+  if (item.type === 'SalesTax') {
+    return {
+      name: 'ItemSalesTaxRet',
+      children: [...header, leaf('IsActive', item.isActive), leaf('ItemDesc', item.description), leaf('TaxRate', item.price)],
+    };
+  }
+  const taxCode = item.salesTaxCodeName ? ref('SalesTaxCodeRef', taxCodeListId(item.salesTaxCodeName), item.salesTaxCodeName) : null;
+  const common = [...header, leaf('FullName', item.name), leaf('IsActive', item.isActive), leaf('Sublevel', 0)];
+  if (item.type === 'Inventory') {
+    return {
+      name: 'ItemInventoryRet',
+      children: [...common, leaf('ManufacturerPartNumber', item.manufacturerPartNumber), taxCode, leaf('SalesDesc', item.description), leaf('SalesPrice', item.price)],
+    };
+  }
+  return {
+    name: item.type === 'Service' ? 'ItemServiceRet' : 'ItemNonInventoryRet',
+    children: [
+      ...common,
+      item.type === 'NonInventory' ? leaf('ManufacturerPartNumber', item.manufacturerPartNumber) : null,
+      taxCode,
+      { name: 'SalesOrPurchase', children: [leaf('Desc', item.description), leaf('Price', item.price)] },
+    ],
+  };
+}
+
+export function salesTaxCodeRet(code: QbdSalesTaxCode): XmlNode {
+  return {
+    name: 'SalesTaxCodeRet',
+    children: [...listHeader(code), leaf('Name', code.name), leaf('IsActive', code.isActive), leaf('IsTaxable', code.isTaxable), leaf('Desc', code.desc)],
+  };
+}
+
+export function salesReceiptRet(r: QbdSalesReceipt, includeLines: boolean, taxCodeListId: (name: string) => string | undefined): XmlNode {
+  const taxRef = (name: string | undefined) => (name ? ref('SalesTaxCodeRef', taxCodeListId(name), name) : null);
+  return {
+    name: 'SalesReceiptRet',
+    children: [
+      leaf('TxnID', r.txnId),
+      leaf('TimeCreated', r.timeCreated),
+      leaf('TimeModified', r.timeCreated),
+      leaf('EditSequence', r.editSequence),
+      leaf('TxnNumber', r.txnNumber),
+      r.customer ? ref('CustomerRef', r.customer.listId, r.customer.fullName) : null,
+      leaf('TxnDate', r.txnDate),
+      leaf('RefNumber', r.refNumber),
+      leaf('IsPending', false),
+      leaf('DueDate', r.txnDate),
+      leaf('ShipDate', r.txnDate),
+      leaf('Subtotal', r.subtotal),
+      r.itemSalesTax ? ref('ItemSalesTaxRef', r.itemSalesTax.listId, r.itemSalesTax.fullName) : null,
+      leaf('SalesTaxPercentage', r.itemSalesTax?.ratePercent ?? '0.00'),
+      leaf('SalesTaxTotal', r.salesTaxTotal),
+      leaf('TotalAmount', r.totalAmount),
+      leaf('Memo', r.memo),
+      leaf('IsToBePrinted', false),
+      leaf('IsToBeEmailed', false),
+      leaf('IsTaxIncluded', r.isTaxIncluded),
+      r.customerSalesTaxCodeName ? ref('CustomerSalesTaxCodeRef', taxCodeListId(r.customerSalesTaxCodeName), r.customerSalesTaxCodeName) : null,
+      ref('DepositToAccountRef', '80000008-1700000000', 'Undeposited Funds'),
+      ...(includeLines
+        ? r.lines.map(
+            (l): XmlNode => ({
+              name: 'SalesReceiptLineRet',
+              children: [
+                leaf('TxnLineID', l.txnLineId),
+                ref('ItemRef', l.itemListId, l.itemName),
+                leaf('Desc', l.desc),
+                leaf('Quantity', l.quantity),
+                leaf('Rate', l.rate),
+                leaf('Amount', l.amount),
+                taxRef(l.salesTaxCodeName),
+              ],
+            }),
+          )
+        : []),
+    ],
+  };
+}

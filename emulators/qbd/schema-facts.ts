@@ -1,0 +1,51 @@
+import { readFileSync } from 'node:fs';
+
+/** A qbXML simple type as derived from Intuit's XSD: a base type of qbxmltypes160.xsd plus its facets. */
+export interface QbxmlSimpleType {
+  base: string;
+  maxLength?: number;
+  enumeration?: string[];
+  pattern?: string;
+}
+
+export interface QbxmlAttribute {
+  name: string;
+  required: boolean;
+  type?: QbxmlSimpleType;
+  default?: string;
+}
+
+/** An element declaration: element content (`content`) or text (`text`), with its attributes. */
+export interface QbxmlDeclaration {
+  content?: QbxmlParticle;
+  text?: QbxmlSimpleType;
+  attributes: QbxmlAttribute[];
+}
+
+interface Occurrence {
+  minOccurs: number;
+  /** null = unbounded */
+  maxOccurs: number | null;
+  group?: string;
+}
+
+export type QbxmlParticle =
+  | (Occurrence & { element: string; ref: true })
+  | (Occurrence & { element: string; ref?: undefined; declaration: QbxmlDeclaration })
+  | (Occurrence & { sequence: QbxmlParticle[] })
+  | (Occurrence & { choice: QbxmlParticle[] });
+
+export interface QbxmlSchemaFacts {
+  source: { repository: string; ref: string; commit: string; paths: string[]; qbxmlVersion: string; derivedBy: string };
+  baseTypes: Record<string, { base: string; maxLength?: number; pattern?: string; unionOf?: unknown[] }>;
+  messageSet: {
+    QBXMLMsgsRq: { attributes: QbxmlAttribute[]; requests: string[] };
+    QBXMLMsgsRs: { attributes: QbxmlAttribute[] };
+  };
+  requests: Record<string, QbxmlDeclaration>;
+  responses: Record<string, QbxmlDeclaration>;
+  elements: Record<string, QbxmlDeclaration>;
+}
+
+/** Derived by scripts/derive-qbxml-schema-facts.py from Intuit's qbXML 16.0 XSDs; see FIDELITY.md. */
+export const QBXML_SCHEMA: QbxmlSchemaFacts = JSON.parse(readFileSync(new URL('./schema-facts.json', import.meta.url), 'utf8'));

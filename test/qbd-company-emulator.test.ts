@@ -1,0 +1,203 @@
+import { describe, expect, it } from 'vitest';
+import { QbdCompanyEmulator, type QbdProcessResult } from '../emulators/qbd/company-emulator.js';
+import { checkQbxmlElement } from '../emulators/qbd/qbxml-schema-check.js';
+import { statusSaveError } from '../emulators/qbd/qbxml-status.js';
+import { QBXML_SCHEMA } from '../emulators/qbd/schema-facts.js';
+import { childNamed, childText, parseXml, type XmlElement } from '../platforms/qbd/xml-tree.js';
+
+/**
+ * The QuickBooks Desktop company emulator refuses what QuickBooks refuses: a request set that breaks Intuit's
+ * qbXML 16.0 schema (order, unknown or missing elements) as a whole with HRESULT 0x80040400, an over-long string
+ * with status 3070, a taken name with 3100, a missing reference with 3140; and its own answers fit the schema.
+ */
+
+function company(notFound?: 'status-500' | 'status-1') {
+  return new QbdCompanyEmulator({
+    company: {
+      companyName: 'Desk Books Inc',
+      companyFilePath: 'C:\\Users\\Public\\Documents\\Intuit\\QuickBooks\\Company Files\\Desk Books.qbw',
+      customers: [{ name: 'Jane Doe', email: 'jane@example.com' }],
+      items: [
+        { name: 'tee-blu-l', type: 'NonInventory', price: '20.00', description: 'Organic Cotton Tee Blue L' },
+        { name: 'Old Mug', price: '5.00', isActive: false },
+        { name: 'CA Sales Tax', type: 'SalesTax', price: '7.25' },
+      ],
+    },
+    ...(notFound ? { notFound } : {}),
+    now: () => new Date('2026-11-29T12:00:00Z'),
+  });
+}
+
+function requestSet(body: string, onError = 'stopOnError', version = '16.0'): string {
+  return `<?xml version="1.0" encoding="utf-8"?>\n<?qbxml version="${version}"?>\n<QBXML><QBXMLMsgsRq onError="${onError}">${body}</QBXMLMsgsRq></QBXML>`;
+}
+
+function responses(result: QbdProcessResult): XmlElement[] {
+  if (result.kind !== 'response') throw new Error(`expected a response, got ${result.hresult} ${result.message}`);
+  const doc = parseXml(result.qbxml);
+  expect(doc.root.local).toBe('QBXML');
+  const rs = doc.root.children[0]!.children;
+  // Every answer the emulator gives fits Intuit's response schema.
+  for (const r of rs) expect(checkQbxmlElement(r, QBXML_SCHEMA.responses[r.local]!)).toEqual([]);
+  return rs;
+}
+
+const status = (rs: XmlElement) => ({ code: rs.attributes.statusCode, severity: rs.attributes.statusSeverity, message: rs.attributes.statusMessage });
+
+const receipt = (refNumber: string, extra = '') =>
+  `<SalesReceiptAddRq requestID="2"><SalesReceiptAdd><CustomerRef><FullName>Jane Doe</FullName></CustomerRef><TxnDate>2026-11-29</TxnDate>` +
+  `<RefNumber>${refNumber}</RefNumber><ItemSalesTaxRef><FullName>CA Sales Tax</FullName></ItemSalesTaxRef><Memo>ledgerbridge order #1001</Memo>${extra}` +
+  `<SalesReceiptLineAdd><ItemRef><FullName>tee-blu-l</FullName></ItemRef><Desc>Tee</Desc><Quantity>2</Quantity><Rate>20.00</Rate><SalesTaxCodeRef><FullName>Tax</FullName></SalesTaxCodeRef></SalesReceiptLineAdd>` +
+  `</SalesReceiptAdd></SalesReceiptAddRq>`;
+
+describe('QuickBooks Desktop company emulator', () => {
+  it('books a customer and a sales receipt, with totals, ids and answers in schema order', () => {
+    const qb = company();
+    const rs = responses(
+      qb.process(
+        requestSet(
+          `<CustomerAddRq requestID="1"><CustomerAdd><Name>Sam Roe</Name><FirstName>Sam</FirstName><LastName>Roe</LastName><Email>sam@example.com</Email></CustomerAdd></CustomerAddRq>` +
+            receipt('1001'),
+        ),
+      ),
+    );
+    expect(rs.map((r) => [r.local, r.attributes.requestID, r.attributes.statusCode])).toEqual([
+      ['CustomerAddRs', '1', '0'],
+      ['SalesReceiptAddRs', '2', '0'],
+    ]);
+    const customer = childNamed(rs[0]!, 'CustomerRet')!;
+    expect(childText(customer, 'ListID')).toMatch(/^[0-9A-F]{8}-\d{10}$/);
+    const ret = childNamed(rs[1]!, 'SalesReceiptRet')!;
+    expect(childText(ret, 'RefNumber')).toBe('1001');
+    expect(childText(ret, 'Subtotal')).toBe('40.00');
+    expect(childText(ret, 'SalesTaxTotal')).toBe('2.90');
+    expect(childText(ret, 'TotalAmount')).toBe('42.90');
+    expect(qb.company.salesReceipts).toHaveLength(1);
+  });
+
+  it('refuses a whole request set with elements out of schema order (0x80040400) and runs none of it', () => {
+    const qb = company();
+    const outOfOrder =
+      `<SalesReceiptAddRq><SalesReceiptAdd><CustomerRef><FullName>Jane Doe</FullName></CustomerRef><RefNumber>1001</RefNumber><TxnDate>2026-11-29</TxnDate>` +
+      `<SalesReceiptLineAdd><ItemRef><FullName>tee-blu-l</FullName></ItemRef><Amount>20.00</Amount></SalesReceiptLineAdd></SalesReceiptAdd></SalesReceiptAddRq>`;
+    const result = qb.process(requestSet(`<CustomerAddRq><CustomerAdd><Name>Sam Roe</Name></CustomerAdd></CustomerAddRq>${outOfOrder}`));
+    expect(result).toEqual({ kind: 'error', hresult: '0x80040400', message: 'QuickBooks found an error when parsing the provided XML text stream.' });
+    expect(qb.lastFindings[0]).toMatchObject({ kind: 'structure', detail: 'TxnDate is not allowed after RefNumber in SalesReceiptAdd (schema order)' });
+    expect(qb.company.customers.map((c) => c.name)).toEqual(['Jane Doe']);
+    expect(qb.company.salesReceipts).toEqual([]);
+  });
+
+  it('refuses an unknown element, a missing required element, a bad amount and an unknown request as parse errors', () => {
+    const qb = company();
+    const cases = [
+      `<CustomerAddRq><CustomerAdd><Name>A</Name><Nickname>x</Nickname></CustomerAdd></CustomerAddRq>`,
+      `<CustomerAddRq><CustomerAdd><FirstName>Sam</FirstName></CustomerAdd></CustomerAddRq>`,
+      `<SalesReceiptAddRq><SalesReceiptAdd><SalesReceiptLineAdd><ItemRef><FullName>tee-blu-l</FullName></ItemRef><Amount>20.001</Amount></SalesReceiptLineAdd></SalesReceiptAdd></SalesReceiptAddRq>`,
+      `<SalesReceiptAddRq><SalesReceiptAdd><CustomerRef><FullName>Jane Doe</FullName></CustomerRef></SalesReceiptAdd></SalesReceiptAddRq>`,
+      `<CustomerQueryRq><NameFilter><Name>J</Name><MatchCriterion>StartsWith</MatchCriterion></NameFilter></CustomerQueryRq>`,
+      `<CustomerQueryRq><ActiveStatus>Sometimes</ActiveStatus></CustomerQueryRq>`,
+      `<SalesReceiptFetchRq />`,
+    ];
+    const details = cases.map((body) => {
+      expect(qb.process(requestSet(body))).toMatchObject({ kind: 'error', hresult: '0x80040400' });
+      return (qb.lastFindings[0] as { detail: string }).detail;
+    });
+    expect(details).toEqual([
+      'Nickname is not an element of CustomerAdd',
+      'CustomerAdd requires Name',
+      'Amount: "20.001" does not match AMTTYPE',
+      'SalesReceiptAdd is missing a required element',
+      'Name is not allowed first in NameFilter (schema order)',
+      'ActiveStatus: "Sometimes" is not one of ActiveOnly, InactiveOnly, All',
+      'SalesReceiptFetchRq is not a qbXML request',
+    ]);
+    expect(qb.process(requestSet('<CustomerQueryRq>', 'stopOnError'))).toMatchObject({ kind: 'error', hresult: '0x80040400' });
+    expect(qb.process(requestSet('<CustomerQueryRq />', 'stopOnFailure'))).toMatchObject({ kind: 'error', hresult: '0x80040400' });
+    expect(qb.process(requestSet('<CustomerQueryRq />').replace('<?qbxml version="16.0"?>', ''))).toMatchObject({ kind: 'error', hresult: '0x80040400' });
+    expect(qb.process(requestSet('<CustomerQueryRq />', 'stopOnError', '17.0'))).toMatchObject({ kind: 'error', hresult: '0x80040400' });
+    expect(qb.processed).toEqual([]);
+  });
+
+  it('answers a RefNumber over 11 characters with 3070 and books nothing; 11 characters are booked', () => {
+    const qb = company();
+    const [tooLong] = responses(qb.process(requestSet(receipt('SHOP-100123'.concat('4')))));
+    expect(status(tooLong!)).toEqual({ code: '3070', severity: 'Error', message: 'The string "SHOP-1001234" in the field "RefNumber" is too long.' });
+    expect(qb.company.salesReceipts).toEqual([]);
+    const [ok] = responses(qb.process(requestSet(receipt('SHOP-100123'))));
+    expect(status(ok!).code).toBe('0');
+    const [longName] = responses(qb.process(requestSet(`<CustomerAddRq><CustomerAdd><Name>${'N'.repeat(42)}</Name></CustomerAdd></CustomerAddRq>`)));
+    expect(status(longName!).code).toBe('3070');
+  });
+
+  it('refuses a customer name already in use, whatever its case (3100)', () => {
+    const qb = company();
+    const [rs] = responses(qb.process(requestSet(`<CustomerAddRq><CustomerAdd><Name>JANE DOE</Name></CustomerAdd></CustomerAddRq>`)));
+    expect(status(rs!)).toEqual({ code: '3100', severity: 'Error', message: 'The name "JANE DOE" of the list element is already in use.' });
+  });
+
+  it('refuses a receipt naming a customer, an item or a tax code it does not have, or an inactive item (3140)', () => {
+    const qb = company();
+    const withCustomer = receipt('1').replace('<FullName>Jane Doe</FullName>', '<FullName>Nobody</FullName>');
+    const withItem = receipt('2').replace('<FullName>tee-blu-l</FullName>', '<FullName>TEE-RED-S</FullName>');
+    const withInactive = receipt('3').replace('<FullName>tee-blu-l</FullName>', '<FullName>Old Mug</FullName>');
+    const withTaxCode = receipt('4').replace('<FullName>Tax</FullName>', '<FullName>GST</FullName>');
+    const codes = [withCustomer, withItem, withInactive, withTaxCode].map((body) => status(responses(qb.process(requestSet(body)))[0]!));
+    expect(codes.map((c) => c.code)).toEqual(['3140', '3140', '3140', '3140']);
+    expect(codes[0]!.message).toContain('invalid reference to QuickBooks Customer "Nobody" in the Sales Receipt');
+    expect(codes[1]!.message).toContain('QuickBooks Item "TEE-RED-S"');
+    expect(qb.company.salesReceipts).toEqual([]);
+  });
+
+  it('answers a query by name that finds nothing with 500 (Warn), or 1 in the other variant; a filter that finds nothing with 1', () => {
+    const byName = `<CustomerQueryRq requestID="9"><FullName>Nobody</FullName></CustomerQueryRq>`;
+    const [warn] = responses(company().process(requestSet(byName)));
+    expect(status(warn!)).toMatchObject({ code: '500', severity: 'Warn' });
+    expect(status(warn!).message).toContain('("Nobody")');
+    const [info] = responses(company('status-1').process(requestSet(byName)));
+    expect(status(info!)).toMatchObject({ code: '1', severity: 'Info' });
+    const [filter] = responses(company().process(requestSet(`<SalesReceiptQueryRq><RefNumberFilter><MatchCriterion>StartsWith</MatchCriterion><RefNumber>B-</RefNumber></RefNumberFilter></SalesReceiptQueryRq>`)));
+    expect(status(filter!).code).toBe('1');
+    const [found] = responses(company().process(requestSet(`<CustomerQueryRq><FullName>jane doe</FullName></CustomerQueryRq>`)));
+    expect(childText(childNamed(found!, 'CustomerRet')!, 'Name')).toBe('Jane Doe');
+  });
+
+  it('finds a booked receipt by RefNumber, and lists items and tax codes', () => {
+    const qb = company();
+    responses(qb.process(requestSet(receipt('1001'))));
+    const [byRef, items, codes] = responses(
+      qb.process(
+        requestSet(
+          `<SalesReceiptQueryRq><RefNumberCaseSensitive>1001</RefNumberCaseSensitive><IncludeLineItems>true</IncludeLineItems></SalesReceiptQueryRq>` +
+            `<ItemQueryRq><ActiveStatus>All</ActiveStatus></ItemQueryRq><SalesTaxCodeQueryRq />`,
+        ),
+      ),
+    );
+    expect(childText(childNamed(byRef!, 'SalesReceiptRet')!, 'Memo')).toBe('ledgerbridge order #1001');
+    expect(items!.children.map((c) => c.local)).toEqual(['ItemNonInventoryRet', 'ItemServiceRet', 'ItemSalesTaxRet']);
+    expect(codes!.children.map((c) => childText(c, 'Name'))).toEqual(['Tax', 'Non']);
+  });
+
+  it('stops at the first error with stopOnError and goes on with continueOnError', () => {
+    const body = `<CustomerAddRq requestID="1"><CustomerAdd><Name>Jane Doe</Name></CustomerAdd></CustomerAddRq><CustomerQueryRq requestID="2" />`;
+    expect(responses(company().process(requestSet(body, 'stopOnError'))).map((r) => r.attributes.statusCode)).toEqual(['3100']);
+    expect(responses(company().process(requestSet(body, 'continueOnError'))).map((r) => r.attributes.statusCode)).toEqual(['3100', '0']);
+  });
+
+  it('plays injected save errors and a closed company file', () => {
+    const qb = company();
+    qb.failNext('SalesReceiptAdd', statusSaveError('Sales Receipt', 'This list has been modified by another user.'));
+    expect(status(responses(qb.process(requestSet(receipt('1001'))))[0]!).code).toBe('3180');
+    expect(status(responses(qb.process(requestSet(receipt('1001'))))[0]!).code).toBe('0');
+    qb.closeCompanyFile();
+    expect(qb.process(requestSet(receipt('1002')))).toEqual({ kind: 'error', hresult: '0x80040408', message: 'Could not start QuickBooks.' });
+    expect(qb.company.salesReceipts).toHaveLength(1);
+  });
+
+  it('answers host and company queries in schema order', () => {
+    const qb = company();
+    const rs = responses(qb.process(requestSet('<HostQueryRq /><CompanyQueryRq />')));
+    expect(rs.map((r) => r.attributes.statusCode)).toEqual(['0', '0']);
+    const hcp = parseXml(qb.hostCompanyResponse()).root.children[0]!.children;
+    for (const r of hcp) expect(checkQbxmlElement(r, QBXML_SCHEMA.responses[r.local]!)).toEqual([]);
+  });
+});

@@ -1,0 +1,186 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { QbwcWorkQueue } from './qbwc-work-queue.js';
+import { parseSoapCall, soapFault, soapResult, SoapRequestError, type SoapCall } from './soap-envelope.js';
+
+/**
+ * The product's QuickBooks Web Connector (QBWC) SOAP service: the eight methods QBWC calls, per the QBWC
+ * Programmer's Guide and WSDL (../shared/platforms/quickbooks-desktop.md §3–4). One session per `authenticate`:
+ * a fresh ticket, then one queued request per sendRequestXML, its answer delivered in receiveResponseXML.
+ */
+
+export interface QbwcAccount {
+  integrationId: string;
+  userName: string;
+  /** The company file QBWC should open; '' or absent = the one open in QuickBooks. */
+  companyFilePath?: string;
+}
+
+export interface QbwcAccounts {
+  findByUserName(userName: string): Promise<QbwcAccount | null>;
+  /** Checks the typed password against the stored hash or sealed value (qbwc-password.ts). */
+  verifyPassword(account: QbwcAccount, password: string): Promise<boolean>;
+}
+
+/** What a request set came back as: QuickBooks' response, or the HRESULT QuickBooks threw for it. */
+export type QbwcDelivery = { integrationId: string; requestId: string; ticket: string } & (
+  | { kind: 'response'; qbxml: string }
+  | { kind: 'error'; hresult: string; message: string }
+);
+
+/** What health monitoring needs to know about the Web Connector's visits (no passwords, no qbXML). */
+export type QbwcSessionEvent =
+  | { kind: 'authenticated'; integrationId: string; ticket: string; hasWork: boolean }
+  | { kind: 'authentication-failed'; userName: string }
+  | { kind: 'company-opened'; integrationId: string; ticket: string; qbXMLCountry: string; qbXMLMajorVers: number; companyFile: string }
+  | { kind: 'connection-error'; integrationId: string; ticket: string; hresult: string; message: string }
+  | { kind: 'closed'; integrationId: string; ticket: string };
+
+export interface QbwcEndpointOptions {
+  /** URL path of the service (the .qwc's AppURL path). */
+  path: string;
+  accounts: QbwcAccounts;
+  queue: QbwcWorkQueue;
+  /** Called with each answer before its request leaves the queue: an answer that fails here is asked for again. */
+  onDelivery(delivery: QbwcDelivery): Promise<void>;
+  onSessionEvent?(event: QbwcSessionEvent): void;
+  serverVersion?: string;
+  /** Sessions idle this long are forgotten (QBWC then gets "invalid ticket"). Default one hour. */
+  ticketLifetimeMs?: number;
+  now?: () => number;
+}
+
+interface Session {
+  integrationId: string;
+  lastSeen: number;
+  answered: number;
+  lastError?: string;
+}
+
+const INVALID_TICKET = 'The Web Connector session is unknown or has expired. Run the update again.';
+
+export async function registerQbwcRoutes(app: FastifyInstance, options: QbwcEndpointOptions): Promise<void> {
+  const sessions = new Map<string, Session>();
+  const now = options.now ?? Date.now;
+  const lifetime = options.ticketLifetimeMs ?? 60 * 60 * 1000;
+
+  const session = (ticket: string | undefined): Session | undefined => {
+    if (!ticket) return undefined;
+    const s = sessions.get(ticket);
+    if (!s) return undefined;
+    if (now() - s.lastSeen > lifetime) {
+      sessions.delete(ticket);
+      void options.queue.releaseClaims(ticket);
+      return undefined;
+    }
+    s.lastSeen = now();
+    return s;
+  };
+
+  const handlers: Record<string, (p: Record<string, string>) => Promise<string | number | string[]>> = {
+    async serverVersion() {
+      return options.serverVersion ?? 'ledgerbridge 1.0';
+    },
+    // Any QBWC that speaks this protocol will do: '' lets it go on [C: guide, clientVersion].
+    async clientVersion() {
+      return '';
+    },
+    async authenticate(p) {
+      const userName = p.strUserName ?? '';
+      const account = await options.accounts.findByUserName(userName);
+      const ok = account !== null && (await options.accounts.verifyPassword(account, p.strPassword ?? ''));
+      if (!account || !ok) {
+        options.onSessionEvent?.({ kind: 'authentication-failed', userName });
+        return ['', 'nvu'];
+      }
+      const ticket = randomUUID();
+      sessions.set(ticket, { integrationId: account.integrationId, lastSeen: now(), answered: 0 });
+      const hasWork = (await options.queue.pendingCount(account.integrationId)) > 0;
+      options.onSessionEvent?.({ kind: 'authenticated', integrationId: account.integrationId, ticket, hasWork });
+      return [ticket, hasWork ? (account.companyFilePath ?? '') : 'none'];
+    },
+    async sendRequestXML(p) {
+      const ticket = p.ticket ?? '';
+      const s = session(ticket);
+      if (!s) return '';
+      if (p.strHCPResponse) {
+        options.onSessionEvent?.({
+          kind: 'company-opened',
+          integrationId: s.integrationId,
+          ticket,
+          qbXMLCountry: p.qbXMLCountry ?? '',
+          qbXMLMajorVers: Number(p.qbXMLMajorVers ?? 0),
+          companyFile: p.strCompanyFileName ?? '',
+        });
+      }
+      const held = await options.queue.claimedBy(ticket);
+      const request = held ?? (await options.queue.claimNext(s.integrationId, ticket));
+      if (!request) {
+        s.lastError = 'Nothing to send: every request was answered.';
+        return '';
+      }
+      return request.qbxml;
+    },
+    async receiveResponseXML(p) {
+      const ticket = p.ticket ?? '';
+      const s = session(ticket);
+      if (!s) return -1;
+      const request = await options.queue.claimedBy(ticket);
+      if (!request) {
+        s.lastError = 'An answer came for no request that was sent.';
+        return -1;
+      }
+      const hresult = p.hresult ?? '';
+      const base = { integrationId: s.integrationId, requestId: request.id, ticket };
+      await options.onDelivery(hresult !== '' ? { ...base, kind: 'error', hresult, message: p.message ?? '' } : { ...base, kind: 'response', qbxml: p.response ?? '' });
+      await options.queue.complete(request.id);
+      s.answered += 1;
+      if (hresult !== '') {
+        s.lastError = `QuickBooks could not process a request (${hresult}): ${p.message ?? ''}`;
+        return -1;
+      }
+      const remaining = await options.queue.pendingCount(s.integrationId);
+      return remaining === 0 ? 100 : Math.min(99, Math.floor((100 * s.answered) / (s.answered + remaining)));
+    },
+    async getLastError(p) {
+      const s = session(p.ticket);
+      return s ? (s.lastError ?? '') : INVALID_TICKET;
+    },
+    async connectionError(p) {
+      const ticket = p.ticket ?? '';
+      const s = session(ticket);
+      if (s) {
+        options.onSessionEvent?.({ kind: 'connection-error', integrationId: s.integrationId, ticket, hresult: p.hresult ?? '', message: p.message ?? '' });
+        await options.queue.releaseClaims(ticket);
+      }
+      return 'done';
+    },
+    async closeConnection(p) {
+      const ticket = p.ticket ?? '';
+      const s = sessions.get(ticket);
+      if (!s) return 'OK';
+      sessions.delete(ticket);
+      await options.queue.releaseClaims(ticket);
+      options.onSessionEvent?.({ kind: 'closed', integrationId: s.integrationId, ticket });
+      return 'OK';
+    },
+  };
+
+  await app.register(async (scope) => {
+    scope.addContentTypeParser(['text/xml', 'application/soap+xml'], { parseAs: 'string' }, (_request, body, done) => done(null, body));
+    scope.post(options.path, async (request, reply) => {
+      reply.header('content-type', 'text/xml; charset=utf-8');
+      let call: SoapCall;
+      try {
+        call = parseSoapCall(String(request.body ?? ''));
+      } catch (error) {
+        if (error instanceof SoapRequestError) return reply.code(500).send(soapFault(error.message));
+        throw error;
+      }
+      const handler = Object.hasOwn(handlers, call.method) ? handlers[call.method] : undefined;
+      if (!handler) return reply.code(500).send(soapFault(`${call.method} is not a Web Connector method this service offers`));
+      const result = await handler(call.params);
+      return reply.send(soapResult(call.method, result));
+    });
+  });
+}

@@ -143,8 +143,8 @@ describe('QuickBooks Desktop company emulator', () => {
     const withTaxCode = receipt('4').replace('<FullName>Tax</FullName>', '<FullName>GST</FullName>');
     const codes = [withCustomer, withItem, withInactive, withTaxCode].map((body) => status(responses(qb.process(requestSet(body)))[0]!));
     expect(codes.map((c) => c.code)).toEqual(['3140', '3140', '3140', '3140']);
-    expect(codes[0]!.message).toContain('invalid reference to QuickBooks Customer "Nobody" in the Sales Receipt');
-    expect(codes[1]!.message).toContain('QuickBooks Item "TEE-RED-S"');
+    expect(codes[0]!.message).toContain('invalid reference to QuickBooks Customer "Nobody" in the SalesReceipt.');
+    expect(codes[1]!.message).toMatch(/^There is an invalid reference to QuickBooks Item "TEE-RED-S" in the SalesReceipt line\.  QuickBooks error message: /);
     expect(qb.company.salesReceipts).toEqual([]);
   });
 

@@ -132,7 +132,7 @@ describe('Web Connector emulator ↔ the product QBWC endpoint', () => {
     h.queue.enqueue({ id: 'req-1', integrationId: 'qbd-1', qbxml: customerAdd });
     const run = await h.connector.runOnce();
     expect(run.outcome).toBe('invalid-user');
-    expect(run.calls.find((c) => c.method === 'authenticate')!.result).toBe('|nvu');
+    expect(run.calls.find((c) => c.method === 'authenticate')!.result).toMatch(/^[0-9a-f-]{36}\|nvu$/);
     expect(h.events).toEqual([{ kind: 'authentication-failed', userName: 'ledgerbridge-qbd-1' }]);
     expect(h.deliveries).toEqual([]);
     expect(await h.queue.pendingCount('qbd-1')).toBe(1);
@@ -186,6 +186,7 @@ describe('Web Connector emulator ↔ the product QBWC endpoint', () => {
   it('refuses what is not a QBWC SOAP call with a SOAP fault, and forgets unknown tickets', async () => {
     const h = await start();
     const post = (body: string) => fetch(h.url, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8' }, body });
+    expect((await fetch(h.url)).status).toBe(200);
     const notSoap = await post('<hello/>');
     expect(notSoap.status).toBe(500);
     expect(await notSoap.text()).toContain('<faultstring>not a SOAP 1.1 envelope</faultstring>');

@@ -159,10 +159,10 @@ export class QbdCompany {
     if (this.customers.some((c) => lower(c.name) === lower(name))) return { status: statusNameInUse(name), rets: [] };
     const taxRef = childNamed(add, 'SalesTaxCodeRef');
     const taxCode = taxRef ? this.taxCodeByRef(taxRef) : undefined;
-    if (taxRef && !taxCode) return { status: statusInvalidReference('Sales Tax Code', refLabel(taxRef), 'customer'), rets: [] };
+    if (taxRef && !taxCode) return { status: statusInvalidReference('Sales Tax Code', refLabel(taxRef), 'Customer'), rets: [] };
     const itemTaxRef = childNamed(add, 'ItemSalesTaxRef');
     const itemTax = itemTaxRef ? this.itemByRef(itemTaxRef) : undefined;
-    if (itemTaxRef && (!itemTax || itemTax.type !== 'SalesTax')) return { status: statusInvalidReference('Item', refLabel(itemTaxRef), 'customer'), rets: [] };
+    if (itemTaxRef && (!itemTax || itemTax.type !== 'SalesTax')) return { status: statusInvalidReference('Item', refLabel(itemTaxRef), 'Customer'), rets: [] };
     const optional = (field: keyof QbdCustomer, element: string) => {
       const v = childText(add, element);
       return v === undefined ? {} : { [field]: v };
@@ -186,19 +186,21 @@ export class QbdCompany {
     const add = childNamed(rq, 'SalesReceiptAdd')!;
     const fail = (status: QbxmlStatus): HandledRequest => ({ status, rets: [] });
     const object = 'Sales Receipt';
+    const header = 'SalesReceipt';
+    const line = 'SalesReceipt line';
     for (const unsupported of ['SalesReceiptLineGroupAdd', 'DiscountLineAdd', 'SalesTaxLineAdd', 'ShippingLineAdd']) {
       if (childNamed(add, unsupported)) return fail(statusSaveError(object, `${unsupported} is not emulated by ledgerbridge's QuickBooks Desktop emulator.`));
     }
     const customerRef = childNamed(add, 'CustomerRef');
     const customer = customerRef ? this.customerByRef(customerRef) : undefined;
-    if (customerRef && !customer) return fail(statusInvalidReference('Customer', refLabel(customerRef), object));
+    if (customerRef && !customer) return fail(statusInvalidReference('Customer', refLabel(customerRef), header));
     const itemTaxRef = childNamed(add, 'ItemSalesTaxRef');
     let itemTax = itemTaxRef ? this.itemByRef(itemTaxRef) : undefined;
-    if (itemTaxRef && (!itemTax || itemTax.type !== 'SalesTax')) return fail(statusInvalidReference('Item', refLabel(itemTaxRef), object));
+    if (itemTaxRef && (!itemTax || itemTax.type !== 'SalesTax')) return fail(statusInvalidReference('Item', refLabel(itemTaxRef), header));
     if (!itemTax && customer?.itemSalesTaxName) itemTax = this.items.find((i) => i.name === customer.itemSalesTaxName);
     const customerTaxRef = childNamed(add, 'CustomerSalesTaxCodeRef');
     const customerTaxCode = customerTaxRef ? this.taxCodeByRef(customerTaxRef) : undefined;
-    if (customerTaxRef && !customerTaxCode) return fail(statusInvalidReference('Sales Tax Code', refLabel(customerTaxRef), object));
+    if (customerTaxRef && !customerTaxCode) return fail(statusInvalidReference('Sales Tax Code', refLabel(customerTaxRef), header));
 
     const { timeCreated, editSequence, seconds } = this.stamp();
     const lines: QbdSalesReceiptLine[] = [];
@@ -208,10 +210,10 @@ export class QbdCompany {
       const itemRef = childNamed(lineAdd, 'ItemRef');
       if (!itemRef) return fail(statusSaveError(object, 'A line without an item is not emulated by ledgerbridge\'s QuickBooks Desktop emulator.'));
       const item = this.itemByRef(itemRef);
-      if (!item || !item.isActive) return fail(statusInvalidReference('Item', refLabel(itemRef), object));
+      if (!item || !item.isActive) return fail(statusInvalidReference('Item', refLabel(itemRef), line));
       const lineTaxRef = childNamed(lineAdd, 'SalesTaxCodeRef');
       const lineTaxCode = lineTaxRef ? this.taxCodeByRef(lineTaxRef) : item.salesTaxCodeName ? this.salesTaxCodes.find((c) => c.name === item.salesTaxCodeName) : undefined;
-      if (lineTaxRef && !lineTaxCode) return fail(statusInvalidReference('Sales Tax Code', refLabel(lineTaxRef), object));
+      if (lineTaxRef && !lineTaxCode) return fail(statusInvalidReference('Sales Tax Code', refLabel(lineTaxRef), line));
       const quantity = childText(lineAdd, 'Quantity');
       const rate = childText(lineAdd, 'Rate');
       const amountText = childText(lineAdd, 'Amount');

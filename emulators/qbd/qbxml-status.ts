@@ -36,11 +36,14 @@ export const statusNameInUse = (name: string): QbxmlStatus => ({
   statusMessage: `The name "${name}" of the list element is already in use.`,
 });
 
-/** `list` as QuickBooks names it in the message: Customer, Item, Sales Tax Code, … */
-export const statusInvalidReference = (list: string, value: string, object: string): QbxmlStatus => ({
+/**
+ * `list` as QuickBooks names it (Customer, Item, Sales Tax Code); `where` the aggregate holding the reference,
+ * e.g. `SalesReceipt line` for a line's ItemRef ("… in the SalesReceipt line.") or `SalesReceipt`.
+ */
+export const statusInvalidReference = (list: string, value: string, where: string): QbxmlStatus => ({
   statusCode: 3140,
   statusSeverity: 'Error',
-  statusMessage: `There is an invalid reference to QuickBooks ${list} "${value}" in the ${object}. QuickBooks error message: Invalid argument.  The specified record does not exist in the list.`,
+  statusMessage: `There is an invalid reference to QuickBooks ${list} "${value}" in the ${where}.  QuickBooks error message: Invalid argument.  The specified record does not exist in the list.`,
 });
 
 export const statusSaveError = (object: string, reason: string): QbxmlStatus => ({

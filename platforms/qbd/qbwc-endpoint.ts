@@ -91,7 +91,8 @@ export async function registerQbwcRoutes(app: FastifyInstance, options: QbwcEndp
       const ok = account !== null && (await options.accounts.verifyPassword(account, p.strPassword ?? ''));
       if (!account || !ok) {
         options.onSessionEvent?.({ kind: 'authentication-failed', userName });
-        return ['', 'nvu'];
+        // A ticket no session holds, as Intuit's sample service answers; QBWC only passes it to closeConnection.
+        return [randomUUID(), 'nvu'];
       }
       const ticket = randomUUID();
       sessions.set(ticket, { integrationId: account.integrationId, lastSeen: now(), answered: 0 });
@@ -168,6 +169,8 @@ export async function registerQbwcRoutes(app: FastifyInstance, options: QbwcEndp
 
   await app.register(async (scope) => {
     scope.addContentTypeParser(['text/xml', 'application/soap+xml'], { parseAs: 'string' }, (_request, body, done) => done(null, body));
+    // Some Web Connector versions GET the AppURL to check it is there before the first update [S].
+    scope.get(options.path, async (_request, reply) => reply.type('text/plain; charset=utf-8').send('QuickBooks Web Connector service'));
     scope.post(options.path, async (request, reply) => {
       reply.header('content-type', 'text/xml; charset=utf-8');
       let call: SoapCall;

@@ -49,3 +49,32 @@ export interface QbxmlSchemaFacts {
 
 /** Derived by scripts/derive-qbxml-schema-facts.py from Intuit's qbXML 16.0 XSDs; see FIDELITY.md. */
 export const QBXML_SCHEMA: QbxmlSchemaFacts = JSON.parse(readFileSync(new URL('./schema-facts.json', import.meta.url), 'utf8'));
+
+function particlesOf(p: QbxmlParticle | undefined): Extract<QbxmlParticle, { element: string }>[] {
+  if (!p) return [];
+  if ('element' in p) return [p];
+  return ('sequence' in p ? p.sequence : p.choice).flatMap(particlesOf);
+}
+
+/** The declaration at a path of element names, e.g. ['SalesReceiptAdd', 'CustomerRef', 'FullName']. */
+export function qbxmlDeclarationAt(path: string[]): QbxmlDeclaration | undefined {
+  const [first, ...rest] = path;
+  let declaration = first === undefined ? undefined : (QBXML_SCHEMA.elements[first] ?? QBXML_SCHEMA.requests[first] ?? QBXML_SCHEMA.responses[first]);
+  for (const name of rest) {
+    const particle = particlesOf(declaration?.content).find((p) => p.element === name);
+    if (!particle) return undefined;
+    declaration = particle.ref === true ? QBXML_SCHEMA.elements[name] : particle.declaration;
+  }
+  return declaration;
+}
+
+/** The schema's maximum length of the text at `path` (its own facet, else its base type's), if it has one. */
+export function qbxmlMaxLength(path: string[]): number | undefined {
+  const text = qbxmlDeclarationAt(path)?.text;
+  return text ? (text.maxLength ?? QBXML_SCHEMA.baseTypes[text.base]?.maxLength) : undefined;
+}
+
+/** The element names a declaration's content may hold, in schema order. */
+export function qbxmlChildOrder(path: string[]): string[] {
+  return particlesOf(qbxmlDeclarationAt(path)?.content).map((p) => p.element);
+}

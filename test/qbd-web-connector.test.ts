@@ -8,7 +8,7 @@ import { registerQbwcRoutes, type QbwcAccount, type QbwcDelivery, type QbwcSessi
 import { generateQbwcPassword, hashQbwcPassword, verifyQbwcPasswordHash, verifySealedQbwcPassword } from '../platforms/qbd/qbwc-password.js';
 import { InMemoryQbwcWorkQueue } from '../platforms/qbd/qbwc-work-queue.js';
 import { qwcFile, QwcSettingsError, stableGuid } from '../platforms/qbd/qwc-file.js';
-import { soapCallEnvelope } from '../platforms/qbd/soap-envelope.js';
+import { parseSoapResult, soapCallEnvelope } from '../platforms/qbd/soap-envelope.js';
 import { childNamed, childText, parseXml } from '../platforms/qbd/xml-tree.js';
 import { secretBoxFromKey } from '../runtime/secret-box.js';
 
@@ -166,6 +166,21 @@ describe('Web Connector emulator ↔ the product QBWC endpoint', () => {
     expect(h.deliveries).toEqual([expect.objectContaining({ requestId: 'bad', kind: 'error', hresult: '0x80040400', message: 'QuickBooks found an error when parsing the provided XML text stream.' })]);
     expect((await h.connector.runOnce()).outcome).toBe('finished');
     expect(h.deliveries.map((d) => d.requestId)).toEqual(['bad', 'next']);
+  });
+
+  it('sends a request again when the session that took it was abandoned (QBWC crashed before answering)', async () => {
+    const h = await start();
+    h.queue.enqueue({ id: 'req-1', integrationId: 'qbd-1', qbxml: customerAdd });
+    const soap = async (method: string, params: Record<string, string | number>) =>
+      parseSoapResult(await (await fetch(h.url, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8' }, body: soapCallEnvelope(method, params) })).text(), method);
+    const [ticket] = (await soap('authenticate', { strUserName: 'ledgerbridge-qbd-1', strPassword: PASSWORD })).strings;
+    const taken = await soap('sendRequestXML', { ticket: ticket!, strHCPResponse: '', strCompanyFileName: FILE, qbXMLCountry: 'US', qbXMLMajorVers: 16, qbXMLMinorVers: 0 });
+    expect(taken.text).toBe(customerAdd);
+    // No receiveResponseXML, no closeConnection: the next update gets the same request.
+    const run = await h.connector.runOnce();
+    expect(run.outcome).toBe('finished');
+    expect(h.deliveries.map((d) => [d.requestId, statusOf(d)])).toEqual([['req-1', '0']]);
+    expect((await soap('getLastError', { ticket: ticket! })).text).toContain('unknown or has expired');
   });
 
   it('polls on its interval until stopped', async () => {

@@ -161,7 +161,8 @@ export class WebConnectorEmulator {
         const hresult = o.company.isOpen ? '0x80040410' : '0x80040408';
         const message = o.company.isOpen ? 'A different company file is already open in QuickBooks.' : 'Could not start QuickBooks.';
         const next = (await call('connectionError', { ticket, hresult, message })).text;
-        if (next === 'done' || attempt + 1 >= MAX_CONNECTION_RETRIES) {
+        // Intuit's own sample service answers "DONE": the word is read without regard to case.
+        if (next.toLowerCase() === 'done' || attempt + 1 >= MAX_CONNECTION_RETRIES) {
           await call('closeConnection', { ticket });
           return end('connection-error', message);
         }

@@ -94,6 +94,13 @@ export async function registerQbwcRoutes(app: FastifyInstance, options: QbwcEndp
         // A ticket no session holds, as Intuit's sample service answers; QBWC only passes it to closeConnection.
         return [randomUUID(), 'nvu'];
       }
+      // QBWC runs one update per company file at a time [C: guide, update lock]: a session of this integration still
+      // open was abandoned (QBWC crashed, a response was lost). Its held request goes out again in this session.
+      for (const [oldTicket, old] of sessions) {
+        if (old.integrationId !== account.integrationId) continue;
+        sessions.delete(oldTicket);
+        await options.queue.releaseClaims(oldTicket);
+      }
       const ticket = randomUUID();
       sessions.set(ticket, { integrationId: account.integrationId, lastSeen: now(), answered: 0 });
       const hasWork = (await options.queue.pendingCount(account.integrationId)) > 0;

@@ -17,6 +17,7 @@ function company(notFound?: 'status-500' | 'status-1') {
       companyName: 'Desk Books Inc',
       companyFilePath: 'C:\\Users\\Public\\Documents\\Intuit\\QuickBooks\\Company Files\\Desk Books.qbw',
       customers: [{ name: 'Jane Doe', email: 'jane@example.com' }],
+      otherNames: ['Acme Supplies'],
       items: [
         { name: 'tee-blu-l', type: 'NonInventory', price: '20.00', description: 'Organic Cotton Tee Blue L' },
         { name: 'Old Mug', price: '5.00', isActive: false },
@@ -129,10 +130,13 @@ describe('QuickBooks Desktop company emulator', () => {
     expect(status(longName!).code).toBe('3070');
   });
 
-  it('refuses a customer name already in use, whatever its case (3100)', () => {
+  it('refuses a customer name already in use, whatever its case, by a customer or a vendor (3100)', () => {
     const qb = company();
     const [rs] = responses(qb.process(requestSet(`<CustomerAddRq><CustomerAdd><Name>JANE DOE</Name></CustomerAdd></CustomerAddRq>`)));
     expect(status(rs!)).toEqual({ code: '3100', severity: 'Error', message: 'The name "JANE DOE" of the list element is already in use.' });
+    const [vendor] = responses(qb.process(requestSet(`<CustomerAddRq><CustomerAdd><Name>acme supplies</Name></CustomerAdd></CustomerAddRq>`)));
+    expect(status(vendor!).code).toBe('3100');
+    expect(qb.company.customers.map((c) => c.name)).toEqual(['Jane Doe']);
   });
 
   it('refuses a receipt naming a customer, an item or a tax code it does not have, or an inactive item (3140)', () => {

@@ -77,6 +77,8 @@ export interface QbdCompanySeed {
   country?: 'US' | 'CA' | 'UK';
   customers?: { name: string; email?: string; isActive?: boolean }[];
   items?: { name: string; type?: QbdItemType; price?: string; description?: string; isActive?: boolean; salesTaxCodeName?: string }[];
+  /** Vendors, employees and other names: they share one name list with customers (a customer cannot take their names). */
+  otherNames?: string[];
   /** Extra sales tax codes beside the US defaults `Tax` and `Non`. */
   salesTaxCodes?: { name: string; isTaxable: boolean; desc?: string }[];
 }

@@ -156,7 +156,8 @@ export class QbdCompany {
   customerAdd(rq: XmlElement): HandledRequest {
     const add = childNamed(rq, 'CustomerAdd')!;
     const name = childText(add, 'Name')!;
-    if (this.customers.some((c) => lower(c.name) === lower(name))) return { status: statusNameInUse(name), rets: [] };
+    const taken = this.customers.some((c) => lower(c.name) === lower(name)) || (this.seed.otherNames ?? []).some((n) => lower(n) === lower(name));
+    if (taken) return { status: statusNameInUse(name), rets: [] };
     const taxRef = childNamed(add, 'SalesTaxCodeRef');
     const taxCode = taxRef ? this.taxCodeByRef(taxRef) : undefined;
     if (taxRef && !taxCode) return { status: statusInvalidReference('Sales Tax Code', refLabel(taxRef), 'Customer'), rets: [] };

@@ -197,11 +197,14 @@ describe('QuickBooks Desktop company emulator', () => {
     expect(qb.company.salesReceipts).toHaveLength(1);
   });
 
-  it('answers host and company queries in schema order', () => {
+  it('answers host, company and preferences queries (and the Web Connector\'s strHCPResponse) in schema order', () => {
     const qb = company();
-    const rs = responses(qb.process(requestSet('<HostQueryRq /><CompanyQueryRq />')));
-    expect(rs.map((r) => r.attributes.statusCode)).toEqual(['0', '0']);
+    const rs = responses(qb.process(requestSet('<HostQueryRq /><CompanyQueryRq /><PreferencesQueryRq />')));
+    expect(rs.map((r) => r.attributes.statusCode)).toEqual(['0', '0', '0']);
+    const salesTax = childNamed(childNamed(rs[2]!, 'PreferencesRet')!, 'SalesTaxPreferences')!;
+    expect(childText(childNamed(salesTax, 'DefaultItemSalesTaxRef')!, 'FullName')).toBe('CA Sales Tax');
     const hcp = parseXml(qb.hostCompanyResponse()).root.children[0]!.children;
+    expect(hcp.map((r) => r.local)).toEqual(['HostQueryRs', 'CompanyQueryRs', 'PreferencesQueryRs']);
     for (const r of hcp) expect(checkQbxmlElement(r, QBXML_SCHEMA.responses[r.local]!)).toEqual([]);
   });
 });

@@ -112,7 +112,7 @@ export class QbdCompanyEmulator {
     return { kind: 'response', qbxml: `<?xml version="1.0" ?>\n${body}` };
   }
 
-  /** The host and company answers QBWC sends as `strHCPResponse` on a session's first sendRequestXML. */
+  /** The host, company and preferences answers QBWC sends as `strHCPResponse` on a session's first sendRequestXML. */
   hostCompanyResponse(): string {
     const ok = { statusCode: '0', statusSeverity: 'Info', statusMessage: 'Status OK' };
     const body = writeXml({
@@ -123,6 +123,7 @@ export class QbdCompanyEmulator {
           children: [
             { name: 'HostQueryRs', attributes: { requestID: '0', ...ok }, children: [this.hostRet()] },
             { name: 'CompanyQueryRs', attributes: { requestID: '1', ...ok }, children: [this.companyRet()] },
+            { name: 'PreferencesQueryRs', attributes: { requestID: '2', ...ok }, children: [this.preferencesRet()] },
           ],
         },
       ],
@@ -142,6 +143,33 @@ export class QbdCompanyEmulator {
         ...versions.map((v) => ({ name: 'SupportedQBXMLVersion', text: v })),
         { name: 'IsAutomaticLogin', text: 'false' },
         { name: 'QBFileMode', text: 'SingleUser' },
+      ],
+    };
+  }
+
+  /** Sales tax preferences exist only when the company has a sales tax item to charge by default (sales tax on). */
+  private preferencesRet(): XmlNode {
+    const taxItem = this.company.items.find((i) => i.type === 'SalesTax');
+    const ref = (name: string, listId: string | undefined, fullName: string): XmlNode => ({ name, children: [{ name: 'ListID', text: listId ?? '' }, { name: 'FullName', text: fullName }] });
+    const code = (isTaxable: boolean) => this.company.salesTaxCodes.find((c) => c.isTaxable === isTaxable);
+    const taxable = code(true);
+    const nonTaxable = code(false);
+    return {
+      name: 'PreferencesRet',
+      children: [
+        { name: 'MultiCurrencyPreferences', children: [{ name: 'IsMultiCurrencyOn', text: 'false' }] },
+        taxItem && taxable && nonTaxable
+          ? {
+              name: 'SalesTaxPreferences',
+              children: [
+                ref('DefaultItemSalesTaxRef', taxItem.listId, taxItem.name),
+                { name: 'PaySalesTax', text: 'Monthly' },
+                ref('DefaultTaxableSalesTaxCodeRef', taxable.listId, taxable.name),
+                ref('DefaultNonTaxableSalesTaxCodeRef', nonTaxable.listId, nonTaxable.name),
+              ],
+            }
+          : null,
+        { name: 'CurrentAppAccessRights', children: [{ name: 'IsAutomaticLoginAllowed', text: 'true' }, { name: 'IsPersonalDataAccessAllowed', text: 'true' }] },
       ],
     };
   }
@@ -181,6 +209,8 @@ export class QbdCompanyEmulator {
         return { status: statusOk(), rets: [this.hostRet()] };
       case 'CompanyQuery':
         return { status: statusOk(), rets: [this.companyRet()] };
+      case 'PreferencesQuery':
+        return { status: statusOk(), rets: [this.preferencesRet()] };
       case 'CustomerQuery':
         return c.customerQuery(rq);
       case 'CustomerAdd':

@@ -39,7 +39,8 @@ afterEach(async () => {
   }
 });
 
-async function start(options: { password?: string; intervalMs?: number } = {}): Promise<Harness> {
+async function start(options: { password?: string; intervalMs?: number; failingDeliveries?: number } = {}): Promise<Harness> {
+  let failing = options.failingDeliveries ?? 0;
   const stored = await hashQbwcPassword(PASSWORD);
   const account: QbwcAccount = { integrationId: 'qbd-1', userName: 'ledgerbridge-qbd-1' };
   const queue = new InMemoryQbwcWorkQueue();
@@ -54,6 +55,10 @@ async function start(options: { password?: string; intervalMs?: number } = {}): 
     },
     queue,
     onDelivery: async (d) => {
+      if (failing > 0) {
+        failing -= 1;
+        throw new Error('database unavailable');
+      }
       deliveries.push(d);
     },
     onSessionEvent: (e) => events.push(e),
@@ -181,6 +186,19 @@ describe('Web Connector emulator ↔ the product QBWC endpoint', () => {
     expect(run.outcome).toBe('finished');
     expect(h.deliveries.map((d) => [d.requestId, statusOf(d)])).toEqual([['req-1', '0']]);
     expect((await soap('getLastError', { ticket: ticket! })).text).toContain('unknown or has expired');
+  });
+
+  it('keeps a request whose answer the product could not take, and takes it at the next update', async () => {
+    const h = await start({ failingDeliveries: 1 });
+    h.queue.enqueue({ id: 'req-1', integrationId: 'qbd-1', qbxml: customerAdd });
+    const failed = await h.connector.runOnce();
+    expect(failed.outcome).toBe('http-error');
+    expect(failed.calls.at(-1)).toMatchObject({ method: 'receiveResponseXML', result: 'HTTP 500' });
+    expect(await h.queue.pendingCount('qbd-1')).toBe(1);
+    const again = await h.connector.runOnce();
+    expect(again.outcome).toBe('finished');
+    // QuickBooks ran the set twice: the second answer is QuickBooks' own refusal of the name (the sync's query-before-add prevents this).
+    expect(h.deliveries.map((d) => [d.requestId, statusOf(d)])).toEqual([['req-1', '3100']]);
   });
 
   it('polls on its interval until stopped', async () => {

@@ -64,13 +64,13 @@ export async function registerQbwcRoutes(app: FastifyInstance, options: QbwcEndp
   const now = options.now ?? Date.now;
   const lifetime = options.ticketLifetimeMs ?? 60 * 60 * 1000;
 
-  const session = (ticket: string | undefined): Session | undefined => {
+  const session = async (ticket: string | undefined): Promise<Session | undefined> => {
     if (!ticket) return undefined;
     const s = sessions.get(ticket);
     if (!s) return undefined;
     if (now() - s.lastSeen > lifetime) {
       sessions.delete(ticket);
-      void options.queue.releaseClaims(ticket);
+      await options.queue.releaseClaims(ticket);
       return undefined;
     }
     s.lastSeen = now();
@@ -109,7 +109,7 @@ export async function registerQbwcRoutes(app: FastifyInstance, options: QbwcEndp
     },
     async sendRequestXML(p) {
       const ticket = p.ticket ?? '';
-      const s = session(ticket);
+      const s = await session(ticket);
       if (!s) return '';
       if (p.strHCPResponse) {
         options.onSessionEvent?.({
@@ -131,7 +131,7 @@ export async function registerQbwcRoutes(app: FastifyInstance, options: QbwcEndp
     },
     async receiveResponseXML(p) {
       const ticket = p.ticket ?? '';
-      const s = session(ticket);
+      const s = await session(ticket);
       if (!s) return -1;
       const request = await options.queue.claimedBy(ticket);
       if (!request) {
@@ -151,12 +151,12 @@ export async function registerQbwcRoutes(app: FastifyInstance, options: QbwcEndp
       return remaining === 0 ? 100 : Math.min(99, Math.floor((100 * s.answered) / (s.answered + remaining)));
     },
     async getLastError(p) {
-      const s = session(p.ticket);
+      const s = await session(p.ticket);
       return s ? (s.lastError ?? '') : INVALID_TICKET;
     },
     async connectionError(p) {
       const ticket = p.ticket ?? '';
-      const s = session(ticket);
+      const s = await session(ticket);
       if (s) {
         options.onSessionEvent?.({ kind: 'connection-error', integrationId: s.integrationId, ticket, hresult: p.hresult ?? '', message: p.message ?? '' });
         await options.queue.releaseClaims(ticket);
@@ -189,8 +189,13 @@ export async function registerQbwcRoutes(app: FastifyInstance, options: QbwcEndp
       }
       const handler = Object.hasOwn(handlers, call.method) ? handlers[call.method] : undefined;
       if (!handler) return reply.code(500).send(soapFault(`${call.method} is not a Web Connector method this service offers`));
-      const result = await handler(call.params);
-      return reply.send(soapResult(call.method, result));
+      try {
+        return reply.send(soapResult(call.method, await handler(call.params)));
+      } catch {
+        // The queue or the delivery callback failed: QBWC shows the fault and ends the update; the request stays
+        // held by the ticket and goes out again at the next update. No internals in what QBWC shows.
+        return reply.code(500).send(soapFault('ledgerbridge could not handle this step; it will be tried again at the next update.'));
+      }
     });
   });
 }

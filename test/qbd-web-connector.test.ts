@@ -9,7 +9,8 @@ import { generateQbwcPassword, hashQbwcPassword, verifyQbwcPasswordHash, verifyS
 import { InMemoryQbwcWorkQueue } from '../platforms/qbd/qbwc-work-queue.js';
 import { qwcFile, QwcSettingsError, stableGuid } from '../platforms/qbd/qwc-file.js';
 import { parseSoapResult, soapCallEnvelope } from '../platforms/qbd/soap-envelope.js';
-import { childNamed, childText, parseXml } from '../platforms/qbd/xml-tree.js';
+import { qbxmlRequestSet, readQbxmlResponses } from '../platforms/qbd/qbxml-envelope.js';
+import { childNamed, childText, leaf, parseXml, type XmlNode } from '../platforms/qbd/xml-tree.js';
 import { secretBoxFromKey } from '../runtime/secret-box.js';
 
 /**
@@ -80,15 +81,31 @@ async function start(options: { password?: string; intervalMs?: number; failingD
 }
 
 const set = (body: string) => `<?xml version="1.0" encoding="utf-8"?><?qbxml version="16.0"?><QBXML><QBXMLMsgsRq onError="stopOnError">${body}</QBXMLMsgsRq></QBXML>`;
-const customerAdd = set(`<CustomerAddRq requestID="c1"><CustomerAdd><Name>Jane Doe</Name><Email>jane@example.com</Email></CustomerAdd></CustomerAddRq>`);
-const receiptAdd = set(
-  `<SalesReceiptAddRq requestID="r1"><SalesReceiptAdd><CustomerRef><FullName>Jane Doe</FullName></CustomerRef><TxnDate>2026-11-29</TxnDate><RefNumber>1001</RefNumber>` +
-    `<Memo>ledgerbridge order #1001</Memo><SalesReceiptLineAdd><ItemRef><FullName>tee-blu-l</FullName></ItemRef><Quantity>1</Quantity><Rate>20.00</Rate></SalesReceiptLineAdd></SalesReceiptAdd></SalesReceiptAddRq>`,
-);
+const ref = (name: string, fullName: string): XmlNode => ({ name, children: [{ name: 'FullName', text: fullName }] });
+const customerAdd = qbxmlRequestSet([
+  { name: 'CustomerAddRq', attributes: { requestID: 'c1' }, children: [{ name: 'CustomerAdd', children: [leaf('Name', 'Jane Doe'), leaf('Email', 'jane@example.com')] }] },
+]);
+const receiptAdd = qbxmlRequestSet([
+  {
+    name: 'SalesReceiptAddRq',
+    attributes: { requestID: 'r1' },
+    children: [
+      {
+        name: 'SalesReceiptAdd',
+        children: [
+          ref('CustomerRef', 'Jane Doe'),
+          leaf('TxnDate', '2026-11-29'),
+          leaf('RefNumber', '1001'),
+          leaf('Memo', 'ledgerbridge order #1001'),
+          { name: 'SalesReceiptLineAdd', children: [ref('ItemRef', 'tee-blu-l'), leaf('Quantity', 1), leaf('Rate', '20.00')] },
+        ],
+      },
+    ],
+  },
+]);
 
 function statusOf(delivery: QbwcDelivery): string | undefined {
-  if (delivery.kind !== 'response') return undefined;
-  return parseXml(delivery.qbxml).root.children[0]!.children[0]!.attributes.statusCode;
+  return delivery.kind === 'response' ? String(readQbxmlResponses(delivery.qbxml)[0]!.statusCode) : undefined;
 }
 
 describe('Web Connector emulator ↔ the product QBWC endpoint', () => {
@@ -116,8 +133,9 @@ describe('Web Connector emulator ↔ the product QBWC endpoint', () => {
       ['req-1', 'response', '0'],
       ['req-2', 'response', '0'],
     ]);
-    const ret = childNamed(parseXml((h.deliveries[1] as { qbxml: string }).qbxml).root.children[0]!.children[0]!, 'SalesReceiptRet')!;
-    expect(childText(ret, 'TotalAmount')).toBe('20.00');
+    const [booked] = readQbxmlResponses((h.deliveries[1] as { qbxml: string }).qbxml);
+    expect(booked).toMatchObject({ request: 'SalesReceiptAdd', requestID: 'r1', statusCode: 0, statusSeverity: 'Info' });
+    expect(childText(booked!.rets[0]!, 'TotalAmount')).toBe('20.00');
     expect(await h.queue.pendingCount('qbd-1')).toBe(0);
     expect(h.events.map((e) => e.kind)).toEqual(['authenticated', 'company-opened', 'closed']);
     expect(h.events[1]).toMatchObject({ qbXMLMajorVers: 16, qbXMLCountry: 'US', companyFile: FILE });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseSoapCall, parseSoapResult, soapResult, SoapRequestError } from '../platforms/qbd/soap-envelope.js';
+import { qbxmlRequestSet, QbxmlResponseError, readQbxmlResponses } from '../platforms/qbd/qbxml-envelope.js';
 import { parseXml, writeXml, XmlSyntaxError } from '../platforms/qbd/xml-tree.js';
 
 /** The XML reader the QBWC endpoint and the qbXML emulator share: strict, entity-aware, namespace-aware. */
@@ -48,5 +49,26 @@ describe('QBWC SOAP envelopes', () => {
     expect(parseSoapResult(soapResult('authenticate', ['t-1', 'none']), 'authenticate').strings).toEqual(['t-1', 'none']);
     expect(parseSoapResult(soapResult('receiveResponseXML', 100), 'receiveResponseXML').text).toBe('100');
     expect(parseSoapResult(soapResult('sendRequestXML', '<?qbxml version="16.0"?><QBXML/>'), 'sendRequestXML').text).toBe('<?qbxml version="16.0"?><QBXML/>');
+  });
+});
+
+describe('qbXML envelopes', () => {
+  it('writes a request set with its version instruction and onError', () => {
+    const doc = parseXml(qbxmlRequestSet([{ name: 'CustomerQueryRq', attributes: { requestID: '1' }, children: [{ name: 'FullName', text: 'Jane & Co' }] }]));
+    expect(doc.instructions).toEqual([{ target: 'qbxml', data: 'version="16.0"' }]);
+    expect(doc.root.children[0]!.attributes).toEqual({ onError: 'stopOnError' });
+    expect(doc.root.children[0]!.children[0]!.children[0]!.text).toBe('Jane & Co');
+  });
+
+  it('reads each response with its status, and refuses what is not a response set', () => {
+    const rs = readQbxmlResponses(
+      '<?xml version="1.0" ?><QBXML><QBXMLMsgsRs><CustomerQueryRs requestID="1" statusCode="500" statusSeverity="Warn" statusMessage="not found" /><CustomerAddRs statusCode="0" statusSeverity="Info" statusMessage="Status OK"><CustomerRet><ListID>80000001-1</ListID></CustomerRet></CustomerAddRs></QBXMLMsgsRs></QBXML>',
+    );
+    expect(rs.map((r) => [r.request, r.requestID, r.statusCode, r.statusSeverity, r.rets.map((e) => e.local)])).toEqual([
+      ['CustomerQuery', '1', 500, 'Warn', []],
+      ['CustomerAdd', undefined, 0, 'Info', ['CustomerRet']],
+    ]);
+    expect(() => readQbxmlResponses('<QBXML><QBXMLMsgsRq onError="stopOnError" /></QBXML>')).toThrow(QbxmlResponseError);
+    expect(() => readQbxmlResponses('<QBXML><QBXMLMsgsRs><CustomerQueryRs /></QBXMLMsgsRs></QBXML>')).toThrow(QbxmlResponseError);
   });
 });

@@ -116,6 +116,9 @@ describe('QuickBooks Desktop company emulator', () => {
     expect(qb.process(requestSet('<CustomerQueryRq />', 'stopOnFailure'))).toMatchObject({ kind: 'error', hresult: '0x80040400' });
     expect(qb.process(requestSet('<CustomerQueryRq />').replace('<?qbxml version="16.0"?>', ''))).toMatchObject({ kind: 'error', hresult: '0x80040400' });
     expect(qb.process(requestSet('<CustomerQueryRq />', 'stopOnError', '17.0'))).toMatchObject({ kind: 'error', hresult: '0x80040400' });
+    const old = new QbdCompanyEmulator({ company: { companyName: 'Old', companyFilePath: 'C:\\old.qbw' }, highestQbxmlMajorVersion: 13 });
+    expect(old.process(requestSet('<CustomerQueryRq />', 'stopOnError', '16.0'))).toMatchObject({ kind: 'error', hresult: '0x80040400' });
+    expect(old.process(requestSet('<CustomerQueryRq />', 'stopOnError', '13.0'))).toMatchObject({ kind: 'response' });
     expect(qb.processed).toEqual([]);
   });
 

@@ -40,7 +40,7 @@ afterEach(async () => {
   }
 });
 
-async function start(options: { password?: string; intervalMs?: number; failingDeliveries?: number } = {}): Promise<Harness> {
+async function start(options: { password?: string; intervalMs?: number; failingDeliveries?: number; qbxmlMajor?: number } = {}): Promise<Harness> {
   let failing = options.failingDeliveries ?? 0;
   const stored = await hashQbwcPassword(PASSWORD);
   const account: QbwcAccount = { integrationId: 'qbd-1', userName: 'ledgerbridge-qbd-1' };
@@ -68,6 +68,7 @@ async function start(options: { password?: string; intervalMs?: number; failingD
   const url = `${server.origin}/qbwc`;
   const qb = new QbdCompanyEmulator({
     company: { companyName: 'Desk Books Inc', companyFilePath: FILE, items: [{ name: 'tee-blu-l', type: 'NonInventory', price: '20.00' }] },
+    ...(options.qbxmlMajor !== undefined ? { highestQbxmlMajorVersion: options.qbxmlMajor } : {}),
   });
   const connector = new WebConnectorEmulator({
     appUrl: url,
@@ -217,6 +218,17 @@ describe('Web Connector emulator ↔ the product QBWC endpoint', () => {
     expect(again.outcome).toBe('finished');
     // QuickBooks ran the set twice: the second answer is QuickBooks' own refusal of the name (the sync's query-before-add prevents this).
     expect(h.deliveries.map((d) => [d.requestId, statusOf(d)])).toEqual([['req-1', '3100']]);
+  });
+
+  it('holds a request back from a QuickBooks too old to read its qbXML version, and says what to update', async () => {
+    const h = await start({ qbxmlMajor: 13 });
+    h.queue.enqueue({ id: 'req-1', integrationId: 'qbd-1', qbxml: customerAdd });
+    const run = await h.connector.runOnce();
+    expect(run.outcome).toBe('server-stopped');
+    expect(run.message).toBe('This QuickBooks Desktop reads qbXML up to 13.0 and ledgerbridge sends 16.0: update QuickBooks Desktop (2023 R3 or later) to sync.');
+    expect(h.qb.requestSets).toEqual([]);
+    expect(h.events).toContainEqual(expect.objectContaining({ kind: 'qbxml-version-too-old', supported: 13, needed: '16.0' }));
+    expect(await h.queue.pendingCount('qbd-1')).toBe(1);
   });
 
   it('polls on its interval until stopped', async () => {

@@ -13,6 +13,8 @@ export interface QbdCompanyEmulatorOptions {
   company: QbdCompanySeed;
   /** Answer to an explicit ListID/FullName/TxnID/RefNumber that is not there (FIDELITY.md §3). Default 'status-500'. */
   notFound?: NotFoundAnswer;
+  /** The newest qbXML major version this QuickBooks reads: 16 for QuickBooks 2023 R3 and later, 13 for 2019 … */
+  highestQbxmlMajorVersion?: number;
   now?: () => Date;
 }
 
@@ -22,7 +24,6 @@ export interface ProcessedRequest {
   statusCode: number;
 }
 
-const HIGHEST_VERSION = 16.0;
 
 /**
  * A QuickBooks Desktop company behind the SDK's request processor: takes a qbXML request set as the Web Connector
@@ -35,11 +36,13 @@ export class QbdCompanyEmulator {
   /** Every request set handed in, as received. */
   readonly requestSets: string[] = [];
   notFound: NotFoundAnswer;
+  readonly highestQbxmlMajorVersion: number;
   private open = true;
   private readonly injected: { request: string; status: QbxmlStatus }[] = [];
 
   constructor(options: QbdCompanyEmulatorOptions) {
     this.notFound = options.notFound ?? 'status-500';
+    this.highestQbxmlMajorVersion = options.highestQbxmlMajorVersion ?? 16;
     this.company = new QbdCompany(options.company, options.now ?? (() => new Date()), () => this.notFound);
   }
 
@@ -72,7 +75,7 @@ export class QbdCompanyEmulator {
     try {
       const doc = parseXml(qbxml);
       const version = /version\s*=\s*"([\d.]+)"/.exec(doc.instructions.find((i) => i.target.toLowerCase() === 'qbxml')?.data ?? '')?.[1];
-      if (version === undefined || Number(version) > HIGHEST_VERSION) return { kind: 'error', ...PARSE_ERROR };
+      if (version === undefined || Number(version) >= this.highestQbxmlMajorVersion + 1) return { kind: 'error', ...PARSE_ERROR };
       if (doc.root.local !== 'QBXML' || doc.root.children.length !== 1 || doc.root.children[0]!.local !== 'QBXMLMsgsRq') return { kind: 'error', ...PARSE_ERROR };
       msgs = doc.root.children[0]!;
     } catch (error) {
@@ -132,7 +135,7 @@ export class QbdCompanyEmulator {
   }
 
   private hostRet(): XmlNode {
-    const versions = Array.from({ length: 16 }, (_, i) => `${i + 1}.0`);
+    const versions = Array.from({ length: this.highestQbxmlMajorVersion }, (_, i) => `${i + 1}.0`);
     return {
       name: 'HostRet',
       children: [

@@ -20,6 +20,7 @@ export interface WebConnectorOptions {
   intervalMs: number;
   clientVersion?: string;
   qbXMLCountry?: string;
+  /** Default: what the company's QuickBooks reads (QBWC asks QuickBooks). */
   qbXMLMajorVers?: number;
   qbXMLMinorVers?: number;
   /** QBWC waits 5 s after getLastError answers "NoOp" [C]; tests shorten it. */
@@ -178,7 +179,7 @@ export class WebConnectorEmulator {
             strHCPResponse: hcp,
             strCompanyFileName: o.company.companyFilePath,
             qbXMLCountry: o.qbXMLCountry ?? 'US',
-            qbXMLMajorVers: o.qbXMLMajorVers ?? 16,
+            qbXMLMajorVers: o.qbXMLMajorVers ?? o.company.highestQbxmlMajorVersion,
             qbXMLMinorVers: o.qbXMLMinorVers ?? 0,
           })
         ).text;

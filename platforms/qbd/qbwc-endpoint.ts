@@ -34,6 +34,7 @@ export type QbwcSessionEvent =
   | { kind: 'authentication-failed'; userName: string }
   | { kind: 'company-opened'; integrationId: string; ticket: string; qbXMLCountry: string; qbXMLMajorVers: number; companyFile: string }
   | { kind: 'connection-error'; integrationId: string; ticket: string; hresult: string; message: string }
+  | { kind: 'qbxml-version-too-old'; integrationId: string; ticket: string; supported: number; needed: string }
   | { kind: 'closed'; integrationId: string; ticket: string };
 
 export interface QbwcEndpointOptions {
@@ -52,6 +53,8 @@ export interface QbwcEndpointOptions {
 
 interface Session {
   integrationId: string;
+  /** The newest qbXML major version QuickBooks reads, as QBWC reports it in sendRequestXML. */
+  qbxmlMajor?: number;
   lastSeen: number;
   answered: number;
   lastError?: string;
@@ -121,10 +124,20 @@ export async function registerQbwcRoutes(app: FastifyInstance, options: QbwcEndp
           companyFile: p.strCompanyFileName ?? '',
         });
       }
+      if (p.qbXMLMajorVers) s.qbxmlMajor = Number(p.qbXMLMajorVers);
       const held = await options.queue.claimedBy(ticket);
       const request = held ?? (await options.queue.claimNext(s.integrationId, ticket));
       if (!request) {
         s.lastError = 'Nothing to send: every request was answered.';
+        return '';
+      }
+      // Never hand QuickBooks a qbXML version it cannot read (notes §6): the request waits for an updated QuickBooks.
+      const needed = /<\?qbxml\s+version\s*=\s*"(\d+)\.(\d+)"/.exec(request.qbxml);
+      if (needed && s.qbxmlMajor !== undefined && Number(needed[1]) > s.qbxmlMajor) {
+        await options.queue.releaseClaims(ticket);
+        const version = `${needed[1]}.${needed[2]}`;
+        options.onSessionEvent?.({ kind: 'qbxml-version-too-old', integrationId: s.integrationId, ticket, supported: s.qbxmlMajor, needed: version });
+        s.lastError = `This QuickBooks Desktop reads qbXML up to ${s.qbxmlMajor}.0 and ledgerbridge sends ${version}: update QuickBooks Desktop (2023 R3 or later) to sync.`;
         return '';
       }
       return request.qbxml;

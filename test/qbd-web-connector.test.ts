@@ -40,10 +40,10 @@ afterEach(async () => {
   }
 });
 
-async function start(options: { password?: string; intervalMs?: number; failingDeliveries?: number; qbxmlMajor?: number } = {}): Promise<Harness> {
+async function start(options: { password?: string; intervalMs?: number; failingDeliveries?: number; qbxmlMajor?: number; companyFilePath?: string } = {}): Promise<Harness> {
   let failing = options.failingDeliveries ?? 0;
   const stored = await hashQbwcPassword(PASSWORD);
-  const account: QbwcAccount = { integrationId: 'qbd-1', userName: 'ledgerbridge-qbd-1' };
+  const account: QbwcAccount = { integrationId: 'qbd-1', userName: 'ledgerbridge-qbd-1', ...(options.companyFilePath !== undefined ? { companyFilePath: options.companyFilePath } : {}) };
   const queue = new InMemoryQbwcWorkQueue();
   const deliveries: QbwcDelivery[] = [];
   const events: QbwcSessionEvent[] = [];
@@ -177,6 +177,20 @@ describe('Web Connector emulator ↔ the product QBWC endpoint', () => {
     h.qb.openCompanyFile();
     expect((await h.connector.runOnce()).outcome).toBe('finished');
     expect(h.deliveries.map((d) => statusOf(d))).toEqual(['0']);
+  });
+
+  it('names the company file to open: the right one books, another one ends in connectionError', async () => {
+    const right = await start({ companyFilePath: FILE.toUpperCase() });
+    right.queue.enqueue({ id: 'req-1', integrationId: 'qbd-1', qbxml: customerAdd });
+    const run = await right.connector.runOnce();
+    expect(run.calls.find((c) => c.method === 'authenticate')!.result).toMatch(/\|C:\\COMPANY FILES\\DESK BOOKS\.QBW$/);
+    expect(run.outcome).toBe('finished');
+
+    const wrong = await start({ companyFilePath: 'C:\\Company Files\\Other Books.qbw' });
+    wrong.queue.enqueue({ id: 'req-1', integrationId: 'qbd-1', qbxml: customerAdd });
+    expect((await wrong.connector.runOnce()).outcome).toBe('connection-error');
+    expect(wrong.events.find((e) => e.kind === 'connection-error')).toMatchObject({ hresult: '0x80040410' });
+    expect(wrong.qb.requestSets).toEqual([]);
   });
 
   it('delivers QuickBooks\' parse error (0x80040400) for a request set that breaks the schema, and QBWC shows getLastError', async () => {

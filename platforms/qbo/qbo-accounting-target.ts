@@ -20,6 +20,13 @@ import { noteAbsent, takeFreshAbsence } from './document-number-absence.js';
 import { diagnoseReceiptReferences } from './reference-diagnosis.js';
 import { toQboSalesReceipt } from './sales-receipt-payload.js';
 import { cachedTaxSetup, forgetTaxSetup } from './company-tax-setup.js';
+import { PerIntegrationCache } from './per-integration-cache.js';
+
+/**
+ * The company's tax codes, as last listed, for the rate of a sale's code (whether a difference is only rounding).
+ * Listing them is what mapping does on a miss, so a booking rarely pays for it; an hour keeps a changed rate from lingering.
+ */
+const taxCodeLists = new PerIntegrationCache<LedgerTaxCode[]>(60 * 60 * 1000);
 
 export interface QboAccountingTargetOptions {
   /** Scopes of the stored grant, reported by checkConnection; QBO itself cannot tell. */
@@ -121,6 +128,12 @@ export class QboAccountingTarget implements AccountingTarget {
   }
 
   async listTaxCodes(): Promise<LedgerTaxCode[]> {
+    const codes = await this.readTaxCodes();
+    taxCodeLists.set(this.cacheKey, codes);
+    return codes;
+  }
+
+  private async readTaxCodes(): Promise<LedgerTaxCode[]> {
     const [codes, rates] = await Promise.all([
       queryAll(this.client, 'TaxCode', 'Active IN (true, false)'),
       queryAll(this.client, 'TaxRate', 'Active IN (true, false)'),
@@ -159,12 +172,16 @@ export class QboAccountingTarget implements AccountingTarget {
       if (existing) return existing;
     }
     try {
-      const payload = toQboSalesReceipt(receipt, await this.taxSetup());
+      const setup = await this.taxSetup();
+      // Only a sale with a mapped code needs its rate (usually listed by the order's mapping already).
+      const taxCodes = setup.mode === 'per-sale' && receipt.txnTaxCodeId ? await taxCodeLists.get(this.cacheKey, () => this.readTaxCodes()) : null;
+      const payload = toQboSalesReceipt(receipt, setup, taxCodes);
       const created = await this.client.create('salesreceipt', 'SalesReceipt', payload, { idempotencyKey, subject });
       return toDocumentRef(created);
     } catch (error) {
       if (!(error instanceof LedgerRejectedError)) throw error;
       if (isTaxSetupRefusal(error)) forgetTaxSetup(this.cacheKey);
+      if (error.code === '610' || error.code === '2500') taxCodeLists.forget(this.cacheKey);
       // 6140: already booked (a lost answer, or another run): the existing receipt is the result.
       if (error.code === '6140') {
         const existing = await this.querySalesReceipt(receipt.docNumber);

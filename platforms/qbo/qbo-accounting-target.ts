@@ -19,7 +19,8 @@ import { queryAll } from './query-pages.js';
 import { noteAbsent, takeFreshAbsence } from './document-number-absence.js';
 import { diagnoseReceiptReferences } from './reference-diagnosis.js';
 import { toQboSalesReceipt } from './sales-receipt-payload.js';
-import { cachedTaxSetup, forgetTaxSetup } from './company-tax-setup.js';
+import { cachedCompanySettings, cachedTaxSetup, forgetTaxSetup, type CompanyCurrencies } from './company-tax-setup.js';
+import { customerTakesCurrency, displayNameInCurrency } from './customer-currency.js';
 import { PerIntegrationCache } from './per-integration-cache.js';
 
 /**
@@ -84,33 +85,52 @@ export class QboAccountingTarget implements AccountingTarget {
     return found;
   }
 
-  async findCustomer(match: { email: string | null; displayName: string }): Promise<LedgerCustomer | null> {
+  /**
+   * A customer the sale can go to: by email, else by display name, and in a multicurrency company only one in the
+   * sale's currency (a foreign-currency customer is named with it, see customer-currency.ts).
+   */
+  async findCustomer(match: { email: string | null; displayName: string; currency?: string }): Promise<LedgerCustomer | null> {
+    const currencies = await this.currencies();
+    const inCurrency = (customers: QboEntity[]) => customers.find((customer) => customerTakesCurrency(customer, match.currency, currencies));
     if (match.email) {
-      const byEmail = await this.queryCustomers(`PrimaryEmailAddr = ${qboQueryString(match.email)}`);
-      if (byEmail[0]) return toCustomer(byEmail[0]);
+      const byEmail = inCurrency(await this.queryCustomers(`PrimaryEmailAddr = ${qboQueryString(match.email)}`));
+      if (byEmail) return toCustomer(byEmail);
     }
-    const byName = await this.queryCustomers(`DisplayName = ${qboQueryString(match.displayName)}`);
-    return byName[0] ? toCustomer(byName[0]) : null;
+    const displayName = match.currency === undefined ? match.displayName : this.nameInCurrency(match.displayName, match.currency, currencies);
+    const byName = inCurrency(await this.queryCustomers(`DisplayName = ${qboQueryString(displayName)}`));
+    return byName ? toCustomer(byName) : null;
   }
 
   async createCustomer(input: LedgerCustomerInput, idempotencyKey: string): Promise<LedgerCustomer> {
+    const currencies = await this.currencies();
+    const displayName = this.nameInCurrency(input.displayName, input.currency, currencies);
     const body: QboEntity = {
-      DisplayName: input.displayName,
+      DisplayName: displayName,
       ...(input.givenName ? { GivenName: input.givenName } : {}),
       ...(input.familyName ? { FamilyName: input.familyName } : {}),
       ...(input.email ? { PrimaryEmailAddr: { Address: input.email } } : {}),
       CurrencyRef: { value: input.currency },
     };
     try {
-      return toCustomer(await this.client.create('customer', 'Customer', body, { idempotencyKey, subject: `customer '${input.displayName}'` }));
+      return toCustomer(await this.client.create('customer', 'Customer', body, { idempotencyKey, subject: `customer '${displayName}'` }));
     } catch (error) {
-      // 6240: the name is taken, e.g. by a customer created before a lost answer; adopt it if it is a customer.
+      // 6240: the name is taken, e.g. by a customer created before a lost answer; adopt it if it is a customer
+      // the sale can go to (another currency's is another customer: the caller tries its next name).
       if (error instanceof LedgerRejectedError && error.code === '6240') {
-        const existing = await this.queryCustomers(`DisplayName = ${qboQueryString(input.displayName)} AND Active IN (true, false)`);
-        if (existing[0]) return toCustomer(existing[0]);
+        const existing = await this.queryCustomers(`DisplayName = ${qboQueryString(displayName)} AND Active IN (true, false)`);
+        const adoptable = existing.find((customer) => customerTakesCurrency(customer, input.currency, currencies));
+        if (adoptable) return toCustomer(adoptable);
       }
       throw error;
     }
+  }
+
+  private async currencies(): Promise<CompanyCurrencies> {
+    return (await cachedCompanySettings(this.cacheKey, this.client)).currencies;
+  }
+
+  private nameInCurrency(displayName: string, currency: string, currencies: CompanyCurrencies): string {
+    return displayNameInCurrency(displayName, currency, currencies, this.limits.customerDisplayName);
   }
 
   async findItemsBySku(skus: string[]): Promise<LedgerItem[]> {

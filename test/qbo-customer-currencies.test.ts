@@ -135,4 +135,20 @@ describe('QBO customers per currency', () => {
     expect(created.displayName).toBe('Chloé Dubois');
     expect(await targets.get(SINGLE)!.findCustomer({ email: 'chloe@example.fr', displayName: 'Chloé Dubois', currency: 'GBP' })).toMatchObject({ id: created.id });
   });
+
+  it('a company without multicurrency is told plainly that a sale in another currency cannot be booked, naming both currencies', async () => {
+    const target = targets.get(SINGLE)!;
+    const customer = await target.createCustomer({ ...person('EUR'), displayName: 'Euro Guest', email: null }, 'cust:single:euro');
+    // Every customer of such a company is in its home currency.
+    expect(emulator.control.list(SINGLE, 'Customer').find((c) => c.Id === customer.id)!.CurrencyRef).toEqual({ value: 'GBP' });
+    emulator.control.clearRequestLog();
+    const refused = await target.createSalesReceipt(sale('S1', customer.id, 'EUR'), 'receipt:S1').catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(LedgerRejectedError);
+    expect((refused as Error).message).toBe(
+      'QuickBooks Online books only in GBP (multicurrency is off in the company), but the order to book as S1 is in EUR: nothing was booked. ' +
+        'Turn on multicurrency in QuickBooks (Settings, Advanced, Currency), then retry the order.',
+    );
+    expect(emulator.control.requestLog().filter((r) => r.url.includes('/salesreceipt'))).toEqual([]);
+    expect(emulator.control.list(SINGLE, 'SalesReceipt')).toEqual([]);
+  });
 });

@@ -70,6 +70,16 @@ function refValue(ref: unknown): string | null {
   return ref && typeof ref === 'object' && 'value' in ref ? String((ref as { value: unknown }).value) : null;
 }
 
+/** A sale in a currency the company cannot book (multicurrency off), said before QBO answers 6000 for it. */
+function foreignCurrencyRefusal(receipt: LedgerSalesReceipt, homeCurrency: string): LedgerRejectedError {
+  return new LedgerRejectedError(
+    'currency',
+    `QuickBooks Online books only in ${homeCurrency} (multicurrency is off in the company), but the order to book as ${receipt.docNumber} is in ${receipt.currency}: ` +
+      `nothing was booked. Turn on multicurrency in QuickBooks (Settings, Advanced, Currency), then retry the order.`,
+    `receipt currency ${receipt.currency}; Preferences.CurrencyPrefs.MultiCurrencyEnabled false, HomeCurrency ${homeCurrency}`,
+  );
+}
+
 /** QuickBooks Online as the ledger the engine books into. */
 export class QboAccountingTarget implements AccountingTarget {
   readonly limits = QBO_LIMITS;
@@ -109,7 +119,8 @@ export class QboAccountingTarget implements AccountingTarget {
       ...(input.givenName ? { GivenName: input.givenName } : {}),
       ...(input.familyName ? { FamilyName: input.familyName } : {}),
       ...(input.email ? { PrimaryEmailAddr: { Address: input.email } } : {}),
-      CurrencyRef: { value: input.currency },
+      // Without multicurrency every customer is in the home currency, QBO's default.
+      ...(currencies.multiCurrency ? { CurrencyRef: { value: input.currency } } : {}),
     };
     try {
       return toCustomer(await this.client.create('customer', 'Customer', body, { idempotencyKey, subject: `customer '${displayName}'` }));
@@ -190,6 +201,12 @@ export class QboAccountingTarget implements AccountingTarget {
     if (!takeFreshAbsence(this.absenceKey(receipt.docNumber))) {
       const existing = await this.querySalesReceipt(receipt.docNumber);
       if (existing) return existing;
+    }
+    const { currencies } = await cachedCompanySettings(this.cacheKey, this.client);
+    if (!currencies.multiCurrency && currencies.homeCurrency !== '' && receipt.currency !== currencies.homeCurrency) {
+      // Read the settings again next time: the bookkeeper may turn multicurrency on and retry.
+      forgetTaxSetup(this.cacheKey);
+      throw foreignCurrencyRefusal(receipt, currencies.homeCurrency);
     }
     try {
       const setup = await this.taxSetup();

@@ -202,7 +202,7 @@ export function createOrderSyncActivities({ db, connections, connectionProblems,
           const created = await againstPlatform(integration.id, () =>
             target.createCustomer(
               { displayName, givenName, familyName, email: email && email.length <= target.limits.email ? email : null, currency: order.currency },
-              `cust:${input.routeId}:${order.customer?.id ?? order.id}:${displayName}`,
+              `cust:${input.routeId}:${order.customer?.id ?? order.id}:${displayName}:${order.currency}`,
             ),
           );
           return remember(created.id);

@@ -179,6 +179,14 @@ describe.each(OVERRIDE_VARIANTS)('a cent of US rounding against QBO playing a %s
     expect(booked.total).toBe('30.45');
   });
 
+  it('a code added since the tax code list was read: the list is read again for its rate', async () => {
+    const target = targets.get(MANUAL)!;
+    await target.listTaxCodes();
+    const added = emulator.control.addTaxCode(MANUAL, { name: 'NY 4 (new)', rates: [{ name: 'NY new', ratePercent: 4 }] });
+    const booked = await target.createSalesReceipt(sale('R4', String(added.Id)), 'receipt:override:R4');
+    expect(booked.total).toBe(override === 'ignored' ? '29.39' : '29.40');
+  });
+
   it('with automated sales tax the shop’s tax is sent as the override; where QuickBooks recomputes, the total differs', async () => {
     const booked = await targets.get(AUTOMATED)!.createSalesReceipt(sale('R3', null), 'receipt:override:R3');
     expect(booked.total).toBe(override === 'honoured' ? '29.40' : '29.39');

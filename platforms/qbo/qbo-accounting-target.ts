@@ -164,6 +164,12 @@ export class QboAccountingTarget implements AccountingTarget {
     return codes;
   }
 
+  /** The cached list, read again when it lacks this code (a code added since, or mapped since). */
+  private async taxCodesWith(codeId: string): Promise<LedgerTaxCode[]> {
+    const cached = await taxCodeLists.get(this.cacheKey, () => this.readTaxCodes());
+    return cached.some((code) => code.id === codeId) ? cached : this.listTaxCodes();
+  }
+
   private async readTaxCodes(): Promise<LedgerTaxCode[]> {
     const [codes, rates] = await Promise.all([
       queryAll(this.client, 'TaxCode', 'Active IN (true, false)'),
@@ -211,7 +217,7 @@ export class QboAccountingTarget implements AccountingTarget {
     try {
       const setup = await this.taxSetup();
       // Only a sale with a mapped code needs its rate (usually listed by the order's mapping already).
-      const taxCodes = setup.mode === 'per-sale' && receipt.txnTaxCodeId ? await taxCodeLists.get(this.cacheKey, () => this.readTaxCodes()) : null;
+      const taxCodes = setup.mode === 'per-sale' && receipt.txnTaxCodeId ? await this.taxCodesWith(receipt.txnTaxCodeId) : null;
       const payload = toQboSalesReceipt(receipt, setup, taxCodes);
       const created = await this.client.create('salesreceipt', 'SalesReceipt', payload, { idempotencyKey, subject });
       return toDocumentRef(created);

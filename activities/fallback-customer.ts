@@ -26,14 +26,19 @@ export async function bookUnderFallbackCustomer(input: {
   const { db, routeId, order, route, target, integrationId, truncator } = input;
   const name = (route.fallbackCustomerName?.trim() || DEFAULT_FALLBACK_CUSTOMER_NAME).replace(/:/g, ' ');
   const displayName = await truncator.fit('customer.displayName', name, target.limits.customerDisplayName);
+  // A ledger whose customers have one currency answers (or creates) the fallback customer of the order's currency,
+  // e.g. "Shopify customer (EUR)"; the notice names the one used.
+  const customer =
+    (await againstPlatform(integrationId, () => target.findCustomer({ email: null, displayName, currency: order.currency }))) ??
+    (await againstPlatform(integrationId, () =>
+      target.createCustomer(
+        { displayName, givenName: null, familyName: null, email: null, currency: order.currency },
+        `cust:${routeId}:fallback:${displayName}:${order.currency}`,
+      ),
+    ));
   await db
     .update(orderSyncs)
-    .set({ customerNotice: `${order.customerDataWithheld} Booked under "${displayName}".` })
+    .set({ customerNotice: `${order.customerDataWithheld} Booked under "${customer.displayName}".` })
     .where(and(eq(orderSyncs.routeId, routeId), eq(orderSyncs.orderId, order.id)));
-  const found = await againstPlatform(integrationId, () => target.findCustomer({ email: null, displayName }));
-  if (found) return { customerId: found.id };
-  const created = await againstPlatform(integrationId, () =>
-    target.createCustomer({ displayName, givenName: null, familyName: null, email: null, currency: order.currency }, `cust:${routeId}:fallback:${displayName}`),
-  );
-  return { customerId: created.id };
+  return { customerId: customer.id };
 }

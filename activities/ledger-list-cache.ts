@@ -5,7 +5,7 @@ class IntegrationLists {
   /** Items by lower-cased SKU: ledgers compare SKUs loosely, mapping compares them exactly. */
   private readonly itemsBySku = new Map<string, LedgerItem[]>();
   taxCodes: LedgerTaxCode[] | null = null;
-  /** Customer ids by "email:<address>" or "name:<display name>". */
+  /** Customer ids by "email:<address>|<currency>" or "name:<display name>|<currency>". */
   readonly customers = new Map<string, string>();
 
   /** The SKUs this cache cannot answer for: only they need a lookup. */
@@ -72,6 +72,10 @@ function cacheKeyOf(integration: LedgerOfIntegration): string {
   return JSON.stringify([integration.id, account]);
 }
 
-export function customerCacheKeys(email: string | null, displayName: string): string[] {
-  return [...(email ? [`email:${email.toLowerCase()}`] : []), `name:${displayName}`];
+/**
+ * Keys of a customer a sale in `currency` can go to: a ledger whose customers have one currency (QuickBooks
+ * multicurrency) may hold one customer per currency for the same email, so the currency is part of the key.
+ */
+export function customerCacheKeys(email: string | null, displayName: string, currency: string): string[] {
+  return [...(email ? [`email:${email.toLowerCase()}|${currency}`] : []), `name:${displayName}|${currency}`];
 }

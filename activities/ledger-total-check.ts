@@ -1,6 +1,6 @@
 import type { LedgerDocumentRef, LedgerSalesReceipt, LedgerTaxCode, LedgerTaxSetup } from '../domain/accounting-target.js';
 import type { CommerceOrder } from '../domain/commerce-order.js';
-import { toCents } from '../domain/money.js';
+import { fromCents, toCents } from '../domain/money.js';
 import { SyncErrorType } from '../domain/sync-error-types.js';
 import { syncFailure } from './sync-failures.js';
 
@@ -23,6 +23,26 @@ function codesUsed(receipt: Pick<LedgerSalesReceipt, 'lines' | 'shipping' | 'txn
   return named.join(', ');
 }
 
+/** Lines the shop charged tax on, shipping included: each may round its tax differently from the ledger. */
+function taxedLineCount(receipt: Pick<LedgerSalesReceipt, 'lines' | 'shipping'>): number {
+  const lines = [...receipt.lines, ...(receipt.shipping ? [receipt.shipping] : [])];
+  return lines.filter((line) => line.taxable === true || (line.tax !== undefined && toCents(line.tax) !== 0)).length;
+}
+
+/**
+ * A difference no larger than a cent per taxed line, on a taxed sale, is how per-line rounding (the shop) and
+ * per-rate rounding (QuickBooks) part: the bookkeeper sets the receipt's tax to the shop's, nothing to remap.
+ */
+function roundingCheck(order: CommerceOrder, document: LedgerDocumentRef, receipt: Pick<LedgerSalesReceipt, 'lines' | 'shipping'>, ledgerName: string): string | null {
+  const difference = Math.abs(toCents(document.total) - toCents(order.total));
+  const taxed = taxedLineCount(receipt);
+  if (toCents(order.totalTax) === 0 || taxed === 0 || difference > taxed) return null;
+  return (
+    `a difference of ${fromCents(difference)} ${order.currency}, as rounding makes it (the shop rounds tax on each line, ${ledgerName} once per rate, ` +
+    `and ${ledgerName} did not keep the shop's tax of ${order.totalTax} ${order.currency}); set the receipt's tax to ${order.totalTax}`
+  );
+}
+
 /**
  * The ledger's total is not what the shop charged: the document exists, so the order waits for a person
  * rather than being called synced. Retrying looks at the same document again; nothing is booked twice.
@@ -38,8 +58,10 @@ export function ledgerTotalMismatch(input: {
 }) {
   const { order, document, ledgerName } = input;
   const codes = codesUsed(input.receipt, input.taxCodes);
-  const check =
-    input.taxSetup.mode === 'ledger-computed'
+  const rounding = roundingCheck(order, document, input.receipt, ledgerName);
+  const check = rounding
+    ? rounding
+    : input.taxSetup.mode === 'ledger-computed'
       ? `${ledgerName} works out the sales tax itself (automated sales tax); check the customer's address and the items' tax categories`
       : codes
         ? `check tax code ${codes} against the shop's tax (${order.totalTax} ${order.currency})`
@@ -50,7 +72,7 @@ export function ledgerTotalMismatch(input: {
       `Sales receipt ${document.docNumber} (id ${document.id}) is in ${ledgerName} already: correct it there so its total is ${order.total}, ` +
       `then retry the order; it will not be booked twice.`,
     {
-      detail: `TotalAmt ${document.total} ≠ shop total ${order.total} (${order.currency}); tax setup ${input.taxSetup.mode} (${input.taxSetup.country}); codes ${codes || 'none'}`,
+      detail: `TotalAmt ${document.total} ≠ shop total ${order.total} (${order.currency})${rounding ? ', within rounding' : ''}; tax setup ${input.taxSetup.mode} (${input.taxSetup.country}); codes ${codes || 'none'}`,
       integrationId: input.integrationId,
       waitingOn: ledgerTotalWait(document.docNumber),
     },

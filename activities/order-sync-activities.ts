@@ -180,18 +180,19 @@ export function createOrderSyncActivities({ db, connections, connectionProblems,
         return bookUnderFallbackCustomer({ db, routeId: input.routeId, order, route, target, integrationId: integration.id, truncator });
       }
       const email = order.customer?.email ?? order.email;
-      const names = customerNameCandidates(order);
+      // A guest with neither name nor email books under the route's fallback customer when it names one.
+      const names = customerNameCandidates(order, route.fallbackCustomerName);
       const first = await truncator.fit('customer.displayName', names[0]!, target.limits.customerDisplayName);
       // A repeat customer costs no lookup; the entry goes when the ledger refuses a reference (createLedgerSalesReceipt).
       const known = listCache.of(integration).customers;
-      const keys = customerCacheKeys(email, first);
+      const keys = customerCacheKeys(email, first, order.currency);
       const remembered = keys.map((key) => known.get(key)).find((id) => id !== undefined);
       if (remembered) return { customerId: remembered };
       const remember = (id: string) => {
         for (const key of keys) known.set(key, id);
         return { customerId: id };
       };
-      const found = await againstPlatform(integration.id, () => target.findCustomer({ email, displayName: first }));
+      const found = await againstPlatform(integration.id, () => target.findCustomer({ email, displayName: first, currency: order.currency }));
       if (found) return remember(found.id);
       const givenName = order.customer?.firstName ? await truncator.fit('customer.givenName', order.customer.firstName, target.limits.personName) : null;
       const familyName = order.customer?.lastName ? await truncator.fit('customer.familyName', order.customer.lastName, target.limits.personName) : null;
@@ -201,7 +202,7 @@ export function createOrderSyncActivities({ db, connections, connectionProblems,
           const created = await againstPlatform(integration.id, () =>
             target.createCustomer(
               { displayName, givenName, familyName, email: email && email.length <= target.limits.email ? email : null, currency: order.currency },
-              `cust:${input.routeId}:${order.customer?.id ?? order.id}:${displayName}`,
+              `cust:${input.routeId}:${order.customer?.id ?? order.id}:${displayName}:${order.currency}`,
             ),
           );
           return remember(created.id);

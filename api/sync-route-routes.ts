@@ -18,7 +18,9 @@ const DocumentNumberPrefix = Type.Union([Type.String({ pattern: '^[A-Za-z0-9][A-
 });
 
 const FallbackCustomerName = Type.Union([Type.String({ minLength: 1, maxLength: 100, pattern: '^[^:]+$' }), Type.Null()], {
-  description: 'The ledger customer orders book under when the shop withholds customer names and emails (no ":").',
+  description:
+    'The ledger customer orders book under when the shop withholds customer names and emails, and guest orders that name nobody (no ":"). ' +
+    'A ledger whose customers have one currency (QuickBooks multicurrency) gets one per currency: "<name> (EUR)" for a currency other than its home currency.',
 });
 
 const SyncRoute = Type.Object({
@@ -27,7 +29,8 @@ const SyncRoute = Type.Object({
   targetIntegrationId: Type.String(),
   documentNumberPrefix: Type.Union([Type.String(), Type.Null()]),
   fallbackCustomerName: Type.Union([Type.String(), Type.Null()], {
-    description: 'Ledger customer for orders whose shop withholds customer names and emails; null = "Shopify customer".',
+    description:
+      'Ledger customer for orders whose shop withholds customer names and emails (null = "Shopify customer") and for guest orders that name nobody (null = "Online customer"); one per currency in a multicurrency ledger.',
   }),
   createdAt: Type.String({ format: 'date-time' }),
 });

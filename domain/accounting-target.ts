@@ -115,7 +115,12 @@ export interface LedgerDocumentRef {
 export interface AccountingTarget {
   readonly limits: LedgerLimits;
   findSalesReceipt(docNumber: string): Promise<LedgerDocumentRef | null>;
-  findCustomer(match: { email: string | null; displayName: string }): Promise<LedgerCustomer | null>;
+  /**
+   * A customer a sale can go to. `currency` (the sale's): ledgers whose customers have one currency (QuickBooks
+   * multicurrency) answer only a customer in it; absent in callers that predate it.
+   */
+  findCustomer(match: { email: string | null; displayName: string; currency?: string }): Promise<LedgerCustomer | null>;
+  /** Such ledgers may name a customer in a foreign currency with it ("Chloé Dubois (EUR)"): the answer has the name used. */
   createCustomer(input: LedgerCustomerInput, idempotencyKey: string): Promise<LedgerCustomer>;
   /** Items whose SKU is one of these (any case; callers compare exactly). Cheaper than listing every item. */
   findItemsBySku(skus: string[]): Promise<LedgerItem[]>;

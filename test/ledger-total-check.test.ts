@@ -36,4 +36,38 @@ describe('ledger total check', () => {
     const failure = ledgerTotalMismatch({ order, document, receipt: { ...receipt, txnTaxCodeId: null }, taxSetup: { mode: 'ledger-computed', country: 'US' }, taxCodes: [], ledgerName: 'QuickBooks Online #1', integrationId: 'qbo-1' });
     expect(failure.message).toContain('works out the sales tax itself (automated sales tax)');
   });
+
+  it('a cent or so on a taxed sale is named as rounding, with the tax to set', () => {
+    const rounded = { id: '2', name: '#US1004', currency: 'USD', total: '29.40', totalTax: '1.14' } as CommerceOrder;
+    const taxedLines = [
+      { itemId: '9', description: 'Mug', quantity: 1, unitPrice: '8.13', amount: '8.13', taxCodeId: null, taxable: true, tax: '0.33' },
+      { itemId: '9', description: 'Mug, large', quantity: 1, unitPrice: '20.13', amount: '20.13', taxCodeId: null, taxable: true, tax: '0.81' },
+    ];
+    const failure = ledgerTotalMismatch({
+      order: rounded,
+      document: { id: '43', docNumber: 'US1004', total: '29.39' },
+      receipt: { lines: taxedLines, shipping: null, txnTaxCodeId: '7' },
+      taxSetup: { mode: 'per-sale', country: 'US' },
+      taxCodes: [{ id: '7', name: 'NY State Tax', ratePercent: 4, active: true }],
+      ledgerName: 'QuickBooks Online #1',
+      integrationId: 'qbo-1',
+    });
+    expect(failure.message).toBe(
+      'QuickBooks Online #1 computed 29.39, the shop charged 29.40 for order #US1004: a difference of 0.01 USD, as rounding makes it ' +
+        '(the shop rounds tax on each line, QuickBooks Online #1 once per rate, and QuickBooks Online #1 did not keep the shop\'s tax of 1.14 USD); ' +
+        'set the receipt\'s tax to 1.14. Sales receipt US1004 (id 43) is in QuickBooks Online #1 already: correct it there so its total is 29.40, ' +
+        'then retry the order; it will not be booked twice.',
+    );
+    // Beyond a cent a taxed line it is a rate, not rounding.
+    const farOff = ledgerTotalMismatch({
+      order: rounded,
+      document: { id: '43', docNumber: 'US1004', total: '30.45' },
+      receipt: { lines: taxedLines, shipping: null, txnTaxCodeId: '7' },
+      taxSetup: { mode: 'per-sale', country: 'US' },
+      taxCodes: [{ id: '7', name: 'Old CA rate', ratePercent: 7.75, active: true }],
+      ledgerName: 'QuickBooks Online #1',
+      integrationId: 'qbo-1',
+    });
+    expect(farOff.message).toContain('check tax code "Old CA rate" (7.75 %)');
+  });
 });

@@ -143,4 +143,34 @@ describe('the sales receipt QuickBooks is sent', () => {
     expect(body.Line[0].Amount).toBe(29.97);
     expect(body.Line.find((l: any) => l.DetailType === 'DiscountLineDetail')).toMatchObject({ Amount: 2.97 });
   });
+
+  it("US: the shop's tax goes as the total tax override (shipping tax inside it) only where the code's rate leaves a rounding difference", () => {
+    // Two lines taxed at 4 %: the shop rounded per line to 1.14, 28.26 × 4 % rounds once to 1.13.
+    const rounded = receipt({
+      currency: 'USD',
+      txnTaxCodeId: '1',
+      lines: [
+        { itemId: '9', description: 'Mug', quantity: 1, unitPrice: '8.13', amount: '8.13', taxCodeId: null, taxable: true, discount: '0.00', tax: '0.33' },
+        { itemId: '9', description: 'Mug, large', quantity: 1, unitPrice: '20.13', amount: '20.13', taxCodeId: null, taxable: true, discount: '0.00', tax: '0.81' },
+      ],
+      shipping: null,
+      totalTax: '1.14',
+      total: '29.40',
+    });
+    const sent = toQboSalesReceipt(rounded, US, codes) as any;
+    expect(sent.TxnTaxDetail).toEqual({ TxnTaxCodeRef: { value: '1' }, TotalTax: 1.14 });
+    expect(sent.ShippingTaxIncludedInTotalTax).toBe(true);
+    // A code at 9.5 % would put 2.68 on the sale: not rounding, so QuickBooks' own figure must show.
+    const otherRate = toQboSalesReceipt({ ...rounded, txnTaxCodeId: '2' }, US, codes) as any;
+    expect(otherRate.TxnTaxDetail).toEqual({ TxnTaxCodeRef: { value: '2' } });
+    expect(otherRate.ShippingTaxIncludedInTotalTax).toBeUndefined();
+    // Without the code list (or the code in it) nothing is claimed.
+    expect((toQboSalesReceipt(rounded, US) as any).TxnTaxDetail).toEqual({ TxnTaxCodeRef: { value: '1' } });
+    // Automated sales tax: always the shop's figure; a VAT company: never.
+    expect((toQboSalesReceipt({ ...rounded, txnTaxCodeId: null }, { mode: 'ledger-computed', country: 'US' }) as any).TxnTaxDetail).toEqual({ TotalTax: 1.14 });
+    expect((toQboSalesReceipt(receipt({}), GB, codes) as any).TxnTaxDetail).toBeUndefined();
+    // Nothing taxed: no override, whatever the mode.
+    const untaxed = { ...rounded, lines: rounded.lines.map((l) => ({ ...l, taxable: false, tax: '0.00' })), totalTax: '0.00' };
+    expect((toQboSalesReceipt(untaxed, { mode: 'ledger-computed', country: 'US' }) as any).TxnTaxDetail).toBeUndefined();
+  });
 });

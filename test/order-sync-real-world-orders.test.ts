@@ -228,4 +228,105 @@ describe('real-world orders into a US company (TAX/NON lines, the rate from the 
     expect(mine()).toHaveLength(1);
     expect(await harness.orderRow(order.id)).toMatchObject({ status: 'synced', lastErrorCode: null });
   });
+
+  // Shopify rounds tax per line: 8.13 × 4 % = 0.3252 → 0.33, 20.13 × 4 % = 0.8052 → 0.81, 1.14 in all; QuickBooks rounds
+  // once on the taxable subtotal: 28.26 × 4 % = 1.1304 → 1.13. The shop charged 29.40.
+  const centApart = (name: string) =>
+    harness.shopify.control.createOrder({
+      name,
+      currency: 'USD',
+      customer: { firstName: 'Grace', lastName: 'Hopper', email: `${name.slice(1).toLowerCase()}@example.com` },
+      lineItems: [
+        { title: 'Mug', sku: 'MUG-1', quantity: 1, unitPrice: '8.13', taxLines: [{ title: 'NY State Tax', rate: 0.04, amount: '0.33' }] },
+        { title: 'Red T-shirt', sku: 'TS-RED-M', quantity: 1, unitPrice: '20.13', taxLines: [{ title: 'NY State Tax', rate: 0.04, amount: '0.81' }] },
+      ],
+    });
+
+  it('a cent of per-line rounding: the shop\'s tax goes as QuickBooks\' tax override and the receipt is booked once with the shop\'s total', async () => {
+    const order = centApart('#US1004');
+    expect(shopTotal(order)).toBe(29.4);
+    const { result, receipts, record } = await bookOnce(harness, order);
+    expect(result.outcome).toBe('created');
+    expect(receipts).toHaveLength(1);
+    expect(record).toMatchObject({ TotalAmt: 29.4, TxnTaxDetail: { TotalTax: 1.14, TxnTaxCodeRef: { value: harness.ledgerId('TaxCode', 'NY State Tax') } } });
+    expect(await harness.orderRow(order.id)).toMatchObject({ status: 'synced', lastErrorCode: null });
+  });
+
+  it('where QuickBooks recomputes the tax anyway, the order waits naming both figures; once the bookkeeper sets the tax, a retry finds the one receipt', async () => {
+    harness.qbo.control.setTotalTaxOverride('ignored');
+    try {
+      const order = centApart('#US1005');
+      const { workflowId } = await harness.startSync(order.id);
+      const row = await eventually(async () => {
+        const current = await harness.orderRow(order.id);
+        return current?.status === 'waiting' ? current : undefined;
+      }, 'the order to wait on its total');
+      expect(row!.lastErrorCode).toBe('LedgerTotalMismatch');
+      expect(row!.lastErrorMessage).toMatch(/^QuickBooks Online #1 computed 29\.39, the shop charged 29\.40 for order #US1005: a difference of 0\.01 USD, as rounding makes it/);
+      expect(row!.lastErrorMessage).toContain("set the receipt's tax to 1.14");
+      const status = await harness.handle(workflowId).query(orderSyncStatusQuery);
+      expect(status.state).toBe('waiting_for_fix');
+      const mine = () => harness.salesReceipts().filter((r) => (r.record as any).PrivateNote.includes(order.id));
+      expect(mine()).toHaveLength(1);
+
+      harness.qbo.control.correctSalesReceipt(harness.realmId, mine()[0]!.id, 29.4);
+      await harness.operator('POST', `/routes/${harness.routeId}/orders/${order.id}/retry`);
+      const result = await harness.handle(workflowId).result();
+      expect(result.outcome).toBe('already_synced');
+      expect(mine()).toHaveLength(1);
+      expect(await harness.orderRow(order.id)).toMatchObject({ status: 'synced', lastErrorCode: null });
+    } finally {
+      harness.qbo.control.setTotalTaxOverride('honoured');
+    }
+  });
+});
+
+describe('a US company with automated sales tax (QuickBooks works the rate out; the shop\'s tax goes as the override)', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await SyncHarness.start({ qboCompany: 'US' });
+    // Before any order reads the company's settings: automated sales tax at the shop's 4 %.
+    harness.qbo.control.setAutomatedSalesTax(harness.realmId, true, 4);
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  // The same cent as above: 0.33 + 0.81 per line in the shop, 28.26 × 4 % = 1.13 once in QuickBooks.
+  const centApart = (name: string) =>
+    harness.shopify.control.createOrder({
+      name,
+      currency: 'USD',
+      customer: { firstName: 'Alan', lastName: 'Turing', email: 'alan@example.com' },
+      lineItems: [
+        { title: 'Mug', sku: 'MUG-1', quantity: 1, unitPrice: '8.13', taxLines: [{ title: 'NY State Tax', rate: 0.04, amount: '0.33' }] },
+        { title: 'Red T-shirt', sku: 'TS-RED-M', quantity: 1, unitPrice: '20.13', taxLines: [{ title: 'NY State Tax', rate: 0.04, amount: '0.81' }] },
+      ],
+    });
+
+  it('honoured, the receipt is booked once with the shop\'s total and marked for review in QuickBooks', async () => {
+    const order = centApart('#US2001');
+    const { result, receipts, record } = await bookOnce(harness, order);
+    expect(result.outcome).toBe('created');
+    expect(receipts).toHaveLength(1);
+    expect(record).toMatchObject({ TotalAmt: 29.4, TxnTaxDetail: { TotalTax: 1.14, TaxReviewStatus: 'AST_TAX_OVERRIDE' } });
+  });
+
+  it('where automated sales tax recomputes it, the order waits naming both figures and is never called synced', async () => {
+    harness.qbo.control.setTotalTaxOverride('ignored-with-automated-sales-tax');
+    try {
+      const order = centApart('#US2002');
+      const { workflowId } = await harness.startSync(order.id);
+      const row = await eventually(async () => {
+        const current = await harness.orderRow(order.id);
+        return current?.status === 'waiting' ? current : undefined;
+      }, 'the order to wait on its total');
+      expect(row).toMatchObject({ lastErrorCode: 'LedgerTotalMismatch' });
+      expect(row!.lastErrorMessage).toMatch(/^QuickBooks Online #1 computed 29\.39, the shop charged 29\.40 for order #US2002: a difference of 0\.01 USD/);
+      expect((await harness.handle(workflowId).query(orderSyncStatusQuery)).state).toBe('waiting_for_fix');
+      expect(harness.salesReceipts().filter((r) => (r.record as any).PrivateNote.includes(order.id))).toHaveLength(1);
+    } finally {
+      harness.qbo.control.setTotalTaxOverride('honoured');
+    }
+  });
 });

@@ -364,7 +364,8 @@ describe('QboAccountingTarget', () => {
   });
 
   it('survives a connection dropped after the write: retry with the same key yields exactly one document', async () => {
-    // As in an order sync: the number was just looked up, so the create goes straight to the write.
+    // As in an order sync: the tax codes were listed by the mapping and the number was just looked up, so the create goes straight to the write.
+    await target.listTaxCodes();
     await expect(target.findSalesReceipt('1006')).resolves.toBeNull();
     emulator.control.injectFaults({ dropNext: 1 });
     const error = await target.createSalesReceipt(receipt('1006'), 'order:1006:receipt').catch((e: unknown) => e);

@@ -6,7 +6,7 @@ import { createQboPlatform, qboEndpointsAt } from '../platforms/qbo/qbo-platform
 /**
  * The emulator's tax rules, held to what QuickBooks Online does (emulators/qbo/FIDELITY-tax.md): US lines take
  * TAX/NON only (6100), other countries a tax code on every line (6000 "…have a VAT rate…"), and the tax is the
- * emulator's own sum over its rates — a TotalTax the client sends changes nothing.
+ * emulator's own sum over its rates — unless the client sends a TotalTax, which overrides it under the variant played.
  */
 const CLIENT_ID = 'tax-client';
 const CLIENT_SECRET = 'tax-secret';
@@ -77,6 +77,8 @@ async function api(realmId: string, path: string, body?: unknown) {
   return { status: response.status, json: (await response.json()) as any };
 }
 
+const SHIPPING_TAXED = { DetailType: 'SalesItemLineDetail', Amount: 10, SalesItemLineDetail: { ItemRef: { value: 'SHIPPING_ITEM_ID' }, TaxCodeRef: { value: 'TAX' } } };
+
 function line(amount: number, taxCode?: string, extra: Record<string, unknown> = {}) {
   return {
     DetailType: 'SalesItemLineDetail',
@@ -114,10 +116,10 @@ describe('QuickBooks Online emulator: tax the way each kind of company works', (
     expect(emulator.control.documents(US)).toHaveLength(before);
   });
 
-  it('a US company taxes TAX lines at the sale tax code rate, never at the TotalTax the client sends', async () => {
+  it('a US company taxes TAX lines at the sale tax code rate, rounded once per rate', async () => {
     const booked = await api(US, '/salesreceipt', {
-      Line: [line(100, 'TAX'), line(20, 'NON'), { DetailType: 'SalesItemLineDetail', Amount: 10, SalesItemLineDetail: { ItemRef: { value: 'SHIPPING_ITEM_ID' }, TaxCodeRef: { value: 'TAX' } } }],
-      TxnTaxDetail: { TxnTaxCodeRef: { value: '21' }, TotalTax: 1 },
+      Line: [line(100, 'TAX'), line(20, 'NON'), SHIPPING_TAXED],
+      TxnTaxDetail: { TxnTaxCodeRef: { value: '21' } },
     });
     expect(booked.status).toBe(200);
     // The taxable 110.00 (line and shipping) at each of the code's rates, rounded per rate: 7.98 + 1.38; NON is not taxed.
@@ -130,9 +132,45 @@ describe('QuickBooks Online emulator: tax the way each kind of company works', (
   });
 
   it('with automated sales tax QuickBooks works the rate out itself, whatever code the client sends', async () => {
-    const booked = await api(US_AUTOMATED, '/salesreceipt', { Line: [line(200, 'TAX')], TxnTaxDetail: { TxnTaxCodeRef: { value: '21' }, TotalTax: 2 } });
+    const booked = await api(US_AUTOMATED, '/salesreceipt', { Line: [line(200, 'TAX')], TxnTaxDetail: { TxnTaxCodeRef: { value: '21' } } });
     expect(booked.json.SalesReceipt).toMatchObject({ TotalAmt: 219, TxnTaxDetail: { TotalTax: 19 } });
     expect(booked.json.SalesReceipt.TxnTaxDetail.TxnTaxCodeRef).toBeUndefined();
+  });
+
+  it('a TotalTax the client sends overrides the computed tax; the shipping tax is inside it only with ShippingTaxIncludedInTotalTax', async () => {
+    const sale = (extra: Record<string, unknown>) => ({ Line: [line(100, 'TAX'), SHIPPING_TAXED], TxnTaxDetail: { TxnTaxCodeRef: { value: '21' }, TotalTax: 9.35 }, ...extra });
+    // Computed: 110.00 at 7.25 % and 1.25 % = 7.98 + 1.38 = 9.36; the client says 9.35, the whole tax.
+    const whole = (await api(US, '/salesreceipt', sale({ ShippingTaxIncludedInTotalTax: true }))).json.SalesReceipt;
+    expect(whole).toMatchObject({ TotalAmt: 119.35, TxnTaxDetail: { TotalTax: 9.35 } });
+    // Prorated across the code's rates; the first keeps the difference from what QuickBooks computed.
+    expect(whole.TxnTaxDetail.TaxLine.map((t: any) => [t.Amount, t.TaxLineDetail.OverrideDeltaAmount])).toEqual([
+      [7.97, -0.01],
+      [1.38, undefined],
+    ]);
+    // Without the flag only the non-shipping tax is overridden, and QuickBooks adds the shipping tax it computed (10.00 × 8.5 % = 0.85).
+    const withoutFlag = (await api(US, '/salesreceipt', sale({}))).json.SalesReceipt;
+    expect(withoutFlag).toMatchObject({ TotalAmt: 120.2, TxnTaxDetail: { TotalTax: 10.2 } });
+  });
+
+  it('plays the unconfirmed variants of the override: ignored (recomputed), and ignored only with automated sales tax', async () => {
+    const usSale = { Line: [line(100, 'TAX')], TxnTaxDetail: { TxnTaxCodeRef: { value: '21' }, TotalTax: 8.49 }, ShippingTaxIncludedInTotalTax: true };
+    const astSale = { Line: [line(200, 'TAX')], TxnTaxDetail: { TotalTax: 19.01 }, ShippingTaxIncludedInTotalTax: true };
+    try {
+      emulator.control.setTotalTaxOverride('ignored');
+      expect((await api(US, '/salesreceipt', usSale)).json.SalesReceipt).toMatchObject({ TotalAmt: 108.5, TxnTaxDetail: { TotalTax: 8.5 } });
+      expect((await api(US_AUTOMATED, '/salesreceipt', astSale)).json.SalesReceipt).toMatchObject({ TotalAmt: 219, TxnTaxDetail: { TotalTax: 19 } });
+      emulator.control.setTotalTaxOverride('ignored-with-automated-sales-tax');
+      expect((await api(US, '/salesreceipt', usSale)).json.SalesReceipt).toMatchObject({ TotalAmt: 108.49, TxnTaxDetail: { TotalTax: 8.49 } });
+      expect((await api(US_AUTOMATED, '/salesreceipt', astSale)).json.SalesReceipt).toMatchObject({ TotalAmt: 219, TxnTaxDetail: { TotalTax: 19 } });
+      emulator.control.setTotalTaxOverride('honoured');
+      // Automated sales tax honours the amount (Intuit, 2017) and marks the receipt for review.
+      expect((await api(US_AUTOMATED, '/salesreceipt', astSale)).json.SalesReceipt).toMatchObject({
+        TotalAmt: 219.01,
+        TxnTaxDetail: { TotalTax: 19.01, TaxReviewStatus: 'AST_TAX_OVERRIDE' },
+      });
+    } finally {
+      emulator.control.setTotalTaxOverride('honoured');
+    }
   });
 
   it.each([
@@ -161,7 +199,7 @@ describe('QuickBooks Online emulator: tax the way each kind of company works', (
   });
 
   it('a non-US company taxes each line at its code rate, rounding once per rate, exclusive of tax', async () => {
-    const booked = await api(GB, '/salesreceipt', { GlobalTaxCalculation: 'TaxExcluded', Line: [line(10.05, '21'), line(10.05, '21'), line(7, '22'), line(3.33, '23')], TxnTaxDetail: { TotalTax: 0 } });
+    const booked = await api(GB, '/salesreceipt', { GlobalTaxCalculation: 'TaxExcluded', Line: [line(10.05, '21'), line(10.05, '21'), line(7, '22'), line(3.33, '23')] });
     // VAT 20 % of 20.10 = 4.02; 5 % of 3.33 = 0.17 (0.1665); zero-rated 7.00 untaxed.
     expect(booked.json.SalesReceipt).toMatchObject({ GlobalTaxCalculation: 'TaxExcluded', TotalAmt: 34.62, TxnTaxDetail: { TotalTax: 4.19 } });
   });

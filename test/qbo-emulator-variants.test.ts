@@ -99,3 +99,97 @@ describe.each(VARIANTS)('the product against QBO playing $fieldLengths lengths a
     expect(emulator.control.documents(REALM, 'Customer')).toHaveLength(1);
   });
 });
+
+/**
+ * A US order whose tax Shopify rounded per line (8.13 × 4 % = 0.3252 → 0.33, 20.13 × 4 % = 0.8052 → 0.81: 1.14)
+ * while QuickBooks rounds once per rate (28.26 × 4 % = 1.1304 → 1.13). The product sends the shop's tax as the
+ * override; whatever QuickBooks does with it, the booked total is the shop's or visibly not (the sync then parks).
+ */
+const OVERRIDE_VARIANTS = ['honoured', 'ignored', 'ignored-with-automated-sales-tax'] as const;
+
+describe.each(OVERRIDE_VARIANTS)('a cent of US rounding against QBO playing a %s TotalTax override', (override) => {
+  const MANUAL = '9130000000000031';
+  const AUTOMATED = '9130000000000032';
+  let emulator: RunningQboEmulator;
+  const targets = new Map<string, AccountingTarget>();
+
+  const sale = (docNumber: string, txnTaxCodeId: string | null) => ({
+    docNumber,
+    txnDate: '2026-11-20',
+    currency: 'USD',
+    customerId: '42',
+    taxesIncluded: false,
+    lines: [
+      { itemId: '11', description: 'Mug', quantity: 1, unitPrice: '8.13', amount: '8.13', taxCodeId: null, taxable: true, discount: '0.00', tax: '0.33' },
+      { itemId: '11', description: 'Mug, large', quantity: 1, unitPrice: '20.13', amount: '20.13', taxCodeId: null, taxable: true, discount: '0.00', tax: '0.81' },
+    ],
+    discount: '0.00',
+    shipping: null,
+    txnTaxCodeId,
+    totalTax: '1.14',
+    total: '29.40',
+    privateNote: `Shopify order #${docNumber}`,
+    customerMemo: null,
+  });
+
+  beforeAll(async () => {
+    const company = (realmId: string, automated: boolean) => ({
+      realmId,
+      companyName: automated ? 'Automated Tax Inc' : 'Manual Tax Inc',
+      country: 'US',
+      preferences: { partnerTaxEnabled: automated, automatedSalesTaxPercent: 4 },
+      items: [{ id: '11', name: 'Mug', sku: 'MUG-1' }],
+      customers: [{ id: '42', displayName: 'Ada Byron', email: 'ada@example.com' }],
+      taxCodes: [
+        { id: '21', name: 'NY State Tax', rates: [{ id: '31', name: 'NY State', ratePercent: 4 }] },
+        { id: '22', name: 'Old CA rate', rates: [{ id: '32', name: 'CA 2019', ratePercent: 7.75 }] },
+      ],
+    });
+    emulator = await startQboEmulator({
+      clientId: 'override-client',
+      clientSecret: 'override-secret',
+      rateLimits: { perSecond: 10_000, perMinute: 100_000 },
+      totalTaxOverride: override,
+      companies: [company(MANUAL, false), company(AUTOMATED, true)],
+    });
+    const platform = createQboPlatform({ clientId: 'override-client', clientSecret: 'override-secret', environment: 'sandbox', ...qboEndpointsAt(emulator.urls) });
+    for (const realmId of [MANUAL, AUTOMATED]) {
+      emulator.control.authorizeAs(realmId);
+      const consent = await fetch(platform.authorizeUrl({}, 'state-o', REDIRECT_URI), { redirect: 'manual' });
+      const callback = new URL(consent.headers.get('location')!);
+      const { account, credentials } = await platform.completeAuthorization(Object.fromEntries(callback.searchParams), REDIRECT_URI);
+      targets.set(realmId, platform.createTarget({ integrationId: `int-override-${override}-${realmId}`, account, tokens: new FixedTokens(credentials) }));
+    }
+  });
+
+  afterAll(async () => {
+    await emulator?.close();
+  });
+
+  it('a company with a mapped sale tax code books the shop total when the override is kept, else QuickBooks’ own (29.39)', async () => {
+    const booked = await targets.get(MANUAL)!.createSalesReceipt(sale('R1', '21'), 'receipt:override:R1');
+    expect(booked.total).toBe(override === 'ignored' ? '29.39' : '29.40');
+    const record = emulator.control.list(MANUAL, 'SalesReceipt').find((r) => r.DocNumber === 'R1')!;
+    expect(record.TotalAmt).toBe(Number(booked.total));
+  });
+
+  it('a code at another rate than the shop charged gets no override: the receipt shows the code’s tax for the bookkeeper to see', async () => {
+    const booked = await targets.get(MANUAL)!.createSalesReceipt(sale('R2', '22'), 'receipt:override:R2');
+    // 28.26 × 7.75 % = 2.19: far beyond rounding, so QuickBooks' figure stands in every variant and the sync parks.
+    expect(booked.total).toBe('30.45');
+  });
+
+  it('a code added since the tax code list was read: the list is read again for its rate', async () => {
+    const target = targets.get(MANUAL)!;
+    await target.listTaxCodes();
+    const added = emulator.control.addTaxCode(MANUAL, { name: 'NY 4 (new)', rates: [{ name: 'NY new', ratePercent: 4 }] });
+    const booked = await target.createSalesReceipt(sale('R4', String(added.Id)), 'receipt:override:R4');
+    expect(booked.total).toBe(override === 'ignored' ? '29.39' : '29.40');
+  });
+
+  it('with automated sales tax the shop’s tax is sent as the override; where QuickBooks recomputes, the total differs', async () => {
+    const booked = await targets.get(AUTOMATED)!.createSalesReceipt(sale('R3', null), 'receipt:override:R3');
+    expect(booked.total).toBe(override === 'honoured' ? '29.40' : '29.39');
+    expect(emulator.control.list(AUTOMATED, 'SalesReceipt').filter((r) => r.DocNumber === 'R3')).toHaveLength(1);
+  });
+});

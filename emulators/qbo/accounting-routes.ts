@@ -209,6 +209,7 @@ export function registerAccountingRoutes(app: FastifyInstance, state: QboEmulato
         ? validateSalesReceipt(company, input, nowMs, {
             allowDuplicateDocNumber,
             taxInclusiveLineReading: state.settings.taxInclusiveLineReading,
+            totalTaxOverride: state.settings.totalTaxOverride,
           })
         : entityName === 'Customer'
           ? validateCustomer(company, input, nowMs)

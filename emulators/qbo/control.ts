@@ -4,6 +4,7 @@ import type { LoggedRequest, QboEmulatorState } from './emulator-state.js';
 import type { AuthFaultEnvelope, QboRateLimits, QboSeedCompany, QboSeedItem, QboSeedTaxCode, RequestIdMode } from './options.js';
 import type { QboRecord } from './query-evaluation.js';
 import type { TaxInclusiveLineReading } from './sales-tax-rules.js';
+import type { TotalTaxOverride } from './tax-override-rules.js';
 
 /** In-process handle on a running emulator, so tests set up and inspect without HTTP. */
 export class QboEmulatorControl {
@@ -163,6 +164,18 @@ export class QboEmulatorControl {
   /** How tax-inclusive line amounts are read (unconfirmed behaviour; tests play each). */
   setTaxInclusiveLineReading(reading: TaxInclusiveLineReading): void {
     this.state.settings.taxInclusiveLineReading = reading;
+  }
+
+  /** What a client's TxnTaxDetail.TotalTax does (partly unconfirmed; tests play each variant). */
+  setTotalTaxOverride(mode: TotalTaxOverride): void {
+    this.state.settings.totalTaxOverride = mode;
+  }
+
+  /** Automated sales tax on or off for a company (TaxPrefs.PartnerTaxEnabled), and the rate it comes to. */
+  setAutomatedSalesTax(realmId: string, enabled: boolean, ratePercent?: number): void {
+    const preferences = this.state.company(realmId).preferences;
+    preferences.partnerTaxEnabled = enabled;
+    if (ratePercent !== undefined) preferences.automatedSalesTaxPercent = ratePercent;
   }
 
   /** A bookkeeper corrects a sales receipt in QuickBooks (e.g. its tax) so its total becomes `totalAmt`. */

@@ -1,5 +1,6 @@
 import type { QboFieldLengthVariant } from './field-lengths.js';
 import type { TaxInclusiveLineReading } from './sales-tax-rules.js';
+import type { TotalTaxOverride } from './tax-override-rules.js';
 
 /** Seed data and settings for one QuickBooks Online emulator. */
 
@@ -113,6 +114,8 @@ export interface QboEmulatorOptions {
   /** Whether `=`, `IN` and `LIKE` on strings in queries are case sensitive (unconfirmed); default 'case-insensitive'. */
   queryStringMatch?: 'case-insensitive' | 'case-sensitive';
   taxInclusiveLineReading?: TaxInclusiveLineReading;
+  /** What a client's TxnTaxDetail.TotalTax does; default 'honoured' (see tax-override-rules.ts). */
+  totalTaxOverride?: TotalTaxOverride;
 }
 
 export interface ResolvedQboSettings {
@@ -127,6 +130,8 @@ export interface ResolvedQboSettings {
   latencyMs: number;
   /** How tax-inclusive line amounts are read; unconfirmed, so tests play each variant. */
   taxInclusiveLineReading: TaxInclusiveLineReading;
+  /** What a client's TotalTax does; partly unconfirmed, so tests play each variant. */
+  totalTaxOverride: TotalTaxOverride;
 }
 
 export const DEFAULT_PREFERENCES: QboCompanyPreferences = {
@@ -152,5 +157,6 @@ export function resolveSettings(options: QboEmulatorOptions): ResolvedQboSetting
     requestIdMode: options.requestIdMode ?? 'replay-all',
     latencyMs: options.latencyMs ?? 0,
     taxInclusiveLineReading: options.taxInclusiveLineReading ?? 'net-amount',
+    totalTaxOverride: options.totalTaxOverride ?? 'honoured',
   };
 }

@@ -4,6 +4,7 @@ import { invalidReferenceFault, objectNotFoundFault, validationFault } from './f
 import type { QboRecord } from './query-evaluation.js';
 import { checkLength } from './text-limits.js';
 import { checkLineTaxCodes, computeTax, type TaxableLine, type TaxInclusiveLineReading } from './sales-tax-rules.js';
+import { applyTotalTaxOverride, type TotalTaxOverride } from './tax-override-rules.js';
 
 const INACTIVE_DETAIL = "Something you're trying to use has been made inactive. Check the fields with accounts, customers, items, vendors or employees.";
 const SHIPPING_ITEM_ID = 'SHIPPING_ITEM_ID';
@@ -34,6 +35,8 @@ export interface SalesReceiptOptions {
   allowDuplicateDocNumber: boolean;
   /** How tax-inclusive line amounts are read (unconfirmed; see sales-tax-rules.ts). Default `net-amount`. */
   taxInclusiveLineReading?: TaxInclusiveLineReading;
+  /** What a client's TxnTaxDetail.TotalTax does (partly unconfirmed; see tax-override-rules.ts). Default `honoured`. */
+  totalTaxOverride?: TotalTaxOverride;
 }
 
 /** Validates a SalesReceipt create the way QBO does and returns the record to store, with totals computed. */
@@ -136,8 +139,9 @@ export function validateSalesReceipt(company: QboCompany, body: QboRecord, nowMs
 
   checkLineTaxCodes(company, salesLines, nowMs);
   const docNumber = resolveDocNumber(company, body, nowMs, options);
-  // The tax comes from the company's own rates; a TotalTax the client sends is not used.
-  const tax = computeTax(company, body, salesLines, discountCents, options.taxInclusiveLineReading ?? 'net-amount');
+  // The tax comes from the company's own rates; a TotalTax the client sends overrides it as the variant says.
+  const computed = computeTax(company, body, salesLines, discountCents, options.taxInclusiveLineReading ?? 'net-amount');
+  const tax = applyTotalTaxOverride(company, body, salesLines, computed, options.totalTaxOverride ?? 'honoured');
   const totalCents = tax.linesTotalCents - discountCents + tax.totalTaxCents;
   const subtotalCents = salesLines.filter((line) => !line.isShipping).reduce((sum, line) => sum + Math.round(Number(line.record.Amount) * 100), 0);
   const subtotalLine = { Amount: Number(fromCents(subtotalCents)), DetailType: 'SubTotalLineDetail', SubTotalLineDetail: {} };
@@ -153,6 +157,7 @@ export function validateSalesReceipt(company: QboCompany, body: QboRecord, nowMs
       ...(tax.txnTaxCodeId === null ? {} : { TxnTaxCodeRef: { value: tax.txnTaxCodeId } }),
       TotalTax: Number(fromCents(tax.totalTaxCents)),
       ...(tax.taxLines.length > 0 ? { TaxLine: tax.taxLines } : {}),
+      ...(tax.reviewStatus ? { TaxReviewStatus: tax.reviewStatus } : {}),
     },
     TotalAmt: Number(fromCents(totalCents)),
     Balance: 0,

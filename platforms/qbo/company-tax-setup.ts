@@ -5,7 +5,19 @@ import { PerIntegrationCache } from './per-integration-cache.js';
 /** Companies change their tax settings rarely; a refused receipt forgets the entry at once (see forgetTaxSetup). */
 const TAX_SETUP_TTL_MS = 60 * 60 * 1000;
 
-const cache = new PerIntegrationCache<LedgerTaxSetup>(TAX_SETUP_TTL_MS);
+/** The company's currencies (Preferences.CurrencyPrefs): a customer has one, fixed at creation, and a sale must be in it. */
+export interface CompanyCurrencies {
+  homeCurrency: string;
+  multiCurrency: boolean;
+}
+
+/** What one read of CompanyInfo and Preferences tells the product, kept together. */
+export interface CompanySettings {
+  taxSetup: LedgerTaxSetup;
+  currencies: CompanyCurrencies;
+}
+
+const cache = new PerIntegrationCache<CompanySettings>(TAX_SETUP_TTL_MS);
 
 /**
  * The company's tax setup from CompanyInfo.Country and Preferences.TaxPrefs: US companies take `TAX`/`NON` on
@@ -20,12 +32,23 @@ export function taxSetupOf(companyInfo: QboEntity, preferences: QboEntity): Ledg
   return { mode: taxPrefs.PartnerTaxEnabled === true ? 'ledger-computed' : 'per-sale', country };
 }
 
-/** The integration's tax setup, read from the company once an hour at most. */
-export function cachedTaxSetup(cacheKey: string, client: QboClient): Promise<LedgerTaxSetup> {
+export function currenciesOf(preferences: QboEntity): CompanyCurrencies {
+  const prefs = (preferences.CurrencyPrefs ?? {}) as QboEntity;
+  const home = (prefs.HomeCurrency as { value?: unknown } | undefined)?.value;
+  // Without CurrencyPrefs (multicurrency never used) the home currency does not matter: no sale may differ from it.
+  return { homeCurrency: typeof home === 'string' ? home : '', multiCurrency: prefs.MultiCurrencyEnabled === true };
+}
+
+/** The integration's tax setup and currencies, read from the company once an hour at most. */
+export function cachedCompanySettings(cacheKey: string, client: QboClient): Promise<CompanySettings> {
   return cache.get(cacheKey, async () => {
     const [info, preferences] = await Promise.all([client.companyInfo(), client.preferences()]);
-    return taxSetupOf(info, preferences);
+    return { taxSetup: taxSetupOf(info, preferences), currencies: currenciesOf(preferences) };
   });
+}
+
+export async function cachedTaxSetup(cacheKey: string, client: QboClient): Promise<LedgerTaxSetup> {
+  return (await cachedCompanySettings(cacheKey, client)).taxSetup;
 }
 
 export function forgetTaxSetup(cacheKey: string): void {

@@ -22,6 +22,11 @@ export class PerIntegrationCache<T> {
     return value;
   }
 
+  /** A value learnt another way (e.g. a full list just read), kept as if loaded now. */
+  set(key: string, value: T): void {
+    this.entries.set(key, { value: Promise.resolve(value), loadedAt: this.now() });
+  }
+
   forget(key: string): void {
     this.entries.delete(key);
   }

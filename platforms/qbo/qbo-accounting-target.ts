@@ -19,7 +19,15 @@ import { queryAll } from './query-pages.js';
 import { noteAbsent, takeFreshAbsence } from './document-number-absence.js';
 import { diagnoseReceiptReferences } from './reference-diagnosis.js';
 import { toQboSalesReceipt } from './sales-receipt-payload.js';
-import { cachedTaxSetup, forgetTaxSetup } from './company-tax-setup.js';
+import { cachedCompanySettings, cachedTaxSetup, forgetTaxSetup, type CompanyCurrencies } from './company-tax-setup.js';
+import { customerTakesCurrency, displayNameInCurrency } from './customer-currency.js';
+import { PerIntegrationCache } from './per-integration-cache.js';
+
+/**
+ * The company's tax codes, as last listed, for the rate of a sale's code (whether a difference is only rounding).
+ * Listing them is what mapping does on a miss, so a booking rarely pays for it; an hour keeps a changed rate from lingering.
+ */
+const taxCodeLists = new PerIntegrationCache<LedgerTaxCode[]>(60 * 60 * 1000);
 
 export interface QboAccountingTargetOptions {
   /** Scopes of the stored grant, reported by checkConnection; QBO itself cannot tell. */
@@ -62,6 +70,16 @@ function refValue(ref: unknown): string | null {
   return ref && typeof ref === 'object' && 'value' in ref ? String((ref as { value: unknown }).value) : null;
 }
 
+/** A sale in a currency the company cannot book (multicurrency off), said before QBO answers 6000 for it. */
+function foreignCurrencyRefusal(receipt: LedgerSalesReceipt, homeCurrency: string): LedgerRejectedError {
+  return new LedgerRejectedError(
+    'currency',
+    `QuickBooks Online books only in ${homeCurrency} (multicurrency is off in the company), but the order to book as ${receipt.docNumber} is in ${receipt.currency}: ` +
+      `nothing was booked. Turn on multicurrency in QuickBooks (Settings, Advanced, Currency), then retry the order.`,
+    `receipt currency ${receipt.currency}; Preferences.CurrencyPrefs.MultiCurrencyEnabled false, HomeCurrency ${homeCurrency}`,
+  );
+}
+
 /** QuickBooks Online as the ledger the engine books into. */
 export class QboAccountingTarget implements AccountingTarget {
   readonly limits = QBO_LIMITS;
@@ -77,33 +95,53 @@ export class QboAccountingTarget implements AccountingTarget {
     return found;
   }
 
-  async findCustomer(match: { email: string | null; displayName: string }): Promise<LedgerCustomer | null> {
+  /**
+   * A customer the sale can go to: by email, else by display name, and in a multicurrency company only one in the
+   * sale's currency (a foreign-currency customer is named with it, see customer-currency.ts).
+   */
+  async findCustomer(match: { email: string | null; displayName: string; currency?: string }): Promise<LedgerCustomer | null> {
+    const currencies = await this.currencies();
+    const inCurrency = (customers: QboEntity[]) => customers.find((customer) => customerTakesCurrency(customer, match.currency, currencies));
     if (match.email) {
-      const byEmail = await this.queryCustomers(`PrimaryEmailAddr = ${qboQueryString(match.email)}`);
-      if (byEmail[0]) return toCustomer(byEmail[0]);
+      const byEmail = inCurrency(await this.queryCustomers(`PrimaryEmailAddr = ${qboQueryString(match.email)}`));
+      if (byEmail) return toCustomer(byEmail);
     }
-    const byName = await this.queryCustomers(`DisplayName = ${qboQueryString(match.displayName)}`);
-    return byName[0] ? toCustomer(byName[0]) : null;
+    const displayName = match.currency === undefined ? match.displayName : this.nameInCurrency(match.displayName, match.currency, currencies);
+    const byName = inCurrency(await this.queryCustomers(`DisplayName = ${qboQueryString(displayName)}`));
+    return byName ? toCustomer(byName) : null;
   }
 
   async createCustomer(input: LedgerCustomerInput, idempotencyKey: string): Promise<LedgerCustomer> {
+    const currencies = await this.currencies();
+    const displayName = this.nameInCurrency(input.displayName, input.currency, currencies);
     const body: QboEntity = {
-      DisplayName: input.displayName,
+      DisplayName: displayName,
       ...(input.givenName ? { GivenName: input.givenName } : {}),
       ...(input.familyName ? { FamilyName: input.familyName } : {}),
       ...(input.email ? { PrimaryEmailAddr: { Address: input.email } } : {}),
-      CurrencyRef: { value: input.currency },
+      // Without multicurrency every customer is in the home currency, QBO's default.
+      ...(currencies.multiCurrency ? { CurrencyRef: { value: input.currency } } : {}),
     };
     try {
-      return toCustomer(await this.client.create('customer', 'Customer', body, { idempotencyKey, subject: `customer '${input.displayName}'` }));
+      return toCustomer(await this.client.create('customer', 'Customer', body, { idempotencyKey, subject: `customer '${displayName}'` }));
     } catch (error) {
-      // 6240: the name is taken, e.g. by a customer created before a lost answer; adopt it if it is a customer.
+      // 6240: the name is taken, e.g. by a customer created before a lost answer; adopt it if it is a customer
+      // the sale can go to (another currency's is another customer: the caller tries its next name).
       if (error instanceof LedgerRejectedError && error.code === '6240') {
-        const existing = await this.queryCustomers(`DisplayName = ${qboQueryString(input.displayName)} AND Active IN (true, false)`);
-        if (existing[0]) return toCustomer(existing[0]);
+        const existing = await this.queryCustomers(`DisplayName = ${qboQueryString(displayName)} AND Active IN (true, false)`);
+        const adoptable = existing.find((customer) => customerTakesCurrency(customer, input.currency, currencies));
+        if (adoptable) return toCustomer(adoptable);
       }
       throw error;
     }
+  }
+
+  private async currencies(): Promise<CompanyCurrencies> {
+    return (await cachedCompanySettings(this.cacheKey, this.client)).currencies;
+  }
+
+  private nameInCurrency(displayName: string, currency: string, currencies: CompanyCurrencies): string {
+    return displayNameInCurrency(displayName, currency, currencies, this.limits.customerDisplayName);
   }
 
   async findItemsBySku(skus: string[]): Promise<LedgerItem[]> {
@@ -121,6 +159,18 @@ export class QboAccountingTarget implements AccountingTarget {
   }
 
   async listTaxCodes(): Promise<LedgerTaxCode[]> {
+    const codes = await this.readTaxCodes();
+    taxCodeLists.set(this.cacheKey, codes);
+    return codes;
+  }
+
+  /** The cached list, read again when it lacks this code (a code added since, or mapped since). */
+  private async taxCodesWith(codeId: string): Promise<LedgerTaxCode[]> {
+    const cached = await taxCodeLists.get(this.cacheKey, () => this.readTaxCodes());
+    return cached.some((code) => code.id === codeId) ? cached : this.listTaxCodes();
+  }
+
+  private async readTaxCodes(): Promise<LedgerTaxCode[]> {
     const [codes, rates] = await Promise.all([
       queryAll(this.client, 'TaxCode', 'Active IN (true, false)'),
       queryAll(this.client, 'TaxRate', 'Active IN (true, false)'),
@@ -158,13 +208,23 @@ export class QboAccountingTarget implements AccountingTarget {
       const existing = await this.querySalesReceipt(receipt.docNumber);
       if (existing) return existing;
     }
+    const { currencies } = await cachedCompanySettings(this.cacheKey, this.client);
+    if (!currencies.multiCurrency && currencies.homeCurrency !== '' && receipt.currency !== currencies.homeCurrency) {
+      // Read the settings again next time: the bookkeeper may turn multicurrency on and retry.
+      forgetTaxSetup(this.cacheKey);
+      throw foreignCurrencyRefusal(receipt, currencies.homeCurrency);
+    }
     try {
-      const payload = toQboSalesReceipt(receipt, await this.taxSetup());
+      const setup = await this.taxSetup();
+      // Only a sale with a mapped code needs its rate (usually listed by the order's mapping already).
+      const taxCodes = setup.mode === 'per-sale' && receipt.txnTaxCodeId ? await this.taxCodesWith(receipt.txnTaxCodeId) : null;
+      const payload = toQboSalesReceipt(receipt, setup, taxCodes);
       const created = await this.client.create('salesreceipt', 'SalesReceipt', payload, { idempotencyKey, subject });
       return toDocumentRef(created);
     } catch (error) {
       if (!(error instanceof LedgerRejectedError)) throw error;
       if (isTaxSetupRefusal(error)) forgetTaxSetup(this.cacheKey);
+      if (error.code === '610' || error.code === '2500') taxCodeLists.forget(this.cacheKey);
       // 6140: already booked (a lost answer, or another run): the existing receipt is the result.
       if (error.code === '6140') {
         const existing = await this.querySalesReceipt(receipt.docNumber);

@@ -1,13 +1,13 @@
-import type { LedgerSalesReceipt, LedgerTaxSetup } from '../../domain/accounting-target.js';
+import type { LedgerSalesReceipt, LedgerTaxCode, LedgerTaxSetup } from '../../domain/accounting-target.js';
 import { toCents } from '../../domain/money.js';
 import type { QboEntity } from './qbo-client.js';
+import { totalTaxOverride } from './tax-override.js';
+import { US_NOT_TAXABLE, US_TAXABLE } from './us-line-tax-codes.js';
+
+export { US_NOT_TAXABLE, US_TAXABLE };
 
 /** QBO's pseudo item for the shipping line (needs Preferences.SalesFormsPrefs.AllowShipping). */
 export const SHIPPING_ITEM_ID = 'SHIPPING_ITEM_ID';
-
-/** The line codes a US company takes: a line is taxable or not, the rate is the sale's (error 6100 otherwise). */
-export const US_TAXABLE = 'TAX';
-export const US_NOT_TAXABLE = 'NON';
 
 /** QBO wants numbers, not strings, for amounts. */
 function money(cents: number): number {
@@ -56,8 +56,11 @@ function globalTaxCalculation(setup: LedgerTaxSetup, taxesIncluded: boolean): { 
   return {};
 }
 
-/** A LedgerSalesReceipt as the JSON body of POST /salesreceipt, for a company with this tax setup. */
-export function toQboSalesReceipt(receipt: LedgerSalesReceipt, setup: LedgerTaxSetup): QboEntity {
+/**
+ * A LedgerSalesReceipt as the JSON body of POST /salesreceipt, for a company with this tax setup. `taxCodes`
+ * (the company's list, when known) lets a US sale carry the shop's tax as an override of a rounding difference.
+ */
+export function toQboSalesReceipt(receipt: LedgerSalesReceipt, setup: LedgerTaxSetup, taxCodes: LedgerTaxCode[] | null = null): QboEntity {
   // Prices that include tax: a US company has no such form, so its lines go net of tax and QBO adds it back.
   const inclusive = receipt.taxesIncluded && setup.mode !== 'off';
   const perLineInclusive = inclusive && setup.mode === 'per-line';
@@ -99,8 +102,13 @@ export function toQboSalesReceipt(receipt: LedgerSalesReceipt, setup: LedgerTaxS
       },
     });
   }
-  // The ledger computes the tax from its own rates; what the shop charged is checked against TotalAmt after booking.
-  const txnTaxCode = setup.mode === 'per-sale' && receipt.txnTaxCodeId ? { TxnTaxDetail: { TxnTaxCodeRef: { value: receipt.txnTaxCodeId } } } : {};
+  // The ledger computes the tax from its own rates, overridden by the shop's where only rounding tells them apart;
+  // what the shop charged is checked against TotalAmt after booking either way.
+  const override = totalTaxOverride(receipt, setup, lines, taxCodes);
+  const txnTaxDetail = {
+    ...(setup.mode === 'per-sale' && receipt.txnTaxCodeId ? { TxnTaxCodeRef: { value: receipt.txnTaxCodeId } } : {}),
+    ...(override ? { TotalTax: override.TotalTax } : {}),
+  };
   return {
     DocNumber: receipt.docNumber,
     TxnDate: receipt.txnDate,
@@ -108,7 +116,8 @@ export function toQboSalesReceipt(receipt: LedgerSalesReceipt, setup: LedgerTaxS
     CurrencyRef: { value: receipt.currency },
     ...globalTaxCalculation(setup, receipt.taxesIncluded),
     Line: lines,
-    ...txnTaxCode,
+    ...(Object.keys(txnTaxDetail).length > 0 ? { TxnTaxDetail: txnTaxDetail } : {}),
+    ...(override ? { ShippingTaxIncludedInTotalTax: override.ShippingTaxIncludedInTotalTax } : {}),
     PrivateNote: receipt.privateNote,
     ...(receipt.customerMemo === null ? {} : { CustomerMemo: { value: receipt.customerMemo } }),
   };

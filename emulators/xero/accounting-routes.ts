@@ -126,7 +126,8 @@ export function registerAccountingRoutes(app: FastifyInstance, state: XeroEmulat
       } finally {
         if (entered !== null) state.limits.leave(entered);
       }
-      if (state.faults.takeDrop()) {
+      const dropWrite = request.method !== 'GET' && state.dropNextWrites > 0 && state.dropNextWrites-- > 0;
+      if (dropWrite || state.faults.takeDrop()) {
         state.logRequest({ ...base, status: null, outcome: 'dropped' });
         return dropConnection(request, reply);
       }

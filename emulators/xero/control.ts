@@ -52,6 +52,12 @@ export class XeroEmulatorControl {
 
   clearFaults(): void {
     this.state.faults.reset();
+    this.state.dropNextWrites = 0;
+  }
+
+  /** The next N writes are done and their answers lost (the lookups before them are answered). */
+  dropNextWrites(count = 1): void {
+    this.state.dropNextWrites = count;
   }
 
   setRateLimits(patch: Partial<XeroRateLimits>): XeroRateLimits {

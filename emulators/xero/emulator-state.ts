@@ -29,6 +29,8 @@ export class XeroEmulatorState {
   authorizingUserId = 'user-1';
   authorizingTenantIds: string[];
   denyNextAuthorizations = 0;
+  /** The next N writes (PUT/POST) happen and then lose their answer: the connection drops. */
+  dropNextWrites = 0;
 
   constructor(readonly options: XeroEmulatorOptions) {
     if (options.organisations.length === 0) throw new Error('the Xero emulator needs at least one organisation');

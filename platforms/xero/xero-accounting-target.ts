@@ -49,6 +49,13 @@ function toDocumentRef(invoice: Invoice): LedgerDocumentRef {
   };
 }
 
+/** The invoice's date as YYYY-MM-DD: xero-node turns Xero's `/Date(ms)/` into a Date. */
+function invoiceDate(invoice: Invoice): string {
+  const raw: unknown = invoice.date;
+  if (raw instanceof Date) return raw.toISOString().slice(0, 10);
+  return typeof raw === 'string' && /^\d{4}-\d{2}-\d{2}/.test(raw) ? raw.slice(0, 10) : new Date().toISOString().slice(0, 10);
+}
+
 /** Refusals that mean the organisation's tax setup is not what we read: read it again before the next attempt. */
 function isTaxSetupRefusal(error: LedgerRejectedError): boolean {
   return error.code === 'invalid-tax-type';
@@ -201,7 +208,7 @@ export class XeroAccountingTarget implements AccountingTarget {
     const payment = toSalePayment(
       { invoiceID: String(invoice.invoiceID), amountDue: Number(invoice.amountDue), invoiceNumber: String(invoice.invoiceNumber) },
       shopTotal,
-      String(invoice.date ?? '').slice(0, 10) || new Date().toISOString().slice(0, 10),
+      invoiceDate(invoice),
       this.options.paymentAccountCode,
     );
     const key = xeroIdempotencyKey(`payment:${String(invoice.invoiceID)}`, payment);

@@ -209,7 +209,7 @@ export class XeroOrganisation {
       DefaultPurchasesTax: 'Tax Exclusive',
       CreatedDateUTC: msDate(this.createdMs),
       OrganisationEntityType: 'COMPANY',
-      Timezone: 'GMTUKTIME',
+      Timezone: 'GMTSTANDARDTIME',
       ShortCode: `!${this.tenantId.replace(/[^A-Za-z0-9]/g, '').slice(0, 5)}`,
       Edition: 'BUSINESS',
       Class: 'PREMIUM',

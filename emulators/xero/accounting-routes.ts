@@ -225,7 +225,8 @@ export function registerAccountingRoutes(app: FastifyInstance, state: XeroEmulat
       const outcome = create(org, element);
       if (outcome.ok) answers.push(summarize ? outcome.record : { ...outcome.record, StatusAttributeString: 'OK' });
       else {
-        const refused = { ...element, ValidationErrors: outcome.errors.map((Message) => ({ Message })) };
+        // Xero echoes the refused element with its errors (and, on invoices, HasErrors) [S: Xero-NetStandard #156].
+        const refused = { ...element, ...(collection.name === 'Invoices' ? { HasErrors: true } : {}), ValidationErrors: outcome.errors.map((Message) => ({ Message })) };
         failed.push(refused);
         answers.push({ ...refused, StatusAttributeString: 'ERROR' });
       }

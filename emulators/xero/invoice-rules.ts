@@ -36,7 +36,7 @@ export function createInvoice(org: XeroOrganisation, input: XeroRecord): Outcome
     errors.push('Invoice # must be unique.');
   }
   const lineInputs = Array.isArray(input.LineItems) ? (input.LineItems as XeroRecord[]) : [];
-  if (status !== 'DRAFT' && lineInputs.length === 0) errors.push('At least one line item is required for an approved invoice.');
+  if (status !== 'DRAFT' && lineInputs.length === 0) errors.push('One or more line items must be specified');
   const lines = lineInputs.map((line) => saleLine(org, line, amountTypes, status !== 'DRAFT'));
   for (const line of lines) errors.push(...line.errors);
   if (errors.length > 0) return { ok: false, errors };

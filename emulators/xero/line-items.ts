@@ -45,7 +45,7 @@ export function saleLine(org: XeroOrganisation, input: XeroRecord, amountTypes: 
   const taxType = typeof input.TaxType === 'string' && input.TaxType !== '' ? input.TaxType : typeof sales.TaxType === 'string' ? sales.TaxType : account ? String(account.TaxType ?? 'NONE') : 'NONE';
   const taxRate = org.taxRate(taxType);
   if (amountTypes !== 'NoTax' && (!taxRate || taxRate.Status !== 'ACTIVE' || taxRate.CanApplyToRevenue !== true)) {
-    errors.push(`The TaxType code '${taxType}' does not exist or cannot be used for this type of transaction.`);
+    errors.push(`The TaxType code ${taxType} does not exist or cannot be used for this type of transaction.`);
   }
   if (errors.length > 0 || !isNumber(quantity) || !isNumber(unitAmount)) return { line, errors };
 

@@ -26,10 +26,10 @@ function rejectionReason(message: string): { code: string; reason: string } {
   if (/Invoice # must be unique/i.test(message)) return { code: 'duplicate-number', reason: 'its document number is already used by another document of the same type' };
   if (/contact name .* already assigned/i.test(message)) return { code: 'duplicate-name', reason: 'another contact already uses this name' };
   if (/Item code '.*' is not valid/i.test(message)) return { code: 'unknown-item', reason: `something it refers to (an item, customer, tax code or account) does not exist: ${message}` };
-  if (/TaxType code '.*' does not exist or cannot be used/i.test(message)) {
+  if (/TaxType code .* (does not exist or cannot be used|cannot be used with account|is not valid)|Tax rate must be valid/i.test(message)) {
     return { code: 'invalid-tax-type', reason: `something it refers to (an item, customer, tax code or account) is inactive or deleted: ${message}` };
   }
-  if (/Account code '.*' is not a valid code/i.test(message)) {
+  if (/Account code '.*' is not a valid code|Account must be valid/i.test(message)) {
     return { code: 'invalid-account', reason: `something it refers to (an item, customer, tax code or account) does not exist or cannot be used: ${message}` };
   }
   if (/Contact with ID .* could not be found|archived/i.test(message)) return { code: 'unknown-contact', reason: `something it refers to (an item, customer, tax code or account) is inactive or deleted: ${message}` };

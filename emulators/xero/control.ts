@@ -75,6 +75,11 @@ export class XeroEmulatorControl {
     if (reuse) this.state.settings.idempotencyKeyReuse = reuse;
   }
 
+  /** Whether `==` on text in `where` ignores case (unconfirmed: both are played). */
+  setWhereStringMatch(match: 'case-insensitive' | 'case-sensitive'): void {
+    this.state.settings.whereStringMatch = match;
+  }
+
   setLatency(ms: number): void {
     this.state.settings.latencyMs = ms;
   }

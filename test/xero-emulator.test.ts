@@ -160,6 +160,17 @@ describe('Xero emulator: what Xero refuses', () => {
     expect(await make('T-EX', 'Exclusive')).toMatchObject({ SubTotal: 10.04, TotalTax: 2.01, Total: 12.05 });
     expect(await make('T-IN', 'Inclusive')).toMatchObject({ SubTotal: 8.36, TotalTax: 1.68, Total: 10.04 });
     expect(await make('T-NO', 'NoTax')).toMatchObject({ SubTotal: 10.04, TotalTax: 0, Total: 10.04 });
+    // Xero's own example ("Rounding in Xero"): three lines at 15 % give 11.44 of tax, not 11.45 on the sum.
+    emulator.control.addTaxRate(ORG, { name: 'GST 15%', taxType: 'OUTPUT15', ratePercent: 15 });
+    const lines = [25.06, 25.61, 25.63].map((UnitAmount) => ({ Description: 'p', Quantity: 1, UnitAmount, AccountCode: '200', TaxType: 'OUTPUT15' }));
+    const example = await call(token, 'PUT', '/Invoices', { Invoices: [{ Type: 'ACCREC', Contact: { ContactID: contactId }, LineAmountTypes: 'Exclusive', LineItems: lines }] });
+    expect((example.json.Invoices as Array<Record<string, unknown>>)[0]).toMatchObject({ SubTotal: 76.3, TotalTax: 11.44, Total: 87.74 });
+    // Unit prices are read to 2 decimals, or 4 with unitdp=4.
+    const precise = [{ Description: 'p', Quantity: 1000, UnitAmount: 0.061171, AccountCode: '200', TaxType: 'OUTPUT2' }];
+    const two = await call(token, 'PUT', '/Invoices', { Invoices: [{ Type: 'ACCREC', Contact: { ContactID: contactId }, LineItems: precise }] });
+    const four = await call(token, 'PUT', '/Invoices?unitdp=4', { Invoices: [{ Type: 'ACCREC', Contact: { ContactID: contactId }, LineItems: precise }] });
+    expect((two.json.Invoices as Array<Record<string, unknown>>)[0]!.SubTotal).toBe(60);
+    expect((four.json.Invoices as Array<Record<string, unknown>>)[0]!.SubTotal).toBe(61.2);
   });
 
   it('refuses a duplicate invoice number, bad references, over-long text and an overpayment with ValidationException', async () => {

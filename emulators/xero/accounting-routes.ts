@@ -4,7 +4,7 @@ import { contactErrors, createContact } from './contact-rules.js';
 import type { XeroEmulatorState } from './emulator-state.js';
 import { bodyHash, lookUpKey, rememberAnswer } from './idempotency.js';
 import { createBankTransaction } from './bank-transaction-rules.js';
-import { createInvoice, type Outcome } from './invoice-rules.js';
+import { createInvoice, type Outcome, type WriteOptions } from './invoice-rules.js';
 import type { XeroOrganisation, XeroRecord } from './organisation.js';
 import { createPayment } from './payment-rules.js';
 import type { RemainingHeaders } from './rate-limits.js';
@@ -32,7 +32,7 @@ interface Collection {
   name: string;
   records: (org: XeroOrganisation) => XeroRecord[];
   idField: string;
-  create?: (org: XeroOrganisation, input: XeroRecord) => Outcome;
+  create?: (org: XeroOrganisation, input: XeroRecord, options: WriteOptions) => Outcome;
   /** Records hidden unless `includeArchived=true`. */
   archived?: (record: XeroRecord) => boolean;
 }
@@ -202,7 +202,7 @@ export function registerAccountingRoutes(app: FastifyInstance, state: XeroEmulat
             return { status: 200, body: replay.body, outcome: 'replayed' };
           }
           try {
-            const result = write(org, collection, create, request.body, query.summarizeErrors !== 'false', nowMs);
+            const result = write(org, collection, create, request.body, { summarize: query.summarizeErrors !== 'false', unitDp: query.unitdp === '4' ? 4 : 2 }, nowMs);
             rememberAnswer(org, key, hash, result.status, result.body, state.settings);
             return result;
           } catch (error) {
@@ -214,7 +214,14 @@ export function registerAccountingRoutes(app: FastifyInstance, state: XeroEmulat
     }
   }
 
-  function write(org: XeroOrganisation, collection: Collection, create: Collection['create'] & {}, body: unknown, summarize: boolean, nowMs: number): ApiResult {
+  function write(
+    org: XeroOrganisation,
+    collection: Collection,
+    create: Collection['create'] & {},
+    body: unknown,
+    { summarize, unitDp }: { summarize: boolean; unitDp: 2 | 4 },
+    nowMs: number,
+  ): ApiResult {
     if (body === null || typeof body !== 'object' || Array.isArray(body)) throw validationException([{ ValidationErrors: [{ Message: 'The request body is not a JSON object.' }] }]);
     const wrapped = (body as XeroRecord)[collection.name];
     const elements = Array.isArray(wrapped) ? (wrapped as XeroRecord[]) : [body as XeroRecord];
@@ -222,7 +229,7 @@ export function registerAccountingRoutes(app: FastifyInstance, state: XeroEmulat
     const answers: XeroRecord[] = [];
     const failed: XeroRecord[] = [];
     for (const element of elements) {
-      const outcome = create(org, element);
+      const outcome = create(org, element, { unitDp });
       if (outcome.ok) answers.push(summarize ? outcome.record : { ...outcome.record, StatusAttributeString: 'OK' });
       else {
         // Xero echoes the refused element with its errors (and, on invoices, HasErrors) [S: Xero-NetStandard #156].

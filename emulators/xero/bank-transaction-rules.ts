@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { contactFromReference, contactSummary, createContact } from './contact-rules.js';
 import { isIsoDate, tooLong } from './field-rules.js';
-import type { Outcome } from './invoice-rules.js';
+import type { Outcome, WriteOptions } from './invoice-rules.js';
 import { documentTotals, saleLine, type LineAmountTypes } from './line-items.js';
 import type { XeroOrganisation, XeroRecord } from './organisation.js';
 import { dateMs, msDate } from './wire-format.js';
@@ -9,7 +9,7 @@ import { dateMs, msDate } from './wire-format.js';
 const AMOUNT_TYPES = new Set(['Exclusive', 'Inclusive', 'NoTax']);
 
 /** Receive money (`RECEIVE`) into a bank account: a paid sale in one document. Other types are not emulated. */
-export function createBankTransaction(org: XeroOrganisation, input: XeroRecord): Outcome {
+export function createBankTransaction(org: XeroOrganisation, input: XeroRecord, options: WriteOptions = { unitDp: 2 }): Outcome {
   const errors: string[] = [];
   if (input.Type !== 'RECEIVE') errors.push(`Bank transaction type ${String(input.Type)} is not supported by the emulator (RECEIVE only).`);
   const amountTypes = (input.LineAmountTypes ?? 'Exclusive') as LineAmountTypes;
@@ -27,7 +27,7 @@ export function createBankTransaction(org: XeroOrganisation, input: XeroRecord):
   if (currency !== org.baseCurrency) errors.push(`The currency code ${String(currency)} is not set up in this organisation.`);
   const lineInputs = Array.isArray(input.LineItems) ? (input.LineItems as XeroRecord[]) : [];
   if (lineInputs.length === 0) errors.push('One or more line items must be specified');
-  const lines = lineInputs.map((line) => saleLine(org, line, amountTypes, true));
+  const lines = lineInputs.map((line) => saleLine(org, line, amountTypes, true, options.unitDp));
   for (const line of lines) errors.push(...line.errors);
   if (errors.length > 0 || !bank) return { ok: false, errors };
 

@@ -9,10 +9,15 @@ const TYPES = new Set(['ACCREC', 'ACCPAY']);
 const CREATE_STATUSES = new Set(['DRAFT', 'SUBMITTED', 'AUTHORISED']);
 const AMOUNT_TYPES = new Set(['Exclusive', 'Inclusive', 'NoTax']);
 
+/** Query options of a write that change how it is read (`unitdp=4`). */
+export interface WriteOptions {
+  unitDp: 2 | 4;
+}
+
 export type Outcome = { ok: true; record: XeroRecord } | { ok: false; errors: string[] };
 
 /** Validates a new invoice as Xero does and, when it passes, stores it with the totals Xero computes. */
-export function createInvoice(org: XeroOrganisation, input: XeroRecord): Outcome {
+export function createInvoice(org: XeroOrganisation, input: XeroRecord, options: WriteOptions = { unitDp: 2 }): Outcome {
   const errors: string[] = [];
   const type = input.Type;
   if (typeof type !== 'string' || !TYPES.has(type)) errors.push('Invoice Type must be specified and be ACCREC or ACCPAY.');
@@ -37,7 +42,7 @@ export function createInvoice(org: XeroOrganisation, input: XeroRecord): Outcome
   }
   const lineInputs = Array.isArray(input.LineItems) ? (input.LineItems as XeroRecord[]) : [];
   if (status !== 'DRAFT' && lineInputs.length === 0) errors.push('One or more line items must be specified');
-  const lines = lineInputs.map((line) => saleLine(org, line, amountTypes, status !== 'DRAFT'));
+  const lines = lineInputs.map((line) => saleLine(org, line, amountTypes, status !== 'DRAFT', options.unitDp));
   for (const line of lines) errors.push(...line.errors);
   if (errors.length > 0) return { ok: false, errors };
 

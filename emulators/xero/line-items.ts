@@ -15,7 +15,7 @@ const ACCOUNT_TYPES_FOR_SALES = new Set(['REVENUE', 'SALES', 'OTHERINCOME', 'CUR
  * One line of a sale document (invoice or receive-money): references checked against the organisation,
  * amounts and tax computed from its own rates, rounded per line to 2 decimals.
  */
-export function saleLine(org: XeroOrganisation, input: XeroRecord, amountTypes: LineAmountTypes, requireAccount: boolean): LineOutcome {
+export function saleLine(org: XeroOrganisation, input: XeroRecord, amountTypes: LineAmountTypes, requireAccount: boolean, unitDp: 2 | 4 = 2): LineOutcome {
   const errors: string[] = [];
   const line: XeroRecord = { LineItemID: randomUUID() };
   const itemCode = typeof input.ItemCode === 'string' && input.ItemCode !== '' ? input.ItemCode : null;
@@ -27,7 +27,9 @@ export function saleLine(org: XeroOrganisation, input: XeroRecord, amountTypes: 
   errors.push(...defined(tooLong('Description', description, 4000)));
 
   const quantity = input.Quantity === undefined ? 1 : input.Quantity;
-  const unitAmount = input.UnitAmount === undefined ? (sales.UnitPrice ?? 0) : input.UnitAmount;
+  // Unit prices are taken to 2 decimals unless the call opts in to 4 with `unitdp=4` [C: Rounding in Xero].
+  const rawUnit = input.UnitAmount === undefined ? (sales.UnitPrice ?? 0) : input.UnitAmount;
+  const unitAmount = isNumber(rawUnit) ? Math.round(rawUnit * 10 ** unitDp) / 10 ** unitDp : rawUnit;
   if (!isNumber(quantity)) errors.push('Quantity must be a number.');
   if (!isNumber(unitAmount)) errors.push('Unit Price must be a number.');
   const discountRate = input.DiscountRate;

@@ -224,6 +224,34 @@ describe('XeroAccountingTarget', () => {
     expect(emulator.control.payments(SHOP).filter((p) => (p.Invoice as { InvoiceID: string }).InvoiceID === ref.id)).toHaveLength(1);
   });
 
+  it('answers a lookup with an invoice entered by hand without paying it, and says whose a booked invoice is', async () => {
+    const { target } = await connectedTarget();
+    const contact = emulator.control.contacts(SHOP)[0]!;
+    const typed = await fetch(`${emulator.urls.accountingApiBasePath}/Invoices`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${(await connect()).credentials.accessToken}`, 'xero-tenant-id': SHOP, 'content-type': 'application/json' },
+      body: JSON.stringify({ Invoices: [{ Type: 'ACCREC', Contact: { ContactID: contact.ContactID }, InvoiceNumber: '1010', DueDate: '2026-11-20', Status: 'AUTHORISED', Reference: 'phone order', LineItems: [{ ItemCode: 'TEE-1', Quantity: 1, UnitAmount: 24 }] }] }),
+    });
+    expect(typed.status).toBe(200);
+    expect(await target.findSalesReceipt('1010')).toMatchObject({ docNumber: '1010', total: '28.80', internalNote: 'phone order' });
+    expect(invoicesNumbered('1010')[0]).toMatchObject({ Status: 'AUTHORISED', AmountPaid: 0 });
+    await target.createSalesReceipt(sale('1011'), 'k-1011');
+    expect((await target.findSalesReceipt('1011'))!.internalNote).toBe(bookedOrderHeader('Shopify #1', '#1011', 'gid://shopify/Order/1011'));
+  });
+
+  it('turns a grant the person revoked into Reconnect required on the next call', async () => {
+    const { target, tokens } = await connectedTarget();
+    const revoked = await fetch(emulator.urls.revocationEndpoint, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from('lb-xero:lb-xero-secret').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: tokens.credentials.refreshToken! }),
+    });
+    expect(revoked.status).toBe(200);
+    const error = await target.findSalesReceipt('1001').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CredentialsInvalidError);
+    expect((error as Error).message).toMatch(/Reconnect the integration/);
+  });
+
   it('turns Xero refusals into the bookkeeper messages QuickBooks Online gives', async () => {
     const { target } = await connectedTarget();
     const badTax = await target
@@ -249,6 +277,18 @@ describe('XeroAccountingTarget', () => {
       expect((error as RateLimitedError).detail).toMatch(/x-rate-limit-problem=minute/);
     } finally {
       emulator.control.setRateLimits({ perMinute: 60_000 });
+    }
+  });
+
+  it('waits a second when too many calls are in progress (Xero sends no Retry-After then)', async () => {
+    const { target } = await connectedTarget();
+    emulator.control.setRateLimits({ concurrent: 0 });
+    try {
+      const error = await target.listItems().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RateLimitedError);
+      expect((error as RateLimitedError).retryAfterMs).toBe(1000);
+    } finally {
+      emulator.control.setRateLimits({ concurrent: 5 });
     }
   });
 

@@ -63,6 +63,8 @@ export function xeroCredentialsRejected(failure: XeroFailure): CredentialsInvali
   );
 }
 
+const CONCURRENT_RETRY_MS = 1000;
+
 function utcTime(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
@@ -82,7 +84,9 @@ export function xeroThrottle(failure: XeroFailure, call: XeroCallSubject, defaul
       detail,
     );
   }
-  return new RateLimitedError(retryAfterMs(failure.headers['retry-after'] ?? null, defaultRetryAfterMs, nowMs), 'Xero asked ledgerbridge to slow down; the work will continue shortly.', detail);
+  // Too many calls in progress comes without Retry-After: a call ends within seconds, so a short wait is enough.
+  const fallbackMs = problem === 'concurrent' ? CONCURRENT_RETRY_MS : defaultRetryAfterMs;
+  return new RateLimitedError(retryAfterMs(failure.headers['retry-after'] ?? null, fallbackMs, nowMs), 'Xero asked ledgerbridge to slow down; the work will continue shortly.', detail);
 }
 
 /** Translates a failed Accounting API answer (other than a 401 we can still refresh past). */

@@ -196,6 +196,24 @@ describe('Xero emulator: what Xero refuses', () => {
     expect((await call(token, 'PUT', '/Invoices', { Invoices: [{ ...base, Status: 'DRAFT', LineItems: [{ ItemCode: 'BARE' }] }] })).status).toBe(200);
     expect(await messages({ Contacts: [{ Name: 'jane doe' }] }, '/Contacts')).toContain('The contact name jane doe is already assigned to another contact. The contact name must be unique across all active contacts.');
     expect(await messages({ Contacts: [{ Name: 'A', ContactNumber: 'n'.repeat(51) }] }, '/Contacts')).toContain('Contact Number must not be more than 50 characters long');
+    expect(await messages({ Invoices: [{ ...base, Status: 'PAID', LineItems: [{ ItemCode: 'SKU-1' }] }] })).toContain('Invoice status PAID cannot be set through the API on a new invoice.');
+    expect(await messages({ Invoices: [{ ...base, LineItems: [{ Quantity: 1, UnitAmount: 5, AccountCode: '200' }] }] })).toContain('Description must be at least 1 character(s) long.');
+    expect(await messages({ Invoices: [{ ...base, Type: 'ACCPAY', LineItems: [{ Description: 'x', Quantity: 1, UnitAmount: 5, AccountCode: '200', DiscountRate: 10 }] }] })).toContain(
+      'Discounts can only be applied to sales invoices (ACCREC).',
+    );
+    expect(await messages({ Contacts: [{ Name: 'B', EmailAddress: `${'e'.repeat(250)}@x.com`, AccountNumber: 'a'.repeat(51) }] }, '/Contacts')).toEqual([
+      'Email Address must not be more than 255 characters long',
+      'Account Number must not be more than 50 characters long',
+    ]);
+    expect(await messages({ BankTransactions: [{ Type: 'RECEIVE', Contact: { ContactID: contactId }, BankAccount: { Code: '200' }, LineItems: [{ Description: 'x', Quantity: 1, UnitAmount: 5, AccountCode: '200' }] }] }, '/BankTransactions')).toContain(
+      'A valid BankAccount must be specified.',
+    );
+    expect(await messages({ Items: [{ Code: 'C'.repeat(31), Name: 'N'.repeat(51) }] }, '/Items')).toEqual([
+      'Item Code must not be more than 30 characters long',
+      'Item Name must not be more than 50 characters long',
+    ]);
+    expect(await messages({ Items: [{ Code: 'sku-1', Name: 'Again' }] }, '/Items')).toContain("Item code 'sku-1' already exists.");
+    expect((await call(token, 'PUT', '/Items', { Items: [{ Code: 'NEW-1', Name: 'New', SalesDetails: { AccountCode: '200', TaxType: 'OUTPUT2', UnitPrice: 3 } }] })).status).toBe(200);
     const invoice = emulator.control.invoices(ORG).find((i) => i.InvoiceNumber === 'DUP-1')!;
     expect(await messages({ Payments: [{ Invoice: { InvoiceID: invoice.InvoiceID }, Account: { Code: '090' }, Date: '2026-11-20', Amount: 1000 }] }, '/Payments')).toContain('The payment amount exceeds the amount outstanding on this document.');
     expect(await messages({ Payments: [{ Invoice: { InvoiceID: invoice.InvoiceID }, Account: { Code: '200' }, Date: '2026-11-20', Amount: 1 }] }, '/Payments')).toContain('Account type is invalid for making a payment to/from');

@@ -6,6 +6,7 @@ import { bodyHash, lookUpKey, rememberAnswer } from './idempotency.js';
 import { createBankTransaction } from './bank-transaction-rules.js';
 import { createInvoice, type Outcome, type WriteOptions } from './invoice-rules.js';
 import type { XeroOrganisation, XeroRecord } from './organisation.js';
+import { createItem } from './item-rules.js';
 import { createPayment } from './payment-rules.js';
 import type { RemainingHeaders } from './rate-limits.js';
 import { matchesWhere, parseWhere, WhereSyntaxError } from './where-filter.js';
@@ -48,7 +49,7 @@ const COLLECTIONS: Record<string, Collection> = {
     },
     archived: (record) => record.ContactStatus === 'ARCHIVED',
   },
-  Items: { name: 'Items', records: (org) => org.items, idField: 'ItemID' },
+  Items: { name: 'Items', records: (org) => org.items, idField: 'ItemID', create: createItem },
   TaxRates: { name: 'TaxRates', records: (org) => org.taxRates, idField: 'TaxType' },
   Accounts: { name: 'Accounts', records: (org) => org.accounts, idField: 'AccountID' },
   Invoices: { name: 'Invoices', records: (org) => org.invoices, idField: 'InvoiceID', create: createInvoice },

@@ -27,7 +27,7 @@ export function createBankTransaction(org: XeroOrganisation, input: XeroRecord, 
   if (currency !== org.baseCurrency) errors.push(`The currency code ${String(currency)} is not set up in this organisation.`);
   const lineInputs = Array.isArray(input.LineItems) ? (input.LineItems as XeroRecord[]) : [];
   if (lineInputs.length === 0) errors.push('One or more line items must be specified');
-  const lines = lineInputs.map((line) => saleLine(org, line, amountTypes, true, options.unitDp));
+  const lines = lineInputs.map((line) => saleLine(org, line, amountTypes, true, options.unitDp, false));
   for (const line of lines) errors.push(...line.errors);
   if (errors.length > 0 || !bank) return { ok: false, errors };
 

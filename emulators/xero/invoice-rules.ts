@@ -42,7 +42,7 @@ export function createInvoice(org: XeroOrganisation, input: XeroRecord, options:
   }
   const lineInputs = Array.isArray(input.LineItems) ? (input.LineItems as XeroRecord[]) : [];
   if (status !== 'DRAFT' && lineInputs.length === 0) errors.push('One or more line items must be specified');
-  const lines = lineInputs.map((line) => saleLine(org, line, amountTypes, status !== 'DRAFT', options.unitDp));
+  const lines = lineInputs.map((line) => saleLine(org, line, amountTypes, status !== 'DRAFT', options.unitDp, type === 'ACCREC'));
   for (const line of lines) errors.push(...line.errors);
   if (errors.length > 0) return { ok: false, errors };
 

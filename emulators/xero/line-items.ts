@@ -15,7 +15,14 @@ const ACCOUNT_TYPES_FOR_SALES = new Set(['REVENUE', 'SALES', 'OTHERINCOME', 'CUR
  * One line of a sale document (invoice or receive-money): references checked against the organisation,
  * amounts and tax computed from its own rates, rounded per line to 2 decimals.
  */
-export function saleLine(org: XeroOrganisation, input: XeroRecord, amountTypes: LineAmountTypes, requireAccount: boolean, unitDp: 2 | 4 = 2): LineOutcome {
+export function saleLine(
+  org: XeroOrganisation,
+  input: XeroRecord,
+  amountTypes: LineAmountTypes,
+  requireAccount: boolean,
+  unitDp: 2 | 4 = 2,
+  allowDiscount = true,
+): LineOutcome {
   const errors: string[] = [];
   const line: XeroRecord = { LineItemID: randomUUID() };
   const itemCode = typeof input.ItemCode === 'string' && input.ItemCode !== '' ? input.ItemCode : null;
@@ -35,6 +42,7 @@ export function saleLine(org: XeroOrganisation, input: XeroRecord, amountTypes: 
   const discountRate = input.DiscountRate;
   const discountAmount = input.DiscountAmount;
   if (discountRate !== undefined && discountAmount !== undefined) errors.push('Only one of DiscountRate and DiscountAmount may be specified.');
+  if (!allowDiscount && (discountRate !== undefined || discountAmount !== undefined)) errors.push('Discounts can only be applied to sales invoices (ACCREC).');
 
   const accountCode = typeof input.AccountCode === 'string' && input.AccountCode !== '' ? input.AccountCode : typeof sales.AccountCode === 'string' ? sales.AccountCode : null;
   const account = accountCode ? org.account({ Code: accountCode }) : undefined;

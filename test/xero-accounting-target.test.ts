@@ -265,6 +265,31 @@ describe('XeroAccountingTarget', () => {
     expect((tooLong as Error).message).toMatch(/Contact Name is longer than Xero allows \(at most 255 characters\)/);
   });
 
+  it('books money received instead when so configured: found by its number, once, with discounts folded into lines', async () => {
+    emulator.control.authorizeAs([SHOP]);
+    const receiving = createXeroPlatform({ clientId: 'lb-xero', clientSecret: 'lb-xero-secret', endpoints: emulator.urls, saleDocument: 'receive-money' });
+    const { account, credentials } = await connect();
+    const target = receiving.createTarget({ integrationId: 'int-rm', account, tokens: new MemoryTokenProvider(credentials, account) });
+    const discounted = sale('2001', {
+      lines: [{ itemId: 'TEE-1', description: 'Tee', quantity: 3, unitPrice: '24.00', amount: '72.00', taxCodeId: 'OUTPUT2', discount: '6.00', tax: '11.00' }],
+      shipping: null,
+      totalTax: '11.00',
+      total: '66.00',
+    });
+    expect(await target.findSalesReceipt('2001')).toBeNull();
+    emulator.control.dropNextWrites(1);
+    expect(await target.createSalesReceipt(discounted, 'k-2001').catch((e: unknown) => e)).toBeInstanceOf(PlatformUnavailableError);
+    const ref = await target.createSalesReceipt(discounted, 'k-2001');
+    expect(ref).toMatchObject({ docNumber: '2001', total: '66.00', internalNote: bookedOrderHeader('Shopify #1', '#2001', 'gid://shopify/Order/2001') });
+    const received = emulator.control.bankTransactions(SHOP).filter((t) => String(t.Reference).startsWith('2001 '));
+    expect(received).toHaveLength(1);
+    expect(received[0]).toMatchObject({ Type: 'RECEIVE', Status: 'AUTHORISED', Total: 66, TotalTax: 11, LineAmountTypes: 'Inclusive' });
+    expect((received[0]!.LineItems as Array<Record<string, unknown>>)[0]).toMatchObject({ Quantity: 1, UnitAmount: 66, Description: 'Tee (3 × 24.00, less 6.00 discount)' });
+    // Sale "200" is another sale: its lookup does not see the money of sale 2001.
+    expect(await target.findSalesReceipt('200')).toBeNull();
+    expect(await target.findSalesReceipt('2001')).toMatchObject({ id: ref.id });
+  });
+
   it('waits out a minute throttle with Xero’s Retry-After', async () => {
     const { target } = await connectedTarget();
     emulator.control.setRateLimits({ perMinute: 0 });

@@ -1,6 +1,7 @@
-import { Invoice, LineAmountTypes, type LineItem, type Payment } from 'xero-node';
+import { Invoice, type Payment } from 'xero-node';
 import type { LedgerSalesReceipt, LedgerTaxSetup } from '../../domain/accounting-target.js';
 import { fromCents, toCents } from '../../domain/money.js';
+import { saleLineAmountTypes, saleLines } from './sale-lines.js';
 
 export interface SaleAccounts {
   /** Revenue account the shipping line is booked to. */
@@ -14,34 +15,12 @@ export function ownershipReference(privateNote: string): string {
   return privateNote.split('\n', 1)[0]!;
 }
 
-function lineAmountTypes(receipt: LedgerSalesReceipt, setup: LedgerTaxSetup): LineAmountTypes {
-  if (setup.mode === 'off') return LineAmountTypes.NoTax;
-  return receipt.taxesIncluded ? LineAmountTypes.Inclusive : LineAmountTypes.Exclusive;
-}
-
 /**
  * A paid sale as an AUTHORISED sales invoice (ACCREC) numbered with the order's document number: items by code
  * (their sales account applies), the line's tax type, the shop's discount per line, shipping on its own line.
  * Xero works out the tax from its own rates; the engine compares its total with the shop's.
  */
 export function toSaleInvoice(receipt: LedgerSalesReceipt, setup: LedgerTaxSetup, accounts: SaleAccounts): Invoice {
-  const lines: LineItem[] = receipt.lines.map((line) => ({
-    itemCode: line.itemId,
-    description: line.description,
-    quantity: line.quantity,
-    unitAmount: Number(line.unitPrice),
-    ...(line.taxCodeId ? { taxType: line.taxCodeId } : {}),
-    ...(line.discount && toCents(line.discount) > 0 ? { discountAmount: Number(line.discount) } : {}),
-  }));
-  if (receipt.shipping && toCents(receipt.shipping.amount) !== 0) {
-    lines.push({
-      description: 'Shipping',
-      quantity: 1,
-      unitAmount: Number(receipt.shipping.amount),
-      accountCode: accounts.shippingAccountCode,
-      ...(receipt.shipping.taxCodeId ? { taxType: receipt.shipping.taxCodeId } : {}),
-    });
-  }
   return {
     type: Invoice.TypeEnum.ACCREC,
     contact: { contactID: receipt.customerId },
@@ -52,8 +31,8 @@ export function toSaleInvoice(receipt: LedgerSalesReceipt, setup: LedgerTaxSetup
     // CurrencyCode is an enum of ISO codes; the shop's ISO code is one of them.
     currencyCode: receipt.currency as unknown as Invoice['currencyCode'],
     status: Invoice.StatusEnum.AUTHORISED,
-    lineAmountTypes: lineAmountTypes(receipt, setup),
-    lineItems: lines,
+    lineAmountTypes: saleLineAmountTypes(receipt, setup),
+    lineItems: saleLines(receipt, accounts.shippingAccountCode, 'per-line'),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Contact, Invoice, Item } from 'xero-node';
+import type { Contact, Item } from 'xero-node';
 import type {
   AccountingTarget,
   LedgerCustomer,
@@ -10,10 +10,12 @@ import type {
   LedgerTaxSetup,
 } from '../../domain/accounting-target.js';
 import type { ConnectionProbe } from '../../domain/connection-probe.js';
-import { fromCents, toCents } from '../../domain/money.js';
 import { CredentialsInvalidError, LedgerRejectedError } from '../../domain/platform-errors.js';
 import { xeroIdempotencyKey } from './idempotency-key.js';
-import { toSaleInvoice, toSalePayment, type SaleAccounts } from './sale-invoice-payload.js';
+import { InvoiceAndPaymentBooking } from './invoice-and-payment-booking.js';
+import { ReceiveMoneyBooking } from './receive-money-booking.js';
+import type { XeroSaleBooking, XeroSaleDocument } from './sale-booking.js';
+import type { SaleAccounts } from './sale-invoice-payload.js';
 import type { XeroApi } from './xero-api.js';
 import { listConnections } from './xero-connections.js';
 import { XERO_LIMITS } from './xero-limits.js';
@@ -25,10 +27,10 @@ export interface XeroAccountingTargetOptions extends SaleAccounts {
   cacheKey: string;
   /** Scopes of the stored grant, reported by checkConnection. */
   grantedScopes?: string[] | null;
+  /** The document a paid sale becomes; default an invoice and its payment. */
+  saleDocument?: XeroSaleDocument;
 }
 
-/** Our header opens every Reference we write (domain/ledger-document-ownership.ts). */
-const BOOKED_BY_US = /\), booked by ledgerbridge\.$/;
 const SKUS_PER_QUERY = 20;
 
 function toLedgerItem(item: Item): LedgerItem {
@@ -40,41 +42,26 @@ function toCustomer(contact: Contact): LedgerCustomer {
   return { id: String(contact.contactID), displayName: String(contact.name), email: contact.emailAddress ? String(contact.emailAddress) : null };
 }
 
-function toDocumentRef(invoice: Invoice): LedgerDocumentRef {
-  return {
-    id: String(invoice.invoiceID),
-    docNumber: String(invoice.invoiceNumber ?? ''),
-    total: fromCents(toCents(Number(invoice.total ?? 0).toFixed(2))),
-    internalNote: invoice.reference ?? null,
-  };
-}
-
-/** The invoice's date as YYYY-MM-DD: xero-node turns Xero's `/Date(ms)/` into a Date. */
-function invoiceDate(invoice: Invoice): string {
-  const raw: unknown = invoice.date;
-  if (raw instanceof Date) return raw.toISOString().slice(0, 10);
-  return typeof raw === 'string' && /^\d{4}-\d{2}-\d{2}/.test(raw) ? raw.slice(0, 10) : new Date().toISOString().slice(0, 10);
-}
-
 /** Refusals that mean the organisation's tax setup is not what we read: read it again before the next attempt. */
 function isTaxSetupRefusal(error: LedgerRejectedError): boolean {
   return error.code === 'invalid-tax-type';
 }
 
-/** Xero as the ledger the engine books into: a paid sale is an AUTHORISED sales invoice and its payment. */
+/** Xero as the ledger the engine books into: a paid sale is an invoice and its payment, or money received. */
 export class XeroAccountingTarget implements AccountingTarget {
   readonly limits = XERO_LIMITS;
+
+  private readonly booking: XeroSaleBooking;
 
   constructor(
     private readonly api: XeroApi,
     private readonly options: XeroAccountingTargetOptions,
-  ) {}
+  ) {
+    this.booking = options.saleDocument === 'receive-money' ? new ReceiveMoneyBooking(api, options) : new InvoiceAndPaymentBooking(api, options);
+  }
 
   async findSalesReceipt(docNumber: string): Promise<LedgerDocumentRef | null> {
-    const invoice = await this.findInvoice(docNumber);
-    if (!invoice) return null;
-    await this.finishPayment(invoice, null);
-    return toDocumentRef(invoice);
+    return this.booking.find(docNumber);
   }
 
   async findCustomer(match: { email: string | null; displayName: string }): Promise<LedgerCustomer | null> {
@@ -132,37 +119,16 @@ export class XeroAccountingTarget implements AccountingTarget {
   }
 
   /**
-   * Books the sale unless its number is already in the ledger: a lookup by invoice number before every
-   * attempt, the Idempotency-Key on every write, and the payment finished for an invoice booked before a crash.
+   * Books the sale unless its number is already in the ledger: a lookup by number before every attempt and the
+   * Idempotency-Key on every write (invoice-and-payment-booking.ts, receive-money-booking.ts).
    */
   async createSalesReceipt(receipt: LedgerSalesReceipt, idempotencyKey: string): Promise<LedgerDocumentRef> {
-    const subject = `sales invoice ${receipt.docNumber}`;
-    const existing = await this.findInvoice(receipt.docNumber);
-    if (existing) {
-      await this.finishPayment(existing, receipt.total);
-      return toDocumentRef(existing);
-    }
-    let invoice: Invoice;
     try {
-      const payload = toSaleInvoice(receipt, await this.taxSetup(), this.options);
-      const key = xeroIdempotencyKey(`invoice:${idempotencyKey}`, payload);
-      const body = await this.api.call(subject, (api, tenant) => api.createInvoices(tenant, { invoices: [payload] }, undefined, undefined, key));
-      invoice = body.invoices![0]!;
+      return await this.booking.book(receipt, await this.taxSetup(), idempotencyKey);
     } catch (error) {
-      if (!(error instanceof LedgerRejectedError)) throw error;
-      if (isTaxSetupRefusal(error)) forgetXeroTaxSetup(this.options.cacheKey);
-      // Already booked (a lost answer, another run): the existing invoice is the result.
-      if (error.code === 'duplicate-number') {
-        const booked = await this.findInvoice(receipt.docNumber);
-        if (booked) {
-          await this.finishPayment(booked, receipt.total);
-          return toDocumentRef(booked);
-        }
-      }
+      if (error instanceof LedgerRejectedError && isTaxSetupRefusal(error)) forgetXeroTaxSetup(this.options.cacheKey);
       throw error;
     }
-    await this.finishPayment(invoice, receipt.total);
-    return toDocumentRef(invoice);
   }
 
   async checkConnection(): Promise<ConnectionProbe> {
@@ -192,28 +158,6 @@ export class XeroAccountingTarget implements AccountingTarget {
     const organisation = body.organisations?.[0];
     if (!organisation) throw new LedgerRejectedError('no-organisation', 'Xero answered without the organisation.', 'GET /Organisation had no Organisations');
     return organisation;
-  }
-
-  private async findInvoice(docNumber: string): Promise<Invoice | null> {
-    const body = await this.api.call('a lookup', (api, tenant) => api.getInvoices(tenant, undefined, 'Type=="ACCREC"', undefined, undefined, [docNumber]));
-    const live = (body.invoices ?? []).filter((invoice) => String(invoice.status) !== 'DELETED' && String(invoice.status) !== 'VOIDED');
-    return live[0] ?? body.invoices?.[0] ?? null;
-  }
-
-  /** An invoice we booked that is still unpaid (a crash between invoice and payment) gets its payment now. */
-  private async finishPayment(invoice: Invoice, shopTotal: string | null): Promise<void> {
-    const ours = BOOKED_BY_US.test(invoice.reference ?? '');
-    const unpaid = String(invoice.status) === 'AUTHORISED' && Number(invoice.amountPaid ?? 0) === 0 && Number(invoice.amountDue ?? 0) > 0;
-    if (!ours || !unpaid) return;
-    const payment = toSalePayment(
-      { invoiceID: String(invoice.invoiceID), amountDue: Number(invoice.amountDue), invoiceNumber: String(invoice.invoiceNumber) },
-      shopTotal,
-      invoiceDate(invoice),
-      this.options.paymentAccountCode,
-    );
-    const key = xeroIdempotencyKey(`payment:${String(invoice.invoiceID)}`, payment);
-    await this.api.call(`the payment of sales invoice ${String(invoice.invoiceNumber)}`, (api, tenant) => api.createPayments(tenant, { payments: [payment] }, undefined, key));
-    Object.assign(invoice, { amountPaid: payment.amount, amountDue: Number(invoice.amountDue) - Number(payment.amount) });
   }
 
   private async contactsWhere(where: string, includeArchived = false): Promise<Contact[]> {

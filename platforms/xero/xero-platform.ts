@@ -5,6 +5,7 @@ import type { RequestLimiter } from '../../domain/request-limiter.js';
 import type { AccountingPlatform, IntegrationAccount, PlatformConnection } from '../platform.js';
 import { XeroAccountingTarget } from './xero-accounting-target.js';
 import { XeroApi } from './xero-api.js';
+import type { XeroSaleDocument } from './sale-booking.js';
 import { XERO_ENDPOINTS, type XeroEndpoints } from './xero-endpoints.js';
 import { createXeroClient } from './xero-sdk-client.js';
 import { translateXeroTokenError } from './xero-token-errors.js';
@@ -21,8 +22,10 @@ export interface XeroPlatformConfig {
   endpoints?: XeroEndpoints;
   /** Revenue account for shipping lines (Xero's default chart: 200 Sales). */
   shippingAccountCode?: string;
-  /** Bank account payments go to (Xero's default chart: 090). */
+  /** Bank account payments (and money received) go to (Xero's default chart: 090). */
   paymentAccountCode?: string;
+  /** What a paid sale becomes: an invoice and its payment (default), or a receive-money transaction. */
+  saleDocument?: XeroSaleDocument;
   scopes?: readonly string[];
   defaultRetryAfterMs?: number;
   requestLimiter?: RequestLimiter;
@@ -130,6 +133,7 @@ export function createXeroPlatform(config: XeroPlatformConfig): AccountingPlatfo
         cacheKey: `${connection.integrationId}:${tenantId}`,
         shippingAccountCode: config.shippingAccountCode ?? '200',
         paymentAccountCode: config.paymentAccountCode ?? '090',
+        ...(config.saleDocument ? { saleDocument: config.saleDocument } : {}),
       });
     },
   };

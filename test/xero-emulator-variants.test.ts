@@ -19,6 +19,7 @@ const REDIRECT_URI = 'http://127.0.0.1:1/cb';
 let emulator: RunningXeroEmulator;
 let platform: AccountingPlatform;
 let target: AccountingTarget;
+let receiving: AccountingTarget;
 
 class FixedTokens implements AccessTokenProvider {
   constructor(private credentials: IntegrationCredentials) {}
@@ -60,6 +61,8 @@ beforeAll(async () => {
   const consent = await fetch(platform.authorizeUrl({}, 's', REDIRECT_URI), { redirect: 'manual' });
   const { account, credentials } = await platform.completeAuthorization(Object.fromEntries(new URL(consent.headers.get('location')!).searchParams), REDIRECT_URI);
   target = platform.createTarget({ integrationId: 'variants', account, tokens: new FixedTokens(credentials) });
+  const receivingPlatform = createXeroPlatform({ clientId: 'v-id', clientSecret: 'v-secret', endpoints: emulator.urls, saleDocument: 'receive-money' });
+  receiving = receivingPlatform.createTarget({ integrationId: 'variants-rm', account, tokens: new FixedTokens(credentials) });
 });
 
 afterAll(async () => {
@@ -93,6 +96,16 @@ describe.each(VARIANTS)('Idempotency-Key $mode / key reuse $reuse / where $where
     expect(invoices).toHaveLength(1);
     expect(invoices[0]).toMatchObject({ Status: 'PAID', Total: 31.76, AmountDue: 0 });
     expect(emulator.control.payments(TENANT).filter((p) => (p.Invoice as { InvoiceID: string }).InvoiceID === ref.id)).toHaveLength(1);
+    expect(ref.total).toBe('31.76');
+  });
+
+  it('receives money once when the answer is lost (no unique number: the lookup by Reference is the guard)', async () => {
+    const customer = await target.findCustomer({ email: null, displayName: 'Ann Lee' });
+    const number = `R-${tag}`;
+    emulator.control.dropNextWrites(1);
+    expect(await receiving.createSalesReceipt(sale(number, customer!.id), `${tag}:r`).catch((e: unknown) => e)).toBeInstanceOf(PlatformUnavailableError);
+    const ref = await receiving.createSalesReceipt(sale(number, customer!.id), `${tag}:r2`);
+    expect(emulator.control.bankTransactions(TENANT).filter((t) => String(t.Reference).startsWith(`${number} `))).toHaveLength(1);
     expect(ref.total).toBe('31.76');
   });
 

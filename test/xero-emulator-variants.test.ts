@@ -55,6 +55,8 @@ beforeAll(async () => {
   emulator = await startXeroEmulator({
     clientId: 'v-id',
     clientSecret: 'v-secret',
+    // Limits are covered in xero-emulator-limits.test.ts; here they would only throttle the test itself.
+    rateLimits: { perMinute: 100_000, perDay: 1_000_000 },
     organisations: [{ tenantId: TENANT, name: 'Variant Books', items: [{ code: 'Mug-1', name: 'Mug', salesAccountCode: '200', salesTaxType: 'OUTPUT2' }], contacts: [{ name: 'Ann Lee', email: 'Ann@Example.com' }] }],
   });
   platform = createXeroPlatform({ clientId: 'v-id', clientSecret: 'v-secret', endpoints: emulator.urls });

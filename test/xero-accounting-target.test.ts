@@ -87,6 +87,8 @@ beforeAll(async () => {
   emulator = await startXeroEmulator({
     clientId: 'lb-xero',
     clientSecret: 'lb-xero-secret',
+    // The minute limit is covered in xero-emulator-limits.test.ts and set per test below; here it would only throttle the test.
+    rateLimits: { perMinute: 100_000 },
     organisations: [
       {
         tenantId: SHOP,
@@ -301,7 +303,7 @@ describe('XeroAccountingTarget', () => {
       expect((error as RateLimitedError).retryAfterMs).toBeLessThanOrEqual(60_000);
       expect((error as RateLimitedError).detail).toMatch(/x-rate-limit-problem=minute/);
     } finally {
-      emulator.control.setRateLimits({ perMinute: 60_000 });
+      emulator.control.setRateLimits({ perMinute: 100_000 });
     }
   });
 
@@ -319,7 +321,6 @@ describe('XeroAccountingTarget', () => {
 
   it('says when the day’s quota resets and parks instead of failing; the next day it works', async () => {
     const { target } = await connectedTarget();
-    emulator.control.setRateLimits({ perMinute: 60_000 });
     emulator.control.spendDailyCalls(SHOP, 5000);
     const error = await target.listItems().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DailyQuotaExhaustedError);

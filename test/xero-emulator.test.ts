@@ -93,6 +93,8 @@ beforeAll(async () => {
   emulator = await startXeroEmulator({
     clientId: 'c-id',
     clientSecret: 'c-secret',
+    // The minute limit is covered in xero-emulator-limits.test.ts; here it would only throttle the test itself.
+    rateLimits: { perMinute: 100_000 },
     organisations: [
       {
         tenantId: ORG,
@@ -287,7 +289,7 @@ describe('Xero emulator: identity, connections and limits', () => {
     expect(minute.status).toBe(429);
     expect(minute.headers.get('x-rate-limit-problem')).toBe('minute');
     expect(Number(minute.headers.get('retry-after'))).toBeGreaterThan(0);
-    emulator.control.setRateLimits({ perMinute: 60 });
+    emulator.control.setRateLimits({ perMinute: 100_000 });
     emulator.control.spendDailyCalls(ORG, 5000);
     const day = await call(token, 'GET', '/Organisation');
     expect(day.status).toBe(429);

@@ -118,7 +118,7 @@ describe('createXeroPlatform: connecting', () => {
   it('connects through xero-node against the emulator and reports the organisation', async () => {
     expect(platform).toMatchObject({ id: 'xero', displayName: 'Xero', role: 'accounting' });
     const { target, account, tokens } = await connectedTarget();
-    expect(account).toMatchObject({ tenantId: SHOP, tenantName: 'Demo Shop Ltd' });
+    expect(account).toEqual({ tenantId: SHOP });
     expect(Date.parse(tokens.credentials.accessTokenExpiresAt!) - Date.now()).toBeGreaterThan(1700_000);
     expect(Date.parse(tokens.credentials.accessTokenExpiresAt!) - Date.now()).toBeLessThanOrEqual(1800_000);
     expect(await target.checkConnection()).toEqual({ accountName: 'Demo Shop Ltd', grantedScopes: null });
@@ -127,8 +127,23 @@ describe('createXeroPlatform: connecting', () => {
   it('lets the operator pick one of several organisations granted at once', async () => {
     emulator.control.authorizeAs([SHOP, OTHER]);
     const picked = await connect({ tenantId: OTHER });
-    expect(picked.account).toMatchObject({ tenantId: OTHER, tenantName: 'Second Shop Ltd' });
+    expect(picked.account).toEqual({ tenantId: OTHER });
     emulator.control.authorizeAs([SHOP]);
+  });
+
+  it('connects with the openid scope too: xero-node verifies the emulator’s signed id_token', async () => {
+    emulator.control.authorizeAs([SHOP]);
+    const withOpenId = createXeroPlatform({
+      clientId: 'lb-xero',
+      clientSecret: 'lb-xero-secret',
+      endpoints: emulator.urls,
+      scopes: ['openid', 'profile', 'email', 'offline_access', 'accounting.transactions', 'accounting.contacts', 'accounting.settings'],
+    });
+    const consent = await fetch(withOpenId.authorizeUrl({}, 'state-oidc', REDIRECT_URI), { redirect: 'manual' });
+    const { account, credentials } = await withOpenId.completeAuthorization(Object.fromEntries(new URL(consent.headers.get('location')!).searchParams), REDIRECT_URI);
+    expect(account.tenantId).toBe(SHOP);
+    expect(credentials.scopes).toContain('openid');
+    expect((await withOpenId.refreshTokens(credentials, account))!.refreshToken).not.toBe(credentials.refreshToken);
   });
 
   it('rotates refresh tokens and turns a revoked grant into Reconnect required', async () => {
@@ -326,7 +341,7 @@ describe('XeroAccountingTarget', () => {
     expect(error).toBeInstanceOf(DailyQuotaExhaustedError);
     const quota = error as DailyQuotaExhaustedError;
     expect(quota.retryAfterMs).toBeGreaterThan(60 * 60_000);
-    expect(quota.message).toMatch(/daily allowance of API calls for Demo Shop Ltd is used up; orders wait .* resets at \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
+    expect(quota.message).toMatch(/daily allowance of API calls for this organisation is used up; orders wait .* resets at \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
     emulator.control.advanceClock(quota.retryAfterMs);
     emulator.control.expireAccessTokens();
     expect((await target.listItems()).length).toBeGreaterThan(0);

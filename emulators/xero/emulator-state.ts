@@ -1,6 +1,7 @@
 import { FaultInjector } from '../common/fault-injector.js';
 import { EmulatorClock } from './clock.js';
 import { GrantStore } from './grant-store.js';
+import { IdTokenSigner } from './id-token.js';
 import { resolveSettings, type ResolvedXeroSettings, type XeroEmulatorOptions } from './options.js';
 import { XeroOrganisation } from './organisation.js';
 import { XeroRateLimits } from './rate-limits.js';
@@ -24,6 +25,7 @@ export class XeroEmulatorState {
   readonly organisations = new Map<string, XeroOrganisation>();
   readonly limits: XeroRateLimits;
   readonly faults = new FaultInjector();
+  readonly idTokens = new IdTokenSigner();
   readonly requests: LoggedRequest[] = [];
   /** The person on the consent page, and the organisations they tick. */
   authorizingUserId = 'user-1';

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { XeroEmulatorState } from './emulator-state.js';
+import type { IssuedTokens } from './grant-store.js';
 import { problem, tokenExpiredDetail, XeroHttpError } from './wire-format.js';
 
 /** Paths of Xero's identity endpoints and of the connections API, as on the real hosts. */
@@ -41,6 +42,21 @@ export function registerIdentityRoutes(app: FastifyInstance, state: XeroEmulator
     const client = basicClient(request);
     return client !== null && client.id === clientId && client.secret === clientSecret;
   };
+  // With the `openid` scope the answer carries an id_token signed with the key at the JWKS URI.
+  const withIdToken = (tokens: IssuedTokens, request: FastifyRequest): IssuedTokens => {
+    if (!tokens.scope.split(' ').includes('openid')) return tokens;
+    const userId = state.grants.checkAccessToken(tokens.access_token);
+    if (!userId.ok) return tokens;
+    const id_token = state.idTokens.sign({
+      issuer: originOf(request),
+      audience: clientId,
+      userId: userId.userId,
+      nowSeconds: Math.floor(state.clock.now() / 1000),
+      accessToken: tokens.access_token,
+      lifetimeSeconds: 300,
+    });
+    return { id_token, ...tokens };
+  };
   const tokenError = (reply: FastifyReply, status: number, error: string) => reply.code(status).header('cache-control', 'no-store').send({ error });
 
   app.get(IDENTITY_PATHS.discovery, async (request) => {
@@ -58,7 +74,7 @@ export function registerIdentityRoutes(app: FastifyInstance, state: XeroEmulator
       scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
     };
   });
-  app.get(IDENTITY_PATHS.jwks, async () => ({ keys: [] }));
+  app.get(IDENTITY_PATHS.jwks, async () => state.idTokens.jwks());
 
   // The login and consent screens, approved at once by `authorizingUserId` for `authorizingTenantIds`.
   app.get(IDENTITY_PATHS.authorize, async (request, reply) => {
@@ -83,11 +99,11 @@ export function registerIdentityRoutes(app: FastifyInstance, state: XeroEmulator
     const body = (request.body ?? {}) as Record<string, string | undefined>;
     if (body.grant_type === 'authorization_code') {
       const tokens = state.grants.exchangeCode(body.code ?? '', body.redirect_uri ?? '');
-      return tokens ? reply.header('cache-control', 'no-store').send(tokens) : tokenError(reply, 400, 'invalid_grant');
+      return tokens ? reply.header('cache-control', 'no-store').send(withIdToken(tokens, request)) : tokenError(reply, 400, 'invalid_grant');
     }
     if (body.grant_type === 'refresh_token') {
       const tokens = state.grants.refresh(body.refresh_token ?? '');
-      return tokens ? reply.header('cache-control', 'no-store').send(tokens) : tokenError(reply, 400, 'invalid_grant');
+      return tokens ? reply.header('cache-control', 'no-store').send(withIdToken(tokens, request)) : tokenError(reply, 400, 'invalid_grant');
     }
     return tokenError(reply, 400, 'unsupported_grant_type');
   });

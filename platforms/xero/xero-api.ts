@@ -13,8 +13,6 @@ export interface XeroApiOptions {
   endpoints: XeroEndpoints;
   tenantId: string;
   tokens: AccessTokenProvider;
-  /** For messages ("Xero's daily allowance for Demo Shop Ltd"); the tenant id until known. */
-  organisationName?: string;
   defaultRetryAfterMs?: number;
   /** Keeps every process within the organisation's limits (db/shared-request-limiter.ts in production). */
   limiter?: RequestLimiter;
@@ -46,7 +44,7 @@ export class XeroApi {
     if (outcome.ok) return outcome.body;
     const error = translateXeroFailure(
       outcome.failure,
-      { subject, organisation: this.options.organisationName ?? this.options.tenantId },
+      { subject, organisation: 'this organisation' },
       this.options.defaultRetryAfterMs ?? 60_000,
     );
     // Throttled: every process holds back from this organisation, not just the call that was refused.

@@ -24,7 +24,7 @@ export async function listConnections(api: XeroApi): Promise<XeroConnection[]> {
         token = refreshed;
         continue;
       }
-      throw translateXeroFailure(failure, { subject: 'the connection check', organisation: api.tenantId }, 60_000);
+      throw translateXeroFailure(failure, { subject: 'the connection check', organisation: 'this organisation' }, 60_000);
     }
   }
 }

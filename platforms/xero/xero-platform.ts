@@ -82,13 +82,13 @@ export function createXeroPlatform(config: XeroPlatformConfig): AccountingPlatfo
       try {
         tokens = await client.apiCallback(`${redirectUri}?${new URLSearchParams(oauthQuery).toString()}`);
       } catch (error) {
-        throw translateXeroTokenError(error, defaultRetryAfterMs);
+        throw translateXeroTokenError(error, defaultRetryAfterMs, 'connect');
       }
       let connections: Array<{ id: string; tenantId: string; tenantName?: string | null }>;
       try {
         connections = await client.updateTenants(false);
       } catch (raw) {
-        throw translateXeroFailure(readXeroFailure(raw), { subject: 'the list of connected organisations', organisation: 'Xero' }, defaultRetryAfterMs);
+        throw translateXeroFailure(readXeroFailure(raw), { subject: 'the list of connected organisations', organisation: 'this organisation' }, defaultRetryAfterMs);
       }
       const tenant = pickTenant(connections, wantedTenant);
       if (!tenant) {
@@ -98,8 +98,10 @@ export function createXeroPlatform(config: XeroPlatformConfig): AccountingPlatfo
           `connections: ${connections.length}`,
         );
       }
+      // The tenant id alone is the account: a renamed organisation, or another person of it reconnecting (a new
+      // connection id), is still the same ledger (runtime/integration-health-oauth.ts compares every key).
       return {
-        account: { tenantId: tenant.tenantId, connectionId: tenant.id, tenantName: tenant.tenantName ?? '' },
+        account: { tenantId: tenant.tenantId },
         credentials: toCredentials(tokens, scopes),
       };
     },
@@ -125,7 +127,6 @@ export function createXeroPlatform(config: XeroPlatformConfig): AccountingPlatfo
         endpoints,
         tenantId,
         tokens: connection.tokens,
-        ...(connection.account.tenantName ? { organisationName: connection.account.tenantName } : {}),
         defaultRetryAfterMs,
         ...(config.requestLimiter ? { limiter: config.requestLimiter } : {}),
       });

@@ -12,8 +12,8 @@ interface TokenEndpointError {
   response?: { statusCode?: number; headers?: Record<string, string> };
 }
 
-/** Translates a token-endpoint failure (code exchange, refresh) into a platform error. */
-export function translateXeroTokenError(raw: unknown, defaultRetryAfterMs: number): PlatformError {
+/** Translates a token-endpoint failure (code exchange on connect, refresh) into a platform error. */
+export function translateXeroTokenError(raw: unknown, defaultRetryAfterMs: number, during: 'connect' | 'refresh' = 'refresh'): PlatformError {
   const error = (raw ?? {}) as TokenEndpointError;
   const status = error.response?.statusCode ?? null;
   const detail = [
@@ -25,7 +25,15 @@ export function translateXeroTokenError(raw: unknown, defaultRetryAfterMs: numbe
   ]
     .filter((part) => part !== null)
     .join('; ');
-  if (error.error === 'invalid_grant') return new CredentialsInvalidError('invalid_grant', XERO_RECONNECT_MESSAGE, detail);
+  if (error.error === 'invalid_grant') {
+    return during === 'connect'
+      ? new CredentialsInvalidError('invalid_grant', 'Xero did not accept the authorization (it expired or was already used). Try connecting again.', detail)
+      : new CredentialsInvalidError('invalid_grant', XERO_RECONNECT_MESSAGE, detail);
+  }
+  // openid-client's own checks (state, id_token signature, issuer, audience): the answer cannot be trusted.
+  if (during === 'connect' && (error.name === 'RPError' || (error.name === 'TypeError' && /id_token|state/i.test(error.message ?? '')))) {
+    return new CredentialsInvalidError('missing', 'Xero’s answer to the connection could not be verified. Try connecting again.', detail);
+  }
   if (status === 429) {
     const header = error.response?.headers?.['retry-after'];
     const ms = header && /^\d+$/.test(header) ? Number(header) * 1000 : defaultRetryAfterMs;
@@ -35,5 +43,9 @@ export function translateXeroTokenError(raw: unknown, defaultRetryAfterMs: numbe
     // Our app's client id/secret were refused: an operator must fix the configuration; reconnecting will not help.
     return new PlatformUnavailableError(status, "Xero refused ledgerbridge's app credentials (client id/secret).", detail);
   }
-  return new PlatformUnavailableError(status, 'Xero could not renew the access token right now; the work will be retried.', detail);
+  return new PlatformUnavailableError(
+    status,
+    during === 'connect' ? 'Xero could not complete the connection right now. Try connecting again in a moment.' : 'Xero could not renew the access token right now; the work will be retried.',
+    detail,
+  );
 }

@@ -233,6 +233,10 @@ describe('Xero emulator: what Xero refuses', () => {
     expect((invoices.json.Invoices as unknown[]).length).toBe(1);
     const bad = await call(token, 'GET', `/Contacts?where=${encodeURIComponent('Name=')}`);
     expect(bad.status).toBe(400);
+    const byNumber1 = await call(token, 'GET', '/Invoices/DUP-1');
+    expect((byNumber1.json.Invoices as unknown[]).length).toBe(1);
+    expect((await call(token, 'GET', '/Invoices/NO-SUCH')).status).toBe(404);
+    expect((await call(token, 'GET', '/NoSuchEndpoint')).status).toBe(404);
   });
 
   it('replays the first answer to a repeated Idempotency-Key and refuses the key with another body', async () => {

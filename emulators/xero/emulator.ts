@@ -6,7 +6,7 @@ import { XeroEmulatorControl } from './control.js';
 import { XeroEmulatorState } from './emulator-state.js';
 import { IDENTITY_PATHS, registerIdentityRoutes } from './identity-routes.js';
 import type { XeroEmulatorOptions } from './options.js';
-import { validationException } from './wire-format.js';
+import { notFound, validationException } from './wire-format.js';
 
 export type { XeroEmulatorOptions, XeroSeedOrganisation, XeroSeedItem, XeroSeedTaxRate, XeroSeedAccount, XeroSeedContact } from './options.js';
 export { XeroEmulatorControl } from './control.js';
@@ -50,6 +50,11 @@ export async function startXeroEmulator(options: XeroEmulatorOptions): Promise<R
     return reply.code(status >= 400 ? status : 500).send({ error: (error as Error).message });
   });
 
+  app.setNotFoundHandler((request, reply) => {
+    // Xero answers an unknown API path with a plain-text 404 [S].
+    if (request.url.startsWith(API_BASE_PATH)) return reply.code(404).type('text/plain; charset=utf-8').send(notFound().body as string);
+    return reply.code(404).send({ error: `no route ${request.method} ${request.url}` });
+  });
   registerIdentityRoutes(app, state);
   registerAccountingRoutes(app, state);
   registerControlRoutes(app, state, control);

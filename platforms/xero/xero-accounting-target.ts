@@ -10,7 +10,7 @@ import type {
   LedgerTaxSetup,
 } from '../../domain/accounting-target.js';
 import type { ConnectionProbe } from '../../domain/connection-probe.js';
-import { CredentialsInvalidError, LedgerRejectedError } from '../../domain/platform-errors.js';
+import { CredentialsInvalidError, LedgerRejectedError, PlatformUnavailableError } from '../../domain/platform-errors.js';
 import { xeroIdempotencyKey } from './idempotency-key.js';
 import { InvoiceAndPaymentBooking } from './invoice-and-payment-booking.js';
 import { ReceiveMoneyBooking } from './receive-money-booking.js';
@@ -156,7 +156,7 @@ export class XeroAccountingTarget implements AccountingTarget {
   private async organisation() {
     const body = await this.api.call('the organisation lookup', (api, tenant) => api.getOrganisations(tenant));
     const organisation = body.organisations?.[0];
-    if (!organisation) throw new LedgerRejectedError('no-organisation', 'Xero answered without the organisation.', 'GET /Organisation had no Organisations');
+    if (!organisation) throw new PlatformUnavailableError(200, 'Xero answered without the organisation; the work will be retried.', 'GET /Organisation had no Organisations');
     return organisation;
   }
 

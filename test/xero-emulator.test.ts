@@ -284,6 +284,25 @@ describe('Xero emulator: identity, connections and limits', () => {
     expect(await refresh.json()).toEqual({ error: 'invalid_grant' });
   });
 
+  it('lets a refresh token lapse after 60 days unused, while one used within them is replaced by a fresh one', async () => {
+    const refresh = (token: string) =>
+      fetch(emulator.urls.tokenEndpoint, {
+        method: 'POST',
+        headers: { authorization: BASIC, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: token }),
+      });
+    const kept = await tokens([ORG]);
+    const idle = await tokens([ORG]);
+    emulator.control.advanceClock(59 * 86_400_000);
+    const renewed = await refresh(kept.refresh_token);
+    expect(renewed.status).toBe(200);
+    const next = (await renewed.json()) as { refresh_token: string; expires_in: number; token_type: string };
+    expect(next).toMatchObject({ expires_in: 1800, token_type: 'Bearer' });
+    emulator.control.advanceClock(2 * 86_400_000);
+    expect((await refresh(idle.refresh_token)).status).toBe(400);
+    expect((await refresh(next.refresh_token)).status).toBe(200);
+  });
+
   it('sends the remaining-call headers on every answer and 429 with the limit that was hit', async () => {
     const { access_token: token } = await tokens([ORG]);
     const ok = await call(token, 'GET', '/Organisation');

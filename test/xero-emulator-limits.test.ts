@@ -69,6 +69,27 @@ describe('Xero emulator limits (through the control API, as tests in other proce
     expect(next.headers.get('x-minlimit-remaining')).toBe('2');
   });
 
+  it.each(['fixed', 'rolling'] as const)('counts the minute in %s windows, and Retry-After says when a call fits again', async (kind) => {
+    await control('/rate-windows', { kind });
+    try {
+      await control('/rate-limits', { perMinute: 2 });
+      expect((await organisation()).status).toBe(200);
+      await control('/advance-clock', { ms: 30_000 });
+      expect((await organisation()).status).toBe(200);
+      const refused = await organisation();
+      expect(refused.status).toBe(429);
+      // Fixed: the window opened with the first call, 30 s ago. Rolling: the first call leaves the window then too.
+      expect(Number(refused.headers.get('retry-after'))).toBe(30);
+      await control('/advance-clock', { ms: 30_000 });
+      const after = await organisation();
+      expect(after.status).toBe(200);
+      // Fixed: a new window with this one call. Rolling: the call made 30 s ago still counts.
+      expect(after.headers.get('x-minlimit-remaining')).toBe(kind === 'fixed' ? '1' : '0');
+    } finally {
+      await control('/rate-windows', { kind: 'fixed' });
+    }
+  });
+
   it('holds the whole app to its minute limit across tenants with 429 appminute', async () => {
     await control('/rate-limits', { appPerMinute: 2 });
     expect((await organisation(ORG)).status).toBe(200);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountingTarget, LedgerSalesReceipt } from '../domain/accounting-target.js';
 import type { AccessTokenProvider, IntegrationCredentials } from '../domain/credentials.js';
 import { bookedOrderHeader } from '../domain/ledger-document-ownership.js';
-import { PlatformUnavailableError } from '../domain/platform-errors.js';
+import { DailyQuotaExhaustedError, PlatformUnavailableError } from '../domain/platform-errors.js';
 import { startXeroEmulator, type RunningXeroEmulator } from '../emulators/xero/emulator.js';
 import type { IdempotencyKeyReuse, IdempotencyMode } from '../emulators/xero/options.js';
 import type { AccountingPlatform } from '../platforms/platform.js';
@@ -120,5 +120,24 @@ describe.each(VARIANTS)('Idempotency-Key $mode / key reuse $reuse / where $where
     const created = found ?? (await target.createCustomer(input, `${tag}:customer`));
     expect(created.displayName).toBe(name);
     expect(emulator.control.contacts(TENANT).filter((c) => c.Name === name)).toHaveLength(1);
+  });
+});
+
+describe.each(['fixed', 'rolling'] as const)('limits counted in %s windows', (kind) => {
+  it('parks on the used-up day until Retry-After says, then books', async () => {
+    emulator.control.setRateWindows(kind);
+    emulator.control.setRateLimits({ perDay: 5000 });
+    try {
+      emulator.control.spendDailyCalls(TENANT, 5000);
+      const error = await target.findSalesReceipt(`Q-${kind}`).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DailyQuotaExhaustedError);
+      const quota = error as DailyQuotaExhaustedError;
+      expect(Date.parse(quota.resetsAt) - Date.now()).toBeGreaterThan(23 * 3600_000);
+      emulator.control.advanceClock(quota.retryAfterMs);
+      expect(await target.findSalesReceipt(`Q-${kind}`)).toBeNull();
+    } finally {
+      emulator.control.setRateLimits({ perDay: 1_000_000 });
+      emulator.control.setRateWindows('fixed');
+    }
   });
 });

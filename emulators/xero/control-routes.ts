@@ -30,6 +30,11 @@ export function registerControlRoutes(app: FastifyInstance, state: XeroEmulatorS
     return { now: new Date(state.clock.now()).toISOString() };
   });
   app.post<{ Body: Partial<XeroRateLimits> }>('/_emulator/rate-limits', async (request) => control.setRateLimits(request.body ?? {}));
+  app.post<{ Body: { kind: 'fixed' | 'rolling' } }>('/_emulator/rate-windows', async (request, reply) => {
+    if (!['fixed', 'rolling'].includes(request.body?.kind)) return reply.code(400).send({ error: 'kind must be fixed or rolling' });
+    control.setRateWindows(request.body.kind);
+    return { rateWindows: state.settings.rateWindows };
+  });
   app.post<Tenant & { Body: { calls: number } }>('/_emulator/tenants/:tenantId/spend-daily-calls', async (request) => {
     control.spendDailyCalls(request.params.tenantId, Number(request.body.calls));
     return { spent: Number(request.body.calls) };

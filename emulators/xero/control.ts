@@ -80,6 +80,10 @@ export class XeroEmulatorControl {
     this.state.settings.whereStringMatch = match;
   }
 
+  setRateWindows(kind: 'fixed' | 'rolling'): void {
+    this.state.settings.rateWindows = kind;
+  }
+
   setLatency(ms: number): void {
     this.state.settings.latencyMs = ms;
   }

@@ -94,6 +94,11 @@ export interface XeroEmulatorOptions {
   whereStringMatch?: 'case-insensitive' | 'case-sensitive';
   /** Added to every Accounting API answer while the call counts as in progress, in ms. */
   latencyMs?: number;
+  /**
+   * How the minute and day are counted: `fixed` windows from the first call (current Xero pages, default) or
+   * `rolling` windows (older Xero pages: "60 calls in a rolling 60 second window"). Unconfirmed: both played.
+   */
+  rateWindows?: 'fixed' | 'rolling';
 }
 
 export interface ResolvedXeroSettings {
@@ -106,6 +111,7 @@ export interface ResolvedXeroSettings {
   idempotencyWindowSeconds: number;
   whereStringMatch: 'case-insensitive' | 'case-sensitive';
   latencyMs: number;
+  rateWindows: 'fixed' | 'rolling';
 }
 
 export function resolveSettings(options: XeroEmulatorOptions): ResolvedXeroSettings {
@@ -119,5 +125,6 @@ export function resolveSettings(options: XeroEmulatorOptions): ResolvedXeroSetti
     idempotencyWindowSeconds: options.idempotencyWindowSeconds ?? 360,
     whereStringMatch: options.whereStringMatch ?? 'case-insensitive',
     latencyMs: options.latencyMs ?? 0,
+    rateWindows: options.rateWindows ?? 'fixed',
   };
 }

@@ -48,6 +48,21 @@ export class RateLimitedError extends PlatformError {
   }
 }
 
+/**
+ * The ledger's allowance of calls for the day is used up (Xero: 5,000 per organisation). A throttle, so orders
+ * wait rather than fail; `resetsAt` (ISO) says when the day rolls over, and `retryAfterMs` reaches it.
+ */
+export class DailyQuotaExhaustedError extends RateLimitedError {
+  constructor(
+    retryAfterMs: number,
+    readonly resetsAt: string,
+    message: string,
+    detail: string,
+  ) {
+    super(retryAfterMs, message, detail);
+  }
+}
+
 /** 5xx, timeouts, dropped connections: worth retrying with backoff. */
 export class PlatformUnavailableError extends PlatformError {
   constructor(

@@ -1,0 +1,56 @@
+import { defined, tooLong } from './field-rules.js';
+import type { XeroOrganisation, XeroRecord } from './organisation.js';
+
+const WRITABLE = ['Name', 'FirstName', 'LastName', 'EmailAddress', 'ContactNumber', 'AccountNumber', 'ContactStatus', 'DefaultCurrency', 'TaxNumber'];
+
+/** What Xero refuses in a new contact; an empty list means it is accepted. */
+export function contactErrors(org: XeroOrganisation, input: XeroRecord): string[] {
+  const name = typeof input.Name === 'string' ? input.Name.trim() : '';
+  const taken =
+    name !== '' && org.contacts.some((c) => c.ContactStatus === 'ACTIVE' && typeof c.Name === 'string' && c.Name.toLowerCase() === name.toLowerCase());
+  return defined(
+    name === '' ? 'The contact name must be specified.' : null,
+    tooLong('Contact Name', input.Name, 255),
+    tooLong('First Name', input.FirstName, 255),
+    tooLong('Last Name', input.LastName, 255),
+    tooLong('Email Address', input.EmailAddress, 255),
+    tooLong('Contact Number', input.ContactNumber, 50),
+    tooLong('Account Number', input.AccountNumber, 50),
+    typeof input.EmailAddress === 'string' && input.EmailAddress !== '' && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(input.EmailAddress)
+      ? 'Email address must be valid.'
+      : null,
+    typeof input.DefaultCurrency === 'string' && input.DefaultCurrency !== org.baseCurrency
+      ? `The currency ${input.DefaultCurrency} is not set up in this organisation.`
+      : null,
+    taken ? `The contact name ${name} is already assigned to another contact. The contact name must be unique across all active contacts.` : null,
+  );
+}
+
+export function createContact(org: XeroOrganisation, input: XeroRecord): XeroRecord {
+  const fields: XeroRecord = {};
+  for (const key of WRITABLE) if (input[key] !== undefined) fields[key] = input[key];
+  if (typeof fields.Name === 'string') fields.Name = fields.Name.trim();
+  return org.insertContact(fields);
+}
+
+/** A contact named on an invoice by Name only that does not exist yet is created with it [S]. */
+export function contactFromReference(org: XeroOrganisation, ref: XeroRecord): { contact: XeroRecord | null; error: string | null; createName?: string } {
+  if (typeof ref.ContactID === 'string' && ref.ContactID !== '') {
+    const contact = org.contactById(ref.ContactID);
+    return contact ? { contact, error: null } : { contact: null, error: `Contact with ID ${ref.ContactID} could not be found.` };
+  }
+  if (typeof ref.Name === 'string' && ref.Name.trim() !== '') {
+    const name = ref.Name.trim().toLowerCase();
+    const existing = org.contacts.find((c) => c.ContactStatus === 'ACTIVE' && String(c.Name).toLowerCase() === name);
+    if (existing) return { contact: existing, error: null };
+    const errors = contactErrors(org, ref);
+    // Created only once the whole document is accepted (see createNamedContact).
+    return errors.length > 0 ? { contact: null, error: errors[0]! } : { contact: null, error: null, createName: ref.Name.trim() };
+  }
+  return { contact: null, error: 'A Contact must be specified for this type of transaction' };
+}
+
+export function contactSummary(contact: XeroRecord): XeroRecord {
+  return { ContactID: contact.ContactID, Name: contact.Name, ...(contact.EmailAddress ? { EmailAddress: contact.EmailAddress } : {}), HasValidationErrors: false };
+}
+

@@ -1,0 +1,54 @@
+import type { BankTransaction } from 'xero-node';
+import type { LedgerDocumentRef, LedgerSalesReceipt, LedgerTaxSetup } from '../../domain/accounting-target.js';
+import { fromCents, toCents } from '../../domain/money.js';
+import { xeroIdempotencyKey } from './idempotency-key.js';
+import type { SaleAccounts } from './sale-invoice-payload.js';
+import { preferLive, type XeroSaleBooking } from './sale-booking.js';
+import { toSaleReceiveMoney } from './sale-receive-money-payload.js';
+import type { XeroApi } from './xero-api.js';
+import { whereString } from './where-literal.js';
+
+function toDocumentRef(transaction: BankTransaction, docNumber: string): LedgerDocumentRef {
+  const reference = transaction.reference ?? '';
+  return {
+    id: String(transaction.bankTransactionID),
+    docNumber,
+    total: fromCents(toCents(Number(transaction.total ?? 0).toFixed(2))),
+    internalNote: reference.startsWith(`${docNumber} `) ? reference.slice(docNumber.length + 1) : reference,
+  };
+}
+
+/**
+ * A paid sale as a receive-money bank transaction. Xero enforces no unique number here, so the lookup by
+ * Reference before every write and the Idempotency-Key are what keep a retry from booking twice.
+ */
+export class ReceiveMoneyBooking implements XeroSaleBooking {
+  constructor(
+    private readonly api: XeroApi,
+    private readonly accounts: SaleAccounts,
+  ) {}
+
+  async find(docNumber: string): Promise<LedgerDocumentRef | null> {
+    const found = await this.findTransaction(docNumber);
+    return found ? toDocumentRef(found, docNumber) : null;
+  }
+
+  async book(receipt: LedgerSalesReceipt, setup: LedgerTaxSetup, idempotencyKey: string): Promise<LedgerDocumentRef> {
+    const existing = await this.findTransaction(receipt.docNumber);
+    if (existing) return toDocumentRef(existing, receipt.docNumber);
+    const payload = toSaleReceiveMoney(receipt, setup, this.accounts);
+    const key = xeroIdempotencyKey(`receive:${idempotencyKey}`, payload);
+    const body = await this.api.call(`the money received for sale ${receipt.docNumber}`, (api, tenant) =>
+      api.createBankTransactions(tenant, { bankTransactions: [payload] }, undefined, undefined, key),
+    );
+    return toDocumentRef(body.bankTransactions![0]!, receipt.docNumber);
+  }
+
+  private async findTransaction(docNumber: string): Promise<BankTransaction | null> {
+    const prefix = `${docNumber} `;
+    const where = `Type=="RECEIVE" AND Reference.StartsWith(${whereString(prefix)})`;
+    const body = await this.api.call('a lookup', (api, tenant) => api.getBankTransactions(tenant, undefined, where));
+    // The where clause may ignore case; the number must match exactly.
+    return preferLive((body.bankTransactions ?? []).filter((transaction) => (transaction.reference ?? '').startsWith(prefix)));
+  }
+}

@@ -1,0 +1,25 @@
+import type { LedgerDocumentRef, LedgerSalesReceipt, LedgerTaxSetup } from '../../domain/accounting-target.js';
+
+/**
+ * How a paid sale becomes a Xero document, and how a booked one is found again by its number. One per
+ * document kind the route can choose (invoice and payment, or receive money); the target delegates to it.
+ */
+export interface XeroSaleBooking {
+  find(docNumber: string): Promise<LedgerDocumentRef | null>;
+  /** Looks the number up first and books only when it is absent; the Idempotency-Key comes from `idempotencyKey`. */
+  book(receipt: LedgerSalesReceipt, setup: LedgerTaxSetup, idempotencyKey: string): Promise<LedgerDocumentRef>;
+}
+
+export type XeroSaleDocument = 'invoice-and-payment' | 'receive-money';
+
+/** Xero's dates arrive as Date objects from xero-node (`/Date(ms)/`); YYYY-MM-DD for writing back. */
+export function isoDay(raw: unknown): string {
+  if (raw instanceof Date) return raw.toISOString().slice(0, 10);
+  return typeof raw === 'string' && /^\d{4}-\d{2}-\d{2}/.test(raw) ? raw.slice(0, 10) : new Date().toISOString().slice(0, 10);
+}
+
+/** Voided and deleted documents still hold their number, but a live one is the answer when there is one. */
+export function preferLive<T extends { status?: unknown }>(documents: T[]): T | null {
+  const live = documents.filter((document) => String(document.status) !== 'DELETED' && String(document.status) !== 'VOIDED');
+  return live[0] ?? documents[0] ?? null;
+}

@@ -1,0 +1,167 @@
+import type { Contact, Item } from 'xero-node';
+import type {
+  AccountingTarget,
+  LedgerCustomer,
+  LedgerCustomerInput,
+  LedgerDocumentRef,
+  LedgerItem,
+  LedgerSalesReceipt,
+  LedgerTaxCode,
+  LedgerTaxSetup,
+} from '../../domain/accounting-target.js';
+import type { ConnectionProbe } from '../../domain/connection-probe.js';
+import { CredentialsInvalidError, LedgerRejectedError, PlatformUnavailableError } from '../../domain/platform-errors.js';
+import { xeroIdempotencyKey } from './idempotency-key.js';
+import { InvoiceAndPaymentBooking } from './invoice-and-payment-booking.js';
+import { ReceiveMoneyBooking } from './receive-money-booking.js';
+import type { XeroSaleBooking, XeroSaleDocument } from './sale-booking.js';
+import type { SaleAccounts } from './sale-invoice-payload.js';
+import type { XeroApi } from './xero-api.js';
+import { listConnections } from './xero-connections.js';
+import { XERO_LIMITS } from './xero-limits.js';
+import { cachedXeroTaxSetup, forgetXeroTaxSetup, toLedgerTaxCode } from './xero-tax-setup.js';
+import { whereString } from './where-literal.js';
+
+export interface XeroAccountingTargetOptions extends SaleAccounts {
+  /** What organisation-level facts (tax setup) are cached under: integration and tenant. */
+  cacheKey: string;
+  /** Scopes of the stored grant, reported by checkConnection. */
+  grantedScopes?: string[] | null;
+  /** The document a paid sale becomes; default an invoice and its payment. */
+  saleDocument?: XeroSaleDocument;
+}
+
+const SKUS_PER_QUERY = 20;
+
+function toLedgerItem(item: Item): LedgerItem {
+  // Lines name items by code, so the code is the item's id for the engine.
+  return { id: String(item.code), name: String(item.name ?? item.code), sku: item.code ? String(item.code) : null, active: item.isSold !== false };
+}
+
+function toCustomer(contact: Contact): LedgerCustomer {
+  return { id: String(contact.contactID), displayName: String(contact.name), email: contact.emailAddress ? String(contact.emailAddress) : null };
+}
+
+/** Refusals that mean the organisation's tax setup is not what we read: read it again before the next attempt. */
+function isTaxSetupRefusal(error: LedgerRejectedError): boolean {
+  return error.code === 'invalid-tax-type';
+}
+
+/** Xero as the ledger the engine books into: a paid sale is an invoice and its payment, or money received. */
+export class XeroAccountingTarget implements AccountingTarget {
+  readonly limits = XERO_LIMITS;
+
+  private readonly booking: XeroSaleBooking;
+
+  constructor(
+    private readonly api: XeroApi,
+    private readonly options: XeroAccountingTargetOptions,
+  ) {
+    this.booking = options.saleDocument === 'receive-money' ? new ReceiveMoneyBooking(api, options) : new InvoiceAndPaymentBooking(api, options);
+  }
+
+  async findSalesReceipt(docNumber: string): Promise<LedgerDocumentRef | null> {
+    return this.booking.find(docNumber);
+  }
+
+  async findCustomer(match: { email: string | null; displayName: string }): Promise<LedgerCustomer | null> {
+    if (match.email) {
+      const byEmail = await this.contactsWhere(`EmailAddress==${whereString(match.email)}`);
+      if (byEmail[0]) return toCustomer(byEmail[0]);
+    }
+    const byName = await this.contactsWhere(`Name==${whereString(match.displayName)}`);
+    return byName[0] ? toCustomer(byName[0]) : null;
+  }
+
+  async createCustomer(input: LedgerCustomerInput, idempotencyKey: string): Promise<LedgerCustomer> {
+    const contact: Contact = {
+      name: input.displayName,
+      ...(input.givenName ? { firstName: input.givenName } : {}),
+      ...(input.familyName ? { lastName: input.familyName } : {}),
+      ...(input.email ? { emailAddress: input.email } : {}),
+    };
+    const key = xeroIdempotencyKey(`contact:${idempotencyKey}`, contact);
+    try {
+      const body = await this.api.call(`customer '${input.displayName}'`, (api, tenant) => api.createContacts(tenant, { contacts: [contact] }, undefined, key));
+      return toCustomer(body.contacts![0]!);
+    } catch (error) {
+      // The name is taken, e.g. by a contact created before a lost answer: adopt it.
+      if (error instanceof LedgerRejectedError && error.code === 'duplicate-name') {
+        const existing = await this.contactsWhere(`Name==${whereString(input.displayName)}`, true);
+        if (existing[0]) return toCustomer(existing[0]);
+      }
+      throw error;
+    }
+  }
+
+  async findItemsBySku(skus: string[]): Promise<LedgerItem[]> {
+    const found: LedgerItem[] = [];
+    for (let start = 0; start < skus.length; start += SKUS_PER_QUERY) {
+      const where = skus.slice(start, start + SKUS_PER_QUERY).map((sku) => `Code==${whereString(sku)}`).join(' OR ');
+      const body = await this.api.call('an item lookup', (api, tenant) => api.getItems(tenant, undefined, where));
+      found.push(...(body.items ?? []).map(toLedgerItem));
+    }
+    return found;
+  }
+
+  async listItems(): Promise<LedgerItem[]> {
+    const body = await this.api.call('the item list', (api, tenant) => api.getItems(tenant));
+    return (body.items ?? []).map(toLedgerItem);
+  }
+
+  async listTaxCodes(): Promise<LedgerTaxCode[]> {
+    const body = await this.api.call('the tax rate list', (api, tenant) => api.getTaxRates(tenant));
+    return (body.taxRates ?? []).map(toLedgerTaxCode);
+  }
+
+  taxSetup(): Promise<LedgerTaxSetup> {
+    return cachedXeroTaxSetup(this.options.cacheKey, () => this.organisation());
+  }
+
+  /**
+   * Books the sale unless its number is already in the ledger: a lookup by number before every attempt and the
+   * Idempotency-Key on every write (invoice-and-payment-booking.ts, receive-money-booking.ts).
+   */
+  async createSalesReceipt(receipt: LedgerSalesReceipt, idempotencyKey: string): Promise<LedgerDocumentRef> {
+    try {
+      return await this.booking.book(receipt, await this.taxSetup(), idempotencyKey);
+    } catch (error) {
+      if (error instanceof LedgerRejectedError && isTaxSetupRefusal(error)) forgetXeroTaxSetup(this.options.cacheKey);
+      throw error;
+    }
+  }
+
+  async checkConnection(): Promise<ConnectionProbe> {
+    await this.requireConnectedTenant();
+    const organisation = await this.organisation();
+    return { accountName: String(organisation.name ?? ''), grantedScopes: this.options.grantedScopes ?? null };
+  }
+
+  /** GET /connections must still list our tenant: a removed organisation answers 403 only when called. */
+  private async requireConnectedTenant(): Promise<void> {
+    const listed = await this.connectedTenantIds();
+    if (!listed.includes(this.api.tenantId)) {
+      throw new CredentialsInvalidError(
+        'revoked',
+        'Xero no longer lists this organisation among ledgerbridge’s connections (it was disconnected in Xero). Reconnect the integration.',
+        `GET /connections does not list tenant ${this.api.tenantId}`,
+      );
+    }
+  }
+
+  private async connectedTenantIds(): Promise<string[]> {
+    return (await listConnections(this.api)).map((connection) => connection.tenantId);
+  }
+
+  private async organisation() {
+    const body = await this.api.call('the organisation lookup', (api, tenant) => api.getOrganisations(tenant));
+    const organisation = body.organisations?.[0];
+    if (!organisation) throw new PlatformUnavailableError(200, 'Xero answered without the organisation; the work will be retried.', 'GET /Organisation had no Organisations');
+    return organisation;
+  }
+
+  private async contactsWhere(where: string, includeArchived = false): Promise<Contact[]> {
+    const body = await this.api.call('a contact lookup', (api, tenant) => api.getContacts(tenant, undefined, where, undefined, undefined, undefined, includeArchived || undefined));
+    return body.contacts ?? [];
+  }
+}

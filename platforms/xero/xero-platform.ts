@@ -1,0 +1,141 @@
+import type { TokenSet } from 'xero-node';
+import type { IntegrationCredentials } from '../../domain/credentials.js';
+import { CredentialsInvalidError } from '../../domain/platform-errors.js';
+import type { RequestLimiter } from '../../domain/request-limiter.js';
+import type { AccountingPlatform, IntegrationAccount, PlatformConnection } from '../platform.js';
+import { XeroAccountingTarget } from './xero-accounting-target.js';
+import { XeroApi } from './xero-api.js';
+import type { XeroSaleDocument } from './sale-booking.js';
+import { XERO_ENDPOINTS, type XeroEndpoints } from './xero-endpoints.js';
+import { createXeroClient } from './xero-sdk-client.js';
+import { translateXeroTokenError } from './xero-token-errors.js';
+import { readXeroFailure } from './xero-failure.js';
+import { translateXeroFailure } from './xero-error-translation.js';
+
+/** Broad scopes (apps created before 2026-03-02); `offline_access` for the refresh token. */
+export const XERO_SCOPES = ['offline_access', 'accounting.transactions', 'accounting.contacts', 'accounting.settings'] as const;
+
+export interface XeroPlatformConfig {
+  clientId: string;
+  clientSecret: string;
+  /** Xero's hosts by default; the emulator's in tests and the demo. */
+  endpoints?: XeroEndpoints;
+  /** Revenue account for shipping lines (Xero's default chart: 200 Sales). */
+  shippingAccountCode?: string;
+  /** Bank account payments (and money received) go to (Xero's default chart: 090). */
+  paymentAccountCode?: string;
+  /** What a paid sale becomes: an invoice and its payment (default), or a receive-money transaction. */
+  saleDocument?: XeroSaleDocument;
+  scopes?: readonly string[];
+  defaultRetryAfterMs?: number;
+  requestLimiter?: RequestLimiter;
+}
+
+function toCredentials(tokens: TokenSet, fallbackScopes: readonly string[], nowMs = Date.now()): IntegrationCredentials {
+  if (!tokens.access_token) throw new CredentialsInvalidError('missing', 'Xero answered without an access token. Try connecting again.', 'token response had no access_token');
+  const expiresIn = typeof tokens.expires_in === 'number' ? tokens.expires_in : 1800;
+  return {
+    accessToken: tokens.access_token,
+    refreshToken: tokens.refresh_token ?? null,
+    accessTokenExpiresAt: new Date(nowMs + expiresIn * 1000).toISOString(),
+    // Rotating refresh tokens expire after 60 days unused; each refresh starts the 60 days again.
+    refreshTokenExpiresAt: tokens.refresh_token ? new Date(nowMs + 60 * 86_400_000).toISOString() : null,
+    scopes: typeof tokens.scope === 'string' && tokens.scope !== '' ? tokens.scope.split(' ') : [...fallbackScopes],
+  };
+}
+
+/**
+ * Picks the organisation of a consent: the one the operator chose (`tenantId` passed through the callback by
+ * the connect flow), else the most recently connected one (xero-node's order).
+ */
+function pickTenant(connections: Array<{ id: string; tenantId: string; tenantName?: string | null }>, wanted: string | undefined) {
+  if (wanted) return connections.find((connection) => connection.tenantId === wanted) ?? null;
+  return connections[0] ?? null;
+}
+
+export function createXeroPlatform(config: XeroPlatformConfig): AccountingPlatform {
+  const endpoints = config.endpoints ?? XERO_ENDPOINTS;
+  const scopes = config.scopes ?? XERO_SCOPES;
+  const app = { clientId: config.clientId, clientSecret: config.clientSecret };
+  const defaultRetryAfterMs = config.defaultRetryAfterMs ?? 60_000;
+
+  return {
+    id: 'xero',
+    displayName: 'Xero',
+    role: 'accounting',
+    requiredScopes: scopes,
+
+    authorizeUrl(_account: IntegrationAccount, state: string, redirectUri: string): string {
+      // What XeroClient.buildConsentUrl does, synchronously: its openIdClient is already ours.
+      const client = createXeroClient(app, endpoints, { redirectUri, scopes, state });
+      return client.openIdClient.authorizationUrl({ redirect_uri: redirectUri, scope: scopes.join(' '), state });
+    },
+
+    async completeAuthorization(callbackQuery: Record<string, string>, redirectUri: string) {
+      if (callbackQuery.error) {
+        throw new CredentialsInvalidError('missing', `Xero did not grant access (${callbackQuery.error}). Try connecting again.`, `callback error=${callbackQuery.error}`);
+      }
+      if (!callbackQuery.code) throw new CredentialsInvalidError('missing', 'The Xero callback had no authorization code.', JSON.stringify(Object.keys(callbackQuery)));
+      const { tenantId: wantedTenant, ...oauthQuery } = callbackQuery;
+      const client = createXeroClient(app, endpoints, { redirectUri, scopes, ...(oauthQuery.state !== undefined ? { state: oauthQuery.state } : {}) });
+      let tokens: TokenSet;
+      try {
+        tokens = await client.apiCallback(`${redirectUri}?${new URLSearchParams(oauthQuery).toString()}`);
+      } catch (error) {
+        throw translateXeroTokenError(error, defaultRetryAfterMs, 'connect');
+      }
+      let connections: Array<{ id: string; tenantId: string; tenantName?: string | null }>;
+      try {
+        connections = await client.updateTenants(false);
+      } catch (raw) {
+        throw translateXeroFailure(readXeroFailure(raw), { subject: 'the list of connected organisations', organisation: 'this organisation' }, defaultRetryAfterMs);
+      }
+      const tenant = pickTenant(connections, wantedTenant);
+      if (!tenant) {
+        throw new CredentialsInvalidError(
+          'missing',
+          wantedTenant ? 'The Xero organisation you picked is not among those you connected. Try connecting again.' : 'No Xero organisation was connected. Try connecting again and tick an organisation.',
+          `connections: ${connections.length}`,
+        );
+      }
+      // The tenant id alone is the account: a renamed organisation, or another person of it reconnecting (a new
+      // connection id), is still the same ledger (runtime/integration-health-oauth.ts compares every key).
+      return {
+        account: { tenantId: tenant.tenantId },
+        credentials: toCredentials(tokens, scopes),
+      };
+    },
+
+    async refreshTokens(current: IntegrationCredentials): Promise<IntegrationCredentials> {
+      if (!current.refreshToken) {
+        throw new CredentialsInvalidError('missing', 'ledgerbridge holds no Xero refresh token. Reconnect the integration.', 'refreshToken is null');
+      }
+      const client = createXeroClient(app, endpoints);
+      client.setTokenSet({ access_token: current.accessToken, refresh_token: current.refreshToken, token_type: 'Bearer' });
+      try {
+        return toCredentials(await client.refreshToken(), current.scopes);
+      } catch (error) {
+        throw translateXeroTokenError(error, defaultRetryAfterMs);
+      }
+    },
+
+    createTarget(connection: PlatformConnection) {
+      const tenantId = connection.account.tenantId;
+      if (!tenantId) throw new Error(`Xero integration ${connection.integrationId} has no tenantId`);
+      const api = new XeroApi({
+        app,
+        endpoints,
+        tenantId,
+        tokens: connection.tokens,
+        defaultRetryAfterMs,
+        ...(config.requestLimiter ? { limiter: config.requestLimiter } : {}),
+      });
+      return new XeroAccountingTarget(api, {
+        cacheKey: `${connection.integrationId}:${tenantId}`,
+        shippingAccountCode: config.shippingAccountCode ?? '200',
+        paymentAccountCode: config.paymentAccountCode ?? '090',
+        ...(config.saleDocument ? { saleDocument: config.saleDocument } : {}),
+      });
+    },
+  };
+}

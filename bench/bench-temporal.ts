@@ -20,14 +20,12 @@ export async function startBenchTemporal(name: string): Promise<BenchTemporal> {
   const dir = await mkdtemp(join(tmpdir(), `ledgerbridge-${name}-`));
   const bundlePath = join(dir, 'bundle.js');
   const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error };
-  await writeFile(bundlePath, (await bundleWorkflowCode({ workflowsPath, logger: quiet })).code);
-  return {
-    server,
-    dir,
-    bundlePath,
-    close: async () => {
-      await server.stop();
-      await rm(dir, { recursive: true, force: true });
-    },
+  const close = async () => {
+    await server.stop();
+    await rm(dir, { recursive: true, force: true });
   };
+  // Stopped by a person or the bench runner: no dev server left behind (process 'exit' hooks stop the rest).
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void close().finally(() => process.exit(130)));
+  await writeFile(bundlePath, (await bundleWorkflowCode({ workflowsPath, logger: quiet })).code);
+  return { server, dir, bundlePath, close };
 }

@@ -53,12 +53,15 @@ function runBench(file: string, size: string): Promise<BenchReport | null> {
       else console.log(line);
     }
   });
-  // Stopped by a person: the bench is asked to stop too (it cleans up its servers and databases).
+  // Stopped by a person or a supervisor: the bench is asked to stop too (it stops its Temporal server and processes).
   const forward = () => child.kill('SIGTERM');
   process.once('SIGINT', forward);
+  process.once('SIGTERM', forward);
   return new Promise((resolve) => {
-    child.once('close', () => {
+    child.once('close', (code, signal) => {
       process.off('SIGINT', forward);
+      process.off('SIGTERM', forward);
+      if (signal || code === 130) process.exit(130);
       resolve(found);
     });
   });

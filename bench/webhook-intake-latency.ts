@@ -3,8 +3,9 @@
 // from when each was due), at each rate for a few seconds, over loopback to the API running as its own process while the
 // worker books the orders on the same machine. Reports acknowledgement p50/p99 at the top rate against our 250 ms
 // target (Shopify gives up after 5 s), then waits for the intake to drain to zero and every order to be booked exactly
-// once. With DATABASE_URL the API and the worker are separate processes on PostgreSQL (production's shape); without it,
-// one process on PGlite (the `npm start` shape).
+// once. The API and the worker are separate processes on PostgreSQL (production's shape: DATABASE_URL, default the local
+// server, in which a fresh database is created and dropped); with BENCH_INTAKE_DATABASE=pglite, one process on PGlite
+// (the `npm start` demo's shape, where the intake's write waits behind the worker's in one single-threaded database).
 // `npx tsx bench/webhook-intake-latency.ts [--size small|full] [--seconds S]` (rates: BENCH_INTAKE_RATES, default 20,100,200;
 // small: 200 only, for 1 s)
 import { randomUUID } from 'node:crypto';
@@ -48,7 +49,7 @@ const children: LedgerbridgeChild[] = [];
 let database: { url: string; drop(): Promise<void> } | null = null;
 
 try {
-  database = process.env.DATABASE_URL ? await createBenchDatabase('ledgerbridge_intake_bench') : null;
+  database = process.env.BENCH_INTAKE_DATABASE === 'pglite' ? null : await createBenchDatabase('ledgerbridge_intake_bench');
   const databaseUrl = database?.url ?? null;
   const base: ChildConfig = {
     ...(databaseUrl ? { databaseUrl } : { pgliteDir: join(dir, 'pglite') }),

@@ -1,5 +1,5 @@
 import { and, eq, lt, sql } from 'drizzle-orm';
-import type { RequestLimiter, RequestLimits } from '../domain/request-limiter.js';
+import type { RequestLimiter, RequestLimits, RequestPriority } from '../domain/request-limiter.js';
 import type { Database } from './database.js';
 import { ledgerRequestGates, ledgerRequestSlots } from './schema.js';
 
@@ -12,15 +12,27 @@ export interface SharedRequestLimiterOptions {
 
 type Decision = { release: () => Promise<void> } | { waitMs: number };
 
+interface Waiter {
+  /** 0 for a write, 1 for a read: lower goes first. */
+  rank: number;
+  /** Arrival order among equals. */
+  seq: number;
+  grant: (release: () => Promise<void>) => void;
+  fail: (error: unknown) => void;
+}
+
 const CLEANUP_EVERY = 200;
 
 /**
  * The per-company limiter every worker process shares, in PostgreSQL (PGlite too): a row lock per company
  * serialises taking a slot, and the slots of the last window say how many were sent and are still open.
- * Within a process, requests to one company queue in arrival order and only the head asks the database.
+ * Within a process, requests to one company wait in one queue and only one of them at a time asks the database;
+ * each slot goes, when it is granted, to the waiting write that came first, else to the read that came first.
  */
 export class SharedRequestLimiter implements RequestLimiter {
-  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly waiting = new Map<string, Waiter[]>();
+  private readonly pumping = new Set<string>();
+  private arrivals = 0;
   private readonly wakers = new Map<string, () => void>();
   private readonly leaseMs: number;
   private readonly pollMs: number;
@@ -37,13 +49,35 @@ export class SharedRequestLimiter implements RequestLimiter {
     this.windowMs = limits.windowMs ?? 60_000;
   }
 
-  acquire(companyKey: string): Promise<() => Promise<void>> {
-    const turn = (this.queues.get(companyKey) ?? Promise.resolve()).then(() => this.waitForSlot(companyKey));
-    this.queues.set(
-      companyKey,
-      turn.catch(() => {}),
-    );
-    return turn;
+  acquire(companyKey: string, priority: RequestPriority = 'read'): Promise<() => Promise<void>> {
+    return new Promise((grant, fail) => {
+      const queue = this.waiting.get(companyKey) ?? [];
+      queue.push({ rank: priority === 'write' ? 0 : 1, seq: this.arrivals++, grant, fail });
+      this.waiting.set(companyKey, queue);
+      if (!this.pumping.has(companyKey)) void this.pump(companyKey);
+    });
+  }
+
+  /** Takes the company's slots one at a time while requests wait, and hands each to the first in line at that moment. */
+  private async pump(companyKey: string): Promise<void> {
+    this.pumping.add(companyKey);
+    try {
+      for (let queue = this.waiting.get(companyKey); queue && queue.length > 0; queue = this.waiting.get(companyKey)) {
+        let slot: { release: () => Promise<void> } | { error: unknown };
+        try {
+          slot = { release: await this.waitForSlot(companyKey) };
+        } catch (error) {
+          slot = { error };
+        }
+        const next = queue.reduce((best, w) => (w.rank < best.rank || (w.rank === best.rank && w.seq < best.seq) ? w : best));
+        queue.splice(queue.indexOf(next), 1);
+        if ('release' in slot) next.grant(slot.release);
+        else next.fail(slot.error);
+      }
+      this.waiting.delete(companyKey);
+    } finally {
+      this.pumping.delete(companyKey);
+    }
   }
 
   async pauseFor(companyKey: string, ms: number): Promise<void> {

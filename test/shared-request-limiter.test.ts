@@ -97,4 +97,16 @@ describe('shared request limiter (PostgreSQL / PGlite)', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(700);
     expect(emulator.control.requestLog().map((r) => r.outcome)).toEqual(['throttled', 'answered']);
   });
+
+  it('a booking waiting behind lookups is sent next: a backlog books as it goes, not after all its lookups', async () => {
+    emulator.control.setLatency(100);
+    const client = workerProcess({ perSecond: 1_000, perMinute: 100_000, maxInFlight: 1 }, 'first');
+    const lookups = Array.from({ length: 4 }, (_, i) => client.query(`select * from Customer where DisplayName = 'Nobody ${i}'`));
+    // Queued after the lookups, while the first of them is in flight.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const booking = client.create('customer', 'Customer', { DisplayName: 'Booked Early' }, { idempotencyKey: 'limiter-priority-1', subject: 'customer Booked Early' });
+    await Promise.all([...lookups, booking]);
+    const sent = emulator.control.requestLog().map((r) => (r.method === 'POST' && r.url.includes('/customer') ? 'booking' : 'lookup'));
+    expect(sent).toEqual(['lookup', 'booking', 'lookup', 'lookup', 'lookup']);
+  });
 });

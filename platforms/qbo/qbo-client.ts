@@ -2,7 +2,7 @@ import type { AccessTokenProvider } from '../../domain/credentials.js';
 import { PlatformUnavailableError, RateLimitedError } from '../../domain/platform-errors.js';
 import { parseQboFault } from './qbo-fault.js';
 import { credentialsRejected, translateFailure, type FailedResponse } from './qbo-error-translation.js';
-import type { RequestLimiter } from '../../domain/request-limiter.js';
+import type { RequestLimiter, RequestPriority } from '../../domain/request-limiter.js';
 import { qboRequestId } from './request-id.js';
 import { ledgerRequests, ledgerThrottled } from '../../observability/metrics.js';
 
@@ -41,6 +41,8 @@ interface SendOptions {
   body?: string;
   contentType?: string;
   subject: string;
+  /** A write books something: it takes the company's next slot ahead of waiting lookups. */
+  priority?: RequestPriority;
 }
 
 /** Accounting API v3 calls for one company, with one refresh on 401 and errors translated to platform errors. */
@@ -89,6 +91,7 @@ export class QboClient {
       body: JSON.stringify(entity),
       contentType: 'application/json',
       subject: write.subject,
+      priority: 'write',
     });
     return unwrap(json, entityName);
   }
@@ -128,7 +131,7 @@ export class QboClient {
 
   /** One request and its whole answer, inside a slot of the company's limits. */
   private async exchange(request: SendOptions, token: string): Promise<Answer> {
-    const release = this.options.limiter ? await this.options.limiter.acquire(this.companyKey) : null;
+    const release = this.options.limiter ? await this.options.limiter.acquire(this.companyKey, request.priority ?? 'read') : null;
     try {
       const response = await this.fetchOnce(request, token);
       const text = await this.readBody(response, request);

@@ -1,0 +1,189 @@
+// Memory with many orders parked (issue 8: "10,000 orders parked at once (a ledger down for a day) cost the worker at
+// most 1 GiB of RSS"). The production entry points (runtime/api-main.ts, runtime/worker-main.ts) run as separate
+// processes on PostgreSQL (DATABASE_URL, default the local server, in which a fresh database is created and dropped),
+// with the emulators in this process and their limits lifted. First a few orders are booked (warm-up), and both
+// processes' RSS is read with 0 orders parked; then N orders whose SKU no ledger item has arrive as signed orders/create
+// webhooks through the API's intake, and each becomes a Temporal workflow parked on "map this SKU" (waiting_for_fix).
+// Once all N are parked, an operator lists them, and both processes' RSS is read again: the worker's against issue 8's
+// 1 GiB and its own baseline, the API's against its baseline.
+// `npx tsx bench/parked-orders-memory.ts [--size small|full] [--parked N]` (full: 10,000; small: 200)
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { and, count, eq } from 'drizzle-orm';
+import { openDatabase } from '../db/database.js';
+import { orderSyncs } from '../db/schema.js';
+import { projectRoot } from '../runtime/project-root.js';
+import { createConnectedRoute } from '../test/support/connected-route.js';
+import { startEmulatedPlatforms } from '../test/support/emulated-platforms.js';
+import { orderCreatedBody, signedDelivery } from '../test/support/ledgerbridge-child.js';
+import { spawnProcess, type SpawnedProcess } from '../test/support/spawned-process.js';
+import { freePort } from '../scripts/temporal-dev-server.js';
+import { benchArgs } from './bench-size.js';
+import { report } from './bench-figures.js';
+import { startBenchTemporal } from './bench-temporal.js';
+import { createBenchDatabase } from './bench-database.js';
+import { medianResidentBytes, mib, residentBytes } from './process-memory.js';
+
+const args = benchArgs(['parked']);
+const PARKED = args.number('parked', { small: 200, full: 10_000 });
+const WARMUP_ORDERS = 20;
+/** Issue 8's bound for the worker; the API is held to its own baseline. */
+const WORKER_BOUND_BYTES = 1024 ** 3;
+const MAX_API_RATIO = 1.5;
+/** Deliveries in flight while the backlog arrives: fast, without measuring the intake (another bench does). */
+const DELIVERIES_IN_FLIGHT = 16;
+/** Bounded: parking must finish within this long. */
+const PARK_TIMEOUT_MS = Math.max(300_000, PARKED * 200);
+const SHOPIFY_APP = { apiKey: 'memory-shopify-key', apiSecret: 'memory-shopify-secret' };
+const QBO_APP = { clientId: 'memory-qbo-client', clientSecret: 'memory-qbo-secret' };
+const KEY = Buffer.alloc(32, 9);
+const OPERATOR_TOKEN = 'memory-operator-token';
+
+const temporal = await startBenchTemporal('memory');
+const emulated = await startEmulatedPlatforms({
+  shopifyApp: SHOPIFY_APP,
+  qboApp: QBO_APP,
+  shopName: 'Memory Shop',
+  shopifyBucket: { maximumAvailable: 1e9, restoreRate: 1e9 },
+});
+const database = await createBenchDatabase('ledgerbridge_memory_bench');
+const processes: SpawnedProcess[] = [];
+process.once('exit', () => processes.forEach((p) => p.killGroup()));
+let client: Client | null = null;
+
+try {
+  const db = await openDatabase({ url: database.url });
+  const route = await createConnectedRoute(db.db, emulated, KEY, 'memory');
+  const apiPort = await freePort();
+  const apiOrigin = `http://127.0.0.1:${apiPort}`;
+  const taskQueue = `memory-${randomUUID()}`;
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    SHOPIFY_API_KEY: SHOPIFY_APP.apiKey,
+    SHOPIFY_API_SECRET: SHOPIFY_APP.apiSecret,
+    QBO_CLIENT_ID: QBO_APP.clientId,
+    QBO_CLIENT_SECRET: QBO_APP.clientSecret,
+    QBO_ENVIRONMENT: 'sandbox',
+    SHOPIFY_EMULATOR_SHOPS: `${emulated.shop}=${emulated.shopify.origin}`,
+    QBO_EMULATOR_URL: emulated.qbo.origin,
+    LEDGERBRIDGE_ENCRYPTION_KEY: KEY.toString('base64'),
+    LEDGERBRIDGE_DATA_DIR: join(temporal.dir, 'data'),
+    MAIL_OUTBOX_DIR: join(temporal.dir, 'outbox'),
+    OPERATOR_TOKEN,
+    DATABASE_URL: database.url,
+    TEMPORAL_ADDRESS: temporal.server.address,
+    TASK_QUEUE: taskQueue,
+    PORT: String(apiPort),
+    WORKFLOW_BUNDLE_PATH: temporal.bundlePath,
+  };
+  const start = async (script: string, ready: RegExp) => {
+    const child = spawnProcess(process.execPath, ['--import', 'tsx', join(projectRoot, 'runtime', script)], { cwd: projectRoot, env });
+    processes.push(child);
+    await child.waitForLine(ready, 120_000);
+    return child.child.pid!;
+  };
+  const [apiPid, workerPid] = await Promise.all([start('api-main.ts', /listening on http/), start('worker-main.ts', /running \(pid/)]);
+  client = new Client({ connection: await Connection.connect({ address: temporal.server.address }) });
+
+  let orderNumber = 10_000;
+  const deliver = async (sku: string, total: number) => {
+    const orders = Array.from({ length: total }, () =>
+      emulated.shopify.control.createOrder({ shop: emulated.shop, name: `#${++orderNumber}`, lineItems: [{ title: 'Mystery item', sku, quantity: 1, unitPrice: '8.00' }] }),
+    );
+    let next = 0;
+    const lane = async () => {
+      while (next < orders.length) {
+        const order = orders[next++]!;
+        for (;;) {
+          const response = await signedDelivery(apiOrigin, SHOPIFY_APP.apiSecret, { body: orderCreatedBody(order, '8.00'), topic: 'orders/create', shop: emulated.shop, eventId: randomUUID() }).catch(() => null);
+          await response?.arrayBuffer();
+          if (response?.status === 200) break;
+          await sleep(500);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: DELIVERIES_IN_FLIGHT }, lane));
+  };
+  const rowsWith = async (status: 'synced' | 'waiting') =>
+    Number((await db.db.select({ n: count() }).from(orderSyncs).where(and(eq(orderSyncs.routeId, route.routeId), eq(orderSyncs.status, status))))[0]!.n);
+  const waitForRows = async (status: 'synced' | 'waiting', total: number, timeoutMs: number) => {
+    const deadline = Date.now() + timeoutMs;
+    let nextProgress = Date.now() + 15_000;
+    for (;;) {
+      const seen = await rowsWith(status);
+      if (seen >= total) return;
+      if (Date.now() > deadline) throw new Error(`only ${seen} of ${total} orders ${status} after ${timeoutMs / 1000} s`);
+      if (Date.now() > nextProgress) {
+        nextProgress = Date.now() + 15_000;
+        console.error(`[memory] ${seen} / ${total} ${status}; worker ${mib((await residentBytes(workerPid)) ?? 0)}, API ${mib((await residentBytes(apiPid)) ?? 0)}`);
+      }
+      await sleep(1_000);
+    }
+  };
+
+  // Warm-up, then the baseline: the same processes, with orders booked and none parked.
+  await deliver('MUG-1', WARMUP_ORDERS);
+  await waitForRows('synced', WARMUP_ORDERS, 300_000);
+  await sleep(5_000);
+  const [workerBefore, apiBefore] = await Promise.all([medianResidentBytes(workerPid), medianResidentBytes(apiPid)]);
+  console.error(`[memory] 0 parked: worker ${mib(workerBefore)}, API ${mib(apiBefore)}; parking ${PARKED}`);
+
+  let workerPeak = 0;
+  let apiPeak = 0;
+  const sampler = setInterval(() => {
+    void residentBytes(workerPid).then((b) => (workerPeak = Math.max(workerPeak, b ?? 0)));
+    void residentBytes(apiPid).then((b) => (apiPeak = Math.max(apiPeak, b ?? 0)));
+  }, 500);
+  const parkStarted = performance.now();
+  await Promise.all([deliver('NO-SUCH-SKU', PARKED), waitForRows('waiting', PARKED, PARK_TIMEOUT_MS)]);
+  const parkSeconds = (performance.now() - parkStarted) / 1000;
+  clearInterval(sampler);
+
+  // What an operator does next: looks at what is parked (the largest page) and at the intake.
+  const auth = { authorization: `Bearer ${OPERATOR_TOKEN}` };
+  const listed = (await (await fetch(`${apiOrigin}/routes/${route.routeId}/orders?status=waiting&limit=1000`, { headers: auth })).json()) as unknown[] | { orders?: unknown[] };
+  await (await fetch(`${apiOrigin}/intake`, { headers: auth })).arrayBuffer();
+  const parkedWorkflows = await client.workflow.count(`TaskQueue = "${taskQueue}" AND ExecutionStatus = "Running" AND SyncState = "waiting_for_fix"`);
+  await sleep(5_000);
+  const [workerAfter, apiAfter] = await Promise.all([medianResidentBytes(workerPid), medianResidentBytes(apiPid)]);
+  await db.close();
+
+  report(
+    'parked-orders-memory',
+    args.size,
+    [
+      {
+        name: `worker RSS with ${PARKED} orders parked`,
+        shown: `${mib(workerAfter)} (${(workerAfter / workerBefore).toFixed(2)}× 0 parked)`,
+        target: `≤ ${mib(WORKER_BOUND_BYTES)} (issue 8)`,
+        pass: workerAfter <= WORKER_BOUND_BYTES && parkedWorkflows.count === PARKED,
+        note: `${mib(workerBefore)} with 0 parked; runtime/worker-main.ts on PostgreSQL`,
+      },
+      {
+        name: `API RSS with ${PARKED} orders parked / with 0`,
+        shown: `${(apiAfter / apiBefore).toFixed(2)} (${mib(apiAfter)} / ${mib(apiBefore)})`,
+        target: `≤ ${MAX_API_RATIO}`,
+        pass: apiAfter / apiBefore <= MAX_API_RATIO,
+        note: 'runtime/api-main.ts, after the parked orders arrived through its intake and an operator listed them',
+      },
+    ],
+    [
+      { name: 'orders parked as running Temporal workflows (waiting_for_fix)', shown: `${parkedWorkflows.count} / ${PARKED}` },
+      { name: 'time to park them (webhooks → intake → workflows parked)', shown: `${parkSeconds.toFixed(0)} s (${(PARKED / parkSeconds).toFixed(1)} orders/s)` },
+      { name: 'peak RSS while parking: worker / API', shown: `${mib(workerPeak)} / ${mib(apiPeak)}` },
+      { name: 'operator list of parked orders (one page)', shown: `${Array.isArray(listed) ? listed.length : (listed.orders?.length ?? '?')} rows` },
+    ],
+  );
+} finally {
+  processes.forEach((p) => p.killGroup());
+  await client?.connection.close().catch(() => {});
+  await emulated.close();
+  await database.drop().catch((error: Error) => console.error(`[memory] could not drop the bench database: ${error.message}`));
+  await temporal.close();
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

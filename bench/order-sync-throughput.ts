@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { startDevServer } from '../scripts/temporal-dev-server.js';
 import { workflowsPath } from '../runtime/workflows-path.js';
-import { failureConverterPath } from '../security/failure-converter-path.js';
 import { allSearchAttributeKeys } from '../workflows/search-attributes.js';
 import { SyncHarness } from '../test/support/sync-harness.js';
 import type { OrderSyncResult } from '../workflows/order-sync.js';
@@ -31,7 +30,7 @@ const MIN_ENGINE_RATIO = 0.1;
 const server = await startDevServer({ searchAttributes: allSearchAttributeKeys, readinessTimeoutMs: 120_000 });
 const dir = await mkdtemp(join(tmpdir(), 'ledgerbridge-bench-'));
 const bundlePath = join(dir, 'bundle.js');
-await writeFile(bundlePath, (await bundleWorkflowCode({ workflowsPath, failureConverterPath, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } })).code);
+await writeFile(bundlePath, (await bundleWorkflowCode({ workflowsPath, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } })).code);
 
 let peakRss = 0;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);

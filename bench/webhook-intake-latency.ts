@@ -12,7 +12,6 @@ import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { startDevServer } from '../scripts/temporal-dev-server.js';
 import { workflowsPath } from '../runtime/workflows-path.js';
-import { failureConverterPath } from '../security/failure-converter-path.js';
 import { allSearchAttributeKeys } from '../workflows/search-attributes.js';
 import { startEmulatedPlatforms } from '../test/support/emulated-platforms.js';
 import { orderCreatedBody, signedDelivery, startLedgerbridgeChild, type LedgerbridgeChild } from '../test/support/ledgerbridge-child.js';
@@ -33,7 +32,7 @@ const QBO_APP = { clientId: 'bench-qbo-client', clientSecret: 'bench-qbo-secret'
 const server = await startDevServer({ searchAttributes: allSearchAttributeKeys, readinessTimeoutMs: 120_000 });
 const dir = await mkdtemp(join(tmpdir(), 'ledgerbridge-intake-bench-'));
 const bundlePath = join(dir, 'bundle.js');
-await writeFile(bundlePath, (await bundleWorkflowCode({ workflowsPath, failureConverterPath, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } })).code);
+await writeFile(bundlePath, (await bundleWorkflowCode({ workflowsPath, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } })).code);
 const platforms = await startEmulatedPlatforms({
   shopifyApp: SHOPIFY_APP,
   qboApp: QBO_APP,

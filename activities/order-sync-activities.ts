@@ -5,7 +5,7 @@ import { toCents } from '../domain/money.js';
 import { bookedOrderHeader } from '../domain/ledger-document-ownership.js';
 import { mapOrderLines, type MappedOrderLines, type MappingProblem } from '../domain/order-mapping.js';
 import { NO_TAX_KEY, taxTitleOfKey } from '../domain/tax-key.js';
-import { documentNumberPrefixWait, SyncErrorType, type ParkReason } from '../domain/sync-error-types.js';
+import { documentNumberPrefixWait, ledgerRefusalWait, SyncErrorType, type ParkReason } from '../domain/sync-error-types.js';
 import type { Database } from '../db/database.js';
 import { orderSyncs, skuMappings, syncRoutes, taxMappings } from '../db/schema.js';
 import { againstPlatform, syncFailure } from './sync-failures.js';
@@ -214,7 +214,7 @@ export function createOrderSyncActivities({ db, connections, connectionProblems,
       throw syncFailure(SyncErrorType.LedgerRejected, `${integration.displayName} already uses every name we tried for the customer of order ${order.name} (${names.join('; ')}). Rename the existing contact and retry.`, {
         detail: 'duplicate display name on every candidate',
         integrationId: integration.id,
-        waitingOn: 'ledger:6240',
+        waitingOn: ledgerRefusalWait('6240'),
       });
     },
 

@@ -7,7 +7,7 @@ import {
   PlatformUnavailableError,
   RateLimitedError,
 } from '../domain/platform-errors.js';
-import { SyncErrorType, type SyncFailureDetails } from '../domain/sync-error-types.js';
+import { ledgerRefusalWait, SyncErrorType, type SyncFailureDetails } from '../domain/sync-error-types.js';
 import { pause } from './activity-heartbeat.js';
 
 /**
@@ -64,7 +64,7 @@ export function toSyncFailure(error: unknown, integrationId: string): unknown {
     return syncFailure(SyncErrorType.PlatformUnavailable, error.message, { detail: error.detail, integrationId });
   }
   if (error instanceof LedgerRejectedError) {
-    return syncFailure(SyncErrorType.LedgerRejected, error.message, { detail: `code ${error.code}: ${error.detail}`, integrationId, waitingOn: `ledger:${error.code}` });
+    return syncFailure(SyncErrorType.LedgerRejected, error.message, { detail: `code ${error.code}: ${error.detail}`, integrationId, waitingOn: ledgerRefusalWait(error.code) });
   }
   return error;
 }

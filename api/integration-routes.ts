@@ -357,7 +357,10 @@ export function integrationOAuthRoutes(deps: IntegrationRoutesDeps): FastifyPlug
             messagePage(
               `${switched.displayName} now books into ${account}`,
               `${switched.displayName} was switched from ${describeAccount(switched.previous)} to ${account} and is paused: orders wait, nothing is lost. ` +
-                `Check its routes' item and tax mappings against ${account}, then resume the integration.`,
+                (switched.mappingsCleared > 0
+                  ? `The ${switched.mappingsCleared} item and tax mapping${switched.mappingsCleared === 1 ? '' : 's'} of its routes named ${describeAccount(switched.previous)}'s items and tax codes and were removed: ` +
+                    `orders will ask for mappings in ${account}. Resume the integration when ready.`
+                  : `Check its routes' item and tax mappings against ${account}, then resume the integration.`),
             ),
           );
         } catch (error) {

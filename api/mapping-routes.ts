@@ -12,7 +12,7 @@ import { skuMappings, taxMappings } from '../db/schema.js';
 const SkuMapping = Type.Object({ routeId: Type.String(), sku: Type.String(), ledgerItemId: Type.String(), createdAt: Type.String({ format: 'date-time' }) });
 const TaxMapping = Type.Object({ routeId: Type.String(), taxKey: Type.String(), ledgerTaxCodeId: Type.String(), createdAt: Type.String({ format: 'date-time' }) });
 const resumedDescription =
-  'How many orders waiting on this mapping were queued to resume. They are signalled in the background at the bounded ' +
+  'How many orders waiting on this mapping (or refused by the ledger at the receipt) were queued to resume. They are signalled in the background at the bounded ' +
   'replay rate, so a large backlog cannot hold the request open or flood the platforms.';
 
 // Path params: SKUs and tax keys hold "/", spaces, "+", "@" and ":" ("title:Gift card"). Clients send
@@ -47,7 +47,9 @@ export function mappingRoutes(deps: ApiDeps, resumptions: BackgroundResumptions)
       {
         schema: {
           summary: 'Map a SKU to a ledger item',
-          description: 'Creates or replaces the mapping, then resumes every order of the route waiting on "sku:<sku>".',
+          description:
+            'Creates or replaces the mapping, then resumes every order of the route waiting on "sku:<sku>", and those whose receipt the ledger ' +
+            'refused (they map every line again).',
           tags: ['mappings'],
           params: Type.Object({
             routeId: RouteParams.properties.routeId,
@@ -69,7 +71,7 @@ export function mappingRoutes(deps: ApiDeps, resumptions: BackgroundResumptions)
           .values({ routeId, sku, ledgerItemId: request.body.ledgerItemId })
           .onConflictDoUpdate({ target: [skuMappings.routeId, skuMappings.sku], set: { ledgerItemId: request.body.ledgerItemId } })
           .returning();
-        const resumed = await resumptions.enqueue({ routeId, waitingOn: `sku:${sku}` }, 'mappingSaved', 'sku mapping saved');
+        const resumed = await resumptions.enqueue({ routeId, waitingOn: `sku:${sku}`, orRefusedByLedger: true }, 'mappingSaved', 'sku mapping saved');
         request.log.info({ routeId, sku, ledgerItemId: request.body.ledgerItemId, resumed }, 'sku mapping saved');
         return { mapping: view(mapping!), resumed };
       },
@@ -97,7 +99,9 @@ export function mappingRoutes(deps: ApiDeps, resumptions: BackgroundResumptions)
       {
         schema: {
           summary: 'Map a tax key to a ledger tax code',
-          description: 'Creates or replaces the mapping, then resumes every order of the route waiting on "tax:<taxKey>".',
+          description:
+            'Creates or replaces the mapping, then resumes every order of the route waiting on "tax:<taxKey>", and those whose receipt the ledger ' +
+            'refused (they map every line again).',
           tags: ['mappings'],
           params: Type.Object({
             routeId: RouteParams.properties.routeId,
@@ -119,7 +123,7 @@ export function mappingRoutes(deps: ApiDeps, resumptions: BackgroundResumptions)
           .values({ routeId, taxKey, ledgerTaxCodeId: request.body.ledgerTaxCodeId })
           .onConflictDoUpdate({ target: [taxMappings.routeId, taxMappings.taxKey], set: { ledgerTaxCodeId: request.body.ledgerTaxCodeId } })
           .returning();
-        const resumed = await resumptions.enqueue({ routeId, waitingOn: `tax:${taxKey}` }, 'mappingSaved', 'tax mapping saved');
+        const resumed = await resumptions.enqueue({ routeId, waitingOn: `tax:${taxKey}`, orRefusedByLedger: true }, 'mappingSaved', 'tax mapping saved');
         request.log.info({ routeId, taxKey, ledgerTaxCodeId: request.body.ledgerTaxCodeId, resumed }, 'tax mapping saved');
         return { mapping: view(mapping!), resumed };
       },

@@ -19,6 +19,7 @@ import { PlatformRegistry } from '../platforms/registry.js';
 import { secretBoxFromKey } from '../runtime/secret-box.js';
 import { projectRoot } from '../runtime/project-root.js';
 import { workflowsPath } from '../runtime/workflows-path.js';
+import { failureConverterPath } from '../security/failure-converter-path.js';
 import { freePort, startDevServer, type RunningDevServer } from '../scripts/temporal-dev-server.js';
 import { TestBrowser } from '../test/support/browser.js';
 import { createConnectedRoute } from '../test/support/connected-route.js';
@@ -86,7 +87,7 @@ const temporalFile = join(dir, 'temporal.sqlite');
 const startTemporal = () => startDevServer({ dbFile: temporalFile, port: temporalPort, searchAttributes: allSearchAttributeKeys, readinessTimeoutMs: 120_000 });
 let temporal: RunningDevServer = await startTemporal();
 const bundlePath = join(dir, 'bundle.js');
-await writeFile(bundlePath, (await bundleWorkflowCode({ workflowsPath, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } })).code);
+await writeFile(bundlePath, (await bundleWorkflowCode({ workflowsPath, failureConverterPath, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } })).code);
 // The ledger's least forgiving variants: it books a used DocNumber again and ignores requestid, so only the
 // product's own checks stand between a retried write and a second receipt.
 const emulated = await startEmulatedPlatforms({

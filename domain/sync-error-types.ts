@@ -82,6 +82,17 @@ export function documentNumberPrefixWait(prefixUsed: string | null): string {
   return `document-number-prefix:${prefixUsed ?? ''}`;
 }
 
+/** What waits on the ledger refusing a document start with (`ledger:<the ledger's error code>`). */
+export const LEDGER_REFUSAL_WAIT_PREFIX = 'ledger:';
+
+/**
+ * What an order whose document the ledger refused waits on. The refusal (an item or tax code made inactive, say)
+ * does not name the mapping that would fix it, so a saved mapping resumes every such order of its route.
+ */
+export function ledgerRefusalWait(ledgerErrorCode: string): string {
+  return `${LEDGER_REFUSAL_WAIT_PREFIX}${ledgerErrorCode}`;
+}
+
 /** Details carried in every sync ApplicationFailure (failure.details[0]). */
 export interface SyncFailureDetails {
   /** For an engineer: status code, platform error code, body excerpt. */

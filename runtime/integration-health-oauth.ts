@@ -4,6 +4,7 @@ import type { CredentialStore } from '../db/credential-store.js';
 import type { Database } from '../db/database.js';
 import { recordIntegrationStatus } from '../db/integration-status-log.js';
 import { integrations, oauthStates, pendingAccountSwitches } from '../db/schema.js';
+import { clearLedgerMappingsOf } from '../db/ledger-mappings-reset.js';
 import type { PlatformRegistry } from '../platforms/registry.js';
 import { keepCommerceWebhooks } from '../activities/commerce-webhook-keeper.js';
 import { signalIntegrationHealth, type IntegrationHealthRuntime } from './integration-health-starter.js';
@@ -104,7 +105,7 @@ export async function completeConnect(deps: OAuthDeps, query: Record<string, str
 export async function confirmAccountSwitch(
   deps: OAuthDeps,
   confirmToken: string,
-): Promise<{ integrationId: string; displayName: string; previous: Record<string, string>; account: Record<string, string> }> {
+): Promise<{ integrationId: string; displayName: string; previous: Record<string, string>; account: Record<string, string>; mappingsCleared: number }> {
   const [pending] = await deps.db
     .update(pendingAccountSwitches)
     .set({ usedAt: new Date() })
@@ -122,13 +123,16 @@ export async function confirmAccountSwitch(
     cause: `switched from ${describeAccount(row.account)} to ${describeAccount(pending.account)} by an operator`,
     check: null,
   });
+  // Item and tax mappings name the old company's ids: kept, they would book into the new company's lists by id.
+  // Its orders ask for mappings again instead.
+  const mappingsCleared = await clearLedgerMappingsOf(deps.db, row.id);
   await deps.db.update(integrations).set({ account }).where(eq(integrations.id, row.id));
   await deps.credentials.save(row.id, credentials);
   // A switched shop needs our webhooks too; its orders wait for the resume like the rest.
   await subscribeToWebhooks(deps, row.id);
   await signalIntegrationHealth(deps.health, row.id, { name: 'pause' });
   await deps.db.delete(pendingAccountSwitches).where(or(lt(pendingAccountSwitches.expiresAt, new Date()), isNotNull(pendingAccountSwitches.usedAt)));
-  return { integrationId: row.id, displayName: row.displayName, previous: row.account, account };
+  return { integrationId: row.id, displayName: row.displayName, previous: row.account, account, mappingsCleared };
 }
 
 /** Another account came back: a key both know (realmId, shop) has another value. A first connect has none. */

@@ -1,7 +1,8 @@
 import type { Client } from '@temporalio/client';
-import { and, asc, count, eq, gt, inArray, or, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, like, or, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
 import { orderSyncs, syncRoutes } from '../db/schema.js';
+import { LEDGER_REFUSAL_WAIT_PREFIX } from '../domain/sync-error-types.js';
 import { mappingSavedSignal, reconnectedSignal, retrySignal } from '../workflows/order-sync.js';
 
 export type ResumeSignal = 'reconnected' | 'retry' | 'mappingSaved';
@@ -14,6 +15,12 @@ export interface ResumeSelection {
   waitingOn?: string;
   /** Only orders waiting for this kind of help. */
   waitingFor?: 'reconnect' | 'fix' | 'retry';
+  /**
+   * With `waitingOn`: also the orders whose document the ledger refused ("ledger:<code>", e.g. an item or tax
+   * code made inactive). Such an order maps every line again from a fresh fetch when resumed, so a mapping
+   * saved meanwhile may be its fix; the ledger's refusal does not say which mapping it needs.
+   */
+  orRefusedByLedger?: boolean;
 }
 
 export interface ResumeReport {
@@ -34,7 +41,10 @@ export type ParkedOrderCursor = { routeId: string; orderId: string } | null;
 async function conditionsFor(db: Database, selection: ResumeSelection): Promise<SQL[] | null> {
   const conditions: SQL[] = [inArray(orderSyncs.status, ['waiting', 'failed'])];
   if (selection.routeId) conditions.push(eq(orderSyncs.routeId, selection.routeId));
-  if (selection.waitingOn) conditions.push(eq(orderSyncs.waitingOn, selection.waitingOn));
+  if (selection.waitingOn) {
+    const exact = eq(orderSyncs.waitingOn, selection.waitingOn);
+    conditions.push(selection.orRefusedByLedger ? or(exact, like(orderSyncs.waitingOn, `${LEDGER_REFUSAL_WAIT_PREFIX}%`))! : exact);
+  }
   if (selection.waitingFor) conditions.push(eq(orderSyncs.waitingFor, selection.waitingFor));
   if (selection.integrationId) {
     const routes = await db

@@ -3,12 +3,13 @@
 // prebuilt to dist/workflow-bundle.js so a worker starts without bundling.
 import { execFile } from 'node:child_process';
 import { cp, rm, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { projectRoot } from '../runtime/project-root.js';
 import { WORKFLOW_BUNDLE_FILE } from '../runtime/prebuilt-workflow-bundle.js';
 import { workflowsPath } from '../runtime/workflows-path.js';
+import { failureConverterPath } from '../security/failure-converter-path.js';
 import { quietBundlerLogger } from './quiet-bundler-logger.js';
 
 /** Builds into `outDir` (relative to the project root; it must stay inside it so the compiled code finds package.json). */
@@ -20,7 +21,9 @@ export async function build(outDir = 'dist', log: (line: string) => void = conso
   await promisify(execFile)(process.execPath, [tsc, '-p', join(projectRoot, 'tsconfig.build.json'), '--outDir', out], { cwd: projectRoot });
   log(`compiled TypeScript to ${out}`);
   await cp(join(projectRoot, 'db', 'migrations'), join(out, 'db', 'migrations'), { recursive: true });
-  const { code } = await bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger });
+  // Loaded with require() by the Temporal SDK, so it is CommonJS, not compiled TypeScript (security/failure-converter-path.ts).
+  await cp(failureConverterPath, join(out, 'security', basename(failureConverterPath)));
+  const { code } = await bundleWorkflowCode({ workflowsPath, failureConverterPath, logger: quietBundlerLogger });
   await writeFile(join(out, WORKFLOW_BUNDLE_FILE), code);
   log(`wrote the workflow bundle to ${join(out, WORKFLOW_BUNDLE_FILE)} (${Math.round(code.length / 1024)} KiB)`);
   return out;

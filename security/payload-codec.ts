@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import type { DataConverter, Payload, PayloadCodec } from '@temporalio/common';
 import proto from '@temporalio/proto';
+import { failureConverterPath } from './failure-converter-path.js';
 import type { EncryptionKeyring } from './keyring.js';
 
 // @temporalio/proto is CommonJS: its namespace comes through the default export under Node's ESM loader.
@@ -81,9 +82,13 @@ export class KeyringPayloadCodec implements PayloadCodec {
   }
 }
 
-/** The data converter every Temporal client and worker of ledgerbridge uses. */
+/**
+ * The data converter every Temporal client and worker of ledgerbridge uses: payloads encrypted, and failures'
+ * messages and stack traces moved into an encrypted payload (a workflow bundle built ahead needs the same
+ * failureConverterPath given to bundleWorkflowCode).
+ */
 export function encryptingDataConverter(keyring: EncryptionKeyring): DataConverter {
-  return { payloadCodecs: [new KeyringPayloadCodec(keyring)] };
+  return { payloadCodecs: [new KeyringPayloadCodec(keyring)], failureConverterPath };
 }
 
 function codecKeyOf(key: Buffer): Buffer {

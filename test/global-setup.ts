@@ -6,6 +6,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { startDevServer } from '../scripts/temporal-dev-server.js';
 import { allSearchAttributeKeys } from '../workflows/search-attributes.js';
 import { workflowsPath } from '../runtime/workflows-path.js';
+import { failureConverterPath } from '../security/failure-converter-path.js';
 import { quietBundlerLogger } from '../scripts/quiet-bundler-logger.js';
 
 declare module 'vitest' {
@@ -28,7 +29,7 @@ export default async function setup(project: TestProject) {
       readinessTimeoutMs: 120_000,
       log: (line) => console.error(line),
     }),
-    bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger }),
+    bundleWorkflowCode({ workflowsPath, failureConverterPath, logger: quietBundlerLogger }),
   ]);
   const dir = await mkdtemp(join(tmpdir(), 'ledgerbridge-bundle-'));
   const bundlePath = join(dir, 'workflow-bundle.js');

@@ -67,6 +67,7 @@ const ContinuesAsNewPatch = 'order-sync-continues-as-new';
 const RerunsAfterWorkerLossPatch = 'order-sync-reruns-step-after-worker-loss';
 const RebooksFromFetchPatch = 'order-sync-rebooks-from-fetch-after-last-step-park';
 const WaitsOutBookkeepingOutagePatch = 'order-sync-waits-out-bookkeeping-outage';
+const RebooksFromFetchAfterCustomerParkPatch = 'order-sync-rebooks-from-fetch-after-customer-step-park';
 
 /** Thrown inside the workflow when a park at the last step resumed: the booking starts again from the fetch. */
 class BookAgain {}
@@ -135,9 +136,10 @@ export async function orderSyncWorkflow(input: OrderSyncInput): Promise<OrderSyn
 
   /**
    * Runs a step; on a failure a person must handle, parks and repeats the step once resumed. With
-   * `restartAfterPark`, a resumed park starts the booking again from the fetch instead (fresh values).
+   * `restartAfterPark` (the patch that introduced it), a resumed park starts the booking again from the
+   * fetch instead (fresh values).
    */
-  async function step<T>(run: () => Promise<T>, options: { restartAfterPark?: boolean } = {}): Promise<T> {
+  async function step<T>(run: () => Promise<T>, options: { restartAfterPark?: string } = {}): Promise<T> {
     let workerLosses = 0;
     for (;;) {
       try {
@@ -158,7 +160,7 @@ export async function orderSyncWorkflow(input: OrderSyncInput): Promise<OrderSyn
         }
         // Anything we did not foresee parks as Failed with a timed retry: never lost, never silent.
         await park(parkReasonFor(failure.code) ?? 'retry', failure);
-        if (options.restartAfterPark && patched(RebooksFromFetchPatch)) throw new BookAgain();
+        if (options.restartAfterPark && patched(options.restartAfterPark)) throw new BookAgain();
         await continueAsNewIfSuggested();
       }
     }
@@ -254,7 +256,10 @@ export async function orderSyncWorkflow(input: OrderSyncInput): Promise<OrderSyn
       }
 
       const lines = await step(() => platform.mapOrderLines({ routeId: input.routeId, order: current }));
-      const { customerId } = await step(() => platform.ensureLedgerCustomer({ routeId: input.routeId, order: current }));
+      // Mapped before this step: a park here (a reconnect, a company switch) may outlast the mappings and lists used.
+      const { customerId } = await step(() => platform.ensureLedgerCustomer({ routeId: input.routeId, order: current }), {
+        restartAfterPark: RebooksFromFetchAfterCustomerParkPatch,
+      });
 
       // After waiting on a person (hours, days) book the order as the shop has it now: edited, or cancelled.
       if (parkedSinceFetch && patched('order-sync-refetches-after-park')) {
@@ -265,7 +270,7 @@ export async function orderSyncWorkflow(input: OrderSyncInput): Promise<OrderSyn
         }
       }
 
-      const document = await step(() => platform.createLedgerSalesReceipt({ routeId: input.routeId, order: current, docNumber, lines, customerId }), { restartAfterPark: true });
+      const document = await step(() => platform.createLedgerSalesReceipt({ routeId: input.routeId, order: current, docNumber, lines, customerId }), { restartAfterPark: RebooksFromFetchPatch });
       return finish(
         {
           outcome: 'created',

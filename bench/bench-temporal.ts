@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { startDevServer, type RunningDevServer } from '../scripts/temporal-dev-server.js';
 import { workflowsPath } from '../runtime/workflows-path.js';
+import { failureConverterPath } from '../security/failure-converter-path.js';
 import { allSearchAttributeKeys } from '../workflows/search-attributes.js';
 
 export interface BenchTemporal {
@@ -26,6 +27,6 @@ export async function startBenchTemporal(name: string): Promise<BenchTemporal> {
   };
   // Stopped by a person or the bench runner: no dev server left behind (process 'exit' hooks stop the rest).
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void close().finally(() => process.exit(130)));
-  await writeFile(bundlePath, (await bundleWorkflowCode({ workflowsPath, logger: quiet })).code);
+  await writeFile(bundlePath, (await bundleWorkflowCode({ workflowsPath, failureConverterPath, logger: quiet })).code);
   return { server, dir, bundlePath, close };
 }

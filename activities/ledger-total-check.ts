@@ -1,4 +1,4 @@
-import type { LedgerDocumentRef, LedgerSalesReceipt, LedgerTaxCode, LedgerTaxSetup } from '../domain/accounting-target.js';
+import type { LedgerDocumentRef, LedgerSale, LedgerTaxCode, LedgerTaxSetup } from '../domain/accounting-target.js';
 import type { CommerceOrder } from '../domain/commerce-order.js';
 import { toCents } from '../domain/money.js';
 import { SyncErrorType } from '../domain/sync-error-types.js';
@@ -13,9 +13,18 @@ export function totalsAgree(document: LedgerDocumentRef, order: CommerceOrder): 
   return toCents(document.total) === toCents(order.total);
 }
 
-/** The tax codes the receipt used, by name and rate, for the bookkeeper to check. */
-function codesUsed(receipt: Pick<LedgerSalesReceipt, 'lines' | 'shipping' | 'txnTaxCodeId'>, codes: LedgerTaxCode[]): string {
-  const ids = new Set([...receipt.lines.map((l) => l.taxCodeId), receipt.shipping?.taxCodeId ?? null, receipt.txnTaxCodeId ?? null].filter((id): id is string => !!id));
+/** What a message calls the document: the ledger's own word for it ("sales receipt", "invoice"). */
+function documentWord(document: LedgerDocumentRef): string {
+  return document.kind ?? 'document';
+}
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** The tax codes the sale used, by name and rate, for the bookkeeper to check. */
+function codesUsed(sale: Pick<LedgerSale, 'lines' | 'shipping' | 'saleTaxCodeId'>, codes: LedgerTaxCode[]): string {
+  const ids = new Set([...sale.lines.map((l) => l.taxCodeId), sale.shipping?.taxCodeId ?? null, sale.saleTaxCodeId ?? null].filter((id): id is string => !!id));
   const named = [...ids].map((id) => {
     const code = codes.find((c) => c.id === id);
     return code ? `"${code.name}" (${code.ratePercent} %)` : `id ${id}`;
@@ -30,14 +39,14 @@ function codesUsed(receipt: Pick<LedgerSalesReceipt, 'lines' | 'shipping' | 'txn
 export function ledgerTotalMismatch(input: {
   order: CommerceOrder;
   document: LedgerDocumentRef;
-  receipt: Pick<LedgerSalesReceipt, 'lines' | 'shipping' | 'txnTaxCodeId'>;
+  sale: Pick<LedgerSale, 'lines' | 'shipping' | 'saleTaxCodeId'>;
   taxSetup: LedgerTaxSetup;
   taxCodes: LedgerTaxCode[];
   ledgerName: string;
   integrationId: string;
 }) {
   const { order, document, ledgerName } = input;
-  const codes = codesUsed(input.receipt, input.taxCodes);
+  const codes = codesUsed(input.sale, input.taxCodes);
   const check =
     input.taxSetup.mode === 'ledger-computed'
       ? `${ledgerName} works out the sales tax itself (automated sales tax); check the customer's address and the items' tax categories`
@@ -47,10 +56,10 @@ export function ledgerTotalMismatch(input: {
   return syncFailure(
     SyncErrorType.LedgerTotalMismatch,
     `${ledgerName} computed ${document.total}, the shop charged ${order.total} for order ${order.name}: ${check}. ` +
-      `Sales receipt ${document.docNumber} (id ${document.id}) is in ${ledgerName} already: correct it there so its total is ${order.total}, ` +
+      `${capitalized(documentWord(document))} ${document.docNumber} (id ${document.id}) is in ${ledgerName} already: correct it there so its total is ${order.total}, ` +
       `then retry the order; it will not be booked twice.`,
     {
-      detail: `TotalAmt ${document.total} ≠ shop total ${order.total} (${order.currency}); tax setup ${input.taxSetup.mode} (${input.taxSetup.country}); codes ${codes || 'none'}`,
+      detail: `ledger total ${document.total} ≠ shop total ${order.total} (${order.currency}); tax setup ${input.taxSetup.mode} (${input.taxSetup.country}); codes ${codes || 'none'}`,
       integrationId: input.integrationId,
       waitingOn: ledgerTotalWait(document.docNumber),
     },
@@ -66,10 +75,10 @@ export function storedTotalMismatch(
   const ledgerName = integration.displayName;
   return syncFailure(
     SyncErrorType.LedgerTotalMismatch,
-    `${ledgerName} has ${document.total} on sales receipt ${document.docNumber} (id ${document.id}) for order ${order.name}, but the shop charged ${order.total}: ` +
+    `${ledgerName} has ${document.total} on ${documentWord(document)} ${document.docNumber} (id ${document.id}) for order ${order.name}, but the shop charged ${order.total}: ` +
       `check its tax codes, correct it in ${ledgerName} so its total is ${order.total}, then retry the order; it will not be booked twice.`,
     {
-      detail: `TotalAmt ${document.total} ≠ shop total ${order.total} (found on lookup)`,
+      detail: `ledger total ${document.total} ≠ shop total ${order.total} (found on lookup)`,
       integrationId: integration.id,
       waitingOn: ledgerTotalWait(document.docNumber),
     },

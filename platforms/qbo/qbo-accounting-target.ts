@@ -1,10 +1,11 @@
 import type {
   AccountingTarget,
+  BookedSaleQuery,
   LedgerCustomer,
   LedgerCustomerInput,
   LedgerDocumentRef,
   LedgerItem,
-  LedgerSalesReceipt,
+  LedgerSale,
   LedgerTaxCode,
   LedgerTaxSetup,
 } from '../../domain/accounting-target.js';
@@ -49,7 +50,9 @@ function toDocumentRef(receipt: QboEntity): LedgerDocumentRef {
     id: String(receipt.Id),
     docNumber: String(receipt.DocNumber ?? ''),
     total: fromCents(toCents(Number(receipt.TotalAmt ?? 0))),
-    internalNote: typeof receipt.PrivateNote === 'string' ? receipt.PrivateNote : null,
+    kind: SALES_RECEIPT,
+    // Our marker opens the private note of every receipt we book.
+    marker: typeof receipt.PrivateNote === 'string' ? receipt.PrivateNote : null,
   };
 }
 
@@ -62,16 +65,21 @@ function refValue(ref: unknown): string | null {
   return ref && typeof ref === 'object' && 'value' in ref ? String((ref as { value: unknown }).value) : null;
 }
 
-/** QuickBooks Online as the ledger the engine books into. */
+/** What a sale becomes in QuickBooks Online. */
+const SALES_RECEIPT = 'sales receipt';
+
+/** QuickBooks Online as the ledger the engine books into: a sale is a sales receipt, marked as ours by its private note. */
 export class QboAccountingTarget implements AccountingTarget {
   readonly limits = QBO_LIMITS;
+  readonly documentKind = SALES_RECEIPT;
 
   constructor(
     private readonly client: QboClient,
     private readonly options: QboAccountingTargetOptions = {},
   ) {}
 
-  async findSalesReceipt(docNumber: string): Promise<LedgerDocumentRef | null> {
+  /** By number only: the engine reads whose receipt it is from the private note. */
+  async findBookedSale({ docNumber }: BookedSaleQuery): Promise<LedgerDocumentRef | null> {
     const found = await this.querySalesReceipt(docNumber);
     if (!found) noteAbsent(this.absenceKey(docNumber));
     return found;
@@ -152,7 +160,7 @@ export class QboAccountingTarget implements AccountingTarget {
    * the write, or a worker that died after it, never books twice — whatever QBO does with `requestid` and
    * even where the company allows duplicate document numbers.
    */
-  async createSalesReceipt(receipt: LedgerSalesReceipt, idempotencyKey: string): Promise<LedgerDocumentRef> {
+  async bookSale(receipt: LedgerSale, idempotencyKey: string): Promise<LedgerDocumentRef> {
     const subject = `sales receipt ${receipt.docNumber}`;
     if (!takeFreshAbsence(this.absenceKey(receipt.docNumber))) {
       const existing = await this.querySalesReceipt(receipt.docNumber);

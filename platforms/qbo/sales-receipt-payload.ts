@@ -1,4 +1,4 @@
-import type { LedgerSalesReceipt, LedgerTaxSetup } from '../../domain/accounting-target.js';
+import type { LedgerSale, LedgerTaxSetup } from '../../domain/accounting-target.js';
 import { toCents } from '../../domain/money.js';
 import type { QboEntity } from './qbo-client.js';
 
@@ -56,8 +56,8 @@ function globalTaxCalculation(setup: LedgerTaxSetup, taxesIncluded: boolean): { 
   return {};
 }
 
-/** A LedgerSalesReceipt as the JSON body of POST /salesreceipt, for a company with this tax setup. */
-export function toQboSalesReceipt(receipt: LedgerSalesReceipt, setup: LedgerTaxSetup): QboEntity {
+/** A LedgerSale as the JSON body of POST /salesreceipt, for a company with this tax setup. */
+export function toQboSalesReceipt(receipt: LedgerSale, setup: LedgerTaxSetup): QboEntity {
   // Prices that include tax: a US company has no such form, so its lines go net of tax and QBO adds it back.
   const inclusive = receipt.taxesIncluded && setup.mode !== 'off';
   const perLineInclusive = inclusive && setup.mode === 'per-line';
@@ -100,16 +100,16 @@ export function toQboSalesReceipt(receipt: LedgerSalesReceipt, setup: LedgerTaxS
     });
   }
   // The ledger computes the tax from its own rates; what the shop charged is checked against TotalAmt after booking.
-  const txnTaxCode = setup.mode === 'per-sale' && receipt.txnTaxCodeId ? { TxnTaxDetail: { TxnTaxCodeRef: { value: receipt.txnTaxCodeId } } } : {};
+  const txnTaxCode = setup.mode === 'per-sale' && receipt.saleTaxCodeId ? { TxnTaxDetail: { TxnTaxCodeRef: { value: receipt.saleTaxCodeId } } } : {};
   return {
     DocNumber: receipt.docNumber,
-    TxnDate: receipt.txnDate,
+    TxnDate: receipt.date,
     CustomerRef: { value: receipt.customerId },
     CurrencyRef: { value: receipt.currency },
     ...globalTaxCalculation(setup, receipt.taxesIncluded),
     Line: lines,
     ...txnTaxCode,
-    PrivateNote: receipt.privateNote,
+    PrivateNote: receipt.internalNote,
     ...(receipt.customerMemo === null ? {} : { CustomerMemo: { value: receipt.customerMemo } }),
   };
 }

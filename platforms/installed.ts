@@ -48,6 +48,17 @@ export function ledgerDocumentKind(platformId: string): string {
   return registration?.role === 'accounting' ? (registration as AccountingRegistration).documentKind : 'document';
 }
 
+/** For the API's description: "'shopify' (Shopify), 'qbo' (QuickBooks Online)". */
+export function describeInstalledPlatforms(): string {
+  return registrations.map((registration) => `'${registration.id}' (${registration.displayName})`).join(', ');
+}
+
+/** For the API's description: "Shopify: { shop }" for each platform that needs its account before connecting. */
+export function describeAccountsBeforeConnect(): string {
+  const needed = registrations.filter((registration) => registration.accountBeforeConnect?.length);
+  return needed.map((registration) => `${registration.displayName}: { ${registration.accountBeforeConnect!.join(', ')} }`).join('; ') || 'none';
+}
+
 /** What a person calls an account field ("company" for realmId), across the installed platforms; the key itself otherwise. */
 export function accountFieldLabel(field: string): string {
   for (const registration of registrations) {

@@ -31,6 +31,8 @@ interface PlatformRegistrationBase<Id extends string, Config> {
    * ("company 9130…"): { realmId: 'company' }, { shop: 'shop' }, { tenantId: 'organisation' }.
    */
   readonly accountLabels: Readonly<Record<string, string>>;
+  /** Account fields an operator gives when creating the integration, before connecting (Shopify: the shop); none when OAuth tells. */
+  readonly accountBeforeConnect?: readonly string[];
   /** Reads the platform's own settings (app credentials, environment); a missing secret is a configuration error. */
   configFromEnv(env: PlatformEnv): Config;
   /**

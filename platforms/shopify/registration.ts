@@ -10,6 +10,8 @@ export const shopifyRegistration = registerPlatform({
   displayName: 'Shopify',
   role: 'commerce',
   accountLabels: { shop: 'shop' },
+  // The shop's own host is where its OAuth consent page is.
+  accountBeforeConnect: ['shop'],
   configFromEnv: (env): ShopifyPlatformConfig => ({ apiKey: env.required('SHOPIFY_API_KEY'), apiSecretKey: env.required('SHOPIFY_API_SECRET') }),
   emulatorFromEnv(env, config: ShopifyPlatformConfig): ShopifyPlatformConfig {
     const shops = env.get('SHOPIFY_EMULATOR_SHOPS')?.trim();

@@ -32,7 +32,14 @@ export function platformConfigsFromEnv(env: PlatformEnv): PlatformConfigs {
 /** Builds every installed platform from its settings, and the registry the engine looks them up in. */
 export function createInstalledPlatforms(configs: PlatformConfigs, shared: SharedPlatformServices): { registry: PlatformRegistry; byId: InstalledPlatforms } {
   const byId = Object.fromEntries(
-    registrations.map((registration) => [registration.id, registration.create((configs as Record<string, unknown>)[registration.id], shared) as Platform]),
+    registrations.map((registration) => {
+      const platform: Platform = registration.create((configs as Record<string, unknown>)[registration.id], shared);
+      // Integrations store the id: a platform built under another id than it registered would find none of its own.
+      if (platform.id !== registration.id || platform.role !== registration.role) {
+        throw new Error(`Platform "${registration.id}" (${registration.role}) built as "${platform.id}" (${platform.role})`);
+      }
+      return [registration.id, platform];
+    }),
   );
   return { registry: new PlatformRegistry(Object.values(byId)), byId: byId as InstalledPlatforms };
 }

@@ -143,7 +143,8 @@ function missingScopesMessage(missing: readonly string[]): string {
 }
 
 function accountLabel(account: Record<string, string>): string {
-  const id = account.shop ?? account.realmId;
+  // The platform's account identity (shop, company): the one value it keeps.
+  const id = Object.values(account).find((value) => value !== '');
   return id ? ` (${id})` : '';
 }
 

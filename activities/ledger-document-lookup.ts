@@ -35,14 +35,14 @@ export async function findOrderDocument(
     : [];
   const numbers = [...new Set([row?.docNumber, docNumber].filter((n): n is string => !!n))];
   for (const number of numbers) {
-    const found = await againstPlatform(integration.id, () => target.findSalesReceipt(number));
+    const found = await againstPlatform(integration.id, () => target.findBookedSale({ docNumber: number, order }));
     if (!found) continue;
     // Runs started before orders carried their id cannot tell; they keep the old rule: the number is theirs.
-    const owner = order.id ? documentOwner(found.internalNote, order.id) : { kind: 'unknown' as const };
+    const owner = order.id ? documentOwner(found.marker, order.id) : { kind: 'unknown' as const };
     if (owner.kind === 'this_order') return { docNumber, existing: { ...plainRef(found), bookedElsewhere: false } };
     // Under the number it was booked with before, only the document we booked for it counts.
     if (number !== docNumber) continue;
-    if (owner.kind === 'other_order') throw await documentNumberTaken(db, route, integration, order.name, found, owner.order, owner.orderId);
+    if (owner.kind === 'other_order') throw await documentNumberTaken(db, route, integration, order.name, { kind: target.documentKind, ...found }, owner.order, owner.orderId);
     // Not ours (entered by hand, another connector): never booked twice, and the message says whose it may be.
     return { docNumber, existing: { ...plainRef(found), bookedElsewhere: !!order.id } };
   }
@@ -57,14 +57,14 @@ export async function assertDocumentOfOrder(
   order: { id: string; name: string },
   document: LedgerDocumentRef,
 ): Promise<LedgerDocumentRef> {
-  const owner = documentOwner(document.internalNote, order.id);
+  const owner = documentOwner(document.marker, order.id);
   if (owner.kind === 'other_order') throw await documentNumberTaken(db, route, integration, order.name, document, owner.order, owner.orderId);
   return plainRef(document);
 }
 
-/** Without the note: it can be 4,000 characters and the workflow's history needs none of it. */
+/** Without the marker's text: it can be 4,000 characters and the workflow's history needs none of it. */
 function plainRef(document: LedgerDocumentRef): LedgerDocumentRef {
-  return { id: document.id, docNumber: document.docNumber, total: document.total };
+  return { id: document.id, docNumber: document.docNumber, total: document.total, ...(document.kind ? { kind: document.kind } : {}) };
 }
 
 async function documentNumberTaken(
@@ -83,10 +83,10 @@ async function documentNumberTaken(
     : `Give sync route ${route.id} a document number prefix (for example "${example}")`;
   return syncFailure(
     SyncErrorType.DocumentNumberTaken,
-    `Order ${orderName} was not booked: document number ${document.docNumber} is already used in ${integration.displayName} by sales receipt ${document.id}, ` +
+    `Order ${orderName} was not booked: document number ${document.docNumber} is already used in ${integration.displayName} by ${document.kind ?? 'document'} ${document.id}, ` +
       `which ledgerbridge booked for ${otherOrder}. This happens when two shops book into one ledger. ${prefixAdvice}; the order then syncs by itself.`,
     {
-      detail: `SalesReceipt ${document.id} DocNumber ${document.docNumber} has PrivateNote naming order ${otherOrderId}`,
+      detail: `${document.kind ?? 'document'} ${document.id} numbered ${document.docNumber} is marked as booked for order ${otherOrderId}`,
       integrationId: integration.id,
       waitingOn: documentNumberPrefixWait(route.documentNumberPrefix),
     },

@@ -1,4 +1,4 @@
-import type { LedgerDocumentRef, LedgerSalesReceipt, LedgerTaxCode, LedgerTaxSetup } from '../domain/accounting-target.js';
+import type { LedgerDocumentRef, LedgerSale, LedgerTaxCode, LedgerTaxSetup } from '../domain/accounting-target.js';
 import type { CommerceOrder } from '../domain/commerce-order.js';
 import { fromCents, toCents } from '../domain/money.js';
 import { SyncErrorType } from '../domain/sync-error-types.js';
@@ -13,9 +13,18 @@ export function totalsAgree(document: LedgerDocumentRef, order: CommerceOrder): 
   return toCents(document.total) === toCents(order.total);
 }
 
-/** The tax codes the receipt used, by name and rate, for the bookkeeper to check. */
-function codesUsed(receipt: Pick<LedgerSalesReceipt, 'lines' | 'shipping' | 'txnTaxCodeId'>, codes: LedgerTaxCode[]): string {
-  const ids = new Set([...receipt.lines.map((l) => l.taxCodeId), receipt.shipping?.taxCodeId ?? null, receipt.txnTaxCodeId ?? null].filter((id): id is string => !!id));
+/** What a message calls the document: the ledger's own word for it ("sales receipt", "invoice"). */
+function documentWord(document: LedgerDocumentRef): string {
+  return document.kind ?? 'document';
+}
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** The tax codes the sale used, by name and rate, for the bookkeeper to check. */
+function codesUsed(sale: Pick<LedgerSale, 'lines' | 'shipping' | 'saleTaxCodeId'>, codes: LedgerTaxCode[]): string {
+  const ids = new Set([...sale.lines.map((l) => l.taxCodeId), sale.shipping?.taxCodeId ?? null, sale.saleTaxCodeId ?? null].filter((id): id is string => !!id));
   const named = [...ids].map((id) => {
     const code = codes.find((c) => c.id === id);
     return code ? `"${code.name}" (${code.ratePercent} %)` : `id ${id}`;
@@ -24,8 +33,8 @@ function codesUsed(receipt: Pick<LedgerSalesReceipt, 'lines' | 'shipping' | 'txn
 }
 
 /** Lines the shop charged tax on, shipping included: each may round its tax differently from the ledger. */
-function taxedLineCount(receipt: Pick<LedgerSalesReceipt, 'lines' | 'shipping'>): number {
-  const lines = [...receipt.lines, ...(receipt.shipping ? [receipt.shipping] : [])];
+function taxedLineCount(sale: Pick<LedgerSale, 'lines' | 'shipping'>): number {
+  const lines = [...sale.lines, ...(sale.shipping ? [sale.shipping] : [])];
   return lines.filter((line) => line.taxable === true || (line.tax !== undefined && toCents(line.tax) !== 0)).length;
 }
 
@@ -33,13 +42,13 @@ function taxedLineCount(receipt: Pick<LedgerSalesReceipt, 'lines' | 'shipping'>)
  * A difference no larger than a cent per taxed line, on a taxed sale, is how per-line rounding (the shop) and
  * per-rate rounding (QuickBooks) part: the bookkeeper sets the receipt's tax to the shop's, nothing to remap.
  */
-function roundingCheck(order: CommerceOrder, document: LedgerDocumentRef, receipt: Pick<LedgerSalesReceipt, 'lines' | 'shipping'>, ledgerName: string): string | null {
+function roundingCheck(order: CommerceOrder, document: LedgerDocumentRef, sale: Pick<LedgerSale, 'lines' | 'shipping'>, ledgerName: string): string | null {
   const difference = Math.abs(toCents(document.total) - toCents(order.total));
-  const taxed = taxedLineCount(receipt);
+  const taxed = taxedLineCount(sale);
   if (toCents(order.totalTax) === 0 || taxed === 0 || difference > taxed) return null;
   return (
     `a difference of ${fromCents(difference)} ${order.currency}, as rounding makes it (the shop rounds tax on each line, ${ledgerName} once per rate, ` +
-    `and ${ledgerName} did not keep the shop's tax of ${order.totalTax} ${order.currency}); set the receipt's tax to ${order.totalTax}`
+    `and ${ledgerName} did not keep the shop's tax of ${order.totalTax} ${order.currency}); set the ${documentWord(document)}'s tax to ${order.totalTax}`
   );
 }
 
@@ -50,15 +59,15 @@ function roundingCheck(order: CommerceOrder, document: LedgerDocumentRef, receip
 export function ledgerTotalMismatch(input: {
   order: CommerceOrder;
   document: LedgerDocumentRef;
-  receipt: Pick<LedgerSalesReceipt, 'lines' | 'shipping' | 'txnTaxCodeId'>;
+  sale: Pick<LedgerSale, 'lines' | 'shipping' | 'saleTaxCodeId'>;
   taxSetup: LedgerTaxSetup;
   taxCodes: LedgerTaxCode[];
   ledgerName: string;
   integrationId: string;
 }) {
   const { order, document, ledgerName } = input;
-  const codes = codesUsed(input.receipt, input.taxCodes);
-  const rounding = roundingCheck(order, document, input.receipt, ledgerName);
+  const codes = codesUsed(input.sale, input.taxCodes);
+  const rounding = roundingCheck(order, document, input.sale, ledgerName);
   const check = rounding
     ? rounding
     : input.taxSetup.mode === 'ledger-computed'
@@ -69,10 +78,10 @@ export function ledgerTotalMismatch(input: {
   return syncFailure(
     SyncErrorType.LedgerTotalMismatch,
     `${ledgerName} computed ${document.total}, the shop charged ${order.total} for order ${order.name}: ${check}. ` +
-      `Sales receipt ${document.docNumber} (id ${document.id}) is in ${ledgerName} already: correct it there so its total is ${order.total}, ` +
+      `${capitalized(documentWord(document))} ${document.docNumber} (id ${document.id}) is in ${ledgerName} already: correct it there so its total is ${order.total}, ` +
       `then retry the order; it will not be booked twice.`,
     {
-      detail: `TotalAmt ${document.total} ≠ shop total ${order.total} (${order.currency})${rounding ? ', within rounding' : ''}; tax setup ${input.taxSetup.mode} (${input.taxSetup.country}); codes ${codes || 'none'}`,
+      detail: `ledger total ${document.total} ≠ shop total ${order.total} (${order.currency})${rounding ? ', within rounding' : ''}; tax setup ${input.taxSetup.mode} (${input.taxSetup.country}); codes ${codes || 'none'}`,
       integrationId: input.integrationId,
       waitingOn: ledgerTotalWait(document.docNumber),
     },
@@ -88,10 +97,10 @@ export function storedTotalMismatch(
   const ledgerName = integration.displayName;
   return syncFailure(
     SyncErrorType.LedgerTotalMismatch,
-    `${ledgerName} has ${document.total} on sales receipt ${document.docNumber} (id ${document.id}) for order ${order.name}, but the shop charged ${order.total}: ` +
+    `${ledgerName} has ${document.total} on ${documentWord(document)} ${document.docNumber} (id ${document.id}) for order ${order.name}, but the shop charged ${order.total}: ` +
       `check its tax codes, correct it in ${ledgerName} so its total is ${order.total}, then retry the order; it will not be booked twice.`,
     {
-      detail: `TotalAmt ${document.total} ≠ shop total ${order.total} (found on lookup)`,
+      detail: `ledger total ${document.total} ≠ shop total ${order.total} (found on lookup)`,
       integrationId: integration.id,
       waitingOn: ledgerTotalWait(document.docNumber),
     },

@@ -1,7 +1,8 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { LedgerDocumentRef, LedgerSalesReceipt } from '../domain/accounting-target.js';
+import type { LedgerDocumentRef, LedgerSale } from '../domain/accounting-target.js';
 import type { CommerceOrder } from '../domain/commerce-order.js';
 import { toCents } from '../domain/money.js';
+import { DisplayNameTakenError } from '../domain/platform-errors.js';
 import { bookedOrderHeader } from '../domain/ledger-document-ownership.js';
 import { mapOrderLines, type MappedOrderLines, type MappingProblem } from '../domain/order-mapping.js';
 import { NO_TAX_KEY, taxTitleOfKey } from '../domain/tax-key.js';
@@ -196,28 +197,36 @@ export function createOrderSyncActivities({ db, connections, connectionProblems,
       if (found) return remember(found.id);
       const givenName = order.customer?.firstName ? await truncator.fit('customer.givenName', order.customer.firstName, target.limits.personName) : null;
       const familyName = order.customer?.lastName ? await truncator.fit('customer.familyName', order.customer.lastName, target.limits.personName) : null;
+      let taken: DisplayNameTakenError | null = null;
       for (const candidate of names) {
         const displayName = await truncator.fit('customer.displayName', candidate, target.limits.customerDisplayName);
-        try {
-          const created = await againstPlatform(integration.id, () =>
-            target.createCustomer(
+        const created = await againstPlatform(integration.id, () =>
+          target
+            .createCustomer(
               { displayName, givenName, familyName, email: email && email.length <= target.limits.email ? email : null, currency: order.currency },
               `cust:${input.routeId}:${order.customer?.id ?? order.id}:${displayName}:${order.currency}`,
-            ),
-          );
-          return remember(created.id);
-        } catch (error) {
-          // The ledger wants display names unique across customers, vendors and employees: try the next form.
-          if (!isDuplicateName(error)) throw error;
-        }
+            )
+            .catch((error: unknown) => {
+              // The ledger wants display names unique across its contacts: try the next form.
+              if (!(error instanceof DisplayNameTakenError)) throw error;
+              taken = error;
+              return null;
+            }),
+        );
+        if (created) return remember(created.id);
       }
+      const refusal = taken as DisplayNameTakenError | null;
       throw syncFailure(SyncErrorType.LedgerRejected, `${integration.displayName} already uses every name we tried for the customer of order ${order.name} (${names.join('; ')}). Rename the existing contact and retry.`, {
-        detail: 'duplicate display name on every candidate',
+        detail: `duplicate display name on every candidate${refusal ? ` (code ${refusal.code}: ${refusal.detail})` : ''}`,
         integrationId: integration.id,
-        waitingOn: ledgerRefusalWait('6240'),
+        waitingOn: ledgerRefusalWait(refusal?.code ?? 'name-taken'),
       });
     },
 
+    /**
+     * Books the order's sale in the route's ledger (whatever document that ledger makes of it). The name is the
+     * activity type recorded in the histories of every order booked so far: it stays, or they could not replay.
+     */
     async createLedgerSalesReceipt(input: {
       routeId: string;
       order: CommerceOrder;
@@ -228,27 +237,28 @@ export function createOrderSyncActivities({ db, connections, connectionProblems,
       const { route, source, integration, target } = await connections.accountingTarget(input.routeId);
       const { order } = input;
       const truncator = new FieldTruncator(db, input.routeId, order.id);
-      // First line of the note: how a later run (or another route) tells whose document this is.
-      const header = bookedOrderHeader(source.displayName, order.name, order.id);
-      const privateNote = await truncator.fit('privateNote', order.note ? `${header}\nCustomer note: ${order.note}` : header, target.limits.privateNote);
+      // Our marker, first line of the note: how a later run (or another route) tells whose document this is.
+      const marker = bookedOrderHeader(source.displayName, order.name, order.id);
+      const internalNote = await truncator.fit('internalNote', order.note ? `${marker}\nCustomer note: ${order.note}` : marker, target.limits.internalNote);
       const customerMemo = order.note ? await truncator.fit('customerMemo', order.note, target.limits.customerMemo) : null;
       const lines = [];
       for (const [index, line] of input.lines.lines.entries()) {
         lines.push({ ...line, description: await truncator.fit(`lines[${index}].description`, line.description, target.limits.lineDescription) });
       }
-      const receipt: LedgerSalesReceipt = {
+      const sale: LedgerSale = {
         docNumber: input.docNumber,
-        txnDate: order.createdAt.slice(0, 10),
+        date: order.createdAt.slice(0, 10),
         currency: order.currency,
         customerId: input.customerId,
         taxesIncluded: order.taxesIncluded,
         lines,
         discount: input.lines.discount,
         shipping: input.lines.shipping,
-        txnTaxCodeId: input.lines.txnTaxCodeId ?? null,
+        saleTaxCodeId: input.lines.txnTaxCodeId ?? null,
         totalTax: order.totalTax,
         total: order.total,
-        privateNote,
+        marker,
+        internalNote,
         customerMemo,
       };
       // Business identity: the same order on the same route, in the same sync attempt, gets the same key on
@@ -257,11 +267,11 @@ export function createOrderSyncActivities({ db, connections, connectionProblems,
       // repeated key does not answer it with the old fault; the lookup before each create prevents doubles.
       const booking = await bookingStateOf(db, input.routeId, order.id);
       const idempotencyKey = `receipt:${input.routeId}:${order.id}:${booking.attempt}`;
-      // Parked on its total, the order's receipt is in the ledger already: look at it again, never book a second.
+      // Parked on its total, the order's document is in the ledger already: look at it again, never book a second.
       const existing = booking.parkedDocNumber ? (await findOrderDocument(db, { route, integration, target }, { id: order.id, name: order.name })).existing : null;
       const document =
         existing ??
-        (await againstPlatform(integration.id, () => target.createSalesReceipt(receipt, idempotencyKey)).catch((error: unknown) => {
+        (await againstPlatform(integration.id, () => target.bookSale(sale, idempotencyKey)).catch((error: unknown) => {
           // The ledger refused a reference (an item, tax code or customer made inactive or deleted): what we remember of its lists may be stale.
           if ((error as { type?: string }).type === SyncErrorType.LedgerRejected) listCache.forget(integration);
           throw error;
@@ -278,7 +288,7 @@ export function createOrderSyncActivities({ db, connections, connectionProblems,
           againstPlatform(integration.id, () => target.taxSetup()),
           againstPlatform(integration.id, () => target.listTaxCodes()).catch(() => []),
         ]);
-        throw ledgerTotalMismatch({ order, document: booked, receipt, taxSetup, taxCodes, ledgerName: integration.displayName, integrationId: integration.id });
+        throw ledgerTotalMismatch({ order, document: booked, sale, taxSetup, taxCodes, ledgerName: integration.displayName, integrationId: integration.id });
       }
       // What later shop updates are compared with (runs fetched before currentTotal existed fall back to total).
       const ref = { routeId: input.routeId, orderId: order.id };
@@ -288,6 +298,7 @@ export function createOrderSyncActivities({ db, connections, connectionProblems,
         updatedAt: order.updatedAt,
         docNumber: booked.docNumber,
         ledgerName: integration.displayName,
+        documentKind: booked.kind ?? target.documentKind,
       });
       if (change) await bookedOrderChanges?.bookedOrderChanged({ ...ref, change });
       return booked;
@@ -336,11 +347,6 @@ async function fixMadeSince(db: Database, routeId: string, waitingOn: string | n
     return (await db.select().from(taxMappings).where(and(eq(taxMappings.routeId, routeId), eq(taxMappings.taxKey, key)))).length > 0;
   }
   return false;
-}
-
-function isDuplicateName(error: unknown): boolean {
-  const cause = error as { type?: string; details?: { detail?: string }[] };
-  return cause?.type === SyncErrorType.LedgerRejected && /code 6240/.test(cause.details?.[0]?.detail ?? '');
 }
 
 /** One failure for all of an order's mapping problems, worded for the bookkeeper who fixes them. */

@@ -7,6 +7,7 @@ import type { Database } from '../db/database.js';
 import { integrations } from '../db/schema.js';
 import { InvalidRecipientError, normalizeRecipients, NoRecipientsError } from '../notifications/recipient-list.js';
 import type { PlatformRegistry } from '../platforms/registry.js';
+import { describeAccountsBeforeConnect, describeInstalledPlatforms } from '../platforms/installed.js';
 import { createIntegration } from '../runtime/integration-health-creator.js';
 import { isConnectLinkSpent, spendConnectLink } from '../runtime/connect-link-uses.js';
 import { beginConnect, completeConnect, confirmAccountSwitch, describeAccount, OAuthStateError, type OAuthDeps } from '../runtime/integration-health-oauth.js';
@@ -83,11 +84,11 @@ export function integrationRoutes(deps: IntegrationRoutesDeps): FastifyPluginAsy
       '/integrations',
       {
         schema: {
-          summary: 'Create an integration ("QuickBooks Online #2") and start its health workflow',
+          summary: 'Create an integration, numbered per platform ("<platform> #2"), and start its health workflow',
           tags,
           body: Type.Object({
-            platform: Type.String({ minLength: 1, description: "Platform id: 'shopify', 'qbo', ..." }),
-            account: Type.Optional(Type.Record(Type.String(), Type.String(), { description: 'Shopify: { shop }' })),
+            platform: Type.String({ minLength: 1, description: `Platform id: ${describeInstalledPlatforms()}` }),
+            account: Type.Optional(Type.Record(Type.String(), Type.String(), { description: `Account known before connecting: ${describeAccountsBeforeConnect()}` })),
             notifyEmails: Type.Optional(Type.Array(Type.String(), { maxItems: 50 })),
           }),
           response: { ...ok, ...operatorErrorResponses },

@@ -5,6 +5,7 @@ import {
   type BookedOrderChangeRecord,
   type ShopOrderUpdate,
 } from '../domain/booked-order-change.js';
+import { ledgerDocumentKind } from '../platforms/installed.js';
 import type { Database } from './database.js';
 import { integrations, orderSyncs, syncRoutes } from './schema.js';
 
@@ -41,7 +42,7 @@ export async function recordShopUpdate(db: Database, ref: OrderRef, update: Shop
     const record = change
       ? bookedOrderChangeRecord(
           change,
-          { orderName: row.orderName ?? update.orderName ?? `with id ${ref.orderId}`, ledgerName: await ledgerNameOf(tx, ref.routeId), docNumber: row.ledgerDocNumber },
+          { orderName: row.orderName ?? update.orderName ?? `with id ${ref.orderId}`, ...(await ledgerOf(tx, ref.routeId)), docNumber: row.ledgerDocNumber },
           updatedAt,
         )
       : null;
@@ -60,7 +61,7 @@ export async function recordShopUpdate(db: Database, ref: OrderRef, update: Shop
 export async function recordBooking(
   db: Database,
   ref: OrderRef,
-  booked: { orderName: string; currentTotal: string; updatedAt: string; docNumber: string; ledgerName: string },
+  booked: { orderName: string; currentTotal: string; updatedAt: string; docNumber: string; ledgerName: string; documentKind: string },
 ): Promise<BookedOrderChangeRecord | null> {
   const fetchedAt = validDate(booked.updatedAt);
   return db.transaction(async (tx) => {
@@ -89,13 +90,14 @@ function where(ref: OrderRef) {
   return and(eq(orderSyncs.routeId, ref.routeId), eq(orderSyncs.orderId, ref.orderId));
 }
 
-async function ledgerNameOf(tx: Tx, routeId: string): Promise<string> {
+/** The route's ledger as a message names it: "QuickBooks Online #1", and what its documents are called. */
+async function ledgerOf(tx: Tx, routeId: string): Promise<{ ledgerName: string; documentKind: string }> {
   const [found] = await tx
-    .select({ name: integrations.displayName })
+    .select({ name: integrations.displayName, platform: integrations.platform })
     .from(syncRoutes)
     .innerJoin(integrations, eq(integrations.id, syncRoutes.targetIntegrationId))
     .where(eq(syncRoutes.id, routeId));
-  return found?.name ?? 'the ledger';
+  return { ledgerName: found?.name ?? 'the ledger', documentKind: ledgerDocumentKind(found?.platform ?? '') };
 }
 
 function validDate(text: string | null): Date | null {

@@ -1,11 +1,18 @@
 import type { ConnectionProbe } from './connection-probe.js';
 
-/** Field lengths the ledger accepts; longer text is truncated and the full text kept in our database. */
+/**
+ * Field lengths the ledger accepts, each its own (the strictest of its documented sources); longer text is
+ * truncated and the full text kept in our database.
+ */
 export interface LedgerLimits {
+  /** The document number: longer numbers keep their head and end in a stable hash (domain/document-number.ts). */
   docNumber: number;
-  privateNote: number;
+  /** The internal note that opens with our marker and carries the customer's note. */
+  internalNote: number;
+  /** The note printed for the customer. */
   customerMemo: number;
   customerDisplayName: number;
+  /** Given and family names of a customer. */
   personName: number;
   email: number;
   lineDescription: number;
@@ -27,7 +34,7 @@ export interface LedgerTaxCode {
 }
 
 /**
- * How a ledger wants tax on a sale, read from the company (QuickBooks: CompanyInfo.Country and Preferences.TaxPrefs).
+ * How a ledger wants tax on a sale, as the ledger's company is set up (each ledger reads it its own way).
  * - `per-line`: every line, shipping included, carries a tax code, zero-rated and exempt ones too (VAT/GST countries);
  * - `per-sale`: lines are marked taxable or not, and one tax code gives the sale its rate (US sales tax);
  * - `ledger-computed`: lines are marked taxable or not, and the ledger works the rate out itself (US automated sales tax);
@@ -77,11 +84,15 @@ export interface LedgerShippingLine {
   tax?: string;
 }
 
-/** A paid sale, booked as a sales receipt (QuickBooks Online) or its equivalent. */
-export interface LedgerSalesReceipt {
+/**
+ * A paid sale as the engine hands it to a ledger. Each ledger books it as its own kind of document (a sales
+ * receipt, an invoice with its payment, a bank transaction...) and keeps `marker` where it can read it back.
+ */
+export interface LedgerSale {
+  /** Our deterministic number for the order's document, within `limits.docNumber`. */
   docNumber: string;
   /** YYYY-MM-DD in the shop's reporting sense. */
-  txnDate: string;
+  date: string;
   currency: string;
   customerId: string;
   taxesIncluded: boolean;
@@ -90,37 +101,69 @@ export interface LedgerSalesReceipt {
   discount: string;
   shipping: LedgerShippingLine | null;
   /** The tax code that gives a `per-sale` ledger the sale's rate; null otherwise or when nothing is taxed. */
-  txnTaxCodeId?: string | null;
+  saleTaxCodeId?: string | null;
   totalTax: string;
   /** The total the shop charged; the ledger must arrive at the same figure. */
   total: string;
-  /** Internal note (who/what/where from), within `limits.privateNote`. */
-  privateNote: string;
+  /**
+   * One line naming the order this document is booked for (domain/ledger-document-ownership.ts). The ledger
+   * stores it on the document and hands it back as `LedgerDocumentRef.marker`: that is how a document is known as ours.
+   */
+  marker: string;
+  /** Internal note for the bookkeeper: `marker`, then the customer's note; within `limits.internalNote`. */
+  internalNote: string;
   /** Note printed for the customer, within `limits.customerMemo`. */
   customerMemo: string | null;
+}
+
+/** What identifies the document of an order: our number for it, and the order it is for. */
+export interface BookedSaleQuery {
+  docNumber: string;
+  /** The order's id (null in runs started before it was carried) and display name ("#1001"). */
+  order: { id: string | null; name: string };
 }
 
 export interface LedgerDocumentRef {
   id: string;
   docNumber: string;
   total: string;
-  /** The document's internal note (QBO PrivateNote), which names the order we booked it for. */
-  internalNote?: string | null;
+  /** What the ledger calls this document, for messages: "sales receipt", "invoice". */
+  kind?: string;
+  /**
+   * The text in which the ledger keeps our marker (its first line), e.g. the document's internal note; null or
+   * absent when the document has none (entered by hand). The engine reads whose document it is from it.
+   */
+  marker?: string | null;
 }
 
 /**
- * A ledger the engine books into. Implementations translate platform errors into the
- * errors of `platform-errors.ts`; they never retry on their own beyond one token refresh.
+ * A ledger the engine books into. Each ledger decides which document a sale becomes and how it marks it as
+ * ours. Implementations translate platform errors into the errors of `platform-errors.ts`; they never retry on
+ * their own beyond one token refresh.
  */
 export interface AccountingTarget {
   readonly limits: LedgerLimits;
-  findSalesReceipt(docNumber: string): Promise<LedgerDocumentRef | null>;
+  /** What the ledger calls the documents it books, for messages before one exists: "sales receipt". */
+  readonly documentKind: string;
+  /**
+   * The document that holds the order's number (or, where the ledger can tell, the document marked for the order),
+   * with its marker: the caller decides from the marker whether it is this order's, another's, or nobody's we know.
+   */
+  findBookedSale(query: BookedSaleQuery): Promise<LedgerDocumentRef | null>;
+  /**
+   * Books the sale once. Must look the number up before every write (or spend a fresh "absent" answer of
+   * `findBookedSale` just before) and return what it finds instead of writing; must send `idempotencyKey` (the
+   * same on every retry of the same booking) where the ledger takes one; must return the document that holds the
+   * number when the ledger refuses the write as a duplicate.
+   */
+  bookSale(sale: LedgerSale, idempotencyKey: string): Promise<LedgerDocumentRef>;
   /**
    * A customer a sale can go to. `currency` (the sale's): ledgers whose customers have one currency (QuickBooks
    * multicurrency) answer only a customer in it; absent in callers that predate it.
    */
   findCustomer(match: { email: string | null; displayName: string; currency?: string }): Promise<LedgerCustomer | null>;
-  /** Such ledgers may name a customer in a foreign currency with it ("Chloé Dubois (EUR)"): the answer has the name used. */
+  /** Such ledgers may name a customer in a foreign currency with it ("Chloé Dubois (EUR)"): the answer has the name used.
+   * Throws DisplayNameTakenError when the ledger keeps the name for another contact (the caller tries the next name). */
   createCustomer(input: LedgerCustomerInput, idempotencyKey: string): Promise<LedgerCustomer>;
   /** Items whose SKU is one of these (any case; callers compare exactly). Cheaper than listing every item. */
   findItemsBySku(skus: string[]): Promise<LedgerItem[]>;
@@ -128,6 +171,5 @@ export interface AccountingTarget {
   listTaxCodes(): Promise<LedgerTaxCode[]>;
   /** How the company wants tax on a sale; cached per integration by implementations. */
   taxSetup(): Promise<LedgerTaxSetup>;
-  createSalesReceipt(receipt: LedgerSalesReceipt, idempotencyKey: string): Promise<LedgerDocumentRef>;
   checkConnection(): Promise<ConnectionProbe>;
 }

@@ -36,12 +36,21 @@ export function bookedOrderChange(bookedTotal: string | null, now: ShopOrderNow)
   return toCents(bookedTotal) === toCents(now.currentTotal) ? null : { kind: 'total_changed', bookedTotal, shopTotal: now.currentTotal };
 }
 
+/** How a change message names the order and its document: "sales receipt 5001 in QuickBooks Online #1". */
+export interface BookedOrderNames {
+  orderName: string;
+  ledgerName: string;
+  docNumber: string | null;
+  /** What the ledger calls the document ("sales receipt", "invoice"). */
+  documentKind: string;
+}
+
 /** The sentence a bookkeeper reads: what changed, and what to do about it in the ledger. */
 export function bookedOrderChangeMessage(
   change: BookedOrderChange,
-  names: { orderName: string; ledgerName: string; docNumber: string | null },
+  names: BookedOrderNames,
 ): string {
-  const document = names.docNumber ? `sales receipt ${names.docNumber}` : 'its sales receipt';
+  const document = names.docNumber ? `${names.documentKind} ${names.docNumber}` : `its ${names.documentKind}`;
   if (change.kind === 'cancelled') {
     return (
       `Order ${names.orderName} was cancelled in the shop after it was booked in ${names.ledgerName} as ${document}. ` +
@@ -50,17 +59,22 @@ export function bookedOrderChangeMessage(
   }
   return (
     `Order ${names.orderName} changed in the shop after it was booked: its total is now ${change.shopTotal}, but ${document} in ` +
-    `${names.ledgerName} was booked for ${change.bookedTotal}. ledgerbridge does not change booked documents: adjust the receipt ` +
+    `${names.ledgerName} was booked for ${change.bookedTotal}. ledgerbridge does not change booked documents: adjust the ${shortWord(names.documentKind)} ` +
     `(or book a refund) in ${names.ledgerName}.`
   );
 }
 
 export function bookedOrderChangeRecord(
   change: BookedOrderChange,
-  names: { orderName: string; ledgerName: string; docNumber: string | null },
+  names: BookedOrderNames,
   shopUpdatedAt: Date | null,
 ): BookedOrderChangeRecord {
   return { ...change, message: bookedOrderChangeMessage(change, names), shopUpdatedAt: shopUpdatedAt?.toISOString() ?? null };
+}
+
+/** "sales receipt" → "receipt", "bank transaction" → "transaction": the document once it has been named in full. */
+function shortWord(documentKind: string): string {
+  return documentKind.split(' ').at(-1) ?? documentKind;
 }
 
 function isAmount(text: string): boolean {

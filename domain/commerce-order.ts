@@ -61,7 +61,7 @@ export interface CommerceOrder {
   totalDiscount: string;
   totalTax: string;
   totalShipping: string;
-  /** At checkout: what the sales receipt books. */
+  /** At checkout: what the ledger document books. */
   total: string;
   /** After edits and refunds, as the shop shows it now: what later updates are compared with. */
   currentTotal: string;

@@ -84,3 +84,9 @@ export class LedgerRejectedError extends PlatformError {
     super(message, detail);
   }
 }
+
+/**
+ * The ledger keeps display names unique across its contacts (customers, vendors, employees) and this one is
+ * taken by a contact that is not the customer we look for: the engine tries the next form of the name.
+ */
+export class DisplayNameTakenError extends LedgerRejectedError {}

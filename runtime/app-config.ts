@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { mailConfigFromEnv, type MailConfig } from '../notifications/mail-config.js';
-import type { QboPlatformConfig } from '../platforms/qbo/qbo-platform.js';
-import type { ShopifyPlatformConfig } from '../platforms/shopify/index.js';
+import { platformConfigsFromEnv, type PlatformConfigs } from '../platforms/installed.js';
 import { resolveEncryptionKey } from '../security/encryption-key.js';
 import { decryptionKeysFromEnv } from '../security/keyring.js';
 import { ConfigError } from './config-error.js';
-import { emulatorEndpointsFromEnv } from './emulator-endpoints.js';
+import { platformEnv } from './platform-env.js';
 import { projectRoot } from './project-root.js';
 import { temporalConnectionFromEnv, type TemporalConnectionOptions } from './temporal-connection.js';
 
@@ -27,8 +26,8 @@ export interface AppConfig {
   /** Keys that only decrypt (LEDGERBRIDGE_DECRYPTION_KEYS): the other key while one is rotated in or out. */
   decryptionKeys: Buffer[];
   mail: MailConfig;
-  shopify: ShopifyPlatformConfig;
-  qbo: QboPlatformConfig;
+  /** Each installed platform's own settings, under its id (platforms/installed.ts): `platforms.qbo.environment`. */
+  platforms: PlatformConfigs;
   resumeRatePerSecond: number;
   healthCheckIntervalMs: number;
   /** Browser origins of Temporal UI that may call the API's codec endpoint (TEMPORAL_UI_ORIGINS). */
@@ -51,15 +50,7 @@ export function appConfigFromEnv(env: NodeJS.ProcessEnv = process.env, defaults:
     return value;
   };
   // Secrets first, so a missing one is the first thing said, before anything is created on disk.
-  const shopify: ShopifyPlatformConfig = { apiKey: required('SHOPIFY_API_KEY'), apiSecretKey: required('SHOPIFY_API_SECRET') };
-  const emulators = emulatorEndpointsFromEnv(get);
-  const qbo: QboPlatformConfig = {
-    clientId: required('QBO_CLIENT_ID'),
-    clientSecret: required('QBO_CLIENT_SECRET'),
-    environment: get('QBO_ENVIRONMENT') === 'sandbox' ? 'sandbox' : 'production',
-    ...emulators.qbo,
-  };
-  if (emulators.shopifyShops) shopify.emulatorShops = emulators.shopifyShops;
+  const platforms = platformConfigsFromEnv(platformEnv(get));
   const port = Number(get('PORT') ?? 3000);
   // Relative paths are taken from the project root, never from the directory the process was started in.
   const dataDir = resolve(projectRoot, get('LEDGERBRIDGE_DATA_DIR') ?? '.data');
@@ -79,8 +70,7 @@ export function appConfigFromEnv(env: NodeJS.ProcessEnv = process.env, defaults:
     encryptionKey: resolveEncryptionKey({ env: { ...env, ...(defaults.LEDGERBRIDGE_ENCRYPTION_KEY ? { LEDGERBRIDGE_ENCRYPTION_KEY: defaults.LEDGERBRIDGE_ENCRYPTION_KEY } : {}) }, devKeyDir: dataDir }),
     decryptionKeys: decryptionKeysFromEnv(env),
     mail: mailConfigFromEnv({ ...defaults, ...env }, projectRoot),
-    shopify,
-    qbo,
+    platforms,
     resumeRatePerSecond: Number(get('RESUME_RATE_PER_SECOND') ?? 5),
     healthCheckIntervalMs: Number(get('HEALTH_CHECK_INTERVAL_MS') ?? 5 * 60_000),
     temporalUiOrigins: (get('TEMPORAL_UI_ORIGINS') ?? 'http://127.0.0.1:8233,http://localhost:8233').split(',').map((origin) => origin.trim().replace(/\/+$/, '')).filter(Boolean),

@@ -9,7 +9,7 @@ import { startIntegrationHealth, type IntegrationHealthRuntime } from './integra
 
 export interface NewIntegration {
   platform: string;
-  /** Known up front for Shopify ({ shop }); QuickBooks Online learns { realmId } at the OAuth callback. */
+  /** Known up front for some platforms (a shop); others learn it at the OAuth callback (a ledger's company). */
   account?: IntegrationAccount;
   notifyEmails?: string[];
 }
@@ -22,7 +22,7 @@ export interface CreatedIntegration {
 }
 
 /**
- * Creates an integration numbered per platform ("QuickBooks Online #1", "#2"...) and starts its health
+ * Creates an integration numbered per platform ("<platform display name> #1", "#2"...) and starts its health
  * workflow. Two creations at once may pick the same number: the unique constraint refuses one, which retries.
  */
 export async function createIntegration(

@@ -5,6 +5,7 @@ import type { Database } from '../db/database.js';
 import { recordIntegrationStatus } from '../db/integration-status-log.js';
 import { integrations, oauthStates, pendingAccountSwitches } from '../db/schema.js';
 import { clearLedgerMappingsOf } from '../db/ledger-mappings-reset.js';
+import { accountFieldLabel } from '../platforms/installed.js';
 import type { PlatformRegistry } from '../platforms/registry.js';
 import { keepCommerceWebhooks } from '../activities/commerce-webhook-keeper.js';
 import { signalIntegrationHealth, type IntegrationHealthRuntime } from './integration-health-starter.js';
@@ -61,7 +62,7 @@ export async function beginConnect(deps: OAuthDeps, integrationId: string): Prom
 /**
  * The callback: spends the `state` (once, before expiry), lets the platform check its own signature and
  * exchange the code. The same account as before (or a first connect) stores the tokens encrypted and tells
- * the health workflow, which re-checks. Another account (QuickBooks company, shop) changes nothing: the tokens
+ * the health workflow, which re-checks. Another account (a ledger company, a shop) changes nothing: the tokens
  * wait, encrypted, for an operator to confirm the switch (confirmAccountSwitch).
  */
 export async function completeConnect(deps: OAuthDeps, query: Record<string, string>): Promise<ConnectOutcome> {
@@ -135,16 +136,14 @@ export async function confirmAccountSwitch(
   return { integrationId: row.id, displayName: row.displayName, previous: row.account, account, mappingsCleared };
 }
 
-/** Another account came back: a key both know (realmId, shop) has another value. A first connect has none. */
+/** Another account came back: a key both know (a company, a shop) has another value. A first connect has none. */
 export function isOtherAccount(current: Record<string, string>, returned: Record<string, string>): boolean {
   return Object.entries(returned).some(([key, value]) => current[key] !== undefined && current[key] !== '' && current[key] !== value);
 }
 
-const accountLabels: Record<string, string> = { realmId: 'company', shop: 'shop' };
-
-/** "company 9130…", "shop other.myshopify.com": how pages and the status history name an account. */
+/** "company 9130…", "shop other.myshopify.com": how pages and the status history name an account (labels from each platform's registration). */
 export function describeAccount(account: Record<string, string>): string {
-  const parts = Object.entries(account).map(([key, value]) => `${accountLabels[key] ?? key} ${value}`);
+  const parts = Object.entries(account).map(([key, value]) => `${accountFieldLabel(key)} ${value}`);
   return parts.length > 0 ? parts.join(', ') : 'no account';
 }
 

@@ -10,11 +10,10 @@ import { CredentialStore } from '../db/credential-store.js';
 import { openDatabase, type OpenDatabase } from '../db/database.js';
 import { createMailer, type Mailer } from '../notifications/mail-transport.js';
 import { createBookedOrderChangeNotifier } from './booked-order-change-notifier.js';
-import { createQboPlatform } from '../platforms/qbo/qbo-platform.js';
-import { QBO_REQUEST_LIMITS } from '../platforms/qbo/qbo-limits.js';
 import { SharedRequestLimiter } from '../db/shared-request-limiter.js';
-import { PlatformRegistry } from '../platforms/registry.js';
-import { createShopifyPlatform, type ShopifyPlatform } from '../platforms/shopify/index.js';
+import { createInstalledPlatforms } from '../platforms/installed.js';
+import type { PlatformRegistry } from '../platforms/registry.js';
+import type { ShopifyPlatform } from '../platforms/shopify/index.js';
 import { ConnectLinkSigner } from '../security/connect-link.js';
 import type { AppConfig } from './app-config.js';
 import { createConnectionProblemSink, reportAppUninstalled } from './integration-health-problem-sink.js';
@@ -44,10 +43,12 @@ export interface LedgerbridgeServices {
 export async function openServices(config: AppConfig): Promise<LedgerbridgeServices> {
   if (!config.databaseUrl) mkdirSync(dirname(config.pgliteDir), { recursive: true }); // PGlite creates only the last level
   const database = await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { pgliteDir: config.pgliteDir });
-  const shopify = createShopifyPlatform(config.shopify);
-  // One limiter over the shared database: every worker process together stays within each company's limits.
-  const requestLimiter = new SharedRequestLimiter(database.db, QBO_REQUEST_LIMITS);
-  const platforms = new PlatformRegistry([shopify, createQboPlatform({ ...config.qbo, requestLimiter })]);
+  // One limiter per platform over the shared database: every worker process together stays within each company's limits.
+  const { registry: platforms, byId } = createInstalledPlatforms(config.platforms, {
+    requestLimiter: (limits) => new SharedRequestLimiter(database.db, limits),
+  });
+  // Shopify's webhooks are checked by the API before any route is known.
+  const shopify = byId.shopify;
   const keyring = createKeyring(config.encryptionKey, config.decryptionKeys);
   const credentials = new CredentialStore(database.db, secretBoxFromKeyring(keyring));
   const connection = await Connection.connect({ address: config.temporalAddress, ...config.temporalConnection });

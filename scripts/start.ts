@@ -75,8 +75,8 @@ if (demo) {
   const shopify = await startShopifyEmulator({ apiKey: demoApp.SHOPIFY_API_KEY, apiSecret: demoApp.SHOPIFY_API_SECRET, shops: [{ domain: DEMO_SHOP, name: 'Demo Shop', currencyCode: 'USD' }] });
   const qbo = await startQboEmulator({ clientId: demoApp.QBO_CLIENT_ID, clientSecret: demoApp.QBO_CLIENT_SECRET, companies: [DEMO_COMPANY], throttleRetryAfterSeconds: 5 });
   emulators.push(shopify, qbo);
-  config.shopify.emulatorShops = { [DEMO_SHOP]: shopify.origin };
-  Object.assign(config.qbo, qboEndpointsAt(qbo.urls));
+  config.platforms.shopify.emulatorShops = { [DEMO_SHOP]: shopify.origin };
+  Object.assign(config.platforms.qbo, qboEndpointsAt(qbo.urls));
   say(`Shopify emulator:             ${shopify.origin} (shop ${DEMO_SHOP}; control API under /_emulator)`);
   say(`QuickBooks Online emulator:   ${qbo.origin} (realm ${DEMO_COMPANY.realmId}; control API under /_emulator)`);
   demoShopify = shopify;

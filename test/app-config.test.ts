@@ -44,7 +44,7 @@ describe('configuration from the environment', () => {
       apiPort: 8080,
       resumeRatePerSecond: 2,
       mail: { delivery: { kind: 'smtp', url: 'smtp://mail:25' } },
-      qbo: { clientId: 'id', environment: 'sandbox' },
+      platforms: { qbo: { clientId: 'id', environment: 'sandbox' } },
     });
     expect(config.encryptionKey.equals(Buffer.alloc(32, 1))).toBe(true);
   });
@@ -54,7 +54,7 @@ describe('configuration from the environment', () => {
     expect(config.databaseUrl).toBeNull();
     expect(config.operatorToken.length).toBeGreaterThanOrEqual(20);
     expect(config.publicBaseUrl).toBe('http://127.0.0.1:3000');
-    expect(config.qbo.environment).toBe('production');
+    expect(config.platforms.qbo.environment).toBe('production');
     expect(config.mail.delivery.kind).toBe('outbox');
   });
 
@@ -79,11 +79,11 @@ describe('configuration from the environment', () => {
 
   it('points the platforms at the emulators by configuration (staging), and refuses a malformed value', () => {
     const config = appConfigFromEnv({ ...secrets, SHOPIFY_EMULATOR_SHOPS: 'a.myshopify.com=http://127.0.0.1:4101, b.myshopify.com=http://127.0.0.1:4102/', QBO_EMULATOR_URL: 'http://127.0.0.1:4200' });
-    expect(config.shopify.emulatorShops).toEqual({ 'a.myshopify.com': 'http://127.0.0.1:4101', 'b.myshopify.com': 'http://127.0.0.1:4102' });
-    expect(config.qbo.apiBaseUrl).toBe('http://127.0.0.1:4200');
-    expect(config.qbo.oauthUrls?.token).toBe('http://127.0.0.1:4200/oauth2/v1/tokens/bearer');
-    expect(appConfigFromEnv(secrets).shopify.emulatorShops).toBeUndefined();
-    expect(appConfigFromEnv(secrets).qbo.apiBaseUrl).toBeUndefined();
+    expect(config.platforms.shopify.emulatorShops).toEqual({ 'a.myshopify.com': 'http://127.0.0.1:4101', 'b.myshopify.com': 'http://127.0.0.1:4102' });
+    expect(config.platforms.qbo.apiBaseUrl).toBe('http://127.0.0.1:4200');
+    expect(config.platforms.qbo.oauthUrls?.token).toBe('http://127.0.0.1:4200/oauth2/v1/tokens/bearer');
+    expect(appConfigFromEnv(secrets).platforms.shopify.emulatorShops).toBeUndefined();
+    expect(appConfigFromEnv(secrets).platforms.qbo.apiBaseUrl).toBeUndefined();
     expect(() => appConfigFromEnv({ ...secrets, SHOPIFY_EMULATOR_SHOPS: 'a.myshopify.com' })).toThrow(ConfigError);
     expect(() => appConfigFromEnv({ ...secrets, QBO_EMULATOR_URL: 'not a url' })).toThrow(ConfigError);
   });

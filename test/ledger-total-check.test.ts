@@ -4,8 +4,8 @@ import type { CommerceOrder } from '../domain/commerce-order.js';
 
 /** The words a bookkeeper reads when QuickBooks' total is not the shop's. */
 const order = { id: '1', name: '#1001', currency: 'USD', total: '60.33', totalTax: '4.33' } as CommerceOrder;
-const document = { id: '42', docNumber: '1001', total: '61.02' };
-const receipt = { lines: [{ itemId: '9', description: 'Mug', quantity: 1, unitPrice: '56.00', amount: '56.00', taxCodeId: null }], shipping: null, txnTaxCodeId: '7' };
+const document = { id: '42', docNumber: '1001', total: '61.02', kind: 'sales receipt' };
+const sale = { lines: [{ itemId: '9', description: 'Mug', quantity: 1, unitPrice: '56.00', amount: '56.00', taxCodeId: null }], shipping: null, saleTaxCodeId: '7' };
 
 describe('ledger total check', () => {
   it('a cent apart is a difference', () => {
@@ -17,7 +17,7 @@ describe('ledger total check', () => {
     const failure = ledgerTotalMismatch({
       order,
       document,
-      receipt,
+      sale,
       taxSetup: { mode: 'per-sale', country: 'US' },
       taxCodes: [{ id: '7', name: 'CA 2019', ratePercent: 8.5, active: true }],
       ledgerName: 'QuickBooks Online #1',
@@ -33,7 +33,7 @@ describe('ledger total check', () => {
   });
 
   it('with automated sales tax, points at what QuickBooks computes from', () => {
-    const failure = ledgerTotalMismatch({ order, document, receipt: { ...receipt, txnTaxCodeId: null }, taxSetup: { mode: 'ledger-computed', country: 'US' }, taxCodes: [], ledgerName: 'QuickBooks Online #1', integrationId: 'qbo-1' });
+    const failure = ledgerTotalMismatch({ order, document, sale: { ...sale, saleTaxCodeId: null }, taxSetup: { mode: 'ledger-computed', country: 'US' }, taxCodes: [], ledgerName: 'QuickBooks Online #1', integrationId: 'qbo-1' });
     expect(failure.message).toContain('works out the sales tax itself (automated sales tax)');
   });
 
@@ -46,7 +46,7 @@ describe('ledger total check', () => {
     const failure = ledgerTotalMismatch({
       order: rounded,
       document: { id: '43', docNumber: 'US1004', total: '29.39' },
-      receipt: { lines: taxedLines, shipping: null, txnTaxCodeId: '7' },
+      sale: { lines: taxedLines, shipping: null, saleTaxCodeId: '7' },
       taxSetup: { mode: 'per-sale', country: 'US' },
       taxCodes: [{ id: '7', name: 'NY State Tax', ratePercent: 4, active: true }],
       ledgerName: 'QuickBooks Online #1',
@@ -62,7 +62,7 @@ describe('ledger total check', () => {
     const farOff = ledgerTotalMismatch({
       order: rounded,
       document: { id: '43', docNumber: 'US1004', total: '30.45' },
-      receipt: { lines: taxedLines, shipping: null, txnTaxCodeId: '7' },
+      sale: { lines: taxedLines, shipping: null, saleTaxCodeId: '7' },
       taxSetup: { mode: 'per-sale', country: 'US' },
       taxCodes: [{ id: '7', name: 'Old CA rate', ratePercent: 7.75, active: true }],
       ledgerName: 'QuickBooks Online #1',

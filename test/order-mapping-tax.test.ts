@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LedgerSalesReceipt, LedgerTaxCode, LedgerTaxSetup } from '../domain/accounting-target.js';
+import type { LedgerSale, LedgerTaxCode, LedgerTaxSetup } from '../domain/accounting-target.js';
 import type { CommerceOrder, CommerceOrderLine } from '../domain/commerce-order.js';
 import { mapOrderLines, type MappingRules } from '../domain/order-mapping.js';
 import { toQboSalesReceipt } from '../platforms/qbo/sales-receipt-payload.js';
@@ -104,19 +104,20 @@ describe('tax mapping by company kind', () => {
 });
 
 describe('the sales receipt QuickBooks is sent', () => {
-  const receipt = (patch: Partial<LedgerSalesReceipt>): LedgerSalesReceipt => ({
+  const receipt = (patch: Partial<LedgerSale>): LedgerSale => ({
     docNumber: '1001',
-    txnDate: '2026-11-25',
+    date: '2026-11-25',
     currency: 'GBP',
     customerId: '5',
     taxesIncluded: false,
     lines: [{ itemId: '9', description: 'Mug', quantity: 3, unitPrice: '9.99', amount: '29.97', taxCodeId: '7', taxable: true, discount: '2.97', tax: '4.50' }],
     discount: '2.97',
     shipping: { amount: '5.00', taxCodeId: '8', taxable: false, tax: '0.00' },
-    txnTaxCodeId: null,
+    saleTaxCodeId: null,
     totalTax: '4.50',
     total: '32.00',
-    privateNote: 'note',
+    marker: 'note',
+    internalNote: 'note',
     customerMemo: null,
     ...patch,
   });
@@ -130,7 +131,7 @@ describe('the sales receipt QuickBooks is sent', () => {
   });
 
   it('US: TAX/NON on lines, the sale code in TxnTaxDetail, no GlobalTaxCalculation and no TotalTax of ours', () => {
-    const body = toQboSalesReceipt(receipt({ currency: 'USD', txnTaxCodeId: '2', lines: [{ ...receipt({}).lines[0]!, taxCodeId: null }], shipping: { amount: '5.00', taxCodeId: null, taxable: false } }), US) as any;
+    const body = toQboSalesReceipt(receipt({ currency: 'USD', saleTaxCodeId: '2', lines: [{ ...receipt({}).lines[0]!, taxCodeId: null }], shipping: { amount: '5.00', taxCodeId: null, taxable: false } }), US) as any;
     expect(body.Line.map((l: any) => l.SalesItemLineDetail.TaxCodeRef.value)).toEqual(['TAX', 'NON']);
     expect(body.TxnTaxDetail).toEqual({ TxnTaxCodeRef: { value: '2' } });
     expect(body.GlobalTaxCalculation).toBeUndefined();
@@ -148,7 +149,7 @@ describe('the sales receipt QuickBooks is sent', () => {
     // Two lines taxed at 4 %: the shop rounded per line to 1.14, 28.26 × 4 % rounds once to 1.13.
     const rounded = receipt({
       currency: 'USD',
-      txnTaxCodeId: '1',
+      saleTaxCodeId: '1',
       lines: [
         { itemId: '9', description: 'Mug', quantity: 1, unitPrice: '8.13', amount: '8.13', taxCodeId: null, taxable: true, discount: '0.00', tax: '0.33' },
         { itemId: '9', description: 'Mug, large', quantity: 1, unitPrice: '20.13', amount: '20.13', taxCodeId: null, taxable: true, discount: '0.00', tax: '0.81' },
@@ -161,13 +162,13 @@ describe('the sales receipt QuickBooks is sent', () => {
     expect(sent.TxnTaxDetail).toEqual({ TxnTaxCodeRef: { value: '1' }, TotalTax: 1.14 });
     expect(sent.ShippingTaxIncludedInTotalTax).toBe(true);
     // A code at 9.5 % would put 2.68 on the sale: not rounding, so QuickBooks' own figure must show.
-    const otherRate = toQboSalesReceipt({ ...rounded, txnTaxCodeId: '2' }, US, codes) as any;
+    const otherRate = toQboSalesReceipt({ ...rounded, saleTaxCodeId: '2' }, US, codes) as any;
     expect(otherRate.TxnTaxDetail).toEqual({ TxnTaxCodeRef: { value: '2' } });
     expect(otherRate.ShippingTaxIncludedInTotalTax).toBeUndefined();
     // Without the code list (or the code in it) nothing is claimed.
     expect((toQboSalesReceipt(rounded, US) as any).TxnTaxDetail).toEqual({ TxnTaxCodeRef: { value: '1' } });
     // Automated sales tax: always the shop's figure; a VAT company: never.
-    expect((toQboSalesReceipt({ ...rounded, txnTaxCodeId: null }, { mode: 'ledger-computed', country: 'US' }) as any).TxnTaxDetail).toEqual({ TotalTax: 1.14 });
+    expect((toQboSalesReceipt({ ...rounded, saleTaxCodeId: null }, { mode: 'ledger-computed', country: 'US' }) as any).TxnTaxDetail).toEqual({ TotalTax: 1.14 });
     expect((toQboSalesReceipt(receipt({}), GB, codes) as any).TxnTaxDetail).toBeUndefined();
     // Nothing taxed: no override, whatever the mode.
     const untaxed = { ...rounded, lines: rounded.lines.map((l) => ({ ...l, taxable: false, tax: '0.00' })), totalTax: '0.00' };

@@ -19,10 +19,10 @@ describe('order sync: changes to an order after it was booked', () => {
   const decorateTarget = (target: AccountingTarget): AccountingTarget =>
     new Proxy(target, {
       get: (object, property, receiver) => {
-        if (property !== 'createSalesReceipt') return Reflect.get(object, property, receiver);
-        return async (...args: Parameters<AccountingTarget['createSalesReceipt']>) => {
+        if (property !== 'bookSale') return Reflect.get(object, property, receiver);
+        return async (...args: Parameters<AccountingTarget['bookSale']>) => {
           await beforeBooking.get(args[0].docNumber)?.();
-          return object.createSalesReceipt(...args);
+          return object.bookSale(...args);
         };
       },
     });

@@ -13,8 +13,8 @@ class DeactivateBeforeWrite {
   decorate = (target: AccountingTarget): AccountingTarget =>
     new Proxy(target, {
       get: (object, property, receiver) => {
-        if (property !== 'createSalesReceipt') return Reflect.get(object, property, receiver);
-        return async (...args: Parameters<AccountingTarget['createSalesReceipt']>) => {
+        if (property !== 'bookSale') return Reflect.get(object, property, receiver);
+        return async (...args: Parameters<AccountingTarget['bookSale']>) => {
           const armed = this.pending.get(args[0].docNumber);
           if (armed) {
             this.pending.delete(args[0].docNumber);
@@ -22,7 +22,7 @@ class DeactivateBeforeWrite {
             if (armed.entity === 'Item') control.setItemActive(this.harness.realmId, armed.id, false);
             else control.setTaxCodeActive(this.harness.realmId, armed.id, false);
           }
-          return object.createSalesReceipt(...args);
+          return object.bookSale(...args);
         };
       },
     });

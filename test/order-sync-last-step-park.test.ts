@@ -15,14 +15,14 @@ class DeactivateBeforeWrite {
   decorate = (target: AccountingTarget): AccountingTarget =>
     new Proxy(target, {
       get: (object, property, receiver) => {
-        if (property !== 'createSalesReceipt') return Reflect.get(object, property, receiver);
-        return async (...args: Parameters<AccountingTarget['createSalesReceipt']>) => {
+        if (property !== 'bookSale') return Reflect.get(object, property, receiver);
+        return async (...args: Parameters<AccountingTarget['bookSale']>) => {
           const itemId = this.pending.get(args[0].docNumber);
           if (itemId) {
             this.pending.delete(args[0].docNumber);
             this.harness.qbo.control.setItemActive(this.harness.realmId, itemId, false);
           }
-          return object.createSalesReceipt(...args);
+          return object.bookSale(...args);
         };
       },
     });

@@ -14,9 +14,9 @@ class WriteThenHang {
   decorate = (target: AccountingTarget): AccountingTarget =>
     new Proxy(target, {
       get: (object, property, receiver) => {
-        if (property !== 'createSalesReceipt') return Reflect.get(object, property, receiver);
-        return async (...args: Parameters<AccountingTarget['createSalesReceipt']>) => {
-          const created = await object.createSalesReceipt(...args);
+        if (property !== 'bookSale') return Reflect.get(object, property, receiver);
+        return async (...args: Parameters<AccountingTarget['bookSale']>) => {
+          const created = await object.bookSale(...args);
           if (this.armed) {
             this.written = true;
             // Never completes: only the worker going away ends this attempt.

@@ -100,10 +100,10 @@ describe('order sync: two shops, one ledger', () => {
   it("a document under the order's number that ledgerbridge did not book is never booked over; the message says so, and a prefix books the order", async () => {
     const { target } = await harness.connections().accountingTarget(harness.routeId);
     const walkIn = await target.createCustomer({ displayName: 'Walk-in sale', givenName: null, familyName: null, email: null, currency: 'GBP' }, 'hand-customer');
-    const byHand = await target.createSalesReceipt(
+    const byHand = await target.bookSale(
       {
         docNumber: '3004',
-        txnDate: '2026-11-25',
+        date: '2026-11-25',
         currency: 'GBP',
         customerId: walkIn.id,
         taxesIncluded: false,
@@ -112,7 +112,8 @@ describe('order sync: two shops, one ledger', () => {
         shipping: null,
         totalTax: '0.00',
         total: '8.00',
-        privateNote: 'Till sale, entered by hand.',
+        marker: 'Till sale, entered by hand.',
+        internalNote: 'Till sale, entered by hand.',
         customerMemo: null,
       },
       'hand-receipt-3004',

@@ -12,14 +12,14 @@ class HangBeforeWrite {
   decorate = (target: AccountingTarget): AccountingTarget =>
     new Proxy(target, {
       get: (object, property, receiver) => {
-        if (property !== 'createSalesReceipt') return Reflect.get(object, property, receiver);
-        return async (...args: Parameters<AccountingTarget['createSalesReceipt']>) => {
+        if (property !== 'bookSale') return Reflect.get(object, property, receiver);
+        return async (...args: Parameters<AccountingTarget['bookSale']>) => {
           if (this.armed) {
             this.armed = false;
             this.reached = true;
             await new Promise<void>((resolve) => (this.release = resolve));
           }
-          return object.createSalesReceipt(...args);
+          return object.bookSale(...args);
         };
       },
     });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { AccountingTarget, LedgerSalesReceipt } from '../domain/accounting-target.js';
+import type { AccountingTarget, LedgerSale } from '../domain/accounting-target.js';
 import type { AccessTokenProvider, IntegrationCredentials } from '../domain/credentials.js';
 import {
   CredentialsInvalidError,
@@ -59,10 +59,10 @@ async function connectedTarget(): Promise<{ target: AccountingTarget; tokens: Me
   return { target: platform.createTarget({ integrationId: 'int-1', account, tokens }), tokens };
 }
 
-function receipt(docNumber: string, overrides: Partial<LedgerSalesReceipt> = {}): LedgerSalesReceipt {
+function receipt(docNumber: string, overrides: Partial<LedgerSale> = {}): LedgerSale {
   return {
     docNumber,
-    txnDate: '2026-11-20',
+    date: '2026-11-20',
     currency: 'USD',
     customerId: '41',
     taxesIncluded: false,
@@ -73,13 +73,19 @@ function receipt(docNumber: string, overrides: Partial<LedgerSalesReceipt> = {})
     ],
     discount: '5.00',
     shipping: { amount: '7.50', taxCodeId: null, taxable: false, tax: '0.00' },
-    txnTaxCodeId: '21',
+    saleTaxCodeId: '21',
     totalTax: '8.84',
     total: '120.31',
-    privateNote: 'Shopify order #1001 from demo.myshopify.com',
+    marker: 'Shopify order #1001 from demo.myshopify.com',
+    internalNote: 'Shopify order #1001 from demo.myshopify.com',
     customerMemo: 'Thanks for your order!',
     ...overrides,
   };
+}
+
+/** A lookup by number alone: the QBO ledger finds its receipts by number and leaves whose they are to the caller. */
+function numbered(docNumber: string) {
+  return { docNumber, order: { id: null, name: `#${docNumber}` } };
 }
 
 function receiptsNumbered(docNumber: string) {
@@ -216,9 +222,9 @@ describe('QboAccountingTarget', () => {
   });
 
   it('books a sales receipt with lines, tax, discount and shipping, and reads it back', async () => {
-    const booked = await target.createSalesReceipt(receipt('1001'), 'order:1001:receipt');
+    const booked = await target.bookSale(receipt('1001'), 'order:1001:receipt');
     expect(booked).toMatchObject({ docNumber: '1001', total: '120.31' });
-    expect(await target.findSalesReceipt('1001')).toEqual(booked);
+    expect(await target.findBookedSale(numbered('1001'))).toEqual(booked);
 
     const [document] = receiptsNumbered('1001');
     const stored = document!.record as Record<string, any>;
@@ -245,7 +251,7 @@ describe('QboAccountingTarget', () => {
   });
 
   it('rejects a 22-character DocNumber with 2050', async () => {
-    const error = await target.createSalesReceipt(receipt('X'.repeat(22)), 'order:long').catch((e: unknown) => e);
+    const error = await target.bookSale(receipt('X'.repeat(22)), 'order:long').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LedgerRejectedError);
     expect(error).toMatchObject({ code: '2050' });
     expect((error as Error).message).toMatch(/^QuickBooks Online rejected sales receipt X{22}: DocNumber is longer than QuickBooks Online allows \(at most 21 characters\) \(code 2050\)$/);
@@ -253,9 +259,9 @@ describe('QboAccountingTarget', () => {
   });
 
   it('looks the number up before every create and returns the receipt already booked under it, writing nothing', async () => {
-    const first = await target.createSalesReceipt(receipt('1002'), 'order:1002:first-run');
+    const first = await target.bookSale(receipt('1002'), 'order:1002:first-run');
     emulator.control.clearRequestLog();
-    const second = await target.createSalesReceipt(receipt('1002'), 'order:1002:second-run');
+    const second = await target.bookSale(receipt('1002'), 'order:1002:second-run');
     expect(second).toEqual(first);
     expect(receiptsNumbered('1002')).toHaveLength(1);
     const log = emulator.control.requestLog();
@@ -264,11 +270,11 @@ describe('QboAccountingTarget', () => {
 
   it('still adopts the receipt when the number was taken between the lookup and the create (6140)', async () => {
     // The lookup before booking saw no receipt; then another run booked the number.
-    await expect(target.findSalesReceipt('1012')).resolves.toBeNull();
+    await expect(target.findBookedSale(numbered('1012'))).resolves.toBeNull();
     const other = new QboClient({ apiBaseUrl: emulator.urls.apiBaseUrl, realmId: REALM, tokens });
     const first = await other.create('salesreceipt', 'SalesReceipt', toQboSalesReceipt(receipt('1012'), await target.taxSetup()), { idempotencyKey: 'order:1012:other-run', subject: 'x' });
     emulator.control.clearRequestLog();
-    const second = await target.createSalesReceipt(receipt('1012'), 'order:1012:this-run');
+    const second = await target.bookSale(receipt('1012'), 'order:1012:this-run');
     expect(second.id).toBe(first.Id);
     expect(receiptsNumbered('1012')).toHaveLength(1);
     expect(emulator.control.requestLog().filter((r) => r.url.includes('/salesreceipt?') && r.status === 400)).toHaveLength(1);
@@ -278,7 +284,7 @@ describe('QboAccountingTarget', () => {
     const key = `order:1003:${'long-key-'.repeat(8)}`;
     const sent = async (memo: string | null) => {
       emulator.control.clearRequestLog();
-      await target.createSalesReceipt(receipt(`1003${memo ?? ''}`.slice(0, 21), { customerMemo: memo }), key).catch(() => null);
+      await target.bookSale(receipt(`1003${memo ?? ''}`.slice(0, 21), { customerMemo: memo }), key).catch(() => null);
       return emulator.control.requestLog().find((r) => r.url.includes('/salesreceipt?'))!.requestId!;
     };
     const first = await sent('a');
@@ -293,12 +299,12 @@ describe('QboAccountingTarget', () => {
 
   it('names the inactive item in the rejection (610)', async () => {
     const bad = receipt('1004', { lines: [{ itemId: '13', description: 'Lamp', quantity: 1, unitPrice: '10.00', amount: '10.00', taxCodeId: null, taxable: true, discount: '0.00' }] });
-    const error = await target.createSalesReceipt(bad, 'order:1004').catch((e: unknown) => e);
+    const error = await target.bookSale(bad, 'order:1004').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LedgerRejectedError);
     expect((error as Error).message).toBe("QuickBooks Online rejected sales receipt 1004: the item 'Old lamp' is inactive (code 610)");
     emulator.control.setTaxCodeActive(REALM, '22', false);
     try {
-      const taxError = await target.createSalesReceipt(receipt('1004', { txnTaxCodeId: '22' }), 'order:1004:b').catch((e: unknown) => e);
+      const taxError = await target.bookSale(receipt('1004', { saleTaxCodeId: '22' }), 'order:1004:b').catch((e: unknown) => e);
       expect((taxError as Error).message).toBe("QuickBooks Online rejected sales receipt 1004: the tax code 'Exempt' is inactive (code 610)");
     } finally {
       emulator.control.setTaxCodeActive(REALM, '22', true);
@@ -309,7 +315,7 @@ describe('QboAccountingTarget', () => {
   it('turns 429 into RateLimitedError with Retry-After, else the configured default (JSON and XML bodies)', async () => {
     emulator.control.setThrottleRetryAfter(7);
     emulator.control.throttleNext(1);
-    const withHeader = await target.findSalesReceipt('1001').catch((e: unknown) => e);
+    const withHeader = await target.findBookedSale(numbered('1001')).catch((e: unknown) => e);
     expect(withHeader).toBeInstanceOf(RateLimitedError);
     expect((withHeader as RateLimitedError).retryAfterMs).toBe(7000);
     expect((withHeader as RateLimitedError).detail).toContain('3001');
@@ -339,7 +345,7 @@ describe('QboAccountingTarget', () => {
 
   it('throws CredentialsInvalidError when the grant was revoked', async () => {
     emulator.control.revokeGrant(REALM);
-    const viaRefresh = await target.findSalesReceipt('1001').catch((e: unknown) => e);
+    const viaRefresh = await target.findBookedSale(numbered('1001')).catch((e: unknown) => e);
     expect(viaRefresh).toBeInstanceOf(CredentialsInvalidError);
     expect(viaRefresh).toMatchObject({ problem: 'invalid_grant' });
 
@@ -357,7 +363,7 @@ describe('QboAccountingTarget', () => {
 
   it('reports an injected 503 as PlatformUnavailableError', async () => {
     emulator.control.injectFaults({ failNext: 1, failStatus: 503 });
-    const error = await target.createSalesReceipt(receipt('1005'), 'order:1005').catch((e: unknown) => e);
+    const error = await target.bookSale(receipt('1005'), 'order:1005').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PlatformUnavailableError);
     expect(error).toMatchObject({ status: 503 });
     expect(receiptsNumbered('1005')).toHaveLength(0);
@@ -366,14 +372,14 @@ describe('QboAccountingTarget', () => {
   it('survives a connection dropped after the write: retry with the same key yields exactly one document', async () => {
     // As in an order sync: the tax codes were listed by the mapping and the number was just looked up, so the create goes straight to the write.
     await target.listTaxCodes();
-    await expect(target.findSalesReceipt('1006')).resolves.toBeNull();
+    await expect(target.findBookedSale(numbered('1006'))).resolves.toBeNull();
     emulator.control.injectFaults({ dropNext: 1 });
-    const error = await target.createSalesReceipt(receipt('1006'), 'order:1006:receipt').catch((e: unknown) => e);
+    const error = await target.bookSale(receipt('1006'), 'order:1006:receipt').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PlatformUnavailableError);
     expect(error).toMatchObject({ status: null });
     expect(receiptsNumbered('1006')).toHaveLength(1);
 
-    const retried = await target.createSalesReceipt(receipt('1006'), 'order:1006:receipt');
+    const retried = await target.bookSale(receipt('1006'), 'order:1006:receipt');
     expect(retried).toMatchObject({ id: receiptsNumbered('1006')[0]!.id, docNumber: '1006', total: '120.31' });
     expect(receiptsNumbered('1006')).toHaveLength(1);
   });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AccountingTarget, LedgerSalesReceipt } from '../domain/accounting-target.js';
+import type { AccountingTarget, LedgerSale } from '../domain/accounting-target.js';
 import type { AccessTokenProvider, IntegrationCredentials } from '../domain/credentials.js';
 import { LedgerRejectedError } from '../domain/platform-errors.js';
 import { startQboEmulator, type RunningQboEmulator } from '../emulators/qbo/emulator.js';
@@ -30,10 +30,10 @@ const targets = new Map<string, AccountingTarget>();
 
 const person = (currency: string, displayName = 'Chloé Dubois') => ({ displayName, givenName: 'Chloé', familyName: 'Dubois', email: 'chloe@example.fr', currency });
 
-function sale(docNumber: string, customerId: string, currency: string): LedgerSalesReceipt {
+function sale(docNumber: string, customerId: string, currency: string): LedgerSale {
   return {
     docNumber,
-    txnDate: '2026-11-20',
+    date: '2026-11-20',
     currency,
     customerId,
     taxesIncluded: false,
@@ -42,7 +42,8 @@ function sale(docNumber: string, customerId: string, currency: string): LedgerSa
     shipping: null,
     totalTax: '0.00',
     total: '10.00',
-    privateNote: `Shopify order #${docNumber}`,
+    marker: `Shopify order #${docNumber}`,
+    internalNote: `Shopify order #${docNumber}`,
     customerMemo: null,
   };
 }
@@ -87,7 +88,7 @@ describe('QBO customers per currency', () => {
     expect(await target.findCustomer({ email: 'chloe@example.fr', displayName: 'Chloé Dubois', currency: 'GBP' })).toMatchObject({ id: '41' });
     // The home-currency customer cannot take a sale in euros (6000), so it is not an answer for one.
     expect(await target.findCustomer({ email: 'chloe@example.fr', displayName: 'Chloé Dubois', currency: 'EUR' })).toBeNull();
-    await expect(target.createSalesReceipt(sale('C1', '41', 'EUR'), 'receipt:C1')).rejects.toMatchObject({ code: '6000' });
+    await expect(target.bookSale(sale('C1', '41', 'EUR'), 'receipt:C1')).rejects.toMatchObject({ code: '6000' });
 
     const euro = await target.createCustomer(person('EUR'), 'cust:chloe:EUR');
     expect(euro.displayName).toBe('Chloé Dubois (EUR)');
@@ -96,8 +97,8 @@ describe('QBO customers per currency', () => {
     // Found again by email and currency; the pound customer stays the pound one.
     expect(await target.findCustomer({ email: 'chloe@example.fr', displayName: 'Chloé Dubois', currency: 'EUR' })).toMatchObject({ id: euro.id });
     expect(await target.findCustomer({ email: 'chloe@example.fr', displayName: 'Chloé Dubois', currency: 'GBP' })).toMatchObject({ id: '41' });
-    expect((await target.createSalesReceipt(sale('C2', euro.id, 'EUR'), 'receipt:C2')).total).toBe('10.00');
-    expect((await target.createSalesReceipt(sale('C3', '41', 'GBP'), 'receipt:C3')).total).toBe('10.00');
+    expect((await target.bookSale(sale('C2', euro.id, 'EUR'), 'receipt:C2')).total).toBe('10.00');
+    expect((await target.bookSale(sale('C3', '41', 'GBP'), 'receipt:C3')).total).toBe('10.00');
   });
 
   it('a guest per currency, found by its name in that currency', async () => {
@@ -142,7 +143,7 @@ describe('QBO customers per currency', () => {
     // Every customer of such a company is in its home currency.
     expect(emulator.control.list(SINGLE, 'Customer').find((c) => c.Id === customer.id)!.CurrencyRef).toEqual({ value: 'GBP' });
     emulator.control.clearRequestLog();
-    const refused = await target.createSalesReceipt(sale('S1', customer.id, 'EUR'), 'receipt:S1').catch((e: unknown) => e);
+    const refused = await target.bookSale(sale('S1', customer.id, 'EUR'), 'receipt:S1').catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(LedgerRejectedError);
     expect((refused as Error).message).toBe(
       'QuickBooks Online books only in GBP (multicurrency is off in the company), but the order to book as S1 is in EUR: nothing was booked. ' +

@@ -1,6 +1,6 @@
 import OAuthClient from 'intuit-oauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LedgerSalesReceipt } from '../domain/accounting-target.js';
+import type { LedgerSale } from '../domain/accounting-target.js';
 import { startQboEmulator, type QboEmulatorOptions, type RunningQboEmulator } from '../emulators/qbo/emulator.js';
 import { findSchemaViolations } from '../emulators/qbo/entity-schema-check.js';
 import { FIELD_LENGTHS, maxLengthFor } from '../emulators/qbo/field-lengths.js';
@@ -142,7 +142,7 @@ describe('schema facts derived from Intuit’s XSDs', () => {
       return Math.min(maxLengthFor(field, 'api-reference'), maxLengthFor(field, 'xsd-documentation'));
     };
     expect(QBO_LIMITS.docNumber).toBe(strictest('SalesReceipt', 'DocNumber'));
-    expect(QBO_LIMITS.privateNote).toBe(strictest('SalesReceipt', 'PrivateNote'));
+    expect(QBO_LIMITS.internalNote).toBe(strictest('SalesReceipt', 'PrivateNote'));
     expect(QBO_LIMITS.customerMemo).toBe(strictest('SalesReceipt', 'CustomerMemo.value'));
     expect(QBO_LIMITS.lineDescription).toBe(strictest('SalesReceipt', 'Line[].Description'));
     expect(QBO_LIMITS.customerDisplayName).toBe(strictest('Customer', 'DisplayName'));
@@ -153,7 +153,7 @@ describe('schema facts derived from Intuit’s XSDs', () => {
   it('accept the sales receipt and customer bodies the product sends', () => {
     const payload = toQboSalesReceipt({
       docNumber: '1001',
-      txnDate: '2026-11-29',
+      date: '2026-11-29',
       currency: 'USD',
       customerId: '41',
       taxesIncluded: false,
@@ -162,9 +162,10 @@ describe('schema facts derived from Intuit’s XSDs', () => {
       shipping: { amount: '5.00', taxCodeId: null },
       totalTax: '4.00',
       total: '27.00',
-      privateNote: 'Shopify order #1001',
+      marker: 'Shopify order #1001',
+      internalNote: 'Shopify order #1001',
       customerMemo: 'Thanks',
-    } as LedgerSalesReceipt, { mode: 'per-line', country: 'GB' });
+    } as LedgerSale, { mode: 'per-line', country: 'GB' });
     expect(findSchemaViolations('SalesReceipt', payload)).toEqual([]);
     const customer = { DisplayName: 'Sam Lee', GivenName: 'Sam', FamilyName: 'Lee', PrimaryEmailAddr: { Address: 'sam@example.com' }, CurrencyRef: { value: 'USD' } };
     expect(findSchemaViolations('Customer', customer)).toEqual([]);

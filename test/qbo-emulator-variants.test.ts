@@ -113,9 +113,9 @@ describe.each(OVERRIDE_VARIANTS)('a cent of US rounding against QBO playing a %s
   let emulator: RunningQboEmulator;
   const targets = new Map<string, AccountingTarget>();
 
-  const sale = (docNumber: string, txnTaxCodeId: string | null) => ({
+  const sale = (docNumber: string, saleTaxCodeId: string | null) => ({
     docNumber,
-    txnDate: '2026-11-20',
+    date: '2026-11-20',
     currency: 'USD',
     customerId: '42',
     taxesIncluded: false,
@@ -125,10 +125,11 @@ describe.each(OVERRIDE_VARIANTS)('a cent of US rounding against QBO playing a %s
     ],
     discount: '0.00',
     shipping: null,
-    txnTaxCodeId,
+    saleTaxCodeId,
     totalTax: '1.14',
     total: '29.40',
-    privateNote: `Shopify order #${docNumber}`,
+    marker: `Shopify order #${docNumber}`,
+    internalNote: `Shopify order #${docNumber}`,
     customerMemo: null,
   });
 
@@ -167,14 +168,14 @@ describe.each(OVERRIDE_VARIANTS)('a cent of US rounding against QBO playing a %s
   });
 
   it('a company with a mapped sale tax code books the shop total when the override is kept, else QuickBooks’ own (29.39)', async () => {
-    const booked = await targets.get(MANUAL)!.createSalesReceipt(sale('R1', '21'), 'receipt:override:R1');
+    const booked = await targets.get(MANUAL)!.bookSale(sale('R1', '21'), 'receipt:override:R1');
     expect(booked.total).toBe(override === 'ignored' ? '29.39' : '29.40');
     const record = emulator.control.list(MANUAL, 'SalesReceipt').find((r) => r.DocNumber === 'R1')!;
     expect(record.TotalAmt).toBe(Number(booked.total));
   });
 
   it('a code at another rate than the shop charged gets no override: the receipt shows the code’s tax for the bookkeeper to see', async () => {
-    const booked = await targets.get(MANUAL)!.createSalesReceipt(sale('R2', '22'), 'receipt:override:R2');
+    const booked = await targets.get(MANUAL)!.bookSale(sale('R2', '22'), 'receipt:override:R2');
     // 28.26 × 7.75 % = 2.19: far beyond rounding, so QuickBooks' figure stands in every variant and the sync parks.
     expect(booked.total).toBe('30.45');
   });
@@ -183,12 +184,12 @@ describe.each(OVERRIDE_VARIANTS)('a cent of US rounding against QBO playing a %s
     const target = targets.get(MANUAL)!;
     await target.listTaxCodes();
     const added = emulator.control.addTaxCode(MANUAL, { name: 'NY 4 (new)', rates: [{ name: 'NY new', ratePercent: 4 }] });
-    const booked = await target.createSalesReceipt(sale('R4', String(added.Id)), 'receipt:override:R4');
+    const booked = await target.bookSale(sale('R4', String(added.Id)), 'receipt:override:R4');
     expect(booked.total).toBe(override === 'ignored' ? '29.39' : '29.40');
   });
 
   it('with automated sales tax the shop’s tax is sent as the override; where QuickBooks recomputes, the total differs', async () => {
-    const booked = await targets.get(AUTOMATED)!.createSalesReceipt(sale('R3', null), 'receipt:override:R3');
+    const booked = await targets.get(AUTOMATED)!.bookSale(sale('R3', null), 'receipt:override:R3');
     expect(booked.total).toBe(override === 'honoured' ? '29.40' : '29.39');
     expect(emulator.control.list(AUTOMATED, 'SalesReceipt').filter((r) => r.DocNumber === 'R3')).toHaveLength(1);
   });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { AccountingTarget, LedgerSalesReceipt } from '../domain/accounting-target.js';
+import type { AccountingTarget, LedgerSale } from '../domain/accounting-target.js';
 import type { AccessTokenProvider, IntegrationCredentials } from '../domain/credentials.js';
 import { bookedOrderHeader } from '../domain/ledger-document-ownership.js';
 import {
@@ -57,10 +57,15 @@ async function connectedTarget(): Promise<{ target: AccountingTarget; tokens: Me
   return { target: platform.createTarget({ integrationId: 'int-1', account, tokens }), tokens, account };
 }
 
-function sale(docNumber: string, overrides: Partial<LedgerSalesReceipt> = {}): LedgerSalesReceipt {
+/** The query an order sync makes for the document of order `docNumber`. */
+function numbered(docNumber: string) {
+  return { docNumber, order: { id: `gid://shopify/Order/${docNumber}`, name: `#${docNumber}` } };
+}
+
+function sale(docNumber: string, overrides: Partial<LedgerSale> = {}): LedgerSale {
   return {
     docNumber,
-    txnDate: '2026-11-20',
+    date: '2026-11-20',
     currency: 'GBP',
     customerId: emulator.control.contacts(SHOP)[0]!.ContactID as string,
     taxesIncluded: true,
@@ -73,7 +78,8 @@ function sale(docNumber: string, overrides: Partial<LedgerSalesReceipt> = {}): L
     shipping: { amount: '6.00', taxCodeId: 'OUTPUT2', tax: '1.00' },
     totalTax: '9.00',
     total: '66.00',
-    privateNote: `${bookedOrderHeader('Shopify #1', `#${docNumber}`, `gid://shopify/Order/${docNumber}`)}\nCustomer note: by Friday`,
+    marker: `${bookedOrderHeader('Shopify #1', `#${docNumber}`, `gid://shopify/Order/${docNumber}`)}`,
+    internalNote: `${bookedOrderHeader('Shopify #1', `#${docNumber}`, `gid://shopify/Order/${docNumber}`)}\nCustomer note: by Friday`,
     customerMemo: null,
     ...overrides,
   };
@@ -213,29 +219,29 @@ describe('XeroAccountingTarget', () => {
 
   it('books a sale as an authorised invoice and its payment, totals as the shop charged', async () => {
     const { target } = await connectedTarget();
-    expect(await target.findSalesReceipt('1001')).toBeNull();
-    const ref = await target.createSalesReceipt(sale('1001'), 'route-1:order-1001:1');
+    expect(await target.findBookedSale(numbered('1001'))).toBeNull();
+    const ref = await target.bookSale(sale('1001'), 'route-1:order-1001:1');
     expect(ref).toMatchObject({ docNumber: '1001', total: '66.00' });
-    expect(ref.internalNote).toMatch(/^Shopify #1 order #1001 .* booked by ledgerbridge\.$/);
+    expect(ref.marker).toMatch(/^Shopify #1 order #1001 .* booked by ledgerbridge\.$/);
     const [invoice] = invoicesNumbered('1001');
     expect(invoice).toMatchObject({ Status: 'PAID', LineAmountTypes: 'Inclusive', TotalTax: 9, Total: 66, AmountDue: 0 });
     expect(emulator.control.payments(SHOP).filter((p) => (p.Invoice as { InvoiceID: string }).InvoiceID === ref.id)).toHaveLength(1);
     // Booking again finds it: nothing new is written.
-    const again = await target.createSalesReceipt(sale('1001'), 'route-1:order-1001:2');
+    const again = await target.bookSale(sale('1001'), 'route-1:order-1001:2');
     expect(again.id).toBe(ref.id);
     expect(invoicesNumbered('1001')).toHaveLength(1);
-    expect(await target.findSalesReceipt('1001')).toMatchObject({ id: ref.id, total: '66.00' });
+    expect(await target.findBookedSale(numbered('1001'))).toMatchObject({ id: ref.id, total: '66.00' });
   });
 
   it('books one invoice when the answer to the write is lost, and finishes a payment a crash left out', async () => {
     const { target } = await connectedTarget();
     emulator.control.dropNextWrites(1);
-    const lost = await target.createSalesReceipt(sale('1002'), 'route-1:order-1002:1').catch((e: unknown) => e);
+    const lost = await target.bookSale(sale('1002'), 'route-1:order-1002:1').catch((e: unknown) => e);
     expect(lost).toBeInstanceOf(PlatformUnavailableError);
     expect(invoicesNumbered('1002')).toHaveLength(1);
     expect(invoicesNumbered('1002')[0]!.Status).toBe('AUTHORISED');
     // The retry finds the invoice by number and pays it, once.
-    const ref = await target.createSalesReceipt(sale('1002'), 'route-1:order-1002:1');
+    const ref = await target.bookSale(sale('1002'), 'route-1:order-1002:1');
     expect(invoicesNumbered('1002')).toHaveLength(1);
     expect(invoicesNumbered('1002')[0]!.Status).toBe('PAID');
     expect(emulator.control.payments(SHOP).filter((p) => (p.Invoice as { InvoiceID: string }).InvoiceID === ref.id)).toHaveLength(1);
@@ -250,10 +256,10 @@ describe('XeroAccountingTarget', () => {
       body: JSON.stringify({ Invoices: [{ Type: 'ACCREC', Contact: { ContactID: contact.ContactID }, InvoiceNumber: '1010', DueDate: '2026-11-20', Status: 'AUTHORISED', Reference: 'phone order', LineItems: [{ ItemCode: 'TEE-1', Quantity: 1, UnitAmount: 24 }] }] }),
     });
     expect(typed.status).toBe(200);
-    expect(await target.findSalesReceipt('1010')).toMatchObject({ docNumber: '1010', total: '28.80', internalNote: 'phone order' });
+    expect(await target.findBookedSale(numbered('1010'))).toMatchObject({ docNumber: '1010', total: '28.80', marker: 'phone order' });
     expect(invoicesNumbered('1010')[0]).toMatchObject({ Status: 'AUTHORISED', AmountPaid: 0 });
-    await target.createSalesReceipt(sale('1011'), 'k-1011');
-    expect((await target.findSalesReceipt('1011'))!.internalNote).toBe(bookedOrderHeader('Shopify #1', '#1011', 'gid://shopify/Order/1011'));
+    await target.bookSale(sale('1011'), 'k-1011');
+    expect((await target.findBookedSale(numbered('1011')))!.marker).toBe(bookedOrderHeader('Shopify #1', '#1011', 'gid://shopify/Order/1011'));
   });
 
   it('turns a grant the person revoked into Reconnect required on the next call', async () => {
@@ -264,7 +270,7 @@ describe('XeroAccountingTarget', () => {
       body: new URLSearchParams({ token: tokens.credentials.refreshToken! }),
     });
     expect(revoked.status).toBe(200);
-    const error = await target.findSalesReceipt('1001').catch((e: unknown) => e);
+    const error = await target.findBookedSale(numbered('1001')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CredentialsInvalidError);
     expect((error as Error).message).toMatch(/Reconnect the integration/);
   });
@@ -272,11 +278,11 @@ describe('XeroAccountingTarget', () => {
   it('turns Xero refusals into the bookkeeper messages QuickBooks Online gives', async () => {
     const { target } = await connectedTarget();
     const badTax = await target
-      .createSalesReceipt(sale('1003', { lines: [{ ...sale('1003').lines[0]!, taxCodeId: 'INPUT2' }], shipping: null, total: '48.00' }), 'k-1003')
+      .bookSale(sale('1003', { lines: [{ ...sale('1003').lines[0]!, taxCodeId: 'INPUT2' }], shipping: null, total: '48.00' }), 'k-1003')
       .catch((e: unknown) => e);
     expect(badTax).toBeInstanceOf(LedgerRejectedError);
     expect((badTax as Error).message).toMatch(/^Xero rejected sales invoice 1003: something it refers to \(an item, customer, tax code or account\) is inactive or deleted/);
-    const badItem = await target.createSalesReceipt(sale('1004', { lines: [{ ...sale('1004').lines[0]!, itemId: 'NOPE' }] }), 'k-1004').catch((e: unknown) => e);
+    const badItem = await target.bookSale(sale('1004', { lines: [{ ...sale('1004').lines[0]!, itemId: 'NOPE' }] }), 'k-1004').catch((e: unknown) => e);
     expect((badItem as LedgerRejectedError).code).toBe('unknown-item');
     const tooLong = await target.createCustomer({ displayName: 'x'.repeat(256), givenName: null, familyName: null, email: null, currency: 'GBP' }, 'k-long').catch((e: unknown) => e);
     expect((tooLong as Error).message).toMatch(/Contact Name is longer than Xero allows \(at most 255 characters\)/);
@@ -293,18 +299,18 @@ describe('XeroAccountingTarget', () => {
       totalTax: '11.00',
       total: '66.00',
     });
-    expect(await target.findSalesReceipt('2001')).toBeNull();
+    expect(await target.findBookedSale(numbered('2001'))).toBeNull();
     emulator.control.dropNextWrites(1);
-    expect(await target.createSalesReceipt(discounted, 'k-2001').catch((e: unknown) => e)).toBeInstanceOf(PlatformUnavailableError);
-    const ref = await target.createSalesReceipt(discounted, 'k-2001');
-    expect(ref).toMatchObject({ docNumber: '2001', total: '66.00', internalNote: bookedOrderHeader('Shopify #1', '#2001', 'gid://shopify/Order/2001') });
+    expect(await target.bookSale(discounted, 'k-2001').catch((e: unknown) => e)).toBeInstanceOf(PlatformUnavailableError);
+    const ref = await target.bookSale(discounted, 'k-2001');
+    expect(ref).toMatchObject({ docNumber: '2001', total: '66.00', marker: bookedOrderHeader('Shopify #1', '#2001', 'gid://shopify/Order/2001') });
     const received = emulator.control.bankTransactions(SHOP).filter((t) => String(t.Reference).startsWith('2001 '));
     expect(received).toHaveLength(1);
     expect(received[0]).toMatchObject({ Type: 'RECEIVE', Status: 'AUTHORISED', Total: 66, TotalTax: 11, LineAmountTypes: 'Inclusive' });
     expect((received[0]!.LineItems as Array<Record<string, unknown>>)[0]).toMatchObject({ Quantity: 1, UnitAmount: 66, Description: 'Tee (3 × 24.00, less 6.00 discount)' });
     // Sale "200" is another sale: its lookup does not see the money of sale 2001.
-    expect(await target.findSalesReceipt('200')).toBeNull();
-    expect(await target.findSalesReceipt('2001')).toMatchObject({ id: ref.id });
+    expect(await target.findBookedSale(numbered('200'))).toBeNull();
+    expect(await target.findBookedSale(numbered('2001'))).toMatchObject({ id: ref.id });
   });
 
   it('waits out a minute throttle with Xero’s Retry-After', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AccountingTarget, LedgerSalesReceipt } from '../domain/accounting-target.js';
+import type { AccountingTarget, LedgerSale } from '../domain/accounting-target.js';
 import type { AccessTokenProvider, IntegrationCredentials } from '../domain/credentials.js';
 import { bookedOrderHeader } from '../domain/ledger-document-ownership.js';
 import { DailyQuotaExhaustedError, PlatformUnavailableError } from '../domain/platform-errors.js';
@@ -34,10 +34,15 @@ class FixedTokens implements AccessTokenProvider {
   }
 }
 
-function sale(docNumber: string, customerId: string): LedgerSalesReceipt {
+/** The query an order sync makes for the document of order `docNumber`. */
+function numbered(docNumber: string) {
+  return { docNumber, order: { id: `gid://shopify/Order/${docNumber}`, name: `#${docNumber}` } };
+}
+
+function sale(docNumber: string, customerId: string): LedgerSale {
   return {
     docNumber,
-    txnDate: '2026-11-21',
+    date: '2026-11-21',
     currency: 'GBP',
     customerId,
     taxesIncluded: false,
@@ -46,7 +51,8 @@ function sale(docNumber: string, customerId: string): LedgerSalesReceipt {
     shipping: { amount: '3.50', taxCodeId: 'OUTPUT2', tax: '0.70' },
     totalTax: '5.29',
     total: '31.76',
-    privateNote: bookedOrderHeader('Shopify #1', `#${docNumber}`, `gid://shopify/Order/${docNumber}`),
+    marker: bookedOrderHeader('Shopify #1', `#${docNumber}`, `gid://shopify/Order/${docNumber}`),
+    internalNote: bookedOrderHeader('Shopify #1', `#${docNumber}`, `gid://shopify/Order/${docNumber}`),
     customerMemo: null,
   };
 }
@@ -89,11 +95,11 @@ describe.each(VARIANTS)('Idempotency-Key $mode / key reuse $reuse / where $where
     expect(customer).not.toBeNull();
     const number = `V-${tag}`;
     emulator.control.dropNextWrites(1);
-    expect(await target.createSalesReceipt(sale(number, customer!.id), `${tag}:1`).catch((e: unknown) => e)).toBeInstanceOf(PlatformUnavailableError);
+    expect(await target.bookSale(sale(number, customer!.id), `${tag}:1`).catch((e: unknown) => e)).toBeInstanceOf(PlatformUnavailableError);
     // The retry's payment answer is lost as well.
     emulator.control.dropNextWrites(1);
-    expect(await target.createSalesReceipt(sale(number, customer!.id), `${tag}:1`).catch((e: unknown) => e)).toBeInstanceOf(PlatformUnavailableError);
-    const ref = await target.createSalesReceipt(sale(number, customer!.id), `${tag}:2`);
+    expect(await target.bookSale(sale(number, customer!.id), `${tag}:1`).catch((e: unknown) => e)).toBeInstanceOf(PlatformUnavailableError);
+    const ref = await target.bookSale(sale(number, customer!.id), `${tag}:2`);
     const invoices = emulator.control.invoices(TENANT).filter((invoice) => invoice.InvoiceNumber === number);
     expect(invoices).toHaveLength(1);
     expect(invoices[0]).toMatchObject({ Status: 'PAID', Total: 31.76, AmountDue: 0 });
@@ -105,8 +111,8 @@ describe.each(VARIANTS)('Idempotency-Key $mode / key reuse $reuse / where $where
     const customer = await target.findCustomer({ email: null, displayName: 'Ann Lee' });
     const number = `R-${tag}`;
     emulator.control.dropNextWrites(1);
-    expect(await receiving.createSalesReceipt(sale(number, customer!.id), `${tag}:r`).catch((e: unknown) => e)).toBeInstanceOf(PlatformUnavailableError);
-    const ref = await receiving.createSalesReceipt(sale(number, customer!.id), `${tag}:r2`);
+    expect(await receiving.bookSale(sale(number, customer!.id), `${tag}:r`).catch((e: unknown) => e)).toBeInstanceOf(PlatformUnavailableError);
+    const ref = await receiving.bookSale(sale(number, customer!.id), `${tag}:r2`);
     expect(emulator.control.bankTransactions(TENANT).filter((t) => String(t.Reference).startsWith(`${number} `))).toHaveLength(1);
     expect(ref.total).toBe('31.76');
   });
@@ -129,12 +135,12 @@ describe.each(['fixed', 'rolling'] as const)('limits counted in %s windows', (ki
     emulator.control.setRateLimits({ perDay: 5000 });
     try {
       emulator.control.spendDailyCalls(TENANT, 5000);
-      const error = await target.findSalesReceipt(`Q-${kind}`).catch((e: unknown) => e);
+      const error = await target.findBookedSale(numbered(`Q-${kind}`)).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(DailyQuotaExhaustedError);
       const quota = error as DailyQuotaExhaustedError;
       expect(Date.parse(quota.resetsAt) - Date.now()).toBeGreaterThan(23 * 3600_000);
       emulator.control.advanceClock(quota.retryAfterMs);
-      expect(await target.findSalesReceipt(`Q-${kind}`)).toBeNull();
+      expect(await target.findBookedSale(numbered(`Q-${kind}`))).toBeNull();
     } finally {
       emulator.control.setRateLimits({ perDay: 1_000_000 });
       emulator.control.setRateWindows('fixed');

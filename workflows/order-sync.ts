@@ -274,13 +274,21 @@ export async function orderSyncWorkflow(input: OrderSyncInput): Promise<OrderSyn
       return finish(
         {
           outcome: 'created',
-          message: `Order ${order.name} was booked in ${ledgerName} as sales receipt ${document.docNumber} (id ${document.id}).`,
+          message: `Order ${order.name} was booked in ${ledgerName} as ${documentKindOf(document)} ${document.docNumber} (id ${document.id}).`,
           ledgerDocument: { id: document.id, docNumber: document.docNumber },
         },
         'synced',
       );
     }
   }
+}
+
+/**
+ * What the ledger calls the document it booked ("sales receipt", "invoice"). Activity results recorded before
+ * ledgers named their documents carry none: those were all QuickBooks Online sales receipts.
+ */
+function documentKindOf(document: { kind?: string }): string {
+  return document.kind ?? 'sales receipt';
 }
 
 interface StepFailure {

@@ -1,10 +1,11 @@
 import type {
   AccountingTarget,
+  BookedSaleQuery,
   LedgerCustomer,
   LedgerCustomerInput,
   LedgerDocumentRef,
   LedgerItem,
-  LedgerSalesReceipt,
+  LedgerSale,
   LedgerTaxCode,
   LedgerTaxSetup,
 } from '../../domain/accounting-target.js';
@@ -37,6 +38,9 @@ export interface QboAccountingTargetOptions {
 }
 
 /** Refusals that mean the company's tax setup is not what we read: read it again before the next attempt. */
+/** What a sale becomes in QuickBooks Online. */
+const SALES_RECEIPT = 'sales receipt';
+
 function isTaxSetupRefusal(error: LedgerRejectedError): boolean {
   return error.code === '6100' || (error.code === '6000' && /have a .*rate before you save/i.test(`${error.message} ${error.detail}`));
 }
@@ -57,7 +61,9 @@ function toDocumentRef(receipt: QboEntity): LedgerDocumentRef {
     id: String(receipt.Id),
     docNumber: String(receipt.DocNumber ?? ''),
     total: fromCents(toCents(Number(receipt.TotalAmt ?? 0))),
-    internalNote: typeof receipt.PrivateNote === 'string' ? receipt.PrivateNote : null,
+    kind: SALES_RECEIPT,
+    // Our marker opens the private note of every receipt we book.
+    marker: typeof receipt.PrivateNote === 'string' ? receipt.PrivateNote : null,
   };
 }
 
@@ -71,7 +77,7 @@ function refValue(ref: unknown): string | null {
 }
 
 /** A sale in a currency the company cannot book (multicurrency off), said before QBO answers 6000 for it. */
-function foreignCurrencyRefusal(receipt: LedgerSalesReceipt, homeCurrency: string): LedgerRejectedError {
+function foreignCurrencyRefusal(receipt: LedgerSale, homeCurrency: string): LedgerRejectedError {
   return new LedgerRejectedError(
     'currency',
     `QuickBooks Online books only in ${homeCurrency} (multicurrency is off in the company), but the order to book as ${receipt.docNumber} is in ${receipt.currency}: ` +
@@ -80,16 +86,18 @@ function foreignCurrencyRefusal(receipt: LedgerSalesReceipt, homeCurrency: strin
   );
 }
 
-/** QuickBooks Online as the ledger the engine books into. */
+/** QuickBooks Online as the ledger the engine books into: a sale is a sales receipt, marked as ours by its private note. */
 export class QboAccountingTarget implements AccountingTarget {
   readonly limits = QBO_LIMITS;
+  readonly documentKind = SALES_RECEIPT;
 
   constructor(
     private readonly client: QboClient,
     private readonly options: QboAccountingTargetOptions = {},
   ) {}
 
-  async findSalesReceipt(docNumber: string): Promise<LedgerDocumentRef | null> {
+  /** By number only: the engine reads whose receipt it is from the private note. */
+  async findBookedSale({ docNumber }: BookedSaleQuery): Promise<LedgerDocumentRef | null> {
     const found = await this.querySalesReceipt(docNumber);
     if (!found) noteAbsent(this.absenceKey(docNumber));
     return found;
@@ -202,7 +210,7 @@ export class QboAccountingTarget implements AccountingTarget {
    * the write, or a worker that died after it, never books twice — whatever QBO does with `requestid` and
    * even where the company allows duplicate document numbers.
    */
-  async createSalesReceipt(receipt: LedgerSalesReceipt, idempotencyKey: string): Promise<LedgerDocumentRef> {
+  async bookSale(receipt: LedgerSale, idempotencyKey: string): Promise<LedgerDocumentRef> {
     const subject = `sales receipt ${receipt.docNumber}`;
     if (!takeFreshAbsence(this.absenceKey(receipt.docNumber))) {
       const existing = await this.querySalesReceipt(receipt.docNumber);
@@ -217,7 +225,7 @@ export class QboAccountingTarget implements AccountingTarget {
     try {
       const setup = await this.taxSetup();
       // Only a sale with a mapped code needs its rate (usually listed by the order's mapping already).
-      const taxCodes = setup.mode === 'per-sale' && receipt.txnTaxCodeId ? await this.taxCodesWith(receipt.txnTaxCodeId) : null;
+      const taxCodes = setup.mode === 'per-sale' && receipt.saleTaxCodeId ? await this.taxCodesWith(receipt.saleTaxCodeId) : null;
       const payload = toQboSalesReceipt(receipt, setup, taxCodes);
       const created = await this.client.create('salesreceipt', 'SalesReceipt', payload, { idempotencyKey, subject });
       return toDocumentRef(created);

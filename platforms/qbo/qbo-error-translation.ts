@@ -1,5 +1,6 @@
 import {
   CredentialsInvalidError,
+  DisplayNameTakenError,
   LedgerRejectedError,
   MissingScopeError,
   PlatformUnavailableError,
@@ -74,7 +75,10 @@ function rejectionReason(code: string, message: string, detail: string, element:
 }
 
 export function ledgerRejection(code: string, subject: string, reason: string, detail: string): LedgerRejectedError {
-  return new LedgerRejectedError(code, `QuickBooks Online rejected ${subject}: ${reason} (code ${code})`, detail);
+  const message = `QuickBooks Online rejected ${subject}: ${reason} (code ${code})`;
+  // 6240 "Duplicate Name Exists": names are unique across customers, vendors and employees.
+  if (code === '6240') return new DisplayNameTakenError(code, message, detail);
+  return new LedgerRejectedError(code, message, detail);
 }
 
 function credentialsProblem(response: FailedResponse): 'expired' | 'revoked' {

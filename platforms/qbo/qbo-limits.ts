@@ -7,7 +7,7 @@ import type { RequestLimits } from '../../domain/request-limiter.js';
  */
 export const QBO_LIMITS: LedgerLimits = {
   docNumber: 21,
-  privateNote: 4000,
+  internalNote: 4000, // PrivateNote
   customerMemo: 1000,
   customerDisplayName: 500,
   // Given/family names: the API reference says 100, the XSD documentation 25 (given) and 15 (family); we fit both.

@@ -1,4 +1,4 @@
-import type { LedgerSalesReceipt } from '../../domain/accounting-target.js';
+import type { LedgerSale } from '../../domain/accounting-target.js';
 import type { QboClient } from './qbo-client.js';
 import { queryAll } from './query-pages.js';
 import { qboQueryString } from './query-literal.js';
@@ -22,11 +22,11 @@ async function findProblem(client: QboClient, entity: string, label: string, nam
  * QBO's 610/2500 faults do not say which reference is bad; look the receipt's references up so a
  * bookkeeper reads "the item 'Widget' is inactive". Null when nothing looks wrong.
  */
-export async function diagnoseReceiptReferences(client: QboClient, receipt: LedgerSalesReceipt): Promise<string | null> {
+export async function diagnoseReceiptReferences(client: QboClient, receipt: LedgerSale): Promise<string | null> {
   const itemIds = [...new Set(receipt.lines.map((line) => line.itemId).filter((id) => id !== SHIPPING_ITEM_ID))];
   const taxCodeIds = [
     ...new Set(
-      [...receipt.lines.map((line) => line.taxCodeId), receipt.shipping?.taxCodeId ?? null, receipt.txnTaxCodeId ?? null].filter(
+      [...receipt.lines.map((line) => line.taxCodeId), receipt.shipping?.taxCodeId ?? null, receipt.saleTaxCodeId ?? null].filter(
         (id): id is string => id !== null && !PSEUDO_TAX_CODES.has(id),
       ),
     ),

@@ -1,4 +1,4 @@
-import type { LedgerSalesReceipt, LedgerTaxCode, LedgerTaxSetup } from '../../domain/accounting-target.js';
+import type { LedgerSale, LedgerTaxCode, LedgerTaxSetup } from '../../domain/accounting-target.js';
 import { toCents } from '../../domain/money.js';
 import type { QboEntity } from './qbo-client.js';
 import { totalTaxOverride } from './tax-override.js';
@@ -57,10 +57,10 @@ function globalTaxCalculation(setup: LedgerTaxSetup, taxesIncluded: boolean): { 
 }
 
 /**
- * A LedgerSalesReceipt as the JSON body of POST /salesreceipt, for a company with this tax setup. `taxCodes`
+ * A LedgerSale as the JSON body of POST /salesreceipt, for a company with this tax setup. `taxCodes`
  * (the company's list, when known) lets a US sale carry the shop's tax as an override of a rounding difference.
  */
-export function toQboSalesReceipt(receipt: LedgerSalesReceipt, setup: LedgerTaxSetup, taxCodes: LedgerTaxCode[] | null = null): QboEntity {
+export function toQboSalesReceipt(receipt: LedgerSale, setup: LedgerTaxSetup, taxCodes: LedgerTaxCode[] | null = null): QboEntity {
   // Prices that include tax: a US company has no such form, so its lines go net of tax and QBO adds it back.
   const inclusive = receipt.taxesIncluded && setup.mode !== 'off';
   const perLineInclusive = inclusive && setup.mode === 'per-line';
@@ -106,19 +106,19 @@ export function toQboSalesReceipt(receipt: LedgerSalesReceipt, setup: LedgerTaxS
   // what the shop charged is checked against TotalAmt after booking either way.
   const override = totalTaxOverride(receipt, setup, lines, taxCodes);
   const txnTaxDetail = {
-    ...(setup.mode === 'per-sale' && receipt.txnTaxCodeId ? { TxnTaxCodeRef: { value: receipt.txnTaxCodeId } } : {}),
+    ...(setup.mode === 'per-sale' && receipt.saleTaxCodeId ? { TxnTaxCodeRef: { value: receipt.saleTaxCodeId } } : {}),
     ...(override ? { TotalTax: override.TotalTax } : {}),
   };
   return {
     DocNumber: receipt.docNumber,
-    TxnDate: receipt.txnDate,
+    TxnDate: receipt.date,
     CustomerRef: { value: receipt.customerId },
     CurrencyRef: { value: receipt.currency },
     ...globalTaxCalculation(setup, receipt.taxesIncluded),
     Line: lines,
     ...(Object.keys(txnTaxDetail).length > 0 ? { TxnTaxDetail: txnTaxDetail } : {}),
     ...(override ? { ShippingTaxIncludedInTotalTax: override.ShippingTaxIncludedInTotalTax } : {}),
-    PrivateNote: receipt.privateNote,
+    PrivateNote: receipt.internalNote,
     ...(receipt.customerMemo === null ? {} : { CustomerMemo: { value: receipt.customerMemo } }),
   };
 }

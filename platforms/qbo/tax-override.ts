@@ -1,4 +1,4 @@
-import type { LedgerSalesReceipt, LedgerTaxCode, LedgerTaxSetup } from '../../domain/accounting-target.js';
+import type { LedgerSale, LedgerTaxCode, LedgerTaxSetup } from '../../domain/accounting-target.js';
 import { fromCents, toCents } from '../../domain/money.js';
 import type { QboEntity } from './qbo-client.js';
 import { US_TAXABLE } from './us-line-tax-codes.js';
@@ -36,7 +36,7 @@ export function isRoundingDifference(differenceCents: number, taxedLineCount: nu
 }
 
 export function totalTaxOverride(
-  receipt: Pick<LedgerSalesReceipt, 'totalTax' | 'txnTaxCodeId'>,
+  receipt: Pick<LedgerSale, 'totalTax' | 'saleTaxCodeId'>,
   setup: LedgerTaxSetup,
   payloadLines: QboEntity[],
   taxCodes: LedgerTaxCode[] | null,
@@ -46,8 +46,8 @@ export function totalTaxOverride(
   if (taxed.length === 0) return null;
   const override = { TotalTax: Number(fromCents(shopTax)), ShippingTaxIncludedInTotalTax: true as const };
   if (setup.mode === 'ledger-computed') return override;
-  if (setup.mode !== 'per-sale' || !receipt.txnTaxCodeId || taxCodes === null) return null;
-  const code = taxCodes.find((candidate) => candidate.id === receipt.txnTaxCodeId);
+  if (setup.mode !== 'per-sale' || !receipt.saleTaxCodeId || taxCodes === null) return null;
+  const code = taxCodes.find((candidate) => candidate.id === receipt.saleTaxCodeId);
   if (!code) return null;
   return isRoundingDifference(shopTax - ledgerTaxCents(payloadLines, code.ratePercent), taxed.length) ? override : null;
 }

@@ -1,10 +1,10 @@
 import type { Invoice } from 'xero-node';
-import type { LedgerDocumentRef, LedgerSalesReceipt, LedgerTaxSetup } from '../../domain/accounting-target.js';
+import type { LedgerDocumentRef, LedgerSale, LedgerTaxSetup } from '../../domain/accounting-target.js';
 import { fromCents, toCents } from '../../domain/money.js';
 import { LedgerRejectedError } from '../../domain/platform-errors.js';
 import { xeroIdempotencyKey } from './idempotency-key.js';
 import { toSaleInvoice, toSalePayment, type SaleAccounts } from './sale-invoice-payload.js';
-import { isoDay, preferLive, type XeroSaleBooking } from './sale-booking.js';
+import { INVOICE, isoDay, preferLive, type XeroSaleBooking } from './sale-booking.js';
 import type { XeroApi } from './xero-api.js';
 
 /** Our header closes the first line of every Reference we write (domain/ledger-document-ownership.ts). */
@@ -15,7 +15,8 @@ function toDocumentRef(invoice: Invoice): LedgerDocumentRef {
     id: String(invoice.invoiceID),
     docNumber: String(invoice.invoiceNumber ?? ''),
     total: fromCents(toCents(Number(invoice.total ?? 0).toFixed(2))),
-    internalNote: invoice.reference ?? null,
+    kind: INVOICE,
+    marker: invoice.reference ?? null,
   };
 }
 
@@ -25,6 +26,8 @@ function toDocumentRef(invoice: Invoice): LedgerDocumentRef {
  * we booked whose payment was lost (a crash between the two) is paid when it is found again.
  */
 export class InvoiceAndPaymentBooking implements XeroSaleBooking {
+  readonly kind = INVOICE;
+
   constructor(
     private readonly api: XeroApi,
     private readonly accounts: SaleAccounts,
@@ -37,7 +40,7 @@ export class InvoiceAndPaymentBooking implements XeroSaleBooking {
     return toDocumentRef(invoice);
   }
 
-  async book(receipt: LedgerSalesReceipt, setup: LedgerTaxSetup, idempotencyKey: string): Promise<LedgerDocumentRef> {
+  async book(receipt: LedgerSale, setup: LedgerTaxSetup, idempotencyKey: string): Promise<LedgerDocumentRef> {
     const existing = await this.findInvoice(receipt.docNumber);
     if (existing) return this.settled(existing, receipt.total);
     let invoice: Invoice;

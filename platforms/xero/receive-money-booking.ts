@@ -1,9 +1,9 @@
 import type { BankTransaction } from 'xero-node';
-import type { LedgerDocumentRef, LedgerSalesReceipt, LedgerTaxSetup } from '../../domain/accounting-target.js';
+import type { LedgerDocumentRef, LedgerSale, LedgerTaxSetup } from '../../domain/accounting-target.js';
 import { fromCents, toCents } from '../../domain/money.js';
 import { xeroIdempotencyKey } from './idempotency-key.js';
 import type { SaleAccounts } from './sale-invoice-payload.js';
-import { preferLive, type XeroSaleBooking } from './sale-booking.js';
+import { RECEIVE_MONEY, preferLive, type XeroSaleBooking } from './sale-booking.js';
 import { toSaleReceiveMoney } from './sale-receive-money-payload.js';
 import type { XeroApi } from './xero-api.js';
 import { whereString } from './where-literal.js';
@@ -14,7 +14,8 @@ function toDocumentRef(transaction: BankTransaction, docNumber: string): LedgerD
     id: String(transaction.bankTransactionID),
     docNumber,
     total: fromCents(toCents(Number(transaction.total ?? 0).toFixed(2))),
-    internalNote: reference.startsWith(`${docNumber} `) ? reference.slice(docNumber.length + 1) : reference,
+    kind: RECEIVE_MONEY,
+    marker: reference.startsWith(`${docNumber} `) ? reference.slice(docNumber.length + 1) : reference,
   };
 }
 
@@ -23,6 +24,8 @@ function toDocumentRef(transaction: BankTransaction, docNumber: string): LedgerD
  * Reference before every write and the Idempotency-Key are what keep a retry from booking twice.
  */
 export class ReceiveMoneyBooking implements XeroSaleBooking {
+  readonly kind = RECEIVE_MONEY;
+
   constructor(
     private readonly api: XeroApi,
     private readonly accounts: SaleAccounts,
@@ -33,7 +36,7 @@ export class ReceiveMoneyBooking implements XeroSaleBooking {
     return found ? toDocumentRef(found, docNumber) : null;
   }
 
-  async book(receipt: LedgerSalesReceipt, setup: LedgerTaxSetup, idempotencyKey: string): Promise<LedgerDocumentRef> {
+  async book(receipt: LedgerSale, setup: LedgerTaxSetup, idempotencyKey: string): Promise<LedgerDocumentRef> {
     const existing = await this.findTransaction(receipt.docNumber);
     if (existing) return toDocumentRef(existing, receipt.docNumber);
     const payload = toSaleReceiveMoney(receipt, setup, this.accounts);

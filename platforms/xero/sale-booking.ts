@@ -1,16 +1,22 @@
-import type { LedgerDocumentRef, LedgerSalesReceipt, LedgerTaxSetup } from '../../domain/accounting-target.js';
+import type { LedgerDocumentRef, LedgerSale, LedgerTaxSetup } from '../../domain/accounting-target.js';
 
 /**
  * How a paid sale becomes a Xero document, and how a booked one is found again by its number. One per
  * document kind the route can choose (invoice and payment, or receive money); the target delegates to it.
  */
 export interface XeroSaleBooking {
+  /** What the bookkeeper sees it called: "invoice". */
+  readonly kind: string;
   find(docNumber: string): Promise<LedgerDocumentRef | null>;
   /** Looks the number up first and books only when it is absent; the Idempotency-Key comes from `idempotencyKey`. */
-  book(receipt: LedgerSalesReceipt, setup: LedgerTaxSetup, idempotencyKey: string): Promise<LedgerDocumentRef>;
+  book(receipt: LedgerSale, setup: LedgerTaxSetup, idempotencyKey: string): Promise<LedgerDocumentRef>;
 }
 
 export type XeroSaleDocument = 'invoice-and-payment' | 'receive-money';
+
+/** What each document is called in messages to the bookkeeper. */
+export const INVOICE = 'invoice';
+export const RECEIVE_MONEY = 'receive-money transaction';
 
 /** Xero's dates arrive as Date objects from xero-node (`/Date(ms)/`); YYYY-MM-DD for writing back. */
 export function isoDay(raw: unknown): string {

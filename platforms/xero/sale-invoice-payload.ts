@@ -1,5 +1,5 @@
 import { Invoice, type Payment } from 'xero-node';
-import type { LedgerSalesReceipt, LedgerTaxSetup } from '../../domain/accounting-target.js';
+import type { LedgerSale, LedgerTaxSetup } from '../../domain/accounting-target.js';
 import { fromCents, toCents } from '../../domain/money.js';
 import { saleLineAmountTypes, saleLines } from './sale-lines.js';
 
@@ -20,14 +20,14 @@ export function ownershipReference(privateNote: string): string {
  * (their sales account applies), the line's tax type, the shop's discount per line, shipping on its own line.
  * Xero works out the tax from its own rates; the engine compares its total with the shop's.
  */
-export function toSaleInvoice(receipt: LedgerSalesReceipt, setup: LedgerTaxSetup, accounts: SaleAccounts): Invoice {
+export function toSaleInvoice(receipt: LedgerSale, setup: LedgerTaxSetup, accounts: SaleAccounts): Invoice {
   return {
     type: Invoice.TypeEnum.ACCREC,
     contact: { contactID: receipt.customerId },
-    date: receipt.txnDate,
-    dueDate: receipt.txnDate,
+    date: receipt.date,
+    dueDate: receipt.date,
     invoiceNumber: receipt.docNumber,
-    reference: ownershipReference(receipt.privateNote),
+    reference: ownershipReference(receipt.marker),
     // CurrencyCode is an enum of ISO codes; the shop's ISO code is one of them.
     currencyCode: receipt.currency as unknown as Invoice['currencyCode'],
     status: Invoice.StatusEnum.AUTHORISED,

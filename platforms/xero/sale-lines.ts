@@ -1,9 +1,9 @@
 import { LineAmountTypes, type LineItem } from 'xero-node';
-import type { LedgerSalesReceipt, LedgerTaxSetup } from '../../domain/accounting-target.js';
+import type { LedgerSale, LedgerTaxSetup } from '../../domain/accounting-target.js';
 import { fromCents, toCents } from '../../domain/money.js';
 
 /** Shop prices with tax in them go as Inclusive; an organisation that keeps no tax takes NoTax. */
-export function saleLineAmountTypes(receipt: LedgerSalesReceipt, setup: LedgerTaxSetup): LineAmountTypes {
+export function saleLineAmountTypes(receipt: LedgerSale, setup: LedgerTaxSetup): LineAmountTypes {
   if (setup.mode === 'off') return LineAmountTypes.NoTax;
   return receipt.taxesIncluded ? LineAmountTypes.Inclusive : LineAmountTypes.Exclusive;
 }
@@ -13,7 +13,7 @@ export function saleLineAmountTypes(receipt: LedgerSalesReceipt, setup: LedgerTa
  * to `shippingAccountCode`. Invoices take the shop's discount per line; receive-money lines take none, so a
  * discounted line goes as one unit at its discounted amount, the quantity kept in its description.
  */
-export function saleLines(receipt: LedgerSalesReceipt, shippingAccountCode: string, discounts: 'per-line' | 'folded'): LineItem[] {
+export function saleLines(receipt: LedgerSale, shippingAccountCode: string, discounts: 'per-line' | 'folded'): LineItem[] {
   const lines: LineItem[] = receipt.lines.map((line) => {
     const discountCents = line.discount ? toCents(line.discount) : 0;
     const base = { itemCode: line.itemId, ...(line.taxCodeId ? { taxType: line.taxCodeId } : {}) };

@@ -1,5 +1,5 @@
 import { BankTransaction } from 'xero-node';
-import type { LedgerSalesReceipt, LedgerTaxSetup } from '../../domain/accounting-target.js';
+import type { LedgerSale, LedgerTaxSetup } from '../../domain/accounting-target.js';
 import type { SaleAccounts } from './sale-invoice-payload.js';
 import { ownershipReference } from './sale-invoice-payload.js';
 import { saleLineAmountTypes, saleLines } from './sale-lines.js';
@@ -16,13 +16,13 @@ export function receiveMoneyReference(docNumber: string, privateNote: string): s
 }
 
 /** A paid sale as one AUTHORISED receive-money transaction into the payment bank account. */
-export function toSaleReceiveMoney(receipt: LedgerSalesReceipt, setup: LedgerTaxSetup, accounts: SaleAccounts): BankTransaction {
+export function toSaleReceiveMoney(receipt: LedgerSale, setup: LedgerTaxSetup, accounts: SaleAccounts): BankTransaction {
   return {
     type: BankTransaction.TypeEnum.RECEIVE,
     contact: { contactID: receipt.customerId },
     bankAccount: { code: accounts.paymentAccountCode },
-    date: receipt.txnDate,
-    reference: receiveMoneyReference(receipt.docNumber, receipt.privateNote),
+    date: receipt.date,
+    reference: receiveMoneyReference(receipt.docNumber, receipt.marker),
     currencyCode: receipt.currency as unknown as BankTransaction['currencyCode'],
     status: BankTransaction.StatusEnum.AUTHORISED,
     lineAmountTypes: saleLineAmountTypes(receipt, setup),

@@ -5,7 +5,8 @@ import type {
   LedgerCustomerInput,
   LedgerDocumentRef,
   LedgerItem,
-  LedgerSalesReceipt,
+  BookedSaleQuery,
+  LedgerSale,
   LedgerTaxCode,
   LedgerTaxSetup,
 } from '../../domain/accounting-target.js';
@@ -60,7 +61,11 @@ export class XeroAccountingTarget implements AccountingTarget {
     this.booking = options.saleDocument === 'receive-money' ? new ReceiveMoneyBooking(api, options) : new InvoiceAndPaymentBooking(api, options);
   }
 
-  async findSalesReceipt(docNumber: string): Promise<LedgerDocumentRef | null> {
+  get documentKind(): string {
+    return this.booking.kind;
+  }
+
+  async findBookedSale({ docNumber }: BookedSaleQuery): Promise<LedgerDocumentRef | null> {
     return this.booking.find(docNumber);
   }
 
@@ -122,7 +127,7 @@ export class XeroAccountingTarget implements AccountingTarget {
    * Books the sale unless its number is already in the ledger: a lookup by number before every attempt and the
    * Idempotency-Key on every write (invoice-and-payment-booking.ts, receive-money-booking.ts).
    */
-  async createSalesReceipt(receipt: LedgerSalesReceipt, idempotencyKey: string): Promise<LedgerDocumentRef> {
+  async bookSale(receipt: LedgerSale, idempotencyKey: string): Promise<LedgerDocumentRef> {
     try {
       return await this.booking.book(receipt, await this.taxSetup(), idempotencyKey);
     } catch (error) {

@@ -8,7 +8,7 @@ import type { RequestLimits } from '../../domain/request-limiter.js';
  */
 export const XERO_LIMITS: LedgerLimits = {
   docNumber: 255,
-  privateNote: 255,
+  internalNote: 255,
   customerMemo: 4000,
   customerDisplayName: 255,
   personName: 255,

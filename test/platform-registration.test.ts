@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { bookedOrderChangeMessage } from '../domain/booked-order-change.js';
+import type { RequestLimits } from '../domain/request-limiter.js';
+import { createInstalledPlatforms, INSTALLED_PLATFORMS, ledgerDocumentKind, platformConfigsFromEnv } from '../platforms/installed.js';
+import { describeAccount } from '../runtime/integration-health-oauth.js';
+import { platformEnv } from '../runtime/platform-env.js';
+
+const env: Record<string, string> = { SHOPIFY_API_KEY: 'key', SHOPIFY_API_SECRET: 'secret', QBO_CLIENT_ID: 'id', QBO_CLIENT_SECRET: 'qsecret' };
+
+describe('installed platforms', () => {
+  it('each builds from its own settings under the id it registered, and the registry offers it in its role', () => {
+    const limits: RequestLimits[] = [];
+    const { registry, byId } = createInstalledPlatforms(platformConfigsFromEnv(platformEnv((name) => env[name])), {
+      requestLimiter: (wanted) => {
+        limits.push(wanted);
+        return { acquire: async () => async () => {}, pauseFor: async () => {} };
+      },
+    });
+    expect(registry.all().map((platform) => [platform.id, platform.role, platform.displayName])).toEqual(
+      INSTALLED_PLATFORMS.map((registration) => [registration.id, registration.role, registration.displayName]),
+    );
+    expect(registry.accounting('qbo').displayName).toBe('QuickBooks Online');
+    expect(byId.shopify.verifyWebhook).toBeTypeOf('function');
+    // QuickBooks Online asks for its own per-company budget from the shared limiter.
+    expect(limits).toEqual([{ perSecond: 8, perMinute: 450, maxInFlight: 10 }]);
+  });
+
+  it('a missing secret is named, the first in registration order', () => {
+    const { QBO_CLIENT_SECRET: _omitted, ...rest } = env;
+    expect(() => platformConfigsFromEnv(platformEnv((name) => rest[name]))).toThrow('QBO_CLIENT_SECRET is not set. See "Configuration" in README.md.');
+  });
+
+  it("messages use each platform's own words: its document kind and what it calls an account", () => {
+    expect(ledgerDocumentKind('qbo')).toBe('sales receipt');
+    expect(ledgerDocumentKind('no-such-ledger')).toBe('document');
+    expect(describeAccount({ realmId: '9130' })).toBe('company 9130');
+    expect(describeAccount({ shop: 'demo.myshopify.com' })).toBe('shop demo.myshopify.com');
+    expect(
+      bookedOrderChangeMessage({ kind: 'total_changed', bookedTotal: '8.00', shopTotal: '24.00' }, { orderName: '#5001', ledgerName: 'Xero #1', docNumber: 'INV-5001', documentKind: 'invoice' }),
+    ).toBe(
+      'Order #5001 changed in the shop after it was booked: its total is now 24.00, but invoice INV-5001 in Xero #1 was booked for 8.00. ' +
+        'ledgerbridge does not change booked documents: adjust the invoice (or book a refund) in Xero #1.',
+    );
+  });
+});

@@ -45,7 +45,7 @@ describe('ledger total check', () => {
     ];
     const failure = ledgerTotalMismatch({
       order: rounded,
-      document: { id: '43', docNumber: 'US1004', total: '29.39' },
+      document: { id: '43', docNumber: 'US1004', total: '29.39', kind: 'sales receipt' },
       sale: { lines: taxedLines, shipping: null, saleTaxCodeId: '7' },
       taxSetup: { mode: 'per-sale', country: 'US' },
       taxCodes: [{ id: '7', name: 'NY State Tax', ratePercent: 4, active: true }],
@@ -55,7 +55,7 @@ describe('ledger total check', () => {
     expect(failure.message).toBe(
       'QuickBooks Online #1 computed 29.39, the shop charged 29.40 for order #US1004: a difference of 0.01 USD, as rounding makes it ' +
         '(the shop rounds tax on each line, QuickBooks Online #1 once per rate, and QuickBooks Online #1 did not keep the shop\'s tax of 1.14 USD); ' +
-        'set the receipt\'s tax to 1.14. Sales receipt US1004 (id 43) is in QuickBooks Online #1 already: correct it there so its total is 29.40, ' +
+        'set the sales receipt\'s tax to 1.14. Sales receipt US1004 (id 43) is in QuickBooks Online #1 already: correct it there so its total is 29.40, ' +
         'then retry the order; it will not be booked twice.',
     );
     // Beyond a cent a taxed line it is a rate, not rounding.

@@ -263,7 +263,7 @@ describe('real-world orders into a US company (TAX/NON lines, the rate from the 
       }, 'the order to wait on its total');
       expect(row!.lastErrorCode).toBe('LedgerTotalMismatch');
       expect(row!.lastErrorMessage).toMatch(/^QuickBooks Online #1 computed 29\.39, the shop charged 29\.40 for order #US1005: a difference of 0\.01 USD, as rounding makes it/);
-      expect(row!.lastErrorMessage).toContain("set the receipt's tax to 1.14");
+      expect(row!.lastErrorMessage).toContain("set the sales receipt's tax to 1.14");
       const status = await harness.handle(workflowId).query(orderSyncStatusQuery);
       expect(status.state).toBe('waiting_for_fix');
       const mine = () => harness.salesReceipts().filter((r) => (r.record as any).PrivateNote.includes(order.id));

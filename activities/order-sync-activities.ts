@@ -197,25 +197,27 @@ export function createOrderSyncActivities({ db, connections, connectionProblems,
       if (found) return remember(found.id);
       const givenName = order.customer?.firstName ? await truncator.fit('customer.givenName', order.customer.firstName, target.limits.personName) : null;
       const familyName = order.customer?.lastName ? await truncator.fit('customer.familyName', order.customer.lastName, target.limits.personName) : null;
-      let taken: DisplayNameTakenError | null = null;
+      let refusal: DisplayNameTakenError | null = null;
       for (const candidate of names) {
         const displayName = await truncator.fit('customer.displayName', candidate, target.limits.customerDisplayName);
-        const created = await againstPlatform(integration.id, () =>
+        const outcome = await againstPlatform(integration.id, () =>
           target
             .createCustomer(
               { displayName, givenName, familyName, email: email && email.length <= target.limits.email ? email : null, currency: order.currency },
               `cust:${input.routeId}:${order.customer?.id ?? order.id}:${displayName}:${order.currency}`,
             )
-            .catch((error: unknown) => {
-              // The ledger wants display names unique across its contacts: try the next form.
-              if (!(error instanceof DisplayNameTakenError)) throw error;
-              taken = error;
-              return null;
-            }),
+            .then(
+              (created) => ({ created }),
+              (error: unknown) => {
+                // The ledger wants display names unique across its contacts: try the next form.
+                if (!(error instanceof DisplayNameTakenError)) throw error;
+                return { taken: error };
+              },
+            ),
         );
-        if (created) return remember(created.id);
+        if ('created' in outcome) return remember(outcome.created.id);
+        refusal = outcome.taken;
       }
-      const refusal = taken as DisplayNameTakenError | null;
       throw syncFailure(SyncErrorType.LedgerRejected, `${integration.displayName} already uses every name we tried for the customer of order ${order.name} (${names.join('; ')}). Rename the existing contact and retry.`, {
         detail: `duplicate display name on every candidate${refusal ? ` (code ${refusal.code}: ${refusal.detail})` : ''}`,
         integrationId: integration.id,

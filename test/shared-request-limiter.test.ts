@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openDatabase, type OpenDatabase } from '../db/database.js';
 import { SharedRequestLimiter } from '../db/shared-request-limiter.js';
 import type { AccessTokenProvider } from '../domain/credentials.js';
@@ -99,11 +99,13 @@ describe('shared request limiter (PostgreSQL / PGlite)', () => {
   });
 
   it('a booking waiting behind lookups is sent next: a backlog books as it goes, not after all its lookups', async () => {
-    emulator.control.setLatency(100);
+    // Long enough that the booking is queued while the first lookup is still being answered, even on a loaded machine.
+    emulator.control.setLatency(500);
+    emulator.control.resetPeakInFlight(REALM);
     const client = workerProcess({ perSecond: 1_000, perMinute: 100_000, maxInFlight: 1 }, 'first');
     const lookups = Array.from({ length: 4 }, (_, i) => client.query(`select * from Customer where DisplayName = 'Nobody ${i}'`));
-    // Queued after the lookups, while the first of them is in flight.
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Queued after the lookups, once the first of them is in the ledger's hands (the others wait for its slot).
+    await vi.waitFor(() => expect(emulator.control.peakInFlight(REALM)).toBe(1), { timeout: 30_000, interval: 5 });
     const booking = client.create('customer', 'Customer', { DisplayName: 'Booked Early' }, { idempotencyKey: 'limiter-priority-1', subject: 'customer Booked Early' });
     await Promise.all([...lookups, booking]);
     const sent = emulator.control.requestLog().map((r) => (r.method === 'POST' && r.url.includes('/customer') ? 'booking' : 'lookup'));

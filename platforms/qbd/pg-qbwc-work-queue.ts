@@ -89,10 +89,11 @@ export class PgQbwcWorkQueue implements QbwcWorkQueue {
   }
 
   /**
-   * Where the request stands now: an outcome, or null while it waits or is out with QuickBooks. With `giveUp`,
-   * a request no session has taken is withdrawn (not-collected), one out with QuickBooks is counted lost.
+   * Where the request stands now: an outcome, or null while it waits or is out with QuickBooks. Giving up
+   * ('untaken': only if no session took it; 'any': also one out with QuickBooks) withdraws a request no session
+   * has taken (not-collected) and counts one out with QuickBooks as lost.
    */
-  async outcome(requestId: string, giveUp = false): Promise<QbwcRequestOutcome | null> {
+  async outcome(requestId: string, giveUp: false | 'untaken' | 'any' = false): Promise<QbwcRequestOutcome | null> {
     const [row] = await this.db.select().from(qbwcRequests).where(eq(qbwcRequests.id, requestId));
     if (!row) return { kind: 'lost' };
     if (row.state === 'answered') {
@@ -111,6 +112,7 @@ export class PgQbwcWorkQueue implements QbwcWorkQueue {
       if (withdrawn) return { kind: 'not-collected' };
       return this.outcome(requestId, false); // taken meanwhile: wait for it as for any sent request
     }
+    if (giveUp === 'untaken') return null;
     const [lost] = await this.db
       .update(qbwcRequests)
       .set({ state: 'lost' })

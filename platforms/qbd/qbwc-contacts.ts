@@ -7,6 +7,11 @@ import type { QbwcAccount, QbwcAccounts, QbwcSessionEvent } from './qbwc-endpoin
 
 export type QbwcContact = typeof qbwcContacts.$inferSelect;
 
+export async function loadQbwcContact(db: Database, integrationId: string): Promise<QbwcContact | null> {
+  const [row] = await db.select().from(qbwcContacts).where(eq(qbwcContacts.integrationId, integrationId));
+  return row ?? null;
+}
+
 /**
  * The Web Connector logins of QuickBooks Desktop integrations, and what each visit told us: the last time it came,
  * a refused password, the HRESULT QuickBooks gave when it could not open the company file. Health reads them.
@@ -27,9 +32,8 @@ export class QbwcContacts implements QbwcAccounts {
     await this.credentials.save(integrationId, { accessToken: password, refreshToken: null, accessTokenExpiresAt: null, refreshTokenExpiresAt: null, scopes: [] });
   }
 
-  async get(integrationId: string): Promise<QbwcContact | null> {
-    const [row] = await this.db.select().from(qbwcContacts).where(eq(qbwcContacts.integrationId, integrationId));
-    return row ?? null;
+  get(integrationId: string): Promise<QbwcContact | null> {
+    return loadQbwcContact(this.db, integrationId);
   }
 
   async findByUserName(userName: string): Promise<QbwcAccount | null> {

@@ -12,6 +12,8 @@ import { QbdWebConnectorAbsentError } from '../platforms/qbd/qbd-errors.js';
 import { qbdContactHealth } from '../platforms/qbd/qbd-health.js';
 import { createQbdPlatform, type QbdPlatformConfig } from '../platforms/qbd/qbd-platform.js';
 import { secretBoxFromKey } from '../runtime/secret-box.js';
+import { runHealthChecks } from '../activities/integration-health-checks.js';
+import { PlatformRegistry } from '../platforms/registry.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 
 /**
@@ -26,6 +28,9 @@ describe('QuickBooks Desktop ledger through the Web Connector', () => {
   let connector: WebConnectorEmulator;
   let target: AccountingTarget;
   let credentials: CredentialStore;
+  let platforms: PlatformRegistry;
+  /** The health workflow's verdict, from its four checks as the product runs them. */
+  const verdict = async () => (await runHealthChecks({ db: database.db, platforms, credentials }, integrationId)).verdict;
   const integrationId = 'qbd-int-1';
 
   const config = (appUrl: string): QbdPlatformConfig => ({
@@ -63,7 +68,9 @@ describe('QuickBooks Desktop ledger through the Web Connector', () => {
       },
     });
     connector = new WebConnectorEmulator({ appUrl: placeholder.webConnectorUrl, userName, password, company, intervalMs: 40, noOpDelayMs: 10 });
-    target = createQbdPlatform(placeholder, { requestLimiter: () => ({ acquire: async () => async () => {}, pauseFor: async () => {} }), db: database.db }).createTarget({
+    const platform = createQbdPlatform(placeholder, { requestLimiter: () => ({ acquire: async () => async () => {}, pauseFor: async () => {} }), db: database.db });
+    platforms = new PlatformRegistry([platform]);
+    target = platform.createTarget({
       integrationId,
       account: {},
       tokens: { getAccessToken: async () => password, refreshAfterRejection: async () => null },
@@ -150,9 +157,11 @@ describe('QuickBooks Desktop ledger through the Web Connector', () => {
     const waiting = target.listItems().catch((error: unknown) => error);
     await connector.nextRun((run: WebConnectorRun) => run.outcome === 'connection-error');
     await waiting;
-    await expect.poll(() => target.checkConnection().then(() => 'ok', (error: Error) => error.message)).toBe(
-      'QuickBooks Desktop #1: QuickBooks could not be started or the company file is not open. Open QuickBooks Desktop with the company file.',
-    );
+    await expect.poll(verdict).toEqual({
+      status: 'error',
+      reason: 'QuickBooks Desktop #1: QuickBooks could not be started or the company file is not open. Open QuickBooks Desktop with the company file.',
+      check: 'test_call',
+    });
     company.openCompanyFile();
     await target.listItems();
     await expect.poll(() => target.checkConnection().then((probe) => probe.accountName, () => 'not yet')).toBe('C:\\Company\\demo.qbw');
@@ -162,6 +171,7 @@ describe('QuickBooks Desktop ledger through the Web Connector', () => {
     connector.setPassword('not-the-password');
     await connector.nextRun((run) => run.outcome === 'invalid-user');
     await expect.poll(() => target.checkConnection().then(() => null, (error: unknown) => error)).toBeInstanceOf(CredentialsInvalidError);
+    expect(await verdict()).toEqual({ status: 'reconnect_required', reason: 'Your credentials are invalid or expired. Please reconnect your integration.', check: 'test_call' });
   });
 
   it('no Web Connector visit for hours reads Disconnected, naming the integration', () => {

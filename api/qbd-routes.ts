@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { FastifyBaseLogger, FastifyPluginAsync } from 'fastify';
-import { eq } from 'drizzle-orm';
+import { and, eq, gt } from 'drizzle-orm';
 import type { CredentialStore } from '../db/credential-store.js';
 import type { Database } from '../db/database.js';
-import { integrations } from '../db/schema.js';
+import { integrations, qbwcRequests } from '../db/schema.js';
 import { ledgerRefusalWait } from '../domain/sync-error-types.js';
 import { PgQbwcWorkQueue } from '../platforms/qbd/pg-qbwc-work-queue.js';
 import { QBWC_NOT_CONNECTED_CODE } from '../platforms/qbd/qbd-errors.js';
@@ -13,7 +13,7 @@ import { registerQbwcRoutes } from '../platforms/qbd/qbwc-endpoint.js';
 import { QbwcContacts } from '../platforms/qbd/qbwc-contacts.js';
 import { generateQbwcPassword } from '../platforms/qbd/qbwc-password.js';
 import { qwcFile, stableGuid } from '../platforms/qbd/qwc-file.js';
-import { resumeParkedOrders } from '../runtime/parked-order-resumer.js';
+import { countParkedOrders, resumeParkedOrders } from '../runtime/parked-order-resumer.js';
 import { ApiError, notFound } from './api-error.js';
 
 export interface QbdRouteDeps {
@@ -38,7 +38,21 @@ export function qbwcEndpointRoutes(deps: QbdRouteDeps): FastifyPluginAsync {
   return async (app) => {
     const queue = new PgQbwcWorkQueue(deps.db);
     const contacts = new QbwcContacts(deps.db, deps.credentials);
+    const lingerMs = deps.config.sessionLingerMs ?? 30_000;
+    const parkedOnVisit = { waitingOn: ledgerRefusalWait(QBWC_NOT_CONNECTED_CODE) };
     await registerQbwcRoutes(app, {
+      lingerMs,
+      // Orders parked on the Web Connector resume at this visit, and syncs that asked lately go on: open QuickBooks for them.
+      expectsWork: async (integrationId) => {
+        if ((await countParkedOrders(deps.db, { integrationId, ...parkedOnVisit })) > 0) return true;
+        const since = new Date(Date.now() - lingerMs);
+        const recent = await deps.db
+          .select({ id: qbwcRequests.id })
+          .from(qbwcRequests)
+          .where(and(eq(qbwcRequests.integrationId, integrationId), gt(qbwcRequests.createdAt, since)))
+          .limit(1);
+        return recent.length > 0;
+      },
       path: new URL(deps.config.webConnectorUrl).pathname || QBWC_PATH,
       accounts: contacts,
       queue,
@@ -47,7 +61,7 @@ export function qbwcEndpointRoutes(deps: QbdRouteDeps): FastifyPluginAsync {
         void (async () => {
           await contacts.record(event);
           if (event.kind === 'authenticated' && deps.temporal) {
-            await resumeParkedOrders(deps.temporal, deps.db, { integrationId: event.integrationId, waitingOn: ledgerRefusalWait(QBWC_NOT_CONNECTED_CODE) }, 'mappingSaved', deps.resumePerSecond);
+            await resumeParkedOrders(deps.temporal, deps.db, { integrationId: event.integrationId, ...parkedOnVisit }, 'mappingSaved', deps.resumePerSecond);
           }
         })().catch((error: unknown) => deps.log?.warn({ err: error }, 'recording a Web Connector visit failed'));
       },

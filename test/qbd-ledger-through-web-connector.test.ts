@@ -39,6 +39,7 @@ describe('QuickBooks Desktop ledger through the Web Connector', () => {
     requestWaitMs: 1_500,
     queuePollMs: 20,
     disconnectedAfterMs: 3 * 3_600_000,
+    sessionLingerMs: 300,
   });
 
   beforeAll(async () => {

@@ -21,6 +21,8 @@ export interface QbdPlatformConfig {
   queuePollMs: number;
   /** No Web Connector visit for this long → health says Disconnected. */
   disconnectedAfterMs: number;
+  /** How long a Web Connector visit stays open after its last request, for a sync's next step (default 30 s). */
+  sessionLingerMs?: number;
 }
 
 export const QBWC_PATH = '/qbwc';

@@ -65,7 +65,7 @@ export interface SyncHarnessOptions {
    * Book into QuickBooks Desktop instead: the route's ledger is "QuickBooks Desktop #1", its company the QBD company
    * emulator, reached only through the Web Connector emulator polling the API's endpoint over HTTP.
    */
-  qbd?: { company: QbdCompanySeed; requestWaitMs: number; pollIntervalMs: number };
+  qbd?: { company: QbdCompanySeed; requestWaitMs: number; pollIntervalMs: number; sessionLingerMs?: number; noOpDelayMs?: number };
 }
 
 /** The QuickBooks Desktop side of a harness: the company, and the Web Connector (started by the test). */
@@ -146,7 +146,7 @@ export class SyncHarness {
     ]);
     const { shopifyPlatform, qboPlatform } = emulated;
     const qbdConfig: QbdPlatformConfig | null = options.qbd
-      ? { webConnectorUrl: `http://127.0.0.1${QBWC_PATH}`, pollMinutes: 1, requestWaitMs: options.qbd.requestWaitMs, queuePollMs: 25, disconnectedAfterMs: 3 * 3_600_000 }
+      ? { webConnectorUrl: `http://127.0.0.1${QBWC_PATH}`, pollMinutes: 1, requestWaitMs: options.qbd.requestWaitMs, queuePollMs: 25, disconnectedAfterMs: 3 * 3_600_000, sessionLingerMs: options.qbd.sessionLingerMs ?? 1_000 }
       : null;
     const ledgers: Platform[] = [options.decorateTarget ? decorated(qboPlatform, options.decorateTarget) : qboPlatform];
     if (qbdConfig) ledgers.push(createQbdPlatform(qbdConfig, { requestLimiter: () => ({ acquire: async () => async () => {}, pauseFor: async () => {} }), db: database.db }));
@@ -219,7 +219,7 @@ export class SyncHarness {
       password: login.body.password,
       company,
       intervalMs: this.options.qbd!.pollIntervalMs,
-      noOpDelayMs: 10,
+      noOpDelayMs: this.options.qbd!.noOpDelayMs ?? 10,
     });
     this.qbd = { company, connector, integrationId: this.ledgerIntegrationId, config };
     await recordIntegrationStatus(this.db, this.ledgerIntegrationId, { status: 'connected', reason: null, cause: 'oauth_connected', check: null });

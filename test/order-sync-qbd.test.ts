@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { and, eq } from 'drizzle-orm';
+import { qbwcRequests } from '../db/schema.js';
 import type { OrderSyncResult } from '../workflows/order-sync.js';
 import { eventually, SyncHarness } from './support/sync-harness.js';
 
@@ -23,6 +25,9 @@ describe('order sync: Shopify → QuickBooks Desktop through the Web Connector',
         },
         requestWaitMs: 3_000,
         pollIntervalMs: 100,
+        // QBWC waits 5 s after a "NoOp" [C]; here 100 ms, and the visit stays open 1 s after its last request.
+        noOpDelayMs: 100,
+        sessionLingerMs: 1_000,
       },
     });
     harness.qbd!.connector.start();
@@ -93,5 +98,30 @@ describe('order sync: Shopify → QuickBooks Desktop through the Web Connector',
     const result: OrderSyncResult = await harness.syncResultOf(order.id);
     expect(result.outcome).toBe('created');
     expect(receipts('4004')).toHaveLength(1);
+  });
+
+  it('a whole order books within one visit of the Web Connector: between steps the visit waits instead of ending', async () => {
+    const connector = harness.qbd!.connector;
+    await connector.stop();
+    const visitsBefore = connector.runs.length;
+    const order = harness.shopify.control.createOrder({
+      name: '#4005',
+      email: 'grace@example.com',
+      customer: { firstName: 'Grace', lastName: 'Hopper', email: 'grace@example.com' },
+      lineItems: [{ title: 'Mug', sku: 'MUG-1', quantity: 1, unitPrice: '8.00' }],
+    });
+    await eventually(
+      async () =>
+        (await harness.db.select().from(qbwcRequests).where(and(eq(qbwcRequests.integrationId, harness.ledgerIntegrationId), eq(qbwcRequests.state, 'pending')))).length > 0,
+      'the first request of the order to wait in the queue',
+    );
+    const visit = connector.runOnce();
+    const result: OrderSyncResult = await harness.syncResultOf(order.id);
+    await visit;
+    expect(result.outcome).toBe('created');
+    expect(receipts('4005')).toHaveLength(1);
+    expect(connector.runs.length - visitsBefore).toBe(1);
+    expect((await visit).requestSetsProcessed).toBeGreaterThanOrEqual(4);
+    connector.start();
   });
 });

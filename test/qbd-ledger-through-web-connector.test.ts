@@ -152,6 +152,16 @@ describe('QuickBooks Desktop ledger through the Web Connector', () => {
     expect(company.processed.filter((p) => p.name === 'SalesReceiptAdd')).toHaveLength(3);
   });
 
+  it('books once whichever way QuickBooks answers a receipt number that is not there (status 500 or 1, FIDELITY.md §3)', async () => {
+    for (const [notFound, ref] of [['status-1', '1004'], ['status-500', '1005']] as const) {
+      company.notFound = notFound;
+      expect(await target.findBookedSale({ docNumber: ref, order: { id: null, name: `#${ref}` } })).toBeNull();
+      await target.bookSale(await sale(ref), `key-${ref}`);
+      await target.bookSale(await sale(ref), `key-${ref}`);
+      expect(receiptsNumbered(ref)).toHaveLength(1);
+    }
+  });
+
   it('a closed company file shows as an error with the plain reason', async () => {
     company.closeCompanyFile();
     // The Web Connector opens QuickBooks only when there is work: a ledger call gives it some.

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { BookedOrderChangeRecord, ShopOrderUpdate } from '../domain/booked-order-change.js';
-import { boolean, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, unique } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, unique, uniqueIndex } from 'drizzle-orm/pg-core';
 
 /** One connected account on one platform: "Shopify #1", "QuickBooks Online #1". */
 export const integrations = pgTable(
@@ -284,3 +284,50 @@ export const privacyRequests = pgTable('privacy_requests', {
   /** Redactions: counts of what was erased. Data requests: the export. */
   result: jsonb('result').$type<Record<string, unknown>>(),
 });
+
+/**
+ * qbXML request sets waiting for a QuickBooks Desktop company's Web Connector (platforms/qbd/pg-qbwc-work-queue.ts).
+ * Shared by the API (the SOAP endpoint hands them out) and the workers (the ledger calls wait for their answer).
+ * state: pending → sent (held by `ticket`) → answered; pending → abandoned when its caller gave up before it was sent; sent → lost when the session ended without its answer.
+ */
+export const qbwcRequests = pgTable(
+  'qbwc_requests',
+  {
+    id: text('id').primaryKey(),
+    integrationId: text('integration_id')
+      .notNull()
+      .references(() => integrations.id, { onDelete: 'cascade' }),
+    qbxml: text('qbxml').notNull(),
+    state: text('state').$type<'pending' | 'sent' | 'answered' | 'lost' | 'abandoned'>().notNull().default('pending'),
+    ticket: text('ticket'),
+    response: text('response'),
+    hresult: text('hresult'),
+    errorMessage: text('error_message'),
+    createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    sentAt: timestamp('sent_at', { withTimezone: true, precision: 3 }),
+    answeredAt: timestamp('answered_at', { withTimezone: true, precision: 3 }),
+  },
+  (t) => [index('qbwc_requests_queue').on(t.integrationId, t.createdAt).where(sql`${t.state} in ('pending', 'sent')`)],
+);
+
+/**
+ * One QuickBooks Desktop integration's Web Connector login and what its visits told us (health). The password is kept as the integration's
+ * credentials (encrypted like tokens), shown once at connect.
+ */
+export const qbwcContacts = pgTable(
+  'qbwc_contacts',
+  {
+    integrationId: text('integration_id')
+      .primaryKey()
+      .references(() => integrations.id, { onDelete: 'cascade' }),
+    userName: text('user_name').notNull(),
+    lastAuthenticatedAt: timestamp('last_authenticated_at', { withTimezone: true, precision: 3 }),
+    lastAuthFailureAt: timestamp('last_auth_failure_at', { withTimezone: true, precision: 3 }),
+    lastConnectionErrorAt: timestamp('last_connection_error_at', { withTimezone: true, precision: 3 }),
+    lastConnectionErrorHresult: text('last_connection_error_hresult'),
+    lastConnectionErrorMessage: text('last_connection_error_message'),
+    lastCompanyOpenedAt: timestamp('last_company_opened_at', { withTimezone: true, precision: 3 }),
+    companyFile: text('company_file'),
+  },
+  (t) => [uniqueIndex('qbwc_contacts_user_name').on(t.userName)],
+);

@@ -1,5 +1,6 @@
 import type { AccountingRegistration, PlatformEnv, PlatformRegistration, SharedPlatformServices } from './platform-registration.js';
 import type { Platform } from './platform.js';
+import { qbdRegistration } from './qbd/registration.js';
 import { qboRegistration } from './qbo/registration.js';
 import { PlatformRegistry } from './registry.js';
 import { shopifyRegistration } from './shopify/registration.js';
@@ -8,7 +9,7 @@ import { shopifyRegistration } from './shopify/registration.js';
  * The platforms this build offers: one line each (platforms/README.md). Order matters only for configuration:
  * their secrets are read in this order, so the first missing one is the one named.
  */
-export const INSTALLED_PLATFORMS = [shopifyRegistration, qboRegistration] as const;
+export const INSTALLED_PLATFORMS = [shopifyRegistration, qboRegistration, qbdRegistration] as const;
 
 type Installed = (typeof INSTALLED_PLATFORMS)[number];
 

@@ -1,3 +1,4 @@
+import type { Database } from '../db/database.js';
 import type { RequestLimiter, RequestLimits } from '../domain/request-limiter.js';
 import type { AccountingPlatform, CommercePlatform } from './platform.js';
 
@@ -19,6 +20,8 @@ export interface PlatformEnv {
 export interface SharedPlatformServices {
   /** One limiter over the shared database: every worker process together keeps within these per-company limits. */
   requestLimiter(limits: RequestLimits): RequestLimiter;
+  /** The shared database, for platforms whose calls go through it (QuickBooks Desktop's Web Connector queue). */
+  db?: Database;
 }
 
 interface PlatformRegistrationBase<Id extends string, Config> {

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { createIntegrationHealthActivities } from '../activities/integration-health-activities.js';
 import { buildApi } from '../api/app.js';
 import { integrationOAuthRoutes, integrationRoutes } from '../api/integration-routes.js';
+import { qbdOperatorRoutes, qbwcEndpointRoutes } from '../api/qbd-routes.js';
 import { CredentialStore } from '../db/credential-store.js';
 import { openDatabase, type OpenDatabase } from '../db/database.js';
 import { createMailer, type Mailer } from '../notifications/mail-transport.js';
@@ -46,6 +47,7 @@ export async function openServices(config: AppConfig): Promise<LedgerbridgeServi
   // One limiter per platform over the shared database: every worker process together stays within each company's limits.
   const { registry: platforms, byId } = createInstalledPlatforms(config.platforms, {
     requestLimiter: (limits) => new SharedRequestLimiter(database.db, limits),
+    db: database.db,
   });
   // Shopify's webhooks are checked by the API before any route is known.
   const shopify = byId.shopify;
@@ -118,6 +120,13 @@ export async function startApi(services: LedgerbridgeServices, logger: boolean |
     operatorToken: config.operatorToken,
     connectLinks: services.connectLinks,
   };
+  const qbdDeps = {
+    db: services.database.db,
+    credentials: services.credentials,
+    config: config.platforms.qbd,
+    temporal: services.client,
+    resumePerSecond: config.resumeRatePerSecond,
+  };
   const mailer = createMailer(config.mail);
   const app = await buildApi({
     db: services.database.db,
@@ -129,8 +138,8 @@ export async function startApi(services: LedgerbridgeServices, logger: boolean |
     platforms: services.platforms,
     bookedOrderChanges: createBookedOrderChangeNotifier({ db: services.database.db, mailer, publicBaseUrl: config.publicBaseUrl }),
     onAppUninstalled: (integrationId) => reportAppUninstalled(services.health, integrationId),
-    operatorPlugins: [integrationRoutes(routeDeps)],
-    plugins: [integrationOAuthRoutes(routeDeps)],
+    operatorPlugins: [integrationRoutes(routeDeps), qbdOperatorRoutes(qbdDeps)],
+    plugins: [integrationOAuthRoutes(routeDeps), qbwcEndpointRoutes(qbdDeps)],
     payloadCodec: { codec: new KeyringPayloadCodec(services.keyring), uiOrigins: config.temporalUiOrigins },
     logger,
   });

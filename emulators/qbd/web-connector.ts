@@ -67,6 +67,17 @@ export class WebConnectorEmulator {
     this.password = options.password;
   }
 
+  private loseAnswerOfRequest: string | undefined;
+
+  /**
+   * The next request set containing `request` (e.g. 'SalesReceiptAdd') runs in QuickBooks, but its answer never
+   * reaches the service: QBWC or the network fails before receiveResponseXML (quickbooks-desktop.md §11, the
+   * "dangerous gap"). The update ends as an HTTP failure, the session is never closed.
+   */
+  loseAnswerOf(request: string): void {
+    this.loseAnswerOfRequest = request;
+  }
+
   /** The person typed another password into QBWC. */
   setPassword(password: string): void {
     this.password = password;
@@ -195,6 +206,10 @@ export class WebConnectorEmulator {
         }
         const result = o.company.process(request);
         processed += 1;
+        if (this.loseAnswerOfRequest && request.includes(`<${this.loseAnswerOfRequest}Rq`)) {
+          this.loseAnswerOfRequest = undefined;
+          return end('http-error', 'the answer was lost on its way to the service');
+        }
         const percent = Number(
           (
             await call(

@@ -46,6 +46,14 @@ export interface QbwcEndpointOptions {
   onDelivery(delivery: QbwcDelivery): Promise<void>;
   onSessionEvent?(event: QbwcSessionEvent): void;
   serverVersion?: string;
+  /**
+   * Keep a session open this long after its last request (answering `NoOp`: QBWC waits 5 s and asks again, and
+   * `receiveResponseXML` says 99 rather than 100), so a sync whose next step queues its request a moment after the
+   * last answer is served in the same visit rather than at the next poll. 0 (default): close when the queue is empty.
+   */
+  lingerMs?: number;
+  /** Whether work for the integration is about to come though none waits yet (orders resuming at this visit). */
+  expectsWork?(integrationId: string): Promise<boolean>;
   /** Sessions idle this long are forgotten (QBWC then gets "invalid ticket"). Default one hour. */
   ticketLifetimeMs?: number;
   now?: () => number;
@@ -58,6 +66,8 @@ interface Session {
   lastSeen: number;
   answered: number;
   lastError?: string;
+  /** When the session last handed out or received a request (or began, when work was expected). */
+  lastWorkAt: number;
 }
 
 const INVALID_TICKET = 'The Web Connector session is unknown or has expired. Run the update again.';
@@ -66,6 +76,8 @@ export async function registerQbwcRoutes(app: FastifyInstance, options: QbwcEndp
   const sessions = new Map<string, Session>();
   const now = options.now ?? Date.now;
   const lifetime = options.ticketLifetimeMs ?? 60 * 60 * 1000;
+  const lingerMs = options.lingerMs ?? 0;
+  const lingering = (s: Session) => lingerMs > 0 && now() - s.lastWorkAt < lingerMs;
 
   const session = async (ticket: string | undefined): Promise<Session | undefined> => {
     if (!ticket) return undefined;
@@ -105,8 +117,9 @@ export async function registerQbwcRoutes(app: FastifyInstance, options: QbwcEndp
         await options.queue.releaseClaims(oldTicket);
       }
       const ticket = randomUUID();
-      sessions.set(ticket, { integrationId: account.integrationId, lastSeen: now(), answered: 0 });
-      const hasWork = (await options.queue.pendingCount(account.integrationId)) > 0;
+      sessions.set(ticket, { integrationId: account.integrationId, lastSeen: now(), answered: 0, lastWorkAt: now() });
+      const hasWork =
+        (await options.queue.pendingCount(account.integrationId)) > 0 || (lingerMs > 0 && ((await options.expectsWork?.(account.integrationId)) ?? false));
       options.onSessionEvent?.({ kind: 'authenticated', integrationId: account.integrationId, ticket, hasWork });
       return [ticket, hasWork ? (account.companyFilePath ?? '') : 'none'];
     },
@@ -128,9 +141,11 @@ export async function registerQbwcRoutes(app: FastifyInstance, options: QbwcEndp
       const held = await options.queue.claimedBy(ticket);
       const request = held ?? (await options.queue.claimNext(s.integrationId, ticket));
       if (!request) {
-        s.lastError = 'Nothing to send: every request was answered.';
+        // A sync between two steps: QBWC waits and asks again ("NoOp"), within the same visit.
+        s.lastError = lingering(s) ? 'NoOp' : 'Nothing to send: every request was answered.';
         return '';
       }
+      s.lastWorkAt = now();
       // Never hand QuickBooks a qbXML version it cannot read (notes §6): the request waits for an updated QuickBooks.
       const needed = /<\?qbxml\s+version\s*=\s*"(\d+)\.(\d+)"/.exec(request.qbxml);
       if (needed && s.qbxmlMajor !== undefined && Number(needed[1]) > s.qbxmlMajor) {
@@ -156,12 +171,14 @@ export async function registerQbwcRoutes(app: FastifyInstance, options: QbwcEndp
       await options.onDelivery(hresult !== '' ? { ...base, kind: 'error', hresult, message: p.message ?? '' } : { ...base, kind: 'response', qbxml: p.response ?? '' });
       await options.queue.complete(request.id);
       s.answered += 1;
+      s.lastWorkAt = now();
       if (hresult !== '') {
         s.lastError = `QuickBooks could not process a request (${hresult}): ${p.message ?? ''}`;
         return -1;
       }
       const remaining = await options.queue.pendingCount(s.integrationId);
-      return remaining === 0 ? 100 : Math.min(99, Math.floor((100 * s.answered) / (s.answered + remaining)));
+      if (remaining === 0) return lingering(s) ? 99 : 100;
+      return Math.min(99, Math.floor((100 * s.answered) / (s.answered + remaining)));
     },
     async getLastError(p) {
       const s = await session(p.ticket);

@@ -29,6 +29,11 @@ import { startEmulatedPlatforms, type EmulatedPlatforms, type EmulatedPlatformsO
 import type { FastifyInstance } from 'fastify';
 import { buildApi } from '../../api/app.js';
 import type { ShopifyPlatform } from '../../platforms/shopify/index.js';
+import type { QbdCompanySeed } from '../../emulators/qbd/company-data.js';
+import { QbdCompanyEmulator } from '../../emulators/qbd/company-emulator.js';
+import { WebConnectorEmulator } from '../../emulators/qbd/web-connector.js';
+import { qbdOperatorRoutes, qbwcEndpointRoutes, type QbdRouteDeps } from '../../api/qbd-routes.js';
+import { createQbdPlatform, QBWC_PATH, type QbdPlatformConfig } from '../../platforms/qbd/qbd-platform.js';
 
 export const SHOPIFY_APP = { apiKey: 'test-shopify-key', apiSecret: 'test-shopify-secret' };
 export const QBO_APP = { clientId: 'test-qbo-client', clientSecret: 'test-qbo-secret' };
@@ -56,6 +61,19 @@ export interface SyncHarnessOptions {
   bookedOrderChanges?: (db: Database) => BookedOrderChangeSink;
   /** How long activities wait out throttling themselves (0: hand it to the workflow at once). */
   throttlePatienceMs?: number;
+  /**
+   * Book into QuickBooks Desktop instead: the route's ledger is "QuickBooks Desktop #1", its company the QBD company
+   * emulator, reached only through the Web Connector emulator polling the API's endpoint over HTTP.
+   */
+  qbd?: { company: QbdCompanySeed; requestWaitMs: number; pollIntervalMs: number; sessionLingerMs?: number; noOpDelayMs?: number };
+}
+
+/** The QuickBooks Desktop side of a harness: the company, and the Web Connector (started by the test). */
+export interface QbdSide {
+  company: QbdCompanyEmulator;
+  connector: WebConnectorEmulator;
+  integrationId: string;
+  config: QbdPlatformConfig;
 }
 
 /**
@@ -71,6 +89,9 @@ export class SyncHarness {
   readonly shopifyIntegrationId = `shopify-${randomUUID().slice(0, 8)}`;
   readonly qboIntegrationId = `qbo-${randomUUID().slice(0, 8)}`;
   readonly connectionProblemsSeen: ConnectionProblem[] = [];
+  /** The ledger integration of the route: QuickBooks Online #1, or QuickBooks Desktop #1 with `qbd`. */
+  readonly ledgerIntegrationId: string;
+  qbd: QbdSide | null = null;
   worker: Worker | null = null;
   private workerRun: Promise<void> | null = null;
   api!: FastifyInstance;
@@ -88,6 +109,7 @@ export class SyncHarness {
   ) {
     this.shop = emulated.shop;
     this.realmId = emulated.realmId;
+    this.ledgerIntegrationId = options.qbd ? `qbd-${randomUUID().slice(0, 8)}` : this.qboIntegrationId;
   }
 
   get shopify() {
@@ -123,11 +145,18 @@ export class SyncHarness {
       NativeConnection.connect({ address }),
     ]);
     const { shopifyPlatform, qboPlatform } = emulated;
-    const platforms = new PlatformRegistry([shopifyPlatform, options.decorateTarget ? decorated(qboPlatform, options.decorateTarget) : qboPlatform]);
+    const qbdConfig: QbdPlatformConfig | null = options.qbd
+      ? { webConnectorUrl: `http://127.0.0.1${QBWC_PATH}`, pollMinutes: 1, requestWaitMs: options.qbd.requestWaitMs, queuePollMs: 25, disconnectedAfterMs: 3 * 3_600_000, sessionLingerMs: options.qbd.sessionLingerMs ?? 1_000 }
+      : null;
+    const ledgers: Platform[] = [options.decorateTarget ? decorated(qboPlatform, options.decorateTarget) : qboPlatform];
+    if (qbdConfig) ledgers.push(createQbdPlatform(qbdConfig, { requestLimiter: () => ({ acquire: async () => async () => {}, pauseFor: async () => {} }), db: database.db }));
+    const platforms = new PlatformRegistry([shopifyPlatform, ...ledgers]);
     const credentials = new CredentialStore(database.db, secretBoxFromKey(Buffer.alloc(32, 7)));
     const harness = new SyncHarness(database, emulated, platforms, credentials, new Client({ connection, dataConverter: testDataConverter }), nativeConnection, options);
+    if (qbdConfig) harness.qbdConfig = qbdConfig;
     await harness.createRoute();
     await harness.startApi(shopifyPlatform);
+    if (qbdConfig) await harness.connectQbd(qbdConfig);
     await harness.startWorker();
     return harness;
   }
@@ -142,7 +171,10 @@ export class SyncHarness {
       { id: this.shopifyIntegrationId, platform: 'shopify', number: 1, displayName: 'Shopify #1', account: { shop: this.shop } },
       { id: this.qboIntegrationId, platform: 'qbo', number: 1, displayName: 'QuickBooks Online #1', account: { realmId: this.realmId } },
     ]);
-    await this.db.insert(syncRoutes).values({ id: this.routeId, sourceIntegrationId: this.shopifyIntegrationId, targetIntegrationId: this.qboIntegrationId });
+    if (this.options.qbd) {
+      await this.db.insert(integrations).values({ id: this.ledgerIntegrationId, platform: 'qbd', number: 1, displayName: 'QuickBooks Desktop #1', account: {} });
+    }
+    await this.db.insert(syncRoutes).values({ id: this.routeId, sourceIntegrationId: this.shopifyIntegrationId, targetIntegrationId: this.ledgerIntegrationId });
     await this.connect(this.shopifyIntegrationId, { shop: this.shop });
     this.qbo.control.authorizeAs(this.realmId);
     await this.connect(this.qboIntegrationId, { realmId: this.realmId });
@@ -174,7 +206,29 @@ export class SyncHarness {
     await recordIntegrationStatus(this.db, integrationId, { status: 'connected', reason: null, cause: 'oauth_connected', check: null });
   }
 
+  private qbdConfig: QbdPlatformConfig | null = null;
+
+  /** "Connect": the operator creates the Web Connector login; the person adds the .qwc and types the password. */
+  private async connectQbd(config: QbdPlatformConfig): Promise<void> {
+    const login = await this.operator('POST', `/integrations/${this.ledgerIntegrationId}/qbd/web-connector`);
+    if (login.status !== 200) throw new Error(`Web Connector login: ${JSON.stringify(login.body)}`);
+    const company = new QbdCompanyEmulator({ company: this.options.qbd!.company });
+    const connector = new WebConnectorEmulator({
+      appUrl: config.webConnectorUrl,
+      userName: login.body.userName,
+      password: login.body.password,
+      company,
+      intervalMs: this.options.qbd!.pollIntervalMs,
+      noOpDelayMs: this.options.qbd!.noOpDelayMs ?? 10,
+    });
+    this.qbd = { company, connector, integrationId: this.ledgerIntegrationId, config };
+    await recordIntegrationStatus(this.db, this.ledgerIntegrationId, { status: 'connected', reason: null, cause: 'oauth_connected', check: null });
+  }
+
   private async startApi(shopify: ShopifyPlatform): Promise<void> {
+    const qbdDeps: QbdRouteDeps | null = this.qbdConfig
+      ? { db: this.db, credentials: this.credentials, config: this.qbdConfig, temporal: this.client, resumePerSecond: 50 }
+      : null;
     this.api = await buildApi({
       db: this.db,
       temporal: this.client,
@@ -185,8 +239,11 @@ export class SyncHarness {
       platforms: this.platforms,
       bookedOrderChanges: this.options.bookedOrderChanges?.(this.db),
       payloadCodec: { codec: testDataConverter.payloadCodecs![0]!, uiOrigins: [TEMPORAL_UI_ORIGIN] },
+      ...(qbdDeps ? { plugins: [qbwcEndpointRoutes(qbdDeps)], operatorPlugins: [qbdOperatorRoutes(qbdDeps)] } : {}),
     });
     this.apiOrigin = await this.api.listen({ host: '127.0.0.1', port: 0 });
+    // The .qwc's AppURL: where this API listens (the Web Connector emulator reads it at each update).
+    if (this.qbdConfig) this.qbdConfig.webConnectorUrl = `${this.apiOrigin}${QBWC_PATH}`;
     await this.subscribeWebhooks(this.shopifyIntegrationId);
   }
 
@@ -277,7 +334,7 @@ export class SyncHarness {
       args: [{ routeId: this.routeId, orderId, timing }],
       typedSearchAttributes: [
         { key: RouteIdKey, value: this.routeId },
-        { key: IntegrationIdsKey, value: [this.shopifyIntegrationId, this.qboIntegrationId] },
+        { key: IntegrationIdsKey, value: [this.shopifyIntegrationId, this.ledgerIntegrationId] },
         { key: OrderIdKey, value: orderId },
         { key: SyncStateKey, value: 'syncing' },
       ],
@@ -323,6 +380,7 @@ export class SyncHarness {
   }
 
   async close(): Promise<void> {
+    await this.qbd?.connector.stop();
     await this.api?.close();
     await this.stopWorker().catch(() => {});
     await this.emulated.close();

@@ -15,6 +15,7 @@ import { replayRoutes } from './replay-routes.js';
 import { shopifyWebhookRoutes } from './shopify-webhook-routes.js';
 import { syncRouteRoutes } from './sync-route-routes.js';
 import { OrderIntakeDrainer } from '../runtime/order-intake-drainer.js';
+import { RequestsInFlight } from '../runtime/requests-in-flight.js';
 
 export type { ApiDeps } from './api-deps.js';
 export type { ShopifyWebhookCheck, VerifyShopifyWebhook } from './shopify-webhook-check.js';
@@ -44,16 +45,18 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   app.addHook('onClose', async () => resumptions.idle());
 
   // Order webhooks are answered once recorded; this starts their syncs, beginning with what a previous process left.
+  // Webhook answers go first: while any is in flight the drainer starts one sync at a time.
+  const deliveries = new RequestsInFlight();
   const intake = new OrderIntakeDrainer(
     { db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, bookedOrderChanges: deps.bookedOrderChanges, log: app.log },
-    deps.orderIntake,
+    { yieldTo: deliveries, ...deps.orderIntake },
   );
   app.addHook('onReady', async () => intake.start());
   app.addHook('onClose', async () => intake.stop());
 
   await app.register(healthRoutes);
   await app.register(openApiRoutes);
-  await app.register(shopifyWebhookRoutes(deps, { claimLeaseMs: intake.claimLeaseMs, orderQueued: () => intake.nudge() }));
+  await app.register(shopifyWebhookRoutes(deps, { claimLeaseMs: intake.claimLeaseMs, orderQueued: () => intake.nudge() }, deliveries));
   await app.register(async (operator) => {
     requireOperatorToken(operator, deps.operatorToken);
     operator.addHook('onRoute', (route) => {

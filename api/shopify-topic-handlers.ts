@@ -5,7 +5,7 @@ import type { ApiDeps } from './api-deps.js';
 import type { ShopRoutes } from './shop-routes-lookup.js';
 import { shopifyOrderReferenceOf } from './shopify-order-reference.js';
 import { handlePrivacyWebhook, PRIVACY_TOPICS } from './shopify-privacy-webhooks.js';
-import { claimEvent, forgetEvent, queueOrderEvent, recordSettledEvent, settleEvent, type WebhookEventIdentity } from '../db/webhook-intake.js';
+import { claimEvent, forgetEvent, recordSettledEvent, settleEvent, type QueuedOrderEvent, type QueueOutcome, type WebhookEventIdentity } from '../db/webhook-intake.js';
 
 export const WebhookAnswer = Type.Object({
   status: Type.Union(
@@ -40,6 +40,8 @@ export interface ShopifyTopicContext {
   claimLeaseMs: number;
   /** Tells the intake drainer an order event was queued. */
   orderQueued: () => void;
+  /** The intake's durable write of an order event (db/order-event-writer.ts groups concurrent ones). */
+  writeOrderEvent: (event: QueuedOrderEvent) => Promise<QueueOutcome>;
 }
 
 /** Acts on one topic. Throws an ApiError for a delivery it refuses (400); answers 200 otherwise. */
@@ -95,11 +97,7 @@ export const acceptOrderEvent: ShopifyTopicHandler = async (delivery, context) =
     return ignoreEvent(delivery, context, 'shopify order webhook for a shop without routes recorded');
   }
   const { orderId, orderName, currentTotal, cancelledAt, updatedAt } = order;
-  const queued = await queueOrderEvent(
-    context.deps.db,
-    { ...eventIdentity(delivery), orderId, orderReference: { orderName, currentTotal, cancelledAt, updatedAt } },
-    context.claimLeaseMs,
-  );
+  const queued = await context.writeOrderEvent({ ...eventIdentity(delivery), orderId, orderReference: { orderName, currentTotal, cancelledAt, updatedAt } });
   if (queued === 'duplicate') {
     delivery.log.info('shopify webhook already received: acknowledged, nothing done');
     return { status: 'duplicate' };
@@ -134,13 +132,15 @@ export const actOnPrivacyRequest: ShopifyTopicHandler = async (delivery, context
   return { status: (await handlePrivacyWebhook(context.deps.db, { topic, shop, eventId, rawBody }, delivery.log)).status };
 };
 
+/** Topics answered after the one intake write (acceptOrderEvent). */
+export const ORDER_TOPICS: ReadonlySet<string> = new Set(['orders/create', 'orders/updated']);
+
 /**
  * What each topic does. A topic not listed is acknowledged and recorded as ignored. Add a topic here
  * (a handler per module); `actOnce` gives a handler the crash-safe "once per event" the others have.
  */
 export const shopifyTopicHandlers: Record<string, ShopifyTopicHandler> = {
-  'orders/create': acceptOrderEvent,
-  'orders/updated': acceptOrderEvent,
+  ...Object.fromEntries([...ORDER_TOPICS].map((topic) => [topic, acceptOrderEvent])),
   'app/uninstalled': recordAppUninstalled,
   ...Object.fromEntries([...PRIVACY_TOPICS].map((topic) => [topic, actOnPrivacyRequest])),
 };

@@ -1,11 +1,14 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyBaseLogger, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { ApiDeps } from './api-deps.js';
 import { ApiError } from './api-error.js';
 import { commonErrorResponses, ErrorResponse } from './error-response-schema.js';
+import { OrderEventWriter } from '../db/order-event-writer.js';
+import { RequestsInFlight } from '../runtime/requests-in-flight.js';
+import { ShopRoutesCache } from './shop-routes-cache.js';
 import { shopRoutesOf } from './shop-routes-lookup.js';
-import { ignoreEvent, shopifyTopicHandlers, WebhookAnswer, type ShopifyDelivery, type ShopifyTopicContext } from './shopify-topic-handlers.js';
+import { ignoreEvent, ORDER_TOPICS, shopifyTopicHandlers, WebhookAnswer, type ShopifyDelivery, type ShopifyTopicContext } from './shopify-topic-handlers.js';
 
 /**
  * Shopify webhook intake. The body is kept as the exact text received (the HMAC is over those
@@ -14,8 +17,17 @@ import { ignoreEvent, shopifyTopicHandlers, WebhookAnswer, type ShopifyDelivery,
  * delete the subscription. Shopify waits 5 s at most, so order events are answered after one durable
  * write; their syncs are started afterwards by the intake drainer.
  */
-export function shopifyWebhookRoutes(deps: ApiDeps, context: Omit<ShopifyTopicContext, 'deps'>): FastifyPluginAsync {
-  const topicContext: ShopifyTopicContext = { deps, ...context };
+export function shopifyWebhookRoutes(
+  deps: ApiDeps,
+  context: Omit<ShopifyTopicContext, 'deps' | 'writeOrderEvent'>,
+  deliveries: RequestsInFlight = new RequestsInFlight(),
+): FastifyPluginAsync {
+  const writer = new OrderEventWriter(deps.db, context.claimLeaseMs);
+  const topicContext: ShopifyTopicContext = { deps, ...context, writeOrderEvent: (event) => writer.write(event) };
+  // Order events come in bursts and only need to know a route exists (the drainer finds the routes again when it
+  // starts the syncs); app/uninstalled and the privacy topics are rare and act on every integration: looked up afresh.
+  const orderShopRoutes = new ShopRoutesCache(deps.db);
+  const shopRoutesFor = (topic: string, shop: string) => (ORDER_TOPICS.has(topic) ? orderShopRoutes.routesOf(shop) : shopRoutesOf(deps.db, shop));
   return async (plugin) => {
     const app = plugin.withTypeProvider<TypeBoxTypeProvider>();
 
@@ -37,41 +49,40 @@ export function shopifyWebhookRoutes(deps: ApiDeps, context: Omit<ShopifyTopicCo
           response: { 200: WebhookAnswer, ...commonErrorResponses, 401: ErrorResponse },
         },
       },
-      async (request) => {
-        const rawBody = request.body;
-        const headerTopic = request.headers['x-shopify-topic'];
-        const headerShop = request.headers['x-shopify-shop-domain'];
-
-        const check = await deps.verifyShopifyWebhook(rawBody, request.headers);
-        if (!check.valid) {
-          request.log.warn({ reason: check.reason, topic: headerTopic, shop: headerShop }, 'shopify webhook rejected: signature check failed');
-          throw new ApiError(401, 'invalid_signature', 'The webhook signature could not be verified.');
-        }
-        const { topic, shop } = check;
-        const log = request.log.child({ topic, shop, webhookId: check.webhookId, eventId: check.eventId });
-
-        let body: unknown;
-        try {
-          body = JSON.parse(rawBody);
-        } catch (error) {
-          log.warn({ reason: (error as Error).message, bytes: rawBody.length }, 'shopify webhook rejected: body is not JSON');
-          throw new ApiError(400, 'invalid_body', 'The webhook body is not valid JSON.');
-        }
-
-        const delivery: ShopifyDelivery = {
-          topic,
-          shop,
-          eventId: check.eventId ?? check.webhookId,
-          webhookId: check.webhookId,
-          rawBody,
-          body,
-          shopRoutes: await shopRoutesOf(deps.db, shop),
-          log,
-        };
-        const handler = shopifyTopicHandlers[topic];
-        if (!handler) return ignoreEvent(delivery, topicContext, 'shopify webhook topic not handled: acknowledged');
-        return handler(delivery, topicContext);
-      },
+      (request) => deliveries.track(() => answer(request.body, request.headers, request.log)),
     );
   };
+
+  /** Checks, parses and hands a delivery to its topic's handler. */
+  async function answer(rawBody: string, headers: FastifyRequest['headers'], requestLog: FastifyBaseLogger): Promise<WebhookAnswer> {
+    const check = await deps.verifyShopifyWebhook(rawBody, headers);
+    if (!check.valid) {
+      requestLog.warn({ reason: check.reason, topic: headers['x-shopify-topic'], shop: headers['x-shopify-shop-domain'] }, 'shopify webhook rejected: signature check failed');
+      throw new ApiError(401, 'invalid_signature', 'The webhook signature could not be verified.');
+    }
+    const { topic, shop } = check;
+    const log = requestLog.child({ topic, shop, webhookId: check.webhookId, eventId: check.eventId });
+
+    let body: unknown;
+    try {
+      body = JSON.parse(rawBody);
+    } catch (error) {
+      log.warn({ reason: (error as Error).message, bytes: rawBody.length }, 'shopify webhook rejected: body is not JSON');
+      throw new ApiError(400, 'invalid_body', 'The webhook body is not valid JSON.');
+    }
+
+    const delivery: ShopifyDelivery = {
+      topic,
+      shop,
+      eventId: check.eventId ?? check.webhookId,
+      webhookId: check.webhookId,
+      rawBody,
+      body,
+      shopRoutes: await shopRoutesFor(topic, shop),
+      log,
+    };
+    const handler = shopifyTopicHandlers[topic];
+    if (!handler) return ignoreEvent(delivery, topicContext, 'shopify webhook topic not handled: acknowledged');
+    return handler(delivery, topicContext);
+  }
 }

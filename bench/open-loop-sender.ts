@@ -37,7 +37,7 @@ await Promise.all(
         job.origin,
         job.apiSecret,
         { body: orderCreatedBody(order, '8.00'), topic: 'orders/create', shop: job.shop, eventId: randomUUID() },
-        { signal: AbortSignal.timeout(job.timeoutMs) },
+        { signal: AbortSignal.timeout(job.timeoutMs), dueEpochMs: performance.timeOrigin + due },
       );
       await response.arrayBuffer();
       if (response.status !== 200) errors++;

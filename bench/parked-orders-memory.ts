@@ -5,16 +5,22 @@
 // processes' RSS is read with 0 orders parked; then N orders whose SKU no ledger item has arrive as signed orders/create
 // webhooks through the API's intake, and each becomes a Temporal workflow parked on "map this SKU" (waiting_for_fix).
 // Once all N are parked, an operator lists them, and both processes' RSS is read again: the worker's against issue 8's
-// 1 GiB and its own baseline, the API's against its baseline.
-// `npx tsx bench/parked-orders-memory.ts [--size small|full] [--parked N]` (full: 10,000; small: 200)
+// 1 GiB and its own baseline, the API's against its baseline. The worker's RSS is also read as the count grows: once
+// its workflow cache is full (WORKER_MAX_CACHED_WORKFLOWS, default 500; set it on the bench's command line to compare)
+// it should stay flat.
+// The parked syncs are spread over several QuickBooks companies (--companies), one route from the shop to each (one
+// shop integration, read by every route): every
+// delivery parks one sync per route. Through one company, parking is paced by QuickBooks' own limits as the product
+// keeps them (450 requests/min per company, 2–3 requests per parked order: ~2.4 orders/s, 70 minutes for 10,000).
+// `npx tsx bench/parked-orders-memory.ts [--size small|full] [--parked N] [--companies C]` (full: 10,000; small: 200; C: 4)
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { and, count, eq } from 'drizzle-orm';
+import { and, count, eq, inArray } from 'drizzle-orm';
 import { openDatabase } from '../db/database.js';
 import { orderSyncs } from '../db/schema.js';
 import { projectRoot } from '../runtime/project-root.js';
-import { createConnectedRoute } from '../test/support/connected-route.js';
+import { createConnectedRoute, type ConnectedRoute } from '../test/support/connected-route.js';
 import { startEmulatedPlatforms } from '../test/support/emulated-platforms.js';
 import { orderCreatedBody, signedDelivery } from '../test/support/ledgerbridge-child.js';
 import { spawnProcess, type SpawnedProcess } from '../test/support/spawned-process.js';
@@ -25,8 +31,10 @@ import { startBenchTemporal } from './bench-temporal.js';
 import { createBenchDatabase } from './bench-database.js';
 import { medianResidentBytes, mib, residentBytes } from './process-memory.js';
 
-const args = benchArgs(['parked']);
-const PARKED = args.number('parked', { small: 200, full: 10_000 });
+const args = benchArgs(['parked', 'companies']);
+const COMPANIES = args.number('companies', { small: 4, full: 4 });
+/** Parked syncs: one per route for each delivery, so a whole number of deliveries. */
+const PARKED = Math.ceil(args.number('parked', { small: 200, full: 10_000 }) / COMPANIES) * COMPANIES;
 const WARMUP_ORDERS = 20;
 /** Issue 8's bound for the worker; the API is held to its own baseline. */
 const WORKER_BOUND_BYTES = 1024 ** 3;
@@ -34,7 +42,7 @@ const MAX_API_RATIO = 1.5;
 /** Deliveries in flight while the backlog arrives: fast, without measuring the intake (another bench does). */
 const DELIVERIES_IN_FLIGHT = 16;
 /** Bounded: parking must finish within this long. */
-const PARK_TIMEOUT_MS = Math.max(300_000, PARKED * 200);
+const PARK_TIMEOUT_MS = Math.max(600_000, PARKED * 1_000);
 const SHOPIFY_APP = { apiKey: 'memory-shopify-key', apiSecret: 'memory-shopify-secret' };
 const QBO_APP = { clientId: 'memory-qbo-client', clientSecret: 'memory-qbo-secret' };
 const KEY = Buffer.alloc(32, 9);
@@ -46,6 +54,7 @@ const emulated = await startEmulatedPlatforms({
   qboApp: QBO_APP,
   shopName: 'Memory Shop',
   shopifyBucket: { maximumAvailable: 1e9, restoreRate: 1e9 },
+  extraCompanies: COMPANIES - 1,
 });
 const database = await createBenchDatabase('ledgerbridge_memory_bench');
 const processes: SpawnedProcess[] = [];
@@ -54,7 +63,11 @@ let client: Client | null = null;
 
 try {
   const db = await openDatabase({ url: database.url });
-  const route = await createConnectedRoute(db.db, emulated, KEY, 'memory');
+  const routes: ConnectedRoute[] = [];
+  for (const [i, realmId] of emulated.realmIds.entries()) {
+    routes.push(await createConnectedRoute(db.db, emulated, KEY, 'memory', { realmId, number: i + 1, ...(routes[0] ? { shopifyIntegrationId: routes[0].shopifyIntegrationId } : {}) }));
+  }
+  const routeIds = routes.map((r) => r.routeId);
   const apiPort = await freePort();
   const apiOrigin = `http://127.0.0.1:${apiPort}`;
   const taskQueue = `memory-${randomUUID()}`;
@@ -77,6 +90,8 @@ try {
     TASK_QUEUE: taskQueue,
     PORT: String(apiPort),
     WORKFLOW_BUNDLE_PATH: temporal.bundlePath,
+    // The worker's cache size under test (default: the product's own).
+    ...(process.env.WORKER_MAX_CACHED_WORKFLOWS ? { WORKER_MAX_CACHED_WORKFLOWS: process.env.WORKER_MAX_CACHED_WORKFLOWS } : {}),
   };
   const start = async (script: string, ready: RegExp) => {
     const child = spawnProcess(process.execPath, ['--import', 'tsx', join(projectRoot, 'runtime', script)], { cwd: projectRoot, env });
@@ -107,12 +122,15 @@ try {
     await Promise.all(Array.from({ length: DELIVERIES_IN_FLIGHT }, lane));
   };
   const rowsWith = async (status: 'synced' | 'waiting') =>
-    Number((await db.db.select({ n: count() }).from(orderSyncs).where(and(eq(orderSyncs.routeId, route.routeId), eq(orderSyncs.status, status))))[0]!.n);
-  const waitForRows = async (status: 'synced' | 'waiting', total: number, timeoutMs: number) => {
+    Number((await db.db.select({ n: count() }).from(orderSyncs).where(and(inArray(orderSyncs.routeId, routeIds), eq(orderSyncs.status, status))))[0]!.n);
+  /** The worker's RSS as the parked count passed each quarter of the total (one reading each). */
+  const workerByParked: { parked: number; bytes: number }[] = [];
+  const waitForRows = async (status: 'synced' | 'waiting', total: number, timeoutMs: number, quarters = false) => {
     const deadline = Date.now() + timeoutMs;
     let nextProgress = Date.now() + 15_000;
     for (;;) {
       const seen = await rowsWith(status);
+      if (quarters && seen >= ((workerByParked.length + 1) * total) / 4) workerByParked.push({ parked: seen, bytes: (await residentBytes(workerPid)) ?? 0 });
       if (seen >= total) return;
       if (Date.now() > deadline) throw new Error(`only ${seen} of ${total} orders ${status} after ${timeoutMs / 1000} s`);
       if (Date.now() > nextProgress) {
@@ -125,7 +143,7 @@ try {
 
   // Warm-up, then the baseline: the same processes, with orders booked and none parked.
   await deliver('MUG-1', WARMUP_ORDERS);
-  await waitForRows('synced', WARMUP_ORDERS, 300_000);
+  await waitForRows('synced', WARMUP_ORDERS * COMPANIES, 300_000);
   await sleep(5_000);
   const [workerBefore, apiBefore] = await Promise.all([medianResidentBytes(workerPid), medianResidentBytes(apiPid)]);
   console.error(`[memory] 0 parked: worker ${mib(workerBefore)}, API ${mib(apiBefore)}; parking ${PARKED}`);
@@ -137,13 +155,13 @@ try {
     void residentBytes(apiPid).then((b) => (apiPeak = Math.max(apiPeak, b ?? 0)));
   }, 500);
   const parkStarted = performance.now();
-  await Promise.all([deliver('NO-SUCH-SKU', PARKED), waitForRows('waiting', PARKED, PARK_TIMEOUT_MS)]);
+  await Promise.all([deliver('NO-SUCH-SKU', PARKED / COMPANIES), waitForRows('waiting', PARKED, PARK_TIMEOUT_MS, true)]);
   const parkSeconds = (performance.now() - parkStarted) / 1000;
   clearInterval(sampler);
 
   // What an operator does next: looks at what is parked (the largest page) and at the intake.
   const auth = { authorization: `Bearer ${OPERATOR_TOKEN}` };
-  const listed = (await (await fetch(`${apiOrigin}/routes/${route.routeId}/orders?status=waiting&limit=1000`, { headers: auth })).json()) as unknown[] | { orders?: unknown[] };
+  const listed = (await (await fetch(`${apiOrigin}/routes/${routeIds[0]}/orders?status=waiting&limit=1000`, { headers: auth })).json()) as unknown[] | { orders?: unknown[] };
   await (await fetch(`${apiOrigin}/intake`, { headers: auth })).arrayBuffer();
   const parkedWorkflows = await client.workflow.count(`TaskQueue = "${taskQueue}" AND ExecutionStatus = "Running" AND SyncState = "waiting_for_fix"`);
   await sleep(5_000);
@@ -171,7 +189,11 @@ try {
     ],
     [
       { name: 'orders parked as running Temporal workflows (waiting_for_fix)', shown: `${parkedWorkflows.count} / ${PARKED}` },
-      { name: 'time to park them (webhooks → intake → workflows parked)', shown: `${parkSeconds.toFixed(0)} s (${(PARKED / parkSeconds).toFixed(1)} orders/s)` },
+      {
+        name: 'time to park them (webhooks → intake → workflows parked)',
+        shown: `${parkSeconds.toFixed(0)} s (${(PARKED / parkSeconds).toFixed(1)} orders/s; ${PARKED / COMPANIES} deliveries × ${COMPANIES} routes, one QuickBooks company each)`,
+      },
+      { name: 'worker RSS as they parked (one reading per quarter)', shown: workerByParked.map((r) => `${r.parked}: ${mib(r.bytes)}`).join(', ') },
       { name: 'peak RSS while parking: worker / API', shown: `${mib(workerPeak)} / ${mib(apiPeak)}` },
       { name: 'operator list of parked orders (one page)', shown: `${Array.isArray(listed) ? listed.length : (listed.orders?.length ?? '?')} rows` },
     ],

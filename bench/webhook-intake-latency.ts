@@ -66,6 +66,7 @@ try {
     realmId: platforms.realmId,
     qboUrls: platforms.qbo.urls,
     routeId: 'bench',
+    timeWebhooks: true,
   };
   const api = await startLedgerbridgeChild(base, { stderr: (line) => process.stderr.write(line) });
   children.push(api);
@@ -78,13 +79,14 @@ try {
   );
   await openLoop(api.origin, warmup, 5);
   await waitFor(async () => receiptCounts().size >= WARMUP_ORDERS);
+  await apiTimings(api.origin);
   const results = [];
   for (const rate of RATES) {
     const count = Math.round(rate * SECONDS);
     const orders = Array.from({ length: count }, () =>
       platforms.shopify.control.createOrder({ name: `#${++orderNumber}`, lineItems: [{ title: 'Mug', sku: 'MUG-1', quantity: 1, unitPrice: '8.00' }] }),
     );
-    const result = { rate, ...(await openLoop(api.origin, orders, rate)) };
+    const result = { rate, ...(await openLoop(api.origin, orders, rate)), ...(await apiTimings(api.origin)) };
     results.push(result);
     console.error(`[bench] ${rate}/s: ${result.sent} sent, p50 ${result.p50.toFixed(0)} ms, p99 ${result.p99.toFixed(0)} ms, ${result.errors} errors`);
   }
@@ -125,6 +127,10 @@ try {
         name: `${r.rate}/s: p50 / p99 / max (sender lag at worst)`,
         shown: `${ms(r.p50)} / ${ms(r.p99)} / ${ms(r.max)} (${ms(r.maxSendLagMs)}); p99 = ${(r.p99 / SHOPIFY_TIMEOUT_MS).toFixed(3)} of Shopify's 5 s`,
       })),
+      ...results.map((r) => ({
+        name: `${r.rate}/s in the API: due → read p50 / p99; read → answered p50 / p99`,
+        shown: `${ms(r.arrival.p50)} / ${ms(r.arrival.p99)}; ${ms(r.server.p50)} / ${ms(r.server.p99)}`,
+      })),
       { name: 'intake drained to zero after the last delivery', shown: `${drainedSeconds.toFixed(1)} s` },
       { name: 'orders booked after the last delivery', shown: `${counts.size} / ${totalOrders} in ${bookedSeconds.toFixed(1)} s (${(totalOrders / bookedSeconds).toFixed(1)} orders/s)` },
     ],
@@ -141,6 +147,20 @@ async function openLoop(origin: string, orders: { id: string; name: string; upda
   const result = await sendOpenLoop({ origin, apiSecret: SHOPIFY_APP.apiSecret, shop: platforms.shop, orders, ratePerSecond: rate, timeoutMs: DELIVERY_TIMEOUT_MS });
   const sorted = [...result.latenciesMs].sort((a, b) => a - b);
   return { sent: orders.length, p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), max: sorted.at(-1)!, errors: result.errors, maxSendLagMs: result.maxSendLagMs };
+}
+
+/**
+ * The API's own view of the deliveries since the last call: how long after it was due each request reached it
+ * (the sender, the network and the API's accept queue: on a loaded machine, waiting for a CPU), and how long it
+ * took to answer once read (the product's own work: HMAC, parse, the intake write).
+ */
+async function apiTimings(origin: string) {
+  const timings = (await (await fetch(`${origin}/bench/webhook-timings`)).json()) as { arrivalMs: number[]; serverMs: number[] };
+  const summary = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return { p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99) };
+  };
+  return { arrival: summary(timings.arrivalMs), server: summary(timings.serverMs) };
 }
 
 function receiptCounts(): Map<string, number> {

@@ -19,19 +19,26 @@ export interface WebhookEventIdentity {
 const staleClaim = (leaseMs: number): SQL =>
   sql`${webhookEvents.outcome} = 'processing' and coalesce(${webhookEvents.claimedAt}, ${webhookEvents.receivedAt}) < now() - ${leaseMs} * interval '1 millisecond'`;
 
+export type QueuedOrderEvent = WebhookEventIdentity & { orderId: string; orderReference: IntakeOrderReference };
+export type QueueOutcome = 'queued' | 'requeued' | 'duplicate';
+
 /**
  * Records an order event for the drainer: the acknowledgement's one durable write. A redelivery of an event
  * still waiting (queued, or claimed by a process that died) puts it back at the head of the intake and is
  * accepted again; a redelivery of an event whose syncs were started, or that is being started now, is not.
  */
-export async function queueOrderEvent(
-  db: Database,
-  event: WebhookEventIdentity & { orderId: string; orderReference: IntakeOrderReference },
-  claimLeaseMs: number,
-): Promise<'queued' | 'requeued' | 'duplicate'> {
-  const [row] = await db
+export async function queueOrderEvent(db: Database, event: QueuedOrderEvent, claimLeaseMs: number): Promise<QueueOutcome> {
+  return (await queueOrderEvents(db, [event], claimLeaseMs))[0]!;
+}
+
+/**
+ * queueOrderEvent for several events in one statement (one commit), outcomes in the same order. The event ids
+ * must be distinct: PostgreSQL refuses to update one row twice in a statement.
+ */
+export async function queueOrderEvents(db: Database, events: QueuedOrderEvent[], claimLeaseMs: number): Promise<QueueOutcome[]> {
+  const rows = await db
     .insert(webhookEvents)
-    .values({ ...event, outcome: 'queued' })
+    .values(events.map((event) => ({ ...event, outcome: 'queued' })))
     .onConflictDoUpdate({
       target: webhookEvents.eventId,
       set: {
@@ -45,9 +52,13 @@ export async function queueOrderEvent(
       setWhere: or(eq(webhookEvents.outcome, 'queued'), staleClaim(claimLeaseMs)),
     })
     // xmax is 0 on a freshly inserted row version and set on an updated one.
-    .returning({ inserted: sql<boolean>`(xmax = 0)` });
-  if (!row) return 'duplicate';
-  return row.inserted ? 'queued' : 'requeued';
+    .returning({ eventId: webhookEvents.eventId, inserted: sql<boolean>`(xmax = 0)` });
+  // Rows the conflict left alone are not returned: those events are duplicates.
+  const written = new Map(rows.map((row) => [row.eventId, row.inserted]));
+  return events.map((event) => {
+    const inserted = written.get(event.eventId);
+    return inserted === undefined ? 'duplicate' : inserted ? 'queued' : 'requeued';
+  });
 }
 
 /** Records an event that needs nothing more (a shop no route reads from, a topic we do not handle). */

@@ -30,6 +30,8 @@ export interface AppConfig {
   platforms: PlatformConfigs;
   resumeRatePerSecond: number;
   healthCheckIntervalMs: number;
+  /** Workflows the worker keeps cached (WORKER_MAX_CACHED_WORKFLOWS); null: the worker's default (runtime/sync-worker.ts). */
+  workerMaxCachedWorkflows: number | null;
   /** Browser origins of Temporal UI that may call the API's codec endpoint (TEMPORAL_UI_ORIGINS). */
   temporalUiOrigins: string[];
   /** Where this process serves Prometheus metrics; null: not served. */
@@ -73,7 +75,16 @@ export function appConfigFromEnv(env: NodeJS.ProcessEnv = process.env, defaults:
     platforms,
     resumeRatePerSecond: Number(get('RESUME_RATE_PER_SECOND') ?? 5),
     healthCheckIntervalMs: Number(get('HEALTH_CHECK_INTERVAL_MS') ?? 5 * 60_000),
+    workerMaxCachedWorkflows: cacheSize(get('WORKER_MAX_CACHED_WORKFLOWS')),
     temporalUiOrigins: (get('TEMPORAL_UI_ORIGINS') ?? 'http://127.0.0.1:8233,http://localhost:8233').split(',').map((origin) => origin.trim().replace(/\/+$/, '')).filter(Boolean),
     metrics: metricsPort ? { host: get('METRICS_HOST') ?? '127.0.0.1', port: Number(metricsPort) } : null,
   };
+}
+
+/** 0 turns the cache off (every workflow task replays); the SDK refuses 1. */
+function cacheSize(raw: string | undefined): number | null {
+  if (raw === undefined || raw === '') return null;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n === 1) throw new ConfigError(`WORKER_MAX_CACHED_WORKFLOWS must be 0 or a whole number of at least 2, not "${raw}".`);
+  return n;
 }

@@ -100,6 +100,7 @@ export async function startWorker(services: LedgerbridgeServices, options: { wor
       resumePerSecond: config.resumeRatePerSecond,
     }),
     ...(options.workflowBundlePath ? { workflowBundlePath: options.workflowBundlePath } : {}),
+    ...(config.workerMaxCachedWorkflows !== null ? { maxCachedWorkflows: config.workerMaxCachedWorkflows } : {}),
   });
   const done = worker.run().finally(async () => {
     await mailer.close();

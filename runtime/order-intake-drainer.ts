@@ -7,6 +7,7 @@ import { claimOrderEvents, requeueOrderEvent, settleEvent, type ClaimedOrderEven
 import type { BookedOrderChangeSink } from '../domain/booked-order-change.js';
 import { shopRoutesOf } from '../api/shop-routes-lookup.js';
 import { startOrderSync } from './order-sync-starter.js';
+import type { RequestsInFlight } from './requests-in-flight.js';
 
 export interface OrderIntakeOptions {
   /** Events claimed at once. Default 100. */
@@ -19,6 +20,12 @@ export interface OrderIntakeOptions {
   claimLeaseMs?: number;
   /** First wait before a failed start is tried again; doubles per attempt up to 5 minutes. Default 1 s. */
   retryDelayMs?: number;
+  /**
+   * Requests that go first (webhook deliveries being answered in this process): while any is in flight, one start
+   * at a time instead of startsInFlight, so the drainer's queries and Temporal calls do not hold the database pool
+   * and the event loop that an answer Shopify waits for needs.
+   */
+  yieldTo?: RequestsInFlight;
 }
 
 export interface OrderIntakeDeps {
@@ -30,6 +37,8 @@ export interface OrderIntakeDeps {
 }
 
 export const DEFAULT_CLAIM_LEASE_MS = 60_000;
+/** A lane held back by requests in flight looks again after this long at most. */
+const YIELD_RECHECK_MS = 250;
 const MAX_RETRY_DELAY_MS = 5 * 60_000;
 
 export type RouteResult = 'started' | 'already_synced' | 'changed_after_booking';
@@ -46,6 +55,7 @@ export class OrderIntakeDrainer {
   private readonly pollIntervalMs: number;
   readonly claimLeaseMs: number;
   private readonly retryDelayMs: number;
+  private readonly yieldTo: RequestsInFlight | null;
   private running: Promise<void> | null = null;
   private stopped = false;
   private nudged = false;
@@ -60,6 +70,7 @@ export class OrderIntakeDrainer {
     this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
     this.claimLeaseMs = options.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS;
     this.retryDelayMs = options.retryDelayMs ?? 1_000;
+    this.yieldTo = options.yieldTo ?? null;
   }
 
   /** Starts draining, beginning with whatever an earlier process left (the replay on start). */
@@ -94,13 +105,18 @@ export class OrderIntakeDrainer {
       return routes;
     };
     let next = 0;
-    const lane = async () => {
+    const lane = async (index: number) => {
       while (next < events.length) {
+        // The first lane always goes on: held back, never stopped.
+        if (index > 0 && this.yieldTo && this.yieldTo.count > 0) {
+          await this.yieldTo.whenIdle(YIELD_RECHECK_MS);
+          continue;
+        }
         const event = events[next++]!;
         await this.handle(event, () => (event.shop ? routesOf(event.shop) : Promise.resolve([])));
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.startsInFlight, events.length) }, lane));
+    await Promise.all(Array.from({ length: Math.min(this.startsInFlight, events.length) }, (_, index) => lane(index)));
     return events.length;
   }
 

@@ -32,12 +32,25 @@ export interface SyncWorkerOptions {
   workflowBundlePath?: string;
   /** Per-worker cap: a coarse guard so one worker cannot flood a platform. */
   maxActivitiesPerSecond?: number;
+  /** Workflows kept in the worker's sticky cache (default DEFAULT_MAX_CACHED_WORKFLOWS). */
+  maxCachedWorkflows?: number;
   /** How long an activity waits out throttling itself before the workflow waits (default 5 minutes). */
   throttlePatienceMs?: number;
   /** Shutdown: activities are cancelled after the grace time; at the force time the worker stops regardless (tests simulate a killed worker). */
   shutdownGraceTime?: number;
   shutdownForceTime?: number;
 }
+
+/**
+ * Workflows the worker keeps in memory between their tasks. The SDK's default follows the V8 heap limit (about
+ * 2,300 with a 4 GiB heap), so with thousands of orders parked (a ledger down for a day) every parked workflow
+ * stayed cached and the worker's RSS grew with them (issue 8: at most 1 GiB). A parked order waits hours for a
+ * person or its next re-check, and its history is short (it continues as new before growing), so evicting it costs
+ * one replay when it wakes. 500 still holds every order a backlog is actively booking: the worker runs at most 100
+ * activities at once, and an order has at most one in flight. Measured at roughly 0.3 MiB per cached parked
+ * workflow (bench/parked-orders-memory.ts), 500 bound the cache near 150 MiB. WORKER_MAX_CACHED_WORKFLOWS overrides it.
+ */
+export const DEFAULT_MAX_CACHED_WORKFLOWS = 500;
 
 /** The worker that runs every ledgerbridge workflow and activity. */
 export async function createSyncWorker(options: SyncWorkerOptions): Promise<Worker> {
@@ -59,6 +72,7 @@ export async function createSyncWorker(options: SyncWorkerOptions): Promise<Work
     ...(options.workflowBundlePath ? { workflowBundle: { codePath: options.workflowBundlePath } } : { workflowsPath }),
     activities,
     maxActivitiesPerSecond: options.maxActivitiesPerSecond,
+    maxCachedWorkflows: options.maxCachedWorkflows ?? DEFAULT_MAX_CACHED_WORKFLOWS,
     ...(options.shutdownGraceTime !== undefined ? { shutdownGraceTime: options.shutdownGraceTime } : {}),
     ...(options.shutdownForceTime !== undefined ? { shutdownForceTime: options.shutdownForceTime } : {}),
   });

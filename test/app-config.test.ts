@@ -49,6 +49,15 @@ describe('configuration from the environment', () => {
     expect(config.encryptionKey.equals(Buffer.alloc(32, 1))).toBe(true);
   });
 
+  it("sizes the worker's workflow cache from WORKER_MAX_CACHED_WORKFLOWS, and refuses a size the SDK would not take", () => {
+    expect(appConfigFromEnv(secrets).workerMaxCachedWorkflows).toBeNull();
+    expect(appConfigFromEnv({ ...secrets, WORKER_MAX_CACHED_WORKFLOWS: '200' }).workerMaxCachedWorkflows).toBe(200);
+    expect(appConfigFromEnv({ ...secrets, WORKER_MAX_CACHED_WORKFLOWS: '0' }).workerMaxCachedWorkflows).toBe(0);
+    for (const bad of ['1', '-5', 'lots', '2.5']) {
+      expect(() => appConfigFromEnv({ ...secrets, WORKER_MAX_CACHED_WORKFLOWS: bad })).toThrow(`WORKER_MAX_CACHED_WORKFLOWS must be 0 or a whole number of at least 2, not "${bad}".`);
+    }
+  });
+
   it('fills development defaults: embedded database, a generated operator token, links to the local API', () => {
     const config = appConfigFromEnv(secrets);
     expect(config.databaseUrl).toBeNull();

@@ -78,6 +78,8 @@ export interface EmulatedPlatformsOptions {
   qboCompany?: TestCompanyKind;
   /** Default true, as Shopify requires of public apps from 2027-01-01. */
   shopifyExpiringTokens?: boolean;
+  /** More QuickBooks companies like the first, each with limits of its own (benches spread a backlog over them). */
+  extraCompanies?: number;
 }
 
 export interface EmulatedPlatforms {
@@ -85,6 +87,8 @@ export interface EmulatedPlatforms {
   /** Another shop on the same emulator, for tests of two shops booking into one ledger. */
   secondShop: string;
   realmId: string;
+  /** The first company's realm, then the extra companies' (options.extraCompanies). */
+  realmIds: string[];
   shopify: ShopifyEmulator;
   qbo: RunningQboEmulator;
   shopifyPlatform: ShopifyPlatform;
@@ -97,6 +101,7 @@ export async function startEmulatedPlatforms(options: EmulatedPlatformsOptions):
   const shop = `shop-${randomUUID().slice(0, 8)}.myshopify.com`;
   const secondShop = `shop-${randomUUID().slice(0, 8)}.myshopify.com`;
   const realmId = String(9_130_000_000_000_000 + Math.floor(Math.random() * 1e9));
+  const realmIds = [realmId, ...Array.from({ length: options.extraCompanies ?? 0 }, (_, i) => String(BigInt(realmId) + BigInt(i + 1)))];
   const [shopify, qbo] = await Promise.all([
     startShopifyEmulator({
       ...options.shopifyApp,
@@ -108,15 +113,13 @@ export async function startEmulatedPlatforms(options: EmulatedPlatformsOptions):
     }),
     startQboEmulator({
       ...options.qboApp,
-      companies: [
-        {
-          ...testCompany(realmId, options.qboCompany),
-          preferences: {
-            ...testCompany(realmId, options.qboCompany).preferences,
-            duplicateDocNumbersAllowed: options.qboDuplicateDocNumbersAllowed ?? false,
-          },
+      companies: realmIds.map((id) => ({
+        ...testCompany(id, options.qboCompany),
+        preferences: {
+          ...testCompany(id, options.qboCompany).preferences,
+          duplicateDocNumbersAllowed: options.qboDuplicateDocNumbersAllowed ?? false,
         },
-      ],
+      })),
       rateLimits: options.qboRateLimits ?? { perSecond: 1000, perMinute: 100_000 },
       // Throttles as production answers them: XML Fault 3001, no Retry-After (the client waits its default).
       ...(options.qboRequestIdMode ? { requestIdMode: options.qboRequestIdMode } : {}),
@@ -141,6 +144,7 @@ export async function startEmulatedPlatforms(options: EmulatedPlatformsOptions):
     shop,
     secondShop,
     realmId,
+    realmIds,
     shopify,
     qbo,
     shopifyPlatform,

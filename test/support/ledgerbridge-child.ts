@@ -56,8 +56,9 @@ export function signedDelivery(
   origin: string,
   apiSecret: string,
   delivery: { body: string; topic: string; shop: string; eventId: string },
-  init: { signal?: AbortSignal; dispatcher?: unknown } = {},
+  init: { signal?: AbortSignal; dispatcher?: unknown; dueEpochMs?: number } = {},
 ): Promise<Response> {
+  const { dueEpochMs, ...fetchInit } = init;
   return fetch(`${origin}/webhooks/shopify`, {
     method: 'POST',
     headers: {
@@ -68,9 +69,11 @@ export function signedDelivery(
       'x-shopify-event-id': delivery.eventId,
       'x-shopify-api-version': '2026-01',
       'x-shopify-hmac-sha256': createHmac('sha256', apiSecret).update(delivery.body, 'utf8').digest('base64'),
+      // Benches: when the delivery was due (ms since the epoch), so the API can tell how late it reached it.
+      ...(dueEpochMs !== undefined ? { 'x-bench-due-ms': String(dueEpochMs) } : {}),
     },
     body: delivery.body,
-    ...(init as RequestInit),
+    ...(fetchInit as RequestInit),
   });
 }
 

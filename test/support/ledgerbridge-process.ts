@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { eq } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
 import { buildApi } from '../../api/app.js';
 import { CredentialStore } from '../../db/credential-store.js';
 import { openDatabase } from '../../db/database.js';
@@ -41,6 +42,8 @@ export interface ChildConfig {
   realmId: string;
   qboUrls: Parameters<typeof qboEndpointsAt>[0];
   routeId: string;
+  /** Benches: time every webhook answer in the API and serve the figures at GET /bench/webhook-timings. */
+  timeWebhooks?: boolean;
 }
 
 const config = JSON.parse(process.env.LEDGERBRIDGE_PROCESS ?? '') as ChildConfig;
@@ -116,6 +119,33 @@ async function startApi() {
     platforms,
     ...(config.claimLeaseMs ? { orderIntake: { claimLeaseMs: config.claimLeaseMs } } : {}),
   });
+  if (config.timeWebhooks) timeWebhooks(api);
   const origin = await api.listen({ host: '127.0.0.1', port: 0 });
   process.stdout.write(`READY ${origin}\n`);
+}
+
+/**
+ * Where a webhook's acknowledgement time goes, as the API sees it: from when the delivery was due (the sender's
+ * x-bench-due-ms) to when the API read its request, and from then to its answer. Read and cleared by
+ * GET /bench/webhook-timings.
+ */
+function timeWebhooks(api: FastifyInstance): void {
+  let timings = { arrivalMs: [] as number[], serverMs: [] as number[] };
+  const readAt = new WeakMap<object, number>();
+  api.addHook('onRequest', async (request) => {
+    if (!request.url.startsWith('/webhooks/')) return;
+    const now = performance.now();
+    readAt.set(request, now);
+    const due = Number(request.headers['x-bench-due-ms']);
+    if (due) timings.arrivalMs.push(performance.timeOrigin + now - due);
+  });
+  api.addHook('onResponse', async (request) => {
+    const at = readAt.get(request);
+    if (at !== undefined) timings.serverMs.push(performance.now() - at);
+  });
+  api.get('/bench/webhook-timings', async () => {
+    const taken = timings;
+    timings = { arrivalMs: [], serverMs: [] };
+    return taken;
+  });
 }

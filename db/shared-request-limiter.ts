@@ -128,6 +128,7 @@ export class SharedRequestLimiter implements RequestLimiter {
           lastSecond: sql<number>`(count(*) filter (where ${slots.startedAt} > ${at(nowMs - 1000)}))::int`,
           lastWindow: sql<number>`(count(*) filter (where ${slots.startedAt} > ${at(nowMs - this.windowMs)}))::int`,
           oldestInSecondMs: sql<number | null>`(extract(epoch from min(${slots.startedAt}) filter (where ${slots.startedAt} > ${at(nowMs - 1000)})) * 1000)::float8`,
+          latestStartedMs: sql<number | null>`(extract(epoch from max(${slots.startedAt})) * 1000)::float8`,
           oldestInWindowMs: sql<number | null>`(extract(epoch from min(${slots.startedAt}) filter (where ${slots.startedAt} > ${at(nowMs - this.windowMs)})) * 1000)::float8`,
         })
         .from(slots)
@@ -135,10 +136,15 @@ export class SharedRequestLimiter implements RequestLimiter {
       const waits: number[] = [];
       const pausedUntil = gate!.pausedUntilMs === null ? null : Number(gate!.pausedUntilMs);
       if (pausedUntil !== null && pausedUntil > nowMs) waits.push(pausedUntil - nowMs);
+      // Evenly spaced, not N at once each second: a burst taken at a window's edge meets the burst before it in
+      // QuickBooks' own 1-second window as soon as one request is a few ms slower on its way than the next. Spaced
+      // 1000/N ms apart, requests may be up to 2 gaps late on their way before QuickBooks counts 11 in a second.
+      const spacingMs = 1000 / this.limits.perSecond;
+      if (counts!.latestStartedMs !== null && Number(counts!.latestStartedMs) + spacingMs > nowMs) waits.push(Number(counts!.latestStartedMs) + spacingMs - nowMs);
       if (counts!.lastSecond >= this.limits.perSecond) waits.push(Number(counts!.oldestInSecondMs) + 1000 - nowMs);
       if (counts!.lastWindow >= this.limits.perMinute) waits.push(Number(counts!.oldestInWindowMs) + this.windowMs - nowMs);
       if (counts!.inFlight >= this.limits.maxInFlight) waits.push(this.pollMs);
-      if (waits.length > 0) return { waitMs: Math.max(5, Math.ceil(Math.max(...waits))) };
+      if (waits.length > 0) return { waitMs: Math.max(1, Math.ceil(Math.max(...waits))) };
 
       const [slot] = await tx
         .insert(slots)

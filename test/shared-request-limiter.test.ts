@@ -3,20 +3,27 @@ import { openDatabase, type OpenDatabase } from '../db/database.js';
 import { SharedRequestLimiter } from '../db/shared-request-limiter.js';
 import type { AccessTokenProvider } from '../domain/credentials.js';
 import { RateLimitedError } from '../domain/platform-errors.js';
-import type { RequestLimits } from '../domain/request-limiter.js';
+import type { RequestLimiter, RequestLimits } from '../domain/request-limiter.js';
 import { startQboEmulator, type RunningQboEmulator } from '../emulators/qbo/emulator.js';
 import { QboClient } from '../platforms/qbo/qbo-client.js';
 import { createQboPlatform, qboEndpointsAt } from '../platforms/qbo/qbo-platform.js';
+import { QBO_REQUEST_LIMITS } from '../platforms/qbo/qbo-limits.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+import { startQboEmulatorProcess, type QboEmulatorProcess } from './support/qbo-emulator-process.js';
 
 // Two worker processes booking into one QuickBooks company: each has its own limiter and client, and only the
 // database is shared (on PostgreSQL through separate connection pools). Together they must stay within the company's limits.
 const REALM = '9130350000000555';
+// The company of the test at QuickBooks' real limits, on an emulator in a process of its own (as QuickBooks is
+// elsewhere): when it reads a request does not depend on this process's event loop, busy with PGlite.
+const PACED_REALM = '9130350000000556';
+let pacedEmulator: QboEmulatorProcess;
 const REDIRECT_URI = 'http://127.0.0.1:1/integrations/qbo/callback';
 let emulator: RunningQboEmulator;
 let database: TestDatabase;
 let second: OpenDatabase | null = null;
 let token: string;
+let pacedToken: string;
 
 const tokens: AccessTokenProvider = {
   getAccessToken: async () => token,
@@ -38,14 +45,41 @@ beforeAll(async () => {
     rateLimits: { perSecond: 10_000, perMinute: 100_000, maxInFlight: 10 },
     companies: [{ realmId: REALM, companyName: 'Shared Limits Co' }],
   });
-  const platform = createQboPlatform({ clientId: 'lb-client', clientSecret: 'lb-secret', environment: 'sandbox', ...qboEndpointsAt(emulator.urls) });
-  const consent = await fetch(platform.authorizeUrl({}, 'state-1', REDIRECT_URI), { redirect: 'manual' });
-  const callback = new URL(consent.headers.get('location')!);
-  token = (await platform.completeAuthorization(Object.fromEntries(callback.searchParams), REDIRECT_URI)).credentials.accessToken;
+  pacedEmulator = await startQboEmulatorProcess({
+    clientId: 'lb-client',
+    clientSecret: 'lb-secret',
+    rateLimits: { perSecond: 10, perMinute: 500, maxInFlight: 10 },
+    companies: [{ realmId: PACED_REALM, companyName: 'Real Limits Co' }],
+  });
+  const connect = async (urls: RunningQboEmulator['urls']) => {
+    const platform = createQboPlatform({ clientId: 'lb-client', clientSecret: 'lb-secret', environment: 'sandbox', ...qboEndpointsAt(urls) });
+    const consent = await fetch(platform.authorizeUrl({}, 'state-1', REDIRECT_URI), { redirect: 'manual' });
+    const callback = new URL(consent.headers.get('location')!);
+    return (await platform.completeAuthorization(Object.fromEntries(callback.searchParams), REDIRECT_URI)).credentials.accessToken;
+  };
+  token = await connect(emulator.urls);
+  pacedToken = await connect(pacedEmulator.urls);
 });
+
+/**
+ * A limiter whose requests taken in its first second reach QuickBooks `ms` later than the ones after (a GC pause,
+ * a busy event loop, a slow network path): the time between taking a slot and arriving is never the same twice.
+ */
+function heldUpInFirstSecond(limiter: RequestLimiter, ms: number): RequestLimiter {
+  const started = Date.now();
+  return {
+    acquire: async (companyKey, priority) => {
+      const release = await limiter.acquire(companyKey, priority);
+      if (Date.now() - started < 1_000) await new Promise((resolve) => setTimeout(resolve, ms));
+      return release;
+    },
+    pauseFor: (companyKey, ms) => limiter.pauseFor(companyKey, ms),
+  };
+}
 
 afterAll(async () => {
   await emulator?.close();
+  await pacedEmulator?.close();
   await second?.close();
   await database?.close();
 });
@@ -57,6 +91,21 @@ beforeEach(() => {
 });
 
 describe('shared request limiter (PostgreSQL / PGlite)', () => {
+  it('a backlog at QuickBooks\' real limits is never throttled when some requests reach it 150 ms late', async () => {
+    const pacedTokens: AccessTokenProvider = { getAccessToken: async () => pacedToken, refreshAfterRejection: async () => null };
+    const [a, b] = (['first', 'second'] as const).map((which) => {
+      const db = which === 'second' && second ? second.db : database.db;
+      const limiter = heldUpInFirstSecond(new SharedRequestLimiter(db, QBO_REQUEST_LIMITS), 150);
+      return new QboClient({ apiBaseUrl: pacedEmulator.urls.apiBaseUrl, realmId: PACED_REALM, tokens: pacedTokens, limiter });
+    }) as [QboClient, QboClient];
+    const lookups = Array.from({ length: 12 }, (_, i) => [a, b].map((c) => c.query(`select * from Customer where DisplayName = 'Nobody ${i}'`))).flat();
+    const results = await Promise.allSettled(lookups);
+    const log = await pacedEmulator.requestLog();
+    expect(log.filter((r) => r.outcome === 'throttled')).toEqual([]);
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    expect(log).toHaveLength(24);
+  });
+
   it('keeps two processes together at 10 requests in flight: the company never refuses one', async () => {
     emulator.control.setLatency(300);
     emulator.control.resetPeakInFlight(REALM);

@@ -19,5 +19,7 @@ export const QBO_LIMITS: LedgerLimits = {
 /**
  * What ledgerbridge allows itself per company: Intuit's limits are 500 requests/minute per company (other
  * apps of the company share it), 10/s and 10 in flight per company and app; we stay a little under the rates.
+ * The limiter also spreads the 8/s (at most 2 per 250 ms) so that uneven delays on the way do not add up to 10 in
+ * one of QuickBooks' seconds (db/shared-request-limiter.ts).
  */
 export const QBO_REQUEST_LIMITS: RequestLimits = { perSecond: 8, perMinute: 450, maxInFlight: 10 };

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { startQboEmulator, type QboSeedCompany, type RunningQboEmulator } from '../../emulators/qbo/emulator.js';
+import { startQboEmulator, type QboEmulatorOptions, type QboSeedCompany, type RunningQboEmulator } from '../../emulators/qbo/emulator.js';
+import { startQboEmulatorProcess, type QboEmulatorProcess } from './qbo-emulator-process.js';
 import type { RequestIdMode } from '../../emulators/qbo/options.js';
 import type { RequestLimiter } from '../../domain/request-limiter.js';
 import { startShopifyEmulator, type ShopifyEmulator } from '../../emulators/shopify/index.js';
@@ -80,6 +81,11 @@ export interface EmulatedPlatformsOptions {
   shopifyExpiringTokens?: boolean;
   /** More QuickBooks companies like the first, each with limits of its own (benches spread a backlog over them). */
   extraCompanies?: number;
+  /**
+   * The QuickBooks emulator runs in a process of its own, as the real ledger is elsewhere (benches at the limits):
+   * then `qboProcess` inspects it and `qbo` is not available.
+   */
+  qboInOwnProcess?: boolean;
 }
 
 export interface EmulatedPlatforms {
@@ -90,7 +96,10 @@ export interface EmulatedPlatforms {
   /** The first company's realm, then the extra companies' (options.extraCompanies). */
   realmIds: string[];
   shopify: ShopifyEmulator;
-  qbo: RunningQboEmulator;
+  /** The emulator in this process (throws when it runs in its own: `qboInOwnProcess`). */
+  readonly qbo: RunningQboEmulator;
+  /** The emulator in its own process, when `qboInOwnProcess`. */
+  qboProcess: QboEmulatorProcess | null;
   shopifyPlatform: ShopifyPlatform;
   qboPlatform: AccountingPlatform;
   close(): Promise<void>;
@@ -102,7 +111,21 @@ export async function startEmulatedPlatforms(options: EmulatedPlatformsOptions):
   const secondShop = `shop-${randomUUID().slice(0, 8)}.myshopify.com`;
   const realmId = String(9_130_000_000_000_000 + Math.floor(Math.random() * 1e9));
   const realmIds = [realmId, ...Array.from({ length: options.extraCompanies ?? 0 }, (_, i) => String(BigInt(realmId) + BigInt(i + 1)))];
-  const [shopify, qbo] = await Promise.all([
+  const qboOptions: QboEmulatorOptions = {
+    ...options.qboApp,
+    companies: realmIds.map((id) => ({
+      ...testCompany(id, options.qboCompany),
+      preferences: {
+        ...testCompany(id, options.qboCompany).preferences,
+        duplicateDocNumbersAllowed: options.qboDuplicateDocNumbersAllowed ?? false,
+      },
+    })),
+    rateLimits: options.qboRateLimits ?? { perSecond: 1000, perMinute: 100_000 },
+    // Throttles as production answers them: XML Fault 3001, no Retry-After (the client waits its default).
+    ...(options.qboRequestIdMode ? { requestIdMode: options.qboRequestIdMode } : {}),
+    ...(options.qboAccessTokenTtlSeconds ? { accessTokenTtlSeconds: options.qboAccessTokenTtlSeconds } : {}),
+  };
+  const [shopify, qboHere] = await Promise.all([
     startShopifyEmulator({
       ...options.shopifyApp,
       shops: [
@@ -111,20 +134,7 @@ export async function startEmulatedPlatforms(options: EmulatedPlatformsOptions):
       ],
       ...(options.shopifyBucket ? { bucket: options.shopifyBucket } : {}),
     }),
-    startQboEmulator({
-      ...options.qboApp,
-      companies: realmIds.map((id) => ({
-        ...testCompany(id, options.qboCompany),
-        preferences: {
-          ...testCompany(id, options.qboCompany).preferences,
-          duplicateDocNumbersAllowed: options.qboDuplicateDocNumbersAllowed ?? false,
-        },
-      })),
-      rateLimits: options.qboRateLimits ?? { perSecond: 1000, perMinute: 100_000 },
-      // Throttles as production answers them: XML Fault 3001, no Retry-After (the client waits its default).
-      ...(options.qboRequestIdMode ? { requestIdMode: options.qboRequestIdMode } : {}),
-      ...(options.qboAccessTokenTtlSeconds ? { accessTokenTtlSeconds: options.qboAccessTokenTtlSeconds } : {}),
-    }),
+    options.qboInOwnProcess ? startQboEmulatorProcess(qboOptions) : startQboEmulator(qboOptions),
   ]);
   const shopifyPlatform = createShopifyPlatform({
     apiKey: options.shopifyApp.apiKey,
@@ -136,7 +146,7 @@ export async function startEmulatedPlatforms(options: EmulatedPlatformsOptions):
   const qboPlatform = createQboPlatform({
     ...options.qboApp,
     environment: 'sandbox',
-    ...qboEndpointsAt(qbo.urls),
+    ...qboEndpointsAt(qboHere.urls),
     defaultRetryAfterMs: 1_000,
     ...(options.qboRequestLimiter ? { requestLimiter: options.qboRequestLimiter } : {}),
   });
@@ -146,11 +156,15 @@ export async function startEmulatedPlatforms(options: EmulatedPlatformsOptions):
     realmId,
     realmIds,
     shopify,
-    qbo,
+    get qbo(): RunningQboEmulator {
+      if (!('control' in qboHere)) throw new Error('the QuickBooks emulator runs in its own process: inspect it through qboProcess');
+      return qboHere;
+    },
+    qboProcess: 'control' in qboHere ? null : qboHere,
     shopifyPlatform,
     qboPlatform,
     close: async () => {
-      await Promise.allSettled([shopify.close(), qbo.close()]);
+      await Promise.allSettled([shopify.close(), qboHere.close()]);
     },
   };
 }

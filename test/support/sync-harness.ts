@@ -66,6 +66,8 @@ export interface SyncHarnessOptions {
    * emulator, reached only through the Web Connector emulator polling the API's endpoint over HTTP.
    */
   qbd?: { company: QbdCompanySeed; requestWaitMs: number; pollIntervalMs: number; sessionLingerMs?: number; noOpDelayMs?: number };
+  /** The QuickBooks emulator in a process of its own (`qboProcess`), as the real ledger is elsewhere; `qbo` is then unavailable. */
+  qboInOwnProcess?: boolean;
 }
 
 /** The QuickBooks Desktop side of a harness: the company, and the Web Connector (started by the test). */
@@ -120,6 +122,12 @@ export class SyncHarness {
     return this.emulated.qbo;
   }
 
+  /** The QuickBooks emulator when it runs in its own process (`qboInOwnProcess`). */
+  get qboProcess() {
+    if (!this.emulated.qboProcess) throw new Error('the QuickBooks emulator runs in this process: use qbo');
+    return this.emulated.qboProcess;
+  }
+
   static async start(options: SyncHarnessOptions = {}): Promise<SyncHarness> {
     if (!options.temporalAddress || !options.workflowBundlePath) {
       const { inject } = await import('vitest');
@@ -138,6 +146,7 @@ export class SyncHarness {
           qboRequestIdMode: options.qboRequestIdMode,
           qboDuplicateDocNumbersAllowed: options.qboDuplicateDocNumbersAllowed,
           qboCompany: options.qboCompany,
+          qboInOwnProcess: options.qboInOwnProcess,
           ...(options.qboRequestLimits ? { qboRequestLimiter: new SharedRequestLimiter(database.db, options.qboRequestLimits) } : {}),
         }),
       })),
@@ -176,7 +185,8 @@ export class SyncHarness {
     }
     await this.db.insert(syncRoutes).values({ id: this.routeId, sourceIntegrationId: this.shopifyIntegrationId, targetIntegrationId: this.ledgerIntegrationId });
     await this.connect(this.shopifyIntegrationId, { shop: this.shop });
-    this.qbo.control.authorizeAs(this.realmId);
+    // An emulator in its own process has only this company, which its consent grants by default.
+    if (!this.emulated.qboProcess) this.qbo.control.authorizeAs(this.realmId);
     await this.connect(this.qboIntegrationId, { realmId: this.realmId });
   }
 

@@ -66,6 +66,9 @@ export function createXeroPlatform(config: XeroPlatformConfig): AccountingPlatfo
     requiredScopes: scopes,
 
     authorizeUrl(_account: IntegrationAccount, state: string, redirectUri: string): string {
+      if (!config.clientId) {
+        throw new CredentialsInvalidError('missing', 'Xero is not set up in this deployment: an operator must set XERO_CLIENT_ID and XERO_CLIENT_SECRET.', 'XERO_CLIENT_ID is empty');
+      }
       // What XeroClient.buildConsentUrl does, synchronously: its openIdClient is already ours.
       const client = createXeroClient(app, endpoints, { redirectUri, scopes, state });
       return client.openIdClient.authorizationUrl({ redirect_uri: redirectUri, scope: scopes.join(' '), state });

@@ -1,6 +1,7 @@
 import {
   CredentialsInvalidError,
   DailyQuotaExhaustedError,
+  DisplayNameTakenError,
   LedgerRejectedError,
   PlatformUnavailableError,
   RateLimitedError,
@@ -40,7 +41,10 @@ function rejectionReason(message: string): { code: string; reason: string } {
 }
 
 export function xeroRejection(code: string, subject: string, reason: string, detail: string): LedgerRejectedError {
-  return new LedgerRejectedError(code, `Xero rejected ${subject}: ${reason} (code ${code})`, detail);
+  const message = `Xero rejected ${subject}: ${reason} (code ${code})`;
+  // Contact names are unique among active contacts: the engine tries the next form of the name.
+  if (code === 'duplicate-name') return new DisplayNameTakenError(code, message, detail);
+  return new LedgerRejectedError(code, message, detail);
 }
 
 /** The 401 that survives a refresh, or a 403 for an organisation no longer connected: only reconnecting helps. */

@@ -356,7 +356,7 @@ describe('XeroAccountingTarget', () => {
     expect(error).toBeInstanceOf(DailyQuotaExhaustedError);
     const quota = error as DailyQuotaExhaustedError;
     expect(quota.retryAfterMs).toBeGreaterThan(60 * 60_000);
-    expect(quota.message).toMatch(/daily allowance of API calls for this organisation is used up; orders wait .* resets at \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
+    expect(quota.message).toMatch(/daily limit of API calls for this organisation is used up; orders wait .* resets at \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
     emulator.control.advanceClock(quota.retryAfterMs);
     emulator.control.expireAccessTokens();
     expect((await target.listItems()).length).toBeGreaterThan(0);

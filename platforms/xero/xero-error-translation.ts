@@ -84,7 +84,7 @@ export function xeroThrottle(failure: XeroFailure, call: XeroCallSubject, defaul
     return new DailyQuotaExhaustedError(
       waitMs,
       resetsAt,
-      `Xero's daily allowance of API calls for ${call.organisation} is used up; orders wait and continue by themselves when it resets at ${utcTime(nowMs + waitMs)}.`,
+      `Xero's daily limit of API calls for ${call.organisation} is used up; orders wait and continue by themselves once it resets at ${utcTime(nowMs + waitMs)}.`,
       detail,
     );
   }

@@ -29,6 +29,7 @@ import { startEmulatedPlatforms, type EmulatedPlatforms, type EmulatedPlatformsO
 import type { FastifyInstance } from 'fastify';
 import { buildApi } from '../../api/app.js';
 import type { ShopifyPlatform } from '../../platforms/shopify/index.js';
+import { startEmulatedXero, type EmulatedXero } from './emulated-xero.js';
 
 export const SHOPIFY_APP = { apiKey: 'test-shopify-key', apiSecret: 'test-shopify-secret' };
 export const QBO_APP = { clientId: 'test-qbo-client', clientSecret: 'test-qbo-secret' };
@@ -56,6 +57,13 @@ export interface SyncHarnessOptions {
   bookedOrderChanges?: (db: Database) => BookedOrderChangeSink;
   /** How long activities wait out throttling themselves (0: hand it to the workflow at once). */
   throttlePatienceMs?: number;
+  /**
+   * The ledger the route books into: QuickBooks Online (default) or Xero (its emulator and the real xero-node).
+   * The QuickBooks Online integration exists and is connected either way.
+   */
+  ledger?: 'qbo' | 'xero';
+  /** With `ledger: 'xero'`: the limits the product keeps to per organisation (XERO_REQUEST_LIMITS in production); none when absent. */
+  xeroRequestLimits?: RequestLimits;
 }
 
 /**
@@ -70,6 +78,7 @@ export class SyncHarness {
   readonly routeId = `route-${randomUUID().slice(0, 8)}`;
   readonly shopifyIntegrationId = `shopify-${randomUUID().slice(0, 8)}`;
   readonly qboIntegrationId = `qbo-${randomUUID().slice(0, 8)}`;
+  readonly xeroIntegrationId = `xero-${randomUUID().slice(0, 8)}`;
   readonly connectionProblemsSeen: ConnectionProblem[] = [];
   worker: Worker | null = null;
   private workerRun: Promise<void> | null = null;
@@ -85,6 +94,7 @@ export class SyncHarness {
     readonly client: Client,
     private readonly nativeConnection: NativeConnection,
     private readonly options: SyncHarnessOptions,
+    private readonly emulatedXero: EmulatedXero | null,
   ) {
     this.shop = emulated.shop;
     this.realmId = emulated.realmId;
@@ -96,6 +106,17 @@ export class SyncHarness {
 
   get qbo() {
     return this.emulated.qbo;
+  }
+
+  /** The Xero emulator (with `ledger: 'xero'`). */
+  get xero(): EmulatedXero {
+    if (!this.emulatedXero) throw new Error("this harness books into QuickBooks Online; start it with ledger: 'xero'");
+    return this.emulatedXero;
+  }
+
+  /** The integration the route books into. */
+  get ledgerIntegrationId(): string {
+    return this.emulatedXero ? this.xeroIntegrationId : this.qboIntegrationId;
   }
 
   static async start(options: SyncHarnessOptions = {}): Promise<SyncHarness> {
@@ -123,9 +144,12 @@ export class SyncHarness {
       NativeConnection.connect({ address }),
     ]);
     const { shopifyPlatform, qboPlatform } = emulated;
-    const platforms = new PlatformRegistry([shopifyPlatform, options.decorateTarget ? decorated(qboPlatform, options.decorateTarget) : qboPlatform]);
+    const xero = options.ledger === 'xero' ? await startEmulatedXero(options.xeroRequestLimits ? { requestLimiter: new SharedRequestLimiter(database.db, options.xeroRequestLimits) } : {}) : null;
+    const ledger = xero ? xero.platform : qboPlatform;
+    const decorate = (platform: AccountingPlatform): Platform => (options.decorateTarget && platform === ledger ? decorated(platform, options.decorateTarget) : platform);
+    const platforms = new PlatformRegistry([shopifyPlatform, decorate(qboPlatform), ...(xero ? [decorate(xero.platform)] : [])]);
     const credentials = new CredentialStore(database.db, secretBoxFromKey(Buffer.alloc(32, 7)));
-    const harness = new SyncHarness(database, emulated, platforms, credentials, new Client({ connection, dataConverter: testDataConverter }), nativeConnection, options);
+    const harness = new SyncHarness(database, emulated, platforms, credentials, new Client({ connection, dataConverter: testDataConverter }), nativeConnection, options, xero);
     await harness.createRoute();
     await harness.startApi(shopifyPlatform);
     await harness.startWorker();
@@ -142,10 +166,15 @@ export class SyncHarness {
       { id: this.shopifyIntegrationId, platform: 'shopify', number: 1, displayName: 'Shopify #1', account: { shop: this.shop } },
       { id: this.qboIntegrationId, platform: 'qbo', number: 1, displayName: 'QuickBooks Online #1', account: { realmId: this.realmId } },
     ]);
-    await this.db.insert(syncRoutes).values({ id: this.routeId, sourceIntegrationId: this.shopifyIntegrationId, targetIntegrationId: this.qboIntegrationId });
+    if (this.emulatedXero) {
+      // A Xero integration learns its organisation when it is connected.
+      await this.db.insert(integrations).values({ id: this.xeroIntegrationId, platform: 'xero', number: 1, displayName: 'Xero #1', account: {} });
+    }
+    await this.db.insert(syncRoutes).values({ id: this.routeId, sourceIntegrationId: this.shopifyIntegrationId, targetIntegrationId: this.ledgerIntegrationId });
     await this.connect(this.shopifyIntegrationId, { shop: this.shop });
     this.qbo.control.authorizeAs(this.realmId);
     await this.connect(this.qboIntegrationId, { realmId: this.realmId });
+    if (this.emulatedXero) await this.connect(this.xeroIntegrationId, {});
   }
 
   /**
@@ -157,7 +186,7 @@ export class SyncHarness {
     const routeId = `route-${randomUUID().slice(0, 8)}`;
     const shop = this.emulated.secondShop;
     await this.db.insert(integrations).values({ id: integrationId, platform: 'shopify', number: 2, displayName: 'Shopify #2', account: { shop } });
-    await this.db.insert(syncRoutes).values({ id: routeId, sourceIntegrationId: integrationId, targetIntegrationId: this.qboIntegrationId, documentNumberPrefix });
+    await this.db.insert(syncRoutes).values({ id: routeId, sourceIntegrationId: integrationId, targetIntegrationId: this.ledgerIntegrationId, documentNumberPrefix });
     await this.connect(integrationId, { shop });
     if (this.apiOrigin) await this.subscribeWebhooks(integrationId);
     return { routeId, shop, integrationId };
@@ -277,7 +306,7 @@ export class SyncHarness {
       args: [{ routeId: this.routeId, orderId, timing }],
       typedSearchAttributes: [
         { key: RouteIdKey, value: this.routeId },
-        { key: IntegrationIdsKey, value: [this.shopifyIntegrationId, this.qboIntegrationId] },
+        { key: IntegrationIdsKey, value: [this.shopifyIntegrationId, this.ledgerIntegrationId] },
         { key: OrderIdKey, value: orderId },
         { key: SyncStateKey, value: 'syncing' },
       ],
@@ -322,10 +351,21 @@ export class SyncHarness {
     return this.qbo.control.documents(this.realmId, 'SalesReceipt');
   }
 
+  /** Every invoice the Xero organisation holds (with `ledger: 'xero'`). */
+  xeroInvoices() {
+    return this.xero.emulator.control.invoices(this.xero.tenantId);
+  }
+
+  /** Every payment the Xero organisation holds. */
+  xeroPayments() {
+    return this.xero.emulator.control.payments(this.xero.tenantId);
+  }
+
   async close(): Promise<void> {
     await this.api?.close();
     await this.stopWorker().catch(() => {});
     await this.emulated.close();
+    await this.emulatedXero?.emulator.close();
     await this.nativeConnection.close();
     await this.client.connection.close();
     await this.database.close();

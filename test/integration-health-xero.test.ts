@@ -134,4 +134,17 @@ describe('integration health: Xero', () => {
     expect(outcome.status).toBe('reconnect_required');
     expect((await statusOf(xero.id, 'reconnect_required')).reason).toMatch(/reconnect/i);
   });
+
+  it("a used-up daily quota shows as Error with when it resets, and Connected again once Xero's day rolls over", async () => {
+    const xero = await h.createIntegration('xero');
+    h.xero.emulator.control.authorizeAs([h.xero.tenantId], 'quota-user');
+    await h.clickConnect(xero.id);
+    await statusOf(xero.id, 'connected');
+    h.xero.emulator.control.spendDailyCalls(h.xero.tenantId, 5000);
+    const spent = (await h.api('POST', `/integrations/${xero.id}/check`)).json() as HealthCheckOutcome;
+    expect(spent.status).toBe('error');
+    expect(spent.results.find((r) => r.check === 'test_call')!.message).toMatch(/^Xero's daily limit of API calls for this organisation is used up; .* resets at .* UTC\.$/);
+    h.xero.emulator.control.advanceClock(24 * 3600_000);
+    expect(((await h.api('POST', `/integrations/${xero.id}/check`)).json() as HealthCheckOutcome).status).toBe('connected');
+  });
 });

@@ -235,3 +235,47 @@ describe('order sync: Shopify → Xero', () => {
     expect(await harness.orderRow(order.id)).toMatchObject({ status: 'synced', lastErrorCode: null });
   });
 });
+
+/** XERO_SALE_DOCUMENT=receive-money: a paid order is money received into the bank account, found again by its Reference. */
+describe('order sync: Shopify → Xero, as money received', () => {
+  let harness: SyncHarness;
+  beforeAll(async () => {
+    harness = await SyncHarness.start({ ledger: 'xero', xeroSaleDocument: 'receive-money' });
+  }, 120_000);
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  const received = (number: string) =>
+    harness.xero.emulator.control.bankTransactions(harness.xero.tenantId).filter((transaction) => String(transaction.Reference).startsWith(`${number} `));
+
+  it('books one receive-money transaction at the shop\'s total; a lost answer and a second run write nothing more', async () => {
+    const order = harness.shopify.control.createOrder({
+      name: '#2001',
+      taxesIncluded: false,
+      email: 'ada@example.com',
+      customer: { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com' },
+      lineItems: [{ title: 'Mug', sku: 'MUG-1', quantity: 2, unitPrice: '8.00', taxLines: [{ title: 'VAT', rate: 0.2, amount: '3.20' }] }],
+    });
+    const result = await harness.syncResultOf(order.id);
+    expect(result.outcome).toBe('created');
+    expect(result.message).toMatch(/as receive-money transaction 2001 /);
+    expect(received('2001')).toHaveLength(1);
+    expect(received('2001')[0]).toMatchObject({ Type: 'RECEIVE', Total: 19.2, BankAccount: expect.objectContaining({ Code: '090' }) });
+    expect(harness.xeroInvoices()).toHaveLength(0);
+
+    harness.xero.emulator.control.dropNextWrites(1);
+    const next = harness.shopify.control.createOrder({
+      name: '#2002',
+      email: 'ada@example.com',
+      customer: { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com' },
+      lineItems: [{ title: 'Mug', sku: 'MUG-1', quantity: 1, unitPrice: '8.00' }],
+    });
+    expect((await harness.syncResultOf(next.id)).outcome).toBe('created');
+    expect(received('2002')).toHaveLength(1);
+
+    const again = await harness.handle((await harness.startSync(order.id)).workflowId).result();
+    expect((again as OrderSyncResult).outcome).toBe('already_synced');
+    expect(received('2001')).toHaveLength(1);
+  });
+});

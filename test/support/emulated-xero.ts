@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { RequestLimiter } from '../../domain/request-limiter.js';
 import { startXeroEmulator, type RunningXeroEmulator, type XeroSeedOrganisation } from '../../emulators/xero/emulator.js';
 import type { AccountingPlatform } from '../../platforms/platform.js';
+import type { XeroSaleDocument } from '../../platforms/xero/sale-booking.js';
 import { createXeroPlatform } from '../../platforms/xero/xero-platform.js';
 
 export const XERO_APP = { clientId: 'test-xero-client', clientSecret: 'test-xero-secret' };
@@ -38,7 +39,7 @@ export interface EmulatedXero {
 }
 
 /** The Xero emulator with two organisations, and the real Xero platform (xero-node) pointed at it. */
-export async function startEmulatedXero(options: { requestLimiter?: RequestLimiter } = {}): Promise<EmulatedXero> {
+export async function startEmulatedXero(options: { requestLimiter?: RequestLimiter; saleDocument?: XeroSaleDocument } = {}): Promise<EmulatedXero> {
   const tenantId = randomUUID();
   const otherTenantId = randomUUID();
   const emulator = await startXeroEmulator({
@@ -53,6 +54,7 @@ export async function startEmulatedXero(options: { requestLimiter?: RequestLimit
     endpoints: emulator.urls,
     defaultRetryAfterMs: 1_000,
     ...(options.requestLimiter ? { requestLimiter: options.requestLimiter } : {}),
+    ...(options.saleDocument ? { saleDocument: options.saleDocument } : {}),
   });
   return { emulator, tenantId, otherTenantId, platform };
 }

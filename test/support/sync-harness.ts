@@ -64,6 +64,8 @@ export interface SyncHarnessOptions {
   ledger?: 'qbo' | 'xero';
   /** With `ledger: 'xero'`: the limits the product keeps to per organisation (XERO_REQUEST_LIMITS in production); none when absent. */
   xeroRequestLimits?: RequestLimits;
+  /** With `ledger: 'xero'`: what a paid order becomes (XERO_SALE_DOCUMENT); an invoice and its payment by default. */
+  xeroSaleDocument?: 'invoice-and-payment' | 'receive-money';
 }
 
 /**
@@ -144,7 +146,10 @@ export class SyncHarness {
       NativeConnection.connect({ address }),
     ]);
     const { shopifyPlatform, qboPlatform } = emulated;
-    const xero = options.ledger === 'xero' ? await startEmulatedXero(options.xeroRequestLimits ? { requestLimiter: new SharedRequestLimiter(database.db, options.xeroRequestLimits) } : {}) : null;
+    const xero = options.ledger === 'xero' ? await startEmulatedXero({
+          ...(options.xeroRequestLimits ? { requestLimiter: new SharedRequestLimiter(database.db, options.xeroRequestLimits) } : {}),
+          ...(options.xeroSaleDocument ? { saleDocument: options.xeroSaleDocument } : {}),
+        }) : null;
     const ledger = xero ? xero.platform : qboPlatform;
     const decorate = (platform: AccountingPlatform): Platform => (options.decorateTarget && platform === ledger ? decorated(platform, options.decorateTarget) : platform);
     const platforms = new PlatformRegistry([shopifyPlatform, decorate(qboPlatform), ...(xero ? [decorate(xero.platform)] : [])]);

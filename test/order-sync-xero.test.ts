@@ -4,6 +4,7 @@ import { eq } from 'drizzle-orm';
 import type { AccountingTarget } from '../domain/accounting-target.js';
 import { integrations, webhookEvents } from '../db/schema.js';
 import { orderSyncStatusQuery, type OrderSyncResult } from '../workflows/order-sync.js';
+import { XERO_REQUEST_LIMITS } from '../platforms/xero/xero-limits.js';
 import { XERO_APP } from './support/emulated-xero.js';
 import { eventually, SyncHarness } from './support/sync-harness.js';
 
@@ -277,5 +278,38 @@ describe('order sync: Shopify → Xero, as money received', () => {
     const again = await harness.handle((await harness.startSync(order.id)).workflowId).result();
     expect((again as OrderSyncResult).outcome).toBe('already_synced');
     expect(received('2001')).toHaveLength(1);
+  });
+});
+
+/** The limits production keeps to per organisation (XERO_REQUEST_LIMITS, through the shared limiter in the database). */
+describe("order sync: Shopify → Xero within Xero's limits", () => {
+  let harness: SyncHarness;
+  beforeAll(async () => {
+    harness = await SyncHarness.start({ ledger: 'xero', xeroRequestLimits: XERO_REQUEST_LIMITS });
+  }, 120_000);
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  it('a burst of orders never has more calls in progress than Xero allows (5): no 429, each booked once', async () => {
+    const control = harness.xero.emulator.control;
+    const order = (name: string) =>
+      harness.shopify.control.createOrder({
+        name,
+        email: 'ada@example.com',
+        customer: { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com' },
+        lineItems: [{ title: 'Mug', sku: 'MUG-1', quantity: 1, unitPrice: '8.00' }],
+      });
+    // A first order fills the caches (items, tax rates, the customer): the burst after it costs a few calls an order.
+    expect((await harness.syncResultOf(order('#3000').id)).outcome).toBe('created');
+    // Xero's own limits, and calls slow enough that six orders' calls overlap.
+    control.setRateLimits({ perMinute: 60, concurrent: 5 });
+    control.setLatency(150);
+    control.clearRequestLog();
+    const burst = Array.from({ length: 6 }, (_, i) => order(`#30${i + 1}`));
+    const results = await Promise.all(burst.map((placed) => harness.syncResultOf(placed.id)));
+    expect(results.map((result) => result.outcome)).toEqual(burst.map(() => 'created'));
+    expect(control.requestLog().filter((r) => r.outcome === 'throttled')).toEqual([]);
+    for (let i = 1; i <= 6; i++) expect(harness.xeroInvoices().filter((invoice) => invoice.InvoiceNumber === `30${i}`)).toHaveLength(1);
   });
 });

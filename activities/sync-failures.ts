@@ -1,6 +1,7 @@
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
 import {
   CredentialsInvalidError,
+  DailyQuotaExhaustedError,
   LedgerRejectedError,
   MissingScopeError,
   PlatformError,
@@ -57,6 +58,10 @@ export function toSyncFailure(error: unknown, integrationId: string): unknown {
   if (error instanceof MissingScopeError) {
     return syncFailure(SyncErrorType.MissingScope, error.message, { detail: `missing ${error.missingScopes.join(', ')}: ${error.detail}`, integrationId, waitingOn: integrationId });
   }
+  if (error instanceof DailyQuotaExhaustedError) {
+    // Hours away: the order parks where people look (Waiting, with the reset time) instead of throttling unseen.
+    return syncFailure(SyncErrorType.DailyQuotaExhausted, error.message, { detail: `resets at ${error.resetsAt}: ${error.detail}`, integrationId, waitingOn: dailyQuotaWait(error.resetsAt) });
+  }
   if (error instanceof RateLimitedError) {
     return syncFailure(SyncErrorType.Throttled, error.message, { detail: error.detail, integrationId }, { nextRetryDelayMs: Math.max(error.retryAfterMs, 100) });
   }
@@ -67,6 +72,11 @@ export function toSyncFailure(error: unknown, integrationId: string): unknown {
     return syncFailure(SyncErrorType.LedgerRejected, error.message, { detail: `code ${error.code}: ${error.detail}`, integrationId, waitingOn: ledgerRefusalWait(error.code) });
   }
   return error;
+}
+
+/** What an order parked on a used-up daily quota waits on: the moment the day rolls over. */
+export function dailyQuotaWait(resetsAt: string): string {
+  return `daily-quota-reset:${resetsAt}`;
 }
 
 /**

@@ -19,6 +19,20 @@ export function formPage(title: string, message: string, action: string, fields:
   );
 }
 
+/** A page with one button per option, each POSTing `fields` plus its own `index` to `action` (the operator picks one). */
+export function choicePage(title: string, message: string, action: string, fields: Record<string, string>, options: readonly string[]): string {
+  const inputs = Object.entries(fields)
+    .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
+    .join('');
+  const forms = options
+    .map(
+      (label, index) =>
+        `<li><form method="post" action="${escapeHtml(action)}">${inputs}<input type="hidden" name="index" value="${index}"><button type="submit">${escapeHtml(label)}</button></form></li>`,
+    )
+    .join('');
+  return document(title, `<p>${escapeHtml(message)}</p><ul>${forms}</ul>`);
+}
+
 function document(title: string, body: string): string {
   return `<!doctype html><html><head><meta charset="utf-8"><meta name="referrer" content="no-referrer"><title>${escapeHtml(title)}</title></head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`;
 }

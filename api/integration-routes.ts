@@ -10,7 +10,7 @@ import type { PlatformRegistry } from '../platforms/registry.js';
 import { describeAccountsBeforeConnect, describeInstalledPlatforms } from '../platforms/installed.js';
 import { createIntegration } from '../runtime/integration-health-creator.js';
 import { isConnectLinkSpent, spendConnectLink } from '../runtime/connect-link-uses.js';
-import { beginConnect, completeConnect, confirmAccountSwitch, describeAccount, OAuthStateError, type OAuthDeps } from '../runtime/integration-health-oauth.js';
+import { beginConnect, chooseAccount, completeConnect, confirmAccountSwitch, describeAccount, OAuthStateError, type ConnectOutcome, type OAuthDeps } from '../runtime/integration-health-oauth.js';
 import { connectPath, type ConnectLinkClaims, type ConnectLinkRefusal, type ConnectLinkSigner } from '../security/connect-link.js';
 import { deleteIntegration } from '../runtime/integration-health-removal.js';
 import { removeCommerceWebhooks } from '../activities/commerce-webhook-keeper.js';
@@ -18,7 +18,7 @@ import { integrationHealthWorkflowId, signalIntegrationHealth, startIntegrationH
 import { integrationHealthDetail, listIntegrationHealth } from '../runtime/integration-health-views.js';
 import { checkHealthUpdate, type HealthCheckOutcome } from '../workflows/integration-health.js';
 import { ApiError, notFound } from './api-error.js';
-import { formPage, messagePage } from './connect-pages.js';
+import { choicePage, formPage, messagePage } from './connect-pages.js';
 import { ErrorResponse, operatorErrorResponses } from './error-response-schema.js';
 import { operatorTokenCheck } from './operator-auth.js';
 
@@ -39,6 +39,8 @@ export interface IntegrationRoutesDeps {
 
 /** Path of the OAuth callback; register `oauthRedirectUri(publicBaseUrl)` at the platforms. */
 export const OAUTH_CALLBACK_PATH = '/integrations/oauth/callback';
+/** Where the operator picks one of several accounts (Xero organisations) a consent granted. */
+export const ACCOUNT_CHOICE_PATH = '/integrations/oauth/choose';
 /** Where the operator confirms "switch to company X" after a reconnect brought another account back. */
 export const ACCOUNT_SWITCH_PATH = '/integrations/oauth/switch';
 
@@ -241,6 +243,41 @@ export function integrationOAuthRoutes(deps: IntegrationRoutesDeps): FastifyPlug
     const html = (reply: FastifyReply, status: number, body: string) => reply.code(status).header('cache-control', 'no-store').type('text/html').send(body);
     const refuse = (reply: FastifyReply, reason: keyof typeof linkRefusals) =>
       html(reply, linkRefusals[reason].status, messagePage('This link cannot connect', linkRefusals[reason].message));
+    /** What the browser sees once the platform answered: connected, pick an account, or confirm a switch. */
+    const outcomePage = (reply: FastifyReply, outcome: ConnectOutcome) => {
+      if (outcome.kind === 'connected') {
+        const { displayName } = outcome;
+        return html(reply, 200, messagePage(`${displayName} is connected`, `${displayName} is connected. We are checking the connection now; waiting orders will resume by themselves.`));
+      }
+      if (outcome.kind === 'choice-required') {
+        return html(
+          reply,
+          200,
+          choicePage(
+            `${outcome.displayName}: which organisation?`,
+            `You approved access for ${outcome.choices.length} organisations. Pick the one ${outcome.displayName} books orders into; nothing is connected until you do.`,
+            ACCOUNT_CHOICE_PATH,
+            { token: outcome.choiceToken },
+            outcome.choices.map((choice) => choice.label),
+          ),
+        );
+      }
+      const current = describeAccount(outcome.current);
+      const proposed = describeAccount(outcome.proposed);
+      return html(
+        reply,
+        409,
+        formPage(
+          `${outcome.displayName}: another account came back`,
+          `${outcome.displayName} books into ${current}, but you approved access for ${proposed}. Nothing was changed. ` +
+            `If ${outcome.displayName} should book into ${proposed} from now on, confirm the switch below: the integration is then paused, ` +
+            `so no order is booked into ${proposed} until you have checked its mappings and resumed it. Otherwise close this page.`,
+          ACCOUNT_SWITCH_PATH,
+          { token: outcome.confirmToken },
+          `Switch to ${proposed}`,
+        ),
+      );
+    };
     const integrationOf = async (id: string) => (await deps.db.select().from(integrations).where(eq(integrations.id, id)))[0];
 
     /** The link's claims when it may still be used; otherwise the refusal, said on the page. */
@@ -313,26 +350,7 @@ export function integrationOAuthRoutes(deps: IntegrationRoutesDeps): FastifyPlug
     app.get(OAUTH_CALLBACK_PATH, { schema: { summary: 'OAuth callback: store the tokens, check the connection', tags } }, async (request, reply) => {
       const query = Object.fromEntries(Object.entries(request.query as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string'));
       try {
-        const outcome = await completeConnect(oauth, query);
-        if (outcome.kind === 'connected') {
-          const { displayName } = outcome;
-          return html(reply, 200, messagePage(`${displayName} is connected`, `${displayName} is connected. We are checking the connection now; waiting orders will resume by themselves.`));
-        }
-        const current = describeAccount(outcome.current);
-        const proposed = describeAccount(outcome.proposed);
-        return html(
-          reply,
-          409,
-          formPage(
-            `${outcome.displayName}: another account came back`,
-            `${outcome.displayName} books into ${current}, but you approved access for ${proposed}. Nothing was changed. ` +
-              `If ${outcome.displayName} should book into ${proposed} from now on, confirm the switch below: the integration is then paused, ` +
-              `so no order is booked into ${proposed} until you have checked its mappings and resumed it. Otherwise close this page.`,
-            ACCOUNT_SWITCH_PATH,
-            { token: outcome.confirmToken },
-            `Switch to ${proposed}`,
-          ),
-        );
+        return await outcomePage(reply, await completeConnect(oauth, query));
       } catch (error) {
         // The log has the whole story; the browser gets our own sentence only, never the code, a token or the platform's answer.
         request.log.warn({ err: error }, 'OAuth callback failed');
@@ -343,6 +361,27 @@ export function integrationOAuthRoutes(deps: IntegrationRoutesDeps): FastifyPlug
         return html(reply, 400, messagePage('Connecting failed', message));
       }
     });
+
+    app.post(
+      ACCOUNT_CHOICE_PATH,
+      {
+        schema: {
+          summary: 'Pick the account (Xero organisation) the integration books into, among those the consent granted',
+          tags,
+          body: Type.Object({ token: Type.Optional(Type.String({ maxLength: 200 })), index: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}$' })) }),
+        },
+      },
+      async (request, reply) => {
+        try {
+          if (!request.body.token || request.body.index === undefined) throw new OAuthStateError('This choice has no token. Start again from "Connect".');
+          return await outcomePage(reply, await chooseAccount(oauth, request.body.token, Number(request.body.index)));
+        } catch (error) {
+          request.log.warn({ err: error }, 'account choice failed');
+          const message = error instanceof OAuthStateError ? error.message : `Connecting failed on our side and was logged (reference ${request.id}). Nothing was changed.`;
+          return html(reply, 400, messagePage('Connecting failed', message));
+        }
+      },
+    );
 
     app.post(
       ACCOUNT_SWITCH_PATH,

@@ -250,7 +250,9 @@ export const connectLinkUses = pgTable('connect_link_uses', {
 
 /**
  * A reconnect that came back with another account (QuickBooks company, shop) than the integration had:
- * held here, tokens encrypted, until an operator confirms the switch or it expires.
+ * held here, tokens encrypted, until an operator confirms the switch or it expires. Also a consent that granted
+ * several accounts (Xero organisations) until the operator picks one: its `account` is then `{ "$choices": <JSON> }`
+ * (runtime/integration-health-oauth.ts), a key no platform uses.
  */
 export const pendingAccountSwitches = pgTable('pending_account_switches', {
   /** SHA-256 (hex) of the confirmation token the operator's browser holds; the token itself is never stored. */

@@ -14,6 +14,11 @@ export const SyncErrorType = {
   TaxCodeUnmapped: 'TaxCodeUnmapped',
   /** The platform throttled us; retried after its Retry-After. */
   Throttled: 'Throttled',
+  /**
+   * The ledger's allowance of calls for the day is used up (Xero: 5,000 per organisation): the order waits,
+   * visibly, and is tried again on the failed-order re-check until the day rolls over. Never a failure.
+   */
+  DailyQuotaExhausted: 'DailyQuotaExhausted',
   /** 5xx, timeout, dropped connection; retried with backoff. */
   PlatformUnavailable: 'PlatformUnavailable',
   /** The ledger refused the document for a reason a person must look at. Not retryable. */
@@ -53,6 +58,7 @@ export function parkReasonFor(type: string): ParkReason | null {
     case SyncErrorType.LedgerTotalMismatch:
       return 'fix';
     case SyncErrorType.Throttled:
+    case SyncErrorType.DailyQuotaExhausted:
     case SyncErrorType.PlatformUnavailable:
       return 'retry';
     default:
@@ -61,8 +67,9 @@ export function parkReasonFor(type: string): ParkReason | null {
 }
 
 /**
- * Whether the order waits on a person (row status Waiting) rather than having failed (Failed, re-checked
- * on a timer): reconnecting, or a fix only a person can make in our settings.
+ * Whether the order's row says Waiting rather than Failed (both re-checked on a timer): it waits on a person
+ * (reconnecting, or a fix only a person can make in our settings), or on a day's quota to reset, which is
+ * nobody's failure.
  */
 export function waitsOnPerson(type: string): boolean {
   return (
@@ -70,7 +77,8 @@ export function waitsOnPerson(type: string): boolean {
     type === SyncErrorType.SkuNotFound ||
     type === SyncErrorType.TaxCodeUnmapped ||
     type === SyncErrorType.DocumentNumberTaken ||
-    type === SyncErrorType.LedgerTotalMismatch
+    type === SyncErrorType.LedgerTotalMismatch ||
+    type === SyncErrorType.DailyQuotaExhausted
   );
 }
 

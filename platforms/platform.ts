@@ -28,7 +28,17 @@ interface PlatformBase {
   completeAuthorization(
     callbackQuery: Record<string, string>,
     redirectUri: string,
-  ): Promise<{ account: IntegrationAccount; credentials: IntegrationCredentials }>;
+  ): Promise<{ account: IntegrationAccount; credentials: IntegrationCredentials; accountChoices?: AccountChoice[] }>;
+}
+
+/**
+ * One of several accounts a single consent granted (Xero: organisations). With more than one, the connect flow
+ * asks the operator which one the integration books into, unless one is the integration's own account already.
+ */
+export interface AccountChoice {
+  account: IntegrationAccount;
+  /** What the person calls it: the organisation's name. */
+  label: string;
 }
 
 /** Platform-specific identity of the connected account: { shop } for Shopify, { realmId } for QuickBooks Online. */

@@ -6,6 +6,7 @@ import { recordIntegrationStatus } from '../db/integration-status-log.js';
 import { integrations, oauthStates, pendingAccountSwitches } from '../db/schema.js';
 import { clearLedgerMappingsOf } from '../db/ledger-mappings-reset.js';
 import { accountFieldLabel } from '../platforms/installed.js';
+import type { AccountChoice } from '../platforms/platform.js';
 import type { PlatformRegistry } from '../platforms/registry.js';
 import { keepCommerceWebhooks } from '../activities/commerce-webhook-keeper.js';
 import { signalIntegrationHealth, type IntegrationHealthRuntime } from './integration-health-starter.js';
@@ -33,9 +34,20 @@ export interface OAuthDeps {
   log?: (message: string, detail: Record<string, unknown>) => void;
 }
 
-/** The callback's verdict: connected, or another account came back and an operator must confirm the switch. */
+/**
+ * The callback's verdict: connected; the consent granted several accounts and the operator picks one; or another
+ * account came back and an operator must confirm the switch.
+ */
 export type ConnectOutcome =
   | { kind: 'connected'; integrationId: string; displayName: string }
+  | {
+      kind: 'choice-required';
+      integrationId: string;
+      displayName: string;
+      /** Single use; the operator's browser posts it back with the index of the account chosen. Only its hash is stored. */
+      choiceToken: string;
+      choices: AccountChoice[];
+    }
   | {
       kind: 'switch-required';
       integrationId: string;
@@ -79,7 +91,36 @@ export async function completeConnect(deps: OAuthDeps, query: Record<string, str
   const [row] = await deps.db.select().from(integrations).where(eq(integrations.id, spent.integrationId));
   if (!row) throw new OAuthStateError('The integration was deleted while it was being connected.');
   const platform = deps.platforms.get(row.platform);
-  const { account, credentials } = await platform.completeAuthorization(query, deps.redirectUri);
+  const { account, credentials, accountChoices } = await platform.completeAuthorization(query, deps.redirectUri);
+  if (accountChoices && accountChoices.length > 1) {
+    // A reconnect whose grant still holds the integration's own account books there, without a question.
+    const own = accountChoices.find((choice) => !isOtherAccount(row.account, choice.account) && Object.keys(row.account).length > 0);
+    if (!own) {
+      const choiceToken = randomBytes(24).toString('base64url');
+      await deps.db.insert(pendingAccountSwitches).values({
+        tokenHash: hashToken(choiceToken),
+        integrationId: row.id,
+        account: { [CHOICES_KEY]: JSON.stringify(accountChoices) },
+        credentials: deps.credentials.sealPending(row.id, credentials),
+        expiresAt: new Date(Date.now() + (deps.switchTtlMs ?? ACCOUNT_SWITCH_TTL_MS)),
+      });
+      return { kind: 'choice-required', integrationId: row.id, displayName: row.displayName, choiceToken, choices: accountChoices };
+    }
+    return settleAccount(deps, row, own.account, credentials);
+  }
+  return settleAccount(deps, row, account, credentials);
+}
+
+/**
+ * A pending row that holds the accounts a consent granted, not one account to switch to: its `account` has this
+ * key alone (no platform names an account field so), so a switch confirmation never takes it for a switch.
+ */
+const CHOICES_KEY = '$choices';
+
+type IntegrationRow = typeof integrations.$inferSelect;
+
+/** The account is known: the same as before (or a first connect) connects; another one waits for a confirmed switch. */
+async function settleAccount(deps: OAuthDeps, row: IntegrationRow, account: Record<string, string>, credentials: Parameters<CredentialStore['save']>[1]): Promise<ConnectOutcome> {
   if (isOtherAccount(row.account, account)) {
     const confirmToken = randomBytes(24).toString('base64url');
     await deps.db.insert(pendingAccountSwitches).values({
@@ -99,6 +140,30 @@ export async function completeConnect(deps: OAuthDeps, query: Record<string, str
 }
 
 /**
+ * The operator picked one of the accounts a consent granted (`index` into the choices shown): spent once,
+ * before expiry; then as any callback: connected, or another account than the integration had → a switch to confirm.
+ */
+export async function chooseAccount(deps: OAuthDeps, choiceToken: string, index: number): Promise<ConnectOutcome> {
+  const [pending] = await deps.db
+    .update(pendingAccountSwitches)
+    .set({ usedAt: new Date() })
+    .where(and(eq(pendingAccountSwitches.tokenHash, hashToken(choiceToken)), isNull(pendingAccountSwitches.usedAt), gt(pendingAccountSwitches.expiresAt, new Date())))
+    .returning();
+  const choices = pending ? choicesOf(pending.account) : null;
+  if (!pending || !choices) throw new OAuthStateError('This choice was already made or has expired. Start again from "Connect".');
+  const chosen = choices[index];
+  if (!chosen) throw new OAuthStateError('That organisation is not among those you approved. Start again from "Connect".');
+  const [row] = await deps.db.select().from(integrations).where(eq(integrations.id, pending.integrationId));
+  if (!row) throw new OAuthStateError('The integration was deleted while it was being connected.');
+  return settleAccount(deps, row, chosen.account, deps.credentials.openPending(row.id, pending.credentials));
+}
+
+function choicesOf(account: Record<string, string>): AccountChoice[] | null {
+  const stored = account[CHOICES_KEY];
+  return stored === undefined ? null : (JSON.parse(stored) as AccountChoice[]);
+}
+
+/**
  * The operator confirmed "switch to company X": the integration takes the new account and tokens and is
  * paused in the same step, so no order (new or waiting) is booked into the new account before the operator
  * has checked its mappings and resumes it.
@@ -112,7 +177,7 @@ export async function confirmAccountSwitch(
     .set({ usedAt: new Date() })
     .where(and(eq(pendingAccountSwitches.tokenHash, hashToken(confirmToken)), isNull(pendingAccountSwitches.usedAt), gt(pendingAccountSwitches.expiresAt, new Date())))
     .returning();
-  if (!pending) throw new OAuthStateError('This switch was already confirmed or has expired. Start again from "Connect".');
+  if (!pending || choicesOf(pending.account)) throw new OAuthStateError('This switch was already confirmed or has expired. Start again from "Connect".');
   const [row] = await deps.db.select().from(integrations).where(eq(integrations.id, pending.integrationId));
   if (!row) throw new OAuthStateError('The integration was deleted while it was being connected.');
   const credentials = deps.credentials.openPending(row.id, pending.credentials);

@@ -27,6 +27,7 @@ import { createTestDatabase, type TestDatabase } from './support/test-database.j
 import { testDataConverter } from './support/test-data-converter.js';
 import { eventually } from './support/sync-harness.js';
 import { startEmulatedPlatforms, type EmulatedPlatforms } from './support/emulated-platforms.js';
+import { startEmulatedXero, type EmulatedXero } from './support/emulated-xero.js';
 
 export { eventually };
 
@@ -44,6 +45,8 @@ export interface HealthHarnessOptions {
   /** Wraps the QuickBooks Online platform, e.g. to "crash" right after a token refresh. */
   decorateQbo?: (platform: Platform) => Platform;
   qboAccessTokenTtlSeconds?: number;
+  /** Also offer Xero (its emulator with two organisations, the real xero-node). */
+  xero?: boolean;
 }
 
 /**
@@ -71,6 +74,7 @@ export class HealthHarness {
     readonly app: FastifyInstance,
     readonly baseUrl: string,
     private readonly nativeConnection: NativeConnection,
+    private readonly emulatedXero: EmulatedXero | null,
   ) {
     this.taskQueue = runtime.taskQueue;
     this.shop = emulated.shop;
@@ -90,6 +94,12 @@ export class HealthHarness {
     return this.emulated.qbo;
   }
 
+  /** The Xero emulator and its organisations (with `xero: true`). */
+  get xero(): EmulatedXero {
+    if (!this.emulatedXero) throw new Error('start the harness with xero: true');
+    return this.emulatedXero;
+  }
+
   static async start(options: HealthHarnessOptions = {}): Promise<HealthHarness> {
     const address = inject('temporalAddress');
     const [database, emulated, smtp, connection, nativeConnection, port] = await Promise.all([
@@ -107,7 +117,8 @@ export class HealthHarness {
     ]);
     const { realmId, qbo, shopifyPlatform, qboPlatform } = emulated;
     qbo.control.authorizeAs(realmId);
-    const platforms = new PlatformRegistry([shopifyPlatform, options.decorateQbo ? options.decorateQbo(qboPlatform) : qboPlatform]);
+    const xero = options.xero ? await startEmulatedXero() : null;
+    const platforms = new PlatformRegistry([shopifyPlatform, options.decorateQbo ? options.decorateQbo(qboPlatform) : qboPlatform, ...(xero ? [xero.platform] : [])]);
     const db = database.db;
     const credentials = new CredentialStore(db, secretBoxFromKey(SECRET_KEY));
     const client = new Client({ connection, dataConverter: testDataConverter });
@@ -137,7 +148,7 @@ export class HealthHarness {
     await app.listen({ host: '127.0.0.1', port });
     // The shop's webhooks are subscribed by the product itself, when the shop is connected (clickConnect).
 
-    const harness = new HealthHarness(database, emulated, smtp, mailer, platforms, credentials, client, runtime, app, baseUrl, nativeConnection);
+    const harness = new HealthHarness(database, emulated, smtp, mailer, platforms, credentials, client, runtime, app, baseUrl, nativeConnection, xero);
     harness.worker = await createSyncWorker({
       connection: nativeConnection,
       taskQueue,
@@ -159,7 +170,7 @@ export class HealthHarness {
   }
 
   /** Creates an integration the way the API does: numbered display name, health workflow started. */
-  async createIntegration(platform: 'shopify' | 'qbo', notifyEmails: string[] = [ALERTS]) {
+  async createIntegration(platform: 'shopify' | 'qbo' | 'xero', notifyEmails: string[] = [ALERTS]) {
     const account: Record<string, string> = platform === 'shopify' ? { shop: this.shop } : {};
     const created = await createIntegration(this.db, this.platforms, this.runtime, { platform, account, notifyEmails });
     // Its first check has run and its status is recorded: later steps have a settled start.
@@ -223,7 +234,7 @@ export class HealthHarness {
     this.worker.shutdown();
     await this.workerRun.catch(() => {});
     await this.app.close();
-    await Promise.allSettled([this.emulated.close(), this.smtp.close(), this.mailer.close()]);
+    await Promise.allSettled([this.emulated.close(), this.smtp.close(), this.mailer.close(), ...(this.emulatedXero ? [this.emulatedXero.emulator.close()] : [])]);
     await this.nativeConnection.close();
     await this.client.connection.close();
     await this.database.close();

@@ -21,8 +21,13 @@ describe('installed platforms', () => {
     );
     expect(registry.accounting('qbo').displayName).toBe('QuickBooks Online');
     expect(byId.shopify.verifyWebhook).toBeTypeOf('function');
-    // QuickBooks Online asks for its own per-company budget from the shared limiter.
-    expect(limits).toEqual([{ perSecond: 8, perMinute: 450, maxInFlight: 10 }]);
+    expect(registry.accounting('xero').displayName).toBe('Xero');
+    // Each ledger asks for its own per-company budget from the shared limiter: QuickBooks Online's, then Xero's
+    // (below Xero's 60 a minute and 5 at once per organisation).
+    expect(limits).toEqual([
+      { perSecond: 8, perMinute: 450, maxInFlight: 10 },
+      { perSecond: 5, perMinute: 55, maxInFlight: 4 },
+    ]);
   });
 
   it('a missing secret is named, the first in registration order', () => {
@@ -30,8 +35,30 @@ describe('installed platforms', () => {
     expect(() => platformConfigsFromEnv(platformEnv((name) => rest[name]))).toThrow('QBO_CLIENT_SECRET is not set. See "Configuration" in README.md.');
   });
 
+  it('Xero is optional: without its app credentials the rest starts; one of the pair alone is named; the emulator URL points every Xero endpoint at it', () => {
+    const configs = platformConfigsFromEnv(platformEnv((name) => env[name]));
+    expect(configs.xero.clientId).toBe('');
+    expect(() => platformConfigsFromEnv(platformEnv((name) => ({ ...env, XERO_CLIENT_ID: 'x' })[name]))).toThrow('XERO_CLIENT_SECRET is not set');
+    expect(() => platformConfigsFromEnv(platformEnv((name) => ({ ...env, XERO_SALE_DOCUMENT: 'bill' })[name]))).toThrow('XERO_SALE_DOCUMENT');
+    const staged = platformConfigsFromEnv(
+      platformEnv((name) => ({ ...env, XERO_CLIENT_ID: 'x', XERO_CLIENT_SECRET: 'y', XERO_EMULATOR_URL: 'http://127.0.0.1:4103/', XERO_SALE_DOCUMENT: 'receive-money', XERO_BANK_ACCOUNT_CODE: '091' })[name]),
+    ).xero;
+    expect(staged).toMatchObject({ clientId: 'x', saleDocument: 'receive-money', paymentAccountCode: '091' });
+    expect(staged.endpoints).toEqual({
+      issuer: 'http://127.0.0.1:4103',
+      authorizationEndpoint: 'http://127.0.0.1:4103/identity/connect/authorize',
+      tokenEndpoint: 'http://127.0.0.1:4103/connect/token',
+      revocationEndpoint: 'http://127.0.0.1:4103/connect/revocation',
+      jwksUri: 'http://127.0.0.1:4103/.well-known/openid-configuration/jwks',
+      connectionsBaseUrl: 'http://127.0.0.1:4103',
+      accountingApiBasePath: 'http://127.0.0.1:4103/api.xro/2.0',
+    });
+  });
+
   it("messages use each platform's own words: its document kind and what it calls an account", () => {
     expect(ledgerDocumentKind('qbo')).toBe('sales receipt');
+    expect(ledgerDocumentKind('xero')).toBe('invoice');
+    expect(describeAccount({ tenantId: '5f3c' })).toBe('organisation 5f3c');
     expect(ledgerDocumentKind('no-such-ledger')).toBe('document');
     expect(describeAccount({ realmId: '9130' })).toBe('company 9130');
     expect(describeAccount({ shop: 'demo.myshopify.com' })).toBe('shop demo.myshopify.com');

@@ -5,6 +5,7 @@ import { bookedOrderHeader } from '../domain/ledger-document-ownership.js';
 import {
   CredentialsInvalidError,
   DailyQuotaExhaustedError,
+  DisplayNameTakenError,
   LedgerRejectedError,
   PlatformUnavailableError,
   RateLimitedError,
@@ -202,6 +203,14 @@ describe('XeroAccountingTarget', () => {
       'another-key',
     );
     expect(again.id).toBe(created.id);
+    // A stranger keeps the name (another email, or none to tell them apart): never adopted, the engine tries the next name.
+    for (const email of ['other@example.com', null]) {
+      const stranger = await target
+        .createCustomer({ displayName: 'JANE DOE', givenName: 'Jane', familyName: 'Doe', email, currency: 'GBP' }, `cust:${email}`)
+        .catch((error: unknown) => error);
+      expect(stranger).toBeInstanceOf(DisplayNameTakenError);
+    }
+    expect(emulator.control.contacts(SHOP).filter((c) => String(c.Name).toLowerCase() === 'jane doe')).toHaveLength(1);
     const writes = emulator.control.requestLog().filter((r) => r.method !== 'GET' && r.url.includes('/Contacts'));
     expect(writes.every((r) => r.idempotencyKey !== null && r.idempotencyKey.length <= 128)).toBe(true);
   });
@@ -347,7 +356,7 @@ describe('XeroAccountingTarget', () => {
     expect(error).toBeInstanceOf(DailyQuotaExhaustedError);
     const quota = error as DailyQuotaExhaustedError;
     expect(quota.retryAfterMs).toBeGreaterThan(60 * 60_000);
-    expect(quota.message).toMatch(/daily allowance of API calls for this organisation is used up; orders wait .* resets at \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
+    expect(quota.message).toMatch(/daily limit of API calls for this organisation is used up; orders wait .* resets at \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
     emulator.control.advanceClock(quota.retryAfterMs);
     emulator.control.expireAccessTokens();
     expect((await target.listItems()).length).toBeGreaterThan(0);

@@ -11,7 +11,7 @@ import type {
   LedgerTaxSetup,
 } from '../../domain/accounting-target.js';
 import type { ConnectionProbe } from '../../domain/connection-probe.js';
-import { CredentialsInvalidError, LedgerRejectedError, PlatformUnavailableError } from '../../domain/platform-errors.js';
+import { CredentialsInvalidError, DisplayNameTakenError, LedgerRejectedError, PlatformUnavailableError } from '../../domain/platform-errors.js';
 import { xeroIdempotencyKey } from './idempotency-key.js';
 import { InvoiceAndPaymentBooking } from './invoice-and-payment-booking.js';
 import { ReceiveMoneyBooking } from './receive-money-booking.js';
@@ -41,6 +41,10 @@ function toLedgerItem(item: Item): LedgerItem {
 
 function toCustomer(contact: Contact): LedgerCustomer {
   return { id: String(contact.contactID), displayName: String(contact.name), email: contact.emailAddress ? String(contact.emailAddress) : null };
+}
+
+function sameEmail(found: string | undefined, wanted: string | null): boolean {
+  return !!found && !!wanted && found.trim().toLowerCase() === wanted.trim().toLowerCase();
 }
 
 /** Refusals that mean the organisation's tax setup is not what we read: read it again before the next attempt. */
@@ -90,11 +94,13 @@ export class XeroAccountingTarget implements AccountingTarget {
       const body = await this.api.call(`customer '${input.displayName}'`, (api, tenant) => api.createContacts(tenant, { contacts: [contact] }, undefined, key));
       return toCustomer(body.contacts![0]!);
     } catch (error) {
-      // The name is taken, e.g. by a contact created before a lost answer: adopt it.
-      if (error instanceof LedgerRejectedError && error.code === 'duplicate-name') {
-        const existing = await this.contactsWhere(`Name==${whereString(input.displayName)}`, true);
-        if (existing[0]) return toCustomer(existing[0]);
-      }
+      if (!(error instanceof DisplayNameTakenError)) throw error;
+      // The name is taken. Ours only if it is the contact this customer's key made before a lost answer: the same
+      // email. A stranger of the same name (or a contact we cannot tell apart, without an email) is not booked to:
+      // the engine tries the next form of the name.
+      const existing = await this.contactsWhere(`Name==${whereString(input.displayName)}`);
+      const ours = input.email ? existing.find((contact) => sameEmail(contact.emailAddress, input.email)) : undefined;
+      if (ours) return toCustomer(ours);
       throw error;
     }
   }

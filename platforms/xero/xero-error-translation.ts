@@ -1,6 +1,7 @@
 import {
   CredentialsInvalidError,
   DailyQuotaExhaustedError,
+  DisplayNameTakenError,
   LedgerRejectedError,
   PlatformUnavailableError,
   RateLimitedError,
@@ -40,7 +41,10 @@ function rejectionReason(message: string): { code: string; reason: string } {
 }
 
 export function xeroRejection(code: string, subject: string, reason: string, detail: string): LedgerRejectedError {
-  return new LedgerRejectedError(code, `Xero rejected ${subject}: ${reason} (code ${code})`, detail);
+  const message = `Xero rejected ${subject}: ${reason} (code ${code})`;
+  // Contact names are unique among active contacts: the engine tries the next form of the name.
+  if (code === 'duplicate-name') return new DisplayNameTakenError(code, message, detail);
+  return new LedgerRejectedError(code, message, detail);
 }
 
 /** The 401 that survives a refresh, or a 403 for an organisation no longer connected: only reconnecting helps. */
@@ -80,7 +84,7 @@ export function xeroThrottle(failure: XeroFailure, call: XeroCallSubject, defaul
     return new DailyQuotaExhaustedError(
       waitMs,
       resetsAt,
-      `Xero's daily allowance of API calls for ${call.organisation} is used up; orders wait and continue by themselves when it resets at ${utcTime(nowMs + waitMs)}.`,
+      `Xero's daily limit of API calls for ${call.organisation} is used up; orders wait and continue by themselves once it resets at ${utcTime(nowMs + waitMs)}.`,
       detail,
     );
   }

@@ -53,6 +53,23 @@ function pickTenant(connections: Array<{ id: string; tenantId: string; tenantNam
   return connections[0] ?? null;
 }
 
+/** The connections made by the consent that issued `accessToken`; all of them when the token does not say. */
+function connectionsOfConsent<C extends { authEventId?: string | null }>(connections: C[], accessToken: string | undefined): C[] {
+  const eventId = authenticationEventId(accessToken);
+  return eventId ? connections.filter((connection) => connection.authEventId === eventId) : connections;
+}
+
+function authenticationEventId(accessToken: string | undefined): string | null {
+  const payload = accessToken?.split('.')[1];
+  if (!payload) return null;
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { authentication_event_id?: unknown };
+    return typeof claims.authentication_event_id === 'string' ? claims.authentication_event_id : null;
+  } catch {
+    return null;
+  }
+}
+
 export function createXeroPlatform(config: XeroPlatformConfig): AccountingPlatform {
   const endpoints = config.endpoints ?? XERO_ENDPOINTS;
   const scopes = config.scopes ?? XERO_SCOPES;
@@ -66,6 +83,9 @@ export function createXeroPlatform(config: XeroPlatformConfig): AccountingPlatfo
     requiredScopes: scopes,
 
     authorizeUrl(_account: IntegrationAccount, state: string, redirectUri: string): string {
+      if (!config.clientId) {
+        throw new CredentialsInvalidError('missing', 'Xero is not set up in this deployment: an operator must set XERO_CLIENT_ID and XERO_CLIENT_SECRET.', 'XERO_CLIENT_ID is empty');
+      }
       // What XeroClient.buildConsentUrl does, synchronously: its openIdClient is already ours.
       const client = createXeroClient(app, endpoints, { redirectUri, scopes, state });
       return client.openIdClient.authorizationUrl({ redirect_uri: redirectUri, scope: scopes.join(' '), state });
@@ -84,12 +104,16 @@ export function createXeroPlatform(config: XeroPlatformConfig): AccountingPlatfo
       } catch (error) {
         throw translateXeroTokenError(error, defaultRetryAfterMs, 'connect');
       }
-      let connections: Array<{ id: string; tenantId: string; tenantName?: string | null }>;
+      let connections: Array<{ id: string; tenantId: string; tenantName?: string | null; authEventId?: string | null }>;
       try {
         connections = await client.updateTenants(false);
       } catch (raw) {
         throw translateXeroFailure(readXeroFailure(raw), { subject: 'the list of connected organisations', organisation: 'this organisation' }, defaultRetryAfterMs);
       }
+      // /connections lists every organisation this person ever connected to the app; this consent's are the
+      // ones of its authentication event (the access token's `authentication_event_id`, notes §2).
+      const thisConsent = connectionsOfConsent(connections, tokens.access_token);
+      connections = thisConsent.length > 0 ? thisConsent : connections;
       const tenant = pickTenant(connections, wantedTenant);
       if (!tenant) {
         throw new CredentialsInvalidError(
@@ -100,9 +124,15 @@ export function createXeroPlatform(config: XeroPlatformConfig): AccountingPlatfo
       }
       // The tenant id alone is the account: a renamed organisation, or another person of it reconnecting (a new
       // connection id), is still the same ledger (runtime/integration-health-oauth.ts compares every key).
+      // Several organisations and none picked yet: the connect flow lets the operator choose among them.
+      const accountChoices =
+        !wantedTenant && connections.length > 1
+          ? connections.map((connection) => ({ account: { tenantId: connection.tenantId }, label: connection.tenantName || connection.tenantId }))
+          : undefined;
       return {
         account: { tenantId: tenant.tenantId },
         credentials: toCredentials(tokens, scopes),
+        ...(accountChoices ? { accountChoices } : {}),
       };
     },
 

@@ -34,6 +34,7 @@ import { QbdCompanyEmulator } from '../../emulators/qbd/company-emulator.js';
 import { WebConnectorEmulator } from '../../emulators/qbd/web-connector.js';
 import { qbdOperatorRoutes, qbwcEndpointRoutes, type QbdRouteDeps } from '../../api/qbd-routes.js';
 import { createQbdPlatform, QBWC_PATH, type QbdPlatformConfig } from '../../platforms/qbd/qbd-platform.js';
+import { startEmulatedXero, type EmulatedXero } from './emulated-xero.js';
 
 export const SHOPIFY_APP = { apiKey: 'test-shopify-key', apiSecret: 'test-shopify-secret' };
 export const QBO_APP = { clientId: 'test-qbo-client', clientSecret: 'test-qbo-secret' };
@@ -68,6 +69,15 @@ export interface SyncHarnessOptions {
   qbd?: { company: QbdCompanySeed; requestWaitMs: number; pollIntervalMs: number; sessionLingerMs?: number; noOpDelayMs?: number };
   /** The QuickBooks emulator in a process of its own (`qboProcess`), as the real ledger is elsewhere; `qbo` is then unavailable. */
   qboInOwnProcess?: boolean;
+  /**
+   * The ledger the route books into: QuickBooks Online (default) or Xero (its emulator and the real xero-node).
+   * The QuickBooks Online integration exists and is connected either way.
+   */
+  ledger?: 'qbo' | 'xero';
+  /** With `ledger: 'xero'`: the limits the product keeps to per organisation (XERO_REQUEST_LIMITS in production); none when absent. */
+  xeroRequestLimits?: RequestLimits;
+  /** With `ledger: 'xero'`: what a paid order becomes (XERO_SALE_DOCUMENT); an invoice and its payment by default. */
+  xeroSaleDocument?: 'invoice-and-payment' | 'receive-money';
 }
 
 /** The QuickBooks Desktop side of a harness: the company, and the Web Connector (started by the test). */
@@ -90,8 +100,9 @@ export class SyncHarness {
   readonly routeId = `route-${randomUUID().slice(0, 8)}`;
   readonly shopifyIntegrationId = `shopify-${randomUUID().slice(0, 8)}`;
   readonly qboIntegrationId = `qbo-${randomUUID().slice(0, 8)}`;
+  readonly xeroIntegrationId = `xero-${randomUUID().slice(0, 8)}`;
   readonly connectionProblemsSeen: ConnectionProblem[] = [];
-  /** The ledger integration of the route: QuickBooks Online #1, or QuickBooks Desktop #1 with `qbd`. */
+  /** The ledger integration of the route: QuickBooks Online #1, Xero #1 with `ledger: 'xero'`, or QuickBooks Desktop #1 with `qbd`. */
   readonly ledgerIntegrationId: string;
   qbd: QbdSide | null = null;
   worker: Worker | null = null;
@@ -108,10 +119,11 @@ export class SyncHarness {
     readonly client: Client,
     private readonly nativeConnection: NativeConnection,
     private readonly options: SyncHarnessOptions,
+    private readonly emulatedXero: EmulatedXero | null,
   ) {
     this.shop = emulated.shop;
     this.realmId = emulated.realmId;
-    this.ledgerIntegrationId = options.qbd ? `qbd-${randomUUID().slice(0, 8)}` : this.qboIntegrationId;
+    this.ledgerIntegrationId = options.qbd ? `qbd-${randomUUID().slice(0, 8)}` : emulatedXero ? this.xeroIntegrationId : this.qboIntegrationId;
   }
 
   get shopify() {
@@ -126,6 +138,12 @@ export class SyncHarness {
   get qboProcess() {
     if (!this.emulated.qboProcess) throw new Error('the QuickBooks emulator runs in this process: use qbo');
     return this.emulated.qboProcess;
+  }
+
+  /** The Xero emulator (with `ledger: 'xero'`). */
+  get xero(): EmulatedXero {
+    if (!this.emulatedXero) throw new Error("this harness books into QuickBooks Online; start it with ledger: 'xero'");
+    return this.emulatedXero;
   }
 
   static async start(options: SyncHarnessOptions = {}): Promise<SyncHarness> {
@@ -154,14 +172,19 @@ export class SyncHarness {
       NativeConnection.connect({ address }),
     ]);
     const { shopifyPlatform, qboPlatform } = emulated;
+    const xero = options.ledger === 'xero' ? await startEmulatedXero({
+          ...(options.xeroRequestLimits ? { requestLimiter: new SharedRequestLimiter(database.db, options.xeroRequestLimits) } : {}),
+          ...(options.xeroSaleDocument ? { saleDocument: options.xeroSaleDocument } : {}),
+        }) : null;
+    const ledger = xero ? xero.platform : qboPlatform;
+    const decorate = (platform: AccountingPlatform): Platform => (options.decorateTarget && platform === ledger ? decorated(platform, options.decorateTarget) : platform);
     const qbdConfig: QbdPlatformConfig | null = options.qbd
       ? { webConnectorUrl: `http://127.0.0.1${QBWC_PATH}`, pollMinutes: 1, requestWaitMs: options.qbd.requestWaitMs, queuePollMs: 25, disconnectedAfterMs: 3 * 3_600_000, sessionLingerMs: options.qbd.sessionLingerMs ?? 1_000 }
       : null;
-    const ledgers: Platform[] = [options.decorateTarget ? decorated(qboPlatform, options.decorateTarget) : qboPlatform];
-    if (qbdConfig) ledgers.push(createQbdPlatform(qbdConfig, { requestLimiter: () => ({ acquire: async () => async () => {}, pauseFor: async () => {} }), db: database.db }));
-    const platforms = new PlatformRegistry([shopifyPlatform, ...ledgers]);
+    const qbd = qbdConfig ? createQbdPlatform(qbdConfig, { requestLimiter: () => ({ acquire: async () => async () => {}, pauseFor: async () => {} }), db: database.db }) : null;
+    const platforms = new PlatformRegistry([shopifyPlatform, decorate(qboPlatform), ...(xero ? [decorate(xero.platform)] : []), ...(qbd ? [qbd] : [])]);
     const credentials = new CredentialStore(database.db, secretBoxFromKey(Buffer.alloc(32, 7)));
-    const harness = new SyncHarness(database, emulated, platforms, credentials, new Client({ connection, dataConverter: testDataConverter }), nativeConnection, options);
+    const harness = new SyncHarness(database, emulated, platforms, credentials, new Client({ connection, dataConverter: testDataConverter }), nativeConnection, options, xero);
     if (qbdConfig) harness.qbdConfig = qbdConfig;
     await harness.createRoute();
     await harness.startApi(shopifyPlatform);
@@ -183,11 +206,16 @@ export class SyncHarness {
     if (this.options.qbd) {
       await this.db.insert(integrations).values({ id: this.ledgerIntegrationId, platform: 'qbd', number: 1, displayName: 'QuickBooks Desktop #1', account: {} });
     }
+    if (this.emulatedXero) {
+      // A Xero integration learns its organisation when it is connected.
+      await this.db.insert(integrations).values({ id: this.xeroIntegrationId, platform: 'xero', number: 1, displayName: 'Xero #1', account: {} });
+    }
     await this.db.insert(syncRoutes).values({ id: this.routeId, sourceIntegrationId: this.shopifyIntegrationId, targetIntegrationId: this.ledgerIntegrationId });
     await this.connect(this.shopifyIntegrationId, { shop: this.shop });
     // An emulator in its own process has only this company, which its consent grants by default.
     if (!this.emulated.qboProcess) this.qbo.control.authorizeAs(this.realmId);
     await this.connect(this.qboIntegrationId, { realmId: this.realmId });
+    if (this.emulatedXero) await this.connect(this.xeroIntegrationId, {});
   }
 
   /**
@@ -199,7 +227,7 @@ export class SyncHarness {
     const routeId = `route-${randomUUID().slice(0, 8)}`;
     const shop = this.emulated.secondShop;
     await this.db.insert(integrations).values({ id: integrationId, platform: 'shopify', number: 2, displayName: 'Shopify #2', account: { shop } });
-    await this.db.insert(syncRoutes).values({ id: routeId, sourceIntegrationId: integrationId, targetIntegrationId: this.qboIntegrationId, documentNumberPrefix });
+    await this.db.insert(syncRoutes).values({ id: routeId, sourceIntegrationId: integrationId, targetIntegrationId: this.ledgerIntegrationId, documentNumberPrefix });
     await this.connect(integrationId, { shop });
     if (this.apiOrigin) await this.subscribeWebhooks(integrationId);
     return { routeId, shop, integrationId };
@@ -389,11 +417,22 @@ export class SyncHarness {
     return this.qbo.control.documents(this.realmId, 'SalesReceipt');
   }
 
+  /** Every invoice the Xero organisation holds (with `ledger: 'xero'`). */
+  xeroInvoices() {
+    return this.xero.emulator.control.invoices(this.xero.tenantId);
+  }
+
+  /** Every payment the Xero organisation holds. */
+  xeroPayments() {
+    return this.xero.emulator.control.payments(this.xero.tenantId);
+  }
+
   async close(): Promise<void> {
     await this.qbd?.connector.stop();
     await this.api?.close();
     await this.stopWorker().catch(() => {});
     await this.emulated.close();
+    await this.emulatedXero?.emulator.close();
     await this.nativeConnection.close();
     await this.client.connection.close();
     await this.database.close();

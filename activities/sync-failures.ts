@@ -2,6 +2,7 @@ import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/comm
 import {
   CredentialsInvalidError,
   DailyQuotaExhaustedError,
+  LedgerConnectorAbsentError,
   LedgerRejectedError,
   MissingScopeError,
   PlatformError,
@@ -67,6 +68,10 @@ export function toSyncFailure(error: unknown, integrationId: string): unknown {
   }
   if (error instanceof PlatformUnavailableError) {
     return syncFailure(SyncErrorType.PlatformUnavailable, error.message, { detail: error.detail, integrationId });
+  }
+  if (error instanceof LedgerConnectorAbsentError) {
+    // Waiting for the bookkeeper's Web Connector, not refused: shown Waiting, resumed by its next visit (same wait key).
+    return syncFailure(SyncErrorType.LedgerNotConnected, error.message, { detail: `code ${error.code}: ${error.detail}`, integrationId, waitingOn: ledgerRefusalWait(error.code) });
   }
   if (error instanceof LedgerRejectedError) {
     return syncFailure(SyncErrorType.LedgerRejected, error.message, { detail: `code ${error.code}: ${error.detail}`, integrationId, waitingOn: ledgerRefusalWait(error.code) });

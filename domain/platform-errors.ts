@@ -86,6 +86,13 @@ export class LedgerRejectedError extends PlatformError {
 }
 
 /**
+ * The ledger is reached through a program on the bookkeeper's side (the QuickBooks Web Connector) that has not come
+ * for the request: nobody refused anything, the order waits for its next visit. A refusal in form (its code is the
+ * wait key) so code that knows only refusals still parks the order rather than retrying it.
+ */
+export class LedgerConnectorAbsentError extends LedgerRejectedError {}
+
+/**
  * The ledger keeps display names unique across its contacts (customers, vendors, employees) and this one is
  * taken by a contact that is not the customer we look for: the engine tries the next form of the name.
  */

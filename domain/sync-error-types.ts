@@ -19,6 +19,11 @@ export const SyncErrorType = {
    * visibly, and is tried again on the failed-order re-check until the day rolls over. Never a failure.
    */
   DailyQuotaExhausted: 'DailyQuotaExhausted',
+  /**
+   * The ledger is reached through a program on the bookkeeper's PC (QuickBooks Web Connector) that has not come:
+   * the order waits (Waiting, not Failed) and goes on at its next visit. Not retryable.
+   */
+  LedgerNotConnected: 'LedgerNotConnected',
   /** 5xx, timeout, dropped connection; retried with backoff. */
   PlatformUnavailable: 'PlatformUnavailable',
   /** The ledger refused the document for a reason a person must look at. Not retryable. */
@@ -56,6 +61,7 @@ export function parkReasonFor(type: string): ParkReason | null {
     case SyncErrorType.IntegrationUnavailable:
     case SyncErrorType.DocumentNumberTaken:
     case SyncErrorType.LedgerTotalMismatch:
+    case SyncErrorType.LedgerNotConnected:
       return 'fix';
     case SyncErrorType.Throttled:
     case SyncErrorType.DailyQuotaExhausted:
@@ -78,7 +84,8 @@ export function waitsOnPerson(type: string): boolean {
     type === SyncErrorType.TaxCodeUnmapped ||
     type === SyncErrorType.DocumentNumberTaken ||
     type === SyncErrorType.LedgerTotalMismatch ||
-    type === SyncErrorType.DailyQuotaExhausted
+    type === SyncErrorType.DailyQuotaExhausted ||
+    type === SyncErrorType.LedgerNotConnected
   );
 }
 

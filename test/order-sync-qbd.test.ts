@@ -65,8 +65,10 @@ describe('order sync: Shopify → QuickBooks Desktop through the Web Connector',
     const order = harness.shopify.control.createOrder({ name: '#4002', lineItems: [{ title: 'Mug', sku: 'MUG-1', quantity: 1, unitPrice: '8.00' }] });
     const parked = await eventually(async () => {
       const row = await harness.orderRow(order.id);
-      return row?.lastErrorMessage ? row : undefined;
+      return row?.status === 'waiting' ? row : undefined;
     }, 'the order to park');
+    // Waiting, not Failed: nothing went wrong, QuickBooks Desktop is simply not reachable until the Web Connector comes.
+    expect(parked.lastErrorCode).toBe('LedgerNotConnected');
     expect(parked.lastErrorMessage).toMatch(/^QuickBooks Desktop #1 has not connected since .+ UTC: is the Web Connector running and the company file open\?$/);
     expect(parked.waitingOn).toBe('ledger:qbwc-not-connected');
     expect(receipts('4002')).toHaveLength(0);

@@ -1,14 +1,14 @@
-import { LedgerRejectedError } from '../../domain/platform-errors.js';
+import { LedgerConnectorAbsentError } from '../../domain/platform-errors.js';
 
 /** The wait key of orders parked until the Web Connector comes: `ledger:qbwc-not-connected`. */
 export const QBWC_NOT_CONNECTED_CODE = 'qbwc-not-connected';
 
 /**
  * The Web Connector did not take the request within the wait: QuickBooks Desktop is not reachable now.
- * A ledger refusal with its own code, so the order parks (without spending retries) on `ledger:qbwc-not-connected`
- * and is resumed by the next Web Connector login — no new failure type, so the workflow stays as it is.
+ * The order parks as Waiting (LedgerNotConnected, without spending retries) on `ledger:qbwc-not-connected` and is
+ * resumed by the next Web Connector login.
  */
-export class QbdWebConnectorAbsentError extends LedgerRejectedError {
+export class QbdWebConnectorAbsentError extends LedgerConnectorAbsentError {
   constructor(name: string, lastContact: Date | null, detail: string) {
     super(
       QBWC_NOT_CONNECTED_CODE,

@@ -12,13 +12,15 @@ const config = exitOnConfigError(() => {
 });
 const services = await openServices(config);
 const app = await startApi(services);
-const metrics = config.metrics ? await startMetricsServer(config.metrics) : null;
-say('api', `listening on http://${config.apiHost}:${config.apiPort} (pid ${process.pid}, Temporal ${config.temporalAddress}/${config.temporalNamespace}${metrics ? `, metrics ${metrics.url}` : ''})`);
-
+// The handler is in place before we say we listen: a SIGTERM right after that line stops gracefully.
+const metricsStarting = config.metrics ? startMetricsServer(config.metrics) : Promise.resolve(null);
 onShutdown(async (reason) => {
   say('api', `stopping (${reason})`);
   await app.close();
-  await metrics?.close();
+  await (await metricsStarting)?.close();
   await services.close();
   say('api', 'stopped');
 });
+const metrics = await metricsStarting;
+say('api', `listening on http://${config.apiHost}:${config.apiPort} (pid ${process.pid}, Temporal ${config.temporalAddress}/${config.temporalNamespace}${metrics ? `, metrics ${metrics.url}` : ''})`);
+

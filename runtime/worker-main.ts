@@ -15,6 +15,11 @@ const workflowBundlePath = prebuiltWorkflowBundle();
 const { sdkMetricsUrl } = await installWorkerRuntime({ metrics: config.metrics !== null });
 const services = await openServices(config);
 const { worker, done } = await startWorker(services, workflowBundlePath ? { workflowBundlePath } : {});
+// Before saying we run: a SIGTERM (or a launcher stopped) right after that line must find the handler in place.
+onShutdown((reason) => {
+  say('worker', `stopping (${reason}): finishing in-flight tasks`);
+  if (worker.getState() === 'RUNNING') worker.shutdown();
+});
 let metrics = null;
 if (config.metrics) {
   const db = services.database.db;
@@ -26,10 +31,6 @@ if (config.metrics) {
 say('worker', `running (pid ${process.pid}, task queue ${config.taskQueue}, Temporal ${config.temporalAddress}/${config.temporalNamespace}` +
   `, ${workflowBundlePath ? `prebuilt workflow bundle ${workflowBundlePath}` : 'workflows bundled from the sources'}${metrics ? `, metrics ${metrics.url}` : ''})`);
 
-onShutdown((reason) => {
-  say('worker', `stopping (${reason}): finishing in-flight tasks`);
-  if (worker.getState() === 'RUNNING') worker.shutdown();
-});
 await done;
 await metrics?.close();
 await services.close();

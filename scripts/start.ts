@@ -86,7 +86,6 @@ config.temporalAddress = temporalAddress;
 const emulators: { close(): Promise<void> }[] = [];
 let demoShopify: ShopifyEmulator | null = null;
 // QuickBooks Desktop has no server to start: its company sits behind the Web Connector emulator, started once the API listens.
-const demoQbdCompany = new QbdCompanyEmulator({ company: DEMO_QBD_COMPANY });
 let webConnector: WebConnectorEmulator | null = null;
 if (demo) {
   const shopify = await startShopifyEmulator({ apiKey: demoApp.SHOPIFY_API_KEY, apiSecret: demoApp.SHOPIFY_API_SECRET, shops: [{ domain: DEMO_SHOP, name: 'Demo Shop', currencyCode: 'USD' }] });
@@ -136,7 +135,7 @@ if (demoShopify) {
     appUrl: config.platforms.qbd.webConnectorUrl,
     userName,
     password,
-    company: demoQbdCompany,
+    company: new QbdCompanyEmulator({ company: DEMO_QBD_COMPANY }),
     intervalMs: DEMO_WEB_CONNECTOR_INTERVAL_MS,
     noOpDelayMs: 1_000,
   });

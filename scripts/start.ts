@@ -4,6 +4,11 @@ import { mkdir, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { approveConsent } from '../emulators/common/oauth-consent.js';
 import { startQboEmulator } from '../emulators/qbo/emulator.js';
+import { DEMO_QBD_COMPANY } from '../emulators/qbd/demo-company.js';
+import { QbdCompanyEmulator } from '../emulators/qbd/company-emulator.js';
+import { WebConnectorEmulator } from '../emulators/qbd/web-connector.js';
+import { DEMO_ORGANISATION } from '../emulators/xero/demo-organisation.js';
+import { startXeroEmulator } from '../emulators/xero/emulator.js';
 import { seedDemoShop, startShopifyEmulator, type ShopifyEmulator } from '../emulators/shopify/index.js';
 import { browserUrlFor } from '../platforms/shopify/index.js';
 import { qboEndpointsAt } from '../platforms/qbo/qbo-platform.js';
@@ -28,12 +33,21 @@ await mkdir(temporalDir, { recursive: true });
 await mkdir(dataDir, { recursive: true });
 
 // Configuration first: a missing secret is reported before anything starts.
-const demoApp = { SHOPIFY_API_KEY: 'demo-shopify-app', SHOPIFY_API_SECRET: 'demo-shopify-secret', QBO_CLIENT_ID: 'demo-intuit-app', QBO_CLIENT_SECRET: 'demo-intuit-secret' };
+const demoApp = {
+  SHOPIFY_API_KEY: 'demo-shopify-app',
+  SHOPIFY_API_SECRET: 'demo-shopify-secret',
+  QBO_CLIENT_ID: 'demo-intuit-app',
+  QBO_CLIENT_SECRET: 'demo-intuit-secret',
+  XERO_CLIENT_ID: 'demo-xero-app',
+  XERO_CLIENT_SECRET: 'demo-xero-secret',
+};
+/** How often the demo's Web Connector visits: seconds, where the real one's schedule is minutes (QBD_POLL_MINUTES). */
+const DEMO_WEB_CONNECTOR_INTERVAL_MS = 5_000;
 let config: AppConfig;
 try {
   config = appConfigFromEnv(process.env, {
     LEDGERBRIDGE_DATA_DIR: dataDir,
-    ...(demo ? { ...demoApp, QBO_ENVIRONMENT: 'sandbox', OPERATOR_TOKEN: 'demo-operator-token' } : {}),
+    ...(demo ? { ...demoApp, QBO_ENVIRONMENT: 'sandbox', OPERATOR_TOKEN: 'demo-operator-token', QBD_POLL_MINUTES: '1' } : {}),
   });
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
@@ -71,14 +85,19 @@ config.temporalAddress = temporalAddress;
 
 const emulators: { close(): Promise<void> }[] = [];
 let demoShopify: ShopifyEmulator | null = null;
+// QuickBooks Desktop has no server to start: its company sits behind the Web Connector emulator, started once the API listens.
+let webConnector: WebConnectorEmulator | null = null;
 if (demo) {
   const shopify = await startShopifyEmulator({ apiKey: demoApp.SHOPIFY_API_KEY, apiSecret: demoApp.SHOPIFY_API_SECRET, shops: [{ domain: DEMO_SHOP, name: 'Demo Shop', currencyCode: 'USD' }] });
   const qbo = await startQboEmulator({ clientId: demoApp.QBO_CLIENT_ID, clientSecret: demoApp.QBO_CLIENT_SECRET, companies: [DEMO_COMPANY], throttleRetryAfterSeconds: 5 });
-  emulators.push(shopify, qbo);
+  const xero = await startXeroEmulator({ clientId: demoApp.XERO_CLIENT_ID, clientSecret: demoApp.XERO_CLIENT_SECRET, organisations: [DEMO_ORGANISATION] });
+  emulators.push(shopify, qbo, xero);
   config.platforms.shopify.emulatorShops = { [DEMO_SHOP]: shopify.origin };
   Object.assign(config.platforms.qbo, qboEndpointsAt(qbo.urls));
+  config.platforms.xero.endpoints = xero.urls;
   say(`Shopify emulator:             ${shopify.origin} (shop ${DEMO_SHOP}; control API under /_emulator)`);
   say(`QuickBooks Online emulator:   ${qbo.origin} (realm ${DEMO_COMPANY.realmId}; control API under /_emulator)`);
+  say(`Xero emulator:                ${xero.origin} (organisation ${DEMO_ORGANISATION.tenantId}; control API under /_emulator)`);
   demoShopify = shopify;
 }
 
@@ -90,9 +109,12 @@ if (demoShopify) {
   const shopify = demoShopify;
   const db = services.database.db;
   const shop = await createIntegration(db, services.platforms, services.health, { platform: 'shopify', account: { shop: DEMO_SHOP }, notifyEmails: ['bookkeeper@example.com'] });
-  const books = await createIntegration(db, services.platforms, services.health, { platform: 'qbo', notifyEmails: ['bookkeeper@example.com'] });
+  const newLedger = (platform: 'qbo' | 'xero' | 'qbd') => createIntegration(db, services.platforms, services.health, { platform, notifyEmails: ['bookkeeper@example.com'] });
+  const books = await newLedger('qbo');
+  const xeroBooks = await newLedger('xero');
+  const desktopBooks = await newLedger('qbd');
   // The OAuth click-through a person would do: our connect link → the platform's consent page → our callback.
-  for (const integration of [shop, books]) {
+  for (const integration of [shop, books, xeroBooks]) {
     const connect = await fetch(`${config.publicBaseUrl}/integrations/${integration.id}/connect`, {
       redirect: 'manual',
       headers: { authorization: `Bearer ${config.operatorToken}` },
@@ -102,12 +124,40 @@ if (demoShopify) {
     if (!callback.ok) throw new Error(`Connecting ${integration.displayName} failed: ${await callback.text()}`);
     say(`Connected ${integration.displayName} through its OAuth flow.`);
   }
-  await db.insert(syncRoutes).values({ id: 'demo', sourceIntegrationId: shop.id, targetIntegrationId: books.id });
+  // QuickBooks Desktop: the operator creates the Web Connector login; the person adds the .qwc and types the password.
+  const login = await fetch(`${config.publicBaseUrl}/integrations/${desktopBooks.id}/qbd/web-connector`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${config.operatorToken}` },
+  });
+  if (!login.ok) throw new Error(`Creating the Web Connector login of ${desktopBooks.displayName} failed: ${await login.text()}`);
+  const { userName, password } = (await login.json()) as { userName: string; password: string };
+  webConnector = new WebConnectorEmulator({
+    appUrl: config.platforms.qbd.webConnectorUrl,
+    userName,
+    password,
+    company: new QbdCompanyEmulator({ company: DEMO_QBD_COMPANY }),
+    intervalMs: DEMO_WEB_CONNECTOR_INTERVAL_MS,
+    noOpDelayMs: 1_000,
+  });
+  // Its first visit now ("Update Selected"), then Auto-Run; the health check then sees the visit and says Connected.
+  const firstVisit = await webConnector.runOnce();
+  webConnector.start();
+  const check = await fetch(`${config.publicBaseUrl}/integrations/${desktopBooks.id}/check`, { method: 'POST', headers: { authorization: `Bearer ${config.operatorToken}` } });
+  const health = check.ok ? ((await check.json()) as { status: string; reason: string | null }) : { status: `not checked (${check.status})`, reason: await check.text() };
+  say(`${health.status === 'connected' ? 'Connected' : 'Could not connect'} ${desktopBooks.displayName} through the Web Connector emulator (first visit: ${firstVisit.outcome}${health.status === 'connected' ? '' : `; health: ${health.status}, ${health.reason}`}).`);
+  say(`  It visits ${config.platforms.qbd.webConnectorUrl} every ${DEMO_WEB_CONNECTOR_INTERVAL_MS / 1000} s as ${userName}.`);
+  say(`  Its .qwc file: curl -H "Authorization: Bearer ${config.operatorToken}" -o ledgerbridge.qwc ${config.publicBaseUrl}/integrations/${desktopBooks.id}/qbd/qwc`);
+  await db.insert(syncRoutes).values([
+    { id: 'demo', sourceIntegrationId: shop.id, targetIntegrationId: books.id },
+    { id: 'demo-xero', sourceIntegrationId: shop.id, targetIntegrationId: xeroBooks.id },
+    { id: 'demo-qbd', sourceIntegrationId: shop.id, targetIntegrationId: desktopBooks.id },
+  ]);
+  say(`Routes: demo → ${books.displayName}, demo-xero → ${xeroBooks.displayName}, demo-qbd → ${desktopBooks.displayName}.`);
   // Connecting the shop subscribed it to our webhooks through the Admin API (webhookSubscriptionCreate).
   const subscribed = shopify.control.webhooks.listSubscriptions(DEMO_SHOP).map((s) => s.topic);
   say(`Shopify sends ${subscribed.join(', ')} to ${config.publicBaseUrl}/webhooks/shopify.`);
   seedDemoShop(shopify.control);
-  say('Demo orders created in the shop; their webhooks start the syncs (one waits for a SKU mapping).');
+  say('Demo orders created in the shop; their webhooks start the syncs into all three ledgers (one waits for a SKU mapping).');
 }
 
 say(`API:              ${config.publicBaseUrl}  (OpenAPI: ${config.publicBaseUrl}/openapi.json)`);
@@ -115,7 +165,7 @@ say(`Operator token:   ${config.operatorToken}`);
 say(`Decrypted payloads in the Web UI: sign in once at ${config.publicBaseUrl}/codec/session, then turn on "Include cross-origin credentials" in the UI's codec settings.`);
 say(`Temporal Web UI:  http://127.0.0.1:${process.env.TEMPORAL_UI_PORT ?? 8233}  (try: SyncState = "waiting_for_fix")`);
 say(`Email:            ${config.mail.delivery.kind === 'smtp' ? config.mail.delivery.url : `${config.mail.delivery.dir}/*.eml`}`);
-say(`Try:  curl -H "Authorization: Bearer ${config.operatorToken}" ${config.publicBaseUrl}/routes/demo/orders`);
+say(`Try:  curl -H "Authorization: Bearer ${config.operatorToken}" ${config.publicBaseUrl}/routes/demo/orders   (also demo-xero, demo-qbd)`);
 say('Ctrl-C stops everything.');
 
 let stopping = false;
@@ -123,6 +173,7 @@ async function stop() {
   if (stopping) return;
   stopping = true;
   say('Stopping…');
+  await webConnector?.stop();
   await api.close();
   // The Temporal runtime stops workers on SIGINT/SIGTERM by itself; only ask when it has not.
   if (worker.getState() === 'RUNNING') worker.shutdown();

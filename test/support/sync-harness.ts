@@ -78,6 +78,11 @@ export interface SyncHarnessOptions {
   xeroRequestLimits?: RequestLimits;
   /** With `ledger: 'xero'`: what a paid order becomes (XERO_SALE_DOCUMENT); an invoice and its payment by default. */
   xeroSaleDocument?: 'invoice-and-payment' | 'receive-money';
+  /**
+   * Routes from the same shop into these ledgers as well, each connected like the main route's ('qbd' takes its
+   * settings from `qbd`, and the main route then books into QuickBooks Online or `ledger`). Their ids: `extraRouteIds`.
+   */
+  alsoRouteTo?: ('xero' | 'qbd')[];
 }
 
 /** The QuickBooks Desktop side of a harness: the company, and the Web Connector (started by the test). */
@@ -101,6 +106,9 @@ export class SyncHarness {
   readonly shopifyIntegrationId = `shopify-${randomUUID().slice(0, 8)}`;
   readonly qboIntegrationId = `qbo-${randomUUID().slice(0, 8)}`;
   readonly xeroIntegrationId = `xero-${randomUUID().slice(0, 8)}`;
+  readonly qbdIntegrationId = `qbd-${randomUUID().slice(0, 8)}`;
+  /** The routes of `alsoRouteTo`, by ledger. */
+  readonly extraRouteIds: Partial<Record<'xero' | 'qbd', string>> = {};
   readonly connectionProblemsSeen: ConnectionProblem[] = [];
   /** The ledger integration of the route: QuickBooks Online #1, Xero #1 with `ledger: 'xero'`, or QuickBooks Desktop #1 with `qbd`. */
   readonly ledgerIntegrationId: string;
@@ -123,7 +131,8 @@ export class SyncHarness {
   ) {
     this.shop = emulated.shop;
     this.realmId = emulated.realmId;
-    this.ledgerIntegrationId = options.qbd ? `qbd-${randomUUID().slice(0, 8)}` : emulatedXero ? this.xeroIntegrationId : this.qboIntegrationId;
+    const qbdIsMain = options.qbd && !options.alsoRouteTo?.includes('qbd');
+    this.ledgerIntegrationId = qbdIsMain ? this.qbdIntegrationId : options.ledger === 'xero' ? this.xeroIntegrationId : this.qboIntegrationId;
   }
 
   get shopify() {
@@ -172,11 +181,11 @@ export class SyncHarness {
       NativeConnection.connect({ address }),
     ]);
     const { shopifyPlatform, qboPlatform } = emulated;
-    const xero = options.ledger === 'xero' ? await startEmulatedXero({
+    const xero = options.ledger === 'xero' || options.alsoRouteTo?.includes('xero') ? await startEmulatedXero({
           ...(options.xeroRequestLimits ? { requestLimiter: new SharedRequestLimiter(database.db, options.xeroRequestLimits) } : {}),
           ...(options.xeroSaleDocument ? { saleDocument: options.xeroSaleDocument } : {}),
         }) : null;
-    const ledger = xero ? xero.platform : qboPlatform;
+    const ledger = xero && options.ledger === 'xero' ? xero.platform : qboPlatform;
     const decorate = (platform: AccountingPlatform): Platform => (options.decorateTarget && platform === ledger ? decorated(platform, options.decorateTarget) : platform);
     const qbdConfig: QbdPlatformConfig | null = options.qbd
       ? { webConnectorUrl: `http://127.0.0.1${QBWC_PATH}`, pollMinutes: 1, requestWaitMs: options.qbd.requestWaitMs, queuePollMs: 25, disconnectedAfterMs: 3 * 3_600_000, sessionLingerMs: options.qbd.sessionLingerMs ?? 1_000 }
@@ -204,13 +213,19 @@ export class SyncHarness {
       { id: this.qboIntegrationId, platform: 'qbo', number: 1, displayName: 'QuickBooks Online #1', account: { realmId: this.realmId } },
     ]);
     if (this.options.qbd) {
-      await this.db.insert(integrations).values({ id: this.ledgerIntegrationId, platform: 'qbd', number: 1, displayName: 'QuickBooks Desktop #1', account: {} });
+      await this.db.insert(integrations).values({ id: this.qbdIntegrationId, platform: 'qbd', number: 1, displayName: 'QuickBooks Desktop #1', account: {} });
     }
     if (this.emulatedXero) {
       // A Xero integration learns its organisation when it is connected.
       await this.db.insert(integrations).values({ id: this.xeroIntegrationId, platform: 'xero', number: 1, displayName: 'Xero #1', account: {} });
     }
     await this.db.insert(syncRoutes).values({ id: this.routeId, sourceIntegrationId: this.shopifyIntegrationId, targetIntegrationId: this.ledgerIntegrationId });
+    const extraTargets = { xero: this.xeroIntegrationId, qbd: this.qbdIntegrationId };
+    for (const ledger of this.options.alsoRouteTo ?? []) {
+      const routeId = `route-${ledger}-${randomUUID().slice(0, 8)}`;
+      await this.db.insert(syncRoutes).values({ id: routeId, sourceIntegrationId: this.shopifyIntegrationId, targetIntegrationId: extraTargets[ledger] });
+      this.extraRouteIds[ledger] = routeId;
+    }
     await this.connect(this.shopifyIntegrationId, { shop: this.shop });
     // An emulator in its own process has only this company, which its consent grants by default.
     if (!this.emulated.qboProcess) this.qbo.control.authorizeAs(this.realmId);
@@ -248,7 +263,7 @@ export class SyncHarness {
 
   /** "Connect": the operator creates the Web Connector login; the person adds the .qwc and types the password. */
   private async connectQbd(config: QbdPlatformConfig): Promise<void> {
-    const login = await this.operator('POST', `/integrations/${this.ledgerIntegrationId}/qbd/web-connector`);
+    const login = await this.operator('POST', `/integrations/${this.qbdIntegrationId}/qbd/web-connector`);
     if (login.status !== 200) throw new Error(`Web Connector login: ${JSON.stringify(login.body)}`);
     const company = new QbdCompanyEmulator({ company: this.options.qbd!.company });
     const connector = new WebConnectorEmulator({
@@ -259,8 +274,8 @@ export class SyncHarness {
       intervalMs: this.options.qbd!.pollIntervalMs,
       noOpDelayMs: this.options.qbd!.noOpDelayMs ?? 10,
     });
-    this.qbd = { company, connector, integrationId: this.ledgerIntegrationId, config };
-    await recordIntegrationStatus(this.db, this.ledgerIntegrationId, { status: 'connected', reason: null, cause: 'oauth_connected', check: null });
+    this.qbd = { company, connector, integrationId: this.qbdIntegrationId, config };
+    await recordIntegrationStatus(this.db, this.qbdIntegrationId, { status: 'connected', reason: null, cause: 'oauth_connected', check: null });
   }
 
   private async startApi(shopify: ShopifyPlatform): Promise<void> {
@@ -397,8 +412,8 @@ export class SyncHarness {
   }
 
   /** The result of the order's sync once something (a webhook, an operator) has started it. */
-  async syncResultOf(orderId: string): Promise<OrderSyncResult> {
-    const handle = this.handle(orderSyncWorkflowId(this.routeId, orderId));
+  async syncResultOf(orderId: string, routeId = this.routeId): Promise<OrderSyncResult> {
+    const handle = this.handle(orderSyncWorkflowId(routeId, orderId));
     await eventually(async () => (await handle.describe()).workflowId, `the sync of order ${orderId} to start`);
     return handle.result();
   }

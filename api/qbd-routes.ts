@@ -23,6 +23,11 @@ export interface QbdRouteDeps {
   /** Resumes orders parked until the Web Connector came; null in processes without Temporal (tests of the endpoint). */
   temporal: Client | null;
   resumePerSecond: number;
+  /**
+   * A Web Connector logged in while the integration reads Reconnect required or Error (its first visit, or back after
+   * trouble): check its health now rather than at the next scheduled check, so it does not read "Reconnect required" for minutes.
+   */
+  onVisitWhileNotConnected?: (integrationId: string) => Promise<void>;
   log?: FastifyBaseLogger;
 }
 
@@ -62,6 +67,11 @@ export function qbwcEndpointRoutes(deps: QbdRouteDeps): FastifyPluginAsync {
           await contacts.record(event);
           if (event.kind === 'authenticated' && deps.temporal) {
             await resumeParkedOrders(deps.temporal, deps.db, { integrationId: event.integrationId, ...parkedOnVisit }, 'mappingSaved', deps.resumePerSecond);
+          }
+          if (event.kind === 'authenticated' && deps.onVisitWhileNotConnected) {
+            const [row] = await deps.db.select({ status: integrations.status }).from(integrations).where(eq(integrations.id, event.integrationId));
+            // Not when an operator paused it (Disconnected): a visit must not undo that.
+            if (row && (row.status === 'reconnect_required' || row.status === 'error')) await deps.onVisitWhileNotConnected(event.integrationId);
           }
         })().catch((error: unknown) => deps.log?.warn({ err: error }, 'recording a Web Connector visit failed'));
       },

@@ -18,7 +18,7 @@ import type { ShopifyPlatform } from '../platforms/shopify/index.js';
 import { ConnectLinkSigner } from '../security/connect-link.js';
 import type { AppConfig } from './app-config.js';
 import { createConnectionProblemSink, reportAppUninstalled } from './integration-health-problem-sink.js';
-import type { IntegrationHealthRuntime } from './integration-health-starter.js';
+import { signalIntegrationHealth, type IntegrationHealthRuntime } from './integration-health-starter.js';
 import { createKeyring, type EncryptionKeyring } from '../security/keyring.js';
 import { encryptingDataConverter, KeyringPayloadCodec } from '../security/payload-codec.js';
 import { secretBoxFromKeyring } from './secret-box.js';
@@ -127,6 +127,7 @@ export async function startApi(services: LedgerbridgeServices, logger: boolean |
     config: config.platforms.qbd,
     temporal: services.client,
     resumePerSecond: config.resumeRatePerSecond,
+    onVisitWhileNotConnected: (integrationId: string) => signalIntegrationHealth(services.health, integrationId, { name: 'credentialsUpdated' }),
   };
   const mailer = createMailer(config.mail);
   const app = await buildApi({

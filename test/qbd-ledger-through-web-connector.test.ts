@@ -42,13 +42,16 @@ describe('QuickBooks Desktop ledger through the Web Connector', () => {
     sessionLingerMs: 300,
   });
 
+  /** Integrations whose health the endpoint asked to check at once. */
+  const checksAsked: string[] = [];
+
   beforeAll(async () => {
     database = await createTestDatabase();
     credentials = new CredentialStore(database.db, secretBoxFromKey(Buffer.alloc(32, 7)));
     await database.db.insert(integrations).values({ id: integrationId, platform: 'qbd', number: 1, displayName: 'QuickBooks Desktop #1' });
     app = Fastify();
     const placeholder = config('http://127.0.0.1/qbwc');
-    const deps = { db: database.db, credentials, config: placeholder, temporal: null, resumePerSecond: 50 };
+    const deps = { db: database.db, credentials, config: placeholder, temporal: null, resumePerSecond: 50, onVisitWhileNotConnected: async (id: string) => void checksAsked.push(id) };
     await app.register(qbwcEndpointRoutes(deps));
     await app.register(qbdOperatorRoutes(deps));
     const address = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -176,6 +179,22 @@ describe('QuickBooks Desktop ledger through the Web Connector', () => {
     company.openCompanyFile();
     await target.listItems();
     await expect.poll(() => target.checkConnection().then((probe) => probe.accountName, () => 'not yet')).toBe('C:\\Company\\demo.qbw');
+  });
+
+  it('a Web Connector visit while the integration reads Reconnect required asks for its health check at once; while paused by an operator, visits do not', async () => {
+    await database.db.update(integrations).set({ status: 'reconnect_required' }).where(eq(integrations.id, integrationId));
+    checksAsked.length = 0;
+    await connector.nextRun((run) => run.outcome === 'finished' || run.outcome === 'nothing-to-do');
+    await expect.poll(() => checksAsked).toContain(integrationId);
+
+    // Connected, or paused by an operator (Disconnected, which a visit must not undo): no check asked.
+    await database.db.update(integrations).set({ status: 'disconnected' }).where(eq(integrations.id, integrationId));
+    // A visit that began before the update may still ask: count from a visit that began after it.
+    await connector.nextRun((run) => run.outcome === 'finished' || run.outcome === 'nothing-to-do');
+    checksAsked.length = 0;
+    await connector.nextRun((run) => run.outcome === 'finished' || run.outcome === 'nothing-to-do');
+    await connector.nextRun((run) => run.outcome === 'finished' || run.outcome === 'nothing-to-do');
+    expect(checksAsked).toEqual([]);
   });
 
   it('a wrong password in the Web Connector turns the integration to Reconnect required', async () => {

@@ -24,16 +24,25 @@ interface Waiter {
 const CLEANUP_EVERY = 200;
 
 /**
+ * How many of a process's waiting requests to one company ask the database for a slot at once. Each slot costs a
+ * transaction; on a worker busy with hundreds of syncs one takes longer than the 125 ms between slots at 8/s, so a
+ * single asker held a backlog to about 3 requests a second. The company's row lock keeps several askers as exact as
+ * one (as it does for several processes).
+ */
+const ASKERS_PER_COMPANY = 3;
+
+/**
  * The per-company limiter every worker process shares, in PostgreSQL (PGlite too): a row lock per company
  * serialises taking a slot, and the slots of the last window say how many were sent and are still open.
- * Within a process, requests to one company wait in one queue and only one of them at a time asks the database;
- * each slot goes, when it is granted, to the waiting write that came first, else to the read that came first.
+ * Within a process, requests to one company wait in one queue and a few askers take slots for them from the
+ * database; each slot goes, when it is granted, to the waiting write that came first, else to the read that came first.
  */
 export class SharedRequestLimiter implements RequestLimiter {
   private readonly waiting = new Map<string, Waiter[]>();
-  private readonly pumping = new Set<string>();
+  /** Askers taking slots for each company's queue (at most ASKERS_PER_COMPANY). */
+  private readonly askers = new Map<string, number>();
   private arrivals = 0;
-  private readonly wakers = new Map<string, () => void>();
+  private readonly wakers = new Map<string, Set<() => void>>();
   private readonly leaseMs: number;
   private readonly pollMs: number;
   private readonly windowMs: number;
@@ -54,13 +63,14 @@ export class SharedRequestLimiter implements RequestLimiter {
       const queue = this.waiting.get(companyKey) ?? [];
       queue.push({ rank: priority === 'write' ? 0 : 1, seq: this.arrivals++, grant, fail });
       this.waiting.set(companyKey, queue);
-      if (!this.pumping.has(companyKey)) void this.pump(companyKey);
+      const askers = this.askers.get(companyKey) ?? 0;
+      if (askers < Math.min(ASKERS_PER_COMPANY, queue.length)) void this.pump(companyKey);
     });
   }
 
   /** Takes the company's slots one at a time while requests wait, and hands each to the first in line at that moment. */
   private async pump(companyKey: string): Promise<void> {
-    this.pumping.add(companyKey);
+    this.askers.set(companyKey, (this.askers.get(companyKey) ?? 0) + 1);
     try {
       for (let queue = this.waiting.get(companyKey); queue && queue.length > 0; queue = this.waiting.get(companyKey)) {
         let slot: { release: () => Promise<void> } | { error: unknown };
@@ -69,14 +79,23 @@ export class SharedRequestLimiter implements RequestLimiter {
         } catch (error) {
           slot = { error };
         }
+        if (queue.length === 0) {
+          // Another asker served the last waiter meanwhile: give the slot back unused.
+          if ('release' in slot) await slot.release();
+          break;
+        }
         const next = queue.reduce((best, w) => (w.rank < best.rank || (w.rank === best.rank && w.seq < best.seq) ? w : best));
         queue.splice(queue.indexOf(next), 1);
         if ('release' in slot) next.grant(slot.release);
         else next.fail(slot.error);
       }
-      this.waiting.delete(companyKey);
     } finally {
-      this.pumping.delete(companyKey);
+      const left = (this.askers.get(companyKey) ?? 1) - 1;
+      if (left > 0) this.askers.set(companyKey, left);
+      else {
+        this.askers.delete(companyKey);
+        if (this.waiting.get(companyKey)?.length === 0) this.waiting.delete(companyKey);
+      }
     }
   }
 
@@ -96,15 +115,17 @@ export class SharedRequestLimiter implements RequestLimiter {
       const decision = await this.tryTake(companyKey);
       if ('release' in decision) return decision.release;
       await new Promise<void>((resolve) => {
+        // A request of this process finishing frees a slot now; no need to wait for the poll.
+        const wakers = this.wakers.get(companyKey) ?? new Set<() => void>();
+        this.wakers.set(companyKey, wakers);
         const timer = setTimeout(done, decision.waitMs);
+        wakers.add(done);
         function done() {
           clearTimeout(timer);
+          wakers.delete(done);
           resolve();
         }
-        // A request of this process finishing frees a slot now; no need to wait for the poll.
-        this.wakers.set(companyKey, done);
       });
-      this.wakers.delete(companyKey);
     }
   }
 
@@ -161,6 +182,6 @@ export class SharedRequestLimiter implements RequestLimiter {
 
   private async release(companyKey: string, id: number): Promise<void> {
     await this.db.update(ledgerRequestSlots).set({ finishedAt: sql`clock_timestamp()` }).where(eq(ledgerRequestSlots.id, id));
-    this.wakers.get(companyKey)?.();
+    for (const wake of [...(this.wakers.get(companyKey) ?? [])]) wake();
   }
 }

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { emulatedProcessEnv } from '../test/support/emulated-process-env.js';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
@@ -126,17 +127,7 @@ try {
   const seed = await openDatabase({ url: databaseUrl });
   const route = await createConnectedRoute(seed.db, emulated, KEY, 'chaos').finally(() => seed.close());
   const childEnv: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    SHOPIFY_API_KEY: SHOPIFY_APP.apiKey,
-    SHOPIFY_API_SECRET: SHOPIFY_APP.apiSecret,
-    QBO_CLIENT_ID: QBO_APP.clientId,
-    QBO_CLIENT_SECRET: QBO_APP.clientSecret,
-    QBO_ENVIRONMENT: 'sandbox',
-    SHOPIFY_EMULATOR_SHOPS: `${emulated.shop}=${emulated.shopify.origin}`,
-    QBO_EMULATOR_URL: emulated.qbo.origin,
-    LEDGERBRIDGE_ENCRYPTION_KEY: KEY.toString('base64'),
-    LEDGERBRIDGE_DATA_DIR: join(dir, 'data'),
+    ...emulatedProcessEnv({ emulated, shopifyApp: SHOPIFY_APP, qboApp: QBO_APP, key: KEY, dataDir: join(dir, 'data') }),
     MAIL_OUTBOX_DIR: join(dir, 'outbox'),
     OPERATOR_TOKEN,
     DATABASE_URL: databaseUrl,

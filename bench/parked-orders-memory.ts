@@ -15,6 +15,7 @@
 // `npx tsx bench/parked-orders-memory.ts [--size small|full] [--parked N] [--companies C]` (full: 10,000; small: 200; C: 4)
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { emulatedProcessEnv } from '../test/support/emulated-process-env.js';
 import { Client, Connection } from '@temporalio/client';
 import { and, count, eq, inArray } from 'drizzle-orm';
 import { openDatabase } from '../db/database.js';
@@ -72,17 +73,7 @@ try {
   const apiOrigin = `http://127.0.0.1:${apiPort}`;
   const taskQueue = `memory-${randomUUID()}`;
   const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    SHOPIFY_API_KEY: SHOPIFY_APP.apiKey,
-    SHOPIFY_API_SECRET: SHOPIFY_APP.apiSecret,
-    QBO_CLIENT_ID: QBO_APP.clientId,
-    QBO_CLIENT_SECRET: QBO_APP.clientSecret,
-    QBO_ENVIRONMENT: 'sandbox',
-    SHOPIFY_EMULATOR_SHOPS: `${emulated.shop}=${emulated.shopify.origin}`,
-    QBO_EMULATOR_URL: emulated.qbo.origin,
-    LEDGERBRIDGE_ENCRYPTION_KEY: KEY.toString('base64'),
-    LEDGERBRIDGE_DATA_DIR: join(temporal.dir, 'data'),
+    ...emulatedProcessEnv({ emulated, shopifyApp: SHOPIFY_APP, qboApp: QBO_APP, key: KEY, dataDir: join(temporal.dir, 'data') }),
     MAIL_OUTBOX_DIR: join(temporal.dir, 'outbox'),
     OPERATOR_TOKEN,
     DATABASE_URL: database.url,

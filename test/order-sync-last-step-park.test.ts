@@ -1,32 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AccountingTarget } from '../domain/accounting-target.js';
 import { orderSyncStatusQuery, type OrderSyncResult } from '../workflows/order-sync.js';
+import { DeactivateBeforeWrite } from './support/deactivate-before-write.js';
 import { eventually, SyncHarness } from './support/sync-harness.js';
 import { replayErrors } from './support/replay-check.js';
-
-/** Makes an item inactive in the ledger just before an order's receipt is written: the ledger then refuses it. */
-class DeactivateBeforeWrite {
-  private readonly pending = new Map<string, string>();
-  harness!: SyncHarness;
-  /** The next write of document `docNumber` finds item `itemId` inactive. */
-  arm(docNumber: string, itemId: string): void {
-    this.pending.set(docNumber, itemId);
-  }
-  decorate = (target: AccountingTarget): AccountingTarget =>
-    new Proxy(target, {
-      get: (object, property, receiver) => {
-        if (property !== 'bookSale') return Reflect.get(object, property, receiver);
-        return async (...args: Parameters<AccountingTarget['bookSale']>) => {
-          const itemId = this.pending.get(args[0].docNumber);
-          if (itemId) {
-            this.pending.delete(args[0].docNumber);
-            this.harness.qbo.control.setItemActive(this.harness.realmId, itemId, false);
-          }
-          return object.bookSale(...args);
-        };
-      },
-    });
-}
 
 describe('order sync: parked at the last step', () => {
   let harness: SyncHarness;
@@ -42,7 +18,7 @@ describe('order sync: parked at the last step', () => {
   it('refused by the ledger at the receipt, then fixed in the ledger and retried: the lines are mapped again and the shop edit made meanwhile is booked', async () => {
     const oldItem = harness.qbo.control.addItem(harness.realmId, { name: 'Fresh Mug', sku: 'FRESH-1', type: 'NonInventory', unitPrice: 8 });
     const order = harness.shopify.control.createOrder({ name: '#4401', lineItems: [{ title: 'Fresh Mug', sku: 'FRESH-1', quantity: 1, unitPrice: '8.00' }] });
-    ledger.arm('4401', String(oldItem.Id));
+    ledger.arm('4401', 'Item', String(oldItem.Id));
     const { workflowId } = await harness.startSync(order.id);
     const handle = harness.handle(workflowId);
     const parked = await eventually(async () => {

@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { emulatedProcessEnv } from './support/emulated-process-env.js';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openDatabase } from '../db/database.js';
@@ -39,18 +40,7 @@ const running: SpawnedProcess[] = [];
 
 function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    SHOPIFY_API_KEY: SHOPIFY_APP.apiKey,
-    SHOPIFY_API_SECRET: SHOPIFY_APP.apiSecret,
-    QBO_CLIENT_ID: QBO_APP.clientId,
-    QBO_CLIENT_SECRET: QBO_APP.clientSecret,
-    QBO_ENVIRONMENT: 'sandbox',
-    SHOPIFY_EMULATOR_SHOPS: `${emulated.shop}=${emulated.shopify.origin}`,
-    QBO_EMULATOR_URL: emulated.qbo.origin,
-    LEDGERBRIDGE_ENCRYPTION_KEY: KEY.toString('base64'),
-    LEDGERBRIDGE_DATA_DIR: DATA_DIR,
-    MAIL_OUTBOX_DIR: `${DATA_DIR}/outbox`,
+    ...emulatedProcessEnv({ emulated, shopifyApp: SHOPIFY_APP, qboApp: QBO_APP, key: KEY, dataDir: DATA_DIR }),
     OPERATOR_TOKEN,
     TEMPORAL_ADDRESS: inject('temporalAddress'),
     TASK_QUEUE: taskQueue,

@@ -12,6 +12,8 @@ import type { ConnectLinkSigner } from '../security/connect-link.js';
 import { countParkedOrders, resumeParkedOrders } from '../runtime/parked-order-resumer.js';
 import { markEndedOrderSyncs } from '../runtime/ended-order-syncs.js';
 import { runHealthChecks } from './integration-health-checks.js';
+import { keepStorePollSchedule } from './order-poll-keeper.js';
+import type { OrderPollRuntime } from '../runtime/order-poll-schedule.js';
 import { createHealthNotifications } from './integration-health-notifications.js';
 import type { HealthCheckRun, ResumeOutcome, StatusChange } from './integration-health-types.js';
 
@@ -28,6 +30,8 @@ export interface IntegrationHealthActivityDeps {
   client: Client;
   /** Parked orders resumed per second after a reconnect (default 5): no 429 storm after a long outage. */
   resumePerSecond?: number;
+  /** A store's reconciliation poll schedule is kept in step with its status and repaired by the check; off when absent. */
+  orderPolling?: OrderPollRuntime;
   log?: (line: string) => void;
 }
 
@@ -65,6 +69,8 @@ export function createIntegrationHealthActivities(deps: IntegrationHealthActivit
     /** Sets the status; a change is appended to the transition history with its cause and check. */
     async recordHealthStatus(change: StatusChange): Promise<{ changed: boolean }> {
       const changed = await recordIntegrationStatus(deps.db, change.integrationId, change);
+      // Every time, not only on a change: a retry after the schedule call failed still pauses (or resumes) polling.
+      if (deps.orderPolling) await keepStorePollSchedule({ db: deps.db, platforms: deps.platforms, orderPolling: deps.orderPolling }, change.integrationId);
       return { changed };
     },
 

@@ -9,6 +9,8 @@ import { integrations } from '../db/schema.js';
 import type { Platform, PlatformConnection } from '../platforms/platform.js';
 import type { PlatformRegistry } from '../platforms/registry.js';
 import { describeRepair, keepCommerceWebhooks } from './commerce-webhook-keeper.js';
+import { describePollSchedule, keepStorePollSchedule } from './order-poll-keeper.js';
+import type { OrderPollRuntime } from '../runtime/order-poll-schedule.js';
 import type { HealthCheckName, HealthCheckResult, HealthCheckRun, HealthVerdict } from './integration-health-types.js';
 
 export const EXPIRED_CREDENTIALS_MESSAGE = 'Your credentials are invalid or expired. Please reconnect your integration.';
@@ -22,6 +24,8 @@ export interface HealthCheckDeps {
   credentials: CredentialStore;
   /** Our public origin; when set, a shop's webhook subscriptions are checked (and repaired) against it. */
   publicBaseUrl?: string;
+  /** When set, a shop's reconciliation poll schedule is checked (and repaired). */
+  orderPolling?: OrderPollRuntime;
 }
 
 type Outcome = { ok: true; message: string } | { ok: false; message: string; verdict: 'reconnect_required' | 'error'; missingScopes?: readonly string[] };
@@ -74,7 +78,18 @@ export async function runHealthChecks(deps: HealthCheckDeps, integrationId: stri
     outcomes.set('scopes_granted', { ok: true, message: `All required permissions are granted (${platform.requiredScopes.join(', ')}).` });
   }
   if (platform.role === 'commerce' && deps.publicBaseUrl) outcomes.set('webhooks_subscribed', await webhooksOutcome(deps, integrationId, platform, probe));
+  if (platform.role === 'commerce' && deps.orderPolling) outcomes.set('polling_scheduled', await pollingOutcome(deps, deps.orderPolling, integrationId));
   return finish(outcomes);
+}
+
+/** The safety net under webhooks: a store whose poll schedule is missing gets it back here. */
+async function pollingOutcome(deps: HealthCheckDeps, orderPolling: OrderPollRuntime, integrationId: string): Promise<Outcome> {
+  try {
+    const repair = await keepStorePollSchedule({ db: deps.db, platforms: deps.platforms, orderPolling }, integrationId);
+    return { ok: true, message: repair ? describePollSchedule(repair, orderPolling.orderPollIntervalMs) : 'No polling needed.' };
+  } catch (error) {
+    return { ok: false, message: `The polling schedule could not be checked, so an order whose webhook is lost would not be caught: ${(error as Error).message}`, verdict: 'error' };
+  }
 }
 
 /** A shop that does not send us its orders is not healthy, whatever else works: checked, and repaired where it can be. */
@@ -148,11 +163,11 @@ function accountLabel(account: Record<string, string>): string {
   return id ? ` (${id})` : '';
 }
 
-const ORDER: HealthCheckName[] = ['oauth_connected', 'token_fresh', 'scopes_granted', 'test_call', 'webhooks_subscribed'];
+const ORDER: HealthCheckName[] = ['oauth_connected', 'token_fresh', 'scopes_granted', 'test_call', 'webhooks_subscribed', 'polling_scheduled'];
 
 /** Credentials problems outrank outages: a person must act on them, an outage passes. */
 function finish(outcomes: Map<HealthCheckName, Outcome>): HealthCheckRun {
-  // webhooks_subscribed exists for shops only.
+  // webhooks_subscribed and polling_scheduled exist for shops only.
   const ran = ORDER.filter((check) => outcomes.has(check));
   const results: HealthCheckResult[] = ran.map((check) => {
     const outcome = outcomes.get(check)!;

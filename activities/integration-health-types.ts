@@ -2,10 +2,13 @@ import type { IntegrationStatus } from '../domain/integration-status.js';
 
 /** Plain data shared by the health workflow and its activities (the workflow imports these as types only). */
 
-/** webhooks_subscribed is run for shops only (commerce platforms): are their orders sent to us? */
-export type HealthCheckName = 'oauth_connected' | 'token_fresh' | 'scopes_granted' | 'test_call' | 'webhooks_subscribed';
+/**
+ * webhooks_subscribed and polling_scheduled are run for shops only (commerce platforms): are their orders sent to
+ * us, and is the store polled for the ones whose webhook never arrives?
+ */
+export type HealthCheckName = 'oauth_connected' | 'token_fresh' | 'scopes_granted' | 'test_call' | 'webhooks_subscribed' | 'polling_scheduled';
 
-export const HEALTH_CHECK_ORDER: readonly HealthCheckName[] = ['oauth_connected', 'token_fresh', 'scopes_granted', 'test_call', 'webhooks_subscribed'];
+export const HEALTH_CHECK_ORDER: readonly HealthCheckName[] = ['oauth_connected', 'token_fresh', 'scopes_granted', 'test_call', 'webhooks_subscribed', 'polling_scheduled'];
 
 export interface HealthCheckResult {
   check: HealthCheckName;

@@ -193,7 +193,7 @@ export const integrationCheckResults = pgTable(
     integrationId: text('integration_id')
       .notNull()
       .references(() => integrations.id, { onDelete: 'cascade' }),
-    /** oauth_connected | token_fresh | scopes_granted | test_call | webhooks_subscribed (shops) */
+    /** oauth_connected | token_fresh | scopes_granted | test_call | webhooks_subscribed, polling_scheduled (shops) */
     check: text('check').notNull(),
     ok: boolean('ok').notNull(),
     message: text('message').notNull(),
@@ -333,3 +333,20 @@ export const qbwcContacts = pgTable(
   },
   (t) => [uniqueIndex('qbwc_contacts_user_name').on(t.userName)],
 );
+
+/**
+ * Reconciliation polling, per store integration: every order the store changed up to `handedOverUntil` was handed
+ * to the order intake. The next poll asks for changes after this, less an overlap (clock skew); it only moves
+ * forward, and only past orders handed over.
+ */
+export const orderPollCursors = pgTable('order_poll_cursors', {
+  integrationId: text('integration_id')
+    .primaryKey()
+    .references(() => integrations.id, { onDelete: 'cascade' }),
+  handedOverUntil: timestamp('handed_over_until', { withTimezone: true }).notNull(),
+  /** Orders polling handed to the intake so far (ones the webhooks had not brought, or not at that update). */
+  ordersHandedOver: integer('orders_handed_over').notNull().default(0),
+  lastPolledAt: timestamp('last_polled_at', { withTimezone: true }),
+  /** Why the last poll failed; null after a poll that worked. */
+  lastError: text('last_error'),
+});

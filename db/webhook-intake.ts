@@ -10,8 +10,9 @@ import { webhookEvents, type IntakeOrderReference } from './schema.js';
 export interface WebhookEventIdentity {
   eventId: string;
   topic: string;
-  shop: string;
-  webhookId: string;
+  /** The shop that sent it; null for an event reconciliation polling wrote (the integration says whose it is). */
+  shop: string | null;
+  webhookId: string | null;
   integrationId: string | null;
 }
 
@@ -98,6 +99,7 @@ export interface ClaimedOrderEvent {
   eventId: string;
   topic: string;
   shop: string | null;
+  integrationId: string | null;
   orderId: string;
   orderReference: IntakeOrderReference | null;
   attempts: number;
@@ -128,6 +130,7 @@ export async function claimOrderEvents(db: Database, limit: number, claimLeaseMs
       eventId: webhookEvents.eventId,
       topic: webhookEvents.topic,
       shop: webhookEvents.shop,
+      integrationId: webhookEvents.integrationId,
       orderId: webhookEvents.orderId,
       orderReference: webhookEvents.orderReference,
       attempts: webhookEvents.attempts,

@@ -1,6 +1,20 @@
 import type { CommerceOrder } from './commerce-order.js';
 import type { ConnectionProbe } from './connection-probe.js';
 
+/** One order as a "what changed since" listing names it: enough to decide whether it needs a sync. */
+export interface UpdatedOrderRef {
+  id: string;
+  /** ISO 8601 UTC: when the shop last changed the order. */
+  updatedAt: string;
+}
+
+/** One page of orders updated since a moment, oldest change first. */
+export interface UpdatedOrdersPage {
+  orders: UpdatedOrderRef[];
+  /** Pass back to get the next page of the same listing; absent on the last page. */
+  nextPageCursor?: string;
+}
+
 /**
  * A shop the engine reads from. Implementations translate platform errors into the
  * errors of `platform-errors.ts`.
@@ -9,4 +23,9 @@ export interface CommerceSource {
   /** The order, or null when the shop says it does not exist. */
   getOrder(orderId: string): Promise<CommerceOrder | null>;
   checkConnection(): Promise<ConnectionProbe>;
+  /**
+   * Orders changed after `since` (ISO 8601 UTC), sorted by when they changed, oldest first: what reconciliation
+   * polling reads to catch an order whose webhook never arrived. Optional: a store without it is not polled.
+   */
+  listOrdersUpdatedSince?(since: string /* ISO 8601 UTC */, pageCursor?: string): Promise<{ orders: { id: string; updatedAt: string }[]; nextPageCursor?: string }>;
 }

@@ -30,6 +30,8 @@ export interface AppConfig {
   platforms: PlatformConfigs;
   resumeRatePerSecond: number;
   healthCheckIntervalMs: number;
+  /** Between reconciliation polls of each store (ORDER_POLL_INTERVAL_SECONDS). */
+  orderPollIntervalMs: number;
   /** Workflows the worker keeps cached (WORKER_MAX_CACHED_WORKFLOWS); null: the worker's default (runtime/sync-worker.ts). */
   workerMaxCachedWorkflows: number | null;
   /** Browser origins of Temporal UI that may call the API's codec endpoint (TEMPORAL_UI_ORIGINS). */
@@ -75,10 +77,19 @@ export function appConfigFromEnv(env: NodeJS.ProcessEnv = process.env, defaults:
     platforms,
     resumeRatePerSecond: Number(get('RESUME_RATE_PER_SECOND') ?? 5),
     healthCheckIntervalMs: Number(get('HEALTH_CHECK_INTERVAL_MS') ?? 5 * 60_000),
+    orderPollIntervalMs: pollInterval(get('ORDER_POLL_INTERVAL_SECONDS')),
     workerMaxCachedWorkflows: cacheSize(get('WORKER_MAX_CACHED_WORKFLOWS')),
     temporalUiOrigins: (get('TEMPORAL_UI_ORIGINS') ?? 'http://127.0.0.1:8233,http://localhost:8233').split(',').map((origin) => origin.trim().replace(/\/+$/, '')).filter(Boolean),
     metrics: metricsPort ? { host: get('METRICS_HOST') ?? '127.0.0.1', port: Number(metricsPort) } : null,
   };
+}
+
+/** Whole seconds, at least 1 (Temporal schedules count in seconds); default 300. */
+function pollInterval(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 300_000;
+  const seconds = Number(raw);
+  if (!Number.isInteger(seconds) || seconds < 1) throw new ConfigError(`ORDER_POLL_INTERVAL_SECONDS must be a whole number of seconds, at least 1, not "${raw}".`);
+  return seconds * 1000;
 }
 
 /** 0 turns the cache off (every workflow task replays); the SDK refuses 1. */

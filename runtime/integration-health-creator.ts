@@ -6,6 +6,7 @@ import type { IntegrationAccount } from '../platforms/platform.js';
 import type { PlatformRegistry } from '../platforms/registry.js';
 import { normalizeRecipients } from '../notifications/recipient-list.js';
 import { startIntegrationHealth, type IntegrationHealthRuntime } from './integration-health-starter.js';
+import { keepOrderPollSchedule } from './order-poll-schedule.js';
 
 export interface NewIntegration {
   platform: string;
@@ -23,7 +24,7 @@ export interface CreatedIntegration {
 
 /**
  * Creates an integration numbered per platform ("<platform display name> #1", "#2"...) and starts its health
- * workflow. Two creations at once may pick the same number: the unique constraint refuses one, which retries.
+ * workflow; a store also gets its reconciliation poll schedule (it polls nothing until the store is connected). Two creations at once may pick the same number: the unique constraint refuses one, which retries.
  */
 export async function createIntegration(
   db: Database,
@@ -48,6 +49,7 @@ export async function createIntegration(
       throw error;
     }
     const { workflowId } = await startIntegrationHealth(runtime, id);
+    if (platform.role === 'commerce') await keepOrderPollSchedule(runtime, id, false);
     return { id, displayName, number, healthWorkflowId: workflowId };
   }
 }

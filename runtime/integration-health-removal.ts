@@ -3,6 +3,7 @@ import { count, eq, inArray, or } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
 import { integrationCheckResults, integrationNotifications, integrations, integrationStatusChanges, orderSyncs, syncRoutes, truncatedFields } from '../db/schema.js';
 import { integrationHealthWorkflowId } from './integration-health-starter.js';
+import { deleteOrderPollSchedule } from './order-poll-schedule.js';
 
 export interface DeletionReport {
   integrationId: string;
@@ -16,6 +17,8 @@ export interface DeletionReport {
   notificationsDeleted: number;
   /** Webhook subscriptions removed at the shop; null when there were none to remove or the shop could not be reached. */
   webhooksRemoved: number | null;
+  /** The store's reconciliation poll schedule was deleted (false: it had none). */
+  pollScheduleDeleted: boolean;
 }
 
 /**
@@ -39,6 +42,9 @@ export async function deleteIntegration(
     .where(or(eq(syncRoutes.sourceIntegrationId, integrationId), eq(syncRoutes.targetIntegrationId, integrationId)));
   const routeIds = routes.map((r) => r.id);
   const orderRows = routeIds.length ? await db.select({ workflowId: orderSyncs.workflowId }).from(orderSyncs).where(inArray(orderSyncs.routeId, routeIds)) : [];
+
+  // First, so no poll starts while the rest is taken down; a poll in progress is among the workflows below.
+  const pollScheduleDeleted = await deleteOrderPollSchedule(client, integrationId);
 
   // Visibility lags a little; the ids we know from our own tables are terminated whatever it says.
   const candidates = new Set<string>([integrationHealthWorkflowId(integrationId), ...orderRows.map((r) => r.workflowId)]);
@@ -78,6 +84,7 @@ export async function deleteIntegration(
       statusChangesDeleted,
       notificationsDeleted,
       webhooksRemoved,
+      pollScheduleDeleted,
     };
   });
 }

@@ -17,6 +17,8 @@ export interface IntegrationHealthRuntime {
   taskQueue: string;
   checkIntervalMs?: number;
   digestWindowMs?: number;
+  /** Between reconciliation polls of a store (runtime/order-poll-schedule.ts); default 5 minutes. */
+  orderPollIntervalMs?: number;
 }
 
 /** Business identity: exactly one health workflow per integration. */

@@ -80,7 +80,7 @@ export async function listIntegrationHealth(db: Database, reconnectLink: Reconne
 export async function integrationHealthDetail(db: Database, integrationId: string, reconnectLink: ReconnectLinkMaker): Promise<IntegrationHealthDetail | null> {
   const [row] = await db.select().from(integrations).where(eq(integrations.id, integrationId));
   if (!row) return null;
-  const checkOrder = ['oauth_connected', 'token_fresh', 'scopes_granted', 'test_call', 'webhooks_subscribed'];
+  const checkOrder = ['oauth_connected', 'token_fresh', 'scopes_granted', 'test_call', 'webhooks_subscribed', 'polling_scheduled'];
   const checks = (await db.select().from(integrationCheckResults).where(eq(integrationCheckResults.integrationId, integrationId)))
     .sort((a, b) => checkOrder.indexOf(a.check) - checkOrder.indexOf(b.check))
     .map((c) => ({ check: c.check, ok: c.ok, message: redactSecrets(c.message), checkedAt: c.checkedAt.toISOString() }));

@@ -56,7 +56,12 @@ export async function openServices(config: AppConfig): Promise<LedgerbridgeServi
   const connection = await Connection.connect({ address: config.temporalAddress, ...config.temporalConnection });
   // Customer names, emails and addresses travel in payloads: Temporal only ever stores them encrypted.
   const client = new Client({ connection, namespace: config.temporalNamespace, dataConverter: encryptingDataConverter(keyring) });
-  const health: IntegrationHealthRuntime = { client, taskQueue: config.taskQueue, checkIntervalMs: config.healthCheckIntervalMs };
+  const health: IntegrationHealthRuntime = {
+    client,
+    taskQueue: config.taskQueue,
+    checkIntervalMs: config.healthCheckIntervalMs,
+    orderPollIntervalMs: config.orderPollIntervalMs,
+  };
   return {
     config,
     database,
@@ -98,6 +103,7 @@ export async function startWorker(services: LedgerbridgeServices, options: { wor
       connectLinks: services.connectLinks,
       client: services.client,
       resumePerSecond: config.resumeRatePerSecond,
+      orderPolling: services.health,
     }),
     ...(options.workflowBundlePath ? { workflowBundlePath: options.workflowBundlePath } : {}),
     ...(config.workerMaxCachedWorkflows !== null ? { maxCachedWorkflows: config.workerMaxCachedWorkflows } : {}),

@@ -5,7 +5,7 @@ import { recordShopUpdate } from '../db/booked-order-state.js';
 import { orderSyncs, type IntakeOrderReference } from '../db/schema.js';
 import { claimOrderEvents, requeueOrderEvent, settleEvent, type ClaimedOrderEvent } from '../db/webhook-intake.js';
 import type { BookedOrderChangeSink } from '../domain/booked-order-change.js';
-import { shopRoutesOf } from '../api/shop-routes-lookup.js';
+import { routesOfIntegration, shopRoutesOf } from '../api/shop-routes-lookup.js';
 import { startOrderSync } from './order-sync-starter.js';
 import type { RequestsInFlight } from './requests-in-flight.js';
 
@@ -104,6 +104,9 @@ export class OrderIntakeDrainer {
       if (!routes) routesByShop.set(shop, (routes = shopRoutesOf(this.deps.db, shop).then((found) => found?.routeIds ?? [])));
       return routes;
     };
+    // An event polling wrote names its integration, not a shop: the routes reading from that integration.
+    const routesFor = (event: ClaimedOrderEvent) =>
+      event.shop ? routesOf(event.shop) : event.integrationId ? routesOfIntegration(this.deps.db, event.integrationId) : Promise.resolve([]);
     let next = 0;
     const lane = async (index: number) => {
       while (next < events.length) {
@@ -113,7 +116,7 @@ export class OrderIntakeDrainer {
           continue;
         }
         const event = events[next++]!;
-        await this.handle(event, () => (event.shop ? routesOf(event.shop) : Promise.resolve([])));
+        await this.handle(event, () => routesFor(event));
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.startsInFlight, events.length) }, (_, index) => lane(index)));

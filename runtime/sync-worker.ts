@@ -5,6 +5,7 @@ import { createParkedOrderResumeActivities } from '../activities/parked-order-re
 import type { Database } from '../db/database.js';
 import { CredentialStore, type SecretBox } from '../db/credential-store.js';
 import { createOrderSyncActivities, type ConnectionProblemSink } from '../activities/order-sync-activities.js';
+import { createOrderPollActivities } from '../activities/order-poll-activities.js';
 import { heartbeating } from '../activities/activity-heartbeat.js';
 import { setThrottlePatience } from '../activities/sync-failures.js';
 import { RouteConnections } from '../activities/route-connections.js';
@@ -63,6 +64,8 @@ export async function createSyncWorker(options: SyncWorkerOptions): Promise<Work
       observeOrderOutcomes(createOrderSyncActivities({ db: options.db, connections, connectionProblems: options.connectionProblems, bookedOrderChanges: options.bookedOrderChanges })),
     ),
     ...(options.client ? createParkedOrderResumeActivities({ client: options.client, db: options.db }) : {}),
+    // Reconciliation polling: a page of "orders changed since" handed to the order intake.
+    ...createOrderPollActivities({ db: options.db, platforms: options.platforms, credentials }),
     ...options.extraActivities,
   };
   return Worker.create({

@@ -21,18 +21,44 @@ export function encodeCursor(id: string, sortValue: string): string {
   return Buffer.from(JSON.stringify({ last_id: id, last_value: sortValue })).toString('base64');
 }
 
-function decodeCursorId(cursor: string): string {
+interface DecodedCursor {
+  id: string;
+  value: string | null;
+}
+
+function decodeCursor(cursor: string): DecodedCursor {
   try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64').toString('utf8')) as { last_id?: unknown };
-    if (typeof parsed.last_id === 'string' || typeof parsed.last_id === 'number') return String(parsed.last_id);
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64').toString('utf8')) as { last_id?: unknown; last_value?: unknown };
+    if (typeof parsed.last_id === 'string' || typeof parsed.last_id === 'number') {
+      return { id: String(parsed.last_id), value: typeof parsed.last_value === 'string' ? parsed.last_value : null };
+    }
   } catch {
     // fall through to the error below
   }
   throw new GraphQLError(`Invalid cursor for current pagination sort.`, { extensions: { code: 'BAD_REQUEST' } });
 }
 
+/**
+ * Where a page after `cursor` starts. Shopify's cursors are keyset positions (the sort value and id of the last
+ * item), not offsets: an item that changed since (an order updated between pages of an UPDATED_AT listing) moved
+ * in the sort, and the next page goes on after the position the cursor names, not after the item's new place.
+ */
+function startAfter<T>(items: T[], cursor: DecodedCursor, idOf: (item: T) => string, sortValueOf: (item: T) => string, reverse: boolean): number {
+  const index = items.findIndex((item) => idOf(item) === cursor.id);
+  if (cursor.value === null || (index >= 0 && sortValueOf(items[index]!) === cursor.value)) return index + 1;
+  const key = (value: string, id: string) => `${value}\u0000${id.padStart(20, '0')}`;
+  const at = key(cursor.value, cursor.id);
+  const next = items.findIndex((item) => (reverse ? key(sortValueOf(item), idOf(item)) < at : key(sortValueOf(item), idOf(item)) > at));
+  return next < 0 ? items.length : next;
+}
+
 /** One page of an already filtered and sorted list. */
-export function paginate<T>(items: T[], args: ConnectionArgs, idOf: (item: T) => string, sortValueOf: (item: T) => string): Connection<T> {
+export function paginate<T>(
+  items: T[],
+  args: ConnectionArgs & { reverse?: boolean | null },
+  idOf: (item: T) => string,
+  sortValueOf: (item: T) => string,
+): Connection<T> {
   const { first, last, after, before } = args;
   if (first == null && last == null) {
     throw new GraphQLError('you must provide one of first or last', { extensions: { code: 'BAD_REQUEST' } });
@@ -46,12 +72,9 @@ export function paginate<T>(items: T[], args: ConnectionArgs, idOf: (item: T) =>
   }
   let start = 0;
   let end = items.length;
-  if (after) {
-    const id = decodeCursorId(after);
-    start = items.findIndex((item) => idOf(item) === id) + 1;
-  }
+  if (after) start = startAfter(items, decodeCursor(after), idOf, sortValueOf, args.reverse === true);
   if (before) {
-    const id = decodeCursorId(before);
+    const { id } = decodeCursor(before);
     const index = items.findIndex((item) => idOf(item) === id);
     if (index >= 0) end = index;
   }

@@ -26,6 +26,7 @@ import type { RedeliveryOptions } from './webhook-dispatcher.js';
  *   POST /_emulator/privacy                            {topic: customers/data_request|customers/redact|shop/redact, customerId?, shop?}
  *   POST /_emulator/customer-data                      {withheld, shop?} (protected customer data not approved)
  *   POST /_emulator/webhooks/:eventId/redeliver        {times?, delayMs?, sameWebhookId?}
+ *   POST /_emulator/webhooks/drop                      {count} (the next count events are never sent)
  *   GET|POST|DELETE /_emulator/faults                  FaultSettings (latency, failNext, dropNext, throttleNext)
  */
 export function registerControlRoutes(app: FastifyInstance, control: ShopifyEmulatorControl): void {
@@ -79,6 +80,7 @@ export function registerControlRoutes(app: FastifyInstance, control: ShopifyEmul
   app.get('/_emulator/webhooks/deliveries', async (request) =>
     control.webhookDeliveries(request.query as { eventId?: string; shop?: string }),
   );
+  app.post('/_emulator/webhooks/drop', async (request) => control.dropWebhooks(Number(body<{ count?: number }>(request).count ?? 1)));
   app.post('/_emulator/webhooks/:eventId/redeliver', async (request) =>
     control.redeliverWebhook((request.params as { eventId: string }).eventId, body<RedeliveryOptions>(request)),
   );

@@ -191,6 +191,11 @@ export class ShopifyEmulatorControl {
     return this.bucket(shop).set(patch);
   }
 
+  /** The next `count` webhook events are never sent (a webhook lost on the way); redeliverWebhook() still sends one. */
+  dropWebhooks(count: number): { dropNext: number } {
+    return this.webhooks.dropNext(count);
+  }
+
   redeliverWebhook(eventId: string, options?: RedeliveryOptions): WebhookDelivery[] {
     return this.webhooks.redeliver(eventId, options);
   }

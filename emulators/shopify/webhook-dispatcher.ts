@@ -62,7 +62,8 @@ export interface WebhookDelivery {
   topic: AnyTopic;
   callbackUrl: string;
   kind: 'original' | 'redelivery';
-  state: 'scheduled' | 'in_flight' | 'retrying' | 'delivered' | 'failed';
+  /** dropped: never sent (the `dropNext` fault), as when Shopify loses an event; a redelivery still sends it. */
+  state: 'scheduled' | 'in_flight' | 'retrying' | 'delivered' | 'failed' | 'dropped';
   attempts: DeliveryAttempt[];
 }
 
@@ -98,6 +99,8 @@ export class WebhookDispatcher {
   private readonly inFlight = new Set<Promise<void>>();
   private closed = false;
   private nextSubscriptionId = 1_000_000_001;
+  /** Events still to drop (see dropNext). */
+  private eventsToDrop = 0;
   private readonly retryDelaysMs: number[];
   private readonly timeoutMs: number;
 
@@ -120,6 +123,15 @@ export class WebhookDispatcher {
     return [...this.subscriptions.values()].filter((s) => !shop || s.shop === shop);
   }
 
+  /**
+   * The next `count` events (any topic, any shop) are recorded but never sent: a webhook that never arrives, which
+   * Shopify does not promise against. Their deliveries show `dropped`; redeliver() still sends them (late).
+   */
+  dropNext(count: number): { dropNext: number } {
+    this.eventsToDrop = Math.max(0, Math.floor(count));
+    return { dropNext: this.eventsToDrop };
+  }
+
   /** Records an event and delivers it to every subscription of its shop and topic. */
   trigger(shop: string, topic: WebhookTopic, payload: unknown): WebhookEvent {
     const event: WebhookEvent = {
@@ -130,9 +142,11 @@ export class WebhookDispatcher {
       triggeredAt: new Date().toISOString(),
     };
     this.eventLog.set(event.eventId, event);
+    const dropped = this.eventsToDrop > 0;
+    if (dropped) this.eventsToDrop--;
     for (const subscription of this.listSubscriptions(shop)) {
       if (subscription.topic !== topic) continue;
-      this.start(event, {
+      const delivery: WebhookDelivery = {
         webhookId: randomUUID(),
         eventId: event.eventId,
         subscriptionId: subscription.id,
@@ -140,9 +154,11 @@ export class WebhookDispatcher {
         topic,
         callbackUrl: subscription.callbackUrl,
         kind: 'original',
-        state: 'scheduled',
+        state: dropped ? 'dropped' : 'scheduled',
         attempts: [],
-      }, 0);
+      };
+      if (dropped) this.deliveryLog.push(delivery);
+      else this.start(event, delivery, 0);
     }
     return event;
   }

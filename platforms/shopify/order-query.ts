@@ -101,3 +101,23 @@ export interface OrderData {
   totalPriceSet: MoneyBagData;
   currentTotalPriceSet: MoneyBagData | null;
 }
+
+/** Orders changed after a moment, oldest change first (shared/platforms/shopify.md §5): reconciliation polling. */
+export const ORDERS_UPDATED_SINCE_QUERY = `#graphql
+  query LedgerbridgeOrdersUpdatedSince($query: String!, $first: Int!, $after: String) {
+    orders(first: $first, after: $after, sortKey: UPDATED_AT, query: $query) {
+      nodes { legacyResourceId updatedAt }
+      pageInfo { hasNextPage endCursor }
+    }
+  }`;
+
+export interface UpdatedOrdersData {
+  orders: { nodes: Array<{ legacyResourceId: string; updatedAt: string }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+}
+
+/** Shopify's search value for "changed after": a quoted ISO timestamp, as its search syntax takes dates. */
+export function updatedSinceSearch(since: string): string {
+  const at = new Date(since);
+  if (!Number.isFinite(at.getTime())) throw new Error(`not an ISO 8601 timestamp: ${since}`);
+  return `updated_at:>'${at.toISOString()}'`;
+}

@@ -1,6 +1,6 @@
 import type { Shopify } from '@shopify/shopify-api';
 import type { CommerceOrder } from '../../domain/commerce-order.js';
-import type { CommerceSource } from '../../domain/commerce-source.js';
+import type { CommerceSource, UpdatedOrdersPage } from '../../domain/commerce-source.js';
 import type { ConnectionProbe } from '../../domain/connection-probe.js';
 import type { PlatformConnection } from '../platform.js';
 import { toCommerceOrder } from './order-mapping.js';
@@ -8,9 +8,12 @@ import {
   CONNECTION_PROBE_QUERY,
   ORDER_LINE_ITEMS_QUERY,
   ORDER_QUERY,
+  ORDERS_UPDATED_SINCE_QUERY,
+  updatedSinceSearch,
   type LineItemData,
   type LineItemPage,
   type OrderData,
+  type UpdatedOrdersData,
 } from './order-query.js';
 import { ShopifyAdminClient } from './shopify-admin-client.js';
 import { onlyCustomerDataWithheld, withheldReason } from './protected-customer-data.js';
@@ -22,17 +25,21 @@ const MANY_SHIPPING_LINES = 250;
 export interface ShopifyCommerceSourceOptions {
   /** Line items fetched per request; Shopify allows 250, we stay well under the 1000-point query cost limit. */
   lineItemPageSize?: number;
+  /** Orders per page of the "updated since" listing (polling); Shopify allows 250. Default 100. */
+  updatedOrdersPageSize?: number;
 }
 
 /** Reads orders from one connected Shopify store through the SDK's GraphQL Admin client. */
 export class ShopifyCommerceSource implements CommerceSource {
   private readonly lineItemPageSize: number;
+  private readonly updatedOrdersPageSize: number;
   private readonly client: ShopifyAdminClient;
 
   constructor(shopify: Shopify, connection: PlatformConnection, options: ShopifyCommerceSourceOptions = {}) {
     this.client = new ShopifyAdminClient(shopify, connection);
     // Shopify reserves first × per-line cost up front: small pages keep a busy shop out of THROTTLED.
     this.lineItemPageSize = options.lineItemPageSize ?? 20;
+    this.updatedOrdersPageSize = options.updatedOrdersPageSize ?? 100;
   }
 
   get shop(): string {
@@ -64,6 +71,17 @@ export class ShopifyCommerceSource implements CommerceSource {
     }
     const withheld = answer.acceptedErrors.length > 0 ? withheldReason(answer.acceptedErrors) : null;
     return toCommerceOrder(first.order, lineItems, withheld);
+  }
+
+  async listOrdersUpdatedSince(since: string, pageCursor?: string): Promise<UpdatedOrdersPage> {
+    const data = await this.request<UpdatedOrdersData>(
+      ORDERS_UPDATED_SINCE_QUERY,
+      { query: updatedSinceSearch(since), first: this.updatedOrdersPageSize, after: pageCursor ?? null },
+      { shop: this.shop, action: 'listing orders updated since the last poll', scope: 'read_orders' },
+    );
+    const { nodes, pageInfo } = data.orders;
+    const orders = nodes.map((node) => ({ id: node.legacyResourceId, updatedAt: new Date(node.updatedAt).toISOString() }));
+    return pageInfo.hasNextPage && pageInfo.endCursor ? { orders, nextPageCursor: pageInfo.endCursor } : { orders };
   }
 
   async checkConnection(): Promise<ConnectionProbe> {

@@ -1,0 +1,121 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import type { CredentialStore } from '../db/credential-store.js';
+import type { Database } from '../db/database.js';
+import { advancePollCursor, pollCursorOf, recordPollWithoutProgress } from '../db/order-poll-cursor.js';
+import { integrations, orderSyncs, syncRoutes, type IntakeOrderReference } from '../db/schema.js';
+import { queueOrderEvents, type QueuedOrderEvent } from '../db/webhook-intake.js';
+import type { CommerceSource, UpdatedOrderRef } from '../domain/commerce-source.js';
+import type { PlatformRegistry } from '../platforms/registry.js';
+import { DEFAULT_CLAIM_LEASE_MS } from '../runtime/order-intake-drainer.js';
+
+/** How far before the cursor each poll looks again: a store's clock (and its search index) may lag ours. */
+export const DEFAULT_POLL_OVERLAP_MS = 2 * 60_000;
+
+export interface OrderPollDeps {
+  db: Database;
+  platforms: PlatformRegistry;
+  credentials: CredentialStore;
+  overlapMs?: number;
+}
+
+export interface OrderPollPageInput {
+  integrationId: string;
+  /** The listing's start, fixed by its first page (a page cursor only means something within one listing). */
+  since?: string;
+  pageCursor?: string;
+}
+
+export type OrderPollPageResult =
+  | { status: 'not_polled'; reason: string }
+  | {
+      status: 'polled';
+      since: string;
+      /** Orders the store listed on this page. */
+      listed: number;
+      /** Of those, the ones written to the intake now (the rest were known at that change, or handed over before). */
+      handedOver: number;
+      nextPageCursor?: string;
+    };
+
+type IntegrationRow = typeof integrations.$inferSelect;
+
+/** The activity of orderPollWorkflow: one page of "orders changed since the cursor", handed to the order intake. */
+export function createOrderPollActivities(deps: OrderPollDeps) {
+  const overlapMs = deps.overlapMs ?? DEFAULT_POLL_OVERLAP_MS;
+
+  return {
+    /**
+     * Lists one page and writes every order on it that the intake has not seen at that change, then moves the
+     * cursor up to the page's newest change. Nothing is moved when anything fails: the next poll lists it again.
+     */
+    async pollOrdersPage(input: OrderPollPageInput): Promise<OrderPollPageResult> {
+      const [row] = await deps.db.select().from(integrations).where(eq(integrations.id, input.integrationId));
+      const skip = row ? whyNotPolled(deps, row) : 'the integration was deleted';
+      if (skip || !row) return { status: 'not_polled', reason: skip ?? 'the integration was deleted' };
+      const platform = deps.platforms.commerce(row.platform);
+      const source = platform.createSource({ integrationId: row.id, account: row.account, tokens: deps.credentials.tokenProvider(row.id, platform) });
+      if (!source.listOrdersUpdatedSince) return { status: 'not_polled', reason: `${platform.displayName} cannot list orders by when they changed` };
+
+      const cursor = (await pollCursorOf(deps.db, row.id)) ?? row.createdAt;
+      const since = input.since ?? new Date(cursor.getTime() - overlapMs).toISOString();
+      try {
+        const page = await source.listOrdersUpdatedSince(since, input.pageCursor);
+        const handedOver = await handOver(deps.db, row.id, source, page.orders);
+        const newest = page.orders.reduce<Date | null>((max, order) => (max && max >= new Date(order.updatedAt) ? max : new Date(order.updatedAt)), null);
+        if (newest) await advancePollCursor(deps.db, row.id, newest, handedOver);
+        else await recordPollWithoutProgress(deps.db, row.id, cursor, null);
+        return { status: 'polled', since, listed: page.orders.length, handedOver, ...(page.nextPageCursor ? { nextPageCursor: page.nextPageCursor } : {}) };
+      } catch (error) {
+        await recordPollWithoutProgress(deps.db, row.id, cursor, (error as Error).message ?? String(error)).catch(() => {});
+        throw error;
+      }
+    },
+  };
+}
+
+export type OrderPollActivities = ReturnType<typeof createOrderPollActivities>;
+
+function whyNotPolled(deps: OrderPollDeps, row: IntegrationRow): string | null {
+  if (deps.platforms.roleOf(row.platform) !== 'commerce') return `${row.displayName} is not a store`;
+  if (!row.credentials) return `${row.displayName} is not connected`;
+  if (row.status === 'disconnected') return `${row.displayName} is paused`;
+  return null;
+}
+
+/**
+ * Writes to the order intake (db/webhook-intake.ts) what a webhook would have: the drainer then starts or joins the
+ * same order sync, or judges a change to a booked order, exactly as for a webhook. An order every route already
+ * knows at this change (its webhook came) is left alone; one the intake holds already is a duplicate there.
+ */
+async function handOver(db: Database, integrationId: string, source: CommerceSource, orders: UpdatedOrderRef[]): Promise<number> {
+  if (orders.length === 0) return 0;
+  const routeIds = (await db.select({ id: syncRoutes.id }).from(syncRoutes).where(eq(syncRoutes.sourceIntegrationId, integrationId))).map((r) => r.id);
+  if (routeIds.length === 0) return 0;
+  const known = await db
+    .select({ routeId: orderSyncs.routeId, orderId: orderSyncs.orderId, shopUpdatedAt: orderSyncs.shopUpdatedAt })
+    .from(orderSyncs)
+    .where(and(inArray(orderSyncs.routeId, routeIds), inArray(orderSyncs.orderId, orders.map((o) => o.id))));
+  const events: QueuedOrderEvent[] = [];
+  for (const order of orders) {
+    const rows = known.filter((k) => k.orderId === order.id);
+    const changedAt = new Date(order.updatedAt);
+    if (rows.length === routeIds.length && rows.every((r) => r.shopUpdatedAt && r.shopUpdatedAt >= changedAt)) continue;
+    const reference = rows.length > 0 ? await referenceOf(source, order) : { orderName: null, currentTotal: null, cancelledAt: null, updatedAt: order.updatedAt };
+    if (!reference) continue; // gone from the store since it was listed
+    // One event per order and change: a poll that lists it again (the overlap, a retried page) is a duplicate.
+    events.push({ eventId: `poll:${integrationId}:${order.id}:${order.updatedAt}`, topic: 'orders/polled', shop: null, webhookId: null, integrationId, orderId: order.id, orderReference: reference });
+  }
+  if (events.length === 0) return 0;
+  const outcomes = await queueOrderEvents(db, events, DEFAULT_CLAIM_LEASE_MS);
+  return outcomes.filter((outcome) => outcome !== 'duplicate').length;
+}
+
+/**
+ * An order some route already knows changed: what the change judgement needs (total, cancellation), read from
+ * the store as a webhook would carry it. A new order needs none: its sync reads it.
+ */
+async function referenceOf(source: CommerceSource, order: UpdatedOrderRef): Promise<IntakeOrderReference | null> {
+  const now = await source.getOrder(order.id);
+  if (!now) return null;
+  return { orderName: now.name, currentTotal: now.currentTotal, cancelledAt: now.cancelledAt, updatedAt: now.updatedAt };
+}

@@ -107,7 +107,8 @@ async function handOver(db: Database, integrationId: string, source: CommerceSou
   }
   if (events.length === 0) return 0;
   const outcomes = await queueOrderEvents(db, events, DEFAULT_CLAIM_LEASE_MS);
-  return outcomes.filter((outcome) => outcome !== 'duplicate').length;
+  // Requeued or duplicate: the intake had it from an earlier poll already.
+  return outcomes.filter((outcome) => outcome === 'queued').length;
 }
 
 /**

@@ -48,8 +48,9 @@ export async function createIntegration(
       if (attempt < 5 && isUniqueViolation(error)) continue;
       throw error;
     }
-    const { workflowId } = await startIntegrationHealth(runtime, id);
+    // Before the health workflow, whose first check would otherwise find it missing and "repair" it.
     if (platform.role === 'commerce') await keepOrderPollSchedule(runtime, id, false);
+    const { workflowId } = await startIntegrationHealth(runtime, id);
     return { id, displayName, number, healthWorkflowId: workflowId };
   }
 }

@@ -58,6 +58,14 @@ describe('configuration from the environment', () => {
     }
   });
 
+  it('polls each store every ORDER_POLL_INTERVAL_SECONDS (default 300), and refuses what a schedule could not take', () => {
+    expect(appConfigFromEnv(secrets).orderPollIntervalMs).toBe(300_000);
+    expect(appConfigFromEnv({ ...secrets, ORDER_POLL_INTERVAL_SECONDS: '60' }).orderPollIntervalMs).toBe(60_000);
+    for (const bad of ['0', '1.5', 'five']) {
+      expect(() => appConfigFromEnv({ ...secrets, ORDER_POLL_INTERVAL_SECONDS: bad })).toThrow(`ORDER_POLL_INTERVAL_SECONDS must be a whole number of seconds, at least 1, not "${bad}".`);
+    }
+  });
+
   it('fills development defaults: embedded database, a generated operator token, links to the local API', () => {
     const config = appConfigFromEnv(secrets);
     expect(config.databaseUrl).toBeNull();

@@ -18,6 +18,7 @@ import { createIntegration } from '../runtime/integration-health-creator.js';
 import { createConnectionProblemSink, reportAppUninstalled } from '../runtime/integration-health-problem-sink.js';
 import { integrationHealthWorkflowId, type IntegrationHealthRuntime } from '../runtime/integration-health-starter.js';
 import { secretBoxFromKey } from '../runtime/secret-box.js';
+import { deleteOrderPollSchedule } from '../runtime/order-poll-schedule.js';
 import { ConnectLinkSigner } from '../security/connect-link.js';
 import { integrationHealthQuery } from '../workflows/integration-health.js';
 import { createSyncWorker } from '../runtime/sync-worker.js';
@@ -47,6 +48,8 @@ export interface HealthHarnessOptions {
   qboAccessTokenTtlSeconds?: number;
   /** Also offer Xero (its emulator with two organisations, the real xero-node). */
   xero?: boolean;
+  /** Poll stores at this interval, the health workflow keeping their schedules (runtime/order-poll-schedule.ts). */
+  orderPollIntervalMs?: number;
 }
 
 /**
@@ -129,6 +132,7 @@ export class HealthHarness {
       taskQueue,
       checkIntervalMs: options.checkIntervalMs ?? 60 * 60_000,
       digestWindowMs: options.digestWindowMs ?? 3_000,
+      ...(options.orderPollIntervalMs ? { orderPollIntervalMs: options.orderPollIntervalMs } : {}),
     };
     const mailer = createMailer({ from: 'ledgerbridge <alerts@test>', delivery: { kind: 'smtp', url: smtp.url } });
 
@@ -158,7 +162,18 @@ export class HealthHarness {
       secrets: secretBoxFromKey(SECRET_KEY),
       connectionProblems: createConnectionProblemSink(runtime),
       client,
-      extraActivities: createIntegrationHealthActivities({ db, platforms, credentials, mailer, publicBaseUrl: baseUrl, connectLinks, client, resumePerSecond: 50, log: () => {} }),
+      extraActivities: createIntegrationHealthActivities({
+        db,
+        platforms,
+        credentials,
+        mailer,
+        publicBaseUrl: baseUrl,
+        connectLinks,
+        client,
+        resumePerSecond: 50,
+        ...(options.orderPollIntervalMs ? { orderPolling: runtime } : {}),
+        log: () => {},
+      }),
       workflowBundlePath: inject('workflowBundlePath'),
     });
     harness.workerRun = harness.worker.run();
@@ -227,6 +242,8 @@ export class HealthHarness {
   }
 
   async close(): Promise<void> {
+    // Stores' poll schedules outlive the test otherwise (createIntegration makes one per shop).
+    for (const { id } of await this.db.select({ id: integrations.id }).from(integrations)) await deleteOrderPollSchedule(this.client, id).catch(() => false);
     // Health workflows run forever: end them so no later worker on this queue picks them up.
     for await (const execution of this.client.workflow.list({ query: `TaskQueue = "${this.taskQueue}" AND ExecutionStatus = "Running"` })) {
       await this.client.workflow.getHandle(execution.workflowId).terminate('test finished').catch(() => {});

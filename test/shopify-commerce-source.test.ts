@@ -224,3 +224,54 @@ describe('Several emulators in one process', () => {
     expect((await a.source.checkConnection()).accountName).toBe('Test Shop');
   });
 });
+
+describe('ShopifyCommerceSource.listOrdersUpdatedSince (reconciliation polling)', () => {
+  /** Orders created at set moments within the last hour (inside the 60-day window without read_all_orders). */
+  function ordersAt(env: Awaited<ReturnType<typeof setup>>, secondsAgo: number[]) {
+    return secondsAgo.map((ago) =>
+      env.emulator.control.createOrder({ createdAt: new Date(Date.now() - ago * 1000).toISOString(), lineItems: [{ title: 'Mug', sku: 'MUG', quantity: 1, unitPrice: '10.00' }] }),
+    );
+  }
+
+  it('lists only orders changed after the moment, oldest change first, a page at a time until the last', async () => {
+    const env = await setup({}, { updatedOrdersPageSize: 2 });
+    const [old, a, b, c] = ordersAt(env, [3000, 300, 200, 100]);
+    const since = new Date(Date.parse(old!.updatedAt) + 1000).toISOString();
+
+    const first = await env.source.listOrdersUpdatedSince!(since);
+    expect(first.orders).toEqual([
+      { id: a!.id, updatedAt: a!.updatedAt },
+      { id: b!.id, updatedAt: b!.updatedAt },
+    ]);
+    expect(first.nextPageCursor).toEqual(expect.any(String));
+    const second = await env.source.listOrdersUpdatedSince!(since, first.nextPageCursor);
+    expect(second).toEqual({ orders: [{ id: c!.id, updatedAt: c!.updatedAt }] });
+
+    // Strictly after: an order changed exactly at the moment is not listed again.
+    expect((await env.source.listOrdersUpdatedSince!(c!.updatedAt)).orders).toEqual([]);
+  });
+
+  it('lists an order again when it changes, at its new place, and a page cursor goes on from where it was', async () => {
+    const env = await setup({}, { updatedOrdersPageSize: 2 });
+    const [a, b, c] = ordersAt(env, [300, 200, 100]);
+    const since = new Date(Date.parse(a!.updatedAt) - 1000).toISOString();
+    const first = await env.source.listOrdersUpdatedSince!(since);
+    expect(first.orders.map((o) => o.id)).toEqual([a!.id, b!.id]);
+
+    // b changes between the pages: the next page still starts after b's old place (c), then b at its new time.
+    const changed = env.emulator.control.updateOrder(b!.id, { note: 'gift wrap' });
+    const second = await env.source.listOrdersUpdatedSince!(since, first.nextPageCursor);
+    expect(second.orders).toEqual([
+      { id: c!.id, updatedAt: c!.updatedAt },
+      { id: b!.id, updatedAt: changed.updatedAt },
+    ]);
+  });
+
+  it('turns a 503 on a page into PlatformUnavailableError', async () => {
+    const env = await setup();
+    ordersAt(env, [100]);
+    env.emulator.control.faults.update({ failNext: 1, failStatus: 503 });
+    const error = await env.source.listOrdersUpdatedSince!(new Date(Date.now() - 3_600_000).toISOString()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PlatformUnavailableError);
+  });
+});

@@ -237,6 +237,28 @@ describe('Shopify emulator webhooks', () => {
     ]);
   });
 
+  it('drops the next events on request (control API): never sent, shown dropped, still sent by a redelivery', async () => {
+    const env = await setup();
+    const hooks = await receiver();
+    await subscribeThroughAdminApi(env, ['orders/create'], hooks.url);
+    const response = await fetch(`${env.emulator.origin}/_emulator/webhooks/drop`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ count: 1 }),
+    });
+    expect(await response.json()).toEqual({ dropNext: 1 });
+    const lost = env.emulator.control.createOrder({ lineItems: [{ title: 'Tee', quantity: 1, unitPrice: '25.00' }] });
+    const sent = env.emulator.control.createOrder({ lineItems: [{ title: 'Tee', quantity: 1, unitPrice: '25.00' }] });
+    await env.emulator.control.webhooksIdle();
+    expect(hooks.received.map((w) => JSON.parse(w.rawBody).id)).toEqual([Number(sent.id)]);
+    const lostEvent = env.emulator.control.webhookEvents().find((e) => e.body.includes(lost.id))!;
+    expect(env.emulator.control.webhookDeliveries({ eventId: lostEvent.eventId }).map((d) => [d.kind, d.state, d.attempts.length])).toEqual([['original', 'dropped', 0]]);
+
+    env.emulator.control.redeliverWebhook(lostEvent.eventId);
+    await waitFor(() => hooks.received.length === 2, 'the late delivery');
+    expect(header(hooks.received[1]!, 'x-shopify-event-id')).toBe(lostEvent.eventId);
+  });
+
   it('retries a failing endpoint with the same payload and webhook id, and records each status', async () => {
     const env = await setup();
     const hooks = await receiver((index) => (index < 2 ? 500 : 200));

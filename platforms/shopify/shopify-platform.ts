@@ -25,6 +25,8 @@ export interface ShopifyPlatformConfig {
    */
   emulatorShops?: Record<string, string>;
   lineItemPageSize?: number;
+  /** Orders per page when polling for changed orders (default 100; tests page with fewer). */
+  updatedOrdersPageSize?: number;
 }
 
 export interface ShopifyPlatform extends CommercePlatform {
@@ -58,7 +60,10 @@ export function createShopifyPlatform(config: ShopifyPlatformConfig): ShopifyPla
     },
     refreshTokens: (current, account) => refreshCredentials(shopify, account.shop ?? '', current),
     createSource: (connection) =>
-      new ShopifyCommerceSource(shopify, connection, config.lineItemPageSize ? { lineItemPageSize: config.lineItemPageSize } : {}),
+      new ShopifyCommerceSource(shopify, connection, {
+        ...(config.lineItemPageSize ? { lineItemPageSize: config.lineItemPageSize } : {}),
+        ...(config.updatedOrdersPageSize ? { updatedOrdersPageSize: config.updatedOrdersPageSize } : {}),
+      }),
     createWebhooks: (connection) => new ShopifyWebhookSubscriptions(shopify, connection),
     verifyWebhook: (request) => verifyShopifyWebhook(shopify, request),
   };

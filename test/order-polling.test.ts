@@ -111,7 +111,7 @@ describe('reconciliation polling: an order whose webhook never arrived', () => {
     expect(failed).toBeInstanceOf(PlatformUnavailableError);
     const after = await cursorOf(second.integrationId);
     expect(after?.handedOverUntil).toEqual(new Date(b!.updatedAt));
-    expect(after?.lastError).toContain('503');
+    expect(after?.lastError).toContain('Shopify is having trouble answering');
     expect(await intakeOf(c!.id)).toEqual([]);
 
     // The next poll starts before the cursor again (the overlap): a and b are known by now, c is handed over.

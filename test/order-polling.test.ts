@@ -7,6 +7,8 @@ import { PlatformRegistry } from '../platforms/registry.js';
 import type { ShopifyPlatform } from '../platforms/shopify/index.js';
 import { ShopifyCommerceSource } from '../platforms/shopify/shopify-commerce-source.js';
 import { deleteOrderPollSchedule, keepOrderPollSchedule } from '../runtime/order-poll-schedule.js';
+import { orderPollWorkflow } from '../workflows/order-poll.js';
+import { replayErrors } from './support/replay-check.js';
 import { eventually, SyncHarness } from './support/sync-harness.js';
 
 /** Short enough for a test, long enough that a poll and a booking each fit in one. */
@@ -127,5 +129,11 @@ describe('reconciliation polling: an order whose webhook never arrived', () => {
     for (const order of [a!, b!, c!]) expect((await harness.syncResultOf(order.id, second.routeId)).outcome).toBe('created');
     const numbers = [a!, b!, c!].map((order) => `B-${order.name.replace('#', '')}`);
     expect(numbers.map((number) => receiptsNumbered(number).length)).toEqual([1, 1, 1]);
+
+    // The workflow a schedule runs, run once more by hand: it lists the three again (the overlap) and hands over none.
+    const workflowId = `order-poll-by-hand/${second.integrationId}`;
+    const result = await harness.client.workflow.execute(orderPollWorkflow, { workflowId, taskQueue: harness.taskQueue, args: [{ integrationId: second.integrationId }] });
+    expect(result).toEqual({ pages: 1, listed: 3, handedOver: 0, more: false });
+    expect(await replayErrors(harness.client, [{ workflowId, fixtureName: 'order-poll-nothing-new' }])).toEqual([]);
   });
 });

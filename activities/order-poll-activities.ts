@@ -79,6 +79,8 @@ function whyNotPolled(deps: OrderPollDeps, row: IntegrationRow): string | null {
   if (deps.platforms.roleOf(row.platform) !== 'commerce') return `${row.displayName} is not a store`;
   if (!row.credentials) return `${row.displayName} is not connected`;
   if (row.status === 'disconnected') return `${row.displayName} is paused`;
+  // Its health workflow already says so, and checks again; a poll would only be refused.
+  if (row.status === 'reconnect_required') return `${row.displayName} needs to be reconnected`;
   return null;
 }
 

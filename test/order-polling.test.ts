@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { createOrderPollActivities, type OrderPollPageResult } from '../activities/order-poll-activities.js';
+import { recordIntegrationStatus } from '../db/integration-status-log.js';
 import { orderPollCursors, webhookEvents } from '../db/schema.js';
 import { PlatformUnavailableError } from '../domain/platform-errors.js';
 import { PlatformRegistry } from '../platforms/registry.js';
@@ -57,7 +58,8 @@ describe('reconciliation polling: an order whose webhook never arrived', () => {
       const events = (await intakeOf(order.id)).filter((e) => e.topic === 'orders/polled');
       return events.length > 0 ? events : undefined;
     }, 'the poll to hand the order over', POLL_INTERVAL_MS + 10_000);
-    expect(polled!.receivedAt.getTime() - createdAt).toBeLessThan(POLL_INTERVAL_MS + 3_000);
+    // One interval at most until the next scheduled run, plus the run itself (a workflow task, a Shopify call, a write).
+    expect(polled!.receivedAt.getTime() - createdAt).toBeLessThan(POLL_INTERVAL_MS + 4_000);
     expect((await harness.syncResultOf(order.id)).outcome).toBe('created');
     expect(receiptsNumbered('7001')).toHaveLength(1);
 
@@ -135,5 +137,11 @@ describe('reconciliation polling: an order whose webhook never arrived', () => {
     const result = await harness.client.workflow.execute(orderPollWorkflow, { workflowId, taskQueue: harness.taskQueue, args: [{ integrationId: second.integrationId }] });
     expect(result).toEqual({ pages: 1, listed: 3, handedOver: 0, more: false });
     expect(await replayErrors(harness.client, [{ workflowId, fixtureName: 'order-poll-nothing-new' }])).toEqual([]);
+
+    // A paused integration, or one whose credentials were refused, is not asked at all (its schedule is paused too).
+    await recordIntegrationStatus(harness.db, second.integrationId, { status: 'disconnected', reason: 'paused', cause: 'paused by an operator', check: null });
+    expect(await poll.pollOrdersPage({ integrationId: second.integrationId })).toEqual({ status: 'not_polled', reason: 'Shopify #2 is paused' });
+    await recordIntegrationStatus(harness.db, second.integrationId, { status: 'reconnect_required', reason: 'revoked', cause: 'test_call', check: 'test_call' });
+    expect(await poll.pollOrdersPage({ integrationId: second.integrationId })).toEqual({ status: 'not_polled', reason: 'Shopify #2 needs to be reconnected' });
   });
 });

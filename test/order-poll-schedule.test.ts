@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScheduleNotFoundError, ScheduleOverlapPolicy } from '@temporalio/client';
 import type { HealthCheckOutcome } from '../workflows/integration-health.js';
-import { orderPollScheduleId } from '../runtime/order-poll-schedule.js';
+import { keepOrderPollSchedule, orderPollScheduleId } from '../runtime/order-poll-schedule.js';
 import { eventually, HealthHarness } from './integration-health-harness.js';
 
 /**
@@ -54,6 +54,14 @@ describe("a store integration's poll schedule", () => {
       message: 'Repaired: the polling schedule was missing and was created. The store is polled every 1 minute for orders whose webhook never arrived.',
     });
     expect(await paused(shopify.id)).toBe(false);
+
+    // A schedule at another interval (ORDER_POLL_INTERVAL_SECONDS changed since it was made) is set to the configured one.
+    expect(await keepOrderPollSchedule({ ...h.runtime, orderPollIntervalMs: 120_000 }, shopify.id, false)).toBe('interval_changed');
+    expect((await schedule(shopify.id).describe()).spec.intervals?.map((i) => i.every)).toEqual([120_000]);
+    const recheck = (await h.api('POST', `/integrations/${shopify.id}/check`)).json() as HealthCheckOutcome;
+    expect(recheck.results.find((r) => r.check === 'polling_scheduled')?.message).toContain('Repaired: the polling schedule now runs at the configured interval.');
+    const reset = await schedule(shopify.id).describe();
+    expect([reset.spec.intervals?.map((i) => i.every), reset.state.paused, reset.action.workflowType]).toEqual([[60_000], false, 'orderPollWorkflow']);
 
     const deleted = await h.api('DELETE', `/integrations/${shopify.id}?confirm=${shopify.id}`);
     expect(deleted.statusCode).toBe(200);

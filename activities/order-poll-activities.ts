@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { CredentialStore } from '../db/credential-store.js';
 import type { Database } from '../db/database.js';
 import { advancePollCursor, pollCursorOf, recordPollWithoutProgress } from '../db/order-poll-cursor.js';
@@ -56,7 +56,7 @@ export function createOrderPollActivities(deps: OrderPollDeps) {
       const source = platform.createSource({ integrationId: row.id, account: row.account, tokens: deps.credentials.tokenProvider(row.id, platform) });
       if (!source.listOrdersUpdatedSince) return { status: 'not_polled', reason: `${platform.displayName} cannot list orders by when they changed` };
 
-      const cursor = (await pollCursorOf(deps.db, row.id)) ?? row.createdAt;
+      const cursor = (await pollCursorOf(deps.db, row.id)) ?? (await firstPollStart(deps.db, row));
       const since = input.since ?? new Date(cursor.getTime() - overlapMs).toISOString();
       try {
         const page = await source.listOrdersUpdatedSince(since, input.pageCursor);
@@ -74,6 +74,25 @@ export function createOrderPollActivities(deps: OrderPollDeps) {
 }
 
 export type OrderPollActivities = ReturnType<typeof createOrderPollActivities>;
+
+/** The first poll looks back at most this far: older history is a full re-sync's work, not polling's. */
+export const FIRST_POLL_LOOKBACK_MS = 24 * 3_600_000;
+
+/**
+ * Where an integration's first poll starts: not before the store was connected here, nor before a route read from it
+ * (a webhook from then would have been ignored too), and at most FIRST_POLL_LOOKBACK_MS back (a store connected
+ * before polling existed is not walked through its whole history).
+ */
+async function firstPollStart(db: Database, row: IntegrationRow): Promise<Date> {
+  const [firstRoute] = await db
+    .select({ createdAt: syncRoutes.createdAt })
+    .from(syncRoutes)
+    .where(eq(syncRoutes.sourceIntegrationId, row.id))
+    .orderBy(asc(syncRoutes.createdAt))
+    .limit(1);
+  const now = Date.now();
+  return new Date(Math.max(row.createdAt.getTime(), firstRoute?.createdAt.getTime() ?? now, now - FIRST_POLL_LOOKBACK_MS));
+}
 
 function whyNotPolled(deps: OrderPollDeps, row: IntegrationRow): string | null {
   if (deps.platforms.roleOf(row.platform) !== 'commerce') return `${row.displayName} is not a store`;

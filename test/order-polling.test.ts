@@ -103,7 +103,9 @@ describe('reconciliation polling: an order whose webhook never arrived', () => {
     const pagesOfTwo = new PlatformRegistry([{ ...shopify, createSource: (connection) => new ShopifyCommerceSource(shopify.shopify, connection, { updatedOrdersPageSize: 2 }) }]);
     const poll = createOrderPollActivities({ db: harness.db, platforms: pagesOfTwo, credentials: harness.credentials });
 
-    await dropNextWebhooks(3);
+    await dropNextWebhooks(4);
+    // Last changed an hour before the shop was connected here: not polling's to book (a webhook then would have gone nowhere).
+    const before = harness.shopify.control.createOrder({ shop: second.shop, createdAt: new Date(Date.now() - 3_600_000).toISOString(), lineItems: mugs(1) });
     const [a, b, c] = [1, 2, 3].map(() => harness.shopify.control.createOrder({ shop: second.shop, lineItems: mugs(1) }));
     const first = await poll.pollOrdersPage({ integrationId: second.integrationId });
     expect(first).toMatchObject({ status: 'polled', listed: 2, handedOver: 2, nextPageCursor: expect.any(String) });
@@ -136,6 +138,7 @@ describe('reconciliation polling: an order whose webhook never arrived', () => {
     const workflowId = `order-poll-by-hand/${second.integrationId}`;
     const result = await harness.client.workflow.execute(orderPollWorkflow, { workflowId, taskQueue: harness.taskQueue, args: [{ integrationId: second.integrationId }] });
     expect(result).toEqual({ pages: 1, listed: 3, handedOver: 0, more: false });
+    expect(await intakeOf(before.id)).toEqual([]);
     expect(await replayErrors(harness.client, [{ workflowId, fixtureName: 'order-poll-nothing-new' }])).toEqual([]);
 
     // A paused integration, or one whose credentials were refused, is not asked at all (its schedule is paused too).

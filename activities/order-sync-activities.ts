@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { LedgerDocumentRef, LedgerSale } from '../domain/accounting-target.js';
+import type { LedgerDocumentRef } from '../domain/accounting-target.js';
 import type { CommerceOrder } from '../domain/commerce-order.js';
 import { toCents } from '../domain/money.js';
 import { DisplayNameTakenError } from '../domain/platform-errors.js';
@@ -20,6 +20,7 @@ import { customerCacheKeys, LedgerListCache } from './ledger-list-cache.js';
 import { ledgerTotalMismatch, storedTotalMismatch, totalsAgree } from './ledger-total-check.js';
 import { bookkeepingWrite } from './database-failures.js';
 import { bookUnderFallbackCustomer } from './fallback-customer.js';
+import { ledgerSaleOf } from './ledger-sale.js';
 
 export type OrderSyncRowStatus = 'pending' | 'syncing' | 'synced' | 'skipped' | 'failed' | 'waiting';
 
@@ -241,28 +242,7 @@ export function createOrderSyncActivities({ db, connections, connectionProblems,
       const truncator = new FieldTruncator(db, input.routeId, order.id);
       // Our marker, first line of the note: how a later run (or another route) tells whose document this is.
       const marker = bookedOrderHeader(source.displayName, order.name, order.id);
-      const internalNote = await truncator.fit('internalNote', order.note ? `${marker}\nCustomer note: ${order.note}` : marker, target.limits.internalNote);
-      const customerMemo = order.note ? await truncator.fit('customerMemo', order.note, target.limits.customerMemo) : null;
-      const lines = [];
-      for (const [index, line] of input.lines.lines.entries()) {
-        lines.push({ ...line, description: await truncator.fit(`lines[${index}].description`, line.description, target.limits.lineDescription) });
-      }
-      const sale: LedgerSale = {
-        docNumber: input.docNumber,
-        date: order.createdAt.slice(0, 10),
-        currency: order.currency,
-        customerId: input.customerId,
-        taxesIncluded: order.taxesIncluded,
-        lines,
-        discount: input.lines.discount,
-        shipping: input.lines.shipping,
-        saleTaxCodeId: input.lines.txnTaxCodeId ?? null,
-        totalTax: order.totalTax,
-        total: order.total,
-        marker,
-        internalNote,
-        customerMemo,
-      };
+      const sale = await ledgerSaleOf({ order, docNumber: input.docNumber, lines: input.lines, customerId: input.customerId, marker, truncator, limits: target.limits });
       // Business identity: the same order on the same route, in the same sync attempt, gets the same key on
       // every activity retry and replay (the ledger adds a hash of the payload). An attempt after a park
       // (the operator fixed something in the ledger) gets a new key, so a ledger that replays faults for a

@@ -7,6 +7,8 @@ import { claimOrderEvents, requeueOrderEvent, settleEvent, type ClaimedOrderEven
 import type { BookedOrderChangeSink } from '../domain/booked-order-change.js';
 import { shopRoutesOf } from '../api/shop-routes-lookup.js';
 import { startOrderSync } from './order-sync-starter.js';
+import { startRefundSync } from './refund-sync-starter.js';
+import { CANCELLATION_REFUND_ID } from '../domain/commerce-refund.js';
 import type { RequestsInFlight } from './requests-in-flight.js';
 
 export interface OrderIntakeOptions {
@@ -181,14 +183,20 @@ export class OrderIntakeDrainer {
     }
   }
 
-  /** Starts (or joins) the order's sync on one route; for an order already booked, judges the shop's update instead. */
+  /**
+   * Starts (or joins) the order's sync on one route; for an order already booked, judges the shop's update instead.
+   * A refund starts its own booking; a cancellation starts the booked sale's reversal (which waits for the sale, and
+   * books nothing if the order's sync skips the cancelled order).
+   */
   private async startOrJudge(routeId: string, orderId: string, reference: IntakeOrderReference): Promise<RouteResult> {
     const { db, log } = this.deps;
+    if (reference.refundId) return this.startRefund(routeId, orderId, reference.refundId, reference.orderName);
     const update = { ...reference, orderId };
     const [row] = await db
       .select({ status: orderSyncs.status })
       .from(orderSyncs)
       .where(and(eq(orderSyncs.routeId, routeId), eq(orderSyncs.orderId, orderId)));
+    if (reference.cancelledAt) await startRefundSync(this.deps.temporal, db, this.deps.taskQueue, { routeId, orderId, refundId: CANCELLATION_REFUND_ID, orderName: reference.orderName });
     if (row?.status === 'synced') {
       const change = await recordShopUpdate(db, { routeId, orderId }, update);
       if (change) {
@@ -200,6 +208,18 @@ export class OrderIntakeDrainer {
     await startOrderSync(this.deps.temporal, db, this.deps.taskQueue, { routeId, orderId, orderName: reference.orderName });
     // The sync may have fetched the order before this update: its booking judges it.
     await recordShopUpdate(db, { routeId, orderId }, update);
+    return 'started';
+  }
+
+  /** A refund: its booking waits for the order's sale, so the order's sync is started too unless it is done. */
+  private async startRefund(routeId: string, orderId: string, refundId: string, orderName: string | null): Promise<RouteResult> {
+    const { db } = this.deps;
+    const [row] = await db
+      .select({ status: orderSyncs.status })
+      .from(orderSyncs)
+      .where(and(eq(orderSyncs.routeId, routeId), eq(orderSyncs.orderId, orderId)));
+    if (row?.status !== 'synced' && row?.status !== 'skipped') await startOrderSync(this.deps.temporal, db, this.deps.taskQueue, { routeId, orderId, orderName });
+    await startRefundSync(this.deps.temporal, db, this.deps.taskQueue, { routeId, orderId, refundId, orderName });
     return 'started';
   }
 }

@@ -5,6 +5,7 @@ import { createParkedOrderResumeActivities } from '../activities/parked-order-re
 import type { Database } from '../db/database.js';
 import { CredentialStore, type SecretBox } from '../db/credential-store.js';
 import { createOrderSyncActivities, type ConnectionProblemSink } from '../activities/order-sync-activities.js';
+import { createRefundSyncActivities } from '../activities/refund-sync-activities.js';
 import { heartbeating } from '../activities/activity-heartbeat.js';
 import { setThrottlePatience } from '../activities/sync-failures.js';
 import { RouteConnections } from '../activities/route-connections.js';
@@ -57,11 +58,12 @@ export async function createSyncWorker(options: SyncWorkerOptions): Promise<Work
   const credentials = new CredentialStore(options.db, options.secrets);
   const connections = new RouteConnections(options.db, options.platforms, credentials);
   if (options.throttlePatienceMs !== undefined) setThrottlePatience(options.throttlePatienceMs);
+  const syncDeps = { db: options.db, connections, connectionProblems: options.connectionProblems, bookedOrderChanges: options.bookedOrderChanges };
   const activities = {
     // Every order sync activity heartbeats and stops when cancelled: a dead worker is noticed in seconds.
-    ...heartbeating(
-      observeOrderOutcomes(createOrderSyncActivities({ db: options.db, connections, connectionProblems: options.connectionProblems, bookedOrderChanges: options.bookedOrderChanges })),
-    ),
+    ...heartbeating(observeOrderOutcomes(createOrderSyncActivities(syncDeps))),
+    // Refunds and cancellations after booking, each its own workflow (workflows/refund-sync.ts).
+    ...heartbeating(createRefundSyncActivities(syncDeps)),
     ...(options.client ? createParkedOrderResumeActivities({ client: options.client, db: options.db }) : {}),
     ...options.extraActivities,
   };

@@ -4,7 +4,7 @@ import { EMULATED_SHOP_HEADER } from '../platforms/shopify/index.js';
 import type { HealthCheckOutcome } from '../workflows/integration-health.js';
 import { eventually, HealthHarness } from './integration-health-harness.js';
 
-const TOPICS = ['APP_UNINSTALLED', 'ORDERS_CREATE', 'ORDERS_UPDATED'];
+const TOPICS = ['APP_UNINSTALLED', 'ORDERS_CANCELLED', 'ORDERS_CREATE', 'ORDERS_UPDATED', 'REFUNDS_CREATE'];
 
 describe('ledgerbridge keeps its Shopify webhook subscriptions itself', () => {
   let h: HealthHarness;
@@ -32,7 +32,7 @@ describe('ledgerbridge keeps its Shopify webhook subscriptions itself', () => {
     expect(((await response.json()) as any).data.webhookSubscriptionCreate.userErrors).toEqual([]);
   }
 
-  it('subscribes orders/create, orders/updated and app/uninstalled on connect, and the shop then delivers orders to us', async () => {
+  it('subscribes orders/create, orders/updated, orders/cancelled, refunds/create and app/uninstalled on connect, and the shop then delivers orders to us', async () => {
     const shopify = await h.createIntegration('shopify');
     // Nothing is subscribed before the merchant connects the shop: the emulator has no other way in.
     expect(subscriptions()).toEqual([]);

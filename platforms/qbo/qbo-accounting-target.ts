@@ -1,10 +1,12 @@
 import type {
   AccountingTarget,
+  BookedRefundQuery,
   BookedSaleQuery,
   LedgerCustomer,
   LedgerCustomerInput,
   LedgerDocumentRef,
   LedgerItem,
+  LedgerRefund,
   LedgerSale,
   LedgerTaxCode,
   LedgerTaxSetup,
@@ -23,6 +25,7 @@ import { toQboSalesReceipt } from './sales-receipt-payload.js';
 import { cachedCompanySettings, cachedTaxSetup, forgetTaxSetup, type CompanyCurrencies } from './company-tax-setup.js';
 import { customerTakesCurrency, displayNameInCurrency } from './customer-currency.js';
 import { PerIntegrationCache } from './per-integration-cache.js';
+import { QboRefundReceipts, REFUND_RECEIPT } from './refund-receipt-booking.js';
 
 /**
  * The company's tax codes, as last listed, for the rate of a sale's code (whether a difference is only rounding).
@@ -90,11 +93,26 @@ function foreignCurrencyRefusal(receipt: LedgerSale, homeCurrency: string): Ledg
 export class QboAccountingTarget implements AccountingTarget {
   readonly limits = QBO_LIMITS;
   readonly documentKind = SALES_RECEIPT;
+  readonly refundDocumentKind = REFUND_RECEIPT;
+  private readonly refunds: QboRefundReceipts;
 
   constructor(
     private readonly client: QboClient,
     private readonly options: QboAccountingTargetOptions = {},
-  ) {}
+  ) {
+    this.refunds = new QboRefundReceipts(client);
+  }
+
+  findBookedRefund(query: BookedRefundQuery): Promise<LedgerDocumentRef | null> {
+    return this.refunds.find(query);
+  }
+
+  /** A refund receipt, with the same tax treatment as the sale's receipt; see QboRefundReceipts. */
+  async bookRefund(refund: LedgerRefund, idempotencyKey: string): Promise<LedgerDocumentRef> {
+    const setup = await this.taxSetup();
+    const taxCodes = setup.mode === 'per-sale' && refund.saleTaxCodeId ? await this.taxCodesWith(refund.saleTaxCodeId) : null;
+    return this.refunds.book(refund, idempotencyKey, setup, taxCodes);
+  }
 
   /** By number only: the engine reads whose receipt it is from the private note. */
   async findBookedSale({ docNumber }: BookedSaleQuery): Promise<LedgerDocumentRef | null> {

@@ -9,10 +9,12 @@ import { createRefundSyncActivities } from '../activities/refund-sync-activities
 import { heartbeating } from '../activities/activity-heartbeat.js';
 import { setThrottlePatience } from '../activities/sync-failures.js';
 import { RouteConnections } from '../activities/route-connections.js';
+import { LedgerListCache } from '../activities/ledger-list-cache.js';
 import type { PlatformRegistry } from '../platforms/registry.js';
 import type { BookedOrderChangeSink } from '../domain/booked-order-change.js';
 import { workflowsPath } from './workflows-path.js';
 import { observeOrderOutcomes } from './order-outcome-observer.js';
+import { notifyWaitingRefunds } from './sale-booked-notifier.js';
 
 export interface SyncWorkerOptions {
   connection: NativeConnection;
@@ -58,10 +60,13 @@ export async function createSyncWorker(options: SyncWorkerOptions): Promise<Work
   const credentials = new CredentialStore(options.db, options.secrets);
   const connections = new RouteConnections(options.db, options.platforms, credentials);
   if (options.throttlePatienceMs !== undefined) setThrottlePatience(options.throttlePatienceMs);
-  const syncDeps = { db: options.db, connections, connectionProblems: options.connectionProblems, bookedOrderChanges: options.bookedOrderChanges };
+  const withRefundNotices = (orderActivities: ReturnType<typeof createOrderSyncActivities>) =>
+    options.client ? notifyWaitingRefunds(orderActivities, { db: options.db, client: options.client }) : orderActivities;
+  // One cache of the ledgers' lists for orders and refunds alike.
+  const syncDeps = { db: options.db, connections, connectionProblems: options.connectionProblems, bookedOrderChanges: options.bookedOrderChanges, listCache: new LedgerListCache() };
   const activities = {
     // Every order sync activity heartbeats and stops when cancelled: a dead worker is noticed in seconds.
-    ...heartbeating(observeOrderOutcomes(createOrderSyncActivities(syncDeps))),
+    ...heartbeating(observeOrderOutcomes(withRefundNotices(createOrderSyncActivities(syncDeps)))),
     // Refunds and cancellations after booking, each its own workflow (workflows/refund-sync.ts).
     ...heartbeating(createRefundSyncActivities(syncDeps)),
     ...(options.client ? createParkedOrderResumeActivities({ client: options.client, db: options.db }) : {}),

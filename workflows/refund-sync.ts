@@ -122,20 +122,21 @@ export async function refundSyncWorkflow(input: RefundSyncInput): Promise<Refund
   const what = input.refundId === 'cancellation' ? 'The cancellation' : `Refund ${input.refundId}`;
 
   // The refund gives money back for a booked sale: until the order's sync has booked it, wait (cheaply, on a timer).
+  setState('syncing', null);
+  await record('syncing', { newAttempt: true });
   let sale = await bookkeeping.saleOfOrder({ routeId: input.routeId, orderId: input.orderId });
   if (sale.state === 'not_booked') {
     setState('waiting_for_sale', null);
-    await record('waiting_for_sale', { newAttempt: true, waitingOn: `order:${input.orderId}` });
-    while (sale.state === 'not_booked') {
-      await condition(() => resumeRequested, timing.saleRecheckMs);
+    for (;;) {
       resumeRequested = false;
+      // The row says Waiting before the sale is looked at again: a notice sent once it says so is never lost.
+      await record('waiting_for_sale', { waitingOn: `order:${input.orderId}` });
       sale = await bookkeeping.saleOfOrder({ routeId: input.routeId, orderId: input.orderId });
+      if (sale.state !== 'not_booked') break;
+      await condition(() => resumeRequested, timing.saleRecheckMs);
     }
     setState('syncing', null);
     await record('syncing', { waitingOn: null });
-  } else {
-    setState('syncing', null);
-    await record('syncing', { newAttempt: true });
   }
   status.orderName = sale.orderName ?? status.orderName;
   if (sale.state === 'never_booked') {

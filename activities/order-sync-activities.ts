@@ -281,6 +281,7 @@ export function createOrderSyncActivities({ db, connections, connectionProblems,
         docNumber: booked.docNumber,
         ledgerName: integration.displayName,
         documentKind: booked.kind ?? target.documentKind,
+        reversalKind: target.refundDocumentKind ?? null,
       });
       if (change) await bookedOrderChanges?.bookedOrderChanged({ ...ref, change });
       return booked;

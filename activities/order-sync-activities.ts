@@ -21,6 +21,7 @@ import { ledgerTotalMismatch, storedTotalMismatch, totalsAgree } from './ledger-
 import { bookkeepingWrite } from './database-failures.js';
 import { bookUnderFallbackCustomer } from './fallback-customer.js';
 import { ledgerSaleOf } from './ledger-sale.js';
+import { syncRowValues } from './sync-row-values.js';
 
 export type OrderSyncRowStatus = 'pending' | 'syncing' | 'synced' | 'skipped' | 'failed' | 'waiting';
 
@@ -71,16 +72,7 @@ export function createOrderSyncActivities({ db, connections, connectionProblems,
      */
     async recordOrderSyncState(record: OrderSyncRecord): Promise<{ resolvedMeanwhile: boolean }> {
       const now = new Date();
-      const values = {
-        status: record.status,
-        waitingFor: record.waitingFor ?? null,
-        waitingOn: record.waitingOn ?? null,
-        lastErrorCode: record.error?.code ?? null,
-        lastErrorMessage: record.error?.message ?? null,
-        updatedAt: now,
-        ...(record.orderName ? { orderName: record.orderName } : {}),
-        ...(record.document ? { ledgerDocumentId: record.document.id, ledgerDocNumber: record.document.docNumber, syncedAt: now } : {}),
-      };
+      const values = syncRowValues(record, now);
       return bookkeepingWrite(`record the state of order ${record.orderName ?? record.orderId}`, async () => {
         await db
           .insert(orderSyncs)

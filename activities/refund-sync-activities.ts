@@ -11,6 +11,7 @@ import { orderSyncs, refundSyncs } from '../db/schema.js';
 import { bookkeepingWrite } from './database-failures.js';
 import { FieldTruncator } from './field-truncator.js';
 import { ledgerSaleOf } from './ledger-sale.js';
+import { syncRowValues } from './sync-row-values.js';
 import { ledgerTotalMismatch } from './ledger-total-check.js';
 import { createOrderSyncActivities, type OrderSyncActivityDeps } from './order-sync-activities.js';
 import { againstPlatform, syncFailure } from './sync-failures.js';
@@ -55,17 +56,7 @@ export function createRefundSyncActivities(deps: OrderSyncActivityDeps) {
   return {
     async recordRefundSyncState(record: RefundSyncRecord): Promise<void> {
       const now = new Date();
-      const values = {
-        status: record.status,
-        waitingFor: record.waitingFor ?? null,
-        waitingOn: record.waitingOn ?? null,
-        lastErrorCode: record.error?.code ?? null,
-        lastErrorMessage: record.error?.message ?? null,
-        updatedAt: now,
-        ...(record.orderName ? { orderName: record.orderName } : {}),
-        ...(record.refundTotal ? { refundTotal: record.refundTotal } : {}),
-        ...(record.document ? { ledgerDocumentId: record.document.id, ledgerDocNumber: record.document.docNumber, syncedAt: now } : {}),
-      };
+      const values = { ...syncRowValues(record, now), ...(record.refundTotal ? { refundTotal: record.refundTotal } : {}) };
       await bookkeepingWrite(`record the state of refund ${record.refundId} of order ${record.orderName ?? record.orderId}`, async () => {
         await db
           .insert(refundSyncs)

@@ -1,9 +1,9 @@
-import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { eq } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
 import { refundSyncs, syncRoutes } from '../db/schema.js';
 import { refundSyncWorkflow } from '../workflows/refund-sync.js';
-import { IntegrationIdsKey, OrderIdKey, RouteIdKey, SyncStateKey } from '../workflows/search-attributes.js';
+import { syncStartOptions } from './sync-start-options.js';
 
 /** Business identity: one workflow per route, order and refund ("cancellation" for a cancellation's reversal). */
 export function refundSyncWorkflowId(routeId: string, orderId: string, refundId: string): string {
@@ -31,14 +31,7 @@ export async function startRefundSync(
     workflowId,
     taskQueue,
     args: [{ routeId: input.routeId, orderId: input.orderId, refundId: input.refundId, orderName: input.orderName ?? null }],
-    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-    workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-    typedSearchAttributes: [
-      { key: RouteIdKey, value: input.routeId },
-      { key: IntegrationIdsKey, value: [route.sourceIntegrationId, route.targetIntegrationId] },
-      { key: OrderIdKey, value: input.orderId },
-      { key: SyncStateKey, value: 'syncing' },
-    ],
+    ...syncStartOptions(route, input.orderId),
   });
   return { workflowId, runId: handle.firstExecutionRunId };
 }

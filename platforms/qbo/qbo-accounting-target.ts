@@ -12,7 +12,6 @@ import type {
   LedgerTaxSetup,
 } from '../../domain/accounting-target.js';
 import type { ConnectionProbe } from '../../domain/connection-probe.js';
-import { fromCents, toCents } from '../../domain/money.js';
 import { LedgerRejectedError } from '../../domain/platform-errors.js';
 import type { QboClient, QboEntity } from './qbo-client.js';
 import { ledgerRejection } from './qbo-error-translation.js';
@@ -26,6 +25,7 @@ import { cachedCompanySettings, cachedTaxSetup, forgetTaxSetup, type CompanyCurr
 import { customerTakesCurrency, displayNameInCurrency } from './customer-currency.js';
 import { PerIntegrationCache } from './per-integration-cache.js';
 import { QboRefundReceipts, REFUND_RECEIPT } from './refund-receipt-booking.js';
+import { qboDocumentRef } from './document-ref.js';
 
 /**
  * The company's tax codes, as last listed, for the rate of a sale's code (whether a difference is only rounding).
@@ -60,14 +60,7 @@ function toLedgerItem(item: QboEntity): LedgerItem {
 }
 
 function toDocumentRef(receipt: QboEntity): LedgerDocumentRef {
-  return {
-    id: String(receipt.Id),
-    docNumber: String(receipt.DocNumber ?? ''),
-    total: fromCents(toCents(Number(receipt.TotalAmt ?? 0))),
-    kind: SALES_RECEIPT,
-    // Our marker opens the private note of every receipt we book.
-    marker: typeof receipt.PrivateNote === 'string' ? receipt.PrivateNote : null,
-  };
+  return qboDocumentRef(receipt, SALES_RECEIPT);
 }
 
 function toCustomer(customer: QboEntity): LedgerCustomer {

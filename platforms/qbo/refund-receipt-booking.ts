@@ -1,21 +1,15 @@
 import type { BookedRefundQuery, LedgerDocumentRef, LedgerRefund, LedgerTaxCode, LedgerTaxSetup } from '../../domain/accounting-target.js';
-import { fromCents, toCents } from '../../domain/money.js';
 import { LedgerRejectedError } from '../../domain/platform-errors.js';
 import type { QboClient, QboEntity } from './qbo-client.js';
 import { qboQueryString } from './query-literal.js';
+import { qboDocumentRef } from './document-ref.js';
 import { toQboSalesReceipt } from './sales-receipt-payload.js';
 
 /** What a refund becomes in QuickBooks Online. */
 export const REFUND_RECEIPT = 'refund receipt';
 
 function toRefundRef(receipt: QboEntity): LedgerDocumentRef {
-  return {
-    id: String(receipt.Id),
-    docNumber: String(receipt.DocNumber ?? ''),
-    total: fromCents(toCents(Number(receipt.TotalAmt ?? 0))),
-    kind: REFUND_RECEIPT,
-    marker: typeof receipt.PrivateNote === 'string' ? receipt.PrivateNote : null,
-  };
+  return qboDocumentRef(receipt, REFUND_RECEIPT);
 }
 
 /**

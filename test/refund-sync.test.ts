@@ -172,9 +172,16 @@ describe('refunds and cancellations after booking: Shopify → QuickBooks Online
   });
 
   it('the histories of these refund bookings replay deterministically', async () => {
-    const rows = (await harness.operator('GET', `/routes/${harness.routeId}/refunds`)).body.refunds as Array<{ orderId: string; refundId: string }>;
-    expect(rows.length).toBeGreaterThanOrEqual(5);
-    const runs = rows.map((row) => ({ workflowId: refundSyncWorkflowId(harness.routeId, row.orderId, row.refundId), fixtureName: `refund-sync-${row.refundId === 'cancellation' ? 'cancellation' : 'refund'}` }));
+    const rows = (await harness.operator('GET', `/routes/${harness.routeId}/refunds`)).body.refunds as Array<{ orderId: string; refundId: string; orderName: string }>;
+    const names: Record<string, string> = {
+      '#7001': 'refund-sync-partial-refund-with-shipping',
+      '#7002': 'refund-sync-redelivered-already-synced',
+      '#7003': 'refund-sync-cancellation-reversal',
+      '#7004': 'refund-sync-waited-for-sale',
+      '#7005': 'refund-sync-lost-answer-found-on-retry',
+    };
+    expect(rows.map((row) => row.orderName).sort()).toEqual(Object.keys(names));
+    const runs = rows.map((row) => ({ workflowId: refundSyncWorkflowId(harness.routeId, row.orderId, row.refundId), fixtureName: names[row.orderName]! }));
     expect(await replayErrors(harness.client, runs)).toEqual([]);
   });
 });

@@ -85,7 +85,15 @@ export function refundRoutes(deps: ApiDeps): FastifyPluginAsync {
 
     app.get(
       '/routes/:routeId/orders/:orderId/refunds',
-      { schema: { summary: "An order's refunds and cancellation", tags: ['orders'], params: OrderParams, response: listed } },
+      {
+        schema: {
+          summary: "An order's refunds and cancellation",
+          description: 'Each refund of the order and the reversal of its cancellation, oldest first, with its refund document once booked.',
+          tags: ['orders'],
+          params: OrderParams,
+          response: listed,
+        },
+      },
       async (request) => {
         const { routeId, orderId } = request.params;
         await requireSyncRoute(db, routeId);

@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import { and, eq } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
 import { recordShopUpdate } from '../db/booked-order-state.js';
-import { orderSyncs, type IntakeOrderReference } from '../db/schema.js';
+import { orderSyncs, refundSyncs, type IntakeOrderReference } from '../db/schema.js';
 import { claimOrderEvents, requeueOrderEvent, settleEvent, type ClaimedOrderEvent } from '../db/webhook-intake.js';
 import type { BookedOrderChangeSink } from '../domain/booked-order-change.js';
 import { shopRoutesOf } from '../api/shop-routes-lookup.js';
@@ -196,7 +196,9 @@ export class OrderIntakeDrainer {
       .select({ status: orderSyncs.status })
       .from(orderSyncs)
       .where(and(eq(orderSyncs.routeId, routeId), eq(orderSyncs.orderId, orderId)));
-    if (reference.cancelledAt) await startRefundSync(this.deps.temporal, db, this.deps.taskQueue, { routeId, orderId, refundId: CANCELLATION_REFUND_ID, orderName: reference.orderName });
+    if (reference.cancelledAt && !(await this.reversalDone(routeId, orderId))) {
+      await startRefundSync(this.deps.temporal, db, this.deps.taskQueue, { routeId, orderId, refundId: CANCELLATION_REFUND_ID, orderName: reference.orderName });
+    }
     if (row?.status === 'synced') {
       const change = await recordShopUpdate(db, { routeId, orderId }, update);
       if (change) {
@@ -209,6 +211,15 @@ export class OrderIntakeDrainer {
     // The sync may have fetched the order before this update: its booking judges it.
     await recordShopUpdate(db, { routeId, orderId }, update);
     return 'started';
+  }
+
+  /** Every later update of a cancelled order says cancelled again: once its reversal is settled, nothing to start. */
+  private async reversalDone(routeId: string, orderId: string): Promise<boolean> {
+    const [row] = await this.deps.db
+      .select({ status: refundSyncs.status })
+      .from(refundSyncs)
+      .where(and(eq(refundSyncs.routeId, routeId), eq(refundSyncs.orderId, orderId), eq(refundSyncs.refundId, CANCELLATION_REFUND_ID)));
+    return row?.status === 'synced' || row?.status === 'skipped';
   }
 
   /** A refund: its booking waits for the order's sale, so the order's sync is started too unless it is done. */

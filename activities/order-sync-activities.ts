@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { LedgerDocumentRef, LedgerSale } from '../domain/accounting-target.js';
+import type { LedgerDocumentRef } from '../domain/accounting-target.js';
 import type { CommerceOrder } from '../domain/commerce-order.js';
 import { toCents } from '../domain/money.js';
 import { DisplayNameTakenError } from '../domain/platform-errors.js';
@@ -20,6 +20,8 @@ import { customerCacheKeys, LedgerListCache } from './ledger-list-cache.js';
 import { ledgerTotalMismatch, storedTotalMismatch, totalsAgree } from './ledger-total-check.js';
 import { bookkeepingWrite } from './database-failures.js';
 import { bookUnderFallbackCustomer } from './fallback-customer.js';
+import { ledgerSaleOf } from './ledger-sale.js';
+import { syncRowValues } from './sync-row-values.js';
 
 export type OrderSyncRowStatus = 'pending' | 'syncing' | 'synced' | 'skipped' | 'failed' | 'waiting';
 
@@ -70,16 +72,7 @@ export function createOrderSyncActivities({ db, connections, connectionProblems,
      */
     async recordOrderSyncState(record: OrderSyncRecord): Promise<{ resolvedMeanwhile: boolean }> {
       const now = new Date();
-      const values = {
-        status: record.status,
-        waitingFor: record.waitingFor ?? null,
-        waitingOn: record.waitingOn ?? null,
-        lastErrorCode: record.error?.code ?? null,
-        lastErrorMessage: record.error?.message ?? null,
-        updatedAt: now,
-        ...(record.orderName ? { orderName: record.orderName } : {}),
-        ...(record.document ? { ledgerDocumentId: record.document.id, ledgerDocNumber: record.document.docNumber, syncedAt: now } : {}),
-      };
+      const values = syncRowValues(record, now);
       return bookkeepingWrite(`record the state of order ${record.orderName ?? record.orderId}`, async () => {
         await db
           .insert(orderSyncs)
@@ -241,28 +234,7 @@ export function createOrderSyncActivities({ db, connections, connectionProblems,
       const truncator = new FieldTruncator(db, input.routeId, order.id);
       // Our marker, first line of the note: how a later run (or another route) tells whose document this is.
       const marker = bookedOrderHeader(source.displayName, order.name, order.id);
-      const internalNote = await truncator.fit('internalNote', order.note ? `${marker}\nCustomer note: ${order.note}` : marker, target.limits.internalNote);
-      const customerMemo = order.note ? await truncator.fit('customerMemo', order.note, target.limits.customerMemo) : null;
-      const lines = [];
-      for (const [index, line] of input.lines.lines.entries()) {
-        lines.push({ ...line, description: await truncator.fit(`lines[${index}].description`, line.description, target.limits.lineDescription) });
-      }
-      const sale: LedgerSale = {
-        docNumber: input.docNumber,
-        date: order.createdAt.slice(0, 10),
-        currency: order.currency,
-        customerId: input.customerId,
-        taxesIncluded: order.taxesIncluded,
-        lines,
-        discount: input.lines.discount,
-        shipping: input.lines.shipping,
-        saleTaxCodeId: input.lines.txnTaxCodeId ?? null,
-        totalTax: order.totalTax,
-        total: order.total,
-        marker,
-        internalNote,
-        customerMemo,
-      };
+      const sale = await ledgerSaleOf({ order, docNumber: input.docNumber, lines: input.lines, customerId: input.customerId, marker, truncator, limits: target.limits });
       // Business identity: the same order on the same route, in the same sync attempt, gets the same key on
       // every activity retry and replay (the ledger adds a hash of the payload). An attempt after a park
       // (the operator fixed something in the ledger) gets a new key, so a ledger that replays faults for a
@@ -301,6 +273,7 @@ export function createOrderSyncActivities({ db, connections, connectionProblems,
         docNumber: booked.docNumber,
         ledgerName: integration.displayName,
         documentKind: booked.kind ?? target.documentKind,
+        reversalKind: target.refundDocumentKind ?? null,
       });
       if (change) await bookedOrderChanges?.bookedOrderChanged({ ...ref, change });
       return booked;

@@ -11,6 +11,7 @@ import { codecRoutes } from './codec-routes.js';
 import { mappingRoutes } from './mapping-routes.js';
 import { requireOperatorToken } from './operator-auth.js';
 import { orderRoutes } from './order-routes.js';
+import { refundRoutes } from './refund-routes.js';
 import { replayRoutes } from './replay-routes.js';
 import { shopifyWebhookRoutes } from './shopify-webhook-routes.js';
 import { syncRouteRoutes } from './sync-route-routes.js';
@@ -63,6 +64,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
       route.schema = { ...route.schema, security: [{ operatorToken: [] }] };
     });
     await operator.register(orderRoutes(deps));
+    await operator.register(refundRoutes(deps));
     await operator.register(intakeRoutes(deps));
     await operator.register(mappingRoutes(deps, resumptions));
     await operator.register(replayRoutes(deps, resumptions));

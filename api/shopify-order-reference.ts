@@ -31,6 +31,20 @@ export function shopifyOrderReferenceOf(rawJson: string, parsed: unknown): Shopi
   };
 }
 
+/** The refund a refunds/create webhook is about, ids read from the raw text like order ids. */
+export function shopifyRefundReferenceOf(rawJson: string, parsed: unknown): { refundId: string; orderId: string } | null {
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return null;
+  const body = parsed as Record<string, unknown>;
+  const numeric = (key: string) => {
+    const literal = topLevelValueLiteral(rawJson, key);
+    return literal !== null && /^\d+$/.test(literal) ? literal : null;
+  };
+  const gid = typeof body.admin_graphql_api_id === 'string' ? /^gid:\/\/shopify\/Refund\/(\d+)$/.exec(body.admin_graphql_api_id)?.[1] ?? null : null;
+  const refundId = numeric('id') ?? gid;
+  const orderId = numeric('order_id');
+  return refundId && orderId ? { refundId, orderId } : null;
+}
+
 /**
  * The raw text of a top-level member's value when it is a number ("820982911946154508"), or its
  * decoded text when it is a string; null when absent or of another kind. Walks the text once,

@@ -3,7 +3,7 @@ import { Type, type Static } from 'typebox';
 import { ApiError } from './api-error.js';
 import type { ApiDeps } from './api-deps.js';
 import type { ShopRoutes } from './shop-routes-lookup.js';
-import { shopifyOrderReferenceOf } from './shopify-order-reference.js';
+import { shopifyOrderReferenceOf, shopifyRefundReferenceOf } from './shopify-order-reference.js';
 import { handlePrivacyWebhook, PRIVACY_TOPICS } from './shopify-privacy-webhooks.js';
 import { claimEvent, forgetEvent, recordSettledEvent, settleEvent, type QueuedOrderEvent, type QueueOutcome, type WebhookEventIdentity } from '../db/webhook-intake.js';
 
@@ -107,6 +107,33 @@ export const acceptOrderEvent: ShopifyTopicHandler = async (delivery, context) =
   return { status: 'accepted', orderId };
 };
 
+/**
+ * refunds/create: the same one durable write as an order event, naming the refund; the drainer starts the
+ * refund's booking (and the order's sync, should the order not be booked yet).
+ */
+export const acceptRefundEvent: ShopifyTopicHandler = async (delivery, context) => {
+  const refund = shopifyRefundReferenceOf(delivery.rawBody, delivery.body);
+  if (!refund) {
+    delivery.log.warn('shopify webhook rejected: refund payload without a numeric id or order id');
+    throw new ApiError(400, 'invalid_body', 'The refunds/create webhook carries no refund id or no order id.');
+  }
+  if (!delivery.shopRoutes || delivery.shopRoutes.routeIds.length === 0) {
+    return ignoreEvent(delivery, context, 'shopify refund webhook for a shop without routes recorded');
+  }
+  const queued = await context.writeOrderEvent({
+    ...eventIdentity(delivery),
+    orderId: refund.orderId,
+    orderReference: { orderName: null, currentTotal: null, cancelledAt: null, updatedAt: null, refundId: refund.refundId },
+  });
+  if (queued === 'duplicate') {
+    delivery.log.info('shopify webhook already received: acknowledged, nothing done');
+    return { status: 'duplicate' };
+  }
+  context.orderQueued();
+  delivery.log.info({ orderId: refund.orderId, refundId: refund.refundId, requeued: queued === 'requeued' }, 'shopify refund webhook accepted');
+  return { status: 'accepted', orderId: refund.orderId };
+};
+
 /** app/uninstalled: every integration connected to the shop is told at once (integration health acts on it). */
 export const recordAppUninstalled: ShopifyTopicHandler = async (delivery, context) => {
   const shopRoutes = delivery.shopRoutes;
@@ -132,8 +159,8 @@ export const actOnPrivacyRequest: ShopifyTopicHandler = async (delivery, context
   return { status: (await handlePrivacyWebhook(context.deps.db, { topic, shop, eventId, rawBody }, delivery.log)).status };
 };
 
-/** Topics answered after the one intake write (acceptOrderEvent). */
-export const ORDER_TOPICS: ReadonlySet<string> = new Set(['orders/create', 'orders/updated']);
+/** Topics answered after the one intake write (acceptOrderEvent, acceptRefundEvent). */
+export const ORDER_TOPICS: ReadonlySet<string> = new Set(['orders/create', 'orders/updated', 'orders/cancelled', 'refunds/create']);
 
 /**
  * What each topic does. A topic not listed is acknowledged and recorded as ignored. Add a topic here
@@ -141,6 +168,7 @@ export const ORDER_TOPICS: ReadonlySet<string> = new Set(['orders/create', 'orde
  */
 export const shopifyTopicHandlers: Record<string, ShopifyTopicHandler> = {
   ...Object.fromEntries([...ORDER_TOPICS].map((topic) => [topic, acceptOrderEvent])),
+  'refunds/create': acceptRefundEvent,
   'app/uninstalled': recordAppUninstalled,
   ...Object.fromEntries([...PRIVACY_TOPICS].map((topic) => [topic, actOnPrivacyRequest])),
 };

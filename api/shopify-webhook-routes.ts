@@ -40,7 +40,7 @@ export function shopifyWebhookRoutes(
         schema: {
           summary: 'Shopify webhook intake',
           description:
-            'Public, authenticated by X-Shopify-Hmac-Sha256. orders/create and orders/updated are recorded and answered "accepted"; the ' +
+            'Public, authenticated by X-Shopify-Hmac-Sha256. orders/create, orders/updated, orders/cancelled and refunds/create are recorded and answered "accepted"; the ' +
             'order sync is then started (or joined) on every route reading from the shop, and for an order already booked a change of ' +
             'total or a cancellation is recorded on its row. app/uninstalled is acted on before the answer. Redeliveries (same ' +
             'X-Shopify-Event-Id) of a handled event are answered "duplicate".',

@@ -5,7 +5,7 @@ import {
   type BookedOrderChangeRecord,
   type ShopOrderUpdate,
 } from '../domain/booked-order-change.js';
-import { ledgerDocumentKind } from '../platforms/installed.js';
+import { ledgerDocumentKind, ledgerRefundDocumentKind } from '../platforms/installed.js';
 import type { Database } from './database.js';
 import { integrations, orderSyncs, syncRoutes } from './schema.js';
 
@@ -61,7 +61,7 @@ export async function recordShopUpdate(db: Database, ref: OrderRef, update: Shop
 export async function recordBooking(
   db: Database,
   ref: OrderRef,
-  booked: { orderName: string; currentTotal: string; updatedAt: string; docNumber: string; ledgerName: string; documentKind: string },
+  booked: { orderName: string; currentTotal: string; updatedAt: string; docNumber: string; ledgerName: string; documentKind: string; reversalKind?: string | null },
 ): Promise<BookedOrderChangeRecord | null> {
   const fetchedAt = validDate(booked.updatedAt);
   return db.transaction(async (tx) => {
@@ -91,13 +91,13 @@ function where(ref: OrderRef) {
 }
 
 /** The route's ledger as a message names it: "QuickBooks Online #1", and what its documents are called. */
-async function ledgerOf(tx: Tx, routeId: string): Promise<{ ledgerName: string; documentKind: string }> {
+async function ledgerOf(tx: Tx, routeId: string): Promise<{ ledgerName: string; documentKind: string; reversalKind: string | null }> {
   const [found] = await tx
     .select({ name: integrations.displayName, platform: integrations.platform })
     .from(syncRoutes)
     .innerJoin(integrations, eq(integrations.id, syncRoutes.targetIntegrationId))
     .where(eq(syncRoutes.id, routeId));
-  return { ledgerName: found?.name ?? 'the ledger', documentKind: ledgerDocumentKind(found?.platform ?? '') };
+  return { ledgerName: found?.name ?? 'the ledger', documentKind: ledgerDocumentKind(found?.platform ?? ''), reversalKind: ledgerRefundDocumentKind(found?.platform ?? '') };
 }
 
 function validDate(text: string | null): Date | null {

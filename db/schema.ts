@@ -81,6 +81,39 @@ export const orderSyncs = pgTable(
   (t) => [primaryKey({ columns: [t.routeId, t.orderId] })],
 );
 
+/**
+ * One refund (or the reversal of a cancellation, refund id "cancellation") of an order, booked as the ledger's
+ * refund document by its own workflow (workflows/refund-sync.ts): what an operator sees of it.
+ */
+export const refundSyncs = pgTable(
+  'refund_syncs',
+  {
+    routeId: text('route_id')
+      .notNull()
+      .references(() => syncRoutes.id, { onDelete: 'cascade' }),
+    orderId: text('order_id').notNull(),
+    /** The shop's refund id, or "cancellation" for the full reversal of a cancelled order. */
+    refundId: text('refund_id').notNull(),
+    orderName: text('order_name'),
+    workflowId: text('workflow_id').notNull(),
+    /** pending | waiting_for_sale | syncing | synced | failed | waiting | skipped */
+    status: text('status').notNull().default('pending'),
+    waitingFor: text('waiting_for'),
+    waitingOn: text('waiting_on'),
+    lastErrorCode: text('last_error_code'),
+    lastErrorMessage: text('last_error_message'),
+    /** What the shop gave back (shop currency), once the refund was read. */
+    refundTotal: text('refund_total'),
+    ledgerDocumentId: text('ledger_document_id'),
+    ledgerDocNumber: text('ledger_doc_number'),
+    attempts: integer('attempts').notNull().default(0),
+    firstSeenAt: timestamp('first_seen_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    syncedAt: timestamp('synced_at', { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.routeId, t.orderId, t.refundId] })],
+);
+
 /** Full text of fields the ledger could only take truncated. */
 export const truncatedFields = pgTable(
   'truncated_fields',
@@ -125,6 +158,8 @@ export const taxMappings = pgTable(
 /** What an order webhook said about its order, kept with the event until its syncs are started. */
 export interface IntakeOrderReference {
   orderName: string | null;
+  /** refunds/create: the shop's refund id; the drainer starts that refund's booking. */
+  refundId?: string | null;
   currentTotal: string | null;
   cancelledAt: string | null;
   updatedAt: string | null;

@@ -123,6 +123,28 @@ export interface BookedSaleQuery {
   order: { id: string | null; name: string };
 }
 
+/**
+ * Money given back on a booked sale, as the engine hands it to a ledger: the refunded lines, shipping and tax in
+ * the sale's own terms (items, tax codes, customer), positive amounts. Each ledger books it as its own refund
+ * document (a refund receipt, a credit note allocated to the invoice, a spend-money transaction...), never as an
+ * edit of the sale's document. `marker` names the order and the refund.
+ */
+export interface LedgerRefund extends LedgerSale {
+  /** The sale's document in this ledger, which the refund gives money back for. */
+  sale: { id: string; docNumber: string };
+  /** The shop's refund id ("cancellation" for the reversal of a cancelled order). */
+  refundId: string;
+}
+
+/** What identifies the document of a refund: our number for it, the order and the refund. */
+export interface BookedRefundQuery {
+  docNumber: string;
+  order: { id: string; name: string };
+  refundId: string;
+  /** The sale's document, where the ledger finds refunds through it (a credit note allocated to the invoice). */
+  sale: { id: string; docNumber: string };
+}
+
 export interface LedgerDocumentRef {
   id: string;
   docNumber: string;
@@ -157,6 +179,19 @@ export interface AccountingTarget {
    * number when the ledger refuses the write as a duplicate.
    */
   bookSale(sale: LedgerSale, idempotencyKey: string): Promise<LedgerDocumentRef>;
+  /** What the ledger calls its refund documents, for messages: "refund receipt", "credit note". */
+  readonly refundDocumentKind?: string;
+  /**
+   * The refund document holding the refund's number, with its marker (the caller reads whose it is). Absent on a
+   * ledger that cannot book refunds yet: the engine then leaves the refund to a person and says so.
+   */
+  findBookedRefund?(query: BookedRefundQuery): Promise<LedgerDocumentRef | null>;
+  /**
+   * Books the refund once, under the same rules as `bookSale`: a lookup of its number before every write (or a
+   * fresh "absent" answer just before), `idempotencyKey` sent where the ledger takes one, the existing document
+   * returned on a duplicate refusal, and the total as the ledger computed it (compared with the shop's refund).
+   */
+  bookRefund?(refund: LedgerRefund, idempotencyKey: string): Promise<LedgerDocumentRef>;
   /**
    * A customer a sale can go to. `currency` (the sale's): ledgers whose customers have one currency (QuickBooks
    * multicurrency) answer only a customer in it; absent in callers that predate it.

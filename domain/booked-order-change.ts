@@ -43,6 +43,8 @@ export interface BookedOrderNames {
   docNumber: string | null;
   /** What the ledger calls the document ("sales receipt", "invoice"). */
   documentKind: string;
+  /** What ledgerbridge books a cancellation's reversal as in this ledger ("refund receipt"); null or absent where it books none. */
+  reversalKind?: string | null;
 }
 
 /** The sentence a bookkeeper reads: what changed, and what to do about it in the ledger. */
@@ -51,6 +53,13 @@ export function bookedOrderChangeMessage(
   names: BookedOrderNames,
 ): string {
   const document = names.docNumber ? `${names.documentKind} ${names.docNumber}` : `its ${names.documentKind}`;
+  if (change.kind === 'cancelled' && names.reversalKind) {
+    // The reversal is booked by its own workflow (workflows/refund-sync.ts): voiding as well would reverse the sale twice.
+    return (
+      `Order ${names.orderName} was cancelled in the shop after it was booked in ${names.ledgerName} as ${document}. ` +
+      `ledgerbridge books its reversal as a ${names.reversalKind} in ${names.ledgerName} (see the order's refunds); do not void or delete ${document} as well.`
+    );
+  }
   if (change.kind === 'cancelled') {
     return (
       `Order ${names.orderName} was cancelled in the shop after it was booked in ${names.ledgerName} as ${document}. ` +

@@ -1,4 +1,5 @@
 import type { CommerceOrder } from './commerce-order.js';
+import type { CommerceRefund } from './commerce-refund.js';
 import type { ConnectionProbe } from './connection-probe.js';
 
 /** One order as a "what changed since" listing names it: enough to decide whether it needs a sync. */
@@ -22,6 +23,8 @@ export interface UpdatedOrdersPage {
 export interface CommerceSource {
   /** The order, or null when the shop says it does not exist. */
   getOrder(orderId: string): Promise<CommerceOrder | null>;
+  /** Every refund of the order, oldest first; null when the shop says the order does not exist. */
+  getRefunds?(orderId: string): Promise<CommerceRefund[] | null>;
   checkConnection(): Promise<ConnectionProbe>;
   /**
    * Orders changed after `since` (ISO 8601 UTC), sorted by when they changed, oldest first: what reconciliation

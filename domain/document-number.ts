@@ -11,6 +11,14 @@ export function documentNumberFor(orderName: string, maxLength: number, prefix: 
   return `${cleaned.slice(0, maxLength - hash.length - 1)}-${hash}`;
 }
 
+/**
+ * The number of a refund document: the sale's number and the refund's place among the order's refunds
+ * ("1001-R1", "1001-R2"), or "1001-C" for a cancellation's reversal; shortened like sale numbers when too long.
+ */
+export function refundDocumentNumber(saleDocNumber: string, refund: number | 'cancellation', maxLength: number): string {
+  return documentNumberFor(`${saleDocNumber}-${refund === 'cancellation' ? 'C' : `R${refund}`}`, maxLength);
+}
+
 function fnv1a32(text: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {

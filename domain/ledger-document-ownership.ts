@@ -12,6 +12,20 @@ export function bookedOrderHeader(sourceName: string, orderName: string, orderId
   return `${sourceName} order ${orderName} (id ${orderId}), booked by ledgerbridge.`;
 }
 
+/** The marker on a refund document: "Shopify #1 order #1001 (id 1) refund 77, booked by ledgerbridge." */
+export function bookedRefundHeader(sourceName: string, orderName: string, orderId: string, refundId: string): string {
+  return `${sourceName} order ${orderName} (id ${orderId}) refund ${refundId}, booked by ledgerbridge.`;
+}
+
+const REFUND_HEADER = /^.* order .* \(id (.+?)\) refund (.+?), booked by ledgerbridge\./;
+
+/** Whether a refund document's marker names this order's refund: "this" one, "other" (ours, for another), or "unknown" (not ours). */
+export function refundDocumentOwner(marker: string | null | undefined, orderId: string, refundId: string): 'this' | 'other' | 'unknown' {
+  const booked = marker ? REFUND_HEADER.exec(marker.split('\n', 1)[0]!) : null;
+  if (!booked) return 'unknown';
+  return booked[1] === orderId && booked[2] === refundId ? 'this' : 'other';
+}
+
 export type DocumentOwner =
   /** We booked it for this very order: it is already synced. */
   | { kind: 'this_order' }

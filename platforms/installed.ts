@@ -57,6 +57,12 @@ export function ledgerDocumentKind(platformId: string): string {
   return registration?.role === 'accounting' ? (registration as AccountingRegistration).documentKind : 'document';
 }
 
+/** What a ledger books refunds and cancellations as ("refund receipt"); null where it books none yet. */
+export function ledgerRefundDocumentKind(platformId: string): string | null {
+  const registration = installedPlatform(platformId);
+  return registration?.role === 'accounting' ? ((registration as AccountingRegistration).refundDocumentKind ?? null) : null;
+}
+
 /** For the API's description: "'shopify' (Shopify), 'qbo' (QuickBooks Online)". */
 export function describeInstalledPlatforms(): string {
   return registrations.map((registration) => `'${registration.id}' (${registration.displayName})`).join(', ');

@@ -56,6 +56,8 @@ export interface AccountingRegistration<Id extends string = string, Config = nev
   readonly role: 'accounting';
   /** What the ledger calls the documents it books, for messages with no document at hand: "sales receipt". */
   readonly documentKind: string;
+  /** What refunds and cancellations after booking become ("refund receipt"); absent where the ledger books none yet. */
+  readonly refundDocumentKind?: string;
   create(config: Config, shared: SharedPlatformServices): Created;
 }
 

@@ -2,11 +2,13 @@ import type { Client } from '@temporalio/client';
 import { and, eq } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
 import { recordShopUpdate } from '../db/booked-order-state.js';
-import { orderSyncs, type IntakeOrderReference } from '../db/schema.js';
+import { orderSyncs, refundSyncs, type IntakeOrderReference } from '../db/schema.js';
 import { claimOrderEvents, requeueOrderEvent, settleEvent, type ClaimedOrderEvent } from '../db/webhook-intake.js';
 import type { BookedOrderChangeSink } from '../domain/booked-order-change.js';
 import { routesOfIntegration, shopRoutesOf } from '../api/shop-routes-lookup.js';
 import { startOrderSync } from './order-sync-starter.js';
+import { startRefundSync } from './refund-sync-starter.js';
+import { CANCELLATION_REFUND_ID } from '../domain/commerce-refund.js';
 import type { RequestsInFlight } from './requests-in-flight.js';
 
 export interface OrderIntakeOptions {
@@ -184,14 +186,22 @@ export class OrderIntakeDrainer {
     }
   }
 
-  /** Starts (or joins) the order's sync on one route; for an order already booked, judges the shop's update instead. */
+  /**
+   * Starts (or joins) the order's sync on one route; for an order already booked, judges the shop's update instead.
+   * A refund starts its own booking; a cancellation starts the booked sale's reversal (which waits for the sale, and
+   * books nothing if the order's sync skips the cancelled order).
+   */
   private async startOrJudge(routeId: string, orderId: string, reference: IntakeOrderReference): Promise<RouteResult> {
     const { db, log } = this.deps;
+    if (reference.refundId) return this.startRefund(routeId, orderId, reference.refundId, reference.orderName);
     const update = { ...reference, orderId };
     const [row] = await db
       .select({ status: orderSyncs.status })
       .from(orderSyncs)
       .where(and(eq(orderSyncs.routeId, routeId), eq(orderSyncs.orderId, orderId)));
+    if (reference.cancelledAt && !(await this.reversalDone(routeId, orderId))) {
+      await startRefundSync(this.deps.temporal, db, this.deps.taskQueue, { routeId, orderId, refundId: CANCELLATION_REFUND_ID, orderName: reference.orderName });
+    }
     if (row?.status === 'synced') {
       const change = await recordShopUpdate(db, { routeId, orderId }, update);
       if (change) {
@@ -203,6 +213,27 @@ export class OrderIntakeDrainer {
     await startOrderSync(this.deps.temporal, db, this.deps.taskQueue, { routeId, orderId, orderName: reference.orderName });
     // The sync may have fetched the order before this update: its booking judges it.
     await recordShopUpdate(db, { routeId, orderId }, update);
+    return 'started';
+  }
+
+  /** Every later update of a cancelled order says cancelled again: once its reversal is settled, nothing to start. */
+  private async reversalDone(routeId: string, orderId: string): Promise<boolean> {
+    const [row] = await this.deps.db
+      .select({ status: refundSyncs.status })
+      .from(refundSyncs)
+      .where(and(eq(refundSyncs.routeId, routeId), eq(refundSyncs.orderId, orderId), eq(refundSyncs.refundId, CANCELLATION_REFUND_ID)));
+    return row?.status === 'synced' || row?.status === 'skipped';
+  }
+
+  /** A refund: its booking waits for the order's sale, so the order's sync is started too unless it is done. */
+  private async startRefund(routeId: string, orderId: string, refundId: string, orderName: string | null): Promise<RouteResult> {
+    const { db } = this.deps;
+    const [row] = await db
+      .select({ status: orderSyncs.status })
+      .from(orderSyncs)
+      .where(and(eq(orderSyncs.routeId, routeId), eq(orderSyncs.orderId, orderId)));
+    if (row?.status !== 'synced' && row?.status !== 'skipped') await startOrderSync(this.deps.temporal, db, this.deps.taskQueue, { routeId, orderId, orderName });
+    await startRefundSync(this.deps.temporal, db, this.deps.taskQueue, { routeId, orderId, refundId, orderName });
     return 'started';
   }
 }

@@ -1,9 +1,9 @@
-import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { eq } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
 import { orderSyncs, syncRoutes } from '../db/schema.js';
 import { orderSyncWorkflow } from '../workflows/order-sync.js';
-import { IntegrationIdsKey, OrderIdKey, RouteIdKey, SyncStateKey } from '../workflows/search-attributes.js';
+import { syncStartOptions } from './sync-start-options.js';
 
 /** Business identity: one workflow per route and order, so a duplicate trigger can never start a second sync. */
 export function orderSyncWorkflowId(routeId: string, orderId: string): string {
@@ -38,14 +38,7 @@ export async function startOrderSync(
     workflowId,
     taskQueue,
     args: [{ routeId: input.routeId, orderId: input.orderId, orderName: input.orderName ?? null }],
-    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-    workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-    typedSearchAttributes: [
-      { key: RouteIdKey, value: input.routeId },
-      { key: IntegrationIdsKey, value: [route.sourceIntegrationId, route.targetIntegrationId] },
-      { key: OrderIdKey, value: input.orderId },
-      { key: SyncStateKey, value: 'syncing' },
-    ],
+    ...syncStartOptions(route, input.orderId),
   });
   return { workflowId, runId: handle.firstExecutionRunId };
 }

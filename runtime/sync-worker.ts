@@ -6,13 +6,16 @@ import type { Database } from '../db/database.js';
 import { CredentialStore, type SecretBox } from '../db/credential-store.js';
 import { createOrderSyncActivities, type ConnectionProblemSink } from '../activities/order-sync-activities.js';
 import { createOrderPollActivities } from '../activities/order-poll-activities.js';
+import { createRefundSyncActivities } from '../activities/refund-sync-activities.js';
 import { heartbeating } from '../activities/activity-heartbeat.js';
 import { setThrottlePatience } from '../activities/sync-failures.js';
 import { RouteConnections } from '../activities/route-connections.js';
+import { LedgerListCache } from '../activities/ledger-list-cache.js';
 import type { PlatformRegistry } from '../platforms/registry.js';
 import type { BookedOrderChangeSink } from '../domain/booked-order-change.js';
 import { workflowsPath } from './workflows-path.js';
 import { observeOrderOutcomes } from './order-outcome-observer.js';
+import { notifyWaitingRefunds } from './sale-booked-notifier.js';
 
 export interface SyncWorkerOptions {
   connection: NativeConnection;
@@ -58,11 +61,15 @@ export async function createSyncWorker(options: SyncWorkerOptions): Promise<Work
   const credentials = new CredentialStore(options.db, options.secrets);
   const connections = new RouteConnections(options.db, options.platforms, credentials);
   if (options.throttlePatienceMs !== undefined) setThrottlePatience(options.throttlePatienceMs);
+  const withRefundNotices = (orderActivities: ReturnType<typeof createOrderSyncActivities>) =>
+    options.client ? notifyWaitingRefunds(orderActivities, { db: options.db, client: options.client }) : orderActivities;
+  // One cache of the ledgers' lists for orders and refunds alike.
+  const syncDeps = { db: options.db, connections, connectionProblems: options.connectionProblems, bookedOrderChanges: options.bookedOrderChanges, listCache: new LedgerListCache() };
   const activities = {
     // Every order sync activity heartbeats and stops when cancelled: a dead worker is noticed in seconds.
-    ...heartbeating(
-      observeOrderOutcomes(createOrderSyncActivities({ db: options.db, connections, connectionProblems: options.connectionProblems, bookedOrderChanges: options.bookedOrderChanges })),
-    ),
+    ...heartbeating(observeOrderOutcomes(withRefundNotices(createOrderSyncActivities(syncDeps)))),
+    // Refunds and cancellations after booking, each its own workflow (workflows/refund-sync.ts).
+    ...heartbeating(createRefundSyncActivities(syncDeps)),
     ...(options.client ? createParkedOrderResumeActivities({ client: options.client, db: options.db }) : {}),
     // Reconciliation polling: a page of "orders changed since" handed to the order intake.
     ...createOrderPollActivities({ db: options.db, platforms: options.platforms, credentials }),

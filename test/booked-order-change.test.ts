@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bookedOrderChange } from '../domain/booked-order-change.js';
+import { bookedOrderChange, bookedOrderChangeMessage } from '../domain/booked-order-change.js';
 
 describe('what changed in an order after it was booked', () => {
   it('compares amounts, not their spelling', () => {
@@ -16,5 +16,16 @@ describe('what changed in an order after it was booked', () => {
     expect(bookedOrderChange(null, { currentTotal: '30.00', cancelledAt: null })).toBeNull();
     expect(bookedOrderChange('24.00', { currentTotal: null, cancelledAt: null })).toBeNull();
     expect(bookedOrderChange('24.00', { currentTotal: 'thirty', cancelledAt: null })).toBeNull();
+  });
+
+  it('a cancellation tells the bookkeeper not to void the document where ledgerbridge books the reversal, and to void it elsewhere', () => {
+    const names = { orderName: '#1001', ledgerName: 'QuickBooks Online #1', docNumber: '1001', documentKind: 'sales receipt' };
+    expect(bookedOrderChangeMessage({ kind: 'cancelled', bookedTotal: '24.00' }, { ...names, reversalKind: 'refund receipt' })).toBe(
+      'Order #1001 was cancelled in the shop after it was booked in QuickBooks Online #1 as sales receipt 1001. ' +
+        "ledgerbridge books its reversal as a refund receipt in QuickBooks Online #1 (see the order's refunds); do not void or delete sales receipt 1001 as well.",
+    );
+    expect(bookedOrderChangeMessage({ kind: 'cancelled', bookedTotal: '24.00' }, { ...names, ledgerName: 'Xero #1', documentKind: 'invoice', reversalKind: null })).toContain(
+      'void or delete invoice 1001 in Xero #1 if the sale did not happen',
+    );
   });
 });

@@ -67,7 +67,7 @@ describe('order sync: changes to an order after it was booked', () => {
     return { status: response.status, body: (await response.json()) as any };
   }
 
-  it('a new total is recorded with both amounts and the fix; a late, older update does not undo it; a cancellation says to void', async () => {
+  it('a new total is recorded with both amounts and the fix; a late, older update does not undo it; a cancellation says its reversal is booked (not to void)', async () => {
     const order = harness.shopify.control.createOrder({ name: '#5001', lineItems: mugs(1) });
     expect((await harness.syncResultOf(order.id)).outcome).toBe('created');
     expect(await row(order.id)).toMatchObject({ status: 'synced', bookedOrderTotal: '8.00', changedAfterBooking: null });
@@ -107,7 +107,7 @@ describe('order sync: changes to an order after it was booked', () => {
     }, 'the cancellation to be recorded');
     expect(cancelled.message).toBe(
       'Order #5001 was cancelled in the shop after it was booked in QuickBooks Online #1 as sales receipt 5001. ' +
-        'ledgerbridge does not change booked documents: void or delete sales receipt 5001 in QuickBooks Online #1 if the sale did not happen.',
+        "ledgerbridge books its reversal as a refund receipt in QuickBooks Online #1 (see the order's refunds); do not void or delete sales receipt 5001 as well.",
     );
     expect(harness.salesReceipts().filter((r) => r.docNumber === '5001')).toHaveLength(1);
     await smtp.waitForMessages(2);

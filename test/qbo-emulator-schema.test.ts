@@ -278,3 +278,37 @@ describe('what the QBO emulator answers matches Intuit’s schema', () => {
 function over(n: number): string {
   return 'x'.repeat(n + 1);
 }
+
+describe('QBO emulator books refund receipts as QBO does (RefundReceipt: XSD facts + API reference)', () => {
+  const UNDEPOSITED_FUNDS = '9004';
+  const refund = (overrides: Record<string, unknown> = {}) => receipt({ DepositToAccountRef: { value: UNDEPOSITED_FUNDS }, ...overrides });
+
+  it('holds RefundReceipt and Account in the derived facts, a sales form like the sales receipt', () => {
+    expect(QBO_SCHEMA.complexTypes.RefundReceipt?.extends).toContain('SalesTransaction');
+    expect(QBO_SCHEMA.complexTypes.RefundReceipt?.fields.map((f) => f.name)).toEqual(expect.arrayContaining(['DepositToAccountRef', 'Line', 'DocNumber', 'PrivateNote']));
+    expect(QBO_SCHEMA.simpleTypes.AccountTypeEnum?.enumeration).toEqual(expect.arrayContaining(['Bank', 'Other Current Asset', 'Income']));
+  });
+
+  it('refuses a refund receipt without DepositToAccountRef (2020), with an unknown account (2500), or a property RefundReceipt lacks (2010)', async () => {
+    const missing = await expectRefused(api, 'refundreceipt', receipt(), '2020', /Required parameter DepositToAccountRef is missing/);
+    expect(missing.element).toBe('DepositToAccountRef');
+    await expectRefused(api, 'refundreceipt', refund({ DepositToAccountRef: { value: '79' } }), '2500', /Account 79 does not exist/);
+    await expectRefused(api, 'refundreceipt', refund({ RefundFromAccountRef: { value: UNDEPOSITED_FUNDS } }), '2010', /Unrecognized field "RefundFromAccountRef" \(class com\.intuit\.schema\.finance\.v3\.RefundReceipt\)/);
+    await expectRefused(api, 'refundreceipt', refund({ PrivateNote: 'x'.repeat(4001) }), '2050', /Max:4000 supported/);
+  });
+
+  it('creates one paid out of Undeposited Funds, finds it by DocNumber, and refuses its number twice (6140, Refund Receipt)', async () => {
+    const docNumber = `R-${Math.random().toString(36).slice(2, 8)}`;
+    const created = await call(api, '/refundreceipt?minorversion=75', refund({ DocNumber: docNumber }));
+    expect(created.status).toBe(200);
+    expect(created.json.RefundReceipt).toMatchObject({ DocNumber: docNumber, TotalAmt: 20, DepositToAccountRef: { value: UNDEPOSITED_FUNDS } });
+    expect(findSchemaViolations('RefundReceipt', created.json.RefundReceipt)).toEqual([]);
+    const found = await call(api, `/query?query=${encodeURIComponent(`select * from RefundReceipt where DocNumber = '${docNumber}'`)}`);
+    expect(found.json.QueryResponse.RefundReceipt.map((r: { Id: string }) => r.Id)).toEqual([created.json.RefundReceipt.Id]);
+    const twice = await call(api, '/refundreceipt', refund({ DocNumber: docNumber }));
+    expect(twice.status).toBe(400);
+    expect(firstError(twice.json)).toMatchObject({ code: '6140', Detail: expect.stringContaining('TxnType=Refund Receipt') });
+    const accounts = await call(api, `/query?query=${encodeURIComponent("select * from Account where AccountSubType = 'UndepositedFunds'")}`);
+    expect(accounts.json.QueryResponse.Account.map((a: { Id: string; AccountType: string }) => [a.Id, a.AccountType])).toEqual([[UNDEPOSITED_FUNDS, 'Other Current Asset']]);
+  });
+});

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse, validate } from 'graphql';
-import { adminSchemaVersions, loadAdminSchema, nextVersionAfter, oldestSupportedVersion } from '../emulators/shopify/admin-schema.js';
-import { EMULATED_SHOP_HEADER, SHOPIFY_API_VERSION, SHOPIFY_GRAPHQL_DOCUMENTS } from '../platforms/shopify/index.js';
+import { adminSchemaVersions, enumValues, loadAdminSchema, nextVersionAfter, oldestSupportedVersion } from '../emulators/shopify/admin-schema.js';
+import { EMULATED_SHOP_HEADER, SHOPIFY_API_VERSION, SHOPIFY_GRAPHQL_DOCUMENTS, SHOPIFY_WEBHOOK_TOPICS } from '../platforms/shopify/index.js';
 import { fixedTokens, startEmulatedShopify, type EmulatedShopify } from './shopify-harness.js';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -44,6 +44,14 @@ describe("Every query and mutation ledgerbridge sends validates against Shopify'
       });
     }
   }
+
+  it('subscribes only to topics of the WebhookSubscriptionTopic enum (refunds/create and orders/cancelled among them)', () => {
+    for (const version of [pinned, next]) {
+      const topics = enumValues(version, 'WebhookSubscriptionTopic');
+      expect(Object.keys(SHOPIFY_WEBHOOK_TOPICS).filter((topic) => !topics.has(topic))).toEqual([]);
+    }
+    expect(Object.values(SHOPIFY_WEBHOOK_TOPICS)).toEqual(expect.arrayContaining(['refunds/create', 'orders/cancelled']));
+  });
 
   it('would catch a field Shopify does not have', () => {
     const errors = validate(loadAdminSchema(pinned), parse('query { order(id: "gid://shopify/Order/1") { id customerEmail } }'));

@@ -332,3 +332,59 @@ describe('Shopify emulator hosting', () => {
     expect((await ask('one-shop.myshopify.com')).status).toBe(401);
   });
 });
+
+describe('Shopify emulator: refunds (Refund, RefundLineItem, RefundShippingLine, OrderTransaction in the real Admin schema)', () => {
+  it('refunds an order through the control API, sends a signed refunds/create, and serves the refund to the commerce source', async () => {
+    const env = await setup();
+    const hooks = await receiver();
+    await subscribeThroughAdminApi(env, ['refunds/create'], hooks.url);
+    const order = env.emulator.control.createOrder({
+      lineItems: [{ title: 'Tee', sku: 'TEE', quantity: 2, unitPrice: '25.00', discount: '5.00', taxLines: [{ title: 'VAT', rate: 0.2, amount: '9.00' }] }],
+      shippingLines: [{ title: 'Post', price: '4.00', taxLines: [{ title: 'VAT', rate: 0.2, amount: '0.80' }] }],
+    });
+    const lineItemId = order.lineItems[0]!.id;
+
+    // Over HTTP, as a demo script would: one of two tees (25.00 less half the discount) and the shipping, tax on top.
+    const response = await fetch(`${env.emulator.origin}/_emulator/orders/${order.id}/refunds`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ lines: [{ lineItemId, quantity: 1, restockType: 'NO_RESTOCK' }], shipping: true, note: 'damaged' }),
+    });
+    expect(response.status).toBe(201);
+    const refund = (await response.json()) as { id: string; total: string };
+    expect(refund.total).toBe('31.80');
+
+    const [webhook] = await waitFor(() => (hooks.received.length === 1 ? hooks.received : null), 'the refunds/create delivery');
+    expect(header(webhook!, 'x-shopify-topic')).toBe('refunds/create');
+    expect((await env.platform.verifyWebhook({ rawBody: webhook!.rawBody, headers: webhook!.headers })).valid).toBe(true);
+    // REST refund: ids as bare 64-bit numbers, the order's id, its lines and the REFUND transaction.
+    expect(webhook!.rawBody).toContain(`"order_id":${order.id}`);
+    const body = JSON.parse(webhook!.rawBody) as Record<string, any>;
+    expect(body.refund_line_items.map((l: any) => [l.quantity, l.restock_type, l.subtotal, l.total_tax])).toEqual([[1, 'no_restock', '22.50', '4.50']]);
+    expect(body.transactions.map((t: any) => [t.kind, t.status, t.amount])).toEqual([['refund', 'success', '31.80']]);
+
+    const source = env.platform.createSource({ integrationId: 'integration-1', account: { shop: env.shop }, tokens: fixedTokens(env.emulator.control.issueToken({ scopes: ['read_orders'] }).accessToken).provider });
+    const refunds = await source.getRefunds!(order.id);
+    expect(refunds).toEqual([
+      {
+        id: refund.id,
+        orderId: order.id,
+        createdAt: expect.any(String),
+        note: 'damaged',
+        lines: [{ lineId: lineItemId, quantity: 1, subtotal: '22.50', tax: '4.50', restock: false }],
+        shipping: { amount: '4.00', tax: '0.80' },
+        total: '31.80',
+      },
+    ]);
+    expect((await source.getOrder(order.id))?.financialStatus).toBe('partially_refunded');
+
+    // Shopify refuses to refund more units than are left; so does the emulator.
+    const tooMany = await fetch(`${env.emulator.origin}/_emulator/orders/${order.id}/refunds`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ lines: [{ lineItemId, quantity: 2 }] }),
+    });
+    expect(tooMany.status).toBe(400);
+    expect(((await tooMany.json()) as { error: string }).error).toBe(`line item ${lineItemId} has 1 unit(s) left to refund, not 2`);
+  });
+});

@@ -11,7 +11,7 @@ describe('recorded workflow histories', () => {
   it('replay without non-determinism on the current workflow code', async () => {
     const fixtures = await loadFixtures();
     const types = new Set(fixtures.map((f) => f.history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name));
-    expect(types).toEqual(new Set(['orderSyncWorkflow', 'integrationHealthWorkflow', 'orderPollWorkflow']));
+    expect(types).toEqual(new Set(['orderSyncWorkflow', 'integrationHealthWorkflow', 'orderPollWorkflow', 'refundSyncWorkflow']));
     const results = Worker.runReplayHistories(
       // With the payload codec workers run with: fixtures recorded before encryption hold plain payloads, which pass through.
       { workflowBundle: { codePath: inject('workflowBundlePath') }, dataConverter: testDataConverter },

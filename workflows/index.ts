@@ -3,3 +3,4 @@ export { orderSyncWorkflow } from './order-sync.js';
 export { integrationHealthWorkflow } from './integration-health.js';
 export { parkedOrderResumeWorkflow } from './parked-order-resume.js';
 export { orderPollWorkflow } from './order-poll.js';
+export { refundSyncWorkflow } from './refund-sync.js';

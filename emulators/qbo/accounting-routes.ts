@@ -17,7 +17,7 @@ import { checkEntityBody } from './entity-schema-check.js';
 import { validateCustomer, validateItem } from './name-list-rules.js';
 import { evaluateQuery, type QboRecord } from './query-evaluation.js';
 import { parseQuery, QuerySyntaxError } from './query-language.js';
-import { validateSalesReceipt } from './sales-receipt-rules.js';
+import { validateRefundReceipt, validateSalesReceipt } from './sales-receipt-rules.js';
 
 const ACCOUNTING_SCOPE = 'com.intuit.quickbooks.accounting';
 
@@ -26,10 +26,12 @@ const ENTITIES: Record<string, { name: string; creatable: boolean }> = {
   customer: { name: 'Customer', creatable: true },
   item: { name: 'Item', creatable: true },
   salesreceipt: { name: 'SalesReceipt', creatable: true },
+  refundreceipt: { name: 'RefundReceipt', creatable: true },
+  account: { name: 'Account', creatable: false },
   taxcode: { name: 'TaxCode', creatable: false },
   taxrate: { name: 'TaxRate', creatable: false },
 };
-const QUERYABLE = new Set(['Customer', 'Item', 'SalesReceipt', 'TaxCode', 'TaxRate', 'CompanyInfo', 'Preferences']);
+const QUERYABLE = new Set(['Customer', 'Item', 'SalesReceipt', 'RefundReceipt', 'Account', 'TaxCode', 'TaxRate', 'CompanyInfo', 'Preferences']);
 
 interface ApiContext {
   request: FastifyRequest;
@@ -202,19 +204,18 @@ export function registerAccountingRoutes(app: FastifyInstance, state: QboEmulato
       throw validationFault(nowMs, { Message: 'Request has invalid or unsupported property', Detail: 'Expected a JSON object', code: '2010' });
     }
     const input = body as QboRecord;
-    checkEntityBody(entityName as 'SalesReceipt' | 'Customer' | 'Item', input, nowMs, state.options.fieldLengths ?? 'api-reference');
+    checkEntityBody(entityName as 'SalesReceipt' | 'RefundReceipt' | 'Customer' | 'Item', input, nowMs, state.options.fieldLengths ?? 'api-reference');
     const allowDuplicateDocNumber = company.preferences.duplicateDocNumbersAllowed || (query.include ?? '').split(',').includes('allowduplicatedocnum');
+    const salesForm = { allowDuplicateDocNumber, taxInclusiveLineReading: state.settings.taxInclusiveLineReading, totalTaxOverride: state.settings.totalTaxOverride };
     const fields =
       entityName === 'SalesReceipt'
-        ? validateSalesReceipt(company, input, nowMs, {
-            allowDuplicateDocNumber,
-            taxInclusiveLineReading: state.settings.taxInclusiveLineReading,
-            totalTaxOverride: state.settings.totalTaxOverride,
-          })
-        : entityName === 'Customer'
-          ? validateCustomer(company, input, nowMs)
-          : validateItem(company, input, nowMs);
-    if (entityName === 'SalesReceipt') checkCustomerCurrency(company, fields, nowMs);
+        ? validateSalesReceipt(company, input, nowMs, salesForm)
+        : entityName === 'RefundReceipt'
+          ? validateRefundReceipt(company, input, nowMs, salesForm)
+          : entityName === 'Customer'
+            ? validateCustomer(company, input, nowMs)
+            : validateItem(company, input, nowMs);
+    if (entityName === 'SalesReceipt' || entityName === 'RefundReceipt') checkCustomerCurrency(company, fields, nowMs);
     const record = company.insert(entityName, fields);
     company.recordDocument(entityName, record, requestId);
     const response = wrap(entityName, record, nowMs);

@@ -51,6 +51,10 @@ export class QboCompany {
     for (const taxCode of seed.taxCodes ?? []) this.addTaxCode(taxCode);
     for (const name of seed.otherNames?.vendors ?? []) this.insert('Vendor', { DisplayName: name, Active: true });
     for (const name of seed.otherNames?.employees ?? []) this.insert('Employee', { DisplayName: name, Active: true });
+    // Every QuickBooks Online company has Undeposited Funds (where receipts go without DepositToAccountRef) and a
+    // bank account; ids far above what a test allocates, so seeding them shifts no other id.
+    this.insert('Account', { Id: '9004', Name: 'Undeposited Funds', FullyQualifiedName: 'Undeposited Funds', AccountType: 'Other Current Asset', AccountSubType: 'UndepositedFunds', Classification: 'Asset', Active: true, CurrencyRef: { value: this.homeCurrency } });
+    this.insert('Account', { Id: '9035', Name: 'Checking', FullyQualifiedName: 'Checking', AccountType: 'Bank', AccountSubType: 'Checking', Classification: 'Asset', Active: true, CurrencyRef: { value: this.homeCurrency } });
     for (const customer of seed.customers ?? []) {
       this.insert('Customer', {
         ...(customer.id ? { Id: customer.id } : {}),

@@ -16,14 +16,18 @@ export interface FieldLength {
   source: string;
 }
 
-export const FIELD_LENGTHS: Record<'SalesReceipt' | 'Customer' | 'Item', FieldLength[]> = {
-  SalesReceipt: [
+const SALES_FORM_LENGTHS: FieldLength[] = [
     { path: 'DocNumber', max: 21, source: 'xsd Transaction.DocNumber (QBO max=21); api-reference [C]' },
     { path: 'PrivateNote', max: 4000, source: 'api-reference [C]; the XSD states none' },
     { path: 'CustomerMemo.value', max: 1000, source: 'xsd SalesTransaction.CustomerMemo (1000 for invoice/receipt messages); api-reference [C]' },
     { path: 'PaymentRefNum', max: 21, source: 'api-reference [C]; the XSD states none' },
     { path: 'Line[].Description', max: 4000, source: 'xsd Line.Description (QBO 4000); api-reference [C]' },
-  ],
+];
+
+export const FIELD_LENGTHS: Record<'SalesReceipt' | 'RefundReceipt' | 'Customer' | 'Item', FieldLength[]> = {
+  SalesReceipt: SALES_FORM_LENGTHS,
+  // RefundReceipt and SalesReceipt both extend SalesTransaction in Intuit's XSD: the same documented lengths.
+  RefundReceipt: SALES_FORM_LENGTHS,
   Customer: [
     { path: 'DisplayName', max: 500, source: 'api-reference [C]; the XSD states none for DisplayName' },
     { path: 'GivenName', max: 100, xsdDocumentationMax: 25, source: 'api-reference 100 [C] vs xsd NameBase.GivenName (QBO 25): conflict, both played' },

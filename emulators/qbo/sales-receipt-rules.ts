@@ -8,6 +8,8 @@ import { applyTotalTaxOverride, type TotalTaxOverride } from './tax-override-rul
 
 const INACTIVE_DETAIL = "Something you're trying to use has been made inactive. Check the fields with accounts, customers, items, vendors or employees.";
 const SHIPPING_ITEM_ID = 'SHIPPING_ITEM_ID';
+/** The seeded Undeposited Funds account (company.ts). */
+const UNDEPOSITED_FUNDS_ID = '9004';
 
 function refValue(ref: unknown): string | null {
   if (ref && typeof ref === 'object' && 'value' in ref) return String((ref as QboRecord).value);
@@ -33,6 +35,8 @@ function requireActive(company: QboCompany, nowMs: number, entity: string, id: s
 
 export interface SalesReceiptOptions {
   allowDuplicateDocNumber: boolean;
+  /** The sales form being created: a refund receipt follows the sales receipt's rules (both are SalesTransactions). */
+  entity?: 'SalesReceipt' | 'RefundReceipt';
   /** How tax-inclusive line amounts are read (unconfirmed; see sales-tax-rules.ts). Default `net-amount`. */
   taxInclusiveLineReading?: TaxInclusiveLineReading;
   /** What a client's TxnTaxDetail.TotalTax does (partly unconfirmed; see tax-override-rules.ts). Default `honoured`. */
@@ -40,6 +44,32 @@ export interface SalesReceiptOptions {
 }
 
 /** Validates a SalesReceipt create the way QBO does and returns the record to store, with totals computed. */
+/**
+ * Validates a RefundReceipt create: a sales form like the sales receipt (lines, tax, numbering), and
+ * DepositToAccountRef is required, naming a Bank or Other Current Asset account (FIDELITY.md).
+ */
+export function validateRefundReceipt(company: QboCompany, body: QboRecord, nowMs: number, options: SalesReceiptOptions): QboRecord {
+  const accountId = refValue(body.DepositToAccountRef);
+  if (accountId === null) {
+    throw validationFault(nowMs, {
+      Message: 'Required param missing, need to supply the required value for the API',
+      Detail: 'Required parameter DepositToAccountRef is missing in the request',
+      code: '2020',
+      element: 'DepositToAccountRef',
+    });
+  }
+  const account = requireActive(company, nowMs, 'Account', accountId, 'DepositToAccountRef');
+  if (account.AccountType !== 'Bank' && account.AccountType !== 'Other Current Asset') {
+    throw validationFault(nowMs, {
+      Message: 'A business validation error has occurred while processing your request',
+      Detail: `Business Validation Error: Account ${String(account.Name)} cannot be used as the refund from account; choose a Bank or Other Current Asset account.`,
+      code: '6000',
+      element: 'DepositToAccountRef',
+    });
+  }
+  return validateSalesReceipt(company, body, nowMs, { ...options, entity: 'RefundReceipt' });
+}
+
 export function validateSalesReceipt(company: QboCompany, body: QboRecord, nowMs: number, options: SalesReceiptOptions): QboRecord {
   if (body.Id !== undefined) {
     throw validationFault(nowMs, { Message: 'Unsupported Operation', Detail: 'The emulator supports SalesReceipt create only', code: '500' });
@@ -161,12 +191,15 @@ export function validateSalesReceipt(company: QboCompany, body: QboRecord, nowMs
     },
     TotalAmt: Number(fromCents(totalCents)),
     Balance: 0,
+    // Without one, QBO deposits a receipt's money to Undeposited Funds (FIDELITY.md).
+    DepositToAccountRef: body.DepositToAccountRef ?? { value: UNDEPOSITED_FUNDS_ID, name: 'Undeposited Funds' },
     ...(company.preferences.multiCurrencyEnabled ? { ExchangeRate: body.ExchangeRate ?? 1 } : {}),
   };
 }
 
 function resolveDocNumber(company: QboCompany, body: QboRecord, nowMs: number, options: SalesReceiptOptions): string | undefined {
-  const receipts = company.all('SalesReceipt');
+  const entity = options.entity ?? 'SalesReceipt';
+  const receipts = company.all(entity);
   if (!company.preferences.customTxnNumbers) {
     // Without custom numbering QBO numbers documents itself: last numeric DocNumber + 1.
     const highest = Math.max(1000, ...receipts.map((r) => Number(r.DocNumber)).filter((n) => Number.isFinite(n)));
@@ -178,7 +211,7 @@ function resolveDocNumber(company: QboCompany, body: QboRecord, nowMs: number, o
   if (existing && !options.allowDuplicateDocNumber) {
     throw validationFault(nowMs, {
       Message: 'Duplicate Document Number Error',
-      Detail: `Duplicate Document Number Error : You must specify a different number. This number has already been used. DocNumber=${docNumber} is assigned to TxnType=Sales Receipt with TxnId=${String(existing.Id)}`,
+      Detail: `Duplicate Document Number Error : You must specify a different number. This number has already been used. DocNumber=${docNumber} is assigned to TxnType=${entity === 'RefundReceipt' ? 'Refund Receipt' : 'Sales Receipt'} with TxnId=${String(existing.Id)}`,
       code: '6140',
       element: '',
     });

@@ -2,7 +2,7 @@ import { GraphQLError, type GraphQLFieldResolver, type GraphQLTypeResolver } fro
 import { fromCents, toCents } from '../../domain/money.js';
 import { paginate, type ConnectionArgs } from './connection.js';
 import { idFromGid, toGid } from './gid.js';
-import type { EmulatedCustomer, EmulatedOrder, EmulatedProduct, EmulatedTaxLine, EmulatedVariant } from './model.js';
+import type { EmulatedCustomer, EmulatedOrder, EmulatedProduct, EmulatedRefund, EmulatedTaxLine, EmulatedVariant } from './model.js';
 import { orderTotals, toPresentment } from './order-totals.js';
 import { matchesSearch, parseSearchQuery } from './search-query.js';
 import type { ShopData } from './store.js';
@@ -88,6 +88,15 @@ const ROOT_RESOLVERS: Record<'QueryRoot' | 'Mutation', Record<string, Resolver>>
       const page = paginate(sortItems(orders, sortValue, args.reverse), args, (o) => o.id, sortValue);
       return mapConnection(page, (order) => orderView(ctx.shop, order));
     },
+    refund: (_root, args: { id: string }, ctx) => {
+      requireScope(ctx, 'read_orders', 'refund');
+      const id = idFromGid('Refund', args.id);
+      for (const order of ctx.shop.orders.values()) {
+        const refund = order.refunds?.find((r) => r.id === id);
+        if (refund) return visible(ctx, order) ? refundView(ctx.shop, order, refund) : null;
+      }
+      return null;
+    },
     products: (_root, args: ListArgs, ctx) => {
       requireScope(ctx, 'read_products', 'products');
       const terms = parseSearchQuery(args.query);
@@ -135,7 +144,7 @@ const ROOT_RESOLVERS: Record<'QueryRoot' | 'Mutation', Record<string, Resolver>>
   Mutation: {
     webhookSubscriptionCreate: (_root, args: { topic: string; webhookSubscription: WebhookInput }, ctx) => {
       const topic = deliverableTopic(args.topic);
-      if (topic.startsWith('ORDERS_')) requireScope(ctx, 'read_orders', 'webhookSubscriptionCreate');
+      if (topic.startsWith('ORDERS_') || topic === 'REFUNDS_CREATE') requireScope(ctx, 'read_orders', 'webhookSubscriptionCreate');
       const uri = args.webhookSubscription.uri ?? args.webhookSubscription.callbackUrl ?? null;
       const problem = addressProblem(uri);
       if (problem) return { userErrors: [{ field: ['webhookSubscription', 'callbackUrl'], message: problem }], webhookSubscription: null };
@@ -355,6 +364,71 @@ function orderView(data: ShopData, order: EmulatedOrder) {
     totalPriceSet: money(totals.total),
     currentSubtotalPriceSet: money(totals.subtotal),
     currentTotalPriceSet: money(totals.total),
+    // A list, not a connection, in Shopify's schema: `first` caps it.
+    refunds: (args: { first?: number | null }) => (order.refunds ?? []).slice(0, args.first ?? undefined).map((refund) => refundView(data, order, refund)),
+  };
+}
+
+/** Shopify's Refund: its lines (with their line item), shipping, the REFUND transaction and totals, as moneyBags. */
+function refundView(data: ShopData, order: EmulatedOrder, refund: EmulatedRefund) {
+  const money = (amount: string) => ({
+    shopMoney: { amount, currencyCode: order.currency },
+    presentmentMoney: { amount: toPresentment(order, amount), currencyCode: order.presentmentCurrency },
+  });
+  const lineItemOf = (lineItemId: string) => {
+    const lines = orderView(data, order).lineItems({ first: 250 }).nodes as Array<{ id: string }>;
+    return lines.find((line) => line.id === toGid('LineItem', lineItemId)) ?? null;
+  };
+  const shippingLine = refund.shipping ? order.shippingLines.find((l) => l.id === refund.shipping!.shippingLineId) : undefined;
+  return {
+    __typename: 'Refund',
+    id: toGid('Refund', refund.id),
+    legacyResourceId: refund.id,
+    createdAt: refund.createdAt,
+    updatedAt: refund.createdAt,
+    processedAt: refund.createdAt,
+    note: refund.note,
+    totalRefundedSet: money(refund.total),
+    totalRefunded: { amount: refund.total, currencyCode: order.currency },
+    refundLineItems: (args: ConnectionArgs) =>
+      mapConnection(
+        paginate(refund.lines, args, (l) => l.id, (l) => l.id.padStart(20, '0')),
+        (line) => ({
+          id: toGid('RefundLineItem', line.id),
+          lineItem: lineItemOf(line.lineItemId),
+          quantity: line.quantity,
+          restockType: line.restockType,
+          restocked: line.restockType !== 'NO_RESTOCK',
+          priceSet: money(line.price),
+          subtotalSet: money(line.subtotal),
+          totalTaxSet: money(line.totalTax),
+        }),
+      ),
+    refundShippingLines: (args: ConnectionArgs) =>
+      mapConnection(
+        paginate(refund.shipping && shippingLine ? [refund.shipping] : [], args, (l) => l.shippingLineId, (l) => l.shippingLineId.padStart(20, '0')),
+        (line) => ({
+          id: toGid('RefundShippingLine', line.shippingLineId),
+          shippingLine: { id: toGid('ShippingLine', line.shippingLineId), title: shippingLine?.title ?? '' },
+          subtotalAmountSet: money(line.subtotal),
+          taxAmountSet: money(line.tax),
+        }),
+      ),
+    orderAdjustments: (args: ConnectionArgs) => mapConnection(paginate([] as Array<{ id: string }>, args, (a) => a.id, (a) => a.id), (a) => a),
+    transactions: (args: ConnectionArgs) =>
+      mapConnection(
+        paginate([refund], args, (r) => r.transactionId, (r) => r.transactionId.padStart(20, '0')),
+        (r) => ({
+          id: toGid('OrderTransaction', r.transactionId),
+          kind: 'REFUND',
+          status: 'SUCCESS',
+          gateway: 'bogus',
+          amountSet: money(r.total),
+          createdAt: r.createdAt,
+          processedAt: r.createdAt,
+          test: true,
+        }),
+      ),
   };
 }
 

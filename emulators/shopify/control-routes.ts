@@ -3,6 +3,7 @@ import { registerFaultRoutes } from '../common/fault-injector.js';
 import type { ShopifyEmulatorControl } from './emulator-control.js';
 import type { CustomerInput, OrderInput, OrderPatch, ProductInput } from './store.js';
 import type { RedeliveryOptions } from './webhook-dispatcher.js';
+import type { RefundInput } from './refunds.js';
 
 /**
  * JSON control API under /_emulator, a thin layer over ShopifyEmulatorControl. Every body may carry
@@ -13,6 +14,8 @@ import type { RedeliveryOptions } from './webhook-dispatcher.js';
  *   POST /_emulator/orders                             OrderInput → order (sends orders/create)
  *   GET  /_emulator/orders?shop=
  *   PATCH /_emulator/orders/:orderId                   OrderPatch → order (sends orders/updated)
+ *   POST /_emulator/orders/:orderId/refunds           RefundInput → refund (sends refunds/create)
+ *   POST /_emulator/orders/:orderId/cancel             → order (sends orders/cancelled and orders/updated)
  *   POST /_emulator/products | /_emulator/customers
  *   POST /_emulator/tokens                             {scopes?, expiring?} → token (installs the app, skips OAuth)
  *   GET  /_emulator/tokens?shop=
@@ -44,6 +47,10 @@ export function registerControlRoutes(app: FastifyInstance, control: ShopifyEmul
   app.patch('/_emulator/orders/:orderId', async (request) =>
     control.updateOrder((request.params as { orderId: string }).orderId, body<OrderPatch>(request)),
   );
+  app.post('/_emulator/orders/:orderId/refunds', async (request, reply) =>
+    reply.code(201).send(control.refundOrder((request.params as { orderId: string }).orderId, body<RefundInput>(request))),
+  );
+  app.post('/_emulator/orders/:orderId/cancel', async (request) => control.cancelOrder((request.params as { orderId: string }).orderId, body<object>(request)));
   app.post('/_emulator/products', async (request, reply) => reply.code(201).send(control.createProduct(body<ProductInput>(request))));
   app.post('/_emulator/customers', async (request, reply) => reply.code(201).send(control.createCustomer(body<CustomerInput>(request))));
 

@@ -15,6 +15,10 @@ export function validateOrderInput(input: OrderPatch): void {
   checkEnum('OrderDisplayFinancialStatus', 'financialStatus', input.financialStatus);
 }
 
+export function validateRestockType(value: unknown): void {
+  checkEnum('RefundLineItemRestockType', 'restockType', value);
+}
+
 export function validateShopInput(input: ShopInput): void {
   checkEnum('CurrencyCode', 'currencyCode', input.currencyCode);
 }

@@ -1,7 +1,9 @@
 import { FaultInjector } from '../common/fault-injector.js';
 import { CostBucket, STANDARD_BUCKET, type BucketSettings, type ThrottleStatus } from './cost-bucket.js';
 import type { EmulatedCustomer, EmulatedOrder, EmulatedProduct, EmulatedToken } from './model.js';
-import { restOrder, restShop } from './rest-payloads.js';
+import { restOrder, restRefund, restShop } from './rest-payloads.js';
+import { recordRefund, type RefundInput } from './refunds.js';
+import type { EmulatedRefund } from './model.js';
 import { validateOrderInput, validateShopInput } from './control-validation.js';
 import type { CustomerInput, OrderInput, OrderPatch, ProductInput, ShopData, ShopInput, ShopifyStore } from './store.js';
 import {
@@ -72,6 +74,25 @@ export class ShopifyEmulatorControl {
     const { shop, ...changes } = patch;
     const data = this.store.shop(shop);
     const order = this.store.updateOrder(data.shop.domain, orderId, changes);
+    this.webhooks.trigger(data.shop.domain, 'ORDERS_UPDATED', restOrder(data, order));
+    return order;
+  }
+
+  /** The merchant refunds part or all of an order: records the refund and sends refunds/create (its REST refund). */
+  refundOrder(orderId: string, input: RefundInput & ShopOption): EmulatedRefund {
+    const data = this.store.shop(input.shop);
+    const order = data.orders.get(orderId);
+    if (!order) throw new Error(`unknown order ${orderId}`);
+    const refund = recordRefund(this.store, order, input);
+    this.webhooks.trigger(data.shop.domain, 'REFUNDS_CREATE', restRefund(order, refund));
+    return refund;
+  }
+
+  /** The merchant cancels an order (without refunding it here): sends orders/cancelled and orders/updated. */
+  cancelOrder(orderId: string, input: ShopOption = {}): EmulatedOrder {
+    const data = this.store.shop(input.shop);
+    const order = this.store.updateOrder(data.shop.domain, orderId, { cancelledAt: new Date().toISOString() });
+    this.webhooks.trigger(data.shop.domain, 'ORDERS_CANCELLED', restOrder(data, order));
     this.webhooks.trigger(data.shop.domain, 'ORDERS_UPDATED', restOrder(data, order));
     return order;
   }

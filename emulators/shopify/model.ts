@@ -34,6 +34,34 @@ export interface EmulatedShippingLine {
   taxLines: EmulatedTaxLine[];
 }
 
+/** Shopify's RefundLineItemRestockType (Admin GraphQL enum). */
+export type RestockType = 'CANCEL' | 'LEGACY_RESTOCK' | 'NO_RESTOCK' | 'RETURN';
+
+export interface EmulatedRefundLine {
+  id: string;
+  lineItemId: string;
+  quantity: number;
+  restockType: RestockType;
+  /** Unit price of the line item at checkout. */
+  price: string;
+  /** price × quantity less the refunded share of the line's discount. */
+  subtotal: string;
+  totalTax: string;
+}
+
+/** A refund of an order: lines, shipping and one successful REFUND transaction for its total. */
+export interface EmulatedRefund {
+  id: string;
+  createdAt: string;
+  note: string | null;
+  lines: EmulatedRefundLine[];
+  /** Shipping given back (its shipping line), null when none. */
+  shipping: { shippingLineId: string; subtotal: string; tax: string } | null;
+  /** Sum of the lines, shipping and (taxes not included) tax: the REFUND transaction's amount. */
+  total: string;
+  transactionId: string;
+}
+
 export type FinancialStatus =
   | 'AUTHORIZED'
   | 'EXPIRED'
@@ -62,6 +90,8 @@ export interface EmulatedOrder {
   customerId: string | null;
   lineItems: EmulatedLineItem[];
   shippingLines: EmulatedShippingLine[];
+  /** Oldest first; absent on orders made before the emulator kept refunds. */
+  refunds?: EmulatedRefund[];
 }
 
 export interface EmulatedCustomer {

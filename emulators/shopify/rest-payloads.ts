@@ -1,6 +1,6 @@
 import { fromCents, toCents } from '../../domain/money.js';
 import { toGid } from './gid.js';
-import type { EmulatedOrder, EmulatedShop, EmulatedTaxLine } from './model.js';
+import type { EmulatedOrder, EmulatedRefund, EmulatedShop, EmulatedTaxLine } from './model.js';
 import { orderTotals, toPresentment } from './order-totals.js';
 import type { ShopData } from './store.js';
 
@@ -81,7 +81,7 @@ export function restOrder(data: ShopData, order: EmulatedOrder): Record<string, 
       discounted_price_set: set(line.discountedPrice),
       tax_lines: line.taxLines.map(taxLine),
     })),
-    refunds: [],
+    refunds: (order.refunds ?? []).map((refund) => restRefund(order, refund)),
     customer: customer
       ? {
           id: BigInt(customer.id),
@@ -107,5 +107,53 @@ export function restShop(shop: EmulatedShop): Record<string, unknown> {
     myshopify_domain: shop.domain,
     currency: shop.currencyCode,
     plan_name: 'basic',
+  };
+}
+
+/** The REST refund, the body of refunds/create (FIDELITY.md: shape from Shopify's REST Refund resource). */
+export function restRefund(order: EmulatedOrder, refund: EmulatedRefund): Record<string, unknown> {
+  const set = (amount: string) => ({
+    shop_money: { amount, currency_code: order.currency },
+    presentment_money: { amount: toPresentment(order, amount), currency_code: order.presentmentCurrency },
+  });
+  return {
+    id: BigInt(refund.id),
+    admin_graphql_api_id: toGid('Refund', refund.id),
+    order_id: BigInt(order.id),
+    created_at: refund.createdAt,
+    processed_at: refund.createdAt,
+    note: refund.note,
+    restock: refund.lines.some((line) => line.restockType !== 'NO_RESTOCK'),
+    user_id: null,
+    refund_line_items: refund.lines.map((line) => ({
+      id: BigInt(line.id),
+      line_item_id: BigInt(line.lineItemId),
+      quantity: line.quantity,
+      restock_type: line.restockType.toLowerCase(),
+      location_id: null,
+      subtotal: line.subtotal,
+      subtotal_set: set(line.subtotal),
+      total_tax: line.totalTax,
+      total_tax_set: set(line.totalTax),
+    })),
+    refund_shipping_lines: refund.shipping
+      ? [{ shipping_line_id: BigInt(refund.shipping.shippingLineId), subtotal_amount_set: set(refund.shipping.subtotal), tax_amount_set: set(refund.shipping.tax) }]
+      : [],
+    transactions: [
+      {
+        id: BigInt(refund.transactionId),
+        admin_graphql_api_id: toGid('OrderTransaction', refund.transactionId),
+        order_id: BigInt(order.id),
+        kind: 'refund',
+        status: 'success',
+        gateway: 'bogus',
+        amount: refund.total,
+        currency: order.currency,
+        created_at: refund.createdAt,
+        processed_at: refund.createdAt,
+      },
+    ],
+    order_adjustments: [],
+    duties: [],
   };
 }

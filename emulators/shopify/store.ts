@@ -85,6 +85,9 @@ const ID_BASES = {
   product: 8_100_000_000_000n,
   variant: 44_000_000_000_000n,
   shop: 60_000_000_000n,
+  refund: 980_000_000_000n,
+  refundLineItem: 650_000_000_000n,
+  transaction: 5_500_000_000_000n,
 };
 type IdKind = keyof typeof ID_BASES;
 

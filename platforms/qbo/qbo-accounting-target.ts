@@ -1,16 +1,17 @@
 import type {
   AccountingTarget,
+  BookedRefundQuery,
   BookedSaleQuery,
   LedgerCustomer,
   LedgerCustomerInput,
   LedgerDocumentRef,
   LedgerItem,
+  LedgerRefund,
   LedgerSale,
   LedgerTaxCode,
   LedgerTaxSetup,
 } from '../../domain/accounting-target.js';
 import type { ConnectionProbe } from '../../domain/connection-probe.js';
-import { fromCents, toCents } from '../../domain/money.js';
 import { LedgerRejectedError } from '../../domain/platform-errors.js';
 import type { QboClient, QboEntity } from './qbo-client.js';
 import { ledgerRejection } from './qbo-error-translation.js';
@@ -23,6 +24,8 @@ import { toQboSalesReceipt } from './sales-receipt-payload.js';
 import { cachedCompanySettings, cachedTaxSetup, forgetTaxSetup, type CompanyCurrencies } from './company-tax-setup.js';
 import { customerTakesCurrency, displayNameInCurrency } from './customer-currency.js';
 import { PerIntegrationCache } from './per-integration-cache.js';
+import { QboRefundReceipts, REFUND_RECEIPT } from './refund-receipt-booking.js';
+import { qboDocumentRef } from './document-ref.js';
 
 /**
  * The company's tax codes, as last listed, for the rate of a sale's code (whether a difference is only rounding).
@@ -57,14 +60,7 @@ function toLedgerItem(item: QboEntity): LedgerItem {
 }
 
 function toDocumentRef(receipt: QboEntity): LedgerDocumentRef {
-  return {
-    id: String(receipt.Id),
-    docNumber: String(receipt.DocNumber ?? ''),
-    total: fromCents(toCents(Number(receipt.TotalAmt ?? 0))),
-    kind: SALES_RECEIPT,
-    // Our marker opens the private note of every receipt we book.
-    marker: typeof receipt.PrivateNote === 'string' ? receipt.PrivateNote : null,
-  };
+  return qboDocumentRef(receipt, SALES_RECEIPT);
 }
 
 function toCustomer(customer: QboEntity): LedgerCustomer {
@@ -90,11 +86,26 @@ function foreignCurrencyRefusal(receipt: LedgerSale, homeCurrency: string): Ledg
 export class QboAccountingTarget implements AccountingTarget {
   readonly limits = QBO_LIMITS;
   readonly documentKind = SALES_RECEIPT;
+  readonly refundDocumentKind = REFUND_RECEIPT;
+  private readonly refunds: QboRefundReceipts;
 
   constructor(
     private readonly client: QboClient,
     private readonly options: QboAccountingTargetOptions = {},
-  ) {}
+  ) {
+    this.refunds = new QboRefundReceipts(client);
+  }
+
+  findBookedRefund(query: BookedRefundQuery): Promise<LedgerDocumentRef | null> {
+    return this.refunds.find(query);
+  }
+
+  /** A refund receipt, with the same tax treatment as the sale's receipt; see QboRefundReceipts. */
+  async bookRefund(refund: LedgerRefund, idempotencyKey: string): Promise<LedgerDocumentRef> {
+    const setup = await this.taxSetup();
+    const taxCodes = setup.mode === 'per-sale' && refund.saleTaxCodeId ? await this.taxCodesWith(refund.saleTaxCodeId) : null;
+    return this.refunds.book(refund, idempotencyKey, setup, taxCodes);
+  }
 
   /** By number only: the engine reads whose receipt it is from the private note. */
   async findBookedSale({ docNumber }: BookedSaleQuery): Promise<LedgerDocumentRef | null> {

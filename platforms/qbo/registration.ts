@@ -12,6 +12,7 @@ export const qboRegistration = registerPlatform({
   displayName: 'QuickBooks Online',
   role: 'accounting',
   documentKind: 'sales receipt',
+  refundDocumentKind: 'refund receipt',
   accountLabels: { realmId: 'company' },
   configFromEnv: (env): QboPlatformConfig => ({
     clientId: env.required('QBO_CLIENT_ID'),

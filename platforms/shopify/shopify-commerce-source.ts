@@ -15,12 +15,16 @@ import {
   type OrderData,
   type UpdatedOrdersData,
 } from './order-query.js';
+import { ORDER_REFUND_IDS_QUERY, REFUND_QUERY, toCommerceRefund, type RefundData } from './refund-query.js';
+import type { CommerceRefund } from '../../domain/commerce-refund.js';
 import { ShopifyAdminClient } from './shopify-admin-client.js';
 import { onlyCustomerDataWithheld, withheldReason } from './protected-customer-data.js';
 import type { ShopifyCallContext } from './shopify-error-translation.js';
 
 const FEW_SHIPPING_LINES = 5;
 const MANY_SHIPPING_LINES = 250;
+/** Shopify's Order.refunds has no pages; more than this many refunds on one order are not read (README). */
+const REFUNDS_PER_ORDER = 100;
 
 export interface ShopifyCommerceSourceOptions {
   /** Line items fetched per request; Shopify allows 250, we stay well under the 1000-point query cost limit. */
@@ -82,6 +86,20 @@ export class ShopifyCommerceSource implements CommerceSource {
     const { nodes, pageInfo } = data.orders;
     const orders = nodes.map((node) => ({ id: node.legacyResourceId, updatedAt: new Date(node.updatedAt).toISOString() }));
     return pageInfo.hasNextPage && pageInfo.endCursor ? { orders, nextPageCursor: pageInfo.endCursor } : { orders };
+  }
+
+  async getRefunds(orderId: string): Promise<CommerceRefund[] | null> {
+    const id = orderId.startsWith('gid://') ? orderId : `gid://shopify/Order/${orderId}`;
+    const ctx: ShopifyCallContext = { shop: this.shop, action: `reading the refunds of order ${orderId}`, scope: 'read_orders' };
+    const listed = await this.request<{ order: { refunds: Array<{ id: string; createdAt: string }> } | null }>(ORDER_REFUND_IDS_QUERY, { id, refundsFirst: REFUNDS_PER_ORDER }, ctx);
+    if (!listed.order) return null;
+    const numericOrderId = id.slice(id.lastIndexOf('/') + 1);
+    const refunds: CommerceRefund[] = [];
+    for (const { id: refundId } of listed.order.refunds) {
+      const one = await this.request<{ refund: RefundData | null }>(REFUND_QUERY, { id: refundId }, ctx);
+      if (one.refund) refunds.push(toCommerceRefund(numericOrderId, one.refund));
+    }
+    return refunds.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
   }
 
   async checkConnection(): Promise<ConnectionProbe> {

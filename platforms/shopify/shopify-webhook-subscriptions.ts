@@ -12,6 +12,10 @@ export const SHOPIFY_WEBHOOK_PATH = '/webhooks/shopify';
 export const SHOPIFY_WEBHOOK_TOPICS: Record<string, string> = {
   ORDERS_CREATE: 'orders/create',
   ORDERS_UPDATED: 'orders/updated',
+  // A cancelled booked order is reversed in the ledger; orders/updated also says so, this one never misses it.
+  ORDERS_CANCELLED: 'orders/cancelled',
+  // Each refund becomes the ledger's refund document.
+  REFUNDS_CREATE: 'refunds/create',
   APP_UNINSTALLED: 'app/uninstalled',
 };
 

@@ -7,7 +7,7 @@ import type { AccountingTarget } from '../../domain/accounting-target.js';
 import type { BookedOrderChangeSink } from '../../domain/booked-order-change.js';
 import type { Database } from '../../db/database.js';
 import { CredentialStore } from '../../db/credential-store.js';
-import { integrations, orderSyncs, syncRoutes } from '../../db/schema.js';
+import { integrations, orderSyncs, refundSyncs, syncRoutes } from '../../db/schema.js';
 import { recordIntegrationStatus } from '../../db/integration-status-log.js';
 import { approveConsent } from '../../emulators/common/oauth-consent.js';
 import type { ConnectionProblem, ConnectionProblemSink } from '../../activities/order-sync-activities.js';
@@ -20,6 +20,8 @@ import { RouteConnections } from '../../activities/route-connections.js';
 import { keepCommerceWebhooks } from '../../activities/commerce-webhook-keeper.js';
 import { orderSyncWorkflowId, startOrderSync } from '../../runtime/order-sync-starter.js';
 import { orderSyncWorkflow, type OrderSyncResult, type OrderSyncTiming } from '../../workflows/order-sync.js';
+import type { RefundSyncResult } from '../../workflows/refund-sync.js';
+import { refundSyncWorkflowId } from '../../runtime/refund-sync-starter.js';
 import { IntegrationIdsKey, OrderIdKey, RouteIdKey, SyncStateKey } from '../../workflows/search-attributes.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 import { testDataConverter } from './test-data-converter.js';
@@ -425,6 +427,23 @@ export class SyncHarness {
   /** The order's row in order_syncs: what an operator sees. */
   async orderRow(orderId: string, routeId = this.routeId) {
     return (await this.db.select().from(orderSyncs).where(and(eq(orderSyncs.routeId, routeId), eq(orderSyncs.orderId, orderId))))[0];
+  }
+
+  /** The result of a refund's booking (refund id, or "cancellation") once the intake has started it. */
+  async refundResultOf(orderId: string, refundId: string, routeId = this.routeId): Promise<RefundSyncResult> {
+    const handle = this.handle(refundSyncWorkflowId(routeId, orderId, refundId));
+    await eventually(async () => (await handle.describe()).workflowId, `the booking of refund ${refundId} of order ${orderId} to start`);
+    return handle.result();
+  }
+
+  /** The refund's row in refund_syncs: what an operator sees. */
+  async refundRow(orderId: string, refundId: string, routeId = this.routeId) {
+    return (await this.db.select().from(refundSyncs).where(and(eq(refundSyncs.routeId, routeId), eq(refundSyncs.orderId, orderId), eq(refundSyncs.refundId, refundId))))[0];
+  }
+
+  /** Every refund receipt the ledger holds. */
+  refundReceipts() {
+    return this.qbo.control.documents(this.realmId, 'RefundReceipt');
   }
 
   /** Every sales receipt the ledger holds: what a duplicate check counts. */

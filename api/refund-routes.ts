@@ -1,0 +1,132 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { and, desc, eq } from 'drizzle-orm';
+import type { ApiDeps } from './api-deps.js';
+import { conflict, notFound } from './api-error.js';
+import { ErrorResponse, operatorErrorResponses } from './error-response-schema.js';
+import { Nullable, OrderParams, RouteParams, SignalSent } from './order-sync-schemas.js';
+import { requireSyncRoute } from './sync-route-lookup.js';
+import { refundSyncs } from '../db/schema.js';
+import { refundRetrySignal } from '../workflows/refund-sync.js';
+
+const statusDescription =
+  'pending · waiting_for_sale (the order is not booked yet) · syncing · synced · failed (retries on its own) · waiting (needs a person) · skipped (nothing to book, or a ledger that books no refunds yet: see lastError)';
+
+/** One refund (or a cancellation's reversal, refundId "cancellation") as the database knows it (refund_syncs). */
+export const RefundSyncRow = Type.Object({
+  routeId: Type.String(),
+  orderId: Type.String(),
+  refundId: Type.String({ description: 'The shop\'s refund id, or "cancellation" for the reversal of a cancelled order.' }),
+  orderName: Nullable(Type.String()),
+  workflowId: Type.String(),
+  status: Type.String({ description: statusDescription }),
+  waitingOn: Nullable(Type.String()),
+  lastError: Nullable(Type.Object({ code: Type.String(), message: Type.String() })),
+  refundTotal: Nullable(Type.String({ description: 'What the shop gave back, shop currency.' })),
+  ledgerDocNumber: Nullable(Type.String()),
+  ledgerDocumentId: Nullable(Type.String()),
+  attempts: Type.Integer(),
+  updatedAt: Type.String({ format: 'date-time' }),
+  syncedAt: Nullable(Type.String({ format: 'date-time' })),
+});
+
+const RefundParams = Type.Object({ ...OrderParams.properties, refundId: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._-]+$' }) });
+
+type Row = typeof refundSyncs.$inferSelect;
+
+function view(row: Row) {
+  return {
+    routeId: row.routeId,
+    orderId: row.orderId,
+    refundId: row.refundId,
+    orderName: row.orderName,
+    workflowId: row.workflowId,
+    status: row.status,
+    waitingOn: row.waitingOn,
+    lastError: row.lastErrorCode ? { code: row.lastErrorCode, message: row.lastErrorMessage ?? '' } : null,
+    refundTotal: row.refundTotal,
+    ledgerDocNumber: row.ledgerDocNumber,
+    ledgerDocumentId: row.ledgerDocumentId,
+    attempts: row.attempts,
+    updatedAt: row.updatedAt.toISOString(),
+    syncedAt: row.syncedAt?.toISOString() ?? null,
+  };
+}
+
+/** Refunds and cancellations after booking, next to the order syncs: list them, and resume a parked one. */
+export function refundRoutes(deps: ApiDeps): FastifyPluginAsync {
+  return async (plugin) => {
+    const app = plugin.withTypeProvider<TypeBoxTypeProvider>();
+    const { db, temporal } = deps;
+    const listed = { 200: Type.Object({ refunds: Type.Array(RefundSyncRow) }), 404: ErrorResponse, ...operatorErrorResponses };
+
+    app.get(
+      '/routes/:routeId/refunds',
+      {
+        schema: {
+          summary: "List a route's refunds and cancellations",
+          description: 'Each refund booked (or to book) as the ledger\'s refund document, most recently updated first.',
+          tags: ['orders'],
+          params: RouteParams,
+          querystring: Type.Object({ status: Type.Optional(Type.String({ description: statusDescription })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })) }),
+          response: listed,
+        },
+      },
+      async (request) => {
+        const { routeId } = request.params;
+        await requireSyncRoute(db, routeId);
+        const where = and(eq(refundSyncs.routeId, routeId), request.query.status ? eq(refundSyncs.status, request.query.status) : undefined);
+        const rows = await db.select().from(refundSyncs).where(where).orderBy(desc(refundSyncs.updatedAt)).limit(request.query.limit ?? 200);
+        return { refunds: rows.map(view) };
+      },
+    );
+
+    app.get(
+      '/routes/:routeId/orders/:orderId/refunds',
+      {
+        schema: {
+          summary: "An order's refunds and cancellation",
+          description: 'Each refund of the order and the reversal of its cancellation, oldest first, with its refund document once booked.',
+          tags: ['orders'],
+          params: OrderParams,
+          response: listed,
+        },
+      },
+      async (request) => {
+        const { routeId, orderId } = request.params;
+        await requireSyncRoute(db, routeId);
+        const rows = await db.select().from(refundSyncs).where(and(eq(refundSyncs.routeId, routeId), eq(refundSyncs.orderId, orderId))).orderBy(refundSyncs.firstSeenAt);
+        return { refunds: rows.map(view) };
+      },
+    );
+
+    app.post(
+      '/routes/:routeId/orders/:orderId/refunds/:refundId/retry',
+      {
+        schema: {
+          summary: 'Try a parked refund again now',
+          description: `Sends "${refundRetrySignal.name}" to the refund's parked booking. 409 when it is not waiting.`,
+          tags: ['orders'],
+          params: RefundParams,
+          response: { 202: SignalSent, 404: ErrorResponse, 409: ErrorResponse, ...operatorErrorResponses },
+        },
+      },
+      async (request, reply) => {
+        const { routeId, orderId, refundId } = request.params;
+        await requireSyncRoute(db, routeId);
+        const [row] = await db.select().from(refundSyncs).where(and(eq(refundSyncs.routeId, routeId), eq(refundSyncs.orderId, orderId), eq(refundSyncs.refundId, refundId)));
+        if (!row) throw notFound(`Refund ${refundId} of order ${orderId} is not known on route "${routeId}".`);
+        if (!['waiting', 'failed', 'waiting_for_sale'].includes(row.status)) throw conflict(`Refund ${refundId} of order ${row.orderName ?? orderId} is not waiting (it is ${row.status}).`);
+        try {
+          await temporal.workflow.getHandle(row.workflowId).signal(refundRetrySignal);
+        } catch (error) {
+          if (error instanceof WorkflowNotFoundError) throw notFound(`The booking of refund ${refundId} is no longer running.`);
+          throw error;
+        }
+        return reply.status(202).send({ workflowId: row.workflowId, signal: refundRetrySignal.name });
+      },
+    );
+  };
+}

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import WooCommerceRestApi from '@woocommerce/woocommerce-rest-api';
+import { WooCommerceRestApi } from '../platforms/woocommerce/rest-client-class.js';
 import { answerKeyGrant, startWooCommerceEmulator, type WooCommerceEmulator, type WooCommerceEmulatorOptions } from '../emulators/woocommerce/index.js';
 import { startWebhookReceiver, waitFor } from './shopify-harness.js';
 
@@ -83,7 +83,7 @@ describe('WooCommerce emulator with the official JS client', () => {
     expect(first.status).toBe(200);
     const replay = await fetch(first.url);
     expect(replay.status).toBe(401);
-    expect(await replay.json()).toMatchObject({ message: 'Invalid nonce - nonce has already been used.' });
+    expect((await replay.json()) as object).toMatchObject({ message: 'Invalid nonce - nonce has already been used.' });
 
     const anonymous = await fetch(`${emulator.origin}/wp-json/wc/v3/orders`);
     expect(anonymous.status).toBe(401);
@@ -92,7 +92,7 @@ describe('WooCommerce emulator with the official JS client', () => {
     // Basic auth over plain HTTP never reaches WooCommerce's key check.
     const basic = await fetch(`${emulator.origin}/wp-json/wc/v3/orders/${order.id}`, { headers: { authorization: `Basic ${Buffer.from(`${key.consumerKey}:${key.consumerSecret}`).toString('base64')}` } });
     expect(basic.status).toBe(401);
-    expect((await basic.json()).code).toBe('woocommerce_rest_cannot_view');
+    expect(((await basic.json()) as { code: string }).code).toBe('woocommerce_rest_cannot_view');
 
     emulator.control.revokeKeys();
     const revoked = await refusal(client(emulator, key).get(`orders/${order.id}`));
@@ -107,7 +107,7 @@ describe('WooCommerce emulator with the official JS client', () => {
     const wrong = await fetch(`${emulator.origin}/wp-json/wc/v3/orders`, { headers: basic('cs_wrong') });
     expect(wrong.status).toBe(401);
     expect(wrong.headers.get('www-authenticate')).toMatch(/^Basic realm="WooCommerce API/);
-    expect((await wrong.json()).message).toBe('Consumer secret is invalid.');
+    expect(((await wrong.json()) as { message: string }).message).toBe('Consumer secret is invalid.');
   });
 
   it('refuses what WooCommerce refuses: per_page above 100, a write with a read key, an unknown order, a webhook without a valid topic or URL', async () => {
@@ -139,7 +139,7 @@ describe('WooCommerce emulator with the official JS client', () => {
     const order = emulator.control.createOrder(ORDER);
     const response = await fetch(`${emulator.origin}/?rest_route=/wc/v3/orders/${order.id}&consumer_key=${key.consumerKey}&consumer_secret=${key.consumerSecret}`);
     expect(response.status).toBe(200);
-    expect((await response.json()).id).toBe(order.id);
+    expect(((await response.json()) as { id: number }).id).toBe(order.id);
   });
 
   it('lists orders modified after a time, oldest change first, in UTC with dates_are_gmt', async () => {

@@ -20,3 +20,9 @@ export async function shopRoutesOf(db: Database, shop: string): Promise<ShopRout
   const routes = await db.select({ id: syncRoutes.id }).from(syncRoutes).where(inArray(syncRoutes.sourceIntegrationId, integrationIds));
   return { integrationIds, routeIds: routes.map((r) => r.id) };
 }
+
+/** The sync routes reading from one shop integration (platforms whose webhooks name their integration). */
+export async function integrationRouteIds(db: Database, integrationId: string): Promise<string[]> {
+  const routes = await db.select({ id: syncRoutes.id }).from(syncRoutes).where(eq(syncRoutes.sourceIntegrationId, integrationId));
+  return routes.map((r) => r.id);
+}

@@ -8,9 +8,15 @@ import { webhookEvents, type IntakeOrderReference } from './schema.js';
  */
 
 export interface WebhookEventIdentity {
+  /**
+   * Unique per event within its platform's scope: Shopify's X-Shopify-Event-Id (one event reaches every integration
+   * of the shop); for a platform whose webhook address names the integration (WooCommerce), prefixed with the
+   * platform and integration, since its ids are only unique within one store.
+   */
   eventId: string;
   topic: string;
-  shop: string;
+  /** Shopify: the shop, whose routes the drainer starts. Null where the event belongs to `integrationId` alone. */
+  shop: string | null;
   webhookId: string;
   integrationId: string | null;
 }
@@ -98,6 +104,7 @@ export interface ClaimedOrderEvent {
   eventId: string;
   topic: string;
   shop: string | null;
+  integrationId: string | null;
   orderId: string;
   orderReference: IntakeOrderReference | null;
   attempts: number;
@@ -128,6 +135,7 @@ export async function claimOrderEvents(db: Database, limit: number, claimLeaseMs
       eventId: webhookEvents.eventId,
       topic: webhookEvents.topic,
       shop: webhookEvents.shop,
+      integrationId: webhookEvents.integrationId,
       orderId: webhookEvents.orderId,
       orderReference: webhookEvents.orderReference,
       attempts: webhookEvents.attempts,

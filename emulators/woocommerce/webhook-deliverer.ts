@@ -8,6 +8,8 @@ export interface DeliveryRecord {
   topic: string;
   url: string;
   body: string;
+  /** The headers sent (a test replays a delivery with them). */
+  headers: Record<string, string>;
   /** HTTP status, or null when the request failed (refused, timed out, dropped by a fault). */
   status: number | null;
   at: string;
@@ -57,7 +59,10 @@ export class WebhookDeliverer {
     try {
       const response = await fetch(webhook.deliveryUrl, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': this.userAgent() },
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'user-agent': this.userAgent(),
+        },
         body: `webhook_id=${webhook.id}`,
         redirect: 'manual',
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 60_000),
@@ -82,31 +87,43 @@ export class WebhookDeliverer {
     const order = this.site.orders.get(orderId);
     // Built now, not when the order was saved: a later change is already in it.
     const body = order ? JSON.stringify(order) : JSON.stringify({ id: orderId });
-    const deliveryId = createHash('md5').update(`${webhook.id}${Math.floor(Date.now() / 1000)}`).digest('hex');
-    const record: DeliveryRecord = { webhookId: webhook.id, deliveryId, topic: webhook.topic, url: webhook.deliveryUrl, body, status: null, at: new Date().toISOString() };
+    const deliveryId = createHash('md5')
+      .update(`${webhook.id}${Math.floor(Date.now() / 1000)}`)
+      .digest('hex');
+    const [resource, event] = webhook.topic.split('.');
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'user-agent': this.userAgent(),
+      'x-wc-webhook-source': `${this.siteUrl()}/`,
+      'x-wc-webhook-topic': webhook.topic,
+      'x-wc-webhook-resource': resource!,
+      'x-wc-webhook-event': event!,
+      'x-wc-webhook-signature': createHmac('sha256', webhook.secret).update(body).digest('base64'),
+      'x-wc-webhook-id': String(webhook.id),
+      'x-wc-webhook-delivery-id': deliveryId,
+    };
+    const record: DeliveryRecord = {
+      webhookId: webhook.id,
+      deliveryId,
+      topic: webhook.topic,
+      url: webhook.deliveryUrl,
+      body,
+      headers,
+      status: null,
+      at: new Date().toISOString(),
+    };
     this.deliveries.push(record);
     if (this.dropNext > 0) {
       this.dropNext--;
       this.failed(webhook);
       return;
     }
-    const [resource, event] = webhook.topic.split('.');
     try {
       const response = await fetch(webhook.deliveryUrl, {
         method: 'POST',
         redirect: 'manual',
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 60_000),
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': this.userAgent(),
-          'x-wc-webhook-source': `${this.siteUrl()}/`,
-          'x-wc-webhook-topic': webhook.topic,
-          'x-wc-webhook-resource': resource!,
-          'x-wc-webhook-event': event!,
-          'x-wc-webhook-signature': createHmac('sha256', webhook.secret).update(body).digest('base64'),
-          'x-wc-webhook-id': String(webhook.id),
-          'x-wc-webhook-delivery-id': deliveryId,
-        },
+        headers,
         body,
       });
       await response.arrayBuffer().catch(() => undefined);

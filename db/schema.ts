@@ -131,7 +131,8 @@ export interface IntakeOrderReference {
 }
 
 /**
- * Every webhook we accepted, by the platform's event id: a redelivery of a handled event is acknowledged
+ * Every webhook we accepted, by the platform's event id (Shopify's; for WooCommerce scoped by integration, since its
+ * ids are unique within one store only: db/webhook-intake.ts): a redelivery of a handled event is acknowledged
  * and ignored. Order events are also the durable intake: written once before the acknowledgement
  * (outcome `queued`, with the order reference), their syncs are started afterwards by the intake drainer
  * (runtime/order-intake-drainer.ts), which claims them (`processing`) and records the outcome. A claim
@@ -147,7 +148,7 @@ export const webhookEvents = pgTable(
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
     /** queued | processing | started | already_synced | changed_after_booking | ignored | app_uninstalled | … */
     outcome: text('outcome').notNull(),
-    /** The shop that sent it: the drainer finds the routes reading from it when it starts the syncs. */
+    /** The Shopify shop that sent it: the drainer finds the routes reading from it. Null: the routes of `integrationId` (WooCommerce). */
     shop: text('shop'),
     /** Order events only. */
     orderId: text('order_id'),

@@ -138,39 +138,30 @@ export class WooSite {
     return refund;
   }
 
-  addProduct(input: { name: string; sku: string; price: string }): Record<string, unknown> {
-    const id = this.nextId();
+  /** A new id and `date_modified`/`_gmt` of now, as every saved resource carries them. */
+  private savedNow(): { id: number; date_modified: string; date_modified_gmt: string } {
     const now = new Date();
-    const product = {
-      id,
-      name: input.name,
-      sku: input.sku,
-      type: 'simple',
-      price: input.price,
-      regular_price: input.price,
-      sale_price: '',
-      date_modified: siteDate(now, this.utcOffsetMinutes),
-      date_modified_gmt: gmtDate(now),
-    };
+    return { id: this.nextId(), date_modified: siteDate(now, this.utcOffsetMinutes), date_modified_gmt: gmtDate(now) };
+  }
+
+  addProduct(input: { name: string; sku: string; price: string }): Record<string, unknown> {
+    const product = { ...this.savedNow(), name: input.name, sku: input.sku, type: 'simple', price: input.price, regular_price: input.price, sale_price: '' };
+    const id = product.id;
     this.products.set(id, product);
     this.variations.set(id, []);
     return product;
   }
 
   addCustomer(input: { email: string; firstName: string; lastName: string }): Record<string, unknown> {
-    const id = this.nextId();
-    const now = new Date();
     const customer = {
-      id,
+      ...this.savedNow(),
       email: input.email,
       first_name: input.firstName,
       last_name: input.lastName,
       billing: { first_name: input.firstName, last_name: input.lastName, email: input.email },
       shipping: { first_name: input.firstName, last_name: input.lastName },
-      date_modified: siteDate(now, this.utcOffsetMinutes),
-      date_modified_gmt: gmtDate(now),
     };
-    this.customers.set(id, customer);
+    this.customers.set(customer.id, customer);
     return customer;
   }
 

@@ -45,10 +45,10 @@ export async function removeCommerceWebhooks(deps: Omit<WebhookKeeperDeps, 'publ
 }
 
 /** One plain sentence about a repair, for the health check. Null when nothing needed doing and nothing failed. */
-export function describeRepair(repair: WebhookRepair): { ok: boolean; message: string } {
+export function describeRepair(repair: WebhookRepair, shopPlatform = 'Shopify'): { ok: boolean; message: string } {
   const failed = repair.topics.filter((t) => t.state === 'failed');
   if (failed.length > 0) {
-    return { ok: false, message: `Shopify is not sending ${failed.map((t) => t.topic).join(', ')} to ledgerbridge, so new orders would not arrive. ${failed.map((t) => t.message).join(' ')}` };
+    return { ok: false, message: `${shopPlatform} is not sending ${failed.map((t) => t.topic).join(', ')} to ledgerbridge, so new orders would not arrive. ${failed.map((t) => t.message).join(' ')}` };
   }
   const repaired = repair.topics.filter((t) => t.state === 'created' || t.state === 'replaced');
   if (repaired.length === 0) return { ok: true, message: `The shop sends ${repair.topics.map((t) => t.topic).join(', ')} to ${repair.address}.` };
@@ -57,5 +57,7 @@ export function describeRepair(repair: WebhookRepair): { ok: boolean; message: s
   const found = [missing.length ? `${missing.join(', ')} ${missing.length === 1 ? 'was' : 'were'} not subscribed` : '', moved.length ? `${moved.join(', ')} went to another address` : '']
     .filter(Boolean)
     .join('; ');
-  return { ok: true, message: `Repaired: ${found}. The shop now sends ${repair.topics.map((t) => t.topic).join(', ')} to ${repair.address}.` };
+  // What the platform did that a person should know (WooCommerce disabling a webhook after failed deliveries).
+  const said = repaired.map((t) => t.message).filter((m): m is string => !!m);
+  return { ok: true, message: `Repaired: ${found}.${said.length ? ` ${said.join(' ')}` : ''} The shop now sends ${repair.topics.map((t) => t.topic).join(', ')} to ${repair.address}.` };
 }

@@ -98,7 +98,7 @@ async function webhooksOutcome(deps: HealthCheckDeps, integrationId: string, pla
   try {
     const repair = await keepCommerceWebhooks({ ...deps, publicBaseUrl: deps.publicBaseUrl! }, integrationId);
     if (!repair) return { ok: true, message: 'No webhooks needed.' };
-    const described = describeRepair(repair);
+    const described = describeRepair(repair, platform.displayName);
     return described.ok ? { ok: true, message: described.message } : { ok: false, message: described.message, verdict: 'error' };
   } catch (error) {
     const outcome = outcomeOfError(error, platform);

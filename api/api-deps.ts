@@ -5,6 +5,7 @@ import type { Database } from '../db/database.js';
 import type { PlatformRegistry } from '../platforms/registry.js';
 import type { BookedOrderChangeSink } from '../domain/booked-order-change.js';
 import type { VerifyShopifyWebhook } from './shopify-webhook-check.js';
+import type { VerifyWooCommerceWebhook } from './woocommerce-webhook-check.js';
 import type { OrderIntakeOptions } from '../runtime/order-intake-drainer.js';
 
 export interface ApiDeps {
@@ -15,6 +16,8 @@ export interface ApiDeps {
   /** Bearer token of the operator routes. */
   operatorToken: string;
   verifyShopifyWebhook: VerifyShopifyWebhook;
+  /** Checks WooCommerce deliveries (runtime/woocommerce-webhook-check.ts); without it, /webhooks/woocommerce is not served. */
+  verifyWooCommerceWebhook?: VerifyWooCommerceWebhook;
   /** The platforms this deployment knows: when given, a sync route must read from a shop and book into a ledger. */
   platforms?: PlatformRegistry;
   /** Signals a second when parked orders are resumed in bulk (replay, mapping saved). Default 5. */

@@ -15,6 +15,7 @@ import { refundRoutes } from './refund-routes.js';
 import { replayRoutes } from './replay-routes.js';
 import { shopifyWebhookRoutes } from './shopify-webhook-routes.js';
 import { syncRouteRoutes } from './sync-route-routes.js';
+import { wooCommerceWebhookRoutes } from './woocommerce-webhook-routes.js';
 import { OrderIntakeDrainer } from '../runtime/order-intake-drainer.js';
 import { RequestsInFlight } from '../runtime/requests-in-flight.js';
 
@@ -58,6 +59,9 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes);
   await app.register(openApiRoutes);
   await app.register(shopifyWebhookRoutes(deps, { claimLeaseMs: intake.claimLeaseMs, orderQueued: () => intake.nudge() }, deliveries));
+  if (deps.verifyWooCommerceWebhook) {
+    await app.register(wooCommerceWebhookRoutes(deps, { verify: deps.verifyWooCommerceWebhook, claimLeaseMs: intake.claimLeaseMs, orderQueued: () => intake.nudge() }, deliveries));
+  }
   await app.register(async (operator) => {
     requireOperatorToken(operator, deps.operatorToken);
     operator.addHook('onRoute', (route) => {

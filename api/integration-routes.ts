@@ -18,6 +18,7 @@ import { integrationHealthWorkflowId, signalIntegrationHealth, startIntegrationH
 import { integrationHealthDetail, listIntegrationHealth } from '../runtime/integration-health-views.js';
 import { checkHealthUpdate, type HealthCheckOutcome } from '../workflows/integration-health.js';
 import { ApiError, notFound } from './api-error.js';
+import { connectGrantRoutes } from './connect-grant-routes.js';
 import { choicePage, formPage, messagePage } from './connect-pages.js';
 import { ErrorResponse, operatorErrorResponses } from './error-response-schema.js';
 import { operatorTokenCheck } from './operator-auth.js';
@@ -230,6 +231,7 @@ export function integrationOAuthRoutes(deps: IntegrationRoutesDeps): FastifyPlug
       done(null, Object.fromEntries(new URLSearchParams(body as string)));
     });
     const app = plugin.withTypeProvider<TypeBoxTypeProvider>();
+    await plugin.register(connectGrantRoutes(deps));
     const operatorToken = operatorTokenCheck(deps.operatorToken);
     const oauth: OAuthDeps = {
       db: deps.db,

@@ -21,8 +21,8 @@ export async function shopRoutesOf(db: Database, shop: string): Promise<ShopRout
   return { integrationIds, routeIds: routes.map((r) => r.id) };
 }
 
-/** The sync routes reading from one store integration (any platform). */
-export async function routesOfIntegration(db: Database, integrationId: string): Promise<string[]> {
+/** The sync routes reading from one shop integration (platforms whose webhooks name their integration). */
+export async function integrationRouteIds(db: Database, integrationId: string): Promise<string[]> {
   const routes = await db.select({ id: syncRoutes.id }).from(syncRoutes).where(eq(syncRoutes.sourceIntegrationId, integrationId));
   return routes.map((r) => r.id);
 }

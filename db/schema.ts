@@ -166,7 +166,8 @@ export interface IntakeOrderReference {
 }
 
 /**
- * Every webhook we accepted, by the platform's event id: a redelivery of a handled event is acknowledged
+ * Every webhook we accepted, by the platform's event id (Shopify's; for WooCommerce scoped by integration, since its
+ * ids are unique within one store only: db/webhook-intake.ts): a redelivery of a handled event is acknowledged
  * and ignored. Order events are also the durable intake: written once before the acknowledgement
  * (outcome `queued`, with the order reference), their syncs are started afterwards by the intake drainer
  * (runtime/order-intake-drainer.ts), which claims them (`processing`) and records the outcome. A claim
@@ -182,7 +183,7 @@ export const webhookEvents = pgTable(
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
     /** queued | processing | started | already_synced | changed_after_booking | ignored | app_uninstalled | … */
     outcome: text('outcome').notNull(),
-    /** The shop that sent it: the drainer finds the routes reading from it when it starts the syncs. */
+    /** The Shopify shop that sent it: the drainer finds the routes reading from it. Null: the routes of `integrationId` (WooCommerce). */
     shop: text('shop'),
     /** Order events only. */
     orderId: text('order_id'),
@@ -219,6 +220,11 @@ export const oauthStates = pgTable('oauth_states', {
     .references(() => integrations.id, { onDelete: 'cascade' }),
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   usedAt: timestamp('used_at', { withTimezone: true }),
+  /**
+   * Credentials a platform posted to us for this state before the browser came back (WooCommerce's key grant),
+   * encrypted like a pending switch; read once by the callback that spends the state.
+   */
+  grantedCredentials: text('granted_credentials'),
 });
 
 /** The result of each of the four health checks at an integration's last check (written by the health workflow). */
@@ -300,6 +306,11 @@ export const pendingAccountSwitches = pgTable('pending_account_switches', {
   credentials: text('credentials').notNull(),
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   usedAt: timestamp('used_at', { withTimezone: true }),
+  /**
+   * Credentials a platform posted to us for this state before the browser came back (WooCommerce's key grant),
+   * encrypted like a pending switch; read once by the callback that spends the state.
+   */
+  grantedCredentials: text('granted_credentials'),
 });
 
 /**

@@ -8,6 +8,11 @@ import { webhookEvents, type IntakeOrderReference } from './schema.js';
  */
 
 export interface WebhookEventIdentity {
+  /**
+   * Unique per event within its platform's scope: Shopify's X-Shopify-Event-Id (one event reaches every integration
+   * of the shop); for a platform whose webhook address names the integration (WooCommerce), prefixed with the
+   * platform and integration, since its ids are only unique within one store.
+   */
   eventId: string;
   topic: string;
   /** The shop that sent it; null for an event reconciliation polling wrote (the integration says whose it is). */

@@ -4,13 +4,14 @@ import { qbdRegistration } from './qbd/registration.js';
 import { qboRegistration } from './qbo/registration.js';
 import { PlatformRegistry } from './registry.js';
 import { shopifyRegistration } from './shopify/registration.js';
+import { wooCommerceRegistration } from './woocommerce/registration.js';
 import { xeroRegistration } from './xero/registration.js';
 
 /**
  * The platforms this build offers: one line each (platforms/README.md). Order matters only for configuration:
  * their secrets are read in this order, so the first missing one is the one named.
  */
-export const INSTALLED_PLATFORMS = [shopifyRegistration, qboRegistration, xeroRegistration, qbdRegistration] as const;
+export const INSTALLED_PLATFORMS = [shopifyRegistration, qboRegistration, xeroRegistration, qbdRegistration, wooCommerceRegistration] as const;
 
 type Installed = (typeof INSTALLED_PLATFORMS)[number];
 

@@ -19,16 +19,27 @@ interface PlatformBase {
    * (invalid_grant). Platforms whose tokens never expire return null.
    */
   refreshTokens(current: IntegrationCredentials, account: IntegrationAccount): Promise<IntegrationCredentials | null>;
-  /** OAuth authorize URL a person is sent to; `state` is our single-use CSRF token. */
-  authorizeUrl(account: IntegrationAccount, state: string, redirectUri: string): string;
+  /**
+   * OAuth authorize URL a person is sent to; `state` is our single-use CSRF token. `grantUri` is where a platform
+   * that delivers credentials server-to-server (acceptGrant) sends them.
+   */
+  authorizeUrl(account: IntegrationAccount, state: string, redirectUri: string, grantUri?: string): string;
   /**
    * Completes OAuth from the callback's query string (validating the platform's own signature where it has one).
-   * Returns the account identity (shop, realmId) and the tokens.
+   * Returns the account identity (shop, realmId) and the tokens. `granted`: what acceptGrant received for this
+   * state before the browser came back, for platforms without a code to exchange.
    */
   completeAuthorization(
     callbackQuery: Record<string, string>,
     redirectUri: string,
+    granted?: IntegrationCredentials | null,
   ): Promise<{ account: IntegrationAccount; credentials: IntegrationCredentials; accountChoices?: AccountChoice[] }>;
+  /**
+   * Platforms whose consent POSTs the credentials to us (WooCommerce's key grant) rather than handing the browser
+   * a code: reads that body. Returns the `state` it belongs to and the credentials, or null for a body that is not
+   * a grant. The connect flow keeps them (encrypted, with the state) until the browser's callback.
+   */
+  acceptGrant?(body: unknown): { state: string; credentials: IntegrationCredentials } | null;
 }
 
 /**

@@ -68,7 +68,45 @@ export async function beginConnect(deps: OAuthDeps, integrationId: string): Prom
   // Expired and used states are of no further use; keep the table small.
   await deps.db.delete(oauthStates).where(or(lt(oauthStates.expiresAt, new Date(now)), isNotNull(oauthStates.usedAt)));
   await deps.db.insert(oauthStates).values({ state, integrationId, expiresAt: new Date(now + (deps.stateTtlMs ?? OAUTH_STATE_TTL_MS)) });
-  return platform.authorizeUrl(row.account, state, deps.redirectUri);
+  return platform.authorizeUrl(row.account, state, deps.redirectUri, grantUriFor(deps.redirectUri, platform.id));
+}
+
+/**
+ * Where a platform posts the credentials of a consent server-to-server (WooCommerce's key grant): beside the OAuth
+ * callback, named by platform ("…/integrations/oauth/grant/woocommerce").
+ */
+export function grantUriFor(redirectUri: string, platformId: string): string {
+  return new URL(`grant/${encodeURIComponent(platformId)}`, redirectUri).toString();
+}
+
+export type GrantAnswer = 'accepted' | 'not_a_grant' | 'unknown_state';
+
+/**
+ * A platform posted the credentials of a consent (before the person's browser comes back to the callback): kept
+ * encrypted with their state, for the callback that spends it. Only for a live, unspent state of an integration
+ * of that platform; anything else is refused, and the platform then drops what it granted.
+ */
+export async function receiveGrant(deps: Pick<OAuthDeps, 'db' | 'platforms' | 'credentials'>, platformId: string, body: unknown): Promise<GrantAnswer> {
+  let platform;
+  try {
+    platform = deps.platforms.get(platformId);
+  } catch {
+    return 'not_a_grant';
+  }
+  const grant = platform.acceptGrant?.(body) ?? null;
+  if (!grant) return 'not_a_grant';
+  const [row] = await deps.db
+    .select({ integrationId: oauthStates.integrationId, platform: integrations.platform })
+    .from(oauthStates)
+    .innerJoin(integrations, eq(integrations.id, oauthStates.integrationId))
+    .where(and(eq(oauthStates.state, grant.state), isNull(oauthStates.usedAt), gt(oauthStates.expiresAt, new Date()), isNull(oauthStates.grantedCredentials)));
+  if (!row || row.platform !== platformId) return 'unknown_state';
+  const [kept] = await deps.db
+    .update(oauthStates)
+    .set({ grantedCredentials: deps.credentials.sealPending(row.integrationId, grant.credentials) })
+    .where(and(eq(oauthStates.state, grant.state), isNull(oauthStates.usedAt), isNull(oauthStates.grantedCredentials)))
+    .returning({ state: oauthStates.state });
+  return kept ? 'accepted' : 'unknown_state';
 }
 
 /**
@@ -86,12 +124,13 @@ export async function completeConnect(deps: OAuthDeps, query: Record<string, str
     .update(oauthStates)
     .set({ usedAt: new Date() })
     .where(and(eq(oauthStates.state, state), isNull(oauthStates.usedAt), gt(oauthStates.expiresAt, new Date())))
-    .returning({ integrationId: oauthStates.integrationId });
+    .returning({ integrationId: oauthStates.integrationId, grantedCredentials: oauthStates.grantedCredentials });
   if (!spent) throw new OAuthStateError('This connect link was already used or has expired. Start again from "Connect".');
   const [row] = await deps.db.select().from(integrations).where(eq(integrations.id, spent.integrationId));
   if (!row) throw new OAuthStateError('The integration was deleted while it was being connected.');
   const platform = deps.platforms.get(row.platform);
-  const { account, credentials, accountChoices } = await platform.completeAuthorization(query, deps.redirectUri);
+  const granted = spent.grantedCredentials ? deps.credentials.openPending(row.id, spent.grantedCredentials) : null;
+  const { account, credentials, accountChoices } = await platform.completeAuthorization(query, deps.redirectUri, granted);
   if (accountChoices && accountChoices.length > 1) {
     // A reconnect whose grant still holds the integration's own account books there, without a question.
     const own = accountChoices.find((choice) => !isOtherAccount(row.account, choice.account) && Object.keys(row.account).length > 0);

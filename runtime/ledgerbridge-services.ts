@@ -15,6 +15,8 @@ import { SharedRequestLimiter } from '../db/shared-request-limiter.js';
 import { createInstalledPlatforms } from '../platforms/installed.js';
 import type { PlatformRegistry } from '../platforms/registry.js';
 import type { ShopifyPlatform } from '../platforms/shopify/index.js';
+import type { WooCommercePlatform } from '../platforms/woocommerce/index.js';
+import { wooCommerceWebhookCheck } from './woocommerce-webhook-check.js';
 import { ConnectLinkSigner } from '../security/connect-link.js';
 import type { AppConfig } from './app-config.js';
 import { createConnectionProblemSink, reportAppUninstalled } from './integration-health-problem-sink.js';
@@ -31,6 +33,7 @@ export interface LedgerbridgeServices {
   database: OpenDatabase;
   platforms: PlatformRegistry;
   shopify: ShopifyPlatform;
+  wooCommerce: WooCommercePlatform;
   credentials: CredentialStore;
   client: Client;
   health: IntegrationHealthRuntime;
@@ -51,6 +54,7 @@ export async function openServices(config: AppConfig): Promise<LedgerbridgeServi
   });
   // Shopify's webhooks are checked by the API before any route is known.
   const shopify = byId.shopify;
+  const wooCommerce = byId.woocommerce;
   const keyring = createKeyring(config.encryptionKey, config.decryptionKeys);
   const credentials = new CredentialStore(database.db, secretBoxFromKeyring(keyring));
   const connection = await Connection.connect({ address: config.temporalAddress, ...config.temporalConnection });
@@ -67,6 +71,7 @@ export async function openServices(config: AppConfig): Promise<LedgerbridgeServi
     database,
     platforms,
     shopify,
+    wooCommerce,
     credentials,
     client,
     health,
@@ -142,6 +147,7 @@ export async function startApi(services: LedgerbridgeServices, logger: boolean |
     taskQueue: config.taskQueue,
     operatorToken: config.operatorToken,
     verifyShopifyWebhook: (rawBody, headers) => services.shopify.verifyWebhook({ rawBody, headers }),
+    verifyWooCommerceWebhook: wooCommerceWebhookCheck({ db: services.database.db, credentials: services.credentials, platform: services.wooCommerce }),
     resumeRatePerSecond: config.resumeRatePerSecond,
     platforms: services.platforms,
     bookedOrderChanges: createBookedOrderChangeNotifier({ db: services.database.db, mailer, publicBaseUrl: config.publicBaseUrl }),

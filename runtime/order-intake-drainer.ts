@@ -5,7 +5,7 @@ import { recordShopUpdate } from '../db/booked-order-state.js';
 import { orderSyncs, refundSyncs, type IntakeOrderReference } from '../db/schema.js';
 import { claimOrderEvents, requeueOrderEvent, settleEvent, type ClaimedOrderEvent } from '../db/webhook-intake.js';
 import type { BookedOrderChangeSink } from '../domain/booked-order-change.js';
-import { routesOfIntegration, shopRoutesOf } from '../api/shop-routes-lookup.js';
+import { integrationRouteIds, shopRoutesOf } from '../api/shop-routes-lookup.js';
 import { startOrderSync } from './order-sync-starter.js';
 import { startRefundSync } from './refund-sync-starter.js';
 import { CANCELLATION_REFUND_ID } from '../domain/commerce-refund.js';
@@ -106,9 +106,12 @@ export class OrderIntakeDrainer {
       if (!routes) routesByShop.set(shop, (routes = shopRoutesOf(this.deps.db, shop).then((found) => found?.routeIds ?? [])));
       return routes;
     };
-    // An event polling wrote names its integration, not a shop: the routes reading from that integration.
-    const routesFor = (event: ClaimedOrderEvent) =>
-      event.shop ? routesOf(event.shop) : event.integrationId ? routesOfIntegration(this.deps.db, event.integrationId) : Promise.resolve([]);
+    const routesByIntegration = new Map<string, Promise<string[]>>();
+    const routesOfIntegration = (integrationId: string) => {
+      let routes = routesByIntegration.get(integrationId);
+      if (!routes) routesByIntegration.set(integrationId, (routes = integrationRouteIds(this.deps.db, integrationId)));
+      return routes;
+    };
     let next = 0;
     const lane = async (index: number) => {
       while (next < events.length) {
@@ -118,7 +121,8 @@ export class OrderIntakeDrainer {
           continue;
         }
         const event = events[next++]!;
-        await this.handle(event, () => routesFor(event));
+        // A Shopify event reaches every integration connected to its shop; another platform's names its integration.
+        await this.handle(event, () => (event.shop ? routesOf(event.shop) : event.integrationId ? routesOfIntegration(event.integrationId) : Promise.resolve([])));
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.startsInFlight, events.length) }, (_, index) => lane(index)));

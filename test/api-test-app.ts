@@ -56,7 +56,7 @@ export interface ApiTestContext {
  * Temporal dev server. No worker polls the task queue: started workflows stay queued, which is all
  * an intake test needs to count them. Route and shop names are unique so test files never collide.
  */
-export async function startApiTestContext(temporalAddress: string): Promise<ApiTestContext> {
+export async function startApiTestContext(temporalAddress: string, moreDeps: (db: TestDatabase['db']) => Partial<ApiDeps> = () => ({})): Promise<ApiTestContext> {
   const suffix = randomUUID().slice(0, 8);
   const database = await createTestDatabase();
   const connection = await Connection.connect({ address: temporalAddress });
@@ -90,6 +90,7 @@ export async function startApiTestContext(temporalAddress: string): Promise<ApiT
       uninstalled.push(integrationId);
     },
     logger: { level: 'info', stream },
+    ...moreDeps(database.db),
   };
   const app = await buildApi(deps);
   const startedWorkflowIds = new Set<string>();

@@ -28,6 +28,9 @@ import { createTestDatabase, type TestDatabase } from './support/test-database.j
 import { testDataConverter } from './support/test-data-converter.js';
 import { eventually } from './support/sync-harness.js';
 import { startEmulatedPlatforms, type EmulatedPlatforms } from './support/emulated-platforms.js';
+import { startWooCommerceEmulator, type WooCommerceEmulator } from '../emulators/woocommerce/index.js';
+import { createWooCommercePlatform } from '../platforms/woocommerce/index.js';
+import { wooCommerceWebhookCheck } from '../runtime/woocommerce-webhook-check.js';
 import { startEmulatedXero, type EmulatedXero } from './support/emulated-xero.js';
 
 export { eventually };
@@ -50,6 +53,8 @@ export interface HealthHarnessOptions {
   xero?: boolean;
   /** Poll stores at this interval, the health workflow keeping their schedules (runtime/order-poll-schedule.ts). */
   orderPollIntervalMs?: number;
+  /** Also offer WooCommerce (its store emulator, the official client; the grant's callback is our http loopback). */
+  woocommerce?: boolean;
 }
 
 /**
@@ -78,6 +83,7 @@ export class HealthHarness {
     readonly baseUrl: string,
     private readonly nativeConnection: NativeConnection,
     private readonly emulatedXero: EmulatedXero | null,
+    private readonly emulatedWoo: WooCommerceEmulator | null,
   ) {
     this.taskQueue = runtime.taskQueue;
     this.shop = emulated.shop;
@@ -103,6 +109,12 @@ export class HealthHarness {
     return this.emulatedXero;
   }
 
+  /** The WooCommerce store emulator (with `woocommerce: true`). */
+  get woo(): WooCommerceEmulator {
+    if (!this.emulatedWoo) throw new Error('start the harness with woocommerce: true');
+    return this.emulatedWoo;
+  }
+
   static async start(options: HealthHarnessOptions = {}): Promise<HealthHarness> {
     const address = inject('temporalAddress');
     const [database, emulated, smtp, connection, nativeConnection, port] = await Promise.all([
@@ -121,7 +133,14 @@ export class HealthHarness {
     const { realmId, qbo, shopifyPlatform, qboPlatform } = emulated;
     qbo.control.authorizeAs(realmId);
     const xero = options.xero ? await startEmulatedXero() : null;
-    const platforms = new PlatformRegistry([shopifyPlatform, options.decorateQbo ? options.decorateQbo(qboPlatform) : qboPlatform, ...(xero ? [xero.platform] : [])]);
+    const woo = options.woocommerce ? await startWooCommerceEmulator({ name: 'Health Woo Store', httpCallbackHosts: ['127.0.0.1'] }) : null;
+    const wooPlatform = woo ? createWooCommercePlatform({ appName: 'ledgerbridge', requestTimeoutMs: 5_000 }) : null;
+    const platforms = new PlatformRegistry([
+      shopifyPlatform,
+      options.decorateQbo ? options.decorateQbo(qboPlatform) : qboPlatform,
+      ...(xero ? [xero.platform] : []),
+      ...(wooPlatform ? [wooPlatform] : []),
+    ]);
     const db = database.db;
     const credentials = new CredentialStore(db, secretBoxFromKey(SECRET_KEY));
     const client = new Client({ connection, dataConverter: testDataConverter });
@@ -144,6 +163,7 @@ export class HealthHarness {
       taskQueue,
       operatorToken: OPERATOR_TOKEN,
       verifyShopifyWebhook: (rawBody, headers) => shopifyPlatform.verifyWebhook({ rawBody, headers }),
+      ...(wooPlatform ? { verifyWooCommerceWebhook: wooCommerceWebhookCheck({ db, credentials, platform: wooPlatform }) } : {}),
       resumeRatePerSecond: 50,
       onAppUninstalled: (integrationId) => reportAppUninstalled(runtime, integrationId),
       operatorPlugins: [integrationRoutes(routeDeps)],
@@ -152,7 +172,7 @@ export class HealthHarness {
     await app.listen({ host: '127.0.0.1', port });
     // The shop's webhooks are subscribed by the product itself, when the shop is connected (clickConnect).
 
-    const harness = new HealthHarness(database, emulated, smtp, mailer, platforms, credentials, client, runtime, app, baseUrl, nativeConnection, xero);
+    const harness = new HealthHarness(database, emulated, smtp, mailer, platforms, credentials, client, runtime, app, baseUrl, nativeConnection, xero, woo);
     harness.worker = await createSyncWorker({
       connection: nativeConnection,
       taskQueue,
@@ -185,8 +205,8 @@ export class HealthHarness {
   }
 
   /** Creates an integration the way the API does: numbered display name, health workflow started. */
-  async createIntegration(platform: 'shopify' | 'qbo' | 'xero', notifyEmails: string[] = [ALERTS]) {
-    const account: Record<string, string> = platform === 'shopify' ? { shop: this.shop } : {};
+  async createIntegration(platform: 'shopify' | 'qbo' | 'xero' | 'woocommerce', notifyEmails: string[] = [ALERTS]) {
+    const account: Record<string, string> = platform === 'shopify' ? { shop: this.shop } : platform === 'woocommerce' ? { storeUrl: this.woo.origin } : {};
     const created = await createIntegration(this.db, this.platforms, this.runtime, { platform, account, notifyEmails });
     // Its first check has run and its status is recorded: later steps have a settled start.
     await eventually(async () => (await this.health(created.id)).status !== null, `first check of ${created.displayName}`);
@@ -251,7 +271,7 @@ export class HealthHarness {
     this.worker.shutdown();
     await this.workerRun.catch(() => {});
     await this.app.close();
-    await Promise.allSettled([this.emulated.close(), this.smtp.close(), this.mailer.close(), ...(this.emulatedXero ? [this.emulatedXero.emulator.close()] : [])]);
+    await Promise.allSettled([this.emulated.close(), this.smtp.close(), this.mailer.close(), ...(this.emulatedXero ? [this.emulatedXero.emulator.close()] : []), ...(this.emulatedWoo ? [this.emulatedWoo.close()] : [])]);
     await this.nativeConnection.close();
     await this.client.connection.close();
     await this.database.close();

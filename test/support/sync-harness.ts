@@ -37,6 +37,12 @@ import { WebConnectorEmulator } from '../../emulators/qbd/web-connector.js';
 import { qbdOperatorRoutes, qbwcEndpointRoutes, type QbdRouteDeps } from '../../api/qbd-routes.js';
 import { createQbdPlatform, QBWC_PATH, type QbdPlatformConfig } from '../../platforms/qbd/qbd-platform.js';
 import { startEmulatedXero, type EmulatedXero } from './emulated-xero.js';
+import { answerKeyGrant, startWooCommerceEmulator, type WooCommerceEmulator } from '../../emulators/woocommerce/index.js';
+import { createWooCommercePlatform, type WooCommercePlatform } from '../../platforms/woocommerce/index.js';
+import { connectGrantRoutes } from '../../api/connect-grant-routes.js';
+import { beginConnect, completeConnect, type OAuthDeps } from '../../runtime/integration-health-oauth.js';
+import { integrationHealthWorkflowId } from '../../runtime/integration-health-starter.js';
+import { wooCommerceWebhookCheck } from '../../runtime/woocommerce-webhook-check.js';
 
 export const SHOPIFY_APP = { apiKey: 'test-shopify-key', apiSecret: 'test-shopify-secret' };
 export const QBO_APP = { clientId: 'test-qbo-client', clientSecret: 'test-qbo-secret' };
@@ -85,6 +91,11 @@ export interface SyncHarnessOptions {
    * settings from `qbd`, and the main route then books into QuickBooks Online or `ledger`). Their ids: `extraRouteIds`.
    */
   alsoRouteTo?: ('xero' | 'qbd')[];
+  /**
+   * The shop the route reads from: Shopify (default) or WooCommerce (its emulator and the official JS client, connected
+   * through WooCommerce's key grant into our grant route). The Shopify integration exists and is connected either way.
+   */
+  shop?: 'shopify' | 'woocommerce';
 }
 
 /** The QuickBooks Desktop side of a harness: the company, and the Web Connector (started by the test). */
@@ -109,6 +120,9 @@ export class SyncHarness {
   readonly qboIntegrationId = `qbo-${randomUUID().slice(0, 8)}`;
   readonly xeroIntegrationId = `xero-${randomUUID().slice(0, 8)}`;
   readonly qbdIntegrationId = `qbd-${randomUUID().slice(0, 8)}`;
+  readonly wooIntegrationId = `woocommerce-${randomUUID().slice(0, 8)}`;
+  /** The integration the route reads from: "Shopify #1", or "WooCommerce #1" with `shop: 'woocommerce'`. */
+  readonly shopIntegrationId: string;
   /** The routes of `alsoRouteTo`, by ledger. */
   readonly extraRouteIds: Partial<Record<'xero' | 'qbd', string>> = {};
   readonly connectionProblemsSeen: ConnectionProblem[] = [];
@@ -130,11 +144,19 @@ export class SyncHarness {
     private readonly nativeConnection: NativeConnection,
     private readonly options: SyncHarnessOptions,
     private readonly emulatedXero: EmulatedXero | null,
+    private readonly emulatedWoo: { emulator: WooCommerceEmulator; platform: WooCommercePlatform } | null,
   ) {
     this.shop = emulated.shop;
     this.realmId = emulated.realmId;
     const qbdIsMain = options.qbd && !options.alsoRouteTo?.includes('qbd');
     this.ledgerIntegrationId = qbdIsMain ? this.qbdIntegrationId : options.ledger === 'xero' ? this.xeroIntegrationId : this.qboIntegrationId;
+    this.shopIntegrationId = emulatedWoo ? this.wooIntegrationId : this.shopifyIntegrationId;
+  }
+
+  /** The WooCommerce store emulator (with `shop: 'woocommerce'`). */
+  get woo(): WooCommerceEmulator {
+    if (!this.emulatedWoo) throw new Error("this harness reads from Shopify; start it with shop: 'woocommerce'");
+    return this.emulatedWoo.emulator;
   }
 
   get shopify() {
@@ -188,18 +210,24 @@ export class SyncHarness {
           ...(options.xeroSaleDocument ? { saleDocument: options.xeroSaleDocument } : {}),
         }) : null;
     const ledger = xero && options.ledger === 'xero' ? xero.platform : qboPlatform;
+    const woo =
+      options.shop === 'woocommerce'
+        ? // WooCommerce wants an https callback_url; the API here listens on plain http at 127.0.0.1.
+          { emulator: await startWooCommerceEmulator({ name: 'Test Woo Store', httpCallbackHosts: ['127.0.0.1'] }), platform: createWooCommercePlatform({ appName: 'ledgerbridge' }) }
+        : null;
     const decorate = (platform: AccountingPlatform): Platform => (options.decorateTarget && platform === ledger ? decorated(platform, options.decorateTarget) : platform);
     const qbdConfig: QbdPlatformConfig | null = options.qbd
       ? { webConnectorUrl: `http://127.0.0.1${QBWC_PATH}`, pollMinutes: 1, requestWaitMs: options.qbd.requestWaitMs, queuePollMs: 25, disconnectedAfterMs: 3 * 3_600_000, sessionLingerMs: options.qbd.sessionLingerMs ?? 1_000 }
       : null;
     const qbd = qbdConfig ? createQbdPlatform(qbdConfig, { requestLimiter: () => ({ acquire: async () => async () => {}, pauseFor: async () => {} }), db: database.db }) : null;
-    const platforms = new PlatformRegistry([shopifyPlatform, decorate(qboPlatform), ...(xero ? [decorate(xero.platform)] : []), ...(qbd ? [qbd] : [])]);
+    const platforms = new PlatformRegistry([shopifyPlatform, decorate(qboPlatform), ...(xero ? [decorate(xero.platform)] : []), ...(qbd ? [qbd] : []), ...(woo ? [woo.platform] : [])]);
     const credentials = new CredentialStore(database.db, secretBoxFromKey(Buffer.alloc(32, 7)));
-    const harness = new SyncHarness(database, emulated, platforms, credentials, new Client({ connection, dataConverter: testDataConverter }), nativeConnection, options, xero);
+    const harness = new SyncHarness(database, emulated, platforms, credentials, new Client({ connection, dataConverter: testDataConverter }), nativeConnection, options, xero, woo);
     if (qbdConfig) harness.qbdConfig = qbdConfig;
     await harness.createRoute();
     await harness.startApi(shopifyPlatform);
     if (qbdConfig) await harness.connectQbd(qbdConfig);
+    if (woo) await harness.connectWooCommerce();
     await harness.startWorker();
     return harness;
   }
@@ -217,15 +245,18 @@ export class SyncHarness {
     if (this.options.qbd) {
       await this.db.insert(integrations).values({ id: this.qbdIntegrationId, platform: 'qbd', number: 1, displayName: 'QuickBooks Desktop #1', account: {} });
     }
+    if (this.emulatedWoo) {
+      await this.db.insert(integrations).values({ id: this.wooIntegrationId, platform: 'woocommerce', number: 1, displayName: 'WooCommerce #1', account: { storeUrl: this.woo.origin } });
+    }
     if (this.emulatedXero) {
       // A Xero integration learns its organisation when it is connected.
       await this.db.insert(integrations).values({ id: this.xeroIntegrationId, platform: 'xero', number: 1, displayName: 'Xero #1', account: {} });
     }
-    await this.db.insert(syncRoutes).values({ id: this.routeId, sourceIntegrationId: this.shopifyIntegrationId, targetIntegrationId: this.ledgerIntegrationId });
+    await this.db.insert(syncRoutes).values({ id: this.routeId, sourceIntegrationId: this.shopIntegrationId, targetIntegrationId: this.ledgerIntegrationId });
     const extraTargets = { xero: this.xeroIntegrationId, qbd: this.qbdIntegrationId };
     for (const ledger of this.options.alsoRouteTo ?? []) {
       const routeId = `route-${ledger}-${randomUUID().slice(0, 8)}`;
-      await this.db.insert(syncRoutes).values({ id: routeId, sourceIntegrationId: this.shopifyIntegrationId, targetIntegrationId: extraTargets[ledger] });
+      await this.db.insert(syncRoutes).values({ id: routeId, sourceIntegrationId: this.shopIntegrationId, targetIntegrationId: extraTargets[ledger] });
       this.extraRouteIds[ledger] = routeId;
     }
     await this.connect(this.shopifyIntegrationId, { shop: this.shop });
@@ -261,6 +292,31 @@ export class SyncHarness {
     await recordIntegrationStatus(this.db, integrationId, { status: 'connected', reason: null, cause: 'oauth_connected', check: null });
   }
 
+  /**
+   * "Connect" WooCommerce #1 as the product does: the connect state, the store owner approving on WooCommerce's
+   * grant page, the key posted to our grant route, then the callback (completeConnect), which subscribes the
+   * webhooks. Again after a revoked key: a new key, and the webhooks take its secret.
+   */
+  async connectWooCommerce(): Promise<void> {
+    const oauth = this.wooConnectDeps();
+    const { query } = await answerKeyGrant(await beginConnect(oauth, this.wooIntegrationId));
+    const outcome = await completeConnect(oauth, query);
+    if (outcome.kind !== 'connected') throw new Error(`WooCommerce #1 did not connect: ${outcome.kind}`);
+    await recordIntegrationStatus(this.db, this.wooIntegrationId, { status: 'connected', reason: null, cause: 'oauth_connected', check: null });
+  }
+
+  private wooConnectDeps(): OAuthDeps {
+    return {
+      db: this.db,
+      platforms: this.platforms,
+      credentials: this.credentials,
+      // Connecting tells the integration's health workflow; no worker here serves that queue (health has tests of its own).
+      health: { client: this.client, taskQueue: `${this.taskQueue}-health-unserved` },
+      redirectUri: `${this.apiOrigin}/integrations/oauth/callback`,
+      publicBaseUrl: this.apiOrigin,
+    };
+  }
+
   private qbdConfig: QbdPlatformConfig | null = null;
 
   /** "Connect": the operator creates the Web Connector login; the person adds the .qwc and types the password. */
@@ -290,11 +346,13 @@ export class SyncHarness {
       taskQueue: this.taskQueue,
       operatorToken: OPERATOR_TOKEN,
       verifyShopifyWebhook: (rawBody, headers) => shopify.verifyWebhook({ rawBody, headers }),
+      ...(this.emulatedWoo ? { verifyWooCommerceWebhook: wooCommerceWebhookCheck({ db: this.db, credentials: this.credentials, platform: this.emulatedWoo.platform }) } : {}),
       resumeRatePerSecond: 50,
       platforms: this.platforms,
       bookedOrderChanges: this.options.bookedOrderChanges?.(this.db),
       payloadCodec: { codec: testDataConverter.payloadCodecs![0]!, uiOrigins: [TEMPORAL_UI_ORIGIN] },
-      ...(qbdDeps ? { plugins: [qbwcEndpointRoutes(qbdDeps)], operatorPlugins: [qbdOperatorRoutes(qbdDeps)] } : {}),
+      plugins: [connectGrantRoutes({ db: this.db, platforms: this.platforms, credentials: this.credentials }), ...(qbdDeps ? [qbwcEndpointRoutes(qbdDeps)] : [])],
+      ...(qbdDeps ? { operatorPlugins: [qbdOperatorRoutes(qbdDeps)] } : {}),
     });
     this.apiOrigin = await this.api.listen({ host: '127.0.0.1', port: 0 });
     // The .qwc's AppURL: where this API listens (the Web Connector emulator reads it at each update).
@@ -389,7 +447,7 @@ export class SyncHarness {
       args: [{ routeId: this.routeId, orderId, timing }],
       typedSearchAttributes: [
         { key: RouteIdKey, value: this.routeId },
-        { key: IntegrationIdsKey, value: [this.shopifyIntegrationId, this.ledgerIntegrationId] },
+        { key: IntegrationIdsKey, value: [this.shopIntegrationId, this.ledgerIntegrationId] },
         { key: OrderIdKey, value: orderId },
         { key: SyncStateKey, value: 'syncing' },
       ],
@@ -467,6 +525,10 @@ export class SyncHarness {
     await this.stopWorker().catch(() => {});
     await this.emulated.close();
     await this.emulatedXero?.emulator.close();
+    if (this.emulatedWoo) {
+      await this.handle(integrationHealthWorkflowId(this.wooIntegrationId)).terminate('test over').catch(() => {});
+      await this.emulatedWoo.emulator.close();
+    }
     await this.nativeConnection.close();
     await this.client.connection.close();
     await this.database.close();

@@ -1,0 +1,116 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { ApiDeps } from './api-deps.js';
+import { ApiError } from './api-error.js';
+import { commonErrorResponses, ErrorResponse } from './error-response-schema.js';
+import { integrationRouteIds } from './shop-routes-lookup.js';
+import { WebhookAnswer } from './shopify-topic-handlers.js';
+import type { VerifyWooCommerceWebhook } from './woocommerce-webhook-check.js';
+import { OrderEventWriter } from '../db/order-event-writer.js';
+import { recordSettledEvent, type WebhookEventIdentity } from '../db/webhook-intake.js';
+import { isWooPing, WOOCOMMERCE_WEBHOOK_PATH, wooOrderReferenceOf } from '../platforms/woocommerce/index.js';
+import { RequestsInFlight } from '../runtime/requests-in-flight.js';
+
+const ORDER_TOPICS: ReadonlySet<string> = new Set(['order.created', 'order.updated']);
+
+export interface WooCommerceIntakeContext {
+  verify: VerifyWooCommerceWebhook;
+  claimLeaseMs: number;
+  /** Tells the intake drainer an order event was queued. */
+  orderQueued: () => void;
+}
+
+/**
+ * WooCommerce webhook intake, one address per integration (`/webhooks/woocommerce/:integrationId`): the
+ * integration's keys give the secret the signature is checked with, over the body exactly as received. Order
+ * events go into the same durable intake as Shopify's (webhook_events, started by the drainer into the same order
+ * sync). WooCommerce never retries, and disables a webhook after repeated failures: anything but a refusal of a
+ * forged or unreadable delivery is a 200.
+ */
+export function wooCommerceWebhookRoutes(deps: ApiDeps, context: WooCommerceIntakeContext, deliveries: RequestsInFlight = new RequestsInFlight()): FastifyPluginAsync {
+  const writer = new OrderEventWriter(deps.db, context.claimLeaseMs);
+  return async (plugin) => {
+    const app = plugin.withTypeProvider<TypeBoxTypeProvider>();
+    // Scoped to this plugin: the exact bytes are what WooCommerce signed; its ping is a form body.
+    app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: 5 * 1024 * 1024 }, (_request, body, done) => done(null, body));
+    app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (_request, body, done) => done(null, body));
+
+    app.post(
+      `${WOOCOMMERCE_WEBHOOK_PATH}/:integrationId`,
+      {
+        schema: {
+          summary: 'WooCommerce webhook intake (one address per integration)',
+          description:
+            'Public, authenticated by X-WC-Webhook-Signature (base64 HMAC-SHA256 of the body with the secret ledgerbridge set on the webhook). ' +
+            'order.created and order.updated are recorded and answered "accepted"; the order sync then starts on every route reading from ' +
+            "the integration. A delivery reporting the same order change again (same order id and date_modified_gmt) is answered \"duplicate\". " +
+            "WooCommerce's ping (webhook_id=N) is answered 200.",
+          tags: ['webhooks'],
+          params: Type.Object({ integrationId: Type.String({ minLength: 1, maxLength: 200 }) }),
+          body: Type.String({ description: "WooCommerce's JSON payload, verified byte for byte against its signature." }),
+          response: { 200: WebhookAnswer, ...commonErrorResponses, 401: ErrorResponse, 404: ErrorResponse },
+        },
+      },
+      (request) => deliveries.track(async (): Promise<WebhookAnswer> => {
+        const { integrationId } = request.params;
+        const rawBody = request.body;
+        if (isWooPing(rawBody, request.headers)) {
+          request.log.info({ integrationId }, 'woocommerce webhook ping answered');
+          return { status: 'ignored' };
+        }
+        const check = await context.verify(integrationId, rawBody, request.headers);
+        if (check.kind === 'unknown_integration') {
+          // A 404 counts as a failed delivery: WooCommerce disables a webhook nobody reads any more.
+          request.log.warn({ integrationId }, 'woocommerce webhook for an unknown integration');
+          throw new ApiError(404, 'not_found', 'No WooCommerce integration reads from this address.');
+        }
+        if (check.kind === 'invalid') {
+          request.log.warn({ integrationId, reason: check.reason, topic: request.headers['x-wc-webhook-topic'] }, 'woocommerce webhook rejected: signature check failed');
+          throw new ApiError(401, 'invalid_signature', 'The webhook signature could not be verified.');
+        }
+        const log = request.log.child({ integrationId, topic: check.topic, webhookId: check.webhookId, deliveryId: check.deliveryId });
+        let body: unknown;
+        try {
+          body = JSON.parse(rawBody);
+        } catch (error) {
+          log.warn({ reason: (error as Error).message, bytes: rawBody.length }, 'woocommerce webhook rejected: body is not JSON');
+          throw new ApiError(400, 'invalid_body', 'The webhook body is not valid JSON.');
+        }
+        const identity = (key: string): WebhookEventIdentity => ({
+          // Unique within the integration only: scoped by it (db/webhook-intake.ts).
+          eventId: `woocommerce/${integrationId}/${key}`,
+          topic: check.topic,
+          shop: null,
+          webhookId: check.webhookId,
+          integrationId,
+        });
+        if (!ORDER_TOPICS.has(check.topic)) {
+          const recorded = await recordSettledEvent(deps.db, identity(`delivery/${check.deliveryId}`), 'ignored');
+          log.info('woocommerce webhook topic not handled: acknowledged');
+          return { status: recorded ? 'ignored' : 'duplicate' };
+        }
+        const order = wooOrderReferenceOf(body);
+        if (!order) {
+          log.warn('woocommerce webhook rejected: order payload without a numeric id');
+          throw new ApiError(400, 'invalid_body', `The ${check.topic} webhook carries no order id.`);
+        }
+        // No event id in WooCommerce: what a delivery reports is this order as of this change.
+        const event = identity(`order/${order.orderId}/${order.modifiedGmt ?? check.deliveryId}`);
+        if ((await integrationRouteIds(deps.db, integrationId)).length === 0) {
+          const recorded = await recordSettledEvent(deps.db, event, 'ignored');
+          log.warn('woocommerce webhook ignored: no sync route reads from this store');
+          return { status: recorded ? 'ignored' : 'duplicate' };
+        }
+        const queued = await writer.write({ ...event, orderId: order.orderId, orderReference: order.reference });
+        if (queued === 'duplicate') {
+          log.info({ orderId: order.orderId }, 'woocommerce webhook already received: acknowledged, nothing done');
+          return { status: 'duplicate' };
+        }
+        context.orderQueued();
+        log.info({ orderId: order.orderId, requeued: queued === 'requeued' }, 'woocommerce order webhook accepted');
+        return { status: 'accepted', orderId: order.orderId };
+      }),
+    );
+  };
+}

@@ -1,0 +1,3 @@
+export { startWooCommerceEmulator, WooCommerceEmulatorControl, type WooCommerceEmulator, type WooCommerceEmulatorOptions, type Unreachable } from './server.js';
+export { answerKeyGrant } from './store-owner-approval.js';
+export type { WooOrderInput } from './order-builder.js';

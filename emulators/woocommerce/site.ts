@@ -1,0 +1,208 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { buildOrder, gmtDate, siteDate, type WooOrderInput } from './order-builder.js';
+
+export type KeyPermissions = 'read' | 'write' | 'read_write';
+
+/** A REST API key as WooCommerce keeps it (class-wc-auth.php create_keys): tied to a user, with a permission. */
+export interface ApiKey {
+  keyId: number;
+  userId: number;
+  description: string;
+  permissions: KeyPermissions;
+  consumerKey: string;
+  consumerSecret: string;
+}
+
+export interface Webhook {
+  id: number;
+  name: string;
+  status: 'active' | 'paused' | 'disabled';
+  topic: string;
+  deliveryUrl: string;
+  secret: string;
+  createdAt: Date;
+  modifiedAt: Date;
+  /** Consecutive failed deliveries (class-wc-webhook.php failed_delivery). */
+  failureCount: number;
+}
+
+export interface SiteOptions {
+  /** Shown by system_status and the grant page. */
+  name?: string;
+  /** The site's timezone as an offset from UTC, in minutes: dates without `_gmt` are in it (default +60). */
+  utcOffsetMinutes?: number;
+}
+
+/** The topics WooCommerce accepts (wc_is_webhook_valid_topic: resource.event, or action.*). */
+const RESOURCES = ['order', 'product', 'customer', 'coupon'];
+const EVENTS = ['created', 'updated', 'deleted', 'restored'];
+export function isValidTopic(topic: string): boolean {
+  const [resource, event, ...rest] = topic.toLowerCase().split('.');
+  if (rest.length > 0 || !resource || !event) return false;
+  if (resource === 'action') return true;
+  return RESOURCES.includes(resource) && EVENTS.includes(event);
+}
+
+/** One WordPress + WooCommerce site: keys, orders, products, customers, webhooks. */
+export class WooSite {
+  readonly name: string;
+  readonly utcOffsetMinutes: number;
+  readonly keys = new Map<string, ApiKey>();
+  readonly orders = new Map<number, Record<string, unknown>>();
+  readonly refunds = new Map<number, Array<Record<string, unknown>>>();
+  readonly products = new Map<number, Record<string, unknown>>();
+  readonly variations = new Map<number, Array<Record<string, unknown>>>();
+  readonly customers = new Map<number, Record<string, unknown>>();
+  readonly webhooks = new Map<number, Webhook>();
+  /** OAuth nonces seen per key, with their timestamps (class-wc-rest-authentication.php check_oauth_timestamp_and_nonce). */
+  readonly nonces = new Map<string, Map<string, number>>();
+  private lastId = 100;
+  private lastKeyId = 0;
+  private lastWebhookId = 0;
+
+  constructor(options: SiteOptions = {}) {
+    this.name = options.name ?? 'Test Woo Store';
+    this.utcOffsetMinutes = options.utcOffsetMinutes ?? 60;
+  }
+
+  nextId(): number {
+    return ++this.lastId;
+  }
+
+  /** `ck_` + 40 hex and `cs_` + 40 hex (wc_rand_hash), as create_keys makes them. */
+  createKey(userId: number, description: string, permissions: KeyPermissions): ApiKey {
+    const key: ApiKey = {
+      keyId: ++this.lastKeyId,
+      userId,
+      description,
+      permissions,
+      consumerKey: `ck_${randomBytes(20).toString('hex')}`,
+      consumerSecret: `cs_${randomBytes(20).toString('hex')}`,
+    };
+    // WooCommerce keeps wc_api_hash(ck) (a sha256 HMAC); a lookup by the hash of the key stands in for it.
+    this.keys.set(hashKey(key.consumerKey), key);
+    return key;
+  }
+
+  findKey(consumerKey: string): ApiKey | null {
+    return this.keys.get(hashKey(consumerKey)) ?? null;
+  }
+
+  /** The admin deletes the key ("Revoke"): the next call is 401 "Consumer key is invalid.". */
+  revokeKey(consumerKey?: string): number {
+    let revoked = 0;
+    for (const [hash, key] of this.keys) {
+      if (!consumerKey || key.consumerKey === consumerKey) {
+        this.keys.delete(hash);
+        revoked++;
+      }
+    }
+    return revoked;
+  }
+
+  createOrder(input: WooOrderInput, at = new Date()): Record<string, unknown> {
+    const id = this.nextId();
+    const order = buildOrder(id, input, { next: () => this.nextId() }, at, this.utcOffsetMinutes);
+    this.orders.set(id, order);
+    return order;
+  }
+
+  /** Changes an order the way a save in wp-admin does: the fields, and date_modified. */
+  updateOrder(id: number, patch: Record<string, unknown>, at = new Date()): Record<string, unknown> | null {
+    const order = this.orders.get(id);
+    if (!order) return null;
+    Object.assign(order, patch, { date_modified: siteDate(at, this.utcOffsetMinutes), date_modified_gmt: gmtDate(at) });
+    return order;
+  }
+
+  /** A refund: the refund resource has a positive `amount`; the order lists it with a negative `total`. */
+  refundOrder(id: number, amount: string, reason: string, at = new Date()): Record<string, unknown> | null {
+    const order = this.orders.get(id);
+    if (!order) return null;
+    const refund = {
+      id: this.nextId(),
+      date_created: siteDate(at, this.utcOffsetMinutes),
+      date_created_gmt: gmtDate(at),
+      amount: Number(amount).toFixed(2),
+      reason,
+      refunded_by: 1,
+      refunded_payment: false,
+      meta_data: [],
+      line_items: [],
+    };
+    this.refunds.set(id, [...(this.refunds.get(id) ?? []), refund]);
+    const refunds = (order.refunds as Array<Record<string, unknown>>) ?? [];
+    refunds.push({ id: refund.id, reason, total: `-${refund.amount}` });
+    const refundedAll = refunds.reduce((sum, r) => sum - Number(r.total), 0) >= Number(order.total);
+    this.updateOrder(id, { refunds, ...(refundedAll ? { status: 'refunded' } : {}) }, at);
+    return refund;
+  }
+
+  /** A new id and `date_modified`/`_gmt` of now, as every saved resource carries them. */
+  private savedNow(): { id: number; date_modified: string; date_modified_gmt: string } {
+    const now = new Date();
+    return { id: this.nextId(), date_modified: siteDate(now, this.utcOffsetMinutes), date_modified_gmt: gmtDate(now) };
+  }
+
+  addProduct(input: { name: string; sku: string; price: string }): Record<string, unknown> {
+    const product = { ...this.savedNow(), name: input.name, sku: input.sku, type: 'simple', price: input.price, regular_price: input.price, sale_price: '' };
+    const id = product.id;
+    this.products.set(id, product);
+    this.variations.set(id, []);
+    return product;
+  }
+
+  addCustomer(input: { email: string; firstName: string; lastName: string }): Record<string, unknown> {
+    const customer = {
+      ...this.savedNow(),
+      email: input.email,
+      first_name: input.firstName,
+      last_name: input.lastName,
+      billing: { first_name: input.firstName, last_name: input.lastName, email: input.email },
+      shipping: { first_name: input.firstName, last_name: input.lastName },
+    };
+    this.customers.set(customer.id, customer);
+    return customer;
+  }
+
+  createWebhook(input: { name?: string; topic: string; deliveryUrl: string; secret?: string; status?: Webhook['status'] }): Webhook {
+    const now = new Date();
+    const webhook: Webhook = {
+      id: ++this.lastWebhookId,
+      name: input.name ?? `Webhook created on ${now.toUTCString()}`,
+      status: input.status ?? 'active',
+      topic: input.topic.toLowerCase(),
+      deliveryUrl: input.deliveryUrl,
+      // Without one, WooCommerce derives a secret; we make a random one the creator cannot know.
+      secret: input.secret ?? randomBytes(16).toString('hex'),
+      createdAt: now,
+      modifiedAt: now,
+      failureCount: 0,
+    };
+    this.webhooks.set(webhook.id, webhook);
+    return webhook;
+  }
+
+  /** A webhook as GET /webhooks shows it (the secret is write-only in the schema). */
+  webhookJson(webhook: Webhook): Record<string, unknown> {
+    const [resource, event] = webhook.topic.split('.');
+    return {
+      id: webhook.id,
+      name: webhook.name,
+      status: webhook.status,
+      topic: webhook.topic,
+      resource,
+      event,
+      hooks: [`woocommerce_${event === 'created' ? 'new' : event === 'updated' ? 'update' : event}_${resource}`],
+      delivery_url: webhook.deliveryUrl,
+      date_created: siteDate(webhook.createdAt, this.utcOffsetMinutes),
+      date_created_gmt: gmtDate(webhook.createdAt),
+      date_modified: siteDate(webhook.modifiedAt, this.utcOffsetMinutes),
+      date_modified_gmt: gmtDate(webhook.modifiedAt),
+    };
+  }
+}
+
+function hashKey(consumerKey: string): string {
+  return createHash('sha256').update(consumerKey).digest('hex');
+}

@@ -1,0 +1,59 @@
+import type { CommerceOrder } from '../../domain/commerce-order.js';
+import type { CommerceSource } from '../../domain/commerce-source.js';
+import type { ConnectionProbe } from '../../domain/connection-probe.js';
+import { toCommerceOrder } from './order-mapping.js';
+import type { WooOrder } from './order-shape.js';
+import type { WooClient } from './woo-client.js';
+import { WooRequestRefusedError, type WooCallContext } from './woo-error-translation.js';
+
+/** WooCommerce's most per page (per_page 1..100). */
+const PAGE_SIZE = 100;
+
+/** Reads orders from one connected WooCommerce store (wc/v3, the official JS client). */
+export class WooCommerceSource implements CommerceSource {
+  constructor(
+    private readonly client: WooClient,
+    private readonly storeName: string,
+  ) {}
+
+  async getOrder(orderId: string): Promise<CommerceOrder | null> {
+    if (!/^\d+$/.test(orderId)) return null;
+    try {
+      const { data } = await this.client.request<WooOrder>('get', `orders/${orderId}`, this.ctx(`reading order ${orderId}`));
+      return toCommerceOrder(data);
+    } catch (error) {
+      // "Invalid ID.": deleted (or never there). A trashed order is still readable, with status "trash".
+      if (error instanceof WooRequestRefusedError && error.status === 404) return null;
+      throw error;
+    }
+  }
+
+  async checkConnection(): Promise<ConnectionProbe> {
+    const { data } = await this.client.request<{ environment?: { home_url?: string } }>('get', 'system_status', this.ctx('checking the connection'));
+    // WooCommerce cannot say what a key may do short of trying; the key's permission was given at the grant.
+    return { accountName: data.environment?.home_url ?? this.client.storeUrl, grantedScopes: null };
+  }
+
+  /**
+   * Orders changed after `since`, oldest change first, a page at a time (WooCommerce's modified_after with
+   * dates_are_gmt, ordered by modification date). The cursor is the next page number: offset pages shift when
+   * orders change meanwhile, so a caller re-reads from its newest `updatedAt` rather than trusting pages alone.
+   */
+  async listOrdersUpdatedSince(since: string, pageCursor?: string): Promise<{ orders: { id: string; updatedAt: string }[]; nextPageCursor?: string }> {
+    const page = pageCursor ? Number(pageCursor) : 1;
+    const after = new Date(since);
+    if (Number.isNaN(after.getTime())) throw new Error(`Not an ISO 8601 time: ${JSON.stringify(since)}`);
+    const { data, headers } = await this.client.request<WooOrder[]>('get', 'orders', this.ctx(`listing orders changed after ${since}`), {
+      params: { modified_after: after.toISOString().slice(0, 19), dates_are_gmt: true, orderby: 'modified', order: 'asc', per_page: PAGE_SIZE, page },
+    });
+    const totalPages = Number(headers['x-wp-totalpages'] ?? 1);
+    return {
+      orders: data.map((order) => ({ id: String(order.id), updatedAt: `${order.date_modified_gmt}Z` })),
+      ...(page < totalPages ? { nextPageCursor: String(page + 1) } : {}),
+    };
+  }
+
+  private ctx(action: string): WooCallContext {
+    return { store: this.storeName, action };
+  }
+}

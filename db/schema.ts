@@ -40,6 +40,11 @@ export const syncRoutes = pgTable('sync_routes', {
   documentNumberPrefix: text('document_number_prefix'),
   /** The ledger customer for orders whose shop withholds customer names/emails; null = "Shopify customer". */
   fallbackCustomerName: text('fallback_customer_name'),
+  /**
+   * The route's choices among the options its ledger declares (`AccountingPlatform.routeOptions`: Xero's
+   * `saleDocument`); an option not set here follows the ledger's deployment default.
+   */
+  ledgerOptions: jsonb('ledger_options').$type<Record<string, string>>().notNull().default({}),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 

@@ -26,6 +26,8 @@ export interface QbdPlatformConfig {
 }
 
 export const QBWC_PATH = '/qbwc';
+/** The page, under /integrations/<id>/, where a signed connect link makes a new Web Connector login. */
+export const QBD_CONNECT_PAGE = 'qbd/web-connector-login';
 
 export interface QbdPlatform extends AccountingPlatform {
   readonly id: 'qbd';

@@ -16,7 +16,10 @@ import { browserUrlFor } from '../platforms/shopify/index.js';
 import { PlatformRegistry } from '../platforms/registry.js';
 import { createIntegration } from '../runtime/integration-health-creator.js';
 import { createConnectionProblemSink, reportAppUninstalled } from '../runtime/integration-health-problem-sink.js';
-import { integrationHealthWorkflowId, type IntegrationHealthRuntime } from '../runtime/integration-health-starter.js';
+import { integrationHealthWorkflowId, signalIntegrationHealth, type IntegrationHealthRuntime } from '../runtime/integration-health-starter.js';
+import { qbdOperatorRoutes, qbwcEndpointRoutes, type QbdRouteDeps } from '../api/qbd-routes.js';
+import { qbdConnectPageRoutes } from '../api/qbd-connect-page.js';
+import { createQbdPlatform, QBWC_PATH, type QbdPlatformConfig } from '../platforms/qbd/qbd-platform.js';
 import { secretBoxFromKey } from '../runtime/secret-box.js';
 import { ConnectLinkSigner } from '../security/connect-link.js';
 import { integrationHealthQuery } from '../workflows/integration-health.js';
@@ -47,6 +50,11 @@ export interface HealthHarnessOptions {
   qboAccessTokenTtlSeconds?: number;
   /** Also offer Xero (its emulator with two organisations, the real xero-node). */
   xero?: boolean;
+  /**
+   * Also offer QuickBooks Desktop: its Web Connector endpoint, operator routes and connect page on the API, as
+   * production wires them; the test brings the company and Web Connector emulators (`qbdConfig` says where to poll).
+   */
+  qbd?: { requestWaitMs: number; sessionLingerMs?: number };
 }
 
 /**
@@ -118,11 +126,20 @@ export class HealthHarness {
     const { realmId, qbo, shopifyPlatform, qboPlatform } = emulated;
     qbo.control.authorizeAs(realmId);
     const xero = options.xero ? await startEmulatedXero() : null;
-    const platforms = new PlatformRegistry([shopifyPlatform, options.decorateQbo ? options.decorateQbo(qboPlatform) : qboPlatform, ...(xero ? [xero.platform] : [])]);
     const db = database.db;
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const qbdConfig: QbdPlatformConfig | null = options.qbd
+      ? { webConnectorUrl: `${baseUrl}${QBWC_PATH}`, pollMinutes: 1, requestWaitMs: options.qbd.requestWaitMs, queuePollMs: 25, disconnectedAfterMs: 3 * 3_600_000, sessionLingerMs: options.qbd.sessionLingerMs ?? 1_000 }
+      : null;
+    const qbd = qbdConfig ? createQbdPlatform(qbdConfig, { requestLimiter: () => ({ acquire: async () => async () => {}, pauseFor: async () => {} }), db }) : null;
+    const platforms = new PlatformRegistry([
+      shopifyPlatform,
+      options.decorateQbo ? options.decorateQbo(qboPlatform) : qboPlatform,
+      ...(xero ? [xero.platform] : []),
+      ...(qbd ? [qbd] : []),
+    ]);
     const credentials = new CredentialStore(db, secretBoxFromKey(SECRET_KEY));
     const client = new Client({ connection, dataConverter: testDataConverter });
-    const baseUrl = `http://127.0.0.1:${port}`;
     const taskQueue = `health-${randomUUID()}`;
     const runtime: IntegrationHealthRuntime = {
       client,
@@ -134,6 +151,16 @@ export class HealthHarness {
 
     // The production wiring (api/app.ts, runtime/sync-worker.ts) with the test's dependencies.
     const routeDeps = { db, platforms, credentials, health: runtime, publicBaseUrl: baseUrl, operatorToken: OPERATOR_TOKEN, connectLinks };
+    const qbdDeps: QbdRouteDeps | null = qbdConfig
+      ? {
+          db,
+          credentials,
+          config: qbdConfig,
+          temporal: client,
+          resumePerSecond: 50,
+          onVisitWhileNotConnected: (integrationId) => signalIntegrationHealth(runtime, integrationId, { name: 'credentialsUpdated' }),
+        }
+      : null;
     const app = await buildApi({
       db,
       temporal: client,
@@ -142,13 +169,17 @@ export class HealthHarness {
       verifyShopifyWebhook: (rawBody, headers) => shopifyPlatform.verifyWebhook({ rawBody, headers }),
       resumeRatePerSecond: 50,
       onAppUninstalled: (integrationId) => reportAppUninstalled(runtime, integrationId),
-      operatorPlugins: [integrationRoutes(routeDeps)],
-      plugins: [integrationOAuthRoutes(routeDeps)],
+      operatorPlugins: [integrationRoutes(routeDeps), ...(qbdDeps ? [qbdOperatorRoutes(qbdDeps)] : [])],
+      plugins: [
+        integrationOAuthRoutes(routeDeps),
+        ...(qbdDeps ? [qbwcEndpointRoutes(qbdDeps), qbdConnectPageRoutes({ ...qbdDeps, connectLinks, operatorToken: OPERATOR_TOKEN })] : []),
+      ],
     });
     await app.listen({ host: '127.0.0.1', port });
     // The shop's webhooks are subscribed by the product itself, when the shop is connected (clickConnect).
 
     const harness = new HealthHarness(database, emulated, smtp, mailer, platforms, credentials, client, runtime, app, baseUrl, nativeConnection, xero);
+    harness.qbdConfig = qbdConfig;
     harness.worker = await createSyncWorker({
       connection: nativeConnection,
       taskQueue,
@@ -169,8 +200,11 @@ export class HealthHarness {
     return this.database.db;
   }
 
+  /** With `qbd`: QuickBooks Desktop's settings, its Web Connector URL on this API (a .qwc's AppURL). */
+  qbdConfig: QbdPlatformConfig | null = null;
+
   /** Creates an integration the way the API does: numbered display name, health workflow started. */
-  async createIntegration(platform: 'shopify' | 'qbo' | 'xero', notifyEmails: string[] = [ALERTS]) {
+  async createIntegration(platform: 'shopify' | 'qbo' | 'xero' | 'qbd', notifyEmails: string[] = [ALERTS]) {
     const account: Record<string, string> = platform === 'shopify' ? { shop: this.shop } : {};
     const created = await createIntegration(this.db, this.platforms, this.runtime, { platform, account, notifyEmails });
     // Its first check has run and its status is recorded: later steps have a settled start.

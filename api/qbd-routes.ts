@@ -67,6 +67,12 @@ export function qbwcEndpointRoutes(deps: QbdRouteDeps): FastifyPluginAsync {
           await contacts.record(event);
           if (event.kind === 'authenticated' && deps.temporal) {
             await resumeParkedOrders(deps.temporal, deps.db, { integrationId: event.integrationId, ...parkedOnVisit }, 'mappingSaved', deps.resumePerSecond);
+            // A login accepted is QuickBooks Desktop's reconnect: orders that waited on its refused password go on
+            // (not when an operator paused it; those wait on the same id until it is resumed).
+            const [row] = await deps.db.select({ status: integrations.status }).from(integrations).where(eq(integrations.id, event.integrationId));
+            if (row && row.status !== 'disconnected') {
+              await resumeParkedOrders(deps.temporal, deps.db, { integrationId: event.integrationId, waitingOn: event.integrationId, waitingFor: 'reconnect' }, 'reconnected', deps.resumePerSecond);
+            }
           }
           if (event.kind === 'authenticated' && deps.onVisitWhileNotConnected) {
             const [row] = await deps.db.select({ status: integrations.status }).from(integrations).where(eq(integrations.id, event.integrationId));

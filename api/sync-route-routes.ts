@@ -57,8 +57,9 @@ function describeLedgerOptions(deps: ApiDeps): string {
 const LedgerOptionChoices = (deps: ApiDeps) =>
   Type.Record(Type.String(), Type.String(), { description: `Options the route's ledger offers, by name. ${describeLedgerOptions(deps)}. Unset ones follow the deployment default.` });
 
+// Null first: the API's validator coerces types, and would turn a null into "" for a string tried first.
 const LedgerOptionChanges = (deps: ApiDeps) =>
-  Type.Record(Type.String(), Type.Union([Type.String(), Type.Null()]), {
+  Type.Record(Type.String(), Type.Union([Type.Null(), Type.String()]), {
     description: `Options to set, by name (null: back to the deployment default). ${describeLedgerOptions(deps)}.`,
   });
 

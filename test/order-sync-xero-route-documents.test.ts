@@ -41,16 +41,16 @@ describe('order sync: two routes into one Xero organisation, one per document ki
   it('a value Xero does not offer is a 400 naming the allowed values; an unknown option names the ones it takes', async () => {
     const wrongValue = await harness.operator('POST', '/routes', newRoute({ saleDocument: 'bill' }));
     expect(wrongValue.status).toBe(400);
-    expect(wrongValue.body.message).toContain('"invoice-and-payment", "receive-money"');
-    expect(wrongValue.body.message).toContain('Xero #1');
+    expect(wrongValue.body.error.message).toContain('"invoice-and-payment", "receive-money"');
+    expect(wrongValue.body.error.message).toContain('Xero #1');
 
     const unknown = await harness.operator('POST', '/routes', newRoute({ paperSize: 'A4' }));
     expect(unknown.status).toBe(400);
-    expect(unknown.body.message).toMatch(/no option "paperSize".*"saleDocument"/);
+    expect(unknown.body.error.message).toMatch(/no option "paperSize".*"saleDocument"/);
 
     const onExisting = await harness.operator('PUT', `/routes/${harness.routeId}/ledger-options`, { ledgerOptions: { saleDocument: 'credit-note' } });
     expect(onExisting.status).toBe(400);
-    expect(onExisting.body.message).toContain('"invoice-and-payment", "receive-money"');
+    expect(onExisting.body.error.message).toContain('"invoice-and-payment", "receive-money"');
 
     // Nothing was created or changed by the refusals: the route reads the deployment's default.
     const { body } = await harness.operator('GET', '/routes');
@@ -110,6 +110,7 @@ describe('order sync: two routes into one Xero organisation, one per document ki
 
     // null hands the choice back to the deployment's default.
     const reset = await harness.operator('PUT', `/routes/${harness.routeId}/ledger-options`, { ledgerOptions: { saleDocument: null } });
+    expect(reset.status, JSON.stringify(reset.body)).toBe(200);
     expect(reset.body.ledgerOptions).toEqual({ saleDocument: 'invoice-and-payment' });
   });
 });

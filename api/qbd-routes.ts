@@ -7,6 +7,7 @@ import type { Database } from '../db/database.js';
 import { integrations, qbwcRequests } from '../db/schema.js';
 import { ledgerRefusalWait } from '../domain/sync-error-types.js';
 import { PgQbwcWorkQueue } from '../platforms/qbd/pg-qbwc-work-queue.js';
+import { PgQbwcSessions } from '../platforms/qbd/pg-qbwc-sessions.js';
 import { QBWC_NOT_CONNECTED_CODE } from '../platforms/qbd/qbd-errors.js';
 import { QBWC_PATH, type QbdPlatformConfig } from '../platforms/qbd/qbd-platform.js';
 import { registerQbwcRoutes } from '../platforms/qbd/qbwc-endpoint.js';
@@ -61,6 +62,8 @@ export function qbwcEndpointRoutes(deps: QbdRouteDeps): FastifyPluginAsync {
       path: new URL(deps.config.webConnectorUrl).pathname || QBWC_PATH,
       accounts: contacts,
       queue,
+      // In the database: any API process serves any call of a Web Connector visit (no sticky routing for /qbwc).
+      sessions: new PgQbwcSessions(deps.db),
       onDelivery: (delivery) => queue.recordDelivery(delivery),
       onSessionEvent: (event) => {
         void (async () => {

@@ -338,3 +338,25 @@ export const qbwcContacts = pgTable(
   },
   (t) => [uniqueIndex('qbwc_contacts_user_name').on(t.userName)],
 );
+
+/**
+ * Open Web Connector sessions (one per `authenticate` ticket), shared by every API process: any of them may serve
+ * the Web Connector's next call, so no sticky routing is needed in front of `/qbwc`.
+ */
+export const qbwcSessions = pgTable(
+  'qbwc_sessions',
+  {
+    ticket: text('ticket').primaryKey(),
+    integrationId: text('integration_id')
+      .notNull()
+      .references(() => integrations.id, { onDelete: 'cascade' }),
+    /** The newest qbXML major version QuickBooks reads, as the Web Connector reported it. */
+    qbxmlMajor: integer('qbxml_major'),
+    answered: integer('answered').notNull().default(0),
+    /** What getLastError answers next. */
+    lastError: text('last_error'),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true, precision: 3 }).notNull(),
+    lastWorkAt: timestamp('last_work_at', { withTimezone: true, precision: 3 }).notNull(),
+  },
+  (t) => [index('qbwc_sessions_integration').on(t.integrationId)],
+);

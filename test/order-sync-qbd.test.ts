@@ -3,6 +3,8 @@ import { and, eq } from 'drizzle-orm';
 import { integrations, qbwcRequests } from '../db/schema.js';
 import type { OrderSyncResult } from '../workflows/order-sync.js';
 import { eventually, OPERATOR_TOKEN, SyncHarness } from './support/sync-harness.js';
+import { replayErrors } from './support/replay-check.js';
+import { orderSyncWorkflowId } from '../runtime/order-sync-starter.js';
 
 /**
  * Order sync into QuickBooks Desktop through the product: the Shopify emulator's webhooks reach the API, the
@@ -77,6 +79,8 @@ describe('order sync: Shopify → QuickBooks Desktop through the Web Connector',
     const result: OrderSyncResult = await harness.syncResultOf(order.id);
     expect(result.outcome).toBe('created');
     expect(receipts('4002')).toHaveLength(1);
+    // Recorded from a run into QuickBooks Desktop: a replay fixture (test/histories, RECORD_HISTORIES=1).
+    expect(await replayErrors(harness.client, [{ workflowId: orderSyncWorkflowId(harness.routeId, order.id), fixtureName: 'order-sync-qbd-web-connector-away-then-booked' }])).toEqual([]);
   });
 
   it('an answer lost after QuickBooks saved the receipt books nothing twice', async () => {
@@ -150,6 +154,7 @@ describe('order sync: Shopify → QuickBooks Desktop through the Web Connector',
     expect(result.outcome).toBe('created');
     expect(receipts('4006')).toHaveLength(1);
     expect(receipts('4006')[0]).toMatchObject({ itemSalesTax: { fullName: 'CA Sales Tax' }, salesTaxTotal: '1.16', totalAmount: '17.16' });
+    expect(await replayErrors(harness.client, [{ workflowId: orderSyncWorkflowId(harness.routeId, order.id), fixtureName: 'order-sync-qbd-tax-parked-then-mapped' }])).toEqual([]);
   });
 
   it("a refused Web Connector password: the order waits saying so and the integration reads Reconnect required; a new login books it once", async () => {
@@ -180,5 +185,6 @@ describe('order sync: Shopify → QuickBooks Desktop through the Web Connector',
     expect(result.outcome).toBe('created');
     expect(receipts('4007')).toHaveLength(1);
     expect(await harness.orderRow(order.id)).toMatchObject({ status: 'synced', lastErrorCode: null });
+    expect(await replayErrors(harness.client, [{ workflowId: orderSyncWorkflowId(harness.routeId, order.id), fixtureName: 'order-sync-qbd-password-refused-then-reconnected' }])).toEqual([]);
   });
 });

@@ -1,1 +1,0 @@
-ALTER TABLE "sync_routes" ADD COLUMN "ledger_options" jsonb DEFAULT '{}'::jsonb NOT NULL;

@@ -85,17 +85,23 @@ export async function registerQbwcRoutes(app: FastifyInstance, options: QbwcEndp
       await options.queue.releaseClaims(ticket);
       return undefined;
     }
-    s.lastSeen = now();
     return s;
   };
-  /** Runs a call of the session `ticket` (or answers `absent` for an unknown ticket) and keeps what it changed. */
+  /**
+   * Runs a call of the session `ticket` (or answers `absent` for an unknown ticket) and keeps what it changed. The
+   * time of the call alone is written at most once a minute: it only ends sessions idle for `lifetime`.
+   */
   const withSession = async <T>(ticket: string, absent: T, call: (s: Session) => Promise<T>): Promise<T> => {
     const s = await session(ticket);
     if (!s) return absent;
+    const stored = { ...s };
+    s.lastSeen = now();
     try {
       return await call(s);
     } finally {
-      await sessions.save(ticket, s);
+      const { lastSeen: seenBefore, ...before } = stored;
+      const { lastSeen: seenNow, ...after } = s;
+      if (JSON.stringify(before) !== JSON.stringify(after) || seenNow - seenBefore > 60_000) await sessions.save(ticket, s);
     }
   };
 

@@ -9,6 +9,7 @@ import { composeIncidentEmail } from '../notifications/incident-email.js';
 import type { Mailer } from '../notifications/mail-transport.js';
 import type { ComposedEmail, RecordLink } from '../notifications/notices.js';
 import type { ConnectLinkSigner } from '../security/connect-link.js';
+import { connectPageOf } from '../platforms/installed.js';
 import type { AllClearEmailRequest, DigestEmailRequest, EmailOutcome, FailedRecord, IncidentEmailRequest } from './integration-health-types.js';
 
 export interface HealthNotificationDeps {
@@ -21,14 +22,17 @@ export interface HealthNotificationDeps {
   log?: (line: string) => void;
 }
 
-/** Links into our app, built in one place so emails and the API agree. The reconnect link is signed. */
-export function integrationLinks(publicBaseUrl: string, integrationId: string, connectLinks: ConnectLinkSigner) {
+/**
+ * Links into our app, built in one place so emails and the API agree. The reconnect link is signed, and leads to
+ * the platform's own connect page where it has one (QuickBooks Desktop: a new Web Connector login).
+ */
+export function integrationLinks(publicBaseUrl: string, integrationId: string, connectLinks: ConnectLinkSigner, platformId: string) {
   const base = publicBaseUrl.replace(/\/+$/, '');
   const id = encodeURIComponent(integrationId);
   return {
     page: `${base}/integrations/${id}`,
     get reconnect() {
-      return connectLinks.url(publicBaseUrl, integrationId);
+      return connectLinks.url(publicBaseUrl, integrationId, undefined, connectPageOf(platformId));
     },
   };
 }
@@ -46,11 +50,17 @@ export function recordLink(publicBaseUrl: string, record: FailedRecord): RecordL
 export function createHealthNotifications(deps: HealthNotificationDeps) {
   const log = deps.log ?? ((line: string) => activityLog('warn', line));
 
-  async function sendOnce(key: string, kind: string, integrationId: string, incidentId: string, compose: (name: string) => ComposedEmail): Promise<EmailOutcome> {
+  async function sendOnce(
+    key: string,
+    kind: string,
+    integrationId: string,
+    incidentId: string,
+    compose: (name: string, links: ReturnType<typeof integrationLinks>) => ComposedEmail,
+  ): Promise<EmailOutcome> {
     const [already] = await deps.db.select().from(integrationNotifications).where(eq(integrationNotifications.key, key));
     if (already) return { sent: true, to: already.recipients };
     const [row] = await deps.db
-      .select({ displayName: integrations.displayName, notifyEmails: integrations.notifyEmails })
+      .select({ displayName: integrations.displayName, notifyEmails: integrations.notifyEmails, platform: integrations.platform })
       .from(integrations)
       .where(eq(integrations.id, integrationId));
     if (!row) return { sent: false, reason: `integration ${integrationId} no longer exists` };
@@ -60,7 +70,7 @@ export function createHealthNotifications(deps: HealthNotificationDeps) {
       log(`ledgerbridge: not sending the ${kind} email of ${row.displayName}: ${reason}`);
       return { sent: false, reason };
     }
-    const email = compose(row.displayName);
+    const email = compose(row.displayName, integrationLinks(deps.publicBaseUrl, integrationId, deps.connectLinks, row.platform));
     const sent = await deps.mailer.send({ to, ...email });
     await deps.db
       .insert(integrationNotifications)
@@ -71,8 +81,7 @@ export function createHealthNotifications(deps: HealthNotificationDeps) {
 
   return {
     async sendIncidentEmail(request: IncidentEmailRequest): Promise<EmailOutcome> {
-      const links = integrationLinks(deps.publicBaseUrl, request.integrationId, deps.connectLinks);
-      return sendOnce(`${request.incidentId}:incident`, 'incident', request.integrationId, request.incidentId, (integrationName) =>
+      return sendOnce(`${request.incidentId}:incident`, 'incident', request.integrationId, request.incidentId, (integrationName, links) =>
         composeIncidentEmail({
           integrationName,
           integrationStatus: integrationStatusLabel[request.status].label,
@@ -86,8 +95,7 @@ export function createHealthNotifications(deps: HealthNotificationDeps) {
     },
 
     async sendDigestEmail(request: DigestEmailRequest): Promise<EmailOutcome> {
-      const links = integrationLinks(deps.publicBaseUrl, request.integrationId, deps.connectLinks);
-      return sendOnce(`${request.incidentId}:digest:${request.sequence}`, 'digest', request.integrationId, request.incidentId, (integrationName) =>
+      return sendOnce(`${request.incidentId}:digest:${request.sequence}`, 'digest', request.integrationId, request.incidentId, (integrationName, links) =>
         composeDigestEmail({
           integrationName,
           reconnectUrl: links.reconnect,
@@ -98,8 +106,7 @@ export function createHealthNotifications(deps: HealthNotificationDeps) {
     },
 
     async sendAllClearEmail(request: AllClearEmailRequest): Promise<EmailOutcome> {
-      const links = integrationLinks(deps.publicBaseUrl, request.integrationId, deps.connectLinks);
-      return sendOnce(`${request.incidentId}:all_clear`, 'all_clear', request.integrationId, request.incidentId, (integrationName) =>
+      return sendOnce(`${request.incidentId}:all_clear`, 'all_clear', request.integrationId, request.incidentId, (integrationName, links) =>
         composeAllClearEmail({ integrationName, resumedCount: request.resumedCount, integrationUrl: links.page }),
       );
     },

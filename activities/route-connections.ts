@@ -7,6 +7,7 @@ import type { Database } from '../db/database.js';
 import { integrations, syncRoutes } from '../db/schema.js';
 import type { PlatformConnection } from '../platforms/platform.js';
 import type { PlatformRegistry } from '../platforms/registry.js';
+import { effectiveRouteOptions } from '../platforms/route-options.js';
 import { syncFailure } from './sync-failures.js';
 
 export type IntegrationRow = typeof integrations.$inferSelect;
@@ -47,7 +48,9 @@ export class RouteConnections {
   /** The route's ledger client; `source` is the shop's row, for callers that name it (no second lookup). */
   async accountingTarget(routeId: string): Promise<{ route: SyncRouteRow; source: IntegrationRow; integration: IntegrationRow; target: AccountingTarget }> {
     const { route, source, target: integration } = await this.integrationsOf(routeId);
-    return { route, source, integration, target: this.platforms.accounting(integration.platform).createTarget(this.connectionOf(integration)) };
+    const ledger = this.platforms.accounting(integration.platform);
+    const routeOptions = effectiveRouteOptions(ledger.routeOptions ?? [], route.ledgerOptions);
+    return { route, source, integration, target: ledger.createTarget({ ...this.connectionOf(integration), routeOptions }) };
   }
 
   /** What a platform client needs of an integration; a paused one is refused here, before any call. */

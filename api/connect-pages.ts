@@ -33,6 +33,11 @@ export function choicePage(title: string, message: string, action: string, field
   return document(title, `<p>${escapeHtml(message)}</p><ul>${forms}</ul>`);
 }
 
+/** A whole page around `body`, which the caller has built from escaped text. */
+export function htmlDocument(title: string, body: string): string {
+  return document(title, body);
+}
+
 function document(title: string, body: string): string {
   return `<!doctype html><html><head><meta charset="utf-8"><meta name="referrer" content="no-referrer"><title>${escapeHtml(title)}</title></head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`;
 }

@@ -7,11 +7,11 @@ import type { Database } from '../db/database.js';
 import { integrations } from '../db/schema.js';
 import { InvalidRecipientError, normalizeRecipients, NoRecipientsError } from '../notifications/recipient-list.js';
 import type { PlatformRegistry } from '../platforms/registry.js';
-import { describeAccountsBeforeConnect, describeInstalledPlatforms } from '../platforms/installed.js';
+import { connectPageOf, describeAccountsBeforeConnect, describeInstalledPlatforms } from '../platforms/installed.js';
 import { createIntegration } from '../runtime/integration-health-creator.js';
-import { isConnectLinkSpent, spendConnectLink } from '../runtime/connect-link-uses.js';
+import { spendConnectLink } from '../runtime/connect-link-uses.js';
 import { beginConnect, chooseAccount, completeConnect, confirmAccountSwitch, describeAccount, OAuthStateError, type ConnectOutcome, type OAuthDeps } from '../runtime/integration-health-oauth.js';
-import { connectPath, type ConnectLinkClaims, type ConnectLinkRefusal, type ConnectLinkSigner } from '../security/connect-link.js';
+import { CONNECT_PAGE, connectPath, type ConnectLinkClaims, type ConnectLinkSigner } from '../security/connect-link.js';
 import { deleteIntegration } from '../runtime/integration-health-removal.js';
 import { removeCommerceWebhooks } from '../activities/commerce-webhook-keeper.js';
 import { integrationHealthWorkflowId, signalIntegrationHealth, startIntegrationHealth, type IntegrationHealthRuntime } from '../runtime/integration-health-starter.js';
@@ -20,6 +20,7 @@ import { checkHealthUpdate, type HealthCheckOutcome } from '../workflows/integra
 import { ApiError, notFound } from './api-error.js';
 import { connectGrantRoutes } from './connect-grant-routes.js';
 import { choicePage, formPage, messagePage } from './connect-pages.js';
+import { checkConnectLink, parseFormBodies, sendPage, sendRefusal } from './connect-link-guard.js';
 import { ErrorResponse, operatorErrorResponses } from './error-response-schema.js';
 import { operatorTokenCheck } from './operator-auth.js';
 
@@ -66,15 +67,16 @@ export function integrationRoutes(deps: IntegrationRoutesDeps): FastifyPluginAsy
     // Bodies are documented by their TypeScript types (runtime/integration-health-views.ts); schemas here guard the errors.
     const ok = { 200: Type.Unknown(), 201: Type.Unknown(), 202: Type.Unknown() };
     const errors = { ...ok, 404: ErrorResponse, ...operatorErrorResponses };
-    const reconnectLink = (id: string) => deps.connectLinks.url(deps.publicBaseUrl, id);
+    const reconnectLink = (id: string, platformId: string) => deps.connectLinks.url(deps.publicBaseUrl, id, undefined, connectPageOf(platformId));
 
     app.post(
       '/integrations/:id/connect-link',
       { schema: { summary: 'A signed, single-use, expiring link that lets a browser (re)connect this integration', tags, params: IdParams, response: errors } },
       async (request, reply) => {
-        await requireIntegration(request.params.id);
+        const [row] = await deps.db.select({ platform: integrations.platform }).from(integrations).where(eq(integrations.id, request.params.id));
+        if (!row) throw notFound(`There is no integration ${request.params.id}.`);
         const { token, claims } = deps.connectLinks.sign(request.params.id);
-        const url = `${connectPath(deps.publicBaseUrl, request.params.id)}?link=${token}`;
+        const url = `${connectPath(deps.publicBaseUrl, request.params.id, connectPageOf(row.platform))}?link=${token}`;
         return reply.code(201).send({ url, expiresAt: new Date(claims.expiresAt).toISOString() });
       },
     );
@@ -205,19 +207,6 @@ export function integrationRoutes(deps: IntegrationRoutesDeps): FastifyPluginAsy
   };
 }
 
-const linkRefusals: Record<ConnectLinkRefusal | 'spent' | 'absent' | 'bad-token', { status: number; message: string }> = {
-  absent: {
-    status: 401,
-    message:
-      'This connect link is not signed. Connecting decides where orders are booked, so it needs the link in the latest email ledgerbridge sent about this integration, or an operator.',
-  },
-  'bad-token': { status: 401, message: 'The operator token is not valid.' },
-  unsigned: { status: 401, message: 'This connect link is not signed. Use the link in the latest email ledgerbridge sent about this integration, or ask an operator for a new one.' },
-  invalid: { status: 403, message: 'This connect link is not valid: it was altered or not made by ledgerbridge. Use the link in the latest email, or ask an operator for a new one.' },
-  'other-integration': { status: 403, message: 'This connect link belongs to another integration.' },
-  expired: { status: 403, message: 'This connect link has expired. Use the link in a newer email, or ask an operator for a new one.' },
-  spent: { status: 403, message: 'This connect link was already used: each link works once. Use the link in a newer email, or ask an operator for a new one.' },
-};
 
 /**
  * Connect, the OAuth callback and the account-switch confirmation (register outside the operator scope: a
@@ -227,9 +216,7 @@ const linkRefusals: Record<ConnectLinkRefusal | 'spent' | 'absent' | 'bad-token'
 export function integrationOAuthRoutes(deps: IntegrationRoutesDeps): FastifyPluginAsync {
   return async (plugin) => {
     // The two forms below post urlencoded fields; nothing else here takes a body.
-    plugin.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 8192 }, (_request, body, done) => {
-      done(null, Object.fromEntries(new URLSearchParams(body as string)));
-    });
+    parseFormBodies(plugin);
     const app = plugin.withTypeProvider<TypeBoxTypeProvider>();
     await plugin.register(connectGrantRoutes(deps));
     const operatorToken = operatorTokenCheck(deps.operatorToken);
@@ -242,9 +229,8 @@ export function integrationOAuthRoutes(deps: IntegrationRoutesDeps): FastifyPlug
       publicBaseUrl: deps.publicBaseUrl,
       log: (message, detail) => plugin.log.warn(detail, message),
     };
-    const html = (reply: FastifyReply, status: number, body: string) => reply.code(status).header('cache-control', 'no-store').type('text/html').send(body);
-    const refuse = (reply: FastifyReply, reason: keyof typeof linkRefusals) =>
-      html(reply, linkRefusals[reason].status, messagePage('This link cannot connect', linkRefusals[reason].message));
+    const html = sendPage;
+    const refuse = sendRefusal;
     /** What the browser sees once the platform answered: connected, pick an account, or confirm a switch. */
     const outcomePage = (reply: FastifyReply, outcome: ConnectOutcome) => {
       if (outcome.kind === 'connected') {
@@ -284,20 +270,10 @@ export function integrationOAuthRoutes(deps: IntegrationRoutesDeps): FastifyPlug
 
     /** The link's claims when it may still be used; otherwise the refusal, said on the page. */
     const usableLink = async (reply: FastifyReply, id: string, link: string | undefined): Promise<ConnectLinkClaims | null> => {
-      if (!link) {
-        await refuse(reply, 'absent');
-        return null;
-      }
-      const checked = deps.connectLinks.check(link, id);
-      if (!checked.ok) {
-        await refuse(reply, checked.reason);
-        return null;
-      }
-      if (await isConnectLinkSpent(deps.db, checked.claims)) {
-        await refuse(reply, 'spent');
-        return null;
-      }
-      return checked.claims;
+      const checked = await checkConnectLink(deps.db, deps.connectLinks, id, link);
+      if (checked.ok) return checked.claims;
+      await refuse(reply, checked.reason);
+      return null;
     };
 
     const LinkQuery = Type.Object({ link: Type.Optional(Type.String({ maxLength: 2000, description: 'A signed connect link token' })) });
@@ -312,6 +288,12 @@ export function integrationOAuthRoutes(deps: IntegrationRoutesDeps): FastifyPlug
         if (operator === 'absent' && (await usableLink(reply, id, request.query.link)) === null) return reply;
         const row = await integrationOf(id);
         if (!row) return html(reply, 404, messagePage('Cannot connect', `There is no integration ${id}.`));
+        // A platform without OAuth connects on its own page; a link made before it had one still leads there, unspent.
+        const ownPage = connectPageOf(row.platform);
+        if (ownPage !== CONNECT_PAGE) {
+          const query = request.query.link ? `?link=${encodeURIComponent(request.query.link)}` : '';
+          return reply.redirect(`${connectPath('', id, ownPage)}${query}`, 303);
+        }
         if (operator === 'valid') return reply.redirect(await beginConnect(oauth, id), 302);
         // A page with a button, not a redirect: mail scanners that open links must not spend this one.
         const platformName = deps.platforms.get(row.platform).displayName;
@@ -343,7 +325,10 @@ export function integrationOAuthRoutes(deps: IntegrationRoutesDeps): FastifyPlug
         const { id } = request.params;
         const claims = await usableLink(reply, id, request.body.link);
         if (!claims) return reply;
-        if (!(await integrationOf(id))) return html(reply, 404, messagePage('Cannot connect', `There is no integration ${id}.`));
+        const row = await integrationOf(id);
+        if (!row) return html(reply, 404, messagePage('Cannot connect', `There is no integration ${id}.`));
+        const ownPage = connectPageOf(row.platform);
+        if (ownPage !== CONNECT_PAGE) return reply.redirect(`${connectPath('', id, ownPage)}?link=${encodeURIComponent(request.body.link!)}`, 303);
         if (!(await spendConnectLink(deps.db, claims))) return refuse(reply, 'spent');
         return reply.redirect(await beginConnect(oauth, id), 303);
       },

@@ -7,6 +7,7 @@ import type { Database } from '../db/database.js';
 import { integrations, qbwcRequests } from '../db/schema.js';
 import { ledgerRefusalWait } from '../domain/sync-error-types.js';
 import { PgQbwcWorkQueue } from '../platforms/qbd/pg-qbwc-work-queue.js';
+import { PgQbwcSessions } from '../platforms/qbd/pg-qbwc-sessions.js';
 import { QBWC_NOT_CONNECTED_CODE } from '../platforms/qbd/qbd-errors.js';
 import { QBWC_PATH, type QbdPlatformConfig } from '../platforms/qbd/qbd-platform.js';
 import { registerQbwcRoutes } from '../platforms/qbd/qbwc-endpoint.js';
@@ -61,12 +62,20 @@ export function qbwcEndpointRoutes(deps: QbdRouteDeps): FastifyPluginAsync {
       path: new URL(deps.config.webConnectorUrl).pathname || QBWC_PATH,
       accounts: contacts,
       queue,
+      // In the database: any API process serves any call of a Web Connector visit (no sticky routing for /qbwc).
+      sessions: new PgQbwcSessions(deps.db),
       onDelivery: (delivery) => queue.recordDelivery(delivery),
       onSessionEvent: (event) => {
         void (async () => {
           await contacts.record(event);
           if (event.kind === 'authenticated' && deps.temporal) {
             await resumeParkedOrders(deps.temporal, deps.db, { integrationId: event.integrationId, ...parkedOnVisit }, 'mappingSaved', deps.resumePerSecond);
+            // A login accepted is QuickBooks Desktop's reconnect: orders that waited on its refused password go on
+            // (not when an operator paused it; those wait on the same id until it is resumed).
+            const [row] = await deps.db.select({ status: integrations.status }).from(integrations).where(eq(integrations.id, event.integrationId));
+            if (row && row.status !== 'disconnected') {
+              await resumeParkedOrders(deps.temporal, deps.db, { integrationId: event.integrationId, waitingOn: event.integrationId, waitingFor: 'reconnect' }, 'reconnected', deps.resumePerSecond);
+            }
           }
           if (event.kind === 'authenticated' && deps.onVisitWhileNotConnected) {
             const [row] = await deps.db.select({ status: integrations.status }).from(integrations).where(eq(integrations.id, event.integrationId));
@@ -93,14 +102,11 @@ export function qbdOperatorRoutes(deps: QbdRouteDeps): FastifyPluginAsync {
       '/integrations/:id/qbd/web-connector',
       { schema: { summary: 'QuickBooks Desktop: create (or replace) the Web Connector login; the password is shown only in this answer', tags: ['integrations'] } },
       async (request) => {
-        const row = await qbdIntegration(request.params.id);
-        const userName = `ledgerbridge-${row.number}-${randomBytes(4).toString('hex')}`;
-        const password = generateQbwcPassword();
-        await new QbwcContacts(deps.db, deps.credentials).create(row.id, userName, password);
+        const login = await createWebConnectorLogin(deps, await qbdIntegration(request.params.id));
         return {
-          userName,
-          password,
-          qwcUrl: `/integrations/${encodeURIComponent(row.id)}/qbd/qwc`,
+          userName: login.userName,
+          password: login.password,
+          qwcUrl: `/integrations/${encodeURIComponent(request.params.id)}/qbd/qwc`,
           message: `Download the .qwc file, add it in the QuickBooks Web Connector ("Add an application"), and enter this password. It is not shown again.`,
         };
       },
@@ -113,22 +119,42 @@ export function qbdOperatorRoutes(deps: QbdRouteDeps): FastifyPluginAsync {
         const row = await qbdIntegration(request.params.id);
         const contact = await new QbwcContacts(deps.db, deps.credentials).get(row.id);
         if (!contact) throw new ApiError(409, 'no_web_connector_login', `${row.displayName} has no Web Connector login yet: create it first (POST /integrations/${row.id}/qbd/web-connector).`);
-        const url = new URL(deps.config.webConnectorUrl);
-        const file = qwcFile({
-          appName: `ledgerbridge (${row.displayName})`,
-          appDescription: 'Books your online store orders into QuickBooks Desktop.',
-          appUrl: deps.config.webConnectorUrl,
-          appSupport: `${url.origin}/`,
-          userName: contact.userName,
-          ownerId: OWNER_ID,
-          fileId: stableGuid('ledgerbridge-file', row.id),
-          runEveryNMinutes: deps.config.pollMinutes,
-        });
+        const file = qwcFileOf(deps.config, row, contact.userName);
         return reply
           .header('content-type', 'application/xml; charset=utf-8')
-          .header('content-disposition', `attachment; filename="ledgerbridge-qbd-${row.number}.qwc"`)
+          .header('content-disposition', `attachment; filename="${qwcFileName(row)}"`)
           .send(file);
       },
     );
   };
+}
+
+type IntegrationRow = typeof integrations.$inferSelect;
+
+/** A new Web Connector login for the integration: a new user name and password; the old password stops working. */
+export async function createWebConnectorLogin(deps: Pick<QbdRouteDeps, 'db' | 'credentials'>, row: IntegrationRow): Promise<{ userName: string; password: string }> {
+  const userName = `ledgerbridge-${row.number}-${randomBytes(4).toString('hex')}`;
+  const password = generateQbwcPassword();
+  await new QbwcContacts(deps.db, deps.credentials).create(row.id, userName, password);
+  return { userName, password };
+}
+
+/** The integration's .qwc file for the Web Connector, with its login's user name. */
+export function qwcFileOf(config: QbdPlatformConfig, row: IntegrationRow, userName: string): string {
+  const url = new URL(config.webConnectorUrl);
+  return qwcFile({
+    appName: `ledgerbridge (${row.displayName})`,
+    appDescription: 'Books your online store orders into QuickBooks Desktop.',
+    appUrl: config.webConnectorUrl,
+    appSupport: `${url.origin}/`,
+    userName,
+    ownerId: OWNER_ID,
+    fileId: stableGuid('ledgerbridge-file', row.id),
+    runEveryNMinutes: config.pollMinutes,
+  });
+}
+
+/** What the .qwc download is called on the person's computer. */
+export function qwcFileName(row: IntegrationRow): string {
+  return `ledgerbridge-qbd-${row.number}.qwc`;
 }

@@ -6,6 +6,8 @@ import { eq } from 'drizzle-orm';
 import { unusedPrefix } from '../domain/document-number.js';
 import { documentNumberPrefixWait } from '../domain/sync-error-types.js';
 import { integrations, syncRoutes } from '../db/schema.js';
+import type { RouteOption } from '../platforms/platform.js';
+import { effectiveRouteOptions, mergeRouteOptions, RouteOptionError } from '../platforms/route-options.js';
 import type { ApiDeps } from './api-deps.js';
 import { ApiError, conflict, notFound } from './api-error.js';
 import type { BackgroundResumptions } from './background-resumptions.js';
@@ -32,19 +34,67 @@ const SyncRoute = Type.Object({
     description:
       'Ledger customer for orders whose shop withholds customer names and emails (null = "Shopify customer") and for guest orders that name nobody (null = "Online customer"); one per currency in a multicurrency ledger.',
   }),
+  ledgerOptions: Type.Record(Type.String(), Type.String(), {
+    description:
+      "What this route books with, for each option its ledger declares (Xero: saleDocument): the route's own choice, else the deployment's default.",
+  }),
   createdAt: Type.String({ format: 'date-time' }),
 });
+
+type SyncRouteRow = typeof syncRoutes.$inferSelect;
+
+/** "saleDocument (Xero #…): 'invoice-and-payment' | 'receive-money'": the options each installed ledger takes, for the API's description. */
+function describeLedgerOptions(deps: ApiDeps): string {
+  const ledgers = (deps.platforms?.all() ?? []).filter((platform) => platform.role === 'accounting');
+  const lines = ledgers.flatMap((ledger) =>
+    (ledger.role === 'accounting' ? (ledger.routeOptions ?? []) : []).map(
+      (option) => `${ledger.displayName}: ${option.name} = ${option.allowedValues.map((value) => `"${value}"`).join(' | ')} (${option.description}; default "${option.defaultValue}")`,
+    ),
+  );
+  return lines.length > 0 ? lines.join('; ') : 'no installed ledger takes options';
+}
+
+const LedgerOptionChoices = (deps: ApiDeps) =>
+  Type.Record(Type.String(), Type.String(), { description: `Options the route's ledger offers, by name. ${describeLedgerOptions(deps)}. Unset ones follow the deployment default.` });
+
+// Null first: the API's validator coerces types, and would turn a null into "" for a string tried first.
+const LedgerOptionChanges = (deps: ApiDeps) =>
+  Type.Record(Type.String(), Type.Union([Type.Null(), Type.String()]), {
+    description: `Options to set, by name (null: back to the deployment default). ${describeLedgerOptions(deps)}.`,
+  });
 
 /** Sync routes: which shop books into which ledger, and how its documents are numbered. */
 export function syncRouteRoutes(deps: ApiDeps, resumptions: BackgroundResumptions): FastifyPluginAsync {
   return async (plugin) => {
     const app = plugin.withTypeProvider<TypeBoxTypeProvider>();
-    const view = (row: typeof syncRoutes.$inferSelect) => ({ ...row, createdAt: row.createdAt.toISOString() });
+    const declaredOptions = (platformId: string | undefined): readonly RouteOption[] => {
+      if (!platformId || deps.platforms?.roleOf(platformId) !== 'accounting') return [];
+      return deps.platforms.accounting(platformId).routeOptions ?? [];
+    };
+    const view = (row: SyncRouteRow, targetPlatform: string | undefined) => ({
+      ...row,
+      ledgerOptions: effectiveRouteOptions(declaredOptions(targetPlatform), row.ledgerOptions),
+      createdAt: row.createdAt.toISOString(),
+    });
+    const targetOf = async (route: SyncRouteRow) => (await deps.db.select().from(integrations).where(eq(integrations.id, route.targetIntegrationId)))[0];
+    /** The route's options after `changes`, checked against what its ledger declares (400 naming the accepted ones). */
+    const checkedOptions = (target: typeof integrations.$inferSelect, current: Record<string, string>, changes: Record<string, string | null>) => {
+      try {
+        return mergeRouteOptions(declaredOptions(target.platform), target.displayName, current, changes);
+      } catch (error) {
+        if (error instanceof RouteOptionError) throw new ApiError(400, 'invalid_route_option', error.message);
+        throw error;
+      }
+    };
 
     app.get(
       '/routes',
       { schema: { summary: 'List sync routes', tags: ['routes'], response: { 200: Type.Object({ routes: Type.Array(SyncRoute) }), ...operatorErrorResponses } } },
-      async () => ({ routes: (await deps.db.select().from(syncRoutes).orderBy(syncRoutes.createdAt)).map(view) }),
+      async () => {
+        const rows = await deps.db.select().from(syncRoutes).orderBy(syncRoutes.createdAt);
+        const platformOf = new Map((await deps.db.select({ id: integrations.id, platform: integrations.platform }).from(integrations)).map((row) => [row.id, row.platform]));
+        return { routes: rows.map((row) => view(row, platformOf.get(row.targetIntegrationId))) };
+      },
     );
 
     app.post(
@@ -61,6 +111,7 @@ export function syncRouteRoutes(deps: ApiDeps, resumptions: BackgroundResumption
               id: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' })),
               documentNumberPrefix: Type.Optional(DocumentNumberPrefix),
               fallbackCustomerName: Type.Optional(FallbackCustomerName),
+              ledgerOptions: Type.Optional(LedgerOptionChoices(deps)),
             },
             { additionalProperties: false },
           ),
@@ -74,6 +125,7 @@ export function syncRouteRoutes(deps: ApiDeps, resumptions: BackgroundResumption
         if (!source || !target) throw new ApiError(400, 'invalid_request', `No integration ${!source ? sourceIntegrationId : targetIntegrationId}.`);
         refuseWrongRoles(deps, source, target);
         const documentNumberPrefix = request.body.documentNumberPrefix ?? null;
+        const ledgerOptions = checkedOptions(target, {}, request.body.ledgerOptions ?? {});
         await refuseSharedNumbering(deps, { id: null, targetIntegrationId, documentNumberPrefix }, target.displayName);
         const [route] = await deps.db
           .insert(syncRoutes)
@@ -83,9 +135,10 @@ export function syncRouteRoutes(deps: ApiDeps, resumptions: BackgroundResumption
             targetIntegrationId,
             documentNumberPrefix,
             fallbackCustomerName: request.body.fallbackCustomerName ?? null,
+            ledgerOptions,
           })
           .returning();
-        return reply.code(201).send(view(route!));
+        return reply.code(201).send(view(route!, target.platform));
       },
     );
 
@@ -107,7 +160,33 @@ export function syncRouteRoutes(deps: ApiDeps, resumptions: BackgroundResumption
           .where(eq(syncRoutes.id, request.params.routeId))
           .returning();
         if (!route) throw notFound(`No sync route ${request.params.routeId}.`);
-        return view(route);
+        return view(route, (await targetOf(route))?.platform);
+      },
+    );
+
+    app.put(
+      '/routes/:routeId/ledger-options',
+      {
+        schema: {
+          summary: "Choose among the options the route's ledger offers (Xero: the document a sale becomes)",
+          description:
+            'Sets the options given and leaves the others; null returns an option to the deployment default. Applies to orders booked ' +
+            'from now on: an order booked before keeps its document, and a re-run finds it there. 400 names the options and values the ledger accepts.',
+          tags: ['routes'],
+          params: Type.Object({ routeId: Type.String() }),
+          body: Type.Object({ ledgerOptions: LedgerOptionChanges(deps) }, { additionalProperties: false }),
+          response: { 200: SyncRoute, 404: ErrorResponse, ...operatorErrorResponses },
+        },
+      },
+      async (request) => {
+        const [before] = await deps.db.select().from(syncRoutes).where(eq(syncRoutes.id, request.params.routeId));
+        if (!before) throw notFound(`No sync route ${request.params.routeId}.`);
+        const target = await targetOf(before);
+        if (!target) throw notFound(`The ledger of sync route ${before.id} was deleted.`);
+        const ledgerOptions = checkedOptions(target, before.ledgerOptions, request.body.ledgerOptions);
+        const [route] = await deps.db.update(syncRoutes).set({ ledgerOptions }).where(eq(syncRoutes.id, before.id)).returning();
+        request.log.info({ routeId: before.id, from: before.ledgerOptions, to: ledgerOptions }, 'route ledger options changed');
+        return view(route!, target.platform);
       },
     );
 
@@ -135,7 +214,7 @@ export function syncRouteRoutes(deps: ApiDeps, resumptions: BackgroundResumption
         const { routeId } = request.params;
         const [before] = await deps.db.select().from(syncRoutes).where(eq(syncRoutes.id, routeId));
         if (!before) throw notFound(`No sync route ${routeId}.`);
-        const [target] = await deps.db.select().from(integrations).where(eq(integrations.id, before.targetIntegrationId));
+        const target = await targetOf(before);
         await refuseSharedNumbering(deps, { ...before, documentNumberPrefix: request.body.documentNumberPrefix }, target?.displayName ?? 'the ledger');
         const [route] = await deps.db
           .update(syncRoutes)
@@ -147,7 +226,7 @@ export function syncRouteRoutes(deps: ApiDeps, resumptions: BackgroundResumption
           ? await resumptions.enqueue({ routeId, waitingOn: documentNumberPrefixWait(before.documentNumberPrefix) }, 'retry', 'document number prefix changed')
           : 0;
         request.log.info({ routeId, from: before.documentNumberPrefix, to: route!.documentNumberPrefix, resumed }, 'document number prefix changed');
-        return { route: view(route!), resumed };
+        return { route: view(route!, target?.platform), resumed };
       },
     );
   };

@@ -40,6 +40,11 @@ export const syncRoutes = pgTable('sync_routes', {
   documentNumberPrefix: text('document_number_prefix'),
   /** The ledger customer for orders whose shop withholds customer names/emails; null = "Shopify customer". */
   fallbackCustomerName: text('fallback_customer_name'),
+  /**
+   * The route's choices among the options its ledger declares (`AccountingPlatform.routeOptions`: Xero's
+   * `saleDocument`); an option not set here follows the ledger's deployment default.
+   */
+  ledgerOptions: jsonb('ledger_options').$type<Record<string, string>>().notNull().default({}),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -396,3 +401,25 @@ export const orderPollCursors = pgTable('order_poll_cursors', {
   /** Why the last poll failed; null after a poll that worked. */
   lastError: text('last_error'),
 });
+
+/**
+ * Open Web Connector sessions (one per `authenticate` ticket), shared by every API process: any of them may serve
+ * the Web Connector's next call, so no sticky routing is needed in front of `/qbwc`.
+ */
+export const qbwcSessions = pgTable(
+  'qbwc_sessions',
+  {
+    ticket: text('ticket').primaryKey(),
+    integrationId: text('integration_id')
+      .notNull()
+      .references(() => integrations.id, { onDelete: 'cascade' }),
+    /** The newest qbXML major version QuickBooks reads, as the Web Connector reported it. */
+    qbxmlMajor: integer('qbxml_major'),
+    answered: integer('answered').notNull().default(0),
+    /** What getLastError answers next. */
+    lastError: text('last_error'),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true, precision: 3 }).notNull(),
+    lastWorkAt: timestamp('last_work_at', { withTimezone: true, precision: 3 }).notNull(),
+  },
+  (t) => [index('qbwc_sessions_integration').on(t.integrationId)],
+);

@@ -3,6 +3,7 @@ import type { Platform } from './platform.js';
 import { qbdRegistration } from './qbd/registration.js';
 import { qboRegistration } from './qbo/registration.js';
 import { PlatformRegistry } from './registry.js';
+import { CONNECT_PAGE } from '../security/connect-link.js';
 import { shopifyRegistration } from './shopify/registration.js';
 import { wooCommerceRegistration } from './woocommerce/registration.js';
 import { xeroRegistration } from './xero/registration.js';
@@ -62,6 +63,11 @@ export function ledgerDocumentKind(platformId: string): string {
 export function ledgerRefundDocumentKind(platformId: string): string | null {
   const registration = installedPlatform(platformId);
   return registration?.role === 'accounting' ? ((registration as AccountingRegistration).refundDocumentKind ?? null) : null;
+}
+
+/** Where a signed connect link for this platform's integrations leads, under /integrations/<id>/: "connect" (OAuth) unless it has its own page. */
+export function connectPageOf(platformId: string): string {
+  return installedPlatform(platformId)?.connectPage ?? CONNECT_PAGE;
 }
 
 /** For the API's description: "'shopify' (Shopify), 'qbo' (QuickBooks Online)". */

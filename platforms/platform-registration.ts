@@ -34,6 +34,11 @@ interface PlatformRegistrationBase<Id extends string, Config> {
    * ("company 9130…"): { realmId: 'company' }, { shop: 'shop' }, { tenantId: 'organisation' }.
    */
   readonly accountLabels: Readonly<Record<string, string>>;
+  /**
+   * A platform without an OAuth consent page names its own connect page, under /integrations/<id>/, where signed
+   * connect links (emails' reconnect links) lead instead of the OAuth one: QuickBooks Desktop's 'qbd/web-connector-login'.
+   */
+  readonly connectPage?: string;
   /** Account fields an operator gives when creating the integration, before connecting (Shopify: the shop); none when OAuth tells. */
   readonly accountBeforeConnect?: readonly string[];
   /** Reads the platform's own settings (app credentials, environment); a missing secret is a configuration error. */

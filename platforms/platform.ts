@@ -59,6 +59,25 @@ export interface PlatformConnection {
   integrationId: string;
   account: IntegrationAccount;
   tokens: AccessTokenProvider;
+  /**
+   * The sync route's choices among the ledger's `routeOptions` (validated when set); absent for calls that serve no
+   * route (health checks) and for options the route left to the deployment default.
+   */
+  routeOptions?: Readonly<Record<string, string>>;
+}
+
+/**
+ * A setting a ledger lets each sync route choose (Xero: which document a sale becomes). The API accepts only these
+ * names and values, and shows the default a route gets when it chooses nothing.
+ */
+export interface RouteOption {
+  /** The key in the route's `ledgerOptions`: "saleDocument". */
+  readonly name: string;
+  readonly allowedValues: readonly string[];
+  /** For the operator, in the API's answer and its 400s. */
+  readonly description: string;
+  /** What a route that does not choose gets: the deployment's setting (XERO_SALE_DOCUMENT) or the ledger's own. */
+  readonly defaultValue: string;
 }
 
 export interface CommercePlatform extends PlatformBase {
@@ -70,6 +89,8 @@ export interface CommercePlatform extends PlatformBase {
 
 export interface AccountingPlatform extends PlatformBase {
   readonly role: 'accounting';
+  /** The settings a sync route into this ledger may choose; none when absent. */
+  readonly routeOptions?: readonly RouteOption[];
   createTarget(connection: PlatformConnection): AccountingTarget;
 }
 

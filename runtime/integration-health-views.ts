@@ -49,7 +49,7 @@ export function nextActionFor(status: IntegrationStatus, reconnectUrl: string): 
 }
 
 /** Makes a signed reconnect link for an integration (security/connect-link.ts). */
-export type ReconnectLinkMaker = (integrationId: string) => string;
+export type ReconnectLinkMaker = (integrationId: string, platformId: string) => string;
 
 function rowView(row: IntegrationRow, reconnectLink: ReconnectLinkMaker): IntegrationHealthRow {
   const status = row.status as IntegrationStatus;
@@ -65,7 +65,7 @@ function rowView(row: IntegrationRow, reconnectLink: ReconnectLinkMaker): Integr
     statusChangedAt: row.statusChangedAt.toISOString(),
     lastCheckAt: row.lastCheckAt?.toISOString() ?? null,
     // Signed only where it is offered: every link is a credential until it expires.
-    nextAction: nextActionFor(status, status === 'reconnect_required' ? reconnectLink(row.id) : ''),
+    nextAction: nextActionFor(status, status === 'reconnect_required' ? reconnectLink(row.id, row.platform) : ''),
     notifyEmails: row.notifyEmails,
   };
 }

@@ -7,6 +7,7 @@ import { createIntegrationHealthActivities } from '../activities/integration-hea
 import { buildApi } from '../api/app.js';
 import { integrationOAuthRoutes, integrationRoutes } from '../api/integration-routes.js';
 import { qbdOperatorRoutes, qbwcEndpointRoutes } from '../api/qbd-routes.js';
+import { qbdConnectPageRoutes } from '../api/qbd-connect-page.js';
 import { CredentialStore } from '../db/credential-store.js';
 import { openDatabase, type OpenDatabase } from '../db/database.js';
 import { createMailer, type Mailer } from '../notifications/mail-transport.js';
@@ -153,7 +154,11 @@ export async function startApi(services: LedgerbridgeServices, logger: boolean |
     bookedOrderChanges: createBookedOrderChangeNotifier({ db: services.database.db, mailer, publicBaseUrl: config.publicBaseUrl }),
     onAppUninstalled: (integrationId) => reportAppUninstalled(services.health, integrationId),
     operatorPlugins: [integrationRoutes(routeDeps), qbdOperatorRoutes(qbdDeps)],
-    plugins: [integrationOAuthRoutes(routeDeps), qbwcEndpointRoutes(qbdDeps)],
+    plugins: [
+      integrationOAuthRoutes(routeDeps),
+      qbwcEndpointRoutes(qbdDeps),
+      qbdConnectPageRoutes({ ...qbdDeps, connectLinks: services.connectLinks, operatorToken: config.operatorToken }),
+    ],
     payloadCodec: { codec: new KeyringPayloadCodec(services.keyring), uiOrigins: config.temporalUiOrigins },
     logger,
   });

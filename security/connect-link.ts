@@ -39,10 +39,13 @@ export class ConnectLinkSigner {
     return { token: `${body}.${mac(this.keys[0]!, body).toString('base64url')}`, claims };
   }
 
-  /** The full link a person opens: `<publicBaseUrl>/integrations/<id>/connect?link=<token>`. */
-  url(publicBaseUrl: string, integrationId: string, now?: number): string {
+  /**
+   * The full link a person opens: `<publicBaseUrl>/integrations/<id>/<page>?link=<token>`; `page` is "connect" (the
+   * OAuth connect page), or the platform's own (`connectPageOf`: QuickBooks Desktop's Web Connector login).
+   */
+  url(publicBaseUrl: string, integrationId: string, now?: number, page: string = CONNECT_PAGE): string {
     const { token } = this.sign(integrationId, now);
-    return `${connectPath(publicBaseUrl, integrationId)}?link=${token}`;
+    return `${connectPath(publicBaseUrl, integrationId, page)}?link=${token}`;
   }
 
   check(token: string, integrationId: string, now: number = Date.now()): ConnectLinkCheck {
@@ -69,8 +72,11 @@ export class ConnectLinkSigner {
   }
 }
 
-export function connectPath(publicBaseUrl: string, integrationId: string): string {
-  return `${publicBaseUrl.replace(/\/+$/, '')}/integrations/${encodeURIComponent(integrationId)}/connect`;
+/** The generic connect page (OAuth consent), under /integrations/<id>/. */
+export const CONNECT_PAGE = 'connect';
+
+export function connectPath(publicBaseUrl: string, integrationId: string, page: string = CONNECT_PAGE): string {
+  return `${publicBaseUrl.replace(/\/+$/, '')}/integrations/${encodeURIComponent(integrationId)}/${page}`;
 }
 
 function mac(key: Buffer, body: string): Buffer {

@@ -16,7 +16,10 @@ import { browserUrlFor } from '../platforms/shopify/index.js';
 import { PlatformRegistry } from '../platforms/registry.js';
 import { createIntegration } from '../runtime/integration-health-creator.js';
 import { createConnectionProblemSink, reportAppUninstalled } from '../runtime/integration-health-problem-sink.js';
-import { integrationHealthWorkflowId, type IntegrationHealthRuntime } from '../runtime/integration-health-starter.js';
+import { integrationHealthWorkflowId, signalIntegrationHealth, type IntegrationHealthRuntime } from '../runtime/integration-health-starter.js';
+import { qbdOperatorRoutes, qbwcEndpointRoutes, type QbdRouteDeps } from '../api/qbd-routes.js';
+import { qbdConnectPageRoutes } from '../api/qbd-connect-page.js';
+import { createQbdPlatform, QBWC_PATH, type QbdPlatformConfig } from '../platforms/qbd/qbd-platform.js';
 import { secretBoxFromKey } from '../runtime/secret-box.js';
 import { deleteOrderPollSchedule } from '../runtime/order-poll-schedule.js';
 import { ConnectLinkSigner } from '../security/connect-link.js';
@@ -55,6 +58,11 @@ export interface HealthHarnessOptions {
   orderPollIntervalMs?: number;
   /** Also offer WooCommerce (its store emulator, the official client; the grant's callback is our http loopback). */
   woocommerce?: boolean;
+  /**
+   * Also offer QuickBooks Desktop: its Web Connector endpoint, operator routes and connect page on the API, as
+   * production wires them; the test brings the company and Web Connector emulators (`qbdConfig` says where to poll).
+   */
+  qbd?: { requestWaitMs: number; sessionLingerMs?: number };
 }
 
 /**
@@ -135,16 +143,21 @@ export class HealthHarness {
     const xero = options.xero ? await startEmulatedXero() : null;
     const woo = options.woocommerce ? await startWooCommerceEmulator({ name: 'Health Woo Store', httpCallbackHosts: ['127.0.0.1'] }) : null;
     const wooPlatform = woo ? createWooCommercePlatform({ appName: 'ledgerbridge', requestTimeoutMs: 5_000 }) : null;
+    const db = database.db;
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const qbdConfig: QbdPlatformConfig | null = options.qbd
+      ? { webConnectorUrl: `${baseUrl}${QBWC_PATH}`, pollMinutes: 1, requestWaitMs: options.qbd.requestWaitMs, queuePollMs: 25, disconnectedAfterMs: 3 * 3_600_000, sessionLingerMs: options.qbd.sessionLingerMs ?? 1_000 }
+      : null;
+    const qbd = qbdConfig ? createQbdPlatform(qbdConfig, { requestLimiter: () => ({ acquire: async () => async () => {}, pauseFor: async () => {} }), db }) : null;
     const platforms = new PlatformRegistry([
       shopifyPlatform,
       options.decorateQbo ? options.decorateQbo(qboPlatform) : qboPlatform,
       ...(xero ? [xero.platform] : []),
+      ...(qbd ? [qbd] : []),
       ...(wooPlatform ? [wooPlatform] : []),
     ]);
-    const db = database.db;
     const credentials = new CredentialStore(db, secretBoxFromKey(SECRET_KEY));
     const client = new Client({ connection, dataConverter: testDataConverter });
-    const baseUrl = `http://127.0.0.1:${port}`;
     const taskQueue = `health-${randomUUID()}`;
     const runtime: IntegrationHealthRuntime = {
       client,
@@ -157,6 +170,16 @@ export class HealthHarness {
 
     // The production wiring (api/app.ts, runtime/sync-worker.ts) with the test's dependencies.
     const routeDeps = { db, platforms, credentials, health: runtime, publicBaseUrl: baseUrl, operatorToken: OPERATOR_TOKEN, connectLinks };
+    const qbdDeps: QbdRouteDeps | null = qbdConfig
+      ? {
+          db,
+          credentials,
+          config: qbdConfig,
+          temporal: client,
+          resumePerSecond: 50,
+          onVisitWhileNotConnected: (integrationId) => signalIntegrationHealth(runtime, integrationId, { name: 'credentialsUpdated' }),
+        }
+      : null;
     const app = await buildApi({
       db,
       temporal: client,
@@ -166,13 +189,17 @@ export class HealthHarness {
       ...(wooPlatform ? { verifyWooCommerceWebhook: wooCommerceWebhookCheck({ db, credentials, platform: wooPlatform }) } : {}),
       resumeRatePerSecond: 50,
       onAppUninstalled: (integrationId) => reportAppUninstalled(runtime, integrationId),
-      operatorPlugins: [integrationRoutes(routeDeps)],
-      plugins: [integrationOAuthRoutes(routeDeps)],
+      operatorPlugins: [integrationRoutes(routeDeps), ...(qbdDeps ? [qbdOperatorRoutes(qbdDeps)] : [])],
+      plugins: [
+        integrationOAuthRoutes(routeDeps),
+        ...(qbdDeps ? [qbwcEndpointRoutes(qbdDeps), qbdConnectPageRoutes({ ...qbdDeps, connectLinks, operatorToken: OPERATOR_TOKEN })] : []),
+      ],
     });
     await app.listen({ host: '127.0.0.1', port });
     // The shop's webhooks are subscribed by the product itself, when the shop is connected (clickConnect).
 
     const harness = new HealthHarness(database, emulated, smtp, mailer, platforms, credentials, client, runtime, app, baseUrl, nativeConnection, xero, woo);
+    harness.qbdConfig = qbdConfig;
     harness.worker = await createSyncWorker({
       connection: nativeConnection,
       taskQueue,
@@ -204,8 +231,11 @@ export class HealthHarness {
     return this.database.db;
   }
 
+  /** With `qbd`: QuickBooks Desktop's settings, its Web Connector URL on this API (a .qwc's AppURL). */
+  qbdConfig: QbdPlatformConfig | null = null;
+
   /** Creates an integration the way the API does: numbered display name, health workflow started. */
-  async createIntegration(platform: 'shopify' | 'qbo' | 'xero' | 'woocommerce', notifyEmails: string[] = [ALERTS]) {
+  async createIntegration(platform: 'shopify' | 'qbo' | 'xero' | 'qbd' | 'woocommerce', notifyEmails: string[] = [ALERTS]) {
     const account: Record<string, string> = platform === 'shopify' ? { shop: this.shop } : platform === 'woocommerce' ? { storeUrl: this.woo.origin } : {};
     const created = await createIntegration(this.db, this.platforms, this.runtime, { platform, account, notifyEmails });
     // Its first check has run and its status is recorded: later steps have a settled start.

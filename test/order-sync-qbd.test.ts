@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { qbwcRequests } from '../db/schema.js';
+import { integrations, qbwcRequests } from '../db/schema.js';
 import type { OrderSyncResult } from '../workflows/order-sync.js';
-import { eventually, SyncHarness } from './support/sync-harness.js';
+import { eventually, OPERATOR_TOKEN, SyncHarness } from './support/sync-harness.js';
+import { replayErrors } from './support/replay-check.js';
+import { orderSyncWorkflowId } from '../runtime/order-sync-starter.js';
 
 /**
  * Order sync into QuickBooks Desktop through the product: the Shopify emulator's webhooks reach the API, the
@@ -77,6 +79,8 @@ describe('order sync: Shopify → QuickBooks Desktop through the Web Connector',
     const result: OrderSyncResult = await harness.syncResultOf(order.id);
     expect(result.outcome).toBe('created');
     expect(receipts('4002')).toHaveLength(1);
+    // Recorded from a run into QuickBooks Desktop: a replay fixture (test/histories, RECORD_HISTORIES=1).
+    expect(await replayErrors(harness.client, [{ workflowId: orderSyncWorkflowId(harness.routeId, order.id), fixtureName: 'order-sync-qbd-web-connector-away-then-booked' }])).toEqual([]);
   });
 
   it('an answer lost after QuickBooks saved the receipt books nothing twice', async () => {
@@ -125,5 +129,62 @@ describe('order sync: Shopify → QuickBooks Desktop through the Web Connector',
     expect(connector.runs.length - visitsBefore).toBe(1);
     expect((await visit).requestSetsProcessed).toBeGreaterThanOrEqual(4);
     connector.start();
+  });
+
+  it('an unmapped sales tax parks the order saying what to map; the saved mapping books it once', async () => {
+    const order = harness.shopify.control.createOrder({
+      name: '#4006',
+      taxesIncluded: false,
+      lineItems: [{ title: 'Mug', sku: 'MUG-1', quantity: 2, unitPrice: '8.00', taxLines: [{ title: 'CA State Tax', rate: 0.0725, amount: '1.16' }] }],
+    });
+    const waiting = await eventually(async () => {
+      const row = await harness.orderRow(order.id);
+      return row?.status === 'waiting' && row.lastErrorCode === 'TaxCodeUnmapped' ? row : undefined;
+    }, 'the order to wait for a tax mapping');
+    // The shop's tax has a name QuickBooks does not know ("CA Sales Tax" is the company's item at that rate): asked, not guessed.
+    expect(waiting.lastErrorMessage).toContain('the tax "CA State Tax" at 7.25 %');
+    expect(waiting.lastErrorMessage).toContain('QuickBooks Desktop #1');
+    expect(waiting.waitingOn).toBe('tax:CA State Tax@7.25');
+    expect(receipts('4006')).toHaveLength(0);
+
+    const taxItem = harness.qbd!.company.company.items.find((item) => item.name === 'CA Sales Tax')!;
+    const saved = await harness.operator('PUT', `/routes/${harness.routeId}/tax-mappings/${encodeURIComponent('CA State Tax@7.25')}`, { ledgerTaxCodeId: taxItem.listId });
+    expect(saved.status).toBe(200);
+    const result: OrderSyncResult = await harness.syncResultOf(order.id);
+    expect(result.outcome).toBe('created');
+    expect(receipts('4006')).toHaveLength(1);
+    expect(receipts('4006')[0]).toMatchObject({ itemSalesTax: { fullName: 'CA Sales Tax' }, salesTaxTotal: '1.16', totalAmount: '17.16' });
+    expect(await replayErrors(harness.client, [{ workflowId: orderSyncWorkflowId(harness.routeId, order.id), fixtureName: 'order-sync-qbd-tax-parked-then-mapped' }])).toEqual([]);
+  });
+
+  it("a refused Web Connector password: the order waits saying so and the integration reads Reconnect required; a new login books it once", async () => {
+    const connector = harness.qbd!.connector;
+    connector.setPassword('typed-wrong');
+    await connector.nextRun((run) => run.outcome === 'invalid-user');
+    const order = harness.shopify.control.createOrder({ name: '#4007', lineItems: [{ title: 'Mug', sku: 'MUG-1', quantity: 1, unitPrice: '8.00' }] });
+    const parked = await eventually(async () => {
+      const row = await harness.orderRow(order.id);
+      return row?.status === 'waiting' ? row : undefined;
+    }, 'the order to wait for a reconnect');
+    expect(parked).toMatchObject({ lastErrorCode: 'CredentialsInvalid', waitingFor: 'reconnect', waitingOn: harness.ledgerIntegrationId });
+    expect(parked.lastErrorMessage).toBe(
+      'The Web Connector of QuickBooks Desktop #1 was refused: its password is wrong. Reconnect to get a new password and enter it in the Web Connector.',
+    );
+    await eventually(
+      async () => (await harness.db.select().from(integrations).where(eq(integrations.id, harness.ledgerIntegrationId)))[0]?.status === 'reconnect_required',
+      'QuickBooks Desktop #1 to read Reconnect required',
+    );
+    expect(receipts('4007')).toHaveLength(0);
+
+    // Reconnect: a new login; the person adds its .qwc to the Web Connector and types the new password.
+    const login = await harness.operator('POST', `/integrations/${harness.ledgerIntegrationId}/qbd/web-connector`);
+    expect(login.status).toBe(200);
+    const qwc = await harness.api.inject({ method: 'GET', url: `/integrations/${harness.ledgerIntegrationId}/qbd/qwc`, headers: { authorization: `Bearer ${OPERATOR_TOKEN}` } });
+    connector.addApplication(qwc.body, login.body.password);
+    const result: OrderSyncResult = await harness.syncResultOf(order.id);
+    expect(result.outcome).toBe('created');
+    expect(receipts('4007')).toHaveLength(1);
+    expect(await harness.orderRow(order.id)).toMatchObject({ status: 'synced', lastErrorCode: null });
+    expect(await replayErrors(harness.client, [{ workflowId: orderSyncWorkflowId(harness.routeId, order.id), fixtureName: 'order-sync-qbd-password-refused-then-reconnected' }])).toEqual([]);
   });
 });

@@ -7,6 +7,8 @@ import { orderSyncStatusQuery, type OrderSyncResult } from '../workflows/order-s
 import { XERO_REQUEST_LIMITS } from '../platforms/xero/xero-limits.js';
 import { XERO_APP } from './support/emulated-xero.js';
 import { eventually, SyncHarness } from './support/sync-harness.js';
+import { replayErrors } from './support/replay-check.js';
+import { orderSyncWorkflowId } from '../runtime/order-sync-starter.js';
 
 /** Holds the ledger write's activity after the write, so the test can take the worker down at that moment. */
 class WriteThenHang {
@@ -78,6 +80,8 @@ describe('order sync: Shopify → Xero', () => {
     expect(paymentsOf(invoice!).map((payment) => payment.Amount)).toEqual([57.3]);
     expect(xero().contacts(harness.xero.tenantId).map((contact) => [contact.Name, contact.EmailAddress])).toContainEqual(['Ada Lovelace', 'ada@example.com']);
     expect(await harness.orderRow(order.id)).toMatchObject({ status: 'synced', ledgerDocNumber: '1001', attempts: 1, lastErrorCode: null });
+    // Recorded from a run into Xero: a replay fixture (test/histories, RECORD_HISTORIES=1).
+    expect(await replayErrors(harness.client, [{ workflowId: orderSyncWorkflowId(harness.routeId, order.id), fixtureName: 'order-sync-xero-created' }])).toEqual([]);
   });
 
   it('the same orders/create webhook delivered three times books one invoice', async () => {
@@ -132,6 +136,7 @@ describe('order sync: Shopify → Xero', () => {
     expect((await harness.operator('POST', `/routes/${harness.routeId}/orders/${order.id}/reconnected`)).status).toBeLessThan(300);
     expect(((await handle.result()) as OrderSyncResult).outcome).toBe('created');
     expect(invoicesNumbered('1003')).toHaveLength(1);
+    expect(await replayErrors(harness.client, [{ workflowId, fixtureName: 'order-sync-xero-revoked-then-reconnected' }])).toEqual([]);
   });
 
   it('an unknown SKU and an unmapped tax park the order with what to map; once mapped it books once', async () => {
@@ -164,6 +169,7 @@ describe('order sync: Shopify → Xero', () => {
     expect(booked).toHaveLength(1);
     expect(booked[0]).toMatchObject({ Total: 21.45, Status: 'PAID' });
     expect((booked[0]!.LineItems as Array<Record<string, unknown>>).map((line) => [line.ItemCode, line.TaxType])).toEqual([['product-a', 'TAX007']]);
+    expect(await replayErrors(harness.client, [{ workflowId: handle.workflowId, fixtureName: 'order-sync-xero-sku-and-tax-parked-then-mapped' }])).toEqual([]);
   });
 
   it("Xero's minute limit (429) is waited out within the step: booked once, never shown as a failure", async () => {

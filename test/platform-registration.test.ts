@@ -55,6 +55,19 @@ describe('installed platforms', () => {
     });
   });
 
+  it('a ledger declares the options its routes may choose: Xero the sale document, defaulting to XERO_SALE_DOCUMENT', () => {
+    const build = (extra: Record<string, string>) =>
+      createInstalledPlatforms(platformConfigsFromEnv(platformEnv((name) => ({ ...env, ...extra })[name])), {
+        requestLimiter: () => ({ acquire: async () => async () => {}, pauseFor: async () => {} }),
+      }).registry;
+    expect(build({}).accounting('xero').routeOptions).toEqual([
+      expect.objectContaining({ name: 'saleDocument', allowedValues: ['invoice-and-payment', 'receive-money'], defaultValue: 'invoice-and-payment' }),
+    ]);
+    expect(build({ XERO_SALE_DOCUMENT: 'receive-money' }).accounting('xero').routeOptions?.[0]?.defaultValue).toBe('receive-money');
+    // QuickBooks books one kind of document: its routes have nothing to choose.
+    expect(build({}).accounting('qbo').routeOptions ?? []).toEqual([]);
+  });
+
   it("messages use each platform's own words: its document kind and what it calls an account", () => {
     expect(ledgerDocumentKind('qbo')).toBe('sales receipt');
     expect(ledgerDocumentKind('xero')).toBe('invoice');

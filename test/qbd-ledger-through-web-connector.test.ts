@@ -166,7 +166,10 @@ describe('QuickBooks Desktop ledger through the Web Connector', () => {
   });
 
   it('a closed company file shows as an error with the plain reason', async () => {
+    // A visit still lingering from the last test has the file open already: close it between two visits.
+    await connector.stop();
     company.closeCompanyFile();
+    connector.start();
     // The Web Connector opens QuickBooks only when there is work: a ledger call gives it some.
     const waiting = target.listItems().catch((error: unknown) => error);
     await connector.nextRun((run: WebConnectorRun) => run.outcome === 'connection-error');

@@ -12,6 +12,10 @@ describe('recorded workflow histories', () => {
     const fixtures = await loadFixtures();
     const types = new Set(fixtures.map((f) => f.history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name));
     expect(types).toEqual(new Set(['orderSyncWorkflow', 'integrationHealthWorkflow', 'orderPollWorkflow', 'refundSyncWorkflow']));
+    // Recorded from runs into each ledger, not only QuickBooks Online (the workflows are the same for all).
+    const names = fixtures.map((f) => f.name);
+    expect(names.filter((name) => name.startsWith('order-sync-xero-')).length).toBeGreaterThanOrEqual(3);
+    expect(names.filter((name) => name.startsWith('order-sync-qbd-')).length).toBeGreaterThanOrEqual(3);
     const results = Worker.runReplayHistories(
       // With the payload codec workers run with: fixtures recorded before encryption hold plain payloads, which pass through.
       { workflowBundle: { codePath: inject('workflowBundlePath') }, dataConverter: testDataConverter },

@@ -63,8 +63,22 @@ export class WebConnectorEmulator {
   private stopped = true;
   private readonly waiters: { predicate: (run: WebConnectorRun) => boolean; resolve: (run: WebConnectorRun) => void }[] = [];
 
-  constructor(private readonly options: WebConnectorOptions) {
+  constructor(private options: WebConnectorOptions) {
     this.password = options.password;
+  }
+
+  /**
+   * The person adds a `.qwc` file ("Add an application") and types its password: QBWC takes the AppURL and UserName
+   * from the file (notes §2), replacing the application of the same name. Later updates use them.
+   */
+  addApplication(qwc: string, password: string): void {
+    const element = (name: string) => {
+      const value = new RegExp(`<${name}>([^<]*)</${name}>`).exec(qwc)?.[1];
+      if (!value) throw new Error(`the .qwc file has no <${name}>`);
+      return value.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+    };
+    this.options = { ...this.options, appUrl: element('AppURL'), userName: element('UserName') };
+    this.password = password;
   }
 
   private loseAnswerOfRequest: string | undefined;

@@ -11,15 +11,8 @@ import type { QbwcContact } from './qbwc-contacts.js';
  * Disconnected in words (an Error verdict: health has no "not heard from" status of its own); else Connected.
  */
 export function qbdContactHealth(name: string, contact: QbwcContact | null, disconnectedAfterMs: number, now = new Date()): ConnectionProbe {
-  if (!contact) throw new CredentialsInvalidError('missing', `${name} has no Web Connector login yet: connect it to get its .qwc file and password.`, 'no qbwc_contacts row');
-  const failedLast = contact.lastAuthFailureAt && (!contact.lastAuthenticatedAt || contact.lastAuthFailureAt > contact.lastAuthenticatedAt);
-  if (failedLast) {
-    throw new CredentialsInvalidError(
-      'invalid_grant',
-      `The Web Connector of ${name} was refused: its password is wrong. Reconnect to get a new password and enter it in the Web Connector.`,
-      `authenticate refused at ${contact.lastAuthFailureAt!.toISOString()}`,
-    );
-  }
+  const loginProblem = qbdLoginProblem(name, contact);
+  if (loginProblem || !contact) throw loginProblem;
   if (contact.lastConnectionErrorAt && contact.lastConnectionErrorHresult) {
     const reason = hresultReason(contact.lastConnectionErrorHresult) ?? contact.lastConnectionErrorMessage ?? 'QuickBooks could not open the company file.';
     throw new LedgerRejectedError(
@@ -41,4 +34,19 @@ export function qbdContactHealth(name: string, contact: QbwcContact | null, disc
     );
   }
   return { accountName: contact.companyFile ?? name, grantedScopes: null };
+}
+
+/**
+ * What stands between the Web Connector and us that only a new login fixes: none made yet, or the last visit's
+ * password refused (after the last accepted one). Null when the login is fine (the Web Connector may still be away).
+ */
+export function qbdLoginProblem(name: string, contact: QbwcContact | null): CredentialsInvalidError | null {
+  if (!contact) return new CredentialsInvalidError('missing', `${name} has no Web Connector login yet: connect it to get its .qwc file and password.`, 'no qbwc_contacts row');
+  const failedLast = contact.lastAuthFailureAt && (!contact.lastAuthenticatedAt || contact.lastAuthFailureAt > contact.lastAuthenticatedAt);
+  if (!failedLast) return null;
+  return new CredentialsInvalidError(
+    'invalid_grant',
+    `The Web Connector of ${name} was refused: its password is wrong. Reconnect to get a new password and enter it in the Web Connector.`,
+    `authenticate refused at ${contact.lastAuthFailureAt!.toISOString()}`,
+  );
 }

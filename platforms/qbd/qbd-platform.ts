@@ -6,7 +6,7 @@ import type { AccountingPlatform, PlatformConnection } from '../platform.js';
 import type { SharedPlatformServices } from '../platform-registration.js';
 import { PgQbwcWorkQueue } from './pg-qbwc-work-queue.js';
 import { QBD_LIMITS, QbdAccountingTarget } from './qbd-accounting-target.js';
-import { qbdContactHealth } from './qbd-health.js';
+import { qbdContactHealth, qbdLoginProblem } from './qbd-health.js';
 import { QbdRequestChannel } from './qbd-request-channel.js';
 import { loadQbwcContact } from './qbwc-contacts.js';
 
@@ -26,6 +26,8 @@ export interface QbdPlatformConfig {
 }
 
 export const QBWC_PATH = '/qbwc';
+/** The page, under /integrations/<id>/, where a signed connect link makes a new Web Connector login. */
+export const QBD_CONNECT_PAGE = 'qbd/web-connector-login';
 
 export interface QbdPlatform extends AccountingPlatform {
   readonly id: 'qbd';
@@ -69,6 +71,7 @@ function lazyTarget(db: Database, config: QbdPlatformConfig, integrationId: stri
         integrationId,
         name,
         lastContact: async () => (await loadQbwcContact(db, integrationId))?.lastAuthenticatedAt ?? null,
+        loginProblem: async () => qbdLoginProblem(name, await loadQbwcContact(db, integrationId)),
         waitMs: config.requestWaitMs,
         pollMs: config.queuePollMs,
       });

@@ -12,6 +12,8 @@ export interface QbdRequestChannelOptions {
   name: string;
   /** When the Web Connector last authenticated for this integration (null: never). */
   lastContact(): Promise<Date | null>;
+  /** Why the Web Connector cannot log in (no login, its password refused), or null: asked when a request was not collected. */
+  loginProblem(): Promise<Error | null>;
   /** How long a call waits for the Web Connector to take its request (and, once taken, for the answer). */
   waitMs: number;
   /** How often the queue is read while waiting. */
@@ -51,7 +53,8 @@ export class QbdRequestChannel {
               `qbwc request ${id}: session ended without receiveResponseXML`,
             );
           case 'not-collected':
-            throw new QbdWebConnectorAbsentError(o.name, await o.lastContact(), `qbwc request ${id} not collected within ${o.waitMs} ms`);
+            // A refused password is no absence: only a new login helps, so the order waits for a reconnect, saying so.
+            throw (await o.loginProblem()) ?? new QbdWebConnectorAbsentError(o.name, await o.lastContact(), `qbwc request ${id} not collected within ${o.waitMs} ms`);
         }
       }
       await pause(o.pollMs);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { QbwcWorkQueue } from './qbwc-work-queue.js';
+import { InMemoryQbwcSessions, type QbwcSession, type QbwcSessionStore } from './qbwc-sessions.js';
 import { parseSoapCall, soapFault, soapResult, SoapRequestError, type SoapCall } from './soap-envelope.js';
 
 /**
@@ -54,26 +55,22 @@ export interface QbwcEndpointOptions {
   lingerMs?: number;
   /** Whether work for the integration is about to come though none waits yet (orders resuming at this visit). */
   expectsWork?(integrationId: string): Promise<boolean>;
+  /**
+   * Where open sessions live: PostgreSQL (`PgQbwcSessions`) so any API process serves any call of a visit; in this
+   * process's memory by default (one API process only).
+   */
+  sessions?: QbwcSessionStore;
   /** Sessions idle this long are forgotten (QBWC then gets "invalid ticket"). Default one hour. */
   ticketLifetimeMs?: number;
   now?: () => number;
 }
 
-interface Session {
-  integrationId: string;
-  /** The newest qbXML major version QuickBooks reads, as QBWC reports it in sendRequestXML. */
-  qbxmlMajor?: number;
-  lastSeen: number;
-  answered: number;
-  lastError?: string;
-  /** When the session last handed out or received a request (or began, when work was expected). */
-  lastWorkAt: number;
-}
+type Session = QbwcSession;
 
 const INVALID_TICKET = 'The Web Connector session is unknown or has expired. Run the update again.';
 
 export async function registerQbwcRoutes(app: FastifyInstance, options: QbwcEndpointOptions): Promise<void> {
-  const sessions = new Map<string, Session>();
+  const sessions = options.sessions ?? new InMemoryQbwcSessions();
   const now = options.now ?? Date.now;
   const lifetime = options.ticketLifetimeMs ?? 60 * 60 * 1000;
   const lingerMs = options.lingerMs ?? 0;
@@ -81,15 +78,31 @@ export async function registerQbwcRoutes(app: FastifyInstance, options: QbwcEndp
 
   const session = async (ticket: string | undefined): Promise<Session | undefined> => {
     if (!ticket) return undefined;
-    const s = sessions.get(ticket);
+    const s = await sessions.get(ticket);
     if (!s) return undefined;
     if (now() - s.lastSeen > lifetime) {
-      sessions.delete(ticket);
+      await sessions.remove(ticket);
       await options.queue.releaseClaims(ticket);
       return undefined;
     }
-    s.lastSeen = now();
     return s;
+  };
+  /**
+   * Runs a call of the session `ticket` (or answers `absent` for an unknown ticket) and keeps what it changed. The
+   * time of the call alone is written at most once a minute: it only ends sessions idle for `lifetime`.
+   */
+  const withSession = async <T>(ticket: string, absent: T, call: (s: Session) => Promise<T>): Promise<T> => {
+    const s = await session(ticket);
+    if (!s) return absent;
+    const stored = { ...s };
+    s.lastSeen = now();
+    try {
+      return await call(s);
+    } finally {
+      const { lastSeen: seenBefore, ...before } = stored;
+      const { lastSeen: seenNow, ...after } = s;
+      if (JSON.stringify(before) !== JSON.stringify(after) || seenNow - seenBefore > 60_000) await sessions.save(ticket, s);
+    }
   };
 
   const handlers: Record<string, (p: Record<string, string>) => Promise<string | number | string[]>> = {
@@ -111,13 +124,12 @@ export async function registerQbwcRoutes(app: FastifyInstance, options: QbwcEndp
       }
       // QBWC runs one update per company file at a time [C: guide, update lock]: a session of this integration still
       // open was abandoned (QBWC crashed, a response was lost). Its held request goes out again in this session.
-      for (const [oldTicket, old] of sessions) {
-        if (old.integrationId !== account.integrationId) continue;
-        sessions.delete(oldTicket);
+      for (const oldTicket of await sessions.ticketsOf(account.integrationId)) {
+        await sessions.remove(oldTicket);
         await options.queue.releaseClaims(oldTicket);
       }
       const ticket = randomUUID();
-      sessions.set(ticket, { integrationId: account.integrationId, lastSeen: now(), answered: 0, lastWorkAt: now() });
+      await sessions.save(ticket, { integrationId: account.integrationId, lastSeen: now(), answered: 0, lastWorkAt: now() });
       const hasWork =
         (await options.queue.pendingCount(account.integrationId)) > 0 || (lingerMs > 0 && ((await options.expectsWork?.(account.integrationId)) ?? false));
       options.onSessionEvent?.({ kind: 'authenticated', integrationId: account.integrationId, ticket, hasWork });
@@ -125,79 +137,77 @@ export async function registerQbwcRoutes(app: FastifyInstance, options: QbwcEndp
     },
     async sendRequestXML(p) {
       const ticket = p.ticket ?? '';
-      const s = await session(ticket);
-      if (!s) return '';
-      if (p.strHCPResponse) {
-        options.onSessionEvent?.({
-          kind: 'company-opened',
-          integrationId: s.integrationId,
-          ticket,
-          qbXMLCountry: p.qbXMLCountry ?? '',
-          qbXMLMajorVers: Number(p.qbXMLMajorVers ?? 0),
-          companyFile: p.strCompanyFileName ?? '',
-        });
-      }
-      if (p.qbXMLMajorVers) s.qbxmlMajor = Number(p.qbXMLMajorVers);
-      const held = await options.queue.claimedBy(ticket);
-      const request = held ?? (await options.queue.claimNext(s.integrationId, ticket));
-      if (!request) {
-        // A sync between two steps: QBWC waits and asks again ("NoOp"), within the same visit.
-        s.lastError = lingering(s) ? 'NoOp' : 'Nothing to send: every request was answered.';
-        return '';
-      }
-      s.lastWorkAt = now();
-      // Never hand QuickBooks a qbXML version it cannot read (notes §6): the request waits for an updated QuickBooks.
-      const needed = /<\?qbxml\s+version\s*=\s*"(\d+)\.(\d+)"/.exec(request.qbxml);
-      if (needed && s.qbxmlMajor !== undefined && Number(needed[1]) > s.qbxmlMajor) {
-        await options.queue.releaseClaims(ticket);
-        const version = `${needed[1]}.${needed[2]}`;
-        options.onSessionEvent?.({ kind: 'qbxml-version-too-old', integrationId: s.integrationId, ticket, supported: s.qbxmlMajor, needed: version });
-        s.lastError = `This QuickBooks Desktop reads qbXML up to ${s.qbxmlMajor}.0 and ledgerbridge sends ${version}: update QuickBooks Desktop (2023 R3 or later) to sync.`;
-        return '';
-      }
-      return request.qbxml;
+      return withSession(ticket, '', async (s) => {
+        if (p.strHCPResponse) {
+          options.onSessionEvent?.({
+            kind: 'company-opened',
+            integrationId: s.integrationId,
+            ticket,
+            qbXMLCountry: p.qbXMLCountry ?? '',
+            qbXMLMajorVers: Number(p.qbXMLMajorVers ?? 0),
+            companyFile: p.strCompanyFileName ?? '',
+          });
+        }
+        if (p.qbXMLMajorVers) s.qbxmlMajor = Number(p.qbXMLMajorVers);
+        const held = await options.queue.claimedBy(ticket);
+        const request = held ?? (await options.queue.claimNext(s.integrationId, ticket));
+        if (!request) {
+          // A sync between two steps: QBWC waits and asks again ("NoOp"), within the same visit.
+          s.lastError = lingering(s) ? 'NoOp' : 'Nothing to send: every request was answered.';
+          return '';
+        }
+        s.lastWorkAt = now();
+        // Never hand QuickBooks a qbXML version it cannot read (notes §6): the request waits for an updated QuickBooks.
+        const needed = /<\?qbxml\s+version\s*=\s*"(\d+)\.(\d+)"/.exec(request.qbxml);
+        if (needed && s.qbxmlMajor !== undefined && Number(needed[1]) > s.qbxmlMajor) {
+          await options.queue.releaseClaims(ticket);
+          const version = `${needed[1]}.${needed[2]}`;
+          options.onSessionEvent?.({ kind: 'qbxml-version-too-old', integrationId: s.integrationId, ticket, supported: s.qbxmlMajor, needed: version });
+          s.lastError = `This QuickBooks Desktop reads qbXML up to ${s.qbxmlMajor}.0 and ledgerbridge sends ${version}: update QuickBooks Desktop (2023 R3 or later) to sync.`;
+          return '';
+        }
+        return request.qbxml;
+      });
     },
     async receiveResponseXML(p) {
       const ticket = p.ticket ?? '';
-      const s = await session(ticket);
-      if (!s) return -1;
-      const request = await options.queue.claimedBy(ticket);
-      if (!request) {
-        s.lastError = 'An answer came for no request that was sent.';
-        return -1;
-      }
-      const hresult = p.hresult ?? '';
-      const base = { integrationId: s.integrationId, requestId: request.id, ticket };
-      await options.onDelivery(hresult !== '' ? { ...base, kind: 'error', hresult, message: p.message ?? '' } : { ...base, kind: 'response', qbxml: p.response ?? '' });
-      await options.queue.complete(request.id);
-      s.answered += 1;
-      s.lastWorkAt = now();
-      if (hresult !== '') {
-        s.lastError = `QuickBooks could not process a request (${hresult}): ${p.message ?? ''}`;
-        return -1;
-      }
-      const remaining = await options.queue.pendingCount(s.integrationId);
-      if (remaining === 0) return lingering(s) ? 99 : 100;
-      return Math.min(99, Math.floor((100 * s.answered) / (s.answered + remaining)));
+      return withSession(ticket, -1, async (s) => {
+        const request = await options.queue.claimedBy(ticket);
+        if (!request) {
+          s.lastError = 'An answer came for no request that was sent.';
+          return -1;
+        }
+        const hresult = p.hresult ?? '';
+        const base = { integrationId: s.integrationId, requestId: request.id, ticket };
+        await options.onDelivery(hresult !== '' ? { ...base, kind: 'error', hresult, message: p.message ?? '' } : { ...base, kind: 'response', qbxml: p.response ?? '' });
+        await options.queue.complete(request.id);
+        s.answered += 1;
+        s.lastWorkAt = now();
+        if (hresult !== '') {
+          s.lastError = `QuickBooks could not process a request (${hresult}): ${p.message ?? ''}`;
+          return -1;
+        }
+        const remaining = await options.queue.pendingCount(s.integrationId);
+        if (remaining === 0) return lingering(s) ? 99 : 100;
+        return Math.min(99, Math.floor((100 * s.answered) / (s.answered + remaining)));
+      });
     },
     async getLastError(p) {
-      const s = await session(p.ticket);
-      return s ? (s.lastError ?? '') : INVALID_TICKET;
+      return withSession(p.ticket ?? '', INVALID_TICKET, async (s) => s.lastError ?? '');
     },
     async connectionError(p) {
       const ticket = p.ticket ?? '';
-      const s = await session(ticket);
-      if (s) {
+      await withSession(ticket, null, async (s) => {
         options.onSessionEvent?.({ kind: 'connection-error', integrationId: s.integrationId, ticket, hresult: p.hresult ?? '', message: p.message ?? '' });
         await options.queue.releaseClaims(ticket);
-      }
+        return null;
+      });
       return 'done';
     },
     async closeConnection(p) {
       const ticket = p.ticket ?? '';
-      const s = sessions.get(ticket);
+      const s = await sessions.remove(ticket);
       if (!s) return 'OK';
-      sessions.delete(ticket);
       await options.queue.releaseClaims(ticket);
       options.onSessionEvent?.({ kind: 'closed', integrationId: s.integrationId, ticket });
       return 'OK';

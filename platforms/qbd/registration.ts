@@ -1,5 +1,5 @@
 import { registerPlatform } from '../platform-registration.js';
-import { createQbdPlatform, QBWC_PATH, type QbdPlatformConfig } from './qbd-platform.js';
+import { createQbdPlatform, QBD_CONNECT_PAGE, QBWC_PATH, type QbdPlatformConfig } from './qbd-platform.js';
 
 /**
  * QuickBooks Desktop as this deployment offers it, through the QuickBooks Web Connector. No app secret:
@@ -13,6 +13,8 @@ export const qbdRegistration = registerPlatform({
   role: 'accounting',
   documentKind: 'sales receipt',
   accountLabels: { companyFile: 'company file' },
+  // No OAuth: reconnect links in emails lead to the page that makes a new Web Connector login (api/qbd-connect-page.ts).
+  connectPage: QBD_CONNECT_PAGE,
   configFromEnv: (env): QbdPlatformConfig => {
     const number = (name: string, fallback: number): number => {
       const text = env.get(name)?.trim();

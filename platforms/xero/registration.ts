@@ -2,17 +2,15 @@ import { API_BASE_PATH } from '../../emulators/xero/accounting-routes.js';
 import { IDENTITY_PATHS } from '../../emulators/xero/identity-routes.js';
 import type { PlatformEnv } from '../platform-registration.js';
 import { registerPlatform } from '../platform-registration.js';
-import type { XeroSaleDocument } from './sale-booking.js';
+import { isXeroSaleDocument, XERO_SALE_DOCUMENTS, type XeroSaleDocument } from './sale-booking.js';
 import { XERO_REQUEST_LIMITS } from './xero-limits.js';
 import { createXeroPlatform, type XeroPlatformConfig } from './xero-platform.js';
-
-const SALE_DOCUMENTS: readonly XeroSaleDocument[] = ['invoice-and-payment', 'receive-money'];
 
 function saleDocumentFrom(env: PlatformEnv): XeroSaleDocument | undefined {
   const wanted = env.get('XERO_SALE_DOCUMENT')?.trim();
   if (!wanted) return undefined;
-  if (!(SALE_DOCUMENTS as readonly string[]).includes(wanted)) env.fail(`XERO_SALE_DOCUMENT: ${JSON.stringify(wanted)} is not one of ${SALE_DOCUMENTS.join(', ')}`);
-  return wanted as XeroSaleDocument;
+  if (!isXeroSaleDocument(wanted)) env.fail(`XERO_SALE_DOCUMENT: ${JSON.stringify(wanted)} is not one of ${XERO_SALE_DOCUMENTS.join(', ')}`);
+  return wanted;
 }
 
 /** An account code of Xero's chart ("090", "200"): letters and digits, at most 10 characters. */
@@ -26,7 +24,8 @@ function accountCodeFrom(env: PlatformEnv, name: string): string | undefined {
 /**
  * Xero as this deployment offers it: XERO_CLIENT_ID and XERO_CLIENT_SECRET (both, or neither: a deployment without
  * Xero still starts, and connecting a Xero integration says what is missing), XERO_BANK_ACCOUNT_CODE (where
- * payments land), XERO_SHIPPING_ACCOUNT_CODE, XERO_SALE_DOCUMENT, and XERO_EMULATOR_URL for staging.
+ * payments land), XERO_SHIPPING_ACCOUNT_CODE, XERO_SALE_DOCUMENT (the default of each route's `saleDocument`), and
+ * XERO_EMULATOR_URL for staging.
  */
 export const xeroRegistration = registerPlatform({
   id: 'xero',

@@ -12,7 +12,22 @@ export interface XeroSaleBooking {
   book(receipt: LedgerSale, setup: LedgerTaxSetup, idempotencyKey: string): Promise<LedgerDocumentRef>;
 }
 
-export type XeroSaleDocument = 'invoice-and-payment' | 'receive-money';
+export const XERO_SALE_DOCUMENTS = ['invoice-and-payment', 'receive-money'] as const;
+export type XeroSaleDocument = (typeof XERO_SALE_DOCUMENTS)[number];
+
+/** The route option (`saleDocument`) a sync route into Xero may set; the deployment's XERO_SALE_DOCUMENT is its default. */
+export function xeroSaleDocumentOption(deploymentDefault: XeroSaleDocument | undefined) {
+  return {
+    name: 'saleDocument',
+    allowedValues: XERO_SALE_DOCUMENTS,
+    description: 'what a paid order becomes in Xero: an AUTHORISED invoice with its payment, or a receive-money bank transaction',
+    defaultValue: deploymentDefault ?? 'invoice-and-payment',
+  } as const;
+}
+
+export function isXeroSaleDocument(value: string | undefined): value is XeroSaleDocument {
+  return (XERO_SALE_DOCUMENTS as readonly (string | undefined)[]).includes(value);
+}
 
 /** What each document is called in messages to the bookkeeper. */
 export const INVOICE = 'invoice';

@@ -57,20 +57,28 @@ export class XeroAccountingTarget implements AccountingTarget {
   readonly limits = XERO_LIMITS;
 
   private readonly booking: XeroSaleBooking;
+  /** The other document kind: a route whose `saleDocument` changed has orders booked the old way. */
+  private readonly otherBooking: XeroSaleBooking;
 
   constructor(
     private readonly api: XeroApi,
     private readonly options: XeroAccountingTargetOptions,
   ) {
-    this.booking = options.saleDocument === 'receive-money' ? new ReceiveMoneyBooking(api, options) : new InvoiceAndPaymentBooking(api, options);
+    const invoices = new InvoiceAndPaymentBooking(api, options);
+    const received = new ReceiveMoneyBooking(api, options);
+    [this.booking, this.otherBooking] = options.saleDocument === 'receive-money' ? [received, invoices] : [invoices, received];
   }
 
   get documentKind(): string {
     return this.booking.kind;
   }
 
+  /**
+   * The document of this number in the route's kind, else in the other kind: an order booked before its route's
+   * `saleDocument` changed is found where it is rather than booked a second time (one more lookup per new order).
+   */
   async findBookedSale({ docNumber }: BookedSaleQuery): Promise<LedgerDocumentRef | null> {
-    return this.booking.find(docNumber);
+    return (await this.booking.find(docNumber)) ?? (await this.otherBooking.find(docNumber));
   }
 
   async findCustomer(match: { email: string | null; displayName: string }): Promise<LedgerCustomer | null> {

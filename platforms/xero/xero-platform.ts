@@ -5,7 +5,7 @@ import type { RequestLimiter } from '../../domain/request-limiter.js';
 import type { AccountingPlatform, IntegrationAccount, PlatformConnection } from '../platform.js';
 import { XeroAccountingTarget } from './xero-accounting-target.js';
 import { XeroApi } from './xero-api.js';
-import type { XeroSaleDocument } from './sale-booking.js';
+import { isXeroSaleDocument, xeroSaleDocumentOption, type XeroSaleDocument } from './sale-booking.js';
 import { XERO_ENDPOINTS, type XeroEndpoints } from './xero-endpoints.js';
 import { createXeroClient } from './xero-sdk-client.js';
 import { translateXeroTokenError } from './xero-token-errors.js';
@@ -24,7 +24,10 @@ export interface XeroPlatformConfig {
   shippingAccountCode?: string;
   /** Bank account payments (and money received) go to (Xero's default chart: 090). */
   paymentAccountCode?: string;
-  /** What a paid sale becomes: an invoice and its payment (default), or a receive-money transaction. */
+  /**
+   * What a paid sale becomes when its route does not choose (route option `saleDocument`): an invoice and its
+   * payment (default), or a receive-money transaction.
+   */
   saleDocument?: XeroSaleDocument;
   scopes?: readonly string[];
   defaultRetryAfterMs?: number;
@@ -81,6 +84,7 @@ export function createXeroPlatform(config: XeroPlatformConfig): AccountingPlatfo
     displayName: 'Xero',
     role: 'accounting',
     requiredScopes: scopes,
+    routeOptions: [xeroSaleDocumentOption(config.saleDocument)],
 
     authorizeUrl(_account: IntegrationAccount, state: string, redirectUri: string): string {
       if (!config.clientId) {
@@ -160,11 +164,14 @@ export function createXeroPlatform(config: XeroPlatformConfig): AccountingPlatfo
         defaultRetryAfterMs,
         ...(config.requestLimiter ? { limiter: config.requestLimiter } : {}),
       });
+      // The route's choice (validated when it was set), else the deployment's.
+      const routeChoice = connection.routeOptions?.saleDocument;
+      const saleDocument = isXeroSaleDocument(routeChoice) ? routeChoice : config.saleDocument;
       return new XeroAccountingTarget(api, {
         cacheKey: `${connection.integrationId}:${tenantId}`,
         shippingAccountCode: config.shippingAccountCode ?? '200',
         paymentAccountCode: config.paymentAccountCode ?? '090',
-        ...(config.saleDocument ? { saleDocument: config.saleDocument } : {}),
+        ...(saleDocument ? { saleDocument } : {}),
       });
     },
   };

@@ -10,6 +10,7 @@ import { intakeRoutes } from './intake-routes.js';
 import { codecRoutes } from './codec-routes.js';
 import { mappingRoutes } from './mapping-routes.js';
 import { requireOperatorToken } from './operator-auth.js';
+import { sendBrowsersToConsole } from './console/browser-redirect.js';
 import { orderRoutes } from './order-routes.js';
 import { replayRoutes } from './replay-routes.js';
 import { shopifyWebhookRoutes } from './shopify-webhook-routes.js';
@@ -58,6 +59,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(openApiRoutes);
   await app.register(shopifyWebhookRoutes(deps, { claimLeaseMs: intake.claimLeaseMs, orderQueued: () => intake.nudge() }, deliveries));
   await app.register(async (operator) => {
+    if (deps.consoleForBrowsers) operator.addHook('onRequest', sendBrowsersToConsole);
     requireOperatorToken(operator, deps.operatorToken);
     operator.addHook('onRoute', (route) => {
       route.schema = { ...route.schema, security: [{ operatorToken: [] }] };

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { createIntegrationHealthActivities } from '../activities/integration-health-activities.js';
 import { buildApi } from '../api/app.js';
 import { integrationOAuthRoutes, integrationRoutes } from '../api/integration-routes.js';
+import { consoleRoutes } from '../api/console/console-plugin.js';
 import { qbdOperatorRoutes, qbwcEndpointRoutes } from '../api/qbd-routes.js';
 import { CredentialStore } from '../db/credential-store.js';
 import { openDatabase, type OpenDatabase } from '../db/database.js';
@@ -141,7 +142,8 @@ export async function startApi(services: LedgerbridgeServices, logger: boolean |
     bookedOrderChanges: createBookedOrderChangeNotifier({ db: services.database.db, mailer, publicBaseUrl: config.publicBaseUrl }),
     onAppUninstalled: (integrationId) => reportAppUninstalled(services.health, integrationId),
     operatorPlugins: [integrationRoutes(routeDeps), qbdOperatorRoutes(qbdDeps)],
-    plugins: [integrationOAuthRoutes(routeDeps), qbwcEndpointRoutes(qbdDeps)],
+    plugins: [integrationOAuthRoutes(routeDeps), qbwcEndpointRoutes(qbdDeps), consoleRoutes(routeDeps)],
+    consoleForBrowsers: true,
     payloadCodec: { codec: new KeyringPayloadCodec(services.keyring), uiOrigins: config.temporalUiOrigins },
     logger,
   });

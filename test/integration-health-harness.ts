@@ -8,6 +8,7 @@ import { inject } from 'vitest';
 import { createIntegrationHealthActivities } from '../activities/integration-health-activities.js';
 import { buildApi } from '../api/app.js';
 import { integrationOAuthRoutes, integrationRoutes } from '../api/integration-routes.js';
+import { consoleRoutes } from '../api/console/console-plugin.js';
 import { CredentialStore } from '../db/credential-store.js';
 import { integrations, syncRoutes } from '../db/schema.js';
 import { createMailer, type Mailer } from '../notifications/mail-transport.js';
@@ -143,7 +144,8 @@ export class HealthHarness {
       resumeRatePerSecond: 50,
       onAppUninstalled: (integrationId) => reportAppUninstalled(runtime, integrationId),
       operatorPlugins: [integrationRoutes(routeDeps)],
-      plugins: [integrationOAuthRoutes(routeDeps)],
+      plugins: [integrationOAuthRoutes(routeDeps), consoleRoutes(routeDeps)],
+      consoleForBrowsers: true,
     });
     await app.listen({ host: '127.0.0.1', port });
     // The shop's webhooks are subscribed by the product itself, when the shop is connected (clickConnect).

@@ -28,9 +28,7 @@ export function setCookie(reply: FastifyReply, name: string, value: string, opti
   const parts = [`${name}=${encodeURIComponent(value)}`, 'Path=/', 'HttpOnly', 'SameSite=Lax'];
   if (options.secure) parts.push('Secure');
   if (options.maxAgeSeconds !== undefined) parts.push(`Max-Age=${options.maxAgeSeconds}`);
-  const previous = reply.getHeader('set-cookie');
-  const list = previous === undefined ? [] : Array.isArray(previous) ? previous.map(String) : [String(previous)];
-  reply.header('set-cookie', [...list, parts.join('; ')]);
+  reply.header('set-cookie', parts.join('; ')); // Fastify appends Set-Cookie headers rather than replacing them
 }
 
 export function clearCookie(reply: FastifyReply, name: string, options: CookieOptions): void {

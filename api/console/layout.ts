@@ -42,6 +42,7 @@ export function renderDocument(page: ConsolePage, signedIn: { email: string; csr
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="same-origin">
+<link rel="icon" href="data:,">
 <title>${page.title} · ledgerbridge</title>
 <link rel="stylesheet" href="${ASSETS_PATH}/console.css?v=${ASSET_VERSION}">
 <script src="${ASSETS_PATH}/console.js?v=${ASSET_VERSION}" defer></script>

@@ -136,6 +136,30 @@ describe('operator console in a browser: Integrations', () => {
     await page.unroute(`**/console/integrations/${qbo.id}/check`);
   });
 
+  it('disconnects and resumes from the row, and deletes after a confirmation that says what goes', async () => {
+    await page.goto(`${h.baseUrl}/console/integrations`);
+    await page.getByRole('button', { name: `Disconnect ${qbo.displayName}` }).click();
+    await page.getByText('Disconnecting: the integration turns Disconnected, syncs wait, nothing is lost.').waitFor();
+    await row(qbo.id).locator('.badge-grey', { hasText: 'Disconnected' }).waitFor({ timeout: 30_000 });
+    await page.goto(`${h.baseUrl}/console/integrations`);
+    await page.getByRole('button', { name: `Resume ${qbo.displayName}` }).click();
+    await row(qbo.id).locator('.badge-green', { hasText: 'Connected' }).waitFor({ timeout: 30_000 });
+
+    const spare = await h.createIntegration('qbo');
+    await page.goto(`${h.baseUrl}/console/integrations`);
+    await page.getByRole('link', { name: `Delete ${spare.displayName}` }).click();
+    await page.getByRole('heading', { name: `Delete ${spare.displayName}?` }).waitFor();
+    const confirmation = await page.locator('main').textContent();
+    expect(confirmation).toContain('0 sync route(s)');
+    expect(confirmation).toContain('0 order record(s)');
+    expect(await h.row(spare.id)).toBeDefined();
+    await page.getByRole('button', { name: `Delete ${spare.displayName} for good` }).click();
+    await page.getByRole('heading', { name: `${spare.displayName} deleted` }).waitFor();
+    await page.goto(`${h.baseUrl}/console/integrations`);
+    expect(await row(spare.id).count()).toBe(0);
+    expect(await row(qbo.id).count()).toBe(1);
+  });
+
   it('refuses a form post without the CSRF token, and signs out', async () => {
     const forged = await page.request.post(`${h.baseUrl}/console/integrations/${qbo.id}/pause`, { form: { back: '/console/integrations' }, maxRedirects: 0 });
     expect(forged.status()).toBe(403);

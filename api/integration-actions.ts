@@ -1,11 +1,11 @@
-import { count, eq, inArray, or } from 'drizzle-orm';
+import { count, eq, inArray } from 'drizzle-orm';
 import type { CredentialStore } from '../db/credential-store.js';
 import type { Database } from '../db/database.js';
-import { integrations, orderSyncs, syncRoutes } from '../db/schema.js';
+import { integrations, orderSyncs } from '../db/schema.js';
 import { removeCommerceWebhooks } from '../activities/commerce-webhook-keeper.js';
 import { normalizeRecipients } from '../notifications/recipient-list.js';
 import type { PlatformRegistry } from '../platforms/registry.js';
-import { deleteIntegration, type DeletionReport } from '../runtime/integration-health-removal.js';
+import { deleteIntegration, routesOfIntegration, type DeletionReport } from '../runtime/integration-health-removal.js';
 import { integrationHealthWorkflowId, startIntegrationHealth, type IntegrationHealthRuntime } from '../runtime/integration-health-starter.js';
 import { checkHealthUpdate, type HealthCheckOutcome } from '../workflows/integration-health.js';
 
@@ -55,11 +55,7 @@ export function deleteIntegrationForGood(
 export async function whatDeletingRemoves(db: Database, integrationId: string): Promise<{ routes: string[]; orderRecords: number; connected: boolean } | null> {
   const [row] = await db.select({ credentials: integrations.credentials }).from(integrations).where(eq(integrations.id, integrationId));
   if (!row) return null;
-  const routes = await db
-    .select({ id: syncRoutes.id })
-    .from(syncRoutes)
-    .where(or(eq(syncRoutes.sourceIntegrationId, integrationId), eq(syncRoutes.targetIntegrationId, integrationId)));
-  const ids = routes.map((r) => r.id);
+  const ids = await routesOfIntegration(db, integrationId);
   const [orders] = ids.length ? await db.select({ n: count() }).from(orderSyncs).where(inArray(orderSyncs.routeId, ids)) : [{ n: 0 }];
   return { routes: ids, orderRecords: Number(orders?.n ?? 0), connected: row.credentials !== null };
 }

@@ -15,10 +15,12 @@ export const INSTALL_CHROMIUM = 'sudo apt-get install -y chromium';
  * The browser, installed where this machine lets us (root with apt-get), else a failure naming the command
  * that fixes it: whoever needs the browser is never skipped silently.
  */
-export async function ensureChromium(): Promise<string> {
-  if (existsSync(CHROMIUM_PATH)) return CHROMIUM_PATH;
-  const canInstall = process.getuid?.() === 0 && existsSync('/usr/bin/apt-get');
-  if (!canInstall) throw new Error(`Chromium is needed at ${CHROMIUM_PATH}. Install it with: ${INSTALL_CHROMIUM} (or set CHROMIUM_PATH).`);
+export async function ensureChromium(
+  path = CHROMIUM_PATH,
+  canInstall = path === '/usr/bin/chromium' && process.getuid?.() === 0 && existsSync('/usr/bin/apt-get'),
+): Promise<string> {
+  if (existsSync(path)) return path;
+  if (!canInstall) throw new Error(`Chromium is needed at ${path}. Install it with: ${INSTALL_CHROMIUM} (or set CHROMIUM_PATH).`);
   try {
     // The lock timeout waits for another apt run (an image still installing) instead of failing at once.
     await promisify(execFile)('apt-get', ['-o', 'DPkg::Lock::Timeout=600', 'install', '-y', '--no-install-recommends', 'chromium'], {
@@ -28,8 +30,8 @@ export async function ensureChromium(): Promise<string> {
   } catch (error) {
     throw new Error(`Installing Chromium failed (${(error as Error).message.split('\n')[0]}). Install it with: ${INSTALL_CHROMIUM}`);
   }
-  if (!existsSync(CHROMIUM_PATH)) throw new Error(`apt-get installed chromium but ${CHROMIUM_PATH} is missing. Install it with: ${INSTALL_CHROMIUM}`);
-  return CHROMIUM_PATH;
+  if (!existsSync(path)) throw new Error(`apt-get installed chromium but ${path} is missing. Install it with: ${INSTALL_CHROMIUM}`);
+  return path;
 }
 
 export interface ChromiumSession {

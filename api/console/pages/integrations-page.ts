@@ -111,7 +111,15 @@ ${detail.transitions.length === 0 ? html`<p>No changes yet.</p>` : html`<ol clas
   app.post<{ Params: { id: string } }>(`${CONSOLE_PREFIX}/integrations/:id/reconnect`, async (request, reply) => {
     const detail = await integrationHealthDetail(deps.db, request.params.id, reconnectLink);
     if (!detail) return notFoundPage(request, reply, request.params.id);
-    const url = await beginConnect(oauthDepsFor(deps, (message, detail) => request.log.warn(detail, message)), detail.id);
+    let url: string;
+    try {
+      url = await beginConnect(oauthDepsFor(deps, (message, detail) => request.log.warn(detail, message)), detail.id);
+    } catch (error) {
+      // A platform without a consent page (QuickBooks Desktop: the Web Connector) says how it connects instead.
+      request.log.warn({ err: error }, 'reconnect could not start');
+      const body = html`<p>${(error as Error).message}</p><p><a href="${integrationPath(detail.id)}">Back to ${detail.displayName}</a></p>`;
+      return sendPage(request, reply, { title: `${detail.displayName} cannot be reconnected here`, nav: 'integrations', body }, 409);
+    }
     return reply.redirect(url, 303);
   });
 

@@ -19,6 +19,7 @@ import { ApiError, notFound } from './api-error.js';
 import { choicePage, formPage, messagePage } from './connect-pages.js';
 import { ErrorResponse, operatorErrorResponses } from './error-response-schema.js';
 import { operatorTokenCheck } from './operator-auth.js';
+import { consolePathFor } from './console/console-paths.js';
 
 export interface IntegrationRoutesDeps {
   db: Database;
@@ -238,7 +239,14 @@ export function integrationOAuthRoutes(deps: IntegrationRoutesDeps): FastifyPlug
     const outcomePage = (reply: FastifyReply, outcome: ConnectOutcome) => {
       if (outcome.kind === 'connected') {
         const { displayName } = outcome;
-        return html(reply, 200, messagePage(`${displayName} is connected`, `${displayName} is connected. We are checking the connection now; waiting orders will resume by themselves.`));
+        return html(
+          reply,
+          200,
+          messagePage(`${displayName} is connected`, `${displayName} is connected. We are checking the connection now; waiting orders will resume by themselves.`, {
+            href: consolePathFor(`/integrations/${encodeURIComponent(outcome.integrationId)}`),
+            label: `Open ${displayName} in the console`,
+          }),
+        );
       }
       if (outcome.kind === 'choice-required') {
         return html(

@@ -108,6 +108,8 @@ describe('operator console in a browser: Integrations', () => {
     await page.getByRole('heading', { name: `${qbo.displayName} is connected` }).waitFor();
     expect(visited.some((url) => url.startsWith(h.qbo.urls.authorizeEndpoint))).toBe(true);
 
+    await page.getByRole('link', { name: `Open ${qbo.displayName} in the console` }).click();
+    await page.locator('.health .badge-green', { hasText: 'Connected' }).waitFor({ timeout: 30_000 });
     await page.goto(`${h.baseUrl}/console/integrations`);
     await row(qbo.id).locator('.badge-green', { hasText: 'Connected' }).waitFor({ timeout: 30_000 });
     const result: OrderSyncResult = await h.client.workflow.getHandle(waitingWorkflowId).result();

@@ -118,6 +118,11 @@ describe('operator console: sign-in, sessions, CSRF, links from emails', () => {
     const cookie = `lb_session=${session}`;
     const page = await ctx.app.inject({ url: `/console/integrations/${qboId}`, headers: { cookie } });
     expect(page.statusCode).toBe(200);
+    // A console path without a page (an API route not yet given one) answers a page that says so, not JSON.
+    const missing = await ctx.app.inject({ url: `/console/routes/${ctx.routeId}/nothing-here`, headers: { cookie } });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.headers['content-type']).toMatch(/^text\/html/);
+    expect(missing.body).toContain('The console has no page at');
     const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;
     const post = (fields: Record<string, string>) =>
       ctx.app.inject({ method: 'POST', url: `/console/integrations/${qboId}/recipients`, headers: { ...FORM, cookie }, payload: form(fields) });

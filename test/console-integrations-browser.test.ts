@@ -115,6 +115,17 @@ describe('operator console in a browser: Integrations', () => {
     const result: OrderSyncResult = await h.client.workflow.getHandle(waitingWorkflowId).result();
     expect(result.outcome).toBe('created');
     expect(h.qbo.control.documents(h.realmId, 'SalesReceipt')).toHaveLength(1);
+
+    // The all-clear email's "View QuickBooks Online #1" link opens the integration's page.
+    const subject = `${qbo.displayName} is connected again`;
+    await eventually(async () => h.smtp.messages.some((message) => message.parsed.subject === subject), 'the all-clear email');
+    const allClear = h.smtp.messages.find((message) => message.parsed.subject === subject);
+    const viewLink = new RegExp(`View ${qbo.displayName}: (\\S+)`).exec(allClear!.parsed.text ?? '')?.[1];
+    expect(viewLink).toBe(`${h.baseUrl}/integrations/${qbo.id}`);
+    await page.goto(viewLink!);
+    expect(new URL(page.url()).pathname).toBe(`/console/integrations/${qbo.id}`);
+    await page.getByRole('heading', { name: qbo.displayName, exact: true }).waitFor();
+    await page.getByRole('heading', { name: 'Status history' }).waitFor();
   });
 
   it('checks health in place: "Checking…", then the four results', async () => {

@@ -35,6 +35,11 @@ export interface ApiDeps {
   plugins?: FastifyPluginAsync[];
   /** More operator routes (integrations and health), registered behind the bearer token. */
   operatorPlugins?: FastifyPluginAsync[];
+  /**
+   * A browser opening an operator GET route without the token (a link in an email) is sent to the console page
+   * of the same path (/console + path). Set when the console (api/console) is registered among `plugins`.
+   */
+  consoleForBrowsers?: boolean;
   /** Serves Temporal's codec server protocol at /codec (Temporal UI shows decrypted payloads to operators). */
   payloadCodec?: { codec: PayloadCodec; uiOrigins: readonly string[] };
   /** Fastify's logger option. */

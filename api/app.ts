@@ -10,6 +10,7 @@ import { intakeRoutes } from './intake-routes.js';
 import { codecRoutes } from './codec-routes.js';
 import { mappingRoutes } from './mapping-routes.js';
 import { requireOperatorToken } from './operator-auth.js';
+import { sendBrowsersToConsole } from './console/browser-redirect.js';
 import { orderRoutes } from './order-routes.js';
 import { refundRoutes } from './refund-routes.js';
 import { replayRoutes } from './replay-routes.js';
@@ -63,6 +64,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     await app.register(wooCommerceWebhookRoutes(deps, { verify: deps.verifyWooCommerceWebhook, claimLeaseMs: intake.claimLeaseMs, orderQueued: () => intake.nudge() }, deliveries));
   }
   await app.register(async (operator) => {
+    if (deps.consoleForBrowsers) operator.addHook('onRequest', sendBrowsersToConsole);
     requireOperatorToken(operator, deps.operatorToken);
     operator.addHook('onRoute', (route) => {
       route.schema = { ...route.schema, security: [{ operatorToken: [] }] };

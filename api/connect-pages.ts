@@ -4,8 +4,9 @@ import { escapeHtml } from '../notifications/email-markup.js';
  * The few HTML pages a browser sees around connecting: plain, escaped, and never carrying an authorization
  * code, a token or a platform's answer (only our own sentences).
  */
-export function messagePage(title: string, message: string): string {
-  return document(title, `<p>${escapeHtml(message)}</p>`);
+export function messagePage(title: string, message: string, link?: { href: string; label: string }): string {
+  const next = link ? `<p><a href="${escapeHtml(link.href)}">${escapeHtml(link.label)}</a></p>` : '';
+  return document(title, `<p>${escapeHtml(message)}</p>${next}`);
 }
 
 /** A page with one button that POSTs `fields` to `action`: a link scanner that GETs the page spends nothing. */

@@ -5,24 +5,23 @@ import { eq } from 'drizzle-orm';
 import type { CredentialStore } from '../db/credential-store.js';
 import type { Database } from '../db/database.js';
 import { integrations } from '../db/schema.js';
-import { InvalidRecipientError, normalizeRecipients, NoRecipientsError } from '../notifications/recipient-list.js';
+import { InvalidRecipientError, NoRecipientsError } from '../notifications/recipient-list.js';
 import type { PlatformRegistry } from '../platforms/registry.js';
 import { connectPageOf, describeAccountsBeforeConnect, describeInstalledPlatforms } from '../platforms/installed.js';
 import { createIntegration } from '../runtime/integration-health-creator.js';
 import { spendConnectLink } from '../runtime/connect-link-uses.js';
 import { beginConnect, chooseAccount, completeConnect, confirmAccountSwitch, describeAccount, OAuthStateError, type ConnectOutcome, type OAuthDeps } from '../runtime/integration-health-oauth.js';
 import { CONNECT_PAGE, connectPath, type ConnectLinkClaims, type ConnectLinkSigner } from '../security/connect-link.js';
-import { deleteIntegration } from '../runtime/integration-health-removal.js';
-import { removeCommerceWebhooks } from '../activities/commerce-webhook-keeper.js';
-import { integrationHealthWorkflowId, signalIntegrationHealth, startIntegrationHealth, type IntegrationHealthRuntime } from '../runtime/integration-health-starter.js';
+import { signalIntegrationHealth, type IntegrationHealthRuntime } from '../runtime/integration-health-starter.js';
 import { integrationHealthDetail, listIntegrationHealth } from '../runtime/integration-health-views.js';
-import { checkHealthUpdate, type HealthCheckOutcome } from '../workflows/integration-health.js';
+import { CheckTimeoutError, checkIntegrationNow, deleteIntegrationForGood, saveAlertRecipients } from './integration-actions.js';
 import { ApiError, notFound } from './api-error.js';
 import { connectGrantRoutes } from './connect-grant-routes.js';
 import { choicePage, formPage, messagePage } from './connect-pages.js';
 import { checkConnectLink, parseFormBodies, sendPage, sendRefusal } from './connect-link-guard.js';
 import { ErrorResponse, operatorErrorResponses } from './error-response-schema.js';
 import { operatorTokenCheck } from './operator-auth.js';
+import { consolePathFor } from './console/console-paths.js';
 
 export interface IntegrationRoutesDeps {
   db: Database;
@@ -48,6 +47,19 @@ export const ACCOUNT_SWITCH_PATH = '/integrations/oauth/switch';
 
 export function oauthRedirectUri(publicBaseUrl: string): string {
   return `${publicBaseUrl.replace(/\/+$/, '')}${OAUTH_CALLBACK_PATH}`;
+}
+
+/** What the connect flow needs, for every place that starts it (the connect routes, the console's Reconnect button). */
+export function oauthDepsFor(deps: IntegrationRoutesDeps, log: OAuthDeps['log']): OAuthDeps {
+  return {
+    db: deps.db,
+    platforms: deps.platforms,
+    credentials: deps.credentials,
+    health: deps.health,
+    redirectUri: oauthRedirectUri(deps.publicBaseUrl),
+    publicBaseUrl: deps.publicBaseUrl,
+    log,
+  };
 }
 
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200, description: 'Integration id' }) });
@@ -124,17 +136,11 @@ export function integrationRoutes(deps: IntegrationRoutesDeps): FastifyPluginAsy
     app.post('/integrations/:id/check', { schema: { summary: 'Run the four health checks now', tags, params: IdParams, response: errors } }, async (request) => {
       const { id } = request.params;
       await requireIntegration(id);
-      await startIntegrationHealth(deps.health, id);
-      const handle = deps.health.client.workflow.getHandle(integrationHealthWorkflowId(id));
-      const timeoutMs = deps.checkTimeoutMs ?? 30_000;
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), timeoutMs)));
       try {
-        const outcome: HealthCheckOutcome | null = await Promise.race([handle.executeUpdate(checkHealthUpdate), timeout]);
-        if (!outcome) throw new ApiError(504, 'check_timeout', `The health check did not answer within ${Math.round(timeoutMs / 1000)} s. Is the worker running?`);
-        return outcome;
-      } finally {
-        clearTimeout(timer);
+        return await checkIntegrationNow(deps.health, id, deps.checkTimeoutMs);
+      } catch (error) {
+        if (error instanceof CheckTimeoutError) throw new ApiError(504, 'check_timeout', error.message);
+        throw error;
       }
     });
 
@@ -170,9 +176,7 @@ export function integrationRoutes(deps: IntegrationRoutesDeps): FastifyPluginAsy
         if (request.query.confirm !== id) {
           throw new ApiError(400, 'confirmation_required', `Deleting removes the integration's workflows, tokens, routes and order records for good. Repeat its id to confirm: ?confirm=${id}`);
         }
-        const report = await deleteIntegration(deps.db, deps.health.client, id, undefined, (integrationId) =>
-          removeCommerceWebhooks({ db: deps.db, platforms: deps.platforms, credentials: deps.credentials }, integrationId),
-        );
+        const report = await deleteIntegrationForGood(deps, id);
         if (!report) throw notFound(`There is no integration ${id}.`);
         return report;
       },
@@ -192,16 +196,12 @@ export function integrationRoutes(deps: IntegrationRoutesDeps): FastifyPluginAsy
       async (request) => {
         const { id } = request.params;
         await requireIntegration(id);
-        let notifyEmails: string[] = [];
         try {
-          // An empty list is allowed: alerts are then skipped with a logged reason.
-          if (request.body.notifyEmails.some((e) => e.trim() !== '')) notifyEmails = normalizeRecipients(request.body.notifyEmails, 'alert recipients');
+          return { notifyEmails: await saveAlertRecipients(deps.db, id, request.body.notifyEmails) };
         } catch (error) {
           if (error instanceof InvalidRecipientError || error instanceof NoRecipientsError) throw new ApiError(400, 'invalid_request', error.message);
           throw error;
         }
-        await deps.db.update(integrations).set({ notifyEmails }).where(eq(integrations.id, id));
-        return { notifyEmails };
       },
     );
   };
@@ -220,22 +220,21 @@ export function integrationOAuthRoutes(deps: IntegrationRoutesDeps): FastifyPlug
     const app = plugin.withTypeProvider<TypeBoxTypeProvider>();
     await plugin.register(connectGrantRoutes(deps));
     const operatorToken = operatorTokenCheck(deps.operatorToken);
-    const oauth: OAuthDeps = {
-      db: deps.db,
-      platforms: deps.platforms,
-      credentials: deps.credentials,
-      health: deps.health,
-      redirectUri: oauthRedirectUri(deps.publicBaseUrl),
-      publicBaseUrl: deps.publicBaseUrl,
-      log: (message, detail) => plugin.log.warn(detail, message),
-    };
+    const oauth = oauthDepsFor(deps, (message, detail) => plugin.log.warn(detail, message));
     const html = sendPage;
     const refuse = sendRefusal;
     /** What the browser sees once the platform answered: connected, pick an account, or confirm a switch. */
     const outcomePage = (reply: FastifyReply, outcome: ConnectOutcome) => {
       if (outcome.kind === 'connected') {
         const { displayName } = outcome;
-        return html(reply, 200, messagePage(`${displayName} is connected`, `${displayName} is connected. We are checking the connection now; waiting orders will resume by themselves.`));
+        return html(
+          reply,
+          200,
+          messagePage(`${displayName} is connected`, `${displayName} is connected. We are checking the connection now; waiting orders will resume by themselves.`, {
+            href: consolePathFor(`/integrations/${encodeURIComponent(outcome.integrationId)}`),
+            label: `Open ${displayName} in the console`,
+          }),
+        );
       }
       if (outcome.kind === 'choice-required') {
         return html(

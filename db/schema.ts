@@ -423,3 +423,36 @@ export const qbwcSessions = pgTable(
   },
   (t) => [index('qbwc_sessions_integration').on(t.integrationId)],
 );
+
+/** A person who signs in to the operator console (accounts are created from the command line: `npm run operator`). */
+export const operators = pgTable(
+  'operators',
+  {
+    id: text('id').primaryKey(),
+    email: text('email').notNull(),
+    /** scrypt, with its cost parameters and salt in the string (api/console/password-hash.ts). */
+    passwordHash: text('password_hash').notNull(),
+    /** Wrong passwords in a row; reset by a sign-in. Past a few, the account waits (sign_in_locked_until). */
+    failedSignIns: integer('failed_sign_ins').notNull().default(0),
+    signInLockedUntil: timestamp('sign_in_locked_until', { withTimezone: true, precision: 3 }),
+    createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    lastSignInAt: timestamp('last_sign_in_at', { withTimezone: true, precision: 3 }),
+  },
+  (t) => [uniqueIndex('operators_email').on(t.email)],
+);
+
+/** A signed-in browser. The cookie holds a random token; only its SHA-256 is stored, so a database read signs no one in. */
+export const operatorSessions = pgTable(
+  'operator_sessions',
+  {
+    idHash: text('id_hash').primaryKey(),
+    operatorId: text('operator_id')
+      .notNull()
+      .references(() => operators.id, { onDelete: 'cascade' }),
+    /** Every form of this session carries it (synchronizer token); a POST without it is refused. */
+    csrfToken: text('csrf_token').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true, precision: 3 }).notNull(),
+  },
+  (t) => [index('operator_sessions_operator').on(t.operatorId)],
+);

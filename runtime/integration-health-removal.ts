@@ -21,6 +21,15 @@ export interface DeletionReport {
   pollScheduleDeleted: boolean;
 }
 
+/** The sync routes that read from or book into an integration (they go with it). */
+export async function routesOfIntegration(db: Database, integrationId: string): Promise<string[]> {
+  const routes = await db
+    .select({ id: syncRoutes.id })
+    .from(syncRoutes)
+    .where(or(eq(syncRoutes.sourceIntegrationId, integrationId), eq(syncRoutes.targetIntegrationId, integrationId)));
+  return routes.map((r) => r.id);
+}
+
 /**
  * Deletes an integration for good: terminates its workflows first (so nothing writes after), then its tokens,
  * routes, order records and history. Says what it deleted. Null when there was no such integration.
@@ -36,11 +45,7 @@ export async function deleteIntegration(
   const [row] = await db.select().from(integrations).where(eq(integrations.id, integrationId));
   if (!row) return null;
 
-  const routes = await db
-    .select({ id: syncRoutes.id })
-    .from(syncRoutes)
-    .where(or(eq(syncRoutes.sourceIntegrationId, integrationId), eq(syncRoutes.targetIntegrationId, integrationId)));
-  const routeIds = routes.map((r) => r.id);
+  const routeIds = await routesOfIntegration(db, integrationId);
   const orderRows = routeIds.length ? await db.select({ workflowId: orderSyncs.workflowId }).from(orderSyncs).where(inArray(orderSyncs.routeId, routeIds)) : [];
 
   // First, so no poll starts while the rest is taken down; a poll in progress is among the workflows below.

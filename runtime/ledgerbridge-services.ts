@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { createIntegrationHealthActivities } from '../activities/integration-health-activities.js';
 import { buildApi } from '../api/app.js';
 import { integrationOAuthRoutes, integrationRoutes } from '../api/integration-routes.js';
+import { consoleRoutes } from '../api/console/console-plugin.js';
 import { qbdOperatorRoutes, qbwcEndpointRoutes } from '../api/qbd-routes.js';
 import { qbdConnectPageRoutes } from '../api/qbd-connect-page.js';
 import { CredentialStore } from '../db/credential-store.js';
@@ -158,7 +159,9 @@ export async function startApi(services: LedgerbridgeServices, logger: boolean |
       integrationOAuthRoutes(routeDeps),
       qbwcEndpointRoutes(qbdDeps),
       qbdConnectPageRoutes({ ...qbdDeps, connectLinks: services.connectLinks, operatorToken: config.operatorToken }),
+      consoleRoutes(routeDeps),
     ],
+    consoleForBrowsers: true,
     payloadCodec: { codec: new KeyringPayloadCodec(services.keyring), uiOrigins: config.temporalUiOrigins },
     logger,
   });

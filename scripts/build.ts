@@ -21,6 +21,8 @@ export async function build(outDir = 'dist', log: (line: string) => void = conso
   await promisify(execFile)(process.execPath, [tsc, '-p', join(projectRoot, 'tsconfig.build.json'), '--outDir', out], { cwd: projectRoot });
   log(`compiled TypeScript to ${out}`);
   await cp(join(projectRoot, 'db', 'migrations'), join(out, 'db', 'migrations'), { recursive: true });
+  // The console's stylesheet and script, read at start by api/console/console-assets.ts.
+  await cp(join(projectRoot, 'api', 'console', 'assets'), join(out, 'api', 'console', 'assets'), { recursive: true });
   // Loaded with require() by the Temporal SDK, so it is CommonJS, not compiled TypeScript (security/failure-converter-path.ts).
   await cp(failureConverterPath, join(out, 'security', basename(failureConverterPath)));
   const { code } = await bundleWorkflowCode({ workflowsPath, failureConverterPath, logger: quietBundlerLogger });

@@ -16,6 +16,8 @@ import { appConfigFromEnv, ConfigError, type AppConfig } from '../runtime/app-co
 import { createIntegration } from '../runtime/integration-health-creator.js';
 import { openServices, startApi, startWorker } from '../runtime/ledgerbridge-services.js';
 import { syncRoutes } from '../db/schema.js';
+import { saveOperator } from '../api/console/operator-accounts.js';
+import { DEMO_OPERATOR } from './demo-operator.js';
 import { allSearchAttributeKeys } from '../workflows/search-attributes.js';
 import { DEMO_COMPANY } from '../emulators/qbo/demo-company.js';
 import { registerSearchAttributes } from './register-search-attributes.js';
@@ -156,12 +158,19 @@ if (demoShopify) {
   // Connecting the shop subscribed it to our webhooks through the Admin API (webhookSubscriptionCreate).
   const subscribed = shopify.control.webhooks.listSubscriptions(DEMO_SHOP).map((s) => s.topic);
   say(`Shopify sends ${subscribed.join(', ')} to ${config.publicBaseUrl}/webhooks/shopify.`);
+  // Saved (not only created) so a demo that kept its database starts with the same account.
+  await saveOperator(db, DEMO_OPERATOR.email, DEMO_OPERATOR.password, { replace: true });
   seedDemoShop(shopify.control);
   say('Demo orders created in the shop; their webhooks start the syncs into all three ledgers (one waits for a SKU mapping).');
 }
 
 say(`API:              ${config.publicBaseUrl}  (OpenAPI: ${config.publicBaseUrl}/openapi.json)`);
 say(`Operator token:   ${config.operatorToken}`);
+say(
+  demoShopify
+    ? `Console:          ${config.publicBaseUrl}/console  (sign in as ${DEMO_OPERATOR.email} / ${DEMO_OPERATOR.password})`
+    : `Console:          ${config.publicBaseUrl}/console  (create an account: npm run operator -- add you@example.com)`,
+);
 say(`Decrypted payloads in the Web UI: sign in once at ${config.publicBaseUrl}/codec/session, then turn on "Include cross-origin credentials" in the UI's codec settings.`);
 say(`Temporal Web UI:  http://127.0.0.1:${process.env.TEMPORAL_UI_PORT ?? 8233}  (try: SyncState = "waiting_for_fix")`);
 say(`Email:            ${config.mail.delivery.kind === 'smtp' ? config.mail.delivery.url : `${config.mail.delivery.dir}/*.eml`}`);

@@ -56,7 +56,11 @@ export interface ApiTestContext {
  * Temporal dev server. No worker polls the task queue: started workflows stay queued, which is all
  * an intake test needs to count them. Route and shop names are unique so test files never collide.
  */
-export async function startApiTestContext(temporalAddress: string, moreDeps: (db: TestDatabase['db']) => Partial<ApiDeps> = () => ({})): Promise<ApiTestContext> {
+export async function startApiTestContext(
+  temporalAddress: string,
+  /** More of the production wiring (e.g. the console) for this test's app, given the test's database and client. */
+  extra: (setup: { db: TestDatabase['db']; client: Client; taskQueue: string }) => Partial<ApiDeps> = () => ({}),
+): Promise<ApiTestContext> {
   const suffix = randomUUID().slice(0, 8);
   const database = await createTestDatabase();
   const connection = await Connection.connect({ address: temporalAddress });
@@ -90,7 +94,7 @@ export async function startApiTestContext(temporalAddress: string, moreDeps: (db
       uninstalled.push(integrationId);
     },
     logger: { level: 'info', stream },
-    ...moreDeps(database.db),
+    ...extra({ db: database.db, client, taskQueue }),
   };
   const app = await buildApi(deps);
   const startedWorkflowIds = new Set<string>();

@@ -20,7 +20,7 @@ describe('WooCommerce webhook intake', () => {
   let ctx: ApiTestContext;
   let credentials: CredentialStore;
   beforeAll(async () => {
-    ctx = await startApiTestContext(inject('temporalAddress'), (db) => {
+    ctx = await startApiTestContext(inject('temporalAddress'), ({ db }) => {
       credentials = new CredentialStore(db, secretBoxFromKey(Buffer.alloc(32, 3)));
       return { verifyWooCommerceWebhook: wooCommerceWebhookCheck({ db, credentials, platform: createWooCommercePlatform({ appName: 'ledgerbridge' }) }) };
     });

@@ -8,6 +8,7 @@ import { inject } from 'vitest';
 import { createIntegrationHealthActivities } from '../activities/integration-health-activities.js';
 import { buildApi } from '../api/app.js';
 import { integrationOAuthRoutes, integrationRoutes } from '../api/integration-routes.js';
+import { consoleRoutes } from '../api/console/console-plugin.js';
 import { CredentialStore } from '../db/credential-store.js';
 import { integrations, syncRoutes } from '../db/schema.js';
 import { createMailer, type Mailer } from '../notifications/mail-transport.js';
@@ -193,7 +194,9 @@ export class HealthHarness {
       plugins: [
         integrationOAuthRoutes(routeDeps),
         ...(qbdDeps ? [qbwcEndpointRoutes(qbdDeps), qbdConnectPageRoutes({ ...qbdDeps, connectLinks, operatorToken: OPERATOR_TOKEN })] : []),
+        consoleRoutes(routeDeps),
       ],
+      consoleForBrowsers: true,
     });
     await app.listen({ host: '127.0.0.1', port });
     // The shop's webhooks are subscribed by the product itself, when the shop is connected (clickConnect).

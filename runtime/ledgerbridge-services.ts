@@ -142,7 +142,7 @@ export async function startApi(services: LedgerbridgeServices, logger: boolean |
     bookedOrderChanges: createBookedOrderChangeNotifier({ db: services.database.db, mailer, publicBaseUrl: config.publicBaseUrl }),
     onAppUninstalled: (integrationId) => reportAppUninstalled(services.health, integrationId),
     operatorPlugins: [integrationRoutes(routeDeps), qbdOperatorRoutes(qbdDeps)],
-    plugins: [integrationOAuthRoutes(routeDeps), qbwcEndpointRoutes(qbdDeps), consoleRoutes(routeDeps)],
+    plugins: [integrationOAuthRoutes(routeDeps), qbwcEndpointRoutes(qbdDeps), consoleRoutes({ ...routeDeps, temporalUiUrl: config.temporalUiUrl, resumeRatePerSecond: config.resumeRatePerSecond })],
     consoleForBrowsers: true,
     payloadCodec: { codec: new KeyringPayloadCodec(services.keyring), uiOrigins: config.temporalUiOrigins },
     logger,

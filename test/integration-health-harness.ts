@@ -36,6 +36,8 @@ export const SHOPIFY_APP = { apiKey: 'health-shopify-key', apiSecret: 'health-sh
 export const QBO_APP = { clientId: 'health-qbo-client', clientSecret: 'health-qbo-secret' };
 export const ALERTS = 'books@example.com';
 export const OPERATOR_TOKEN = 'operator-secret';
+/** Where the console's links into Temporal UI point (nothing listens there in tests: the links are checked, not followed). */
+export const TEMPORAL_UI_URL = 'http://127.0.0.1:8233';
 const SECRET_KEY = Buffer.alloc(32, 9);
 /** Signs reconnect links as the production wiring does (runtime/ledgerbridge-services.ts). */
 export const connectLinks = new ConnectLinkSigner(SECRET_KEY);
@@ -144,7 +146,7 @@ export class HealthHarness {
       resumeRatePerSecond: 50,
       onAppUninstalled: (integrationId) => reportAppUninstalled(runtime, integrationId),
       operatorPlugins: [integrationRoutes(routeDeps)],
-      plugins: [integrationOAuthRoutes(routeDeps), consoleRoutes(routeDeps)],
+      plugins: [integrationOAuthRoutes(routeDeps), consoleRoutes({ ...routeDeps, temporalUiUrl: TEMPORAL_UI_URL, resumeRatePerSecond: 50 })],
       consoleForBrowsers: true,
     });
     await app.listen({ host: '127.0.0.1', port });

@@ -201,6 +201,16 @@ export class HealthHarness {
     throw new Error('too many redirects');
   }
 
+  /** A shop and a ledger, both created and connected (through the emulators' consent pages), and a route between them. */
+  async connectedShopAndLedger() {
+    const shopify = await this.createIntegration('shopify');
+    const qbo = await this.createIntegration('qbo');
+    await this.clickConnect(shopify.id);
+    await this.clickConnect(qbo.id);
+    await eventually(async () => (await this.row(qbo.id)).status === 'connected' && (await this.row(shopify.id)).status === 'connected', 'both connected');
+    return { shopify, qbo, routeId: await this.createRoute(shopify.id, qbo.id) };
+  }
+
   async createRoute(sourceIntegrationId: string, targetIntegrationId: string): Promise<string> {
     const routeId = `route-${randomUUID().slice(0, 8)}`;
     await this.db.insert(syncRoutes).values({ id: routeId, sourceIntegrationId, targetIntegrationId });

@@ -17,22 +17,20 @@ export interface ConsoleWithRoute {
   syncOrder(name: string, lineItems: { title: string; sku: string; quantity: number; unitPrice: string }[]): Promise<{ orderId: string; workflowId: string }>;
   /** Waits until the order's row (the database) shows this status. */
   orderStatus(orderId: string, status: string): Promise<void>;
+  /** The order as the operator API lists it. */
+  orderRow(orderId: string): Promise<{ orderId: string; status: string; changedAfterBooking: { kind: string; message: string } | null } | undefined>;
   close(): Promise<void>;
 }
 
 export async function startConsoleWithRoute(): Promise<ConsoleWithRoute> {
   const [h, browser] = await Promise.all([HealthHarness.start(), openConsoleBrowser()]);
   await saveOperator(h.db, CONSOLE_OPERATOR.email, CONSOLE_OPERATOR.password);
-  const shopify = await h.createIntegration('shopify');
-  const qbo = await h.createIntegration('qbo');
-  await h.clickConnect(shopify.id);
-  await h.clickConnect(qbo.id);
-  await eventually(async () => (await h.row(qbo.id)).status === 'connected' && (await h.row(shopify.id)).status === 'connected', 'both connected');
-  const routeId = await h.createRoute(shopify.id, qbo.id);
+  const { qbo, routeId } = await h.connectedShopAndLedger();
   const page = await browser.newPage();
   await page.goto(`${h.baseUrl}/console/orders`);
   await signIn(page, CONSOLE_OPERATOR.email, CONSOLE_OPERATOR.password);
-  const rowOf = async (orderId: string) => (await h.api('GET', `/routes/${routeId}/orders?limit=1000`)).json<{ orders: { orderId: string; status: string }[] }>().orders.find((o) => o.orderId === orderId);
+  type Row = { orderId: string; status: string; changedAfterBooking: { kind: string; message: string } | null };
+  const rowOf = async (orderId: string) => (await h.api('GET', `/routes/${routeId}/orders?limit=1000`)).json<{ orders: Row[] }>().orders.find((o) => o.orderId === orderId);
   return {
     h,
     browser,
@@ -47,6 +45,7 @@ export async function startConsoleWithRoute(): Promise<ConsoleWithRoute> {
     orderStatus: async (orderId, status) => {
       await eventually(async () => (await rowOf(orderId))?.status === status, `order ${orderId} to be ${status}`);
     },
+    orderRow: rowOf,
     close: async () => {
       await browser.close();
       await h.close();

@@ -44,7 +44,7 @@ export function orderTriage(order: OrderTriageInput): OrderTriage {
     return {
       diagnosis: order.status === 'skipped' ? 'The order was cancelled before it was booked; nothing was written to the ledger.' : 'Booked in the ledger.',
       nextStep: shortened
-        ? `Nothing to do: ${order.truncatedCount} field(s) were too long for the ledger and were shortened; the full text is shown below.`
+        ? `Nothing to do: ${order.truncatedCount} field(s) were too long for the ledger and were shortened; the order's page shows their full text.`
         : 'Nothing to do.',
       step: { kind: 'done' },
     };

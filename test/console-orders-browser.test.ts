@@ -39,6 +39,11 @@ describe('operator console in a browser: Orders and Mappings', () => {
     expect(await row.locator('.next-step').textContent()).toContain(`Map the SKU ${SKU} to an item of your ledger`);
     await row.getByRole('link', { name: `Map SKU ${SKU}` }).waitFor();
 
+    // On a phone the sync log fits the screen (rows become cards).
+    await page.setViewportSize({ width: 375, height: 800 });
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
+    await page.setViewportSize({ width: 1280, height: 900 });
+
     // The filters hold: a state with no such order leaves it out.
     await page.goto(`${c.h.baseUrl}/console/orders?state=synced`);
     expect(await orderRow(page).count()).toBe(0);

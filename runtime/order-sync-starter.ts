@@ -26,10 +26,15 @@ export async function startOrderSync(
   taskQueue: string,
   input: { routeId: string; orderId: string; orderName?: string | null },
 ): Promise<StartedOrderSync> {
-  const [route] = await db.select().from(syncRoutes).where(eq(syncRoutes.id, input.routeId));
-  if (!route) throw new Error(`Unknown sync route ${input.routeId}`);
+  // The ledger's name comes along for the run's summary in Temporal UI: one query per start, as before.
+  const [found] = await db
+    .select({ route: syncRoutes, ledgerName: integrations.displayName })
+    .from(syncRoutes)
+    .leftJoin(integrations, eq(integrations.id, syncRoutes.targetIntegrationId))
+    .where(eq(syncRoutes.id, input.routeId));
+  if (!found) throw new Error(`Unknown sync route ${input.routeId}`);
+  const { route } = found;
   const workflowId = orderSyncWorkflowId(input.routeId, input.orderId);
-  const [ledger] = await db.select({ displayName: integrations.displayName }).from(integrations).where(eq(integrations.id, route.targetIntegrationId));
   // Pending from the moment we hear of the order: if no worker runs for days, operators still see it waiting.
   await db
     .insert(orderSyncs)
@@ -42,7 +47,7 @@ export async function startOrderSync(
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
     workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
     // Temporal UI's workflow list shows this as the run's summary.
-    staticSummary: orderSyncSummary(input.orderName ?? null, input.orderId, ledger?.displayName ?? route.targetIntegrationId),
+    staticSummary: orderSyncSummary(input.orderName ?? null, input.orderId, found.ledgerName ?? route.targetIntegrationId),
     typedSearchAttributes: [
       { key: RouteIdKey, value: input.routeId },
       { key: IntegrationIdsKey, value: [route.sourceIntegrationId, route.targetIntegrationId] },

@@ -2,7 +2,7 @@ import { privacyRequestRoutes } from './privacy-request-routes.js';
 import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { ApiDeps } from './api-deps.js';
-import { BackgroundResumptions } from './background-resumptions.js';
+import { BackgroundResumptions, DEFAULT_RESUME_RATE_PER_SECOND } from './background-resumptions.js';
 import { installErrorHandler } from './error-handler.js';
 import { ErrorResponse } from './error-response-schema.js';
 import { healthRoutes, openApiRoutes } from './health-routes.js';
@@ -23,8 +23,6 @@ import { RequestsInFlight } from '../runtime/requests-in-flight.js';
 export type { ApiDeps } from './api-deps.js';
 export type { ShopifyWebhookCheck, VerifyShopifyWebhook } from './shopify-webhook-check.js';
 export { operatorTokenHook } from './operator-auth.js';
-
-const DEFAULT_RESUME_RATE_PER_SECOND = 5;
 
 /**
  * The HTTP face of the engine: Shopify webhooks in, and the operator routes a bookkeeper's tools

@@ -5,8 +5,11 @@ import type { Database } from '../db/database.js';
 import { countParkedOrders, resumeParkedOrders, type ResumeSelection, type ResumeSignal } from '../runtime/parked-order-resumer.js';
 import { parkedOrderResumeWorkflow, parkedOrderResumeProgressQuery, type ParkedOrderResumeProgress } from '../workflows/parked-order-resume.js';
 
+/** Orders signalled per second when the deployment does not say (RESUME_RATE_PER_SECOND). */
+export const DEFAULT_RESUME_RATE_PER_SECOND = 5;
+
 /** Workflow id prefix of bulk resumptions started from the API; the rest of the id is the resume id. */
-const RESUME_ID_PREFIX = 'parked-order-resume/';
+export const RESUME_ID_PREFIX = 'parked-order-resume/';
 
 /**
  * Resumptions run after the HTTP answer: a backlog of thousands at a few a second would outlast any request
@@ -38,6 +41,11 @@ export class BackgroundResumptions {
     });
     this.log.info({ selection, signal, reason, queued, resumeId }, 'parked orders resuming');
     return { queued, resumeId };
+  }
+
+  /** An operator's replay of a route's backlog (all parked orders, or those waiting for one kind of help): the API's and the console's. */
+  async replay(routeId: string, waitingFor: ResumeSelection['waitingFor'], reason: string): Promise<{ queued: number; resumeId: string | null }> {
+    return this.start({ routeId, ...(waitingFor ? { waitingFor } : {}) }, waitingFor === 'reconnect' ? 'reconnected' : 'retry', reason);
   }
 
   /** Queues an in-process resumption (a saved mapping or prefix) and returns how many parked orders it covers now. */

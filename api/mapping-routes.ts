@@ -7,6 +7,7 @@ import type { BackgroundResumptions } from './background-resumptions.js';
 import { ErrorResponse, operatorErrorResponses } from './error-response-schema.js';
 import { RouteParams } from './order-sync-schemas.js';
 import { requireSyncRoute } from './sync-route-lookup.js';
+import { saveSkuMapping, saveTaxMapping } from './mapping-actions.js';
 import { skuMappings, taxMappings } from '../db/schema.js';
 
 const SkuMapping = Type.Object({ routeId: Type.String(), sku: Type.String(), ledgerItemId: Type.String(), createdAt: Type.String({ format: 'date-time' }) });
@@ -66,14 +67,9 @@ export function mappingRoutes(deps: ApiDeps, resumptions: BackgroundResumptions)
       async (request) => {
         const { routeId, sku } = request.params;
         await requireSyncRoute(db, routeId);
-        const [mapping] = await db
-          .insert(skuMappings)
-          .values({ routeId, sku, ledgerItemId: request.body.ledgerItemId })
-          .onConflictDoUpdate({ target: [skuMappings.routeId, skuMappings.sku], set: { ledgerItemId: request.body.ledgerItemId } })
-          .returning();
-        const resumed = await resumptions.enqueue({ routeId, waitingOn: `sku:${sku}`, orRefusedByLedger: true }, 'mappingSaved', 'sku mapping saved');
+        const { mapping, resumed } = await saveSkuMapping(db, resumptions, routeId, sku, request.body.ledgerItemId);
         request.log.info({ routeId, sku, ledgerItemId: request.body.ledgerItemId, resumed }, 'sku mapping saved');
-        return { mapping: view(mapping!), resumed };
+        return { mapping: view(mapping), resumed };
       },
     );
 
@@ -118,14 +114,9 @@ export function mappingRoutes(deps: ApiDeps, resumptions: BackgroundResumptions)
       async (request) => {
         const { routeId, taxKey } = request.params;
         await requireSyncRoute(db, routeId);
-        const [mapping] = await db
-          .insert(taxMappings)
-          .values({ routeId, taxKey, ledgerTaxCodeId: request.body.ledgerTaxCodeId })
-          .onConflictDoUpdate({ target: [taxMappings.routeId, taxMappings.taxKey], set: { ledgerTaxCodeId: request.body.ledgerTaxCodeId } })
-          .returning();
-        const resumed = await resumptions.enqueue({ routeId, waitingOn: `tax:${taxKey}`, orRefusedByLedger: true }, 'mappingSaved', 'tax mapping saved');
+        const { mapping, resumed } = await saveTaxMapping(db, resumptions, routeId, taxKey, request.body.ledgerTaxCodeId);
         request.log.info({ routeId, taxKey, ledgerTaxCodeId: request.body.ledgerTaxCodeId, resumed }, 'tax mapping saved');
-        return { mapping: view(mapping!), resumed };
+        return { mapping: view(mapping), resumed };
       },
     );
   };

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { WorkflowNotFoundError } from '@temporalio/client';
 import { and, desc, eq, isNotNull, isNull } from 'drizzle-orm';
 import type { ApiDeps } from './api-deps.js';
-import { conflict, notFound } from './api-error.js';
+import { notFound } from './api-error.js';
+import { findOrderRow, markChangeHandled, resumeParkedOrder } from './order-actions.js';
 import { ErrorResponse, operatorErrorResponses } from './error-response-schema.js';
 import { OrderParams, OrderSyncDetail, OrderSyncRow, OrderSyncRowStatus, RouteParams, SignalSent, StartedSync } from './order-sync-schemas.js';
 import { orderSyncRowView } from './order-sync-row-view.js';
@@ -14,16 +14,12 @@ import { orderSyncs, truncatedFields } from '../db/schema.js';
 import { orderSyncWorkflowId, startOrderSync } from '../runtime/order-sync-starter.js';
 import { reconnectedSignal, retrySignal } from '../workflows/order-sync.js';
 
-/** Statuses of an order whose workflow is parked and listens for a resume signal. */
-const PARKED = new Set(['waiting', 'failed']);
-
 export function orderRoutes(deps: ApiDeps): FastifyPluginAsync {
   return async (plugin) => {
     const app = plugin.withTypeProvider<TypeBoxTypeProvider>();
     const { db, temporal } = deps;
 
-    const findRow = async (routeId: string, orderId: string) =>
-      (await db.select().from(orderSyncs).where(and(eq(orderSyncs.routeId, routeId), eq(orderSyncs.orderId, orderId))))[0];
+    const findRow = (routeId: string, orderId: string) => findOrderRow(db, routeId, orderId);
 
     app.get(
       '/routes/:routeId/orders',
@@ -121,16 +117,9 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsync {
       async (request) => {
         const { routeId, orderId } = request.params;
         await requireSyncRoute(db, routeId);
-        const row = await findRow(routeId, orderId);
-        if (!row) throw notFound(`Order ${orderId} has never been synced on route "${routeId}".`);
-        if (!row.changedAfterBooking) throw conflict(`Order ${row.orderName ?? orderId} has no change outstanding since it was booked.`);
-        const [updated] = await db
-          .update(orderSyncs)
-          .set({ changedAfterBooking: null, updatedAt: new Date() })
-          .where(and(eq(orderSyncs.routeId, routeId), eq(orderSyncs.orderId, orderId)))
-          .returning();
-        request.log.info({ routeId, orderId, change: row.changedAfterBooking }, 'change to a booked order marked handled');
-        return { order: orderSyncRowView(updated!) };
+        const { before, after } = await markChangeHandled(db, routeId, orderId);
+        request.log.info({ routeId, orderId, change: before.changedAfterBooking }, 'change to a booked order marked handled');
+        return { order: orderSyncRowView(after) };
       },
     );
 
@@ -152,20 +141,9 @@ export function orderRoutes(deps: ApiDeps): FastifyPluginAsync {
         async (request, reply) => {
           const { routeId, orderId } = request.params;
           await requireSyncRoute(db, routeId);
-          const row = await findRow(routeId, orderId);
-          if (!row) throw notFound(`Order ${orderId} has never been synced on route "${routeId}".`);
-          const label = row.orderName ?? orderId;
-          if (!PARKED.has(row.status)) throw conflict(`Order ${label} is not waiting (it is ${row.status}); there is nothing to resume.`);
-          try {
-            await temporal.workflow.getHandle(row.workflowId).signal(signal);
-          } catch (error) {
-            if (error instanceof WorkflowNotFoundError) {
-              throw notFound(`The sync of order ${label} is no longer running; start a new one with POST /routes/${routeId}/orders/${orderId}/sync.`);
-            }
-            throw error;
-          }
-          request.log.info({ routeId, orderId, workflowId: row.workflowId, signal: signal.name }, 'parked order resumed by an operator');
-          return reply.status(202).send({ workflowId: row.workflowId, signal: signal.name });
+          const sent = await resumeParkedOrder(temporal, db, routeId, orderId, path === 'reconnected' ? 'reconnected' : 'retry');
+          request.log.info({ routeId, orderId, ...sent }, 'parked order resumed by an operator');
+          return reply.status(202).send(sent);
         },
       );
     }

@@ -50,11 +50,7 @@ export function replayRoutes(deps: ApiDeps, resumptions: BackgroundResumptions):
         const { routeId } = request.params;
         await requireSyncRoute(deps.db, routeId);
         const { waitingFor } = request.body;
-        const { queued, resumeId } = await resumptions.start(
-          { routeId, ...(waitingFor ? { waitingFor } : {}) },
-          waitingFor === 'reconnect' ? 'reconnected' : 'retry',
-          'replay requested',
-        );
+        const { queued, resumeId } = await resumptions.replay(routeId, waitingFor, 'replay requested');
         request.log.info({ routeId, waitingFor, queued, resumeId }, 'replay queued');
         return reply.status(202).send({ queued, resumeId });
       },

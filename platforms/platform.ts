@@ -92,6 +92,11 @@ export interface AccountingPlatform extends PlatformBase {
   /** The settings a sync route into this ledger may choose; none when absent. */
   readonly routeOptions?: readonly RouteOption[];
   createTarget(connection: PlatformConnection): AccountingTarget;
+  /**
+   * Where a person opens a booked document in the ledger's own web app (the console's "open in the ledger"
+   * link); absent or null when the ledger has no such page (a desktop ledger, an emulator).
+   */
+  documentUrl?(account: IntegrationAccount, document: { id: string; docNumber: string | null }): string | null;
 }
 
 export type Platform = CommercePlatform | AccountingPlatform;

@@ -36,6 +36,8 @@ export interface AppConfig {
   workerMaxCachedWorkflows: number | null;
   /** Browser origins of Temporal UI that may call the API's codec endpoint (TEMPORAL_UI_ORIGINS). */
   temporalUiOrigins: string[];
+  /** Temporal UI's address, for the console's links to a workflow (TEMPORAL_UI_URL; default: the first of TEMPORAL_UI_ORIGINS). */
+  temporalUiUrl: string | null;
   /** Where this process serves Prometheus metrics; null: not served. */
   metrics: { host: string; port: number } | null;
 }
@@ -60,6 +62,7 @@ export function appConfigFromEnv(env: NodeJS.ProcessEnv = process.env, defaults:
   const dataDir = resolve(projectRoot, get('LEDGERBRIDGE_DATA_DIR') ?? '.data');
   const temporal = temporalConnectionFromEnv({ ...defaults, ...env });
   const metricsPort = get('METRICS_PORT');
+  const temporalUiOrigins = (get('TEMPORAL_UI_ORIGINS') ?? 'http://127.0.0.1:8233,http://localhost:8233').split(',').map((origin) => origin.trim().replace(/\/+$/, '')).filter(Boolean);
   return {
     databaseUrl: get('DATABASE_URL') ?? null,
     pgliteDir: resolve(dataDir, 'pglite'),
@@ -79,7 +82,8 @@ export function appConfigFromEnv(env: NodeJS.ProcessEnv = process.env, defaults:
     healthCheckIntervalMs: Number(get('HEALTH_CHECK_INTERVAL_MS') ?? 5 * 60_000),
     orderPollIntervalMs: pollInterval(get('ORDER_POLL_INTERVAL_SECONDS')),
     workerMaxCachedWorkflows: cacheSize(get('WORKER_MAX_CACHED_WORKFLOWS')),
-    temporalUiOrigins: (get('TEMPORAL_UI_ORIGINS') ?? 'http://127.0.0.1:8233,http://localhost:8233').split(',').map((origin) => origin.trim().replace(/\/+$/, '')).filter(Boolean),
+    temporalUiOrigins,
+    temporalUiUrl: (get('TEMPORAL_UI_URL') ?? temporalUiOrigins[0] ?? '').replace(/\/+$/, '') || null,
     metrics: metricsPort ? { host: get('METRICS_HOST') ?? '127.0.0.1', port: Number(metricsPort) } : null,
   };
 }

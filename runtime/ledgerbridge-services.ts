@@ -159,7 +159,7 @@ export async function startApi(services: LedgerbridgeServices, logger: boolean |
       integrationOAuthRoutes(routeDeps),
       qbwcEndpointRoutes(qbdDeps),
       qbdConnectPageRoutes({ ...qbdDeps, connectLinks: services.connectLinks, operatorToken: config.operatorToken }),
-      consoleRoutes(routeDeps),
+      consoleRoutes({ ...routeDeps, temporalUiUrl: config.temporalUiUrl, resumeRatePerSecond: config.resumeRatePerSecond }),
     ],
     consoleForBrowsers: true,
     payloadCodec: { codec: new KeyringPayloadCodec(services.keyring), uiOrigins: config.temporalUiOrigins },

@@ -43,6 +43,8 @@ export const SHOPIFY_APP = { apiKey: 'health-shopify-key', apiSecret: 'health-sh
 export const QBO_APP = { clientId: 'health-qbo-client', clientSecret: 'health-qbo-secret' };
 export const ALERTS = 'books@example.com';
 export const OPERATOR_TOKEN = 'operator-secret';
+/** Where the console's links into Temporal UI point (nothing listens there in tests: the links are checked, not followed). */
+export const TEMPORAL_UI_URL = 'http://127.0.0.1:8233';
 const SECRET_KEY = Buffer.alloc(32, 9);
 /** Signs reconnect links as the production wiring does (runtime/ledgerbridge-services.ts). */
 export const connectLinks = new ConnectLinkSigner(SECRET_KEY);
@@ -194,7 +196,7 @@ export class HealthHarness {
       plugins: [
         integrationOAuthRoutes(routeDeps),
         ...(qbdDeps ? [qbwcEndpointRoutes(qbdDeps), qbdConnectPageRoutes({ ...qbdDeps, connectLinks, operatorToken: OPERATOR_TOKEN })] : []),
-        consoleRoutes(routeDeps),
+        consoleRoutes({ ...routeDeps, temporalUiUrl: TEMPORAL_UI_URL, resumeRatePerSecond: 50 }),
       ],
       consoleForBrowsers: true,
     });
@@ -263,6 +265,16 @@ export class HealthHarness {
       return { status: response.status, body: await response.text() };
     }
     throw new Error('too many redirects');
+  }
+
+  /** A shop and a ledger, both created and connected (through the emulators' consent pages), and a route between them. */
+  async connectedShopAndLedger() {
+    const shopify = await this.createIntegration('shopify');
+    const qbo = await this.createIntegration('qbo');
+    await this.clickConnect(shopify.id);
+    await this.clickConnect(qbo.id);
+    await eventually(async () => (await this.row(qbo.id)).status === 'connected' && (await this.row(shopify.id)).status === 'connected', 'both connected');
+    return { shopify, qbo, routeId: await this.createRoute(shopify.id, qbo.id) };
   }
 
   async createRoute(sourceIntegrationId: string, targetIntegrationId: string): Promise<string> {

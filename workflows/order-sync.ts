@@ -7,6 +7,7 @@ import {
   defineSignal,
   makeContinueAsNewFunc,
   patched,
+  setCurrentDetails,
   setHandler,
   sleep,
   TimeoutFailure,
@@ -14,6 +15,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { CommerceOrder } from '../domain/commerce-order.js';
+import { currentDetailsFor } from '../domain/order-triage.js';
 import { parkReasonFor, SyncErrorType, waitsOnPerson, type ParkReason, type SyncFailureDetails } from '../domain/sync-error-types.js';
 import { bookkeepingActivities, platformActivities, type BookkeepingActivities } from './order-sync-activity-proxies.js';
 import { DEFAULT_ORDER_SYNC_TIMING, type OrderSyncTiming } from './order-sync-timing.js';
@@ -128,6 +130,8 @@ export async function orderSyncWorkflow(input: OrderSyncInput): Promise<OrderSyn
 
   const setState = (state: OrderSyncState, errorCode: string | null) => {
     status.state = state;
+    // Temporal UI's workflow list reads like the sync log. Not a command: histories replay unchanged.
+    setCurrentDetails(currentDetailsFor(state, status.waitingOn));
     upsertSearchAttributes([
       { key: SyncStateKey, value: state },
       { key: SyncErrorCodeKey, value: errorCode },

@@ -1,7 +1,12 @@
 import type { IntegrationRoutesDeps } from '../integration-routes.js';
 
 /** What console pages use: the same services as the operator API (a page calls them, never duplicates them). */
-export type ConsoleDeps = IntegrationRoutesDeps;
+export interface ConsoleDeps extends IntegrationRoutesDeps {
+  /** Temporal UI's address, for links to a workflow (the Orders page); null when there is none to link to. */
+  temporalUiUrl?: string | null;
+  /** Orders a second resumed after a mapping is saved or a replay (as the API's resumeRatePerSecond); default 5. */
+  resumeRatePerSecond?: number;
+}
 
 /** Cookies are Secure when the console is served over https. */
 export function servedOverHttps(deps: Pick<ConsoleDeps, 'publicBaseUrl'>): boolean {

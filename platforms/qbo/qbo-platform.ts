@@ -74,6 +74,14 @@ export function createQboPlatform(config: QboPlatformConfig): AccountingPlatform
     role: 'accounting',
     requiredScopes,
 
+    // QuickBooks Online's own page of a sales receipt (the company is the one the person is signed in to).
+    // [U] the address QuickBooks' web app shows for a sales receipt (no Intuit doc found). The emulator has no web app: no link then.
+    documentUrl(_account: IntegrationAccount, document: { id: string }): string | null {
+      if (config.apiBaseUrl) return null;
+      const app = config.environment === 'sandbox' ? 'https://app.sandbox.qbo.intuit.com' : 'https://app.qbo.intuit.com';
+      return `${app}/app/salesreceipt?txnId=${encodeURIComponent(document.id)}`;
+    },
+
     authorizeUrl(_account: IntegrationAccount, state: string, redirectUri: string): string {
       // The person picks the company on Intuit's consent page; the realmId comes back on the callback.
       return createOAuthClient(config, redirectUri).authorizeUri({ scope: [...requiredScopes], state });

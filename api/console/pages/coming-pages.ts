@@ -4,7 +4,7 @@ import { sendPage, NAV } from '../layout.js';
 import { CONSOLE_PREFIX } from '../console-paths.js';
 
 /** Sections whose pages are not built yet: the nav still leads somewhere that says so. Remove an entry when its page lands. */
-const COMING = ['orders', 'mappings', 'replay'] as const;
+const COMING: readonly (typeof NAV)[number]['id'][] = [];
 
 export const comingPages: ConsolePagePlugin = () => async (app) => {
   for (const id of COMING) {

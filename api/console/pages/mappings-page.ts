@@ -1,0 +1,151 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { and, asc, count, eq, inArray, like, min, or } from 'drizzle-orm';
+import { orderSyncs, skuMappings, taxMappings } from '../../../db/schema.js';
+import { BackgroundResumptions, DEFAULT_RESUME_RATE_PER_SECOND } from '../../background-resumptions.js';
+import { saveSkuMapping, saveTaxMapping } from '../../mapping-actions.js';
+import { orderSyncWorkflowView } from '../../order-sync-workflow-view.js';
+import type { ConsoleDeps } from '../console-deps.js';
+import type { ConsolePagePlugin } from '../console-plugin.js';
+import { CONSOLE_PREFIX } from '../console-paths.js';
+import { html, type SafeHtml } from '../html.js';
+import { csrfField, sendPage, timeText, type ConsolePage } from '../layout.js';
+import { mappingAnchor, type SkuSuggestion } from './order-views.js';
+import { routeDirectory, type RouteEntry } from './route-directory.js';
+
+const MAPPINGS_PATH = `${CONSOLE_PREFIX}/mappings`;
+/** Waiting SKUs whose suggestions are asked of a running sync, per page view (each is one query to a workflow). */
+const SUGGESTED_SKUS = 20;
+
+interface Waiting {
+  kind: 'sku' | 'tax';
+  key: string;
+  orders: number;
+  /** One waiting order's workflow: its failure carries the suggestions. */
+  workflowId: string;
+}
+
+/**
+ * Mappings: the SKUs and taxes orders wait on, per route, with the ledger items that probably match (one
+ * click saves), and the mappings saved so far. A save resumes the waiting orders as the API's PUT does.
+ */
+export const mappingsPage: ConsolePagePlugin = (deps) => async (app) => {
+  // The console's own queue of resumptions (the API process has one per plugin scope): same class, same rate.
+  const resumptions = new BackgroundResumptions(deps.health.client, deps.db, deps.health.taskQueue, deps.resumeRatePerSecond ?? DEFAULT_RESUME_RATE_PER_SECOND, app.log);
+  app.addHook('onClose', async () => resumptions.idle());
+
+  app.get(MAPPINGS_PATH, async (request, reply) => mappingsList(deps, request, reply, savedNotice(request)));
+
+  for (const kind of ['sku', 'tax'] as const) {
+    app.post(`${MAPPINGS_PATH}/${kind}`, async (request, reply) => {
+      const body = request.body as Record<string, string | string[] | undefined>;
+      const field = (name: string) => {
+        const value = body[name];
+        return (Array.isArray(value) ? value.at(-1) : value)?.trim() ?? '';
+      };
+      const routeId = field('routeId');
+      const key = field('key');
+      const target = field('target');
+      const directory = await routeDirectory(deps.db, deps.platforms);
+      if (!directory.routes.has(routeId) || !key || !target || key.length > 500 || target.length > 200) {
+        return mappingsList(deps, request, reply, { kind: 'error', text: `Not saved: choose a ledger ${kind === 'sku' ? 'item' : 'tax code'} for the ${kind === 'sku' ? 'SKU' : 'tax'}.` }, 400);
+      }
+      const { resumed } = kind === 'sku' ? await saveSkuMapping(deps.db, resumptions, routeId, key, target) : await saveTaxMapping(deps.db, resumptions, routeId, key, target);
+      request.log.info({ routeId, kind, key, target, resumed }, 'mapping saved in the console');
+      const query = new URLSearchParams({ route: routeId, saved: kind, key, resumed: String(resumed) });
+      return reply.redirect(`${MAPPINGS_PATH}?${query}`, 303);
+    });
+  }
+};
+
+function savedNotice(request: FastifyRequest): ConsolePage['notice'] {
+  const query = request.query as Record<string, unknown>;
+  if ((query.saved !== 'sku' && query.saved !== 'tax') || typeof query.key !== 'string') return null;
+  const resumed = Number(query.resumed);
+  const what = query.saved === 'sku' ? `SKU ${query.key}` : `tax ${query.key}`;
+  const orders = Number.isInteger(resumed) && resumed > 0 ? `${resumed} waiting order${resumed === 1 ? '' : 's'} resume${resumed === 1 ? 's' : ''} now.` : 'No order was waiting on it.';
+  return { kind: 'ok', text: `Saved the mapping of ${what}. ${orders}` };
+}
+
+async function mappingsList(deps: ConsoleDeps, request: FastifyRequest, reply: FastifyReply, notice: ConsolePage['notice'], status = 200): Promise<FastifyReply> {
+  const directory = await routeDirectory(deps.db, deps.platforms);
+  const wanted = (request.query as Record<string, unknown>).route;
+  const routes = [...directory.routes.values()].filter((route) => typeof wanted !== 'string' || wanted === '' || route.id === wanted);
+  const sections = await Promise.all(routes.map((route) => routeSection(deps, request, route)));
+  const body = routes.length === 0 ? html`<p>No sync routes yet.</p>` : html`${sections}`;
+  return sendPage(request, reply, { title: 'Mappings', nav: 'mappings', lead: 'Which ledger item each shop SKU books to, and which tax code each tax. Orders waiting on one resume when it is saved.', body, notice }, status);
+}
+
+async function routeSection(deps: ConsoleDeps, request: FastifyRequest, route: RouteEntry): Promise<SafeHtml> {
+  const [waiting, skus, taxes] = await Promise.all([
+    waitingKeys(deps, route.id),
+    deps.db.select().from(skuMappings).where(eq(skuMappings.routeId, route.id)).orderBy(asc(skuMappings.sku)),
+    deps.db.select().from(taxMappings).where(eq(taxMappings.routeId, route.id)).orderBy(asc(taxMappings.taxKey)),
+  ]);
+  const suggestions = await suggestionsFor(deps, waiting.filter((w) => w.kind === 'sku').slice(0, SUGGESTED_SKUS));
+  const headingId = `route-${route.id}`;
+  return html`<section aria-labelledby="${headingId}" data-route="${route.id}">
+<h2 id="${headingId}">${route.label}</h2>
+${
+  waiting.length === 0
+    ? html`<p class="muted">No order waits on a mapping.</p>`
+    : html`<table class="rows waiting">
+<caption>Waiting on a mapping</caption>
+<thead><tr><th scope="col">SKU or tax</th><th scope="col">Waiting orders</th><th scope="col">Map it to</th></tr></thead>
+<tbody>${waiting.map((w) => waitingRow(request, route, w, suggestions.get(w.key) ?? []))}</tbody>
+</table>`
+}
+<h3>Saved mappings</h3>
+${
+  skus.length + taxes.length === 0
+    ? html`<p class="muted">None yet.</p>`
+    : html`<table class="rows saved">
+<thead><tr><th scope="col">SKU or tax</th><th scope="col">Ledger item or tax code</th><th scope="col">Saved</th></tr></thead>
+<tbody>${skus.map((m) => html`<tr><th scope="row" data-label="SKU or tax">SKU ${m.sku}</th><td data-label="Ledger item or tax code">${m.ledgerItemId}</td><td data-label="Saved">${timeText(m.createdAt)}</td></tr>`)}${taxes.map(
+        (m) => html`<tr><th scope="row" data-label="SKU or tax">Tax ${m.taxKey}</th><td data-label="Ledger item or tax code">${m.ledgerTaxCodeId}</td><td data-label="Saved">${timeText(m.createdAt)}</td></tr>`,
+      )}</tbody>
+</table>`
+}
+</section>`;
+}
+
+function waitingRow(request: FastifyRequest, route: RouteEntry, waiting: Waiting, candidates: SkuSuggestion['candidates']): SafeHtml {
+  const csrf = csrfField(request);
+  const action = `${MAPPINGS_PATH}/${waiting.kind}`;
+  const hidden = html`${csrf}<input type="hidden" name="routeId" value="${route.id}"><input type="hidden" name="key" value="${waiting.key}">`;
+  const label = waiting.kind === 'sku' ? `SKU ${waiting.key}` : `Tax ${waiting.key}`;
+  const inputId = `${mappingAnchor(waiting.kind, waiting.key)}-${route.id}-target`;
+  return html`<tr id="${mappingAnchor(waiting.kind, waiting.key)}" data-key="${waiting.kind}:${waiting.key}">
+<th scope="row" data-label="SKU or tax">${label}</th>
+<td data-label="Waiting orders"><span class="waiting-count">${waiting.orders}</span> <a href="${CONSOLE_PREFIX}/routes/${encodeURIComponent(route.id)}/orders?state=waiting">see them</a></td>
+<td data-label="Map it to">
+${candidates.length ? html`<form method="post" action="${action}" class="suggestions">${hidden}<span class="hint">Probably:</span> ${candidates.map(
+    (c) => html`<button type="submit" name="target" value="${c.itemId}" class="primary" aria-label="Map ${label} to ${c.name}">${c.name}${c.sku ? ` (${c.sku})` : ''}</button> `,
+  )}</form>` : ''}
+<form method="post" action="${action}" class="inline other">${hidden}<label for="${inputId}">${waiting.kind === 'sku' ? 'Ledger item id' : 'Ledger tax code id'}</label><input type="text" id="${inputId}" name="target" required maxlength="200"> <button type="submit" aria-label="Save the mapping of ${label}">Save</button></form>
+</td>
+</tr>`;
+}
+
+/** SKUs and taxes the route's parked orders wait on, with how many orders each holds back. */
+async function waitingKeys(deps: ConsoleDeps, routeId: string): Promise<Waiting[]> {
+  const rows = await deps.db
+    .select({ waitingOn: orderSyncs.waitingOn, orders: count(), workflowId: min(orderSyncs.workflowId) })
+    .from(orderSyncs)
+    .where(and(eq(orderSyncs.routeId, routeId), inArray(orderSyncs.status, ['waiting', 'failed']), or(like(orderSyncs.waitingOn, 'sku:%'), like(orderSyncs.waitingOn, 'tax:%'))))
+    .groupBy(orderSyncs.waitingOn)
+    .orderBy(asc(orderSyncs.waitingOn));
+  return rows.map((row) => ({ kind: row.waitingOn!.startsWith('sku:') ? 'sku' : 'tax', key: row.waitingOn!.slice(4), orders: row.orders, workflowId: row.workflowId ?? '' }));
+}
+
+/** Near matches among the ledger's items, as the waiting order's sync found them (domain/sku-suggestions.ts). */
+async function suggestionsFor(deps: ConsoleDeps, waiting: Waiting[]): Promise<Map<string, SkuSuggestion['candidates']>> {
+  const found = new Map<string, SkuSuggestion['candidates']>();
+  await Promise.all(
+    waiting.map(async (w) => {
+      const view = await orderSyncWorkflowView(deps.health.client, w.workflowId).catch(() => null);
+      const suggestion = view?.live?.lastError?.suggestions.find((s) => s.sku === w.key);
+      if (suggestion) found.set(w.key, suggestion.candidates);
+    }),
+  );
+  return found;
+}

@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { TEMPORAL_UI_URL } from './integration-health-harness.js';
+import { startConsoleWithRoute, type ConsoleWithRoute } from './support/console-route.js';
+
+const SKU = 'Product-A1';
+
+/**
+ * Orders and Mappings in a real browser, against the real API, Temporal and the emulators: an order parked on an
+ * unknown SKU says so and what to do; one click on the suggested item books it, and its open row turns Synced.
+ */
+describe('operator console in a browser: Orders and Mappings', () => {
+  let c: ConsoleWithRoute;
+  let page: Page;
+  let orderId: string;
+  let workflowId: string;
+  const orderRow = (on: Page) => on.locator(`tr[data-order="${orderId}"]`);
+
+  beforeAll(async () => {
+    c = await startConsoleWithRoute();
+    page = c.page;
+    ({ orderId, workflowId } = await c.syncOrder('#5001', [{ title: 'Product A, refill', sku: SKU, quantity: 1, unitPrice: '10.00' }]));
+    await c.orderStatus(orderId, 'waiting');
+  }, 300_000);
+  afterAll(async () => {
+    await c?.close();
+  });
+
+  it('lists the parked order under Waiting with the diagnosis and the "map it" next step', async () => {
+    await page.goto(`${c.h.baseUrl}/console/orders`);
+    await page.getByLabel('State').selectOption('waiting');
+    await page.getByLabel('Integration').selectOption(c.qbo.id);
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.waitForURL((url) => url.searchParams.get('state') === 'waiting');
+    const row = orderRow(page);
+    expect(await row.getByRole('rowheader').textContent()).toBe('#5001');
+    expect(await row.locator('.badge').first().textContent()).toBe('Waiting for you');
+    expect(await row.locator('.diagnosis').textContent()).toContain(`SKU "${SKU}"`);
+    expect(await row.locator('.next-step').textContent()).toContain(`Map the SKU ${SKU} to an item of your ledger`);
+    await row.getByRole('link', { name: `Map SKU ${SKU}` }).waitFor();
+
+    // On a phone the sync log fits the screen (rows become cards).
+    await page.setViewportSize({ width: 375, height: 800 });
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    // The filters hold: a state with no such order leaves it out.
+    await page.goto(`${c.h.baseUrl}/console/orders?state=synced`);
+    expect(await orderRow(page).count()).toBe(0);
+  });
+
+  it("links the order to its runs in Temporal UI, filtered by the order's search attributes", async () => {
+    await page.goto(`${c.h.baseUrl}/console/routes/${c.routeId}/orders`);
+    const href = await orderRow(page).getByRole('link', { name: 'Workflow of order #5001 in Temporal UI' }).getAttribute('href');
+    const url = new URL(href!);
+    expect(`${url.origin}${url.pathname}`).toBe(`${TEMPORAL_UI_URL}/namespaces/default/workflows`);
+    const query = url.searchParams.get('query')!;
+    expect(query).toBe(`RouteId = "${c.routeId}" AND OrderId = "${orderId}"`);
+    // The query finds this order's workflow (and only it) in Temporal's own list.
+    const found: string[] = [];
+    for await (const execution of c.h.client.workflow.list({ query })) found.push(execution.workflowId);
+    expect(found).toEqual([workflowId]);
+  });
+
+  it("shows the order's page with the suggested item, and one click on Mappings books it: the open row turns Synced", async () => {
+    await page.goto(`${c.h.baseUrl}/console/routes/${c.routeId}/orders/${orderId}`);
+    await page.getByRole('heading', { name: 'Order #5001' }).waitFor();
+    expect(await page.locator('.triage .suggestions').textContent()).toContain('Product A');
+
+    // The orders list stays open in another tab, to watch the row change by itself.
+    const watcher = await c.browser.newPage();
+    await watcher.goto(`${c.h.baseUrl}/console/orders`);
+    expect(await orderRow(watcher).locator('.badge').first().textContent()).toBe('Waiting for you');
+
+    await page.getByRole('link', { name: `Map SKU ${SKU}` }).click();
+    await page.waitForURL((url) => url.pathname === '/console/mappings');
+    const waiting = page.locator(`tr[data-key="sku:${SKU}"]`);
+    expect(await waiting.locator('.waiting-count').textContent()).toBe('1');
+    await waiting.getByRole('button', { name: `Map SKU ${SKU} to Product A` }).click();
+    await page.getByText(`Saved the mapping of SKU ${SKU}. 1 waiting order resumes now.`).waitFor();
+    expect(await page.locator('table.saved').textContent()).toContain(`SKU ${SKU}`);
+
+    await orderRow(watcher).locator('.badge-green', { hasText: 'Synced' }).waitFor({ timeout: 30_000 });
+    await c.orderStatus(orderId, 'synced');
+    expect(c.h.qbo.control.documents(c.h.realmId, 'SalesReceipt')).toHaveLength(1);
+
+    // Its page now says it is booked, with the ledger document.
+    await page.goto(`${c.h.baseUrl}/console/routes/${c.routeId}/orders/${orderId}`);
+    expect(await page.locator('.next-step').textContent()).toContain('Nothing to do.');
+    expect(await page.getByTestId('ledger-document').textContent()).toContain('5001');
+  });
+});

@@ -311,11 +311,6 @@ export const pendingAccountSwitches = pgTable('pending_account_switches', {
   credentials: text('credentials').notNull(),
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   usedAt: timestamp('used_at', { withTimezone: true }),
-  /**
-   * Credentials a platform posted to us for this state before the browser came back (WooCommerce's key grant),
-   * encrypted like a pending switch; read once by the callback that spends the state.
-   */
-  grantedCredentials: text('granted_credentials'),
 });
 
 /**

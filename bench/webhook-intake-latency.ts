@@ -117,15 +117,20 @@ try {
         shown: `${ms(top.p50)} / ${ms(top.p99)}`,
         target: `p99 ≤ ${TARGET_P99_MS} ms`,
         pass: top.p99 <= TARGET_P99_MS,
-        note: `open loop, ${top.sent} deliveries over ${SECONDS} s, ${shape}, worker booking meanwhile`,
+        note: `open loop from due (sender's own lag p99 ${ms(top.sendLag.p99)} included), ${top.sent} deliveries over ${SECONDS} s, ${shape}, worker booking meanwhile`,
       },
       { name: 'deliveries not answered 200', shown: String(results.reduce((n, r) => n + r.errors, 0)), target: '= 0', pass: results.every((r) => r.errors === 0) },
       { name: 'orders not booked, or booked twice', shown: `${missing} / ${duplicates}`, target: '= 0 / 0', pass: missing === 0 && duplicates === 0 },
     ],
     [
       ...results.map((r) => ({
-        name: `${r.rate}/s: p50 / p99 / max (sender lag at worst)`,
-        shown: `${ms(r.p50)} / ${ms(r.p99)} / ${ms(r.max)} (${ms(r.maxSendLagMs)}); p99 = ${(r.p99 / SHOPIFY_TIMEOUT_MS).toFixed(3)} of Shopify's 5 s`,
+        name: `${r.rate}/s: p50 / p99 / max from due`,
+        shown: `${ms(r.p50)} / ${ms(r.p99)} / ${ms(r.max)}; p99 = ${(r.p99 / SHOPIFY_TIMEOUT_MS).toFixed(3)} of Shopify's 5 s`,
+      })),
+      // The figure above counts the sender's lateness (open loop); these say how much of it was the sender's own.
+      ...results.map((r) => ({
+        name: `${r.rate}/s: sender lag p50 / p99 / max; from send p50 / p99`,
+        shown: `${ms(r.sendLag.p50)} / ${ms(r.sendLag.p99)} / ${ms(r.sendLag.max)}; ${ms(r.fromSend.p50)} / ${ms(r.fromSend.p99)}`,
       })),
       ...results.map((r) => ({
         name: `${r.rate}/s in the API: due → read p50 / p99; read → answered p50 / p99`,
@@ -146,7 +151,18 @@ try {
 async function openLoop(origin: string, orders: { id: string; name: string; updatedAt: string }[], rate: number) {
   const result = await sendOpenLoop({ origin, apiSecret: SHOPIFY_APP.apiSecret, shop: platforms.shop, orders, ratePerSecond: rate, timeoutMs: DELIVERY_TIMEOUT_MS });
   const sorted = [...result.latenciesMs].sort((a, b) => a - b);
-  return { sent: orders.length, p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), max: sorted.at(-1)!, errors: result.errors, maxSendLagMs: result.maxSendLagMs };
+  const sendLags = [...result.sendLagsMs].sort((a, b) => a - b);
+  // The same deliveries timed from when the sender actually sent them: the sender's own lag taken out.
+  const fromSend = result.latenciesMs.map((latency, i) => latency - result.sendLagsMs[i]!).sort((a, b) => a - b);
+  return {
+    sent: orders.length,
+    p50: quantile(sorted, 0.5),
+    p99: quantile(sorted, 0.99),
+    max: sorted.at(-1)!,
+    errors: result.errors,
+    sendLag: { p50: quantile(sendLags, 0.5), p99: quantile(sendLags, 0.99), max: sendLags.at(-1)! },
+    fromSend: { p50: quantile(fromSend, 0.5), p99: quantile(fromSend, 0.99) },
+  };
 }
 
 /**

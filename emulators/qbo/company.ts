@@ -1,6 +1,6 @@
 import type { EmulatorClock } from './clock.js';
 import { qboTime } from './fault-bodies.js';
-import { DEFAULT_PREFERENCES, type QboCompanyPreferences, type QboSeedCompany, type QboSeedItem, type QboSeedTaxCode } from './options.js';
+import { DEFAULT_PREFERENCES, type QboCompanyPreferences, type QboSeedCompany, type QboSeedCustomer, type QboSeedItem, type QboSeedTaxCode } from './options.js';
 import type { QboRecord } from './query-evaluation.js';
 
 /** Where each kind of company the emulator plays is, as CompanyInfo shows it. */
@@ -51,17 +51,19 @@ export class QboCompany {
     for (const taxCode of seed.taxCodes ?? []) this.addTaxCode(taxCode);
     for (const name of seed.otherNames?.vendors ?? []) this.insert('Vendor', { DisplayName: name, Active: true });
     for (const name of seed.otherNames?.employees ?? []) this.insert('Employee', { DisplayName: name, Active: true });
-    for (const customer of seed.customers ?? []) {
-      this.insert('Customer', {
-        ...(customer.id ? { Id: customer.id } : {}),
-        DisplayName: customer.displayName,
-        GivenName: customer.givenName,
-        FamilyName: customer.familyName,
-        PrimaryEmailAddr: customer.email ? { Address: customer.email } : undefined,
-        Active: customer.active ?? true,
-        CurrencyRef: { value: this.homeCurrency },
-      });
-    }
+    for (const customer of seed.customers ?? []) this.addCustomer(customer);
+  }
+
+  addCustomer(customer: QboSeedCustomer): QboRecord {
+    return this.insert('Customer', {
+      ...(customer.id ? { Id: customer.id } : {}),
+      DisplayName: customer.displayName,
+      GivenName: customer.givenName,
+      FamilyName: customer.familyName,
+      PrimaryEmailAddr: customer.email ? { Address: customer.email } : undefined,
+      Active: customer.active ?? true,
+      CurrencyRef: { value: customer.currency ?? this.homeCurrency },
+    });
   }
 
   addItem(item: QboSeedItem): QboRecord {

@@ -59,22 +59,38 @@ export function signedDelivery(
   init: { signal?: AbortSignal; dispatcher?: unknown; dueEpochMs?: number } = {},
 ): Promise<Response> {
   const { dueEpochMs, ...fetchInit } = init;
-  return fetch(`${origin}/webhooks/shopify`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-shopify-topic': delivery.topic,
-      'x-shopify-shop-domain': delivery.shop,
-      'x-shopify-webhook-id': randomUUID(),
-      'x-shopify-event-id': delivery.eventId,
-      'x-shopify-api-version': '2026-01',
-      'x-shopify-hmac-sha256': createHmac('sha256', apiSecret).update(delivery.body, 'utf8').digest('base64'),
-      // Benches: when the delivery was due (ms since the epoch), so the API can tell how late it reached it.
-      ...(dueEpochMs !== undefined ? { 'x-bench-due-ms': String(dueEpochMs) } : {}),
+  const request = signedDeliveryRequest(origin, apiSecret, delivery, dueEpochMs);
+  return fetch(request.url, { ...request.init, ...(fetchInit as RequestInit) });
+}
+
+/**
+ * The request of a signed delivery, ready to send: benches sign every delivery before the clock starts, so the
+ * signing is not counted as lateness. `dueEpochMs`: when it is due (ms since the epoch), so the API can tell how
+ * late it reached it.
+ */
+export function signedDeliveryRequest(
+  origin: string,
+  apiSecret: string,
+  delivery: { body: string; topic: string; shop: string; eventId: string },
+  dueEpochMs?: number,
+): { url: string; init: { method: 'POST'; headers: Record<string, string>; body: string } } {
+  return {
+    url: `${origin}/webhooks/shopify`,
+    init: {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-shopify-topic': delivery.topic,
+        'x-shopify-shop-domain': delivery.shop,
+        'x-shopify-webhook-id': randomUUID(),
+        'x-shopify-event-id': delivery.eventId,
+        'x-shopify-api-version': '2026-01',
+        'x-shopify-hmac-sha256': createHmac('sha256', apiSecret).update(delivery.body, 'utf8').digest('base64'),
+        ...(dueEpochMs !== undefined ? { 'x-bench-due-ms': String(dueEpochMs) } : {}),
+      },
+      body: delivery.body,
     },
-    body: delivery.body,
-    ...(fetchInit as RequestInit),
-  });
+  };
 }
 
 /** The orders/create payload of an order, as much of it as ledgerbridge reads (the id as a bare JSON number). */

@@ -32,7 +32,7 @@ const start = performance.now() + 200;
 const deliveries = job.orders.map((order, i) => {
   const due = start + (i * 1000) / job.ratePerSecond;
   const delivery = { body: orderCreatedBody(order, '8.00'), topic: 'orders/create', shop: job.shop, eventId: randomUUID() };
-  return { due, request: signedDeliveryRequest(job.origin, job.apiSecret, delivery, performance.timeOrigin + due) };
+  return { due, request: signedDeliveryRequest(job.origin, job.apiSecret, delivery, { epochMs: performance.timeOrigin + due, index: i }) };
 });
 await Promise.all(
   deliveries.map(async ({ due, request }, i) => {

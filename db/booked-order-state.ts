@@ -1,4 +1,4 @@
-import { and, eq, isNull, lt, or } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import {
   bookedOrderChange,
   bookedOrderChangeRecord,
@@ -52,23 +52,6 @@ export async function recordShopUpdate(db: Database, ref: OrderRef, update: Shop
       .where(where(ref));
     return record;
   });
-}
-
-/**
- * recordShopUpdate's usual case in one statement (no transaction): an update of an order not booked yet, newer than
- * any seen, kept for the booking to judge. The row's lock and the conditions are taken together, so a booking that
- * commits meanwhile makes it write nothing. False when it wrote nothing (booked, not newer, no row, no valid date):
- * then recordShopUpdate decides.
- */
-export async function keepShopUpdateForBooking(db: Database, ref: OrderRef, update: ShopOrderUpdate): Promise<boolean> {
-  const updatedAt = validDate(update.updatedAt);
-  if (!updatedAt) return false;
-  const rows = await db
-    .update(orderSyncs)
-    .set({ shopUpdatePending: { currentTotal: update.currentTotal, cancelledAt: update.cancelledAt, updatedAt: updatedAt.toISOString() }, shopUpdatedAt: updatedAt })
-    .where(and(where(ref), isNull(orderSyncs.bookedOrderTotal), or(isNull(orderSyncs.shopUpdatedAt), lt(orderSyncs.shopUpdatedAt, updatedAt))))
-    .returning({ orderId: orderSyncs.orderId });
-  return rows.length > 0;
 }
 
 /**

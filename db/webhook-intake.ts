@@ -89,12 +89,6 @@ export async function settleEvent(db: Database, eventId: string, outcome: string
   await db.update(webhookEvents).set({ outcome, claimedAt: null, lastError: null }).where(eq(webhookEvents.eventId, eventId));
 }
 
-/** settleEvent for several events with the same outcome, in one statement. */
-export async function settleEvents(db: Database, eventIds: string[], outcome: string): Promise<void> {
-  if (eventIds.length === 0) return;
-  await db.update(webhookEvents).set({ outcome, claimedAt: null, lastError: null }).where(inArray(webhookEvents.eventId, eventIds));
-}
-
 /** Forgets a claimed event, so that Shopify's retry of it is handled rather than taken for a duplicate. */
 export async function forgetEvent(db: Database, eventId: string): Promise<void> {
   await db.delete(webhookEvents).where(eq(webhookEvents.eventId, eventId));

@@ -1,9 +1,9 @@
 import type { Client } from '@temporalio/client';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
-import { keepShopUpdateForBooking, recordShopUpdate } from '../db/booked-order-state.js';
-import { orderSyncs, syncRoutes, type IntakeOrderReference } from '../db/schema.js';
-import { claimOrderEvents, requeueOrderEvent, settleEvents, type ClaimedOrderEvent } from '../db/webhook-intake.js';
+import { recordShopUpdate } from '../db/booked-order-state.js';
+import { orderSyncs, type IntakeOrderReference } from '../db/schema.js';
+import { claimOrderEvents, requeueOrderEvent, settleEvent, type ClaimedOrderEvent } from '../db/webhook-intake.js';
 import type { BookedOrderChangeSink } from '../domain/booked-order-change.js';
 import { shopRoutesOf } from '../api/shop-routes-lookup.js';
 import { startOrderSync } from './order-sync-starter.js';
@@ -40,14 +40,6 @@ export const DEFAULT_CLAIM_LEASE_MS = 60_000;
 /** A lane held back by requests in flight looks again after this long at most. */
 const YIELD_RECHECK_MS = 250;
 const MAX_RETRY_DELAY_MS = 5 * 60_000;
-
-/** What a batch of claimed events needs, read once for the batch. */
-interface BatchFacts {
-  routesByShop: Map<string, readonly string[]>;
-  routes: Map<string, { sourceIntegrationId: string; targetIntegrationId: string }>;
-  /** `${routeId}\n${orderId}` of the orders already booked. */
-  synced: Set<string>;
-}
 
 export type RouteResult = 'started' | 'already_synced' | 'changed_after_booking';
 
@@ -106,16 +98,12 @@ export class OrderIntakeDrainer {
   async drainBatch(): Promise<number> {
     const events = await claimOrderEvents(this.deps.db, this.batchSize, this.claimLeaseMs);
     if (events.length === 0) return 0;
-    // What every event of the batch needs is read once for the batch, not once per event: fewer queries from the
-    // process that also answers webhooks, and from the database they share.
-    let known: BatchFacts;
-    try {
-      known = await this.readBatchFacts(events);
-    } catch (error) {
-      await Promise.all(events.map((event) => this.requeue(event, error)));
-      return events.length;
-    }
-    const settled = new Map<string, string[]>();
+    const routesByShop = new Map<string, Promise<string[]>>();
+    const routesOf = (shop: string) => {
+      let routes = routesByShop.get(shop);
+      if (!routes) routesByShop.set(shop, (routes = shopRoutesOf(this.deps.db, shop).then((found) => found?.routeIds ?? [])));
+      return routes;
+    };
     let next = 0;
     const lane = async (index: number) => {
       while (next < events.length) {
@@ -125,40 +113,11 @@ export class OrderIntakeDrainer {
           continue;
         }
         const event = events[next++]!;
-        const outcome = await this.handle(event, known);
-        if (outcome) settled.set(outcome, [...(settled.get(outcome) ?? []), event.eventId]);
+        await this.handle(event, () => (event.shop ? routesOf(event.shop) : Promise.resolve([])));
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.startsInFlight, events.length) }, (_, index) => lane(index)));
-    // One statement per outcome. Should it fail, the claims go stale and are started again: a lookup, never a booking.
-    for (const [outcome, eventIds] of settled) {
-      await settleEvents(this.deps.db, eventIds, outcome).catch((error: unknown) =>
-        this.deps.log.error({ eventIds, outcome, err: error }, 'order intake: could not record started events; they will be looked at again'),
-      );
-    }
     return events.length;
-  }
-
-  /** The routes reading from each shop of the batch, those routes' integrations, and which of its orders are booked. */
-  private async readBatchFacts(events: ClaimedOrderEvent[]): Promise<BatchFacts> {
-    const { db } = this.deps;
-    const shops = [...new Set(events.map((event) => event.shop).filter((shop): shop is string => !!shop))];
-    const routesByShop = new Map(await Promise.all(shops.map(async (shop) => [shop, (await shopRoutesOf(db, shop))?.routeIds ?? []] as const)));
-    const routeIds = [...new Set([...routesByShop.values()].flat())];
-    if (routeIds.length === 0) return { routesByShop, routes: new Map(), synced: new Set() };
-    const orderIds = [...new Set(events.map((event) => event.orderId))];
-    const [routes, synced] = await Promise.all([
-      db.select({ id: syncRoutes.id, sourceIntegrationId: syncRoutes.sourceIntegrationId, targetIntegrationId: syncRoutes.targetIntegrationId }).from(syncRoutes).where(inArray(syncRoutes.id, routeIds)),
-      db
-        .select({ routeId: orderSyncs.routeId, orderId: orderSyncs.orderId })
-        .from(orderSyncs)
-        .where(and(inArray(orderSyncs.routeId, routeIds), inArray(orderSyncs.orderId, orderIds), eq(orderSyncs.status, 'synced'))),
-    ]);
-    return {
-      routesByShop,
-      routes: new Map(routes.map((route) => [route.id, route])),
-      synced: new Set(synced.map((row) => `${row.routeId}\n${row.orderId}`)),
-    };
   }
 
   private async loop(): Promise<void> {
@@ -194,45 +153,43 @@ export class OrderIntakeDrainer {
     });
   }
 
-  /** Starts the event's syncs; returns the outcome to record, or null when it was put back in the intake. */
-  private async handle(event: ClaimedOrderEvent, known: BatchFacts): Promise<string | null> {
-    const { log } = this.deps;
+  private async handle(event: ClaimedOrderEvent, routesOf: () => Promise<string[]>): Promise<void> {
+    const { db, log } = this.deps;
     try {
-      const routeIds = (event.shop ? known.routesByShop.get(event.shop) : undefined) ?? [];
+      const routeIds = await routesOf();
       if (routeIds.length === 0) {
         // The route was removed after the event was accepted.
+        await settleEvent(db, event.eventId, 'ignored');
         log.warn({ eventId: event.eventId, shop: event.shop, orderId: event.orderId }, 'order intake: no sync route reads from this shop any more');
-        return 'ignored';
+        return;
       }
       const reference = event.orderReference ?? { orderName: null, currentTotal: null, cancelledAt: null, updatedAt: null };
       // Half the lease: a start that hangs gives its claim up before another process may take it over.
       const results = await this.deps.temporal.withDeadline(Date.now() + this.claimLeaseMs / 2, () =>
-        Promise.all(routeIds.map((routeId) => this.startOrJudge(routeId, event.orderId, reference, known))),
+        Promise.all(routeIds.map((routeId) => this.startOrJudge(routeId, event.orderId, reference))),
       );
       const outcome: RouteResult = results.includes('started') ? 'started' : results.includes('changed_after_booking') ? 'changed_after_booking' : 'already_synced';
+      await settleEvent(db, event.eventId, outcome);
       log.info({ eventId: event.eventId, topic: event.topic, orderId: event.orderId, routeIds, outcome }, 'order intake: syncs started');
-      return outcome;
     } catch (error) {
-      await this.requeue(event, error);
-      return null;
+      const retryInMs = Math.min(this.retryDelayMs * 2 ** Math.max(0, event.attempts - 1), MAX_RETRY_DELAY_MS);
+      log.warn({ eventId: event.eventId, orderId: event.orderId, attempts: event.attempts, retryInMs, err: error }, 'order intake: start failed, will try again');
+      await requeueOrderEvent(db, event.eventId, (error as Error).message ?? String(error), retryInMs).catch((requeueError: unknown) =>
+        // The claim goes stale and is taken over: still not lost.
+        log.error({ eventId: event.eventId, err: requeueError }, 'order intake: could not requeue a failed start'),
+      );
     }
   }
 
-  private async requeue(event: ClaimedOrderEvent, error: unknown): Promise<void> {
-    const { db, log } = this.deps;
-    const retryInMs = Math.min(this.retryDelayMs * 2 ** Math.max(0, event.attempts - 1), MAX_RETRY_DELAY_MS);
-    log.warn({ eventId: event.eventId, orderId: event.orderId, attempts: event.attempts, retryInMs, err: error }, 'order intake: start failed, will try again');
-    await requeueOrderEvent(db, event.eventId, (error as Error).message ?? String(error), retryInMs).catch((requeueError: unknown) =>
-      // The claim goes stale and is taken over: still not lost.
-      log.error({ eventId: event.eventId, err: requeueError }, 'order intake: could not requeue a failed start'),
-    );
-  }
-
   /** Starts (or joins) the order's sync on one route; for an order already booked, judges the shop's update instead. */
-  private async startOrJudge(routeId: string, orderId: string, reference: IntakeOrderReference, known: BatchFacts): Promise<RouteResult> {
+  private async startOrJudge(routeId: string, orderId: string, reference: IntakeOrderReference): Promise<RouteResult> {
     const { db, log } = this.deps;
     const update = { ...reference, orderId };
-    if (known.synced.has(`${routeId}\n${orderId}`)) {
+    const [row] = await db
+      .select({ status: orderSyncs.status })
+      .from(orderSyncs)
+      .where(and(eq(orderSyncs.routeId, routeId), eq(orderSyncs.orderId, orderId)));
+    if (row?.status === 'synced') {
       const change = await recordShopUpdate(db, { routeId, orderId }, update);
       if (change) {
         log.warn({ routeId, orderId, change }, 'booked order changed in the shop: the ledger needs a person');
@@ -240,10 +197,9 @@ export class OrderIntakeDrainer {
       }
       return change ? 'changed_after_booking' : 'already_synced';
     }
-    await startOrderSync(this.deps.temporal, db, this.deps.taskQueue, { routeId, orderId, orderName: reference.orderName }, known.routes.get(routeId));
-    // The sync may have fetched the order before this update: its booking judges it. Usually one statement; booked
-    // meanwhile (or an update not newer), the full judgement.
-    if (!(await keepShopUpdateForBooking(db, { routeId, orderId }, update))) await recordShopUpdate(db, { routeId, orderId }, update);
+    await startOrderSync(this.deps.temporal, db, this.deps.taskQueue, { routeId, orderId, orderName: reference.orderName });
+    // The sync may have fetched the order before this update: its booking judges it.
+    await recordShopUpdate(db, { routeId, orderId }, update);
     return 'started';
   }
 }

@@ -25,10 +25,8 @@ export async function startOrderSync(
   db: Database,
   taskQueue: string,
   input: { routeId: string; orderId: string; orderName?: string | null },
-  /** The route's integrations, when the caller has read them already (the intake drainer, once per batch). */
-  knownRoute?: { sourceIntegrationId: string; targetIntegrationId: string },
 ): Promise<StartedOrderSync> {
-  const route = knownRoute ?? (await db.select().from(syncRoutes).where(eq(syncRoutes.id, input.routeId)))[0];
+  const [route] = await db.select().from(syncRoutes).where(eq(syncRoutes.id, input.routeId));
   if (!route) throw new Error(`Unknown sync route ${input.routeId}`);
   const workflowId = orderSyncWorkflowId(input.routeId, input.orderId);
   // Pending from the moment we hear of the order: if no worker runs for days, operators still see it waiting.

@@ -77,7 +77,7 @@ try {
   const warmup = Array.from({ length: WARMUP_ORDERS }, () =>
     platforms.shopify.control.createOrder({ name: `#${++orderNumber}`, lineItems: [{ title: 'Mug', sku: 'MUG-1', quantity: 1, unitPrice: '8.00' }] }),
   );
-  await openLoop(api.origin, warmup, 5);
+  await sendOpenLoop({ origin: api.origin, apiSecret: SHOPIFY_APP.apiSecret, shop: platforms.shop, orders: warmup, ratePerSecond: 5, timeoutMs: DELIVERY_TIMEOUT_MS });
   await waitFor(async () => receiptCounts().size >= WARMUP_ORDERS);
   await apiTimings(api.origin);
   const results = [];
@@ -86,9 +86,9 @@ try {
     const orders = Array.from({ length: count }, () =>
       platforms.shopify.control.createOrder({ name: `#${++orderNumber}`, lineItems: [{ title: 'Mug', sku: 'MUG-1', quantity: 1, unitPrice: '8.00' }] }),
     );
-    const result = { rate, ...(await openLoop(api.origin, orders, rate)), ...(await apiTimings(api.origin)) };
+    const result = { rate, ...(await openLoop(api.origin, orders, rate)) };
     results.push(result);
-    console.error(`[bench] ${rate}/s: ${result.sent} sent, p50 ${result.p50.toFixed(0)} ms, p99 ${result.p99.toFixed(0)} ms, ${result.errors} errors`);
+    console.error(`[bench] ${rate}/s: ${result.sent} sent, answered p50 ${result.p50.toFixed(0)} ms, p99 ${result.p99.toFixed(0)} ms from due, ${result.errors} errors`);
   }
   const lastSent = performance.now();
   const totalOrders = WARMUP_ORDERS + results.reduce((sum, r) => sum + r.sent, 0);
@@ -117,15 +117,25 @@ try {
         shown: `${ms(top.p50)} / ${ms(top.p99)}`,
         target: `p99 ≤ ${TARGET_P99_MS} ms`,
         pass: top.p99 <= TARGET_P99_MS,
-        note: `open loop, ${top.sent} deliveries over ${SECONDS} s, ${shape}, worker booking meanwhile`,
+        note: `open loop, from when each was due to when the API wrote its answer (the sender's lateness in sending, p99 ${ms(top.sendLag.p99)}, counts), ${top.sent} deliveries over ${SECONDS} s, ${shape}, worker booking meanwhile`,
       },
       { name: 'deliveries not answered 200', shown: String(results.reduce((n, r) => n + r.errors, 0)), target: '= 0', pass: results.every((r) => r.errors === 0) },
       { name: 'orders not booked, or booked twice', shown: `${missing} / ${duplicates}`, target: '= 0 / 0', pass: missing === 0 && duplicates === 0 },
     ],
     [
       ...results.map((r) => ({
-        name: `${r.rate}/s: p50 / p99 / max (sender lag at worst)`,
-        shown: `${ms(r.p50)} / ${ms(r.p99)} / ${ms(r.max)} (${ms(r.maxSendLagMs)}); p99 = ${(r.p99 / SHOPIFY_TIMEOUT_MS).toFixed(3)} of Shopify's 5 s`,
+        name: `${r.rate}/s: answered p50 / p99 / max from due`,
+        shown: `${ms(r.p50)} / ${ms(r.p99)} / ${ms(r.max)}; p99 = ${(r.p99 / SHOPIFY_TIMEOUT_MS).toFixed(3)} of Shopify's 5 s`,
+      })),
+      // The bench's sender shares the machine: how late it sent (counted above) and how late it read the answers
+      // (not counted above; counted in the sender's own view below).
+      ...results.map((r) => ({
+        name: `${r.rate}/s: sender late to send p50 / p99 / max; to read the answer p50 / p99`,
+        shown: `${ms(r.sendLag.p50)} / ${ms(r.sendLag.p99)} / ${ms(r.sendLag.max)}; ${ms(r.readLag.p50)} / ${ms(r.readLag.p99)}`,
+      })),
+      ...results.map((r) => ({
+        name: `${r.rate}/s: as the sender saw it, from due p50 / p99; from its send p50 / p99`,
+        shown: `${ms(r.client.p50)} / ${ms(r.client.p99)}; ${ms(r.fromSend.p50)} / ${ms(r.fromSend.p99)}`,
       })),
       ...results.map((r) => ({
         name: `${r.rate}/s in the API: due → read p50 / p99; read → answered p50 / p99`,
@@ -142,25 +152,44 @@ try {
   await temporal.close();
 }
 
-/** One delivery per order at `rate`/s on schedule, from the sender thread; latency from when each was due. */
+/**
+ * One delivery per order at `rate`/s on schedule, from the sender thread. Each delivery's acknowledgement runs from
+ * when it was due to when the API wrote its answer (the API's clock, as Shopify would wait for it); a delivery the API
+ * did not answer counts with the time the sender gave up on it.
+ */
 async function openLoop(origin: string, orders: { id: string; name: string; updatedAt: string }[], rate: number) {
-  const result = await sendOpenLoop({ origin, apiSecret: SHOPIFY_APP.apiSecret, shop: platforms.shop, orders, ratePerSecond: rate, timeoutMs: DELIVERY_TIMEOUT_MS });
-  const sorted = [...result.latenciesMs].sort((a, b) => a - b);
-  return { sent: orders.length, p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), max: sorted.at(-1)!, errors: result.errors, maxSendLagMs: result.maxSendLagMs };
+  const sent = await sendOpenLoop({ origin, apiSecret: SHOPIFY_APP.apiSecret, shop: platforms.shop, orders, ratePerSecond: rate, timeoutMs: DELIVERY_TIMEOUT_MS });
+  const api = await apiTimings(origin);
+  const answeredAt = new Map(api.index.map((index, i) => [index, api.answeredMs[i]!]));
+  const acknowledged = sent.latenciesMs.map((latency, i) => answeredAt.get(i) ?? latency);
+  const readLags = sent.latenciesMs.flatMap((latency, i) => (answeredAt.has(i) ? [latency - answeredAt.get(i)!] : []));
+  const ack = summary(acknowledged);
+  return {
+    sent: orders.length,
+    ...ack,
+    errors: sent.errors,
+    client: summary(sent.latenciesMs),
+    fromSend: summary(sent.latenciesMs.map((latency, i) => latency - sent.sendLagsMs[i]!)),
+    sendLag: summary(sent.sendLagsMs),
+    readLag: summary(readLags),
+    arrival: summary(api.arrivalMs),
+    server: summary(api.serverMs),
+  };
+}
+
+function summary(values: number[]) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), max: sorted.at(-1) ?? NaN };
 }
 
 /**
- * The API's own view of the deliveries since the last call: how long after it was due each request reached it
- * (the sender, the network and the API's accept queue: on a loaded machine, waiting for a CPU), and how long it
- * took to answer once read (the product's own work: HMAC, parse, the intake write).
+ * The API's own view of the deliveries since the last call (GET /bench/webhook-timings): per delivery, its place in
+ * the schedule, how long after it was due it reached the API (the sender, the network and the API's accept queue: on
+ * a loaded machine, waiting for a CPU), how long the API took to answer once it read it (HMAC, parse, the intake
+ * write), and from due to the answer written.
  */
 async function apiTimings(origin: string) {
-  const timings = (await (await fetch(`${origin}/bench/webhook-timings`)).json()) as { arrivalMs: number[]; serverMs: number[] };
-  const summary = (values: number[]) => {
-    const sorted = [...values].sort((a, b) => a - b);
-    return { p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99) };
-  };
-  return { arrival: summary(timings.arrivalMs), server: summary(timings.serverMs) };
+  return (await (await fetch(`${origin}/bench/webhook-timings`)).json()) as { index: number[]; arrivalMs: number[]; serverMs: number[]; answeredMs: number[] };
 }
 
 function receiptCounts(): Map<string, number> {

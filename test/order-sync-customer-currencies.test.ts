@@ -30,6 +30,10 @@ describe('order sync: customers per currency in a multicurrency company (UK comp
   /** The receipt's customer: the one QuickBooks would hold it to, in the receipt's currency. */
   const customerOf = (orderId: string) => customers().find((c) => c.Id === receiptOf(orderId).CustomerRef.value)!;
 
+  /** Shopify withholds (or shares again) the shop's customers' names and emails. */
+  const withhold = (withheld: boolean) =>
+    fetch(`${harness.shopify.origin}/_emulator/customer-data`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ withheld, shop: harness.shop }) });
+
   const sync = async (orderId: string) => {
     harness.qbo.control.clearRequestLog();
     const result: OrderSyncResult = await harness.handle((await harness.startSync(orderId)).workflowId).result();
@@ -84,8 +88,6 @@ describe('order sync: customers per currency in a multicurrency company (UK comp
     expect(customerOf(guestInPounds.id)).toMatchObject({ DisplayName: 'Web shop customer', CurrencyRef: { value: 'GBP' } });
 
     // Shopify withholds the customer's name and email: the same per-currency fallback, named on the order.
-    const withhold = (withheld: boolean) =>
-      fetch(`${harness.shopify.origin}/_emulator/customer-data`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ withheld, shop: harness.shop }) });
     expect((await withhold(true)).status).toBeLessThan(300);
     try {
       const hidden = harness.shopify.control.createOrder({ name: '#8010', currency: 'EUR', customer: { firstName: 'Bo', email: 'bo@example.com' }, lineItems: mug });
@@ -97,5 +99,35 @@ describe('order sync: customers per currency in a multicurrency company (UK comp
       await withhold(false);
     }
     expect(customerNamed('Web shop customer (EUR)')).toHaveLength(1);
+  });
+
+  it('customers created before foreign ones were named with their currency keep taking orders in their currency: no new "(USD)" customer', async () => {
+    // An older ledgerbridge named every customer plainly: the route's fallback customer and a person, both in dollars.
+    const set = await harness.operator('PUT', `/routes/${harness.routeId}/fallback-customer`, { fallbackCustomerName: 'Old web customer' });
+    expect(set.status).toBe(200);
+    const oldFallback = harness.qbo.control.addCustomer(harness.realmId, { displayName: 'Old web customer', currency: 'USD' });
+    const oldPerson = harness.qbo.control.addCustomer(harness.realmId, { displayName: 'Marie Curie', email: 'marie@example.fr', currency: 'USD' });
+    const before = customers().length;
+
+    const guest = harness.shopify.control.createOrder({ name: '#8011', currency: 'USD', email: null, lineItems: mug });
+    await sync(guest.id);
+    const marie = harness.shopify.control.createCustomer({ firstName: 'Marie', lastName: 'Curie', email: 'marie@example.fr' });
+    const personal = harness.shopify.control.createOrder({ name: '#8012', currency: 'USD', customerId: marie.id, lineItems: mug });
+    await sync(personal.id);
+    expect((await withhold(true)).status).toBeLessThan(300);
+    try {
+      const hidden = harness.shopify.control.createOrder({ name: '#8013', currency: 'USD', customer: { firstName: 'Bo', email: 'bo@example.com' }, lineItems: mug });
+      await sync(hidden.id);
+      expect(customerOf(hidden.id).Id).toBe(oldFallback.Id);
+    } finally {
+      await withhold(false);
+    }
+
+    expect(customerOf(guest.id)).toMatchObject({ Id: oldFallback.Id, DisplayName: 'Old web customer' });
+    expect(receiptOf(guest.id)).toMatchObject({ CurrencyRef: { value: 'USD' } });
+    expect(customerOf(personal.id)).toMatchObject({ Id: oldPerson.Id, DisplayName: 'Marie Curie' });
+    expect(customers()).toHaveLength(before);
+    expect(customerNamed('Old web customer (USD)')).toEqual([]);
+    expect(customerNamed('Marie Curie (USD)')).toEqual([]);
   });
 });

@@ -112,6 +112,27 @@ describe('QBO customers per currency', () => {
     expect(await target.findCustomer({ email: null, displayName: 'Online customer', currency: 'CHF' })).toBeNull();
   });
 
+  it('keeps using customers created before foreign ones were named with their currency: an old plain-named guest or person in euros', async () => {
+    const target = targets.get(MULTI)!;
+    const oldGuest = emulator.control.addCustomer(MULTI, { displayName: 'Shop guest', currency: 'EUR' });
+    const oldPerson = emulator.control.addCustomer(MULTI, { displayName: 'Marie Curie', email: 'marie@example.fr', currency: 'EUR' });
+    const oldNoEmail = emulator.control.addCustomer(MULTI, { displayName: 'Pierre Curie', currency: 'EUR' });
+    const before = emulator.control.list(MULTI, 'Customer').length;
+
+    // The euro guest's old customer, rather than a new "Shop guest (EUR)"; and its sale books.
+    expect(await target.findCustomer({ email: null, displayName: 'Shop guest', currency: 'EUR' })).toMatchObject({ id: oldGuest.Id, displayName: 'Shop guest' });
+    expect((await target.bookSale(sale('O1', String(oldGuest.Id), 'EUR'), 'receipt:O1')).total).toBe('10.00');
+    // A person found by email, or by the plain name when the shop has no email.
+    expect(await target.findCustomer({ email: 'marie@example.fr', displayName: 'Marie Curie', currency: 'EUR' })).toMatchObject({ id: oldPerson.Id });
+    expect(await target.findCustomer({ email: null, displayName: 'Pierre Curie', currency: 'EUR' })).toMatchObject({ id: oldNoEmail.Id });
+    // Still one customer per currency: the euro customer is no answer for a sale in pounds or dollars.
+    expect(await target.findCustomer({ email: null, displayName: 'Shop guest', currency: 'USD' })).toBeNull();
+    expect(await target.findCustomer({ email: 'marie@example.fr', displayName: 'Marie Curie', currency: 'GBP' })).toBeNull();
+    expect(emulator.control.list(MULTI, 'Customer')).toHaveLength(before);
+    const receipt = emulator.control.list(MULTI, 'SalesReceipt').find((r) => r.DocNumber === 'O1')!;
+    expect(receipt.CustomerRef).toMatchObject({ value: oldGuest.Id });
+  });
+
   it('adopts a name already taken only by a customer in the same currency; otherwise reports the duplicate name', async () => {
     const target = targets.get(MULTI)!;
     // A lost answer: the same customer created again is the one already there.

@@ -1,6 +1,6 @@
 import type { EmulatorClock } from './clock.js';
 import { qboTime } from './fault-bodies.js';
-import { DEFAULT_PREFERENCES, type QboCompanyPreferences, type QboSeedCompany, type QboSeedItem, type QboSeedTaxCode } from './options.js';
+import { DEFAULT_PREFERENCES, type QboCompanyPreferences, type QboSeedCompany, type QboSeedCustomer, type QboSeedItem, type QboSeedTaxCode } from './options.js';
 import type { QboRecord } from './query-evaluation.js';
 
 /** Where each kind of company the emulator plays is, as CompanyInfo shows it. */
@@ -55,17 +55,19 @@ export class QboCompany {
     // bank account; ids far above what a test allocates, so seeding them shifts no other id.
     this.insert('Account', { Id: '9004', Name: 'Undeposited Funds', FullyQualifiedName: 'Undeposited Funds', AccountType: 'Other Current Asset', AccountSubType: 'UndepositedFunds', Classification: 'Asset', Active: true, CurrencyRef: { value: this.homeCurrency } });
     this.insert('Account', { Id: '9035', Name: 'Checking', FullyQualifiedName: 'Checking', AccountType: 'Bank', AccountSubType: 'Checking', Classification: 'Asset', Active: true, CurrencyRef: { value: this.homeCurrency } });
-    for (const customer of seed.customers ?? []) {
-      this.insert('Customer', {
-        ...(customer.id ? { Id: customer.id } : {}),
-        DisplayName: customer.displayName,
-        GivenName: customer.givenName,
-        FamilyName: customer.familyName,
-        PrimaryEmailAddr: customer.email ? { Address: customer.email } : undefined,
-        Active: customer.active ?? true,
-        CurrencyRef: { value: this.homeCurrency },
-      });
-    }
+    for (const customer of seed.customers ?? []) this.addCustomer(customer);
+  }
+
+  addCustomer(customer: QboSeedCustomer): QboRecord {
+    return this.insert('Customer', {
+      ...(customer.id ? { Id: customer.id } : {}),
+      DisplayName: customer.displayName,
+      GivenName: customer.givenName,
+      FamilyName: customer.familyName,
+      PrimaryEmailAddr: customer.email ? { Address: customer.email } : undefined,
+      Active: customer.active ?? true,
+      CurrencyRef: { value: customer.currency ?? this.homeCurrency },
+    });
   }
 
   addItem(item: QboSeedItem): QboRecord {

@@ -1,7 +1,7 @@
 import type { FaultSettings } from '../common/fault-injector.js';
 import { QboCompany, type CreatedDocument } from './company.js';
 import type { LoggedRequest, QboEmulatorState } from './emulator-state.js';
-import type { AuthFaultEnvelope, QboRateLimits, QboSeedCompany, QboSeedItem, QboSeedTaxCode, RequestIdMode } from './options.js';
+import type { AuthFaultEnvelope, QboRateLimits, QboSeedCompany, QboSeedCustomer, QboSeedItem, QboSeedTaxCode, RequestIdMode } from './options.js';
 import type { QboRecord } from './query-evaluation.js';
 import type { TaxInclusiveLineReading } from './sales-tax-rules.js';
 import type { TotalTaxOverride } from './tax-override-rules.js';
@@ -138,6 +138,11 @@ export class QboEmulatorControl {
 
   setTaxCodeActive(realmId: string, taxCodeId: string, active: boolean): QboRecord {
     return this.mustExist(this.state.company(realmId).setActive('TaxCode', taxCodeId, active), 'TaxCode', taxCodeId);
+  }
+
+  /** A customer already in the company, e.g. one an older version of the product created. */
+  addCustomer(realmId: string, customer: QboSeedCustomer): QboRecord {
+    return this.state.company(realmId).addCustomer(customer);
   }
 
   setCustomerActive(realmId: string, customerId: string, active: boolean): QboRecord {

@@ -56,6 +56,8 @@ export interface QboSeedCustomer {
   familyName?: string;
   email?: string;
   active?: boolean;
+  /** The customer's currency (a multicurrency company's customer in a foreign one); default the home currency. */
+  currency?: string;
 }
 
 export interface QboSeedCompany {

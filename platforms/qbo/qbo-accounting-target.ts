@@ -127,7 +127,12 @@ export class QboAccountingTarget implements AccountingTarget {
     }
     const displayName = match.currency === undefined ? match.displayName : this.nameInCurrency(match.displayName, match.currency, currencies);
     const byName = inCurrency(await this.queryCustomers(`DisplayName = ${qboQueryString(displayName)}`));
-    return byName ? toCustomer(byName) : null;
+    if (byName) return toCustomer(byName);
+    // Customers created before foreign ones were named with their currency have the plain name: one in this
+    // currency is the one to keep using ("Online customer" in EUR rather than a new "Online customer (EUR)").
+    if (displayName === match.displayName) return null;
+    const unsuffixed = inCurrency(await this.queryCustomers(`DisplayName = ${qboQueryString(match.displayName)}`));
+    return unsuffixed ? toCustomer(unsuffixed) : null;
   }
 
   async createCustomer(input: LedgerCustomerInput, idempotencyKey: string): Promise<LedgerCustomer> {

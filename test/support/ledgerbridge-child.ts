@@ -16,7 +16,9 @@ export interface LedgerbridgeChild {
 }
 
 export async function startLedgerbridgeChild(config: ChildConfig, options: { stderr?: (line: string) => void } = {}): Promise<LedgerbridgeChild> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  // Benches: BENCH_API_CPU_PROF_DIR=<dir> writes a CPU profile of each API process there when it stops.
+  const profileDir = config.runApi === false ? undefined : process.env.BENCH_API_CPU_PROF_DIR;
+  const child = spawn(process.execPath, [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), '--import', 'tsx', script], {
     env: { ...process.env, LEDGERBRIDGE_PROCESS: JSON.stringify(config) },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -56,25 +58,40 @@ export function signedDelivery(
   origin: string,
   apiSecret: string,
   delivery: { body: string; topic: string; shop: string; eventId: string },
-  init: { signal?: AbortSignal; dispatcher?: unknown; dueEpochMs?: number } = {},
+  init: { signal?: AbortSignal; dispatcher?: unknown } = {},
 ): Promise<Response> {
-  const { dueEpochMs, ...fetchInit } = init;
-  return fetch(`${origin}/webhooks/shopify`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-shopify-topic': delivery.topic,
-      'x-shopify-shop-domain': delivery.shop,
-      'x-shopify-webhook-id': randomUUID(),
-      'x-shopify-event-id': delivery.eventId,
-      'x-shopify-api-version': '2026-01',
-      'x-shopify-hmac-sha256': createHmac('sha256', apiSecret).update(delivery.body, 'utf8').digest('base64'),
-      // Benches: when the delivery was due (ms since the epoch), so the API can tell how late it reached it.
-      ...(dueEpochMs !== undefined ? { 'x-bench-due-ms': String(dueEpochMs) } : {}),
+  const request = signedDeliveryRequest(origin, apiSecret, delivery);
+  return fetch(request.url, { ...request.init, ...(init as RequestInit) });
+}
+
+/**
+ * The request of a signed delivery, ready to send: benches sign every delivery before the clock starts, so the
+ * signing is not counted as lateness. `due`: when it is due (ms since the epoch) and its place in the schedule, so
+ * the API can tell how late it reached it.
+ */
+export function signedDeliveryRequest(
+  origin: string,
+  apiSecret: string,
+  delivery: { body: string; topic: string; shop: string; eventId: string },
+  due?: { epochMs: number; index: number },
+): { url: string; init: { method: 'POST'; headers: Record<string, string>; body: string } } {
+  return {
+    url: `${origin}/webhooks/shopify`,
+    init: {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-shopify-topic': delivery.topic,
+        'x-shopify-shop-domain': delivery.shop,
+        'x-shopify-webhook-id': randomUUID(),
+        'x-shopify-event-id': delivery.eventId,
+        'x-shopify-api-version': '2026-01',
+        'x-shopify-hmac-sha256': createHmac('sha256', apiSecret).update(delivery.body, 'utf8').digest('base64'),
+        ...(due ? { 'x-bench-due-ms': String(due.epochMs), 'x-bench-index': String(due.index) } : {}),
+      },
+      body: delivery.body,
     },
-    body: delivery.body,
-    ...(fetchInit as RequestInit),
-  });
+  };
 }
 
 /** The orders/create payload of an order, as much of it as ledgerbridge reads (the id as a bare JSON number). */

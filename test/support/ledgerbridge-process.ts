@@ -126,26 +126,32 @@ async function startApi() {
 
 /**
  * Where a webhook's acknowledgement time goes, as the API sees it: from when the delivery was due (the sender's
- * x-bench-due-ms) to when the API read its request, and from then to its answer. Read and cleared by
+ * x-bench-due-ms) to when the API read its request, from then to its answer, and from when it was due to when the
+ * answer was written (what Shopify would wait, without the bench sender's own lateness in reading answers). Each
+ * with the delivery's x-bench-index, so the bench can take out how late the sender sent it. Read and cleared by
  * GET /bench/webhook-timings.
  */
 function timeWebhooks(api: FastifyInstance): void {
-  let timings = { arrivalMs: [] as number[], serverMs: [] as number[] };
+  const empty = () => ({ index: [] as number[], arrivalMs: [] as number[], serverMs: [] as number[], answeredMs: [] as number[] });
+  let timings = empty();
   const readAt = new WeakMap<object, number>();
   api.addHook('onRequest', async (request) => {
     if (!request.url.startsWith('/webhooks/')) return;
-    const now = performance.now();
-    readAt.set(request, now);
-    const due = Number(request.headers['x-bench-due-ms']);
-    if (due) timings.arrivalMs.push(performance.timeOrigin + now - due);
+    readAt.set(request, performance.now());
   });
   api.addHook('onResponse', async (request) => {
     const at = readAt.get(request);
-    if (at !== undefined) timings.serverMs.push(performance.now() - at);
+    const due = Number(request.headers['x-bench-due-ms']);
+    if (at === undefined || !due) return;
+    const now = performance.now();
+    timings.index.push(Number(request.headers['x-bench-index'] ?? -1));
+    timings.arrivalMs.push(performance.timeOrigin + at - due);
+    timings.serverMs.push(now - at);
+    timings.answeredMs.push(performance.timeOrigin + now - due);
   });
   api.get('/bench/webhook-timings', async () => {
     const taken = timings;
-    timings = { arrivalMs: [], serverMs: [] };
+    timings = empty();
     return taken;
   });
 }

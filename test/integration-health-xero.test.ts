@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HealthCheckOutcome } from '../workflows/integration-health.js';
-import { XERO_APP } from './support/emulated-xero.js';
+import { revokeXeroGrant } from './support/emulated-xero.js';
 import { eventually, HealthHarness } from './integration-health-harness.js';
 
 /** Xero integrations as an operator meets them: numbered, connected by OAuth (picking an organisation), checked, and alerted on. */
@@ -100,14 +100,7 @@ describe('integration health: Xero', () => {
     h.smtp.clear();
 
     const { credentials } = await h.credentials.load(xero.id);
-    const revoked = await fetch(h.xero.emulator.urls.revocationEndpoint, {
-      method: 'POST',
-      headers: {
-        authorization: `Basic ${Buffer.from(`${XERO_APP.clientId}:${XERO_APP.clientSecret}`).toString('base64')}`,
-        'content-type': 'application/x-www-form-urlencoded',
-      },
-      body: new URLSearchParams({ token: credentials!.refreshToken! }).toString(),
-    });
+    const revoked = await revokeXeroGrant(h.xero.emulator.urls.revocationEndpoint, credentials!.refreshToken!);
     expect(revoked.status).toBe(200);
 
     const outcome = (await h.api('POST', `/integrations/${xero.id}/check`)).json() as HealthCheckOutcome;

@@ -5,7 +5,7 @@ import type { AccountingTarget } from '../domain/accounting-target.js';
 import { integrations, webhookEvents } from '../db/schema.js';
 import { orderSyncStatusQuery, type OrderSyncResult } from '../workflows/order-sync.js';
 import { XERO_REQUEST_LIMITS } from '../platforms/xero/xero-limits.js';
-import { XERO_APP } from './support/emulated-xero.js';
+import { revokeXeroGrant } from './support/emulated-xero.js';
 import { eventually, SyncHarness } from './support/sync-harness.js';
 import { replayErrors } from './support/replay-check.js';
 import { orderSyncWorkflowId } from '../runtime/order-sync-starter.js';
@@ -102,14 +102,7 @@ describe('order sync: Shopify → Xero', () => {
   it('a revoked grant parks the order for a reconnect of "Xero #1"; after reconnecting it books one invoice', async () => {
     // The person (or an adviser) revokes ledgerbridge's access: Xero's revocation endpoint with our refresh token.
     const { credentials } = await harness.credentials.load(harness.xeroIntegrationId);
-    const revoked = await fetch(harness.xero.emulator.urls.revocationEndpoint, {
-      method: 'POST',
-      headers: {
-        authorization: `Basic ${Buffer.from(`${XERO_APP.clientId}:${XERO_APP.clientSecret}`).toString('base64')}`,
-        'content-type': 'application/x-www-form-urlencoded',
-      },
-      body: new URLSearchParams({ token: credentials!.refreshToken! }).toString(),
-    });
+    const revoked = await revokeXeroGrant(harness.xero.emulator.urls.revocationEndpoint, credentials!.refreshToken!);
     expect(revoked.status).toBe(200);
     xero().expireAccessTokens();
 

@@ -58,3 +58,15 @@ export async function startEmulatedXero(options: { requestLimiter?: RequestLimit
   });
   return { emulator, tenantId, otherTenantId, platform };
 }
+
+/** The person (or an adviser) revokes ledgerbridge's access: Xero's revocation endpoint, called with our refresh token. */
+export function revokeXeroGrant(revocationEndpoint: string, refreshToken: string): Promise<Response> {
+  return fetch(revocationEndpoint, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${Buffer.from(`${XERO_APP.clientId}:${XERO_APP.clientSecret}`).toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: new URLSearchParams({ token: refreshToken }).toString(),
+  });
+}

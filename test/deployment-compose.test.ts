@@ -28,6 +28,8 @@ describe('temporal-docker-compose.yml', () => {
     expect(publishedPorts(services['temporal-ui'])).toEqual([{ host: '127.0.0.1', container: 8080 }]);
     expect(publishedPorts(services.postgresql)).toEqual([]);
     expect(services['ledgerbridge-api'].environment.HOST).toBe('0.0.0.0');
+    // Under contention the API's webhook answers go before the worker's bookings (bench figure 3).
+    expect(services['ledgerbridge-worker'].cpu_shares).toBeLessThan(services['ledgerbridge-api'].cpu_shares ?? 1024);
     expect(String(services['ledgerbridge-api'].environment.PORT)).toBe('3000');
     // Metrics are for a scraper inside the compose network, never published.
     for (const name of ['ledgerbridge-api', 'ledgerbridge-worker']) {

@@ -15,10 +15,13 @@ export interface LedgerbridgeChild {
   stop(): Promise<void>;
 }
 
-export async function startLedgerbridgeChild(config: ChildConfig, options: { stderr?: (line: string) => void } = {}): Promise<LedgerbridgeChild> {
+export async function startLedgerbridgeChild(config: ChildConfig, options: { stderr?: (line: string) => void; nice?: number } = {}): Promise<LedgerbridgeChild> {
   // Benches: BENCH_API_CPU_PROF_DIR=<dir> writes a CPU profile of each API process there when it stops.
   const profileDir = config.runApi === false ? undefined : process.env.BENCH_API_CPU_PROF_DIR;
-  const child = spawn(process.execPath, [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), '--import', 'tsx', script], {
+  const nodeArgs = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), '--import', 'tsx', script];
+  // `nice` before node starts, so every thread of the process (V8, libuv, the Temporal core's) runs at that priority.
+  const [command, args] = options.nice ? ['nice', ['-n', String(options.nice), process.execPath, ...nodeArgs]] : [process.execPath, nodeArgs];
+  const child = spawn(command, args, {
     env: { ...process.env, LEDGERBRIDGE_PROCESS: JSON.stringify(config) },
     stdio: ['pipe', 'pipe', 'pipe'],
   });

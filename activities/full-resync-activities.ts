@@ -37,6 +37,8 @@ export interface ResyncPageInput {
   pageCursor?: string;
   /** Syncs started a second at most. */
   perSecond: number;
+  /** When the re-sync began (ISO 8601): what was first seen since counts as started by it. */
+  walkStartedAt: string;
 }
 
 export type ResyncCounts = Record<ResyncItemOutcome, number> & { checked: number };
@@ -81,6 +83,7 @@ export function createFullResyncActivities(deps: FullResyncDeps) {
         (route) => input.routeIds.includes(route.id),
       );
       const context = activityContext();
+      const walkStartedAt = new Date(input.walkStartedAt);
       const gapMs = 1000 / Math.max(input.perSecond, 0.001);
       let nextStartAt = Date.now();
       const startPaced = async <T>(start: () => Promise<T>): Promise<T> => {
@@ -94,7 +97,7 @@ export function createFullResyncActivities(deps: FullResyncDeps) {
       for (const item of page.items) {
         if (input.from && item.createdAt && Date.parse(item.createdAt) < Date.parse(input.from)) continue;
         const outcomes: ResyncItemOutcome[] = [];
-        for (const route of routes) outcomes.push(await kind.handOver({ db: deps.db, source, startPaced }, route, item));
+        for (const route of routes) outcomes.push(await kind.handOver({ db: deps.db, source, startPaced, walkStartedAt }, route, item));
         counts.checked++;
         counts[combinedOutcome(outcomes)]++;
         context?.heartbeat();

@@ -28,6 +28,11 @@ export type ResyncItemOutcome = 'started' | 'in_progress' | 'already_done' | 'be
 export interface ResyncHandContext {
   db: Database;
   source: CommerceSource;
+  /**
+   * When the re-sync began: an item first seen since then counts as started by it, so a page repeated after a worker
+   * restart counts the same, and a second re-sync counts everything the first booked as already done.
+   */
+  walkStartedAt: Date;
   startPaced<T>(start: () => Promise<T>): Promise<T>;
 }
 

@@ -27,14 +27,15 @@ export function ordersResyncKind(deps: { client: Client; taskQueue: string }): R
     },
     async handOver(context, route, item) {
       const [row] = await context.db
-        .select({ status: orderSyncs.status, lastErrorCode: orderSyncs.lastErrorCode, orderName: orderSyncs.orderName })
+        .select({ status: orderSyncs.status, lastErrorCode: orderSyncs.lastErrorCode, orderName: orderSyncs.orderName, firstSeenAt: orderSyncs.firstSeenAt })
         .from(orderSyncs)
         .where(and(eq(orderSyncs.routeId, route.id), eq(orderSyncs.orderId, item.id)));
       if (row && !gatedAgain(row)) {
-        if (!IN_PROGRESS.has(row.status)) return 'already_done';
+        const newThisWalk = row.firstSeenAt >= context.walkStartedAt;
+        if (!IN_PROGRESS.has(row.status)) return newThisWalk ? 'started' : 'already_done';
         // Joined, never restarted: a running sync is reused by its workflow id; an ended one (terminated) runs again.
         await context.startPaced(() => startOrderSync(deps.client, context.db, deps.taskQueue, { routeId: route.id, orderId: item.id, orderName: row.orderName }));
-        return 'in_progress';
+        return newThisWalk ? 'started' : 'in_progress';
       }
       const verdict = await gateRouteOrder(context.db, route, { id: item.id, name: item.name ?? row?.orderName ?? null, createdAt: item.createdAt });
       if (verdict === 'orders_off') return 'kind_off';

@@ -72,7 +72,7 @@ export function fullResyncRoutes(deps: ApiDeps): FastifyPluginAsync {
           request.log.info({ integrationId: store.id, routeId, from }, 'full re-sync started');
           return reply.code(202).send(view);
         } catch (error) {
-          if (error instanceof ResyncRunningError) throw conflict(`${error.message}${error.progress ? ` So far: ${error.progress.summary}` : ''}`);
+          if (error instanceof ResyncRunningError) throw conflict(error.message);
           throw error;
         }
       },

@@ -8,7 +8,7 @@ export function fullResyncWorkflowId(integrationId: string): string {
 }
 
 export class ResyncRunningError extends Error {
-  constructor(readonly progress: FullResyncProgress | null) {
+  constructor() {
     super('A full re-sync of this store is running already: wait for it to finish, or cancel it first.');
   }
 }
@@ -43,10 +43,11 @@ export async function startFullResync(runtime: ResyncRuntime, input: FullResyncI
       staticSummary: `Full re-sync of ${input.integrationId}${input.routeId ? ` (route ${input.routeId})` : ''}`,
     });
   } catch (error) {
-    if (error instanceof WorkflowExecutionAlreadyStartedError) throw new ResyncRunningError(await readFullResync(runtime.client, input.integrationId));
+    // Said without asking the running one for its progress: that needs a worker, and the answer must not wait for one.
+    if (error instanceof WorkflowExecutionAlreadyStartedError) throw new ResyncRunningError();
     throw error;
   }
-  return (await readFullResync(runtime.client, input.integrationId)) ?? viewOf(workflowId, startingProgress(input));
+  return viewOf(workflowId, startingProgress(input));
 }
 
 /** The store's latest re-sync (running or ended), or null when it never had one. */

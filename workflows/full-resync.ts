@@ -102,7 +102,7 @@ export async function fullResyncWorkflow(input: FullResyncInput): Promise<FullRe
         if (pages >= pagesPerRun || workflowInfo().continueAsNewSuggested) {
           await continueAsNew<typeof fullResyncWorkflow>({ ...input, carried: { progress, plan, kindIndex, ...(pageCursor ? { pageCursor } : {}) } });
         }
-        const page = await resync.resyncPage({ integrationId: input.integrationId, routeIds: plan.routeIds, kind: kind.kind, since: plan.since, from: input.from ?? null, perSecond, ...(pageCursor ? { pageCursor } : {}) });
+        const page = await resync.resyncPage({ integrationId: input.integrationId, routeIds: plan.routeIds, kind: kind.kind, since: plan.since, from: input.from ?? null, perSecond, walkStartedAt: progress.startedAt, ...(pageCursor ? { pageCursor } : {}) });
         pages++;
         if (page.status === 'not_listed') {
           kind.notListed = page.reason;

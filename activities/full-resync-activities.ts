@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
 import { eq } from 'drizzle-orm';
 import type { CredentialStore } from '../db/credential-store.js';
 import type { Database } from '../db/database.js';

@@ -1,4 +1,4 @@
-import { eq, inArray } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
 import { orderSyncs, syncRoutes } from '../db/schema.js';
 import { BEFORE_START_DATE_CODE, beforeStartDateMessage, placedBeforeStart } from '../domain/route-sync-settings.js';
@@ -46,11 +46,4 @@ export function routeSettingsLoader(db: Database): (routeId: string) => Promise<
     }
     return found;
   };
-}
-
-/** The routes' settings by id, in one query. */
-export async function routeSettingsOf(db: Database, routeIds: string[]): Promise<Map<string, RouteSettingsRow>> {
-  if (routeIds.length === 0) return new Map();
-  const rows = await db.select({ id: syncRoutes.id, syncEntities: syncRoutes.syncEntities, ordersFrom: syncRoutes.ordersFrom }).from(syncRoutes).where(inArray(syncRoutes.id, routeIds));
-  return new Map(rows.map((row) => [row.id, row]));
 }

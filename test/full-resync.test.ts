@@ -73,10 +73,14 @@ describe('full re-sync of a store', () => {
   it('survives a worker restart mid-walk and continues as new page by page, counting each order once', async () => {
     const lost = await lostOrders(['#8101', '#8102', '#8103', '#8104']);
     const all = shopOrders().length;
-    // One page per run: continue-as-new after every page; one start a second leaves time to stop the worker mid-walk.
-    await startFullResync({ client: harness.client, taskQueue: harness.taskQueue }, { integrationId: harness.shopifyIntegrationId, perSecond: 2, pagesPerRun: 1 });
+    // One page per run: continue-as-new after every page; a start every two seconds leaves time to stop the worker mid-walk.
+    await startFullResync({ client: harness.client, taskQueue: harness.taskQueue }, { integrationId: harness.shopifyIntegrationId, perSecond: 0.5, pagesPerRun: 1 });
     const handle = harness.client.workflow.getHandle<typeof fullResyncWorkflow>(fullResyncWorkflowId(harness.shopifyIntegrationId));
-    await eventually(async () => (await handle.query(fullResyncProgressQuery)).runs >= 2, 'a second run');
+    const midWalk = await eventually(async () => {
+      const progress = await handle.query(fullResyncProgressQuery);
+      return progress.runs >= 2 ? progress : undefined;
+    }, 'a second run');
+    expect(midWalk.state).toBe('running');
     await harness.stopWorker();
     await harness.startWorker();
     const result = await handle.result();

@@ -7,6 +7,9 @@ export function fullResyncWorkflowId(integrationId: string): string {
   return `full-resync/${integrationId}`;
 }
 
+/** How long reading a running re-sync's progress waits for a worker to answer. */
+const QUERY_WAIT_MS = 5_000;
+
 export class ResyncRunningError extends Error {
   constructor() {
     super('A full re-sync of this store is running already: wait for it to finish, or cancel it first.');
@@ -63,7 +66,15 @@ export async function readFullResync(client: Client, integrationId: string): Pro
   }
   const status = description.status.name;
   if (status === 'COMPLETED') return viewOf(workflowId, await handle.result());
-  if (status === 'RUNNING' || status === 'CONTINUED_AS_NEW') return viewOf(workflowId, await handle.query(fullResyncProgressQuery));
+  if (status === 'RUNNING' || status === 'CONTINUED_AS_NEW') {
+    try {
+      // A query needs a worker: without one, say so rather than keep a page or an API call waiting.
+      return viewOf(workflowId, await client.withDeadline(Date.now() + QUERY_WAIT_MS, () => handle.query(fullResyncProgressQuery)));
+    } catch {
+      const progress = startingProgress({ integrationId });
+      return viewOf(workflowId, { ...progress, startedAt: description.startTime.toISOString(), summary: 'Running; its progress cannot be read right now (no worker answered).' });
+    }
+  }
   // Terminated (the integration was deleted) or failed on a bug: said as such, counts unknown.
   const progress = startingProgress({ integrationId });
   return viewOf(workflowId, { ...progress, state: 'failed', error: `The re-sync ended: ${status.toLowerCase()}.`, summary: `The re-sync ended: ${status.toLowerCase()}.`, endedAt: description.closeTime?.toISOString() ?? null });

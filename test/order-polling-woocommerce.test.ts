@@ -34,8 +34,12 @@ describe('reconciliation polling: a WooCommerce order whose webhook was lost', (
     });
     const createdAt = Date.now();
     const orderId = String(order.id);
-    // The delivery was attempted and lost: nothing reached us.
-    expect(harness.woo.control.webhooks.deliveries.filter((d) => (JSON.parse(d.body) as { id: number }).id === order.id).map((d) => d.status)).toEqual([null]);
+    // The delivery is attempted (WordPress sends it a moment after the save) and lost: nothing reaches us.
+    const deliveries = await eventually(async () => {
+      const found = harness.woo.control.webhooks.deliveries.filter((d) => (JSON.parse(d.body) as { id: number }).id === order.id);
+      return found.length > 0 ? found : undefined;
+    }, 'the delivery attempt');
+    expect(deliveries.map((d) => d.status)).toEqual([null]);
 
     const [polled] = await eventually(async () => {
       const events = (await harness.db.select().from(webhookEvents).where(eq(webhookEvents.orderId, orderId))).filter((e) => e.topic === 'orders/polled');

@@ -50,7 +50,8 @@ const DEFAULT_PAGES_PER_RUN = 100;
 
 const resync = proxyActivities<FullResyncActivities>({
   startToCloseTimeout: '30 minutes',
-  heartbeatTimeout: '30 seconds',
+  // The activities heartbeat every 2 s: a worker that died is noticed in seconds and the page is run again elsewhere.
+  heartbeatTimeout: '10 seconds',
   // A store that is down is waited out; a deleted integration (NothingToResync) ends the walk at once.
   retry: { initialInterval: '2 seconds', maximumInterval: '1 minute', maximumAttempts: 20, nonRetryableErrorTypes: ['NothingToResync', 'CredentialsInvalid', 'MissingScope'] },
 });

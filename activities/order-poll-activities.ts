@@ -121,7 +121,7 @@ async function handOver(db: Database, integrationId: string, source: CommerceSou
     const rows = known.filter((k) => k.orderId === order.id);
     const changedAt = new Date(order.updatedAt);
     if (rows.length === routeIds.length && rows.every((r) => r.shopUpdatedAt && r.shopUpdatedAt >= changedAt)) continue;
-    const reference = rows.length > 0 ? await referenceOf(source, order) : { orderName: null, currentTotal: null, cancelledAt: null, updatedAt: order.updatedAt };
+    const reference = rows.length > 0 ? await referenceOf(source, order) : { orderName: null, currentTotal: null, cancelledAt: null, updatedAt: order.updatedAt, createdAt: order.createdAt ?? null };
     if (!reference) continue; // gone from the store since it was listed
     // One event per order and change: a poll that lists it again (the overlap, a retried page) is a duplicate.
     events.push({ eventId: `poll:${integrationId}:${order.id}:${order.updatedAt}`, topic: 'orders/polled', shop: null, webhookId: null, integrationId, orderId: order.id, orderReference: reference });
@@ -139,5 +139,5 @@ async function handOver(db: Database, integrationId: string, source: CommerceSou
 async function referenceOf(source: CommerceSource, order: UpdatedOrderRef): Promise<IntakeOrderReference | null> {
   const now = await source.getOrder(order.id);
   if (!now) return null;
-  return { orderName: now.name, currentTotal: now.currentTotal, cancelledAt: now.cancelledAt, updatedAt: now.updatedAt };
+  return { orderName: now.name, currentTotal: now.currentTotal, cancelledAt: now.cancelledAt, updatedAt: now.updatedAt, createdAt: now.createdAt };
 }

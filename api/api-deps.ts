@@ -20,6 +20,8 @@ export interface ApiDeps {
   verifyWooCommerceWebhook?: VerifyWooCommerceWebhook;
   /** The platforms this deployment knows: when given, a sync route must read from a shop and book into a ledger. */
   platforms?: PlatformRegistry;
+  /** Syncs a full re-sync starts a second, unless the request says. Default DEFAULT_RESYNC_PER_SECOND. */
+  resyncPerSecond?: number;
   /** Signals a second when parked orders are resumed in bulk (replay, mapping saved). Default 5. */
   resumeRatePerSecond?: number;
   /** Told of every change the shop makes to a booked order (emails); the change is on the order's row regardless. */

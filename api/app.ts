@@ -16,6 +16,8 @@ import { refundRoutes } from './refund-routes.js';
 import { replayRoutes } from './replay-routes.js';
 import { shopifyWebhookRoutes } from './shopify-webhook-routes.js';
 import { syncRouteRoutes } from './sync-route-routes.js';
+import { routeSyncSettingsRoutes } from './route-sync-settings-routes.js';
+import { fullResyncRoutes } from './full-resync-routes.js';
 import { wooCommerceWebhookRoutes } from './woocommerce-webhook-routes.js';
 import { OrderIntakeDrainer } from '../runtime/order-intake-drainer.js';
 import { RequestsInFlight } from '../runtime/requests-in-flight.js';
@@ -73,6 +75,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     await operator.register(mappingRoutes(deps, resumptions));
     await operator.register(replayRoutes(deps, resumptions));
     await operator.register(syncRouteRoutes(deps, resumptions));
+    await operator.register(routeSyncSettingsRoutes(deps));
+    await operator.register(fullResyncRoutes(deps));
     await operator.register(privacyRequestRoutes(deps));
     for (const plugin of deps.operatorPlugins ?? []) await operator.register(plugin);
   });

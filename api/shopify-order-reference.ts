@@ -10,6 +10,8 @@ export interface ShopifyOrderReference {
   currentTotal: string | null;
   cancelledAt: string | null;
   updatedAt: string | null;
+  /** When the order was placed: a route's start date is checked against it. */
+  createdAt: string | null;
 }
 
 /** `rawJson` must already be known to be valid JSON (it was parsed into `parsed`). */
@@ -28,6 +30,7 @@ export function shopifyOrderReferenceOf(rawJson: string, parsed: unknown): Shopi
     currentTotal: text('current_total_price') ?? text('total_price'),
     cancelledAt: text('cancelled_at'),
     updatedAt: text('updated_at'),
+    createdAt: text('created_at'),
   };
 }
 

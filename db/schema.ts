@@ -45,6 +45,10 @@ export const syncRoutes = pgTable('sync_routes', {
    * `saleDocument`); an option not set here follows the ledger's deployment default.
    */
   ledgerOptions: jsonb('ledger_options').$type<Record<string, string>>().notNull().default({}),
+  /** Entity kinds switched off for this route ({ customers: false }); a kind not named is on (domain/route-sync-settings.ts). */
+  syncEntities: jsonb('sync_entities').$type<Record<string, boolean>>().notNull().default({}),
+  /** Orders placed before this are not booked (skipped, "before the route's start date"); null = every order. */
+  ordersFrom: timestamp('orders_from', { withTimezone: true }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -168,6 +172,8 @@ export interface IntakeOrderReference {
   currentTotal: string | null;
   cancelledAt: string | null;
   updatedAt: string | null;
+  /** When the order was placed, where the event says (a route's start date is checked against it before a first sync). */
+  createdAt?: string | null;
 }
 
 /**

@@ -7,6 +7,8 @@ export interface UpdatedOrderRef {
   id: string;
   /** ISO 8601 UTC: when the shop last changed the order. */
   updatedAt: string;
+  /** ISO 8601 UTC: when the order was placed, where the listing says (a route's start date is checked against it). */
+  createdAt?: string;
 }
 
 /** One page of orders updated since a moment, oldest change first. */
@@ -14,6 +16,8 @@ export interface UpdatedOrdersPage {
   orders: UpdatedOrderRef[];
   /** Pass back to get the next page of the same listing; absent on the last page. */
   nextPageCursor?: string;
+  /** How many orders the whole listing holds, where the store says (WooCommerce's X-WP-Total): a re-sync's progress. */
+  total?: number;
 }
 
 /**
@@ -30,5 +34,5 @@ export interface CommerceSource {
    * Orders changed after `since` (ISO 8601 UTC), sorted by when they changed, oldest first: what reconciliation
    * polling reads to catch an order whose webhook never arrived. Optional: a store without it is not polled.
    */
-  listOrdersUpdatedSince?(since: string /* ISO 8601 UTC */, pageCursor?: string): Promise<{ orders: { id: string; updatedAt: string }[]; nextPageCursor?: string }>;
+  listOrdersUpdatedSince?(since: string /* ISO 8601 UTC */, pageCursor?: string): Promise<UpdatedOrdersPage>;
 }

@@ -29,6 +29,8 @@ export interface AppConfig {
   /** Each installed platform's own settings, under its id (platforms/installed.ts): `platforms.qbo.environment`. */
   platforms: PlatformConfigs;
   resumeRatePerSecond: number;
+  /** Syncs a second a full re-sync starts (RESYNC_RATE_PER_SECOND). */
+  resyncRatePerSecond: number;
   healthCheckIntervalMs: number;
   /** Between reconciliation polls of each store (ORDER_POLL_INTERVAL_SECONDS). */
   orderPollIntervalMs: number;
@@ -79,6 +81,7 @@ export function appConfigFromEnv(env: NodeJS.ProcessEnv = process.env, defaults:
     mail: mailConfigFromEnv({ ...defaults, ...env }, projectRoot),
     platforms,
     resumeRatePerSecond: Number(get('RESUME_RATE_PER_SECOND') ?? 5),
+    resyncRatePerSecond: Number(get('RESYNC_RATE_PER_SECOND') ?? 5),
     healthCheckIntervalMs: Number(get('HEALTH_CHECK_INTERVAL_MS') ?? 5 * 60_000),
     orderPollIntervalMs: pollInterval(get('ORDER_POLL_INTERVAL_SECONDS')),
     workerMaxCachedWorkflows: cacheSize(get('WORKER_MAX_CACHED_WORKFLOWS')),

@@ -7,6 +7,7 @@ import { claimOrderEvents, requeueOrderEvent, settleEvent, type ClaimedOrderEven
 import type { BookedOrderChangeSink } from '../domain/booked-order-change.js';
 import { integrationRouteIds, shopRoutesOf } from '../api/shop-routes-lookup.js';
 import { startOrderSync } from './order-sync-starter.js';
+import { gatedAgain, gateRouteOrder, routeSettingsLoader, type RouteSettingsRow } from './route-order-gate.js';
 import { startRefundSync } from './refund-sync-starter.js';
 import { CANCELLATION_REFUND_ID } from '../domain/commerce-refund.js';
 import type { RequestsInFlight } from './requests-in-flight.js';
@@ -43,7 +44,8 @@ export const DEFAULT_CLAIM_LEASE_MS = 60_000;
 const YIELD_RECHECK_MS = 250;
 const MAX_RETRY_DELAY_MS = 5 * 60_000;
 
-export type RouteResult = 'started' | 'already_synced' | 'changed_after_booking';
+/** `skipped`: the route's sync settings keep the order out (placed before its start date, or orders switched off). */
+export type RouteResult = 'started' | 'already_synced' | 'changed_after_booking' | 'skipped';
 
 /**
  * Starts the order syncs of recorded order webhooks, after they were acknowledged: in batches, a bounded
@@ -112,6 +114,7 @@ export class OrderIntakeDrainer {
       if (!routes) routesByIntegration.set(integrationId, (routes = integrationRouteIds(this.deps.db, integrationId)));
       return routes;
     };
+    const settingsOf = routeSettingsLoader(this.deps.db);
     let next = 0;
     const lane = async (index: number) => {
       while (next < events.length) {
@@ -122,7 +125,7 @@ export class OrderIntakeDrainer {
         }
         const event = events[next++]!;
         // A Shopify event reaches every integration connected to its shop; another platform's names its integration.
-        await this.handle(event, () => (event.shop ? routesOf(event.shop) : event.integrationId ? routesOfIntegration(event.integrationId) : Promise.resolve([])));
+        await this.handle(event, () => (event.shop ? routesOf(event.shop) : event.integrationId ? routesOfIntegration(event.integrationId) : Promise.resolve([])), settingsOf);
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.startsInFlight, events.length) }, (_, index) => lane(index)));
@@ -162,7 +165,7 @@ export class OrderIntakeDrainer {
     });
   }
 
-  private async handle(event: ClaimedOrderEvent, routesOf: () => Promise<string[]>): Promise<void> {
+  private async handle(event: ClaimedOrderEvent, routesOf: () => Promise<string[]>, settingsOf: (routeId: string) => Promise<RouteSettingsRow | undefined>): Promise<void> {
     const { db, log } = this.deps;
     try {
       const routeIds = await routesOf();
@@ -175,9 +178,15 @@ export class OrderIntakeDrainer {
       const reference = event.orderReference ?? { orderName: null, currentTotal: null, cancelledAt: null, updatedAt: null };
       // Half the lease: a start that hangs gives its claim up before another process may take it over.
       const results = await this.deps.temporal.withDeadline(Date.now() + this.claimLeaseMs / 2, () =>
-        Promise.all(routeIds.map((routeId) => this.startOrJudge(routeId, event.orderId, reference))),
+        Promise.all(routeIds.map((routeId) => this.startOrJudge(routeId, event.orderId, reference, settingsOf))),
       );
-      const outcome: RouteResult = results.includes('started') ? 'started' : results.includes('changed_after_booking') ? 'changed_after_booking' : 'already_synced';
+      const outcome: RouteResult = results.includes('started')
+        ? 'started'
+        : results.includes('changed_after_booking')
+          ? 'changed_after_booking'
+          : results.every((result) => result === 'skipped')
+            ? 'skipped'
+            : 'already_synced';
       await settleEvent(db, event.eventId, outcome);
       log.info({ eventId: event.eventId, topic: event.topic, orderId: event.orderId, routeIds, outcome }, 'order intake: syncs started');
     } catch (error) {
@@ -195,14 +204,17 @@ export class OrderIntakeDrainer {
    * A refund starts its own booking; a cancellation starts the booked sale's reversal (which waits for the sale, and
    * books nothing if the order's sync skips the cancelled order).
    */
-  private async startOrJudge(routeId: string, orderId: string, reference: IntakeOrderReference): Promise<RouteResult> {
+  private async startOrJudge(routeId: string, orderId: string, reference: IntakeOrderReference, settingsOf: (routeId: string) => Promise<RouteSettingsRow | undefined>): Promise<RouteResult> {
     const { db, log } = this.deps;
     if (reference.refundId) return this.startRefund(routeId, orderId, reference.refundId, reference.orderName);
     const update = { ...reference, orderId };
     const [row] = await db
-      .select({ status: orderSyncs.status })
+      .select({ status: orderSyncs.status, lastErrorCode: orderSyncs.lastErrorCode })
       .from(orderSyncs)
       .where(and(eq(orderSyncs.routeId, routeId), eq(orderSyncs.orderId, orderId)));
+    // A first sync follows the route's settings (start date, orders on or off); the order sync itself never reads them.
+    const settings = gatedAgain(row) ? await settingsOf(routeId) : undefined;
+    if (settings && (await gateRouteOrder(db, settings, { id: orderId, name: reference.orderName, createdAt: reference.createdAt })) !== 'sync') return 'skipped';
     if (reference.cancelledAt && !(await this.reversalDone(routeId, orderId))) {
       await startRefundSync(this.deps.temporal, db, this.deps.taskQueue, { routeId, orderId, refundId: CANCELLATION_REFUND_ID, orderName: reference.orderName });
     }

@@ -6,6 +6,9 @@ import type { Database } from '../db/database.js';
 import { CredentialStore, type SecretBox } from '../db/credential-store.js';
 import { createOrderSyncActivities, type ConnectionProblemSink } from '../activities/order-sync-activities.js';
 import { createOrderPollActivities } from '../activities/order-poll-activities.js';
+import { createFullResyncActivities } from '../activities/full-resync-activities.js';
+import { ResyncEntityKinds, type ResyncEntityKind } from '../activities/resync-entity-kinds.js';
+import { ordersResyncKind } from '../activities/resync-orders.js';
 import { createRefundSyncActivities } from '../activities/refund-sync-activities.js';
 import { heartbeating } from '../activities/activity-heartbeat.js';
 import { setThrottlePatience } from '../activities/sync-failures.js';
@@ -30,6 +33,8 @@ export interface SyncWorkerOptions {
   bookedOrderChanges?: BookedOrderChangeSink;
   /** Lets the worker run parkedOrderResumeWorkflow's activities (they signal order syncs). */
   client?: Client;
+  /** Entity kinds a full re-sync can walk besides orders (customers, products): workflows/full-resync.ts knows them by name. */
+  resyncKinds?: ResyncEntityKind[];
   /** Extra activities (integration health) registered on the same worker. */
   extraActivities?: Record<string, (...args: never[]) => Promise<unknown>>;
   /** A prebuilt bundle (tests build one per run); otherwise the worker bundles workflows/ itself. */
@@ -73,6 +78,17 @@ export async function createSyncWorker(options: SyncWorkerOptions): Promise<Work
     ...(options.client ? createParkedOrderResumeActivities({ client: options.client, db: options.db }) : {}),
     // Reconciliation polling: a page of "orders changed since" handed to the order intake.
     ...createOrderPollActivities({ db: options.db, platforms: options.platforms, credentials }),
+    // Full re-sync: a store's history, page by page, started or joined as the same syncs (workflows/full-resync.ts).
+    ...(options.client
+      ? heartbeating(
+          createFullResyncActivities({
+            db: options.db,
+            platforms: options.platforms,
+            credentials,
+            kinds: new ResyncEntityKinds([ordersResyncKind({ client: options.client, taskQueue: options.taskQueue }), ...(options.resyncKinds ?? [])]),
+          }),
+        )
+      : {}),
     ...options.extraActivities,
   };
   return Worker.create({

@@ -33,6 +33,7 @@ describe('configuration from the environment', () => {
       SMTP_URL: 'smtp://mail:25',
       QBO_ENVIRONMENT: 'sandbox',
       RESUME_RATE_PER_SECOND: '2',
+      RESYNC_RATE_PER_SECOND: '3',
       PORT: '8080',
     });
     expect(config).toMatchObject({
@@ -43,6 +44,7 @@ describe('configuration from the environment', () => {
       publicBaseUrl: 'https://lb.example.com',
       apiPort: 8080,
       resumeRatePerSecond: 2,
+      resyncRatePerSecond: 3,
       mail: { delivery: { kind: 'smtp', url: 'smtp://mail:25' } },
       platforms: { qbo: { clientId: 'id', environment: 'sandbox' } },
     });

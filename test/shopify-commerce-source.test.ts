@@ -239,13 +239,14 @@ describe('ShopifyCommerceSource.listOrdersUpdatedSince (reconciliation polling)'
     const since = new Date(Date.parse(old!.updatedAt) + 1000).toISOString();
 
     const first = await env.source.listOrdersUpdatedSince!(since);
+    // With when each was placed: a route's start date is checked against it.
     expect(first.orders).toEqual([
-      { id: a!.id, updatedAt: a!.updatedAt },
-      { id: b!.id, updatedAt: b!.updatedAt },
+      { id: a!.id, updatedAt: a!.updatedAt, createdAt: a!.createdAt },
+      { id: b!.id, updatedAt: b!.updatedAt, createdAt: b!.createdAt },
     ]);
     expect(first.nextPageCursor).toEqual(expect.any(String));
     const second = await env.source.listOrdersUpdatedSince!(since, first.nextPageCursor);
-    expect(second).toEqual({ orders: [{ id: c!.id, updatedAt: c!.updatedAt }] });
+    expect(second).toEqual({ orders: [{ id: c!.id, updatedAt: c!.updatedAt, createdAt: c!.createdAt }] });
 
     // Strictly after: an order changed exactly at the moment is not listed again.
     expect((await env.source.listOrdersUpdatedSince!(c!.updatedAt)).orders).toEqual([]);
@@ -262,8 +263,8 @@ describe('ShopifyCommerceSource.listOrdersUpdatedSince (reconciliation polling)'
     const changed = env.emulator.control.updateOrder(b!.id, { note: 'gift wrap' });
     const second = await env.source.listOrdersUpdatedSince!(since, first.nextPageCursor);
     expect(second.orders).toEqual([
-      { id: c!.id, updatedAt: c!.updatedAt },
-      { id: b!.id, updatedAt: changed.updatedAt },
+      { id: c!.id, updatedAt: c!.updatedAt, createdAt: c!.createdAt },
+      { id: b!.id, updatedAt: changed.updatedAt, createdAt: b!.createdAt },
     ]);
   });
 

@@ -6,6 +6,8 @@ export interface ConsoleDeps extends IntegrationRoutesDeps {
   temporalUiUrl?: string | null;
   /** Orders a second resumed after a mapping is saved or a replay (as the API's resumeRatePerSecond); default 5. */
   resumeRatePerSecond?: number;
+  /** Syncs a second a full re-sync started here starts (as the API's resyncPerSecond); default DEFAULT_RESYNC_PER_SECOND. */
+  resyncPerSecond?: number;
 }
 
 /** Cookies are Secure when the console is served over https. */

@@ -106,13 +106,13 @@ export interface OrderData {
 export const ORDERS_UPDATED_SINCE_QUERY = `#graphql
   query LedgerbridgeOrdersUpdatedSince($query: String!, $first: Int!, $after: String) {
     orders(first: $first, after: $after, sortKey: UPDATED_AT, query: $query) {
-      nodes { legacyResourceId updatedAt }
+      nodes { legacyResourceId updatedAt createdAt }
       pageInfo { hasNextPage endCursor }
     }
   }`;
 
 export interface UpdatedOrdersData {
-  orders: { nodes: Array<{ legacyResourceId: string; updatedAt: string }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+  orders: { nodes: Array<{ legacyResourceId: string; updatedAt: string; createdAt: string }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
 }
 
 /** Shopify's search value for "changed after": a quoted ISO timestamp, as its search syntax takes dates. */

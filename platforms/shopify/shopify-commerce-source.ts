@@ -84,7 +84,7 @@ export class ShopifyCommerceSource implements CommerceSource {
       { shop: this.shop, action: 'listing orders updated since the last poll', scope: 'read_orders' },
     );
     const { nodes, pageInfo } = data.orders;
-    const orders = nodes.map((node) => ({ id: node.legacyResourceId, updatedAt: new Date(node.updatedAt).toISOString() }));
+    const orders = nodes.map((node) => ({ id: node.legacyResourceId, updatedAt: new Date(node.updatedAt).toISOString(), createdAt: new Date(node.createdAt).toISOString() }));
     return pageInfo.hasNextPage && pageInfo.endCursor ? { orders, nextPageCursor: pageInfo.endCursor } : { orders };
   }
 

@@ -14,7 +14,7 @@ export function wooOrderReferenceOf(body: unknown): { orderId: string; modifiedG
   const modifiedGmt = typeof order.date_modified_gmt === 'string' ? order.date_modified_gmt : null;
   try {
     const mapped = toCommerceOrder(order as WooOrder);
-    return { orderId: String(order.id), modifiedGmt, reference: { orderName: mapped.name, currentTotal: mapped.currentTotal, cancelledAt: mapped.cancelledAt, updatedAt: mapped.updatedAt } };
+    return { orderId: String(order.id), modifiedGmt, reference: { orderName: mapped.name, currentTotal: mapped.currentTotal, cancelledAt: mapped.cancelledAt, updatedAt: mapped.updatedAt, createdAt: mapped.createdAt } };
   } catch {
     // A payload we cannot read in full still names its order: the sync reads the order itself.
     return { orderId: String(order.id), modifiedGmt, reference: { orderName: null, currentTotal: null, cancelledAt: null, updatedAt: null } };

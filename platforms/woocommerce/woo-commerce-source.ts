@@ -1,5 +1,5 @@
 import type { CommerceOrder } from '../../domain/commerce-order.js';
-import type { CommerceSource } from '../../domain/commerce-source.js';
+import type { CommerceSource, UpdatedOrdersPage } from '../../domain/commerce-source.js';
 import type { ConnectionProbe } from '../../domain/connection-probe.js';
 import { toCommerceOrder } from './order-mapping.js';
 import type { WooOrder } from './order-shape.js';
@@ -39,7 +39,7 @@ export class WooCommerceSource implements CommerceSource {
    * dates_are_gmt, ordered by modification date). The cursor is the next page number: offset pages shift when
    * orders change meanwhile, so a caller re-reads from its newest `updatedAt` rather than trusting pages alone.
    */
-  async listOrdersUpdatedSince(since: string, pageCursor?: string): Promise<{ orders: { id: string; updatedAt: string }[]; nextPageCursor?: string }> {
+  async listOrdersUpdatedSince(since: string, pageCursor?: string): Promise<UpdatedOrdersPage> {
     const page = pageCursor ? Number(pageCursor) : 1;
     const after = new Date(since);
     if (Number.isNaN(after.getTime())) throw new Error(`Not an ISO 8601 time: ${JSON.stringify(since)}`);
@@ -47,9 +47,11 @@ export class WooCommerceSource implements CommerceSource {
       params: { modified_after: after.toISOString().slice(0, 19), dates_are_gmt: true, orderby: 'modified', order: 'asc', per_page: PAGE_SIZE, page },
     });
     const totalPages = Number(headers['x-wp-totalpages'] ?? 1);
+    const total = Number(headers['x-wp-total']);
     return {
-      orders: data.map((order) => ({ id: String(order.id), updatedAt: `${order.date_modified_gmt}Z` })),
+      orders: data.map((order) => ({ id: String(order.id), updatedAt: `${order.date_modified_gmt}Z`, ...(order.date_created_gmt ? { createdAt: `${order.date_created_gmt}Z` } : {}) })),
       ...(page < totalPages ? { nextPageCursor: String(page + 1) } : {}),
+      ...(Number.isInteger(total) && total >= 0 ? { total } : {}),
     };
   }
 

@@ -79,6 +79,8 @@ export interface EmulatedPlatformsOptions {
   qboCompany?: TestCompanyKind;
   /** Default true, as Shopify requires of public apps from 2027-01-01. */
   shopifyExpiringTokens?: boolean;
+  /** Orders per page of the "changed since" listing (ShopifyPlatformConfig.updatedOrdersPageSize). */
+  shopifyUpdatedOrdersPageSize?: number;
   /** More QuickBooks companies like the first, each with limits of its own (benches spread a backlog over them). */
   extraCompanies?: number;
   /**
@@ -141,6 +143,7 @@ export async function startEmulatedPlatforms(options: EmulatedPlatformsOptions):
     apiSecretKey: options.shopifyApp.apiSecret,
     // Shopify's expiring offline tokens (60 min, rotating refresh tokens): mandatory for public apps from 2027-01-01.
     expiringTokens: options.shopifyExpiringTokens ?? true,
+    ...(options.shopifyUpdatedOrdersPageSize ? { updatedOrdersPageSize: options.shopifyUpdatedOrdersPageSize } : {}),
     emulatorShops: { [shop]: shopify.origin, [secondShop]: shopify.origin },
   });
   const qboPlatform = createQboPlatform({

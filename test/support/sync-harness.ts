@@ -59,6 +59,8 @@ export interface SyncHarnessOptions {
   /** The QuickBooks company booked into: 'GB' (VAT on every line, the default) or 'US' (TAX/NON and a sale tax code). */
   qboCompany?: EmulatedPlatformsOptions['qboCompany'];
   shopifyBucket?: EmulatedPlatformsOptions['shopifyBucket'];
+  /** Orders per page of Shopify's "changed since" listing (polling, full re-sync): small to test paging. */
+  shopifyUpdatedOrdersPageSize?: number;
   /** The limits the product keeps to, through the limiter production uses; none when absent. */
   qboRequestLimits?: RequestLimits;
   qboRequestIdMode?: EmulatedPlatformsOptions['qboRequestIdMode'];
@@ -194,6 +196,7 @@ export class SyncHarness {
           shopName: 'Test Shop',
           qboRateLimits: options.qboRateLimits,
           shopifyBucket: options.shopifyBucket,
+          shopifyUpdatedOrdersPageSize: options.shopifyUpdatedOrdersPageSize,
           qboRequestIdMode: options.qboRequestIdMode,
           qboDuplicateDocNumbersAllowed: options.qboDuplicateDocNumbersAllowed,
           qboCompany: options.qboCompany,

@@ -11,6 +11,7 @@ import { CONSOLE_PREFIX } from '../console-paths.js';
 import { html, type SafeHtml } from '../html.js';
 import { csrfField, sendHtml, sendPage, timeText, wantsFragment, type ConsolePage } from '../layout.js';
 import { checkOutcomeView, healthCell, integrationPath } from './integration-views.js';
+import { storeSyncSections } from './store-sync-section.js';
 
 type IdRequest = FastifyRequest<{ Params: { id: string } }>;
 
@@ -19,6 +20,9 @@ const notices: Record<string, string> = {
   paused: 'Disconnecting: the integration turns Disconnected, syncs wait, nothing is lost.',
   resumed: 'Resuming: the integration is checked now and waiting orders resume once it is Connected.',
   recipients: 'Alert recipients saved.',
+  resync: 'Full re-sync started: its progress shows below. Orders already booked are left alone.',
+  'resync-cancel': 'Cancelling the re-sync: it stops after the order in hand. Syncs it started go on.',
+  settings: 'Sync settings saved. They apply to what the store sends from now on; run a full re-sync to apply them to the history.',
 };
 
 const LIVE_EVERY_MS = 4000;
@@ -66,12 +70,14 @@ export const integrationsPages: ConsolePagePlugin = (deps) => async (app) => {
   app.get<{ Params: { id: string } }>(`${CONSOLE_PREFIX}/integrations/:id`, async (request, reply) => {
     const detail = await integrationHealthDetail(deps.db, request.params.id, reconnectLink);
     if (!detail) return notFoundPage(request, reply, request.params.id);
+    const storeSync = deps.platforms.roleOf(detail.platform) === 'commerce' ? await storeSyncSections(deps, request, detail.id) : '';
     const body = html`<section aria-labelledby="health-h">
 <h2 id="health-h">Health</h2>
 <p class="health" data-refresh-url="${integrationPath(detail.id)}/health" data-refresh-every="${LIVE_EVERY_MS}">${healthCell(detail)}</p>
 ${actionButtons(request, detail, integrationPath(detail.id))}
 <div id="check-${detail.id}" class="check-results" aria-live="polite"></div>
 </section>
+${storeSync}
 <section aria-labelledby="checks-h">
 <h2 id="checks-h">Last checks</h2>
 ${detail.checks.length === 0 ? html`<p>Not checked yet.</p>` : html`<ul class="checks">${detail.checks.map((c) => html`<li class="${c.ok ? 'ok' : 'failed'}"><span class="mark" aria-hidden="true">${c.ok ? '✓' : '✗'}</span> ${c.ok ? 'Passed' : 'Failed'}: ${c.message} <span class="when">${timeText(c.checkedAt)}</span></li>`)}</ul>`}

@@ -118,7 +118,7 @@ export async function startSquarespaceEmulator(options: SquarespaceEmulatorOptio
         return squarespaceError(400, 'INVALID_REQUEST_ERROR', 'INVALID_CONTENT_TYPE', 'Content-Type must be application/json.');
       }
       return answerApi(site, { method: request.method, path: url.pathname, query: Object.fromEntries(url.searchParams), body: request.body, token: auth.token }, apiOptions, {
-        subscriptionTest: (subscription, topic) => deliverer.notify(topic, { orderId: 'test', update: 'TEST' }),
+        subscriptionTest: (subscription, topic) => deliverer.notify(topic, { orderId: 'test', update: 'TEST' }, subscription),
       });
     })();
     control.requests.push({ method: request.method, url: request.raw.url ?? '', userAgent, status: answer.status });

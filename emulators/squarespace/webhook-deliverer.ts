@@ -34,8 +34,9 @@ export class WebhookDeliverer {
 
   constructor(private readonly site: SquarespaceSite) {}
 
-  notify(topic: string, data: Record<string, unknown>): void {
-    for (const subscription of this.site.subscriptions.values()) {
+  /** Every subscription to the topic gets a notification (or only `only`: a test notification). */
+  notify(topic: string, data: Record<string, unknown>, only?: Subscription): void {
+    for (const subscription of only ? [only] : this.site.subscriptions.values()) {
       if (!subscription.topics.includes(topic)) continue;
       const body = JSON.stringify({ id: hexId(), websiteId: this.site.websiteId, subscriptionId: subscription.id, topic, createdOn: minuteStamp(new Date()), data });
       this.send(subscription, topic, body, this.dropNext > 0 ? (this.dropNext--, true) : false);

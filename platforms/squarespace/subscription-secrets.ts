@@ -1,10 +1,7 @@
 import { eq, inArray } from 'drizzle-orm';
-import type { SecretBox } from '../../db/credential-store.js';
+import { subscriptionSecretContext, type SecretBox } from '../../db/credential-store.js';
 import type { Database } from '../../db/database.js';
 import { squarespaceWebhookSubscriptions } from '../../db/schema.js';
-
-/** The encryption context of a subscription's secret: bound to its row. */
-export const subscriptionSecretContext = (subscriptionId: string) => `squarespace_webhook_subscriptions:${subscriptionId}:secret`;
 
 export interface KnownSubscription {
   subscriptionId: string;

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { fromCents, toCents } from '../../domain/money.js';
+import { fromCents, spreadCents, toCents } from '../../domain/money.js';
 
 /** Squarespace's Money: `{currency, value}`, value a decimal string (FIDELITY: money). */
 export interface Money {
@@ -32,22 +32,6 @@ function taxOf(cents: number, rate: number, inclusive: boolean): number {
   return Math.round(inclusive ? (cents * rate) / (1 + rate) : cents * rate);
 }
 
-/** Spreads `total` over `weights` in proportion, by largest remainder, so the parts sum to it exactly. */
-function spread(total: number, weights: number[]): number[] {
-  const sum = weights.reduce((a, b) => a + b, 0);
-  if (sum === 0 || total === 0) return weights.map(() => 0);
-  const raw = weights.map((w) => (total * w) / sum);
-  const parts = raw.map(Math.floor);
-  let left = total - parts.reduce((a, b) => a + b, 0);
-  const order = raw.map((r, i) => [r - Math.floor(r), i] as const).sort((a, b) => b[0] - a[0]);
-  for (const [, i] of order) {
-    if (left <= 0) break;
-    parts[i]! += 1;
-    left -= 1;
-  }
-  return parts;
-}
-
 /**
  * Builds an order (`GET /1.0/commerce/orders/{id}`) and its Transactions document. Orders carry only `taxTotal`;
  * per-line taxes and discounts live in the document (FIDELITY: order shape, transactions).
@@ -61,7 +45,7 @@ export function buildOrder(input: SquarespaceOrderInput, orderNumber: number, we
   const lines = input.lines.map((line) => ({ ...line, id: hexId(), cents: toCents(line.price) * line.quantity }));
   const subtotal = lines.reduce((sum, line) => sum + line.cents, 0);
   const discount = input.discount ? toCents(input.discount.amount) : 0;
-  const lineDiscounts = spread(discount, lines.map((line) => line.cents));
+  const lineDiscounts = spreadCents(discount, lines.map((line) => line.cents));
   const shipping = input.shipping ? toCents(input.shipping.amount) : 0;
   const lineTaxes = lines.map((line, i) => (input.taxRate ? taxOf(line.cents - lineDiscounts[i]!, rate, inclusive) : 0));
   const shippingTax = input.taxRate && shipping > 0 ? taxOf(shipping, rate, inclusive) : 0;

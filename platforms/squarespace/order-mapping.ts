@@ -1,24 +1,9 @@
 import type { CommerceOrder, CommerceOrderLine, CommerceShippingLine, CommerceTaxLine } from '../../domain/commerce-order.js';
-import { fromCents, toCents } from '../../domain/money.js';
+import { fromCents, spreadCents, toCents } from '../../domain/money.js';
 import type { SquarespaceMoney, SquarespaceOrder, SquarespaceTax, SquarespaceTransactionDocument } from './order-shape.js';
 
 /** Money's value in cents; a null amount (documented fields may be null) is zero. */
 export const cents = (money: SquarespaceMoney | null | undefined): number => (money ? toCents(String(money.value)) : 0);
-
-/** Spreads `total` over `weights` in proportion, by largest remainder, so the parts sum to it exactly. */
-function spread(total: number, weights: number[]): number[] {
-  const sum = weights.reduce((a, b) => a + b, 0);
-  if (sum === 0 || total === 0) return weights.map(() => 0);
-  const raw = weights.map((w) => (total * w) / sum);
-  const parts = raw.map(Math.floor);
-  let left = total - parts.reduce((a, b) => a + b, 0);
-  for (const [, i] of raw.map((r, i) => [r - Math.floor(r), i] as const).sort((a, b) => b[0] - a[0])) {
-    if (left <= 0) break;
-    parts[i]! += 1;
-    left -= 1;
-  }
-  return parts;
-}
 
 const taxLinesOf = (taxes: SquarespaceTax[] | null | undefined): CommerceTaxLine[] =>
   (taxes ?? []).map((tax) => ({ title: tax.name ?? tax.jurisdiction ?? 'Tax', rate: Number(tax.rate ?? 0) || 0, amount: fromCents(cents(tax.amount)) }));
@@ -57,7 +42,7 @@ export function toCommerceOrder(order: SquarespaceOrder, document: SquarespaceTr
   const discountTotal = cents(order.discountTotal);
   const fromDocument = items.map((line) => cents(documentLines.get(line.id)?.discountAmount));
   // The document's shares only when they account for the whole discount (line ids matched).
-  const discounts = fromDocument.reduce((a, b) => a + b, 0) === discountTotal ? fromDocument : spread(discountTotal, lineAmounts);
+  const discounts = fromDocument.reduce((a, b) => a + b, 0) === discountTotal ? fromDocument : spreadCents(discountTotal, lineAmounts);
   const taxTotal = cents(order.taxTotal);
   const withDocumentTaxes = document !== null && documentLines.size > 0;
 

@@ -25,8 +25,9 @@ export class SquarespaceClient {
       return await this.send<T>(token, method, path, ctx, options);
     } catch (error) {
       if (!(error instanceof CredentialsInvalidError)) throw error;
-      // An access token lives 30 minutes: expired or replaced meanwhile, a refresh is worth one more try.
-      const newer = await this.connection.tokens.refreshAfterRejection(token).catch(() => null);
+      // An access token lives 30 minutes: expired or replaced meanwhile, a refresh is worth one more try. A refused
+      // refresh (the grant is gone) says so itself; a token endpoint that is down is an outage, not a reconnect.
+      const newer = await this.connection.tokens.refreshAfterRejection(token);
       if (!newer || newer === token) throw error;
       return this.send<T>(newer, method, path, ctx, options);
     }

@@ -30,12 +30,17 @@ describe('Squarespace emulator', () => {
     return { status: response.status, body: (await response.json()) as Record<string, string> };
   }
 
-  async function connect(scope = 'website.orders.read,website.transactions.read,website.products.read') {
-    const redirectUri = 'http://127.0.0.1:1/callback';
-    const url = `${site.origin}${OAUTH_PATHS.authorize}?${new URLSearchParams({ client_id: APP.clientId, redirect_uri: redirectUri, scope, state: 's1', access_type: 'offline' })}`;
+  const REDIRECT_URI = 'http://127.0.0.1:1/callback';
+
+  async function consent(scope: string) {
+    const url = `${site.origin}${OAUTH_PATHS.authorize}?${new URLSearchParams({ client_id: APP.clientId, redirect_uri: REDIRECT_URI, scope, state: 's1', access_type: 'offline' })}`;
     const { query } = await approveConsent(url);
     expect(query.state).toBe('s1');
-    const answer = await tokens({ grant_type: 'authorization_code', code: query.code!, redirect_uri: redirectUri });
+    return query.code!;
+  }
+
+  async function connect(scope = 'website.orders.read,website.transactions.read,website.products.read') {
+    const answer = await tokens({ grant_type: 'authorization_code', code: await consent(scope), redirect_uri: REDIRECT_URI });
     expect(answer.status).toBe(200);
     return answer.body;
   }
@@ -59,6 +64,9 @@ describe('Squarespace emulator', () => {
     expect(Number(pair.access_token_expires_at) - before).toBeGreaterThan(29 * 60);
     expect(Number(pair.access_token_expires_at) - before).toBeLessThan(31 * 60);
     expect(Number(pair.refresh_token_expires_at) - before).toBeGreaterThan(6 * 24 * 3600);
+    const code = await consent('website.orders.read');
+    expect((await tokens({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI })).status).toBe(200);
+    expect(await tokens({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI })).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
   });
 
   it('refuses a request without User-Agent, at the API and at the token endpoint', async () => {
@@ -96,6 +104,9 @@ describe('Squarespace emulator', () => {
       if (i > 400) throw new Error('no 429 after 400 requests');
       statuses.push((await api('/1.0/authorization/website', token!)).status);
     }
+    // Exactly 300 were served in the minute (every earlier test's too: the file runs within one minute).
+    const firstRefused = site.control.requests.findIndex((r) => r.status === 429);
+    expect(site.control.requests.slice(0, firstRefused).filter((r) => r.status === 200)).toHaveLength(300);
     const over = await api('/1.0/authorization/website', token!);
     expect(over).toMatchObject({ status: 429, body: { type: 'TOO_MANY_REQUESTS' } });
     const during = await fetch(site.origin + '/1.0/authorization/website', { headers: { authorization: `Bearer ${token}`, 'user-agent': UA } });

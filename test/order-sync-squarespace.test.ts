@@ -196,6 +196,29 @@ describe('order sync: Squarespace → QuickBooks Online', () => {
     expect(((await handle.result()) as OrderSyncResult).outcome).toBe('created');
   });
 
+  it("the health check's webhook keeper re-creates a subscription Squarespace removed and deletes one whose secret nobody here holds", async () => {
+    const site = harness.squarespace.control.site;
+    const [old] = [...site.subscriptions.values()];
+    harness.squarespace.control.removeSubscription(old!.id);
+    // One to our address made elsewhere (an earlier install): its notifications could not be checked.
+    const stray = site.createSubscription(`${harness.apiOrigin}/webhooks/squarespace`, ['order.create']);
+    const repair = await harness.subscribeWebhooks(harness.squarespaceIntegrationId);
+    expect(repair?.topics.map((t) => [t.topic, t.state])).toEqual([
+      ['order.create', 'replaced'],
+      ['order.update', 'replaced'],
+      ['extension.uninstall', 'replaced'],
+    ]);
+    const now = [...site.subscriptions.values()];
+    expect(now.map((s) => s.id)).not.toContain(stray.id);
+    expect(now).toHaveLength(1);
+    const kept = await harness.db.select().from(squarespaceWebhookSubscriptions);
+    expect(kept.map((k) => k.subscriptionId)).toEqual([now[0]!.id]);
+    // Its new secret checks the next notification.
+    const order = place();
+    expect((await harness.syncResultOf(order.id as string)).outcome).toBe('created');
+    expect((await harness.subscribeWebhooks(harness.squarespaceIntegrationId))?.topics.every((t) => t.state === 'ok')).toBe(true);
+  });
+
   it('an order whose notification was dropped is booked by the poll within one interval, once', async () => {
     await keepOrderPollSchedule({ client: harness.client, taskQueue: harness.taskQueue, orderPollIntervalMs: POLL_INTERVAL_MS }, harness.squarespaceIntegrationId, false);
     harness.squarespace.control.dropNextWebhooks(1);

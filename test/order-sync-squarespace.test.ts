@@ -7,6 +7,7 @@ import { orderSyncWorkflowId } from '../runtime/order-sync-starter.js';
 import { deleteOrderPollSchedule, keepOrderPollSchedule } from '../runtime/order-poll-schedule.js';
 import { SQUARESPACE_USER_AGENT } from '../platforms/squarespace/index.js';
 import { eventually, SyncHarness } from './support/sync-harness.js';
+import { redeliverAtOnce } from './support/webhook-replay.js';
 
 /** How long the product waits out a 429 here, and the site's cool-down: Squarespace's minute, shortened. */
 const COOL_DOWN_MS = 1_500;
@@ -75,10 +76,7 @@ describe('order sync: Squarespace → QuickBooks Online', () => {
     const order = place();
     await harness.syncResultOf(order.id as string);
     const [delivery] = deliveriesOf(order.id as string);
-    const again = await Promise.all(
-      [1, 2, 3].map(() => fetch(delivery!.url, { method: 'POST', headers: delivery!.headers, body: delivery!.body }).then(async (r) => [r.status, ((await r.json()) as { status: string }).status])),
-    );
-    expect(again).toEqual([
+    expect(await redeliverAtOnce(delivery!, 3)).toEqual([
       [200, 'duplicate'],
       [200, 'duplicate'],
       [200, 'duplicate'],

@@ -169,7 +169,8 @@ if (demoShopify) {
     { id: 'demo', sourceIntegrationId: shop.id, targetIntegrationId: books.id },
     { id: 'demo-xero', sourceIntegrationId: shop.id, targetIntegrationId: xeroBooks.id },
     { id: 'demo-qbd', sourceIntegrationId: shop.id, targetIntegrationId: desktopBooks.id },
-    { id: 'demo-squarespace', sourceIntegrationId: site.id, targetIntegrationId: books.id },
+    // Its order numbers start at #1001 like the Shopify demo shop's, in the same ledger: a prefix keeps them apart.
+    { id: 'demo-squarespace', sourceIntegrationId: site.id, targetIntegrationId: books.id, documentNumberPrefix: 'SQ-' },
   ]);
   say(`Routes: demo → ${books.displayName}, demo-xero → ${xeroBooks.displayName}, demo-qbd → ${desktopBooks.displayName}, demo-squarespace: ${site.displayName} → ${books.displayName}.`);
   // Connecting the shop subscribed it to our webhooks through the Admin API (webhookSubscriptionCreate).

@@ -5,6 +5,7 @@ import type { Database } from '../db/database.js';
 import type { PlatformRegistry } from '../platforms/registry.js';
 import type { BookedOrderChangeSink } from '../domain/booked-order-change.js';
 import type { VerifyShopifyWebhook } from './shopify-webhook-check.js';
+import type { VerifySquarespaceWebhook } from './squarespace-webhook-check.js';
 import type { VerifyWooCommerceWebhook } from './woocommerce-webhook-check.js';
 import type { OrderIntakeOptions } from '../runtime/order-intake-drainer.js';
 
@@ -18,6 +19,8 @@ export interface ApiDeps {
   verifyShopifyWebhook: VerifyShopifyWebhook;
   /** Checks WooCommerce deliveries (runtime/woocommerce-webhook-check.ts); without it, /webhooks/woocommerce is not served. */
   verifyWooCommerceWebhook?: VerifyWooCommerceWebhook;
+  /** Checks Squarespace notifications (the platform's verifyWebhook); without it, /webhooks/squarespace is not served. */
+  verifySquarespaceWebhook?: VerifySquarespaceWebhook;
   /** The platforms this deployment knows: when given, a sync route must read from a shop and book into a ledger. */
   platforms?: PlatformRegistry;
   /** Syncs a full re-sync starts a second, unless the request says. Default DEFAULT_RESYNC_PER_SECOND. */
@@ -28,7 +31,7 @@ export interface ApiDeps {
   bookedOrderChanges?: BookedOrderChangeSink;
   /** How order webhooks are started after they were acknowledged (batch size, starts in flight, claim lease). */
   orderIntake?: OrderIntakeOptions;
-  /** Called once a shop's app/uninstalled webhook is recorded (integration health plugs in here). */
+  /** Called once a shop's app/uninstalled (Squarespace: extension.uninstall) webhook is recorded (integration health plugs in here). */
   onAppUninstalled?: (integrationId: string) => Promise<void>;
   /**
    * More public routes (OAuth connect and callback). Registered after the error handler and OpenAPI, so

@@ -15,6 +15,7 @@ import { orderRoutes } from './order-routes.js';
 import { refundRoutes } from './refund-routes.js';
 import { replayRoutes } from './replay-routes.js';
 import { shopifyWebhookRoutes } from './shopify-webhook-routes.js';
+import { squarespaceWebhookRoutes } from './squarespace-webhook-routes.js';
 import { syncRouteRoutes } from './sync-route-routes.js';
 import { routeSyncSettingsRoutes } from './route-sync-settings-routes.js';
 import { fullResyncRoutes } from './full-resync-routes.js';
@@ -62,6 +63,9 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(shopifyWebhookRoutes(deps, { claimLeaseMs: intake.claimLeaseMs, orderQueued: () => intake.nudge() }, deliveries));
   if (deps.verifyWooCommerceWebhook) {
     await app.register(wooCommerceWebhookRoutes(deps, { verify: deps.verifyWooCommerceWebhook, claimLeaseMs: intake.claimLeaseMs, orderQueued: () => intake.nudge() }, deliveries));
+  }
+  if (deps.verifySquarespaceWebhook) {
+    await app.register(squarespaceWebhookRoutes(deps, { verify: deps.verifySquarespaceWebhook, claimLeaseMs: intake.claimLeaseMs, orderQueued: () => intake.nudge() }, deliveries));
   }
   await app.register(async (operator) => {
     if (deps.consoleForBrowsers) operator.addHook('onRequest', sendBrowsersToConsole);

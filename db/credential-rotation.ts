@@ -1,7 +1,7 @@
 import { and, eq, isNotNull, isNull } from 'drizzle-orm';
-import { credentialsContext, pendingSwitchContext, type SecretBox } from './credential-store.js';
+import { credentialsContext, pendingSwitchContext, subscriptionSecretContext, type SecretBox } from './credential-store.js';
 import type { Database } from './database.js';
-import { integrations, pendingAccountSwitches } from './schema.js';
+import { integrations, pendingAccountSwitches, squarespaceWebhookSubscriptions } from './schema.js';
 
 export interface ResealReport {
   /** Values re-encrypted under the current key (and bound to their row). */
@@ -37,6 +37,17 @@ export async function resealAllCredentials(db: Database, box: SecretBox): Promis
         .update(pendingAccountSwitches)
         .set({ credentials: next })
         .where(and(eq(pendingAccountSwitches.tokenHash, row.tokenHash), eq(pendingAccountSwitches.credentials, row.credentials)));
+    }
+  }
+  // Squarespace shows a subscription's secret once: it is kept sealed beside the credentials.
+  const subscriptions = await db.select().from(squarespaceWebhookSubscriptions);
+  for (const row of subscriptions) {
+    const next = reseal(box, row.secret, subscriptionSecretContext(row.subscriptionId), report, row.integrationId, 'Squarespace webhook secret');
+    if (next) {
+      await db
+        .update(squarespaceWebhookSubscriptions)
+        .set({ secret: next })
+        .where(and(eq(squarespaceWebhookSubscriptions.subscriptionId, row.subscriptionId), eq(squarespaceWebhookSubscriptions.secret, row.secret)));
     }
   }
   return report;

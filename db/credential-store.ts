@@ -19,6 +19,8 @@ export interface SecretBox {
 
 /** The encryption context of an integration's stored credentials. */
 export const credentialsContext = (integrationId: string) => `integrations:${integrationId}:credentials`;
+/** The encryption context of a Squarespace webhook subscription's secret (shown by Squarespace once, kept sealed). */
+export const subscriptionSecretContext = (subscriptionId: string) => `squarespace_webhook_subscriptions:${subscriptionId}:secret`;
 /** The encryption context of credentials waiting for an operator to confirm an account switch. */
 export const pendingSwitchContext = (integrationId: string) => `pending_account_switches:${integrationId}:credentials`;
 

@@ -457,3 +457,23 @@ export const operatorSessions = pgTable(
   },
   (t) => [index('operator_sessions_operator').on(t.operatorId)],
 );
+
+/**
+ * Squarespace webhook subscriptions we created, with their secrets (sealed like credentials): Squarespace shows a
+ * secret only when a subscription is created or its secret rotated, and signs every notification with it. A
+ * notification names its subscription, which names the integration it is for.
+ */
+export const squarespaceWebhookSubscriptions = pgTable(
+  'squarespace_webhook_subscriptions',
+  {
+    subscriptionId: text('subscription_id').primaryKey(),
+    integrationId: text('integration_id')
+      .notNull()
+      .references(() => integrations.id, { onDelete: 'cascade' }),
+    websiteId: text('website_id').notNull(),
+    /** Sealed (db/credential-store.ts SecretBox), context `squarespace_webhook_subscriptions:<id>:secret`. */
+    secret: text('secret').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index('squarespace_webhook_subscriptions_integration_idx').on(table.integrationId)],
+);

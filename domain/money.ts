@@ -14,3 +14,18 @@ export function fromCents(cents: number): string {
   const text = `${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
   return negative ? `-${text}` : text;
 }
+
+/** Splits `totalCents` over `weights` in proportion, by largest remainder: the parts sum to it exactly. */
+export function spreadCents(totalCents: number, weights: number[]): number[] {
+  const sum = weights.reduce((a, b) => a + b, 0);
+  if (sum === 0 || totalCents === 0) return weights.map(() => 0);
+  const raw = weights.map((w) => (totalCents * w) / sum);
+  const parts = raw.map(Math.floor);
+  let left = totalCents - parts.reduce((a, b) => a + b, 0);
+  for (const [, i] of raw.map((r, i) => [r - Math.floor(r), i] as const).sort((a, b) => b[0] - a[0])) {
+    if (left <= 0) break;
+    parts[i]! += 1;
+    left -= 1;
+  }
+  return parts;
+}

@@ -5,6 +5,7 @@ import { qboRegistration } from './qbo/registration.js';
 import { PlatformRegistry } from './registry.js';
 import { CONNECT_PAGE } from '../security/connect-link.js';
 import { shopifyRegistration } from './shopify/registration.js';
+import { squarespaceRegistration } from './squarespace/registration.js';
 import { wooCommerceRegistration } from './woocommerce/registration.js';
 import { xeroRegistration } from './xero/registration.js';
 
@@ -12,7 +13,7 @@ import { xeroRegistration } from './xero/registration.js';
  * The platforms this build offers: one line each (platforms/README.md). Order matters only for configuration:
  * their secrets are read in this order, so the first missing one is the one named.
  */
-export const INSTALLED_PLATFORMS = [shopifyRegistration, qboRegistration, xeroRegistration, qbdRegistration, wooCommerceRegistration] as const;
+export const INSTALLED_PLATFORMS = [shopifyRegistration, qboRegistration, xeroRegistration, qbdRegistration, wooCommerceRegistration, squarespaceRegistration] as const;
 
 type Installed = (typeof INSTALLED_PLATFORMS)[number];
 

@@ -1,3 +1,4 @@
+import type { SecretBox } from '../db/credential-store.js';
 import type { Database } from '../db/database.js';
 import type { RequestLimiter, RequestLimits } from '../domain/request-limiter.js';
 import type { AccountingPlatform, CommercePlatform } from './platform.js';
@@ -22,6 +23,8 @@ export interface SharedPlatformServices {
   requestLimiter(limits: RequestLimits): RequestLimiter;
   /** The shared database, for platforms whose calls go through it (QuickBooks Desktop's Web Connector queue). */
   db?: Database;
+  /** Seals secrets a platform keeps beside the credentials (Squarespace's webhook subscription secrets). */
+  secrets?: SecretBox;
 }
 
 interface PlatformRegistrationBase<Id extends string, Config> {

@@ -17,6 +17,7 @@ import { SharedRequestLimiter } from '../db/shared-request-limiter.js';
 import { createInstalledPlatforms } from '../platforms/installed.js';
 import type { PlatformRegistry } from '../platforms/registry.js';
 import type { ShopifyPlatform } from '../platforms/shopify/index.js';
+import type { SquarespacePlatform } from '../platforms/squarespace/index.js';
 import type { WooCommercePlatform } from '../platforms/woocommerce/index.js';
 import { wooCommerceWebhookCheck } from './woocommerce-webhook-check.js';
 import { ConnectLinkSigner } from '../security/connect-link.js';
@@ -36,6 +37,7 @@ export interface LedgerbridgeServices {
   platforms: PlatformRegistry;
   shopify: ShopifyPlatform;
   wooCommerce: WooCommercePlatform;
+  squarespace: SquarespacePlatform;
   credentials: CredentialStore;
   client: Client;
   health: IntegrationHealthRuntime;
@@ -50,14 +52,16 @@ export async function openServices(config: AppConfig): Promise<LedgerbridgeServi
   if (!config.databaseUrl) mkdirSync(dirname(config.pgliteDir), { recursive: true }); // PGlite creates only the last level
   const database = await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { pgliteDir: config.pgliteDir });
   // One limiter per platform over the shared database: every worker process together stays within each company's limits.
+  const keyring = createKeyring(config.encryptionKey, config.decryptionKeys);
   const { registry: platforms, byId } = createInstalledPlatforms(config.platforms, {
     requestLimiter: (limits) => new SharedRequestLimiter(database.db, limits),
     db: database.db,
+    secrets: secretBoxFromKeyring(keyring),
   });
   // Shopify's webhooks are checked by the API before any route is known.
   const shopify = byId.shopify;
   const wooCommerce = byId.woocommerce;
-  const keyring = createKeyring(config.encryptionKey, config.decryptionKeys);
+  const squarespace = byId.squarespace;
   const credentials = new CredentialStore(database.db, secretBoxFromKeyring(keyring));
   const connection = await Connection.connect({ address: config.temporalAddress, ...config.temporalConnection });
   // Customer names, emails and addresses travel in payloads: Temporal only ever stores them encrypted.
@@ -74,6 +78,7 @@ export async function openServices(config: AppConfig): Promise<LedgerbridgeServi
     platforms,
     shopify,
     wooCommerce,
+    squarespace,
     credentials,
     client,
     health,
@@ -150,6 +155,7 @@ export async function startApi(services: LedgerbridgeServices, logger: boolean |
     operatorToken: config.operatorToken,
     verifyShopifyWebhook: (rawBody, headers) => services.shopify.verifyWebhook({ rawBody, headers }),
     verifyWooCommerceWebhook: wooCommerceWebhookCheck({ db: services.database.db, credentials: services.credentials, platform: services.wooCommerce }),
+    verifySquarespaceWebhook: (rawBody, headers) => services.squarespace.verifyWebhook(rawBody, headers),
     resumeRatePerSecond: config.resumeRatePerSecond,
     resyncPerSecond: config.resyncRatePerSecond,
     platforms: services.platforms,

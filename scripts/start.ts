@@ -10,6 +10,8 @@ import { WebConnectorEmulator } from '../emulators/qbd/web-connector.js';
 import { DEMO_ORGANISATION } from '../emulators/xero/demo-organisation.js';
 import { startXeroEmulator } from '../emulators/xero/emulator.js';
 import { seedDemoShop, startShopifyEmulator, type ShopifyEmulator } from '../emulators/shopify/index.js';
+import { seedDemoSite, startSquarespaceEmulator, type SquarespaceEmulator } from '../emulators/squarespace/index.js';
+import { squarespaceEndpointsAt } from '../platforms/squarespace/index.js';
 import { browserUrlFor } from '../platforms/shopify/index.js';
 import { qboEndpointsAt } from '../platforms/qbo/qbo-platform.js';
 import { appConfigFromEnv, ConfigError, type AppConfig } from '../runtime/app-config.js';
@@ -42,6 +44,8 @@ const demoApp = {
   QBO_CLIENT_SECRET: 'demo-intuit-secret',
   XERO_CLIENT_ID: 'demo-xero-app',
   XERO_CLIENT_SECRET: 'demo-xero-secret',
+  SQUARESPACE_CLIENT_ID: 'demo-squarespace-app',
+  SQUARESPACE_CLIENT_SECRET: 'demo-squarespace-secret',
 };
 /** How often the demo's Web Connector visits: seconds, where the real one's schedule is minutes (QBD_POLL_MINUTES). */
 const DEMO_WEB_CONNECTOR_INTERVAL_MS = 5_000;
@@ -87,19 +91,30 @@ config.temporalAddress = temporalAddress;
 
 const emulators: { close(): Promise<void> }[] = [];
 let demoShopify: ShopifyEmulator | null = null;
+let demoSquarespace: SquarespaceEmulator | null = null;
 // QuickBooks Desktop has no server to start: its company sits behind the Web Connector emulator, started once the API listens.
 let webConnector: WebConnectorEmulator | null = null;
 if (demo) {
   const shopify = await startShopifyEmulator({ apiKey: demoApp.SHOPIFY_API_KEY, apiSecret: demoApp.SHOPIFY_API_SECRET, shops: [{ domain: DEMO_SHOP, name: 'Demo Shop', currencyCode: 'USD' }] });
   const qbo = await startQboEmulator({ clientId: demoApp.QBO_CLIENT_ID, clientSecret: demoApp.QBO_CLIENT_SECRET, companies: [DEMO_COMPANY], throttleRetryAfterSeconds: 5 });
   const xero = await startXeroEmulator({ clientId: demoApp.XERO_CLIENT_ID, clientSecret: demoApp.XERO_CLIENT_SECRET, organisations: [DEMO_ORGANISATION] });
-  emulators.push(shopify, qbo, xero);
+  // The demo API listens on plain http: the site may post its notifications there.
+  const squarespace = await startSquarespaceEmulator({
+    clientId: demoApp.SQUARESPACE_CLIENT_ID,
+    clientSecret: demoApp.SQUARESPACE_CLIENT_SECRET,
+    siteTitle: 'Demo Squarespace Site',
+    httpEndpointHosts: [new URL(config.publicBaseUrl).hostname],
+  });
+  emulators.push(shopify, qbo, xero, squarespace);
+  config.platforms.squarespace.endpoints = squarespaceEndpointsAt(squarespace.origin);
+  demoSquarespace = squarespace;
   config.platforms.shopify.emulatorShops = { [DEMO_SHOP]: shopify.origin };
   Object.assign(config.platforms.qbo, qboEndpointsAt(qbo.urls));
   config.platforms.xero.endpoints = xero.urls;
   say(`Shopify emulator:             ${shopify.origin} (shop ${DEMO_SHOP}; control API under /_emulator)`);
   say(`QuickBooks Online emulator:   ${qbo.origin} (realm ${DEMO_COMPANY.realmId}; control API under /_emulator)`);
   say(`Xero emulator:                ${xero.origin} (organisation ${DEMO_ORGANISATION.tenantId}; control API under /_emulator)`);
+  say(`Squarespace emulator:         ${squarespace.origin} (website ${squarespace.control.site.websiteId}; control API under /_emulator)`);
   demoShopify = shopify;
 }
 
@@ -115,8 +130,9 @@ if (demoShopify) {
   const books = await newLedger('qbo');
   const xeroBooks = await newLedger('xero');
   const desktopBooks = await newLedger('qbd');
+  const site = await createIntegration(db, services.platforms, services.health, { platform: 'squarespace', notifyEmails: ['bookkeeper@example.com'] });
   // The OAuth click-through a person would do: our connect link → the platform's consent page → our callback.
-  for (const integration of [shop, books, xeroBooks]) {
+  for (const integration of [shop, books, xeroBooks, site]) {
     const connect = await fetch(`${config.publicBaseUrl}/integrations/${integration.id}/connect`, {
       redirect: 'manual',
       headers: { authorization: `Bearer ${config.operatorToken}` },
@@ -153,8 +169,10 @@ if (demoShopify) {
     { id: 'demo', sourceIntegrationId: shop.id, targetIntegrationId: books.id },
     { id: 'demo-xero', sourceIntegrationId: shop.id, targetIntegrationId: xeroBooks.id },
     { id: 'demo-qbd', sourceIntegrationId: shop.id, targetIntegrationId: desktopBooks.id },
+    // Its order numbers start at #1001 like the Shopify demo shop's, in the same ledger: a prefix keeps them apart.
+    { id: 'demo-squarespace', sourceIntegrationId: site.id, targetIntegrationId: books.id, documentNumberPrefix: 'SQ-' },
   ]);
-  say(`Routes: demo → ${books.displayName}, demo-xero → ${xeroBooks.displayName}, demo-qbd → ${desktopBooks.displayName}.`);
+  say(`Routes: demo → ${books.displayName}, demo-xero → ${xeroBooks.displayName}, demo-qbd → ${desktopBooks.displayName}, demo-squarespace: ${site.displayName} → ${books.displayName}.`);
   // Connecting the shop subscribed it to our webhooks through the Admin API (webhookSubscriptionCreate).
   const subscribed = shopify.control.webhooks.listSubscriptions(DEMO_SHOP).map((s) => s.topic);
   say(`Shopify sends ${subscribed.join(', ')} to ${config.publicBaseUrl}/webhooks/shopify.`);
@@ -162,6 +180,10 @@ if (demoShopify) {
   await saveOperator(db, DEMO_OPERATOR.email, DEMO_OPERATOR.password, { replace: true });
   seedDemoShop(shopify.control);
   say('Demo orders created in the shop; their webhooks start the syncs into all three ledgers (one waits for a SKU mapping).');
+  if (demoSquarespace) {
+    seedDemoSite(demoSquarespace.control);
+    say(`Demo orders created on the Squarespace site; its notifications (${config.publicBaseUrl}/webhooks/squarespace) book them into ${books.displayName} (one waits for a mapping).`);
+  }
 }
 
 say(`API:              ${config.publicBaseUrl}  (OpenAPI: ${config.publicBaseUrl}/openapi.json)`);
@@ -174,7 +196,7 @@ say(
 say(`Decrypted payloads in the Web UI: sign in once at ${config.publicBaseUrl}/codec/session, then turn on "Include cross-origin credentials" in the UI's codec settings.`);
 say(`Temporal Web UI:  http://127.0.0.1:${process.env.TEMPORAL_UI_PORT ?? 8233}  (try: SyncState = "waiting_for_fix")`);
 say(`Email:            ${config.mail.delivery.kind === 'smtp' ? config.mail.delivery.url : `${config.mail.delivery.dir}/*.eml`}`);
-say(`Try:  curl -H "Authorization: Bearer ${config.operatorToken}" ${config.publicBaseUrl}/routes/demo/orders   (also demo-xero, demo-qbd)`);
+say(`Try:  curl -H "Authorization: Bearer ${config.operatorToken}" ${config.publicBaseUrl}/routes/demo/orders   (also demo-xero, demo-qbd, demo-squarespace)`);
 say('Ctrl-C stops everything.');
 
 let stopping = false;

@@ -5,6 +5,7 @@ import type { WooOrderInput } from '../emulators/woocommerce/index.js';
 import { orderSyncStatusQuery, type OrderSyncResult } from '../workflows/order-sync.js';
 import { orderSyncWorkflowId } from '../runtime/order-sync-starter.js';
 import { eventually, SyncHarness } from './support/sync-harness.js';
+import { redeliverAtOnce } from './support/webhook-replay.js';
 
 /** Orders of a WooCommerce store booked into QuickBooks Online, through the product: webhooks, Temporal, the official client, the emulators. */
 describe('order sync: WooCommerce → QuickBooks Online', () => {
@@ -63,10 +64,7 @@ describe('order sync: WooCommerce → QuickBooks Online', () => {
     const order = place();
     await harness.syncResultOf(String(order.id));
     const [delivery] = deliveriesOf(order.id as number);
-    const again = await Promise.all(
-      [1, 2, 3].map(() => fetch(delivery!.url, { method: 'POST', headers: delivery!.headers, body: delivery!.body }).then(async (r) => [r.status, ((await r.json()) as { status: string }).status])),
-    );
-    expect(again).toEqual([
+    expect(await redeliverAtOnce(delivery!, 3)).toEqual([
       [200, 'duplicate'],
       [200, 'duplicate'],
       [200, 'duplicate'],

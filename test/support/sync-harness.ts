@@ -43,10 +43,13 @@ import { connectGrantRoutes } from '../../api/connect-grant-routes.js';
 import { beginConnect, completeConnect, type OAuthDeps } from '../../runtime/integration-health-oauth.js';
 import { integrationHealthWorkflowId } from '../../runtime/integration-health-starter.js';
 import { wooCommerceWebhookCheck } from '../../runtime/woocommerce-webhook-check.js';
+import { startSquarespaceEmulator, type SquarespaceEmulator, type SquarespaceEmulatorOptions } from '../../emulators/squarespace/index.js';
+import { createSquarespacePlatform, squarespaceEndpointsAt, type SquarespacePlatform } from '../../platforms/squarespace/index.js';
 
 export const SHOPIFY_APP = { apiKey: 'test-shopify-key', apiSecret: 'test-shopify-secret' };
 export const QBO_APP = { clientId: 'test-qbo-client', clientSecret: 'test-qbo-secret' };
 export const OPERATOR_TOKEN = 'test-operator-token';
+export const SQUARESPACE_APP = { clientId: 'test-squarespace-client', clientSecret: 'test-squarespace-secret' };
 /** The Temporal UI origin the API's codec endpoint lets a browser call it from. */
 export const TEMPORAL_UI_ORIGIN = 'http://127.0.0.1:8233';
 const REDIRECT_URI = 'http://127.0.0.1:3999/oauth/callback';
@@ -97,7 +100,9 @@ export interface SyncHarnessOptions {
    * The shop the route reads from: Shopify (default) or WooCommerce (its emulator and the official JS client, connected
    * through WooCommerce's key grant into our grant route). The Shopify integration exists and is connected either way.
    */
-  shop?: 'shopify' | 'woocommerce';
+  shop?: 'shopify' | 'woocommerce' | 'squarespace';
+  /** With `shop: 'squarespace'`: the site's limits and pages, and how long the product waits out a 429 (Squarespace: a minute). */
+  squarespace?: Pick<SquarespaceEmulatorOptions, 'rateLimit' | 'pageSize' | 'listOrder' | 'accessTokenTtlMs'> & { coolDownMs?: number };
 }
 
 /** The QuickBooks Desktop side of a harness: the company, and the Web Connector (started by the test). */
@@ -123,6 +128,7 @@ export class SyncHarness {
   readonly xeroIntegrationId = `xero-${randomUUID().slice(0, 8)}`;
   readonly qbdIntegrationId = `qbd-${randomUUID().slice(0, 8)}`;
   readonly wooIntegrationId = `woocommerce-${randomUUID().slice(0, 8)}`;
+  readonly squarespaceIntegrationId = `squarespace-${randomUUID().slice(0, 8)}`;
   /** The integration the route reads from: "Shopify #1", or "WooCommerce #1" with `shop: 'woocommerce'`. */
   readonly shopIntegrationId: string;
   /** The routes of `alsoRouteTo`, by ledger. */
@@ -147,12 +153,19 @@ export class SyncHarness {
     private readonly options: SyncHarnessOptions,
     private readonly emulatedXero: EmulatedXero | null,
     private readonly emulatedWoo: { emulator: WooCommerceEmulator; platform: WooCommercePlatform } | null,
+    private readonly emulatedSquarespace: { emulator: SquarespaceEmulator; platform: SquarespacePlatform } | null = null,
   ) {
     this.shop = emulated.shop;
     this.realmId = emulated.realmId;
     const qbdIsMain = options.qbd && !options.alsoRouteTo?.includes('qbd');
     this.ledgerIntegrationId = qbdIsMain ? this.qbdIntegrationId : options.ledger === 'xero' ? this.xeroIntegrationId : this.qboIntegrationId;
-    this.shopIntegrationId = emulatedWoo ? this.wooIntegrationId : this.shopifyIntegrationId;
+    this.shopIntegrationId = emulatedWoo ? this.wooIntegrationId : emulatedSquarespace ? this.squarespaceIntegrationId : this.shopifyIntegrationId;
+  }
+
+  /** The Squarespace site emulator (with `shop: 'squarespace'`). */
+  get squarespace(): SquarespaceEmulator {
+    if (!this.emulatedSquarespace) throw new Error("this harness does not read from Squarespace; start it with shop: 'squarespace'");
+    return this.emulatedSquarespace.emulator;
   }
 
   /** The WooCommerce store emulator (with `shop: 'woocommerce'`). */
@@ -218,19 +231,21 @@ export class SyncHarness {
         ? // WooCommerce wants an https callback_url; the API here listens on plain http at 127.0.0.1.
           { emulator: await startWooCommerceEmulator({ name: 'Test Woo Store', httpCallbackHosts: ['127.0.0.1'] }), platform: createWooCommercePlatform({ appName: 'ledgerbridge' }) }
         : null;
+    const squarespace = options.shop === 'squarespace' ? await startEmulatedSquarespace(database.db, options.squarespace ?? {}) : null;
     const decorate = (platform: AccountingPlatform): Platform => (options.decorateTarget && platform === ledger ? decorated(platform, options.decorateTarget) : platform);
     const qbdConfig: QbdPlatformConfig | null = options.qbd
       ? { webConnectorUrl: `http://127.0.0.1${QBWC_PATH}`, pollMinutes: 1, requestWaitMs: options.qbd.requestWaitMs, queuePollMs: 25, disconnectedAfterMs: 3 * 3_600_000, sessionLingerMs: options.qbd.sessionLingerMs ?? 1_000 }
       : null;
     const qbd = qbdConfig ? createQbdPlatform(qbdConfig, { requestLimiter: () => ({ acquire: async () => async () => {}, pauseFor: async () => {} }), db: database.db }) : null;
-    const platforms = new PlatformRegistry([shopifyPlatform, decorate(qboPlatform), ...(xero ? [decorate(xero.platform)] : []), ...(qbd ? [qbd] : []), ...(woo ? [woo.platform] : [])]);
+    const platforms = new PlatformRegistry([shopifyPlatform, decorate(qboPlatform), ...(xero ? [decorate(xero.platform)] : []), ...(qbd ? [qbd] : []), ...(woo ? [woo.platform] : []), ...(squarespace ? [squarespace.platform] : [])]);
     const credentials = new CredentialStore(database.db, secretBoxFromKey(Buffer.alloc(32, 7)));
-    const harness = new SyncHarness(database, emulated, platforms, credentials, new Client({ connection, dataConverter: testDataConverter }), nativeConnection, options, xero, woo);
+    const harness = new SyncHarness(database, emulated, platforms, credentials, new Client({ connection, dataConverter: testDataConverter }), nativeConnection, options, xero, woo, squarespace);
     if (qbdConfig) harness.qbdConfig = qbdConfig;
     await harness.createRoute();
     await harness.startApi(shopifyPlatform);
     if (qbdConfig) await harness.connectQbd(qbdConfig);
     if (woo) await harness.connectWooCommerce();
+    if (squarespace) await harness.connectSquarespace();
     await harness.startWorker();
     return harness;
   }
@@ -250,6 +265,10 @@ export class SyncHarness {
     }
     if (this.emulatedWoo) {
       await this.db.insert(integrations).values({ id: this.wooIntegrationId, platform: 'woocommerce', number: 1, displayName: 'WooCommerce #1', account: { storeUrl: this.woo.origin } });
+    }
+    if (this.emulatedSquarespace) {
+      // A Squarespace integration learns its website when it is connected.
+      await this.db.insert(integrations).values({ id: this.squarespaceIntegrationId, platform: 'squarespace', number: 1, displayName: 'Squarespace #1', account: {} });
     }
     if (this.emulatedXero) {
       // A Xero integration learns its organisation when it is connected.
@@ -301,14 +320,26 @@ export class SyncHarness {
    * webhooks. Again after a revoked key: a new key, and the webhooks take its secret.
    */
   async connectWooCommerce(): Promise<void> {
-    const oauth = this.wooConnectDeps();
+    const oauth = this.shopConnectDeps();
     const { query } = await answerKeyGrant(await beginConnect(oauth, this.wooIntegrationId));
     const outcome = await completeConnect(oauth, query);
     if (outcome.kind !== 'connected') throw new Error(`WooCommerce #1 did not connect: ${outcome.kind}`);
     await recordIntegrationStatus(this.db, this.wooIntegrationId, { status: 'connected', reason: null, cause: 'oauth_connected', check: null });
   }
 
-  private wooConnectDeps(): OAuthDeps {
+  /**
+   * "Connect" Squarespace #1 as the product does: the connect state, the merchant allowing access on Squarespace's
+   * consent page, the callback (completeConnect): tokens saved, the website learned, the webhook subscription made.
+   */
+  async connectSquarespace(): Promise<void> {
+    const oauth = this.shopConnectDeps();
+    const { query } = await approveConsent(await beginConnect(oauth, this.squarespaceIntegrationId));
+    const outcome = await completeConnect(oauth, query);
+    if (outcome.kind !== 'connected') throw new Error(`Squarespace #1 did not connect: ${outcome.kind}`);
+    await recordIntegrationStatus(this.db, this.squarespaceIntegrationId, { status: 'connected', reason: null, cause: 'oauth_connected', check: null });
+  }
+
+  private shopConnectDeps(): OAuthDeps {
     return {
       db: this.db,
       platforms: this.platforms,
@@ -350,6 +381,7 @@ export class SyncHarness {
       operatorToken: OPERATOR_TOKEN,
       verifyShopifyWebhook: (rawBody, headers) => shopify.verifyWebhook({ rawBody, headers }),
       ...(this.emulatedWoo ? { verifyWooCommerceWebhook: wooCommerceWebhookCheck({ db: this.db, credentials: this.credentials, platform: this.emulatedWoo.platform }) } : {}),
+      ...(this.emulatedSquarespace ? { verifySquarespaceWebhook: this.emulatedSquarespace.platform.verifyWebhook } : {}),
       resumeRatePerSecond: 50,
       platforms: this.platforms,
       bookedOrderChanges: this.options.bookedOrderChanges?.(this.db),
@@ -532,10 +564,25 @@ export class SyncHarness {
       await this.handle(integrationHealthWorkflowId(this.wooIntegrationId)).terminate('test over').catch(() => {});
       await this.emulatedWoo.emulator.close();
     }
+    if (this.emulatedSquarespace) {
+      await this.handle(integrationHealthWorkflowId(this.squarespaceIntegrationId)).terminate('test over').catch(() => {});
+      await this.emulatedSquarespace.emulator.close();
+    }
     await this.nativeConnection.close();
     await this.client.connection.close();
     await this.database.close();
   }
+}
+
+/** A Squarespace site on its emulator and the real platform code pointed at it (webhooks to a local http API allowed). */
+async function startEmulatedSquarespace(db: Database, options: NonNullable<SyncHarnessOptions['squarespace']>): Promise<{ emulator: SquarespaceEmulator; platform: SquarespacePlatform }> {
+  const { coolDownMs, ...site } = options;
+  const emulator = await startSquarespaceEmulator({ ...SQUARESPACE_APP, siteTitle: 'Test Squarespace Site', currency: 'GBP', httpEndpointHosts: ['127.0.0.1'], ...site });
+  const platform = createSquarespacePlatform(
+    { ...SQUARESPACE_APP, endpoints: squarespaceEndpointsAt(emulator.origin), ...(coolDownMs !== undefined ? { coolDownMs } : {}) },
+    { db, secrets: secretBoxFromKey(Buffer.alloc(32, 7)) },
+  );
+  return { emulator, platform };
 }
 
 function decorated(platform: AccountingPlatform, decorate: (target: AccountingTarget) => AccountingTarget): Platform {

@@ -1,0 +1,91 @@
+import type { CommerceOrder } from '../../domain/commerce-order.js';
+import type { CommerceSource, UpdatedOrdersPage } from '../../domain/commerce-source.js';
+import type { ConnectionProbe } from '../../domain/connection-probe.js';
+import { SquarespaceRequestRefusedError, type SquarespaceCallContext } from './error-translation.js';
+import { toCommerceOrder } from './order-mapping.js';
+import type { SquarespaceOrder, SquarespaceTransactionDocument } from './order-shape.js';
+import type { SquarespaceClient } from './squarespace-client.js';
+
+/** Every payment state: omitted, Squarespace lists only NOT_CHARGED, AUTHORIZED, PAID and REFUNDED [S]. */
+const ALL_PAYMENT_STATES = 'NOT_CHARGED,AUTHORIZED,PAID,PARTIALLY_PAID,PENDING,FAILED,REFUND_PENDING,REFUNDED,REFUND_FAILED';
+/** Pages of 50 read per listing before handing over; beyond, the listing continues from Squarespace's cursor. */
+const MAX_PAGES_PER_LISTING = 20;
+
+/** A list answer: orders under `result`, transaction documents under `documents`. */
+interface Page<T> {
+  pagination?: { hasNextPage?: boolean; nextPageCursor?: string | null };
+  result?: T[];
+  documents?: T[];
+}
+
+/** Reads orders from one connected Squarespace site (Orders 1.0, Transactions 1.0). */
+export class SquarespaceCommerceSource implements CommerceSource {
+  constructor(
+    private readonly client: SquarespaceClient,
+    private readonly siteName: string,
+  ) {}
+
+  async getOrder(orderId: string): Promise<CommerceOrder | null> {
+    // Squarespace ids are 24 hex digits: anything else names no order.
+    if (!/^[0-9a-f]{24}$/i.test(orderId)) return null;
+    let order: SquarespaceOrder;
+    try {
+      order = await this.client.request<SquarespaceOrder>('GET', `/1.0/commerce/orders/${orderId}`, this.ctx(`reading order ${orderId}`));
+    } catch (error) {
+      if (error instanceof SquarespaceRequestRefusedError && error.status === 404) return null;
+      throw error;
+    }
+    return toCommerceOrder(order, await this.transactionDocument(orderId));
+  }
+
+  /** The order's transaction document (taxes per line, discounts per line); null where none is readable. */
+  private async transactionDocument(orderId: string): Promise<SquarespaceTransactionDocument | null> {
+    try {
+      const page = await this.client.request<Page<SquarespaceTransactionDocument>>('GET', '/1.0/commerce/transactions', this.ctx(`reading the transactions of order ${orderId}`), { query: { orderId } });
+      return (page.documents ?? []).find((doc) => doc.salesOrderId === orderId && !doc.voided) ?? null;
+    } catch (error) {
+      // A site that refuses the filter (orderId arrived 2026-04-15 [S]): the order's own totals still book.
+      if (error instanceof SquarespaceRequestRefusedError) return null;
+      throw error;
+    }
+  }
+
+  async checkConnection(): Promise<ConnectionProbe> {
+    const site = await this.client.request<{ id?: string; siteTitle?: string; businessName?: string; url?: string }>('GET', '/1.0/authorization/website', this.ctx('checking the connection'));
+    // Squarespace cannot say which scopes a token holds [U].
+    return { accountName: site.siteTitle || site.businessName || site.url || this.siteName, grantedScopes: null };
+  }
+
+  /**
+   * Orders changed after `since`, oldest change first. Squarespace's list order is undocumented [S], so the
+   * window [since, now] is read whole (up to 20 pages) and sorted here; its cursor is dynamic, so an order changed
+   * while paging may appear twice or move on: the next poll's overlap catches it. `modifiedAfter` and
+   * `modifiedBefore` go together, and later pages carry only the cursor [C/S].
+   */
+  async listOrdersUpdatedSince(since: string, pageCursor?: string): Promise<UpdatedOrdersPage> {
+    const after = new Date(since);
+    if (Number.isNaN(after.getTime())) throw new Error(`Not an ISO 8601 time: ${JSON.stringify(since)}`);
+    const orders: { id: string; updatedAt: string }[] = [];
+    let query: Record<string, string> = pageCursor
+      ? { cursor: pageCursor }
+      : { modifiedAfter: after.toISOString(), modifiedBefore: new Date().toISOString(), paymentStates: ALL_PAYMENT_STATES };
+    for (let pages = 0; ; pages++) {
+      const page = await this.client.request<Page<SquarespaceOrder>>('GET', '/1.0/commerce/orders', this.ctx(`listing orders changed after ${since}`), { query });
+      for (const order of page.result ?? []) orders.push({ id: order.id, updatedAt: new Date(order.modifiedOn).toISOString() });
+      const next = page.pagination?.hasNextPage ? page.pagination.nextPageCursor : null;
+      if (!next) break;
+      if (pages + 1 >= MAX_PAGES_PER_LISTING) return { orders: sortedByChange(orders), nextPageCursor: next };
+      query = { cursor: next };
+    }
+    return { orders: sortedByChange(orders) };
+  }
+
+  private ctx(action: string): SquarespaceCallContext {
+    return { site: this.siteName, action };
+  }
+}
+
+function sortedByChange(orders: { id: string; updatedAt: string }[]): { id: string; updatedAt: string }[] {
+  const unique = new Map(orders.map((order) => [order.id, order]));
+  return [...unique.values()].sort((a, b) => (a.updatedAt < b.updatedAt ? -1 : a.updatedAt > b.updatedAt ? 1 : 0));
+}

@@ -12,6 +12,12 @@ interface PlatformBase {
   readonly id: string;
   /** Human name used in "QuickBooks Online #1". */
   readonly displayName: string;
+  /**
+   * The console's mark for this platform: a few letters on a colour (#rrggbb, dark enough for white letters).
+   * Our own sign, never the platform's artwork; the name is always shown beside it. Without one the console
+   * uses the name's first letter on grey.
+   */
+  readonly mark?: PlatformMark;
   /** Scopes a healthy connection must hold. */
   readonly requiredScopes: readonly string[];
   /**
@@ -40,6 +46,11 @@ interface PlatformBase {
    * a grant. The connect flow keeps them (encrypted, with the state) until the browser's callback.
    */
   acceptGrant?(body: unknown): { state: string; credentials: IntegrationCredentials } | null;
+}
+
+export interface PlatformMark {
+  letters: string;
+  colour: `#${string}`;
 }
 
 /**

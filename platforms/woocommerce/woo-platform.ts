@@ -36,6 +36,7 @@ export function createWooCommercePlatform(config: WooCommercePlatformConfig): Wo
   return {
     id: 'woocommerce',
     displayName: 'WooCommerce',
+    mark: { letters: 'W', colour: '#6b3fa0' },
     role: 'commerce',
     requiredScopes: [WOOCOMMERCE_KEY_SCOPE],
     refreshTokens: async () => null,

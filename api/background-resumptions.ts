@@ -5,6 +5,16 @@ import type { Database } from '../db/database.js';
 import { countParkedOrders, resumeParkedOrders, type ResumeSelection, type ResumeSignal } from '../runtime/parked-order-resumer.js';
 import { parkedOrderResumeWorkflow, parkedOrderResumeProgressQuery, type ParkedOrderResumeProgress } from '../workflows/parked-order-resume.js';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /**
+     * The API process's one queue of bulk resumptions (buildApi): the operator routes and the console both use
+     * it, so a mapping saved in the console and one PUT through the API share the same rate.
+     */
+    bulkResumptions?: BackgroundResumptions;
+  }
+}
+
 /** Orders signalled per second when the deployment does not say (RESUME_RATE_PER_SECOND). */
 export const DEFAULT_RESUME_RATE_PER_SECOND = 5;
 
@@ -20,6 +30,8 @@ export const RESUME_ID_PREFIX = 'parked-order-resume/';
 export class BackgroundResumptions {
   private chain: Promise<void> = Promise.resolve();
   private pending = 0;
+  /** Orders queued in process so far (every caller's: the API's routes and the console's pages). */
+  queuedOrders = 0;
 
   constructor(
     private readonly temporal: Client,
@@ -52,6 +64,7 @@ export class BackgroundResumptions {
   async enqueue(selection: ResumeSelection & { routeId: string }, signal: ResumeSignal, reason: string): Promise<number> {
     const queued = await countParkedOrders(this.db, selection);
     if (queued === 0) return 0;
+    this.queuedOrders += queued;
     this.pending++;
     this.chain = this.chain.then(async () => {
       try {

@@ -79,6 +79,8 @@ describe('operator console in a browser: Orders and Mappings', () => {
     await waiting.getByRole('button', { name: `Map SKU ${SKU} to Product A` }).click();
     await page.getByText(`Saved the mapping of SKU ${SKU}. 1 waiting order resumes now.`).waitFor();
     expect(await page.locator('table.saved').textContent()).toContain(`SKU ${SKU}`);
+    // The console resumed it through the API's own queue: one budget for both (api/console/console-resumptions.ts).
+    expect(c.h.app.bulkResumptions?.queuedOrders).toBe(1);
 
     await orderRow(watcher).locator('.badge-green', { hasText: 'Synced' }).waitFor({ timeout: 30_000 });
     await c.orderStatus(orderId, 'synced');

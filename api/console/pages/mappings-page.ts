@@ -1,10 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { and, asc, count, eq, inArray, like, min, or } from 'drizzle-orm';
 import { orderSyncs, skuMappings, taxMappings } from '../../../db/schema.js';
-import { BackgroundResumptions, DEFAULT_RESUME_RATE_PER_SECOND } from '../../background-resumptions.js';
 import { saveSkuMapping, saveTaxMapping } from '../../mapping-actions.js';
 import { orderSyncWorkflowView } from '../../order-sync-workflow-view.js';
 import type { ConsoleDeps } from '../console-deps.js';
+import { consoleResumptions } from '../console-resumptions.js';
 import type { ConsolePagePlugin } from '../console-plugin.js';
 import { CONSOLE_PREFIX } from '../console-paths.js';
 import { html, type SafeHtml } from '../html.js';
@@ -29,9 +29,7 @@ interface Waiting {
  * click saves), and the mappings saved so far. A save resumes the waiting orders as the API's PUT does.
  */
 export const mappingsPage: ConsolePagePlugin = (deps) => async (app) => {
-  // The console's own queue of resumptions (the API process has one per plugin scope): same class, same rate.
-  const resumptions = new BackgroundResumptions(deps.health.client, deps.db, deps.health.taskQueue, deps.resumeRatePerSecond ?? DEFAULT_RESUME_RATE_PER_SECOND, app.log);
-  app.addHook('onClose', async () => resumptions.idle());
+  const resumptions = consoleResumptions(app, deps);
 
   app.get(MAPPINGS_PATH, async (request, reply) => mappingsList(deps, request, reply, savedNotice(request)));
 

@@ -91,4 +91,23 @@ describe('operator console in a browser: Orders and Mappings', () => {
     expect(await page.locator('.next-step').textContent()).toContain('Nothing to do.');
     expect(await page.getByTestId('ledger-document').textContent()).toContain('5001');
   });
+
+  it('an order that failed on an outage of the ledger is retried with one click on Retry, and books', async () => {
+    // The ledger answers 503 to everything: the order uses up its attempts (shortened) and shows Failed.
+    c.h.qbo.control.injectFaults({ failNext: 10_000, failStatus: 503 });
+    const failed = await c.syncOrder('#5002', [{ title: 'Mug', sku: 'MUG-1', quantity: 2, unitPrice: '8.00' }], { platformRetryInitialMs: 10 });
+    await c.orderStatus(failed.orderId, 'failed');
+    c.h.qbo.control.clearFaults();
+
+    await page.goto(`${c.h.baseUrl}/console/orders`);
+    const row = page.locator(`tr[data-order="${failed.orderId}"]`);
+    expect(await row.locator('.badge').first().textContent()).toBe('Failed (retrying on its own)');
+    await row.getByRole('button', { name: 'Retry order #5002' }).click();
+    await page.getByText('Retrying: the order repeats the step it stopped at.').waitFor();
+
+    // The order's page updates itself: it books, once.
+    await page.getByTestId('order-status').locator('.badge-green', { hasText: 'Synced' }).waitFor({ timeout: 30_000 });
+    await c.orderStatus(failed.orderId, 'synced');
+    expect(c.h.qbo.control.documents(c.h.realmId, 'SalesReceipt').filter((d) => d.docNumber === '5002')).toHaveLength(1);
+  });
 });

@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { saveOperator } from '../../api/console/operator-accounts.js';
 import { startOrderSync } from '../../runtime/order-sync-starter.js';
 import type { OrderSyncTiming } from '../../workflows/order-sync.js';
-import { eventually, HealthHarness } from '../integration-health-harness.js';
+import { eventually, HealthHarness, type HealthHarnessOptions } from '../integration-health-harness.js';
 import { openConsoleBrowser, signIn, type ConsoleBrowser } from './console-browser.js';
 
 export const CONSOLE_OPERATOR = { email: 'books@example.com', password: 'correct horse battery staple' };
@@ -23,8 +23,8 @@ export interface ConsoleWithRoute {
   close(): Promise<void>;
 }
 
-export async function startConsoleWithRoute(): Promise<ConsoleWithRoute> {
-  const [h, browser] = await Promise.all([HealthHarness.start(), openConsoleBrowser()]);
+export async function startConsoleWithRoute(options: HealthHarnessOptions = {}): Promise<ConsoleWithRoute> {
+  const [h, browser] = await Promise.all([HealthHarness.start(options), openConsoleBrowser()]);
   await saveOperator(h.db, CONSOLE_OPERATOR.email, CONSOLE_OPERATOR.password);
   const { qbo, routeId } = await h.connectedShopAndLedger();
   const page = await browser.newPage();

@@ -110,4 +110,23 @@ describe('operator console in a browser: Orders and Mappings', () => {
     await c.orderStatus(failed.orderId, 'synced');
     expect(c.h.qbo.control.documents(c.h.realmId, 'SalesReceipt').filter((d) => d.docNumber === '5002')).toHaveLength(1);
   });
+
+  it('offers the ledger tax code at the same rate for an unmapped tax, and one click saves it and books the order', async () => {
+    const TAX = 'CA State Tax@7.25';
+    const taxed = await c.syncOrder('#5003', [{ title: 'Mug', sku: 'MUG-1', quantity: 2, unitPrice: '8.00', taxLines: [{ title: 'CA State Tax', rate: 0.0725, amount: '1.16' }] }]);
+    await c.orderStatus(taxed.orderId, 'waiting');
+
+    await page.goto(`${c.h.baseUrl}/console/mappings`);
+    const waiting = page.locator(`tr[data-key="tax:${TAX}"]`);
+    expect(await waiting.locator('.waiting-count').textContent()).toBe('1');
+    // Suggested from the ledger's own tax codes: the one at 7.25 % ("CA Sales Tax"), not VAT at 20 %.
+    const offered = waiting.locator('.suggestions button');
+    expect(await offered.allTextContents()).toEqual(['CA Sales Tax (7.25 %)']);
+    await waiting.getByRole('button', { name: `Map Tax ${TAX} to CA Sales Tax` }).click();
+    await page.getByText(`Saved the mapping of tax ${TAX}. 1 waiting order resumes now.`).waitFor();
+    expect(await page.locator('table.saved').textContent()).toContain(`Tax ${TAX}`);
+
+    await c.orderStatus(taxed.orderId, 'synced');
+    expect(c.h.qbo.control.documents(c.h.realmId, 'SalesReceipt').filter((d) => d.docNumber === '5003')).toHaveLength(1);
+  });
 });

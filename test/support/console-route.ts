@@ -15,7 +15,7 @@ export interface ConsoleWithRoute {
   routeId: string;
   qbo: { id: string; displayName: string };
   /** A shop order synced on the route (its sync started as a webhook would; `timing` shortens its waits). */
-  syncOrder(name: string, lineItems: { title: string; sku: string; quantity: number; unitPrice: string }[], timing?: Partial<OrderSyncTiming>): Promise<{ orderId: string; workflowId: string }>;
+  syncOrder(name: string, lineItems: { title: string; sku: string; quantity: number; unitPrice: string; taxLines?: { title: string; rate: number; amount: string }[] }[], timing?: Partial<OrderSyncTiming>): Promise<{ orderId: string; workflowId: string }>;
   /** Waits until the order's row (the database) shows this status. */
   orderStatus(orderId: string, status: string): Promise<void>;
   /** The order as the operator API lists it. */

@@ -68,6 +68,8 @@ export type IntegrationAccount = Record<string, string>;
 
 export interface PlatformConnection {
   integrationId: string;
+  /** The integration's name ("WooCommerce #1"), for the platform's messages; absent while connecting. */
+  displayName?: string;
   account: IntegrationAccount;
   tokens: AccessTokenProvider;
   /**

@@ -136,7 +136,12 @@ if (demo) {
   demoShopify = shopify;
   demoWoo = woo;
 }
-const saveDemo = () => savePersistedParts(emulatorStateFile, persisted).catch((error) => console.error(`[ledgerbridge] Could not save the demo's emulators: ${(error as Error).message}`));
+// One save at a time (the timer's and the last one on stop write the same file).
+let demoSaved: Promise<void> = Promise.resolve();
+const saveDemo = () =>
+  (demoSaved = demoSaved.then(() =>
+    savePersistedParts(emulatorStateFile, persisted).catch((error) => console.error(`[ledgerbridge] Could not save the demo's emulators: ${(error as Error).message}`)),
+  ));
 
 const services = await openServices(config);
 const { worker, done: workerDone } = await startWorker(services);

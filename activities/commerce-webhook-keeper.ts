@@ -17,6 +17,7 @@ function webhooksOf(deps: WebhookKeeperDeps, integration: typeof integrations.$i
   const platform = deps.platforms.commerce(integration.platform);
   return platform.createWebhooks({
     integrationId: integration.id,
+    displayName: integration.displayName,
     account: integration.account,
     tokens: deps.credentials.tokenProvider(integration.id, platform),
   });

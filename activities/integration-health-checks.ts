@@ -58,7 +58,7 @@ export async function runHealthChecks(deps: HealthCheckDeps, integrationId: stri
     outcomes.set('test_call', { ok: false, message: 'Not checked: the credentials no longer work.', verdict: 'reconnect_required' });
   } else {
     try {
-      const answer = await probeConnection(platform, { integrationId, account: row.account, tokens: deps.credentials.tokenProvider(integrationId, platform) });
+      const answer = await probeConnection(platform, { integrationId, displayName: row.displayName, account: row.account, tokens: deps.credentials.tokenProvider(integrationId, platform) });
       probe = answer;
       outcomes.set('test_call', { ok: true, message: `${platform.displayName} answered for "${answer.accountName}".` });
     } catch (error) {

@@ -53,7 +53,7 @@ export function createOrderPollActivities(deps: OrderPollDeps) {
       const skip = row ? whyNotPolled(deps, row) : 'the integration was deleted';
       if (skip || !row) return { status: 'not_polled', reason: skip ?? 'the integration was deleted' };
       const platform = deps.platforms.commerce(row.platform);
-      const source = platform.createSource({ integrationId: row.id, account: row.account, tokens: deps.credentials.tokenProvider(row.id, platform) });
+      const source = platform.createSource({ integrationId: row.id, displayName: row.displayName, account: row.account, tokens: deps.credentials.tokenProvider(row.id, platform) });
       if (!source.listOrdersUpdatedSince) return { status: 'not_polled', reason: `${platform.displayName} cannot list orders by when they changed` };
 
       const cursor = (await pollCursorOf(deps.db, row.id)) ?? (await firstPollStart(deps.db, row));

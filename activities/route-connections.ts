@@ -58,6 +58,7 @@ export class RouteConnections {
     assertNotPaused(integration);
     return {
       integrationId: integration.id,
+      displayName: integration.displayName,
       account: integration.account,
       tokens: this.credentials.tokenProvider(integration.id, this.platforms.get(integration.platform)),
     };

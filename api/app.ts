@@ -47,6 +47,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const resumptions = new BackgroundResumptions(deps.temporal, deps.db, deps.taskQueue, deps.resumeRatePerSecond ?? DEFAULT_RESUME_RATE_PER_SECOND, app.log);
   // Let queued resumptions finish before the Temporal connection goes away.
   app.addHook('onClose', async () => resumptions.idle());
+  // One budget for the whole process: plugins (the console) resume through this same queue.
+  app.decorate('bulkResumptions', resumptions);
 
   // Order webhooks are answered once recorded; this starts their syncs, beginning with what a previous process left.
   // Webhook answers go first: while any is in flight the drainer starts one sync at a time.

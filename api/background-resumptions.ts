@@ -3,10 +3,28 @@ import type { Client } from '@temporalio/client';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Database } from '../db/database.js';
 import { countParkedOrders, resumeParkedOrders, type ResumeSelection, type ResumeSignal } from '../runtime/parked-order-resumer.js';
-import { parkedOrderResumeWorkflow, parkedOrderResumeProgressQuery, type ParkedOrderResumeProgress } from '../workflows/parked-order-resume.js';
+import { BATCH, parkedOrderResumeWorkflow, parkedOrderResumeProgressQuery, type ParkedOrderResumeProgress } from '../workflows/parked-order-resume.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /**
+     * The API process's one queue of bulk resumptions (buildApi): the operator routes and the console both use
+     * it, so a mapping saved in the console and one PUT through the API share the same rate.
+     */
+    bulkResumptions?: BackgroundResumptions;
+  }
+}
 
 /** Orders signalled per second when the deployment does not say (RESUME_RATE_PER_SECOND). */
 export const DEFAULT_RESUME_RATE_PER_SECOND = 5;
+
+/** About how often (seconds) a replay's progress moves: its batches hold this many seconds of orders. */
+const PROGRESS_EVERY_SECONDS = 2;
+
+/** Orders per batch of a replay at this rate: progress moves every couple of seconds, however slow the rate. */
+export function replayBatchSize(perSecond: number): number {
+  return Math.min(BATCH, Math.max(1, Math.ceil(perSecond * PROGRESS_EVERY_SECONDS)));
+}
 
 /** Workflow id prefix of bulk resumptions started from the API; the rest of the id is the resume id. */
 export const RESUME_ID_PREFIX = 'parked-order-resume/';
@@ -20,6 +38,8 @@ export const RESUME_ID_PREFIX = 'parked-order-resume/';
 export class BackgroundResumptions {
   private chain: Promise<void> = Promise.resolve();
   private pending = 0;
+  /** Orders queued in process so far (every caller's: the API's routes and the console's pages). */
+  queuedOrders = 0;
 
   constructor(
     private readonly temporal: Client,
@@ -37,7 +57,7 @@ export class BackgroundResumptions {
     await this.temporal.workflow.start(parkedOrderResumeWorkflow, {
       workflowId: `${RESUME_ID_PREFIX}${resumeId}`,
       taskQueue: this.taskQueue,
-      args: [{ selection, signal, perSecond: this.perSecond }],
+      args: [{ selection, signal, perSecond: this.perSecond, batchSize: replayBatchSize(this.perSecond) }],
     });
     this.log.info({ selection, signal, reason, queued, resumeId }, 'parked orders resuming');
     return { queued, resumeId };
@@ -52,6 +72,7 @@ export class BackgroundResumptions {
   async enqueue(selection: ResumeSelection & { routeId: string }, signal: ResumeSignal, reason: string): Promise<number> {
     const queued = await countParkedOrders(this.db, selection);
     if (queued === 0) return 0;
+    this.queuedOrders += queued;
     this.pending++;
     this.chain = this.chain.then(async () => {
       try {

@@ -9,7 +9,7 @@ import { WebhookAnswer } from './shopify-topic-handlers.js';
 import type { VerifyWooCommerceWebhook } from './woocommerce-webhook-check.js';
 import { OrderEventWriter } from '../db/order-event-writer.js';
 import { recordSettledEvent, type WebhookEventIdentity } from '../db/webhook-intake.js';
-import { isWooPing, WOOCOMMERCE_WEBHOOK_PATH, wooOrderReferenceOf } from '../platforms/woocommerce/index.js';
+import { isWooPing, WOOCOMMERCE_WEBHOOK_PATH, wooOrderEventKey, wooOrderReferenceOf } from '../platforms/woocommerce/index.js';
 import { RequestsInFlight } from '../runtime/requests-in-flight.js';
 
 const ORDER_TOPICS: ReadonlySet<string> = new Set(['order.created', 'order.updated']);
@@ -44,7 +44,7 @@ export function wooCommerceWebhookRoutes(deps: ApiDeps, context: WooCommerceInta
           description:
             'Public, authenticated by X-WC-Webhook-Signature (base64 HMAC-SHA256 of the body with the secret ledgerbridge set on the webhook). ' +
             'order.created and order.updated are recorded and answered "accepted"; the order sync then starts on every route reading from ' +
-            "the integration. A delivery reporting the same order change again (same order id and date_modified_gmt) is answered \"duplicate\". " +
+            "the integration. A delivery reporting the same order change again (same order id, date_modified_gmt and content) is answered \"duplicate\"; two changes within one second are two events. " +
             "WooCommerce's ping (webhook_id=N) is answered 200.",
           tags: ['webhooks'],
           params: Type.Object({ integrationId: Type.String({ minLength: 1, maxLength: 200 }) }),
@@ -95,8 +95,8 @@ export function wooCommerceWebhookRoutes(deps: ApiDeps, context: WooCommerceInta
           log.warn('woocommerce webhook rejected: order payload without a numeric id');
           throw new ApiError(400, 'invalid_body', `The ${check.topic} webhook carries no order id.`);
         }
-        // No event id in WooCommerce: what a delivery reports is this order as of this change.
-        const event = identity(`order/${order.orderId}/${order.modifiedGmt ?? check.deliveryId}`);
+        // No event id in WooCommerce: what a delivery reports is this order as of this change, by its content.
+        const event = identity(wooOrderEventKey(order, rawBody, check.deliveryId));
         if ((await integrationRouteIds(deps.db, integrationId)).length === 0) {
           const recorded = await recordSettledEvent(deps.db, event, 'ignored');
           log.warn('woocommerce webhook ignored: no sync route reads from this store');

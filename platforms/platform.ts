@@ -12,6 +12,12 @@ interface PlatformBase {
   readonly id: string;
   /** Human name used in "QuickBooks Online #1". */
   readonly displayName: string;
+  /**
+   * The console's mark for this platform: a few letters on a colour (#rrggbb, dark enough for white letters).
+   * Our own sign, never the platform's artwork; the name is always shown beside it. Without one the console
+   * uses the name's first letter on grey.
+   */
+  readonly mark?: PlatformMark;
   /** Scopes a healthy connection must hold. */
   readonly requiredScopes: readonly string[];
   /**
@@ -42,6 +48,11 @@ interface PlatformBase {
   acceptGrant?(body: unknown): { state: string; credentials: IntegrationCredentials } | null;
 }
 
+export interface PlatformMark {
+  letters: string;
+  colour: `#${string}`;
+}
+
 /**
  * One of several accounts a single consent granted (Xero: organisations). With more than one, the connect flow
  * asks the operator which one the integration books into, unless one is the integration's own account already.
@@ -57,6 +68,8 @@ export type IntegrationAccount = Record<string, string>;
 
 export interface PlatformConnection {
   integrationId: string;
+  /** The integration's name ("WooCommerce #1"), for the platform's messages; absent while connecting. */
+  displayName?: string;
   account: IntegrationAccount;
   tokens: AccessTokenProvider;
   /**

@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import { eq } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
 import { integrations, orderSyncs, syncRoutes } from '../db/schema.js';
-import { orderSyncWorkflow } from '../workflows/order-sync.js';
+import { orderSyncWorkflow, type OrderSyncInput } from '../workflows/order-sync.js';
 import { syncStartOptions } from './sync-start-options.js';
 
 /** Business identity: one workflow per route and order, so a duplicate trigger can never start a second sync. */
@@ -24,7 +24,7 @@ export async function startOrderSync(
   client: Client,
   db: Database,
   taskQueue: string,
-  input: { routeId: string; orderId: string; orderName?: string | null },
+  input: { routeId: string; orderId: string; orderName?: string | null; timing?: OrderSyncInput['timing'] },
 ): Promise<StartedOrderSync> {
   // The ledger's name comes along for the run's summary in Temporal UI: one query per start, as before.
   const [found] = await db
@@ -43,7 +43,7 @@ export async function startOrderSync(
   const handle = await client.workflow.start(orderSyncWorkflow, {
     workflowId,
     taskQueue,
-    args: [{ routeId: input.routeId, orderId: input.orderId, orderName: input.orderName ?? null }],
+    args: [{ routeId: input.routeId, orderId: input.orderId, orderName: input.orderName ?? null, ...(input.timing ? { timing: input.timing } : {}) }],
     ...syncStartOptions(route, input.orderId),
     // Temporal UI's workflow list shows this as the run's summary.
     staticSummary: orderSyncSummary(input.orderName ?? null, input.orderId, found.ledgerName ?? route.targetIntegrationId),

@@ -108,6 +108,9 @@ export async function signalParkedOrders(
     }
     onEach();
   }
+  // The batch lasts as long as its orders' share of the rate, so back-to-back batches (a replay's) keep the rate too.
+  const end = startedAt + orders.length * gapMs;
+  if (orders.length > 0 && end > Date.now()) await new Promise((resolve) => setTimeout(resolve, end - Date.now()));
   return report;
 }
 

@@ -77,9 +77,20 @@ describe('WooCommerce webhook intake', () => {
     expect((await deliver('woo-b', 'cs_bbbbbbbb')).json()).toEqual({ status: 'accepted', orderId: '727' });
     expect((await deliver('woo-a', 'cs_aaaaaaaa', body, { 'x-wc-webhook-delivery-id': 'beef' })).json()).toEqual({ status: 'duplicate' });
     const rows = await ctx.database.db.select().from(webhookEvents).where(eq(webhookEvents.orderId, '727'));
-    expect(rows.map((r) => [r.integrationId, r.shop, r.eventId]).sort()).toEqual([
-      ['woo-a', null, 'woocommerce/woo-a/order/727/2026-11-29T10:00:00'],
-      ['woo-b', null, 'woocommerce/woo-b/order/727/2026-11-29T10:00:00'],
+    expect(rows.map((r) => [r.integrationId, r.shop, r.eventId.replace(/\/[0-9a-f]{16}$/, '/<digest>')]).sort()).toEqual([
+      ['woo-a', null, 'woocommerce/woo-a/order/727/2026-11-29T10:00:00/<digest>'],
+      ['woo-b', null, 'woocommerce/woo-b/order/727/2026-11-29T10:00:00/<digest>'],
     ]);
+  });
+
+  it('keeps two edits of one order within the same second apart (same date_modified_gmt and delivery id, other content)', async () => {
+    const sameSecond = (total: string) => JSON.stringify({ id: 728, number: '728', status: 'processing', total, date_modified_gmt: '2026-11-29T11:00:00' });
+    // WooCommerce's delivery id is a hash of the webhook id and the second: both edits carry the same one.
+    const sameDelivery = { 'x-wc-webhook-topic': 'order.updated', 'x-wc-webhook-delivery-id': 'same-second' };
+    expect((await deliver('woo-a', 'cs_aaaaaaaa', sameSecond('12.00'), sameDelivery)).json()).toEqual({ status: 'accepted', orderId: '728' });
+    expect((await deliver('woo-a', 'cs_aaaaaaaa', sameSecond('15.00'), sameDelivery)).json()).toEqual({ status: 'accepted', orderId: '728' });
+    // The same state delivered again is still one event.
+    expect((await deliver('woo-a', 'cs_aaaaaaaa', sameSecond('15.00'), sameDelivery)).json()).toEqual({ status: 'duplicate' });
+    expect(await ctx.database.db.select().from(webhookEvents).where(eq(webhookEvents.orderId, '728'))).toHaveLength(2);
   });
 });

@@ -51,6 +51,11 @@ describe('configuration from the environment', () => {
     expect(config.encryptionKey.equals(Buffer.alloc(32, 1))).toBe(true);
   });
 
+  it("points the QuickBooks Web Connector at this API's port when PUBLIC_BASE_URL is not set", () => {
+    expect(appConfigFromEnv({ ...secrets, PORT: '3300' }).platforms.qbd.webConnectorUrl).toBe('http://127.0.0.1:3300/qbwc');
+    expect(appConfigFromEnv({ ...secrets, PORT: '3300', PUBLIC_BASE_URL: 'https://lb.example.com' }).platforms.qbd.webConnectorUrl).toBe('https://lb.example.com/qbwc');
+  });
+
   it("sizes the worker's workflow cache from WORKER_MAX_CACHED_WORKFLOWS, and refuses a size the SDK would not take", () => {
     expect(appConfigFromEnv(secrets).workerMaxCachedWorkflows).toBeNull();
     expect(appConfigFromEnv({ ...secrets, WORKER_MAX_CACHED_WORKFLOWS: '200' }).workerMaxCachedWorkflows).toBe(200);

@@ -50,7 +50,12 @@ describe('operator console in a browser: Integrations', () => {
     await page.getByRole('heading', { name: 'Integrations' }).waitFor();
     const qboRow = row(qbo.id);
     expect(await qboRow.getByRole('rowheader').textContent()).toBe('QuickBooks Online #1');
-    expect(await qboRow.locator('td[data-label="Platform"]').textContent()).toBe('QuickBooks Online');
+    // The platform by its mark and, always, its name in words (the mark is hidden from screen readers).
+    const platformCell = qboRow.locator('td[data-label="Platform"]');
+    expect(await platformCell.locator('.platform-name').textContent()).toBe('QuickBooks Online');
+    expect(await platformCell.locator('svg.platform-mark').getAttribute('aria-hidden')).toBe('true');
+    expect(await platformCell.locator('svg.platform-mark text').textContent()).toBe('QB');
+    expect(await row(shopify.id).locator('td[data-label="Platform"] .platform-name').textContent()).toBe('Shopify');
     // Colour is never the only signal: the badge says its word.
     expect(await qboRow.locator('.badge').textContent()).toBe('Connected');
     expect(await qboRow.locator('.badge').getAttribute('class')).toContain('badge-green');

@@ -79,6 +79,8 @@ describe('operator console in a browser: Orders and Mappings', () => {
     await waiting.getByRole('button', { name: `Map SKU ${SKU} to Product A` }).click();
     await page.getByText(`Saved the mapping of SKU ${SKU}. 1 waiting order resumes now.`).waitFor();
     expect(await page.locator('table.saved').textContent()).toContain(`SKU ${SKU}`);
+    // The console resumed it through the API's own queue: one budget for both (api/console/console-resumptions.ts).
+    expect(c.h.app.bulkResumptions?.queuedOrders).toBe(1);
 
     await orderRow(watcher).locator('.badge-green', { hasText: 'Synced' }).waitFor({ timeout: 30_000 });
     await c.orderStatus(orderId, 'synced');
@@ -88,5 +90,43 @@ describe('operator console in a browser: Orders and Mappings', () => {
     await page.goto(`${c.h.baseUrl}/console/routes/${c.routeId}/orders/${orderId}`);
     expect(await page.locator('.next-step').textContent()).toContain('Nothing to do.');
     expect(await page.getByTestId('ledger-document').textContent()).toContain('5001');
+  });
+
+  it('an order that failed on an outage of the ledger is retried with one click on Retry, and books', async () => {
+    // The ledger answers 503 to everything: the order uses up its attempts (shortened) and shows Failed.
+    c.h.qbo.control.injectFaults({ failNext: 10_000, failStatus: 503 });
+    const failed = await c.syncOrder('#5002', [{ title: 'Mug', sku: 'MUG-1', quantity: 2, unitPrice: '8.00' }], { platformRetryInitialMs: 10 });
+    await c.orderStatus(failed.orderId, 'failed');
+    c.h.qbo.control.clearFaults();
+
+    await page.goto(`${c.h.baseUrl}/console/orders`);
+    const row = page.locator(`tr[data-order="${failed.orderId}"]`);
+    expect(await row.locator('.badge').first().textContent()).toBe('Failed (retrying on its own)');
+    await row.getByRole('button', { name: 'Retry order #5002' }).click();
+    await page.getByText('Retrying: the order repeats the step it stopped at.').waitFor();
+
+    // The order's page updates itself: it books, once.
+    await page.getByTestId('order-status').locator('.badge-green', { hasText: 'Synced' }).waitFor({ timeout: 30_000 });
+    await c.orderStatus(failed.orderId, 'synced');
+    expect(c.h.qbo.control.documents(c.h.realmId, 'SalesReceipt').filter((d) => d.docNumber === '5002')).toHaveLength(1);
+  });
+
+  it('offers the ledger tax code at the same rate for an unmapped tax, and one click saves it and books the order', async () => {
+    const TAX = 'CA State Tax@7.25';
+    const taxed = await c.syncOrder('#5003', [{ title: 'Mug', sku: 'MUG-1', quantity: 2, unitPrice: '8.00', taxLines: [{ title: 'CA State Tax', rate: 0.0725, amount: '1.16' }] }]);
+    await c.orderStatus(taxed.orderId, 'waiting');
+
+    await page.goto(`${c.h.baseUrl}/console/mappings`);
+    const waiting = page.locator(`tr[data-key="tax:${TAX}"]`);
+    expect(await waiting.locator('.waiting-count').textContent()).toBe('1');
+    // Suggested from the ledger's own tax codes: the one at 7.25 % ("CA Sales Tax"), not VAT at 20 %.
+    const offered = waiting.locator('.suggestions button');
+    expect(await offered.allTextContents()).toEqual(['CA Sales Tax (7.25 %)']);
+    await waiting.getByRole('button', { name: `Map Tax ${TAX} to CA Sales Tax` }).click();
+    await page.getByText(`Saved the mapping of tax ${TAX}. 1 waiting order resumes now.`).waitFor();
+    expect(await page.locator('table.saved').textContent()).toContain(`Tax ${TAX}`);
+
+    await c.orderStatus(taxed.orderId, 'synced');
+    expect(c.h.qbo.control.documents(c.h.realmId, 'SalesReceipt').filter((d) => d.docNumber === '5003')).toHaveLength(1);
   });
 });

@@ -66,6 +66,10 @@ export interface HealthHarnessOptions {
    * production wires them; the test brings the company and Web Connector emulators (`qbdConfig` says where to poll).
    */
   qbd?: { requestWaitMs: number; sessionLingerMs?: number };
+  /** Orders a second the API and the console resume in bulk (default 50). */
+  resumeRatePerSecond?: number;
+  /** Activities that stand in for the worker's own of the same name (e.g. to hold one until the test has looked). */
+  replaceActivities?: (deps: { client: Client; db: TestDatabase['db'] }) => Record<string, (...args: never[]) => Promise<unknown>>;
 }
 
 /**
@@ -190,13 +194,13 @@ export class HealthHarness {
       operatorToken: OPERATOR_TOKEN,
       verifyShopifyWebhook: (rawBody, headers) => shopifyPlatform.verifyWebhook({ rawBody, headers }),
       ...(wooPlatform ? { verifyWooCommerceWebhook: wooCommerceWebhookCheck({ db, credentials, platform: wooPlatform }) } : {}),
-      resumeRatePerSecond: 50,
+      resumeRatePerSecond: options.resumeRatePerSecond ?? 50,
       onAppUninstalled: (integrationId) => reportAppUninstalled(runtime, integrationId),
       operatorPlugins: [integrationRoutes(routeDeps), ...(qbdDeps ? [qbdOperatorRoutes(qbdDeps)] : [])],
       plugins: [
         integrationOAuthRoutes(routeDeps),
         ...(qbdDeps ? [qbwcEndpointRoutes(qbdDeps), qbdConnectPageRoutes({ ...qbdDeps, connectLinks, operatorToken: OPERATOR_TOKEN })] : []),
-        consoleRoutes({ ...routeDeps, temporalUiUrl: TEMPORAL_UI_URL, resumeRatePerSecond: 50 }),
+        consoleRoutes({ ...routeDeps, temporalUiUrl: TEMPORAL_UI_URL, resumeRatePerSecond: options.resumeRatePerSecond ?? 50 }),
       ],
       consoleForBrowsers: true,
     });
@@ -214,18 +218,21 @@ export class HealthHarness {
       secrets: secretBoxFromKey(SECRET_KEY),
       connectionProblems: createConnectionProblemSink(runtime),
       client,
-      extraActivities: createIntegrationHealthActivities({
-        db,
-        platforms,
-        credentials,
-        mailer,
-        publicBaseUrl: baseUrl,
-        connectLinks,
-        client,
-        resumePerSecond: 50,
-        ...(options.orderPollIntervalMs ? { orderPolling: runtime } : {}),
-        log: () => {},
-      }),
+      extraActivities: {
+        ...createIntegrationHealthActivities({
+          db,
+          platforms,
+          credentials,
+          mailer,
+          publicBaseUrl: baseUrl,
+          connectLinks,
+          client,
+          resumePerSecond: options.resumeRatePerSecond ?? 50,
+          ...(options.orderPollIntervalMs ? { orderPolling: runtime } : {}),
+          log: () => {},
+        }),
+        ...options.replaceActivities?.({ client, db }),
+      },
       workflowBundlePath: inject('workflowBundlePath'),
     });
     harness.workerRun = harness.worker.run();

@@ -103,7 +103,9 @@ describe('order sync: WooCommerce → QuickBooks Online', () => {
       return s.state === 'waiting_for_reconnect' ? s : undefined;
     }, 'the order to wait for a reconnect');
     expect(status.lastError?.code).toBe('CredentialsInvalid');
-    expect(status.lastError?.message).toMatch(/no longer accepts ledgerbridge's API key.*Reconnect/);
+    // Named as every integration is, never by its address.
+    expect(status.lastError?.message).toMatch(/WooCommerce #1 no longer accepts ledgerbridge's API key.*Reconnect/);
+    expect(status.lastError?.message).not.toContain(harness.woo.origin.replace(/^https?:\/\//, ''));
     await eventually(async () => (await harness.orderRow(orderId))?.waitingFor === 'reconnect', 'the row to wait for a reconnect');
     expect(await harness.orderRow(orderId)).toMatchObject({ waitingOn: harness.wooIntegrationId });
     const integration = await eventually(async () => {
@@ -111,6 +113,7 @@ describe('order sync: WooCommerce → QuickBooks Online', () => {
       return found?.status === 'reconnect_required' ? found : undefined;
     }, 'WooCommerce #1 to need a reconnect');
     expect(integration.statusReason).toMatch(/Reconnect/);
+    expect(integration.statusReason).not.toContain(harness.woo.origin.replace(/^https?:\/\//, ''));
     expect(receiptsNumbered(order.number as string)).toHaveLength(0);
 
     await harness.connectWooCommerce();

@@ -7,6 +7,8 @@ export interface ParkedOrderResumeInput {
   signal: ResumeSignal;
   /** Orders signalled per second: the platforms see the backlog at this rate. */
   perSecond: number;
+  /** Orders per batch (each batch moves the progress); BATCH when not given (runs started before it existed). */
+  batchSize?: number;
   /** Progress of the previous run (continue-as-new). */
   carried?: { total: number; done: number; failed: number; after: ParkedOrderCursor };
 }
@@ -22,8 +24,8 @@ export interface ParkedOrderResumeProgress {
 
 export const parkedOrderResumeProgressQuery = defineQuery<ParkedOrderResumeProgress>('parkedOrderResumeProgress');
 
-/** Orders signalled per activity: one heartbeat-covered batch, small enough to retry cheaply. */
-const BATCH = 100;
+/** Orders signalled per activity at most: one heartbeat-covered batch, small enough to retry cheaply. */
+export const BATCH = 100;
 
 const resumer = proxyActivities<ParkedOrderResumeActivities>({
   startToCloseTimeout: '10 minutes',
@@ -48,7 +50,7 @@ export async function parkedOrderResumeWorkflow(input: ParkedOrderResumeInput): 
   if (!input.carried) progress.total = await resumer.countParkedOrders({ selection: input.selection });
 
   for (;;) {
-    const batch = await resumer.resumeParkedOrderBatch({ selection: input.selection, signal: input.signal, perSecond: input.perSecond, after, limit: BATCH });
+    const batch = await resumer.resumeParkedOrderBatch({ selection: input.selection, signal: input.signal, perSecond: input.perSecond, after, limit: input.batchSize ?? BATCH });
     progress.done += batch.resumed + batch.failed;
     progress.failed += batch.failed;
     // Orders parked after the count are resumed too: the total grows rather than the progress passing it.

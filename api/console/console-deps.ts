@@ -4,7 +4,10 @@ import type { IntegrationRoutesDeps } from '../integration-routes.js';
 export interface ConsoleDeps extends IntegrationRoutesDeps {
   /** Temporal UI's address, for links to a workflow (the Orders page); null when there is none to link to. */
   temporalUiUrl?: string | null;
-  /** Orders a second resumed after a mapping is saved or a replay (as the API's resumeRatePerSecond); default 5. */
+  /**
+   * Orders a second resumed after a mapping is saved or a replay, when the console is served without the API's
+   * queue (inside buildApi it uses the API's, at the API's rate: console-resumptions.ts); default 5.
+   */
   resumeRatePerSecond?: number;
   /** Syncs a second a full re-sync started here starts (as the API's resyncPerSecond); default DEFAULT_RESYNC_PER_SECOND. */
   resyncPerSecond?: number;

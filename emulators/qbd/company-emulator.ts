@@ -5,6 +5,7 @@ import type { NotFoundAnswer } from './company-lists.js';
 import { checkQbxmlElement, type QbxmlViolation } from './qbxml-schema-check.js';
 import { PARSE_ERROR, statusOk, statusRequestIdTooLong, statusSaveError, statusTooLong, type QbxmlStatus } from './qbxml-status.js';
 import { QBXML_SCHEMA } from './schema-facts.js';
+import { dataFields, type PersistedParts } from '../common/persisted-state.js';
 
 /** What QuickBooks' request processor gives back for a request set: a qbXML response, or an HRESULT it threw. */
 export type QbdProcessResult = { kind: 'response'; qbxml: string } | { kind: 'error'; hresult: string; message: string };
@@ -231,5 +232,10 @@ export class QbdCompanyEmulator {
       default:
         return { status: statusSaveError(name, `${name} is not emulated by ledgerbridge's QuickBooks Desktop emulator.`), rets: [] };
     }
+  }
+
+  /** What a demo keeps across restarts (emulators/common/persisted-state.ts): the company file's lists and transactions. */
+  persistentParts(): PersistedParts {
+    return { company: dataFields(this.company, ['seed']) };
   }
 }

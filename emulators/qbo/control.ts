@@ -5,6 +5,7 @@ import type { AuthFaultEnvelope, QboRateLimits, QboSeedCompany, QboSeedCustomer,
 import type { QboRecord } from './query-evaluation.js';
 import type { TaxInclusiveLineReading } from './sales-tax-rules.js';
 import type { TotalTaxOverride } from './tax-override-rules.js';
+import { dataFields, type PersistedParts } from '../common/persisted-state.js';
 
 /** In-process handle on a running emulator, so tests set up and inspect without HTTP. */
 export class QboEmulatorControl {
@@ -212,5 +213,16 @@ export class QboEmulatorControl {
   private mustExist(record: QboRecord | undefined, entity: string, id: string): QboRecord {
     if (!record) throw new Error(`no ${entity} with Id ${id}`);
     return record;
+  }
+
+  /** What a demo keeps across restarts (emulators/common/persisted-state.ts): grants and tokens, each company's lists and documents. */
+  persistentParts(): PersistedParts {
+    const parts: PersistedParts = {
+      clock: dataFields(this.state.clock),
+      grants: dataFields(this.state.grants, ['clock', 'settings']),
+      authorizing: { target: this.state, fields: ['authorizingRealmId'] },
+    };
+    for (const [realmId, company] of this.state.companies) parts[`company:${realmId}`] = dataFields(company, ['clock']);
+    return parts;
   }
 }

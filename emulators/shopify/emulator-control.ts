@@ -14,6 +14,7 @@ import {
   type WebhookEvent,
   type WebhookTopic,
 } from './webhook-dispatcher.js';
+import { dataFields, type PersistedParts } from '../common/persisted-state.js';
 
 /** Every control method takes an optional shop domain; without it the emulator's default shop is meant. */
 export interface ShopOption {
@@ -256,6 +257,14 @@ export class ShopifyEmulatorControl {
     const token = this.store.tokens.get(accessToken);
     if (!token) throw new Error('unknown access token');
     return token;
+  }
+
+  /** What a demo keeps across restarts (emulators/common/persisted-state.ts): shops, orders, tokens, webhook subscriptions. */
+  persistentParts(): PersistedParts {
+    return {
+      store: dataFields(this.store, ['defaultShopDomain']),
+      webhooks: { target: this.webhooks, fields: ['subscriptions', 'eventLog', 'nextSubscriptionId'] },
+    };
   }
 }
 

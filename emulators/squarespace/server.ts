@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { listenOnLoopback, type RunningServer } from '../common/listen.js';
+import { dataFields, type PersistedParts } from '../common/persisted-state.js';
 import { answerApi, type ApiOptions } from './api-routes.js';
 import { registerOAuthRoutes } from './oauth-routes.js';
 import type { SquarespaceOrderInput } from './order-builder.js';
@@ -23,6 +24,13 @@ export class SquarespaceEmulatorControl {
     readonly webhooks: WebhookDeliverer,
     readonly limiter: RateLimiter,
   ) {}
+
+  /** What of the site outlives a restart of the demo: its id, orders, tokens and subscriptions (not its settings). */
+  persistentParts(): PersistedParts {
+    return {
+      site: dataFields(this.site, ['clientId', 'clientSecret', 'siteTitle', 'currency', 'accessTokenTtlMs', 'refreshTokenTtlMs', 'pageSize', 'listOrder', 'rateLimit']),
+    };
+  }
 
   /** A customer checks out: the order exists and order.create is sent. */
   createOrder(input: SquarespaceOrderInput): Record<string, unknown> {

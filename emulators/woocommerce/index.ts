@@ -1,3 +1,4 @@
 export { startWooCommerceEmulator, WooCommerceEmulatorControl, type WooCommerceEmulator, type WooCommerceEmulatorOptions, type Unreachable } from './server.js';
 export { answerKeyGrant } from './store-owner-approval.js';
 export type { WooOrderInput } from './order-builder.js';
+export { seedDemoWooStore } from './demo-data.js';

@@ -6,6 +6,7 @@ import { answerRest, wooError, type RestAnswer } from './rest-api.js';
 import { WooSite, type KeyPermissions, type SiteOptions } from './site.js';
 import { WebhookDeliverer, type DelivererOptions } from './webhook-deliverer.js';
 import type { WooOrderInput } from './order-builder.js';
+import { dataFields, type PersistedParts } from '../common/persisted-state.js';
 
 export interface WooCommerceEmulatorOptions extends SiteOptions, KeyGrantOptions {
   port?: number;
@@ -66,6 +67,11 @@ export class WooCommerceEmulatorControl {
 
   webhookList() {
     return [...this.site.webhooks.values()];
+  }
+
+  /** What a demo keeps across restarts (emulators/common/persisted-state.ts): keys, orders, products, customers, webhooks. */
+  persistentParts(): PersistedParts {
+    return { site: dataFields(this.site, ['name', 'utcOffsetMinutes']) };
   }
 }
 

@@ -2,6 +2,7 @@ import type { FaultSettings } from '../common/fault-injector.js';
 import type { LoggedRequest, XeroEmulatorState } from './emulator-state.js';
 import type { IdempotencyKeyReuse, IdempotencyMode, XeroRateLimits, XeroSeedAccount, XeroSeedContact, XeroSeedItem, XeroSeedOrganisation, XeroSeedTaxRate } from './options.js';
 import { XeroOrganisation, type XeroRecord } from './organisation.js';
+import { dataFields, type PersistedParts } from '../common/persisted-state.js';
 
 /** In-process handle on a running emulator, so tests set up and inspect without HTTP. */
 export class XeroEmulatorControl {
@@ -135,5 +136,16 @@ export class XeroEmulatorControl {
 
   clearRequestLog(): void {
     this.state.requests.length = 0;
+  }
+
+  /** What a demo keeps across restarts (emulators/common/persisted-state.ts): grants, connections, each organisation's records. */
+  persistentParts(): PersistedParts {
+    const parts: PersistedParts = {
+      clock: dataFields(this.state.clock),
+      grants: dataFields(this.state.grants, ['clock', 'settings', 'clientId']),
+      authorizing: { target: this.state, fields: ['authorizingUserId'] },
+    };
+    for (const [tenantId, organisation] of this.state.organisations) parts[`organisation:${tenantId}`] = dataFields(organisation, ['clock']);
+    return parts;
   }
 }

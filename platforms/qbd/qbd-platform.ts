@@ -47,6 +47,7 @@ export function createQbdPlatform(config: QbdPlatformConfig, shared: SharedPlatf
     id: 'qbd',
     role: 'accounting',
     displayName: 'QuickBooks Desktop',
+    mark: { letters: 'QD', colour: '#205e8a' },
     requiredScopes: [],
     config,
     refreshTokens: async () => null,

@@ -23,7 +23,8 @@ export const qbdRegistration = registerPlatform({
       if (!Number.isFinite(value) || value <= 0) env.fail(`${name} must be a positive number, not "${text}".`);
       return value;
     };
-    const base = env.get('PUBLIC_BASE_URL')?.trim() || 'http://127.0.0.1:3000';
+    // As runtime/app-config.ts derives the public base URL: PORT counts when PUBLIC_BASE_URL is not set.
+    const base = env.get('PUBLIC_BASE_URL')?.trim() || `http://127.0.0.1:${env.get('PORT')?.trim() || 3000}`;
     const url = env.get('QBD_WEB_CONNECTOR_URL')?.trim() || `${base.replace(/\/$/, '')}${QBWC_PATH}`;
     return {
       webConnectorUrl: url,

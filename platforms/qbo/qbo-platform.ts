@@ -71,6 +71,7 @@ export function createQboPlatform(config: QboPlatformConfig): AccountingPlatform
   return {
     id: 'qbo',
     displayName: 'QuickBooks Online',
+    mark: { letters: 'QB', colour: '#1d7a12' },
     role: 'accounting',
     requiredScopes,
 

@@ -102,7 +102,11 @@ export interface OrderData {
   currentTotalPriceSet: MoneyBagData | null;
 }
 
-/** Orders changed after a moment, oldest change first (shared/platforms/shopify.md §5): reconciliation polling. */
+/**
+ * Orders changed after a moment, oldest change first (shared/platforms/shopify.md §5): reconciliation polling. No
+ * `status` term: in GraphQL it has no default (REST's `status` defaults to `open`), so closed and cancelled orders
+ * are listed too, and `any` is not one of its values (emulators/shopify/FIDELITY.md).
+ */
 export const ORDERS_UPDATED_SINCE_QUERY = `#graphql
   query LedgerbridgeOrdersUpdatedSince($query: String!, $first: Int!, $after: String) {
     orders(first: $first, after: $after, sortKey: UPDATED_AT, query: $query) {

@@ -50,6 +50,7 @@ export function createShopifyPlatform(config: ShopifyPlatformConfig): ShopifyPla
   return {
     id: 'shopify',
     displayName: 'Shopify',
+    mark: { letters: 'S', colour: '#3d6b23' },
     role: 'commerce',
     requiredScopes: SHOPIFY_REQUIRED_SCOPES,
     shopify,

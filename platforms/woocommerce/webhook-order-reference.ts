@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { IntakeOrderReference } from '../../db/schema.js';
 import { toCommerceOrder } from './order-mapping.js';
 import type { WooOrder } from './order-shape.js';
@@ -19,4 +20,16 @@ export function wooOrderReferenceOf(body: unknown): { orderId: string; modifiedG
     // A payload we cannot read in full still names its order: the sync reads the order itself.
     return { orderId: String(order.id), modifiedGmt, reference: { orderName: null, currentTotal: null, cancelledAt: null, updatedAt: null } };
   }
+}
+
+/**
+ * The key of what an order delivery reports, unique within its integration: the order, its `date_modified_gmt`,
+ * and a digest of the body. WooCommerce has no event id, `date_modified_gmt` has whole seconds, and
+ * `X-WC-Webhook-Delivery-ID` is a hash of the webhook id and the current second (class-wc-webhook.php
+ * `get_new_delivery_id`), so two edits within one second differ only by their content. The body is the order as
+ * it was when sent: two deliveries of the same state are one event, two states are two.
+ */
+export function wooOrderEventKey(order: { orderId: string; modifiedGmt: string | null }, rawBody: string, deliveryId: string): string {
+  const digest = createHash('sha256').update(rawBody).digest('hex').slice(0, 16);
+  return `order/${order.orderId}/${order.modifiedGmt ?? deliveryId}/${digest}`;
 }

@@ -20,8 +20,9 @@ export interface WooCommercePlatform extends CommercePlatform {
   verifyWebhook(integrationId: string, accessToken: string, rawBody: string, headers: Record<string, string | string[] | undefined>): WooWebhookVerification;
 }
 
-/** "WooCommerce store shop.example.com": how messages name a store (the connection does not carry the integration's name). */
-function storeName(connection: Pick<PlatformConnection, 'account'>): string {
+/** "WooCommerce #1", as every message names an integration; while connecting (no name yet) "WooCommerce store shop.example.com". */
+function storeName(connection: Pick<PlatformConnection, 'account' | 'displayName'>): string {
+  if (connection.displayName) return connection.displayName;
   const url = connection.account.storeUrl;
   return url ? `WooCommerce store ${url.replace(/^https?:\/\//, '')}` : 'WooCommerce';
 }
@@ -36,6 +37,7 @@ export function createWooCommercePlatform(config: WooCommercePlatformConfig): Wo
   return {
     id: 'woocommerce',
     displayName: 'WooCommerce',
+    mark: { letters: 'W', colour: '#6b3fa0' },
     role: 'commerce',
     requiredScopes: [WOOCOMMERCE_KEY_SCOPE],
     refreshTokens: async () => null,

@@ -82,6 +82,7 @@ export function createXeroPlatform(config: XeroPlatformConfig): AccountingPlatfo
   return {
     id: 'xero',
     displayName: 'Xero',
+    mark: { letters: 'X', colour: '#0a6f96' },
     role: 'accounting',
     requiredScopes: scopes,
     routeOptions: [xeroSaleDocumentOption(config.saleDocument)],

@@ -1,7 +1,8 @@
 import type { Page } from 'playwright-core';
 import { saveOperator } from '../../api/console/operator-accounts.js';
 import { startOrderSync } from '../../runtime/order-sync-starter.js';
-import { eventually, HealthHarness } from '../integration-health-harness.js';
+import type { OrderSyncTiming } from '../../workflows/order-sync.js';
+import { eventually, HealthHarness, type HealthHarnessOptions } from '../integration-health-harness.js';
 import { openConsoleBrowser, signIn, type ConsoleBrowser } from './console-browser.js';
 
 export const CONSOLE_OPERATOR = { email: 'books@example.com', password: 'correct horse battery staple' };
@@ -13,8 +14,8 @@ export interface ConsoleWithRoute {
   page: Page;
   routeId: string;
   qbo: { id: string; displayName: string };
-  /** A shop order synced on the route (its sync started as a webhook would). */
-  syncOrder(name: string, lineItems: { title: string; sku: string; quantity: number; unitPrice: string }[]): Promise<{ orderId: string; workflowId: string }>;
+  /** A shop order synced on the route (its sync started as a webhook would; `timing` shortens its waits). */
+  syncOrder(name: string, lineItems: { title: string; sku: string; quantity: number; unitPrice: string; taxLines?: { title: string; rate: number; amount: string }[] }[], timing?: Partial<OrderSyncTiming>): Promise<{ orderId: string; workflowId: string }>;
   /** Waits until the order's row (the database) shows this status. */
   orderStatus(orderId: string, status: string): Promise<void>;
   /** The order as the operator API lists it. */
@@ -22,8 +23,8 @@ export interface ConsoleWithRoute {
   close(): Promise<void>;
 }
 
-export async function startConsoleWithRoute(): Promise<ConsoleWithRoute> {
-  const [h, browser] = await Promise.all([HealthHarness.start(), openConsoleBrowser()]);
+export async function startConsoleWithRoute(options: HealthHarnessOptions = {}): Promise<ConsoleWithRoute> {
+  const [h, browser] = await Promise.all([HealthHarness.start(options), openConsoleBrowser()]);
   await saveOperator(h.db, CONSOLE_OPERATOR.email, CONSOLE_OPERATOR.password);
   const { qbo, routeId } = await h.connectedShopAndLedger();
   const page = await browser.newPage();
@@ -37,9 +38,9 @@ export async function startConsoleWithRoute(): Promise<ConsoleWithRoute> {
     page,
     routeId,
     qbo,
-    syncOrder: async (name, lineItems) => {
+    syncOrder: async (name, lineItems, timing) => {
       const order = h.shopify.control.createOrder({ shop: h.shop, name, lineItems });
-      const { workflowId } = await startOrderSync(h.client, h.db, h.taskQueue, { routeId, orderId: order.id, orderName: name });
+      const { workflowId } = await startOrderSync(h.client, h.db, h.taskQueue, { routeId, orderId: order.id, orderName: name, ...(timing ? { timing } : {}) });
       return { orderId: order.id, workflowId };
     },
     orderStatus: async (orderId, status) => {

@@ -12,6 +12,7 @@ import { html, type SafeHtml } from '../html.js';
 import { csrfField, sendHtml, sendPage, timeText, wantsFragment, type ConsolePage } from '../layout.js';
 import { checkOutcomeView, healthCell, integrationPath } from './integration-views.js';
 import { storeSyncSections } from './store-sync-section.js';
+import { platformLabel } from './platform-mark.js';
 
 type IdRequest = FastifyRequest<{ Params: { id: string } }>;
 
@@ -33,13 +34,7 @@ const LIVE_EVERY_MS = 4000;
  */
 export const integrationsPages: ConsolePagePlugin = (deps) => async (app) => {
   const reconnectLink = (id: string) => deps.connectLinks.url(deps.publicBaseUrl, id);
-  const platformName = (platform: string) => {
-    try {
-      return deps.platforms.get(platform).displayName;
-    } catch {
-      return platform;
-    }
-  };
+  const platformName = (platform: string) => platformLabel(deps.platforms, platform);
   const noticeOf = (request: FastifyRequest): ConsolePage['notice'] => {
     const key = (request.query as Record<string, unknown>).done;
     return typeof key === 'string' && notices[key] ? { kind: 'ok', text: notices[key] } : null;
@@ -169,7 +164,7 @@ function backTo(request: FastifyRequest): string {
   return typeof back === 'string' && /^\/console\/integrations(\/[^/?#\s]+)?$/.test(back) ? back : `${CONSOLE_PREFIX}/integrations`;
 }
 
-function integrationRow(request: FastifyRequest, row: IntegrationHealthRow, platform: string): SafeHtml {
+function integrationRow(request: FastifyRequest, row: IntegrationHealthRow, platform: SafeHtml): SafeHtml {
   const page = integrationPath(row.id);
   return html`<tr data-integration="${row.id}">
 <th scope="row" data-label="Integration"><a href="${page}">${row.displayName}</a></th>

@@ -1,15 +1,17 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { and, asc, count, eq, inArray, like, min, or } from 'drizzle-orm';
 import { orderSyncs, skuMappings, taxMappings } from '../../../db/schema.js';
-import { BackgroundResumptions, DEFAULT_RESUME_RATE_PER_SECOND } from '../../background-resumptions.js';
+import { taxCodeSuggestions } from '../../../domain/tax-suggestions.js';
 import { saveSkuMapping, saveTaxMapping } from '../../mapping-actions.js';
 import { orderSyncWorkflowView } from '../../order-sync-workflow-view.js';
 import type { ConsoleDeps } from '../console-deps.js';
+import { consoleResumptions } from '../console-resumptions.js';
 import type { ConsolePagePlugin } from '../console-plugin.js';
 import { CONSOLE_PREFIX } from '../console-paths.js';
 import { html, type SafeHtml } from '../html.js';
 import { csrfField, sendPage, timeText, type ConsolePage } from '../layout.js';
-import { mappingAnchor, type SkuSuggestion } from './order-views.js';
+import { mappingAnchor } from './order-views.js';
+import { ledgerTaxCodesOf } from './ledger-tax-codes.js';
 import { routeDirectory, type RouteEntry } from './route-directory.js';
 
 const MAPPINGS_PATH = `${CONSOLE_PREFIX}/mappings`;
@@ -25,13 +27,11 @@ interface Waiting {
 }
 
 /**
- * Mappings: the SKUs and taxes orders wait on, per route, with the ledger items that probably match (one
- * click saves), and the mappings saved so far. A save resumes the waiting orders as the API's PUT does.
+ * Mappings: the SKUs and taxes orders wait on, per route, with the ledger items and tax codes that probably
+ * match (one click saves), and the mappings saved so far. A save resumes the waiting orders as the API's PUT does.
  */
 export const mappingsPage: ConsolePagePlugin = (deps) => async (app) => {
-  // The console's own queue of resumptions (the API process has one per plugin scope): same class, same rate.
-  const resumptions = new BackgroundResumptions(deps.health.client, deps.db, deps.health.taskQueue, deps.resumeRatePerSecond ?? DEFAULT_RESUME_RATE_PER_SECOND, app.log);
-  app.addHook('onClose', async () => resumptions.idle());
+  const resumptions = consoleResumptions(app, deps);
 
   app.get(MAPPINGS_PATH, async (request, reply) => mappingsList(deps, request, reply, savedNotice(request)));
 
@@ -81,7 +81,15 @@ async function routeSection(deps: ConsoleDeps, request: FastifyRequest, route: R
     deps.db.select().from(skuMappings).where(eq(skuMappings.routeId, route.id)).orderBy(asc(skuMappings.sku)),
     deps.db.select().from(taxMappings).where(eq(taxMappings.routeId, route.id)).orderBy(asc(taxMappings.taxKey)),
   ]);
-  const suggestions = await suggestionsFor(deps, waiting.filter((w) => w.kind === 'sku').slice(0, SUGGESTED_SKUS));
+  const waitingTaxes = waiting.filter((w) => w.kind === 'tax');
+  const [suggestions, taxCodes] = await Promise.all([
+    suggestionsFor(deps, waiting.filter((w) => w.kind === 'sku').slice(0, SUGGESTED_SKUS)),
+    waitingTaxes.length ? ledgerTaxCodesOf(deps, route.id, request.log) : null,
+  ]);
+  for (const tax of waitingTaxes) {
+    const codes = taxCodeSuggestions(tax.key, taxCodes ?? []);
+    suggestions.set(`tax:${tax.key}`, codes.map((code) => ({ value: code.id, name: code.name, note: `${code.ratePercent} %` })));
+  }
   const headingId = `route-${route.id}`;
   return html`<section aria-labelledby="${headingId}" data-route="${route.id}">
 <h2 id="${headingId}">${route.label}</h2>
@@ -91,7 +99,7 @@ ${
     : html`<table class="rows waiting">
 <caption>Waiting on a mapping</caption>
 <thead><tr><th scope="col">SKU or tax</th><th scope="col">Waiting orders</th><th scope="col">Map it to</th></tr></thead>
-<tbody>${waiting.map((w) => waitingRow(request, route, w, suggestions.get(w.key) ?? []))}</tbody>
+<tbody>${waiting.map((w) => waitingRow(request, route, w, suggestions.get(`${w.kind}:${w.key}`) ?? []))}</tbody>
 </table>`
 }
 <h3>Saved mappings</h3>
@@ -108,7 +116,15 @@ ${
 </section>`;
 }
 
-function waitingRow(request: FastifyRequest, route: RouteEntry, waiting: Waiting, candidates: SkuSuggestion['candidates']): SafeHtml {
+/** A ledger item or tax code offered for a waiting SKU or tax: one click saves it. */
+interface Candidate {
+  value: string;
+  name: string;
+  /** Beside the name: the item's SKU, the code's rate. */
+  note: string | null;
+}
+
+function waitingRow(request: FastifyRequest, route: RouteEntry, waiting: Waiting, candidates: Candidate[]): SafeHtml {
   const csrf = csrfField(request);
   const action = `${MAPPINGS_PATH}/${waiting.kind}`;
   const hidden = html`${csrf}<input type="hidden" name="routeId" value="${route.id}"><input type="hidden" name="key" value="${waiting.key}">`;
@@ -119,7 +135,7 @@ function waitingRow(request: FastifyRequest, route: RouteEntry, waiting: Waiting
 <td data-label="Waiting orders"><span class="waiting-count">${waiting.orders}</span> <a href="${CONSOLE_PREFIX}/routes/${encodeURIComponent(route.id)}/orders?state=waiting">see them</a></td>
 <td data-label="Map it to">
 ${candidates.length ? html`<form method="post" action="${action}" class="suggestions">${hidden}<span class="hint">Probably:</span> ${candidates.map(
-    (c) => html`<button type="submit" name="target" value="${c.itemId}" class="primary" aria-label="Map ${label} to ${c.name}">${c.name}${c.sku ? ` (${c.sku})` : ''}</button> `,
+    (c) => html`<button type="submit" name="target" value="${c.value}" class="primary" aria-label="Map ${label} to ${c.name}">${c.name}${c.note ? ` (${c.note})` : ''}</button> `,
   )}</form>` : ''}
 <form method="post" action="${action}" class="inline other">${hidden}<label for="${inputId}">${waiting.kind === 'sku' ? 'Ledger item id' : 'Ledger tax code id'}</label><input type="text" id="${inputId}" name="target" required maxlength="200"> <button type="submit" aria-label="Save the mapping of ${label}">Save</button></form>
 </td>
@@ -137,14 +153,14 @@ async function waitingKeys(deps: ConsoleDeps, routeId: string): Promise<Waiting[
   return rows.map((row) => ({ kind: row.waitingOn!.startsWith('sku:') ? 'sku' : 'tax', key: row.waitingOn!.slice(4), orders: row.orders, workflowId: row.workflowId ?? '' }));
 }
 
-/** Near matches among the ledger's items, as the waiting order's sync found them (domain/sku-suggestions.ts). */
-async function suggestionsFor(deps: ConsoleDeps, waiting: Waiting[]): Promise<Map<string, SkuSuggestion['candidates']>> {
-  const found = new Map<string, SkuSuggestion['candidates']>();
+/** Near matches among the ledger's items, as the waiting order's sync found them (domain/sku-suggestions.ts), by "sku:<SKU>". */
+async function suggestionsFor(deps: ConsoleDeps, waiting: Waiting[]): Promise<Map<string, Candidate[]>> {
+  const found = new Map<string, Candidate[]>();
   await Promise.all(
     waiting.map(async (w) => {
       const view = await orderSyncWorkflowView(deps.health.client, w.workflowId).catch(() => null);
       const suggestion = view?.live?.lastError?.suggestions.find((s) => s.sku === w.key);
-      if (suggestion) found.set(w.key, suggestion.candidates);
+      if (suggestion) found.set(`sku:${w.key}`, suggestion.candidates.map((c) => ({ value: c.itemId, name: c.name, note: c.sku })));
     }),
   );
   return found;

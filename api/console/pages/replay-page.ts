@@ -1,8 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { count, inArray } from 'drizzle-orm';
 import { orderSyncs } from '../../../db/schema.js';
-import { BackgroundResumptions, DEFAULT_RESUME_RATE_PER_SECOND, RESUME_ID_PREFIX } from '../../background-resumptions.js';
+import { RESUME_ID_PREFIX } from '../../background-resumptions.js';
 import type { ConsoleDeps } from '../console-deps.js';
+import { consoleResumptions } from '../console-resumptions.js';
 import type { ConsolePagePlugin } from '../console-plugin.js';
 import { CONSOLE_PREFIX } from '../console-paths.js';
 import { html, type SafeHtml } from '../html.js';
@@ -31,7 +32,7 @@ interface ReplayState {
  * (parkedOrderResumeWorkflow), so its page can be left and opened again: progress comes from the workflow.
  */
 export const replayPage: ConsolePagePlugin = (deps) => async (app) => {
-  const resumptions = new BackgroundResumptions(deps.health.client, deps.db, deps.health.taskQueue, deps.resumeRatePerSecond ?? DEFAULT_RESUME_RATE_PER_SECOND, app.log);
+  const resumptions = consoleResumptions(app, deps);
 
   app.get(REPLAY_PATH, async (request, reply) => replayOverview(deps, request, reply, nothingNotice(request)));
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CommerceOrder } from '../domain/commerce-order.js';
-import { toCents } from '../domain/money.js';
+import { toMinor } from '../domain/money.js';
 import {
   CredentialsInvalidError,
   MissingScopeError,
@@ -86,8 +86,8 @@ describe('ShopifyCommerceSource.getOrder', () => {
     });
     // The amounts reconcile: lines − discounts + shipping (+ tax when not included) = total.
     const o = order!;
-    const lines = o.lines.reduce((sum, l) => sum + toCents(l.unitPrice) * l.quantity, 0);
-    expect(lines - toCents(o.totalDiscount) + toCents(o.totalShipping) + (o.taxesIncluded ? 0 : toCents(o.totalTax))).toBe(toCents(o.total));
+    const lines = o.lines.reduce((sum, l) => sum + toMinor(l.unitPrice, o.currency) * l.quantity, 0);
+    expect(lines - toMinor(o.totalDiscount, o.currency) + toMinor(o.totalShipping, o.currency) + (o.taxesIncluded ? 0 : toMinor(o.totalTax, o.currency))).toBe(toMinor(o.total, o.currency));
   });
 
   it('adds tax on top when prices exclude it, and keeps orders without a customer', async () => {

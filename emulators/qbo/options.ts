@@ -60,11 +60,24 @@ export interface QboSeedCustomer {
   currency?: string;
 }
 
+/** A currency in a multicurrency company's list (CompanyCurrency), with the rates QuickBooks downloaded for it. */
+export interface QboSeedCurrency {
+  code: string;
+  active?: boolean;
+  /** ExchangeRate entities into the home currency: home units per one unit of `code`. */
+  rates?: Array<{ asOfDate: string; rate: number }>;
+}
+
 export interface QboSeedCompany {
   realmId: string;
   companyName: string;
   country?: string;
   homeCurrency?: string;
+  /**
+   * Foreign currencies in the company's list; the currency of each seeded foreign-currency customer is added too
+   * (a customer can only have been created in a listed currency).
+   */
+  currencies?: QboSeedCurrency[];
   preferences?: Partial<QboCompanyPreferences>;
   items?: QboSeedItem[];
   taxCodes?: QboSeedTaxCode[];

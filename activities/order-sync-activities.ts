@@ -266,11 +266,12 @@ export function createOrderSyncActivities({ db, connections, connectionProblems,
         ]);
         throw ledgerTotalMismatch({ order, document: booked, sale, taxSetup, taxCodes, ledgerName: integration.displayName, integrationId: integration.id });
       }
-      // What later shop updates are compared with (runs fetched before currentTotal existed fall back to total).
+      // What later shop updates are compared with, in the shop's currency (runs fetched before currentTotal existed
+      // fall back to total).
       const ref = { routeId: input.routeId, orderId: order.id };
       const change = await recordBooking(db, ref, {
         orderName: order.name,
-        currentTotal: order.currentTotal ?? order.total,
+        currentTotal: order.shopCurrentTotal ?? order.currentTotal ?? order.total,
         updatedAt: order.updatedAt,
         docNumber: booked.docNumber,
         ledgerName: integration.displayName,

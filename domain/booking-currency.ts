@@ -50,7 +50,7 @@ export function orderToBook(
 ): BookingCurrencyDecision {
   const shop = withoutPresentment(order);
   const buyer = order.presentment ? withoutPresentment(order.presentment) : null;
-  const preferred = choices.saleCurrency === 'presentment' && buyer ? buyer : shop;
+  const preferred = choices.saleCurrency === 'presentment' && buyer ? { ...buyer, shopCurrentTotal: shop.currentTotal } : shop;
   const other = preferred === shop ? buyer : shop;
   const home = ledger.homeCurrency;
   if (home === '' || preferred.currency === home) return { kind: 'book', order: preferred };
@@ -61,7 +61,11 @@ export function orderToBook(
   if (other && other.currency === home && knownRate !== null && choices.foreignCurrency === 'home-currency') {
     return {
       kind: 'book',
-      order: { ...other, exchange: { homeCurrency: home, rate: null, convertedFrom: { currency: preferred.currency, total: preferred.total, rate: knownRate } } },
+      order: {
+        ...other,
+        shopCurrentTotal: shop.currentTotal,
+        exchange: { homeCurrency: home, rate: null, convertedFrom: { currency: preferred.currency, total: preferred.total, rate: knownRate } },
+      },
     };
   }
   const fallback =

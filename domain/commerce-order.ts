@@ -70,6 +70,11 @@ export interface CommerceOrder {
    * absent when there is no such split. A route may book these amounts instead (domain/booking-currency.ts).
    */
   presentment?: CommerceOrder;
+  /**
+   * The shop's current total in its own currency, on an order whose amounts are the buyer's: what the shop's later
+   * updates (in the shop's currency) are compared with.
+   */
+  shopCurrentTotal?: string;
   /** Set once the sync chose the amounts it books (domain/booking-currency.ts): how they relate to the ledger's currency. */
   exchange?: OrderExchange;
 }

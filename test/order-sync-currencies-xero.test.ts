@@ -44,7 +44,7 @@ describe('order sync: currencies into Xero (GBP base)', () => {
       lineItems: [{ title: 'Mug', sku: 'MUG-1', quantity: 2, unitPrice: '10.00' }],
     });
 
-  it("the buyer's euros wait until the organisation has euros, then book in euros with the rate; the customer stays one contact", async () => {
+  it("the buyer's euros wait until the organisation has euros, or book as pounds with the euros noted; in euros with the rate once it has them; one contact", async () => {
     const inPounds = paidInEuros('#9201');
     expect((await harness.syncResultOf(inPounds.id)).outcome).toBe('created');
     expect(invoiceOf('9201')).toMatchObject({ CurrencyCode: 'GBP', CurrencyRate: 1, Total: 20 });
@@ -55,12 +55,22 @@ describe('order sync: currencies into Xero (GBP base)', () => {
     expect(waiting.lastErrorMessage).toContain('Order #9202 is in EUR (23.00 EUR), but Xero #1 books only in GBP: nothing was booked.');
     expect(waiting.lastErrorMessage).toContain('Add the currency in Xero: Accounting → Advanced → Currencies');
 
-    xero().addCurrency(harness.xero.tenantId, { code: 'EUR' });
+    // This route takes pounds instead, the euros and the rate on a line of text of the invoice (Xero has no private note).
+    await routeOptions({ foreignCurrency: 'home-currency' });
     expect((await harness.operator('POST', `/routes/${harness.routeId}/orders/${inEuros.id}/retry`)).status).toBeLessThan(300);
-    const result: OrderSyncResult = await harness.syncResultOf(inEuros.id);
+    expect((await harness.syncResultOf(inEuros.id)).outcome).toBe('created');
+    const converted = invoiceOf('9202');
+    expect(converted).toMatchObject({ CurrencyCode: 'GBP', Total: 20 });
+    expect(converted.LineItems.at(-1)).toMatchObject({ Description: "Paid 23.00 EUR; booked as 20.00 GBP at 0.869565 GBP per EUR (the shop's rate).", LineAmount: 0 });
+
+    // The organisation adds euros: the next such order books in euros.
+    xero().addCurrency(harness.xero.tenantId, { code: 'EUR' });
+    await routeOptions({ foreignCurrency: null });
+    const booked = paidInEuros('#9203');
+    const result: OrderSyncResult = await harness.syncResultOf(booked.id);
     expect(result.outcome, JSON.stringify(result)).toBe('created');
     // Xero counts euros per pound: 23.00 / 20.00.
-    const invoice = invoiceOf('9202');
+    const invoice = invoiceOf('9203');
     expect(invoice).toMatchObject({ CurrencyCode: 'EUR', CurrencyRate: 1.15, Total: 23, Status: 'PAID', AmountDue: 0 });
     const payment = harness.xeroPayments().find((p) => (p.Invoice as { InvoiceID?: unknown })?.InvoiceID === invoice.InvoiceID)!;
     expect(payment).toMatchObject({ Amount: 23, CurrencyRate: 1.15, BankAmount: 20 });
@@ -73,13 +83,13 @@ describe('order sync: currencies into Xero (GBP base)', () => {
     await routeOptions({ saleCurrency: null });
     xero().addCurrency(harness.xero.tenantId, { code: 'JPY', rate: 190 });
     xero().addCurrency(harness.xero.tenantId, { code: 'KWD', rate: 0.38 });
-    const yen = harness.shopify.control.createOrder({ name: '#9203', currency: 'JPY', lineItems: [{ title: 'Mug', sku: 'MUG-1', quantity: 3, unitPrice: '1234' }] });
+    const yen = harness.shopify.control.createOrder({ name: '#9204', currency: 'JPY', lineItems: [{ title: 'Mug', sku: 'MUG-1', quantity: 3, unitPrice: '1234' }] });
     expect((await harness.syncResultOf(yen.id)).outcome).toBe('created');
-    expect(invoiceOf('9203')).toMatchObject({ CurrencyCode: 'JPY', CurrencyRate: 190, Total: 3702 });
+    expect(invoiceOf('9204')).toMatchObject({ CurrencyCode: 'JPY', CurrencyRate: 190, Total: 3702 });
 
-    const dinars = harness.shopify.control.createOrder({ name: '#9204', currency: 'KWD', lineItems: [{ title: 'Mug', sku: 'MUG-1', quantity: 1, unitPrice: '1.235' }] });
+    const dinars = harness.shopify.control.createOrder({ name: '#9205', currency: 'KWD', lineItems: [{ title: 'Mug', sku: 'MUG-1', quantity: 1, unitPrice: '1.235' }] });
     const waiting = await waitingRow(dinars.id);
-    expect(waiting.lastErrorMessage).toContain('Xero keeps amounts to 2 decimals, but the order to book as 9204 has KWD amounts to 3 (1.235 KWD)');
-    expect(harness.xeroInvoices().filter((invoice) => invoice.InvoiceNumber === '9204')).toEqual([]);
+    expect(waiting.lastErrorMessage).toContain('Xero keeps amounts to 2 decimals, but the order to book as 9205 has KWD amounts to 3 (1.235 KWD)');
+    expect(harness.xeroInvoices().filter((invoice) => invoice.InvoiceNumber === '9205')).toEqual([]);
   });
 });

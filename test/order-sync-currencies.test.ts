@@ -14,6 +14,8 @@ describe('order sync: currencies (US company, USD home)', () => {
     harness = await SyncHarness.start({ qboCompany: 'US' });
     // A company that never turned multicurrency on; the second test turns it on, as the bookkeeper would.
     harness.qbo.control.setMultiCurrency(harness.realmId, false);
+    // The stricter variant [U]: a currency never added to the company's list is refused (the product adds it first).
+    harness.qbo.control.setUnlistedCurrencies(harness.realmId, 'refused');
   });
   afterAll(async () => {
     await harness?.close();

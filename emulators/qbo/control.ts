@@ -116,6 +116,11 @@ export class QboEmulatorControl {
     this.state.company(realmId).preferences.multiCurrencyEnabled = enabled;
   }
 
+  /** Variant [U]: a currency never added to the list is added on first use, or refused like an inactive one. */
+  setUnlistedCurrencies(realmId: string, mode: 'added' | 'refused'): void {
+    this.state.company(realmId).preferences.unlistedCurrencies = mode;
+  }
+
   /** A currency added to the company's list (CompanyCurrency), with the daily rates QuickBooks holds for it. */
   addCurrency(realmId: string, currency: QboSeedCurrency): QboRecord {
     return this.state.company(realmId).addCurrency(currency);

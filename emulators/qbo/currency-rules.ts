@@ -32,8 +32,9 @@ export function checkCustomerCurrency(company: QboCompany, receipt: QboRecord, n
 /**
  * A currency other than the home one needs Multicurrency on (Finance.xsd, Transaction.ExchangeRate: "Valid only if
  * the company file is set up to use Multi-Currency" [C]; refusal code and wording [U]) and an active CompanyCurrency
- * ("Inactive Currency … may not be used on financial transactions", Finance.xsd CompanyCurrency.Active [C]; one never
- * added is refused the same way [U]). Used for customers and sales forms alike.
+ * ("Inactive Currency … may not be used on financial transactions", Finance.xsd CompanyCurrency.Active [C]). One never
+ * added is added on first use or refused like an inactive one, as the company's `unlistedCurrencies` variant says [U].
+ * Used for customers and sales forms alike.
  */
 export function checkCurrencyUsable(company: QboCompany, currency: string, nowMs: number): void {
   if (currency === company.homeCurrency) return;
@@ -46,6 +47,10 @@ export function checkCurrencyUsable(company: QboCompany, currency: string, nowMs
     });
   }
   const listed = company.all('CompanyCurrency').find((entry) => entry.Code === currency);
+  if (!listed && company.preferences.unlistedCurrencies === 'added') {
+    company.addCurrency({ code: currency });
+    return;
+  }
   if (!listed || listed.Active === false) {
     throw validationFault(nowMs, {
       Message: BUSINESS_VALIDATION,

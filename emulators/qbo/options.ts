@@ -23,6 +23,11 @@ export interface QboCompanyPreferences {
   automatedSalesTaxPercent: number;
   /** Non-US default "amounts are" setting, shown in Preferences (TaxPrefs.TaxInclusive [U] field name). */
   taxInclusiveDefault: boolean;
+  /**
+   * Emulator variant, unconfirmed [U]: a foreign currency never added to the company's list is added on first use
+   * (as the QuickBooks UI does when a customer gets a new currency) or refused like an inactive one.
+   */
+  unlistedCurrencies: 'added' | 'refused';
 }
 
 export interface QboSeedItem {
@@ -158,6 +163,7 @@ export const DEFAULT_PREFERENCES: QboCompanyPreferences = {
   partnerTaxEnabled: false,
   automatedSalesTaxPercent: 8.25,
   taxInclusiveDefault: false,
+  unlistedCurrencies: 'added',
 };
 
 export function resolveSettings(options: QboEmulatorOptions): ResolvedQboSettings {

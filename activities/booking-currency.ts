@@ -6,11 +6,15 @@ import type { RouteConnections } from './route-connections.js';
 import { againstPlatform, toSyncFailure } from './sync-failures.js';
 
 /**
- * The order in the amounts its route books (domain/booking-currency.ts), read right after the fetch so that the
- * customer, the mapping and the document all see one currency. A ledger that books every sale as given gets the
- * shop's amounts, as before. An order the ledger cannot book waits as a ledger refusal, naming the setting.
+ * The amounts a route books an order in, when the buyer paid in another currency than the shop's
+ * (domain/booking-currency.ts): chosen right after the fetch so that the customer, the mapping and the document all see
+ * one currency. A ledger that books every sale as given gets the shop's amounts, as before. An order the ledger
+ * cannot book as the route wants waits as a ledger refusal, naming the setting.
  */
 export async function orderInBookingCurrency(connections: RouteConnections, routeId: string, order: CommerceOrder): Promise<CommerceOrder> {
+  // One currency only: nothing to choose. A currency the ledger cannot book is refused by the ledger at booking,
+  // naming the setting (QuickBooks) or the currency (Xero), without a ledger call here.
+  if (!order.presentment) return order;
   const { integration, target, routeOptions } = await connections.accountingTarget(routeId);
   if (!target.currencies) {
     const { presentment: _presentment, ...inShopCurrency } = order;

@@ -16,16 +16,16 @@ export function saleLineAmountTypes(receipt: LedgerSale, setup: LedgerTaxSetup):
 export function saleLines(receipt: LedgerSale, shippingAccountCode: string, discounts: 'per-line' | 'folded'): LineItem[] {
   const money = amountsIn(receipt.currency);
   const lines: LineItem[] = receipt.lines.map((line) => {
-    const discountCents = line.discount ? money.minor(line.discount) : 0;
+    const discountMinor = line.discount ? money.minor(line.discount) : 0;
     const base = { itemCode: line.itemId, ...(line.taxCodeId ? { taxType: line.taxCodeId } : {}) };
-    if (discountCents === 0) return { ...base, description: line.description, quantity: line.quantity, unitAmount: Number(line.unitPrice) };
+    if (discountMinor === 0) return { ...base, description: line.description, quantity: line.quantity, unitAmount: Number(line.unitPrice) };
     if (discounts === 'per-line') {
-      return { ...base, description: line.description, quantity: line.quantity, unitAmount: Number(line.unitPrice), discountAmount: Number(money.amount(discountCents)) };
+      return { ...base, description: line.description, quantity: line.quantity, unitAmount: Number(line.unitPrice), discountAmount: Number(money.amount(discountMinor)) };
     }
-    const net = money.minor(line.unitPrice) * line.quantity - discountCents;
+    const net = money.minor(line.unitPrice) * line.quantity - discountMinor;
     return {
       ...base,
-      description: `${line.description} (${line.quantity} × ${line.unitPrice}, less ${money.amount(discountCents)} discount)`,
+      description: `${line.description} (${line.quantity} × ${line.unitPrice}, less ${money.amount(discountMinor)} discount)`,
       quantity: 1,
       unitAmount: Number(money.amount(net)),
     };

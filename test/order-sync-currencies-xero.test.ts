@@ -30,7 +30,8 @@ describe('order sync: currencies into Xero (GBP base)', () => {
   const waitingRow = (orderId: string) =>
     eventually(async () => {
       const row = await harness.orderRow(orderId);
-      return row?.status === 'waiting' ? row : undefined;
+      // A ledger's refusal: Failed, waiting for a fix and retried every 15 minutes.
+      return row?.lastErrorCode === 'LedgerRejected' && row.waitingFor === 'fix' ? row : undefined;
     }, `order ${orderId} to wait`);
   /** A pound shop's order that a buyer paid in euros: £20 at 1.15, €23.00. */
   const paidInEuros = (name: string) =>

@@ -62,7 +62,8 @@ describe('order sync: currencies (US company, USD home)', () => {
     await harness.startSync(buyerAmounts.id);
     const waiting = await eventually(async () => {
       const row = await harness.orderRow(buyerAmounts.id);
-      return row?.status === 'waiting' ? row : undefined;
+      // A ledger's refusal: Failed, waiting for a fix and retried every 15 minutes.
+      return row?.lastErrorCode === 'LedgerRejected' && row.waitingFor === 'fix' ? row : undefined;
     }, 'the order to wait');
     expect(waiting.lastErrorCode).toBe('LedgerRejected');
     expect(waiting.lastErrorMessage).toContain('Order #9102 is in EUR (22.50 EUR), but QuickBooks Online #1 books only in USD: nothing was booked.');

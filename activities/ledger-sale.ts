@@ -1,4 +1,5 @@
 import type { LedgerLimits, LedgerSale } from '../domain/accounting-target.js';
+import { conversionNote } from '../domain/booking-currency.js';
 import type { CommerceOrder } from '../domain/commerce-order.js';
 import type { MappedOrderLines } from '../domain/order-mapping.js';
 import type { FieldTruncator } from './field-truncator.js';
@@ -19,7 +20,10 @@ export async function ledgerSaleOf(input: {
   date?: string;
 }): Promise<LedgerSale> {
   const { order, marker, truncator, limits } = input;
-  const internalNote = await truncator.fit('internalNote', order.note ? `${marker}\nCustomer note: ${order.note}` : marker, limits.internalNote);
+  // Home-currency amounts of a sale paid in another currency say so right under the marker (the first line).
+  const converted = conversionNote(order);
+  const noteBody = [marker, ...(converted ? [converted] : []), ...(order.note ? [`Customer note: ${order.note}`] : [])].join('\n');
+  const internalNote = await truncator.fit('internalNote', noteBody, limits.internalNote);
   const customerMemo = order.note ? await truncator.fit('customerMemo', order.note, limits.customerMemo) : null;
   const lines = [];
   for (const [index, line] of input.lines.lines.entries()) {
@@ -29,6 +33,7 @@ export async function ledgerSaleOf(input: {
     docNumber: input.docNumber,
     date: input.date ?? order.createdAt.slice(0, 10),
     currency: order.currency,
+    ...(order.exchange?.rate ? { exchangeRate: order.exchange.rate } : {}),
     customerId: input.customerId,
     taxesIncluded: order.taxesIncluded,
     lines,

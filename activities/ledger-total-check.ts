@@ -1,6 +1,6 @@
 import type { LedgerDocumentRef, LedgerSale, LedgerTaxCode, LedgerTaxSetup } from '../domain/accounting-target.js';
 import type { CommerceOrder } from '../domain/commerce-order.js';
-import { fromCents, toCents } from '../domain/money.js';
+import { fromMinor, toMinor } from '../domain/money.js';
 import { SyncErrorType } from '../domain/sync-error-types.js';
 import { syncFailure } from './sync-failures.js';
 
@@ -10,7 +10,7 @@ export function ledgerTotalWait(docNumber: string): string {
 }
 
 export function totalsAgree(document: LedgerDocumentRef, order: CommerceOrder): boolean {
-  return toCents(document.total) === toCents(order.total);
+  return toMinor(document.total, order.currency) === toMinor(order.total, order.currency);
 }
 
 /** What a message calls the document: the ledger's own word for it ("sales receipt", "invoice"). */
@@ -33,21 +33,22 @@ function codesUsed(sale: Pick<LedgerSale, 'lines' | 'shipping' | 'saleTaxCodeId'
 }
 
 /** Lines the shop charged tax on, shipping included: each may round its tax differently from the ledger. */
-function taxedLineCount(sale: Pick<LedgerSale, 'lines' | 'shipping'>): number {
+function taxedLineCount(sale: Pick<LedgerSale, 'lines' | 'shipping'>, currency: string): number {
   const lines = [...sale.lines, ...(sale.shipping ? [sale.shipping] : [])];
-  return lines.filter((line) => line.taxable === true || (line.tax !== undefined && toCents(line.tax) !== 0)).length;
+  return lines.filter((line) => line.taxable === true || (line.tax !== undefined && toMinor(line.tax, currency) !== 0)).length;
 }
 
 /**
- * A difference no larger than a cent per taxed line, on a taxed sale, is how per-line rounding (the shop) and
+ * A difference no larger than one minor unit (a cent, a yen) per taxed line, on a taxed sale, is how per-line rounding (the shop) and
  * per-rate rounding (QuickBooks) part: the bookkeeper sets the receipt's tax to the shop's, nothing to remap.
  */
 function roundingCheck(order: CommerceOrder, document: LedgerDocumentRef, sale: Pick<LedgerSale, 'lines' | 'shipping'>, ledgerName: string): string | null {
-  const difference = Math.abs(toCents(document.total) - toCents(order.total));
-  const taxed = taxedLineCount(sale);
-  if (toCents(order.totalTax) === 0 || taxed === 0 || difference > taxed) return null;
+  const currency = order.currency;
+  const difference = Math.abs(toMinor(document.total, currency) - toMinor(order.total, currency));
+  const taxed = taxedLineCount(sale, currency);
+  if (toMinor(order.totalTax, currency) === 0 || taxed === 0 || difference > taxed) return null;
   return (
-    `a difference of ${fromCents(difference)} ${order.currency}, as rounding makes it (the shop rounds tax on each line, ${ledgerName} once per rate, ` +
+    `a difference of ${fromMinor(difference, currency)} ${order.currency}, as rounding makes it (the shop rounds tax on each line, ${ledgerName} once per rate, ` +
     `and ${ledgerName} did not keep the shop's tax of ${order.totalTax} ${order.currency}); set the ${documentWord(document)}'s tax to ${order.totalTax}`
   );
 }

@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { LedgerDocumentRef } from '../domain/accounting-target.js';
 import type { CommerceOrder } from '../domain/commerce-order.js';
-import { toCents } from '../domain/money.js';
+import { sameAmount } from '../domain/money.js';
 import { DisplayNameTakenError } from '../domain/platform-errors.js';
 import { bookedOrderHeader } from '../domain/ledger-document-ownership.js';
 import { mapOrderLines, type MappedOrderLines, type MappingProblem } from '../domain/order-mapping.js';
@@ -20,6 +20,7 @@ import { customerCacheKeys, LedgerListCache } from './ledger-list-cache.js';
 import { ledgerTotalMismatch, storedTotalMismatch, totalsAgree } from './ledger-total-check.js';
 import { bookkeepingWrite } from './database-failures.js';
 import { bookUnderFallbackCustomer } from './fallback-customer.js';
+import { orderInBookingCurrency } from './booking-currency.js';
 import { ledgerSaleOf } from './ledger-sale.js';
 import { syncRowValues } from './sync-row-values.js';
 
@@ -85,6 +86,7 @@ export function createOrderSyncActivities({ db, connections, connectionProblems,
       });
     },
 
+    /** The order as its route books it: in the shop's amounts or the buyer's, as the route and ledger allow. */
     async fetchOrder(input: { routeId: string; orderId: string }): Promise<CommerceOrder> {
       const { integration, source } = await connections.commerceSource(input.routeId);
       const order = await againstPlatform(integration.id, () => source.getOrder(input.orderId));
@@ -95,7 +97,7 @@ export function createOrderSyncActivities({ db, connections, connectionProblems,
           { detail: `getOrder(${input.orderId}) returned null`, integrationId: integration.id, waitingOn: `order:${input.orderId}` },
         );
       }
-      return order;
+      return orderInBookingCurrency(connections, input.routeId, order);
     },
 
     /**
@@ -113,7 +115,7 @@ export function createOrderSyncActivities({ db, connections, connectionProblems,
       const { docNumber, existing } = await findOrderDocument(db, ledger, { id: input.orderId ?? null, name: input.orderName });
       // A document we booked but never saw through (a lost answer, a crash, a park on its total) is only
       // "already synced" once its total is the shop's: otherwise the order waits, as the booking itself would.
-      if (existing && !existing.bookedElsewhere && input.orderId && input.orderTotal !== undefined && toCents(existing.total) !== toCents(input.orderTotal)) {
+      if (existing && !existing.bookedElsewhere && input.orderId && input.orderTotal !== undefined && !sameAmount(existing.total, input.orderTotal)) {
         const [row] = await db
           .select({ status: orderSyncs.status })
           .from(orderSyncs)
@@ -264,11 +266,12 @@ export function createOrderSyncActivities({ db, connections, connectionProblems,
         ]);
         throw ledgerTotalMismatch({ order, document: booked, sale, taxSetup, taxCodes, ledgerName: integration.displayName, integrationId: integration.id });
       }
-      // What later shop updates are compared with (runs fetched before currentTotal existed fall back to total).
+      // What later shop updates are compared with, in the shop's currency (runs fetched before currentTotal existed
+      // fall back to total).
       const ref = { routeId: input.routeId, orderId: order.id };
       const change = await recordBooking(db, ref, {
         orderName: order.name,
-        currentTotal: order.currentTotal ?? order.total,
+        currentTotal: order.shopCurrentTotal ?? order.currentTotal ?? order.total,
         updatedAt: order.updatedAt,
         docNumber: booked.docNumber,
         ledgerName: integration.displayName,

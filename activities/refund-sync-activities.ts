@@ -4,7 +4,7 @@ import type { CommerceOrder } from '../domain/commerce-order.js';
 import { CANCELLATION_REFUND_ID, cancellationRefund, refundAsOrder } from '../domain/commerce-refund.js';
 import { refundDocumentNumber } from '../domain/document-number.js';
 import { bookedRefundHeader, refundDocumentOwner } from '../domain/ledger-document-ownership.js';
-import { toCents } from '../domain/money.js';
+import { toMinor } from '../domain/money.js';
 import type { MappedOrderLines } from '../domain/order-mapping.js';
 import { ledgerRefusalWait, SyncErrorType, type ParkReason } from '../domain/sync-error-types.js';
 import { orderSyncs, refundSyncs } from '../db/schema.js';
@@ -95,7 +95,7 @@ export function createRefundSyncActivities(deps: OrderSyncActivityDeps) {
       if (input.refundId === CANCELLATION_REFUND_ID) {
         if (!order.cancelledAt) return { found: false, reason: `order ${order.name} is not cancelled in ${integration.displayName} (any more)` };
         const reversal = cancellationRefund(order, refunds);
-        if (toCents(reversal.total) <= 0 || (reversal.lines.length === 0 && !reversal.shipping)) {
+        if (toMinor(reversal.total, order.currency) <= 0 || (reversal.lines.length === 0 && !reversal.shipping)) {
           return { found: false, reason: `order ${order.name} was cancelled after its refunds had given everything back` };
         }
         return { found: true, order: refundAsOrder(order, reversal), refundId: reversal.id, ordinal: 'cancellation', createdAt: reversal.createdAt };
@@ -162,7 +162,7 @@ export function createRefundSyncActivities(deps: OrderSyncActivityDeps) {
       const idempotencyKey = `refund:${input.routeId}:${order.id}:${input.refundId}:${row?.attempts ?? 0}`;
       const document = await againstPlatform(integration.id, () => target.bookRefund!(refund, idempotencyKey));
       if (refundDocumentOwner(document.marker, order.id, input.refundId) === 'other') throw refundNumberTaken(integration, order.name, document);
-      if (toCents(document.total) !== toCents(order.total)) {
+      if (toMinor(document.total, order.currency) !== toMinor(order.total, order.currency)) {
         const [taxSetup, taxCodes] = await Promise.all([
           againstPlatform(integration.id, () => target.taxSetup()),
           againstPlatform(integration.id, () => target.listTaxCodes()).catch(() => []),

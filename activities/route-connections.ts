@@ -46,11 +46,13 @@ export class RouteConnections {
   }
 
   /** The route's ledger client; `source` is the shop's row, for callers that name it (no second lookup). */
-  async accountingTarget(routeId: string): Promise<{ route: SyncRouteRow; source: IntegrationRow; integration: IntegrationRow; target: AccountingTarget }> {
+  async accountingTarget(
+    routeId: string,
+  ): Promise<{ route: SyncRouteRow; source: IntegrationRow; integration: IntegrationRow; target: AccountingTarget; routeOptions: Record<string, string> }> {
     const { route, source, target: integration } = await this.integrationsOf(routeId);
     const ledger = this.platforms.accounting(integration.platform);
     const routeOptions = effectiveRouteOptions(ledger.routeOptions ?? [], route.ledgerOptions);
-    return { route, source, integration, target: ledger.createTarget({ ...this.connectionOf(integration), routeOptions }) };
+    return { route, source, integration, routeOptions, target: ledger.createTarget({ ...this.connectionOf(integration), routeOptions }) };
   }
 
   /** What a platform client needs of an integration; a paused one is refused here, before any call. */

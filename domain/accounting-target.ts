@@ -1,3 +1,4 @@
+import type { LedgerCurrencies } from './booking-currency.js';
 import type { ConnectionProbe } from './connection-probe.js';
 
 /**
@@ -93,7 +94,13 @@ export interface LedgerSale {
   docNumber: string;
   /** YYYY-MM-DD in the shop's reporting sense. */
   date: string;
+  /** ISO 4217; every amount is written in its minor units ("1200" JPY, "1.235" KWD). */
   currency: string;
+  /**
+   * Units of the ledger's home currency per unit of `currency`, for a sale in a foreign currency whose rate the shop
+   * gave (its own two amounts); absent: the home currency, or the ledger's own rate of the day.
+   */
+  exchangeRate?: string;
   customerId: string;
   taxesIncluded: boolean;
   lines: LedgerSalesLine[];
@@ -207,4 +214,10 @@ export interface AccountingTarget {
   /** How the company wants tax on a sale; cached per integration by implementations. */
   taxSetup(): Promise<LedgerTaxSetup>;
   checkConnection(): Promise<ConnectionProbe>;
+  /**
+   * The ledger's home currency and whether it books others, with where that is turned on. Absent on ledgers that
+   * book every sale as given (the sync then chooses nothing). `fresh`: read the ledger again rather than a cached
+   * answer (before an order is refused: the bookkeeper may have just turned multicurrency on).
+   */
+  currencies?(options?: { fresh?: boolean }): Promise<LedgerCurrencies>;
 }

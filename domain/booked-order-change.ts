@@ -1,4 +1,4 @@
-import { toCents } from './money.js';
+import { sameAmount } from './money.js';
 
 /**
  * What the shop did to an order after it was booked. ledgerbridge never edits a booked document (a
@@ -33,7 +33,7 @@ export function bookedOrderChange(bookedTotal: string | null, now: ShopOrderNow)
   if (now.cancelledAt) return { kind: 'cancelled', bookedTotal };
   if (bookedTotal === null || now.currentTotal === null) return null;
   if (!isAmount(bookedTotal) || !isAmount(now.currentTotal)) return null;
-  return toCents(bookedTotal) === toCents(now.currentTotal) ? null : { kind: 'total_changed', bookedTotal, shopTotal: now.currentTotal };
+  return sameAmount(bookedTotal, now.currentTotal) ? null : { kind: 'total_changed', bookedTotal, shopTotal: now.currentTotal };
 }
 
 /** How a change message names the order and its document: "sales receipt 5001 in QuickBooks Online #1". */

@@ -65,4 +65,32 @@ export interface CommerceOrder {
   total: string;
   /** After edits and refunds, as the shop shows it now: what later updates are compared with. */
   currentTotal: string;
+  /**
+   * The same order in the buyer's currency, when they paid in another than the shop's (Shopify's presentmentMoney);
+   * absent when there is no such split. A route may book these amounts instead (domain/booking-currency.ts).
+   */
+  presentment?: CommerceOrder;
+  /**
+   * The shop's current total in its own currency, on an order whose amounts are the buyer's: what the shop's later
+   * updates (in the shop's currency) are compared with.
+   */
+  shopCurrentTotal?: string;
+  /** Set once the sync chose the amounts it books (domain/booking-currency.ts): how they relate to the ledger's currency. */
+  exchange?: OrderExchange;
+}
+
+/** How an order's amounts stand to the ledger's home currency, as the sync chose them. */
+export interface OrderExchange {
+  /** The ledger's home currency. */
+  homeCurrency: string;
+  /**
+   * Units of the home currency per one unit of the order's currency, when known from the shop's own two amounts
+   * (shop and presentment); null when the ledger is to use its own rate, and absent on home-currency amounts.
+   */
+  rate: string | null;
+  /**
+   * Home-currency amounts booked in place of what the buyer paid (a ledger without multicurrency): the original
+   * currency, total and rate, for the document's memo ("Paid EUR 92.50 at 1.081081 USD per EUR").
+   */
+  convertedFrom?: { currency: string; total: string; rate: string };
 }

@@ -1,5 +1,5 @@
 import type { CommerceOrder, CommerceOrderLine, CommerceTaxLine } from './commerce-order.js';
-import { fromCents, toCents } from './money.js';
+import { amountsIn, type Amounts } from './money.js';
 
 /**
  * Money a shop gave back on an order, as every commerce source reports it (shop currency, decimal strings).
@@ -37,29 +37,30 @@ export const CANCELLATION_REFUND_ID = 'cancellation';
  * A line partly refunded before reverses its remaining units at the same share of discount and tax.
  */
 export function cancellationRefund(order: CommerceOrder, refunds: CommerceRefund[]): CommerceRefund {
+  const money = amountsIn(order.currency);
   const refundedUnits = new Map<string, number>();
   for (const line of refunds.flatMap((refund) => refund.lines)) refundedUnits.set(line.lineId, (refundedUnits.get(line.lineId) ?? 0) + line.quantity);
   const lines: CommerceRefundLine[] = [];
   for (const line of order.lines) {
     const remaining = line.quantity - (refundedUnits.get(line.id) ?? 0);
     if (remaining <= 0) continue;
-    const lineTax = line.taxLines.reduce((sum, tax) => sum + toCents(tax.amount), 0);
-    const subtotal = toCents(line.unitPrice) * line.quantity - toCents(line.discount);
-    lines.push({ lineId: line.id, quantity: remaining, subtotal: fromCents(share(subtotal, remaining, line.quantity)), tax: fromCents(share(lineTax, remaining, line.quantity)), restock: true });
+    const lineTax = line.taxLines.reduce((sum, tax) => sum + money.minor(tax.amount), 0);
+    const subtotal = money.minor(line.unitPrice) * line.quantity - money.minor(line.discount);
+    lines.push({ lineId: line.id, quantity: remaining, subtotal: money.amount(share(subtotal, remaining, line.quantity)), tax: money.amount(share(lineTax, remaining, line.quantity)), restock: true });
   }
-  const shippingCents = toCents(order.totalShipping) - refunds.reduce((sum, refund) => sum + toCents(refund.shipping?.amount ?? '0'), 0);
-  const shippingTaxCents =
-    order.shippingLines.flatMap((line) => line.taxLines).reduce((sum, tax) => sum + toCents(tax.amount), 0) -
-    refunds.reduce((sum, refund) => sum + toCents(refund.shipping?.tax ?? '0'), 0);
-  const total = toCents(order.total) - refunds.reduce((sum, refund) => sum + toCents(refund.total), 0);
+  const shippingMinor = money.minor(order.totalShipping) - refunds.reduce((sum, refund) => sum + money.minor(refund.shipping?.amount ?? '0'), 0);
+  const shippingTaxMinor =
+    order.shippingLines.flatMap((line) => line.taxLines).reduce((sum, tax) => sum + money.minor(tax.amount), 0) -
+    refunds.reduce((sum, refund) => sum + money.minor(refund.shipping?.tax ?? '0'), 0);
+  const total = money.minor(order.total) - refunds.reduce((sum, refund) => sum + money.minor(refund.total), 0);
   return {
     id: CANCELLATION_REFUND_ID,
     orderId: order.id,
     createdAt: order.cancelledAt ?? order.updatedAt,
     note: null,
     lines,
-    shipping: shippingCents > 0 ? { amount: fromCents(shippingCents), tax: fromCents(Math.max(0, shippingTaxCents)) } : null,
-    total: fromCents(total),
+    shipping: shippingMinor > 0 ? { amount: money.amount(shippingMinor), tax: money.amount(Math.max(0, shippingTaxMinor)) } : null,
+    total: money.amount(total),
   };
 }
 
@@ -69,48 +70,49 @@ export function cancellationRefund(order: CommerceOrder, refunds: CommerceRefund
  * that makes its amount the refunded subtotal, and the sale's tax lines scaled to the refunded tax.
  */
 export function refundAsOrder(order: CommerceOrder, refund: CommerceRefund): CommerceOrder {
+  const money = amountsIn(order.currency);
   const lines: CommerceOrderLine[] = refund.lines.map((refunded) => {
     const sold = order.lines.find((line) => line.id === refunded.lineId);
     if (!sold) throw new Error(`refund ${refund.id} gives back line ${refunded.lineId}, which order ${order.name} does not have`);
-    const gross = toCents(sold.unitPrice) * refunded.quantity;
+    const gross = money.minor(sold.unitPrice) * refunded.quantity;
     return {
       ...sold,
       quantity: refunded.quantity,
-      discount: fromCents(Math.max(0, gross - toCents(refunded.subtotal))),
-      taxLines: scaledTaxLines(sold.taxLines, toCents(refunded.tax)),
+      discount: money.amount(Math.max(0, gross - money.minor(refunded.subtotal))),
+      taxLines: scaledTaxLines(sold.taxLines, money.minor(refunded.tax), money),
       title: refunded.restock ? sold.title : `${sold.title} (not restocked)`,
     };
   });
   const soldShippingTaxes = order.shippingLines.flatMap((line) => line.taxLines);
-  const shippingLines = refund.shipping ? [{ title: 'Shipping refund', price: refund.shipping.amount, taxLines: scaledTaxLines(soldShippingTaxes, toCents(refund.shipping.tax)) }] : [];
-  const taxCents = refund.lines.reduce((sum, line) => sum + toCents(line.tax), 0) + toCents(refund.shipping?.tax ?? '0');
+  const shippingLines = refund.shipping ? [{ title: 'Shipping refund', price: refund.shipping.amount, taxLines: scaledTaxLines(soldShippingTaxes, money.minor(refund.shipping.tax), money) }] : [];
+  const taxMinor = refund.lines.reduce((sum, line) => sum + money.minor(line.tax), 0) + money.minor(refund.shipping?.tax ?? '0');
   return {
     ...order,
     note: refund.note,
     lines,
     shippingLines,
     taxLines: [],
-    totalDiscount: fromCents(lines.reduce((sum, line) => sum + toCents(line.discount), 0)),
-    totalTax: fromCents(taxCents),
-    totalShipping: refund.shipping?.amount ?? '0.00',
+    totalDiscount: money.amount(lines.reduce((sum, line) => sum + money.minor(line.discount), 0)),
+    totalTax: money.amount(taxMinor),
+    totalShipping: refund.shipping?.amount ?? money.amount(0),
     total: refund.total,
     currentTotal: refund.total,
   };
 }
 
-/** `amount` × part / whole, rounded to the cent. */
-function share(amountCents: number, part: number, whole: number): number {
-  return whole === 0 ? 0 : Math.round((amountCents * part) / whole);
+/** `amount` × part / whole, rounded to the currency's minor unit. */
+function share(amountMinor: number, part: number, whole: number): number {
+  return whole === 0 ? 0 : Math.round((amountMinor * part) / whole);
 }
 
-/** The sale's tax lines (same titles and rates) holding `totalCents` between them, in the sale's proportions. */
-function scaledTaxLines(taxLines: CommerceTaxLine[], totalCents: number): CommerceTaxLine[] {
+/** The sale's tax lines (same titles and rates) holding `totalMinor` between them, in the sale's proportions. */
+function scaledTaxLines(taxLines: CommerceTaxLine[], totalMinor: number, money: Amounts): CommerceTaxLine[] {
   if (taxLines.length === 0) return [];
-  const soldCents = taxLines.reduce((sum, tax) => sum + toCents(tax.amount), 0);
-  let left = totalCents;
+  const soldMinor = taxLines.reduce((sum, tax) => sum + money.minor(tax.amount), 0);
+  let left = totalMinor;
   return taxLines.map((tax, index) => {
-    const cents = index === taxLines.length - 1 ? left : soldCents === 0 ? 0 : Math.round((toCents(tax.amount) * totalCents) / soldCents);
-    left -= cents;
-    return { ...tax, amount: fromCents(cents) };
+    const minor = index === taxLines.length - 1 ? left : soldMinor === 0 ? 0 : Math.round((money.minor(tax.amount) * totalMinor) / soldMinor);
+    left -= minor;
+    return { ...tax, amount: money.amount(minor) };
   });
 }

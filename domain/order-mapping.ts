@@ -1,6 +1,6 @@
 import type { CommerceOrder, CommerceOrderLine, CommerceTaxLine } from './commerce-order.js';
 import type { LedgerItem, LedgerSalesLine, LedgerShippingLine, LedgerTaxCode, LedgerTaxSetup } from './accounting-target.js';
-import { fromCents, toCents } from './money.js';
+import { amountsIn, fromMinor, toMinor } from './money.js';
 import { exactItemForSku, nearMatches } from './sku-suggestions.js';
 import { combinedTaxKey, NO_TAX_KEY, ratePercentOfKey, taxTitleOfKey } from './tax-key.js';
 
@@ -47,8 +47,8 @@ function perLineTaxKey(taxable: boolean, taxLines: CommerceTaxLine[]): string {
   return NO_TAX_KEY;
 }
 
-function sumOf(taxLines: CommerceTaxLine[]): string {
-  return fromCents(taxLines.reduce((sum, t) => sum + toCents(t.amount), 0));
+function sumOf(taxLines: CommerceTaxLine[], currency: string): string {
+  return fromMinor(taxLines.reduce((sum, t) => sum + toMinor(t.amount, currency), 0), currency);
 }
 
 /**
@@ -82,36 +82,38 @@ export function mapOrderLines(order: CommerceOrder, rules: MappingRules): Mapped
     return codeFor(key, key === NO_TAX_KEY ? taxTitleOfKey(NO_TAX_KEY) : (chargedTaxLines(taxLines)[0] ?? taxLines[0])?.title ?? '');
   };
 
+  const currency = order.currency;
+  const money = amountsIn(currency);
   const lines: LedgerSalesLine[] = [];
-  let discountCents = 0;
+  let discountMinor = 0;
   for (const line of order.lines) {
     const key = skuKeyOf(line);
     const itemId = rules.skuMappings.get(key) ?? (line.sku ? exactItemForSku(line.sku, rules.items)?.id : undefined);
     if (!itemId) report({ kind: 'sku', key, lineTitle: line.title, candidates: nearMatches(line.sku ?? line.title, rules.items) });
-    const unitCents = toCents(line.unitPrice);
-    discountCents += toCents(line.discount);
+    const unitMinor = money.minor(line.unitPrice);
+    discountMinor += money.minor(line.discount);
     lines.push({
       itemId: itemId ?? '',
       description: line.title,
       quantity: line.quantity,
-      unitPrice: fromCents(unitCents),
-      amount: fromCents(unitCents * line.quantity),
+      unitPrice: money.amount(unitMinor),
+      amount: money.amount(unitMinor * line.quantity),
       taxCodeId: lineCodeFor(line.taxable, line.taxLines),
       taxable: line.taxable && chargedTaxLines(line.taxLines).length > 0,
-      discount: fromCents(toCents(line.discount)),
-      tax: sumOf(line.taxLines),
+      discount: money.amount(money.minor(line.discount)),
+      tax: sumOf(line.taxLines, currency),
     });
   }
 
   let shipping: MappedOrderLines['shipping'] = null;
-  const shippingCents = order.shippingLines.reduce((sum, s) => sum + toCents(s.price), 0);
-  if (shippingCents > 0) {
+  const shippingMinor = order.shippingLines.reduce((sum, s) => sum + money.minor(s.price), 0);
+  if (shippingMinor > 0) {
     const shippingTax = order.shippingLines.flatMap((s) => s.taxLines);
     shipping = {
-      amount: fromCents(shippingCents),
+      amount: money.amount(shippingMinor),
       taxCodeId: lineCodeFor(true, shippingTax),
       taxable: chargedTaxLines(shippingTax).length > 0,
-      tax: sumOf(shippingTax),
+      tax: sumOf(shippingTax, currency),
     };
   }
 
@@ -125,7 +127,7 @@ export function mapOrderLines(order: CommerceOrder, rules: MappingRules): Mapped
   }
 
   if (problems.length > 0) return { problems };
-  return { lines, discount: fromCents(discountCents), shipping, txnTaxCodeId };
+  return { lines, discount: money.amount(discountMinor), shipping, txnTaxCodeId };
 }
 
 /** Active codes at this rate: what a bookkeeper is offered for a tax key ("suggested by rate"). */

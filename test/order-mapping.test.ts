@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CommerceOrder } from '../domain/commerce-order.js';
 import { documentNumberFor, unusedPrefix } from '../domain/document-number.js';
 import { bookedOrderHeader, documentOwner } from '../domain/ledger-document-ownership.js';
-import { fromCents, toCents } from '../domain/money.js';
+import { fromMinor, minorUnitDigits, normalizeAmount, sameAmount, toMinor } from '../domain/money.js';
 import { mapOrderLines, type MappingRules } from '../domain/order-mapping.js';
 import { nearMatches } from '../domain/sku-suggestions.js';
 import { combinedTaxKey, taxKeyOf } from '../domain/tax-key.js';
@@ -87,10 +87,27 @@ describe('whose a ledger document is', () => {
 
 describe('money', () => {
   it('adds up exactly in cents', () => {
-    expect(toCents('19.99') * 3).toBe(5997);
-    expect(fromCents(toCents('0.1') + toCents('0.2'))).toBe('0.30');
-    expect(fromCents(-1234)).toBe('-12.34');
-    expect(() => toCents('ten')).toThrow('Not an amount');
+    expect(toMinor('19.99', 'USD') * 3).toBe(5997);
+    expect(fromMinor(toMinor('0.1', 'USD') + toMinor('0.2', 'USD'), 'USD')).toBe('0.30');
+    expect(fromMinor(-1234, 'USD')).toBe('-12.34');
+    expect(() => toMinor('ten', 'USD')).toThrow('Not an amount');
+  });
+
+  it("counts each currency in its own minor units (ISO 4217): yen whole, fils to three decimals", () => {
+    expect([minorUnitDigits('JPY'), minorUnitDigits('KWD'), minorUnitDigits('EUR'), minorUnitDigits('jpy')]).toEqual([0, 3, 2, 0]);
+    expect(toMinor('1200.0', 'JPY')).toBe(1200);
+    expect(fromMinor(1200, 'JPY')).toBe('1200');
+    expect(toMinor('1.2345', 'KWD')).toBe(1235);
+    expect(fromMinor(toMinor('0.105', 'KWD') * 3, 'KWD')).toBe('0.315');
+    expect(normalizeAmount(1234.5, 'JPY')).toBe('1235');
+    expect(normalizeAmount('-0.0049', 'USD')).toBe('0.00');
+  });
+
+  it('keeps ISO 4217 where Intl (CLDR) shows fewer decimals, and compares any two amounts exactly', () => {
+    // CLDR formats HUF, IDR and COP without decimals; ISO 4217 and the ledgers keep two; IQD keeps three.
+    expect([minorUnitDigits('HUF'), minorUnitDigits('IDR'), minorUnitDigits('COP'), minorUnitDigits('IQD'), minorUnitDigits('CLF')]).toEqual([2, 2, 2, 3, 4]);
+    expect(sameAmount('10.5', '10.50')).toBe(true);
+    expect(sameAmount('1.235', '1.23')).toBe(false);
   });
 });
 

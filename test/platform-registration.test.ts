@@ -55,17 +55,22 @@ describe('installed platforms', () => {
     });
   });
 
-  it('a ledger declares the options its routes may choose: Xero the sale document, defaulting to XERO_SALE_DOCUMENT', () => {
+  it('a ledger declares the options its routes may choose: Xero the sale document (default XERO_SALE_DOCUMENT); both the currency choices', () => {
     const build = (extra: Record<string, string>) =>
       createInstalledPlatforms(platformConfigsFromEnv(platformEnv((name) => ({ ...env, ...extra })[name])), {
         requestLimiter: () => ({ acquire: async () => async () => {}, pauseFor: async () => {} }),
       }).registry;
+    const currencyOptions = [
+      expect.objectContaining({ name: 'saleCurrency', allowedValues: ['shop', 'presentment'], defaultValue: 'shop' }),
+      expect.objectContaining({ name: 'foreignCurrency', allowedValues: ['park', 'home-currency'], defaultValue: 'park' }),
+    ];
     expect(build({}).accounting('xero').routeOptions).toEqual([
       expect.objectContaining({ name: 'saleDocument', allowedValues: ['invoice-and-payment', 'receive-money'], defaultValue: 'invoice-and-payment' }),
+      ...currencyOptions,
     ]);
     expect(build({ XERO_SALE_DOCUMENT: 'receive-money' }).accounting('xero').routeOptions?.[0]?.defaultValue).toBe('receive-money');
-    // QuickBooks books one kind of document: its routes have nothing to choose.
-    expect(build({}).accounting('qbo').routeOptions ?? []).toEqual([]);
+    // QuickBooks books one kind of document: its routes choose only how currencies are booked (README › Currencies).
+    expect(build({}).accounting('qbo').routeOptions).toEqual(currencyOptions);
   });
 
   it("messages use each platform's own words: its document kind and what it calls an account", () => {

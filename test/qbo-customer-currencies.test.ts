@@ -168,7 +168,7 @@ describe('QBO customers per currency', () => {
     expect(refused).toBeInstanceOf(LedgerRejectedError);
     expect((refused as Error).message).toBe(
       'QuickBooks Online books only in GBP (multicurrency is off in the company), but the order to book as S1 is in EUR: nothing was booked. ' +
-        'Turn on multicurrency in QuickBooks (Settings, Advanced, Currency), then retry the order.',
+        'Turn on Multicurrency in QuickBooks: Settings → Account and settings → Advanced → Currency, then retry the order.',
     );
     expect(emulator.control.requestLog().filter((r) => r.url.includes('/salesreceipt'))).toEqual([]);
     expect(emulator.control.list(SINGLE, 'SalesReceipt')).toEqual([]);

@@ -239,4 +239,32 @@ describe('Accounting API requests the emulator refuses', () => {
     expect(inEuros.status).toBe(200);
     expect(emulator.control.documents(MULTI, 'SalesReceipt')).toHaveLength(1);
   });
+
+  it('currencies: an inactive currency, or (variant) one never added, is refused; CompanyCurrency and ExchangeRate as the XSD has them', async () => {
+    emulator.control.setUnlistedCurrencies(MULTI, 'refused');
+    try {
+      const unlisted = await api(multiToken, MULTI, '/customer', { DisplayName: 'Franc Buyer', CurrencyRef: { value: 'CHF' } });
+      expect(unlisted.status).toBe(400);
+      expect(unlisted.json.Fault.Error[0]).toMatchObject({ code: '6000', element: 'CurrencyRef' });
+      const added = await api(multiToken, MULTI, '/companycurrency', { Code: 'CHF' });
+      expect(added.status).toBe(200);
+      expect(added.json.CompanyCurrency).toMatchObject({ Code: 'CHF', Name: 'Swiss Franc', Active: true });
+      expect((await api(multiToken, MULTI, '/companycurrency', { Code: 'CHF' })).json.Fault.Error[0]).toMatchObject({ code: '6240' });
+      expect((await api(multiToken, MULTI, '/companycurrency', {})).json.Fault.Error[0]).toMatchObject({ code: '2020', element: 'Code' });
+      expect((await api(multiToken, MULTI, '/customer', { DisplayName: 'Franc Buyer', CurrencyRef: { value: 'CHF' } })).status).toBe(200);
+
+      emulator.control.addCurrency(MULTI, { code: 'SEK', active: false, rates: [{ asOfDate: '2026-01-01', rate: 0.08 }] });
+      const inactive = await api(multiToken, MULTI, '/customer', { DisplayName: 'Krona Buyer', CurrencyRef: { value: 'SEK' } });
+      expect(inactive.status).toBe(400);
+      expect(inactive.json.Fault.Error[0].Detail).toContain('SEK is not active');
+      const rate = await api(multiToken, MULTI, '/exchangerate?sourcecurrencycode=SEK&asofdate=2026-06-01');
+      expect(rate.json.ExchangeRate).toMatchObject({ SourceCurrencyCode: 'SEK', TargetCurrencyCode: 'GBP', Rate: 0.08, AsOfDate: '2026-01-01' });
+      expect((await api(multiToken, MULTI, '/exchangerate?sourcecurrencycode=SEK&asofdate=2025-06-01')).status).toBe(400);
+    } finally {
+      emulator.control.setUnlistedCurrencies(MULTI, 'added');
+    }
+    // Without multicurrency there is no currency list to add to.
+    const plain = await accessToken(PLAIN);
+    expect((await api(plain, PLAIN, '/companycurrency', { Code: 'CHF' })).json.Fault.Error[0]).toMatchObject({ code: '6000' });
+  });
 });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CommerceOrder } from '../domain/commerce-order.js';
-import { toCents } from '../domain/money.js';
+import { toMinor } from '../domain/money.js';
 import {
   CredentialsInvalidError,
   MissingScopeError,
@@ -83,11 +83,19 @@ describe('ShopifyCommerceSource.getOrder', () => {
       totalShipping: '6.00',
       total: '116.00',
       currentTotal: '116.00',
+      // The buyer paid in dollars: the same order from presentmentMoney, for a route that books what the buyer paid.
+      presentment: expect.objectContaining({
+        currency: 'USD',
+        lines: [expect.objectContaining({ unitPrice: '54.00', discount: '10.80' }), expect.objectContaining({ unitPrice: '21.60' })],
+        shippingLines: [{ title: 'Express', price: '6.48', taxLines: [{ title: 'VAT', rate: 0.2, amount: '1.08' }] }],
+        total: '125.28',
+      }),
     });
-    // The amounts reconcile: lines − discounts + shipping (+ tax when not included) = total.
-    const o = order!;
-    const lines = o.lines.reduce((sum, l) => sum + toCents(l.unitPrice) * l.quantity, 0);
-    expect(lines - toCents(o.totalDiscount) + toCents(o.totalShipping) + (o.taxesIncluded ? 0 : toCents(o.totalTax))).toBe(toCents(o.total));
+    // The amounts reconcile, in each currency: lines − discounts + shipping (+ tax when not included) = total.
+    for (const o of [order!, order!.presentment!]) {
+      const lines = o.lines.reduce((sum, l) => sum + toMinor(l.unitPrice, o.currency) * l.quantity, 0);
+      expect(lines - toMinor(o.totalDiscount, o.currency) + toMinor(o.totalShipping, o.currency) + (o.taxesIncluded ? 0 : toMinor(o.totalTax, o.currency))).toBe(toMinor(o.total, o.currency));
+    }
   });
 
   it('adds tax on top when prices exclude it, and keeps orders without a customer', async () => {

@@ -221,6 +221,37 @@ describe('Xero emulator: what Xero refuses', () => {
     expect(await messages({ Payments: [{ Invoice: { InvoiceID: invoice.InvoiceID }, Account: { Code: '200' }, Date: '2026-11-20', Amount: 1 }] }, '/Payments')).toContain('Account type is invalid for making a payment to/from');
   });
 
+  it('currencies: documents only in a currency set up; CurrencyRate kept or the day\'s; a payment in the invoice\'s currency; receive money in the bank\'s', async () => {
+    const { access_token: token } = await tokens();
+    const contactId = emulator.control.contacts(ORG)[0]!.ContactID as string;
+    const invoice = (number: string, extra: Record<string, unknown>) => ({
+      Invoices: [{ Type: 'ACCREC', Contact: { ContactID: contactId }, InvoiceNumber: number, DueDate: '2026-11-20', Status: 'AUTHORISED', LineItems: [{ ItemCode: 'SKU-1' }], ...extra }],
+    });
+    const refused = await call(token, 'PUT', '/Invoices', invoice('C-1', { CurrencyCode: 'EUR' }));
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.json)).toContain('The currency code EUR is not set up in this organisation.');
+    const contact = await call(token, 'PUT', '/Contacts', { Contacts: [{ Name: 'Euro Contact', DefaultCurrency: 'EUR' }] });
+    expect(contact.status).toBe(400);
+
+    const added = await call(token, 'PUT', '/Currencies', { Currencies: [{ Code: 'EUR' }] });
+    expect(added.status).toBe(200);
+    expect(((await call(token, 'GET', '/Currencies')).json.Currencies as Array<Record<string, unknown>>).map((c) => c.Code)).toEqual(['GBP', 'EUR']);
+    const sent = ((await call(token, 'PUT', '/Invoices', invoice('C-2', { CurrencyCode: 'EUR', CurrencyRate: 1.1500004 }))).json.Invoices as Array<Record<string, unknown>>)[0]!;
+    expect(sent).toMatchObject({ CurrencyCode: 'EUR', CurrencyRate: 1.15, Total: 12 });
+    emulator.control.addCurrency(ORG, { code: 'JPY', rate: 190 });
+    const daily = ((await call(token, 'PUT', '/Invoices', invoice('C-3', { CurrencyCode: 'JPY' }))).json.Invoices as Array<Record<string, unknown>>)[0]!;
+    expect(daily).toMatchObject({ CurrencyCode: 'JPY', CurrencyRate: 190 });
+
+    const payment = await call(token, 'PUT', '/Payments', { Payments: [{ Invoice: { InvoiceID: sent.InvoiceID }, Account: { Code: '090' }, Date: '2026-11-20', Amount: 11.5 }] });
+    expect((payment.json.Payments as Array<Record<string, unknown>>)[0]).toMatchObject({ Amount: 11.5, CurrencyRate: 1.15, BankAmount: 10 });
+
+    const received = await call(token, 'PUT', '/BankTransactions', {
+      BankTransactions: [{ Type: 'RECEIVE', Contact: { ContactID: contactId }, BankAccount: { Code: '090' }, CurrencyCode: 'EUR', LineItems: [{ ItemCode: 'SKU-1', AccountCode: '200' }] }],
+    });
+    expect(received.status).toBe(400);
+    expect(JSON.stringify(received.json)).toContain('does not match the currency GBP of bank account 090');
+  });
+
   it('filters with where, InvoiceNumbers and searchTerm', async () => {
     const { access_token: token } = await tokens();
     const byEmail = await call(token, 'GET', `/Contacts?where=${encodeURIComponent('EmailAddress=="JANE@example.com"')}`);

@@ -12,8 +12,8 @@ import {
   throttleFault,
   validationFault,
 } from './fault-bodies.js';
-import { checkCustomerCurrency } from './currency-rules.js';
-import { checkEntityBody } from './entity-schema-check.js';
+import { checkCurrencyUsable, checkCustomerCurrency, validateCompanyCurrency } from './currency-rules.js';
+import { checkEntityBody, type CheckedEntity } from './entity-schema-check.js';
 import { validateCustomer, validateItem } from './name-list-rules.js';
 import { evaluateQuery, type QboRecord } from './query-evaluation.js';
 import { parseQuery, QuerySyntaxError } from './query-language.js';
@@ -30,8 +30,9 @@ const ENTITIES: Record<string, { name: string; creatable: boolean }> = {
   account: { name: 'Account', creatable: false },
   taxcode: { name: 'TaxCode', creatable: false },
   taxrate: { name: 'TaxRate', creatable: false },
+  companycurrency: { name: 'CompanyCurrency', creatable: true },
 };
-const QUERYABLE = new Set(['Customer', 'Item', 'SalesReceipt', 'RefundReceipt', 'Account', 'TaxCode', 'TaxRate', 'CompanyInfo', 'Preferences']);
+const QUERYABLE = new Set(['Customer', 'Item', 'SalesReceipt', 'RefundReceipt', 'Account', 'TaxCode', 'TaxRate', 'CompanyInfo', 'Preferences', 'CompanyCurrency', 'ExchangeRate']);
 
 interface ApiContext {
   request: FastifyRequest;
@@ -151,6 +152,18 @@ export function registerAccountingRoutes(app: FastifyInstance, state: QboEmulato
     return { status: 200, body: { QueryResponse: queryResponse, time: qboTime(nowMs) } };
   };
 
+  // GET exchangerate?sourcecurrencycode=EUR&asofdate=YYYY-MM-DD: the rate of that day into the home currency [S].
+  app.get('/v3/company/:realmId/exchangerate', apiRoute(({ company, nowMs, query }) => {
+    const source = query.sourcecurrencycode ?? '';
+    const asOf = query.asofdate ?? new Date(nowMs).toISOString().slice(0, 10);
+    const rate = company
+      .all('ExchangeRate')
+      .filter((entry) => entry.SourceCurrencyCode === source && entry.TargetCurrencyCode === company.homeCurrency && String(entry.AsOfDate) <= asOf)
+      .sort((a, b) => String(b.AsOfDate).localeCompare(String(a.AsOfDate)))[0];
+    if (!rate) throw objectNotFoundFault(nowMs, `Object Not Found : no exchange rate from ${source} to ${company.homeCurrency} as of ${asOf}`);
+    return { status: 200, body: wrap('ExchangeRate', rate, nowMs) };
+  }));
+
   app.get('/v3/company/:realmId/query', apiRoute(({ company, nowMs, query }) => runQuery(company, query.query, nowMs)));
   app.post('/v3/company/:realmId/query', apiRoute(({ company, nowMs, request }) =>
     runQuery(company, typeof request.body === 'string' ? request.body : undefined, nowMs),
@@ -204,7 +217,7 @@ export function registerAccountingRoutes(app: FastifyInstance, state: QboEmulato
       throw validationFault(nowMs, { Message: 'Request has invalid or unsupported property', Detail: 'Expected a JSON object', code: '2010' });
     }
     const input = body as QboRecord;
-    checkEntityBody(entityName as 'SalesReceipt' | 'RefundReceipt' | 'Customer' | 'Item', input, nowMs, state.options.fieldLengths ?? 'api-reference');
+    checkEntityBody(entityName as CheckedEntity, input, nowMs, state.options.fieldLengths ?? 'api-reference');
     const allowDuplicateDocNumber = company.preferences.duplicateDocNumbersAllowed || (query.include ?? '').split(',').includes('allowduplicatedocnum');
     const salesForm = { allowDuplicateDocNumber, taxInclusiveLineReading: state.settings.taxInclusiveLineReading, totalTaxOverride: state.settings.totalTaxOverride };
     const fields =
@@ -214,8 +227,13 @@ export function registerAccountingRoutes(app: FastifyInstance, state: QboEmulato
           ? validateRefundReceipt(company, input, nowMs, salesForm)
           : entityName === 'Customer'
             ? validateCustomer(company, input, nowMs)
-            : validateItem(company, input, nowMs);
-    if (entityName === 'SalesReceipt' || entityName === 'RefundReceipt') checkCustomerCurrency(company, fields, nowMs);
+            : entityName === 'CompanyCurrency'
+              ? validateCompanyCurrency(company, input, nowMs)
+              : validateItem(company, input, nowMs);
+    if (entityName === 'SalesReceipt' || entityName === 'RefundReceipt') {
+      checkCustomerCurrency(company, fields, nowMs);
+      checkCurrencyUsable(company, String((fields.CurrencyRef as QboRecord).value), nowMs);
+    }
     const record = company.insert(entityName, fields);
     company.recordDocument(entityName, record, requestId);
     const response = wrap(entityName, record, nowMs);

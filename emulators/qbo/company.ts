@@ -1,6 +1,14 @@
 import type { EmulatorClock } from './clock.js';
 import { qboTime } from './fault-bodies.js';
-import { DEFAULT_PREFERENCES, type QboCompanyPreferences, type QboSeedCompany, type QboSeedCustomer, type QboSeedItem, type QboSeedTaxCode } from './options.js';
+import {
+  DEFAULT_PREFERENCES,
+  type QboCompanyPreferences,
+  type QboSeedCompany,
+  type QboSeedCurrency,
+  type QboSeedCustomer,
+  type QboSeedItem,
+  type QboSeedTaxCode,
+} from './options.js';
 import type { QboRecord } from './query-evaluation.js';
 
 /** Where each kind of company the emulator plays is, as CompanyInfo shows it. */
@@ -55,7 +63,24 @@ export class QboCompany {
     // bank account; ids far above what a test allocates, so seeding them shifts no other id.
     this.insert('Account', { Id: '9004', Name: 'Undeposited Funds', FullyQualifiedName: 'Undeposited Funds', AccountType: 'Other Current Asset', AccountSubType: 'UndepositedFunds', Classification: 'Asset', Active: true, CurrencyRef: { value: this.homeCurrency } });
     this.insert('Account', { Id: '9035', Name: 'Checking', FullyQualifiedName: 'Checking', AccountType: 'Bank', AccountSubType: 'Checking', Classification: 'Asset', Active: true, CurrencyRef: { value: this.homeCurrency } });
-    for (const customer of seed.customers ?? []) this.addCustomer(customer);
+    for (const currency of seed.currencies ?? []) this.addCurrency(currency);
+    for (const customer of seed.customers ?? []) {
+      if (customer.currency && customer.currency !== this.homeCurrency && !this.all('CompanyCurrency').some((entry) => entry.Code === customer.currency)) {
+        this.addCurrency({ code: customer.currency });
+      }
+      this.addCustomer(customer);
+    }
+  }
+
+  /** A foreign currency in the company's list, and the daily rates QuickBooks holds for it. */
+  addCurrency(seed: QboSeedCurrency): QboRecord {
+    // Ids far above what a test allocates (like the seeded accounts), so seeding currencies shifts no other id.
+    for (const rate of seed.rates ?? []) {
+      const Id = String(9500 + this.all('ExchangeRate').length);
+      this.insert('ExchangeRate', { Id, SourceCurrencyCode: seed.code, TargetCurrencyCode: this.homeCurrency, Rate: rate.rate, AsOfDate: rate.asOfDate });
+    }
+    const Id = String(9100 + this.all('CompanyCurrency').length);
+    return this.insert('CompanyCurrency', { Id, Code: seed.code, Name: seed.code, Active: seed.active ?? true });
   }
 
   addCustomer(customer: QboSeedCustomer): QboRecord {

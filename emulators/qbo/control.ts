@@ -1,7 +1,7 @@
 import type { FaultSettings } from '../common/fault-injector.js';
 import { QboCompany, type CreatedDocument } from './company.js';
 import type { LoggedRequest, QboEmulatorState } from './emulator-state.js';
-import type { AuthFaultEnvelope, QboRateLimits, QboSeedCompany, QboSeedCustomer, QboSeedItem, QboSeedTaxCode, RequestIdMode } from './options.js';
+import type { AuthFaultEnvelope, QboRateLimits, QboSeedCompany, QboSeedCurrency, QboSeedCustomer, QboSeedItem, QboSeedTaxCode, RequestIdMode } from './options.js';
 import type { QboRecord } from './query-evaluation.js';
 import type { TaxInclusiveLineReading } from './sales-tax-rules.js';
 import type { TotalTaxOverride } from './tax-override-rules.js';
@@ -107,6 +107,24 @@ export class QboEmulatorControl {
   /** The company's "warn if duplicate number" preference off: a used DocNumber is booked again, no 6140. */
   setDuplicateDocNumbersAllowed(realmId: string, allowed: boolean): void {
     this.state.company(realmId).preferences.duplicateDocNumbersAllowed = allowed;
+  }
+
+  /**
+   * Multicurrency on or off. QuickBooks never turns it off once on [C]: off plays a company that never turned it on,
+   * and switching it on plays the bookkeeper doing so.
+   */
+  setMultiCurrency(realmId: string, enabled: boolean): void {
+    this.state.company(realmId).preferences.multiCurrencyEnabled = enabled;
+  }
+
+  /** Variant [U]: a currency never added to the list is added on first use, or refused like an inactive one. */
+  setUnlistedCurrencies(realmId: string, mode: 'added' | 'refused'): void {
+    this.state.company(realmId).preferences.unlistedCurrencies = mode;
+  }
+
+  /** A currency added to the company's list (CompanyCurrency), with the daily rates QuickBooks holds for it. */
+  addCurrency(realmId: string, currency: QboSeedCurrency): QboRecord {
+    return this.state.company(realmId).addCurrency(currency);
   }
 
   /** Most requests of the company processed at once since the last reset. */

@@ -24,7 +24,7 @@ const SALES_FORM_LENGTHS: FieldLength[] = [
     { path: 'Line[].Description', max: 4000, source: 'xsd Line.Description (QBO 4000); api-reference [C]' },
 ];
 
-export const FIELD_LENGTHS: Record<'SalesReceipt' | 'RefundReceipt' | 'Customer' | 'Item', FieldLength[]> = {
+export const FIELD_LENGTHS: Record<'SalesReceipt' | 'RefundReceipt' | 'Customer' | 'Item' | 'CompanyCurrency', FieldLength[]> = {
   SalesReceipt: SALES_FORM_LENGTHS,
   // RefundReceipt and SalesReceipt both extend SalesTransaction in Intuit's XSD: the same documented lengths.
   RefundReceipt: SALES_FORM_LENGTHS,
@@ -40,6 +40,7 @@ export const FIELD_LENGTHS: Record<'SalesReceipt' | 'RefundReceipt' | 'Customer'
     { path: 'Sku', max: 100, source: 'xsd Item.Sku (QBO 100); api-reference [S]' },
     { path: 'Description', max: 4000, source: 'xsd Item.Description (QBO 4000)' },
   ],
+  CompanyCurrency: [{ path: 'Code', max: 3, source: 'xsd CompanyCurrency.Code (QBO Max Length: 3) [C]' }],
 };
 
 export function maxLengthFor(field: FieldLength, variant: QboFieldLengthVariant): number {

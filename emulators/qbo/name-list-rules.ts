@@ -2,6 +2,7 @@ import type { QboCompany } from './company.js';
 import { validationFault } from './fault-bodies.js';
 import type { QboRecord } from './query-evaluation.js';
 import { checkLength } from './text-limits.js';
+import { checkCurrencyUsable } from './currency-rules.js';
 
 function requiredFault(nowMs: number, field: string) {
   return validationFault(nowMs, {
@@ -51,6 +52,8 @@ export function validateCustomer(company: QboCompany, body: QboRecord, nowMs: nu
   // Display names are unique across customers, vendors and employees [C].
   const existing = ['Customer', 'Vendor', 'Employee'].flatMap((entity) => company.all(entity)).find((other) => sameName(other.DisplayName, displayName));
   if (existing) throw duplicateNameFault(nowMs, displayName, String(existing.Id));
+  const currency = (body.CurrencyRef as QboRecord | undefined)?.value;
+  if (typeof currency === 'string') checkCurrencyUsable(company, currency, nowMs);
   return {
     ...body,
     DisplayName: displayName,

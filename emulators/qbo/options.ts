@@ -23,6 +23,11 @@ export interface QboCompanyPreferences {
   automatedSalesTaxPercent: number;
   /** Non-US default "amounts are" setting, shown in Preferences (TaxPrefs.TaxInclusive [U] field name). */
   taxInclusiveDefault: boolean;
+  /**
+   * Emulator variant, unconfirmed [U]: a foreign currency never added to the company's list is added on first use
+   * (as the QuickBooks UI does when a customer gets a new currency) or refused like an inactive one.
+   */
+  unlistedCurrencies: 'added' | 'refused';
 }
 
 export interface QboSeedItem {
@@ -60,11 +65,24 @@ export interface QboSeedCustomer {
   currency?: string;
 }
 
+/** A currency in a multicurrency company's list (CompanyCurrency), with the rates QuickBooks downloaded for it. */
+export interface QboSeedCurrency {
+  code: string;
+  active?: boolean;
+  /** ExchangeRate entities into the home currency: home units per one unit of `code`. */
+  rates?: Array<{ asOfDate: string; rate: number }>;
+}
+
 export interface QboSeedCompany {
   realmId: string;
   companyName: string;
   country?: string;
   homeCurrency?: string;
+  /**
+   * Foreign currencies in the company's list; the currency of each seeded foreign-currency customer is added too
+   * (a customer can only have been created in a listed currency).
+   */
+  currencies?: QboSeedCurrency[];
   preferences?: Partial<QboCompanyPreferences>;
   items?: QboSeedItem[];
   taxCodes?: QboSeedTaxCode[];
@@ -145,6 +163,7 @@ export const DEFAULT_PREFERENCES: QboCompanyPreferences = {
   partnerTaxEnabled: false,
   automatedSalesTaxPercent: 8.25,
   taxInclusiveDefault: false,
+  unlistedCurrencies: 'added',
 };
 
 export function resolveSettings(options: QboEmulatorOptions): ResolvedQboSettings {

@@ -1,4 +1,6 @@
-import { fromCents, toCents } from '../../domain/money.js';
+import type { Amounts } from '../../domain/money.js';
+import { transactionAmounts } from './transaction-currency.js';
+import { checkCurrencyUsable, exchangeFields } from './currency-rules.js';
 import type { QboCompany } from './company.js';
 import { invalidReferenceFault, objectNotFoundFault, validationFault } from './fault-bodies.js';
 import type { QboRecord } from './query-evaluation.js';
@@ -16,9 +18,9 @@ function refValue(ref: unknown): string | null {
   return null;
 }
 
-function amountCents(value: unknown): number | null {
-  if (typeof value === 'number' && Number.isFinite(value)) return toCents(value);
-  if (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value)) return toCents(value);
+function amountCents(value: unknown, money: Amounts): number | null {
+  if (typeof value === 'number' && Number.isFinite(value)) return money.minor(value);
+  if (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value)) return money.minor(value);
   return null;
 }
 
@@ -89,13 +91,8 @@ export function validateSalesReceipt(company: QboCompany, body: QboRecord, nowMs
   checkLength(nowMs, 'PaymentRefNum', body.PaymentRefNum, 21);
 
   const currency = refValue(body.CurrencyRef) ?? company.homeCurrency;
-  if (!company.preferences.multiCurrencyEnabled && currency !== company.homeCurrency) {
-    throw validationFault(nowMs, {
-      Message: 'A business validation error has occurred while processing your request',
-      Detail: `Business Validation Error: Multicurrency is off; the transaction currency ${currency} must be the home currency ${company.homeCurrency}.`,
-      code: '6000',
-    });
-  }
+  if (!company.preferences.multiCurrencyEnabled) checkCurrencyUsable(company, currency, nowMs);
+  const money = transactionAmounts(company, body);
   const customerId = refValue(body.CustomerRef);
   if (customerId !== null) requireActive(company, nowMs, 'Customer', customerId, 'CustomerRef');
   const txnTaxCodeId = refValue((body.TxnTaxDetail as QboRecord | undefined)?.TxnTaxCodeRef);
@@ -108,7 +105,7 @@ export function validateSalesReceipt(company: QboCompany, body: QboRecord, nowMs
   lines.forEach((raw: unknown, index: number) => {
     const line = (raw ?? {}) as QboRecord;
     checkLength(nowMs, `Line[${index}].Description`, line.Description, 4000);
-    const amount = amountCents(line.Amount);
+    const amount = amountCents(line.Amount, money);
     switch (line.DetailType) {
       case 'SalesItemLineDetail': {
         const detail = (line.SalesItemLineDetail ?? {}) as QboRecord;
@@ -131,11 +128,11 @@ export function validateSalesReceipt(company: QboCompany, body: QboRecord, nowMs
           });
         }
         if (typeof detail.Qty === 'number' && typeof detail.UnitPrice === 'number') {
-          const expected = Math.round(detail.Qty * detail.UnitPrice * 100);
+          const expected = money.minor(detail.Qty * detail.UnitPrice);
           if (Math.abs(expected - amount) > 0) {
             throw validationFault(nowMs, {
               Message: 'Amount calculation incorrect in the request',
-              Detail: `Amount is not equal to UnitPrice * Qty. Supplied value:${fromCents(amount)}`,
+              Detail: `Amount is not equal to UnitPrice * Qty. Supplied value:${money.amount(amount)}`,
               code: '6070',
               element: 'Line.Amount',
             });
@@ -173,8 +170,8 @@ export function validateSalesReceipt(company: QboCompany, body: QboRecord, nowMs
   const computed = computeTax(company, body, salesLines, discountCents, options.taxInclusiveLineReading ?? 'net-amount');
   const tax = applyTotalTaxOverride(company, body, salesLines, computed, options.totalTaxOverride ?? 'honoured');
   const totalCents = tax.linesTotalCents - discountCents + tax.totalTaxCents;
-  const subtotalCents = salesLines.filter((line) => !line.isShipping).reduce((sum, line) => sum + Math.round(Number(line.record.Amount) * 100), 0);
-  const subtotalLine = { Amount: Number(fromCents(subtotalCents)), DetailType: 'SubTotalLineDetail', SubTotalLineDetail: {} };
+  const subtotalCents = salesLines.filter((line) => !line.isShipping).reduce((sum, line) => sum + money.minor(Number(line.record.Amount)), 0);
+  const subtotalLine = { Amount: Number(money.amount(subtotalCents)), DetailType: 'SubTotalLineDetail', SubTotalLineDetail: {} };
   const today = new Date(nowMs).toISOString().slice(0, 10);
   return {
     ...body,
@@ -185,15 +182,15 @@ export function validateSalesReceipt(company: QboCompany, body: QboRecord, nowMs
     Line: [...storedLines, subtotalLine],
     TxnTaxDetail: {
       ...(tax.txnTaxCodeId === null ? {} : { TxnTaxCodeRef: { value: tax.txnTaxCodeId } }),
-      TotalTax: Number(fromCents(tax.totalTaxCents)),
+      TotalTax: Number(money.amount(tax.totalTaxCents)),
       ...(tax.taxLines.length > 0 ? { TaxLine: tax.taxLines } : {}),
       ...(tax.reviewStatus ? { TaxReviewStatus: tax.reviewStatus } : {}),
     },
-    TotalAmt: Number(fromCents(totalCents)),
+    TotalAmt: Number(money.amount(totalCents)),
     Balance: 0,
     // Without one, QBO deposits a receipt's money to Undeposited Funds (FIDELITY.md).
     DepositToAccountRef: body.DepositToAccountRef ?? { value: UNDEPOSITED_FUNDS_ID, name: 'Undeposited Funds' },
-    ...(company.preferences.multiCurrencyEnabled ? { ExchangeRate: body.ExchangeRate ?? 1 } : {}),
+    ...exchangeFields(company, body, currency, Number(money.amount(totalCents))),
   };
 }
 

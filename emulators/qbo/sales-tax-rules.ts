@@ -1,4 +1,5 @@
-import { fromCents } from '../../domain/money.js';
+import type { Amounts } from '../../domain/money.js';
+import { minorOf, transactionAmounts } from './transaction-currency.js';
 import type { QboCompany } from './company.js';
 import { validationFault } from './fault-bodies.js';
 import type { QboRecord } from './query-evaluation.js';
@@ -35,9 +36,6 @@ function refValue(ref: unknown): string | null {
   return null;
 }
 
-function cents(value: unknown): number | null {
-  return typeof value === 'number' && Number.isFinite(value) ? Math.round(value * 100) : null;
-}
 
 /** The noun QBO's "transactions must have a … rate" error uses, by company country. */
 function taxNoun(country: string): string {
@@ -105,6 +103,7 @@ export function computeTax(
 }
 
 function usTax(company: QboCompany, body: QboRecord, lines: TaxableLine[], discountCents: number): ComputedTax {
+  const money = transactionAmounts(company, body);
   const plain = lines.reduce((sum, line) => sum + line.amountCents, 0);
   const supplied = refValue((body.TxnTaxDetail as QboRecord | undefined)?.TxnTaxCodeRef);
   // Automated sales tax replaces whatever code the client sent with QuickBooks' own rate [C: TaxPrefs note].
@@ -124,11 +123,12 @@ function usTax(company: QboCompany, body: QboRecord, lines: TaxableLine[], disco
     totalTaxCents,
     linesTotalCents: plain,
     txnTaxCodeId: automated ? null : supplied,
-    taxLines: taxLines.map(({ rate, cents: amount }) => taxLineRecord(rate, amount, base)),
+    taxLines: taxLines.map(({ rate, cents: amount }) => taxLineRecord(rate, amount, base, money)),
   };
 }
 
 function perLineTax(company: QboCompany, body: QboRecord, lines: TaxableLine[], reading: TaxInclusiveLineReading): ComputedTax {
+  const money = transactionAmounts(company, body);
   const inclusive = body.GlobalTaxCalculation === 'TaxInclusive';
   type RateTotals = { rate: { id: string; name: string; percent: number }; netCents: number; exclusiveNetCents: number; inclusiveTaxCents: number };
   const byRate = new Map<string, RateTotals>();
@@ -139,13 +139,13 @@ function perLineTax(company: QboCompany, body: QboRecord, lines: TaxableLine[], 
     const rates = code ? salesRatesOf(company, code) : [];
     const percent = rates.reduce((sum, rate) => sum + rate.percent, 0);
     // The line's price paid when inclusive: TaxInclusiveAmt (net-amount reading) or Amount itself (gross-amount).
-    const inclusiveAmt = cents(line.detail.TaxInclusiveAmt);
+    const inclusiveAmt = minorOf(line.detail.TaxInclusiveAmt, money);
     const gross = !inclusive ? null : reading === 'gross-amount' ? line.amountCents : (inclusiveAmt ?? null);
     const net = gross === null ? line.amountCents : Math.round((gross * 100) / (100 + percent));
     if (gross !== null) {
       // What QBO keeps on the line: Amount net of tax, TaxInclusiveAmt the price paid.
-      line.record.Amount = Number(fromCents(net));
-      line.detail.TaxInclusiveAmt = Number(fromCents(gross));
+      line.record.Amount = Number(money.amount(net));
+      line.detail.TaxInclusiveAmt = Number(money.amount(gross));
     }
     linesTotalCents += net;
     // Inclusive: the tax is what the price paid holds beyond its net, shared among the code's rates.
@@ -167,20 +167,20 @@ function perLineTax(company: QboCompany, body: QboRecord, lines: TaxableLine[], 
   for (const { rate, netCents, exclusiveNetCents, inclusiveTaxCents } of byRate.values()) {
     const amount = inclusiveTaxCents + Math.round((exclusiveNetCents * rate.percent) / 100);
     totalTaxCents += amount;
-    taxLines.push(taxLineRecord(rate, amount, netCents));
+    taxLines.push(taxLineRecord(rate, amount, netCents, money));
   }
   return { totalTaxCents, linesTotalCents, taxLines, txnTaxCodeId: null };
 }
 
-function taxLineRecord(rate: { id: string; name: string; percent: number }, amountCents: number, netCents: number): QboRecord {
+function taxLineRecord(rate: { id: string; name: string; percent: number }, amountCents: number, netCents: number, money: Amounts): QboRecord {
   return {
-    Amount: Number(fromCents(amountCents)),
+    Amount: Number(money.amount(amountCents)),
     DetailType: 'TaxLineDetail',
     TaxLineDetail: {
       TaxRateRef: { value: rate.id, name: rate.name },
       PercentBased: true,
       TaxPercent: rate.percent,
-      NetAmountTaxable: Number(fromCents(netCents)),
+      NetAmountTaxable: Number(money.amount(netCents)),
     },
   };
 }

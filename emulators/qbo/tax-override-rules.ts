@@ -1,4 +1,4 @@
-import { fromCents } from '../../domain/money.js';
+import { minorOf, transactionAmounts } from './transaction-currency.js';
 import type { QboCompany } from './company.js';
 import type { QboRecord } from './query-evaluation.js';
 import type { ComputedTax, TaxableLine } from './sales-tax-rules.js';
@@ -12,10 +12,6 @@ import type { ComputedTax, TaxableLine } from './sales-tax-rules.js';
  *   user's AllowPartnerTaxOverride preference off, which the API does not show) [U].
  */
 export type TotalTaxOverride = 'honoured' | 'ignored' | 'ignored-with-automated-sales-tax';
-
-function cents(value: unknown): number | null {
-  return typeof value === 'number' && Number.isFinite(value) ? Math.round(value * 100) : null;
-}
 
 function refValue(ref: unknown): string | null {
   return ref && typeof ref === 'object' && 'value' in ref ? String((ref as QboRecord).value) : null;
@@ -48,7 +44,8 @@ export function applyTotalTaxOverride(
   tax: ComputedTax,
   mode: TotalTaxOverride,
 ): ComputedTax & { reviewStatus?: string } {
-  const supplied = cents((body.TxnTaxDetail as QboRecord | undefined)?.TotalTax);
+  const money = transactionAmounts(company, body);
+  const supplied = minorOf((body.TxnTaxDetail as QboRecord | undefined)?.TotalTax, money);
   if (supplied === null || !company.preferences.usingSalesTax) return tax;
   const automated = company.preferences.partnerTaxEnabled;
   if (mode === 'ignored' || (mode === 'ignored-with-automated-sales-tax' && automated)) return tax;
@@ -58,11 +55,11 @@ export function applyTotalTaxOverride(
   // Prorated across the rates by their share of the computed tax; the last rate takes what rounding leaves.
   let left = total;
   const taxLines = tax.taxLines.map((line, index) => {
-    const computed = cents(line.Amount) ?? 0;
+    const computed = minorOf(line.Amount, money) ?? 0;
     const share = index === tax.taxLines.length - 1 ? left : tax.totalTaxCents === 0 ? 0 : Math.round((total * computed) / tax.totalTaxCents);
     left -= share;
-    const detail = { ...(line.TaxLineDetail as QboRecord), ...(index === 0 ? { OverrideDeltaAmount: Number(fromCents(delta)) } : {}) };
-    return { ...line, Amount: Number(fromCents(share)), TaxLineDetail: detail };
+    const detail = { ...(line.TaxLineDetail as QboRecord), ...(index === 0 ? { OverrideDeltaAmount: Number(money.amount(delta)) } : {}) };
+    return { ...line, Amount: Number(money.amount(share)), TaxLineDetail: detail };
   });
   return { ...tax, totalTaxCents: total, taxLines, ...(automated ? { reviewStatus: 'AST_TAX_OVERRIDE' } : {}) };
 }

@@ -1,9 +1,9 @@
 import { GraphQLError, type GraphQLFieldResolver, type GraphQLTypeResolver } from 'graphql';
-import { fromCents, toCents } from '../../domain/money.js';
+import { amountsIn } from '../../domain/money.js';
 import { paginate, type ConnectionArgs } from './connection.js';
 import { idFromGid, toGid } from './gid.js';
 import type { EmulatedCustomer, EmulatedOrder, EmulatedProduct, EmulatedRefund, EmulatedTaxLine, EmulatedVariant } from './model.js';
-import { orderTotals, toPresentment } from './order-totals.js';
+import { inPresentment, orderTotals, toPresentment } from './order-totals.js';
 import { matchesSearch, parseSearchQuery } from './search-query.js';
 import type { ShopData } from './store.js';
 import { isDeliverableTopic, type WebhookDispatcher, type WebhookSubscription, type WebhookTopic } from './webhook-dispatcher.js';
@@ -283,10 +283,11 @@ function productView(product: EmulatedProduct): Record<string, unknown> {
 }
 
 function orderView(data: ShopData, order: EmulatedOrder) {
-  const money = (amount: string) => ({
+  const money = (amount: string, presentment = toPresentment(order, amount)) => ({
     shopMoney: { amount, currencyCode: order.currency },
-    presentmentMoney: { amount: toPresentment(order, amount), currencyCode: order.presentmentCurrency },
+    presentmentMoney: { amount: presentment, currencyCode: order.presentmentCurrency },
   });
+  const { minor: toCents, amount: fromCents } = amountsIn(order.currency);
   const taxLine = (line: EmulatedTaxLine) => ({
     title: line.title,
     rate: line.rate,
@@ -295,6 +296,8 @@ function orderView(data: ShopData, order: EmulatedOrder) {
     channelLiable: false,
   });
   const totals = orderTotals(order);
+  // The buyer's totals add up their own converted parts, as a checkout in their currency does.
+  const shown = orderTotals(inPresentment(order));
   const customer = order.customerId ? data.customers.get(order.customerId) : undefined;
   const findVariant = (variantId: string | null) => {
     if (!variantId) return null;
@@ -356,14 +359,14 @@ function orderView(data: ShopData, order: EmulatedOrder) {
           taxLines: line.taxLines.map(taxLine),
         }),
       ),
-    taxLines: totals.taxLines.map(taxLine),
-    subtotalPriceSet: money(totals.subtotal),
-    totalDiscountsSet: money(totals.totalDiscounts),
-    totalShippingPriceSet: money(totals.totalShipping),
-    totalTaxSet: money(totals.totalTax),
-    totalPriceSet: money(totals.total),
-    currentSubtotalPriceSet: money(totals.subtotal),
-    currentTotalPriceSet: money(totals.total),
+    taxLines: totals.taxLines.map((line, index) => ({ ...taxLine(line), priceSet: money(line.amount, shown.taxLines[index]?.amount) })),
+    subtotalPriceSet: money(totals.subtotal, shown.subtotal),
+    totalDiscountsSet: money(totals.totalDiscounts, shown.totalDiscounts),
+    totalShippingPriceSet: money(totals.totalShipping, shown.totalShipping),
+    totalTaxSet: money(totals.totalTax, shown.totalTax),
+    totalPriceSet: money(totals.total, shown.total),
+    currentSubtotalPriceSet: money(totals.subtotal, shown.subtotal),
+    currentTotalPriceSet: money(totals.total, shown.total),
     // A list, not a connection, in Shopify's schema: `first` caps it.
     refunds: (args: { first?: number | null }) => (order.refunds ?? []).slice(0, args.first ?? undefined).map((refund) => refundView(data, order, refund)),
   };

@@ -1,4 +1,4 @@
-import { fromCents, toCents } from '../../domain/money.js';
+import { amountsIn, normalizeAmount } from '../../domain/money.js';
 import type { EmulatedOrder, EmulatedTaxLine } from './model.js';
 
 /** The checkout totals Shopify derives from an order's lines, in shop currency. */
@@ -15,6 +15,7 @@ export interface OrderTotals {
 }
 
 export function orderTotals(order: EmulatedOrder): OrderTotals {
+  const { minor: toCents, amount: fromCents } = amountsIn(order.currency);
   let subtotal = 0;
   let discounts = 0;
   let shipping = 0;
@@ -54,7 +55,35 @@ export function orderTotals(order: EmulatedOrder): OrderTotals {
   };
 }
 
-/** An amount in the buyer's (presentment) currency. */
+/** An amount in the buyer's (presentment) currency, rounded to that currency's minor units. */
 export function toPresentment(order: EmulatedOrder, amount: string): string {
-  return fromCents(Math.round(toCents(amount) * order.presentmentRate));
+  return normalizeAmount(Number(amount) * order.presentmentRate, order.presentmentCurrency);
+}
+
+/**
+ * The order as the buyer saw it: every price, discount and tax converted on its own, so that the presentment
+ * totals are the sums of the presentment parts (what the buyer's checkout added up), like the shop's are.
+ */
+function sumIn(currency: string, amounts: string[]): string {
+  const money = amountsIn(currency);
+  return money.amount(amounts.reduce((sum, amount) => sum + money.minor(amount), 0));
+}
+
+export function inPresentment(order: EmulatedOrder): EmulatedOrder {
+  const convert = (amount: string) => toPresentment(order, amount);
+  const taxes = (lines: EmulatedTaxLine[]) => lines.map((line) => ({ ...line, amount: convert(line.amount) }));
+  return {
+    ...order,
+    currency: order.presentmentCurrency,
+    presentmentRate: 1,
+    lineItems: order.lineItems.map((line) => ({
+      ...line,
+      unitPrice: convert(line.unitPrice),
+      ...(line.discountAllocations
+        ? { discountAllocations: line.discountAllocations.map(convert), discount: sumIn(order.presentmentCurrency, line.discountAllocations.map(convert)) }
+        : { discount: convert(line.discount) }),
+      taxLines: taxes(line.taxLines),
+    })),
+    shippingLines: order.shippingLines.map((line) => ({ ...line, price: convert(line.price), discountedPrice: convert(line.discountedPrice), taxLines: taxes(line.taxLines) })),
+  };
 }

@@ -1,4 +1,4 @@
-import { fromCents, toCents } from '../../domain/money.js';
+import { amountsIn } from '../../domain/money.js';
 import { ControlInputError, validateRestockType } from './control-validation.js';
 import type { EmulatedOrder, EmulatedRefund, RestockType } from './model.js';
 import type { ShopifyStore } from './store.js';
@@ -19,6 +19,7 @@ export interface RefundInput {
  */
 export function recordRefund(store: ShopifyStore, order: EmulatedOrder, input: RefundInput): EmulatedRefund {
   const refunds = (order.refunds ??= []);
+  const { minor: toCents, amount: fromCents } = amountsIn(order.currency);
   const lines = (input.lines ?? []).map((wanted) => {
     const line = order.lineItems.find((l) => l.id === wanted.lineItemId);
     if (!line) throw new ControlInputError(`order ${order.id} has no line item ${wanted.lineItemId}`);

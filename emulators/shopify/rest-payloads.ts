@@ -1,4 +1,4 @@
-import { fromCents, toCents } from '../../domain/money.js';
+import { amountsIn } from '../../domain/money.js';
 import { toGid } from './gid.js';
 import type { EmulatedOrder, EmulatedRefund, EmulatedShop, EmulatedTaxLine } from './model.js';
 import { orderTotals, toPresentment } from './order-totals.js';
@@ -9,6 +9,7 @@ import type { ShopData } from './store.js';
  * serialize as bare 64-bit numbers (see json-with-big-ids.ts).
  */
 export function restOrder(data: ShopData, order: EmulatedOrder): Record<string, unknown> {
+  const { minor: toCents, amount: fromCents } = amountsIn(order.currency);
   const totals = orderTotals(order);
   const set = (amount: string) => ({
     shop_money: { amount, currency_code: order.currency },

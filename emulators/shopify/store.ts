@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { fromCents, toCents } from '../../domain/money.js';
+import { amountsIn } from '../../domain/money.js';
 import type {
   AuthorizationCode,
   EmulatedCustomer,
@@ -200,7 +200,7 @@ export class ShopifyStore {
       note: input.note ?? null,
       email: input.email ?? customer?.email ?? null,
       customerId: customerId ?? null,
-      lineItems: input.lineItems.map((line) => this.lineItem(line)),
+      lineItems: input.lineItems.map((line) => this.lineItem(line, currency)),
       shippingLines: (input.shippingLines ?? []).map((line) => this.shippingLine(line)),
     };
     data.orders.set(order.id, order);
@@ -213,7 +213,7 @@ export class ShopifyStore {
     if (!order) throw new Error(`unknown order ${orderId}`);
     const { lineItems, shippingLines, ...scalars } = patch;
     Object.assign(order, scalars);
-    if (lineItems) order.lineItems = lineItems.map((line) => this.lineItem(line));
+    if (lineItems) order.lineItems = lineItems.map((line) => this.lineItem(line, order.currency));
     if (shippingLines) order.shippingLines = shippingLines.map((line) => this.shippingLine(line));
     // updated_at must move forward even when two updates land in the same millisecond.
     const previous = Date.parse(order.updatedAt);
@@ -280,7 +280,8 @@ export class ShopifyStore {
     }
   }
 
-  private lineItem(input: LineItemInput): EmulatedLineItem {
+  private lineItem(input: LineItemInput, currency: string): EmulatedLineItem {
+    const { minor: toCents, amount: fromCents } = amountsIn(currency);
     return {
       id: this.nextId('lineItem'),
       title: input.title,
@@ -289,7 +290,7 @@ export class ShopifyStore {
       quantity: input.quantity,
       currentQuantity: input.currentQuantity ?? input.quantity,
       unitPrice: input.unitPrice,
-      discount: input.discountAllocations ? fromCents(input.discountAllocations.reduce((sum, d) => sum + toCents(d), 0)) : (input.discount ?? '0.00'),
+      discount: input.discountAllocations ? fromCents(input.discountAllocations.reduce((sum, d) => sum + toCents(d), 0)) : (input.discount ?? fromCents(0)),
       ...(input.discountAllocations ? { discountAllocations: [...input.discountAllocations] } : {}),
       taxable: input.taxable ?? (input.taxLines ?? []).length > 0,
       taxLines: input.taxLines ?? [],

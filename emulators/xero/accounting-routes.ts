@@ -8,6 +8,7 @@ import { createInvoice, type Outcome, type WriteOptions } from './invoice-rules.
 import type { XeroOrganisation, XeroRecord } from './organisation.js';
 import { createItem } from './item-rules.js';
 import { createPayment } from './payment-rules.js';
+import { createCurrency, publicCurrency } from './currency-rules.js';
 import type { RemainingHeaders } from './rate-limits.js';
 import { matchesWhere, parseWhere, WhereSyntaxError } from './where-filter.js';
 import { envelope, notFound, problem, tokenExpiredDetail, validationException, XeroHttpError } from './wire-format.js';
@@ -55,6 +56,7 @@ const COLLECTIONS: Record<string, Collection> = {
   Invoices: { name: 'Invoices', records: (org) => org.invoices, idField: 'InvoiceID', create: createInvoice },
   Payments: { name: 'Payments', records: (org) => org.payments, idField: 'PaymentID', create: createPayment },
   BankTransactions: { name: 'BankTransactions', records: (org) => org.bankTransactions, idField: 'BankTransactionID', create: createBankTransaction },
+  Currencies: { name: 'Currencies', records: (org) => org.currencies.map(publicCurrency), idField: 'Code', create: createCurrency },
 };
 
 const PAGED = new Set(['Contacts', 'Invoices', 'Payments', 'BankTransactions']);

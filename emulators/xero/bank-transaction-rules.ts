@@ -5,6 +5,7 @@ import type { Outcome, WriteOptions } from './invoice-rules.js';
 import { documentTotals, saleLine, type LineAmountTypes } from './line-items.js';
 import type { XeroOrganisation, XeroRecord } from './organisation.js';
 import { dateMs, msDate } from './wire-format.js';
+import { currencyError, currencyRateOf } from './currency-rules.js';
 
 const AMOUNT_TYPES = new Set(['Exclusive', 'Inclusive', 'NoTax']);
 
@@ -23,8 +24,14 @@ export function createBankTransaction(org: XeroOrganisation, input: XeroRecord, 
   if (!isIsoDate(date)) errors.push('Date is not a valid date.');
   const reference = tooLong('Reference', input.Reference, 255);
   if (reference) errors.push(reference);
-  const currency = input.CurrencyCode ?? org.baseCurrency;
-  if (currency !== org.baseCurrency) errors.push(`The currency code ${String(currency)} is not set up in this organisation.`);
+  const currency = String(input.CurrencyCode ?? org.baseCurrency);
+  const unknownCurrency = currencyError(org, currency);
+  if (unknownCurrency) errors.push(unknownCurrency);
+  // Money received into a bank account is in the account's currency (xero-node BankTransaction.currencyRate: "Only used
+  // for bank transactions in non base currency" accounts [C]; refusal wording [U]).
+  else if (bank && currency !== String(bank.CurrencyCode ?? org.baseCurrency)) {
+    errors.push(`The currency ${currency} does not match the currency ${String(bank.CurrencyCode ?? org.baseCurrency)} of bank account ${String(bank.Code)}.`);
+  }
   const lineInputs = Array.isArray(input.LineItems) ? (input.LineItems as XeroRecord[]) : [];
   if (lineInputs.length === 0) errors.push('One or more line items must be specified');
   const lines = lineInputs.map((line) => saleLine(org, line, amountTypes, true, options.unitDp, false));
@@ -45,6 +52,7 @@ export function createBankTransaction(org: XeroOrganisation, input: XeroRecord, 
     LineItems: accepted,
     ...documentTotals(accepted, amountTypes),
     CurrencyCode: currency,
+    CurrencyRate: currencyRateOf(org, input, currency),
     IsReconciled: false,
     HasAttachments: false,
     UpdatedDateUTC: msDate(org.nowMs),

@@ -1,5 +1,6 @@
 import { defined, tooLong } from './field-rules.js';
 import type { XeroOrganisation, XeroRecord } from './organisation.js';
+import { currencyError } from './currency-rules.js';
 
 const WRITABLE = ['Name', 'FirstName', 'LastName', 'EmailAddress', 'ContactNumber', 'AccountNumber', 'ContactStatus', 'DefaultCurrency', 'TaxNumber'];
 
@@ -19,9 +20,7 @@ export function contactErrors(org: XeroOrganisation, input: XeroRecord): string[
     typeof input.EmailAddress === 'string' && input.EmailAddress !== '' && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(input.EmailAddress)
       ? 'Email address must be valid.'
       : null,
-    typeof input.DefaultCurrency === 'string' && input.DefaultCurrency !== org.baseCurrency
-      ? `The currency ${input.DefaultCurrency} is not set up in this organisation.`
-      : null,
+    typeof input.DefaultCurrency === 'string' ? currencyError(org, input.DefaultCurrency) : null,
     taken ? `The contact name ${name} is already assigned to another contact. The contact name must be unique across all active contacts.` : null,
   );
 }

@@ -91,6 +91,11 @@ export class XeroEmulatorControl {
 
   // --- data ---
 
+  /** A currency the organisation adds (Accounting → Advanced → Currencies), with the day's rate: foreign units per base unit. */
+  addCurrency(tenantId: string, seed: { code: string; rate?: number }): XeroRecord {
+    return this.state.organisation(tenantId).addCurrency(seed);
+  }
+
   addItem(tenantId: string, seed: XeroSeedItem): XeroRecord {
     return this.state.organisation(tenantId).addItem(seed);
   }

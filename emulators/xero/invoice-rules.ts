@@ -4,6 +4,7 @@ import { defined, isIsoDate, tooLong } from './field-rules.js';
 import { documentTotals, saleLine, type LineAmountTypes } from './line-items.js';
 import { sameText, type XeroOrganisation, type XeroRecord } from './organisation.js';
 import { dateMs, msDate } from './wire-format.js';
+import { currencyError, currencyRateOf } from './currency-rules.js';
 
 const TYPES = new Set(['ACCREC', 'ACCPAY']);
 const CREATE_STATUSES = new Set(['DRAFT', 'SUBMITTED', 'AUTHORISED']);
@@ -32,8 +33,8 @@ export function createInvoice(org: XeroOrganisation, input: XeroRecord, options:
   if (!isIsoDate(date)) errors.push('Date is not a valid date.');
   if (input.DueDate !== undefined && !isIsoDate(input.DueDate)) errors.push('Due Date is not a valid date.');
   if (status === 'AUTHORISED' && type === 'ACCREC' && input.DueDate === undefined) errors.push('Due Date is required.');
-  const currency = input.CurrencyCode ?? org.baseCurrency;
-  if (currency !== org.baseCurrency) errors.push(`The currency code ${String(currency)} is not set up in this organisation.`);
+  const currency = String(input.CurrencyCode ?? org.baseCurrency);
+  errors.push(...defined(currencyError(org, currency)));
   errors.push(...defined(tooLong('Invoice Number', input.InvoiceNumber, 255), tooLong('Reference', input.Reference, 255)));
   if (type === 'ACCPAY' && input.Reference !== undefined) errors.push('Reference can only be set on sales invoices (ACCREC).');
   const number = typeof input.InvoiceNumber === 'string' && input.InvoiceNumber.trim() !== '' ? input.InvoiceNumber.trim() : null;
@@ -67,7 +68,7 @@ export function createInvoice(org: XeroOrganisation, input: XeroRecord, options:
     AmountPaid: 0,
     AmountCredited: 0,
     CurrencyCode: currency,
-    CurrencyRate: 1,
+    CurrencyRate: currencyRateOf(org, input, currency),
     IsDiscounted: false,
     HasAttachments: false,
     HasErrors: false,

@@ -25,6 +25,11 @@ export function saleLine(
 ): LineOutcome {
   const errors: string[] = [];
   const line: XeroRecord = { LineItemID: randomUUID() };
+  // A line of text alone (no item, quantity, price or account) is a note on the document, worth nothing [S].
+  if (isTextOnly(input)) {
+    const tooLongText = tooLong('Description', input.Description, 4000);
+    return tooLongText ? { line, errors: [tooLongText] } : { line: { ...line, Description: input.Description, LineAmount: 0, TaxAmount: 0, Tracking: [] }, errors: [] };
+  }
   const itemCode = typeof input.ItemCode === 'string' && input.ItemCode !== '' ? input.ItemCode : null;
   const item = itemCode ? org.item(itemCode) : undefined;
   if (itemCode && !item) errors.push(`Item code '${itemCode}' is not valid`);
@@ -83,6 +88,10 @@ export function saleLine(
     Tracking: [],
   });
   return { line, errors: [] };
+}
+
+function isTextOnly(input: XeroRecord): boolean {
+  return typeof input.Description === 'string' && input.Description !== '' && ['ItemCode', 'Quantity', 'UnitAmount', 'LineAmount', 'AccountCode', 'TaxType', 'DiscountRate', 'DiscountAmount'].every((field) => input[field] === undefined);
 }
 
 /** SubTotal, TotalTax and Total of accepted lines: Inclusive line amounts hold their tax. */

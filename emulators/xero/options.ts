@@ -47,6 +47,10 @@ export interface XeroSeedOrganisation {
   name: string;
   countryCode?: string;
   baseCurrency?: string;
+  /** Currencies added besides the base one, each with the day's rate Xero would use (foreign units per base unit). */
+  currencies?: Array<{ code: string; rate?: number }>;
+  /** Whether the plan has multicurrency (PUT /Currencies); default true, like the PREMIUM class Organisation shows. */
+  multiCurrencyPlan?: boolean;
   /** Organisation.PaysTax: false for an organisation that is not registered for tax. */
   paysTax?: boolean;
   isDemoCompany?: boolean;

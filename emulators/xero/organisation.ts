@@ -35,6 +35,9 @@ export class XeroOrganisation {
   readonly name: string;
   readonly countryCode: string;
   readonly baseCurrency: string;
+  /** GET /Currencies: the base currency and those added, each with the day's rate (foreign units per base unit). */
+  readonly currencies: XeroRecord[] = [];
+  readonly multiCurrencyPlan: boolean;
   readonly paysTax: boolean;
   readonly isDemoCompany: boolean;
   readonly createdMs: number;
@@ -56,6 +59,9 @@ export class XeroOrganisation {
     this.name = seed.name;
     this.countryCode = seed.countryCode ?? 'GB';
     this.baseCurrency = seed.baseCurrency ?? 'GBP';
+    this.multiCurrencyPlan = seed.multiCurrencyPlan ?? true;
+    this.addCurrency({ code: this.baseCurrency });
+    for (const currency of seed.currencies ?? []) this.addCurrency(currency);
     this.paysTax = seed.paysTax ?? true;
     this.isDemoCompany = seed.isDemoCompany ?? false;
     this.createdMs = clock.now();
@@ -63,6 +69,12 @@ export class XeroOrganisation {
     for (const account of seed.accounts ?? DEFAULT_ACCOUNTS) this.addAccount(account);
     for (const item of seed.items ?? []) this.addItem(item);
     for (const contact of seed.contacts ?? []) this.addContact(contact);
+  }
+
+  addCurrency(seed: { code: string; rate?: number }): XeroRecord {
+    const record: XeroRecord = { Code: seed.code, Description: currencyDescription(seed.code), ...(seed.rate !== undefined ? { rate: seed.rate } : {}) };
+    this.currencies.push(record);
+    return record;
   }
 
   get nowMs(): number {
@@ -224,4 +236,12 @@ export class XeroOrganisation {
 /** Xero compares codes and numbers without regard to case. */
 export function sameText(a: unknown, b: unknown): boolean {
   return typeof a === 'string' && typeof b === 'string' && a.toLowerCase() === b.toLowerCase();
+}
+
+function currencyDescription(code: string): string {
+  try {
+    return new Intl.DisplayNames('en', { type: 'currency' }).of(code) ?? code;
+  } catch {
+    return code;
+  }
 }

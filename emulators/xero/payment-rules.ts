@@ -35,12 +35,15 @@ export function createPayment(org: XeroOrganisation, input: XeroRecord): Outcome
   if (errors.length > 0 || !invoice || !account) return { ok: false, errors };
 
   const amount = round2(input.Amount as number);
+  // A payment of a foreign-currency invoice: Amount in the invoice's currency at CurrencyRate (the one sent, else the
+  // invoice's), BankAmount in the base currency the bank account keeps (notes §12 [C]; BankAmount arithmetic [S]).
+  const currencyRate = invoice.CurrencyCode === org.baseCurrency ? 1 : isNumber(input.CurrencyRate) && input.CurrencyRate > 0 ? input.CurrencyRate : Number(invoice.CurrencyRate ?? 1);
   const record: XeroRecord = {
     PaymentID: randomUUID(),
     Date: msDate(dateMs(String(input.Date).slice(0, 10))),
     Amount: amount,
-    BankAmount: amount,
-    CurrencyRate: 1,
+    BankAmount: round2(amount / currencyRate),
+    CurrencyRate: currencyRate,
     ...(typeof input.Reference === 'string' ? { Reference: input.Reference } : {}),
     IsReconciled: false,
     Status: 'AUTHORISED',
@@ -60,6 +63,6 @@ export function createPayment(org: XeroOrganisation, input: XeroRecord): Outcome
     ...(due === 0 ? { FullyPaidOnDate: record.Date } : {}),
     UpdatedDateUTC: msDate(org.nowMs),
   });
-  (invoice.Payments as XeroRecord[]).push({ PaymentID: record.PaymentID, Date: record.Date, Amount: amount, Reference: record.Reference ?? '', CurrencyRate: 1, HasAccount: true, HasValidationErrors: false });
+  (invoice.Payments as XeroRecord[]).push({ PaymentID: record.PaymentID, Date: record.Date, Amount: amount, Reference: record.Reference ?? '', CurrencyRate: currencyRate, HasAccount: true, HasValidationErrors: false });
   return { ok: true, record };
 }

@@ -15,6 +15,7 @@ import { DisplayNameTakenError, LedgerRejectedError, PlatformUnavailableError } 
 import type { QbxmlResponse } from './qbxml-envelope.js';
 import type { QbdRequestChannel } from './qbd-request-channel.js';
 import { childNamed, childText, leaf, type XmlElement, type XmlNode } from './xml-tree.js';
+import { fromMinor, minorUnitDigits, toMinor } from '../../domain/money.js';
 
 /**
  * QuickBooks Desktop as a ledger, in qbXML 16.0 through the Web Connector (../shared/platforms/quickbooks-desktop.md):
@@ -180,14 +181,14 @@ export function salesReceiptAdd(sale: LedgerSale, shippingItemId: string | null)
       { name: 'ItemRef', children: [leaf('ListID', line.itemId)] },
       leaf('Desc', line.description),
       leaf('Quantity', line.quantity),
-      leaf('Amount', money(Number(line.amount) - Number(line.discount ?? '0'))),
+      leaf('Amount', money(toMinor(line.amount, sale.currency) - toMinor(line.discount ?? '0', sale.currency), sale.currency)),
       taxCode(line.taxable),
     ],
   }));
   if (sale.shipping && shippingItemId) {
     lines.push({
       name: 'SalesReceiptLineAdd',
-      children: [{ name: 'ItemRef', children: [leaf('ListID', shippingItemId)] }, leaf('Desc', 'Shipping'), leaf('Amount', money(Number(sale.shipping.amount))), taxCode(sale.shipping.taxable ?? false)],
+      children: [{ name: 'ItemRef', children: [leaf('ListID', shippingItemId)] }, leaf('Desc', 'Shipping'), leaf('Amount', money(toMinor(sale.shipping.amount, sale.currency), sale.currency)), taxCode(sale.shipping.taxable ?? false)],
     });
   }
   return {
@@ -204,8 +205,10 @@ export function salesReceiptAdd(sale: LedgerSale, shippingItemId: string | null)
   };
 }
 
-function money(value: number): string {
-  return (Math.round(value * 100) / 100).toFixed(2);
+/** qbXML AMTTYPE: the amount in its currency's minor units, written with at least two decimals as the SDK's samples do [U for 3]. */
+function money(minor: number, currency: string): string {
+  const text = fromMinor(minor, currency);
+  return minorUnitDigits(currency) >= 2 ? text : Number(text).toFixed(2);
 }
 
 function receiptRef(ret: XmlElement): LedgerDocumentRef {

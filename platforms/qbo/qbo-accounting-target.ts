@@ -11,6 +11,7 @@ import type {
   LedgerTaxCode,
   LedgerTaxSetup,
 } from '../../domain/accounting-target.js';
+import type { LedgerCurrencies } from '../../domain/booking-currency.js';
 import type { ConnectionProbe } from '../../domain/connection-probe.js';
 import { LedgerRejectedError } from '../../domain/platform-errors.js';
 import type { QboClient, QboEntity } from './qbo-client.js';
@@ -23,6 +24,7 @@ import { diagnoseReceiptReferences } from './reference-diagnosis.js';
 import { toQboSalesReceipt } from './sales-receipt-payload.js';
 import { cachedCompanySettings, cachedTaxSetup, forgetTaxSetup, type CompanyCurrencies } from './company-tax-setup.js';
 import { customerTakesCurrency, displayNameInCurrency } from './customer-currency.js';
+import { ensureCompanyCurrency } from './company-currency-list.js';
 import { PerIntegrationCache } from './per-integration-cache.js';
 import { QboRefundReceipts, REFUND_RECEIPT } from './refund-receipt-booking.js';
 import { qboDocumentRef } from './document-ref.js';
@@ -72,12 +74,15 @@ function refValue(ref: unknown): string | null {
   return ref && typeof ref === 'object' && 'value' in ref ? String((ref as { value: unknown }).value) : null;
 }
 
+/** Where a bookkeeper turns multicurrency on (Intuit's help: "Turn on multicurrency"); it cannot be turned off again. */
+export const QBO_MULTICURRENCY_SETTING = 'Turn on Multicurrency in QuickBooks: Settings → Account and settings → Advanced → Currency';
+
 /** A sale in a currency the company cannot book (multicurrency off), said before QBO answers 6000 for it. */
 function foreignCurrencyRefusal(receipt: LedgerSale, homeCurrency: string): LedgerRejectedError {
   return new LedgerRejectedError(
     'currency',
     `QuickBooks Online books only in ${homeCurrency} (multicurrency is off in the company), but the order to book as ${receipt.docNumber} is in ${receipt.currency}: ` +
-      `nothing was booked. Turn on multicurrency in QuickBooks (Settings, Advanced, Currency), then retry the order.`,
+      `nothing was booked. ${QBO_MULTICURRENCY_SETTING}, then retry the order.`,
     `receipt currency ${receipt.currency}; Preferences.CurrencyPrefs.MultiCurrencyEnabled false, HomeCurrency ${homeCurrency}`,
   );
 }
@@ -119,7 +124,7 @@ export class QboAccountingTarget implements AccountingTarget {
    * sale's currency (a foreign-currency customer is named with it, see customer-currency.ts).
    */
   async findCustomer(match: { email: string | null; displayName: string; currency?: string }): Promise<LedgerCustomer | null> {
-    const currencies = await this.currencies();
+    const currencies = await this.companyCurrencies();
     const inCurrency = (customers: QboEntity[]) => customers.find((customer) => customerTakesCurrency(customer, match.currency, currencies));
     if (match.email) {
       const byEmail = inCurrency(await this.queryCustomers(`PrimaryEmailAddr = ${qboQueryString(match.email)}`));
@@ -136,8 +141,9 @@ export class QboAccountingTarget implements AccountingTarget {
   }
 
   async createCustomer(input: LedgerCustomerInput, idempotencyKey: string): Promise<LedgerCustomer> {
-    const currencies = await this.currencies();
+    const currencies = await this.companyCurrencies();
     const displayName = this.nameInCurrency(input.displayName, input.currency, currencies);
+    if (currencies.multiCurrency && input.currency !== currencies.homeCurrency) await ensureCompanyCurrency(this.client, input.currency, idempotencyKey);
     const body: QboEntity = {
       DisplayName: displayName,
       ...(input.givenName ? { GivenName: input.givenName } : {}),
@@ -160,7 +166,14 @@ export class QboAccountingTarget implements AccountingTarget {
     }
   }
 
-  private async currencies(): Promise<CompanyCurrencies> {
+  /** The company's home currency and whether Multicurrency is on (Preferences.CurrencyPrefs), cached an hour. */
+  async currencies(options: { fresh?: boolean } = {}): Promise<LedgerCurrencies> {
+    if (options.fresh) forgetTaxSetup(this.cacheKey);
+    const { homeCurrency, multiCurrency } = await this.companyCurrencies();
+    return { homeCurrency, multiCurrency, setting: QBO_MULTICURRENCY_SETTING };
+  }
+
+  private async companyCurrencies(): Promise<CompanyCurrencies> {
     return (await cachedCompanySettings(this.cacheKey, this.client)).currencies;
   }
 

@@ -1,6 +1,7 @@
 import type { IntegrationCredentials } from '../../domain/credentials.js';
 import { CredentialsInvalidError } from '../../domain/platform-errors.js';
 import type { AccountingPlatform, IntegrationAccount, PlatformConnection } from '../platform.js';
+import { CURRENCY_ROUTE_OPTIONS } from '../currency-route-options.js';
 import { QboAccountingTarget } from './qbo-accounting-target.js';
 import { QboClient } from './qbo-client.js';
 import { QBO_ACCOUNTING_SCOPE } from './qbo-error-translation.js';
@@ -74,6 +75,7 @@ export function createQboPlatform(config: QboPlatformConfig): AccountingPlatform
     mark: { letters: 'QB', colour: '#1d7a12' },
     role: 'accounting',
     requiredScopes,
+    routeOptions: CURRENCY_ROUTE_OPTIONS,
 
     // QuickBooks Online's own page of a sales receipt (the company is the one the person is signed in to).
     // [U] the address QuickBooks' web app shows for a sales receipt (no Intuit doc found). The emulator has no web app: no link then.

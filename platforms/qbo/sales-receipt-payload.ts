@@ -1,5 +1,5 @@
 import type { LedgerSale, LedgerTaxCode, LedgerTaxSetup } from '../../domain/accounting-target.js';
-import { toCents } from '../../domain/money.js';
+import { amountsIn, minorUnitDigits, type Amounts } from '../../domain/money.js';
 import type { QboEntity } from './qbo-client.js';
 import { totalTaxOverride } from './tax-override.js';
 import { US_NOT_TAXABLE, US_TAXABLE } from './us-line-tax-codes.js';
@@ -9,21 +9,21 @@ export { US_NOT_TAXABLE, US_TAXABLE };
 /** QBO's pseudo item for the shipping line (needs Preferences.SalesFormsPrefs.AllowShipping). */
 export const SHIPPING_ITEM_ID = 'SHIPPING_ITEM_ID';
 
-/** QBO wants numbers, not strings, for amounts. */
-function money(cents: number): number {
-  return cents / 100;
+/** QBO wants numbers, not strings, for amounts: minor units of the sale's currency as its decimal amount. */
+function number(minor: number, money: Amounts): number {
+  return Number(money.amount(minor));
 }
 
-/** Unit price of a line whose amount is not a whole number of cents per unit: QBO keeps up to 7 decimals. */
-function unitPrice(amountCents: number, quantity: number): number {
-  return quantity === 0 ? 0 : Math.round((amountCents / quantity) * 100_000) / 10_000_000;
+/** Unit price of a line whose amount is not a whole number of minor units per unit: QBO keeps up to 7 decimals. */
+function unitPrice(amountMinor: number, quantity: number, currency: string): number {
+  return quantity === 0 ? 0 : Math.round((amountMinor / quantity) * 10 ** (7 - minorUnitDigits(currency))) / 10_000_000;
 }
 
 interface LineAmounts {
   /** What QBO reads as the line's Amount: net of discount, and net of tax too when the shop's prices include it. */
-  amountCents: number;
+  amountMinor: number;
   /** Tax-inclusive lines: the price the customer paid for the line, which QBO keeps as the line's total. */
-  inclusiveCents: number | null;
+  inclusiveMinor: number | null;
 }
 
 /**
@@ -31,10 +31,10 @@ interface LineAmounts {
  * With tax-inclusive prices QBO's Amount is still net of tax and `TaxInclusiveAmt` carries the price paid;
  * QBO works the tax out of the latter, so the receipt's total is what the customer paid.
  */
-function lineAmounts(grossCents: number, discount: string | undefined, tax: string | undefined, inclusive: boolean): LineAmounts {
-  const afterDiscount = grossCents - (discount === undefined ? 0 : toCents(discount));
-  if (!inclusive) return { amountCents: afterDiscount, inclusiveCents: null };
-  return { amountCents: afterDiscount - toCents(tax ?? '0'), inclusiveCents: afterDiscount };
+function lineAmounts(grossMinor: number, discount: string | undefined, tax: string | undefined, inclusive: boolean, money: Amounts): LineAmounts {
+  const afterDiscount = grossMinor - (discount === undefined ? 0 : money.minor(discount));
+  if (!inclusive) return { amountMinor: afterDiscount, inclusiveMinor: null };
+  return { amountMinor: afterDiscount - money.minor(tax ?? '0'), inclusiveMinor: afterDiscount };
 }
 
 function lineTaxCode(setup: LedgerTaxSetup, taxCodeId: string | null, taxable: boolean | undefined): { TaxCodeRef?: { value: string } } {
@@ -62,42 +62,43 @@ function globalTaxCalculation(setup: LedgerTaxSetup, taxesIncluded: boolean): { 
  */
 export function toQboSalesReceipt(receipt: LedgerSale, setup: LedgerTaxSetup, taxCodes: LedgerTaxCode[] | null = null): QboEntity {
   // Prices that include tax: a US company has no such form, so its lines go net of tax and QBO adds it back.
+  const money = amountsIn(receipt.currency);
   const inclusive = receipt.taxesIncluded && setup.mode !== 'off';
   const perLineInclusive = inclusive && setup.mode === 'per-line';
   // Runs mapped before lines carried their discount book it as one discount line, as they always did.
   const discountOnLines = receipt.lines.every((line) => line.discount !== undefined);
   const lines: QboEntity[] = receipt.lines.map((line) => {
-    const { amountCents, inclusiveCents } = lineAmounts(toCents(line.amount), line.discount, line.tax, inclusive);
-    const exactUnit = line.quantity !== 0 && amountCents % line.quantity === 0;
+    const { amountMinor, inclusiveMinor } = lineAmounts(money.minor(line.amount), line.discount, line.tax, inclusive, money);
+    const exactUnit = line.quantity !== 0 && amountMinor % line.quantity === 0;
     return {
       DetailType: 'SalesItemLineDetail',
-      Amount: money(amountCents),
+      Amount: number(amountMinor, money),
       Description: line.description,
       SalesItemLineDetail: {
         ItemRef: { value: line.itemId },
         Qty: line.quantity,
-        UnitPrice: exactUnit ? money(amountCents / line.quantity) : unitPrice(amountCents, line.quantity),
-        ...(perLineInclusive && inclusiveCents !== null ? { TaxInclusiveAmt: money(inclusiveCents) } : {}),
+        UnitPrice: exactUnit ? number(amountMinor / line.quantity, money) : unitPrice(amountMinor, line.quantity, receipt.currency),
+        ...(perLineInclusive && inclusiveMinor !== null ? { TaxInclusiveAmt: number(inclusiveMinor, money) } : {}),
         ...lineTaxCode(setup, line.taxCodeId, line.taxable ?? line.taxCodeId !== null),
       },
     };
   });
-  if (!discountOnLines && toCents(receipt.discount) !== 0) {
+  if (!discountOnLines && money.minor(receipt.discount) !== 0) {
     lines.push({
       DetailType: 'DiscountLineDetail',
-      Amount: money(toCents(receipt.discount)),
+      Amount: number(money.minor(receipt.discount), money),
       DiscountLineDetail: { PercentBased: false },
     });
   }
   if (receipt.shipping !== null) {
     const shipping = receipt.shipping;
-    const { amountCents, inclusiveCents } = lineAmounts(toCents(shipping.amount), undefined, shipping.tax, inclusive && shipping.tax !== undefined);
+    const { amountMinor, inclusiveMinor } = lineAmounts(money.minor(shipping.amount), undefined, shipping.tax, inclusive && shipping.tax !== undefined, money);
     lines.push({
       DetailType: 'SalesItemLineDetail',
-      Amount: money(amountCents),
+      Amount: number(amountMinor, money),
       SalesItemLineDetail: {
         ItemRef: { value: SHIPPING_ITEM_ID },
-        ...(perLineInclusive && inclusiveCents !== null ? { TaxInclusiveAmt: money(inclusiveCents) } : {}),
+        ...(perLineInclusive && inclusiveMinor !== null ? { TaxInclusiveAmt: number(inclusiveMinor, money) } : {}),
         ...lineTaxCode(setup, shipping.taxCodeId, shipping.taxable ?? shipping.taxCodeId !== null),
       },
     });
@@ -114,6 +115,8 @@ export function toQboSalesReceipt(receipt: LedgerSale, setup: LedgerTaxSetup, ta
     TxnDate: receipt.date,
     CustomerRef: { value: receipt.customerId },
     CurrencyRef: { value: receipt.currency },
+    // Home-currency units per unit of the sale's; without it QuickBooks uses its own rate of the day.
+    ...(receipt.exchangeRate ? { ExchangeRate: Number(receipt.exchangeRate) } : {}),
     ...globalTaxCalculation(setup, receipt.taxesIncluded),
     Line: lines,
     ...(Object.keys(txnTaxDetail).length > 0 ? { TxnTaxDetail: txnTaxDetail } : {}),

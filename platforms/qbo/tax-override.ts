@@ -1,5 +1,5 @@
 import type { LedgerSale, LedgerTaxCode, LedgerTaxSetup } from '../../domain/accounting-target.js';
-import { fromCents, toCents } from '../../domain/money.js';
+import { amountsIn, type Amounts } from '../../domain/money.js';
 import type { QboEntity } from './qbo-client.js';
 import { US_TAXABLE } from './us-line-tax-codes.js';
 
@@ -25,29 +25,30 @@ function taxedLines(payloadLines: QboEntity[]): QboEntity[] {
 }
 
 /** What QuickBooks would compute at this rate on the taxed lines, rounded once. */
-function ledgerTaxCents(payloadLines: QboEntity[], ratePercent: number): number {
-  const base = taxedLines(payloadLines).reduce((sum, line) => sum + toCents(Number(line.Amount)), 0);
+function ledgerTaxMinor(payloadLines: QboEntity[], ratePercent: number, money: Amounts): number {
+  const base = taxedLines(payloadLines).reduce((sum, line) => sum + money.minor(Number(line.Amount)), 0);
   return Math.round((base * ratePercent) / 100);
 }
 
-/** Per-line rounding moves the shop's figure by at most half a cent a jurisdiction; a cent a taxed line covers it. */
-export function isRoundingDifference(differenceCents: number, taxedLineCount: number): boolean {
-  return Math.abs(differenceCents) <= Math.max(1, taxedLineCount);
+/** Per-line rounding moves the shop's figure by at most half a minor unit a jurisdiction; one a taxed line covers it. */
+export function isRoundingDifference(differenceMinor: number, taxedLineCount: number): boolean {
+  return Math.abs(differenceMinor) <= Math.max(1, taxedLineCount);
 }
 
 export function totalTaxOverride(
-  receipt: Pick<LedgerSale, 'totalTax' | 'saleTaxCodeId'>,
+  receipt: Pick<LedgerSale, 'totalTax' | 'saleTaxCodeId' | 'currency'>,
   setup: LedgerTaxSetup,
   payloadLines: QboEntity[],
   taxCodes: LedgerTaxCode[] | null,
 ): TotalTaxOverride | null {
-  const shopTax = toCents(receipt.totalTax);
+  const money = amountsIn(receipt.currency);
+  const shopTax = money.minor(receipt.totalTax);
   const taxed = taxedLines(payloadLines);
   if (taxed.length === 0) return null;
-  const override = { TotalTax: Number(fromCents(shopTax)), ShippingTaxIncludedInTotalTax: true as const };
+  const override = { TotalTax: Number(money.amount(shopTax)), ShippingTaxIncludedInTotalTax: true as const };
   if (setup.mode === 'ledger-computed') return override;
   if (setup.mode !== 'per-sale' || !receipt.saleTaxCodeId || taxCodes === null) return null;
   const code = taxCodes.find((candidate) => candidate.id === receipt.saleTaxCodeId);
   if (!code) return null;
-  return isRoundingDifference(shopTax - ledgerTaxCents(payloadLines, code.ratePercent), taxed.length) ? override : null;
+  return isRoundingDifference(shopTax - ledgerTaxMinor(payloadLines, code.ratePercent, money), taxed.length) ? override : null;
 }

@@ -1,5 +1,8 @@
-/** GraphQL documents the commerce source sends. Only shopMoney is read: the books are kept in shop currency. */
-const MONEY = 'shopMoney { amount currencyCode }';
+/**
+ * GraphQL documents the commerce source sends. Both sides of each MoneyBag are read: the books are kept in the shop's
+ * currency unless the route books what the buyer paid (presentmentMoney).
+ */
+const MONEY = 'shopMoney { amount currencyCode } presentmentMoney { amount currencyCode }';
 const TAX_LINE = `title rate priceSet { ${MONEY} }`;
 const LINE_ITEMS = `
   lineItems(first: $lineItemsFirst, after: $lineItemsAfter) {
@@ -48,6 +51,8 @@ export const CONNECTION_PROBE_QUERY = `#graphql
 
 export interface MoneyBagData {
   shopMoney: { amount: string; currencyCode: string };
+  /** Absent in answers to documents that ask for shopMoney only (refunds). */
+  presentmentMoney?: { amount: string; currencyCode: string };
 }
 
 export interface TaxLineData {

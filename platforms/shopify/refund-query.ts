@@ -1,3 +1,4 @@
+import { amountsIn } from '../../domain/money.js';
 import type { CommerceRefund } from '../../domain/commerce-refund.js';
 import type { MoneyBagData } from './order-query.js';
 
@@ -36,10 +37,9 @@ export interface RefundData {
 
 /** Shopify refund → CommerceRefund, in shop currency. NO_RESTOCK lines stay out of stock; the others go back. */
 export function toCommerceRefund(orderId: string, refund: RefundData): CommerceRefund {
-  const cents = (amount: string) => Math.round(Number(amount) * 100);
-  const shippingCents = refund.refundShippingLines.nodes.reduce((sum, line) => sum + cents(line.subtotalAmountSet.shopMoney.amount), 0);
-  const shippingTaxCents = refund.refundShippingLines.nodes.reduce((sum, line) => sum + cents(line.taxAmountSet.shopMoney.amount), 0);
-  const money = (c: number) => (c / 100).toFixed(2);
+  const money = amountsIn(refund.totalRefundedSet.shopMoney.currencyCode);
+  const shippingMinor = refund.refundShippingLines.nodes.reduce((sum, line) => sum + money.minor(line.subtotalAmountSet.shopMoney.amount), 0);
+  const shippingTaxMinor = refund.refundShippingLines.nodes.reduce((sum, line) => sum + money.minor(line.taxAmountSet.shopMoney.amount), 0);
   return {
     id: refund.legacyResourceId,
     orderId,
@@ -48,11 +48,11 @@ export function toCommerceRefund(orderId: string, refund: RefundData): CommerceR
     lines: refund.refundLineItems.nodes.map((line) => ({
       lineId: line.lineItem.id.slice(line.lineItem.id.lastIndexOf('/') + 1),
       quantity: line.quantity,
-      subtotal: line.subtotalSet.shopMoney.amount,
-      tax: line.totalTaxSet.shopMoney.amount,
+      subtotal: money.amount(money.minor(line.subtotalSet.shopMoney.amount)),
+      tax: money.amount(money.minor(line.totalTaxSet.shopMoney.amount)),
       restock: line.restockType !== 'NO_RESTOCK',
     })),
-    shipping: shippingCents > 0 ? { amount: money(shippingCents), tax: money(shippingTaxCents) } : null,
-    total: refund.totalRefundedSet.shopMoney.amount,
+    shipping: shippingMinor > 0 ? { amount: money.amount(shippingMinor), tax: money.amount(shippingTaxMinor) } : null,
+    total: money.amount(money.minor(refund.totalRefundedSet.shopMoney.amount)),
   };
 }

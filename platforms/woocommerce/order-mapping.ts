@@ -1,5 +1,5 @@
 import type { CommerceOrder, CommerceOrderLine, CommerceShippingLine, CommerceTaxLine } from '../../domain/commerce-order.js';
-import { fromCents, toCents } from '../../domain/money.js';
+import { amountsIn } from '../../domain/money.js';
 import type { WooLineTax, WooOrder } from './order-shape.js';
 
 /**
@@ -13,13 +13,14 @@ import type { WooLineTax, WooOrder } from './order-shape.js';
  */
 export function toCommerceOrder(order: WooOrder): CommerceOrder {
   const inclusive = order.prices_include_tax;
+  const money = amountsIn(order.currency);
   const rates = new Map(order.tax_lines.map((line) => [line.rate_id, line]));
   const taxLinesOf = (taxes: WooLineTax[]): CommerceTaxLine[] =>
     taxes.map((tax) => {
       const rate = rates.get(tax.id);
-      return { title: rate?.label ?? 'Tax', rate: ratePercent(rate?.rate_percent) / 100, amount: fromCents(toCents(tax.total || '0')) };
+      return { title: rate?.label ?? 'Tax', rate: ratePercent(rate?.rate_percent) / 100, amount: money.amount(money.minor(tax.total || '0')) };
     });
-  const gross = (net: string, tax: string) => toCents(net) + (inclusive ? toCents(tax) : 0);
+  const gross = (net: string, tax: string) => money.minor(net) + (inclusive ? money.minor(tax) : 0);
 
   const lines: CommerceOrderLine[] = order.line_items.map((line) => {
     const before = gross(line.subtotal, line.subtotal_tax);
@@ -29,8 +30,8 @@ export function toCommerceOrder(order: WooOrder): CommerceOrder {
       sku: line.sku ? line.sku : null,
       title: line.name,
       quantity: line.quantity,
-      unitPrice: fromCents(Math.round(before / line.quantity)),
-      discount: fromCents(before - after),
+      unitPrice: money.amount(Math.round(before / line.quantity)),
+      discount: money.amount(before - after),
       taxable: line.taxes.length > 0,
       taxLines: taxLinesOf(line.taxes),
     };
@@ -41,18 +42,18 @@ export function toCommerceOrder(order: WooOrder): CommerceOrder {
       sku: null,
       title: fee.name,
       quantity: 1,
-      unitPrice: fromCents(gross(fee.total, fee.total_tax)),
-      discount: '0.00',
+      unitPrice: money.amount(gross(fee.total, fee.total_tax)),
+      discount: money.amount(0),
       taxable: fee.tax_status === 'taxable' && fee.taxes.length > 0,
       taxLines: taxLinesOf(fee.taxes),
     });
   }
   const shippingLines: CommerceShippingLine[] = order.shipping_lines.map((line) => ({
     title: line.method_title,
-    price: fromCents(gross(line.total, line.total_tax)),
+    price: money.amount(gross(line.total, line.total_tax)),
     taxLines: taxLinesOf(line.taxes),
   }));
-  const refunded = order.refunds.reduce((sum, refund) => sum + Math.abs(toCents(refund.total)), 0);
+  const refunded = order.refunds.reduce((sum, refund) => sum + Math.abs(money.minor(refund.total)), 0);
   const billing = order.billing ?? {};
   const email = billing.email ? billing.email : null;
   return {
@@ -76,13 +77,13 @@ export function toCommerceOrder(order: WooOrder): CommerceOrder {
     taxLines: order.tax_lines.map((line) => ({
       title: line.label,
       rate: ratePercent(line.rate_percent) / 100,
-      amount: fromCents(toCents(line.tax_total) + toCents(line.shipping_tax_total)),
+      amount: money.amount(money.minor(line.tax_total) + money.minor(line.shipping_tax_total)),
     })),
-    totalDiscount: fromCents(lines.reduce((sum, line) => sum + toCents(line.discount), 0)),
-    totalTax: fromCents(toCents(order.total_tax)),
-    totalShipping: fromCents(shippingLines.reduce((sum, line) => sum + toCents(line.price), 0)),
-    total: fromCents(toCents(order.total)),
-    currentTotal: fromCents(toCents(order.total) - refunded),
+    totalDiscount: money.amount(lines.reduce((sum, line) => sum + money.minor(line.discount), 0)),
+    totalTax: money.amount(money.minor(order.total_tax)),
+    totalShipping: money.amount(shippingLines.reduce((sum, line) => sum + money.minor(line.price), 0)),
+    total: money.amount(money.minor(order.total)),
+    currentTotal: money.amount(money.minor(order.total) - refunded),
   };
 }
 

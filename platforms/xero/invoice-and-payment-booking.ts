@@ -1,6 +1,6 @@
 import type { Invoice } from 'xero-node';
 import type { LedgerDocumentRef, LedgerSale, LedgerTaxSetup } from '../../domain/accounting-target.js';
-import { fromCents, toCents } from '../../domain/money.js';
+import { normalizeAmount } from '../../domain/money.js';
 import { LedgerRejectedError } from '../../domain/platform-errors.js';
 import { xeroIdempotencyKey } from './idempotency-key.js';
 import { toSaleInvoice, toSalePayment, type SaleAccounts } from './sale-invoice-payload.js';
@@ -14,7 +14,7 @@ function toDocumentRef(invoice: Invoice): LedgerDocumentRef {
   return {
     id: String(invoice.invoiceID),
     docNumber: String(invoice.invoiceNumber ?? ''),
-    total: fromCents(toCents(Number(invoice.total ?? 0).toFixed(2))),
+    total: normalizeAmount(Number(invoice.total ?? 0), String(invoice.currencyCode ?? 'USD')),
     kind: INVOICE,
     marker: invoice.reference ?? null,
   };
@@ -80,6 +80,7 @@ export class InvoiceAndPaymentBooking implements XeroSaleBooking {
       shopTotal,
       isoDay(invoice.date),
       this.accounts.paymentAccountCode,
+      { code: String(invoice.currencyCode ?? 'USD'), rate: typeof invoice.currencyRate === 'number' ? invoice.currencyRate : null },
     );
     // Keyed by the invoice: every retry of this payment, from any run, is the same request.
     const key = xeroIdempotencyKey(`payment:${String(invoice.invoiceID)}`, payment);

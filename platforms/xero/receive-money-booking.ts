@@ -1,6 +1,6 @@
 import type { BankTransaction } from 'xero-node';
 import type { LedgerDocumentRef, LedgerSale, LedgerTaxSetup } from '../../domain/accounting-target.js';
-import { fromCents, toCents } from '../../domain/money.js';
+import { normalizeAmount } from '../../domain/money.js';
 import { xeroIdempotencyKey } from './idempotency-key.js';
 import type { SaleAccounts } from './sale-invoice-payload.js';
 import { RECEIVE_MONEY, preferLive, type XeroSaleBooking } from './sale-booking.js';
@@ -13,7 +13,7 @@ function toDocumentRef(transaction: BankTransaction, docNumber: string): LedgerD
   return {
     id: String(transaction.bankTransactionID),
     docNumber,
-    total: fromCents(toCents(Number(transaction.total ?? 0).toFixed(2))),
+    total: normalizeAmount(Number(transaction.total ?? 0), String(transaction.currencyCode ?? 'USD')),
     kind: RECEIVE_MONEY,
     marker: reference.startsWith(`${docNumber} `) ? reference.slice(docNumber.length + 1) : reference,
   };

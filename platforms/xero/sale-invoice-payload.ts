@@ -1,7 +1,7 @@
 import { Invoice, type Payment } from 'xero-node';
 import type { LedgerSale, LedgerTaxSetup } from '../../domain/accounting-target.js';
-import { fromCents, toCents } from '../../domain/money.js';
-import { saleLineAmountTypes, saleLines } from './sale-lines.js';
+import { amountsIn } from '../../domain/money.js';
+import { saleLineAmountTypes, saleLines, xeroCurrencyRate } from './sale-lines.js';
 
 export interface SaleAccounts {
   /** Revenue account the shipping line is booked to. */
@@ -30,6 +30,7 @@ export function toSaleInvoice(receipt: LedgerSale, setup: LedgerTaxSetup, accoun
     reference: ownershipReference(receipt.marker),
     // CurrencyCode is an enum of ISO codes; the shop's ISO code is one of them.
     currencyCode: receipt.currency as unknown as Invoice['currencyCode'],
+    ...xeroCurrencyRate(receipt),
     status: Invoice.StatusEnum.AUTHORISED,
     lineAmountTypes: saleLineAmountTypes(receipt, setup),
     lineItems: saleLines(receipt, accounts.shippingAccountCode, 'per-line'),
@@ -40,14 +41,24 @@ export function toSaleInvoice(receipt: LedgerSale, setup: LedgerTaxSetup, accoun
  * The payment that settles the invoice: the shop's total, or what Xero says is due when that is less (a
  * total that differs from the shop's is reported by the engine; the difference stays visible as due).
  */
-export function toSalePayment(invoice: { invoiceID: string; amountDue: number; invoiceNumber: string }, shopTotal: string | null, date: string, accountCode: string): Payment {
-  const dueCents = toCents(invoice.amountDue.toFixed(2));
-  const cents = shopTotal === null ? dueCents : Math.min(dueCents, toCents(shopTotal));
+export function toSalePayment(
+  invoice: { invoiceID: string; amountDue: number; invoiceNumber: string },
+  shopTotal: string | null,
+  date: string,
+  accountCode: string,
+  /** The invoice's currency, and its CurrencyRate when not the base currency's. */
+  invoiceCurrency: { code: string; rate: number | null },
+): Payment {
+  const money = amountsIn(invoiceCurrency.code);
+  const due = money.minor(invoice.amountDue);
+  const amount = shopTotal === null ? due : Math.min(due, money.minor(shopTotal));
   return {
     invoice: { invoiceID: invoice.invoiceID },
     account: { code: accountCode },
     date,
-    amount: Number(fromCents(cents)),
+    amount: Number(money.amount(amount)),
+    // A payment of a foreign-currency invoice at the invoice's rate, so no exchange gain or loss appears (notes §12).
+    ...(invoiceCurrency.rate !== null && invoiceCurrency.rate !== 1 ? { currencyRate: invoiceCurrency.rate } : {}),
     reference: invoice.invoiceNumber,
   };
 }

@@ -1,6 +1,6 @@
 import { LineAmountTypes, type LineItem } from 'xero-node';
 import type { LedgerSale, LedgerTaxSetup } from '../../domain/accounting-target.js';
-import { fromCents, toCents } from '../../domain/money.js';
+import { amountsIn } from '../../domain/money.js';
 
 /** Shop prices with tax in them go as Inclusive; an organisation that keeps no tax takes NoTax. */
 export function saleLineAmountTypes(receipt: LedgerSale, setup: LedgerTaxSetup): LineAmountTypes {
@@ -14,22 +14,23 @@ export function saleLineAmountTypes(receipt: LedgerSale, setup: LedgerTaxSetup):
  * discounted line goes as one unit at its discounted amount, the quantity kept in its description.
  */
 export function saleLines(receipt: LedgerSale, shippingAccountCode: string, discounts: 'per-line' | 'folded'): LineItem[] {
+  const money = amountsIn(receipt.currency);
   const lines: LineItem[] = receipt.lines.map((line) => {
-    const discountCents = line.discount ? toCents(line.discount) : 0;
+    const discountMinor = line.discount ? money.minor(line.discount) : 0;
     const base = { itemCode: line.itemId, ...(line.taxCodeId ? { taxType: line.taxCodeId } : {}) };
-    if (discountCents === 0) return { ...base, description: line.description, quantity: line.quantity, unitAmount: Number(line.unitPrice) };
+    if (discountMinor === 0) return { ...base, description: line.description, quantity: line.quantity, unitAmount: Number(line.unitPrice) };
     if (discounts === 'per-line') {
-      return { ...base, description: line.description, quantity: line.quantity, unitAmount: Number(line.unitPrice), discountAmount: discountCents / 100 };
+      return { ...base, description: line.description, quantity: line.quantity, unitAmount: Number(line.unitPrice), discountAmount: Number(money.amount(discountMinor)) };
     }
-    const net = toCents(line.unitPrice) * line.quantity - discountCents;
+    const net = money.minor(line.unitPrice) * line.quantity - discountMinor;
     return {
       ...base,
-      description: `${line.description} (${line.quantity} × ${line.unitPrice}, less ${fromCents(discountCents)} discount)`,
+      description: `${line.description} (${line.quantity} × ${line.unitPrice}, less ${money.amount(discountMinor)} discount)`,
       quantity: 1,
-      unitAmount: net / 100,
+      unitAmount: Number(money.amount(net)),
     };
   });
-  if (receipt.shipping && toCents(receipt.shipping.amount) !== 0) {
+  if (receipt.shipping && money.minor(receipt.shipping.amount) !== 0) {
     lines.push({
       description: 'Shipping',
       quantity: 1,
@@ -38,5 +39,23 @@ export function saleLines(receipt: LedgerSale, shippingAccountCode: string, disc
       ...(receipt.shipping.taxCodeId ? { taxType: receipt.shipping.taxCodeId } : {}),
     });
   }
+  // Home-currency amounts booked for a sale paid in another currency: Xero documents have no private note, so the
+  // original currency and rate go on a line of text alone (no amount), which the bookkeeper sees on the document.
+  const conversion = conversionLine(receipt.internalNote);
+  if (conversion) lines.push({ description: conversion });
   return lines;
+}
+
+/** The conversion note ledger-sale.ts puts under the marker ("Paid 92.50 EUR; booked as …"), if any. */
+function conversionLine(internalNote: string): string | null {
+  return internalNote.split('\n').find((line) => line.startsWith('Paid ')) ?? null;
+}
+
+/**
+ * Xero's CurrencyRate: units of the sale's currency per unit of the base currency (Xero shows "1 USD = 0.92 EUR"),
+ * the inverse of the engine's rate, 6 decimals at most (xero-node Invoice.currencyRate: "max length = [18].[6]").
+ */
+export function xeroCurrencyRate(receipt: Pick<LedgerSale, 'exchangeRate'>): { currencyRate: number } | Record<string, never> {
+  const rate = Number(receipt.exchangeRate);
+  return receipt.exchangeRate && rate > 0 ? { currencyRate: Number((1 / rate).toFixed(6)) } : {};
 }

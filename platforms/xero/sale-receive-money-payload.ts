@@ -2,7 +2,7 @@ import { BankTransaction } from 'xero-node';
 import type { LedgerSale, LedgerTaxSetup } from '../../domain/accounting-target.js';
 import type { SaleAccounts } from './sale-invoice-payload.js';
 import { ownershipReference } from './sale-invoice-payload.js';
-import { saleLineAmountTypes, saleLines } from './sale-lines.js';
+import { saleLineAmountTypes, saleLines, xeroCurrencyRate } from './sale-lines.js';
 
 /** Reference limit assumed for bank transactions (the spec states none; 255 like invoices) [U]. */
 const REFERENCE_MAX = 255;
@@ -24,6 +24,7 @@ export function toSaleReceiveMoney(receipt: LedgerSale, setup: LedgerTaxSetup, a
     date: receipt.date,
     reference: receiveMoneyReference(receipt.docNumber, receipt.marker),
     currencyCode: receipt.currency as unknown as BankTransaction['currencyCode'],
+    ...xeroCurrencyRate(receipt),
     status: BankTransaction.StatusEnum.AUTHORISED,
     lineAmountTypes: saleLineAmountTypes(receipt, setup),
     lineItems: saleLines(receipt, accounts.shippingAccountCode, 'folded'),

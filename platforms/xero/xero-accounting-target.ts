@@ -10,6 +10,7 @@ import type {
   LedgerTaxCode,
   LedgerTaxSetup,
 } from '../../domain/accounting-target.js';
+import type { LedgerCurrencies } from '../../domain/booking-currency.js';
 import type { ConnectionProbe } from '../../domain/connection-probe.js';
 import { CredentialsInvalidError, DisplayNameTakenError, LedgerRejectedError, PlatformUnavailableError } from '../../domain/platform-errors.js';
 import { xeroIdempotencyKey } from './idempotency-key.js';
@@ -22,6 +23,7 @@ import { listConnections } from './xero-connections.js';
 import { XERO_LIMITS } from './xero-limits.js';
 import { cachedXeroTaxSetup, forgetXeroTaxSetup, toLedgerTaxCode } from './xero-tax-setup.js';
 import { whereString } from './where-literal.js';
+import { cachedXeroCurrencies, inexactInXero } from './xero-currencies.js';
 
 export interface XeroAccountingTargetOptions extends SaleAccounts {
   /** What organisation-level facts (tax setup) are cached under: integration and tenant. */
@@ -133,6 +135,24 @@ export class XeroAccountingTarget implements AccountingTarget {
     return (body.taxRates ?? []).map(toLedgerTaxCode);
   }
 
+  /**
+   * BaseCurrency and the currencies the organisation has added (GET /Currencies): a contact takes any of them, so
+   * a repeat customer paying in a second currency stays one contact.
+   */
+  async currencies(options: { fresh?: boolean } = {}): Promise<LedgerCurrencies> {
+    return cachedXeroCurrencies(
+      this.options.cacheKey,
+      async () => {
+        const [organisation, listed] = await Promise.all([
+          this.organisation(),
+          this.api.call('the currency list', (api, tenant) => api.getCurrencies(tenant)),
+        ]);
+        return { base: String(organisation.baseCurrency ?? ''), currencies: (listed.currencies ?? []).map((currency) => String(currency.code)) };
+      },
+      options.fresh ?? false,
+    );
+  }
+
   taxSetup(): Promise<LedgerTaxSetup> {
     return cachedXeroTaxSetup(this.options.cacheKey, () => this.organisation());
   }
@@ -142,6 +162,8 @@ export class XeroAccountingTarget implements AccountingTarget {
    * Idempotency-Key on every write (invoice-and-payment-booking.ts, receive-money-booking.ts).
    */
   async bookSale(receipt: LedgerSale, idempotencyKey: string): Promise<LedgerDocumentRef> {
+    const inexact = inexactInXero(receipt);
+    if (inexact) throw inexact;
     try {
       return await this.booking.book(receipt, await this.taxSetup(), idempotencyKey);
     } catch (error) {

@@ -3,6 +3,7 @@ import type { IntegrationCredentials } from '../../domain/credentials.js';
 import { CredentialsInvalidError } from '../../domain/platform-errors.js';
 import type { RequestLimiter } from '../../domain/request-limiter.js';
 import type { AccountingPlatform, IntegrationAccount, PlatformConnection } from '../platform.js';
+import { CURRENCY_ROUTE_OPTIONS } from '../currency-route-options.js';
 import { XeroAccountingTarget } from './xero-accounting-target.js';
 import { XeroApi } from './xero-api.js';
 import { isXeroSaleDocument, xeroSaleDocumentOption, type XeroSaleDocument } from './sale-booking.js';
@@ -85,7 +86,7 @@ export function createXeroPlatform(config: XeroPlatformConfig): AccountingPlatfo
     mark: { letters: 'X', colour: '#0a6f96' },
     role: 'accounting',
     requiredScopes: scopes,
-    routeOptions: [xeroSaleDocumentOption(config.saleDocument)],
+    routeOptions: [xeroSaleDocumentOption(config.saleDocument), ...CURRENCY_ROUTE_OPTIONS],
 
     authorizeUrl(_account: IntegrationAccount, state: string, redirectUri: string): string {
       if (!config.clientId) {

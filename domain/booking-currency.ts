@@ -1,0 +1,92 @@
+import type { CommerceOrder } from './commerce-order.js';
+
+/** Which amounts of an order paid in another currency than the shop's a route books (route option `saleCurrency`). */
+export type SaleCurrencyChoice = 'shop' | 'presentment';
+/** What an order in a currency the ledger cannot book does (route option `foreignCurrency`). */
+export type ForeignCurrencyChoice = 'park' | 'home-currency';
+
+/** The ledger's currencies, as its company or organisation is set up. */
+export interface LedgerCurrencies {
+  homeCurrency: string;
+  /** Whether it books sales in currencies other than the home one (QuickBooks Multicurrency, a Xero plan with it). */
+  multiCurrency: boolean;
+  /** The currencies it has set up, where the ledger lists them (Xero); absent: any once multicurrency is on. */
+  setUp?: string[];
+  /** Where the bookkeeper turns it on, for the order's message: "Turn on Multicurrency in QuickBooks: Settings → …". */
+  setting: string;
+}
+
+export type BookingCurrencyDecision =
+  | { kind: 'book'; order: CommerceOrder }
+  /** The ledger cannot book the order as the route wants it: the sentence says why and what to turn on. */
+  | { kind: 'refuse'; message: string; detail: string };
+
+/** Decimals of an exchange rate: Xero keeps 6 (notes §12: "max precision 18.6"), QuickBooks more. */
+const RATE_DECIMALS = 6;
+
+/** Units of `to`'s currency per unit of `from`'s, from the same order's totals in both (null when either is 0). */
+export function rateBetween(from: CommerceOrder, to: CommerceOrder): string | null {
+  const fromTotal = Number(from.total);
+  const toTotal = Number(to.total);
+  if (!(fromTotal > 0) || !(toTotal > 0)) return null;
+  return (toTotal / fromTotal).toFixed(RATE_DECIMALS);
+}
+
+function withoutPresentment(order: CommerceOrder): CommerceOrder {
+  const { presentment: _presentment, ...rest } = order;
+  return rest;
+}
+
+/**
+ * The amounts an order is booked in: the shop's, or what the buyer paid when the route chooses so, with the rate to
+ * the ledger's home currency where the shop's own amounts give it. A ledger that books only its home currency gets
+ * the home-currency amounts with the original in the memo when the route chooses so and the shop knows them, else
+ * the order waits with the setting to turn on. Pure: the same order and settings give the same answer.
+ */
+export function orderToBook(
+  order: CommerceOrder,
+  ledger: LedgerCurrencies,
+  choices: { saleCurrency: SaleCurrencyChoice; foreignCurrency: ForeignCurrencyChoice },
+): BookingCurrencyDecision {
+  const shop = withoutPresentment(order);
+  const buyer = order.presentment ? withoutPresentment(order.presentment) : null;
+  const preferred = choices.saleCurrency === 'presentment' && buyer ? { ...buyer, shopCurrentTotal: shop.currentTotal } : shop;
+  const other = preferred === shop ? buyer : shop;
+  const home = ledger.homeCurrency;
+  if (home === '' || preferred.currency === home) return { kind: 'book', order: preferred };
+
+  const knownRate = other && other.currency === home ? rateBetween(preferred, other) : null;
+  if (ledger.multiCurrency && (!ledger.setUp || ledger.setUp.includes(preferred.currency))) return { kind: 'book', order: { ...preferred, exchange: { homeCurrency: home, rate: knownRate } } };
+
+  if (other && other.currency === home && knownRate !== null && choices.foreignCurrency === 'home-currency') {
+    return {
+      kind: 'book',
+      order: {
+        ...other,
+        shopCurrentTotal: shop.currentTotal,
+        exchange: { homeCurrency: home, rate: null, convertedFrom: { currency: preferred.currency, total: preferred.total, rate: knownRate } },
+      },
+    };
+  }
+  const fallback =
+    choices.foreignCurrency === 'home-currency'
+      ? ` The route books home-currency amounts instead where the shop gives them, but ${order.name} has none in ${home}.`
+      : other && other.currency === home
+        ? ` Or set the route's foreignCurrency option to "home-currency" to book the shop's ${home} amounts with the rate in the memo.`
+        : '';
+  return {
+    kind: 'refuse',
+    message:
+      `Order ${order.name} is in ${preferred.currency} (${preferred.total} ${preferred.currency}), but the ledger ${ledger.multiCurrency ? `has no ${preferred.currency} set up` : `books only in ${home}`}: nothing was booked. ` +
+      `${ledger.setting}, then retry the order.${fallback}`,
+    detail: `order currency ${preferred.currency} (saleCurrency ${choices.saleCurrency}, foreignCurrency ${choices.foreignCurrency}); ledger home ${home}, multicurrency ${ledger.multiCurrency ? `on (${(ledger.setUp ?? []).join(', ')})` : 'off'}; shop currency ${shop.currency}${buyer ? `, buyer's ${buyer.currency}` : ''}`,
+  };
+}
+
+/** The memo line of home-currency amounts booked for a sale paid in another currency. */
+export function conversionNote(order: CommerceOrder): string | null {
+  const converted = order.exchange?.convertedFrom;
+  if (!converted) return null;
+  return `Paid ${converted.total} ${converted.currency}; booked as ${order.total} ${order.currency} at ${converted.rate} ${order.currency} per ${converted.currency} (the shop's rate).`;
+}
+

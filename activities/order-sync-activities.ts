@@ -269,6 +269,7 @@ export function createOrderSyncActivities({ db, connections, connectionProblems,
       const change = await recordBooking(db, ref, {
         orderName: order.name,
         currentTotal: order.currentTotal ?? order.total,
+        saleTotal: order.total,
         updatedAt: order.updatedAt,
         docNumber: booked.docNumber,
         ledgerName: integration.displayName,

@@ -363,7 +363,7 @@ function orderView(data: ShopData, order: EmulatedOrder) {
     totalTaxSet: money(totals.totalTax),
     totalPriceSet: money(totals.total),
     currentSubtotalPriceSet: money(totals.subtotal),
-    currentTotalPriceSet: money(totals.total),
+    currentTotalPriceSet: money(totals.currentTotal),
     // A list, not a connection, in Shopify's schema: `first` caps it.
     refunds: (args: { first?: number | null }) => (order.refunds ?? []).slice(0, args.first ?? undefined).map((refund) => refundView(data, order, refund)),
   };

@@ -1,4 +1,5 @@
 import type { IntakeOrderReference } from '../../db/schema.js';
+import { fromCents, toCents } from '../../domain/money.js';
 import { toCommerceOrder } from './order-mapping.js';
 import type { WooOrder } from './order-shape.js';
 
@@ -14,7 +15,14 @@ export function wooOrderReferenceOf(body: unknown): { orderId: string; modifiedG
   const modifiedGmt = typeof order.date_modified_gmt === 'string' ? order.date_modified_gmt : null;
   try {
     const mapped = toCommerceOrder(order as WooOrder);
-    return { orderId: String(order.id), modifiedGmt, reference: { orderName: mapped.name, currentTotal: mapped.currentTotal, cancelledAt: mapped.cancelledAt, updatedAt: mapped.updatedAt } };
+    // WooCommerce's current total is its total less every refund (order-mapping.ts): the refunds are the difference.
+    const refundedCents = toCents(mapped.total) - toCents(mapped.currentTotal);
+    const refunded = refundedCents > 0 ? { lines: fromCents(refundedCents), total: fromCents(refundedCents) } : null;
+    return {
+      orderId: String(order.id),
+      modifiedGmt,
+      reference: { orderName: mapped.name, currentTotal: mapped.currentTotal, cancelledAt: mapped.cancelledAt, updatedAt: mapped.updatedAt, ...(refunded ? { refunded } : {}) },
+    };
   } catch {
     // A payload we cannot read in full still names its order: the sync reads the order itself.
     return { orderId: String(order.id), modifiedGmt, reference: { orderName: null, currentTotal: null, cancelledAt: null, updatedAt: null } };

@@ -47,7 +47,7 @@ export class CreditNoteBooking implements XeroRefundBooking {
 
   async book(refund: LedgerRefund, setup: LedgerTaxSetup, idempotencyKey: string): Promise<LedgerDocumentRef> {
     const existing = await this.findCreditNote(refund.docNumber);
-    if (existing) return this.paidOut(existing, refund.total);
+    if (existing) return this.paidOut(existing, refund);
     const payload: CreditNote = {
       type: CreditNote.TypeEnum.ACCRECCREDIT,
       contact: { contactID: refund.customerId },
@@ -61,11 +61,11 @@ export class CreditNoteBooking implements XeroRefundBooking {
     };
     const key = xeroIdempotencyKey(`credit:${idempotencyKey}`, payload);
     const body = await this.api.call(`credit note ${refund.docNumber}`, (api, tenant) => api.createCreditNotes(tenant, { creditNotes: [payload] }, undefined, undefined, key));
-    return this.paidOut(body.creditNotes![0]!, refund.total);
+    return this.paidOut(body.creditNotes![0]!, refund);
   }
 
-  private async paidOut(note: CreditNote, shopTotal: string): Promise<LedgerDocumentRef> {
-    await this.finishRefundPayment(note, shopTotal);
+  private async paidOut(note: CreditNote, refund: LedgerRefund): Promise<LedgerDocumentRef> {
+    await this.finishRefundPayment(note, refund);
     return toDocumentRef(note);
   }
 
@@ -80,17 +80,18 @@ export class CreditNoteBooking implements XeroRefundBooking {
    * A credit note we booked whose credit is still all there gets its refund payment now (also when a crash came
    * between the two); one entered by hand, or already paid out or allocated, is left alone.
    */
-  private async finishRefundPayment(note: CreditNote, shopTotal: string | null): Promise<void> {
+  private async finishRefundPayment(note: CreditNote, refund: LedgerRefund | null): Promise<void> {
     const ours = BOOKED_BY_US.test(note.reference ?? '');
     const remaining = Number(note.remainingCredit ?? 0);
     const untouched = String(note.status) === 'AUTHORISED' && remaining > 0 && remaining === Number(note.total ?? 0);
     if (!ours || !untouched) return;
     const remainingCents = toCents(remaining.toFixed(2));
-    const cents = shopTotal === null ? remainingCents : Math.min(remainingCents, toCents(shopTotal));
+    const cents = refund === null ? remainingCents : Math.min(remainingCents, toCents(refund.total));
     const payment: Payment = {
       creditNote: { creditNoteID: String(note.creditNoteID) },
       account: { code: this.accounts.paymentAccountCode },
-      date: isoDay(note.date),
+      // The refund's own date; for a note found later, the note's (xero-node may hand it over as Xero's /Date()/ text).
+      date: refund?.date ?? isoDay(note.date),
       amount: Number(fromCents(cents)),
       reference: String(note.creditNoteNumber),
     };

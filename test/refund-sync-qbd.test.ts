@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { qbdTestCompany } from './support/qbd-test-company.js';
 import { SyncHarness } from './support/sync-harness.js';
 
 /**
@@ -10,21 +11,11 @@ describe('refunds and cancellations after booking: Shopify → QuickBooks Deskto
   let harness: SyncHarness;
   beforeAll(async () => {
     harness = await SyncHarness.start({
-      qbd: {
-        company: {
-          companyName: 'Test Shop LLC',
-          companyFilePath: 'C:\\Company\\test.qbw',
-          items: [
-            { name: 'MUG-1', price: '8.00', description: 'Mug' },
-            { name: 'TS-RED-M', price: '20.00', description: 'Red T-shirt' },
-            { name: 'Shipping', price: '0.00' },
-          ],
-        },
-        requestWaitMs: 3_000,
-        pollIntervalMs: 100,
-        noOpDelayMs: 100,
-        sessionLingerMs: 1_000,
-      },
+      qbd: qbdTestCompany([
+        { name: 'MUG-1', price: '8.00', description: 'Mug' },
+        { name: 'TS-RED-M', price: '20.00', description: 'Red T-shirt' },
+        { name: 'Shipping', price: '0.00' },
+      ]),
     });
     harness.qbd!.connector.start();
   }, 300_000);

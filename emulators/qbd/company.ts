@@ -116,13 +116,19 @@ export class QbdCompany {
 
   salesReceiptQuery(rq: XmlElement): HandledRequest {
     const includeLines = childText(rq, 'IncludeLineItems') === 'true';
-    const outcome =
-      pickExplicit(rq, [
-        { element: 'TxnID', find: (v) => this.salesReceipts.find((r) => r.txnId === v) },
-        { element: 'RefNumber', find: (v) => this.salesReceipts.find((r) => r.refNumber !== undefined && lower(r.refNumber) === lower(v)) },
-        { element: 'RefNumberCaseSensitive', find: (v) => this.salesReceipts.find((r) => r.refNumber === v) },
-      ], this.notFound()) ?? filtered(this.salesReceipts.filter((r) => this.receiptMatchesFilters(r, rq)), rq);
+    const outcome = this.transactionsAsked(this.salesReceipts, rq);
     return { status: outcome.status, rets: outcome.found.map((r) => salesReceiptRet(r, includeLines, this.taxCodeListId)) };
+  }
+
+  /** A transaction query's answer: the explicitly named ones (TxnID, RefNumber, RefNumberCaseSensitive), else those the filters let through. */
+  private transactionsAsked<T extends QbdSalesReceipt>(pool: T[], rq: XmlElement): { status: QbxmlStatus; found: T[] } {
+    return (
+      pickExplicit(rq, [
+        { element: 'TxnID', find: (v) => pool.find((r) => r.txnId === v) },
+        { element: 'RefNumber', find: (v) => pool.find((r) => r.refNumber !== undefined && lower(r.refNumber) === lower(v)) },
+        { element: 'RefNumberCaseSensitive', find: (v) => pool.find((r) => r.refNumber === v) },
+      ], this.notFound()) ?? filtered(pool.filter((r) => this.receiptMatchesFilters(r, rq)), rq)
+    );
   }
 
   private receiptMatchesFilters(r: QbdSalesReceipt, rq: XmlElement): boolean {
@@ -203,12 +209,7 @@ export class QbdCompany {
 
   creditMemoQuery(rq: XmlElement): HandledRequest {
     const includeLines = childText(rq, 'IncludeLineItems') === 'true';
-    const outcome =
-      pickExplicit(rq, [
-        { element: 'TxnID', find: (v) => this.creditMemos.find((r) => r.txnId === v) },
-        { element: 'RefNumber', find: (v) => this.creditMemos.find((r) => r.refNumber !== undefined && lower(r.refNumber) === lower(v)) },
-        { element: 'RefNumberCaseSensitive', find: (v) => this.creditMemos.find((r) => r.refNumber === v) },
-      ], this.notFound()) ?? filtered(this.creditMemos.filter((r) => this.receiptMatchesFilters(r, rq)), rq);
+    const outcome = this.transactionsAsked(this.creditMemos, rq);
     return { status: outcome.status, rets: outcome.found.map((r) => creditMemoRet(r, includeLines, this.taxCodeListId)) };
   }
 

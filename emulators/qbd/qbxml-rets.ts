@@ -73,16 +73,21 @@ export function salesTaxCodeRet(code: QbdSalesTaxCode): XmlNode {
   };
 }
 
+/** The header every transaction `…Ret` opens with, in schema order. */
+const txnHeader = (r: { txnId: string; timeCreated: string; editSequence: string; txnNumber: number }) => [
+  leaf('TxnID', r.txnId),
+  leaf('TimeCreated', r.timeCreated),
+  leaf('TimeModified', r.timeCreated),
+  leaf('EditSequence', r.editSequence),
+  leaf('TxnNumber', r.txnNumber),
+];
+
 export function salesReceiptRet(r: QbdSalesReceipt, includeLines: boolean, taxCodeListId: (name: string) => string | undefined): XmlNode {
   const taxRef = (name: string | undefined) => (name ? ref('SalesTaxCodeRef', taxCodeListId(name), name) : null);
   return {
     name: 'SalesReceiptRet',
     children: [
-      leaf('TxnID', r.txnId),
-      leaf('TimeCreated', r.timeCreated),
-      leaf('TimeModified', r.timeCreated),
-      leaf('EditSequence', r.editSequence),
-      leaf('TxnNumber', r.txnNumber),
+      ...txnHeader(r),
       r.customer ? ref('CustomerRef', r.customer.listId, r.customer.fullName) : null,
       leaf('TxnDate', r.txnDate),
       leaf('RefNumber', r.refNumber),
@@ -117,11 +122,7 @@ export function creditMemoRet(r: QbdCreditMemo, includeLines: boolean, taxCodeLi
   return {
     name: 'CreditMemoRet',
     children: [
-      leaf('TxnID', r.txnId),
-      leaf('TimeCreated', r.timeCreated),
-      leaf('TimeModified', r.timeCreated),
-      leaf('EditSequence', r.editSequence),
-      leaf('TxnNumber', r.txnNumber),
+      ...txnHeader(r),
       r.customer ? ref('CustomerRef', r.customer.listId, r.customer.fullName) : null,
       leaf('TxnDate', r.txnDate),
       leaf('RefNumber', r.refNumber),
@@ -146,11 +147,7 @@ export function arRefundCreditCardRet(r: QbdArRefund): XmlNode {
   return {
     name: 'ARRefundCreditCardRet',
     children: [
-      leaf('TxnID', r.txnId),
-      leaf('TimeCreated', r.timeCreated),
-      leaf('TimeModified', r.timeCreated),
-      leaf('EditSequence', r.editSequence),
-      leaf('TxnNumber', r.txnNumber),
+      ...txnHeader(r),
       ref('CustomerRef', r.customer.listId, r.customer.fullName),
       ref('RefundFromAccountRef', UNDEPOSITED_FUNDS_ID, UNDEPOSITED_FUNDS),
       leaf('TxnDate', r.txnDate),

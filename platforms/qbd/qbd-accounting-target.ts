@@ -283,25 +283,19 @@ function money(value: number): string {
   return (Math.round(value * 100) / 100).toFixed(2);
 }
 
-function receiptRef(ret: XmlElement): LedgerDocumentRef {
+/** A sales receipt's or credit memo's `…Ret` as the engine sees it; the marker is the first line of `Memo`. */
+function documentRef(ret: XmlElement, kind: 'sales receipt' | 'credit memo'): LedgerDocumentRef {
   return {
     id: childText(ret, 'TxnID') ?? '',
     docNumber: childText(ret, 'RefNumber') ?? '',
     total: childText(ret, 'TotalAmount') ?? '0.00',
-    kind: 'sales receipt',
+    kind,
     marker: childText(ret, 'Memo') ?? null,
   };
 }
 
-function creditMemoRef(ret: XmlElement): LedgerDocumentRef {
-  return {
-    id: childText(ret, 'TxnID') ?? '',
-    docNumber: childText(ret, 'RefNumber') ?? '',
-    total: childText(ret, 'TotalAmount') ?? '0.00',
-    kind: 'credit memo',
-    marker: childText(ret, 'Memo') ?? null,
-  };
-}
+const receiptRef = (ret: XmlElement) => documentRef(ret, 'sales receipt');
+const creditMemoRef = (ret: XmlElement) => documentRef(ret, 'credit memo');
 
 function customerOf(ret: XmlElement): LedgerCustomer {
   return { id: childText(ret, 'ListID') ?? '', displayName: childText(ret, 'FullName') ?? childText(ret, 'Name') ?? '', email: childText(ret, 'Email') ?? null };

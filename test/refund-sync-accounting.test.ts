@@ -22,7 +22,7 @@ describe('refunds after booking: no spurious change reports, never money given b
   const refundReceiptTotals = (orderDocNumber: string) =>
     harness
       .refundReceipts()
-      .filter((r) => r.docNumber.startsWith(`${orderDocNumber}-`))
+      .filter((r) => (r.docNumber ?? '').startsWith(`${orderDocNumber}-`))
       .map((r) => [r.docNumber, (r.record as Record<string, any>).TotalAmt])
       .sort();
 

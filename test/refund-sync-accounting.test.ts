@@ -2,6 +2,8 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webhookEvents } from '../db/schema.js';
 import type { BookedOrderChangeRecord } from '../domain/booked-order-change.js';
+import { refundSyncWorkflowId } from '../runtime/refund-sync-starter.js';
+import { replayErrors } from './support/replay-check.js';
 import { eventually, SyncHarness } from './support/sync-harness.js';
 
 /**
@@ -11,6 +13,10 @@ import { eventually, SyncHarness } from './support/sync-harness.js';
  */
 describe('refunds after booking: no spurious change reports, never money given back twice', () => {
   let harness: SyncHarness;
+  /** Refund bookings whose histories become replay fixtures (test/histories, RECORD_HISTORIES=1). */
+  const recorded: { workflowId: string; fixtureName: string }[] = [];
+  const record = (orderId: string, refundId: string, fixtureName: string, routeId = harness.routeId) =>
+    recorded.push({ workflowId: refundSyncWorkflowId(routeId, orderId, refundId), fixtureName });
   const told: Array<{ orderId: string; change: BookedOrderChangeRecord }> = [];
   beforeAll(async () => {
     harness = await SyncHarness.start({ bookedOrderChanges: () => ({ bookedOrderChanged: async (event) => void told.push(event) }) });
@@ -86,6 +92,7 @@ describe('refunds after booking: no spurious change reports, never money given b
     );
     expect(refundReceiptTotals('7102')).toEqual([['7102-C', 62.1]]);
     expect(await harness.refundRow(order.id, refund.id)).toMatchObject({ status: 'skipped', ledgerDocNumber: null });
+    record(order.id, refund.id, 'refund-sync-covered-by-cancellation-reversal');
   });
 
   it('a refund booked before the cancellation is left out of the reversal: together they give back the sale, once', async () => {
@@ -101,5 +108,10 @@ describe('refunds after booking: no spurious change reports, never money given b
       ['7103-R1', 9.6],
     ]);
     expect(await harness.refundRow(order.id, 'cancellation')).toMatchObject({ accountedRefundIds: [refund.id] });
+  });
+
+  it('the histories of these refund bookings replay deterministically', async () => {
+    expect(recorded.map((run) => run.fixtureName)).toEqual(['refund-sync-covered-by-cancellation-reversal']);
+    expect(await replayErrors(harness.client, recorded)).toEqual([]);
   });
 });

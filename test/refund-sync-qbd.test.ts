@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { qbdTestCompany } from './support/qbd-test-company.js';
+import { refundSyncWorkflowId } from '../runtime/refund-sync-starter.js';
+import { replayErrors } from './support/replay-check.js';
 import { SyncHarness } from './support/sync-harness.js';
 
 /**
@@ -9,6 +11,10 @@ import { SyncHarness } from './support/sync-harness.js';
  */
 describe('refunds and cancellations after booking: Shopify → QuickBooks Desktop credit memos', () => {
   let harness: SyncHarness;
+  /** Refund bookings whose histories become replay fixtures (test/histories, RECORD_HISTORIES=1). */
+  const recorded: { workflowId: string; fixtureName: string }[] = [];
+  const record = (orderId: string, refundId: string, fixtureName: string, routeId = harness.routeId) =>
+    recorded.push({ workflowId: refundSyncWorkflowId(routeId, orderId, refundId), fixtureName });
   beforeAll(async () => {
     harness = await SyncHarness.start({
       qbd: qbdTestCompany([
@@ -62,6 +68,7 @@ describe('refunds and cancellations after booking: Shopify → QuickBooks Deskto
     expect(paidBack).toMatchObject({ totalAmount: '22.50', refNumber: '4101-R1', customer: { fullName: 'Ada Lovelace' } });
     // The sale's receipt is left as booked.
     expect(company().salesReceipts.filter((r) => r.refNumber === '4101').map((r) => r.totalAmount)).toEqual(['48.50']);
+    record(sold.id, refund.id, 'refund-sync-qbd-credit-memo');
   });
 
   it('a credit memo whose answer was lost is found by its number: one credit memo, refunded once; a cancellation reverses the rest', async () => {
@@ -81,5 +88,11 @@ describe('refunds and cancellations after booking: Shopify → QuickBooks Deskto
     expect(memos('4102-C').map((m) => [m.totalAmount, m.creditRemaining, m.lines.map((l) => [l.itemName, l.amount])])).toEqual([
       ['40.50', '0.00', [['TS-RED-M', '36.00'], ['Shipping', '4.50']]],
     ]);
+    record(sold.id, refund.id, 'refund-sync-qbd-lost-answer-found-by-number');
+  });
+
+  it('the histories of these refund bookings replay deterministically', async () => {
+    expect(recorded.map((run) => run.fixtureName)).toEqual(['refund-sync-qbd-credit-memo', 'refund-sync-qbd-lost-answer-found-by-number']);
+    expect(await replayErrors(harness.client, recorded)).toEqual([]);
   });
 });

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { refundSyncWorkflowId } from '../runtime/refund-sync-starter.js';
+import { replayErrors } from './support/replay-check.js';
 import { SyncHarness } from './support/sync-harness.js';
 
 /**
@@ -7,6 +9,10 @@ import { SyncHarness } from './support/sync-harness.js';
  */
 describe('refunds and cancellations after booking: Shopify → Xero credit notes and spend money', () => {
   let harness: SyncHarness;
+  /** Refund bookings whose histories become replay fixtures (test/histories, RECORD_HISTORIES=1). */
+  const recorded: { workflowId: string; fixtureName: string }[] = [];
+  const record = (orderId: string, refundId: string, fixtureName: string, routeId = harness.routeId) =>
+    recorded.push({ workflowId: refundSyncWorkflowId(routeId, orderId, refundId), fixtureName });
   beforeAll(async () => {
     harness = await SyncHarness.start({ ledger: 'xero' });
   }, 120_000);
@@ -67,6 +73,7 @@ describe('refunds and cancellations after booking: Shopify → Xero credit notes
     // The sale's invoice is left as booked.
     expect(harness.xeroInvoices().filter((i) => i.InvoiceNumber === '8001').map((i) => [i.Total, i.Status, i.AmountCredited])).toEqual([[58.2, 'PAID', 0]]);
     expect(await harness.refundRow(sold.id, refund.id)).toMatchObject({ status: 'synced', ledgerDocNumber: '8001-R1', refundTotal: '27.00' });
+    record(sold.id, refund.id, 'refund-sync-xero-credit-note');
   });
 
   it('a credit note and a refund payment whose answers were lost are found by number: one credit note, paid out once; a cancellation credits what is left', async () => {
@@ -97,6 +104,8 @@ describe('refunds and cancellations after booking: Shopify → Xero credit notes
     expect(note).toMatchObject({ Total: 48.6, Status: 'PAID' });
     expect(refundPayments(note!).map((p) => p.Amount)).toEqual([48.6]);
     expect(harness.xeroInvoices().filter((i) => i.InvoiceNumber === '8002')).toHaveLength(1);
+    record(sold.id, refund.id, 'refund-sync-xero-lost-answers-found-by-number');
+    record(sold.id, 'cancellation', 'refund-sync-xero-cancellation-credit-note');
   });
 
   it('on a route that books sales as receive money, a refund is spend money out of the same bank account, on the sale’s accounts', async () => {
@@ -126,5 +135,11 @@ describe('refunds and cancellations after booking: Shopify → Xero credit notes
     expect(String(spend!.Reference)).toBe(`R-8003-R1 Shopify #1 order #8003 (id ${sold.id}) refund ${refund.id}, booked by ledgerbridge.`);
     // The invoice route refunds the same refund its own way.
     expect((await harness.refundResultOf(sold.id, refund.id)).message).toContain('as credit note 8003-R1');
+    record(sold.id, refund.id, 'refund-sync-xero-spend-money', receivingRouteId);
+  });
+
+  it('the histories of these refund bookings replay deterministically', async () => {
+    expect(recorded.map((run) => run.fixtureName)).toEqual(['refund-sync-xero-credit-note', 'refund-sync-xero-lost-answers-found-by-number', 'refund-sync-xero-cancellation-credit-note', 'refund-sync-xero-spend-money']);
+    expect(await replayErrors(harness.client, recorded)).toEqual([]);
   });
 });

@@ -90,9 +90,14 @@ export class XeroAccountingTarget implements AccountingTarget {
   }
 
   /** Books the refund unless its number is already in the ledger (a lookup before every attempt, and the Idempotency-Key). */
-  async bookRefund(refund: LedgerRefund, idempotencyKey: string): Promise<LedgerDocumentRef> {
+  bookRefund(refund: LedgerRefund, idempotencyKey: string): Promise<LedgerDocumentRef> {
+    return this.withTaxSetup((setup) => this.refunds.book(refund, setup, idempotencyKey));
+  }
+
+  /** Runs a booking with the organisation's tax setup; a refusal that says the setup changed makes it read again next time. */
+  private async withTaxSetup<T>(book: (setup: LedgerTaxSetup) => Promise<T>): Promise<T> {
     try {
-      return await this.refunds.book(refund, await this.taxSetup(), idempotencyKey);
+      return await book(await this.taxSetup());
     } catch (error) {
       if (error instanceof LedgerRejectedError && isTaxSetupRefusal(error)) forgetXeroTaxSetup(this.options.cacheKey);
       throw error;
@@ -167,13 +172,8 @@ export class XeroAccountingTarget implements AccountingTarget {
    * Books the sale unless its number is already in the ledger: a lookup by number before every attempt and the
    * Idempotency-Key on every write (invoice-and-payment-booking.ts, receive-money-booking.ts).
    */
-  async bookSale(receipt: LedgerSale, idempotencyKey: string): Promise<LedgerDocumentRef> {
-    try {
-      return await this.booking.book(receipt, await this.taxSetup(), idempotencyKey);
-    } catch (error) {
-      if (error instanceof LedgerRejectedError && isTaxSetupRefusal(error)) forgetXeroTaxSetup(this.options.cacheKey);
-      throw error;
-    }
+  bookSale(receipt: LedgerSale, idempotencyKey: string): Promise<LedgerDocumentRef> {
+    return this.withTaxSetup((setup) => this.booking.book(receipt, setup, idempotencyKey));
   }
 
   async checkConnection(): Promise<ConnectionProbe> {

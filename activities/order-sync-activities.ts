@@ -272,6 +272,7 @@ export function createOrderSyncActivities({ db, connections, connectionProblems,
       const change = await recordBooking(db, ref, {
         orderName: order.name,
         currentTotal: order.shopCurrentTotal ?? order.currentTotal ?? order.total,
+        saleTotal: order.shopTotal ?? order.total,
         updatedAt: order.updatedAt,
         docNumber: booked.docNumber,
         ledgerName: integration.displayName,

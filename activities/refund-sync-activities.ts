@@ -9,6 +9,7 @@ import type { MappedOrderLines } from '../domain/order-mapping.js';
 import { ledgerRefusalWait, SyncErrorType, type ParkReason } from '../domain/sync-error-types.js';
 import { orderSyncs, refundSyncs } from '../db/schema.js';
 import { bookkeepingWrite } from './database-failures.js';
+import { accountReversal, claimShopRefund } from './refund-accounting.js';
 import { FieldTruncator } from './field-truncator.js';
 import { ledgerSaleOf } from './ledger-sale.js';
 import { syncRowValues } from './sync-row-values.js';
@@ -81,20 +82,35 @@ export function createRefundSyncActivities(deps: OrderSyncActivityDeps) {
     async fetchRefund(input: { routeId: string; orderId: string; refundId: string }): Promise<FetchedRefund> {
       const { integration, source } = await connections.commerceSource(input.routeId);
       if (!source.getRefunds) return { found: false, reason: `${integration.displayName} does not report refunds to ledgerbridge yet` };
-      const [order, refunds] = await Promise.all([
-        againstPlatform(integration.id, () => source.getOrder(input.orderId)),
-        againstPlatform(integration.id, () => source.getRefunds!(input.orderId)),
-      ]);
-      if (!order || !refunds) {
-        throw syncFailure(SyncErrorType.OrderNotFound, `${integration.displayName} has no order with id ${input.orderId} (it may have been deleted): its refund was not booked.`, {
-          detail: `getOrder/getRefunds(${input.orderId}) returned null`,
-          integrationId: integration.id,
-          waitingOn: `order:${input.orderId}`,
-        });
-      }
+      const ref = { routeId: input.routeId, orderId: input.orderId };
+      const read = async () => {
+        const [order, refunds] = await Promise.all([
+          againstPlatform(integration.id, () => source.getOrder(input.orderId)),
+          againstPlatform(integration.id, () => source.getRefunds!(input.orderId)),
+        ]);
+        if (!order || !refunds) {
+          throw syncFailure(SyncErrorType.OrderNotFound, `${integration.displayName} has no order with id ${input.orderId} (it may have been deleted): its refund was not booked.`, {
+            detail: `getOrder/getRefunds(${input.orderId}) returned null`,
+            integrationId: integration.id,
+            waitingOn: `order:${input.orderId}`,
+          });
+        }
+        return { order, refunds };
+      };
+      let { order, refunds } = await read();
       if (input.refundId === CANCELLATION_REFUND_ID) {
         if (!order.cancelledAt) return { found: false, reason: `order ${order.name} is not cancelled in ${integration.displayName} (any more)` };
-        const reversal = cancellationRefund(order, refunds);
+        // The refunds it counts as given back are fixed the first time, and include every refund claimed for booking.
+        let accounting = await accountReversal(db, ref, refunds.map((refund) => refund.id));
+        for (let reread = 0; 'missing' in accounting && reread < 3; reread++) {
+          ({ order, refunds } = await read());
+          accounting = await accountReversal(db, ref, refunds.map((refund) => refund.id));
+        }
+        if ('missing' in accounting) {
+          throw new Error(`${integration.displayName} does not list refund(s) ${accounting.missing.join(', ')} of order ${order.name} yet, which are being booked: the reversal waits for them`);
+        }
+        const accounted = accounting.accounted;
+        const reversal = cancellationRefund(order, refunds.filter((refund) => accounted.includes(refund.id)));
         if (toMinor(reversal.total, order.currency) <= 0 || (reversal.lines.length === 0 && !reversal.shipping)) {
           return { found: false, reason: `order ${order.name} was cancelled after its refunds had given everything back` };
         }
@@ -109,6 +125,13 @@ export function createRefundSyncActivities(deps: OrderSyncActivityDeps) {
         });
       }
       const refund = refunds[index]!;
+      const claim = await claimShopRefund(db, ref, refund.id);
+      if (claim.covered) {
+        return {
+          found: false,
+          reason: `the reversal of its cancellation${claim.reversalDocNumber ? ` (${claim.reversalDocNumber})` : ''} gave it back already (${integration.displayName} reported this refund only after the reversal was worked out); booking it too would give the money back twice`,
+        };
+      }
       return { found: true, order: refundAsOrder(order, refund), refundId: refund.id, ordinal: index + 1, createdAt: refund.createdAt };
     },
 

@@ -1,3 +1,5 @@
+import { fromMinor, toMinor } from '../domain/money.js';
+
 /**
  * The order a Shopify order webhook is about. REST order ids can exceed 2^53, where JSON.parse
  * would silently change digits, so the id is read from the raw JSON text (or from the string
@@ -12,6 +14,8 @@ export interface ShopifyOrderReference {
   updatedAt: string | null;
   /** When the order was placed: a route's start date is checked against it. */
   createdAt: string | null;
+  /** What the payload's `refunds` gave back (null when it carries none): tells a refund's update from an edit. */
+  refunded: { lines: string; total: string } | null;
 }
 
 /** `rawJson` must already be known to be valid JSON (it was parsed into `parsed`). */
@@ -31,7 +35,32 @@ export function shopifyOrderReferenceOf(rawJson: string, parsed: unknown): Shopi
     cancelledAt: text('cancelled_at'),
     updatedAt: text('updated_at'),
     createdAt: text('created_at'),
+    refunded: refundedIn(body),
   };
+}
+
+/**
+ * The REST order's `refunds[]`: refunded units (`refund_line_items[]` subtotal, plus `total_tax` unless prices include
+ * it) and all money given back (successful `refund` transactions). Amounts are decimal strings; nothing else is read.
+ */
+function refundedIn(body: Record<string, unknown>): { lines: string; total: string } | null {
+  if (!Array.isArray(body.refunds) || body.refunds.length === 0) return null;
+  const taxesIncluded = body.taxes_included === true;
+  const currency = typeof body.currency === 'string' ? body.currency : 'USD';
+  const cents = (value: unknown) => (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? toMinor(value, currency) : 0);
+  let lines = 0;
+  let total = 0;
+  for (const refund of body.refunds as Array<Record<string, unknown>>) {
+    for (const line of arrayOf(refund?.refund_line_items)) lines += cents(line.subtotal) + (taxesIncluded ? 0 : cents(line.total_tax));
+    for (const transaction of arrayOf(refund?.transactions)) {
+      if (transaction.kind === 'refund' && transaction.status === 'success') total += cents(transaction.amount);
+    }
+  }
+  return { lines: fromMinor(lines, currency), total: fromMinor(total, currency) };
+}
+
+function arrayOf(value: unknown): Array<Record<string, unknown>> {
+  return Array.isArray(value) ? (value.filter((item) => typeof item === 'object' && item !== null) as Array<Record<string, unknown>>) : [];
 }
 
 /** The refund a refunds/create webhook is about, ids read from the raw text like order ids. */

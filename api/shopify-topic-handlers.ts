@@ -96,8 +96,12 @@ export const acceptOrderEvent: ShopifyTopicHandler = async (delivery, context) =
     delivery.log.warn({ known: !!delivery.shopRoutes }, 'shopify webhook ignored: no sync route reads from this shop');
     return ignoreEvent(delivery, context, 'shopify order webhook for a shop without routes recorded');
   }
-  const { orderId, orderName, currentTotal, cancelledAt, updatedAt, createdAt } = order;
-  const queued = await context.writeOrderEvent({ ...eventIdentity(delivery), orderId, orderReference: { orderName, currentTotal, cancelledAt, updatedAt, createdAt } });
+  const { orderId, orderName, currentTotal, cancelledAt, updatedAt, createdAt, refunded } = order;
+  const queued = await context.writeOrderEvent({
+    ...eventIdentity(delivery),
+    orderId,
+    orderReference: { orderName, currentTotal, cancelledAt, updatedAt, createdAt, ...(refunded ? { refunded } : {}) },
+  });
   if (queued === 'duplicate') {
     delivery.log.info('shopify webhook already received: acknowledged, nothing done');
     return { status: 'duplicate' };

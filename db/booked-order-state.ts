@@ -33,18 +33,18 @@ export async function recordShopUpdate(db: Database, ref: OrderRef, update: Shop
       if (!updatedAt) return null;
       await tx
         .update(orderSyncs)
-        .set({ shopUpdatePending: { currentTotal: update.currentTotal, cancelledAt: update.cancelledAt, updatedAt: updatedAt.toISOString() }, shopUpdatedAt: updatedAt })
+        .set({
+          shopUpdatePending: { currentTotal: update.currentTotal, cancelledAt: update.cancelledAt, updatedAt: updatedAt.toISOString(), ...(update.refunded ? { refunded: update.refunded } : {}) },
+          shopUpdatedAt: updatedAt,
+        })
         .where(where(ref));
       return null;
     }
 
-    const change = bookedOrderChange(row.bookedOrderTotal, update);
+    const ledger = await ledgerOf(tx, ref.routeId);
+    const change = bookedOrderChange(row.bookedOrderTotal, update, ledger.reversalKind ? { saleTotal: row.bookedSaleTotal } : null);
     const record = change
-      ? bookedOrderChangeRecord(
-          change,
-          { orderName: row.orderName ?? update.orderName ?? `with id ${ref.orderId}`, ...(await ledgerOf(tx, ref.routeId)), docNumber: row.ledgerDocNumber },
-          updatedAt,
-        )
+      ? bookedOrderChangeRecord(change, { orderName: row.orderName ?? update.orderName ?? `with id ${ref.orderId}`, ...ledger, docNumber: row.ledgerDocNumber }, updatedAt)
       : null;
     await tx
       .update(orderSyncs)
@@ -61,7 +61,17 @@ export async function recordShopUpdate(db: Database, ref: OrderRef, update: Shop
 export async function recordBooking(
   db: Database,
   ref: OrderRef,
-  booked: { orderName: string; currentTotal: string; updatedAt: string; docNumber: string; ledgerName: string; documentKind: string; reversalKind?: string | null },
+  booked: {
+    orderName: string;
+    currentTotal: string;
+    /** The order's total before refunds: what its document was booked for (absent in callers that predate it). */
+    saleTotal?: string;
+    updatedAt: string;
+    docNumber: string;
+    ledgerName: string;
+    documentKind: string;
+    reversalKind?: string | null;
+  },
 ): Promise<BookedOrderChangeRecord | null> {
   const fetchedAt = validDate(booked.updatedAt);
   return db.transaction(async (tx) => {
@@ -70,12 +80,12 @@ export async function recordBooking(
     const pending = row.shopUpdatePending;
     const pendingAt = validDate(pending?.updatedAt ?? null);
     const later = pending && pendingAt && (!fetchedAt || pendingAt > fetchedAt) ? pending : null;
-    const change = later ? bookedOrderChange(booked.currentTotal, later) : null;
+    const change = later ? bookedOrderChange(booked.currentTotal, later, booked.reversalKind ? { saleTotal: booked.saleTotal ?? null } : null) : null;
     const record = change ? bookedOrderChangeRecord(change, booked, pendingAt) : null;
     const newest = later ? pendingAt : fetchedAt;
     await tx
       .update(orderSyncs)
-      .set({ bookedOrderTotal: booked.currentTotal, changedAfterBooking: record, shopUpdatePending: null, shopUpdatedAt: newest })
+      .set({ bookedOrderTotal: booked.currentTotal, bookedSaleTotal: booked.saleTotal ?? null, changedAfterBooking: record, shopUpdatePending: null, shopUpdatedAt: newest })
       .where(where(ref));
     return record;
   });

@@ -76,6 +76,11 @@ export const orderSyncs = pgTable(
     ledgerDocNumber: text('ledger_doc_number'),
     /** The order's total as booked (shop currency): what a later orders/updated is compared with. */
     bookedOrderTotal: text('booked_order_total'),
+    /**
+     * The total of the booked sale's document (the order's total before refunds): with the refunds the shop reports,
+     * what tells a refund's orders/updated from an edit on a route whose ledger books refunds. Null on older rows.
+     */
+    bookedSaleTotal: text('booked_sale_total'),
     /** Set when the shop changed or cancelled the order after it was booked; the ledger needs a person. */
     changedAfterBooking: jsonb('changed_after_booking').$type<BookedOrderChangeRecord>(),
     /** updated_at of the newest shop state seen (fetched or by webhook): older, late webhooks are ignored. */
@@ -113,6 +118,10 @@ export const refundSyncs = pgTable(
     lastErrorMessage: text('last_error_message'),
     /** What the shop gave back (shop currency), once the refund was read. */
     refundTotal: text('refund_total'),
+    /** A shop refund: when its booking was decided (after this, a cancellation's reversal counts it as given back). */
+    claimedAt: timestamp('claimed_at', { withTimezone: true }),
+    /** The cancellation's reversal: the shop refunds it left out as given back already; it gives back the rest, once. */
+    accountedRefundIds: jsonb('accounted_refund_ids').$type<string[]>(),
     ledgerDocumentId: text('ledger_document_id'),
     ledgerDocNumber: text('ledger_doc_number'),
     attempts: integer('attempts').notNull().default(0),
@@ -174,6 +183,8 @@ export interface IntakeOrderReference {
   updatedAt: string | null;
   /** When the order was placed, where the event says (a route's start date is checked against it before a first sync). */
   createdAt?: string | null;
+  /** What the order's refunds gave back, as the update reports them (domain/booked-order-change.ts ShopOrderNow). */
+  refunded?: { lines: string; total: string } | null;
 }
 
 /**

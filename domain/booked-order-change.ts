@@ -1,4 +1,4 @@
-import { sameAmount } from './money.js';
+import { sameAmount, toMinor } from './money.js';
 
 /**
  * What the shop did to an order after it was booked. ledgerbridge never edits a booked document (a
@@ -21,6 +21,11 @@ export interface ShopOrderNow {
   /** Current total (after edits and refunds), shop currency; null when the update does not say. */
   currentTotal: string | null;
   cancelledAt: string | null;
+  /**
+   * What the order's refunds gave back so far, as the update reports them: `lines` the refunded units (what a
+   * current total "after returns" leaves out), `total` everything refunded (shipping too). Absent when it does not say.
+   */
+  refunded?: { lines: string; total: string } | null;
 }
 
 /** A shop update as received, with the order's own updated_at that orders updates delivered out of order. */
@@ -28,12 +33,36 @@ export interface ShopOrderUpdate extends ShopOrderNow {
   updatedAt: string | null;
 }
 
-/** null: the order still matches what was booked. */
-export function bookedOrderChange(bookedTotal: string | null, now: ShopOrderNow): BookedOrderChange | null {
+/**
+ * On a route whose ledger books refunds itself: the total of the sale's document (the order's total before refunds;
+ * null on rows booked before it was kept, where the booked total stands in).
+ */
+export interface RefundsBookedByLedger {
+  saleTotal: string | null;
+}
+
+/**
+ * null: the order still matches what was booked. Where the ledger books refunds (`refundsBooked`), a lower total
+ * that the refunds account for is not a change: each refund is booked by its own workflow. Whether the shop's current
+ * total leaves out refunded shipping is not confirmed [U], so either reading of it counts.
+ */
+export function bookedOrderChange(bookedTotal: string | null, now: ShopOrderNow, refundsBooked: RefundsBookedByLedger | null = null): BookedOrderChange | null {
   if (now.cancelledAt) return { kind: 'cancelled', bookedTotal };
   if (bookedTotal === null || now.currentTotal === null) return null;
   if (!isAmount(bookedTotal) || !isAmount(now.currentTotal)) return null;
-  return sameAmount(bookedTotal, now.currentTotal) ? null : { kind: 'total_changed', bookedTotal, shopTotal: now.currentTotal };
+  if (sameAmount(bookedTotal, now.currentTotal)) return null;
+  if (refundsBooked && refundsExplain(refundsBooked.saleTotal ?? bookedTotal, now)) return null;
+  return { kind: 'total_changed', bookedTotal, shopTotal: now.currentTotal };
+}
+
+/** The current total is the sale's total less what the refunds gave back (lines only, or everything). */
+function refundsExplain(saleTotal: string, now: ShopOrderNow): boolean {
+  const refunded = now.refunded;
+  if (!refunded || now.currentTotal === null || !isAmount(saleTotal) || !isAmount(refunded.lines) || !isAmount(refunded.total)) return false;
+  // In millionths: every currency's minor units fit (the update does not say which currency).
+  const micro = (amount: string) => toMinor(amount, 'XXX6');
+  const current = micro(now.currentTotal);
+  return [refunded.lines, refunded.total].some((amount) => micro(amount) > 0 && current + micro(amount) === micro(saleTotal));
 }
 
 /** How a change message names the order and its document: "sales receipt 5001 in QuickBooks Online #1". */

@@ -50,7 +50,7 @@ export function orderToBook(
 ): BookingCurrencyDecision {
   const shop = withoutPresentment(order);
   const buyer = order.presentment ? withoutPresentment(order.presentment) : null;
-  const preferred = choices.saleCurrency === 'presentment' && buyer ? { ...buyer, shopCurrentTotal: shop.currentTotal } : shop;
+  const preferred = choices.saleCurrency === 'presentment' && buyer ? { ...buyer, shopCurrentTotal: shop.currentTotal, shopTotal: shop.total } : shop;
   const other = preferred === shop ? buyer : shop;
   const home = ledger.homeCurrency;
   if (home === '' || preferred.currency === home) return { kind: 'book', order: preferred };
@@ -64,6 +64,7 @@ export function orderToBook(
       order: {
         ...other,
         shopCurrentTotal: shop.currentTotal,
+        shopTotal: shop.total,
         exchange: { homeCurrency: home, rate: null, convertedFrom: { currency: preferred.currency, total: preferred.total, rate: knownRate } },
       },
     };

@@ -75,6 +75,8 @@ export interface CommerceOrder {
    * updates (in the shop's currency) are compared with.
    */
   shopCurrentTotal?: string;
+  /** The shop's total before refunds in its own currency, beside shopCurrentTotal. */
+  shopTotal?: string;
   /** Set once the sync chose the amounts it books (domain/booking-currency.ts): how they relate to the ledger's currency. */
   exchange?: OrderExchange;
 }

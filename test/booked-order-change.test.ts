@@ -28,4 +28,20 @@ describe('what changed in an order after it was booked', () => {
       'void or delete invoice 1001 in Xero #1 if the sale did not happen',
     );
   });
+
+  it('where the ledger books refunds, a lower total the refunds account for is no change, whether or not the shop takes refunded shipping off it', () => {
+    // Sale 62.10; a refund of one 24.00 shirt and 4.50 shipping (28.50 in all).
+    const refunded = { lines: '24.00', total: '28.50' };
+    const booked = { saleTotal: '62.10' };
+    expect(bookedOrderChange('62.10', { currentTotal: '38.10', cancelledAt: null, refunded }, booked)).toBeNull();
+    expect(bookedOrderChange('62.10', { currentTotal: '33.60', cancelledAt: null, refunded }, booked)).toBeNull();
+    // Booked after an earlier refund (booked total 38.10 then): the sale's total is what refunds come off.
+    expect(bookedOrderChange('38.10', { currentTotal: '30.10', cancelledAt: null, refunded: { lines: '32.00', total: '32.00' } }, booked)).toBeNull();
+    // An edit besides the refund, a ledger that books no refunds, or an update that says nothing of refunds: reported.
+    expect(bookedOrderChange('62.10', { currentTotal: '46.10', cancelledAt: null, refunded }, booked)).toEqual({ kind: 'total_changed', bookedTotal: '62.10', shopTotal: '46.10' });
+    expect(bookedOrderChange('62.10', { currentTotal: '38.10', cancelledAt: null, refunded }, null)).toEqual({ kind: 'total_changed', bookedTotal: '62.10', shopTotal: '38.10' });
+    expect(bookedOrderChange('62.10', { currentTotal: '38.10', cancelledAt: null }, booked)).toEqual({ kind: 'total_changed', bookedTotal: '62.10', shopTotal: '38.10' });
+    // Rows booked before the sale's total was kept compare with the booked total.
+    expect(bookedOrderChange('62.10', { currentTotal: '38.10', cancelledAt: null, refunded }, { saleTotal: null })).toBeNull();
+  });
 });

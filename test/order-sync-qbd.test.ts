@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { integrations, qbwcRequests } from '../db/schema.js';
 import type { OrderSyncResult } from '../workflows/order-sync.js';
+import { qbdTestCompany } from './support/qbd-test-company.js';
 import { eventually, OPERATOR_TOKEN, SyncHarness } from './support/sync-harness.js';
 import { replayErrors } from './support/replay-check.js';
 import { orderSyncWorkflowId } from '../runtime/order-sync-starter.js';
@@ -14,23 +15,13 @@ import { orderSyncWorkflowId } from '../runtime/order-sync-starter.js';
 describe('order sync: Shopify → QuickBooks Desktop through the Web Connector', () => {
   let harness: SyncHarness;
   beforeAll(async () => {
+    // QBWC waits 5 s after a "NoOp" [C]; here 100 ms, and the visit stays open 1 s after its last request.
     harness = await SyncHarness.start({
-      qbd: {
-        company: {
-          companyName: 'Test Shop LLC',
-          companyFilePath: 'C:\\Company\\test.qbw',
-          items: [
-            { name: 'MUG-1', price: '8.00', description: 'Mug' },
-            { name: 'Shipping', price: '0.00' },
-            { name: 'CA Sales Tax', type: 'SalesTax', price: '7.25' },
-          ],
-        },
-        requestWaitMs: 3_000,
-        pollIntervalMs: 100,
-        // QBWC waits 5 s after a "NoOp" [C]; here 100 ms, and the visit stays open 1 s after its last request.
-        noOpDelayMs: 100,
-        sessionLingerMs: 1_000,
-      },
+      qbd: qbdTestCompany([
+        { name: 'MUG-1', price: '8.00', description: 'Mug' },
+        { name: 'Shipping', price: '0.00' },
+        { name: 'CA Sales Tax', type: 'SalesTax', price: '7.25' },
+      ]),
     });
     harness.qbd!.connector.start();
   }, 300_000);

@@ -210,4 +210,43 @@ describe('QuickBooks Desktop company emulator', () => {
     expect(hcp.map((r) => r.local)).toEqual(['HostQueryRs', 'CompanyQueryRs', 'PreferencesQueryRs']);
     for (const r of hcp) expect(checkQbxmlElement(r, QBXML_SCHEMA.responses[r.local]!)).toEqual([]);
   });
+
+  const creditMemo = (refNumber: string, lines = '<CreditMemoLineAdd><ItemRef><FullName>tee-blu-l</FullName></ItemRef><Desc>Tee</Desc><Quantity>1</Quantity><Amount>20.00</Amount><SalesTaxCodeRef><FullName>Tax</FullName></SalesTaxCodeRef></CreditMemoLineAdd>') =>
+    `<CreditMemoAddRq requestID="3"><CreditMemoAdd><CustomerRef><FullName>Jane Doe</FullName></CustomerRef><TxnDate>2026-11-30</TxnDate><RefNumber>${refNumber}</RefNumber>` +
+    `<ItemSalesTaxRef><FullName>CA Sales Tax</FullName></ItemSalesTaxRef><Memo>ledgerbridge refund</Memo>${lines}</CreditMemoAdd></CreditMemoAddRq>`;
+  const refundOf = (txnId: string, amount: string, account = 'Undeposited Funds') =>
+    `<ARRefundCreditCardAddRq requestID="4"><ARRefundCreditCardAdd><CustomerRef><FullName>Jane Doe</FullName></CustomerRef><RefundFromAccountRef><FullName>${account}</FullName></RefundFromAccountRef>` +
+    `<TxnDate>2026-11-30</TxnDate><RefNumber>1001-R1</RefNumber><RefundAppliedToTxnAdd><TxnID>${txnId}</TxnID><RefundAmount>${amount}</RefundAmount></RefundAppliedToTxnAdd></ARRefundCreditCardAdd></ARRefundCreditCardAddRq>`;
+
+  it('books a credit memo holding its total as credit, refunds it out of Undeposited Funds, and finds it by RefNumber: answers in schema order', () => {
+    const qb = company();
+    const [added] = responses(qb.process(requestSet(creditMemo('1001-R1'))));
+    expect(status(added!).code).toBe('0');
+    const memo = childNamed(added!, 'CreditMemoRet')!;
+    // 20.00 taxable at 7.25 %.
+    expect([childText(memo, 'RefNumber'), childText(memo, 'TotalAmount'), childText(memo, 'CreditRemaining')]).toEqual(['1001-R1', '21.45', '21.45']);
+
+    // More than the credit left is refused and changes nothing; the rest is paid out once.
+    const [tooMuch] = responses(qb.process(requestSet(refundOf(childText(memo, 'TxnID')!, '21.46'))));
+    expect(status(tooMuch!).code).toBe('3180');
+    const [refunded] = responses(qb.process(requestSet(refundOf(childText(memo, 'TxnID')!, '21.45'))));
+    expect(status(refunded!).code).toBe('0');
+    const applied = childNamed(childNamed(refunded!, 'ARRefundCreditCardRet')!, 'RefundAppliedToTxnRet')!;
+    expect([childText(applied, 'TxnType'), childText(applied, 'CreditRemaining'), childText(applied, 'RefundAmount')]).toEqual(['CreditMemo', '0.00', '21.45']);
+
+    const [found] = responses(qb.process(requestSet('<CreditMemoQueryRq requestID="5"><RefNumberCaseSensitive>1001-R1</RefNumberCaseSensitive></CreditMemoQueryRq>')));
+    expect(childText(childNamed(found!, 'CreditMemoRet')!, 'CreditRemaining')).toBe('0.00');
+    expect(status(responses(qb.process(requestSet('<CreditMemoQueryRq requestID="6"><RefNumberCaseSensitive>1001-R2</RefNumberCaseSensitive></CreditMemoQueryRq>')))[0]!).code).toBe('500');
+  });
+
+  it('refuses a credit memo without a customer (the schema requires CustomerRef) and a refund from an account it does not know', () => {
+    const qb = company();
+    const noCustomer = creditMemo('1001-R1').replace('<CustomerRef><FullName>Jane Doe</FullName></CustomerRef>', '');
+    expect(qb.process(requestSet(noCustomer))).toMatchObject({ kind: 'error', hresult: '0x80040400' });
+    const [added] = responses(qb.process(requestSet(creditMemo('1001-R1'))));
+    const txnId = childText(childNamed(added!, 'CreditMemoRet')!, 'TxnID')!;
+    const [wrongAccount] = responses(qb.process(requestSet(refundOf(txnId, '1.00', 'Petty Cash'))));
+    expect(status(wrongAccount!).code).toBe('3140');
+    expect(qb.company.arRefunds).toHaveLength(0);
+  });
 });

@@ -376,7 +376,8 @@ describe('Shopify emulator: refunds (Refund, RefundLineItem, RefundShippingLine,
         total: '31.80',
       },
     ]);
-    expect((await source.getOrder(order.id))?.financialStatus).toBe('partially_refunded');
+    // currentTotalPriceSet is the total "after returns": the refunded tee (22.50 + 4.50 tax) comes off, the shipping stays [U].
+    expect(await source.getOrder(order.id)).toMatchObject({ financialStatus: 'partially_refunded', total: '58.80', currentTotal: '31.80' });
 
     // Shopify refuses to refund more units than are left; so does the emulator.
     const tooMany = await fetch(`${env.emulator.origin}/_emulator/orders/${order.id}/refunds`, {

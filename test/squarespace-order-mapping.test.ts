@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildOrder } from '../emulators/squarespace/order-builder.js';
-import { toCents } from '../domain/money.js';
+import { toMinor } from '../domain/money.js';
+
+const toCents = (amount: string) => toMinor(amount, 'USD');
 import type { CommerceOrder } from '../domain/commerce-order.js';
 import { toCommerceOrder } from '../platforms/squarespace/order-mapping.js';
 import type { SquarespaceOrder, SquarespaceTransactionDocument } from '../platforms/squarespace/order-shape.js';

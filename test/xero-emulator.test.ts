@@ -130,6 +130,17 @@ describe('Xero emulator: answers xero-node can read', () => {
     const receive = await call(token, 'PUT', '/BankTransactions', {
       BankTransactions: [{ Type: 'RECEIVE', Contact: { ContactID: contactId }, BankAccount: { Code: '090' }, LineAmountTypes: 'Inclusive', LineItems: [{ Description: 'Sale', Quantity: 1, UnitAmount: 12, AccountCode: '200', TaxType: 'OUTPUT2' }] }],
     });
+    const credit = await call(token, 'PUT', '/CreditNotes', {
+      CreditNotes: [{ Type: 'ACCRECCREDIT', Contact: { ContactID: contactId }, Date: '2026-11-21', CreditNoteNumber: 'S-1-R1', Reference: 'ref', Status: 'AUTHORISED', LineAmountTypes: 'Exclusive', LineItems: [{ ItemCode: 'SKU-1', Quantity: 1, UnitAmount: 10 }] }],
+    });
+    expect(credit.status).toBe(200);
+    const creditNoteId = (credit.json.CreditNotes as Array<Record<string, unknown>>)[0]!.CreditNoteID as string;
+    const refundPayment = await call(token, 'PUT', '/Payments', { Payments: [{ CreditNote: { CreditNoteID: creditNoteId }, Account: { Code: '090' }, Date: '2026-11-21', Amount: 4 }] });
+    expect(refundPayment.status).toBe(200);
+    const spend = await call(token, 'PUT', '/BankTransactions', {
+      BankTransactions: [{ Type: 'SPEND', Contact: { ContactID: contactId }, BankAccount: { Code: '090' }, LineItems: [{ Description: 'Refund', Quantity: 1, UnitAmount: 12, AccountCode: '200', TaxType: 'OUTPUT2' }] }],
+    });
+    expect(spend.status).toBe(200);
     const contact = await call(token, 'PUT', '/Contacts', { Contacts: [{ Name: 'New Person', EmailAddress: 'new@example.com' }] });
     const refused = await call(token, 'PUT', '/Invoices', { Invoices: [{ Type: 'ACCREC', Contact: { ContactID: contactId }, InvoiceNumber: 'S-1', DueDate: '2026-11-20', Status: 'AUTHORISED', LineItems: [{ ItemCode: 'SKU-1' }] }] });
     expect(refused.status).toBe(400);
@@ -141,7 +152,10 @@ describe('Xero emulator: answers xero-node can read', () => {
     expectSdkReads(payment.json, 'Payments');
     expectSdkReads(receive.json, 'BankTransactions');
     expectSdkReads(contact.json, 'Contacts');
-    for (const [path, type] of [['/Organisation', 'Organisations'], ['/Contacts', 'Contacts'], ['/Items', 'Items'], ['/TaxRates', 'TaxRates'], ['/Accounts', 'Accounts'], ['/Invoices', 'Invoices'], ['/Payments', 'Payments'], ['/BankTransactions', 'BankTransactions']] as const) {
+    expectSdkReads(credit.json, 'CreditNotes');
+    expectSdkReads(refundPayment.json, 'Payments');
+    expectSdkReads(spend.json, 'BankTransactions');
+    for (const [path, type] of [['/Organisation', 'Organisations'], ['/Contacts', 'Contacts'], ['/Items', 'Items'], ['/TaxRates', 'TaxRates'], ['/Accounts', 'Accounts'], ['/Invoices', 'Invoices'], ['/CreditNotes', 'CreditNotes'], ['/Payments', 'Payments'], ['/BankTransactions', 'BankTransactions']] as const) {
       const answer = await call(token, 'GET', path);
       expect(answer.status).toBe(200);
       expectSdkReads(answer.json, type);
@@ -154,6 +168,27 @@ describe('Xero emulator: answers xero-node can read', () => {
 });
 
 describe('Xero emulator: what Xero refuses', () => {
+  it('keeps a sales credit note as credit that a refund payment uses up, refusing more than is left, discounts and spend lines without an account', async () => {
+    const { access_token: token } = await tokens();
+    const contactId = emulator.control.contacts(ORG)[0]!.ContactID as string;
+    const note = async (lines: unknown[], status = 'AUTHORISED') => call(token, 'PUT', '/CreditNotes', { CreditNotes: [{ Type: 'ACCRECCREDIT', Contact: { ContactID: contactId }, Status: status, LineItems: lines }] });
+    const discounted = await note([{ ItemCode: 'SKU-1', Quantity: 2, UnitAmount: 10, DiscountAmount: 1 }]);
+    expect(discounted.status).toBe(400);
+    expect(JSON.stringify(discounted.json)).toContain('Discounts can only be applied to sales invoices (ACCREC).');
+    const draft = ((await note([{ ItemCode: 'SKU-1', Quantity: 1, UnitAmount: 10 }], 'DRAFT')).json.CreditNotes as Array<Record<string, unknown>>)[0]!;
+    const pay = (creditNoteId: unknown, Amount: number) => call(token, 'PUT', '/Payments', { Payments: [{ CreditNote: { CreditNoteID: creditNoteId }, Account: { Code: '090' }, Date: '2026-11-21', Amount }] });
+    expect(JSON.stringify((await pay(draft.CreditNoteID, 1)).json)).toContain('Payments can only be made against Authorised documents.');
+    const authorised = ((await note([{ ItemCode: 'SKU-1', Quantity: 1, UnitAmount: 10, TaxType: 'OUTPUT2' }])).json.CreditNotes as Array<Record<string, unknown>>)[0]!;
+    expect(authorised).toMatchObject({ Total: 12, RemainingCredit: 12, Status: 'AUTHORISED', CreditNoteNumber: expect.stringMatching(/^CN-\d{4}$/) });
+    expect(JSON.stringify((await pay(authorised.CreditNoteID, 12.01)).json)).toContain('exceeds the amount outstanding');
+    expect((await pay(authorised.CreditNoteID, 12)).json.Payments).toMatchObject([{ PaymentType: 'ARCREDITPAYMENT', Amount: 12 }]);
+    expect(emulator.control.creditNotes(ORG).find((n) => n.CreditNoteID === authorised.CreditNoteID)).toMatchObject({ RemainingCredit: 0, Status: 'PAID' });
+    // Spend money by item takes the item's purchase account: an item sold only has none.
+    const spend = await call(token, 'PUT', '/BankTransactions', { BankTransactions: [{ Type: 'SPEND', Contact: { ContactID: contactId }, BankAccount: { Code: '090' }, LineItems: [{ ItemCode: 'SKU-1', Quantity: 1, UnitAmount: 10 }] }] });
+    expect(spend.status).toBe(400);
+    expect(JSON.stringify(spend.json)).toContain("Account code '' is not a valid code for this document.");
+  });
+
   it('computes totals from its own rates, rounded per line, for Exclusive, Inclusive and NoTax', async () => {
     const { access_token: token } = await tokens();
     const contactId = emulator.control.contacts(ORG)[0]!.ContactID as string;

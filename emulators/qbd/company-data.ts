@@ -70,6 +70,29 @@ export interface QbdSalesReceipt {
   lines: QbdSalesReceiptLine[];
 }
 
+/** A credit memo: a sales transaction whose total is credit the customer holds until refunded or applied. */
+export interface QbdCreditMemo extends QbdSalesReceipt {
+  creditRemaining: string;
+}
+
+/** A refund of credit memos' credit (ARRefundCreditCard), paid out of an account (Undeposited Funds by default). */
+export interface QbdArRefund {
+  txnId: string;
+  timeCreated: string;
+  editSequence: string;
+  txnNumber: number;
+  customer: { listId: string; fullName: string };
+  txnDate: string;
+  refNumber?: string;
+  memo?: string;
+  totalAmount: string;
+  applied: Array<{ txnId: string; txnDate: string; refNumber?: string; creditRemaining: string; refundAmount: string }>;
+}
+
+/** The account sales receipts are deposited to when they name none, and the only one the emulator keeps [S]. */
+export const UNDEPOSITED_FUNDS = 'Undeposited Funds';
+export const UNDEPOSITED_FUNDS_ID = '80000008-1700000000';
+
 export interface QbdCompanySeed {
   companyName: string;
   /** The company file's path as QuickBooks (and the Web Connector) name it. */

@@ -229,6 +229,12 @@ export class QbdCompanyEmulator {
         return c.salesReceiptQuery(rq);
       case 'SalesReceiptAdd':
         return c.salesReceiptAdd(rq);
+      case 'CreditMemoQuery':
+        return c.creditMemoQuery(rq);
+      case 'CreditMemoAdd':
+        return c.creditMemoAdd(rq);
+      case 'ARRefundCreditCardAdd':
+        return c.arRefundCreditCardAdd(rq);
       default:
         return { status: statusSaveError(name, `${name} is not emulated by ledgerbridge's QuickBooks Desktop emulator.`), rets: [] };
     }

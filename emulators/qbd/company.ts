@@ -1,7 +1,7 @@
 import { childNamed, childrenNamed, childText, type XmlElement, type XmlNode } from '../../platforms/qbd/xml-tree.js';
-import { money, type QbdCompanySeed, type QbdCustomer, type QbdItem, type QbdSalesReceipt, type QbdSalesReceiptLine, type QbdSalesTaxCode } from './company-data.js';
+import { money, UNDEPOSITED_FUNDS, UNDEPOSITED_FUNDS_ID, type QbdArRefund, type QbdCompanySeed, type QbdCreditMemo, type QbdCustomer, type QbdItem, type QbdSalesReceipt, type QbdSalesReceiptLine, type QbdSalesTaxCode } from './company-data.js';
 import { filtered, matchesActiveStatus, matchesNameFilter, pickExplicit, type NotFoundAnswer } from './company-lists.js';
-import { customerRet, itemRet, salesReceiptRet, salesTaxCodeRet } from './qbxml-rets.js';
+import { arRefundCreditCardRet, creditMemoRet, customerRet, itemRet, salesReceiptRet, salesTaxCodeRet } from './qbxml-rets.js';
 import { statusInvalidReference, statusNameInUse, statusOk, statusSaveError, type QbxmlStatus } from './qbxml-status.js';
 
 export interface HandledRequest {
@@ -17,6 +17,8 @@ export class QbdCompany {
   readonly items: QbdItem[] = [];
   readonly salesTaxCodes: QbdSalesTaxCode[] = [];
   readonly salesReceipts: QbdSalesReceipt[] = [];
+  readonly creditMemos: QbdCreditMemo[] = [];
+  readonly arRefunds: QbdArRefund[] = [];
   private sequence = 0;
   private txnNumber = 0;
   private autoRefNumber = 1;
@@ -114,13 +116,19 @@ export class QbdCompany {
 
   salesReceiptQuery(rq: XmlElement): HandledRequest {
     const includeLines = childText(rq, 'IncludeLineItems') === 'true';
-    const outcome =
-      pickExplicit(rq, [
-        { element: 'TxnID', find: (v) => this.salesReceipts.find((r) => r.txnId === v) },
-        { element: 'RefNumber', find: (v) => this.salesReceipts.find((r) => r.refNumber !== undefined && lower(r.refNumber) === lower(v)) },
-        { element: 'RefNumberCaseSensitive', find: (v) => this.salesReceipts.find((r) => r.refNumber === v) },
-      ], this.notFound()) ?? filtered(this.salesReceipts.filter((r) => this.receiptMatchesFilters(r, rq)), rq);
+    const outcome = this.transactionsAsked(this.salesReceipts, rq);
     return { status: outcome.status, rets: outcome.found.map((r) => salesReceiptRet(r, includeLines, this.taxCodeListId)) };
+  }
+
+  /** A transaction query's answer: the explicitly named ones (TxnID, RefNumber, RefNumberCaseSensitive), else those the filters let through. */
+  private transactionsAsked<T extends QbdSalesReceipt>(pool: T[], rq: XmlElement): { status: QbxmlStatus; found: T[] } {
+    return (
+      pickExplicit(rq, [
+        { element: 'TxnID', find: (v) => pool.find((r) => r.txnId === v) },
+        { element: 'RefNumber', find: (v) => pool.find((r) => r.refNumber !== undefined && lower(r.refNumber) === lower(v)) },
+        { element: 'RefNumberCaseSensitive', find: (v) => pool.find((r) => r.refNumber === v) },
+      ], this.notFound()) ?? filtered(pool.filter((r) => this.receiptMatchesFilters(r, rq)), rq)
+    );
   }
 
   private receiptMatchesFilters(r: QbdSalesReceipt, rq: XmlElement): boolean {
@@ -184,12 +192,81 @@ export class QbdCompany {
   }
 
   salesReceiptAdd(rq: XmlElement): HandledRequest {
-    const add = childNamed(rq, 'SalesReceiptAdd')!;
+    const outcome = this.salesTransaction(childNamed(rq, 'SalesReceiptAdd')!, { object: 'Sales Receipt', header: 'SalesReceipt', line: 'SalesReceipt line', element: 'SalesReceipt' });
+    if (!outcome.ok) return { status: outcome.status, rets: [] };
+    this.salesReceipts.push(outcome.txn);
+    return { status: statusOk(), rets: [salesReceiptRet(outcome.txn, true, this.taxCodeListId)] };
+  }
+
+  /** A credit memo holds its total as credit, which a refund (ARRefundCreditCardAdd) pays out. CustomerRef is required by the schema. */
+  creditMemoAdd(rq: XmlElement): HandledRequest {
+    const outcome = this.salesTransaction(childNamed(rq, 'CreditMemoAdd')!, { object: 'Credit Memo', header: 'CreditMemo', line: 'CreditMemo line', element: 'CreditMemo' });
+    if (!outcome.ok) return { status: outcome.status, rets: [] };
+    const memo: QbdCreditMemo = { ...outcome.txn, creditRemaining: outcome.txn.totalAmount };
+    this.creditMemos.push(memo);
+    return { status: statusOk(), rets: [creditMemoRet(memo, true, this.taxCodeListId)] };
+  }
+
+  creditMemoQuery(rq: XmlElement): HandledRequest {
+    const includeLines = childText(rq, 'IncludeLineItems') === 'true';
+    const outcome = this.transactionsAsked(this.creditMemos, rq);
+    return { status: outcome.status, rets: outcome.found.map((r) => creditMemoRet(r, includeLines, this.taxCodeListId)) };
+  }
+
+  /**
+   * A refund of credit memos' credit to the customer (qbXML's ARRefundCreditCard): each applied credit memo must be
+   * the customer's, with at least that much credit remaining; the credit falls by it (FIDELITY.md §credit memos).
+   */
+  arRefundCreditCardAdd(rq: XmlElement): HandledRequest {
+    const add = childNamed(rq, 'ARRefundCreditCardAdd')!;
     const fail = (status: QbxmlStatus): HandledRequest => ({ status, rets: [] });
-    const object = 'Sales Receipt';
-    const header = 'SalesReceipt';
-    const line = 'SalesReceipt line';
-    for (const unsupported of ['SalesReceiptLineGroupAdd', 'DiscountLineAdd', 'SalesTaxLineAdd', 'ShippingLineAdd']) {
+    const header = 'ARRefundCreditCard';
+    const customerRef = childNamed(add, 'CustomerRef')!;
+    const customer = this.customerByRef(customerRef);
+    if (!customer) return fail(statusInvalidReference('Customer', refLabel(customerRef), header));
+    const accountRef = childNamed(add, 'RefundFromAccountRef');
+    const accountName = accountRef ? refLabel(accountRef) : UNDEPOSITED_FUNDS;
+    if (accountRef && ![UNDEPOSITED_FUNDS, UNDEPOSITED_FUNDS_ID].some((known) => lower(known) === lower(accountName))) {
+      return fail(statusInvalidReference('Account', accountName, header));
+    }
+    const applied: Array<{ memo: QbdCreditMemo; amount: number }> = [];
+    for (const apply of childrenNamed(add, 'RefundAppliedToTxnAdd')) {
+      const txnId = childText(apply, 'TxnID')!;
+      const memo = this.creditMemos.find((m) => m.txnId === txnId);
+      if (!memo || memo.customer?.listId !== customer.listId) return fail(statusInvalidReference('Transaction', txnId, header));
+      const amount = Number(childText(apply, 'RefundAmount'));
+      if (!(amount > 0) || amount > Number(memo.creditRemaining) + 1e-9) {
+        return fail(statusSaveError('AR Refund Credit Card', `The refund amount ${money(amount)} is more than the credit remaining (${memo.creditRemaining}) on credit memo ${memo.refNumber ?? memo.txnId}.`));
+      }
+      applied.push({ memo, amount });
+    }
+    const { timeCreated, editSequence, seconds } = this.stamp();
+    this.txnNumber += 1;
+    for (const { memo, amount } of applied) memo.creditRemaining = money(Number(memo.creditRemaining) - amount);
+    const refund: QbdArRefund = {
+      txnId: `${(0x100 + this.txnNumber).toString(16).toUpperCase()}-${seconds}`,
+      timeCreated,
+      editSequence,
+      txnNumber: this.txnNumber,
+      customer: { listId: customer.listId, fullName: customer.name },
+      txnDate: childText(add, 'TxnDate') ?? timeCreated.slice(0, 10),
+      ...(childText(add, 'RefNumber') !== undefined ? { refNumber: childText(add, 'RefNumber')! } : {}),
+      ...(childText(add, 'Memo') !== undefined ? { memo: childText(add, 'Memo')! } : {}),
+      totalAmount: money(applied.reduce((sum, a) => sum + a.amount, 0)),
+      applied: applied.map(({ memo, amount }) => ({ txnId: memo.txnId, txnDate: memo.txnDate, refNumber: memo.refNumber, creditRemaining: memo.creditRemaining, refundAmount: money(amount) })),
+    };
+    this.arRefunds.push(refund);
+    return { status: statusOk(), rets: [arRefundCreditCardRet(refund)] };
+  }
+
+  /** A sales receipt or credit memo from its …Add aggregate: references checked, tax and totals computed as QuickBooks does. */
+  private salesTransaction(
+    add: XmlElement,
+    names: { object: string; header: string; line: string; element: 'SalesReceipt' | 'CreditMemo' },
+  ): { ok: true; txn: QbdSalesReceipt } | { ok: false; status: QbxmlStatus } {
+    const fail = (status: QbxmlStatus) => ({ ok: false as const, status });
+    const { object, header, line } = names;
+    for (const unsupported of [`${names.element}LineGroupAdd`, 'DiscountLineAdd', 'SalesTaxLineAdd', 'ShippingLineAdd']) {
       if (childNamed(add, unsupported)) return fail(statusSaveError(object, `${unsupported} is not emulated by ledgerbridge's QuickBooks Desktop emulator.`));
     }
     const customerRef = childNamed(add, 'CustomerRef');
@@ -207,7 +284,7 @@ export class QbdCompany {
     const lines: QbdSalesReceiptLine[] = [];
     let subtotal = 0;
     let taxable = 0;
-    for (const [index, lineAdd] of childrenNamed(add, 'SalesReceiptLineAdd').entries()) {
+    for (const [index, lineAdd] of childrenNamed(add, `${names.element}LineAdd`).entries()) {
       const itemRef = childNamed(lineAdd, 'ItemRef');
       if (!itemRef) return fail(statusSaveError(object, 'A line without an item is not emulated by ledgerbridge\'s QuickBooks Desktop emulator.'));
       const item = this.itemByRef(itemRef);
@@ -238,25 +315,26 @@ export class QbdCompany {
     const tax = isTaxIncluded ? taxable - taxable / (1 + ratePercent / 100) : (taxable * ratePercent) / 100;
     this.txnNumber += 1;
     const refNumber = childText(add, 'RefNumber') ?? String(this.autoRefNumber++);
-    const receipt: QbdSalesReceipt = {
-      txnId: `${(0x100 + this.txnNumber).toString(16).toUpperCase()}-${seconds}`,
-      timeCreated,
-      editSequence,
-      txnNumber: this.txnNumber,
-      ...(customer ? { customer: { listId: customer.listId, fullName: customer.name } } : {}),
-      txnDate: childText(add, 'TxnDate') ?? timeCreated.slice(0, 10),
-      refNumber,
-      ...(childText(add, 'Memo') !== undefined ? { memo: childText(add, 'Memo')! } : {}),
-      ...(itemTax ? { itemSalesTax: { listId: itemTax.listId, fullName: itemTax.name, ratePercent: money(ratePercent) } } : {}),
-      ...(customerTaxCode ? { customerSalesTaxCodeName: customerTaxCode.name } : {}),
-      ...(childText(add, 'IsTaxIncluded') !== undefined ? { isTaxIncluded } : {}),
-      subtotal: money(isTaxIncluded ? subtotal - tax : subtotal),
-      salesTaxTotal: money(tax),
-      totalAmount: money(isTaxIncluded ? subtotal : subtotal + tax),
-      lines,
+    return {
+      ok: true,
+      txn: {
+        txnId: `${(0x100 + this.txnNumber).toString(16).toUpperCase()}-${seconds}`,
+        timeCreated,
+        editSequence,
+        txnNumber: this.txnNumber,
+        ...(customer ? { customer: { listId: customer.listId, fullName: customer.name } } : {}),
+        txnDate: childText(add, 'TxnDate') ?? timeCreated.slice(0, 10),
+        refNumber,
+        ...(childText(add, 'Memo') !== undefined ? { memo: childText(add, 'Memo')! } : {}),
+        ...(itemTax ? { itemSalesTax: { listId: itemTax.listId, fullName: itemTax.name, ratePercent: money(ratePercent) } } : {}),
+        ...(customerTaxCode ? { customerSalesTaxCodeName: customerTaxCode.name } : {}),
+        ...(childText(add, 'IsTaxIncluded') !== undefined ? { isTaxIncluded } : {}),
+        subtotal: money(isTaxIncluded ? subtotal - tax : subtotal),
+        salesTaxTotal: money(tax),
+        totalAmount: money(isTaxIncluded ? subtotal : subtotal + tax),
+        lines,
+      },
     };
-    this.salesReceipts.push(receipt);
-    return { status: statusOk(), rets: [salesReceiptRet(receipt, true, this.taxCodeListId)] };
   }
 }
 

@@ -1,5 +1,5 @@
 import { leaf, type XmlNode } from '../../platforms/qbd/xml-tree.js';
-import type { QbdCustomer, QbdItem, QbdSalesReceipt, QbdSalesTaxCode } from './company-data.js';
+import { UNDEPOSITED_FUNDS, UNDEPOSITED_FUNDS_ID, type QbdArRefund, type QbdCreditMemo, type QbdCustomer, type QbdItem, type QbdSalesReceipt, type QbdSalesTaxCode } from './company-data.js';
 
 /** `*Ret` aggregates in the element order of Intuit's qbXML 16.0 schema (checked by test/qbd-company-emulator.test.ts). */
 
@@ -73,16 +73,21 @@ export function salesTaxCodeRet(code: QbdSalesTaxCode): XmlNode {
   };
 }
 
+/** The header every transaction `…Ret` opens with, in schema order. */
+const txnHeader = (r: { txnId: string; timeCreated: string; editSequence: string; txnNumber: number }) => [
+  leaf('TxnID', r.txnId),
+  leaf('TimeCreated', r.timeCreated),
+  leaf('TimeModified', r.timeCreated),
+  leaf('EditSequence', r.editSequence),
+  leaf('TxnNumber', r.txnNumber),
+];
+
 export function salesReceiptRet(r: QbdSalesReceipt, includeLines: boolean, taxCodeListId: (name: string) => string | undefined): XmlNode {
   const taxRef = (name: string | undefined) => (name ? ref('SalesTaxCodeRef', taxCodeListId(name), name) : null);
   return {
     name: 'SalesReceiptRet',
     children: [
-      leaf('TxnID', r.txnId),
-      leaf('TimeCreated', r.timeCreated),
-      leaf('TimeModified', r.timeCreated),
-      leaf('EditSequence', r.editSequence),
-      leaf('TxnNumber', r.txnNumber),
+      ...txnHeader(r),
       r.customer ? ref('CustomerRef', r.customer.listId, r.customer.fullName) : null,
       leaf('TxnDate', r.txnDate),
       leaf('RefNumber', r.refNumber),
@@ -99,23 +104,62 @@ export function salesReceiptRet(r: QbdSalesReceipt, includeLines: boolean, taxCo
       leaf('IsToBeEmailed', false),
       leaf('IsTaxIncluded', r.isTaxIncluded),
       r.customerSalesTaxCodeName ? ref('CustomerSalesTaxCodeRef', taxCodeListId(r.customerSalesTaxCodeName), r.customerSalesTaxCodeName) : null,
-      ref('DepositToAccountRef', '80000008-1700000000', 'Undeposited Funds'),
-      ...(includeLines
-        ? r.lines.map(
-            (l): XmlNode => ({
-              name: 'SalesReceiptLineRet',
-              children: [
-                leaf('TxnLineID', l.txnLineId),
-                ref('ItemRef', l.itemListId, l.itemName),
-                leaf('Desc', l.desc),
-                leaf('Quantity', l.quantity),
-                leaf('Rate', l.rate),
-                leaf('Amount', l.amount),
-                taxRef(l.salesTaxCodeName),
-              ],
-            }),
-          )
-        : []),
+      ref('DepositToAccountRef', UNDEPOSITED_FUNDS_ID, UNDEPOSITED_FUNDS),
+      ...(includeLines ? lineRets('SalesReceiptLineRet', r, taxRef) : []),
+    ],
+  };
+}
+
+function lineRets(element: string, r: QbdSalesReceipt, taxRef: (name: string | undefined) => XmlNode | null): XmlNode[] {
+  return r.lines.map((l) => ({
+    name: element,
+    children: [leaf('TxnLineID', l.txnLineId), ref('ItemRef', l.itemListId, l.itemName), leaf('Desc', l.desc), leaf('Quantity', l.quantity), leaf('Rate', l.rate), leaf('Amount', l.amount), taxRef(l.salesTaxCodeName)],
+  }));
+}
+
+export function creditMemoRet(r: QbdCreditMemo, includeLines: boolean, taxCodeListId: (name: string) => string | undefined): XmlNode {
+  const taxRef = (name: string | undefined) => (name ? ref('SalesTaxCodeRef', taxCodeListId(name), name) : null);
+  return {
+    name: 'CreditMemoRet',
+    children: [
+      ...txnHeader(r),
+      r.customer ? ref('CustomerRef', r.customer.listId, r.customer.fullName) : null,
+      leaf('TxnDate', r.txnDate),
+      leaf('RefNumber', r.refNumber),
+      leaf('IsPending', false),
+      leaf('Subtotal', r.subtotal),
+      r.itemSalesTax ? ref('ItemSalesTaxRef', r.itemSalesTax.listId, r.itemSalesTax.fullName) : null,
+      leaf('SalesTaxPercentage', r.itemSalesTax?.ratePercent ?? '0.00'),
+      leaf('SalesTaxTotal', r.salesTaxTotal),
+      leaf('TotalAmount', r.totalAmount),
+      leaf('CreditRemaining', r.creditRemaining),
+      leaf('Memo', r.memo),
+      leaf('IsToBePrinted', false),
+      leaf('IsToBeEmailed', false),
+      leaf('IsTaxIncluded', r.isTaxIncluded),
+      r.customerSalesTaxCodeName ? ref('CustomerSalesTaxCodeRef', taxCodeListId(r.customerSalesTaxCodeName), r.customerSalesTaxCodeName) : null,
+      ...(includeLines ? lineRets('CreditMemoLineRet', r, taxRef) : []),
+    ],
+  };
+}
+
+export function arRefundCreditCardRet(r: QbdArRefund): XmlNode {
+  return {
+    name: 'ARRefundCreditCardRet',
+    children: [
+      ...txnHeader(r),
+      ref('CustomerRef', r.customer.listId, r.customer.fullName),
+      ref('RefundFromAccountRef', UNDEPOSITED_FUNDS_ID, UNDEPOSITED_FUNDS),
+      leaf('TxnDate', r.txnDate),
+      leaf('RefNumber', r.refNumber),
+      leaf('TotalAmount', r.totalAmount),
+      leaf('Memo', r.memo),
+      ...r.applied.map(
+        (a): XmlNode => ({
+          name: 'RefundAppliedToTxnRet',
+          children: [leaf('TxnID', a.txnId), leaf('TxnType', 'CreditMemo'), leaf('TxnDate', a.txnDate), leaf('RefNumber', a.refNumber), leaf('CreditRemaining', a.creditRemaining), leaf('RefundAmount', a.refundAmount)],
+        }),
+      ),
     ],
   };
 }

@@ -366,7 +366,7 @@ function orderView(data: ShopData, order: EmulatedOrder) {
     totalTaxSet: money(totals.totalTax, shown.totalTax),
     totalPriceSet: money(totals.total, shown.total),
     currentSubtotalPriceSet: money(totals.subtotal, shown.subtotal),
-    currentTotalPriceSet: money(totals.total, shown.total),
+    currentTotalPriceSet: money(totals.currentTotal, shown.currentTotal),
     // A list, not a connection, in Shopify's schema: `first` caps it.
     refunds: (args: { first?: number | null }) => (order.refunds ?? []).slice(0, args.first ?? undefined).map((refund) => refundView(data, order, refund)),
   };

@@ -79,13 +79,17 @@ export class ShopifyEmulatorControl {
     return order;
   }
 
-  /** The merchant refunds part or all of an order: records the refund and sends refunds/create (its REST refund). */
+  /**
+   * The merchant refunds part or all of an order: records the refund and sends refunds/create (its REST refund), then
+   * orders/updated with the lower current total, as Shopify does (the order changed: financial status, current total).
+   */
   refundOrder(orderId: string, input: RefundInput & ShopOption): EmulatedRefund {
     const data = this.store.shop(input.shop);
     const order = data.orders.get(orderId);
     if (!order) throw new Error(`unknown order ${orderId}`);
     const refund = recordRefund(this.store, order, input);
     this.webhooks.trigger(data.shop.domain, 'REFUNDS_CREATE', restRefund(order, refund));
+    this.webhooks.trigger(data.shop.domain, 'ORDERS_UPDATED', restOrder(data, order));
     return refund;
   }
 

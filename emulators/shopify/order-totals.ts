@@ -10,6 +10,12 @@ export interface OrderTotals {
   totalShipping: string;
   totalTax: string;
   total: string;
+  /**
+   * The total after returns (`currentTotalPriceSet`, REST `current_total_price`): the total less the refunded units
+   * (their discounted price, and their tax unless prices include it). Refunded shipping stays in it [U]: the schema
+   * says "after returns" (FIDELITY.md); the product accepts either reading.
+   */
+  currentTotal: string;
   /** Order-level tax lines: line and shipping taxes summed per title and rate. */
   taxLines: EmulatedTaxLine[];
 }
@@ -45,7 +51,9 @@ export function orderTotals(order: EmulatedOrder): OrderTotals {
   const tax = taxLines.reduce((sum, line) => sum + toCents(line.amount), 0);
   // With taxes included, prices already contain the tax; otherwise it is added on top.
   const total = subtotal + shipping + (order.taxesIncluded ? 0 : tax);
+  const returned = (order.refunds ?? []).flatMap((refund) => refund.lines).reduce((sum, line) => sum + toCents(line.subtotal) + (order.taxesIncluded ? 0 : toCents(line.totalTax)), 0);
   return {
+    currentTotal: fromCents(total - returned),
     subtotal: fromCents(subtotal),
     totalDiscounts: fromCents(discounts),
     totalShipping: fromCents(shippingBeforeDiscounts),

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { fromCents, spreadCents, toCents } from '../../domain/money.js';
+import { amountsIn, fromMinor, spreadCents } from '../../domain/money.js';
 
 /** Squarespace's Money: `{currency, value}`, value a decimal string (FIDELITY: money). */
 export interface Money {
@@ -25,7 +25,7 @@ export interface SquarespaceOrderInput {
 /** 24 hex digits, as Squarespace's object ids are. */
 export const hexId = (): string => randomBytes(12).toString('hex');
 
-const money = (currency: string, cents: number): Money => ({ currency, value: fromCents(cents) });
+const money = (currency: string, cents: number): Money => ({ currency, value: fromMinor(cents, currency) });
 
 /** Tax of an amount at `rate`: added on top (EXCLUSIVE) or contained in it (INCLUSIVE). */
 function taxOf(cents: number, rate: number, inclusive: boolean): number {
@@ -38,6 +38,7 @@ function taxOf(cents: number, rate: number, inclusive: boolean): number {
  */
 export function buildOrder(input: SquarespaceOrderInput, orderNumber: number, websiteCurrency: string, now: Date): { order: Record<string, unknown>; document: Record<string, unknown> } {
   const currency = input.currency ?? websiteCurrency;
+  const { minor: toCents } = amountsIn(currency);
   const inclusive = input.priceTaxInterpretation === 'INCLUSIVE';
   const rate = input.taxRate ? Number(input.taxRate.rate) : 0;
   const id = hexId();

@@ -4,6 +4,7 @@ import { contactErrors, createContact } from './contact-rules.js';
 import type { XeroEmulatorState } from './emulator-state.js';
 import { bodyHash, lookUpKey, rememberAnswer } from './idempotency.js';
 import { createBankTransaction } from './bank-transaction-rules.js';
+import { createCreditNote } from './credit-note-rules.js';
 import { createInvoice, type Outcome, type WriteOptions } from './invoice-rules.js';
 import type { XeroOrganisation, XeroRecord } from './organisation.js';
 import { createItem } from './item-rules.js';
@@ -55,11 +56,12 @@ const COLLECTIONS: Record<string, Collection> = {
   Accounts: { name: 'Accounts', records: (org) => org.accounts, idField: 'AccountID' },
   Invoices: { name: 'Invoices', records: (org) => org.invoices, idField: 'InvoiceID', create: createInvoice },
   Payments: { name: 'Payments', records: (org) => org.payments, idField: 'PaymentID', create: createPayment },
+  CreditNotes: { name: 'CreditNotes', records: (org) => org.creditNotes, idField: 'CreditNoteID', create: createCreditNote },
   BankTransactions: { name: 'BankTransactions', records: (org) => org.bankTransactions, idField: 'BankTransactionID', create: createBankTransaction },
   Currencies: { name: 'Currencies', records: (org) => org.currencies.map(publicCurrency), idField: 'Code', create: createCurrency },
 };
 
-const PAGED = new Set(['Contacts', 'Invoices', 'Payments', 'BankTransactions']);
+const PAGED = new Set(['Contacts', 'Invoices', 'CreditNotes', 'Payments', 'BankTransactions']);
 
 function listParam(value: string | undefined): string[] | null {
   return value === undefined || value === '' ? null : value.split(',').map((part) => part.trim().toLowerCase());
@@ -236,7 +238,7 @@ export function registerAccountingRoutes(app: FastifyInstance, state: XeroEmulat
       if (outcome.ok) answers.push(summarize ? outcome.record : { ...outcome.record, StatusAttributeString: 'OK' });
       else {
         // Xero echoes the refused element with its errors (and, on invoices, HasErrors) [S: Xero-NetStandard #156].
-        const refused = { ...element, ...(collection.name === 'Invoices' ? { HasErrors: true } : {}), ValidationErrors: outcome.errors.map((Message) => ({ Message })) };
+        const refused = { ...element, ...(collection.name === 'Invoices' || collection.name === 'CreditNotes' ? { HasErrors: true } : {}), ValidationErrors: outcome.errors.map((Message) => ({ Message })) };
         failed.push(refused);
         answers.push({ ...refused, StatusAttributeString: 'ERROR' });
       }

@@ -9,10 +9,13 @@ import { currencyError, currencyRateOf } from './currency-rules.js';
 
 const AMOUNT_TYPES = new Set(['Exclusive', 'Inclusive', 'NoTax']);
 
-/** Receive money (`RECEIVE`) into a bank account: a paid sale in one document. Other types are not emulated. */
+/**
+ * Receive money (`RECEIVE`) into a bank account, a paid sale in one document, or spend money (`SPEND`) out of it,
+ * a refund of one. Other types (transfers, overpayments, prepayments) are not emulated.
+ */
 export function createBankTransaction(org: XeroOrganisation, input: XeroRecord, options: WriteOptions = { unitDp: 2 }): Outcome {
   const errors: string[] = [];
-  if (input.Type !== 'RECEIVE') errors.push(`Bank transaction type ${String(input.Type)} is not supported by the emulator (RECEIVE only).`);
+  if (input.Type !== 'RECEIVE' && input.Type !== 'SPEND') errors.push(`Bank transaction type ${String(input.Type)} is not supported by the emulator (RECEIVE and SPEND only).`);
   const amountTypes = (input.LineAmountTypes ?? 'Exclusive') as LineAmountTypes;
   if (!AMOUNT_TYPES.has(amountTypes)) errors.push(`LineAmountTypes ${String(amountTypes)} is not valid.`);
   const contact = contactFromReference(org, (input.Contact && typeof input.Contact === 'object' ? input.Contact : {}) as XeroRecord);
@@ -34,7 +37,7 @@ export function createBankTransaction(org: XeroOrganisation, input: XeroRecord, 
   }
   const lineInputs = Array.isArray(input.LineItems) ? (input.LineItems as XeroRecord[]) : [];
   if (lineInputs.length === 0) errors.push('One or more line items must be specified');
-  const lines = lineInputs.map((line) => saleLine(org, line, amountTypes, true, options.unitDp, false));
+  const lines = lineInputs.map((line) => saleLine(org, line, amountTypes, true, options.unitDp, false, input.Type === 'SPEND' ? 'PurchaseDetails' : 'SalesDetails'));
   for (const line of lines) errors.push(...line.errors);
   if (errors.length > 0 || !bank) return { ok: false, errors };
 
@@ -42,7 +45,7 @@ export function createBankTransaction(org: XeroOrganisation, input: XeroRecord, 
   const accepted = lines.map((line) => line.line);
   const record: XeroRecord = {
     BankTransactionID: randomUUID(),
-    Type: 'RECEIVE',
+    Type: input.Type,
     Contact: contactSummary(contactRecord),
     BankAccount: { AccountID: bank.AccountID, Code: bank.Code, Name: bank.Name },
     Date: msDate(dateMs(String(date).slice(0, 10))),

@@ -127,6 +127,10 @@ export class XeroEmulatorControl {
     return this.state.organisation(tenantId).payments;
   }
 
+  creditNotes(tenantId: string): XeroRecord[] {
+    return this.state.organisation(tenantId).creditNotes;
+  }
+
   bankTransactions(tenantId: string): XeroRecord[] {
     return this.state.organisation(tenantId).bankTransactions;
   }

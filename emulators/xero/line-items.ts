@@ -22,6 +22,8 @@ export function saleLine(
   requireAccount: boolean,
   unitDp: 2 | 4 = 2,
   allowDiscount = true,
+  /** Which of the item's details give the line its account and tax: spend money takes the purchase side [S]. */
+  itemDetails: 'SalesDetails' | 'PurchaseDetails' = 'SalesDetails',
 ): LineOutcome {
   const errors: string[] = [];
   const line: XeroRecord = { LineItemID: randomUUID() };
@@ -33,7 +35,7 @@ export function saleLine(
   const itemCode = typeof input.ItemCode === 'string' && input.ItemCode !== '' ? input.ItemCode : null;
   const item = itemCode ? org.item(itemCode) : undefined;
   if (itemCode && !item) errors.push(`Item code '${itemCode}' is not valid`);
-  const sales = (item?.SalesDetails ?? {}) as XeroRecord;
+  const sales = (item?.[itemDetails] ?? {}) as XeroRecord;
   const description = typeof input.Description === 'string' && input.Description !== '' ? input.Description : item ? String(item.Description ?? item.Name) : '';
   if (description === '' && !itemCode) errors.push('Description must be at least 1 character(s) long.');
   errors.push(...defined(tooLong('Description', description, 4000)));

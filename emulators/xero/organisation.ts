@@ -48,8 +48,10 @@ export class XeroOrganisation {
   readonly invoices: XeroRecord[] = [];
   readonly payments: XeroRecord[] = [];
   readonly bankTransactions: XeroRecord[] = [];
+  readonly creditNotes: XeroRecord[] = [];
   readonly idempotency = new Map<string, IdempotentAnswer>();
   private invoiceSeq = 0;
+  private creditNoteSeq = 0;
 
   constructor(
     seed: XeroSeedOrganisation,
@@ -175,6 +177,18 @@ export class XeroOrganisation {
       const candidate = `INV-${String(++this.invoiceSeq).padStart(4, '0')}`;
       if (!this.invoices.some((invoice) => invoice.Type === 'ACCREC' && sameText(invoice.InvoiceNumber, candidate))) return candidate;
     }
+  }
+
+  /** Xero's default credit note numbering ("CN-0001") [S: Invoice Settings' credit note prefix]. */
+  nextCreditNoteNumber(): string {
+    for (;;) {
+      const candidate = `CN-${String(++this.creditNoteSeq).padStart(4, '0')}`;
+      if (!this.creditNotes.some((note) => sameText(note.CreditNoteNumber, candidate))) return candidate;
+    }
+  }
+
+  creditNoteById(id: string): XeroRecord | undefined {
+    return this.creditNotes.find((note) => note.CreditNoteID === id);
   }
 
   taxRate(taxType: string): XeroRecord | undefined {

@@ -1,11 +1,13 @@
 import type {
   AccountingTarget,
+  BookedRefundQuery,
   BookedSaleQuery,
   LedgerCustomer,
   LedgerCustomerInput,
   LedgerDocumentRef,
   LedgerItem,
   LedgerLimits,
+  LedgerRefund,
   LedgerSale,
   LedgerTaxCode,
   LedgerTaxSetup,
@@ -51,9 +53,15 @@ export interface QbdTargetOptions {
   checkContact(): Promise<ConnectionProbe>;
 }
 
+/** Where a sales receipt without a DepositToAccountRef is deposited, and what its refunds are paid out of [S]. */
+const UNDEPOSITED_FUNDS = 'Undeposited Funds';
+/** Our marker's line ends so (domain/ledger-document-ownership.ts): a credit memo with it is ours to finish. */
+const BOOKED_BY_US = /, booked by ledgerbridge\./;
+
 export class QbdAccountingTarget implements AccountingTarget {
   readonly limits = QBD_LIMITS;
   readonly documentKind = 'sales receipt';
+  readonly refundDocumentKind = 'credit memo';
 
   constructor(private readonly options: QbdTargetOptions) {}
 
@@ -88,10 +96,72 @@ export class QbdAccountingTarget implements AccountingTarget {
     const existing = await this.findBookedSale({ docNumber: sale.docNumber, order: { id: null, name: sale.docNumber } });
     if (existing) return existing;
     const shippingItem = sale.shipping && Number(sale.shipping.amount) !== 0 ? await this.shippingItemId() : null;
-    const response = await this.one({ name: 'SalesReceiptAddRq', children: [salesReceiptAdd(sale, shippingItem)] }, `sales receipt ${sale.docNumber}`);
+    const response = await this.one({ name: 'SalesReceiptAddRq', children: [salesTransactionAdd('SalesReceipt', sale, shippingItem)] }, `sales receipt ${sale.docNumber}`);
     const ret = response.rets.find((r) => r.local === 'SalesReceiptRet');
     if (!ret) throw new PlatformUnavailableError(null, `${this.options.name} answered the booking of ${sale.docNumber} without the receipt.`, response.statusMessage);
     return receiptRef(ret);
+  }
+
+  async findBookedRefund(query: BookedRefundQuery): Promise<LedgerDocumentRef | null> {
+    const memo = await this.findCreditMemo(query.docNumber);
+    if (!memo) return null;
+    await this.finishRefund(memo);
+    return creditMemoRef(memo);
+  }
+
+  /**
+   * A refund as a `CreditMemoAdd` numbered after the sale ("1001-R1", ≤ 11) and marked in `Memo`, then its credit
+   * paid back out of Undeposited Funds (where the sales receipt went) with `ARRefundCreditCardAdd`. No idempotency key
+   * in qbXML: the number is looked up right before the add, and a credit memo of ours whose credit is all still there
+   * (a lost answer, a crash between the two) gets its refund when it is found.
+   */
+  async bookRefund(refund: LedgerRefund, _idempotencyKey: string): Promise<LedgerDocumentRef> {
+    const existing = await this.findCreditMemo(refund.docNumber);
+    if (existing) {
+      await this.finishRefund(existing);
+      return creditMemoRef(existing);
+    }
+    const shippingItem = refund.shipping && Number(refund.shipping.amount) !== 0 ? await this.shippingItemId() : null;
+    const response = await this.one({ name: 'CreditMemoAddRq', children: [salesTransactionAdd('CreditMemo', refund, shippingItem)] }, `credit memo ${refund.docNumber}`);
+    const memo = response.rets.find((r) => r.local === 'CreditMemoRet');
+    if (!memo) throw new PlatformUnavailableError(null, `${this.options.name} answered the booking of ${refund.docNumber} without the credit memo.`, response.statusMessage);
+    await this.finishRefund(memo);
+    return creditMemoRef(memo);
+  }
+
+  private async findCreditMemo(docNumber: string): Promise<XmlElement | null> {
+    const response = await this.one({ name: 'CreditMemoQueryRq', children: [leaf('RefNumberCaseSensitive', docNumber)] }, `the search for credit memo ${docNumber}`);
+    return response.rets.find((r) => r.local === 'CreditMemoRet') ?? null;
+  }
+
+  /** Pays the credit of a credit memo of ours back to the customer, unless some of it was used already (by us or by hand). */
+  private async finishRefund(memo: XmlElement): Promise<void> {
+    const total = childText(memo, 'TotalAmount') ?? '0.00';
+    const remaining = childText(memo, 'CreditRemaining') ?? '0.00';
+    const customer = childNamed(memo, 'CustomerRef');
+    if (!BOOKED_BY_US.test((childText(memo, 'Memo') ?? '').split('\n', 1)[0]!) || !customer || Number(remaining) <= 0 || Number(remaining) !== Number(total)) return;
+    const docNumber = childText(memo, 'RefNumber') ?? '';
+    await this.one(
+      {
+        name: 'ARRefundCreditCardAddRq',
+        children: [
+          {
+            name: 'ARRefundCreditCardAdd',
+            children: [
+              { name: 'CustomerRef', children: [leaf('ListID', childText(customer, 'ListID'))] },
+              { name: 'RefundFromAccountRef', children: [leaf('FullName', UNDEPOSITED_FUNDS)] },
+              leaf('TxnDate', childText(memo, 'TxnDate')),
+              leaf('RefNumber', docNumber),
+              leaf('Memo', `Refund of credit memo ${docNumber}, booked by ledgerbridge.`),
+              { name: 'RefundAppliedToTxnAdd', children: [leaf('TxnID', childText(memo, 'TxnID')), leaf('RefundAmount', remaining)] },
+            ],
+          },
+        ],
+      },
+      `the refund of credit memo ${docNumber}`,
+    );
+    const credit = childNamed(memo, 'CreditRemaining');
+    if (credit) credit.text = '0.00';
   }
 
   private async shippingItemId(): Promise<string> {
@@ -172,11 +242,16 @@ export class QbdAccountingTarget implements AccountingTarget {
   }
 }
 
-/** The `SalesReceiptAdd` aggregate, in the schema's element order. Discounts come off their lines (amount net). */
-export function salesReceiptAdd(sale: LedgerSale, shippingItemId: string | null): XmlNode {
+/**
+ * The `SalesReceiptAdd` or `CreditMemoAdd` aggregate, in the schema's element order (the same for the fields we
+ * send: CustomerRef, TxnDate, RefNumber, ItemSalesTaxRef, Memo, IsTaxIncluded, lines). Discounts come off their
+ * lines (amount net).
+ */
+export function salesTransactionAdd(element: 'SalesReceipt' | 'CreditMemo', sale: LedgerSale, shippingItemId: string | null): XmlNode {
   const taxCode = (taxable: boolean | undefined) => (taxable === undefined ? null : { name: 'SalesTaxCodeRef', children: [leaf('FullName', taxable ? 'Tax' : 'Non')] });
+  const lineElement = `${element}LineAdd`;
   const lines: XmlNode[] = sale.lines.map((line) => ({
-    name: 'SalesReceiptLineAdd',
+    name: lineElement,
     children: [
       { name: 'ItemRef', children: [leaf('ListID', line.itemId)] },
       leaf('Desc', line.description),
@@ -187,12 +262,12 @@ export function salesReceiptAdd(sale: LedgerSale, shippingItemId: string | null)
   }));
   if (sale.shipping && shippingItemId) {
     lines.push({
-      name: 'SalesReceiptLineAdd',
+      name: lineElement,
       children: [{ name: 'ItemRef', children: [leaf('ListID', shippingItemId)] }, leaf('Desc', 'Shipping'), leaf('Amount', money(toMinor(sale.shipping.amount, sale.currency), sale.currency)), taxCode(sale.shipping.taxable ?? false)],
     });
   }
   return {
-    name: 'SalesReceiptAdd',
+    name: `${element}Add`,
     children: [
       { name: 'CustomerRef', children: [leaf('ListID', sale.customerId)] },
       leaf('TxnDate', sale.date),
@@ -211,15 +286,19 @@ function money(minor: number, currency: string): string {
   return minorUnitDigits(currency) >= 2 ? text : Number(text).toFixed(2);
 }
 
-function receiptRef(ret: XmlElement): LedgerDocumentRef {
+/** A sales receipt's or credit memo's `…Ret` as the engine sees it; the marker is the first line of `Memo`. */
+function documentRef(ret: XmlElement, kind: 'sales receipt' | 'credit memo'): LedgerDocumentRef {
   return {
     id: childText(ret, 'TxnID') ?? '',
     docNumber: childText(ret, 'RefNumber') ?? '',
     total: childText(ret, 'TotalAmount') ?? '0.00',
-    kind: 'sales receipt',
+    kind,
     marker: childText(ret, 'Memo') ?? null,
   };
 }
+
+const receiptRef = (ret: XmlElement) => documentRef(ret, 'sales receipt');
+const creditMemoRef = (ret: XmlElement) => documentRef(ret, 'credit memo');
 
 function customerOf(ret: XmlElement): LedgerCustomer {
   return { id: childText(ret, 'ListID') ?? '', displayName: childText(ret, 'FullName') ?? childText(ret, 'Name') ?? '', email: childText(ret, 'Email') ?? null };

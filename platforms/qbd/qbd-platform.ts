@@ -85,8 +85,11 @@ function lazyTarget(db: Database, config: QbdPlatformConfig, integrationId: stri
   return {
     limits: QBD_LIMITS,
     documentKind: 'sales receipt',
+    refundDocumentKind: 'credit memo',
     findBookedSale: async (q) => (await target()).findBookedSale(q),
     bookSale: async (sale, key) => (await target()).bookSale(sale, key),
+    findBookedRefund: async (q) => (await target()).findBookedRefund(q),
+    bookRefund: async (refund, key) => (await target()).bookRefund(refund, key),
     findCustomer: async (m) => (await target()).findCustomer(m),
     createCustomer: async (input, key) => (await target()).createCustomer(input, key),
     findItemsBySku: async (skus) => (await target()).findItemsBySku(skus),

@@ -12,6 +12,7 @@ export const qbdRegistration = registerPlatform({
   displayName: 'QuickBooks Desktop',
   role: 'accounting',
   documentKind: 'sales receipt',
+  refundDocumentKind: 'credit memo',
   accountLabels: { companyFile: 'company file' },
   // No OAuth: reconnect links in emails lead to the page that makes a new Web Connector login (api/qbd-connect-page.ts).
   connectPage: QBD_CONNECT_PAGE,

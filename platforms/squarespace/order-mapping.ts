@@ -1,12 +1,12 @@
 import type { CommerceOrder, CommerceOrderLine, CommerceShippingLine, CommerceTaxLine } from '../../domain/commerce-order.js';
-import { fromCents, spreadCents, toCents } from '../../domain/money.js';
+import { fromMinor, spreadCents, toMinor } from '../../domain/money.js';
 import type { SquarespaceMoney, SquarespaceOrder, SquarespaceTax, SquarespaceTransactionDocument } from './order-shape.js';
 
-/** Money's value in cents; a null amount (documented fields may be null) is zero. */
-export const cents = (money: SquarespaceMoney | null | undefined): number => (money ? toCents(String(money.value)) : 0);
+/** Money's value in its currency's minor units; a null amount (documented fields may be null) is zero. */
+export const cents = (money: SquarespaceMoney | null | undefined): number => (money ? toMinor(String(money.value), money.currency) : 0);
 
-const taxLinesOf = (taxes: SquarespaceTax[] | null | undefined): CommerceTaxLine[] =>
-  (taxes ?? []).map((tax) => ({ title: tax.name ?? tax.jurisdiction ?? 'Tax', rate: Number(tax.rate ?? 0) || 0, amount: fromCents(cents(tax.amount)) }));
+const taxLinesOf = (taxes: SquarespaceTax[] | null | undefined, currency: string): CommerceTaxLine[] =>
+  (taxes ?? []).map((tax) => ({ title: tax.name ?? tax.jurisdiction ?? 'Tax', rate: Number(tax.rate ?? 0) || 0, amount: fromMinor(cents(tax.amount), currency) }));
 
 /** The canonical payment state in the words Shopify's financial status uses (the engine's vocabulary). */
 function financialStatus(order: SquarespaceOrder): string {
@@ -36,6 +36,8 @@ function financialStatus(order: SquarespaceOrder): string {
  * + (INCLUSIVE ? 0 : totalTax) = grandTotal.
  */
 export function toCommerceOrder(order: SquarespaceOrder, document: SquarespaceTransactionDocument | null): CommerceOrder {
+  const currency = order.grandTotal.currency;
+  const fromCents = (minor: number) => fromMinor(minor, currency);
   const items = order.lineItems ?? [];
   const documentLines = new Map((document?.salesLineItems ?? []).map((line) => [line.id, line]));
   const lineAmounts = items.map((line) => cents(line.unitPricePaid) * line.quantity);
@@ -47,7 +49,7 @@ export function toCommerceOrder(order: SquarespaceOrder, document: SquarespaceTr
   const withDocumentTaxes = document !== null && documentLines.size > 0;
 
   const lines: CommerceOrderLine[] = items.map((line, i) => {
-    const taxLines = withDocumentTaxes ? taxLinesOf(documentLines.get(line.id)?.taxes) : [];
+    const taxLines = withDocumentTaxes ? taxLinesOf(documentLines.get(line.id)?.taxes, currency) : [];
     return {
       id: line.id,
       // SKUs are optional in Squarespace; an empty one is none.
@@ -64,7 +66,7 @@ export function toCommerceOrder(order: SquarespaceOrder, document: SquarespaceTr
   const shippingLines: CommerceShippingLine[] = (order.shippingLines ?? []).map((line, i) => ({
     title: line.method ?? 'Shipping',
     price: fromCents(cents(line.amount)),
-    taxLines: withDocumentTaxes ? taxLinesOf(shippingDocument[i]?.taxes) : [],
+    taxLines: withDocumentTaxes ? taxLinesOf(shippingDocument[i]?.taxes, currency) : [],
   }));
   const email = order.customerEmail ? order.customerEmail : null;
   return {
@@ -72,7 +74,7 @@ export function toCommerceOrder(order: SquarespaceOrder, document: SquarespaceTr
     name: `#${String(order.orderNumber)}`,
     createdAt: order.createdOn,
     updatedAt: order.modifiedOn,
-    currency: order.grandTotal.currency,
+    currency,
     taxesIncluded: order.priceTaxInterpretation === 'INCLUSIVE',
     financialStatus: financialStatus(order),
     // Squarespace records no cancellation time: the change that cancelled it is the last modification.
@@ -85,7 +87,7 @@ export function toCommerceOrder(order: SquarespaceOrder, document: SquarespaceTr
         : null,
     lines,
     shippingLines,
-    taxLines: withDocumentTaxes ? orderTaxLines([...lines.flatMap((l) => l.taxLines), ...shippingLines.flatMap((l) => l.taxLines)]) : taxTotal > 0 ? [{ title: 'Tax', rate: 0, amount: fromCents(taxTotal) }] : [],
+    taxLines: withDocumentTaxes ? orderTaxLines([...lines.flatMap((l) => l.taxLines), ...shippingLines.flatMap((l) => l.taxLines)], currency) : taxTotal > 0 ? [{ title: 'Tax', rate: 0, amount: fromCents(taxTotal) }] : [],
     totalDiscount: fromCents(discountTotal),
     totalTax: fromCents(taxTotal),
     totalShipping: fromCents(cents(order.shippingTotal)),
@@ -95,13 +97,13 @@ export function toCommerceOrder(order: SquarespaceOrder, document: SquarespaceTr
 }
 
 /** The order's taxes by name and rate, summed over lines and shipping. */
-function orderTaxLines(all: CommerceTaxLine[]): CommerceTaxLine[] {
+function orderTaxLines(all: CommerceTaxLine[], currency: string): CommerceTaxLine[] {
   const byKey = new Map<string, { title: string; rate: number; cents: number }>();
   for (const tax of all) {
     const key = `${tax.title}|${tax.rate}`;
     const entry = byKey.get(key) ?? { title: tax.title, rate: tax.rate, cents: 0 };
-    entry.cents += toCents(tax.amount);
+    entry.cents += toMinor(tax.amount, currency);
     byKey.set(key, entry);
   }
-  return [...byKey.values()].map((entry) => ({ title: entry.title, rate: entry.rate, amount: fromCents(entry.cents) }));
+  return [...byKey.values()].map((entry) => ({ title: entry.title, rate: entry.rate, amount: fromMinor(entry.cents, currency) }));
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { IntakeOrderReference } from '../../db/schema.js';
+import { amountsIn } from '../../domain/money.js';
 import { toCommerceOrder } from './order-mapping.js';
 import type { WooOrder } from './order-shape.js';
 
@@ -15,7 +16,15 @@ export function wooOrderReferenceOf(body: unknown): { orderId: string; modifiedG
   const modifiedGmt = typeof order.date_modified_gmt === 'string' ? order.date_modified_gmt : null;
   try {
     const mapped = toCommerceOrder(order as WooOrder);
-    return { orderId: String(order.id), modifiedGmt, reference: { orderName: mapped.name, currentTotal: mapped.currentTotal, cancelledAt: mapped.cancelledAt, updatedAt: mapped.updatedAt, createdAt: mapped.createdAt } };
+    // WooCommerce's current total is its total less every refund (order-mapping.ts): the refunds are the difference.
+    const { minor, amount } = amountsIn(mapped.currency);
+    const refundedMinor = minor(mapped.total) - minor(mapped.currentTotal);
+    const refunded = refundedMinor > 0 ? { lines: amount(refundedMinor), total: amount(refundedMinor) } : null;
+    return {
+      orderId: String(order.id),
+      modifiedGmt,
+      reference: { orderName: mapped.name, currentTotal: mapped.currentTotal, cancelledAt: mapped.cancelledAt, updatedAt: mapped.updatedAt, createdAt: mapped.createdAt, ...(refunded ? { refunded } : {}) },
+    };
   } catch {
     // A payload we cannot read in full still names its order: the sync reads the order itself.
     return { orderId: String(order.id), modifiedGmt, reference: { orderName: null, currentTotal: null, cancelledAt: null, updatedAt: null } };

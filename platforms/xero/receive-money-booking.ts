@@ -8,15 +8,29 @@ import { toSaleReceiveMoney } from './sale-receive-money-payload.js';
 import type { XeroApi } from './xero-api.js';
 import { whereString } from './where-literal.js';
 
-function toDocumentRef(transaction: BankTransaction, docNumber: string): LedgerDocumentRef {
+/** A bank transaction as the engine sees it: its number is the head of its Reference, our marker the rest. */
+export function bankTransactionRef(transaction: BankTransaction, docNumber: string, kind: string): LedgerDocumentRef {
   const reference = transaction.reference ?? '';
   return {
     id: String(transaction.bankTransactionID),
     docNumber,
     total: normalizeAmount(Number(transaction.total ?? 0), String(transaction.currencyCode ?? 'USD')),
-    kind: RECEIVE_MONEY,
+    kind,
     marker: reference.startsWith(`${docNumber} `) ? reference.slice(docNumber.length + 1) : reference,
   };
+}
+
+/** The bank transaction of this type whose Reference opens with the number, a live one first. */
+export async function findBankTransaction(api: XeroApi, type: 'RECEIVE' | 'SPEND', docNumber: string): Promise<BankTransaction | null> {
+  const prefix = `${docNumber} `;
+  const where = `Type==${whereString(type)} AND Reference.StartsWith(${whereString(prefix)})`;
+  const body = await api.call('a lookup', (client, tenant) => client.getBankTransactions(tenant, undefined, where));
+  // The where clause may ignore case; the number must match exactly.
+  return preferLive((body.bankTransactions ?? []).filter((transaction) => (transaction.reference ?? '').startsWith(prefix)));
+}
+
+function toDocumentRef(transaction: BankTransaction, docNumber: string): LedgerDocumentRef {
+  return bankTransactionRef(transaction, docNumber, RECEIVE_MONEY);
 }
 
 /**
@@ -47,11 +61,7 @@ export class ReceiveMoneyBooking implements XeroSaleBooking {
     return toDocumentRef(body.bankTransactions![0]!, receipt.docNumber);
   }
 
-  private async findTransaction(docNumber: string): Promise<BankTransaction | null> {
-    const prefix = `${docNumber} `;
-    const where = `Type=="RECEIVE" AND Reference.StartsWith(${whereString(prefix)})`;
-    const body = await this.api.call('a lookup', (api, tenant) => api.getBankTransactions(tenant, undefined, where));
-    // The where clause may ignore case; the number must match exactly.
-    return preferLive((body.bankTransactions ?? []).filter((transaction) => (transaction.reference ?? '').startsWith(prefix)));
+  private findTransaction(docNumber: string): Promise<BankTransaction | null> {
+    return findBankTransaction(this.api, 'RECEIVE', docNumber);
   }
 }

@@ -32,6 +32,8 @@ export const xeroRegistration = registerPlatform({
   displayName: 'Xero',
   role: 'accounting',
   documentKind: 'invoice',
+  // What a cancellation's reversal is called in change messages; a receive-money route books spend money instead.
+  refundDocumentKind: 'credit note',
   accountLabels: { tenantId: 'organisation' },
   configFromEnv: (env): XeroPlatformConfig => {
     const clientId = env.get('XERO_CLIENT_ID')?.trim() ?? '';

@@ -33,9 +33,11 @@ export function isXeroSaleDocument(value: string | undefined): value is XeroSale
 export const INVOICE = 'invoice';
 export const RECEIVE_MONEY = 'receive-money transaction';
 
-/** Xero's dates arrive as Date objects from xero-node (`/Date(ms)/`); YYYY-MM-DD for writing back. */
+/** Xero's dates arrive as Date objects from xero-node, or as Xero's `/Date(ms+0000)/` text; YYYY-MM-DD for writing back. */
 export function isoDay(raw: unknown): string {
   if (raw instanceof Date) return raw.toISOString().slice(0, 10);
+  const ms = typeof raw === 'string' ? /^\/Date\((-?\d+)/.exec(raw)?.[1] : undefined;
+  if (ms !== undefined) return new Date(Number(ms)).toISOString().slice(0, 10);
   return typeof raw === 'string' && /^\d{4}-\d{2}-\d{2}/.test(raw) ? raw.slice(0, 10) : new Date().toISOString().slice(0, 10);
 }
 

@@ -5,7 +5,9 @@ import type {
   LedgerCustomerInput,
   LedgerDocumentRef,
   LedgerItem,
+  BookedRefundQuery,
   BookedSaleQuery,
+  LedgerRefund,
   LedgerSale,
   LedgerTaxCode,
   LedgerTaxSetup,
@@ -14,9 +16,12 @@ import type { LedgerCurrencies } from '../../domain/booking-currency.js';
 import type { ConnectionProbe } from '../../domain/connection-probe.js';
 import { CredentialsInvalidError, DisplayNameTakenError, LedgerRejectedError, PlatformUnavailableError } from '../../domain/platform-errors.js';
 import { xeroIdempotencyKey } from './idempotency-key.js';
+import { CreditNoteBooking } from './credit-note-booking.js';
 import { InvoiceAndPaymentBooking } from './invoice-and-payment-booking.js';
 import { ReceiveMoneyBooking } from './receive-money-booking.js';
+import type { XeroRefundBooking } from './refund-booking.js';
 import type { XeroSaleBooking, XeroSaleDocument } from './sale-booking.js';
+import { SpendMoneyBooking } from './spend-money-booking.js';
 import type { SaleAccounts } from './sale-invoice-payload.js';
 import type { XeroApi } from './xero-api.js';
 import { listConnections } from './xero-connections.js';
@@ -61,6 +66,8 @@ export class XeroAccountingTarget implements AccountingTarget {
   private readonly booking: XeroSaleBooking;
   /** The other document kind: a route whose `saleDocument` changed has orders booked the old way. */
   private readonly otherBooking: XeroSaleBooking;
+  /** Refunds match the route's sales: a credit note and its refund payment, or spend money. */
+  private readonly refunds: XeroRefundBooking;
 
   constructor(
     private readonly api: XeroApi,
@@ -69,10 +76,34 @@ export class XeroAccountingTarget implements AccountingTarget {
     const invoices = new InvoiceAndPaymentBooking(api, options);
     const received = new ReceiveMoneyBooking(api, options);
     [this.booking, this.otherBooking] = options.saleDocument === 'receive-money' ? [received, invoices] : [invoices, received];
+    this.refunds = options.saleDocument === 'receive-money' ? new SpendMoneyBooking(api, options) : new CreditNoteBooking(api, options);
   }
 
   get documentKind(): string {
     return this.booking.kind;
+  }
+
+  get refundDocumentKind(): string {
+    return this.refunds.kind;
+  }
+
+  findBookedRefund({ docNumber }: BookedRefundQuery): Promise<LedgerDocumentRef | null> {
+    return this.refunds.find(docNumber);
+  }
+
+  /** Books the refund unless its number is already in the ledger (a lookup before every attempt, and the Idempotency-Key). */
+  bookRefund(refund: LedgerRefund, idempotencyKey: string): Promise<LedgerDocumentRef> {
+    return this.withTaxSetup((setup) => this.refunds.book(refund, setup, idempotencyKey));
+  }
+
+  /** Runs a booking with the organisation's tax setup; a refusal that says the setup changed makes it read again next time. */
+  private async withTaxSetup<T>(book: (setup: LedgerTaxSetup) => Promise<T>): Promise<T> {
+    try {
+      return await book(await this.taxSetup());
+    } catch (error) {
+      if (error instanceof LedgerRejectedError && isTaxSetupRefusal(error)) forgetXeroTaxSetup(this.options.cacheKey);
+      throw error;
+    }
   }
 
   /**
@@ -164,12 +195,7 @@ export class XeroAccountingTarget implements AccountingTarget {
   async bookSale(receipt: LedgerSale, idempotencyKey: string): Promise<LedgerDocumentRef> {
     const inexact = inexactInXero(receipt);
     if (inexact) throw inexact;
-    try {
-      return await this.booking.book(receipt, await this.taxSetup(), idempotencyKey);
-    } catch (error) {
-      if (error instanceof LedgerRejectedError && isTaxSetupRefusal(error)) forgetXeroTaxSetup(this.options.cacheKey);
-      throw error;
-    }
+    return this.withTaxSetup((setup) => this.booking.book(receipt, setup, idempotencyKey));
   }
 
   async checkConnection(): Promise<ConnectionProbe> {

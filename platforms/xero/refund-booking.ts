@@ -1,0 +1,17 @@
+import type { LedgerDocumentRef, LedgerRefund, LedgerTaxSetup } from '../../domain/accounting-target.js';
+
+/**
+ * How a refund of a booked sale becomes a Xero document, and how a booked one is found again by its number: a
+ * credit note and its refund payment where sales are invoices, spend money where sales are receive money.
+ * Never an edit of the sale's document.
+ */
+export interface XeroRefundBooking {
+  /** What the bookkeeper sees it called: "credit note". */
+  readonly kind: string;
+  find(docNumber: string): Promise<LedgerDocumentRef | null>;
+  /** Looks the number up first and books only when it is absent; the Idempotency-Key comes from `idempotencyKey`. */
+  book(refund: LedgerRefund, setup: LedgerTaxSetup, idempotencyKey: string): Promise<LedgerDocumentRef>;
+}
+
+export const CREDIT_NOTE = 'credit note';
+export const SPEND_MONEY = 'spend-money transaction';

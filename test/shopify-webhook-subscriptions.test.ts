@@ -4,7 +4,7 @@ import { EMULATED_SHOP_HEADER } from '../platforms/shopify/index.js';
 import type { HealthCheckOutcome } from '../workflows/integration-health.js';
 import { eventually, HealthHarness } from './integration-health-harness.js';
 
-const TOPICS = ['APP_UNINSTALLED', 'ORDERS_CANCELLED', 'ORDERS_CREATE', 'ORDERS_UPDATED', 'REFUNDS_CREATE'];
+const TOPICS = ['APP_UNINSTALLED', 'CUSTOMERS_CREATE', 'CUSTOMERS_UPDATE', 'ORDERS_CANCELLED', 'ORDERS_CREATE', 'ORDERS_UPDATED', 'PRODUCTS_CREATE', 'PRODUCTS_UPDATE', 'REFUNDS_CREATE'];
 
 describe('ledgerbridge keeps its Shopify webhook subscriptions itself', () => {
   let h: HealthHarness;

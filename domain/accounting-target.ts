@@ -16,6 +16,8 @@ export interface LedgerLimits {
   personName: number;
   email: number;
   lineDescription: number;
+  /** An item's name, where the engine creates items (createItem). */
+  itemName?: number;
 }
 
 export interface LedgerItem {

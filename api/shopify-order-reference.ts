@@ -31,6 +31,13 @@ export function shopifyOrderReferenceOf(rawJson: string, parsed: unknown): Shopi
   };
 }
 
+/** The customer or product a customers/* or products/* webhook is about: its top-level id, read from the raw text. */
+export function shopifyRecordIdOf(rawJson: string, parsed: unknown): string | null {
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return null;
+  const literal = topLevelValueLiteral(rawJson, 'id');
+  return literal !== null && /^\d+$/.test(literal) ? literal : null;
+}
+
 /** The refund a refunds/create webhook is about, ids read from the raw text like order ids. */
 export function shopifyRefundReferenceOf(rawJson: string, parsed: unknown): { refundId: string; orderId: string } | null {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return null;

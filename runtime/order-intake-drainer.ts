@@ -8,6 +8,7 @@ import type { BookedOrderChangeSink } from '../domain/booked-order-change.js';
 import { integrationRouteIds, shopRoutesOf } from '../api/shop-routes-lookup.js';
 import { startOrderSync } from './order-sync-starter.js';
 import { startRefundSync } from './refund-sync-starter.js';
+import { startEntitySync } from './entity-sync-starter.js';
 import { CANCELLATION_REFUND_ID } from '../domain/commerce-refund.js';
 import type { RequestsInFlight } from './requests-in-flight.js';
 
@@ -197,6 +198,11 @@ export class OrderIntakeDrainer {
    */
   private async startOrJudge(routeId: string, orderId: string, reference: IntakeOrderReference): Promise<RouteResult> {
     const { db, log } = this.deps;
+    if (reference.entity) {
+      // A customer or product event: `orderId` is that record's id.
+      await startEntitySync(this.deps.temporal, db, this.deps.taskQueue, { routeId, entity: reference.entity, sourceId: orderId });
+      return 'started';
+    }
     if (reference.refundId) return this.startRefund(routeId, orderId, reference.refundId, reference.orderName);
     const update = { ...reference, orderId };
     const [row] = await db

@@ -11,6 +11,7 @@ import { CONSOLE_PREFIX } from '../console-paths.js';
 import { html, type SafeHtml } from '../html.js';
 import { csrfField, sendHtml, sendPage, timeText, wantsFragment, type ConsolePage } from '../layout.js';
 import { checkOutcomeView, healthCell, integrationPath } from './integration-views.js';
+import { storeCardSection } from './store-card.js';
 
 type IdRequest = FastifyRequest<{ Params: { id: string } }>;
 
@@ -72,6 +73,7 @@ export const integrationsPages: ConsolePagePlugin = (deps) => async (app) => {
 ${actionButtons(request, detail, integrationPath(detail.id))}
 <div id="check-${detail.id}" class="check-results" aria-live="polite"></div>
 </section>
+${storeCardSection(deps, detail)}
 <section aria-labelledby="checks-h">
 <h2 id="checks-h">Last checks</h2>
 ${detail.checks.length === 0 ? html`<p>Not checked yet.</p>` : html`<ul class="checks">${detail.checks.map((c) => html`<li class="${c.ok ? 'ok' : 'failed'}"><span class="mark" aria-hidden="true">${c.ok ? '✓' : '✗'}</span> ${c.ok ? 'Passed' : 'Failed'}: ${c.message} <span class="when">${timeText(c.checkedAt)}</span></li>`)}</ul>`}

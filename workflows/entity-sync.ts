@@ -1,9 +1,8 @@
-import { allHandlersFinished, condition, defineQuery, defineSignal, proxyActivities, setHandler, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, defineQuery, defineSignal, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { EntitySyncActivities, EntitySyncOutcome } from '../activities/entity-sync-activities.js';
 import { DatabaseRejectedType } from '../activities/database-failures.js';
 import type { SyncedRecordEntity } from '../domain/commerce-entities.js';
-import { parkReasonFor, SyncErrorType, waitsOnPerson, type ParkReason } from '../domain/sync-error-types.js';
-import { stepFailureOf, WorkerLostType } from './order-sync.js';
+import { parkingStepRunner } from './parking-step.js';
 import { DEFAULT_ORDER_SYNC_TIMING, type OrderSyncTiming } from './order-sync-timing.js';
 import { SyncErrorCodeKey, SyncStateKey } from './search-attributes.js';
 
@@ -27,8 +26,6 @@ export interface EntitySyncStatus {
 /** Credentials were fixed, the ledger was fixed, or a person asks to try now (POST .../entities/:entity/retry). */
 export const entityRetrySignal = defineSignal('entityRetry');
 export const entitySyncStatusQuery = defineQuery<EntitySyncStatus>('entitySyncStatus');
-
-const WORKER_LOSS_RERUNS = 3;
 
 /** One store customer into the route's ledger, as one ledger customer, however often it runs. */
 export async function customerSyncWorkflow(input: EntitySyncInput): Promise<EntitySyncOutcome> {
@@ -56,11 +53,10 @@ async function syncEntity(entity: SyncedRecordEntity, input: EntitySyncInput): P
     heartbeatTimeout: '10 seconds',
     retry: { initialInterval: timing.platformRetryInitialMs, backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 8 },
   });
-  const recheckAfter: Record<ParkReason, number> = { reconnect: timing.recheckWaitingMs, fix: timing.recheckWaitingMs, retry: timing.recheckFailedMs };
   const status: EntitySyncStatus = { state: 'syncing', sourceName: null, waitingOn: null, lastError: null, attempts: 1 };
-  let resumeRequested = false;
+  const resume = { requested: false };
   setHandler(entityRetrySignal, () => {
-    resumeRequested = true;
+    resume.requested = true;
   });
   setHandler(entitySyncStatusQuery, () => status);
 
@@ -79,37 +75,15 @@ async function syncEntity(entity: SyncedRecordEntity, input: EntitySyncInput): P
       ? platform.syncCustomerToLedger({ routeId: input.routeId, customerId: input.sourceId })
       : platform.syncProductToLedger({ routeId: input.routeId, productId: input.sourceId });
 
+  const step = parkingStepRunner({ timing, status, resume, setState, record });
+
   setState('syncing', null);
   await record('syncing', { newAttempt: true });
-  let workerLosses = 0;
-  for (;;) {
-    try {
-      const outcome = await run();
-      status.sourceName = outcome.sourceName ?? status.sourceName;
-      status.lastError = null;
-      setState(outcome.state, null);
-      await record(outcome.state, { error: null });
-      await condition(allHandlersFinished);
-      return outcome;
-    } catch (error) {
-      const failure = stepFailureOf(error);
-      if (!failure) throw error;
-      if (failure.code === SyncErrorType.Throttled) {
-        await sleep(timing.throttleWaitMs);
-        continue;
-      }
-      if (failure.code === WorkerLostType && workerLosses++ < WORKER_LOSS_RERUNS) continue;
-      const reason = parkReasonFor(failure.code) ?? 'retry';
-      status.waitingOn = failure.details.waitingOn ?? null;
-      status.lastError = { code: failure.code, message: failure.message };
-      resumeRequested = false;
-      setState(reason === 'reconnect' ? 'waiting_for_reconnect' : reason === 'fix' ? 'waiting_for_fix' : 'waiting_for_retry', failure.code);
-      await record(waitsOnPerson(failure.code) ? 'waiting' : 'failed', { waitingFor: reason, waitingOn: status.waitingOn, error: status.lastError });
-      await condition(() => resumeRequested, recheckAfter[reason]);
-      status.attempts++;
-      status.waitingOn = null;
-      setState('syncing', null);
-      await record('syncing', { newAttempt: true });
-    }
-  }
+  const outcome = await step(run);
+  status.sourceName = outcome.sourceName ?? status.sourceName;
+  status.lastError = null;
+  setState(outcome.state, null);
+  await record(outcome.state, { error: null });
+  await condition(allHandlersFinished);
+  return outcome;
 }

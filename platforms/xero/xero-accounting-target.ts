@@ -5,6 +5,7 @@ import type {
   LedgerCustomerInput,
   LedgerDocumentRef,
   LedgerItem,
+  LedgerItemInput,
   BookedSaleQuery,
   LedgerSale,
   LedgerTaxCode,
@@ -111,6 +112,14 @@ export class XeroAccountingTarget implements AccountingTarget {
       if (ours) return toCustomer(ours);
       throw error;
     }
+  }
+
+  /** A sold item whose Code is the SKU (Xero's items are found by Code); its sales account and tax come from the sale's lines. */
+  async createItem(input: LedgerItemInput, idempotencyKey: string): Promise<LedgerItem> {
+    const item: Item = { code: input.sku, name: input.name, isSold: true, salesDetails: { unitPrice: Number(input.unitPrice) } };
+    const key = xeroIdempotencyKey(`item:${idempotencyKey}`, item);
+    const body = await this.api.call(`item '${input.name}'`, (api, tenant) => api.createItems(tenant, { items: [item] }, undefined, undefined, key));
+    return toLedgerItem(body.items![0]!);
   }
 
   async findItemsBySku(skus: string[]): Promise<LedgerItem[]> {

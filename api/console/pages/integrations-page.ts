@@ -67,13 +67,14 @@ export const integrationsPages: ConsolePagePlugin = (deps) => async (app) => {
   app.get<{ Params: { id: string } }>(`${CONSOLE_PREFIX}/integrations/:id`, async (request, reply) => {
     const detail = await integrationHealthDetail(deps.db, request.params.id, reconnectLink);
     if (!detail) return notFoundPage(request, reply, request.params.id);
+    const storeCard = await storeCardSection(deps, request, detail);
     const body = html`<section aria-labelledby="health-h">
 <h2 id="health-h">Health</h2>
 <p class="health" data-refresh-url="${integrationPath(detail.id)}/health" data-refresh-every="${LIVE_EVERY_MS}">${healthCell(detail)}</p>
 ${actionButtons(request, detail, integrationPath(detail.id))}
 <div id="check-${detail.id}" class="check-results" aria-live="polite"></div>
 </section>
-${storeCardSection(deps, detail)}
+${storeCard}
 <section aria-labelledby="checks-h">
 <h2 id="checks-h">Last checks</h2>
 ${detail.checks.length === 0 ? html`<p>Not checked yet.</p>` : html`<ul class="checks">${detail.checks.map((c) => html`<li class="${c.ok ? 'ok' : 'failed'}"><span class="mark" aria-hidden="true">${c.ok ? '✓' : '✗'}</span> ${c.ok ? 'Passed' : 'Failed'}: ${c.message} <span class="when">${timeText(c.checkedAt)}</span></li>`)}</ul>`}

@@ -47,13 +47,16 @@ export function entityStatusTable(request: FastifyRequest, integrationId: string
 </table>`;
 }
 
-/** The card as a store's integration page includes it (nothing for a ledger): refreshed live, with the place a retry's answer appears. */
-export function storeCardSection(deps: Pick<ConsoleDeps, 'platforms'>, integration: { id: string; platform: string }): SafeHtml {
+/**
+ * The card as a store's integration page includes it (nothing for a ledger): rendered with the page, refreshed live,
+ * with the place a retry's answer appears.
+ */
+export async function storeCardSection(deps: Pick<ConsoleDeps, 'platforms' | 'db'>, request: FastifyRequest, integration: { id: string; platform: string }): Promise<SafeHtml> {
   if (!isStorePlatform(deps, integration.platform)) return html``;
-  const integrationId = integration.id;
+  const table = entityStatusTable(request, integration.id, await entityStatusesOf(deps.db, integration.id));
   return html`<section aria-labelledby="store-card-h" class="store-card">
 <h2 id="store-card-h">Sync status</h2>
-<div data-refresh-url="${integrationPath(integrationId)}/entities" data-refresh-every="${LIVE_EVERY_MS}"><p>Loading…</p></div>
+<div data-refresh-url="${integrationPath(integration.id)}/entities" data-refresh-every="${LIVE_EVERY_MS}">${table}</div>
 <div id="entity-retry-result" aria-live="polite"></div>
 </section>`;
 }

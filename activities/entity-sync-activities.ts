@@ -156,8 +156,10 @@ async function findOrCreateItem(
 ): Promise<{ item: LedgerItem; created: boolean }> {
   const { target, integration } = ledger;
   const sku = variant.sku!;
-  const found = await againstPlatform(integration.id, () => target.findItemsBySku([sku]));
-  const match = found.find((item) => item.sku === sku) ?? found.find((item) => item.sku?.toLowerCase() === sku.toLowerCase());
+  const sameSku = (items: LedgerItem[]) => items.find((item) => item.sku === sku) ?? items.find((item) => item.sku?.toLowerCase() === sku.toLowerCase());
+  // Whether the ledger's lookup ignores case is not certain (QuickBooks: [U]); before creating, the whole list says.
+  const match =
+    sameSku(await againstPlatform(integration.id, () => target.findItemsBySku([sku]))) ?? sameSku(await againstPlatform(integration.id, () => target.listItems()));
   if (match) return { item: match, created: false };
   if (!target.createItem) {
     throw syncFailure(

@@ -19,11 +19,7 @@ async function isStore(deps: ConsoleDeps, integrationId: string): Promise<boolea
 }
 
 function isStorePlatform(deps: Pick<ConsoleDeps, 'platforms'>, platform: string): boolean {
-  try {
-    return deps.platforms.get(platform).role === 'commerce';
-  } catch {
-    return false;
-  }
+  return deps.platforms.roleOf(platform) === 'commerce';
 }
 
 /**

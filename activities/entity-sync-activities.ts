@@ -59,6 +59,13 @@ export function createEntitySyncActivities({ db, connections }: EntitySyncActivi
     return (await linkOf(routeId, kind, sourceId))!;
   };
 
+  /** The row names the record as soon as it is read, so a failure further on says whose it is. */
+  const nameRow = (routeId: string, entity: SyncedRecordEntity, sourceId: string, sourceName: string) =>
+    db
+      .update(entitySyncs)
+      .set({ sourceName })
+      .where(and(eq(entitySyncs.routeId, routeId), eq(entitySyncs.entity, entity), eq(entitySyncs.sourceId, sourceId)));
+
   return {
     async recordEntitySyncState(record: EntitySyncRecord): Promise<void> {
       const now = new Date();
@@ -91,6 +98,7 @@ export function createEntitySyncActivities({ db, connections }: EntitySyncActivi
       if (!customer) return { state: 'skipped', sourceName: null, message: `${store.displayName} has no customer ${input.customerId} (any more): nothing to sync.`, ledgerIds: [] };
       const names = personNameCandidates(customer, customer.email, `Customer ${customer.id}`);
       const sourceName = names[0]!;
+      await nameRow(input.routeId, 'customers', input.customerId, sourceName);
       const { integration, target } = await connections.accountingTarget(input.routeId);
       const linked = await linkOf(input.routeId, CUSTOMER_LINK, customer.id);
       if (linked) {
@@ -117,6 +125,7 @@ export function createEntitySyncActivities({ db, connections }: EntitySyncActivi
       if (!source.getProduct) return { state: 'skipped', sourceName: null, message: `${store.displayName} does not share its products with ledgerbridge.`, ledgerIds: [] };
       const product = await againstPlatform(store.id, () => source.getProduct!(input.productId));
       if (!product) return { state: 'skipped', sourceName: null, message: `${store.displayName} has no product ${input.productId} (any more): nothing to sync.`, ledgerIds: [] };
+      await nameRow(input.routeId, 'products', input.productId, product.title);
       const ledger = await connections.accountingTarget(input.routeId);
       const withSku = product.variants.filter((variant) => variant.sku);
       const done: string[] = [];

@@ -5,7 +5,7 @@ import { toCents } from '../domain/money.js';
 import { bookedOrderHeader } from '../domain/ledger-document-ownership.js';
 import { mapOrderLines, type MappedOrderLines, type MappingProblem } from '../domain/order-mapping.js';
 import { NO_TAX_KEY, taxTitleOfKey } from '../domain/tax-key.js';
-import { documentNumberPrefixWait, ledgerRefusalWait, SyncErrorType, type ParkReason } from '../domain/sync-error-types.js';
+import { documentNumberPrefixWait, SyncErrorType, type ParkReason } from '../domain/sync-error-types.js';
 import type { Database } from '../db/database.js';
 import { orderSyncs, skuMappings, syncRoutes, taxMappings } from '../db/schema.js';
 import { againstPlatform, syncFailure } from './sync-failures.js';

@@ -48,7 +48,7 @@ export function entitySyncRoutes(deps: ApiDeps): FastifyPluginAsync {
           summary: 'Retry one entity: every failed or waiting record goes again now; synced ones are left alone',
           tags,
           params: EntityParams,
-          response: { 202: Type.Unknown(), 400: ErrorResponse, 404: ErrorResponse, ...operatorErrorResponses },
+          response: { 202: Type.Unknown(), 404: ErrorResponse, ...operatorErrorResponses },
         },
       },
       async (request, reply) => {

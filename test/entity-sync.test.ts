@@ -46,7 +46,6 @@ describe('customers and products as synced entities: Shopify → QuickBooks Onli
     }, `the ${entity} webhook for ${sourceId} to start its sync`);
     return harness.handle(entitySyncWorkflowId(harness.routeId, entity, sourceId)).result();
   };
-  const eventsOf = async (sourceId: string) => (await harness.db.select().from(webhookEvents).where(eq(webhookEvents.orderId, sourceId))).length;
 
   it('a product synced twice creates one item per SKU; SKUs the ledger has are matched, also when typed in another case', async () => {
     const product = harness.shopify.control.createProduct({

@@ -6,6 +6,7 @@ import { SyncErrorType, type ParkReason } from '../domain/sync-error-types.js';
 import type { Database } from '../db/database.js';
 import { entityLedgerLinks, entitySyncs } from '../db/schema.js';
 import { bookkeepingWrite } from './database-failures.js';
+import { syncRowValues } from './sync-row-values.js';
 import { FieldTruncator } from './field-truncator.js';
 import { findOrCreateLedgerCustomer } from './ledger-customer-creation.js';
 import { personNameCandidates } from './ledger-customer-names.js';
@@ -69,13 +70,9 @@ export function createEntitySyncActivities({ db, connections }: EntitySyncActivi
   return {
     async recordEntitySyncState(record: EntitySyncRecord): Promise<void> {
       const now = new Date();
+      const { status, waitingFor, waitingOn, error } = record;
       const values = {
-        status: record.status,
-        waitingFor: record.waitingFor ?? null,
-        waitingOn: record.waitingOn ?? null,
-        lastErrorCode: record.error?.code ?? null,
-        lastErrorMessage: record.error?.message ?? null,
-        updatedAt: now,
+        ...syncRowValues({ status, waitingFor, waitingOn, error }, now),
         ...(record.sourceName ? { sourceName: record.sourceName } : {}),
         ...(record.status === 'synced' ? { syncedAt: now } : {}),
       };

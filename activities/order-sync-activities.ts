@@ -2,11 +2,10 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { LedgerDocumentRef } from '../domain/accounting-target.js';
 import type { CommerceOrder } from '../domain/commerce-order.js';
 import { sameAmount } from '../domain/money.js';
-import { DisplayNameTakenError } from '../domain/platform-errors.js';
 import { bookedOrderHeader } from '../domain/ledger-document-ownership.js';
 import { mapOrderLines, type MappedOrderLines, type MappingProblem } from '../domain/order-mapping.js';
 import { NO_TAX_KEY, taxTitleOfKey } from '../domain/tax-key.js';
-import { documentNumberPrefixWait, ledgerRefusalWait, SyncErrorType, type ParkReason } from '../domain/sync-error-types.js';
+import { documentNumberPrefixWait, SyncErrorType, type ParkReason } from '../domain/sync-error-types.js';
 import type { Database } from '../db/database.js';
 import { orderSyncs, skuMappings, syncRoutes, taxMappings } from '../db/schema.js';
 import { againstPlatform, syncFailure } from './sync-failures.js';
@@ -21,6 +20,7 @@ import { ledgerTotalMismatch, storedTotalMismatch, totalsAgree } from './ledger-
 import { bookkeepingWrite } from './database-failures.js';
 import { bookUnderFallbackCustomer } from './fallback-customer.js';
 import { orderInBookingCurrency } from './booking-currency.js';
+import { findOrCreateLedgerCustomer } from './ledger-customer-creation.js';
 import { ledgerSaleOf } from './ledger-sale.js';
 import { syncRowValues } from './sync-row-values.js';
 
@@ -188,36 +188,16 @@ export function createOrderSyncActivities({ db, connections, connectionProblems,
         for (const key of keys) known.set(key, id);
         return { customerId: id };
       };
-      const found = await againstPlatform(integration.id, () => target.findCustomer({ email, displayName: first, currency: order.currency }));
-      if (found) return remember(found.id);
-      const givenName = order.customer?.firstName ? await truncator.fit('customer.givenName', order.customer.firstName, target.limits.personName) : null;
-      const familyName = order.customer?.lastName ? await truncator.fit('customer.familyName', order.customer.lastName, target.limits.personName) : null;
-      let refusal: DisplayNameTakenError | null = null;
-      for (const candidate of names) {
-        const displayName = await truncator.fit('customer.displayName', candidate, target.limits.customerDisplayName);
-        const outcome = await againstPlatform(integration.id, () =>
-          target
-            .createCustomer(
-              { displayName, givenName, familyName, email: email && email.length <= target.limits.email ? email : null, currency: order.currency },
-              `cust:${input.routeId}:${order.customer?.id ?? order.id}:${displayName}:${order.currency}`,
-            )
-            .then(
-              (created) => ({ created }),
-              (error: unknown) => {
-                // The ledger wants display names unique across its contacts: try the next form.
-                if (!(error instanceof DisplayNameTakenError)) throw error;
-                return { taken: error };
-              },
-            ),
-        );
-        if ('created' in outcome) return remember(outcome.created.id);
-        refusal = outcome.taken;
-      }
-      throw syncFailure(SyncErrorType.LedgerRejected, `${integration.displayName} already uses every name we tried for the customer of order ${order.name} (${names.join('; ')}). Rename the existing contact and retry.`, {
-        detail: `duplicate display name on every candidate${refusal ? ` (code ${refusal.code}: ${refusal.detail})` : ''}`,
-        integrationId: integration.id,
-        waitingOn: ledgerRefusalWait(refusal?.code ?? 'name-taken'),
+      const customer = await findOrCreateLedgerCustomer({ target, integration }, truncator, {
+        names,
+        email,
+        givenName: order.customer?.firstName ?? null,
+        familyName: order.customer?.lastName ?? null,
+        currency: order.currency,
+        keyBase: `cust:${input.routeId}:${order.customer?.id ?? order.id}`,
+        whose: `the customer of order ${order.name}`,
       });
+      return remember(customer.id);
     },
 
     /**

@@ -63,6 +63,13 @@ function arrayOf(value: unknown): Array<Record<string, unknown>> {
   return Array.isArray(value) ? (value.filter((item) => typeof item === 'object' && item !== null) as Array<Record<string, unknown>>) : [];
 }
 
+/** The customer or product a customers/* or products/* webhook is about: its top-level id, read from the raw text. */
+export function shopifyRecordIdOf(rawJson: string, parsed: unknown): string | null {
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return null;
+  const literal = topLevelValueLiteral(rawJson, 'id');
+  return literal !== null && /^\d+$/.test(literal) ? literal : null;
+}
+
 /** The refund a refunds/create webhook is about, ids read from the raw text like order ids. */
 export function shopifyRefundReferenceOf(rawJson: string, parsed: unknown): { refundId: string; orderId: string } | null {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return null;

@@ -3,7 +3,7 @@ import { Type, type Static } from 'typebox';
 import { ApiError } from './api-error.js';
 import type { ApiDeps } from './api-deps.js';
 import type { ShopRoutes } from './shop-routes-lookup.js';
-import { shopifyOrderReferenceOf, shopifyRefundReferenceOf } from './shopify-order-reference.js';
+import { shopifyOrderReferenceOf, shopifyRecordIdOf, shopifyRefundReferenceOf } from './shopify-order-reference.js';
 import { handlePrivacyWebhook, PRIVACY_TOPICS } from './shopify-privacy-webhooks.js';
 import { claimEvent, forgetEvent, recordSettledEvent, settleEvent, type QueuedOrderEvent, type QueueOutcome, type WebhookEventIdentity } from '../db/webhook-intake.js';
 
@@ -138,6 +138,42 @@ export const acceptRefundEvent: ShopifyTopicHandler = async (delivery, context) 
   return { status: 'accepted', orderId: refund.orderId };
 };
 
+/** Which entity each customer and product topic is about. */
+export const ENTITY_TOPICS: Readonly<Record<string, 'customers' | 'products'>> = {
+  'customers/create': 'customers',
+  'customers/update': 'customers',
+  'products/create': 'products',
+  'products/update': 'products',
+};
+
+/**
+ * customers/create|update and products/create|update: the same one durable write as an order event, naming the
+ * customer or product; the drainer starts its sync on every route reading from the shop (workflows/entity-sync.ts).
+ */
+export const acceptEntityEvent: ShopifyTopicHandler = async (delivery, context) => {
+  const entity = ENTITY_TOPICS[delivery.topic]!;
+  const sourceId = shopifyRecordIdOf(delivery.rawBody, delivery.body);
+  if (!sourceId) {
+    delivery.log.warn('shopify webhook rejected: payload without a numeric id');
+    throw new ApiError(400, 'invalid_body', `The ${delivery.topic} webhook carries no id.`);
+  }
+  if (!delivery.shopRoutes || delivery.shopRoutes.routeIds.length === 0) {
+    return ignoreEvent(delivery, context, `shopify ${delivery.topic} webhook for a shop without routes recorded`);
+  }
+  const queued = await context.writeOrderEvent({
+    ...eventIdentity(delivery),
+    orderId: sourceId,
+    orderReference: { orderName: null, currentTotal: null, cancelledAt: null, updatedAt: null, entity },
+  });
+  if (queued === 'duplicate') {
+    delivery.log.info('shopify webhook already received: acknowledged, nothing done');
+    return { status: 'duplicate' };
+  }
+  context.orderQueued();
+  delivery.log.info({ entity, sourceId, requeued: queued === 'requeued' }, 'shopify entity webhook accepted');
+  return { status: 'accepted' };
+};
+
 /** app/uninstalled: every integration connected to the shop is told at once (integration health acts on it). */
 export const recordAppUninstalled: ShopifyTopicHandler = async (delivery, context) => {
   const shopRoutes = delivery.shopRoutes;
@@ -173,6 +209,7 @@ export const ORDER_TOPICS: ReadonlySet<string> = new Set(['orders/create', 'orde
 export const shopifyTopicHandlers: Record<string, ShopifyTopicHandler> = {
   ...Object.fromEntries([...ORDER_TOPICS].map((topic) => [topic, acceptOrderEvent])),
   'refunds/create': acceptRefundEvent,
+  ...Object.fromEntries(Object.keys(ENTITY_TOPICS).map((topic) => [topic, acceptEntityEvent])),
   'app/uninstalled': recordAppUninstalled,
   ...Object.fromEntries([...PRIVACY_TOPICS].map((topic) => [topic, actOnPrivacyRequest])),
 };

@@ -132,6 +132,56 @@ export const refundSyncs = pgTable(
   (t) => [primaryKey({ columns: [t.routeId, t.orderId, t.refundId] })],
 );
 
+/**
+ * One customer or product of a store, synced into one route's ledger (workflows/entity-sync.ts): what the console's
+ * per-entity status counts. `entity`: customers | products; `source_id`: the store's id.
+ */
+export const entitySyncs = pgTable(
+  'entity_syncs',
+  {
+    routeId: text('route_id')
+      .notNull()
+      .references(() => syncRoutes.id, { onDelete: 'cascade' }),
+    entity: text('entity').notNull(),
+    sourceId: text('source_id').notNull(),
+    /** "Chloé Dubois", "Organic Tee": what a person calls it. */
+    sourceName: text('source_name'),
+    workflowId: text('workflow_id').notNull(),
+    /** pending | syncing | synced | failed | waiting | skipped */
+    status: text('status').notNull().default('pending'),
+    waitingFor: text('waiting_for'),
+    waitingOn: text('waiting_on'),
+    lastErrorCode: text('last_error_code'),
+    lastErrorMessage: text('last_error_message'),
+    attempts: integer('attempts').notNull().default(0),
+    firstSeenAt: timestamp('first_seen_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    syncedAt: timestamp('synced_at', { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.routeId, t.entity, t.sourceId] })],
+);
+
+/**
+ * Which ledger record a store's record became, per route: `kind` customer (a store customer → a ledger customer) or
+ * item (a product variant → a ledger item). Read before any lookup in the ledger, so an edited customer or a renamed
+ * product syncs to the same record every time.
+ */
+export const entityLedgerLinks = pgTable(
+  'entity_ledger_links',
+  {
+    routeId: text('route_id')
+      .notNull()
+      .references(() => syncRoutes.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    sourceId: text('source_id').notNull(),
+    ledgerId: text('ledger_id').notNull(),
+    /** The ledger record's name when linked (a customer's display name, an item's name). */
+    ledgerName: text('ledger_name').notNull(),
+    linkedAt: timestamp('linked_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.routeId, t.kind, t.sourceId] })],
+);
+
 /** Full text of fields the ledger could only take truncated. */
 export const truncatedFields = pgTable(
   'truncated_fields',
@@ -178,6 +228,8 @@ export interface IntakeOrderReference {
   orderName: string | null;
   /** refunds/create: the shop's refund id; the drainer starts that refund's booking. */
   refundId?: string | null;
+  /** customers/* and products/* topics: the event's `orderId` is that customer's or product's id (workflows/entity-sync.ts). */
+  entity?: 'customers' | 'products' | null;
   currentTotal: string | null;
   cancelledAt: string | null;
   updatedAt: string | null;

@@ -17,6 +17,8 @@ export interface LedgerLimits {
   personName: number;
   email: number;
   lineDescription: number;
+  /** An item's name, where the engine creates items (createItem). */
+  itemName?: number;
 }
 
 export interface LedgerItem {
@@ -24,6 +26,14 @@ export interface LedgerItem {
   name: string;
   sku: string | null;
   active: boolean;
+}
+
+/** An item the engine creates for a store's product variant (the ledger picks its own kind and income account). */
+export interface LedgerItemInput {
+  name: string;
+  sku: string;
+  /** Decimal string: the store's price, as the item's default sales price. */
+  unitPrice: string;
 }
 
 export interface LedgerTaxCode {
@@ -210,6 +220,11 @@ export interface AccountingTarget {
   /** Items whose SKU is one of these (any case; callers compare exactly). Cheaper than listing every item. */
   findItemsBySku(skus: string[]): Promise<LedgerItem[]>;
   listItems(): Promise<LedgerItem[]>;
+  /**
+   * Creates an item for a store's variant. Throws DisplayNameTakenError when another item has the name (the caller
+   * tries the next name). Optional: a ledger without it only matches existing items by SKU.
+   */
+  createItem?(input: LedgerItemInput, idempotencyKey: string): Promise<LedgerItem>;
   listTaxCodes(): Promise<LedgerTaxCode[]>;
   /** How the company wants tax on a sale; cached per integration by implementations. */
   taxSetup(): Promise<LedgerTaxSetup>;

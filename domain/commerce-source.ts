@@ -1,5 +1,6 @@
 import type { CommerceOrder } from './commerce-order.js';
 import type { CommerceRefund } from './commerce-refund.js';
+import type { StoreCustomer, StoreProduct, StoreRecordPage } from './commerce-entities.js';
 import type { ConnectionProbe } from './connection-probe.js';
 
 /** One order as a "what changed since" listing names it: enough to decide whether it needs a sync. */
@@ -35,4 +36,12 @@ export interface CommerceSource {
    * polling reads to catch an order whose webhook never arrived. Optional: a store without it is not polled.
    */
   listOrdersUpdatedSince?(since: string /* ISO 8601 UTC */, pageCursor?: string): Promise<UpdatedOrdersPage>;
+  /** The customer, or null when the shop says it does not exist. Optional: a store without it syncs no customers. */
+  getCustomer?(customerId: string): Promise<StoreCustomer | null>;
+  /** The product with its variants, or null when the shop says it does not exist. Optional: a store without it syncs no products. */
+  getProduct?(productId: string): Promise<StoreProduct | null>;
+  /** The store's customers by id, a page at a time (a full re-sync walks them). */
+  listCustomers?(pageCursor?: string): Promise<StoreRecordPage>;
+  /** The store's products by id, a page at a time. */
+  listProducts?(pageCursor?: string): Promise<StoreRecordPage>;
 }

@@ -9,6 +9,7 @@ import { integrationRouteIds, shopRoutesOf } from '../api/shop-routes-lookup.js'
 import { startOrderSync } from './order-sync-starter.js';
 import { gatedAgain, gateRouteOrder, routeSettingsLoader, type RouteSettingsRow } from './route-order-gate.js';
 import { startRefundSync } from './refund-sync-starter.js';
+import { startEntitySync } from './entity-sync-starter.js';
 import { CANCELLATION_REFUND_ID } from '../domain/commerce-refund.js';
 import type { RequestsInFlight } from './requests-in-flight.js';
 
@@ -206,6 +207,11 @@ export class OrderIntakeDrainer {
    */
   private async startOrJudge(routeId: string, orderId: string, reference: IntakeOrderReference, settingsOf: (routeId: string) => Promise<RouteSettingsRow | undefined>): Promise<RouteResult> {
     const { db, log } = this.deps;
+    if (reference.entity) {
+      // A customer or product event: `orderId` is that record's id.
+      await startEntitySync(this.deps.temporal, db, this.deps.taskQueue, { routeId, entity: reference.entity, sourceId: orderId });
+      return 'started';
+    }
     if (reference.refundId) return this.startRefund(routeId, orderId, reference.refundId, reference.orderName);
     const update = { ...reference, orderId };
     const [row] = await db

@@ -10,6 +10,7 @@ import { createFullResyncActivities } from '../activities/full-resync-activities
 import { ResyncEntityKinds, type ResyncEntityKind } from '../activities/resync-entity-kinds.js';
 import { ordersResyncKind } from '../activities/resync-orders.js';
 import { createRefundSyncActivities } from '../activities/refund-sync-activities.js';
+import { createEntitySyncActivities } from '../activities/entity-sync-activities.js';
 import { heartbeating } from '../activities/activity-heartbeat.js';
 import { setThrottlePatience } from '../activities/sync-failures.js';
 import { RouteConnections } from '../activities/route-connections.js';
@@ -75,6 +76,8 @@ export async function createSyncWorker(options: SyncWorkerOptions): Promise<Work
     ...heartbeating(observeOrderOutcomes(withRefundNotices(createOrderSyncActivities(syncDeps)))),
     // Refunds and cancellations after booking, each its own workflow (workflows/refund-sync.ts).
     ...heartbeating(createRefundSyncActivities(syncDeps)),
+    // Customers and products, each its own workflow (workflows/entity-sync.ts).
+    ...heartbeating(createEntitySyncActivities({ db: options.db, connections })),
     ...(options.client ? createParkedOrderResumeActivities({ client: options.client, db: options.db }) : {}),
     // Reconciliation polling: a page of "orders changed since" handed to the order intake.
     ...createOrderPollActivities({ db: options.db, platforms: options.platforms, credentials }),

@@ -292,7 +292,7 @@ describe('QBO emulator books refund receipts as QBO does (RefundReceipt: XSD fac
   it('refuses a refund receipt without DepositToAccountRef (2020), with an unknown account (2500), or a property RefundReceipt lacks (2010)', async () => {
     const missing = await expectRefused(api, 'refundreceipt', receipt(), '2020', /Required parameter DepositToAccountRef is missing/);
     expect(missing.element).toBe('DepositToAccountRef');
-    await expectRefused(api, 'refundreceipt', refund({ DepositToAccountRef: { value: '79' } }), '2500', /Account 79 does not exist/);
+    await expectRefused(api, 'refundreceipt', refund({ DepositToAccountRef: { value: '7777' } }), '2500', /Account 7777 does not exist/);
     await expectRefused(api, 'refundreceipt', refund({ RefundFromAccountRef: { value: UNDEPOSITED_FUNDS } }), '2010', /Unrecognized field "RefundFromAccountRef" \(class com\.intuit\.schema\.finance\.v3\.RefundReceipt\)/);
     await expectRefused(api, 'refundreceipt', refund({ PrivateNote: 'x'.repeat(4001) }), '2050', /Max:4000 supported/);
   });

@@ -284,3 +284,31 @@ describe('ShopifyCommerceSource.listOrdersUpdatedSince (reconciliation polling)'
     expect(error).toBeInstanceOf(PlatformUnavailableError);
   });
 });
+
+describe('ShopifyCommerceSource customers and products (entity syncs)', () => {
+  it('reads a customer with the shop currency and a product with every variant over pages; null for unknown ids', async () => {
+    const env = await setup();
+    const grace = env.emulator.control.createCustomer({ firstName: 'Grace', lastName: 'Hopper', email: 'grace@example.com' });
+    const variants = Array.from({ length: 130 }, (_, i) => ({ title: `Size ${i}`, sku: i === 0 ? null : `HAT-${i}`, price: '15.00' }));
+    const hat = env.emulator.control.createProduct({ title: 'Hat', variants });
+    const currency = env.emulator.control.snapshot().shops.find((s: { domain: string }) => s.domain === env.shop)?.currencyCode;
+    expect(await env.source.getCustomer!(grace.id)).toEqual({ id: grace.id, email: 'grace@example.com', firstName: 'Grace', lastName: 'Hopper', currency });
+    const product = await env.source.getProduct!(hat.id);
+    expect(product!.title).toBe('Hat');
+    expect(product!.variants).toHaveLength(130);
+    expect(product!.variants[0]).toEqual({ id: hat.variants[0]!.id, title: 'Size 0', sku: null, price: '15.00' });
+    expect(product!.variants[129]!.sku).toBe('HAT-129');
+    expect(await env.source.getCustomer!('99999999')).toBeNull();
+    expect(await env.source.getProduct!('99999999')).toBeNull();
+    expect((await env.source.listProducts!()).ids).toContain(hat.id);
+    expect((await env.source.listCustomers!()).ids).toContain(grace.id);
+  });
+
+  it('a token without read_customers is told to reconnect with that access', async () => {
+    const env = await setup();
+    const narrow = env.emulator.control.issueToken({ scopes: ['read_orders'] });
+    const source = env.platform.createSource({ integrationId: 'integration-1', account: { shop: env.shop }, tokens: fixedTokens(narrow.accessToken).provider });
+    const customer = env.emulator.control.createCustomer({ email: 'x@example.com' });
+    await expect(source.getCustomer!(customer.id)).rejects.toBeInstanceOf(MissingScopeError);
+  });
+});

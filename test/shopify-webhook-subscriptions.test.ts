@@ -4,7 +4,7 @@ import { EMULATED_SHOP_HEADER } from '../platforms/shopify/index.js';
 import type { HealthCheckOutcome } from '../workflows/integration-health.js';
 import { eventually, HealthHarness } from './integration-health-harness.js';
 
-const TOPICS = ['APP_UNINSTALLED', 'ORDERS_CANCELLED', 'ORDERS_CREATE', 'ORDERS_UPDATED', 'REFUNDS_CREATE'];
+const TOPICS = ['APP_UNINSTALLED', 'CUSTOMERS_CREATE', 'CUSTOMERS_UPDATE', 'ORDERS_CANCELLED', 'ORDERS_CREATE', 'ORDERS_UPDATED', 'PRODUCTS_CREATE', 'PRODUCTS_UPDATE', 'REFUNDS_CREATE'];
 
 describe('ledgerbridge keeps its Shopify webhook subscriptions itself', () => {
   let h: HealthHarness;
@@ -32,7 +32,7 @@ describe('ledgerbridge keeps its Shopify webhook subscriptions itself', () => {
     expect(((await response.json()) as any).data.webhookSubscriptionCreate.userErrors).toEqual([]);
   }
 
-  it('subscribes orders/create, orders/updated, orders/cancelled, refunds/create and app/uninstalled on connect, and the shop then delivers orders to us', async () => {
+  it('subscribes orders/create, orders/updated, orders/cancelled, refunds/create, app/uninstalled, customers/create|update and products/create|update on connect, and the shop then delivers orders to us', async () => {
     const shopify = await h.createIntegration('shopify');
     // Nothing is subscribed before the merchant connects the shop: the emulator has no other way in.
     expect(subscriptions()).toEqual([]);
@@ -68,7 +68,7 @@ describe('ledgerbridge keeps its Shopify webhook subscriptions itself', () => {
     const webhooks = outcome.results.find((r) => r.check === 'webhooks_subscribed')!;
     expect(webhooks.ok).toBe(true);
     expect(webhooks.message).toBe(
-      `Repaired: orders/updated was not subscribed; app/uninstalled went to another address. The shop now sends orders/create, orders/updated, orders/cancelled, refunds/create, app/uninstalled to ${ourAddress()}.`,
+      `Repaired: orders/updated was not subscribed; app/uninstalled went to another address. The shop now sends orders/create, orders/updated, orders/cancelled, refunds/create, app/uninstalled, customers/create, customers/update, products/create, products/update to ${ourAddress()}.`,
     );
     expect(subscriptions().map((s) => [s.topic, s.callbackUrl]).sort()).toEqual(TOPICS.map((t) => [t, ourAddress()]));
 
@@ -87,7 +87,7 @@ describe('ledgerbridge keeps its Shopify webhook subscriptions itself', () => {
     const run = await runHealthChecks({ db: h.db, platforms: h.platforms, credentials: h.credentials, publicBaseUrl: 'http://ledgerbridge.example.com' }, shopify.id);
     const webhooks = run.results.find((r) => r.check === 'webhooks_subscribed')!;
     expect(webhooks.ok).toBe(false);
-    expect(webhooks.message).toContain('Shopify is not sending orders/create, orders/updated, orders/cancelled, refunds/create, app/uninstalled to ledgerbridge, so new orders would not arrive.');
+    expect(webhooks.message).toContain('Shopify is not sending orders/create, orders/updated, orders/cancelled, refunds/create, app/uninstalled, customers/create, customers/update, products/create, products/update to ledgerbridge, so new orders would not arrive.');
     expect(webhooks.message).toContain('Address protocol http:// is not supported');
     expect(run.verdict).toMatchObject({ status: 'error', check: 'webhooks_subscribed' });
     expect(run.verdict.reason).not.toMatch(/reconnect/i);

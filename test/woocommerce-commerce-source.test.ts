@@ -170,3 +170,18 @@ describe('WooCommerce webhooks kept by the platform', () => {
     expect(emulator.control.webhookList()).toHaveLength(0);
   });
 });
+
+describe('WooCommerce customers and products (entity syncs)', () => {
+  it('reads a customer and a product, and answers null for ids the store does not have', async () => {
+    const { emulator, connection } = await store();
+    const source = platform.createSource(connection);
+    const ada = emulator.control.site.addCustomer({ email: 'ada@example.com', firstName: 'Ada', lastName: 'Lovelace' });
+    const mug = emulator.control.site.addProduct({ name: 'Mug', sku: 'MUG-1', price: '12.00' });
+    expect(await source.getCustomer!(String(ada.id))).toEqual({ id: String(ada.id), email: 'ada@example.com', firstName: 'Ada', lastName: 'Lovelace', currency: 'GBP' });
+    expect(await source.getProduct!(String(mug.id))).toEqual({ id: String(mug.id), title: 'Mug', variants: [{ id: String(mug.id), title: 'Default Title', sku: 'MUG-1', price: '12.00' }] });
+    expect(await source.getCustomer!('999999')).toBeNull();
+    expect(await source.getProduct!('999999')).toBeNull();
+    expect((await source.listProducts!()).ids).toEqual([String(mug.id)]);
+    expect((await source.listCustomers!()).ids).toEqual([String(ada.id)]);
+  });
+});

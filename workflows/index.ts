@@ -5,3 +5,4 @@ export { parkedOrderResumeWorkflow } from './parked-order-resume.js';
 export { orderPollWorkflow } from './order-poll.js';
 export { refundSyncWorkflow } from './refund-sync.js';
 export { fullResyncWorkflow } from './full-resync.js';
+export { customerSyncWorkflow, productSyncWorkflow } from './entity-sync.js';

@@ -62,6 +62,10 @@ export class QboCompany {
     // Every QuickBooks Online company has Undeposited Funds (where receipts go without DepositToAccountRef) and a
     // bank account; ids far above what a test allocates, so seeding them shifts no other id.
     this.insert('Account', { Id: '9004', Name: 'Undeposited Funds', FullyQualifiedName: 'Undeposited Funds', AccountType: 'Other Current Asset', AccountSubType: 'UndepositedFunds', Classification: 'Asset', Active: true, CurrencyRef: { value: this.homeCurrency } });
+    // The income account seeded items already name (79), and a Cost of Goods Sold account: what a new company's
+    // chart of accounts starts with, and what an item created through the API is posted to (FIDELITY.md, items).
+    this.insert('Account', { Id: '79', Name: 'Sales of Product Income', FullyQualifiedName: 'Sales of Product Income', AccountType: 'Income', AccountSubType: 'SalesOfProductIncome', Classification: 'Revenue', Active: true, CurrencyRef: { value: this.homeCurrency } });
+    this.insert('Account', { Id: '80', Name: 'Cost of Goods Sold', FullyQualifiedName: 'Cost of Goods Sold', AccountType: 'Cost of Goods Sold', AccountSubType: 'SuppliesMaterialsCogs', Classification: 'Expense', Active: true, CurrencyRef: { value: this.homeCurrency } });
     this.insert('Account', { Id: '9035', Name: 'Checking', FullyQualifiedName: 'Checking', AccountType: 'Bank', AccountSubType: 'Checking', Classification: 'Asset', Active: true, CurrencyRef: { value: this.homeCurrency } });
     for (const currency of seed.currencies ?? []) this.addCurrency(currency);
     for (const customer of seed.customers ?? []) {

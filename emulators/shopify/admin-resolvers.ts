@@ -97,6 +97,19 @@ const ROOT_RESOLVERS: Record<'QueryRoot' | 'Mutation', Record<string, Resolver>>
       }
       return null;
     },
+    // QueryRoot.customer(id: ID!) and QueryRoot.product(id: ID!): null for an unknown id, as for order (schema).
+    customer: (_root, args: { id: string }, ctx) => {
+      requireScope(ctx, 'read_customers', 'customer');
+      const id = idFromGid('Customer', args.id);
+      const customer = id ? ctx.shop.customers.get(id) : undefined;
+      return customer ? customerView(customer, ctx.shop.shop.customerDataWithheld) : null;
+    },
+    product: (_root, args: { id: string }, ctx) => {
+      requireScope(ctx, 'read_products', 'product');
+      const id = idFromGid('Product', args.id);
+      const product = id ? ctx.shop.products.get(id) : undefined;
+      return product ? productView(product) : null;
+    },
     products: (_root, args: ListArgs, ctx) => {
       requireScope(ctx, 'read_products', 'products');
       const terms = parseSearchQuery(args.query);
@@ -145,6 +158,8 @@ const ROOT_RESOLVERS: Record<'QueryRoot' | 'Mutation', Record<string, Resolver>>
     webhookSubscriptionCreate: (_root, args: { topic: string; webhookSubscription: WebhookInput }, ctx) => {
       const topic = deliverableTopic(args.topic);
       if (topic.startsWith('ORDERS_') || topic === 'REFUNDS_CREATE') requireScope(ctx, 'read_orders', 'webhookSubscriptionCreate');
+      if (topic.startsWith('CUSTOMERS_')) requireScope(ctx, 'read_customers', 'webhookSubscriptionCreate');
+      if (topic.startsWith('PRODUCTS_')) requireScope(ctx, 'read_products', 'webhookSubscriptionCreate');
       const uri = args.webhookSubscription.uri ?? args.webhookSubscription.callbackUrl ?? null;
       const problem = addressProblem(uri);
       if (problem) return { userErrors: [{ field: ['webhookSubscription', 'callbackUrl'], message: problem }], webhookSubscription: null };

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { registerFaultRoutes } from '../common/fault-injector.js';
 import type { ShopifyEmulatorControl } from './emulator-control.js';
-import type { CustomerInput, OrderInput, OrderPatch, ProductInput } from './store.js';
+import type { CustomerInput, OrderInput, OrderPatch, ProductInput, ProductPatch } from './store.js';
 import type { RedeliveryOptions } from './webhook-dispatcher.js';
 import type { RefundInput } from './refunds.js';
 
@@ -16,7 +16,9 @@ import type { RefundInput } from './refunds.js';
  *   PATCH /_emulator/orders/:orderId                   OrderPatch → order (sends orders/updated)
  *   POST /_emulator/orders/:orderId/refunds           RefundInput → refund (sends refunds/create)
  *   POST /_emulator/orders/:orderId/cancel             → order (sends orders/cancelled and orders/updated)
- *   POST /_emulator/products | /_emulator/customers
+ *   POST /_emulator/products | /_emulator/customers   {…, webhook?} (webhook: true sends products/create | customers/create)
+ *   PATCH /_emulator/customers/:customerId             {email?, firstName?, lastName?} (sends customers/update)
+ *   PATCH /_emulator/products/:productId               {title?, variants?: [{id, sku?, title?, price?}]} (sends products/update)
  *   POST /_emulator/tokens                             {scopes?, expiring?} → token (installs the app, skips OAuth)
  *   GET  /_emulator/tokens?shop=
  *   POST /_emulator/tokens/:accessToken/expire | /revoke
@@ -51,8 +53,14 @@ export function registerControlRoutes(app: FastifyInstance, control: ShopifyEmul
     reply.code(201).send(control.refundOrder((request.params as { orderId: string }).orderId, body<RefundInput>(request))),
   );
   app.post('/_emulator/orders/:orderId/cancel', async (request) => control.cancelOrder((request.params as { orderId: string }).orderId, body<object>(request)));
-  app.post('/_emulator/products', async (request, reply) => reply.code(201).send(control.createProduct(body<ProductInput>(request))));
-  app.post('/_emulator/customers', async (request, reply) => reply.code(201).send(control.createCustomer(body<CustomerInput>(request))));
+  app.post('/_emulator/products', async (request, reply) => reply.code(201).send(control.createProduct(body<ProductInput & { webhook?: boolean }>(request))));
+  app.post('/_emulator/customers', async (request, reply) => reply.code(201).send(control.createCustomer(body<CustomerInput & { webhook?: boolean }>(request))));
+  app.patch('/_emulator/customers/:customerId', async (request) =>
+    control.updateCustomer((request.params as { customerId: string }).customerId, body<CustomerInput>(request)),
+  );
+  app.patch('/_emulator/products/:productId', async (request) =>
+    control.updateProduct((request.params as { productId: string }).productId, body<ProductPatch>(request)),
+  );
 
   app.post('/_emulator/tokens', async (request, reply) =>
     reply.code(201).send(control.issueToken(body<{ scopes?: string[]; expiring?: boolean }>(request))),

@@ -1,11 +1,11 @@
 import { FaultInjector } from '../common/fault-injector.js';
 import { CostBucket, STANDARD_BUCKET, type BucketSettings, type ThrottleStatus } from './cost-bucket.js';
 import type { EmulatedCustomer, EmulatedOrder, EmulatedProduct, EmulatedToken } from './model.js';
-import { restOrder, restRefund, restShop } from './rest-payloads.js';
+import { restCustomer, restOrder, restProduct, restRefund, restShop } from './rest-payloads.js';
 import { recordRefund, type RefundInput } from './refunds.js';
 import type { EmulatedRefund } from './model.js';
 import { validateOrderInput, validateShopInput } from './control-validation.js';
-import type { CustomerInput, OrderInput, OrderPatch, ProductInput, ShopData, ShopInput, ShopifyStore } from './store.js';
+import type { CustomerInput, OrderInput, OrderPatch, ProductInput, ProductPatch, ShopData, ShopInput, ShopifyStore } from './store.js';
 import {
   complianceTopicFromName,
   type RedeliveryOptions,
@@ -19,6 +19,11 @@ import { dataFields, type PersistedParts } from '../common/persisted-state.js';
 /** Every control method takes an optional shop domain; without it the emulator's default shop is meant. */
 export interface ShopOption {
   shop?: string;
+}
+
+/** Whether a seeding call acts as the merchant and sends the topic's webhook. */
+export interface WebhookOption {
+  webhook?: boolean;
 }
 
 /**
@@ -102,12 +107,38 @@ export class ShopifyEmulatorControl {
     return order;
   }
 
-  createProduct(input: ProductInput & ShopOption): EmulatedProduct {
-    return this.store.createProduct(input.shop, input);
+  /**
+   * Seeds a product; with `webhook: true` the merchant creates it and products/create is sent. Shopify always sends
+   * it; the emulator only when asked, so tests that seed a catalogue start no product syncs they did not ask for
+   * (FIDELITY.md, deliberate differences).
+   */
+  createProduct(input: ProductInput & ShopOption & WebhookOption): EmulatedProduct {
+    const product = this.store.createProduct(input.shop, input);
+    if (input.webhook) this.webhooks.trigger(this.store.shop(input.shop).shop.domain, 'PRODUCTS_CREATE', restProduct(product));
+    return product;
   }
 
-  createCustomer(input: CustomerInput & ShopOption): EmulatedCustomer {
-    return this.store.createCustomer(input.shop, input);
+  /** Seeds a customer; with `webhook: true` customers/create is sent (as createProduct). */
+  createCustomer(input: CustomerInput & ShopOption & WebhookOption): EmulatedCustomer {
+    const customer = this.store.createCustomer(input.shop, input);
+    if (input.webhook) this.webhooks.trigger(this.store.shop(input.shop).shop.domain, 'CUSTOMERS_CREATE', restCustomer(customer));
+    return customer;
+  }
+
+  /** The merchant edits a customer: sends customers/update. */
+  updateCustomer(customerId: string, patch: CustomerInput & ShopOption): EmulatedCustomer {
+    const data = this.store.shop(patch.shop);
+    const customer = this.store.updateCustomer(data.shop.domain, customerId, patch);
+    this.webhooks.trigger(data.shop.domain, 'CUSTOMERS_UPDATE', restCustomer(customer));
+    return customer;
+  }
+
+  /** The merchant edits a product or its variants: sends products/update. */
+  updateProduct(productId: string, patch: ProductPatch & ShopOption): EmulatedProduct {
+    const data = this.store.shop(patch.shop);
+    const product = this.store.updateProduct(data.shop.domain, productId, patch);
+    this.webhooks.trigger(data.shop.domain, 'PRODUCTS_UPDATE', restProduct(product));
+    return product;
   }
 
   orders(shop?: string): EmulatedOrder[] {

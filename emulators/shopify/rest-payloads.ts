@@ -1,6 +1,6 @@
 import { amountsIn } from '../../domain/money.js';
 import { toGid } from './gid.js';
-import type { EmulatedOrder, EmulatedRefund, EmulatedShop, EmulatedTaxLine } from './model.js';
+import type { EmulatedCustomer, EmulatedOrder, EmulatedProduct, EmulatedRefund, EmulatedShop, EmulatedTaxLine } from './model.js';
 import { orderTotals, toPresentment } from './order-totals.js';
 import type { ShopData } from './store.js';
 
@@ -95,6 +95,38 @@ export function restOrder(data: ShopData, order: EmulatedOrder): Record<string, 
         }
       : null,
     total_line_items_price: fromCents(order.lineItems.reduce((sum, l) => sum + toCents(l.unitPrice) * l.quantity, 0)),
+  };
+}
+
+/** The REST customer, the body of customers/create and customers/update (FIDELITY.md: Shopify's REST Customer resource). */
+export function restCustomer(customer: EmulatedCustomer): Record<string, unknown> {
+  return {
+    id: BigInt(customer.id),
+    admin_graphql_api_id: toGid('Customer', customer.id),
+    email: customer.email,
+    first_name: customer.firstName,
+    last_name: customer.lastName,
+    created_at: customer.createdAt,
+    updated_at: customer.updatedAt,
+  };
+}
+
+/** The REST product with its variants, the body of products/create and products/update (REST Product resource). */
+export function restProduct(product: EmulatedProduct): Record<string, unknown> {
+  return {
+    id: BigInt(product.id),
+    admin_graphql_api_id: toGid('Product', product.id),
+    title: product.title,
+    created_at: product.createdAt,
+    updated_at: product.updatedAt,
+    variants: product.variants.map((variant) => ({
+      id: BigInt(variant.id),
+      admin_graphql_api_id: toGid('ProductVariant', variant.id),
+      product_id: BigInt(product.id),
+      title: variant.title,
+      sku: variant.sku,
+      price: variant.price,
+    })),
   };
 }
 

@@ -76,6 +76,16 @@ export interface ProductInput {
   variants?: Array<{ title?: string; sku?: string | null; price: string }>;
 }
 
+export interface ProductPatch {
+  title?: string;
+  variants?: Array<{ id: string; title?: string; sku?: string | null; price?: string }>;
+}
+
+/** updated_at must move forward even when two updates land in the same millisecond. */
+function laterThan(previous: string): string {
+  return new Date(Math.max(Date.now(), Date.parse(previous) + 1)).toISOString();
+}
+
 const ID_BASES = {
   // Order ids start above 2^53 so JSON consumers that parse them as doubles visibly lose digits.
   order: 9_007_199_254_741_000n,
@@ -173,6 +183,31 @@ export class ShopifyStore {
     }));
     const product: EmulatedProduct = { id: this.nextId('product'), title: input.title, createdAt: now, updatedAt: now, variants };
     this.shop(shopDomain).products.set(product.id, product);
+    return product;
+  }
+
+  /** The merchant edits a customer: the fields given change, updated_at moves forward. */
+  updateCustomer(shopDomain: string | undefined, customerId: string, patch: CustomerInput): EmulatedCustomer {
+    const customer = this.shop(shopDomain).customers.get(customerId);
+    if (!customer) throw new Error(`unknown customer ${customerId}`);
+    for (const key of ['email', 'firstName', 'lastName'] as const) if (patch[key] !== undefined) customer[key] = patch[key] ?? null;
+    customer.updatedAt = laterThan(customer.updatedAt);
+    return customer;
+  }
+
+  /** The merchant edits a product: its title, or a variant's SKU, title or price by variant id. */
+  updateProduct(shopDomain: string | undefined, productId: string, patch: ProductPatch): EmulatedProduct {
+    const product = this.shop(shopDomain).products.get(productId);
+    if (!product) throw new Error(`unknown product ${productId}`);
+    if (patch.title !== undefined) product.title = patch.title;
+    for (const change of patch.variants ?? []) {
+      const variant = product.variants.find((v) => v.id === change.id);
+      if (!variant) throw new Error(`product ${productId} has no variant ${change.id}`);
+      if (change.title !== undefined) variant.title = change.title;
+      if (change.sku !== undefined) variant.sku = change.sku;
+      if (change.price !== undefined) variant.price = change.price;
+    }
+    product.updatedAt = laterThan(product.updatedAt);
     return product;
   }
 

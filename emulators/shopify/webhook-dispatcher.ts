@@ -2,7 +2,16 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { stringifyWithBigInts } from './json-with-big-ids.js';
 
 /** Topics an app subscribes to through webhookSubscriptionCreate (and the emulator sends). */
-export type WebhookTopic = 'ORDERS_CREATE' | 'ORDERS_UPDATED' | 'ORDERS_CANCELLED' | 'REFUNDS_CREATE' | 'APP_UNINSTALLED';
+export type WebhookTopic =
+  | 'ORDERS_CREATE'
+  | 'ORDERS_UPDATED'
+  | 'ORDERS_CANCELLED'
+  | 'REFUNDS_CREATE'
+  | 'APP_UNINSTALLED'
+  | 'CUSTOMERS_CREATE'
+  | 'CUSTOMERS_UPDATE'
+  | 'PRODUCTS_CREATE'
+  | 'PRODUCTS_UPDATE';
 /** Mandatory privacy topics: not subscribable through the API, sent to the URLs in the app's configuration. */
 export type ComplianceTopic = 'CUSTOMERS_DATA_REQUEST' | 'CUSTOMERS_REDACT' | 'SHOP_REDACT';
 type AnyTopic = WebhookTopic | ComplianceTopic;
@@ -14,12 +23,26 @@ export const TOPIC_NAMES: Record<AnyTopic, string> = {
   ORDERS_CANCELLED: 'orders/cancelled',
   REFUNDS_CREATE: 'refunds/create',
   APP_UNINSTALLED: 'app/uninstalled',
+  CUSTOMERS_CREATE: 'customers/create',
+  CUSTOMERS_UPDATE: 'customers/update',
+  PRODUCTS_CREATE: 'products/create',
+  PRODUCTS_UPDATE: 'products/update',
   CUSTOMERS_DATA_REQUEST: 'customers/data_request',
   CUSTOMERS_REDACT: 'customers/redact',
   SHOP_REDACT: 'shop/redact',
 };
 
-const DELIVERABLE: readonly string[] = ['ORDERS_CREATE', 'ORDERS_UPDATED', 'ORDERS_CANCELLED', 'REFUNDS_CREATE', 'APP_UNINSTALLED'];
+const DELIVERABLE: readonly string[] = [
+  'ORDERS_CREATE',
+  'ORDERS_UPDATED',
+  'ORDERS_CANCELLED',
+  'REFUNDS_CREATE',
+  'APP_UNINSTALLED',
+  'CUSTOMERS_CREATE',
+  'CUSTOMERS_UPDATE',
+  'PRODUCTS_CREATE',
+  'PRODUCTS_UPDATE',
+];
 
 export function isDeliverableTopic(topic: string): topic is WebhookTopic {
   return DELIVERABLE.includes(topic);

@@ -70,6 +70,14 @@ export function answerRest(site: WooSite, webhooks: WebhookDeliverer, siteUrl: s
     return variations ? paged(variations, params, call, `products/${id}/variations`) : wooError({ status: 404, code: 'woocommerce_rest_product_invalid_id', message: 'Invalid ID.' });
   }
   if (resource === 'customers' && collection && verb === 'GET') return paged([...site.customers.values()], params, call, 'customers');
+  if (resource === 'customers' && id && !sub && verb === 'GET') {
+    const customer = site.customers.get(Number(id));
+    return customer ? { status: 200, body: customer } : wooError({ status: 404, code: 'woocommerce_rest_invalid_id', message: 'Invalid resource ID.' });
+  }
+  if (resource === 'products' && id && !sub && verb === 'GET') {
+    const product = site.products.get(Number(id));
+    return product ? { status: 200, body: product } : wooError({ status: 404, code: 'woocommerce_rest_product_invalid_id', message: 'Invalid ID.' });
+  }
   if (resource === 'system_status' && collection && verb === 'GET') {
     return { status: 200, body: { environment: { home_url: siteUrl, site_url: siteUrl, version: '9.4.0', wp_version: '6.7.0' }, settings: { currency: 'GBP' } } };
   }

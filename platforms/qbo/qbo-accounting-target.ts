@@ -6,6 +6,7 @@ import type {
   LedgerCustomerInput,
   LedgerDocumentRef,
   LedgerItem,
+  LedgerItemInput,
   LedgerRefund,
   LedgerSale,
   LedgerTaxCode,
@@ -28,6 +29,7 @@ import { ensureCompanyCurrency } from './company-currency-list.js';
 import { PerIntegrationCache } from './per-integration-cache.js';
 import { QboRefundReceipts, REFUND_RECEIPT } from './refund-receipt-booking.js';
 import { qboDocumentRef } from './document-ref.js';
+import { createQboItem, toLedgerItemOf } from './item-creation.js';
 
 /**
  * The company's tax codes, as last listed, for the rate of a sale's code (whether a difference is only rounding).
@@ -52,14 +54,7 @@ function isTaxSetupRefusal(error: LedgerRejectedError): boolean {
 
 const SKUS_PER_QUERY = 50;
 
-function toLedgerItem(item: QboEntity): LedgerItem {
-  return {
-    id: String(item.Id),
-    name: String(item.Name),
-    sku: typeof item.Sku === 'string' && item.Sku !== '' ? item.Sku : null,
-    active: item.Active !== false,
-  };
-}
+const toLedgerItem = toLedgerItemOf;
 
 function toDocumentRef(receipt: QboEntity): LedgerDocumentRef {
   return qboDocumentRef(receipt, SALES_RECEIPT);
@@ -189,6 +184,11 @@ export class QboAccountingTarget implements AccountingTarget {
       found.push(...(await queryAll(this.client, 'Item', `Sku IN (${list}) AND Active IN (true, false)`)).map(toLedgerItem));
     }
     return found;
+  }
+
+  /** A non-inventory item (item-creation.ts); 6240 (the name is taken) comes back as DisplayNameTakenError. */
+  async createItem(input: LedgerItemInput, idempotencyKey: string): Promise<LedgerItem> {
+    return toLedgerItem(await createQboItem(this.client, input, idempotencyKey));
   }
 
   async listItems(): Promise<LedgerItem[]> {

@@ -14,6 +14,7 @@ export const QBO_LIMITS: LedgerLimits = {
   personName: 15,
   email: 100,
   lineDescription: 4000,
+  itemName: 100,
 };
 
 /**

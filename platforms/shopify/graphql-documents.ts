@@ -1,5 +1,6 @@
 import { CONNECTION_PROBE_QUERY, ORDER_LINE_ITEMS_QUERY, ORDER_QUERY, ORDERS_UPDATED_SINCE_QUERY } from './order-query.js';
 import { ORDER_REFUND_IDS_QUERY, REFUND_QUERY } from './refund-query.js';
+import { CUSTOMER_IDS_QUERY, CUSTOMER_QUERY, PRODUCT_IDS_QUERY, PRODUCT_QUERY } from './entity-queries.js';
 import { WEBHOOK_SUBSCRIPTION_CREATE, WEBHOOK_SUBSCRIPTION_DELETE, WEBHOOK_SUBSCRIPTIONS_QUERY } from './webhook-documents.js';
 
 /** Every query and mutation ledgerbridge sends to Shopify, by name: a test validates each against Shopify's schema. */
@@ -13,4 +14,8 @@ export const SHOPIFY_GRAPHQL_DOCUMENTS: Record<string, string> = {
   WEBHOOK_SUBSCRIPTIONS_QUERY,
   WEBHOOK_SUBSCRIPTION_CREATE,
   WEBHOOK_SUBSCRIPTION_DELETE,
+  CUSTOMER_QUERY,
+  PRODUCT_QUERY,
+  CUSTOMER_IDS_QUERY,
+  PRODUCT_IDS_QUERY,
 };

@@ -17,12 +17,30 @@ import {
 } from './order-query.js';
 import { ORDER_REFUND_IDS_QUERY, REFUND_QUERY, toCommerceRefund, type RefundData } from './refund-query.js';
 import type { CommerceRefund } from '../../domain/commerce-refund.js';
+import type { StoreCustomer, StoreProduct, StoreRecordPage } from '../../domain/commerce-entities.js';
+import {
+  CUSTOMER_IDS_QUERY,
+  CUSTOMER_QUERY,
+  PRODUCT_IDS_QUERY,
+  PRODUCT_QUERY,
+  toRecordPage,
+  toStoreCustomer,
+  toStoreProduct,
+  type CustomerData,
+  type IdPageData,
+  type ProductData,
+  type VariantNode,
+} from './entity-queries.js';
 import { ShopifyAdminClient } from './shopify-admin-client.js';
 import { onlyCustomerDataWithheld, withheldReason } from './protected-customer-data.js';
 import type { ShopifyCallContext } from './shopify-error-translation.js';
 
 const FEW_SHIPPING_LINES = 5;
 const MANY_SHIPPING_LINES = 250;
+/** Variants per page of a product; Shopify allows 250. */
+const VARIANTS_PER_PAGE = 100;
+/** Customers or products per page of a full listing. */
+const RECORDS_PER_PAGE = 100;
 /** Shopify's Order.refunds has no pages; more than this many refunds on one order are not read (README). */
 const REFUNDS_PER_ORDER = 100;
 
@@ -100,6 +118,36 @@ export class ShopifyCommerceSource implements CommerceSource {
       if (one.refund) refunds.push(toCommerceRefund(numericOrderId, one.refund));
     }
     return refunds.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+  }
+
+  async getCustomer(customerId: string): Promise<StoreCustomer | null> {
+    const ctx: ShopifyCallContext = { shop: this.shop, action: `reading customer ${customerId}`, scope: 'read_customers' };
+    return toStoreCustomer(await this.request<CustomerData>(CUSTOMER_QUERY, { id: `gid://shopify/Customer/${customerId}` }, ctx));
+  }
+
+  async getProduct(productId: string): Promise<StoreProduct | null> {
+    const ctx: ShopifyCallContext = { shop: this.shop, action: `reading product ${productId}`, scope: 'read_products' };
+    const id = `gid://shopify/Product/${productId}`;
+    const variants: VariantNode[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const data: ProductData = await this.request<ProductData>(PRODUCT_QUERY, { id, variantsFirst: VARIANTS_PER_PAGE, variantsAfter: after }, ctx);
+      if (!data.product) return null;
+      variants.push(...data.product.variants.nodes);
+      const { hasNextPage, endCursor } = data.product.variants.pageInfo;
+      if (!hasNextPage || !endCursor) return toStoreProduct(data.product, variants);
+      after = endCursor;
+    }
+  }
+
+  async listCustomers(pageCursor?: string): Promise<StoreRecordPage> {
+    const ctx: ShopifyCallContext = { shop: this.shop, action: 'listing customers', scope: 'read_customers' };
+    return toRecordPage((await this.request<{ customers: IdPageData }>(CUSTOMER_IDS_QUERY, { first: RECORDS_PER_PAGE, after: pageCursor ?? null }, ctx)).customers);
+  }
+
+  async listProducts(pageCursor?: string): Promise<StoreRecordPage> {
+    const ctx: ShopifyCallContext = { shop: this.shop, action: 'listing products', scope: 'read_products' };
+    return toRecordPage((await this.request<{ products: IdPageData }>(PRODUCT_IDS_QUERY, { first: RECORDS_PER_PAGE, after: pageCursor ?? null }, ctx)).products);
   }
 
   async checkConnection(): Promise<ConnectionProbe> {

@@ -17,6 +17,11 @@ export const SHOPIFY_WEBHOOK_TOPICS: Record<string, string> = {
   // Each refund becomes the ledger's refund document.
   REFUNDS_CREATE: 'refunds/create',
   APP_UNINSTALLED: 'app/uninstalled',
+  // Customers and products sync as entities of their own (workflows/entity-sync.ts).
+  CUSTOMERS_CREATE: 'customers/create',
+  CUSTOMERS_UPDATE: 'customers/update',
+  PRODUCTS_CREATE: 'products/create',
+  PRODUCTS_UPDATE: 'products/update',
 };
 
 interface SubscriptionNode {

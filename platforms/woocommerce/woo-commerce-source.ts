@@ -5,6 +5,8 @@ import { toCommerceOrder } from './order-mapping.js';
 import type { WooOrder } from './order-shape.js';
 import type { WooClient } from './woo-client.js';
 import { WooRequestRefusedError, type WooCallContext } from './woo-error-translation.js';
+import { WooEntityReader } from './woo-entities.js';
+import type { StoreCustomer, StoreProduct, StoreRecordPage } from '../../domain/commerce-entities.js';
 
 /** WooCommerce's most per page (per_page 1..100). */
 const PAGE_SIZE = 100;
@@ -53,6 +55,26 @@ export class WooCommerceSource implements CommerceSource {
       ...(page < totalPages ? { nextPageCursor: String(page + 1) } : {}),
       ...(Number.isInteger(total) && total >= 0 ? { total } : {}),
     };
+  }
+
+  getCustomer(customerId: string): Promise<StoreCustomer | null> {
+    return this.entities.customer(customerId);
+  }
+
+  getProduct(productId: string): Promise<StoreProduct | null> {
+    return this.entities.product(productId);
+  }
+
+  listCustomers(pageCursor?: string): Promise<StoreRecordPage> {
+    return this.entities.page('customers', pageCursor);
+  }
+
+  listProducts(pageCursor?: string): Promise<StoreRecordPage> {
+    return this.entities.page('products', pageCursor);
+  }
+
+  private get entities(): WooEntityReader {
+    return new WooEntityReader(this.client, (action) => this.ctx(action));
   }
 
   private ctx(action: string): WooCallContext {

@@ -6,6 +6,7 @@ import type {
   LedgerDocumentRef,
   LedgerItem,
   BookedRefundQuery,
+  LedgerItemInput,
   BookedSaleQuery,
   LedgerRefund,
   LedgerSale,
@@ -144,6 +145,14 @@ export class XeroAccountingTarget implements AccountingTarget {
       if (ours) return toCustomer(ours);
       throw error;
     }
+  }
+
+  /** A sold item whose Code is the SKU (Xero's items are found by Code); its sales account and tax come from the sale's lines. */
+  async createItem(input: LedgerItemInput, idempotencyKey: string): Promise<LedgerItem> {
+    const item: Item = { code: input.sku, name: input.name, isSold: true, salesDetails: { unitPrice: Number(input.unitPrice) } };
+    const key = xeroIdempotencyKey(`item:${idempotencyKey}`, item);
+    const body = await this.api.call(`item '${input.name}'`, (api, tenant) => api.createItems(tenant, { items: [item] }, undefined, undefined, key));
+    return toLedgerItem(body.items![0]!);
   }
 
   async findItemsBySku(skus: string[]): Promise<LedgerItem[]> {

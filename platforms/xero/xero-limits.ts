@@ -14,6 +14,8 @@ export const XERO_LIMITS: LedgerLimits = {
   personName: 255,
   email: 255,
   lineDescription: 4000,
+  // Item Name (Item Code, where the SKU goes, is 30): emulators/xero/item-rules.ts.
+  itemName: 50,
 };
 
 /** What ledgerbridge allows itself per organisation: Xero allows 60 calls a minute and 5 at once per tenant. */

@@ -14,6 +14,8 @@ export interface ConsoleWithRoute {
   page: Page;
   routeId: string;
   qbo: { id: string; displayName: string };
+  /** The shop's integration: the one with the store card. */
+  shopify: { id: string; displayName: string };
   /** A shop order synced on the route (its sync started as a webhook would; `timing` shortens its waits). */
   syncOrder(name: string, lineItems: { title: string; sku: string; quantity: number; unitPrice: string; taxLines?: { title: string; rate: number; amount: string }[] }[], timing?: Partial<OrderSyncTiming>): Promise<{ orderId: string; workflowId: string }>;
   /** Waits until the order's row (the database) shows this status. */
@@ -26,7 +28,7 @@ export interface ConsoleWithRoute {
 export async function startConsoleWithRoute(options: HealthHarnessOptions = {}): Promise<ConsoleWithRoute> {
   const [h, browser] = await Promise.all([HealthHarness.start(options), openConsoleBrowser()]);
   await saveOperator(h.db, CONSOLE_OPERATOR.email, CONSOLE_OPERATOR.password);
-  const { qbo, routeId } = await h.connectedShopAndLedger();
+  const { qbo, shopify, routeId } = await h.connectedShopAndLedger();
   const page = await browser.newPage();
   await page.goto(`${h.baseUrl}/console/orders`);
   await signIn(page, CONSOLE_OPERATOR.email, CONSOLE_OPERATOR.password);
@@ -38,6 +40,7 @@ export async function startConsoleWithRoute(options: HealthHarnessOptions = {}):
     page,
     routeId,
     qbo,
+    shopify,
     syncOrder: async (name, lineItems, timing) => {
       const order = h.shopify.control.createOrder({ shop: h.shop, name, lineItems });
       const { workflowId } = await startOrderSync(h.client, h.db, h.taskQueue, { routeId, orderId: order.id, orderName: name, ...(timing ? { timing } : {}) });

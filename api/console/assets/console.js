@@ -22,34 +22,35 @@
     setInterval(refresh, every);
   }
 
-  for (const form of document.querySelectorAll('form[data-async][data-target]')) {
-    form.addEventListener('submit', async (event) => {
-      const target = document.querySelector(form.getAttribute('data-target'));
-      const button = form.querySelector('button[type="submit"], button:not([type])');
-      if (!target || !button) return; // let the browser post the form the ordinary way
-      event.preventDefault();
-      const label = button.textContent;
-      button.disabled = true;
-      button.textContent = form.getAttribute('data-busy') || 'Working…';
-      target.setAttribute('aria-busy', 'true');
-      target.textContent = button.textContent;
-      try {
-        const response = await fetch(form.action, {
-          method: 'POST',
-          headers: { ...fragmentHeaders, 'content-type': 'application/x-www-form-urlencoded' },
-          body: new URLSearchParams(new FormData(form)),
-          credentials: 'same-origin',
-        });
-        const markup = await response.text();
-        if ((response.headers.get('content-type') || '').startsWith('text/html')) target.innerHTML = markup;
-        else target.textContent = markup;
-      } catch {
-        target.textContent = 'The console could not be reached. Check your connection and try again.';
-      } finally {
-        target.removeAttribute('aria-busy');
-        button.disabled = false;
-        button.textContent = label;
-      }
-    });
-  }
+  // Delegated, so that forms inside refreshed content (a card's Retry buttons) post in place as well.
+  document.addEventListener('submit', async (event) => {
+    const form = event.target instanceof Element ? event.target.closest('form[data-async][data-target]') : null;
+    if (!form) return;
+    const target = document.querySelector(form.getAttribute('data-target'));
+    const button = form.querySelector('button[type="submit"], button:not([type])');
+    if (!target || !button) return; // let the browser post the form the ordinary way
+    event.preventDefault();
+    const label = button.textContent;
+    button.disabled = true;
+    button.textContent = form.getAttribute('data-busy') || 'Working…';
+    target.setAttribute('aria-busy', 'true');
+    target.textContent = button.textContent;
+    try {
+      const response = await fetch(form.action, {
+        method: 'POST',
+        headers: { ...fragmentHeaders, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(new FormData(form)),
+        credentials: 'same-origin',
+      });
+      const markup = await response.text();
+      if ((response.headers.get('content-type') || '').startsWith('text/html')) target.innerHTML = markup;
+      else target.textContent = markup;
+    } catch {
+      target.textContent = 'The console could not be reached. Check your connection and try again.';
+    } finally {
+      target.removeAttribute('aria-busy');
+      button.disabled = false;
+      button.textContent = label;
+    }
+  });
 })();

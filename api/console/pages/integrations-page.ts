@@ -13,6 +13,7 @@ import { csrfField, sendHtml, sendPage, timeText, wantsFragment, type ConsolePag
 import { checkOutcomeView, healthCell, integrationPath } from './integration-views.js';
 import { storeSyncSections } from './store-sync-section.js';
 import { platformLabel } from './platform-mark.js';
+import { storeCardSection } from './store-card.js';
 
 type IdRequest = FastifyRequest<{ Params: { id: string } }>;
 
@@ -66,12 +67,14 @@ export const integrationsPages: ConsolePagePlugin = (deps) => async (app) => {
     const detail = await integrationHealthDetail(deps.db, request.params.id, reconnectLink);
     if (!detail) return notFoundPage(request, reply, request.params.id);
     const storeSync = deps.platforms.roleOf(detail.platform) === 'commerce' ? await storeSyncSections(deps, request, detail.id) : '';
+    const storeCard = await storeCardSection(deps, request, detail);
     const body = html`<section aria-labelledby="health-h">
 <h2 id="health-h">Health</h2>
 <p class="health" data-refresh-url="${integrationPath(detail.id)}/health" data-refresh-every="${LIVE_EVERY_MS}">${healthCell(detail)}</p>
 ${actionButtons(request, detail, integrationPath(detail.id))}
 <div id="check-${detail.id}" class="check-results" aria-live="polite"></div>
 </section>
+${storeCard}
 ${storeSync}
 <section aria-labelledby="checks-h">
 <h2 id="checks-h">Last checks</h2>

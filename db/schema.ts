@@ -119,6 +119,38 @@ export const refundSyncs = pgTable(
   (t) => [primaryKey({ columns: [t.routeId, t.orderId, t.refundId] })],
 );
 
+/** One Shopify Payments payout (or a store's payment transfer) of one route, and its deposit in the ledger. */
+export const payoutSyncs = pgTable(
+  'payout_syncs',
+  {
+    routeId: text('route_id')
+      .notNull()
+      .references(() => syncRoutes.id, { onDelete: 'cascade' }),
+    /** The shop's payout id (Shopify: the payout's legacy id). */
+    payoutId: text('payout_id').notNull(),
+    workflowId: text('workflow_id').notNull(),
+    /** pending | waiting_for_orders | syncing | synced | failed | waiting */
+    status: text('status').notNull().default('pending'),
+    issuedAt: text('issued_at'),
+    /** What reached the bank, in the payout's currency. */
+    net: text('net'),
+    currency: text('currency'),
+    waitingFor: text('waiting_for'),
+    waitingOn: text('waiting_on'),
+    lastErrorCode: text('last_error_code'),
+    lastErrorMessage: text('last_error_message'),
+    /** Per order id, what the deposit took out of the clearing account (cents): what later payouts of the order build on. */
+    cleared: jsonb('cleared').$type<Record<string, number>>().notNull().default({}),
+    ledgerDocumentId: text('ledger_document_id'),
+    ledgerDocNumber: text('ledger_doc_number'),
+    attempts: integer('attempts').notNull().default(0),
+    firstSeenAt: timestamp('first_seen_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    syncedAt: timestamp('synced_at', { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.routeId, t.payoutId] })],
+);
+
 /** Full text of fields the ledger could only take truncated. */
 export const truncatedFields = pgTable(
   'truncated_fields',

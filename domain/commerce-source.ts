@@ -1,4 +1,5 @@
 import type { CommerceOrder } from './commerce-order.js';
+import type { CommercePayout, CommercePayoutRef } from './commerce-payout.js';
 import type { CommerceRefund } from './commerce-refund.js';
 import type { ConnectionProbe } from './connection-probe.js';
 
@@ -31,4 +32,10 @@ export interface CommerceSource {
    * polling reads to catch an order whose webhook never arrived. Optional: a store without it is not polled.
    */
   listOrdersUpdatedSince?(since: string /* ISO 8601 UTC */, pageCursor?: string): Promise<{ orders: { id: string; updatedAt: string }[]; nextPageCursor?: string }>;
+  /**
+   * Payouts issued after `since` (ISO 8601 UTC), oldest first, and one payout with its balance transactions (null
+   * when the shop has no such payout). Optional: a store whose payment provider reports no payouts has no payout syncs.
+   */
+  listPayoutsIssuedSince?(since: string): Promise<CommercePayoutRef[]>;
+  getPayout?(payoutId: string): Promise<CommercePayout | null>;
 }

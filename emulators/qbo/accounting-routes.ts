@@ -18,6 +18,7 @@ import { validateCustomer, validateItem } from './name-list-rules.js';
 import { evaluateQuery, type QboRecord } from './query-evaluation.js';
 import { parseQuery, QuerySyntaxError } from './query-language.js';
 import { validateRefundReceipt, validateSalesReceipt } from './sales-receipt-rules.js';
+import { validateDeposit } from './deposit-rules.js';
 
 const ACCOUNTING_SCOPE = 'com.intuit.quickbooks.accounting';
 
@@ -27,11 +28,12 @@ const ENTITIES: Record<string, { name: string; creatable: boolean }> = {
   item: { name: 'Item', creatable: true },
   salesreceipt: { name: 'SalesReceipt', creatable: true },
   refundreceipt: { name: 'RefundReceipt', creatable: true },
+  deposit: { name: 'Deposit', creatable: true },
   account: { name: 'Account', creatable: false },
   taxcode: { name: 'TaxCode', creatable: false },
   taxrate: { name: 'TaxRate', creatable: false },
 };
-const QUERYABLE = new Set(['Customer', 'Item', 'SalesReceipt', 'RefundReceipt', 'Account', 'TaxCode', 'TaxRate', 'CompanyInfo', 'Preferences']);
+const QUERYABLE = new Set(['Customer', 'Item', 'SalesReceipt', 'RefundReceipt', 'Deposit', 'Account', 'TaxCode', 'TaxRate', 'CompanyInfo', 'Preferences']);
 
 interface ApiContext {
   request: FastifyRequest;
@@ -204,7 +206,7 @@ export function registerAccountingRoutes(app: FastifyInstance, state: QboEmulato
       throw validationFault(nowMs, { Message: 'Request has invalid or unsupported property', Detail: 'Expected a JSON object', code: '2010' });
     }
     const input = body as QboRecord;
-    checkEntityBody(entityName as 'SalesReceipt' | 'RefundReceipt' | 'Customer' | 'Item', input, nowMs, state.options.fieldLengths ?? 'api-reference');
+    checkEntityBody(entityName as 'SalesReceipt' | 'RefundReceipt' | 'Deposit' | 'Customer' | 'Item', input, nowMs, state.options.fieldLengths ?? 'api-reference');
     const allowDuplicateDocNumber = company.preferences.duplicateDocNumbersAllowed || (query.include ?? '').split(',').includes('allowduplicatedocnum');
     const salesForm = { allowDuplicateDocNumber, taxInclusiveLineReading: state.settings.taxInclusiveLineReading, totalTaxOverride: state.settings.totalTaxOverride };
     const fields =
@@ -212,7 +214,9 @@ export function registerAccountingRoutes(app: FastifyInstance, state: QboEmulato
         ? validateSalesReceipt(company, input, nowMs, salesForm)
         : entityName === 'RefundReceipt'
           ? validateRefundReceipt(company, input, nowMs, salesForm)
-          : entityName === 'Customer'
+          : entityName === 'Deposit'
+            ? validateDeposit(company, input, nowMs)
+            : entityName === 'Customer'
             ? validateCustomer(company, input, nowMs)
             : validateItem(company, input, nowMs);
     if (entityName === 'SalesReceipt' || entityName === 'RefundReceipt') checkCustomerCurrency(company, fields, nowMs);

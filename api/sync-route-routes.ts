@@ -48,7 +48,8 @@ function describeLedgerOptions(deps: ApiDeps): string {
   const ledgers = (deps.platforms?.all() ?? []).filter((platform) => platform.role === 'accounting');
   const lines = ledgers.flatMap((ledger) =>
     (ledger.role === 'accounting' ? (ledger.routeOptions ?? []) : []).map(
-      (option) => `${ledger.displayName}: ${option.name} = ${option.allowedValues.map((value) => `"${value}"`).join(' | ')} (${option.description}; default "${option.defaultValue}")`,
+      (option) =>
+        `${ledger.displayName}: ${option.name} = ${option.freeText ? 'a name in the ledger' : option.allowedValues.map((value) => `"${value}"`).join(' | ')} (${option.description}; default "${option.defaultValue}")`,
     ),
   );
   return lines.length > 0 ? lines.join('; ') : 'no installed ledger takes options';

@@ -1,3 +1,4 @@
+import { payoutAccountNames, QBO_PAYOUT_ROUTE_OPTIONS } from './payout-route-options.js';
 import type { IntegrationCredentials } from '../../domain/credentials.js';
 import { CredentialsInvalidError } from '../../domain/platform-errors.js';
 import type { AccountingPlatform, IntegrationAccount, PlatformConnection } from '../platform.js';
@@ -123,6 +124,8 @@ export function createQboPlatform(config: QboPlatformConfig): AccountingPlatform
       return toCredentials(json, current.scopes);
     },
 
+    routeOptions: QBO_PAYOUT_ROUTE_OPTIONS,
+
     createTarget(connection: PlatformConnection) {
       const realmId = connection.account.realmId;
       if (!realmId) throw new Error(`QuickBooks Online integration ${connection.integrationId} has no realmId`);
@@ -134,7 +137,7 @@ export function createQboPlatform(config: QboPlatformConfig): AccountingPlatform
         defaultRetryAfterMs,
         ...(config.requestLimiter ? { limiter: config.requestLimiter } : {}),
       });
-      return new QboAccountingTarget(client, { cacheKey: `${connection.integrationId}:${realmId}` });
+      return new QboAccountingTarget(client, { cacheKey: `${connection.integrationId}:${realmId}`, accounts: payoutAccountNames(connection.routeOptions) });
     },
   };
 }

@@ -13,6 +13,7 @@ import { requireOperatorToken } from './operator-auth.js';
 import { sendBrowsersToConsole } from './console/browser-redirect.js';
 import { orderRoutes } from './order-routes.js';
 import { refundRoutes } from './refund-routes.js';
+import { payoutRoutes } from './payout-routes.js';
 import { replayRoutes } from './replay-routes.js';
 import { shopifyWebhookRoutes } from './shopify-webhook-routes.js';
 import { syncRouteRoutes } from './sync-route-routes.js';
@@ -69,6 +70,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     });
     await operator.register(orderRoutes(deps));
     await operator.register(refundRoutes(deps));
+    await operator.register(payoutRoutes(deps));
     await operator.register(intakeRoutes(deps));
     await operator.register(mappingRoutes(deps, resumptions));
     await operator.register(replayRoutes(deps, resumptions));

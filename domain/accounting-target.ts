@@ -180,6 +180,8 @@ export interface LedgerSaleAccount {
   id: string;
   name: string;
   clearable: boolean;
+  /** The sale's total as the ledger holds it now: what it put into the account. */
+  saleTotal: string;
 }
 
 export interface LedgerDocumentRef {

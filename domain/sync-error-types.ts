@@ -41,6 +41,11 @@ export const SyncErrorType = {
    * tax). The document exists; a person corrects it, and a retry checks it again. Not retryable.
    */
   LedgerTotalMismatch: 'LedgerTotalMismatch',
+  /**
+   * A payout would leave the clearing account with a balance for its orders (the shop paid out other amounts than the
+   * ledger holds for them). Nothing is booked; a person corrects the ledger (or the shop's record), then retries. Not retryable.
+   */
+  ClearingMismatch: 'ClearingMismatch',
 } as const;
 
 export type SyncErrorType = (typeof SyncErrorType)[keyof typeof SyncErrorType];
@@ -61,6 +66,7 @@ export function parkReasonFor(type: string): ParkReason | null {
     case SyncErrorType.IntegrationUnavailable:
     case SyncErrorType.DocumentNumberTaken:
     case SyncErrorType.LedgerTotalMismatch:
+    case SyncErrorType.ClearingMismatch:
     case SyncErrorType.LedgerNotConnected:
       return 'fix';
     case SyncErrorType.Throttled:
@@ -84,6 +90,7 @@ export function waitsOnPerson(type: string): boolean {
     type === SyncErrorType.TaxCodeUnmapped ||
     type === SyncErrorType.DocumentNumberTaken ||
     type === SyncErrorType.LedgerTotalMismatch ||
+    type === SyncErrorType.ClearingMismatch ||
     type === SyncErrorType.DailyQuotaExhausted ||
     type === SyncErrorType.LedgerNotConnected
   );

@@ -7,6 +7,8 @@ import { CredentialStore, type SecretBox } from '../db/credential-store.js';
 import { createOrderSyncActivities, type ConnectionProblemSink } from '../activities/order-sync-activities.js';
 import { createOrderPollActivities } from '../activities/order-poll-activities.js';
 import { createRefundSyncActivities } from '../activities/refund-sync-activities.js';
+import { createPayoutSyncActivities } from '../activities/payout-sync-activities.js';
+import { createPayoutPollActivities } from '../activities/payout-poll-activities.js';
 import { heartbeating } from '../activities/activity-heartbeat.js';
 import { setThrottlePatience } from '../activities/sync-failures.js';
 import { RouteConnections } from '../activities/route-connections.js';
@@ -70,7 +72,10 @@ export async function createSyncWorker(options: SyncWorkerOptions): Promise<Work
     ...heartbeating(observeOrderOutcomes(withRefundNotices(createOrderSyncActivities(syncDeps)))),
     // Refunds and cancellations after booking, each its own workflow (workflows/refund-sync.ts).
     ...heartbeating(createRefundSyncActivities(syncDeps)),
+    // Payouts through the clearing account, each its own workflow (workflows/payout-sync.ts).
+    ...heartbeating(createPayoutSyncActivities(syncDeps)),
     ...(options.client ? createParkedOrderResumeActivities({ client: options.client, db: options.db }) : {}),
+    ...(options.client ? createPayoutPollActivities({ db: options.db, connections, client: options.client, taskQueue: () => options.taskQueue }) : {}),
     // Reconciliation polling: a page of "orders changed since" handed to the order intake.
     ...createOrderPollActivities({ db: options.db, platforms: options.platforms, credentials }),
     ...options.extraActivities,

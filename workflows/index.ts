@@ -4,3 +4,5 @@ export { integrationHealthWorkflow } from './integration-health.js';
 export { parkedOrderResumeWorkflow } from './parked-order-resume.js';
 export { orderPollWorkflow } from './order-poll.js';
 export { refundSyncWorkflow } from './refund-sync.js';
+export { payoutSyncWorkflow } from './payout-sync.js';
+export { payoutPollWorkflow } from './payout-poll.js';

@@ -38,7 +38,7 @@ export class QboPayoutDeposits {
     const accountId = (sale?.DepositToAccountRef as { value?: unknown } | undefined)?.value;
     if (!sale || accountId === undefined || accountId === null) return null;
     const account = await this.client.read('account', 'Account', String(accountId), `the account of sales receipt ${saleId}`);
-    return { id: String(account.Id), name: String(account.Name), clearable: account.AccountSubType !== 'UndepositedFunds' };
+    return { id: String(account.Id), name: String(account.Name), clearable: account.AccountSubType !== 'UndepositedFunds', saleTotal: qboDocumentRef(sale, 'sales receipt').total };
   }
 
   async book(payout: LedgerPayout, idempotencyKey: string): Promise<LedgerDocumentRef> {

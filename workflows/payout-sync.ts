@@ -86,6 +86,9 @@ export async function payoutSyncWorkflow(input: PayoutSyncInput): Promise<Payout
     setState(state, null);
     await record(rowStatus, { waitingOn, error: status.lastError });
     await condition(() => resumeRequested, timing.ordersRecheckMs);
+    status.waitingOn = null;
+    status.lastError = null;
+    setState('syncing', null);
   };
 
   /** Runs a step; a failure a person must handle parks the payout, and the step runs again once resumed. */

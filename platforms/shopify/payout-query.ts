@@ -47,9 +47,17 @@ export interface BalanceTransactionData {
   associatedOrder: { id: string; name: string } | null;
 }
 
+export interface PayoutNodeData {
+  legacyResourceId: string;
+  issuedAt: string;
+  status: string;
+  transactionType: string;
+  net: MoneyData;
+}
+
 export interface PayoutData {
   shopifyPaymentsAccount: {
-    payouts: { nodes: Array<{ legacyResourceId: string; issuedAt: string; status: string; transactionType: string; net: MoneyData }> };
+    payouts: { nodes: PayoutNodeData[] };
     balanceTransactions: { nodes: BalanceTransactionData[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
   } | null;
 }
@@ -87,7 +95,7 @@ export function toCommercePayoutRef(node: { legacyResourceId: string; issuedAt: 
   return { id: String(node.legacyResourceId), issuedAt: new Date(node.issuedAt).toISOString(), status: node.status };
 }
 
-export function toCommercePayout(payout: PayoutData['shopifyPaymentsAccount'] extends infer A ? NonNullable<A>['payouts']['nodes'][number] : never, transactions: BalanceTransactionData[]): CommercePayout {
+export function toCommercePayout(payout: PayoutNodeData, transactions: BalanceTransactionData[]): CommercePayout {
   return {
     id: String(payout.legacyResourceId),
     issuedAt: new Date(payout.issuedAt).toISOString(),

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { payoutSyncWorkflowId, startPayoutSync } from '../runtime/payout-sync-starter.js';
+import { replayErrors } from './support/replay-check.js';
 import { eventually, SyncHarness } from './support/sync-harness.js';
 
 /**
@@ -12,6 +13,8 @@ describe('payouts: Shopify Payments → one QuickBooks Online deposit from the c
   let clearingId: string;
   let feesId: string;
   const fast = { ordersRecheckMs: 60_000, recheckWaitingMs: 60_000 };
+  /** Payout ids by what their sync went through, for the replay check. */
+  const replayed: Record<string, string> = {};
 
   beforeAll(async () => {
     harness = await SyncHarness.start();
@@ -99,6 +102,7 @@ describe('payouts: Shopify Payments → one QuickBooks Online deposit from the c
     expect(again.outcome).toBe('already_synced');
     expect(again.message).toContain('nothing new was written');
     expect(deposits().filter((d) => d.PrivateNote.includes(`payout ${payout.id},`))).toHaveLength(1);
+    replayed['payout-sync-already-synced'] = payout.id;
   });
 
   it('a payout whose order is not booked yet waits for it, then deposits once it is', async () => {
@@ -129,6 +133,7 @@ describe('payouts: Shopify Payments → one QuickBooks Online deposit from the c
     expect(result.outcome).toBe('created');
     const [deposit] = deposits().filter((d) => d.PrivateNote.includes(`payout ${payout.id},`));
     expect(deposit!.TotalAmt).toBe(35.1);
+    replayed['payout-sync-waited-for-order'] = payout.id;
   });
 
   it('a payout that would leave money in the clearing account parks with the difference and the order that explains it', async () => {
@@ -149,5 +154,12 @@ describe('payouts: Shopify Payments → one QuickBooks Online deposit from the c
     });
     expect(deposits().filter((d) => d.PrivateNote.includes(`payout ${payout.id},`))).toHaveLength(0);
     await harness.handle(payoutSyncWorkflowId(harness.routeId, payout.id)).terminate('test over');
+    replayed['payout-sync-clearing-mismatch-parked'] = payout.id;
+  });
+
+  it('the histories of these payout syncs replay deterministically', async () => {
+    expect(Object.keys(replayed).sort()).toEqual(['payout-sync-already-synced', 'payout-sync-clearing-mismatch-parked', 'payout-sync-waited-for-order']);
+    const runs = Object.entries(replayed).map(([fixtureName, payoutId]) => ({ workflowId: payoutSyncWorkflowId(harness.routeId, payoutId), fixtureName }));
+    expect(await replayErrors(harness.client, runs)).toEqual([]);
   });
 });

@@ -1,9 +1,9 @@
-import { allHandlersFinished, condition, defineQuery, defineSignal, proxyActivities, setHandler, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, defineQuery, defineSignal, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { PayoutSyncActivities, PayoutSyncRecord } from '../activities/payout-sync-activities.js';
 import { DatabaseRejectedType } from '../activities/database-failures.js';
 import { payoutIsSettled } from '../domain/commerce-payout.js';
-import { parkReasonFor, SyncErrorType, waitsOnPerson, type ParkReason } from '../domain/sync-error-types.js';
-import { stepFailureOf, WorkerLostType } from './order-sync.js';
+import type { ParkReason } from '../domain/sync-error-types.js';
+import { parkingStep } from './parking-step.js';
 import { DEFAULT_ORDER_SYNC_TIMING, type OrderSyncTiming } from './order-sync-timing.js';
 import { SyncErrorCodeKey, SyncStateKey } from './search-attributes.js';
 
@@ -45,8 +45,6 @@ const bookkeeping = proxyActivities<Pick<PayoutSyncActivities, 'recordPayoutSync
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 12, nonRetryableErrorTypes: [DatabaseRejectedType] },
 });
 
-const WORKER_LOSS_RERUNS = 3;
-
 /**
  * One payout of one route, into its ledger, exactly once (workflow id `payout-sync/<route>/<payout>`): reads the
  * payout and its balance transactions, waits until every order in it is booked, checks that the deposit leaves
@@ -63,9 +61,9 @@ export async function payoutSyncWorkflow(input: PayoutSyncInput): Promise<Payout
   });
   const recheckAfter: Record<ParkReason, number> = { reconnect: timing.recheckWaitingMs, fix: timing.recheckWaitingMs, retry: timing.recheckFailedMs };
   const status: PayoutSyncStatus = { state: 'syncing', waitingOn: null, lastError: null, ledgerDocument: null, attempts: 1 };
-  let resumeRequested = false;
+  const resume = { requested: false };
   setHandler(payoutRetrySignal, () => {
-    resumeRequested = true;
+    resume.requested = true;
   });
   setHandler(payoutSyncStatusQuery, () => status);
 
@@ -80,45 +78,20 @@ export async function payoutSyncWorkflow(input: PayoutSyncInput): Promise<Payout
   };
   /** Waits for a retry signal or the re-check timer, saying so on the row first. */
   const waitAs = async (state: PayoutSyncState, rowStatus: PayoutSyncRecord['status'], waitingOn: string, message: string | null) => {
-    resumeRequested = false;
+    resume.requested = false;
     status.waitingOn = waitingOn;
     status.lastError = message ? { code: state, message } : null;
     setState(state, null);
     await record(rowStatus, { waitingOn, error: status.lastError });
-    await condition(() => resumeRequested, timing.ordersRecheckMs);
+    await condition(() => resume.requested, timing.ordersRecheckMs);
     status.waitingOn = null;
     status.lastError = null;
     setState('syncing', null);
   };
 
   /** Runs a step; a failure a person must handle parks the payout, and the step runs again once resumed. */
-  async function step<T>(run: () => Promise<T>): Promise<T> {
-    let workerLosses = 0;
-    for (;;) {
-      try {
-        return await run();
-      } catch (error) {
-        const failure = stepFailureOf(error);
-        if (!failure) throw error;
-        if (failure.code === SyncErrorType.Throttled) {
-          await sleep(timing.throttleWaitMs);
-          continue;
-        }
-        if (failure.code === WorkerLostType && workerLosses++ < WORKER_LOSS_RERUNS) continue;
-        const reason = parkReasonFor(failure.code) ?? 'retry';
-        status.waitingOn = failure.details.waitingOn ?? null;
-        status.lastError = { code: failure.code, message: failure.message };
-        resumeRequested = false;
-        setState(reason === 'reconnect' ? 'waiting_for_reconnect' : reason === 'fix' ? 'waiting_for_fix' : 'waiting_for_retry', failure.code);
-        await record(waitsOnPerson(failure.code) ? 'waiting' : 'failed', { waitingFor: reason, waitingOn: status.waitingOn, error: status.lastError });
-        await condition(() => resumeRequested, recheckAfter[reason]);
-        status.attempts++;
-        status.waitingOn = null;
-        setState('syncing', null);
-        await record('syncing', { newAttempt: true });
-      }
-    }
-  }
+  const parking = { throttleWaitMs: timing.throttleWaitMs, recheckAfter, status, resume, setState, record };
+  const step = <T>(run: () => Promise<T>): Promise<T> => parkingStep(run, parking);
 
   const finish = async (result: PayoutSyncResult, state: PayoutSyncState, cleared?: Record<string, number>): Promise<PayoutSyncResult> => {
     status.ledgerDocument = result.ledgerDocument;

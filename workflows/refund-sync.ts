@@ -1,8 +1,8 @@
-import { allHandlersFinished, condition, defineQuery, defineSignal, proxyActivities, setHandler, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, defineQuery, defineSignal, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { RefundSyncActivities } from '../activities/refund-sync-activities.js';
 import { DatabaseRejectedType } from '../activities/database-failures.js';
-import { parkReasonFor, SyncErrorType, waitsOnPerson, type ParkReason } from '../domain/sync-error-types.js';
-import { stepFailureOf, WorkerLostType } from './order-sync.js';
+import type { ParkReason } from '../domain/sync-error-types.js';
+import { parkingStep } from './parking-step.js';
 import { DEFAULT_ORDER_SYNC_TIMING, type OrderSyncTiming } from './order-sync-timing.js';
 import { SyncErrorCodeKey, SyncStateKey } from './search-attributes.js';
 
@@ -48,8 +48,6 @@ const bookkeeping = proxyActivities<Pick<RefundSyncActivities, 'recordRefundSync
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 12, nonRetryableErrorTypes: [DatabaseRejectedType] },
 });
 
-const WORKER_LOSS_RERUNS = 3;
-
 /**
  * One refund (or a cancellation's reversal) of one order, into one ledger, exactly once: waits until the order's
  * sale is booked, reads the refund, finds its document or maps its lines like the sale's, and books the ledger's
@@ -65,9 +63,9 @@ export async function refundSyncWorkflow(input: RefundSyncInput): Promise<Refund
   });
   const recheckAfter: Record<ParkReason, number> = { reconnect: timing.recheckWaitingMs, fix: timing.recheckWaitingMs, retry: timing.recheckFailedMs };
   const status: RefundSyncStatus = { state: 'syncing', orderName: input.orderName ?? null, waitingOn: null, lastError: null, ledgerDocument: null, attempts: 1 };
-  let resumeRequested = false;
+  const resume = { requested: false };
   setHandler(refundRetrySignal, () => {
-    resumeRequested = true;
+    resume.requested = true;
   });
   setHandler(refundSyncStatusQuery, () => status);
 
@@ -83,33 +81,8 @@ export async function refundSyncWorkflow(input: RefundSyncInput): Promise<Refund
   };
 
   /** Runs a step; a failure a person must handle parks the refund, and the step runs again once resumed. */
-  async function step<T>(run: () => Promise<T>): Promise<T> {
-    let workerLosses = 0;
-    for (;;) {
-      try {
-        return await run();
-      } catch (error) {
-        const failure = stepFailureOf(error);
-        if (!failure) throw error;
-        if (failure.code === SyncErrorType.Throttled) {
-          await sleep(timing.throttleWaitMs);
-          continue;
-        }
-        if (failure.code === WorkerLostType && workerLosses++ < WORKER_LOSS_RERUNS) continue;
-        const reason = parkReasonFor(failure.code) ?? 'retry';
-        status.waitingOn = failure.details.waitingOn ?? null;
-        status.lastError = { code: failure.code, message: failure.message };
-        resumeRequested = false;
-        setState(reason === 'reconnect' ? 'waiting_for_reconnect' : reason === 'fix' ? 'waiting_for_fix' : 'waiting_for_retry', failure.code);
-        await record(waitsOnPerson(failure.code) ? 'waiting' : 'failed', { waitingFor: reason, waitingOn: status.waitingOn, error: status.lastError });
-        await condition(() => resumeRequested, recheckAfter[reason]);
-        status.attempts++;
-        status.waitingOn = null;
-        setState('syncing', null);
-        await record('syncing', { newAttempt: true });
-      }
-    }
-  }
+  const parking = { throttleWaitMs: timing.throttleWaitMs, recheckAfter, status, resume, setState, record };
+  const step = <T>(run: () => Promise<T>): Promise<T> => parkingStep(run, parking);
 
   const finish = async (result: RefundSyncResult, state: RefundSyncState): Promise<RefundSyncResult> => {
     status.ledgerDocument = result.ledgerDocument;
@@ -128,12 +101,12 @@ export async function refundSyncWorkflow(input: RefundSyncInput): Promise<Refund
   if (sale.state === 'not_booked') {
     setState('waiting_for_sale', null);
     for (;;) {
-      resumeRequested = false;
+      resume.requested = false;
       // The row says Waiting before the sale is looked at again: a notice sent once it says so is never lost.
       await record('waiting_for_sale', { waitingOn: `order:${input.orderId}` });
       sale = await bookkeeping.saleOfOrder({ routeId: input.routeId, orderId: input.orderId });
       if (sale.state !== 'not_booked') break;
-      await condition(() => resumeRequested, timing.saleRecheckMs);
+      await condition(() => resume.requested, timing.saleRecheckMs);
     }
     setState('syncing', null);
     await record('syncing', { waitingOn: null });

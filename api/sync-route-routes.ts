@@ -8,6 +8,7 @@ import { documentNumberPrefixWait } from '../domain/sync-error-types.js';
 import { integrations, syncRoutes } from '../db/schema.js';
 import type { RouteOption } from '../platforms/platform.js';
 import { effectiveRouteOptions, mergeRouteOptions, RouteOptionError } from '../platforms/route-options.js';
+import { resumeParkedPayouts } from './parked-payouts.js';
 import type { ApiDeps } from './api-deps.js';
 import { ApiError, conflict, notFound } from './api-error.js';
 import type { BackgroundResumptions } from './background-resumptions.js';
@@ -172,7 +173,8 @@ export function syncRouteRoutes(deps: ApiDeps, resumptions: BackgroundResumption
           summary: "Choose among the options the route's ledger offers (Xero: the document a sale becomes)",
           description:
             'Sets the options given and leaves the others; null returns an option to the deployment default. Applies to orders booked ' +
-            'from now on: an order booked before keeps its document, and a re-run finds it there. 400 names the options and values the ledger accepts.',
+            'from now on: an order booked before keeps its document, and a re-run finds it there. Parked payouts of the route try again. ' +
+            '400 names the options and values the ledger accepts.',
           tags: ['routes'],
           params: Type.Object({ routeId: Type.String() }),
           body: Type.Object({ ledgerOptions: LedgerOptionChanges(deps) }, { additionalProperties: false }),
@@ -186,7 +188,9 @@ export function syncRouteRoutes(deps: ApiDeps, resumptions: BackgroundResumption
         if (!target) throw notFound(`The ledger of sync route ${before.id} was deleted.`);
         const ledgerOptions = checkedOptions(target, before.ledgerOptions, request.body.ledgerOptions);
         const [route] = await deps.db.update(syncRoutes).set({ ledgerOptions }).where(eq(syncRoutes.id, before.id)).returning();
-        request.log.info({ routeId: before.id, from: before.ledgerOptions, to: ledgerOptions }, 'route ledger options changed');
+        // A payout parked for want of an account (or on one that was missing) tries again with the new choice.
+        const resumedPayouts = await resumeParkedPayouts(deps, before.id);
+        request.log.info({ routeId: before.id, from: before.ledgerOptions, to: ledgerOptions, resumedPayouts }, 'route ledger options changed');
         return view(route!, target.platform);
       },
     );

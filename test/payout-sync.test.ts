@@ -157,6 +157,30 @@ describe('payouts: Shopify Payments → one QuickBooks Online deposit from the c
     replayed['payout-sync-clearing-mismatch-parked'] = payout.id;
   });
 
+  it('a payout parks saying which account to choose when the route has none for its fees, and goes on once it is chosen', async () => {
+    const unset = await harness.operator('PUT', `/routes/${harness.routeId}/ledger-options`, { ledgerOptions: { payoutFeeAccount: null } });
+    expect(unset.body.ledgerOptions.payoutFeeAccount).toBe('');
+    const sale = order('#8401');
+    expect((await harness.syncResultOf(sale.id)).outcome).toBe('created');
+    const payout = harness.shopify.control.createPayout({ currency: 'GBP', transactions: [{ type: 'CHARGE', amount: '48.00', fee: '1.20', orderId: sale.id }] });
+    await startPayoutSync(harness.client, harness.db, harness.taskQueue, { routeId: harness.routeId, payoutId: payout.id, timing: fast });
+    const parked = await eventually(async () => {
+      const row = await payoutRow(payout.id);
+      return row?.status === 'waiting' && row;
+    }, 'the payout to park for its fee account');
+    expect(parked.lastError).toEqual({
+      code: 'LedgerRejected',
+      message: 'No account is chosen for payment processing fees in QuickBooks Online: choose one for the route (PUT /routes/<route>/ledger-options {"payoutFeeAccount": "<account name>"}), then retry.',
+    });
+    await harness.operator('PUT', `/routes/${harness.routeId}/ledger-options`, { ledgerOptions: { payoutFeeAccount: 'Shopify Fees' } });
+    expect((await payoutResult(payout.id)).outcome).toBe('created');
+    const [deposit] = deposits().filter((d) => d.PrivateNote.includes(`payout ${payout.id},`));
+    expect(lines(deposit!)).toEqual([
+      ['Order #8401: payment', 48, clearingId],
+      [`Payment processing fees, payout ${payout.id}`, -1.2, feesId],
+    ]);
+  });
+
   it('the histories of these payout syncs replay deterministically', async () => {
     expect(Object.keys(replayed).sort()).toEqual(['payout-sync-already-synced', 'payout-sync-clearing-mismatch-parked', 'payout-sync-waited-for-order']);
     const runs = Object.entries(replayed).map(([fixtureName, payoutId]) => ({ workflowId: payoutSyncWorkflowId(harness.routeId, payoutId), fixtureName }));

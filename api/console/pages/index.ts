@@ -4,7 +4,8 @@ import { orderPage } from './order-page.js';
 import { ordersPage } from './orders-page.js';
 import { mappingsPage } from './mappings-page.js';
 import { replayPage } from './replay-page.js';
+import { payoutsPage } from './payouts-page.js';
 import { comingPages } from './coming-pages.js';
 
 /** Every console page, registered behind sign-in and CSRF. Add a page module here (api/console/README.md). */
-export const consolePages: readonly ConsolePagePlugin[] = [integrationsPages, orderPage, ordersPage, mappingsPage, replayPage, comingPages];
+export const consolePages: readonly ConsolePagePlugin[] = [integrationsPages, orderPage, ordersPage, mappingsPage, replayPage, payoutsPage, comingPages];

@@ -1,5 +1,5 @@
 import type { LedgerPayoutLine, LedgerSaleAccount } from '../domain/accounting-target.js';
-import type { CommercePayout } from '../domain/commerce-payout.js';
+import type { ClearedCents, CommercePayout } from '../domain/commerce-payout.js';
 import { fromCents, toCents } from '../domain/money.js';
 
 /** One order of a payout as the ledger holds it: its sale's account and total, refunds booked, what payouts took before. */
@@ -7,8 +7,10 @@ export interface PayoutOrderSale {
   orderId: string;
   orderName: string;
   account: LedgerSaleAccount | null;
+  /** Refunds of the order booked in the ledger (refund receipts), positive. */
   refundedCents: number;
-  clearedBeforeCents: number;
+  /** What earlier payouts moved through clearing for the order. */
+  clearedBefore: ClearedCents;
 }
 
 export interface ClearingDifference {
@@ -22,11 +24,14 @@ export interface ClearingDifference {
 /**
  * The deposit's lines for a payout: per order, its charges out of the clearing account its sale went to and its
  * refunds back in; one line for all fees; each adjustment and chargeback its own line. The lines add up to the
- * payout's net. Also what the deposit clears per order, and the orders it would leave with a clearing balance.
+ * payout's net. Also what the deposit clears per order, and the orders it would leave with a clearing balance:
+ * an order's charges (this payout's and earlier ones') must come to its booked sale, and the refunds paid back must
+ * not exceed the refunds booked. A refund booked but not paid back yet is money in flight (a later payout brings
+ * it), not a difference.
  */
-export function payoutDepositLines(payout: CommercePayout, sales: PayoutOrderSale[]): { lines: LedgerPayoutLine[]; cleared: Record<string, number>; differences: ClearingDifference[] } {
+export function payoutDepositLines(payout: CommercePayout, sales: PayoutOrderSale[]): { lines: LedgerPayoutLine[]; cleared: Record<string, ClearedCents>; differences: ClearingDifference[] } {
   const lines: LedgerPayoutLine[] = [];
-  const cleared: Record<string, number> = {};
+  const cleared: Record<string, ClearedCents> = {};
   for (const sale of sales) {
     const ofOrder = payout.transactions.filter((t) => t.order?.id === sale.orderId);
     const charged = ofOrder.filter((t) => t.kind === 'charge').reduce((sum, t) => sum + toCents(t.amount), 0);
@@ -34,7 +39,7 @@ export function payoutDepositLines(payout: CommercePayout, sales: PayoutOrderSal
     const clearingAccountId = sale.account?.id ?? '';
     if (charged !== 0) lines.push({ kind: 'sale', amount: fromCents(charged), description: `Order ${sale.orderName}: payment`, clearingAccountId });
     if (refunded !== 0) lines.push({ kind: 'refund', amount: fromCents(refunded), description: `Order ${sale.orderName}: refund`, clearingAccountId });
-    cleared[sale.orderId] = charged + refunded;
+    cleared[sale.orderId] = { charged, refunded: -refunded };
   }
   const fees = payout.transactions.reduce((sum, t) => sum + toCents(t.fee), 0);
   if (fees !== 0) lines.push({ kind: 'fee', amount: fromCents(-fees), description: `Payment processing fees, payout ${payout.id}` });
@@ -47,14 +52,16 @@ export function payoutDepositLines(payout: CommercePayout, sales: PayoutOrderSal
   }
   const differences = sales.flatMap((sale): ClearingDifference[] => {
     const sold = toCents(sale.account?.saleTotal ?? '0');
-    const now = cleared[sale.orderId] ?? 0;
-    const remaining = sold - sale.refundedCents - sale.clearedBeforeCents - now;
+    const now = cleared[sale.orderId] ?? { charged: 0, refunded: 0 };
+    const charged = sale.clearedBefore.charged + now.charged;
+    const paidBack = sale.clearedBefore.refunded + now.refunded;
+    // Left in clearing: the sale less its charges, less the refunds paid back beyond those booked.
+    const remaining = sold - charged - Math.max(0, paidBack - sale.refundedCents);
     if (remaining === 0) return [];
     const why =
-      `booked ${fromCents(sold)}` +
-      (sale.refundedCents ? `, refunds booked ${fromCents(sale.refundedCents)}` : '') +
-      `, paid out ${fromCents(now)}` +
-      (sale.clearedBeforeCents ? ` (and ${fromCents(sale.clearedBeforeCents)} in earlier payouts)` : '');
+      `booked ${fromCents(sold)}, paid out ${fromCents(now.charged)}` +
+      (sale.clearedBefore.charged ? ` (and ${fromCents(sale.clearedBefore.charged)} in earlier payouts)` : '') +
+      (paidBack > sale.refundedCents ? `, refunds paid back ${fromCents(paidBack)} but booked ${fromCents(sale.refundedCents)}` : '');
     return [{ orderId: sale.orderId, orderName: sale.orderName, cents: remaining, why }];
   });
   return { lines, cleared, differences };

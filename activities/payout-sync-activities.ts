@@ -1,6 +1,6 @@
 import { and, eq, ne, sql } from 'drizzle-orm';
 import type { LedgerDocumentRef, LedgerPayoutLine } from '../domain/accounting-target.js';
-import type { CommercePayout } from '../domain/commerce-payout.js';
+import type { ClearedCents, CommercePayout } from '../domain/commerce-payout.js';
 import { payoutDocumentNumber } from '../domain/document-number.js';
 import { bookedPayoutHeader, payoutDocumentOwner } from '../domain/ledger-document-ownership.js';
 import { fromCents, toCents } from '../domain/money.js';
@@ -24,8 +24,8 @@ export interface PayoutSyncRecord {
   waitingOn?: string | null;
   error?: { code: string; message: string } | null;
   document?: { id: string; docNumber: string } | null;
-  /** Per order id, cents the deposit took out of clearing. */
-  cleared?: Record<string, number>;
+  /** Per order id, what the deposit moved through clearing. */
+  cleared?: Record<string, ClearedCents>;
   newAttempt?: boolean;
 }
 
@@ -47,7 +47,7 @@ export type PreparedDeposit =
       docNumber: string;
       existing: LedgerDocumentRef | null;
       lines: LedgerPayoutLine[];
-      cleared: Record<string, number>;
+      cleared: Record<string, ClearedCents>;
     };
 
 /** Activities of payoutSyncWorkflow: read the payout, check its orders and the clearing account, book the deposit. */
@@ -118,7 +118,7 @@ export function createPayoutSyncActivities(deps: OrderSyncActivityDeps) {
       const sales: PayoutOrderSale[] = [];
       for (const order of input.orders) {
         const account = await againstPlatform(integration.id, () => target.saleClearingAccount!(order.sale));
-        sales.push({ orderId: order.orderId, orderName: order.orderName ?? order.orderId, account, refundedCents: await refundedCents(input.routeId, order.orderId), clearedBeforeCents: await clearedBefore(input.routeId, input.payout.id, order.orderId) });
+        sales.push({ orderId: order.orderId, orderName: order.orderName ?? order.orderId, account, refundedCents: await refundedCents(input.routeId, order.orderId), clearedBefore: await clearedBefore(input.routeId, input.payout.id, order.orderId) });
       }
       const unclearable = sales.filter((sale) => !sale.account || !sale.account.clearable);
       if (unclearable.length > 0) {
@@ -171,12 +171,12 @@ export function createPayoutSyncActivities(deps: OrderSyncActivityDeps) {
     return rows.reduce((sum, row) => sum + (row.total ? toCents(row.total) : 0), 0);
   }
 
-  async function clearedBefore(routeId: string, payoutId: string, orderId: string): Promise<number> {
+  async function clearedBefore(routeId: string, payoutId: string, orderId: string): Promise<ClearedCents> {
     const rows = await db
       .select({ cleared: payoutSyncs.cleared })
       .from(payoutSyncs)
       .where(and(eq(payoutSyncs.routeId, routeId), ne(payoutSyncs.payoutId, payoutId), eq(payoutSyncs.status, 'synced')));
-    return rows.reduce((sum, row) => sum + (row.cleared[orderId] ?? 0), 0);
+    return rows.reduce((sum, row) => ({ charged: sum.charged + (row.cleared[orderId]?.charged ?? 0), refunded: sum.refunded + (row.cleared[orderId]?.refunded ?? 0) }), { charged: 0, refunded: 0 });
   }
 }
 

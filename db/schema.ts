@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { BookedOrderChangeRecord, ShopOrderUpdate } from '../domain/booked-order-change.js';
+import type { ClearedCents } from '../domain/commerce-payout.js';
 import { boolean, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, unique, uniqueIndex } from 'drizzle-orm/pg-core';
 
 /** One connected account on one platform: "Shopify #1", "QuickBooks Online #1". */
@@ -139,8 +140,8 @@ export const payoutSyncs = pgTable(
     waitingOn: text('waiting_on'),
     lastErrorCode: text('last_error_code'),
     lastErrorMessage: text('last_error_message'),
-    /** Per order id, what the deposit took out of the clearing account (cents): what later payouts of the order build on. */
-    cleared: jsonb('cleared').$type<Record<string, number>>().notNull().default({}),
+    /** Per order id, what the deposit moved through the clearing account (cents charged, cents refunded): what later payouts of the order build on. */
+    cleared: jsonb('cleared').$type<Record<string, ClearedCents>>().notNull().default({}),
     ledgerDocumentId: text('ledger_document_id'),
     ledgerDocNumber: text('ledger_doc_number'),
     attempts: integer('attempts').notNull().default(0),

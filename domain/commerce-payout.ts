@@ -50,3 +50,9 @@ export interface CommercePayoutRef {
 export function payoutIsSettled(status: string): boolean {
   return status === 'PAID';
 }
+
+/** What payouts moved through the clearing account for one order: charges paid out, refunds paid back (both positive cents). */
+export interface ClearedCents {
+  charged: number;
+  refunded: number;
+}

@@ -93,7 +93,7 @@ export async function payoutSyncWorkflow(input: PayoutSyncInput): Promise<Payout
   const parking = { throttleWaitMs: timing.throttleWaitMs, recheckAfter, status, resume, setState, record };
   const step = <T>(run: () => Promise<T>): Promise<T> => parkingStep(run, parking);
 
-  const finish = async (result: PayoutSyncResult, state: PayoutSyncState, cleared?: Record<string, number>): Promise<PayoutSyncResult> => {
+  const finish = async (result: PayoutSyncResult, state: PayoutSyncState, cleared?: PayoutSyncRecord['cleared']): Promise<PayoutSyncResult> => {
     status.ledgerDocument = result.ledgerDocument;
     status.lastError = null;
     status.waitingOn = null;

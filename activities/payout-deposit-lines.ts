@@ -55,8 +55,9 @@ export function payoutDepositLines(payout: CommercePayout, sales: PayoutOrderSal
     const now = cleared[sale.orderId] ?? { charged: 0, refunded: 0 };
     const charged = sale.clearedBefore.charged + now.charged;
     const paidBack = sale.clearedBefore.refunded + now.refunded;
-    // Left in clearing: the sale less its charges, less the refunds paid back beyond those booked.
-    const remaining = sold - charged - Math.max(0, paidBack - sale.refundedCents);
+    // Left in clearing: the sale less its charges, plus the refunds paid back beyond those booked (the deposit puts
+    // them back into clearing, where no refund receipt took them out).
+    const remaining = sold - charged + Math.max(0, paidBack - sale.refundedCents);
     if (remaining === 0) return [];
     const why =
       `booked ${fromCents(sold)}, paid out ${fromCents(now.charged)}` +

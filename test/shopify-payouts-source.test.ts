@@ -37,7 +37,8 @@ describe('ShopifyCommerceSource payouts', () => {
     expect((await env.source.listPayoutsIssuedSince!('2026-11-02T00:00:00Z')).map((p) => p.id)).toEqual([late.id]);
 
     const payout = (await env.source.getPayout!(late.id))!;
-    expect(payout).toMatchObject({ id: late.id, status: 'IN_TRANSIT', direction: 'deposit', currency: 'USD' });
+    // In the shop's currency, the payouts' default.
+    expect(payout).toMatchObject({ id: late.id, status: 'IN_TRANSIT', direction: 'deposit', currency: env.emulator.control.shop().shop.currencyCode });
     // 120 × 9.41 − 10.00 − 1.50 − 25.00 = 1092.70
     expect(payout.net).toBe('1092.70');
     expect(payout.transactions).toHaveLength(123);

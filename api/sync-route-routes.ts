@@ -173,7 +173,7 @@ export function syncRouteRoutes(deps: ApiDeps, resumptions: BackgroundResumption
           summary: "Choose among the options the route's ledger offers (Xero: the document a sale becomes)",
           description:
             'Sets the options given and leaves the others; null returns an option to the deployment default. Applies to orders booked ' +
-            'from now on: an order booked before keeps its document, and a re-run finds it there. Parked payouts of the route try again. ' +
+            'from now on: an order booked before keeps its document, and a re-run finds it there. Orders waiting for the option and parked payouts of the route try again. ' +
             '400 names the options and values the ledger accepts.',
           tags: ['routes'],
           params: Type.Object({ routeId: Type.String() }),
@@ -188,7 +188,10 @@ export function syncRouteRoutes(deps: ApiDeps, resumptions: BackgroundResumption
         if (!target) throw notFound(`The ledger of sync route ${before.id} was deleted.`);
         const ledgerOptions = checkedOptions(target, before.ledgerOptions, request.body.ledgerOptions);
         const [route] = await deps.db.update(syncRoutes).set({ ledgerOptions }).where(eq(syncRoutes.id, before.id)).returning();
-        // A payout parked for want of an account (or on one that was missing) tries again with the new choice.
+        // Orders and payouts parked for want of an account (or on one that was missing) try again with the new choice.
+        for (const name of Object.keys(request.body.ledgerOptions)) {
+          await resumptions.enqueue({ routeId: before.id, waitingOn: `route-option:${name}` }, 'retry', 'route ledger option changed');
+        }
         const resumedPayouts = await resumeParkedPayouts(deps, before.id);
         request.log.info({ routeId: before.id, from: before.ledgerOptions, to: ledgerOptions, resumedPayouts }, 'route ledger options changed');
         return view(route!, target.platform);

@@ -46,6 +46,8 @@ export const SyncErrorType = {
    * ledger holds for them). Nothing is booked; a person corrects the ledger (or the shop's record), then retries. Not retryable.
    */
   ClearingMismatch: 'ClearingMismatch',
+  /** The route lacks a ledger setting a person must choose (a payout's bank or fee account), or names an account the ledger has not. Not retryable. */
+  LedgerSettingMissing: 'LedgerSettingMissing',
 } as const;
 
 export type SyncErrorType = (typeof SyncErrorType)[keyof typeof SyncErrorType];
@@ -67,6 +69,7 @@ export function parkReasonFor(type: string): ParkReason | null {
     case SyncErrorType.DocumentNumberTaken:
     case SyncErrorType.LedgerTotalMismatch:
     case SyncErrorType.ClearingMismatch:
+    case SyncErrorType.LedgerSettingMissing:
     case SyncErrorType.LedgerNotConnected:
       return 'fix';
     case SyncErrorType.Throttled:
@@ -91,6 +94,7 @@ export function waitsOnPerson(type: string): boolean {
     type === SyncErrorType.DocumentNumberTaken ||
     type === SyncErrorType.LedgerTotalMismatch ||
     type === SyncErrorType.ClearingMismatch ||
+    type === SyncErrorType.LedgerSettingMissing ||
     type === SyncErrorType.DailyQuotaExhausted ||
     type === SyncErrorType.LedgerNotConnected
   );

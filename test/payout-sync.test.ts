@@ -169,7 +169,7 @@ describe('payouts: Shopify Payments → one QuickBooks Online deposit from the c
       return row?.status === 'waiting' && row;
     }, 'the payout to park for its fee account');
     expect(parked.lastError).toEqual({
-      code: 'LedgerRejected',
+      code: 'LedgerSettingMissing',
       message: 'No account is chosen for payment processing fees in QuickBooks Online: choose one for the route (PUT /routes/<route>/ledger-options {"payoutFeeAccount": "<account name>"}), then retry.',
     });
     await harness.operator('PUT', `/routes/${harness.routeId}/ledger-options`, { ledgerOptions: { payoutFeeAccount: 'Shopify Fees' } });

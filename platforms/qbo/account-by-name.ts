@@ -1,4 +1,4 @@
-import { LedgerRejectedError } from '../../domain/platform-errors.js';
+import { LedgerSettingMissingError } from '../../domain/platform-errors.js';
 import type { QboClient, QboEntity } from './qbo-client.js';
 import { PerIntegrationCache } from './per-integration-cache.js';
 import { qboQueryString } from './query-literal.js';
@@ -23,16 +23,16 @@ export function forgetAccountNamed(cacheKey: string, name: string): void {
 /** The account the route chose for `option`, or a refusal saying which setting to choose or which account to create. */
 export async function requireAccountNamed(client: QboClient, cacheKey: string, option: string, name: string, purpose: string): Promise<{ id: string; name: string }> {
   if (name === '') {
-    throw new LedgerRejectedError(
-      `route-option-${option}`,
+    throw new LedgerSettingMissingError(
+      option,
       `No account is chosen for ${purpose} in QuickBooks Online: choose one for the route (PUT /routes/<route>/ledger-options {"${option}": "<account name>"}), then retry.`,
       `route option ${option} is unset`,
     );
   }
   const account = await accountNamed(client, cacheKey, name);
   if (!account) {
-    throw new LedgerRejectedError(
-      `account-missing`,
+    throw new LedgerSettingMissingError(
+      option,
       `QuickBooks Online has no active account named "${name}" (chosen for ${purpose}): create it in QuickBooks or choose another account for the route (${option}), then retry.`,
       `select * from Account where Name = '${name}' found nothing`,
     );

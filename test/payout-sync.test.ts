@@ -29,6 +29,14 @@ describe('payouts: Shopify Payments → one QuickBooks Online deposit from the c
   const lines = (deposit: Record<string, any>) => deposit.Line.map((l: any) => [l.Description, l.Amount, l.DepositLineDetail.AccountRef.value]);
   const payoutResult = (payoutId: string) => harness.handle(payoutSyncWorkflowId(harness.routeId, payoutId)).result();
   const payoutRow = async (payoutId: string) => (await harness.operator('GET', `/routes/${harness.routeId}/payouts`)).body.payouts.find((p: any) => p.payoutId === payoutId);
+  /** Starts the payout's sync (re-checks shortened) and waits until the API lists it in `status`. */
+  async function syncUntil(payoutId: string, status: string): Promise<any> {
+    await startPayoutSync(harness.client, harness.db, harness.taskQueue, { routeId: harness.routeId, payoutId, timing: fast });
+    return eventually(async () => {
+      const row = await payoutRow(payoutId);
+      return row?.status === status && row;
+    }, `payout ${payoutId} to be ${status}`);
+  }
 
   function order(name: string) {
     return harness.shopify.control.createOrder({
@@ -116,11 +124,7 @@ describe('payouts: Shopify Payments → one QuickBooks Online deposit from the c
     });
     await eventually(async () => (await harness.orderRow(vase.id))?.status === 'waiting', 'the order to wait for a SKU mapping');
     const payout = harness.shopify.control.createPayout({ currency: 'GBP', transactions: [{ type: 'CHARGE', amount: '36.00', fee: '0.90', orderId: vase.id }] });
-    await startPayoutSync(harness.client, harness.db, harness.taskQueue, { routeId: harness.routeId, payoutId: payout.id, timing: fast });
-    const waiting = await eventually(async () => {
-      const row = await payoutRow(payout.id);
-      return row?.status === 'waiting_for_orders' && row;
-    }, 'the payout to wait for order #8201');
+    const waiting = await syncUntil(payout.id, 'waiting_for_orders');
     expect(waiting.lastError.message).toBe(`Payout ${payout.id} waits for #8201 to be booked first.`);
     expect(deposits().filter((d) => d.PrivateNote.includes(`payout ${payout.id},`))).toHaveLength(0);
 
@@ -141,11 +145,7 @@ describe('payouts: Shopify Payments → one QuickBooks Online deposit from the c
     expect((await harness.syncResultOf(short.id)).outcome).toBe('created');
     // The shop paid out 45.00 of the order's 48.00 (say 3.00 was paid by gift card): 3.00 would stay in clearing.
     const payout = harness.shopify.control.createPayout({ currency: 'GBP', transactions: [{ type: 'CHARGE', amount: '45.00', fee: '1.50', orderId: short.id }] });
-    await startPayoutSync(harness.client, harness.db, harness.taskQueue, { routeId: harness.routeId, payoutId: payout.id, timing: fast });
-    const parked = await eventually(async () => {
-      const row = await payoutRow(payout.id);
-      return row?.status === 'waiting' && row;
-    }, 'the payout to park');
+    const parked = await syncUntil(payout.id, 'waiting');
     expect(parked.lastError).toEqual({
       code: 'ClearingMismatch',
       message:
@@ -163,11 +163,7 @@ describe('payouts: Shopify Payments → one QuickBooks Online deposit from the c
     const sale = order('#8401');
     expect((await harness.syncResultOf(sale.id)).outcome).toBe('created');
     const payout = harness.shopify.control.createPayout({ currency: 'GBP', transactions: [{ type: 'CHARGE', amount: '48.00', fee: '1.20', orderId: sale.id }] });
-    await startPayoutSync(harness.client, harness.db, harness.taskQueue, { routeId: harness.routeId, payoutId: payout.id, timing: fast });
-    const parked = await eventually(async () => {
-      const row = await payoutRow(payout.id);
-      return row?.status === 'waiting' && row;
-    }, 'the payout to park for its fee account');
+    const parked = await syncUntil(payout.id, 'waiting');
     expect(parked.lastError).toEqual({
       code: 'LedgerSettingMissing',
       message: 'No account is chosen for payment processing fees in QuickBooks Online: choose one for the route (PUT /routes/<route>/ledger-options {"payoutFeeAccount": "<account name>"}), then retry.',

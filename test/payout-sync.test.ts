@@ -51,6 +51,9 @@ describe('payouts: Shopify Payments → one QuickBooks Online deposit from the c
   it('books new sales to the clearing account the route chose; a receipt booked before keeps Undeposited Funds', async () => {
     const before = order('#8000');
     expect((await harness.syncResultOf(before.id)).outcome).toBe('created');
+    const tooLong = await harness.operator('PUT', `/routes/${harness.routeId}/ledger-options`, { ledgerOptions: { clearingAccount: 'x'.repeat(101) } });
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body.error.message).toContain('clearingAccount for QuickBooks Online #1 takes a name of 1 to 100 characters');
     const chosen = await harness.operator('PUT', `/routes/${harness.routeId}/ledger-options`, {
       ledgerOptions: { clearingAccount: 'Shopify Clearing', payoutBankAccount: 'Checking', payoutFeeAccount: 'Shopify Fees' },
     });

@@ -55,7 +55,7 @@ describe('installed platforms', () => {
     });
   });
 
-  it('a ledger declares the options its routes may choose: Xero the sale document, defaulting to XERO_SALE_DOCUMENT', () => {
+  it('a ledger declares the options its routes may choose: Xero the sale document, defaulting to XERO_SALE_DOCUMENT; QuickBooks Online its accounts', () => {
     const build = (extra: Record<string, string>) =>
       createInstalledPlatforms(platformConfigsFromEnv(platformEnv((name) => ({ ...env, ...extra })[name])), {
         requestLimiter: () => ({ acquire: async () => async () => {}, pauseFor: async () => {} }),
@@ -64,8 +64,13 @@ describe('installed platforms', () => {
       expect.objectContaining({ name: 'saleDocument', allowedValues: ['invoice-and-payment', 'receive-money'], defaultValue: 'invoice-and-payment' }),
     ]);
     expect(build({ XERO_SALE_DOCUMENT: 'receive-money' }).accounting('xero').routeOptions?.[0]?.defaultValue).toBe('receive-money');
-    // QuickBooks books one kind of document: its routes have nothing to choose.
-    expect(build({}).accounting('qbo').routeOptions ?? []).toEqual([]);
+    // QuickBooks books one kind of document; its routes choose accounts by name (clearing, and where payouts go), none by default.
+    expect(build({}).accounting('qbo').routeOptions?.map((option) => [option.name, option.freeText?.maxLength, option.defaultValue])).toEqual([
+      ['clearingAccount', 100, ''],
+      ['payoutBankAccount', 100, ''],
+      ['payoutFeeAccount', 100, ''],
+      ['payoutAdjustmentAccount', 100, ''],
+    ]);
   });
 
   it("messages use each platform's own words: its document kind and what it calls an account", () => {

@@ -4,6 +4,7 @@ import {
   DailyQuotaExhaustedError,
   LedgerConnectorAbsentError,
   LedgerRejectedError,
+  LedgerSettingMissingError,
   MissingScopeError,
   PlatformError,
   PlatformUnavailableError,
@@ -72,6 +73,10 @@ export function toSyncFailure(error: unknown, integrationId: string): unknown {
   if (error instanceof LedgerConnectorAbsentError) {
     // Waiting for the bookkeeper's Web Connector, not refused: shown Waiting, resumed by its next visit (same wait key).
     return syncFailure(SyncErrorType.LedgerNotConnected, error.message, { detail: `code ${error.code}: ${error.detail}`, integrationId, waitingOn: ledgerRefusalWait(error.code) });
+  }
+  if (error instanceof LedgerSettingMissingError) {
+    // Waits for the operator's choice (Waiting, not Failed); choosing it resumes parked payouts of the route.
+    return syncFailure(SyncErrorType.LedgerSettingMissing, error.message, { detail: error.detail, integrationId, waitingOn: `route-option:${error.option}` });
   }
   if (error instanceof LedgerRejectedError) {
     return syncFailure(SyncErrorType.LedgerRejected, error.message, { detail: `code ${error.code}: ${error.detail}`, integrationId, waitingOn: ledgerRefusalWait(error.code) });

@@ -14,6 +14,7 @@ import { sendBrowsersToConsole } from './console/browser-redirect.js';
 import { orderRoutes } from './order-routes.js';
 import { entitySyncRoutes } from './entity-sync-routes.js';
 import { refundRoutes } from './refund-routes.js';
+import { payoutRoutes } from './payout-routes.js';
 import { replayRoutes } from './replay-routes.js';
 import { shopifyWebhookRoutes } from './shopify-webhook-routes.js';
 import { squarespaceWebhookRoutes } from './squarespace-webhook-routes.js';
@@ -79,6 +80,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     await operator.register(orderRoutes(deps));
     await operator.register(refundRoutes(deps));
     await operator.register(entitySyncRoutes(deps));
+    await operator.register(payoutRoutes(deps));
     await operator.register(intakeRoutes(deps));
     await operator.register(mappingRoutes(deps, resumptions));
     await operator.register(replayRoutes(deps, resumptions));

@@ -8,6 +8,7 @@ import { documentNumberPrefixWait } from '../domain/sync-error-types.js';
 import { integrations, syncRoutes } from '../db/schema.js';
 import type { RouteOption } from '../platforms/platform.js';
 import { effectiveRouteOptions, mergeRouteOptions, RouteOptionError } from '../platforms/route-options.js';
+import { resumeParkedPayouts } from './parked-payouts.js';
 import type { ApiDeps } from './api-deps.js';
 import { ApiError, conflict, notFound } from './api-error.js';
 import type { BackgroundResumptions } from './background-resumptions.js';
@@ -48,7 +49,8 @@ function describeLedgerOptions(deps: ApiDeps): string {
   const ledgers = (deps.platforms?.all() ?? []).filter((platform) => platform.role === 'accounting');
   const lines = ledgers.flatMap((ledger) =>
     (ledger.role === 'accounting' ? (ledger.routeOptions ?? []) : []).map(
-      (option) => `${ledger.displayName}: ${option.name} = ${option.allowedValues.map((value) => `"${value}"`).join(' | ')} (${option.description}; default "${option.defaultValue}")`,
+      (option) =>
+        `${ledger.displayName}: ${option.name} = ${option.freeText ? 'a name in the ledger' : option.allowedValues.map((value) => `"${value}"`).join(' | ')} (${option.description}; default "${option.defaultValue}")`,
     ),
   );
   return lines.length > 0 ? lines.join('; ') : 'no installed ledger takes options';
@@ -171,7 +173,8 @@ export function syncRouteRoutes(deps: ApiDeps, resumptions: BackgroundResumption
           summary: "Choose among the options the route's ledger offers (Xero: the document a sale becomes)",
           description:
             'Sets the options given and leaves the others; null returns an option to the deployment default. Applies to orders booked ' +
-            'from now on: an order booked before keeps its document, and a re-run finds it there. 400 names the options and values the ledger accepts.',
+            'from now on: an order booked before keeps its document, and a re-run finds it there. Orders waiting for the option and parked payouts of the route try again. ' +
+            '400 names the options and values the ledger accepts.',
           tags: ['routes'],
           params: Type.Object({ routeId: Type.String() }),
           body: Type.Object({ ledgerOptions: LedgerOptionChanges(deps) }, { additionalProperties: false }),
@@ -185,7 +188,12 @@ export function syncRouteRoutes(deps: ApiDeps, resumptions: BackgroundResumption
         if (!target) throw notFound(`The ledger of sync route ${before.id} was deleted.`);
         const ledgerOptions = checkedOptions(target, before.ledgerOptions, request.body.ledgerOptions);
         const [route] = await deps.db.update(syncRoutes).set({ ledgerOptions }).where(eq(syncRoutes.id, before.id)).returning();
-        request.log.info({ routeId: before.id, from: before.ledgerOptions, to: ledgerOptions }, 'route ledger options changed');
+        // Orders and payouts parked for want of an account (or on one that was missing) try again with the new choice.
+        for (const name of Object.keys(request.body.ledgerOptions)) {
+          await resumptions.enqueue({ routeId: before.id, waitingOn: `route-option:${name}` }, 'retry', 'route ledger option changed');
+        }
+        const resumedPayouts = await resumeParkedPayouts(deps, before.id);
+        request.log.info({ routeId: before.id, from: before.ledgerOptions, to: ledgerOptions, resumedPayouts }, 'route ledger options changed');
         return view(route!, target.platform);
       },
     );

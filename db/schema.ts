@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { BookedOrderChangeRecord, ShopOrderUpdate } from '../domain/booked-order-change.js';
+import type { ClearedCents } from '../domain/commerce-payout.js';
 import { boolean, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, unique, uniqueIndex } from 'drizzle-orm/pg-core';
 
 /** One connected account on one platform: "Shopify #1", "QuickBooks Online #1". */
@@ -180,6 +181,38 @@ export const entityLedgerLinks = pgTable(
     linkedAt: timestamp('linked_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.routeId, t.kind, t.sourceId] })],
+);
+
+/** One Shopify Payments payout (or a store's payment transfer) of one route, and its deposit in the ledger. */
+export const payoutSyncs = pgTable(
+  'payout_syncs',
+  {
+    routeId: text('route_id')
+      .notNull()
+      .references(() => syncRoutes.id, { onDelete: 'cascade' }),
+    /** The shop's payout id (Shopify: the payout's legacy id). */
+    payoutId: text('payout_id').notNull(),
+    workflowId: text('workflow_id').notNull(),
+    /** pending | waiting_for_orders | syncing | synced | failed | waiting */
+    status: text('status').notNull().default('pending'),
+    issuedAt: text('issued_at'),
+    /** What reached the bank, in the payout's currency. */
+    net: text('net'),
+    currency: text('currency'),
+    waitingFor: text('waiting_for'),
+    waitingOn: text('waiting_on'),
+    lastErrorCode: text('last_error_code'),
+    lastErrorMessage: text('last_error_message'),
+    /** Per order id, what the deposit moved through the clearing account (cents charged, cents refunded): what later payouts of the order build on. */
+    cleared: jsonb('cleared').$type<Record<string, ClearedCents>>().notNull().default({}),
+    ledgerDocumentId: text('ledger_document_id'),
+    ledgerDocNumber: text('ledger_doc_number'),
+    attempts: integer('attempts').notNull().default(0),
+    firstSeenAt: timestamp('first_seen_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    syncedAt: timestamp('synced_at', { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.routeId, t.payoutId] })],
 );
 
 /** Full text of fields the ledger could only take truncated. */

@@ -162,6 +162,45 @@ export interface BookedRefundQuery {
   sale: { id: string; docNumber: string };
 }
 
+/**
+ * One line of a payout's deposit, signed in the deposit's currency: positive lines add to what reaches the bank.
+ * `sale` and `refund` lines move an order's money out of (or back into) the account its sale was booked to;
+ * `fee`, `chargeback` and `adjustment` lines go to the accounts the route chose for them (each ledger its own way).
+ */
+export interface LedgerPayoutLine {
+  kind: 'sale' | 'refund' | 'fee' | 'chargeback' | 'adjustment';
+  amount: string;
+  description: string;
+  /** `sale` and `refund` lines: the account the order's sale document put its money in (see `saleClearingAccount`). */
+  clearingAccountId?: string;
+}
+
+/**
+ * A payout as the engine hands it to a ledger: one document moving the payout's net from the clearing account(s)
+ * to the route's bank account (a QuickBooks deposit, a Xero bank transfer...), never an edit of a sale's document.
+ */
+export interface LedgerPayout {
+  /** Our deterministic number for the payout's document, within `limits.docNumber`. */
+  docNumber: string;
+  /** YYYY-MM-DD: when the payout was issued. */
+  date: string;
+  currency: string;
+  /** What reaches the bank: the sum of `lines`. */
+  net: string;
+  lines: LedgerPayoutLine[];
+  /** One line naming the payout (domain/ledger-document-ownership.ts), kept where the ledger can read it back. */
+  marker: string;
+}
+
+/** The account a booked sale put its money in. `clearable`: a payout's deposit can take money out of it by an account line. */
+export interface LedgerSaleAccount {
+  id: string;
+  name: string;
+  clearable: boolean;
+  /** The sale's total as the ledger holds it now: what it put into the account. */
+  saleTotal: string;
+}
+
 export interface LedgerDocumentRef {
   id: string;
   docNumber: string;
@@ -209,6 +248,22 @@ export interface AccountingTarget {
    * returned on a duplicate refusal, and the total as the ledger computed it (compared with the shop's refund).
    */
   bookRefund?(refund: LedgerRefund, idempotencyKey: string): Promise<LedgerDocumentRef>;
+  /** What the ledger calls a payout's document, for messages: "deposit", "bank transfer". */
+  readonly payoutDocumentKind?: string;
+  /**
+   * The account the booked sale's money went into (the route's clearing account when it was booked), or null when
+   * the ledger no longer has the document. Absent, with `findBookedPayout` and `bookPayout`, on a ledger that
+   * cannot book payouts yet: the engine then leaves payouts to a person and says so.
+   */
+  saleClearingAccount?(sale: { id: string; docNumber: string }): Promise<LedgerSaleAccount | null>;
+  /** The payout's document holding this number, with its marker (the caller reads whose it is). */
+  findBookedPayout?(docNumber: string): Promise<LedgerDocumentRef | null>;
+  /**
+   * Books the payout's document once, under the same rules as `bookSale` (lookup before every write, the idempotency
+   * key where the ledger takes one, the existing document on a duplicate refusal). Refuses with a LedgerRejectedError
+   * saying which setting to choose when the route has no bank (or fee) account for payouts.
+   */
+  bookPayout?(payout: LedgerPayout, idempotencyKey: string): Promise<LedgerDocumentRef>;
   /**
    * A customer a sale can go to. `currency` (the sale's): ledgers whose customers have one currency (QuickBooks
    * multicurrency) answer only a customer in it; absent in callers that predate it.

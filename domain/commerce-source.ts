@@ -1,4 +1,5 @@
 import type { CommerceOrder } from './commerce-order.js';
+import type { CommercePayout, CommercePayoutRef } from './commerce-payout.js';
 import type { CommerceRefund } from './commerce-refund.js';
 import type { StoreCustomer, StoreProduct, StoreRecordPage } from './commerce-entities.js';
 import type { ConnectionProbe } from './connection-probe.js';
@@ -44,4 +45,10 @@ export interface CommerceSource {
   listCustomers?(pageCursor?: string): Promise<StoreRecordPage>;
   /** The store's products by id, a page at a time. */
   listProducts?(pageCursor?: string): Promise<StoreRecordPage>;
+  /**
+   * Payouts issued after `since` (ISO 8601 UTC), oldest first, and one payout with its balance transactions (null
+   * when the shop has no such payout). Optional: a store whose payment provider reports no payouts has no payout syncs.
+   */
+  listPayoutsIssuedSince?(since: string): Promise<CommercePayoutRef[]>;
+  getPayout?(payoutId: string): Promise<CommercePayout | null>;
 }

@@ -37,3 +37,13 @@ export function unusedPrefix(used: readonly (string | null)[]): string {
   }
   return 'SHOP2-';
 }
+
+/**
+ * A payout's document number: "PO-" and the payout's id, with the route's prefix ("B-PO-123456"); an id too long
+ * for the ledger keeps its tail (the part that tells payouts apart).
+ */
+export function payoutDocumentNumber(payoutId: string, maxLength: number, prefix: string | null = null): string {
+  const head = `${prefix ?? ''}PO-`;
+  const room = Math.max(1, maxLength - head.length);
+  return head + payoutId.slice(-room);
+}

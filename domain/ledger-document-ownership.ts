@@ -17,6 +17,20 @@ export function bookedRefundHeader(sourceName: string, orderName: string, orderI
   return `${sourceName} order ${orderName} (id ${orderId}) refund ${refundId}, booked by ledgerbridge.`;
 }
 
+/** The marker on a payout's document: "Shopify #1 payout 9001, booked by ledgerbridge." */
+export function bookedPayoutHeader(sourceName: string, payoutId: string): string {
+  return `${sourceName} payout ${payoutId}, booked by ledgerbridge.`;
+}
+
+const PAYOUT_HEADER = /^(.*) payout (.+?), booked by ledgerbridge\./;
+
+/** Whether a payout document's marker names this payout of this shop: "this", "other" (ours, for another), or "unknown" (not ours). */
+export function payoutDocumentOwner(marker: string | null | undefined, sourceName: string, payoutId: string): 'this' | 'other' | 'unknown' {
+  const booked = marker ? PAYOUT_HEADER.exec(marker.split('\n', 1)[0]!) : null;
+  if (!booked) return 'unknown';
+  return booked[1] === sourceName && booked[2] === payoutId ? 'this' : 'other';
+}
+
 const REFUND_HEADER = /^.* order .* \(id (.+?)\) refund (.+?), booked by ledgerbridge\./;
 
 /** Whether a refund document's marker names this order's refund: "this" one, "other" (ours, for another), or "unknown" (not ours). */

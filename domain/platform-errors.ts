@@ -86,6 +86,21 @@ export class LedgerRejectedError extends PlatformError {
 }
 
 /**
+ * The route lacks a ledger setting only a person can choose (the bank account payouts go to), or names something the
+ * ledger has not (an account "Shopify Clearing" nobody created). The document waits for the choice; nothing was sent.
+ */
+export class LedgerSettingMissingError extends PlatformError {
+  constructor(
+    /** The route option to choose or correct ("payoutBankAccount"). */
+    readonly option: string,
+    message: string,
+    detail: string,
+  ) {
+    super(message, detail);
+  }
+}
+
+/**
  * The ledger is reached through a program on the bookkeeper's side (the QuickBooks Web Connector) that has not come
  * for the request: nobody refused anything, the order waits for its next visit. A refusal in form (its code is the
  * wait key) so code that knows only refusals still parks the order rather than retrying it.

@@ -41,6 +41,13 @@ export const SyncErrorType = {
    * tax). The document exists; a person corrects it, and a retry checks it again. Not retryable.
    */
   LedgerTotalMismatch: 'LedgerTotalMismatch',
+  /**
+   * A payout would leave the clearing account with a balance for its orders (the shop paid out other amounts than the
+   * ledger holds for them). Nothing is booked; a person corrects the ledger (or the shop's record), then retries. Not retryable.
+   */
+  ClearingMismatch: 'ClearingMismatch',
+  /** The route lacks a ledger setting a person must choose (a payout's bank or fee account), or names an account the ledger has not. Not retryable. */
+  LedgerSettingMissing: 'LedgerSettingMissing',
 } as const;
 
 export type SyncErrorType = (typeof SyncErrorType)[keyof typeof SyncErrorType];
@@ -61,6 +68,8 @@ export function parkReasonFor(type: string): ParkReason | null {
     case SyncErrorType.IntegrationUnavailable:
     case SyncErrorType.DocumentNumberTaken:
     case SyncErrorType.LedgerTotalMismatch:
+    case SyncErrorType.ClearingMismatch:
+    case SyncErrorType.LedgerSettingMissing:
     case SyncErrorType.LedgerNotConnected:
       return 'fix';
     case SyncErrorType.Throttled:
@@ -84,6 +93,8 @@ export function waitsOnPerson(type: string): boolean {
     type === SyncErrorType.TaxCodeUnmapped ||
     type === SyncErrorType.DocumentNumberTaken ||
     type === SyncErrorType.LedgerTotalMismatch ||
+    type === SyncErrorType.ClearingMismatch ||
+    type === SyncErrorType.LedgerSettingMissing ||
     type === SyncErrorType.DailyQuotaExhausted ||
     type === SyncErrorType.LedgerNotConnected
   );

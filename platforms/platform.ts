@@ -86,7 +86,10 @@ export interface PlatformConnection {
 export interface RouteOption {
   /** The key in the route's `ledgerOptions`: "saleDocument". */
   readonly name: string;
+  /** The values the option takes; empty for a `freeText` option. */
   readonly allowedValues: readonly string[];
+  /** The option names something in the ledger (an account): any text up to this length; the ledger checks it when it books. */
+  readonly freeText?: { maxLength: number };
   /** For the operator, in the API's answer and its 400s. */
   readonly description: string;
   /** What a route that does not choose gets: the deployment's setting (XERO_SALE_DOCUMENT) or the ledger's own. */

@@ -26,6 +26,14 @@ export function mergeRouteOptions(
       delete merged[name];
       continue;
     }
+    if (option.freeText) {
+      const text = value.trim();
+      if (text === '' || text.length > option.freeText.maxLength) {
+        throw new RouteOptionError(`${name} for ${ledgerName} takes a name of 1 to ${option.freeText.maxLength} characters (${option.description}); null clears it.`);
+      }
+      merged[name] = text;
+      continue;
+    }
     if (!option.allowedValues.includes(value)) {
       throw new RouteOptionError(
         `"${value}" is not a value of ${name} for ${ledgerName}: use one of ${option.allowedValues.map((allowed) => `"${allowed}"`).join(', ')} (${option.description}).`,
@@ -41,7 +49,8 @@ export function effectiveRouteOptions(declared: readonly RouteOption[], chosen: 
   return Object.fromEntries(
     declared.map((option) => {
       const value = chosen[option.name];
-      return [option.name, value !== undefined && option.allowedValues.includes(value) ? value : option.defaultValue];
+      const valid = value !== undefined && (option.freeText ? value !== '' : option.allowedValues.includes(value));
+      return [option.name, valid ? value : option.defaultValue];
     }),
   );
 }

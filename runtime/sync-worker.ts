@@ -11,6 +11,8 @@ import { ResyncEntityKinds, type ResyncEntityKind } from '../activities/resync-e
 import { ordersResyncKind } from '../activities/resync-orders.js';
 import { createRefundSyncActivities } from '../activities/refund-sync-activities.js';
 import { createEntitySyncActivities } from '../activities/entity-sync-activities.js';
+import { createPayoutSyncActivities } from '../activities/payout-sync-activities.js';
+import { createPayoutPollActivities } from '../activities/payout-poll-activities.js';
 import { heartbeating } from '../activities/activity-heartbeat.js';
 import { setThrottlePatience } from '../activities/sync-failures.js';
 import { RouteConnections } from '../activities/route-connections.js';
@@ -78,7 +80,10 @@ export async function createSyncWorker(options: SyncWorkerOptions): Promise<Work
     ...heartbeating(createRefundSyncActivities(syncDeps)),
     // Customers and products, each its own workflow (workflows/entity-sync.ts).
     ...heartbeating(createEntitySyncActivities({ db: options.db, connections })),
+    // Payouts through the clearing account, each its own workflow (workflows/payout-sync.ts).
+    ...heartbeating(createPayoutSyncActivities(syncDeps)),
     ...(options.client ? createParkedOrderResumeActivities({ client: options.client, db: options.db }) : {}),
+    ...(options.client ? createPayoutPollActivities({ db: options.db, connections, client: options.client, taskQueue: () => options.taskQueue }) : {}),
     // Reconciliation polling: a page of "orders changed since" handed to the order intake.
     ...createOrderPollActivities({ db: options.db, platforms: options.platforms, credentials }),
     // Full re-sync: a store's history, page by page, started or joined as the same syncs (workflows/full-resync.ts).

@@ -19,7 +19,7 @@ XSD_DIR = 'ipp-v3-java-data/src/main/xsd'
 FILES = ['IntuitBaseTypes.xsd', 'IntuitNamesTypes.xsd', 'Finance.xsd', 'SalesTax.xsd', 'IntuitRestServiceDef.xsd']
 # Entities ledgerbridge sends or reads; their field types are followed transitively.
 ROOTS = ['SalesReceipt', 'RefundReceipt', 'Account', 'Line', 'SalesItemLineDetail', 'DiscountLineDetail', 'Customer', 'Item', 'TaxCode', 'TaxRate',
-         'CompanyInfo', 'Preferences', 'Fault', 'Error', 'TaxService', 'CompanyCurrency', 'ExchangeRate']
+         'CompanyInfo', 'Preferences', 'Fault', 'Error', 'TaxService', 'CompanyCurrency', 'ExchangeRate', 'Deposit', 'DepositLineDetail']
 # Types not worth following (large, not sent or read by ledgerbridge).
 STOP = {'IntuitAnyType', 'CustomField', 'NameValue', 'Attachable', 'LinkedTxn'}
 

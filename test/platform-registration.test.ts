@@ -55,7 +55,7 @@ describe('installed platforms', () => {
     });
   });
 
-  it('a ledger declares the options its routes may choose: Xero the sale document (default XERO_SALE_DOCUMENT); both the currency choices', () => {
+  it('a ledger declares the options its routes may choose: Xero the sale document (default XERO_SALE_DOCUMENT); both the currency choices; QuickBooks Online its accounts', () => {
     const build = (extra: Record<string, string>) =>
       createInstalledPlatforms(platformConfigsFromEnv(platformEnv((name) => ({ ...env, ...extra })[name])), {
         requestLimiter: () => ({ acquire: async () => async () => {}, pauseFor: async () => {} }),
@@ -69,8 +69,16 @@ describe('installed platforms', () => {
       ...currencyOptions,
     ]);
     expect(build({ XERO_SALE_DOCUMENT: 'receive-money' }).accounting('xero').routeOptions?.[0]?.defaultValue).toBe('receive-money');
-    // QuickBooks books one kind of document: its routes choose only how currencies are booked (README › Currencies).
-    expect(build({}).accounting('qbo').routeOptions).toEqual(currencyOptions);
+    // QuickBooks books one kind of document: its routes choose how currencies are booked (README › Currencies) and
+    // accounts by name (clearing, and where payouts go), none by default.
+    expect(build({}).accounting('qbo').routeOptions?.map((option) => [option.name, option.freeText?.maxLength, option.defaultValue])).toEqual([
+      ['saleCurrency', undefined, 'shop'],
+      ['foreignCurrency', undefined, 'park'],
+      ['clearingAccount', 100, ''],
+      ['payoutBankAccount', 100, ''],
+      ['payoutFeeAccount', 100, ''],
+      ['payoutAdjustmentAccount', 100, ''],
+    ]);
   });
 
   it("messages use each platform's own words: its document kind and what it calls an account", () => {

@@ -312,3 +312,50 @@ describe('QBO emulator books refund receipts as QBO does (RefundReceipt: XSD fac
     expect(accounts.json.QueryResponse.Account.map((a: { Id: string; AccountType: string }) => [a.Id, a.AccountType])).toEqual([[UNDEPOSITED_FUNDS, 'Other Current Asset']]);
   });
 });
+
+describe('QBO emulator books deposits as QBO does (Deposit: XSD facts + API reference)', () => {
+  const CHECKING = '9035';
+  let clearing: string;
+  let fees: string;
+  beforeAll(() => {
+    clearing = String(api.emulator.control.addAccount(REALM, { name: 'Shopify Clearing', type: 'Other Current Asset' }).Id);
+    fees = String(api.emulator.control.addAccount(REALM, { name: 'Shopify Fees', type: 'Expense' }).Id);
+  });
+  const deposit = (overrides: Record<string, unknown> = {}, lines?: unknown[]) => ({
+    DocNumber: `PO-${Math.random().toString(36).slice(2, 10)}`,
+    DepositToAccountRef: { value: CHECKING },
+    Line: lines ?? [
+      { DetailType: 'DepositLineDetail', Amount: 50, Description: 'Order #1: payment', DepositLineDetail: { AccountRef: { value: clearing } } },
+      { DetailType: 'DepositLineDetail', Amount: -1.75, Description: 'Fees', DepositLineDetail: { AccountRef: { value: fees } } },
+    ],
+    ...overrides,
+  });
+
+  it('knows Deposit from the XSD: a Transaction whose DepositToAccountRef is "Required for the create operation", lines with DepositLineDetail.AccountRef', () => {
+    expect(QBO_SCHEMA.complexTypes.Deposit?.extends).toContain('Transaction');
+    const target = QBO_SCHEMA.complexTypes.Deposit?.fields.find((f) => f.name === 'DepositToAccountRef');
+    expect(target?.declaredIn).toBe('Deposit');
+    expect(QBO_SCHEMA.complexTypes.DepositLineDetail?.fields.map((f) => f.name)).toEqual(expect.arrayContaining(['AccountRef', 'Entity', 'PaymentMethodRef']));
+    expect(QBO_SCHEMA.simpleTypes.LineDetailTypeEnum?.enumeration).toContain('DepositLineDetail');
+  });
+
+  it('refuses a deposit without DepositToAccountRef (2020), into Undeposited Funds (6000), a line with neither LinkedTxn nor AccountRef (2020), a negative total (6000), an unknown property (2010)', async () => {
+    await expectRefused(api, 'deposit', deposit({ DepositToAccountRef: undefined }), '2020', /Required parameter DepositToAccountRef is missing/);
+    await expectRefused(api, 'deposit', deposit({ DepositToAccountRef: { value: '9004' } }), '6000', /Undeposited Funds cannot take a deposit/);
+    await expectRefused(api, 'deposit', deposit({}, [{ DetailType: 'DepositLineDetail', Amount: 5, DepositLineDetail: {} }]), '2020', /Line\.DepositLineDetail\.AccountRef is missing/);
+    await expectRefused(api, 'deposit', deposit({}, [{ DetailType: 'DepositLineDetail', Amount: 5, DepositLineDetail: { AccountRef: { value: '9004' } } }]), '6000', /link the payments/);
+    await expectRefused(api, 'deposit', deposit({}, [{ DetailType: 'DepositLineDetail', Amount: -5, DepositLineDetail: { AccountRef: { value: fees } } }]), '6000', /cannot be negative/);
+    await expectRefused(api, 'deposit', deposit({ DepositFromAccountRef: { value: clearing } }), '2010', /Unrecognized field "DepositFromAccountRef" \(class com\.intuit\.schema\.finance\.v3\.Deposit\)/);
+    await expectRefused(api, 'deposit', deposit({}, [{ DetailType: 'DepositLineDetail', Amount: 5, LinkedTxn: [{ TxnId: '999999', TxnType: 'SalesReceipt' }] }]), '2500', /SalesReceipt 999999 does not exist/);
+  });
+
+  it('creates one with its total computed from the lines (fees negative), finds it by DocNumber', async () => {
+    const body = deposit({ TotalAmt: 1 });
+    const created = await call(api, '/deposit?minorversion=75', body);
+    expect(created.status).toBe(200);
+    expect(created.json.Deposit).toMatchObject({ DocNumber: body.DocNumber, TotalAmt: 48.25, DepositToAccountRef: { value: CHECKING } });
+    expect(findSchemaViolations('Deposit', created.json.Deposit)).toEqual([]);
+    const found = await call(api, `/query?query=${encodeURIComponent(`select * from Deposit where DocNumber = '${body.DocNumber}'`)}`);
+    expect(found.json.QueryResponse.Deposit.map((d: { Id: string }) => d.Id)).toEqual([created.json.Deposit.Id]);
+  });
+});

@@ -47,13 +47,14 @@ describe('Shopify emulator OAuth with the real SDK', () => {
     expect(credentials.accessToken).toMatch(/^shpat_/);
     expect(credentials.refreshToken).toBeNull();
     expect(credentials.accessTokenExpiresAt).toBeNull();
-    expect(credentials.scopes.sort()).toEqual(['read_customers', 'read_orders', 'read_products']);
+    // The order scopes, and the payouts' (read_shopify_payments_accounts), as the install asked.
+    expect(credentials.scopes.sort()).toEqual(['read_customers', 'read_orders', 'read_products', 'read_shopify_payments_accounts']);
     expect(await env.platform.refreshTokens(credentials, account)).toBeNull();
 
     const source = env.platform.createSource({ integrationId: 'i1', account, tokens: fixedTokens(credentials.accessToken).provider });
     expect(await source.checkConnection()).toEqual({
       accountName: 'Test Shop',
-      grantedScopes: ['read_orders', 'read_products', 'read_customers'],
+      grantedScopes: ['read_orders', 'read_products', 'read_customers', 'read_shopify_payments_accounts'],
     });
 
     // Codes are single use.

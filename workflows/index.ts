@@ -6,3 +6,5 @@ export { orderPollWorkflow } from './order-poll.js';
 export { refundSyncWorkflow } from './refund-sync.js';
 export { fullResyncWorkflow } from './full-resync.js';
 export { customerSyncWorkflow, productSyncWorkflow } from './entity-sync.js';
+export { payoutSyncWorkflow } from './payout-sync.js';
+export { payoutPollWorkflow } from './payout-poll.js';

@@ -10,13 +10,14 @@ export const NAV = [
   { id: 'orders', label: 'Orders', path: `${CONSOLE_PREFIX}/orders` },
   { id: 'mappings', label: 'Mappings', path: `${CONSOLE_PREFIX}/mappings` },
   { id: 'replay', label: 'Replay', path: `${CONSOLE_PREFIX}/replay` },
+  { id: 'payouts', label: 'Payouts', path: `${CONSOLE_PREFIX}/payouts` },
 ] as const;
 export type NavSection = (typeof NAV)[number]['id'];
 
 export interface ConsolePage {
   /** The page's <title> and <h1>. */
   title: string;
-  /** Which nav item is marked current; none for pages outside the four sections (sign-in). */
+  /** Which nav item is marked current; none for pages outside the sections (sign-in). */
   nav?: NavSection;
   body: SafeHtml;
   /** A line under the title (what this page is for). */

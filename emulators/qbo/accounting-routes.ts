@@ -18,6 +18,7 @@ import { validateCustomer, validateItem } from './name-list-rules.js';
 import { evaluateQuery, type QboRecord } from './query-evaluation.js';
 import { parseQuery, QuerySyntaxError } from './query-language.js';
 import { validateRefundReceipt, validateSalesReceipt } from './sales-receipt-rules.js';
+import { validateDeposit } from './deposit-rules.js';
 
 const ACCOUNTING_SCOPE = 'com.intuit.quickbooks.accounting';
 
@@ -27,12 +28,13 @@ const ENTITIES: Record<string, { name: string; creatable: boolean }> = {
   item: { name: 'Item', creatable: true },
   salesreceipt: { name: 'SalesReceipt', creatable: true },
   refundreceipt: { name: 'RefundReceipt', creatable: true },
+  deposit: { name: 'Deposit', creatable: true },
   account: { name: 'Account', creatable: false },
   taxcode: { name: 'TaxCode', creatable: false },
   taxrate: { name: 'TaxRate', creatable: false },
   companycurrency: { name: 'CompanyCurrency', creatable: true },
 };
-const QUERYABLE = new Set(['Customer', 'Item', 'SalesReceipt', 'RefundReceipt', 'Account', 'TaxCode', 'TaxRate', 'CompanyInfo', 'Preferences', 'CompanyCurrency', 'ExchangeRate']);
+const QUERYABLE = new Set(['Customer', 'Item', 'SalesReceipt', 'RefundReceipt', 'Deposit', 'Account', 'TaxCode', 'TaxRate', 'CompanyInfo', 'Preferences', 'CompanyCurrency', 'ExchangeRate']);
 
 interface ApiContext {
   request: FastifyRequest;
@@ -225,7 +227,9 @@ export function registerAccountingRoutes(app: FastifyInstance, state: QboEmulato
         ? validateSalesReceipt(company, input, nowMs, salesForm)
         : entityName === 'RefundReceipt'
           ? validateRefundReceipt(company, input, nowMs, salesForm)
-          : entityName === 'Customer'
+          : entityName === 'Deposit'
+            ? validateDeposit(company, input, nowMs)
+            : entityName === 'Customer'
             ? validateCustomer(company, input, nowMs)
             : entityName === 'CompanyCurrency'
               ? validateCompanyCurrency(company, input, nowMs)

@@ -87,6 +87,20 @@ export class QboCompany {
     return this.insert('CompanyCurrency', { Id, Code: seed.code, Name: seed.code, Active: seed.active ?? true });
   }
 
+  /** An account of the chart, e.g. a clearing account (Other Current Asset) or a fee account (Expense). */
+  addAccount(account: { name: string; type: 'Bank' | 'Other Current Asset' | 'Expense' | 'Other Expense' | 'Income'; subType?: string; active?: boolean }): QboRecord {
+    const classification = account.type === 'Income' ? 'Revenue' : account.type.endsWith('Expense') ? 'Expense' : 'Asset';
+    return this.insert('Account', {
+      Name: account.name,
+      FullyQualifiedName: account.name,
+      AccountType: account.type,
+      ...(account.subType ? { AccountSubType: account.subType } : {}),
+      Classification: classification,
+      Active: account.active ?? true,
+      CurrencyRef: { value: this.homeCurrency },
+    });
+  }
+
   addCustomer(customer: QboSeedCustomer): QboRecord {
     return this.insert('Customer', {
       ...(customer.id ? { Id: customer.id } : {}),

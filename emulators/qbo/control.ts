@@ -159,6 +159,11 @@ export class QboEmulatorControl {
     return this.mustExist(this.state.company(realmId).setActive('TaxCode', taxCodeId, active), 'TaxCode', taxCodeId);
   }
 
+  /** An account of the chart of accounts (clearing, bank, fee accounts a route chooses by name). */
+  addAccount(realmId: string, account: Parameters<QboCompany['addAccount']>[0]): QboRecord {
+    return this.state.company(realmId).addAccount(account);
+  }
+
   /** A customer already in the company, e.g. one an older version of the product created. */
   addCustomer(realmId: string, customer: QboSeedCustomer): QboRecord {
     return this.state.company(realmId).addCustomer(customer);

@@ -24,10 +24,12 @@ const SALES_FORM_LENGTHS: FieldLength[] = [
     { path: 'Line[].Description', max: 4000, source: 'xsd Line.Description (QBO 4000); api-reference [C]' },
 ];
 
-export const FIELD_LENGTHS: Record<'SalesReceipt' | 'RefundReceipt' | 'Customer' | 'Item' | 'CompanyCurrency', FieldLength[]> = {
+export const FIELD_LENGTHS: Record<'SalesReceipt' | 'RefundReceipt' | 'Deposit' | 'Customer' | 'Item' | 'CompanyCurrency', FieldLength[]> = {
   SalesReceipt: SALES_FORM_LENGTHS,
   // RefundReceipt and SalesReceipt both extend SalesTransaction in Intuit's XSD: the same documented lengths.
   RefundReceipt: SALES_FORM_LENGTHS,
+  // Deposit extends Transaction: its DocNumber, PrivateNote and line descriptions are the Transaction's.
+  Deposit: SALES_FORM_LENGTHS.filter((field) => field.path === 'DocNumber' || field.path === 'PrivateNote' || field.path === 'Line[].Description'),
   Customer: [
     { path: 'DisplayName', max: 500, source: 'api-reference [C]; the XSD states none for DisplayName' },
     { path: 'GivenName', max: 100, xsdDocumentationMax: 25, source: 'api-reference 100 [C] vs xsd NameBase.GivenName (QBO 25): conflict, both played' },

@@ -4,6 +4,7 @@ import { paginate, type ConnectionArgs } from './connection.js';
 import { idFromGid, toGid } from './gid.js';
 import type { EmulatedCustomer, EmulatedOrder, EmulatedProduct, EmulatedRefund, EmulatedTaxLine, EmulatedVariant } from './model.js';
 import { inPresentment, orderTotals, toPresentment } from './order-totals.js';
+import { shopifyPaymentsAccountView } from './payouts.js';
 import { matchesSearch, parseSearchQuery } from './search-query.js';
 import type { ShopData } from './store.js';
 import { isDeliverableTopic, type WebhookDispatcher, type WebhookSubscription, type WebhookTopic } from './webhook-dispatcher.js';
@@ -88,6 +89,7 @@ const ROOT_RESOLVERS: Record<'QueryRoot' | 'Mutation', Record<string, Resolver>>
       const page = paginate(sortItems(orders, sortValue, args.reverse), args, (o) => o.id, sortValue);
       return mapConnection(page, (order) => orderView(ctx.shop, order));
     },
+    shopifyPaymentsAccount: (_root, _args, ctx) => shopifyPaymentsAccountView(ctx.shop, ctx.grantedScopes),
     refund: (_root, args: { id: string }, ctx) => {
       requireScope(ctx, 'read_orders', 'refund');
       const id = idFromGid('Refund', args.id);

@@ -4,6 +4,7 @@ import type { ShopifyEmulatorControl } from './emulator-control.js';
 import type { CustomerInput, OrderInput, OrderPatch, ProductInput, ProductPatch } from './store.js';
 import type { RedeliveryOptions } from './webhook-dispatcher.js';
 import type { RefundInput } from './refunds.js';
+import type { PayoutInput } from './payouts.js';
 
 /**
  * JSON control API under /_emulator, a thin layer over ShopifyEmulatorControl. Every body may carry
@@ -16,6 +17,8 @@ import type { RefundInput } from './refunds.js';
  *   PATCH /_emulator/orders/:orderId                   OrderPatch → order (sends orders/updated)
  *   POST /_emulator/orders/:orderId/refunds           RefundInput → refund (sends refunds/create)
  *   POST /_emulator/orders/:orderId/cancel             → order (sends orders/cancelled and orders/updated)
+ *   POST /_emulator/payouts                            PayoutInput → payout (Shopify Payments; no webhook)
+ *   GET  /_emulator/payouts?shop=
  *   POST /_emulator/products | /_emulator/customers   {…, webhook?} (webhook: true sends products/create | customers/create)
  *   PATCH /_emulator/customers/:customerId             {email?, firstName?, lastName?} (sends customers/update)
  *   PATCH /_emulator/products/:productId               {title?, variants?: [{id, sku?, title?, price?}]} (sends products/update)
@@ -53,6 +56,8 @@ export function registerControlRoutes(app: FastifyInstance, control: ShopifyEmul
     reply.code(201).send(control.refundOrder((request.params as { orderId: string }).orderId, body<RefundInput>(request))),
   );
   app.post('/_emulator/orders/:orderId/cancel', async (request) => control.cancelOrder((request.params as { orderId: string }).orderId, body<object>(request)));
+  app.post('/_emulator/payouts', async (request, reply) => reply.code(201).send(control.createPayout(body<PayoutInput>(request))));
+  app.get('/_emulator/payouts', async (request) => control.payouts(shopQuery(request)));
   app.post('/_emulator/products', async (request, reply) => reply.code(201).send(control.createProduct(body<ProductInput & { webhook?: boolean }>(request))));
   app.post('/_emulator/customers', async (request, reply) => reply.code(201).send(control.createCustomer(body<CustomerInput & { webhook?: boolean }>(request))));
   app.patch('/_emulator/customers/:customerId', async (request) =>

@@ -3,6 +3,7 @@ import { CostBucket, STANDARD_BUCKET, type BucketSettings, type ThrottleStatus }
 import type { EmulatedCustomer, EmulatedOrder, EmulatedProduct, EmulatedToken } from './model.js';
 import { restCustomer, restOrder, restProduct, restRefund, restShop } from './rest-payloads.js';
 import { recordRefund, type RefundInput } from './refunds.js';
+import { recordPayout, type EmulatedPayout, type PayoutInput } from './payouts.js';
 import type { EmulatedRefund } from './model.js';
 import { validateOrderInput, validateShopInput } from './control-validation.js';
 import type { CustomerInput, OrderInput, OrderPatch, ProductInput, ProductPatch, ShopData, ShopInput, ShopifyStore } from './store.js';
@@ -99,6 +100,15 @@ export class ShopifyEmulatorControl {
   }
 
   /** The merchant cancels an order (without refunding it here): sends orders/cancelled and orders/updated. */
+  /** Issues a Shopify Payments payout of these balance transactions (no webhook: Shopify has no payouts topic). */
+  createPayout(input: PayoutInput & ShopOption): EmulatedPayout {
+    return recordPayout(this.store, this.shop(input.shop), input);
+  }
+
+  payouts(shop?: string): EmulatedPayout[] {
+    return [...this.shop(shop).payouts.values()];
+  }
+
   cancelOrder(orderId: string, input: ShopOption = {}): EmulatedOrder {
     const data = this.store.shop(input.shop);
     const order = this.store.updateOrder(data.shop.domain, orderId, { cancelledAt: new Date().toISOString() });

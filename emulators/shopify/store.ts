@@ -1,3 +1,4 @@
+import type { EmulatedPayout } from './payouts.js';
 import { randomBytes } from 'node:crypto';
 import { amountsIn } from '../../domain/money.js';
 import type {
@@ -98,6 +99,8 @@ const ID_BASES = {
   refund: 980_000_000_000n,
   refundLineItem: 650_000_000_000n,
   transaction: 5_500_000_000_000n,
+  payout: 81_000_000n,
+  balanceTransaction: 3_300_000_000n,
 };
 type IdKind = keyof typeof ID_BASES;
 
@@ -107,6 +110,8 @@ export interface ShopData {
   orders: Map<string, EmulatedOrder>;
   customers: Map<string, EmulatedCustomer>;
   products: Map<string, EmulatedProduct>;
+  /** Shopify Payments payouts, each with its balance transactions (payouts.ts). */
+  payouts: Map<string, EmulatedPayout>;
   nextOrderNumber: number;
 }
 
@@ -142,6 +147,7 @@ export class ShopifyStore {
       orders: new Map(),
       customers: new Map(),
       products: new Map(),
+      payouts: new Map(),
       nextOrderNumber: 1001,
     };
     this.shops.set(domain, data);

@@ -7,7 +7,9 @@ import type {
   LedgerDocumentRef,
   LedgerItem,
   LedgerItemInput,
+  LedgerPayout,
   LedgerRefund,
+  LedgerSaleAccount,
   LedgerSale,
   LedgerTaxCode,
   LedgerTaxSetup,
@@ -30,6 +32,9 @@ import { PerIntegrationCache } from './per-integration-cache.js';
 import { QboRefundReceipts, REFUND_RECEIPT } from './refund-receipt-booking.js';
 import { qboDocumentRef } from './document-ref.js';
 import { createQboItem, toLedgerItemOf } from './item-creation.js';
+import { requireAccountNamed } from './account-by-name.js';
+import { DEPOSIT, QboPayoutDeposits } from './payout-deposit-booking.js';
+import { payoutAccountNames, type QboPayoutAccountNames } from './payout-route-options.js';
 
 /**
  * The company's tax codes, as last listed, for the rate of a sale's code (whether a difference is only rounding).
@@ -42,6 +47,8 @@ export interface QboAccountingTargetOptions {
   grantedScopes?: string[] | null;
   /** What company-level facts (tax setup) are cached under: integration and realm. Default: the realm. */
   cacheKey?: string;
+  /** The route's accounts by name (route options): a chosen clearing account takes its sales, payouts go to its bank account. */
+  accounts?: QboPayoutAccountNames;
 }
 
 /** Refusals that mean the company's tax setup is not what we read: read it again before the next attempt. */
@@ -87,13 +94,31 @@ export class QboAccountingTarget implements AccountingTarget {
   readonly limits = QBO_LIMITS;
   readonly documentKind = SALES_RECEIPT;
   readonly refundDocumentKind = REFUND_RECEIPT;
+  readonly payoutDocumentKind = DEPOSIT;
   private readonly refunds: QboRefundReceipts;
+  private readonly deposits: QboPayoutDeposits;
+  private readonly accounts: QboPayoutAccountNames;
 
   constructor(
     private readonly client: QboClient,
     private readonly options: QboAccountingTargetOptions = {},
   ) {
     this.refunds = new QboRefundReceipts(client);
+    this.accounts = options.accounts ?? payoutAccountNames(undefined);
+    this.deposits = new QboPayoutDeposits(client, this.cacheKey, this.accounts);
+  }
+
+  saleClearingAccount(sale: { id: string; docNumber: string }): Promise<LedgerSaleAccount | null> {
+    return this.deposits.saleAccount(sale.id);
+  }
+
+  findBookedPayout(docNumber: string): Promise<LedgerDocumentRef | null> {
+    return this.deposits.find(docNumber);
+  }
+
+  /** A deposit into the route's bank account; see QboPayoutDeposits. */
+  bookPayout(payout: LedgerPayout, idempotencyKey: string): Promise<LedgerDocumentRef> {
+    return this.deposits.book(payout, idempotencyKey);
   }
 
   findBookedRefund(query: BookedRefundQuery): Promise<LedgerDocumentRef | null> {
@@ -255,7 +280,12 @@ export class QboAccountingTarget implements AccountingTarget {
       const setup = await this.taxSetup();
       // Only a sale with a mapped code needs its rate (usually listed by the order's mapping already).
       const taxCodes = setup.mode === 'per-sale' && receipt.saleTaxCodeId ? await this.taxCodesWith(receipt.saleTaxCodeId) : null;
-      const payload = toQboSalesReceipt(receipt, setup, taxCodes);
+      // The route's clearing account, when it chose one (else QBO's Undeposited Funds, as before); a receipt booked
+      // before the choice keeps its account: the lookup above returns it as it is.
+      const clearing = this.accounts.clearingAccount === ''
+        ? null
+        : await requireAccountNamed(this.client, this.cacheKey, 'clearingAccount', this.accounts.clearingAccount, "this route's sales (its clearing account)");
+      const payload = { ...toQboSalesReceipt(receipt, setup, taxCodes), ...(clearing ? { DepositToAccountRef: { value: clearing.id } } : {}) };
       const created = await this.client.create('salesreceipt', 'SalesReceipt', payload, { idempotencyKey, subject });
       return toDocumentRef(created);
     } catch (error) {

@@ -1,3 +1,4 @@
+import { payoutAccountNames, QBO_PAYOUT_ROUTE_OPTIONS } from './payout-route-options.js';
 import type { IntegrationCredentials } from '../../domain/credentials.js';
 import { CredentialsInvalidError } from '../../domain/platform-errors.js';
 import type { AccountingPlatform, IntegrationAccount, PlatformConnection } from '../platform.js';
@@ -75,7 +76,8 @@ export function createQboPlatform(config: QboPlatformConfig): AccountingPlatform
     mark: { letters: 'QB', colour: '#1d7a12' },
     role: 'accounting',
     requiredScopes,
-    routeOptions: CURRENCY_ROUTE_OPTIONS,
+    // How currencies are booked (README › Currencies), and the accounts a route's sales and payouts go through.
+    routeOptions: [...CURRENCY_ROUTE_OPTIONS, ...QBO_PAYOUT_ROUTE_OPTIONS],
 
     // QuickBooks Online's own page of a sales receipt (the company is the one the person is signed in to).
     // [U] the address QuickBooks' web app shows for a sales receipt (no Intuit doc found). The emulator has no web app: no link then.
@@ -137,7 +139,7 @@ export function createQboPlatform(config: QboPlatformConfig): AccountingPlatform
         defaultRetryAfterMs,
         ...(config.requestLimiter ? { limiter: config.requestLimiter } : {}),
       });
-      return new QboAccountingTarget(client, { cacheKey: `${connection.integrationId}:${realmId}` });
+      return new QboAccountingTarget(client, { cacheKey: `${connection.integrationId}:${realmId}`, accounts: payoutAccountNames(connection.routeOptions) });
     },
   };
 }

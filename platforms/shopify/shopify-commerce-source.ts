@@ -31,6 +31,8 @@ import {
   type ProductData,
   type VariantNode,
 } from './entity-queries.js';
+import type { CommercePayout, CommercePayoutRef } from '../../domain/commerce-payout.js';
+import { issuedSinceSearch, PAYOUT_QUERY, PAYOUTS_ISSUED_SINCE_QUERY, toCommercePayout, toCommercePayoutRef, type BalanceTransactionData, type PayoutData, type PayoutsPageData } from './payout-query.js';
 import { ShopifyAdminClient } from './shopify-admin-client.js';
 import { onlyCustomerDataWithheld, withheldReason } from './protected-customer-data.js';
 import type { ShopifyCallContext } from './shopify-error-translation.js';
@@ -52,6 +54,11 @@ export interface ShopifyCommerceSourceOptions {
 }
 
 /** Reads orders from one connected Shopify store through the SDK's GraphQL Admin client. */
+/** The access a payout sync needs besides the order scopes (the schema's requiredAccess for ShopifyPaymentsAccount). */
+export const SHOPIFY_PAYOUT_SCOPE = 'read_shopify_payments_accounts';
+const PAYOUTS_PER_PAGE = 50;
+const BALANCE_TRANSACTIONS_PER_PAGE = 100;
+
 export class ShopifyCommerceSource implements CommerceSource {
   private readonly lineItemPageSize: number;
   private readonly updatedOrdersPageSize: number;
@@ -148,6 +155,37 @@ export class ShopifyCommerceSource implements CommerceSource {
   async listProducts(pageCursor?: string): Promise<StoreRecordPage> {
     const ctx: ShopifyCallContext = { shop: this.shop, action: 'listing products', scope: 'read_products' };
     return toRecordPage((await this.request<{ products: IdPageData }>(PRODUCT_IDS_QUERY, { first: RECORDS_PER_PAGE, after: pageCursor ?? null }, ctx)).products);
+  }
+
+  async listPayoutsIssuedSince(since: string): Promise<CommercePayoutRef[]> {
+    const ctx: ShopifyCallContext = { shop: this.shop, action: 'listing Shopify Payments payouts', scope: SHOPIFY_PAYOUT_SCOPE };
+    const payouts: CommercePayoutRef[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const data: PayoutsPageData = await this.request<PayoutsPageData>(PAYOUTS_ISSUED_SINCE_QUERY, { query: issuedSinceSearch(since), first: PAYOUTS_PER_PAGE, after }, ctx);
+      // A shop without Shopify Payments has no account: no payouts to book.
+      if (!data.shopifyPaymentsAccount) return payouts;
+      const { nodes, pageInfo } = data.shopifyPaymentsAccount.payouts;
+      payouts.push(...nodes.map(toCommercePayoutRef));
+      if (!pageInfo.hasNextPage || !pageInfo.endCursor) return payouts;
+      after = pageInfo.endCursor;
+    }
+  }
+
+  async getPayout(payoutId: string): Promise<CommercePayout | null> {
+    const ctx: ShopifyCallContext = { shop: this.shop, action: `reading Shopify Payments payout ${payoutId}`, scope: SHOPIFY_PAYOUT_SCOPE };
+    const variables = { payoutQuery: `id:${payoutId}`, transactionsQuery: `payments_transfer_id:${payoutId}`, first: BALANCE_TRANSACTIONS_PER_PAGE };
+    const transactions: BalanceTransactionData[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const data: PayoutData = await this.request<PayoutData>(PAYOUT_QUERY, { ...variables, after }, ctx);
+      const payout = data.shopifyPaymentsAccount?.payouts.nodes[0];
+      if (!data.shopifyPaymentsAccount || !payout) return null;
+      const page = data.shopifyPaymentsAccount.balanceTransactions;
+      transactions.push(...page.nodes);
+      if (!page.pageInfo.hasNextPage || !page.pageInfo.endCursor) return toCommercePayout(payout, transactions);
+      after = page.pageInfo.endCursor;
+    }
   }
 
   async checkConnection(): Promise<ConnectionProbe> {

@@ -2,7 +2,7 @@ import type { Shopify } from '@shopify/shopify-api';
 import type { CommercePlatform } from '../platform.js';
 import { routeShopsToEmulator } from './emulator-routing.js';
 import { createShopifyApi } from './shopify-api-instance.js';
-import { ShopifyCommerceSource } from './shopify-commerce-source.js';
+import { SHOPIFY_PAYOUT_SCOPE, ShopifyCommerceSource } from './shopify-commerce-source.js';
 import { ShopifyWebhookSubscriptions } from './shopify-webhook-subscriptions.js';
 import { buildAuthorizeUrl, exchangeCallback, refreshCredentials } from './shopify-oauth.js';
 import { verifyShopifyWebhook, type ShopifyWebhookVerification } from './webhook-verification.js';
@@ -13,7 +13,7 @@ export interface ShopifyPlatformConfig {
   /** Client id and client secret of the ledgerbridge app. */
   apiKey: string;
   apiSecretKey: string;
-  /** Scopes requested at install; default SHOPIFY_REQUIRED_SCOPES. */
+  /** Scopes requested at install; default SHOPIFY_REQUIRED_SCOPES and the payouts' (a payout sync without it parks asking to reconnect). */
   scopes?: string[];
   /** Host of our app (the SDK requires one). */
   appHost?: string;
@@ -42,7 +42,7 @@ export function createShopifyPlatform(config: ShopifyPlatformConfig): ShopifyPla
   const shopify = createShopifyApi({
     apiKey: config.apiKey,
     apiSecretKey: config.apiSecretKey,
-    scopes: config.scopes ?? [...SHOPIFY_REQUIRED_SCOPES],
+    scopes: config.scopes ?? [...SHOPIFY_REQUIRED_SCOPES, SHOPIFY_PAYOUT_SCOPE],
     ...(config.appHost ? { appHost: config.appHost } : {}),
   });
   const expiringTokens = config.expiringTokens ?? true;

@@ -1,0 +1,187 @@
+import { and, eq, ne, sql } from 'drizzle-orm';
+import type { LedgerDocumentRef, LedgerPayoutLine } from '../domain/accounting-target.js';
+import type { ClearedCents, CommercePayout } from '../domain/commerce-payout.js';
+import { payoutDocumentNumber } from '../domain/document-number.js';
+import { bookedPayoutHeader, payoutDocumentOwner } from '../domain/ledger-document-ownership.js';
+import { amountsIn } from '../domain/money.js';
+import { ledgerRefusalWait, SyncErrorType, type ParkReason } from '../domain/sync-error-types.js';
+import { orderSyncs, payoutSyncs, refundSyncs } from '../db/schema.js';
+import { bookkeepingWrite } from './database-failures.js';
+import type { OrderSyncActivityDeps } from './order-sync-activities.js';
+import { payoutDepositLines, type PayoutOrderSale } from './payout-deposit-lines.js';
+import { againstPlatform, syncFailure } from './sync-failures.js';
+import { syncRowValues } from './sync-row-values.js';
+
+export type PayoutSyncRowStatus = 'pending' | 'waiting_for_orders' | 'waiting_for_payout' | 'syncing' | 'synced' | 'skipped' | 'failed' | 'waiting';
+
+export interface PayoutSyncRecord {
+  routeId: string;
+  payoutId: string;
+  workflowId: string;
+  status: PayoutSyncRowStatus;
+  payout?: { issuedAt: string; net: string; currency: string } | null;
+  waitingFor?: ParkReason | null;
+  waitingOn?: string | null;
+  error?: { code: string; message: string } | null;
+  document?: { id: string; docNumber: string } | null;
+  /** Per order id, what the deposit moved through clearing. */
+  cleared?: Record<string, ClearedCents>;
+  newAttempt?: boolean;
+}
+
+export type FetchedPayout = { found: true; payout: CommercePayout } | { found: false; reason: string };
+
+/** Where each order of the payout stands: booked (with its sale), not booked yet (the payout waits), or never to be booked. */
+export interface PayoutOrders {
+  booked: Array<{ orderId: string; orderName: string | null; sale: { id: string; docNumber: string } }>;
+  notBooked: Array<{ orderId: string; orderName: string }>;
+  neverBooked: Array<{ orderId: string; orderName: string }>;
+}
+
+export type PreparedDeposit =
+  | { supported: false; ledgerName: string }
+  | {
+      supported: true;
+      ledgerName: string;
+      documentKind: string;
+      docNumber: string;
+      existing: LedgerDocumentRef | null;
+      lines: LedgerPayoutLine[];
+      cleared: Record<string, ClearedCents>;
+    };
+
+/** Activities of payoutSyncWorkflow: read the payout, check its orders and the clearing account, book the deposit. */
+export function createPayoutSyncActivities(deps: OrderSyncActivityDeps) {
+  const { db, connections } = deps;
+  return {
+    async recordPayoutSyncState(record: PayoutSyncRecord): Promise<void> {
+      const now = new Date();
+      const values = {
+        ...syncRowValues(record, now),
+        ...(record.payout ? { issuedAt: record.payout.issuedAt, net: record.payout.net, currency: record.payout.currency } : {}),
+        ...(record.cleared ? { cleared: record.cleared } : {}),
+      };
+      await bookkeepingWrite(`record the state of payout ${record.payoutId}`, async () => {
+        await db
+          .insert(payoutSyncs)
+          .values({ routeId: record.routeId, payoutId: record.payoutId, workflowId: record.workflowId, attempts: record.newAttempt ? 1 : 0, ...values })
+          .onConflictDoUpdate({
+            target: [payoutSyncs.routeId, payoutSyncs.payoutId],
+            set: { ...values, workflowId: record.workflowId, ...(record.newAttempt ? { attempts: sql`${payoutSyncs.attempts} + 1` } : {}) },
+          });
+      });
+    },
+
+    async fetchPayout(input: { routeId: string; payoutId: string }): Promise<FetchedPayout> {
+      const { integration, source } = await connections.commerceSource(input.routeId);
+      if (!source.getPayout) return { found: false, reason: `${integration.displayName} does not report payouts to ledgerbridge` };
+      const payout = await againstPlatform(integration.id, () => source.getPayout!(input.payoutId));
+      if (!payout) return { found: false, reason: `${integration.displayName} has no payout ${input.payoutId}` };
+      return { found: true, payout };
+    },
+
+    /** Each order the payout pays out or refunds, as its sync left it. */
+    async ordersOfPayout(input: { routeId: string; orders: Array<{ id: string; name: string }> }): Promise<PayoutOrders> {
+      const result: PayoutOrders = { booked: [], notBooked: [], neverBooked: [] };
+      for (const order of input.orders) {
+        const [row] = await db
+          .select({ status: orderSyncs.status, id: orderSyncs.ledgerDocumentId, docNumber: orderSyncs.ledgerDocNumber, orderName: orderSyncs.orderName })
+          .from(orderSyncs)
+          .where(and(eq(orderSyncs.routeId, input.routeId), eq(orderSyncs.orderId, order.id)));
+        if (row?.status === 'synced' && row.id && row.docNumber) result.booked.push({ orderId: order.id, orderName: row.orderName ?? order.name, sale: { id: row.id, docNumber: row.docNumber } });
+        else if (row?.status === 'skipped') result.neverBooked.push({ orderId: order.id, orderName: order.name });
+        else result.notBooked.push({ orderId: order.id, orderName: order.name });
+      }
+      return result;
+    },
+
+    /**
+     * The deposit's number and lines, the document when the ledger has it already, and the clearing check: after
+     * this deposit, what each order's sale put in its clearing account, less its booked refunds and what payouts
+     * took out, must be zero. Otherwise nothing is booked and the payout parks with the difference per order.
+     */
+    async preparePayoutDeposit(input: { routeId: string; payout: CommercePayout; orders: PayoutOrders['booked'] }): Promise<PreparedDeposit> {
+      const { source, integration, target, route } = await connections.accountingTarget(input.routeId);
+      if (!target.saleClearingAccount || !target.findBookedPayout || !target.bookPayout) return { supported: false, ledgerName: integration.displayName };
+      const docNumber = payoutDocumentNumber(input.payout.id, target.limits.docNumber, route.documentNumberPrefix);
+      const found = await againstPlatform(integration.id, () => target.findBookedPayout!(docNumber));
+      if (found && payoutDocumentOwner(found.marker, source.displayName, input.payout.id) === 'other') {
+        throw syncFailure(
+          SyncErrorType.DocumentNumberTaken,
+          `Payout ${input.payout.id} was not booked: number ${docNumber} is already used in ${integration.displayName} by ${found.kind ?? 'document'} ${found.id}, which ledgerbridge booked for another payout. Give this route a document number prefix no other shop uses; then retry.`,
+          { detail: `marker: ${(found.marker ?? '').split('\n', 1)[0]}`, integrationId: integration.id, waitingOn: ledgerRefusalWait('payout-number-taken') },
+        );
+      }
+      const documentKind = target.payoutDocumentKind ?? 'deposit';
+      if (found) return { supported: true, ledgerName: integration.displayName, documentKind, docNumber, existing: plain(found), lines: [], cleared: {} };
+
+      const sales: PayoutOrderSale[] = [];
+      for (const order of input.orders) {
+        const account = await againstPlatform(integration.id, () => target.saleClearingAccount!(order.sale));
+        sales.push({ orderId: order.orderId, orderName: order.orderName ?? order.orderId, account, refundedCents: await refundedCents(input.routeId, order.orderId, input.payout.currency), clearedBefore: await clearedBefore(input.routeId, input.payout.id, order.orderId) });
+      }
+      const unclearable = sales.filter((sale) => !sale.account || !sale.account.clearable);
+      if (unclearable.length > 0) {
+        const names = unclearable.map((sale) => `${sale.orderName} (${sale.account ? sale.account.name : 'its sales receipt is gone'})`).join(', ');
+        throw syncFailure(
+          SyncErrorType.ClearingMismatch,
+          `Payout ${input.payout.id} was not booked: ${names} ${unclearable.length === 1 ? 'was' : 'were'} not booked to a clearing account in ${integration.displayName}, so the payout cannot take ${unclearable.length === 1 ? 'its' : 'their'} money out of one. ` +
+            `Choose the route's clearing account (clearingAccount) for new orders, and deposit these by hand; then retry.`,
+          { detail: unclearable.map((sale) => `${sale.orderId}: ${JSON.stringify(sale.account)}`).join('; '), integrationId: integration.id, waitingOn: ledgerRefusalWait('payout-unclearable') },
+        );
+      }
+      const { lines, cleared, differences } = payoutDepositLines(input.payout, sales);
+      if (differences.length > 0) {
+        const total = differences.reduce((sum, d) => sum + d.cents, 0);
+        const explained = differences.map((d) => `${d.orderName} ${amountsIn(input.payout.currency).amount(d.cents)} (${d.why})`).join('; ');
+        throw syncFailure(
+          SyncErrorType.ClearingMismatch,
+          `Payout ${input.payout.id} was not booked: it would leave ${amountsIn(input.payout.currency).amount(total)} ${input.payout.currency} in the clearing account for its orders. ${explained}. ` +
+            `Correct the ledger (or book what is missing), then retry the payout.`,
+          { detail: JSON.stringify(differences), integrationId: integration.id, waitingOn: ledgerRefusalWait('clearing-mismatch') },
+        );
+      }
+      return { supported: true, ledgerName: integration.displayName, documentKind, docNumber, existing: null, lines, cleared };
+    },
+
+    /** Books the deposit once; its total must be the payout's net. */
+    async bookPayoutDeposit(input: { routeId: string; payout: CommercePayout; docNumber: string; lines: LedgerPayoutLine[] }): Promise<LedgerDocumentRef> {
+      const { source, integration, target } = await connections.accountingTarget(input.routeId);
+      if (!target.bookPayout) throw new Error(`${integration.displayName} books no payouts`);
+      const [row] = await db.select({ attempts: payoutSyncs.attempts }).from(payoutSyncs).where(and(eq(payoutSyncs.routeId, input.routeId), eq(payoutSyncs.payoutId, input.payout.id)));
+      const marker = bookedPayoutHeader(source.displayName, input.payout.id);
+      const payout = { docNumber: input.docNumber, date: input.payout.issuedAt.slice(0, 10), currency: input.payout.currency, net: input.payout.net, lines: input.lines, marker };
+      const document = await againstPlatform(integration.id, () => target.bookPayout!(payout, `payout:${input.routeId}:${input.payout.id}:${row?.attempts ?? 0}`));
+      if (amountsIn(input.payout.currency).minor(document.total) !== amountsIn(input.payout.currency).minor(input.payout.net)) {
+        throw syncFailure(
+          SyncErrorType.LedgerTotalMismatch,
+          `${integration.displayName} booked payout ${input.payout.id} as ${document.kind ?? 'deposit'} ${document.docNumber} for ${document.total}, but ${input.payout.net} ${input.payout.currency} reached the bank: correct the deposit, then retry.`,
+          { detail: `document ${document.id} total ${document.total}`, integrationId: integration.id, waitingOn: ledgerRefusalWait('payout-total') },
+        );
+      }
+      return plain(document);
+    },
+  };
+
+  async function refundedCents(routeId: string, orderId: string, currency: string): Promise<number> {
+    const rows = await db
+      .select({ total: refundSyncs.refundTotal })
+      .from(refundSyncs)
+      .where(and(eq(refundSyncs.routeId, routeId), eq(refundSyncs.orderId, orderId), eq(refundSyncs.status, 'synced')));
+    return rows.reduce((sum, row) => sum + (row.total ? amountsIn(currency).minor(row.total) : 0), 0);
+  }
+
+  async function clearedBefore(routeId: string, payoutId: string, orderId: string): Promise<ClearedCents> {
+    const rows = await db
+      .select({ cleared: payoutSyncs.cleared })
+      .from(payoutSyncs)
+      .where(and(eq(payoutSyncs.routeId, routeId), ne(payoutSyncs.payoutId, payoutId), eq(payoutSyncs.status, 'synced')));
+    return rows.reduce((sum, row) => ({ charged: sum.charged + (row.cleared[orderId]?.charged ?? 0), refunded: sum.refunded + (row.cleared[orderId]?.refunded ?? 0) }), { charged: 0, refunded: 0 });
+  }
+}
+
+export type PayoutSyncActivities = ReturnType<typeof createPayoutSyncActivities>;
+
+function plain(document: LedgerDocumentRef): LedgerDocumentRef {
+  return { id: document.id, docNumber: document.docNumber, total: document.total, ...(document.kind ? { kind: document.kind } : {}) };
+}

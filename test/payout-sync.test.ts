@@ -1,0 +1,188 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { payoutSyncWorkflowId, startPayoutSync } from '../runtime/payout-sync-starter.js';
+import { replayErrors } from './support/replay-check.js';
+import { eventually, SyncHarness } from './support/sync-harness.js';
+
+/**
+ * Payouts through a clearing account: sales receipts deposit to the route's "Shopify Clearing", and each Shopify
+ * Payments payout becomes one QuickBooks Online deposit of its net into the bank, with fees, refunds and adjustments
+ * as their own lines, once; the payout parks while an order of it is not booked, or when it would leave money in clearing.
+ */
+describe('payouts: Shopify Payments → one QuickBooks Online deposit from the clearing account', () => {
+  let harness: SyncHarness;
+  let clearingId: string;
+  let feesId: string;
+  const fast = { ordersRecheckMs: 60_000, recheckWaitingMs: 60_000 };
+  /** Payout ids by what their sync went through, for the replay check. */
+  const replayed: Record<string, string> = {};
+
+  beforeAll(async () => {
+    harness = await SyncHarness.start();
+    clearingId = String(harness.qbo.control.addAccount(harness.realmId, { name: 'Shopify Clearing', type: 'Other Current Asset' }).Id);
+    feesId = String(harness.qbo.control.addAccount(harness.realmId, { name: 'Shopify Fees', type: 'Expense' }).Id);
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  const deposits = () => harness.qbo.control.documents(harness.realmId, 'Deposit').map((d) => d.record as Record<string, any>);
+  const lines = (deposit: Record<string, any>) => deposit.Line.map((l: any) => [l.Description, l.Amount, l.DepositLineDetail.AccountRef.value]);
+  const payoutResult = (payoutId: string) => harness.handle(payoutSyncWorkflowId(harness.routeId, payoutId)).result();
+  const payoutRow = async (payoutId: string) => (await harness.operator('GET', `/routes/${harness.routeId}/payouts`)).body.payouts.find((p: any) => p.payoutId === payoutId);
+  /** Starts the payout's sync (re-checks shortened) and waits until the API lists it in `status`. */
+  async function syncUntil(payoutId: string, status: string): Promise<any> {
+    await startPayoutSync(harness.client, harness.db, harness.taskQueue, { routeId: harness.routeId, payoutId, timing: fast });
+    return eventually(async () => {
+      const row = await payoutRow(payoutId);
+      return row?.status === status && row;
+    }, `payout ${payoutId} to be ${status}`);
+  }
+
+  function order(name: string) {
+    return harness.shopify.control.createOrder({
+      name,
+      currency: 'GBP',
+      taxesIncluded: false,
+      customer: { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com' },
+      lineItems: [{ title: 'Mug', sku: 'MUG-1', quantity: 5, unitPrice: '8.00', taxLines: [{ title: 'VAT', rate: 0.2, amount: '8.00' }] }],
+    });
+  }
+
+  it('books new sales to the clearing account the route chose; a receipt booked before keeps Undeposited Funds', async () => {
+    const before = order('#8000');
+    expect((await harness.syncResultOf(before.id)).outcome).toBe('created');
+    const tooLong = await harness.operator('PUT', `/routes/${harness.routeId}/ledger-options`, { ledgerOptions: { clearingAccount: 'x'.repeat(101) } });
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body.error.message).toContain('clearingAccount for QuickBooks Online #1 takes a name of 1 to 100 characters');
+    const chosen = await harness.operator('PUT', `/routes/${harness.routeId}/ledger-options`, {
+      ledgerOptions: { clearingAccount: 'Shopify Clearing', payoutBankAccount: 'Checking', payoutFeeAccount: 'Shopify Fees' },
+    });
+    expect(chosen.status).toBe(200);
+    expect(chosen.body.ledgerOptions).toMatchObject({ clearingAccount: 'Shopify Clearing', payoutBankAccount: 'Checking', payoutFeeAccount: 'Shopify Fees', payoutAdjustmentAccount: '' });
+    const after = order('#8001');
+    expect((await harness.syncResultOf(after.id)).outcome).toBe('created');
+    // A re-run of the earlier order finds its receipt and leaves it where it was booked.
+    await harness.startSync(before.id);
+    expect((await harness.syncResultOf(before.id)).outcome).toBe('already_synced');
+    const receipt = (docNumber: string) => harness.salesReceipts().filter((r) => r.docNumber === docNumber).map((r) => (r.record as any).DepositToAccountRef.value);
+    expect(receipt('8000')).toEqual(['9004']);
+    expect(receipt('8001')).toEqual([clearingId]);
+  });
+
+  it('a payout with fees, a refund and an adjustment deposits its net once, and a replay writes no second deposit', async () => {
+    const a = order('#8101');
+    const b = order('#8102');
+    expect((await harness.syncResultOf(a.id)).outcome).toBe('created');
+    expect((await harness.syncResultOf(b.id)).outcome).toBe('created');
+    const mug = b.lineItems[0]!;
+    const refund = harness.shopify.control.refundOrder(b.id, { lines: [{ lineItemId: mug.id, quantity: 1, restockType: 'NO_RESTOCK' }] });
+    expect(refund.total).toBe('9.60');
+    expect((await harness.refundResultOf(b.id, refund.id)).outcome).toBe('created');
+
+    const payout = harness.shopify.control.createPayout({
+      currency: 'GBP',
+      transactions: [
+        { type: 'CHARGE', amount: '48.00', fee: '1.64', orderId: a.id },
+        { type: 'CHARGE', amount: '48.00', fee: '1.64', orderId: b.id },
+        { type: 'REFUND', amount: '-9.60', orderId: b.id },
+        { type: 'ADJUSTMENT', amount: '-2.00', adjustmentReason: 'Currency conversion' },
+      ],
+    });
+    const poll = await harness.operator('POST', `/routes/${harness.routeId}/payouts/poll`, {});
+    expect(poll.status).toBe(202);
+    const result = await eventually(async () => (await payoutRow(payout.id)) && payoutResult(payout.id), 'the payout sync');
+    expect(result.outcome).toBe('created');
+    const booked = deposits().filter((d) => d.PrivateNote.includes(`payout ${payout.id},`));
+    expect(booked).toHaveLength(1);
+    const deposit = booked[0]!;
+    // 96.00 charged − 9.60 refunded − 3.28 fees − 2.00 adjustment = 81.12, into Checking.
+    expect(deposit.TotalAmt).toBe(81.12);
+    expect(deposit.DepositToAccountRef.value).toBe('9035');
+    expect(lines(deposit)).toEqual([
+      ['Order #8101: payment', 48, clearingId],
+      ['Order #8102: payment', 48, clearingId],
+      ['Order #8102: refund', -9.6, clearingId],
+      [`Payment processing fees, payout ${payout.id}`, -3.28, feesId],
+      ['adjustment (Currency conversion)', -2, feesId],
+    ]);
+    expect(await payoutRow(payout.id)).toMatchObject({ status: 'synced', net: '81.12', currency: 'GBP', ledgerDocNumber: `PO-${payout.id}` });
+
+    // Run again (a poll from an earlier date, a re-run by hand): it finds the deposit and writes nothing.
+    await startPayoutSync(harness.client, harness.db, harness.taskQueue, { routeId: harness.routeId, payoutId: payout.id });
+    const again = await payoutResult(payout.id);
+    expect(again.outcome).toBe('already_synced');
+    expect(again.message).toContain('nothing new was written');
+    expect(deposits().filter((d) => d.PrivateNote.includes(`payout ${payout.id},`))).toHaveLength(1);
+    replayed['payout-sync-already-synced'] = payout.id;
+  });
+
+  it('a payout whose order is not booked yet waits for it, then deposits once it is', async () => {
+    harness.qbo.control.addItem(harness.realmId, { name: 'Vase', sku: null });
+    const vase = harness.shopify.control.createOrder({
+      name: '#8201',
+      currency: 'GBP',
+      taxesIncluded: false,
+      customer: { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com' },
+      lineItems: [{ title: 'Vase', sku: 'VASE-1', quantity: 1, unitPrice: '30.00', taxLines: [{ title: 'VAT', rate: 0.2, amount: '6.00' }] }],
+    });
+    await eventually(async () => (await harness.orderRow(vase.id))?.status === 'waiting', 'the order to wait for a SKU mapping');
+    const payout = harness.shopify.control.createPayout({ currency: 'GBP', transactions: [{ type: 'CHARGE', amount: '36.00', fee: '0.90', orderId: vase.id }] });
+    const waiting = await syncUntil(payout.id, 'waiting_for_orders');
+    expect(waiting.lastError.message).toBe(`Payout ${payout.id} waits for #8201 to be booked first.`);
+    expect(deposits().filter((d) => d.PrivateNote.includes(`payout ${payout.id},`))).toHaveLength(0);
+
+    const vaseItem = harness.qbo.control.list(harness.realmId, 'Item').find((item) => item.Name === 'Vase')!;
+    const mapped = await harness.operator('PUT', `/routes/${harness.routeId}/sku-mappings/VASE-1`, { ledgerItemId: String(vaseItem.Id) });
+    expect(mapped.status).toBe(200);
+    expect((await harness.syncResultOf(vase.id)).outcome).toBe('created');
+    await harness.operator('POST', `/routes/${harness.routeId}/payouts/${payout.id}/retry`);
+    const result = await payoutResult(payout.id);
+    expect(result.outcome).toBe('created');
+    const [deposit] = deposits().filter((d) => d.PrivateNote.includes(`payout ${payout.id},`));
+    expect(deposit!.TotalAmt).toBe(35.1);
+    replayed['payout-sync-waited-for-order'] = payout.id;
+  });
+
+  it('a payout that would leave money in the clearing account parks with the difference and the order that explains it', async () => {
+    const short = order('#8301');
+    expect((await harness.syncResultOf(short.id)).outcome).toBe('created');
+    // The shop paid out 45.00 of the order's 48.00 (say 3.00 was paid by gift card): 3.00 would stay in clearing.
+    const payout = harness.shopify.control.createPayout({ currency: 'GBP', transactions: [{ type: 'CHARGE', amount: '45.00', fee: '1.50', orderId: short.id }] });
+    const parked = await syncUntil(payout.id, 'waiting');
+    expect(parked.lastError).toEqual({
+      code: 'ClearingMismatch',
+      message:
+        `Payout ${payout.id} was not booked: it would leave 3.00 GBP in the clearing account for its orders. #8301 3.00 (booked 48.00, paid out 45.00). ` +
+        'Correct the ledger (or book what is missing), then retry the payout.',
+    });
+    expect(deposits().filter((d) => d.PrivateNote.includes(`payout ${payout.id},`))).toHaveLength(0);
+    await harness.handle(payoutSyncWorkflowId(harness.routeId, payout.id)).terminate('test over');
+    replayed['payout-sync-clearing-mismatch-parked'] = payout.id;
+  });
+
+  it('a payout parks saying which account to choose when the route has none for its fees, and goes on once it is chosen', async () => {
+    const unset = await harness.operator('PUT', `/routes/${harness.routeId}/ledger-options`, { ledgerOptions: { payoutFeeAccount: null } });
+    expect(unset.body.ledgerOptions.payoutFeeAccount).toBe('');
+    const sale = order('#8401');
+    expect((await harness.syncResultOf(sale.id)).outcome).toBe('created');
+    const payout = harness.shopify.control.createPayout({ currency: 'GBP', transactions: [{ type: 'CHARGE', amount: '48.00', fee: '1.20', orderId: sale.id }] });
+    const parked = await syncUntil(payout.id, 'waiting');
+    expect(parked.lastError).toEqual({
+      code: 'LedgerSettingMissing',
+      message: 'No account is chosen for payment processing fees in QuickBooks Online: choose one for the route (PUT /routes/<route>/ledger-options {"payoutFeeAccount": "<account name>"}), then retry.',
+    });
+    await harness.operator('PUT', `/routes/${harness.routeId}/ledger-options`, { ledgerOptions: { payoutFeeAccount: 'Shopify Fees' } });
+    expect((await payoutResult(payout.id)).outcome).toBe('created');
+    const [deposit] = deposits().filter((d) => d.PrivateNote.includes(`payout ${payout.id},`));
+    expect(lines(deposit!)).toEqual([
+      ['Order #8401: payment', 48, clearingId],
+      [`Payment processing fees, payout ${payout.id}`, -1.2, feesId],
+    ]);
+  });
+
+  it('the histories of these payout syncs replay deterministically', async () => {
+    expect(Object.keys(replayed).sort()).toEqual(['payout-sync-already-synced', 'payout-sync-clearing-mismatch-parked', 'payout-sync-waited-for-order']);
+    const runs = Object.entries(replayed).map(([fixtureName, payoutId]) => ({ workflowId: payoutSyncWorkflowId(harness.routeId, payoutId), fixtureName }));
+    expect(await replayErrors(harness.client, runs)).toEqual([]);
+  });
+});

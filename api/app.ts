@@ -14,6 +14,7 @@ import { sendBrowsersToConsole } from './console/browser-redirect.js';
 import { orderRoutes } from './order-routes.js';
 import { refundRoutes } from './refund-routes.js';
 import { replayRoutes } from './replay-routes.js';
+import { auditRoutes } from './audit-routes.js';
 import { shopifyWebhookRoutes } from './shopify-webhook-routes.js';
 import { syncRouteRoutes } from './sync-route-routes.js';
 import { wooCommerceWebhookRoutes } from './woocommerce-webhook-routes.js';
@@ -72,6 +73,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     await operator.register(intakeRoutes(deps));
     await operator.register(mappingRoutes(deps, resumptions));
     await operator.register(replayRoutes(deps, resumptions));
+    await operator.register(auditRoutes(deps, resumptions));
     await operator.register(syncRouteRoutes(deps, resumptions));
     await operator.register(privacyRequestRoutes(deps));
     for (const plugin of deps.operatorPlugins ?? []) await operator.register(plugin);

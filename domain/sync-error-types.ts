@@ -41,6 +41,11 @@ export const SyncErrorType = {
    * tax). The document exists; a person corrects it, and a retry checks it again. Not retryable.
    */
   LedgerTotalMismatch: 'LedgerTotalMismatch',
+  /**
+   * The route's hard stop is on (a duplicate document was found): nothing is booked until an operator releases
+   * it; the order waits as "halted" and books once released. Not retryable.
+   */
+  RouteHalted: 'RouteHalted',
 } as const;
 
 export type SyncErrorType = (typeof SyncErrorType)[keyof typeof SyncErrorType];
@@ -62,6 +67,7 @@ export function parkReasonFor(type: string): ParkReason | null {
     case SyncErrorType.DocumentNumberTaken:
     case SyncErrorType.LedgerTotalMismatch:
     case SyncErrorType.LedgerNotConnected:
+    case SyncErrorType.RouteHalted:
       return 'fix';
     case SyncErrorType.Throttled:
     case SyncErrorType.DailyQuotaExhausted:
@@ -85,7 +91,8 @@ export function waitsOnPerson(type: string): boolean {
     type === SyncErrorType.DocumentNumberTaken ||
     type === SyncErrorType.LedgerTotalMismatch ||
     type === SyncErrorType.DailyQuotaExhausted ||
-    type === SyncErrorType.LedgerNotConnected
+    type === SyncErrorType.LedgerNotConnected ||
+    type === SyncErrorType.RouteHalted
   );
 }
 
@@ -96,6 +103,9 @@ export function waitsOnPerson(type: string): boolean {
 export function documentNumberPrefixWait(prefixUsed: string | null): string {
   return `document-number-prefix:${prefixUsed ?? ''}`;
 }
+
+/** What an order parked by its route's hard stop waits on: the operator's release of the route. */
+export const ROUTE_RELEASE_WAIT = 'route-release';
 
 /** What waits on the ledger refusing a document start with (`ledger:<the ledger's error code>`). */
 export const LEDGER_REFUSAL_WAIT_PREFIX = 'ledger:';

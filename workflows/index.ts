@@ -4,3 +4,4 @@ export { integrationHealthWorkflow } from './integration-health.js';
 export { parkedOrderResumeWorkflow } from './parked-order-resume.js';
 export { orderPollWorkflow } from './order-poll.js';
 export { refundSyncWorkflow } from './refund-sync.js';
+export { reconciliationAuditWorkflow } from './reconciliation-audit.js';

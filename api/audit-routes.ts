@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { and, desc, eq } from 'drizzle-orm';
@@ -10,15 +9,11 @@ import { ErrorResponse, operatorErrorResponses } from './error-response-schema.j
 import { RouteParams } from './order-sync-schemas.js';
 import { requireSyncRoute } from './sync-route-lookup.js';
 import { reconciliationAudits } from '../db/schema.js';
-import { activeRouteHalt, releaseRoute, type RouteHaltRow } from '../db/route-halts.js';
-import { ROUTE_RELEASE_WAIT } from '../domain/sync-error-types.js';
-import { keepAuditSchedule } from '../runtime/reconciliation-audit-schedule.js';
-import { RECONCILIATION_AUDIT_ID_PREFIX, reconciliationAuditWorkflow } from '../workflows/reconciliation-audit.js';
-import { RouteIdKey } from '../workflows/search-attributes.js';
+import { activeRouteHalt, type RouteHaltRow } from '../db/route-halts.js';
+import { releaseAndResume } from './route-release.js';
+import { auditRangeProblem, startReconciliationAudit, type AuditRow } from '../runtime/reconciliation-audit-starter.js';
 
 const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD (UTC day: the ledger document date of an order is its UTC day).' });
-/** An audit reads every page of both sides: a year at most per audit. */
-const MAX_DAYS = 366;
 
 const AuditView = Type.Object({
   auditId: Type.String(),
@@ -43,7 +38,6 @@ const HaltView = Type.Object({
   releasedBy: Type.Union([Type.String(), Type.Null()]),
 });
 
-type AuditRow = typeof reconciliationAudits.$inferSelect;
 
 function auditView(row: AuditRow) {
   return {
@@ -97,26 +91,14 @@ export function auditRoutes(deps: ApiDeps, resumptions: BackgroundResumptions): 
         const { routeId } = request.params;
         await requireSyncRoute(deps.db, routeId);
         const { from, to } = request.body;
-        const days = (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000 + 1;
-        if (!Number.isFinite(days) || days < 1) throw new ApiError(400, 'invalid_request', `"from" (${from}) must be a day on or before "to" (${to}).`);
-        if (days > MAX_DAYS) throw new ApiError(400, 'invalid_request', `An audit covers at most ${MAX_DAYS} days; ${from} to ${to} is ${days}. Audit it in parts.`);
-        const auditId = `a-${randomBytes(6).toString('hex')}`;
-        const workflowId = `${RECONCILIATION_AUDIT_ID_PREFIX}${routeId}/${auditId}`;
-        const [row] = await deps.db
-          .insert(reconciliationAudits)
-          .values({ id: auditId, routeId, dateFrom: from, dateTo: to, trigger: 'on_demand', workflowId, status: 'running' })
-          .returning();
-        await deps.temporal.workflow.start(reconciliationAuditWorkflow, {
-          workflowId,
-          taskQueue: deps.taskQueue,
-          args: [{ routeId, from, to, trigger: 'on_demand' }],
-          typedSearchAttributes: [{ key: RouteIdKey, value: routeId }],
-        });
-        // Routes created before audits existed get their daily audit here.
-        await keepAuditSchedule({ client: deps.temporal, taskQueue: deps.taskQueue }, routeId).catch((error: unknown) =>
-          request.log.warn({ err: error, routeId }, 'could not keep the daily audit schedule'),
+        const problem = auditRangeProblem(from, to);
+        if (problem) throw new ApiError(400, 'invalid_request', problem);
+        const row = await startReconciliationAudit(
+          { db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, warn: (message, error) => request.log.warn({ err: error, routeId }, message) },
+          routeId,
+          { from, to },
         );
-        return reply.status(202).send(auditView(row!));
+        return reply.status(202).send(auditView(row));
       },
     );
 
@@ -146,7 +128,7 @@ export function auditRoutes(deps: ApiDeps, resumptions: BackgroundResumptions): 
           description: 'The report (once done): `lines` (kind, order, documents, message, fix), `fixes` (grouped, e.g. "Replay these 3 orders: …"), `summary`, `payouts`.',
           tags: ['audits'],
           params: AuditParams,
-          response: { 200: Type.Intersect([AuditView, Type.Object({ report: Type.Unknown() })]), 404: ErrorResponse, ...operatorErrorResponses },
+          response: { 200: Type.Object({ ...AuditView.properties, report: Type.Unknown() }), 404: ErrorResponse, ...operatorErrorResponses },
         },
       },
       async (request) => {
@@ -194,18 +176,14 @@ export function auditRoutes(deps: ApiDeps, resumptions: BackgroundResumptions): 
       async (request) => {
         const { routeId } = request.params;
         await requireSyncRoute(deps.db, routeId);
-        const released = await releaseRoute(deps.db, routeId, releasedByOf(request));
-        if (!released) throw conflict(`Route ${routeId} is not halted: it is posting.`);
-        const { queued, resumeId } = await resumptions.start({ routeId, waitingOn: ROUTE_RELEASE_WAIT }, 'retry', 'route released');
-        request.log.info({ routeId, haltId: released.id, queued }, 'route released');
-        return { released: haltView(released), queued, resumeId };
+        const outcome = await releaseAndResume(deps.db, deps.temporal, resumptions, routeId, API_RELEASER);
+        if (!outcome) throw conflict(`Route ${routeId} is not halted: it is posting.`);
+        request.log.info({ routeId, haltId: outcome.released.id, queued: outcome.queued }, 'route released');
+        return { released: haltView(outcome.released), queued: outcome.queued, resumeId: outcome.resumeId };
       },
     );
   };
 }
 
-/** Who released it, for the halt's record: the console's operator, else the API token. */
-function releasedByOf(request: { operator?: { email?: string } } & object): string {
-  const operator = (request as { operator?: { email?: string } }).operator;
-  return operator?.email ?? 'operator API token';
-}
+/** Who released it, for the halt's record (the console records its operator's email instead). */
+const API_RELEASER = 'operator API token';

@@ -43,7 +43,7 @@ export function createRouteHaltNotifier(deps: RouteHaltNotifierDeps): RouteHaltS
         cause: halt.reason === 'duplicate_document' ? `a duplicate document in ${ledger.displayName}` : `the clearing account drifted in ${ledger.displayName}`,
         message: halt.message,
         checks: checksFor(halt, ledger.displayName),
-        routeUrl: `${base}/console/routes/${encodeURIComponent(halt.routeId)}/orders`,
+        routeUrl: `${base}/console/routes/${encodeURIComponent(halt.routeId)}/audits`,
       });
       const sent = await deps.mailer.send({ to, ...email });
       await deps.db

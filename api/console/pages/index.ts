@@ -5,6 +5,7 @@ import { ordersPage } from './orders-page.js';
 import { mappingsPage } from './mappings-page.js';
 import { replayPage } from './replay-page.js';
 import { comingPages } from './coming-pages.js';
+import { auditsPage } from './audits-page.js';
 
 /** Every console page, registered behind sign-in and CSRF. Add a page module here (api/console/README.md). */
-export const consolePages: readonly ConsolePagePlugin[] = [integrationsPages, orderPage, ordersPage, mappingsPage, replayPage, comingPages];
+export const consolePages: readonly ConsolePagePlugin[] = [integrationsPages, orderPage, ordersPage, mappingsPage, replayPage, auditsPage, comingPages];

@@ -19,6 +19,7 @@ export const orderStatusLook: Record<string, { label: string; tone: 'green' | 'g
   failed: { label: 'Failed (retrying on its own)', tone: 'red' },
   waiting: { label: 'Waiting for you', tone: 'amber' },
   skipped: { label: 'Skipped', tone: 'grey' },
+  halted: { label: 'Halted (the route stopped posting)', tone: 'red' },
 };
 
 /** How often an open page asks for an order's status again. */

@@ -6,7 +6,8 @@ import { DisplayNameTakenError } from '../domain/platform-errors.js';
 import { bookedOrderHeader } from '../domain/ledger-document-ownership.js';
 import { mapOrderLines, type MappedOrderLines, type MappingProblem } from '../domain/order-mapping.js';
 import { NO_TAX_KEY, taxTitleOfKey } from '../domain/tax-key.js';
-import { documentNumberPrefixWait, ledgerRefusalWait, SyncErrorType, type ParkReason } from '../domain/sync-error-types.js';
+import { documentNumberPrefixWait, ledgerRefusalWait, ROUTE_RELEASE_WAIT, SyncErrorType, type ParkReason } from '../domain/sync-error-types.js';
+import { activeRouteHalt } from '../db/route-halts.js';
 import type { Database } from '../db/database.js';
 import { orderSyncs, skuMappings, syncRoutes, taxMappings } from '../db/schema.js';
 import { againstPlatform, syncFailure } from './sync-failures.js';
@@ -321,6 +322,8 @@ async function bookingStateOf(db: Database, routeId: string, orderId: string): P
 }
 
 async function fixMadeSince(db: Database, routeId: string, waitingOn: string | null): Promise<boolean> {
+  // Released between the booking's check and this row saying "halted": the release's resumption missed it.
+  if (waitingOn === ROUTE_RELEASE_WAIT) return (await activeRouteHalt(db, routeId)) === null;
   if (waitingOn?.startsWith('sku:')) {
     const sku = waitingOn.slice(4);
     return (await db.select().from(skuMappings).where(and(eq(skuMappings.routeId, routeId), eq(skuMappings.sku, sku)))).length > 0;

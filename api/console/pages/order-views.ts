@@ -56,6 +56,8 @@ export function triageView(request: FastifyRequest, order: OrderView, triage: Or
     action = html`<a class="button primary" href="${mappingsPath(order.routeId)}#${mappingAnchor('sku', step.sku)}">Map SKU ${step.sku}</a>${
       candidates.length ? html` <span class="suggestions">Probably: ${candidates.map((c, i) => html`${i ? ', ' : ''}<strong>${c.name}</strong>${c.sku ? ` (${c.sku})` : ''}`)}</span>` : ''
     }`;
+  } else if (step.kind === 'release_route') {
+    action = html`<a class="button primary" href="${CONSOLE_PREFIX}/routes/${encodeURIComponent(order.routeId)}/audits">Open the route's halt</a>`;
   } else if (step.kind === 'map_tax') {
     action = html`<a class="button primary" href="${mappingsPath(order.routeId)}#${mappingAnchor('tax', step.taxKey)}">Map tax ${step.taxKey}</a>`;
   }

@@ -84,7 +84,7 @@ export function auditRoutes(deps: ApiDeps, resumptions: BackgroundResumptions): 
           tags: ['audits'],
           params: RouteParams,
           body: Type.Object({ from: Day, to: Day }, { additionalProperties: false }),
-          response: { 202: AuditView, 400: ErrorResponse, 404: ErrorResponse, ...operatorErrorResponses },
+          response: { 202: AuditView, 404: ErrorResponse, ...operatorErrorResponses },
         },
       },
       async (request, reply) => {

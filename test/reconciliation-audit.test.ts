@@ -87,7 +87,9 @@ describe('reconciliation audit and the hard stop', () => {
     expect(line('duplicate_document')).toMatchObject({ orderName: '#2001', fix: `Void document ${duplicate.Id}, a duplicate of ${first.document.id} (both numbered 2001), then release the route.` });
     expect(line('missing_in_ledger')).toMatchObject({ orderName: '#2003', fix: `Replay order #2003: POST /routes/${harness.routeId}/orders/${missing.id}/sync.` });
     expect(report.fixes[0]).toBe(`Replay this order: #2003 (POST /routes/${harness.routeId}/orders/<order id>/sync for each; an order already booked says so and writes nothing).`);
-    expect(line('amount_mismatch').message).toContain(`has 9.50 on sales receipt 2002 (id ${second.document.id}); the shop charged 8.00 ${second.order.currency} for order #2002.`);
+    expect(line('amount_mismatch').message).toBe(
+      `QuickBooks Online #1 has 9.50 ${second.order.currency} on sales receipt 2002 (id ${second.document.id}); the shop charged 8.00 ${second.order.currency} for order #2002.`,
+    );
     expect(report.payouts.checked).toBe(false);
 
     const halt = await harness.operator('GET', `/routes/${harness.routeId}/halt`);

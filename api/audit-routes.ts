@@ -38,7 +38,6 @@ const HaltView = Type.Object({
   releasedBy: Type.Union([Type.String(), Type.Null()]),
 });
 
-
 function auditView(row: AuditRow) {
   return {
     auditId: row.id,

@@ -18,6 +18,8 @@ export interface ReconciliationAuditResult {
   summary: AuditRouteOutcome['summary'];
   /** The route was stopped because the audit found duplicates. */
   halted: boolean;
+  /** Why nothing was compared (a ledger that cannot list its documents by date). */
+  notAudited?: string;
 }
 
 /** On-demand audits: `reconciliation-audit/<route>/<audit id>`; the daily schedule's runs: `reconciliation-audit/<route>/daily-<time>`. */
@@ -49,7 +51,7 @@ export async function reconciliationAuditWorkflow(input: ReconciliationAuditInpu
   }
   const halted = outcome.duplicates.length > 0;
   if (halted) await audit.haltRouteForDuplicates({ routeId: input.routeId, auditId, ledgerName: outcome.ledgerName, duplicates: outcome.duplicates });
-  return { auditId, ...range, summary: outcome.summary, halted };
+  return { auditId, ...range, summary: outcome.summary, halted, ...(outcome.notAudited ? { notAudited: outcome.notAudited } : {}) };
 }
 
 /** The audit's id: what follows "reconciliation-audit/<route>/" in its workflow id. */

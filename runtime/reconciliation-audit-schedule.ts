@@ -1,6 +1,7 @@
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import { RECONCILIATION_AUDIT_ID_PREFIX, reconciliationAuditWorkflow, type ReconciliationAuditInput } from '../workflows/reconciliation-audit.js';
 import { RouteIdKey } from '../workflows/search-attributes.js';
+import { deleteScheduleIfPresent } from './schedule-removal.js';
 
 /** Where the daily audit runs, and when (tests shorten it). */
 export interface AuditScheduleRuntime {
@@ -57,12 +58,6 @@ export async function keepAuditSchedule(runtime: AuditScheduleRuntime, routeId: 
 }
 
 /** Deletes the route's audit schedule; false when there was none. */
-export async function deleteAuditSchedule(client: Client, routeId: string): Promise<boolean> {
-  try {
-    await client.schedule.getHandle(auditScheduleId(routeId)).delete();
-    return true;
-  } catch (error) {
-    if (error instanceof ScheduleNotFoundError) return false;
-    throw error;
-  }
+export function deleteAuditSchedule(client: Client, routeId: string): Promise<boolean> {
+  return deleteScheduleIfPresent(client, auditScheduleId(routeId));
 }

@@ -7,12 +7,15 @@ import type { Database } from '../db/database.js';
 import { orderSyncs, syncRoutes } from '../db/schema.js';
 import type { IntegrationRow, SyncRouteRow } from './route-connections.js';
 import { againstPlatform, syncFailure } from './sync-failures.js';
+import { duplicatesOfOrder } from './route-breaker.js';
 
 export interface LedgerDocumentLookup {
   /** The number this order's document has or gets. */
   docNumber: string;
   /** The document already booked for this order (or entered by hand under its number), if any. */
   existing: (LedgerDocumentRef & { bookedElsewhere: boolean }) | null;
+  /** Other documents under the number marked for this same order (a ledger allowing duplicate numbers): a hard stop. */
+  duplicates?: { id: string; docNumber: string }[];
 }
 
 /**
@@ -39,7 +42,10 @@ export async function findOrderDocument(
     if (!found) continue;
     // Runs started before orders carried their id cannot tell; they keep the old rule: the number is theirs.
     const owner = order.id ? documentOwner(found.marker, order.id) : { kind: 'unknown' as const };
-    if (owner.kind === 'this_order') return { docNumber, existing: { ...plainRef(found), bookedElsewhere: false } };
+    if (owner.kind === 'this_order') {
+      const duplicates = duplicatesOfOrder(found, order.id!);
+      return { docNumber, existing: { ...plainRef(found), bookedElsewhere: false }, ...(duplicates.length > 0 ? { duplicates } : {}) };
+    }
     // Under the number it was booked with before, only the document we booked for it counts.
     if (number !== docNumber) continue;
     if (owner.kind === 'other_order') throw await documentNumberTaken(db, route, integration, order.name, { kind: target.documentKind, ...found }, owner.order, owner.orderId);

@@ -5,7 +5,8 @@ import { sameAmount } from '../domain/money.js';
 import { bookedOrderHeader } from '../domain/ledger-document-ownership.js';
 import { mapOrderLines, type MappedOrderLines, type MappingProblem } from '../domain/order-mapping.js';
 import { NO_TAX_KEY, taxTitleOfKey } from '../domain/tax-key.js';
-import { documentNumberPrefixWait, SyncErrorType, type ParkReason } from '../domain/sync-error-types.js';
+import { documentNumberPrefixWait, ROUTE_RELEASE_WAIT, SyncErrorType, type ParkReason } from '../domain/sync-error-types.js';
+import { activeRouteHalt } from '../db/route-halts.js';
 import type { Database } from '../db/database.js';
 import { orderSyncs, skuMappings, syncRoutes, taxMappings } from '../db/schema.js';
 import { againstPlatform, syncFailure } from './sync-failures.js';
@@ -23,8 +24,9 @@ import { orderInBookingCurrency } from './booking-currency.js';
 import { findOrCreateLedgerCustomer } from './ledger-customer-creation.js';
 import { ledgerSaleOf } from './ledger-sale.js';
 import { syncRowValues } from './sync-row-values.js';
+import { duplicateHalt, duplicatesOfOrder, RouteBreaker } from './route-breaker.js';
 
-export type OrderSyncRowStatus = 'pending' | 'syncing' | 'synced' | 'skipped' | 'failed' | 'waiting';
+export type OrderSyncRowStatus = 'pending' | 'syncing' | 'synced' | 'skipped' | 'failed' | 'waiting' | 'halted';
 
 export interface OrderSyncRecord {
   routeId: string;
@@ -62,10 +64,12 @@ export interface OrderSyncActivityDeps {
   bookedOrderChanges?: BookedOrderChangeSink;
   /** What earlier orders learnt of each ledger's lists; one per worker process. */
   listCache?: LedgerListCache;
+  /** The routes' hard stop: checked before every ledger write, tripped by a duplicate the lookup finds. */
+  routeBreaker?: RouteBreaker;
 }
 
 /** Activities of orderSyncWorkflow, built over their dependencies so tests and production wire the same code. */
-export function createOrderSyncActivities({ db, connections, connectionProblems, bookedOrderChanges, listCache = new LedgerListCache() }: OrderSyncActivityDeps) {
+export function createOrderSyncActivities({ db, connections, connectionProblems, bookedOrderChanges, listCache = new LedgerListCache(), routeBreaker = new RouteBreaker(db) }: OrderSyncActivityDeps) {
   return {
     /**
      * Writes the operator's row. For an order parked on a SKU or tax mapping or a document number prefix,
@@ -73,7 +77,9 @@ export function createOrderSyncActivities({ db, connections, connectionProblems,
      */
     async recordOrderSyncState(record: OrderSyncRecord): Promise<{ resolvedMeanwhile: boolean }> {
       const now = new Date();
-      const values = syncRowValues(record, now);
+      // Parked by the route's hard stop: the row says "halted" (the workflow only knows it waits for a fix).
+      const halted = record.status === 'waiting' && record.error?.code === SyncErrorType.RouteHalted;
+      const values = syncRowValues(halted ? { ...record, status: 'halted' } : record, now);
       return bookkeepingWrite(`record the state of order ${record.orderName ?? record.orderId}`, async () => {
         await db
           .insert(orderSyncs)
@@ -112,7 +118,11 @@ export function createOrderSyncActivities({ db, connections, connectionProblems,
       orderTotal?: string;
     }): Promise<{ docNumber: string; ledgerName: string; existing: LedgerDocumentLookup['existing'] }> {
       const ledger = await connections.accountingTarget(input.routeId);
-      const { docNumber, existing } = await findOrderDocument(db, ledger, { id: input.orderId ?? null, name: input.orderName });
+      const { docNumber, existing, duplicates } = await findOrderDocument(db, ledger, { id: input.orderId ?? null, name: input.orderName });
+      if (existing && duplicates && input.orderId) {
+        // The order is in the ledger more than once: stop the route before anything else is posted twice.
+        await routeBreaker.trip(input.routeId, duplicateHalt(ledger.integration.displayName, input.orderName, input.orderId, existing, duplicates));
+      }
       // A document we booked but never saw through (a lost answer, a crash, a park on its total) is only
       // "already synced" once its total is the shop's: otherwise the order waits, as the booking itself would.
       if (existing && !existing.bookedElsewhere && input.orderId && input.orderTotal !== undefined && !sameAmount(existing.total, input.orderTotal)) {
@@ -225,6 +235,8 @@ export function createOrderSyncActivities({ db, connections, connectionProblems,
       const idempotencyKey = `receipt:${input.routeId}:${order.id}:${booking.attempt}`;
       // Parked on its total, the order's document is in the ledger already: look at it again, never book a second.
       const existing = booking.parkedDocNumber ? (await findOrderDocument(db, { route, integration, target }, { id: order.id, name: order.name })).existing : null;
+      // The hard stop: a route halted (a duplicate found by an audit or another order) posts nothing until released.
+      if (!existing) await routeBreaker.assertPosting(input.routeId, order.name);
       const document =
         existing ??
         (await againstPlatform(integration.id, () => target.bookSale(sale, idempotencyKey)).catch((error: unknown) => {
@@ -232,6 +244,8 @@ export function createOrderSyncActivities({ db, connections, connectionProblems,
           if ((error as { type?: string }).type === SyncErrorType.LedgerRejected) listCache.forget(integration);
           throw error;
         }));
+      const doubled = duplicatesOfOrder(document, order.id);
+      if (doubled.length > 0) await routeBreaker.trip(input.routeId, duplicateHalt(integration.displayName, order.name, order.id, document, doubled));
       // On a duplicate number the ledger hands back the document that holds it: it must be this order's.
       const booked = await assertDocumentOfOrder(db, route, integration, order, document);
       if (!totalsAgree(booked, order)) {
@@ -292,6 +306,8 @@ async function bookingStateOf(db: Database, routeId: string, orderId: string): P
 }
 
 async function fixMadeSince(db: Database, routeId: string, waitingOn: string | null): Promise<boolean> {
+  // Released between the booking's check and this row saying "halted": the release's resumption missed it.
+  if (waitingOn === ROUTE_RELEASE_WAIT) return (await activeRouteHalt(db, routeId)) === null;
   if (waitingOn?.startsWith('sku:')) {
     const sku = waitingOn.slice(4);
     return (await db.select().from(skuMappings).where(and(eq(skuMappings.routeId, routeId), eq(skuMappings.sku, sku)))).length > 0;

@@ -14,6 +14,7 @@ import { FieldTruncator } from './field-truncator.js';
 import { ledgerSaleOf } from './ledger-sale.js';
 import { syncRowValues } from './sync-row-values.js';
 import { ledgerTotalMismatch } from './ledger-total-check.js';
+import { RouteBreaker } from './route-breaker.js';
 import { createOrderSyncActivities, type OrderSyncActivityDeps } from './order-sync-activities.js';
 import { againstPlatform, syncFailure } from './sync-failures.js';
 
@@ -183,6 +184,8 @@ export function createRefundSyncActivities(deps: OrderSyncActivityDeps) {
         .where(and(eq(refundSyncs.routeId, input.routeId), eq(refundSyncs.orderId, order.id), eq(refundSyncs.refundId, input.refundId)));
       // Same key on every retry of one attempt; a new attempt after a park gets a new one (see createLedgerSalesReceipt).
       const idempotencyKey = `refund:${input.routeId}:${order.id}:${input.refundId}:${row?.attempts ?? 0}`;
+      // The route's hard stop holds refunds too: nothing is posted until an operator releases it.
+      await (deps.routeBreaker ?? new RouteBreaker(db)).assertPosting(input.routeId, `${order.name} (refund ${input.refundId})`);
       const document = await againstPlatform(integration.id, () => target.bookRefund!(refund, idempotencyKey));
       if (refundDocumentOwner(document.marker, order.id, input.refundId) === 'other') throw refundNumberTaken(integration, order.name, document);
       if (toMinor(document.total, order.currency) !== toMinor(order.total, order.currency)) {

@@ -16,6 +16,7 @@ import { entitySyncRoutes } from './entity-sync-routes.js';
 import { refundRoutes } from './refund-routes.js';
 import { payoutRoutes } from './payout-routes.js';
 import { replayRoutes } from './replay-routes.js';
+import { auditRoutes } from './audit-routes.js';
 import { shopifyWebhookRoutes } from './shopify-webhook-routes.js';
 import { squarespaceWebhookRoutes } from './squarespace-webhook-routes.js';
 import { syncRouteRoutes } from './sync-route-routes.js';
@@ -84,6 +85,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     await operator.register(intakeRoutes(deps));
     await operator.register(mappingRoutes(deps, resumptions));
     await operator.register(replayRoutes(deps, resumptions));
+    await operator.register(auditRoutes(deps, resumptions));
     await operator.register(syncRouteRoutes(deps, resumptions));
     await operator.register(routeSyncSettingsRoutes(deps));
     await operator.register(fullResyncRoutes(deps));

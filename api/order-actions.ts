@@ -6,7 +6,7 @@ import { reconnectedSignal, retrySignal } from '../workflows/order-sync.js';
 import { conflict, notFound } from './api-error.js';
 
 /** Statuses of an order whose workflow is parked and listens for a resume signal. */
-const PARKED = new Set(['waiting', 'failed']);
+const PARKED = new Set(['waiting', 'failed', 'halted']);
 
 export type ParkedOrderSignal = 'reconnected' | 'retry';
 

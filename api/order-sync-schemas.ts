@@ -4,10 +4,10 @@ export function Nullable<T extends TSchema>(schema: T, options?: TSchemaOptions)
   return Type.Union([schema, Type.Null()], options);
 }
 
-const rowStatusDescription = 'pending · syncing · synced · failed (retries on its own) · waiting (needs a person) · skipped (cancelled order)';
+const rowStatusDescription = 'pending · syncing · synced · failed (retries on its own) · waiting (needs a person) · skipped (cancelled order) · halted (the route stopped posting; booked once released)';
 
 export const OrderSyncRowStatus = Type.Union(
-  [Type.Literal('pending'), Type.Literal('syncing'), Type.Literal('synced'), Type.Literal('failed'), Type.Literal('waiting'), Type.Literal('skipped')],
+  [Type.Literal('pending'), Type.Literal('syncing'), Type.Literal('synced'), Type.Literal('failed'), Type.Literal('waiting'), Type.Literal('skipped'), Type.Literal('halted')],
   { description: rowStatusDescription },
 );
 

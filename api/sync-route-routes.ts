@@ -12,6 +12,7 @@ import { resumeParkedPayouts } from './parked-payouts.js';
 import type { ApiDeps } from './api-deps.js';
 import { ApiError, conflict, notFound } from './api-error.js';
 import type { BackgroundResumptions } from './background-resumptions.js';
+import { keepAuditSchedule } from '../runtime/reconciliation-audit-schedule.js';
 import { ErrorResponse, operatorErrorResponses } from './error-response-schema.js';
 
 const DocumentNumberPrefix = Type.Union([Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._/-]{0,7}$' }), Type.Null()], {
@@ -140,6 +141,10 @@ export function syncRouteRoutes(deps: ApiDeps, resumptions: BackgroundResumption
             ledgerOptions,
           })
           .returning();
+        // Its daily reconciliation audit; a Temporal hiccup here must not refuse the route (an audit request keeps it too).
+        await keepAuditSchedule({ client: deps.temporal, taskQueue: deps.taskQueue }, route!.id).catch((error: unknown) =>
+          request.log.warn({ err: error, routeId: route!.id }, 'could not create the daily audit schedule'),
+        );
         return reply.code(201).send(view(route!, target.platform));
       },
     );

@@ -573,3 +573,55 @@ export const squarespaceWebhookSubscriptions = pgTable(
   },
   (table) => [index('squarespace_webhook_subscriptions_integration_idx').on(table.integrationId)],
 );
+
+/**
+ * A reconciliation audit of one route over a date range (workflows/reconciliation-audit.ts): store and ledger
+ * compared, the report with a fix for every line. Run on demand (API) or daily (a Temporal Schedule per route).
+ */
+export const reconciliationAudits = pgTable(
+  'reconciliation_audits',
+  {
+    id: text('id').primaryKey(),
+    routeId: text('route_id')
+      .notNull()
+      .references(() => syncRoutes.id, { onDelete: 'cascade' }),
+    /** YYYY-MM-DD, both included: the ledger's document date, the UTC day of the shop's order. */
+    dateFrom: text('date_from').notNull(),
+    dateTo: text('date_to').notNull(),
+    /** on_demand | daily */
+    trigger: text('trigger').notNull(),
+    /** running | done | failed */
+    status: text('status').notNull().default('running'),
+    workflowId: text('workflow_id').notNull(),
+    summary: jsonb('summary').$type<Record<string, number>>(),
+    report: jsonb('report').$type<unknown>(),
+    error: text('error'),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [index('reconciliation_audits_route').on(t.routeId, t.startedAt)],
+);
+
+/**
+ * The hard stop: while a route has a halt not yet released, it books nothing (orders park as "halted"). Tripped by
+ * an audit or a sync that finds a duplicate document; released only by an operator. At most one active per route.
+ */
+export const routeHalts = pgTable(
+  'route_halts',
+  {
+    id: text('id').primaryKey(),
+    routeId: text('route_id')
+      .notNull()
+      .references(() => syncRoutes.id, { onDelete: 'cascade' }),
+    /** duplicate_document | clearing_drift */
+    reason: text('reason').notNull(),
+    /** Why, for the bookkeeper (also the email's and the parked orders' message). */
+    message: text('message').notNull(),
+    /** What was found: documents, order, audit id. */
+    detail: jsonb('detail').$type<Record<string, unknown>>().notNull().default({}),
+    haltedAt: timestamp('halted_at', { withTimezone: true }).notNull().defaultNow(),
+    releasedAt: timestamp('released_at', { withTimezone: true }),
+    releasedBy: text('released_by'),
+  },
+  (t) => [uniqueIndex('route_halts_one_active').on(t.routeId).where(sql`${t.releasedAt} is null`)],
+);

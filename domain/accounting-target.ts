@@ -212,6 +212,33 @@ export interface LedgerDocumentRef {
    * absent when the document has none (entered by hand). The engine reads whose document it is from it.
    */
   marker?: string | null;
+  /**
+   * Other documents the ledger holds under the same number, where it allows duplicate numbers (QuickBooks with
+   * "warn if duplicate" off): the engine reads their markers, and two for one order stop the route (a hard stop).
+   */
+  sameNumber?: { id: string; docNumber: string; marker: string | null }[];
+}
+
+/** A date range of the ledger's documents, both days included (YYYY-MM-DD, the document's own date). */
+export interface LedgerDateRange {
+  from: string;
+  to: string;
+}
+
+/** One sale document as a listing by date shows it: what a reconciliation audit compares with the shop's orders. */
+export interface LedgerSaleListing {
+  id: string;
+  docNumber: string;
+  /** YYYY-MM-DD, the document's date. */
+  date: string;
+  /** As the ledger computed it, in the document's currency. */
+  total: string;
+  /** The document's currency; null where the ledger leaves it implicit (the home currency). */
+  currency: string | null;
+  /** What the ledger calls it ("sales receipt"). */
+  kind: string;
+  /** The text our marker opens (as LedgerDocumentRef.marker); null on a document without one. */
+  marker: string | null;
 }
 
 /**
@@ -235,6 +262,11 @@ export interface AccountingTarget {
    * number when the ledger refuses the write as a duplicate.
    */
   bookSale(sale: LedgerSale, idempotencyKey: string): Promise<LedgerDocumentRef>;
+  /**
+   * Every sale document dated within the range (the kind `bookSale` makes), all pages read, ours and others'.
+   * Optional: a ledger without it cannot be audited, and the audit says so.
+   */
+  listSalesBetween?(range: LedgerDateRange): Promise<LedgerSaleListing[]>;
   /** What the ledger calls its refund documents, for messages: "refund receipt", "credit note". */
   readonly refundDocumentKind?: string;
   /**

@@ -22,6 +22,20 @@ export interface UpdatedOrdersPage {
   total?: number;
 }
 
+/** One order as a listing by creation date names it: what a reconciliation audit compares with the ledger. */
+export interface CreatedOrderSummary {
+  id: string;
+  /** "#1001". */
+  name: string;
+  /** ISO 8601 UTC. */
+  createdAt: string;
+  /** What the shop charged at checkout (the amount the ledger document books), in `currency`. */
+  total: string;
+  currency: string;
+  /** Cancelled orders are not booked when cancelled before booking. */
+  cancelled: boolean;
+}
+
 /**
  * A shop the engine reads from. Implementations translate platform errors into the
  * errors of `platform-errors.ts`.
@@ -36,6 +50,11 @@ export interface CommerceSource {
    * Orders changed after `since` (ISO 8601 UTC), sorted by when they changed, oldest first: what reconciliation
    * polling reads to catch an order whose webhook never arrived. Optional: a store without it is not polled.
    */
+  /**
+   * Orders created at or after `from` and before `to` (ISO 8601 UTC), a page at a time: what a reconciliation
+   * audit reads. Optional: without it an audit judges the shop's side from ledgerbridge's own records.
+   */
+  listOrdersCreatedBetween?(from: string, to: string, pageCursor?: string): Promise<{ orders: CreatedOrderSummary[]; nextPageCursor?: string }>;
   listOrdersUpdatedSince?(since: string /* ISO 8601 UTC */, pageCursor?: string): Promise<UpdatedOrdersPage>;
   /** The customer, or null when the shop says it does not exist. Optional: a store without it syncs no customers. */
   getCustomer?(customerId: string): Promise<StoreCustomer | null>;

@@ -54,3 +54,9 @@ export function documentOwner(marker: string | null | undefined, orderId: string
   if (!booked) return { kind: 'unknown' };
   return booked[2] === orderId ? { kind: 'this_order' } : { kind: 'other_order', orderId: booked[2]!, order: booked[1]! };
 }
+
+/** The order a document's marker names (ours), or null for a document without our marker. */
+export function markedOrder(marker: string | null | undefined): { orderId: string; order: string } | null {
+  const booked = marker ? HEADER.exec(marker.split('\n', 1)[0]!) : null;
+  return booked ? { orderId: booked[2]!, order: booked[1]! } : null;
+}

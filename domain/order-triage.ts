@@ -1,4 +1,4 @@
-import { SyncErrorType } from './sync-error-types.js';
+import { ROUTE_RELEASE_WAIT, SyncErrorType } from './sync-error-types.js';
 
 /**
  * What a bookkeeper does about an order, in the words of their triage. Pure data: the console renders it,
@@ -15,6 +15,8 @@ export type NextStep =
   | { kind: 'nothing' }
   /** Fix something in the ledger or the route's settings, then Retry. */
   | { kind: 'fix_then_retry' }
+  /** The route's hard stop is on: fix what it names in the ledger, then release the route. */
+  | { kind: 'release_route' }
   /** Booked (or skipped): nothing left to do. */
   | { kind: 'done' };
 
@@ -70,6 +72,13 @@ export function orderTriage(order: OrderTriageInput): OrderTriage {
     const taxKey = order.waitingOn.slice(4);
     return { diagnosis: message, nextStep: `Map the tax ${taxKey} to a tax code of your ledger; the order books as soon as it is saved.`, step: { kind: 'map_tax', taxKey } };
   }
+  if (code === SyncErrorType.RouteHalted) {
+    return {
+      diagnosis: message,
+      nextStep: "Fix what the route's halt names in the ledger (void the duplicate), then release the route; the order books by itself, once.",
+      step: { kind: 'release_route' },
+    };
+  }
   if (waitsItOut.has(code)) {
     return { diagnosis: message, nextStep: 'Nothing to do: ledgerbridge waits and tries again by itself.', step: { kind: 'nothing' } };
   }
@@ -83,6 +92,7 @@ export function orderTriage(order: OrderTriageInput): OrderTriage {
 export function currentDetailsFor(state: string, waitingOn: string | null): string {
   if (state === 'waiting_for_fix' && waitingOn?.startsWith('sku:')) return `waiting for a SKU mapping: ${waitingOn.slice(4)}`;
   if (state === 'waiting_for_fix' && waitingOn?.startsWith('tax:')) return `waiting for a tax mapping: ${waitingOn.slice(4)}`;
+  if (state === 'waiting_for_fix' && waitingOn === ROUTE_RELEASE_WAIT) return 'halted: waiting for the route to be released';
   if (state === 'waiting_for_reconnect') return waitingOn ? `waiting for a reconnect of ${waitingOn}` : 'waiting for a reconnect';
   if (state === 'waiting_for_fix') return waitingOn ? `waiting for a fix: ${waitingOn}` : 'waiting for a fix';
   if (state === 'waiting_for_retry') return 'waiting to try again';

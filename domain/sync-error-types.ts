@@ -48,6 +48,11 @@ export const SyncErrorType = {
   ClearingMismatch: 'ClearingMismatch',
   /** The route lacks a ledger setting a person must choose (a payout's bank or fee account), or names an account the ledger has not. Not retryable. */
   LedgerSettingMissing: 'LedgerSettingMissing',
+  /**
+   * The route's hard stop is on (a duplicate document was found): nothing is booked until an operator releases
+   * it; the order waits as "halted" and books once released. Not retryable.
+   */
+  RouteHalted: 'RouteHalted',
 } as const;
 
 export type SyncErrorType = (typeof SyncErrorType)[keyof typeof SyncErrorType];
@@ -71,6 +76,7 @@ export function parkReasonFor(type: string): ParkReason | null {
     case SyncErrorType.ClearingMismatch:
     case SyncErrorType.LedgerSettingMissing:
     case SyncErrorType.LedgerNotConnected:
+    case SyncErrorType.RouteHalted:
       return 'fix';
     case SyncErrorType.Throttled:
     case SyncErrorType.DailyQuotaExhausted:
@@ -96,7 +102,8 @@ export function waitsOnPerson(type: string): boolean {
     type === SyncErrorType.ClearingMismatch ||
     type === SyncErrorType.LedgerSettingMissing ||
     type === SyncErrorType.DailyQuotaExhausted ||
-    type === SyncErrorType.LedgerNotConnected
+    type === SyncErrorType.LedgerNotConnected ||
+    type === SyncErrorType.RouteHalted
   );
 }
 
@@ -107,6 +114,9 @@ export function waitsOnPerson(type: string): boolean {
 export function documentNumberPrefixWait(prefixUsed: string | null): string {
   return `document-number-prefix:${prefixUsed ?? ''}`;
 }
+
+/** What an order parked by its route's hard stop waits on: the operator's release of the route. */
+export const ROUTE_RELEASE_WAIT = 'route-release';
 
 /** What waits on the ledger refusing a document start with (`ledger:<the ledger's error code>`). */
 export const LEDGER_REFUSAL_WAIT_PREFIX = 'ledger:';

@@ -39,7 +39,7 @@ export async function markEndedOrderSyncs(client: Client, db: Database, input: {
       .where(
         and(
           eq(orderSyncs.workflowId, ended.workflowId),
-          inArray(orderSyncs.status, ['pending', 'syncing', 'waiting', 'failed']),
+          inArray(orderSyncs.status, ['pending', 'syncing', 'waiting', 'failed', 'halted']),
           or(isNull(orderSyncs.lastErrorCode), ne(orderSyncs.lastErrorCode, WorkflowEndedCode)),
         ),
       )

@@ -4,6 +4,7 @@ import type { Database } from '../db/database.js';
 import { integrationCheckResults, integrationNotifications, integrations, integrationStatusChanges, orderSyncs, syncRoutes, truncatedFields } from '../db/schema.js';
 import { integrationHealthWorkflowId } from './integration-health-starter.js';
 import { deleteOrderPollSchedule } from './order-poll-schedule.js';
+import { deleteAuditSchedule } from './reconciliation-audit-schedule.js';
 
 export interface DeletionReport {
   integrationId: string;
@@ -50,6 +51,8 @@ export async function deleteIntegration(
 
   // First, so no poll starts while the rest is taken down; a poll in progress is among the workflows below.
   const pollScheduleDeleted = await deleteOrderPollSchedule(client, integrationId);
+  // The routes go with the integration, and their daily audits with them.
+  for (const routeId of routeIds) await deleteAuditSchedule(client, routeId);
 
   // Visibility lags a little; the ids we know from our own tables are terminated whatever it says.
   const candidates = new Set<string>([integrationHealthWorkflowId(integrationId), ...orderRows.map((r) => r.workflowId)]);

@@ -13,6 +13,7 @@ import { CredentialStore } from '../db/credential-store.js';
 import { openDatabase, type OpenDatabase } from '../db/database.js';
 import { createMailer, type Mailer } from '../notifications/mail-transport.js';
 import { createBookedOrderChangeNotifier } from './booked-order-change-notifier.js';
+import { createRouteHaltNotifier } from './route-halt-notifier.js';
 import { SharedRequestLimiter } from '../db/shared-request-limiter.js';
 import { createInstalledPlatforms } from '../platforms/installed.js';
 import type { PlatformRegistry } from '../platforms/registry.js';
@@ -106,6 +107,7 @@ export async function startWorker(services: LedgerbridgeServices, options: { wor
     connectionProblems: createConnectionProblemSink(services.health),
     client: services.client,
     bookedOrderChanges: createBookedOrderChangeNotifier({ db: services.database.db, mailer, publicBaseUrl: config.publicBaseUrl }),
+    routeHalts: createRouteHaltNotifier({ db: services.database.db, mailer, publicBaseUrl: config.publicBaseUrl }),
     extraActivities: createIntegrationHealthActivities({
       db: services.database.db,
       platforms: services.platforms,

@@ -34,6 +34,8 @@ function outcomeOf(state: OrderSyncRecord): { outcome: string; reason: string } 
       return { outcome: 'synced', reason: '' };
     case 'waiting':
       return { outcome: 'parked', reason: state.waitingFor ?? 'unknown' };
+    case 'halted':
+      return { outcome: 'parked', reason: 'halted' };
     case 'failed':
       return { outcome: 'failed', reason: state.error?.code ?? 'unknown' };
     default:

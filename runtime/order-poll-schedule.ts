@@ -1,6 +1,7 @@
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import { orderPollWorkflow, type OrderPollInput } from '../workflows/order-poll.js';
 import { IntegrationIdsKey } from '../workflows/search-attributes.js';
+import { deleteScheduleIfPresent } from './schedule-removal.js';
 
 /** How often a store is polled when ORDER_POLL_INTERVAL_SECONDS is not set. */
 export const DEFAULT_ORDER_POLL_INTERVAL_MS = 5 * 60_000;
@@ -77,12 +78,6 @@ async function createSchedule(runtime: OrderPollRuntime, integrationId: string, 
 }
 
 /** Deletes the integration's poll schedule; false when there was none. */
-export async function deleteOrderPollSchedule(client: Client, integrationId: string): Promise<boolean> {
-  try {
-    await client.schedule.getHandle(orderPollScheduleId(integrationId)).delete();
-    return true;
-  } catch (error) {
-    if (error instanceof ScheduleNotFoundError) return false;
-    throw error;
-  }
+export function deleteOrderPollSchedule(client: Client, integrationId: string): Promise<boolean> {
+  return deleteScheduleIfPresent(client, orderPollScheduleId(integrationId));
 }

@@ -39,7 +39,7 @@ export interface ParkedOrder {
 export type ParkedOrderCursor = { routeId: string; orderId: string } | null;
 
 async function conditionsFor(db: Database, selection: ResumeSelection): Promise<SQL[] | null> {
-  const conditions: SQL[] = [inArray(orderSyncs.status, ['waiting', 'failed'])];
+  const conditions: SQL[] = [inArray(orderSyncs.status, ['waiting', 'failed', 'halted'])];
   if (selection.routeId) conditions.push(eq(orderSyncs.routeId, selection.routeId));
   if (selection.waitingOn) {
     const exact = eq(orderSyncs.waitingOn, selection.waitingOn);

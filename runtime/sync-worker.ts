@@ -22,6 +22,8 @@ import type { BookedOrderChangeSink } from '../domain/booked-order-change.js';
 import { workflowsPath } from './workflows-path.js';
 import { observeOrderOutcomes } from './order-outcome-observer.js';
 import { notifyWaitingRefunds } from './sale-booked-notifier.js';
+import { RouteBreaker, type RouteHaltSink } from '../activities/route-breaker.js';
+import { createReconciliationAuditActivities, type PayoutAuditor } from '../activities/reconciliation-audit-activities.js';
 
 export interface SyncWorkerOptions {
   connection: NativeConnection;
@@ -34,6 +36,10 @@ export interface SyncWorkerOptions {
   connectionProblems: ConnectionProblemSink;
   /** Who hears of a change the shop made to an order while it was being booked (emails). */
   bookedOrderChanges?: BookedOrderChangeSink;
+  /** Who is told, once, that a route stopped posting (the hard stop's email). */
+  routeHalts?: RouteHaltSink;
+  /** Payouts not matching the clearing account, for the reconciliation audit (the payouts engine plugs in here). */
+  payoutAuditor?: PayoutAuditor;
   /** Lets the worker run parkedOrderResumeWorkflow's activities (they signal order syncs). */
   client?: Client;
   /** Entity kinds a full re-sync can walk besides orders (customers, products): workflows/full-resync.ts knows them by name. */
@@ -72,7 +78,8 @@ export async function createSyncWorker(options: SyncWorkerOptions): Promise<Work
   const withRefundNotices = (orderActivities: ReturnType<typeof createOrderSyncActivities>) =>
     options.client ? notifyWaitingRefunds(orderActivities, { db: options.db, client: options.client }) : orderActivities;
   // One cache of the ledgers' lists for orders and refunds alike.
-  const syncDeps = { db: options.db, connections, connectionProblems: options.connectionProblems, bookedOrderChanges: options.bookedOrderChanges, listCache: new LedgerListCache() };
+  const routeBreaker = new RouteBreaker(options.db, options.routeHalts ?? null);
+  const syncDeps = { db: options.db, connections, connectionProblems: options.connectionProblems, bookedOrderChanges: options.bookedOrderChanges, listCache: new LedgerListCache(), routeBreaker };
   const activities = {
     // Every order sync activity heartbeats and stops when cancelled: a dead worker is noticed in seconds.
     ...heartbeating(observeOrderOutcomes(withRefundNotices(createOrderSyncActivities(syncDeps)))),
@@ -97,6 +104,8 @@ export async function createSyncWorker(options: SyncWorkerOptions): Promise<Work
           }),
         )
       : {}),
+    // Reconciliation audits: store and ledger compared over a date range; duplicates pull the route's hard stop.
+    ...heartbeating(createReconciliationAuditActivities({ db: options.db, connections, routeBreaker, ...(options.payoutAuditor ? { payouts: options.payoutAuditor } : {}) })),
     ...options.extraActivities,
   };
   return Worker.create({

@@ -383,4 +383,38 @@ describe('QboAccountingTarget', () => {
     expect(retried).toMatchObject({ id: receiptsNumbered('1006')[0]!.id, docNumber: '1006', total: '120.31' });
     expect(receiptsNumbered('1006')).toHaveLength(1);
   });
+
+  it('lists every sales receipt of a date range by TxnDate, 1000 a page, and reports a second receipt under one number', async () => {
+    // Dates of their own (2025-03), so the other tests' receipts stay out of the range.
+    const inRange = await target.bookSale(receipt('L-1', { date: '2025-03-10', marker: 'Shopify #1 order #L-1 (id 71), booked by ledgerbridge.', internalNote: 'Shopify #1 order #L-1 (id 71), booked by ledgerbridge.' }), 'list:1');
+    await target.bookSale(receipt('L-2', { date: '2025-03-11' }), 'list:2');
+    await target.bookSale(receipt('L-0', { date: '2025-03-09' }), 'list:0');
+    await target.bookSale(receipt('L-3', { date: '2025-03-12' }), 'list:3');
+    // A company allowing duplicate numbers can hold one order's receipt twice (FIDELITY-limits.md L6).
+    for (let i = 0; i < 1000; i++) emulator.control.duplicateSalesReceipt(REALM, inRange.id);
+    // The statements the target sends (queries travel in POST bodies, which the emulator's request log leaves out).
+    const client = new QboClient({ apiBaseUrl: emulator.urls.apiBaseUrl, realmId: REALM, tokens });
+    const statements: string[] = [];
+    const query = client.query.bind(client);
+    client.query = (statement: string) => {
+      statements.push(statement);
+      return query(statement);
+    };
+    const listed = await new QboAccountingTarget(client).listSalesBetween({ from: '2025-03-10', to: '2025-03-11' });
+    expect(listed).toHaveLength(1002);
+    expect(new Set(listed.map((d) => d.id)).size).toBe(1002);
+    expect(listed.filter((d) => d.docNumber === 'L-2')).toEqual([
+      expect.objectContaining({ date: '2025-03-11', total: '120.31', kind: 'sales receipt', currency: 'USD', marker: 'Shopify order #1001 from demo.myshopify.com' }),
+    ]);
+    expect(statements).toEqual([
+      "select * from SalesReceipt where TxnDate >= '2025-03-10' AND TxnDate <= '2025-03-11' STARTPOSITION 1 MAXRESULTS 1000",
+      "select * from SalesReceipt where TxnDate >= '2025-03-10' AND TxnDate <= '2025-03-11' STARTPOSITION 1001 MAXRESULTS 1000",
+    ]);
+
+    const found = await target.findBookedSale(numbered('L-1'));
+    expect(found).toMatchObject({ id: inRange.id, docNumber: 'L-1' });
+    // One page of the lookup (QBO's default size) is enough: one more receipt of the order is what stops the route.
+    expect(found?.sameNumber?.length).toBeGreaterThan(0);
+    expect(found?.sameNumber?.[0]).toMatchObject({ docNumber: 'L-1', marker: expect.stringContaining('(id 71), booked by ledgerbridge.') });
+  });
 });

@@ -8,3 +8,4 @@ export { fullResyncWorkflow } from './full-resync.js';
 export { customerSyncWorkflow, productSyncWorkflow } from './entity-sync.js';
 export { payoutSyncWorkflow } from './payout-sync.js';
 export { payoutPollWorkflow } from './payout-poll.js';
+export { reconciliationAuditWorkflow } from './reconciliation-audit.js';

@@ -83,6 +83,12 @@ export function registerControlRoutes(app: FastifyInstance, state: QboEmulatorSt
     control.setTaxCodeActive(request.params.realmId, request.params.id, false),
   );
 
+  app.post<RealmRow>('/_emulator/realms/:realmId/sales-receipts/:id/duplicate', async (request) =>
+    control.duplicateSalesReceipt(request.params.realmId, request.params.id),
+  );
+  app.post<RealmRow & { Body: { totalAmt: number } }>('/_emulator/realms/:realmId/sales-receipts/:id/total', async (request) =>
+    control.correctSalesReceipt(request.params.realmId, request.params.id, Number(request.body?.totalAmt)),
+  );
   app.get<Realm & { Querystring: { entity?: string } }>('/_emulator/realms/:realmId/documents', async (request) =>
     control.documents(request.params.realmId, request.query.entity),
   );

@@ -217,6 +217,19 @@ export class QboEmulatorControl {
     return receipt;
   }
 
+  /**
+   * A second copy of a sales receipt, same DocNumber and PrivateNote, under a new Id: what QBO holds when something
+   * posts an order twice into a company that allows duplicate numbers (FIDELITY-limits.md L6). For audit tests.
+   */
+  duplicateSalesReceipt(realmId: string, id: string): QboRecord {
+    const company = this.state.company(realmId);
+    const original = this.mustExist(company.get('SalesReceipt', id), 'SalesReceipt', id);
+    const { Id: _id, SyncToken: _token, MetaData: _meta, ...fields } = original;
+    const copy = company.insert('SalesReceipt', fields);
+    company.recordDocument('SalesReceipt', copy, null);
+    return copy;
+  }
+
   // --- ledger inspection ---
 
   /** Every document written through the API, in order; replays and failures are not in it. */

@@ -1,6 +1,8 @@
 import type {
   AccountingTarget,
   BookedRefundQuery,
+  LedgerDateRange,
+  LedgerSaleListing,
   BookedSaleQuery,
   LedgerCustomer,
   LedgerCustomerInput,
@@ -35,6 +37,7 @@ import { createQboItem, toLedgerItemOf } from './item-creation.js';
 import { requireAccountNamed } from './account-by-name.js';
 import { DEPOSIT, QboPayoutDeposits } from './payout-deposit-booking.js';
 import { payoutAccountNames, type QboPayoutAccountNames } from './payout-route-options.js';
+import { listSalesReceiptsBetween } from './sales-receipt-listing.js';
 
 /**
  * The company's tax codes, as last listed, for the rate of a sale's code (whether a difference is only rounding).
@@ -305,6 +308,11 @@ export class QboAccountingTarget implements AccountingTarget {
     }
   }
 
+  /** Sales receipts by TxnDate, every page: what a reconciliation audit compares with the shop. */
+  listSalesBetween(range: LedgerDateRange): Promise<LedgerSaleListing[]> {
+    return listSalesReceiptsBetween(this.client, range, SALES_RECEIPT);
+  }
+
   async checkConnection(): Promise<ConnectionProbe> {
     const info = await this.client.companyInfo();
     return { accountName: String(info.CompanyName ?? info.LegalName ?? ''), grantedScopes: this.options.grantedScopes ?? null };
@@ -313,7 +321,10 @@ export class QboAccountingTarget implements AccountingTarget {
   private async querySalesReceipt(docNumber: string): Promise<LedgerDocumentRef | null> {
     const result = await this.client.query(`select * from SalesReceipt where DocNumber = ${qboQueryString(docNumber)}`);
     const receipts = (result.SalesReceipt ?? []) as QboEntity[];
-    return receipts[0] ? toDocumentRef(receipts[0]) : null;
+    if (!receipts[0]) return null;
+    // A company that allows duplicate numbers can hold two: the engine reads whose they are (a hard stop for two of one order).
+    const others = receipts.slice(1).map(toDocumentRef);
+    return { ...toDocumentRef(receipts[0]), ...(others.length > 0 ? { sameNumber: others.map((o) => ({ id: o.id, docNumber: o.docNumber, marker: o.marker ?? null })) } : {}) };
   }
 
   private absenceKey(docNumber: string): string {

@@ -130,3 +130,27 @@ export function updatedSinceSearch(since: string): string {
   if (!Number.isFinite(at.getTime())) throw new Error(`not an ISO 8601 timestamp: ${since}`);
   return `updated_at:>'${at.toISOString()}'`;
 }
+
+/** Orders created in a window, oldest first: what a reconciliation audit compares with the ledger. */
+export const ORDERS_CREATED_BETWEEN_QUERY = `#graphql
+  query LedgerbridgeOrdersCreatedBetween($query: String!, $first: Int!, $after: String) {
+    orders(first: $first, after: $after, sortKey: CREATED_AT, query: $query) {
+      nodes { legacyResourceId name createdAt cancelledAt totalPriceSet { ${MONEY} } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }`;
+
+export interface CreatedOrdersData {
+  orders: {
+    nodes: Array<{ legacyResourceId: string; name: string; createdAt: string; cancelledAt: string | null; totalPriceSet: MoneyBagData }>;
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  };
+}
+
+/** Shopify's search value for "created in [from, to)": quoted ISO timestamps. */
+export function createdBetweenSearch(from: string, to: string): string {
+  const start = new Date(from);
+  const end = new Date(to);
+  if (!Number.isFinite(start.getTime()) || !Number.isFinite(end.getTime())) throw new Error(`not ISO 8601 timestamps: ${from}, ${to}`);
+  return `created_at:>='${start.toISOString()}' created_at:<'${end.toISOString()}'`;
+}

@@ -1,6 +1,6 @@
 import type { Shopify } from '@shopify/shopify-api';
 import type { CommerceOrder } from '../../domain/commerce-order.js';
-import type { CommerceSource, UpdatedOrdersPage } from '../../domain/commerce-source.js';
+import type { CommerceSource, CreatedOrderSummary, UpdatedOrdersPage } from '../../domain/commerce-source.js';
 import type { ConnectionProbe } from '../../domain/connection-probe.js';
 import type { PlatformConnection } from '../platform.js';
 import { toCommerceOrder } from './order-mapping.js';
@@ -8,8 +8,11 @@ import {
   CONNECTION_PROBE_QUERY,
   ORDER_LINE_ITEMS_QUERY,
   ORDER_QUERY,
+  ORDERS_CREATED_BETWEEN_QUERY,
   ORDERS_UPDATED_SINCE_QUERY,
+  createdBetweenSearch,
   updatedSinceSearch,
+  type CreatedOrdersData,
   type LineItemData,
   type LineItemPage,
   type OrderData,
@@ -110,6 +113,24 @@ export class ShopifyCommerceSource implements CommerceSource {
     );
     const { nodes, pageInfo } = data.orders;
     const orders = nodes.map((node) => ({ id: node.legacyResourceId, updatedAt: new Date(node.updatedAt).toISOString(), createdAt: new Date(node.createdAt).toISOString() }));
+    return pageInfo.hasNextPage && pageInfo.endCursor ? { orders, nextPageCursor: pageInfo.endCursor } : { orders };
+  }
+
+  async listOrdersCreatedBetween(from: string, to: string, pageCursor?: string): Promise<{ orders: CreatedOrderSummary[]; nextPageCursor?: string }> {
+    const data = await this.request<CreatedOrdersData>(
+      ORDERS_CREATED_BETWEEN_QUERY,
+      { query: createdBetweenSearch(from, to), first: this.updatedOrdersPageSize, after: pageCursor ?? null },
+      { shop: this.shop, action: 'listing orders for a reconciliation audit', scope: 'read_orders' },
+    );
+    const { nodes, pageInfo } = data.orders;
+    const orders = nodes.map((node) => ({
+      id: node.legacyResourceId,
+      name: node.name,
+      createdAt: new Date(node.createdAt).toISOString(),
+      total: node.totalPriceSet.shopMoney.amount,
+      currency: node.totalPriceSet.shopMoney.currencyCode,
+      cancelled: node.cancelledAt !== null,
+    }));
     return pageInfo.hasNextPage && pageInfo.endCursor ? { orders, nextPageCursor: pageInfo.endCursor } : { orders };
   }
 

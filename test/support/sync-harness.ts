@@ -11,6 +11,7 @@ import { integrations, orderSyncs, refundSyncs, syncRoutes } from '../../db/sche
 import { recordIntegrationStatus } from '../../db/integration-status-log.js';
 import { approveConsent } from '../../emulators/common/oauth-consent.js';
 import type { ConnectionProblem, ConnectionProblemSink } from '../../activities/order-sync-activities.js';
+import type { RouteHaltSink } from '../../activities/route-breaker.js';
 import type { AccountingPlatform, Platform } from '../../platforms/platform.js';
 import { browserUrlFor } from '../../platforms/shopify/index.js';
 import { PlatformRegistry } from '../../platforms/registry.js';
@@ -73,6 +74,8 @@ export interface SyncHarnessOptions {
   connectionProblems?: ConnectionProblemSink;
   /** Who hears of changes to booked orders, in the worker and the API (e.g. the real email notifier). */
   bookedOrderChanges?: (db: Database) => BookedOrderChangeSink;
+  /** Who is told that a route stopped posting (e.g. the real email notifier). */
+  routeHalts?: (db: Database) => RouteHaltSink;
   /** How long activities wait out throttling themselves (0: hand it to the workflow at once). */
   throttlePatienceMs?: number;
   /**
@@ -441,6 +444,7 @@ export class SyncHarness {
       connectionProblems,
       client: this.client,
       bookedOrderChanges: this.options.bookedOrderChanges?.(this.db),
+      ...(this.options.routeHalts ? { routeHalts: this.options.routeHalts(this.db) } : {}),
       workflowBundlePath: this.options.workflowBundlePath!,
       throttlePatienceMs: this.options.throttlePatienceMs,
       ...(this.killable ? { shutdownGraceTime: 3_600_000, shutdownForceTime: 500 } : {}),

@@ -8,6 +8,7 @@ import { payoutsPage } from './payouts-page.js';
 import { comingPages } from './coming-pages.js';
 import { storeSyncPages } from './store-sync-section.js';
 import { storeCardPages } from './store-card.js';
+import { auditsPage } from './audits-page.js';
 
 /** Every console page, registered behind sign-in and CSRF. Add a page module here (api/console/README.md). */
-export const consolePages: readonly ConsolePagePlugin[] = [integrationsPages, storeSyncPages, orderPage, ordersPage, mappingsPage, replayPage, storeCardPages, payoutsPage, comingPages];
+export const consolePages: readonly ConsolePagePlugin[] = [integrationsPages, storeSyncPages, orderPage, ordersPage, mappingsPage, replayPage, storeCardPages, payoutsPage, auditsPage, comingPages];

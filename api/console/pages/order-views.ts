@@ -19,6 +19,7 @@ export const orderStatusLook: Record<string, { label: string; tone: 'green' | 'g
   failed: { label: 'Failed (retrying on its own)', tone: 'red' },
   waiting: { label: 'Waiting for you', tone: 'amber' },
   skipped: { label: 'Skipped', tone: 'grey' },
+  halted: { label: 'Halted (the route stopped posting)', tone: 'red' },
 };
 
 /** How often an open page asks for an order's status again. */
@@ -55,6 +56,8 @@ export function triageView(request: FastifyRequest, order: OrderView, triage: Or
     action = html`<a class="button primary" href="${mappingsPath(order.routeId)}#${mappingAnchor('sku', step.sku)}">Map SKU ${step.sku}</a>${
       candidates.length ? html` <span class="suggestions">Probably: ${candidates.map((c, i) => html`${i ? ', ' : ''}<strong>${c.name}</strong>${c.sku ? ` (${c.sku})` : ''}`)}</span>` : ''
     }`;
+  } else if (step.kind === 'release_route') {
+    action = html`<a class="button primary" href="${CONSOLE_PREFIX}/routes/${encodeURIComponent(order.routeId)}/audits">Open the route's halt</a>`;
   } else if (step.kind === 'map_tax') {
     action = html`<a class="button primary" href="${mappingsPath(order.routeId)}#${mappingAnchor('tax', step.taxKey)}">Map tax ${step.taxKey}</a>`;
   }

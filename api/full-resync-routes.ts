@@ -47,6 +47,13 @@ export function fullResyncRoutes(deps: ApiDeps): FastifyPluginAsync {
               routeId: Type.Optional(Type.String({ minLength: 1, description: 'One route of the store; default: every route reading from it' })),
               from: Type.Optional(Type.String({ format: 'date', description: 'Only orders placed from this day (UTC); default: the routes\' start dates, else the whole history' })),
               perSecond: Type.Optional(Type.Number({ minimum: 0.1, maximum: 50, description: `Syncs started a second at most (default ${DEFAULT_RESYNC_PER_SECOND})` })),
+              entities: Type.Optional(
+                Type.Array(Type.Union([Type.Literal('orders'), Type.Literal('customers'), Type.Literal('products')]), {
+                  minItems: 1,
+                  uniqueItems: true,
+                  description: 'What to walk, in this order; default: orders',
+                }),
+              ),
             },
             { additionalProperties: false },
           ),
@@ -55,7 +62,7 @@ export function fullResyncRoutes(deps: ApiDeps): FastifyPluginAsync {
       },
       async (request, reply) => {
         const store = await storeOf(request.params.id);
-        const { routeId, from, perSecond } = request.body;
+        const { routeId, from, perSecond, entities } = request.body;
         if (routeId) {
           const [route] = await deps.db.select({ source: syncRoutes.sourceIntegrationId }).from(syncRoutes).where(eq(syncRoutes.id, routeId));
           if (route?.source !== store.id) throw notFound(`${store.displayName} has no route ${routeId}.`);
@@ -68,6 +75,7 @@ export function fullResyncRoutes(deps: ApiDeps): FastifyPluginAsync {
             routeId: routeId ?? null,
             from: from ? new Date(`${from}T00:00:00Z`).toISOString() : null,
             perSecond: perSecond ?? deps.resyncPerSecond ?? DEFAULT_RESYNC_PER_SECOND,
+            ...(entities ? { kinds: entities } : {}),
           });
           request.log.info({ integrationId: store.id, routeId, from }, 'full re-sync started');
           return reply.code(202).send(view);

@@ -208,7 +208,8 @@ export class OrderIntakeDrainer {
   private async startOrJudge(routeId: string, orderId: string, reference: IntakeOrderReference, settingsOf: (routeId: string) => Promise<RouteSettingsRow | undefined>): Promise<RouteResult> {
     const { db, log } = this.deps;
     if (reference.entity) {
-      // A customer or product event: `orderId` is that record's id.
+      // A customer or product event: `orderId` is that record's id. A route with the entity switched off starts nothing.
+      if ((await settingsOf(routeId))?.syncEntities[reference.entity] === false) return 'skipped';
       await startEntitySync(this.deps.temporal, db, this.deps.taskQueue, { routeId, entity: reference.entity, sourceId: orderId });
       return 'started';
     }

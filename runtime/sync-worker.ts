@@ -9,6 +9,7 @@ import { createOrderPollActivities } from '../activities/order-poll-activities.j
 import { createFullResyncActivities } from '../activities/full-resync-activities.js';
 import { ResyncEntityKinds, type ResyncEntityKind } from '../activities/resync-entity-kinds.js';
 import { ordersResyncKind } from '../activities/resync-orders.js';
+import { recordsResyncKind } from '../activities/resync-entities.js';
 import { createRefundSyncActivities } from '../activities/refund-sync-activities.js';
 import { createEntitySyncActivities } from '../activities/entity-sync-activities.js';
 import { createPayoutSyncActivities } from '../activities/payout-sync-activities.js';
@@ -100,7 +101,12 @@ export async function createSyncWorker(options: SyncWorkerOptions): Promise<Work
             db: options.db,
             platforms: options.platforms,
             credentials,
-            kinds: new ResyncEntityKinds([ordersResyncKind({ client: options.client, taskQueue: options.taskQueue }), ...(options.resyncKinds ?? [])]),
+            kinds: new ResyncEntityKinds([
+              ordersResyncKind({ client: options.client, taskQueue: options.taskQueue }),
+              recordsResyncKind('customers', { client: options.client, taskQueue: options.taskQueue }),
+              recordsResyncKind('products', { client: options.client, taskQueue: options.taskQueue }),
+              ...(options.resyncKinds ?? []),
+            ]),
           }),
         )
       : {}),

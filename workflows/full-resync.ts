@@ -131,6 +131,8 @@ function zero(): ResyncCounts {
 
 const WORDS: Record<string, { many: string; started: string; alreadyDone: string }> = {
   orders: { many: 'orders', started: 'new documents', alreadyDone: 'already booked' },
+  customers: { many: 'customers', started: 'synced anew', alreadyDone: 'already synced' },
+  products: { many: 'products', started: 'synced anew', alreadyDone: 'already synced' },
 };
 
 /** "12 orders checked, 0 new documents, 12 already booked", per kind, in a bookkeeper's words. */

@@ -42,6 +42,16 @@ try {
     await page.goto(`${base}${first}/delete`);
     await shoot(page, 'integration-delete');
   }
+  // A store's page: its sync status per entity with Retry, the full re-sync and the routes' sync settings.
+  await page.goto(`${base}/console/integrations`);
+  const store = await page.locator('tr[data-integration]', { hasText: 'Shopify' }).locator('th a').first().getAttribute('href', { timeout: 1000 }).catch(() => null);
+  if (store) {
+    await page.goto(`${base}${store}`);
+    await shoot(page, 'store');
+  }
+  // The demo route's reconciliation audits and its hard stop.
+  await page.goto(`${base}/console/routes/demo/audits`);
+  await shoot(page, 'audits');
   // One order's page, as an alert email's link opens it.
   const orderLink = await firstOrderLink(page);
   if (orderLink) {

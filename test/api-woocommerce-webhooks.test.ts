@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { CredentialStore } from '../db/credential-store.js';
 import { integrations, syncRoutes, webhookEvents } from '../db/schema.js';
@@ -40,6 +40,16 @@ describe('WooCommerce webhook intake', () => {
     await ctx?.close();
   });
 
+  /**
+   * Waits until the intake has started every event of the order: a redelivery of an event still queued is taken as
+   * a retry of the delivery (answered "accepted", nothing doubled), one of an event already started is a "duplicate".
+   */
+  const started = (orderId: string) =>
+    vi.waitFor(async () => {
+      const rows = await ctx.database.db.select().from(webhookEvents).where(eq(webhookEvents.orderId, orderId));
+      expect(rows.length > 0 && rows.every((row) => row.outcome !== 'queued' && row.claimedAt === null)).toBe(true);
+    }, { timeout: 30_000, interval: 50 });
+
   const body = JSON.stringify({ id: 727, number: '727', status: 'processing', total: '12.00', date_modified_gmt: '2026-11-29T10:00:00' });
   const deliver = (integrationId: string, secret: string, payload = body, extra: Record<string, string> = {}) =>
     ctx.app.inject({
@@ -75,6 +85,7 @@ describe('WooCommerce webhook intake', () => {
     const first = await deliver('woo-a', 'cs_aaaaaaaa');
     expect(first.json()).toEqual({ status: 'accepted', orderId: '727' });
     expect((await deliver('woo-b', 'cs_bbbbbbbb')).json()).toEqual({ status: 'accepted', orderId: '727' });
+    await started('727');
     expect((await deliver('woo-a', 'cs_aaaaaaaa', body, { 'x-wc-webhook-delivery-id': 'beef' })).json()).toEqual({ status: 'duplicate' });
     const rows = await ctx.database.db.select().from(webhookEvents).where(eq(webhookEvents.orderId, '727'));
     expect(rows.map((r) => [r.integrationId, r.shop, r.eventId.replace(/\/[0-9a-f]{16}$/, '/<digest>')]).sort()).toEqual([
@@ -90,6 +101,7 @@ describe('WooCommerce webhook intake', () => {
     expect((await deliver('woo-a', 'cs_aaaaaaaa', sameSecond('12.00'), sameDelivery)).json()).toEqual({ status: 'accepted', orderId: '728' });
     expect((await deliver('woo-a', 'cs_aaaaaaaa', sameSecond('15.00'), sameDelivery)).json()).toEqual({ status: 'accepted', orderId: '728' });
     // The same state delivered again is still one event.
+    await started('728');
     expect((await deliver('woo-a', 'cs_aaaaaaaa', sameSecond('15.00'), sameDelivery)).json()).toEqual({ status: 'duplicate' });
     expect(await ctx.database.db.select().from(webhookEvents).where(eq(webhookEvents.orderId, '728'))).toHaveLength(2);
   });

@@ -181,7 +181,13 @@ export class SharedRequestLimiter implements RequestLimiter {
   }
 
   private async release(companyKey: string, id: number): Promise<void> {
-    await this.db.update(ledgerRequestSlots).set({ finishedAt: sql`clock_timestamp()` }).where(eq(ledgerRequestSlots.id, id));
-    for (const wake of [...(this.wakers.get(companyKey) ?? [])]) wake();
+    try {
+      await this.db.update(ledgerRequestSlots).set({ finishedAt: sql`clock_timestamp()` }).where(eq(ledgerRequestSlots.id, id));
+    } catch {
+      // The database went away (a restart, a closing process): the slot's lease frees it, so the request in hand is
+      // not failed for it and no caller sees an unhandled rejection.
+    } finally {
+      for (const wake of [...(this.wakers.get(companyKey) ?? [])]) wake();
+    }
   }
 }

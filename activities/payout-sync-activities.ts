@@ -51,6 +51,13 @@ export type PreparedDeposit =
     };
 
 /** Activities of payoutSyncWorkflow: read the payout, check its orders and the clearing account, book the deposit. */
+/**
+ * A payout that would leave this much or more in the clearing account (in its own currency) is not a gift card or a
+ * rounding: something books or pays out wrongly, so the route's hard stop is pulled (issue 12: "the clearing account
+ * drifts beyond a threshold"). A smaller difference only parks the payout.
+ */
+export const CLEARING_DRIFT_HALT_AMOUNT = '50.00';
+
 export function createPayoutSyncActivities(deps: OrderSyncActivityDeps) {
   const { db, connections } = deps;
   return {
@@ -134,6 +141,16 @@ export function createPayoutSyncActivities(deps: OrderSyncActivityDeps) {
       if (differences.length > 0) {
         const total = differences.reduce((sum, d) => sum + d.cents, 0);
         const explained = differences.map((d) => `${d.orderName} ${amountsIn(input.payout.currency).amount(d.cents)} (${d.why})`).join('; ');
+        const money = amountsIn(input.payout.currency);
+        if (deps.routeBreaker && Math.abs(total) >= money.minor(CLEARING_DRIFT_HALT_AMOUNT)) {
+          await deps.routeBreaker.trip(input.routeId, {
+            reason: 'clearing_drift',
+            message:
+              `Payout ${input.payout.id} would leave ${money.amount(total)} ${input.payout.currency} in the clearing account of ${integration.displayName} ` +
+              `(${explained}): more than ${CLEARING_DRIFT_HALT_AMOUNT} ${input.payout.currency}, so posting on this route stopped. Correct the ledger, retry the payout, then release the route.`,
+            detail: { payoutId: input.payout.id, currency: input.payout.currency, difference: money.amount(total), differences },
+          });
+        }
         throw syncFailure(
           SyncErrorType.ClearingMismatch,
           `Payout ${input.payout.id} was not booked: it would leave ${amountsIn(input.payout.currency).amount(total)} ${input.payout.currency} in the clearing account for its orders. ${explained}. ` +
@@ -148,6 +165,8 @@ export function createPayoutSyncActivities(deps: OrderSyncActivityDeps) {
     async bookPayoutDeposit(input: { routeId: string; payout: CommercePayout; docNumber: string; lines: LedgerPayoutLine[] }): Promise<LedgerDocumentRef> {
       const { source, integration, target } = await connections.accountingTarget(input.routeId);
       if (!target.bookPayout) throw new Error(`${integration.displayName} books no payouts`);
+      // A halted route posts nothing, payouts included (its hard stop: activities/route-breaker.ts).
+      await deps.routeBreaker?.assertPosting(input.routeId, `payout ${input.payout.id}`);
       const [row] = await db.select({ attempts: payoutSyncs.attempts }).from(payoutSyncs).where(and(eq(payoutSyncs.routeId, input.routeId), eq(payoutSyncs.payoutId, input.payout.id)));
       const marker = bookedPayoutHeader(source.displayName, input.payout.id);
       const payout = { docNumber: input.docNumber, date: input.payout.issuedAt.slice(0, 10), currency: input.payout.currency, net: input.payout.net, lines: input.lines, marker };

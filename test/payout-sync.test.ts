@@ -160,6 +160,26 @@ describe('payouts: Shopify Payments → one QuickBooks Online deposit from the c
     replayed['payout-sync-clearing-mismatch-parked'] = payout.id;
   });
 
+  it('a payout that would leave more than 50.00 in clearing also stops the route: orders wait as halted until an operator releases it', async () => {
+    const sale = order('#8351');
+    expect((await harness.syncResultOf(sale.id)).outcome).toBe('created');
+    // 120.00 paid out for an order booked at 48.00: 72.00 more than clearing holds for it.
+    const payout = harness.shopify.control.createPayout({ currency: 'GBP', transactions: [{ type: 'CHARGE', amount: '120.00', fee: '1.50', orderId: sale.id }] });
+    const parked = await syncUntil(payout.id, 'waiting');
+    expect(parked.lastError.code).toBe('ClearingMismatch');
+    const halt = await harness.operator('GET', `/routes/${harness.routeId}/halt`);
+    expect(halt.body).toMatchObject({ halted: true, halt: { reason: 'clearing_drift', detail: { payoutId: payout.id, currency: 'GBP', difference: '-72.00' } } });
+    expect(halt.body.halt.message).toContain(`Payout ${payout.id} would leave -72.00 GBP in the clearing account of QuickBooks Online #1`);
+
+    // While halted, a new order posts nothing; released, it books once.
+    const waiting = order('#8352');
+    await eventually(async () => (await harness.orderRow(waiting.id))?.status === 'halted', 'the order to wait as halted');
+    expect((await harness.operator('POST', `/routes/${harness.routeId}/release`)).status).toBe(200);
+    await eventually(async () => (await harness.orderRow(waiting.id))?.status === 'synced', 'the order to book after the release');
+    expect(harness.salesReceipts().filter((r) => r.docNumber === '8352')).toHaveLength(1);
+    await harness.handle(payoutSyncWorkflowId(harness.routeId, payout.id)).terminate('test over');
+  });
+
   it('a payout parks saying which account to choose when the route has none for its fees, and goes on once it is chosen', async () => {
     const unset = await harness.operator('PUT', `/routes/${harness.routeId}/ledger-options`, { ledgerOptions: { payoutFeeAccount: null } });
     expect(unset.body.ledgerOptions.payoutFeeAccount).toBe('');

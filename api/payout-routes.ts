@@ -10,6 +10,7 @@ import { Nullable, RouteParams, SignalSent } from './order-sync-schemas.js';
 import { requireSyncRoute } from './sync-route-lookup.js';
 import { payoutSyncs } from '../db/schema.js';
 import { payoutPollWorkflow } from '../workflows/payout-poll.js';
+import { keepPayoutPollSchedule, payoutPollScheduleId } from '../runtime/payout-poll-schedule.js';
 import { payoutRetrySignal } from '../workflows/payout-sync.js';
 
 const statusDescription =
@@ -98,7 +99,10 @@ export function payoutRoutes(deps: ApiDeps): FastifyPluginAsync {
       async (request, reply) => {
         const { routeId } = request.params;
         await requireSyncRoute(db, routeId);
-        const workflowId = `payout-poll/${routeId}`;
+        const workflowId = payoutPollScheduleId(routeId);
+        await keepPayoutPollSchedule({ client: temporal, taskQueue: deps.taskQueue }, routeId).catch((error: unknown) =>
+          request.log.warn({ err: error, routeId }, 'could not keep the payout poll schedule'),
+        );
         await temporal.workflow.start(payoutPollWorkflow, {
           workflowId,
           taskQueue: deps.taskQueue,

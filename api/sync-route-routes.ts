@@ -13,6 +13,7 @@ import type { ApiDeps } from './api-deps.js';
 import { ApiError, conflict, notFound } from './api-error.js';
 import type { BackgroundResumptions } from './background-resumptions.js';
 import { keepAuditSchedule } from '../runtime/reconciliation-audit-schedule.js';
+import { keepPayoutPollSchedule } from '../runtime/payout-poll-schedule.js';
 import { ErrorResponse, operatorErrorResponses } from './error-response-schema.js';
 
 const DocumentNumberPrefix = Type.Union([Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._/-]{0,7}$' }), Type.Null()], {
@@ -144,6 +145,10 @@ export function syncRouteRoutes(deps: ApiDeps, resumptions: BackgroundResumption
         // Its daily reconciliation audit; a Temporal hiccup here must not refuse the route (an audit request keeps it too).
         await keepAuditSchedule({ client: deps.temporal, taskQueue: deps.taskQueue }, route!.id).catch((error: unknown) =>
           request.log.warn({ err: error, routeId: route!.id }, 'could not create the daily audit schedule'),
+        );
+        // Its payout poll, likewise (a manual poll keeps it too); a store without payouts makes each run a no-op.
+        await keepPayoutPollSchedule({ client: deps.temporal, taskQueue: deps.taskQueue }, route!.id).catch((error: unknown) =>
+          request.log.warn({ err: error, routeId: route!.id }, 'could not create the payout poll schedule'),
         );
         return reply.code(201).send(view(route!, target.platform));
       },

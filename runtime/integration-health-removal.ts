@@ -5,6 +5,7 @@ import { integrationCheckResults, integrationNotifications, integrations, integr
 import { integrationHealthWorkflowId } from './integration-health-starter.js';
 import { deleteOrderPollSchedule } from './order-poll-schedule.js';
 import { deleteAuditSchedule } from './reconciliation-audit-schedule.js';
+import { deletePayoutPollSchedule } from './payout-poll-schedule.js';
 
 export interface DeletionReport {
   integrationId: string;
@@ -51,8 +52,11 @@ export async function deleteIntegration(
 
   // First, so no poll starts while the rest is taken down; a poll in progress is among the workflows below.
   const pollScheduleDeleted = await deleteOrderPollSchedule(client, integrationId);
-  // The routes go with the integration, and their daily audits with them.
-  for (const routeId of routeIds) await deleteAuditSchedule(client, routeId);
+  // The routes go with the integration, and their daily audits and payout polls with them.
+  for (const routeId of routeIds) {
+    await deleteAuditSchedule(client, routeId);
+    await deletePayoutPollSchedule(client, routeId);
+  }
 
   // Visibility lags a little; the ids we know from our own tables are terminated whatever it says.
   const candidates = new Set<string>([integrationHealthWorkflowId(integrationId), ...orderRows.map((r) => r.workflowId)]);

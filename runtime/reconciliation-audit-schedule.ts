@@ -1,6 +1,6 @@
-import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { RECONCILIATION_AUDIT_ID_PREFIX, reconciliationAuditWorkflow, type ReconciliationAuditInput } from '../workflows/reconciliation-audit.js';
-import { RouteIdKey } from '../workflows/search-attributes.js';
+import { keepRouteSchedule } from './route-schedule.js';
 import { deleteScheduleIfPresent } from './schedule-removal.js';
 
 /** Where the daily audit runs, and when (tests shorten it). */
@@ -25,36 +25,18 @@ export function auditScheduleId(routeId: string): string {
  * Makes the route's daily audit schedule exist (idempotent: on route creation and whenever an audit is asked for).
  * Answers whether it created it.
  */
-export async function keepAuditSchedule(runtime: AuditScheduleRuntime, routeId: string): Promise<boolean> {
-  const handle = runtime.client.schedule.getHandle(auditScheduleId(routeId));
-  try {
-    await handle.describe();
-    return false;
-  } catch (error) {
-    if (!(error instanceof ScheduleNotFoundError)) throw error;
-  }
+export function keepAuditSchedule(runtime: AuditScheduleRuntime, routeId: string): Promise<boolean> {
   const input: ReconciliationAuditInput = { routeId, lookbackDays: 1, trigger: 'daily' };
-  try {
-    await runtime.client.schedule.create({
-      scheduleId: auditScheduleId(routeId),
-      spec: { intervals: [{ every: runtime.auditEveryMs ?? DAY_MS, offset: runtime.auditOffsetMs ?? DEFAULT_OFFSET_MS }] },
-      action: {
-        type: 'startWorkflow',
-        workflowType: reconciliationAuditWorkflow,
-        args: [input],
-        taskQueue: runtime.taskQueue,
-        workflowId: auditScheduleId(routeId),
-        typedSearchAttributes: [{ key: RouteIdKey, value: routeId }],
-      },
-      // An audit still running when the next is due: the next is skipped; a day missed while down is caught up once.
-      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: DAY_MS },
-      state: { note: 'Compares the shop with the ledger for yesterday; a duplicate stops the route.' },
-    });
-  } catch (error) {
-    if (error instanceof ScheduleAlreadyRunning) return false;
-    throw error;
-  }
-  return true;
+  return keepRouteSchedule(runtime.client, {
+    scheduleId: auditScheduleId(routeId),
+    routeId,
+    workflow: reconciliationAuditWorkflow,
+    args: [input],
+    taskQueue: runtime.taskQueue,
+    everyMs: runtime.auditEveryMs ?? DAY_MS,
+    offsetMs: runtime.auditOffsetMs ?? DEFAULT_OFFSET_MS,
+    note: 'Compares the shop with the ledger for yesterday; a duplicate stops the route.',
+  });
 }
 
 /** Deletes the route's audit schedule; false when there was none. */

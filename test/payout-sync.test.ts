@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { payoutSyncWorkflowId, startPayoutSync } from '../runtime/payout-sync-starter.js';
+import { deletePayoutPollSchedule, keepPayoutPollSchedule } from '../runtime/payout-poll-schedule.js';
 import { replayErrors } from './support/replay-check.js';
 import { eventually, SyncHarness } from './support/sync-harness.js';
 
@@ -198,6 +199,22 @@ describe('payouts: Shopify Payments → one QuickBooks Online deposit from the c
       ['Order #8401: payment', 48, clearingId],
       [`Payment processing fees, payout ${payout.id}`, -1.2, feesId],
     ]);
+  });
+
+  it("the route's payout poll schedule finds a new payout and deposits it, with nobody asking", async () => {
+    const sale = order('#8501');
+    expect((await harness.syncResultOf(sale.id)).outcome).toBe('created');
+    const payout = harness.shopify.control.createPayout({ currency: 'GBP', transactions: [{ type: 'CHARGE', amount: '48.00', fee: '1.20', orderId: sale.id }] });
+    // The earlier test's poll by hand made the route's schedule (every 6 hours): made again here, every second.
+    expect(await deletePayoutPollSchedule(harness.client, harness.routeId)).toBe(true);
+    expect(await keepPayoutPollSchedule({ client: harness.client, taskQueue: harness.taskQueue, everyMs: 1_000 }, harness.routeId)).toBe(true);
+    expect(await keepPayoutPollSchedule({ client: harness.client, taskQueue: harness.taskQueue, everyMs: 1_000 }, harness.routeId)).toBe(false);
+    try {
+      expect((await eventually(async () => (await payoutRow(payout.id))?.status === 'synced' && payoutRow(payout.id), 'the scheduled poll to book the payout')).ledgerDocNumber).toBe(`PO-${payout.id}`);
+      expect(deposits().filter((d) => d.PrivateNote.includes(`payout ${payout.id},`))).toHaveLength(1);
+    } finally {
+      expect(await deletePayoutPollSchedule(harness.client, harness.routeId)).toBe(true);
+    }
   });
 
   it('the histories of these payout syncs replay deterministically', async () => {

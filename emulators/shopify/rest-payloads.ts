@@ -83,17 +83,7 @@ export function restOrder(data: ShopData, order: EmulatedOrder): Record<string, 
       tax_lines: line.taxLines.map(taxLine),
     })),
     refunds: (order.refunds ?? []).map((refund) => restRefund(order, refund)),
-    customer: customer
-      ? {
-          id: BigInt(customer.id),
-          admin_graphql_api_id: toGid('Customer', customer.id),
-          email: customer.email,
-          first_name: customer.firstName,
-          last_name: customer.lastName,
-          created_at: customer.createdAt,
-          updated_at: customer.updatedAt,
-        }
-      : null,
+    customer: customer ? restCustomer(customer) : null,
     total_line_items_price: fromCents(order.lineItems.reduce((sum, l) => sum + toCents(l.unitPrice) * l.quantity, 0)),
   };
 }

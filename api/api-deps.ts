@@ -31,6 +31,11 @@ export interface ApiDeps {
   bookedOrderChanges?: BookedOrderChangeSink;
   /** How order webhooks are started after they were acknowledged (batch size, starts in flight, claim lease). */
   orderIntake?: OrderIntakeOptions;
+  /**
+   * false: this process records order events but does not start their syncs; a drainer in another process (the
+   * worker, INTAKE_DRAINER=worker) does, woken by the database. Default true.
+   */
+  drainIntake?: boolean;
   /** Called once a shop's app/uninstalled (Squarespace: extension.uninstall) webhook is recorded (integration health plugs in here). */
   onAppUninstalled?: (integrationId: string) => Promise<void>;
   /**

@@ -23,7 +23,7 @@ import { syncRouteRoutes } from './sync-route-routes.js';
 import { routeSyncSettingsRoutes } from './route-sync-settings-routes.js';
 import { fullResyncRoutes } from './full-resync-routes.js';
 import { wooCommerceWebhookRoutes } from './woocommerce-webhook-routes.js';
-import { OrderIntakeDrainer } from '../runtime/order-intake-drainer.js';
+import { DEFAULT_CLAIM_LEASE_MS, OrderIntakeDrainer } from '../runtime/order-intake-drainer.js';
 import { RequestsInFlight } from '../runtime/requests-in-flight.js';
 
 export type { ApiDeps } from './api-deps.js';
@@ -54,23 +54,33 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   app.decorate('bulkResumptions', resumptions);
 
   // Order webhooks are answered once recorded; this starts their syncs, beginning with what a previous process left.
-  // Webhook answers go first: while any is in flight the drainer starts one sync at a time.
+  // Webhook answers go first: while any is in flight the drainer starts one sync at a time. With drainIntake false
+  // another process starts them, woken by the database's notification (db/migrations/0038_intake_notify.sql).
   const deliveries = new RequestsInFlight();
-  const intake = new OrderIntakeDrainer(
-    { db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, bookedOrderChanges: deps.bookedOrderChanges, log: app.log },
-    { yieldTo: deliveries, ...deps.orderIntake },
-  );
-  app.addHook('onReady', async () => intake.start());
-  app.addHook('onClose', async () => intake.stop());
+  const intake =
+    deps.drainIntake === false
+      ? null
+      : new OrderIntakeDrainer(
+          { db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, bookedOrderChanges: deps.bookedOrderChanges, log: app.log },
+          { yieldTo: deliveries, ...deps.orderIntake },
+        );
+  if (intake) {
+    app.addHook('onReady', async () => intake.start());
+    app.addHook('onClose', async () => intake.stop());
+  }
+  const orderIntake = {
+    claimLeaseMs: intake?.claimLeaseMs ?? deps.orderIntake?.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS,
+    orderQueued: () => intake?.nudge(),
+  };
 
   await app.register(healthRoutes);
   await app.register(openApiRoutes);
-  await app.register(shopifyWebhookRoutes(deps, { claimLeaseMs: intake.claimLeaseMs, orderQueued: () => intake.nudge() }, deliveries));
+  await app.register(shopifyWebhookRoutes(deps, orderIntake, deliveries));
   if (deps.verifyWooCommerceWebhook) {
-    await app.register(wooCommerceWebhookRoutes(deps, { verify: deps.verifyWooCommerceWebhook, claimLeaseMs: intake.claimLeaseMs, orderQueued: () => intake.nudge() }, deliveries));
+    await app.register(wooCommerceWebhookRoutes(deps, { verify: deps.verifyWooCommerceWebhook, ...orderIntake }, deliveries));
   }
   if (deps.verifySquarespaceWebhook) {
-    await app.register(squarespaceWebhookRoutes(deps, { verify: deps.verifySquarespaceWebhook, claimLeaseMs: intake.claimLeaseMs, orderQueued: () => intake.nudge() }, deliveries));
+    await app.register(squarespaceWebhookRoutes(deps, { verify: deps.verifySquarespaceWebhook, ...orderIntake }, deliveries));
   }
   await app.register(async (operator) => {
     if (deps.consoleForBrowsers) operator.addHook('onRequest', sendBrowsersToConsole);

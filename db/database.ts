@@ -9,6 +9,11 @@ export interface OpenDatabase {
   db: Database;
   /** Which engine answered: 'postgres' when DATABASE_URL was used, 'pglite' for the embedded one. */
   engine: 'postgres' | 'pglite';
+  /**
+   * Calls `onNotify` for every NOTIFY on `channel` (from any process on the same database) until the returned
+   * function is called. Wakes background work that another process queued (the intake drainer in the worker).
+   */
+  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -42,7 +47,16 @@ export async function openDatabase(options: { url?: string; pgliteDir?: string }
     }
     const client = postgres(options.url, { max: 10, onnotice: () => {} });
     const db = drizzle(client, { schema });
-    return { db: db as unknown as Database, engine: 'postgres', close: () => client.end({ timeout: 5 }) };
+    return {
+      db: db as unknown as Database,
+      engine: 'postgres',
+      // postgres-js gives LISTEN a connection of its own and re-listens after a reconnect.
+      listen: async (channel, onNotify) => {
+        const { unlisten } = await client.listen(channel, () => onNotify());
+        return unlisten;
+      },
+      close: () => client.end({ timeout: 5 }),
+    };
   }
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
@@ -51,5 +65,10 @@ export async function openDatabase(options: { url?: string; pgliteDir?: string }
   const client = new PGlite(options.pgliteDir);
   const db = drizzle(client, { schema });
   await migrate(db, { migrationsFolder });
-  return { db: db as unknown as Database, engine: 'pglite', close: () => client.close() };
+  return {
+    db: db as unknown as Database,
+    engine: 'pglite',
+    listen: async (channel, onNotify) => client.listen(channel, () => onNotify()),
+    close: () => client.close(),
+  };
 }

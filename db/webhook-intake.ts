@@ -28,6 +28,9 @@ const staleClaim = (leaseMs: number): SQL =>
 export type QueuedOrderEvent = WebhookEventIdentity & { orderId: string; orderReference: IntakeOrderReference };
 export type QueueOutcome = 'queued' | 'requeued' | 'duplicate';
 
+/** NOTIFY channel on which the database announces a queued order event (db/migrations/0038_intake_notify.sql). */
+export const INTAKE_QUEUED_CHANNEL = 'ledgerbridge_intake';
+
 /**
  * Records an order event for the drainer: the acknowledgement's one durable write. A redelivery of an event
  * still waiting (queued, or claimed by a process that died) puts it back at the head of the intake and is

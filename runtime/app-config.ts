@@ -40,6 +40,11 @@ export interface AppConfig {
   temporalUiOrigins: string[];
   /** Temporal UI's address, for the console's links to a workflow (TEMPORAL_UI_URL; default: the first of TEMPORAL_UI_ORIGINS). */
   temporalUiUrl: string | null;
+  /**
+   * Which process starts the syncs of acknowledged order webhooks (INTAKE_DRAINER): `api` (default; the one process of
+   * `npm start`), or `worker`, so that the API spends its CPU on answering deliveries only (needs PostgreSQL).
+   */
+  intakeDrainer: 'api' | 'worker';
   /** Where this process serves Prometheus metrics; null: not served. */
   metrics: { host: string; port: number } | null;
 }
@@ -87,6 +92,7 @@ export function appConfigFromEnv(env: NodeJS.ProcessEnv = process.env, defaults:
     workerMaxCachedWorkflows: cacheSize(get('WORKER_MAX_CACHED_WORKFLOWS')),
     temporalUiOrigins,
     temporalUiUrl: (get('TEMPORAL_UI_URL') ?? temporalUiOrigins[0] ?? '').replace(/\/+$/, '') || null,
+    intakeDrainer: intakeDrainer(get('INTAKE_DRAINER')),
     metrics: metricsPort ? { host: get('METRICS_HOST') ?? '127.0.0.1', port: Number(metricsPort) } : null,
   };
 }
@@ -97,6 +103,12 @@ function pollInterval(raw: string | undefined): number {
   const seconds = Number(raw);
   if (!Number.isInteger(seconds) || seconds < 1) throw new ConfigError(`ORDER_POLL_INTERVAL_SECONDS must be a whole number of seconds, at least 1, not "${raw}".`);
   return seconds * 1000;
+}
+
+function intakeDrainer(raw: string | undefined): 'api' | 'worker' {
+  if (raw === undefined || raw === '' || raw === 'api') return 'api';
+  if (raw === 'worker') return 'worker';
+  throw new ConfigError(`INTAKE_DRAINER must be "api" or "worker", not "${raw}".`);
 }
 
 /** 0 turns the cache off (every workflow task replays); the SDK refuses 1. */

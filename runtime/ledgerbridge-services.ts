@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { createIntegrationHealthActivities } from '../activities/integration-health-activities.js';
 import { buildApi } from '../api/app.js';
@@ -30,6 +30,7 @@ import { encryptingDataConverter, KeyringPayloadCodec } from '../security/payloa
 import { secretBoxFromKeyring } from './secret-box.js';
 import { createSyncWorker } from './sync-worker.js';
 import { observeWebhookIntake } from './webhook-intake-observer.js';
+import { drainerLogThrough, runIntakeDrainer } from './intake-drainer-runner.js';
 
 /** The shared parts of a ledgerbridge process: database, platforms, Temporal client. */
 export interface LedgerbridgeServices {
@@ -122,7 +123,19 @@ export async function startWorker(services: LedgerbridgeServices, options: { wor
     ...(options.workflowBundlePath ? { workflowBundlePath: options.workflowBundlePath } : {}),
     ...(config.workerMaxCachedWorkflows !== null ? { maxCachedWorkflows: config.workerMaxCachedWorkflows } : {}),
   });
+  // INTAKE_DRAINER=worker: this process starts the syncs of the webhooks the API recorded.
+  const intake =
+    config.intakeDrainer === 'worker'
+      ? await runIntakeDrainer(services.database, {
+          db: services.database.db,
+          temporal: services.client,
+          taskQueue: config.taskQueue,
+          bookedOrderChanges: createBookedOrderChangeNotifier({ db: services.database.db, mailer, publicBaseUrl: config.publicBaseUrl }),
+          log: drainerLogThrough(Runtime.instance().logger),
+        })
+      : null;
   const done = worker.run().finally(async () => {
+    await intake?.stop();
     await mailer.close();
     await connection.close();
   });
@@ -161,6 +174,7 @@ export async function startApi(services: LedgerbridgeServices, logger: boolean |
     resumeRatePerSecond: config.resumeRatePerSecond,
     resyncPerSecond: config.resyncRatePerSecond,
     platforms: services.platforms,
+    drainIntake: config.intakeDrainer === 'api',
     bookedOrderChanges: createBookedOrderChangeNotifier({ db: services.database.db, mailer, publicBaseUrl: config.publicBaseUrl }),
     onAppUninstalled: (integrationId) => reportAppUninstalled(services.health, integrationId),
     operatorPlugins: [integrationRoutes(routeDeps), qbdOperatorRoutes(qbdDeps)],

@@ -65,6 +65,12 @@ describe('configuration from the environment', () => {
     }
   });
 
+  it('starts the syncs of acknowledged webhooks in the API unless INTAKE_DRAINER says the worker', () => {
+    expect(appConfigFromEnv(secrets).intakeDrainer).toBe('api');
+    expect(appConfigFromEnv({ ...secrets, INTAKE_DRAINER: 'worker' }).intakeDrainer).toBe('worker');
+    expect(() => appConfigFromEnv({ ...secrets, INTAKE_DRAINER: 'both' })).toThrow('INTAKE_DRAINER must be "api" or "worker", not "both".');
+  });
+
   it('polls each store every ORDER_POLL_INTERVAL_SECONDS (default 300), and refuses what a schedule could not take', () => {
     expect(appConfigFromEnv(secrets).orderPollIntervalMs).toBe(300_000);
     expect(appConfigFromEnv({ ...secrets, ORDER_POLL_INTERVAL_SECONDS: '60' }).orderPollIntervalMs).toBe(60_000);

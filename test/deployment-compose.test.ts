@@ -30,6 +30,9 @@ describe('temporal-docker-compose.yml', () => {
     expect(services['ledgerbridge-api'].environment.HOST).toBe('0.0.0.0');
     // Under contention the API's webhook answers go before the worker's bookings (bench figure 3).
     expect(services['ledgerbridge-worker'].cpu_shares).toBeLessThan(services['ledgerbridge-api'].cpu_shares ?? 1024);
+    // The API only records webhooks; the worker (lower CPU weight) starts their syncs.
+    expect(services['ledgerbridge-api'].environment.INTAKE_DRAINER).toBe('worker');
+    expect(services['ledgerbridge-worker'].environment.INTAKE_DRAINER).toBe('worker');
     expect(String(services['ledgerbridge-api'].environment.PORT)).toBe('3000');
     // Metrics are for a scraper inside the compose network, never published.
     for (const name of ['ledgerbridge-api', 'ledgerbridge-worker']) {

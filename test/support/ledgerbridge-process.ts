@@ -18,6 +18,7 @@ import { PlatformRegistry } from '../../platforms/registry.js';
 import { browserUrlFor, createShopifyPlatform } from '../../platforms/shopify/index.js';
 import { secretBoxFromKey } from '../../runtime/secret-box.js';
 import { createSyncWorker } from '../../runtime/sync-worker.js';
+import { runIntakeDrainer } from '../../runtime/intake-drainer-runner.js';
 import { testDataConverter } from './test-data-converter.js';
 
 export interface ChildConfig {
@@ -35,6 +36,8 @@ export interface ChildConfig {
   /** false: the worker only. Default true. */
   runApi?: boolean;
   claimLeaseMs?: number;
+  /** Which process starts the syncs of recorded webhooks (INTAKE_DRAINER); default the API. */
+  intakeDrainer?: 'api' | 'worker';
   shopifyApp: { apiKey: string; apiSecret: string };
   qboApp: { clientId: string; clientSecret: string };
   shop: string;
@@ -101,6 +104,10 @@ if (config.runWorker) {
     workflowBundlePath: config.workflowBundlePath,
   });
   void worker.run();
+  if (config.intakeDrainer === 'worker') {
+    const log = { info: () => {}, warn: (obj: object, message: string) => console.error(message, obj), error: (obj: object, message: string) => console.error(message, obj) };
+    await runIntakeDrainer(database, { db, temporal: client, taskQueue: config.taskQueue, log }, config.claimLeaseMs ? { claimLeaseMs: config.claimLeaseMs } : {});
+  }
 }
 
 if (config.runApi === false) {
@@ -117,6 +124,7 @@ async function startApi() {
     operatorToken: config.operatorToken,
     verifyShopifyWebhook: (rawBody, headers) => shopify.verifyWebhook({ rawBody, headers }),
     platforms,
+    drainIntake: config.intakeDrainer !== 'worker',
     ...(config.claimLeaseMs ? { orderIntake: { claimLeaseMs: config.claimLeaseMs } } : {}),
   });
   if (config.timeWebhooks) timeWebhooks(api);

@@ -5,6 +5,7 @@ export interface TestDatabase {
   db: OpenDatabase['db'];
   /** The database's URL on a PostgreSQL server, for a second connection pool (what another process would open); none on PGlite. */
   url?: string;
+  listen: OpenDatabase['listen'];
   close(): Promise<void>;
 }
 
@@ -16,7 +17,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
     const opened = await openDatabase({});
-    return { db: opened.db, close: () => opened.close() };
+    return { db: opened.db, listen: opened.listen, close: () => opened.close() };
   }
   const { default: postgres } = await import('postgres');
   const name = `ledgerbridge_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
@@ -29,6 +30,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     return {
       db: opened.db,
       url: url.toString(),
+      listen: opened.listen,
       close: async () => {
         await opened.close();
         await admin.unsafe(`drop database if exists "${name}" with (force)`);

@@ -2,7 +2,6 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountingTarget } from '../domain/accounting-target.js';
 import { entitySyncs } from '../db/schema.js';
-import type { FullResyncView } from '../runtime/full-resync-starter.js';
 import { eventually, SyncHarness } from './support/sync-harness.js';
 
 /**
@@ -33,14 +32,7 @@ describe('customers and products as synced entities: Squarespace → QuickBooks 
   const entityStatus = async (entity: string) =>
     ((await harness.operator('GET', `/integrations/${harness.squarespaceIntegrationId}/entities`)).body.entities as Array<{ entity: string; counts: Record<string, number>; lastError: Record<string, string> | null }>).find((e) => e.entity === entity)!;
 
-  async function resyncToEnd(body: Record<string, unknown>): Promise<FullResyncView> {
-    const started = await harness.operator('POST', `/integrations/${harness.squarespaceIntegrationId}/resync`, body);
-    expect(started.status).toBe(202);
-    return eventually(async () => {
-      const view = (await harness.operator('GET', `/integrations/${harness.squarespaceIntegrationId}/resync`)).body as FullResyncView;
-      return view.state !== 'running' ? view : undefined;
-    }, 'the re-sync to finish');
-  }
+  const resyncToEnd = (body: Record<string, unknown>) => harness.resyncToEnd(harness.squarespaceIntegrationId, body);
 
   it('a full re-sync books every customer and every variant with a SKU once; run again it creates nothing and says so; the integration counts them', async () => {
     // Made in the panel: Squarespace sends nothing for them, only a walk finds them (three products: two pages of two).

@@ -106,6 +106,9 @@ describe.each(['served', 'refused'] as const)('Squarespace customers and product
     expect(await source.getCustomer!('0123456789abcdef01234567')).toBeNull();
     expect(await source.getProduct!('0123456789abcdef01234567')).toBeNull();
     expect(await source.getProduct!('not-an-id')).toBeNull();
+    // Refused, the site said 403 to Profiles and the customer came from the orders.
+    const profileAnswers = site.control.requests.filter((r) => r.url.startsWith('/1.0/profiles')).map((r) => r.status);
+    expect(new Set(profileAnswers)).toEqual(new Set(profilesForOAuth === 'refused' ? [403] : [200, 404]));
   });
 
   it('lists every customer (not a newsletter subscriber) and every product, across pages', async () => {

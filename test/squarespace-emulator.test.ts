@@ -156,6 +156,12 @@ describe('Squarespace emulator', () => {
     expect(byIds.body.products.map((p: { name: string }) => p.name).sort()).toEqual(['Lamp', 'Rug']);
     expect(byIds.body.products[0].variants[0]).toMatchObject({ sku: expect.stringMatching(/^HOME-/), attributes: { Colour: 'Blue' }, pricing: { basePrice: { currency: 'USD', value: '30.00' } } });
     expect((await api(`/v2/commerce/products/${Array.from({ length: 51 }, (_, i) => i).join(',')}`, token!)).status).toBe(400);
+    // The same gate as every Commerce API: User-Agent, bearer token, the Products scope.
+    expect((await withoutUserAgent(`${site.origin}/v2/commerce/products?type=PHYSICAL`, 'GET', { authorization: `Bearer ${token!}` })).status).toBe(400);
+    expect((await api('/v2/commerce/products?type=PHYSICAL', 'not-a-token')).body).toMatchObject({ type: 'AUTHORIZATION_ERROR' });
+    const { access_token: ordersOnly } = await connect('website.orders.read');
+    expect((await api('/v2/commerce/products?type=PHYSICAL', ordersOnly!)).body).toMatchObject({ type: 'AUTHORIZATION_ERROR', subtype: 'MISSING_SCOPE' });
+    expect((await withoutUserAgent(`${site.origin}/1.0/profiles`, 'GET', { authorization: `Bearer ${token!}` })).status).toBe(400);
   });
 
   it('filters profiles as Squarespace documents (isCustomer/hasAccount true only; email alone), sorts by id descending by default; an unknown id is a 404', async () => {

@@ -36,6 +36,8 @@ import { startWooCommerceEmulator, type WooCommerceEmulator } from '../emulators
 import { createWooCommercePlatform } from '../platforms/woocommerce/index.js';
 import { wooCommerceWebhookCheck } from '../runtime/woocommerce-webhook-check.js';
 import { startEmulatedXero, type EmulatedXero } from './support/emulated-xero.js';
+import { startSquarespaceEmulator, type SquarespaceEmulator } from '../emulators/squarespace/index.js';
+import { createSquarespacePlatform, squarespaceEndpointsAt } from '../platforms/squarespace/index.js';
 
 export { eventually };
 
@@ -43,6 +45,7 @@ export const SHOPIFY_APP = { apiKey: 'health-shopify-key', apiSecret: 'health-sh
 export const QBO_APP = { clientId: 'health-qbo-client', clientSecret: 'health-qbo-secret' };
 export const ALERTS = 'books@example.com';
 export const OPERATOR_TOKEN = 'operator-secret';
+export const SQUARESPACE_APP = { clientId: 'health-squarespace-client', clientSecret: 'health-squarespace-secret' };
 /** Where the console's links into Temporal UI point (nothing listens there in tests: the links are checked, not followed). */
 export const TEMPORAL_UI_URL = 'http://127.0.0.1:8233';
 const SECRET_KEY = Buffer.alloc(32, 9);
@@ -61,6 +64,8 @@ export interface HealthHarnessOptions {
   orderPollIntervalMs?: number;
   /** Also offer WooCommerce (its store emulator, the official client; the grant's callback is our http loopback). */
   woocommerce?: boolean;
+  /** Also offer Squarespace (its site emulator; notifications to our http loopback allowed). */
+  squarespace?: boolean;
   /**
    * Also offer QuickBooks Desktop: its Web Connector endpoint, operator routes and connect page on the API, as
    * production wires them; the test brings the company and Web Connector emulators (`qbdConfig` says where to poll).
@@ -99,6 +104,7 @@ export class HealthHarness {
     private readonly nativeConnection: NativeConnection,
     private readonly emulatedXero: EmulatedXero | null,
     private readonly emulatedWoo: WooCommerceEmulator | null,
+    private readonly emulatedSquarespace: SquarespaceEmulator | null,
   ) {
     this.taskQueue = runtime.taskQueue;
     this.shop = emulated.shop;
@@ -130,6 +136,12 @@ export class HealthHarness {
     return this.emulatedWoo;
   }
 
+  /** The Squarespace site emulator (with `squarespace: true`). */
+  get squarespace(): SquarespaceEmulator {
+    if (!this.emulatedSquarespace) throw new Error('start the harness with squarespace: true');
+    return this.emulatedSquarespace;
+  }
+
   static async start(options: HealthHarnessOptions = {}): Promise<HealthHarness> {
     const address = inject('temporalAddress');
     const [database, emulated, smtp, connection, nativeConnection, port] = await Promise.all([
@@ -150,18 +162,22 @@ export class HealthHarness {
     const xero = options.xero ? await startEmulatedXero() : null;
     const woo = options.woocommerce ? await startWooCommerceEmulator({ name: 'Health Woo Store', httpCallbackHosts: ['127.0.0.1'] }) : null;
     const wooPlatform = woo ? createWooCommercePlatform({ appName: 'ledgerbridge', requestTimeoutMs: 5_000 }) : null;
+    const squarespace = options.squarespace ? await startSquarespaceEmulator({ ...SQUARESPACE_APP, siteTitle: 'Health Squarespace Site', httpEndpointHosts: ['127.0.0.1'] }) : null;
     const db = database.db;
     const baseUrl = `http://127.0.0.1:${port}`;
     const qbdConfig: QbdPlatformConfig | null = options.qbd
       ? { webConnectorUrl: `${baseUrl}${QBWC_PATH}`, pollMinutes: 1, requestWaitMs: options.qbd.requestWaitMs, queuePollMs: 25, disconnectedAfterMs: 3 * 3_600_000, sessionLingerMs: options.qbd.sessionLingerMs ?? 1_000 }
       : null;
     const qbd = qbdConfig ? createQbdPlatform(qbdConfig, { requestLimiter: () => ({ acquire: async () => async () => {}, pauseFor: async () => {} }), db }) : null;
+    // Squarespace keeps its webhook subscriptions' secrets in the database, sealed like credentials.
+    const squarespacePlatform = squarespace ? createSquarespacePlatform({ ...SQUARESPACE_APP, endpoints: squarespaceEndpointsAt(squarespace.origin) }, { db, secrets: secretBoxFromKey(SECRET_KEY) }) : null;
     const platforms = new PlatformRegistry([
       shopifyPlatform,
       options.decorateQbo ? options.decorateQbo(qboPlatform) : qboPlatform,
       ...(xero ? [xero.platform] : []),
       ...(qbd ? [qbd] : []),
       ...(wooPlatform ? [wooPlatform] : []),
+      ...(squarespacePlatform ? [squarespacePlatform] : []),
     ]);
     const credentials = new CredentialStore(db, secretBoxFromKey(SECRET_KEY));
     const client = new Client({ connection, dataConverter: testDataConverter });
@@ -194,6 +210,7 @@ export class HealthHarness {
       operatorToken: OPERATOR_TOKEN,
       verifyShopifyWebhook: (rawBody, headers) => shopifyPlatform.verifyWebhook({ rawBody, headers }),
       ...(wooPlatform ? { verifyWooCommerceWebhook: wooCommerceWebhookCheck({ db, credentials, platform: wooPlatform }) } : {}),
+      ...(squarespacePlatform ? { verifySquarespaceWebhook: squarespacePlatform.verifyWebhook } : {}),
       resumeRatePerSecond: options.resumeRatePerSecond ?? 50,
       onAppUninstalled: (integrationId) => reportAppUninstalled(runtime, integrationId),
       operatorPlugins: [integrationRoutes(routeDeps), ...(qbdDeps ? [qbdOperatorRoutes(qbdDeps)] : [])],
@@ -207,7 +224,7 @@ export class HealthHarness {
     await app.listen({ host: '127.0.0.1', port });
     // The shop's webhooks are subscribed by the product itself, when the shop is connected (clickConnect).
 
-    const harness = new HealthHarness(database, emulated, smtp, mailer, platforms, credentials, client, runtime, app, baseUrl, nativeConnection, xero, woo);
+    const harness = new HealthHarness(database, emulated, smtp, mailer, platforms, credentials, client, runtime, app, baseUrl, nativeConnection, xero, woo, squarespace);
     harness.qbdConfig = qbdConfig;
     harness.worker = await createSyncWorker({
       connection: nativeConnection,
@@ -247,7 +264,7 @@ export class HealthHarness {
   qbdConfig: QbdPlatformConfig | null = null;
 
   /** Creates an integration the way the API does: numbered display name, health workflow started. */
-  async createIntegration(platform: 'shopify' | 'qbo' | 'xero' | 'qbd' | 'woocommerce', notifyEmails: string[] = [ALERTS]) {
+  async createIntegration(platform: 'shopify' | 'qbo' | 'xero' | 'qbd' | 'woocommerce' | 'squarespace', notifyEmails: string[] = [ALERTS]) {
     const account: Record<string, string> = platform === 'shopify' ? { shop: this.shop } : platform === 'woocommerce' ? { storeUrl: this.woo.origin } : {};
     const created = await createIntegration(this.db, this.platforms, this.runtime, { platform, account, notifyEmails });
     // Its first check has run and its status is recorded: later steps have a settled start.
@@ -323,7 +340,7 @@ export class HealthHarness {
     this.worker.shutdown();
     await this.workerRun.catch(() => {});
     await this.app.close();
-    await Promise.allSettled([this.emulated.close(), this.smtp.close(), this.mailer.close(), ...(this.emulatedXero ? [this.emulatedXero.emulator.close()] : []), ...(this.emulatedWoo ? [this.emulatedWoo.close()] : [])]);
+    await Promise.allSettled([this.emulated.close(), this.smtp.close(), this.mailer.close(), ...(this.emulatedXero ? [this.emulatedXero.emulator.close()] : []), ...(this.emulatedWoo ? [this.emulatedWoo.close()] : []), ...(this.emulatedSquarespace ? [this.emulatedSquarespace.close()] : [])]);
     await this.nativeConnection.close();
     await this.client.connection.close();
     await this.database.close();

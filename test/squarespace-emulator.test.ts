@@ -136,8 +136,57 @@ describe('Squarespace emulator', () => {
     expect(all.body.result).toHaveLength(2);
     const order = (await api(`/1.0/commerce/orders/${made[0]!.id}`, token!)).body;
     expect(order.grandTotal).toEqual({ currency: 'USD', value: '8.00' });
-    const products = (await api('/v2/commerce/products', token!)).body;
+    const products = (await api('/v2/commerce/products?type=PHYSICAL', token!)).body;
     expect(products.products[0].variants[0]).toMatchObject({ sku: 'MUG-1', pricing: { basePrice: { value: '8.00' } } });
+  });
+
+  it('lists products only with a type, by modification, cursor alone on later pages; by ids up to 50', async () => {
+    const { access_token: token } = await connect();
+    expect((await api('/v2/commerce/products', token!)).body).toMatchObject({ type: 'INVALID_REQUEST_ERROR', subtype: 'MISSING_ARGUMENT', message: expect.stringContaining('type') });
+    expect((await api('/v2/commerce/products?type=BOOK', token!)).status).toBe(400);
+    const start = new Date(Date.now() - 1).toISOString();
+    const made = ['Lamp', 'Vase', 'Rug'].map((name, i) => site.control.createProduct({ name, variants: [{ sku: `HOME-${i}`, price: '30.00', attributes: { Colour: 'Blue' } }] }));
+    const end = new Date(Date.now() + 1000).toISOString();
+    const first = await api(`/v2/commerce/products?type=PHYSICAL,DIGITAL&modifiedAfter=${start}&modifiedBefore=${end}`, token!);
+    expect(first.body.products.map((p: { id: string }) => p.id)).toEqual(made.slice(0, 2).map((p) => p.id));
+    expect((await api(`/v2/commerce/products?cursor=${first.body.pagination.nextPageCursor}&type=PHYSICAL`, token!)).status).toBe(400);
+    const second = await api(`/v2/commerce/products?cursor=${first.body.pagination.nextPageCursor}`, token!);
+    expect(second.body.products.map((p: { id: string }) => p.id)).toEqual([made[2]!.id]);
+    const byIds = await api(`/v2/commerce/products/${made[0]!.id},${made[2]!.id}`, token!);
+    expect(byIds.body.products.map((p: { name: string }) => p.name).sort()).toEqual(['Lamp', 'Rug']);
+    expect(byIds.body.products[0].variants[0]).toMatchObject({ sku: expect.stringMatching(/^HOME-/), attributes: { Colour: 'Blue' }, pricing: { basePrice: { currency: 'USD', value: '30.00' } } });
+    expect((await api(`/v2/commerce/products/${Array.from({ length: 51 }, (_, i) => i).join(',')}`, token!)).status).toBe(400);
+    // The same gate as every Commerce API: User-Agent, bearer token, the Products scope.
+    expect((await withoutUserAgent(`${site.origin}/v2/commerce/products?type=PHYSICAL`, 'GET', { authorization: `Bearer ${token!}` })).status).toBe(400);
+    expect((await api('/v2/commerce/products?type=PHYSICAL', 'not-a-token')).body).toMatchObject({ type: 'AUTHORIZATION_ERROR' });
+    const { access_token: ordersOnly } = await connect('website.orders.read');
+    expect((await api('/v2/commerce/products?type=PHYSICAL', ordersOnly!)).body).toMatchObject({ type: 'AUTHORIZATION_ERROR', subtype: 'MISSING_SCOPE' });
+    expect((await withoutUserAgent(`${site.origin}/1.0/profiles`, 'GET', { authorization: `Bearer ${token!}` })).status).toBe(400);
+  });
+
+  it('filters profiles as Squarespace documents (isCustomer/hasAccount true only; email alone), sorts by id descending by default; an unknown id is a 404', async () => {
+    const { access_token: token } = await connect();
+    const buyer = site.control.createOrder({ lines: [{ productName: 'Mug', sku: 'MUG-1', quantity: 1, price: '8.00' }], customer: { email: 'Lin@Example.com', firstName: 'Lin', lastName: 'Ng' } });
+    const again = site.control.createOrder({ lines: [{ productName: 'Mug', sku: 'MUG-1', quantity: 1, price: '8.00' }], customer: { email: 'lin@example.com', firstName: 'Lin', lastName: 'Ng' } });
+    // A profile's email is unique: the returning customer's order names the same profile.
+    expect(again.customerId).toBe(buyer.customerId);
+    const subscriber = site.control.createProfile({ email: 'news@example.com', firstName: 'Nell' });
+    for (const bad of ['filter=isCustomer,false', 'filter=isCustomer,true;email,lin%40example.com', 'sortField=modifiedOn', 'sortDirection=up', 'filter=isCustomer,true&cursor=abc']) {
+      expect((await api(`/1.0/profiles?${bad}`, token!)).body, bad).toMatchObject({ type: 'INVALID_REQUEST_ERROR' });
+    }
+    const customers: string[] = [];
+    let page = (await api('/1.0/profiles?filter=isCustomer,true', token!)).body;
+    for (;;) {
+      customers.push(...page.profiles.map((p: { id: string }) => p.id));
+      if (!page.pagination.hasNextPage) break;
+      page = (await api(`/1.0/profiles?cursor=${page.pagination.nextPageCursor}`, token!)).body;
+    }
+    expect(customers).toContain(buyer.customerId);
+    expect(customers).not.toContain(subscriber.id);
+    expect(customers).toEqual([...customers].sort().reverse());
+    expect((await api('/1.0/profiles?filter=email,LIN%40example.com', token!)).body.profiles.map((p: { id: string }) => p.id)).toEqual([buyer.customerId]);
+    expect((await api(`/1.0/profiles/${subscriber.id as string}`, token!)).body.profiles).toMatchObject([{ email: 'news@example.com', isCustomer: false }]);
+    expect((await api(`/1.0/profiles/${subscriber.id as string},0123456789abcdef01234567`, token!)).status).toBe(404);
   });
 
   it('refuses a bad subscription request; a created one shows its hex secret once and signs with the hex-decoded secret', async () => {

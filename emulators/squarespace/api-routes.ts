@@ -24,7 +24,7 @@ export interface ApiOptions {
 
 /** A cursor is a position (the last modifiedOn and id seen) and the filters: a "dynamic cursor", not a snapshot [C: FAQ]. */
 interface Cursor {
-  after: [string, string] | null;
+  after: Position | null;
   filters: Record<string, string>;
 }
 const encodeCursor = (cursor: Cursor) => Buffer.from(JSON.stringify(cursor)).toString('base64url');
@@ -40,14 +40,20 @@ function decodeCursor(text: string): Cursor | null {
 const invalid = (message: string, subtype = 'INVALID_ARGUMENT') => squarespaceError(400, 'INVALID_REQUEST_ERROR', subtype, message);
 const notFound = (message: string) => squarespaceError(404, 'INVALID_REQUEST_ERROR', 'NOT_FOUND', message);
 
-/** Pages `items` (already filtered) in the site's list order, 50 at a time, continuing after the cursor's position. */
+type Position = [string, string];
+
+/** Pages `items` (already filtered) in the site's list order by modification, 50 at a time, after the cursor's position. */
 function page<T extends Record<string, unknown>>(site: SquarespaceSite, items: T[], path: string, cursor: Cursor, key: string) {
-  const sign = site.listOrder === 'ascending' ? 1 : -1;
-  const position = (item: T): [string, string] => [String(item.modifiedOn ?? item.createdOn ?? ''), String(item.id)];
-  const compare = (a: [string, string], b: [string, string]) => sign * (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0);
+  const byChange = (item: T): Position => [String(item.modifiedOn ?? item.createdOn ?? ''), String(item.id)];
+  return pageBy(items, path, cursor, key, site.pageSize, byChange, site.listOrder === 'ascending' ? 1 : -1);
+}
+
+/** Pages `items` sorted by `position` (then id) in `sign`'s direction, continuing after the cursor's position. */
+function pageBy<T extends Record<string, unknown>>(items: T[], path: string, cursor: Cursor, key: string, pageSize: number, position: (item: T) => Position, sign: 1 | -1) {
+  const compare = (a: Position, b: Position) => sign * (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0);
   const sorted = [...items].sort((a, b) => compare(position(a), position(b)));
   const rest = cursor.after ? sorted.filter((item) => compare(position(item), cursor.after!) > 0) : sorted;
-  const result = rest.slice(0, site.pageSize);
+  const result = rest.slice(0, pageSize);
   const more = rest.length > result.length;
   const next = more ? encodeCursor({ after: position(result[result.length - 1]!), filters: cursor.filters }) : null;
   return { [key]: result, pagination: { hasNextPage: more, nextPageCursor: next, nextPageUrl: next ? `${path}?cursor=${next}` : null } };
@@ -124,30 +130,90 @@ export function answerApi(site: SquarespaceSite, request: ApiRequest, options: A
   if (method === 'GET' && path === '/v2/commerce/products') {
     const refused = scopeRefusal(token, 'website.products.read');
     if (refused) return refused;
-    const cursor = startListing(Object.fromEntries(Object.entries(query).filter(([k]) => k !== 'type')));
-    if ('status' in cursor) return cursor;
-    return { status: 200, body: page(site, site.products, path, cursor, 'products') };
+    return listProducts(site, query, path);
   }
   if (method === 'GET' && (match = /^\/v2\/commerce\/products\/([^/]+)$/.exec(path))) {
     const refused = scopeRefusal(token, 'website.products.read');
     if (refused) return refused;
     const ids = match[1]!.split(',');
+    if (ids.length > 50) return invalid('At most 50 product ids can be requested at once.');
+    // Whether an unknown id is a 404 or left out is not documented [U]: left out here (the product reads both).
     return { status: 200, body: { products: site.products.filter((p) => ids.includes(String(p.id))) } };
   }
 
-  if (method === 'GET' && path === '/1.0/profiles') {
-    const cursor = startListing(query);
-    if ('status' in cursor) return cursor;
-    return { status: 200, body: page(site, [...site.profiles.values()], path, cursor, 'profiles') };
-  }
-  if (method === 'GET' && (match = /^\/1\.0\/profiles\/([^/]+)$/.exec(path))) {
-    const ids = match[1]!.split(',');
-    return { status: 200, body: { profiles: ids.map((id) => site.profiles.get(id)).filter(Boolean) } };
+  if (method === 'GET' && (path === '/1.0/profiles' || path.startsWith('/1.0/profiles/'))) {
+    if (site.profilesForOAuth === 'refused') return squarespaceError(403, 'AUTHORIZATION_ERROR', 'FORBIDDEN_RESOURCE', 'This application is not allowed to access profiles.');
+    return answerProfiles(site, path, query);
   }
 
   if (path === '/1.0/webhook_subscriptions' || path.startsWith('/1.0/webhook_subscriptions/')) return answerSubscriptions(site, request, options, events);
 
   return squarespaceError(404, 'INVALID_REQUEST_ERROR', 'NOT_FOUND', `No resource at ${method} ${path}.`);
+}
+
+/** The product types `type` may name [C: retrieve-all-products names PHYSICAL and DIGITAL; S: SERVICE, GIFT_CARD]. */
+const PRODUCT_TYPES = ['PHYSICAL', 'DIGITAL', 'SERVICE', 'GIFT_CARD'];
+
+/** Products v2: `type` required on the first page, an optional modifiedAfter/modifiedBefore pair, ordered by modifiedOn [C]. */
+function listProducts(site: SquarespaceSite, query: Record<string, string>, path: string): ApiAnswer {
+  if (query.cursor === undefined) {
+    if (!query.type) return invalid('type is required unless cursor is given.', 'MISSING_ARGUMENT');
+    const unknown = query.type.split(',').filter((t) => !PRODUCT_TYPES.includes(t));
+    if (unknown.length > 0) return invalid(`Unsupported product type: ${unknown.join(', ')}.`);
+  }
+  const cursor = startListing(query);
+  if ('status' in cursor) return cursor;
+  const types = (cursor.filters.type ?? '').split(',');
+  const products = site.products.filter((product) => types.includes(String(product.type)) && modifiedWithin(product, cursor.filters));
+  return { status: 200, body: page(site, products, path, cursor, 'products') };
+}
+
+const PROFILE_SORT_FIELDS = ['id', 'createdOn', 'email', 'lastName'];
+
+/**
+ * Profiles 1.0 [C: retrieve-all-profiles, retrieve-specific-profiles]: up to 50, `filter` a semicolon list of
+ * `isCustomer,true` / `hasAccount,true` (false not supported) or `email,<address>` (not with the others),
+ * `sortField` (id by default) and `sortDirection` (`asc` / `dsc`, descending by default); no modified filter.
+ * By ids: up to 50, comma-separated; an unknown id is a 404 [S: OpenAPI "One or more profiles were not found"].
+ */
+function answerProfiles(site: SquarespaceSite, path: string, query: Record<string, string>): ApiAnswer {
+  const byIds = /^\/1\.0\/profiles\/([^/]+)$/.exec(path);
+  if (byIds) {
+    const ids = byIds[1]!.split(',');
+    if (ids.length > 50) return invalid('At most 50 profile ids can be requested at once.');
+    const found = ids.map((id) => site.profiles.get(id));
+    if (found.some((profile) => !profile)) return notFound('One or more profiles were not found.');
+    return { status: 200, body: { profiles: found } };
+  }
+  if (path !== '/1.0/profiles') return notFound(`No resource at GET ${path}.`);
+  let cursor: Cursor;
+  if (query.cursor !== undefined) {
+    if (Object.keys(query).length > 1) return invalid('cursor cannot be combined with other parameters.');
+    const decoded = decodeCursor(query.cursor);
+    if (!decoded) return invalid('The cursor is invalid.');
+    cursor = decoded;
+  } else {
+    cursor = { after: null, filters: query };
+  }
+  const { filter = '', sortField = 'id', sortDirection = 'dsc' } = cursor.filters;
+  if (!PROFILE_SORT_FIELDS.includes(sortField)) return invalid(`sortField must be one of ${PROFILE_SORT_FIELDS.join(', ')}.`);
+  if (sortDirection !== 'asc' && sortDirection !== 'dsc') return invalid('sortDirection must be asc or dsc.');
+  const conditions = new Map(filter.split(';').filter(Boolean).map((part) => [part.slice(0, part.indexOf(',')), part.slice(part.indexOf(',') + 1)]));
+  for (const [name, value] of conditions) {
+    if (name === 'email') continue;
+    if (name !== 'isCustomer' && name !== 'hasAccount') return invalid(`Unknown filter ${name}.`);
+    if (value !== 'true') return invalid(`${name} only supports true.`);
+  }
+  if (conditions.has('email') && conditions.size > 1) return invalid('The email filter cannot be used with isCustomer or hasAccount.');
+  const email = conditions.get('email')?.toLowerCase();
+  const profiles = [...site.profiles.values()].filter(
+    (profile) =>
+      (!conditions.has('isCustomer') || profile.isCustomer === true) &&
+      (!conditions.has('hasAccount') || profile.hasAccount === true) &&
+      (email === undefined || String(profile.email).toLowerCase() === email),
+  );
+  const position = (profile: Record<string, unknown>): Position => [String(profile[sortField] ?? ''), String(profile.id)];
+  return { status: 200, body: pageBy(profiles, path, cursor, 'profiles', site.pageSize, position, sortDirection === 'asc' ? 1 : -1) };
 }
 
 function validEndpoint(url: unknown, options: ApiOptions): string | null {

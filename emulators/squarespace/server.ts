@@ -4,6 +4,7 @@ import { dataFields, type PersistedParts } from '../common/persisted-state.js';
 import { answerApi, type ApiOptions } from './api-routes.js';
 import { registerOAuthRoutes } from './oauth-routes.js';
 import type { SquarespaceOrderInput } from './order-builder.js';
+import type { SquarespaceProductInput, SquarespaceProfileInput } from './catalog-builder.js';
 import { authenticate, RateLimiter, squarespaceError, userAgentRefusal, type SquarespaceError } from './request-gate.js';
 import { SquarespaceSite, type SiteOptions } from './site.js';
 import { WebhookDeliverer } from './webhook-deliverer.js';
@@ -28,7 +29,7 @@ export class SquarespaceEmulatorControl {
   /** What of the site outlives a restart of the demo: its id, orders, tokens and subscriptions (not its settings). */
   persistentParts(): PersistedParts {
     return {
-      site: dataFields(this.site, ['clientId', 'clientSecret', 'siteTitle', 'currency', 'accessTokenTtlMs', 'refreshTokenTtlMs', 'pageSize', 'listOrder', 'rateLimit']),
+      site: dataFields(this.site, ['clientId', 'clientSecret', 'siteTitle', 'currency', 'accessTokenTtlMs', 'refreshTokenTtlMs', 'pageSize', 'listOrder', 'profilesForOAuth', 'rateLimit']),
     };
   }
 
@@ -44,6 +45,18 @@ export class SquarespaceEmulatorControl {
     const order = this.site.updateOrder(id, patch);
     if (order) this.webhooks.notify('order.update', { orderId: id, update });
     return order;
+  }
+
+  /**
+   * A product added in the panel, or a site user who subscribed or registered without buying. Squarespace has no
+   * notification topic for either (FIDELITY: webhooks): nothing is sent.
+   */
+  createProduct(input: SquarespaceProductInput): Record<string, unknown> {
+    return this.site.createProduct(input);
+  }
+
+  createProfile(input: SquarespaceProfileInput): Record<string, unknown> {
+    return this.site.createProfile(input);
   }
 
   /** The merchant removes the extension: extension.uninstall is sent, then every token is dead [S/U]. */
@@ -156,6 +169,8 @@ function registerControlRoutes(app: FastifyInstance, control: SquarespaceEmulato
     const order = control.updateOrder((request.params as { id: string }).id, patch, typeof update === 'string' ? update : 'FULFILLED');
     return order ?? reply.code(404).send({ error: 'no such order' });
   });
+  app.post('/_emulator/products', async (request, reply) => reply.code(201).send(control.createProduct(request.body as SquarespaceProductInput)));
+  app.post('/_emulator/profiles', async (request, reply) => reply.code(201).send(control.createProfile(request.body as SquarespaceProfileInput)));
   app.post('/_emulator/uninstall', async () => (control.uninstall(), { uninstalled: true }));
   app.post('/_emulator/tokens/revoke', async () => ({ revoked: control.revokeTokens() }));
   app.post('/_emulator/tokens/expire', async () => (control.expireAccessTokens(), { expired: true }));

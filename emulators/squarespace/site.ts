@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { buildOrder, hexId, type SquarespaceOrderInput } from './order-builder.js';
+import { buildProduct, buildProfile, type SquarespaceProductInput, type SquarespaceProfileInput } from './catalog-builder.js';
 
 export interface SiteOptions {
   clientId?: string;
@@ -16,6 +17,11 @@ export interface SiteOptions {
   pageSize?: number;
   /** Which way lists run: undocumented, so both can be played (FIDELITY: pagination). */
   listOrder?: 'ascending' | 'descending';
+  /**
+   * Whether an OAuth token may read Profiles: no OAuth scope names them (FIDELITY: profiles [U]), so both are played;
+   * `refused` answers 403 AUTHORIZATION_ERROR/FORBIDDEN_RESOURCE.
+   */
+  profilesForOAuth?: 'served' | 'refused';
 }
 
 export interface Token {
@@ -51,6 +57,7 @@ export class SquarespaceSite {
   readonly refreshTokenTtlMs: number;
   readonly pageSize: number;
   listOrder: 'ascending' | 'descending';
+  profilesForOAuth: 'served' | 'refused';
   rateLimit: { requests: number; windowMs: number; coolDownMs: number };
   readonly orders = new Map<string, Record<string, unknown>>();
   readonly documents = new Map<string, Record<string, unknown>>();
@@ -72,6 +79,7 @@ export class SquarespaceSite {
     this.refreshTokenTtlMs = options.refreshTokenTtlMs ?? 7 * 24 * 3_600_000;
     this.pageSize = options.pageSize ?? 50;
     this.listOrder = options.listOrder ?? 'ascending';
+    this.profilesForOAuth = options.profilesForOAuth ?? 'served';
     this.rateLimit = options.rateLimit ?? { requests: 300, windowMs: 60_000, coolDownMs: 60_000 };
   }
 
@@ -84,22 +92,15 @@ export class SquarespaceSite {
   createOrder(input: SquarespaceOrderInput): Record<string, unknown> {
     const at = this.stamp();
     const { order, document } = buildOrder(input, ++this.orderNumber, this.currency, new Date(at));
+    if (input.customer) {
+      // A profile has a unique email [C: Profiles overview]: a returning customer's order names the same profile.
+      const profile = this.profileByEmail(input.customer.email) ?? this.createProfile({ ...input.customer, isCustomer: true }, order.customerId as string);
+      profile.isCustomer = true;
+      order.customerId = profile.id;
+    }
     this.orders.set(order.id as string, order);
     this.documents.set(order.id as string, document);
-    if (input.customer && order.customerId) {
-      this.profiles.set(order.customerId as string, {
-        id: order.customerId,
-        firstName: input.customer.firstName ?? null,
-        lastName: input.customer.lastName ?? null,
-        email: input.customer.email,
-        hasAccount: false,
-        isCustomer: true,
-        createdOn: at,
-        address: order.billingAddress,
-        acceptsMarketing: false,
-      });
-    }
-    for (const line of order.lineItems as Array<Record<string, unknown>>) this.addProduct(line);
+    for (const line of order.lineItems as Array<Record<string, unknown>>) this.addProductOfLine(line);
     return order;
   }
 
@@ -111,24 +112,37 @@ export class SquarespaceSite {
     return order;
   }
 
-  private addProduct(line: Record<string, unknown>): void {
+  /** A site user (customer, subscriber, donor) as the Profiles panel has it. */
+  createProfile(input: SquarespaceProfileInput, id = hexId()): Record<string, unknown> {
+    const profile = buildProfile(input, id, this.stamp(), this.currency);
+    this.profiles.set(id, profile);
+    return profile;
+  }
+
+  profileByEmail(email: string): Record<string, unknown> | undefined {
+    return [...this.profiles.values()].find((p) => String(p.email).toLowerCase() === email.toLowerCase());
+  }
+
+  /** A product added in the merchant's panel, with its variants. */
+  createProduct(input: SquarespaceProductInput): Record<string, unknown> {
+    const product = buildProduct(input, this.stamp(), this.currency);
+    this.products.push(product);
+    return product;
+  }
+
+  /** The merchant edits a product: modifiedOn moves. */
+  updateProduct(id: string, patch: Record<string, unknown>): Record<string, unknown> | null {
+    const product = this.products.find((p) => p.id === id);
+    if (!product) return null;
+    Object.assign(product, patch, { modifiedOn: this.stamp() });
+    return product;
+  }
+
+  /** An order's line names a product the site sells: one is made for a SKU the site does not have yet. */
+  private addProductOfLine(line: Record<string, unknown>): void {
     if (this.products.some((p) => (p.variants as Array<{ sku: string | null }>).some((v) => v.sku !== null && v.sku === line.sku))) return;
-    const price = line.unitPricePaid;
-    this.products.push({
-      id: line.productId,
-      type: 'PHYSICAL',
-      storePageId: hexId(),
-      name: line.productName,
-      description: '',
-      url: `/store/p/${String(line.productName).toLowerCase().replace(/\W+/g, '-')}`,
-      urlSlug: String(line.productName).toLowerCase().replace(/\W+/g, '-'),
-      tags: [],
-      isVisible: true,
-      createdOn: new Date().toISOString(),
-      modifiedOn: new Date().toISOString(),
-      variants: [{ id: line.variantId, sku: line.sku, pricing: { basePrice: price, salePrice: price, onSale: false }, stock: { quantity: 10, unlimited: false }, attributes: {}, shippingMeasurements: null, image: null }],
-      images: [],
-    });
+    const price = (line.unitPricePaid as { value: string }).value;
+    this.products.push(buildProduct({ name: String(line.productName), id: String(line.productId), variants: [{ id: String(line.variantId), sku: (line.sku as string | null) ?? null, price }] }, this.stamp(), this.currency));
   }
 
   issueToken(scopes: string[]): Token {

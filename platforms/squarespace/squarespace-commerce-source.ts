@@ -1,3 +1,4 @@
+import type { StoreCustomer, StoreProduct, StoreRecordPage } from '../../domain/commerce-entities.js';
 import type { CommerceOrder } from '../../domain/commerce-order.js';
 import type { CommerceSource, UpdatedOrdersPage } from '../../domain/commerce-source.js';
 import type { ConnectionProbe } from '../../domain/connection-probe.js';
@@ -5,9 +6,7 @@ import { SquarespaceRequestRefusedError, type SquarespaceCallContext } from './e
 import { toCommerceOrder } from './order-mapping.js';
 import type { SquarespaceOrder, SquarespaceTransactionDocument } from './order-shape.js';
 import type { SquarespaceClient } from './squarespace-client.js';
-
-/** Every payment state: omitted, Squarespace lists only NOT_CHARGED, AUTHORIZED, PAID and REFUNDED [S]. */
-const ALL_PAYMENT_STATES = 'NOT_CHARGED,AUTHORIZED,PAID,PARTIALLY_PAID,PENDING,FAILED,REFUND_PENDING,REFUNDED,REFUND_FAILED';
+import { ALL_PAYMENT_STATES, SquarespaceEntityReader } from './squarespace-entities.js';
 /** Pages of 50 read per listing before handing over; beyond, the listing continues from Squarespace's cursor. */
 const MAX_PAGES_PER_LISTING = 20;
 
@@ -18,12 +17,32 @@ interface Page<T> {
   documents?: T[];
 }
 
-/** Reads orders from one connected Squarespace site (Orders 1.0, Transactions 1.0). */
+/** Reads orders (Orders 1.0, Transactions 1.0), customers (Profiles 1.0) and products (Products v2) from one connected Squarespace site. */
 export class SquarespaceCommerceSource implements CommerceSource {
+  private readonly entities: SquarespaceEntityReader;
+
   constructor(
     private readonly client: SquarespaceClient,
     private readonly siteName: string,
-  ) {}
+  ) {
+    this.entities = new SquarespaceEntityReader(client, (action) => this.ctx(action));
+  }
+
+  getCustomer(customerId: string): Promise<StoreCustomer | null> {
+    return this.entities.customer(customerId);
+  }
+
+  getProduct(productId: string): Promise<StoreProduct | null> {
+    return this.entities.product(productId);
+  }
+
+  listCustomers(pageCursor?: string): Promise<StoreRecordPage> {
+    return this.entities.customerPage(pageCursor);
+  }
+
+  listProducts(pageCursor?: string): Promise<StoreRecordPage> {
+    return this.entities.productPage(pageCursor);
+  }
 
   async getOrder(orderId: string): Promise<CommerceOrder | null> {
     // Squarespace ids are 24 hex digits: anything else names no order.

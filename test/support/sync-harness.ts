@@ -1,4 +1,5 @@
 import './quiet-runtime.js';
+import type { FullResyncView } from '../../runtime/full-resync-starter.js';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
@@ -407,6 +408,16 @@ export class SyncHarness {
   async restartApi(): Promise<void> {
     await this.api.close();
     await this.startApi(this.emulated.shopifyPlatform);
+  }
+
+  /** Starts a full re-sync of the integration (POST /integrations/:id/resync) and waits for it to end: its view, summary included. */
+  async resyncToEnd(integrationId: string, body: Record<string, unknown> = {}): Promise<FullResyncView> {
+    const started = await this.operator('POST', `/integrations/${integrationId}/resync`, body);
+    if (started.status !== 202) throw new Error(`the re-sync did not start: HTTP ${started.status} ${JSON.stringify(started.body)}`);
+    return eventually(async () => {
+      const view = (await this.operator('GET', `/integrations/${integrationId}/resync`)).body as FullResyncView;
+      return view.state !== 'running' ? view : undefined;
+    }, 'the re-sync to finish');
   }
 
   /** An operator call to our API, with the bearer token. */

@@ -90,7 +90,9 @@ describe('reconciliation audit and the hard stop', () => {
     expect(line('amount_mismatch').message).toBe(
       `QuickBooks Online #1 has 9.50 ${second.order.currency} on sales receipt 2002 (id ${second.document.id}); the shop charged 8.00 ${second.order.currency} for order #2002.`,
     );
-    expect(report.payouts.checked).toBe(false);
+    // Payouts are compared too (test/payout-audit.test.ts): the shop paid none out today.
+    expect(report.payouts).toEqual({ checked: true, note: 'Paid payouts compared with their deposits in QuickBooks Online #1.' });
+    expect(report.summary).toMatchObject({ payout_missing_in_ledger: 0, deposit_without_payout: 0, payout_amount_mismatch: 0 });
 
     const halt = await harness.operator('GET', `/routes/${harness.routeId}/halt`);
     expect(halt.body).toMatchObject({ halted: true, halt: { reason: 'duplicate_document', detail: { auditId } } });

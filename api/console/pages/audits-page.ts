@@ -20,6 +20,10 @@ const KIND_LABELS: Record<string, string> = {
   document_without_order: 'Document with no order',
   duplicate_document: 'Duplicate',
   amount_mismatch: 'Amount differs',
+  payout_missing_in_ledger: 'Payout not deposited',
+  deposit_without_payout: 'Deposit with no payout',
+  payout_amount_mismatch: 'Payout amount differs',
+  // Reports written before payouts were compared.
   payout_unmatched: 'Payout not matched',
 };
 

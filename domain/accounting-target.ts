@@ -241,6 +241,11 @@ export interface LedgerSaleListing {
   marker: string | null;
 }
 
+/** A found document as a listing shows it, with the date and currency the listing read. */
+export function saleListing(document: LedgerDocumentRef, kind: string, date: string, currency: string | null): LedgerSaleListing {
+  return { id: document.id, docNumber: document.docNumber, total: document.total, kind, marker: document.marker ?? null, date, currency };
+}
+
 /**
  * A ledger the engine books into. Each ledger decides which document a sale becomes and how it marks it as
  * ours. Implementations translate platform errors into the errors of `platform-errors.ts`; they never retry on

@@ -149,7 +149,8 @@ export function reconcile(input: AuditInput): AuditReport {
           orderName: order.name,
           documents: [auditDocument(kept), auditDocument(extra)],
           message: `Order ${order.name} is in ${ledgerName} twice: ${extra.kind} ${extra.docNumber} (id ${extra.id}) duplicates ${kept.kind} ${kept.docNumber} (id ${kept.id}).`,
-          fix: `Void document ${extra.id}, a duplicate of ${kept.id} (both numbered ${kept.docNumber}), then release the route.`,
+          // Xero keeps sale numbers unique, so its second copy of an order carries another number.
+          fix: `Void document ${extra.id}, a duplicate of ${kept.id} (${extra.docNumber === kept.docNumber ? `both numbered ${kept.docNumber}` : `numbered ${extra.docNumber} and ${kept.docNumber}`}), then release the route.`,
         });
       }
     }

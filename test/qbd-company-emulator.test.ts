@@ -198,7 +198,7 @@ describe('QuickBooks Desktop company emulator', () => {
 
     const parseError = { kind: 'error', hresult: '0x80040400', message: 'QuickBooks found an error when parsing the provided XML text stream.' };
     expect(qb.process(requestSet(`<SalesReceiptQueryRq>${range('11/01/2026', '2026-11-30')}</SalesReceiptQueryRq>`))).toEqual(parseError);
-    expect(qb.lastFindings[0]!.detail).toContain('"11/01/2026" is not a date (YYYY-MM-DD)');
+    expect(qb.lastFindings[0]).toMatchObject({ kind: 'structure', detail: expect.stringContaining('"11/01/2026" is not a date (YYYY-MM-DD)') });
     expect(qb.process(requestSet(`<SalesReceiptQueryRq><RefNumberFilter><MatchCriterion>StartsWith</MatchCriterion><RefNumber>D-</RefNumber></RefNumberFilter>${range('2026-11-01', '2026-11-30')}</SalesReceiptQueryRq>`))).toEqual(parseError);
     expect(qb.lastFindings[0]).toMatchObject({ kind: 'structure', detail: 'TxnDateRangeFilter is not allowed after RefNumberFilter in SalesReceiptQueryRq (schema order)' });
   });

@@ -19,7 +19,7 @@ const statusDescription =
   'halted (the route stopped posting; deposited once released) · skipped (nothing to book: see lastError)';
 
 /** Statuses of a payout parked in its sync, which a retry signal sends on. */
-export const PARKED_PAYOUT_STATUSES = ['waiting', 'failed', 'halted', 'waiting_for_orders', 'waiting_for_payout'];
+const PARKED_PAYOUT_STATUSES = ['waiting', 'failed', 'halted', 'waiting_for_orders', 'waiting_for_payout'];
 
 /** One payout as the database knows it (payout_syncs). */
 const PayoutSyncRow = Type.Object({

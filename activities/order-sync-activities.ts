@@ -236,7 +236,7 @@ export function createOrderSyncActivities({ db, connections, connectionProblems,
       // Parked on its total, the order's document is in the ledger already: look at it again, never book a second.
       const existing = booking.parkedDocNumber ? (await findOrderDocument(db, { route, integration, target }, { id: order.id, name: order.name })).existing : null;
       // The hard stop: a route halted (a duplicate found by an audit or another order) posts nothing until released.
-      if (!existing) await routeBreaker.assertPosting(input.routeId, order.name);
+      if (!existing) await routeBreaker.assertPosting(input.routeId, `Order ${order.name}`);
       const document =
         existing ??
         (await againstPlatform(integration.id, () => target.bookSale(sale, idempotencyKey)).catch((error: unknown) => {

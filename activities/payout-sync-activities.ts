@@ -12,7 +12,7 @@ import { payoutDepositLines, type PayoutOrderSale } from './payout-deposit-lines
 import { againstPlatform, syncFailure } from './sync-failures.js';
 import { syncRowValues } from './sync-row-values.js';
 
-export type PayoutSyncRowStatus = 'pending' | 'waiting_for_orders' | 'waiting_for_payout' | 'syncing' | 'synced' | 'skipped' | 'failed' | 'waiting';
+export type PayoutSyncRowStatus = 'pending' | 'waiting_for_orders' | 'waiting_for_payout' | 'syncing' | 'synced' | 'skipped' | 'failed' | 'waiting' | 'halted';
 
 export interface PayoutSyncRecord {
   routeId: string;
@@ -63,8 +63,10 @@ export function createPayoutSyncActivities(deps: OrderSyncActivityDeps) {
   return {
     async recordPayoutSyncState(record: PayoutSyncRecord): Promise<void> {
       const now = new Date();
+      // Parked by the route's hard stop: the row says "halted", as an order's does, and the release resumes it.
+      const halted = record.status === 'waiting' && record.error?.code === SyncErrorType.RouteHalted;
       const values = {
-        ...syncRowValues(record, now),
+        ...syncRowValues(halted ? { ...record, status: 'halted' } : record, now),
         ...(record.payout ? { issuedAt: record.payout.issuedAt, net: record.payout.net, currency: record.payout.currency } : {}),
         ...(record.cleared ? { cleared: record.cleared } : {}),
       };
@@ -166,7 +168,7 @@ export function createPayoutSyncActivities(deps: OrderSyncActivityDeps) {
       const { source, integration, target } = await connections.accountingTarget(input.routeId);
       if (!target.bookPayout) throw new Error(`${integration.displayName} books no payouts`);
       // A halted route posts nothing, payouts included (its hard stop: activities/route-breaker.ts).
-      await deps.routeBreaker?.assertPosting(input.routeId, `payout ${input.payout.id}`);
+      await deps.routeBreaker?.assertPosting(input.routeId, `Payout ${input.payout.id}`);
       const [row] = await db.select({ attempts: payoutSyncs.attempts }).from(payoutSyncs).where(and(eq(payoutSyncs.routeId, input.routeId), eq(payoutSyncs.payoutId, input.payout.id)));
       const marker = bookedPayoutHeader(source.displayName, input.payout.id);
       const payout = { docNumber: input.docNumber, date: input.payout.issuedAt.slice(0, 10), currency: input.payout.currency, net: input.payout.net, lines: input.lines, marker };

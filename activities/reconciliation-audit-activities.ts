@@ -1,26 +1,18 @@
 import { and, eq, gte, inArray, lt } from 'drizzle-orm';
 import type { CreatedOrderSummary } from '../domain/commerce-source.js';
 import { markedOrder } from '../domain/ledger-document-ownership.js';
-import { reconcile, type AuditLine, type AuditReport, type AuditSyncRow } from '../domain/reconciliation-report.js';
+import { emptyAuditSummary, reconcile, type AuditReport, type AuditSyncRow } from '../domain/reconciliation-report.js';
 import type { Database } from '../db/database.js';
 import { orderSyncs, reconciliationAudits } from '../db/schema.js';
+import { createPayoutAuditor } from './payout-audit.js';
 import type { RouteBreaker } from './route-breaker.js';
 import type { RouteConnections } from './route-connections.js';
 import { againstPlatform } from './sync-failures.js';
-
-/**
- * Where payouts join the audit: the payouts engine (built separately) answers the payouts of the range that do
- * not match the clearing account, as report lines ("payout_unmatched"). Absent: the report says payouts were not compared.
- */
-export interface PayoutAuditor {
-  unmatchedPayouts(routeId: string, range: { from: string; to: string }): Promise<AuditLine[]>;
-}
 
 export interface ReconciliationAuditActivityDeps {
   db: Database;
   connections: RouteConnections;
   routeBreaker: RouteBreaker;
-  payouts?: PayoutAuditor;
 }
 
 export interface AuditRouteInput {
@@ -47,6 +39,7 @@ const ROWS_PER_QUERY = 500;
 
 export function createReconciliationAuditActivities(deps: ReconciliationAuditActivityDeps) {
   const { db, connections } = deps;
+  const payoutAuditor = createPayoutAuditor({ db, connections });
   return {
     /** Reads both sides of the range, compares them, and stores the report on the audit's row. */
     async auditRoute(input: AuditRouteInput): Promise<AuditRouteOutcome> {
@@ -60,14 +53,14 @@ export function createReconciliationAuditActivities(deps: ReconciliationAuditAct
         const message = `${ledger.displayName} cannot list its documents by date in this version of ledgerbridge, so it cannot be audited.`;
         await finish(db, input.auditId, { status: 'failed', error: message });
         // Not a failure of the run: the daily schedule of such a route ends quietly, every day, until the ledger can.
-        return { summary: emptySummary(), duplicates: [], ledgerName: ledger.displayName, notAudited: message };
+        return { summary: emptyAuditSummary(), duplicates: [], ledgerName: ledger.displayName, notAudited: message };
       }
       const range = { from: input.from, to: input.to };
       const ledgerDocuments = await againstPlatform(ledger.id, () => target.listSalesBetween!(range));
       const storeOrders = source.listOrdersCreatedBetween ? await listStoreOrders(shop.id, source.listOrdersCreatedBetween.bind(source), input.from, input.to) : null;
       const orderIds = new Set<string>([...(storeOrders ?? []).map((o) => o.id), ...ledgerDocuments.flatMap((d) => markedOrder(d.marker)?.orderId ?? [])]);
       const syncRows = storeOrders ? await rowsOf(db, input.routeId, [...orderIds]) : await rowsFirstSeenIn(db, input.routeId, input.from, input.to);
-      const payoutLines = deps.payouts ? await deps.payouts.unmatchedPayouts(input.routeId, range) : null;
+      const payouts = await payoutAuditor.comparePayouts(input.routeId, range);
       const report = reconcile({
         routeId: input.routeId,
         range,
@@ -76,7 +69,7 @@ export function createReconciliationAuditActivities(deps: ReconciliationAuditAct
         storeOrders,
         ledgerDocuments,
         syncRows,
-        payoutLines,
+        payouts,
       });
       await finish(db, input.auditId, { status: 'done', summary: report.summary, report });
       return {
@@ -106,10 +99,6 @@ export function createReconciliationAuditActivities(deps: ReconciliationAuditAct
 }
 
 export type ReconciliationAuditActivities = ReturnType<typeof createReconciliationAuditActivities>;
-
-function emptySummary(): AuditReport['summary'] {
-  return { missing_in_ledger: 0, document_without_order: 0, duplicate_document: 0, amount_mismatch: 0, payout_unmatched: 0 };
-}
 
 function pick(document: { id: string; docNumber: string }): { id: string; docNumber: string } {
   return { id: document.id, docNumber: document.docNumber };

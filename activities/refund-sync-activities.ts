@@ -185,7 +185,7 @@ export function createRefundSyncActivities(deps: OrderSyncActivityDeps) {
       // Same key on every retry of one attempt; a new attempt after a park gets a new one (see createLedgerSalesReceipt).
       const idempotencyKey = `refund:${input.routeId}:${order.id}:${input.refundId}:${row?.attempts ?? 0}`;
       // The route's hard stop holds refunds too: nothing is posted until an operator releases it.
-      await (deps.routeBreaker ?? new RouteBreaker(db)).assertPosting(input.routeId, `${order.name} (refund ${input.refundId})`);
+      await (deps.routeBreaker ?? new RouteBreaker(db)).assertPosting(input.routeId, `Order ${order.name} (refund ${input.refundId})`);
       const document = await againstPlatform(integration.id, () => target.bookRefund!(refund, idempotencyKey));
       if (refundDocumentOwner(document.marker, order.id, input.refundId) === 'other') throw refundNumberTaken(integration, order.name, document);
       if (toMinor(document.total, order.currency) !== toMinor(order.total, order.currency)) {

@@ -27,11 +27,11 @@ export class RouteBreaker {
     return active;
   }
 
-  /** Throws the order's park ("halted") while the route is stopped; returns when it may post. */
-  async assertPosting(routeId: string, orderName: string): Promise<void> {
+  /** Throws the booking's park ("halted") while the route is stopped; returns when it may post. `booking`: "Order #1001", "Payout 9001". */
+  async assertPosting(routeId: string, booking: string): Promise<void> {
     const halt = await activeRouteHalt(this.db, routeId);
     if (!halt) return;
-    throw syncFailure(SyncErrorType.RouteHalted, `Order ${orderName} is halted: posting on this route stopped. ${halt.message} It is booked once an operator releases the route.`, {
+    throw syncFailure(SyncErrorType.RouteHalted, `${booking} is halted: posting on this route stopped. ${halt.message} It is booked once an operator releases the route.`, {
       detail: `route_halts ${halt.id} (${halt.reason}) since ${halt.haltedAt.toISOString()}`,
       waitingOn: ROUTE_RELEASE_WAIT,
     });

@@ -160,12 +160,12 @@ export function auditRoutes(deps: ApiDeps, resumptions: BackgroundResumptions): 
       '/routes/:routeId/release',
       {
         schema: {
-          summary: 'Release the route: posting resumes, its halted orders are booked (once each)',
+          summary: 'Release the route: posting resumes, its halted orders, refunds and payouts are booked (once each)',
           description: 'Only after the cause is fixed in the ledger (e.g. the duplicate voided). 409 when the route is not halted.',
           tags: ['audits'],
           params: RouteParams,
           response: {
-            200: Type.Object({ released: HaltView, queued: Type.Integer({ description: 'Halted orders resuming.' }), resumeId: Type.Union([Type.String(), Type.Null()]) }),
+            200: Type.Object({ released: HaltView, queued: Type.Integer({ description: 'Halted orders, refunds and payouts resuming.' }), resumeId: Type.Union([Type.String(), Type.Null()]) }),
             404: ErrorResponse,
             409: ErrorResponse,
             ...operatorErrorResponses,

@@ -12,9 +12,14 @@ import { payoutSyncs } from '../db/schema.js';
 import { payoutPollWorkflow } from '../workflows/payout-poll.js';
 import { keepPayoutPollSchedule, payoutPollScheduleId } from '../runtime/payout-poll-schedule.js';
 import { payoutRetrySignal } from '../workflows/payout-sync.js';
+import { startPayoutSync } from '../runtime/payout-sync-starter.js';
 
 const statusDescription =
-  'pending · waiting_for_payout (not paid yet) · waiting_for_orders (an order in it is not booked yet) · syncing · synced · failed (retries on its own) · waiting (needs a person: see lastError) · skipped (nothing to book: see lastError)';
+  'pending · waiting_for_payout (not paid yet) · waiting_for_orders (an order in it is not booked yet) · syncing · synced · failed (retries on its own) · waiting (needs a person: see lastError) · ' +
+  'halted (the route stopped posting; deposited once released) · skipped (nothing to book: see lastError)';
+
+/** Statuses of a payout parked in its sync, which a retry signal sends on. */
+const PARKED_PAYOUT_STATUSES = ['waiting', 'failed', 'halted', 'waiting_for_orders', 'waiting_for_payout'];
 
 /** One payout as the database knows it (payout_syncs). */
 const PayoutSyncRow = Type.Object({
@@ -114,6 +119,28 @@ export function payoutRoutes(deps: ApiDeps): FastifyPluginAsync {
     );
 
     app.post(
+      '/routes/:routeId/payouts/:payoutId/sync',
+      {
+        schema: {
+          summary: 'Book one payout now (replay it)',
+          description:
+            'Starts the payout\'s sync, or joins the one running: what an audit asks for a paid payout the ledger has no deposit for. ' +
+            'A payout already deposited finds its deposit and writes nothing.',
+          tags: ['payouts'],
+          params: PayoutParams,
+          response: { 202: Type.Object({ workflowId: Type.String() }), 404: ErrorResponse, ...operatorErrorResponses },
+        },
+      },
+      async (request, reply) => {
+        const { routeId, payoutId } = request.params;
+        await requireSyncRoute(db, routeId);
+        const { workflowId } = await startPayoutSync(temporal, db, deps.taskQueue, { routeId, payoutId });
+        request.log.info({ routeId, payoutId, workflowId }, 'payout sync started by an operator');
+        return reply.status(202).send({ workflowId });
+      },
+    );
+
+    app.post(
       '/routes/:routeId/payouts/:payoutId/retry',
       {
         schema: {
@@ -129,7 +156,7 @@ export function payoutRoutes(deps: ApiDeps): FastifyPluginAsync {
         await requireSyncRoute(db, routeId);
         const [row] = await db.select().from(payoutSyncs).where(and(eq(payoutSyncs.routeId, routeId), eq(payoutSyncs.payoutId, payoutId)));
         if (!row) throw notFound(`Payout ${payoutId} is not known on route "${routeId}".`);
-        if (!['waiting', 'failed', 'waiting_for_orders', 'waiting_for_payout'].includes(row.status)) throw conflict(`Payout ${payoutId} is not waiting (it is ${row.status}).`);
+        if (!PARKED_PAYOUT_STATUSES.includes(row.status)) throw conflict(`Payout ${payoutId} is not waiting (it is ${row.status}).`);
         try {
           await temporal.workflow.getHandle(row.workflowId).signal(payoutRetrySignal);
         } catch (error) {

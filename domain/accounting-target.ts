@@ -225,7 +225,7 @@ export interface LedgerDateRange {
   to: string;
 }
 
-/** One sale document as a listing by date shows it: what a reconciliation audit compares with the shop's orders. */
+/** One sale (or payout) document as a listing by date shows it: what a reconciliation audit compares with the shop's. */
 export interface LedgerSaleListing {
   id: string;
   docNumber: string;
@@ -239,6 +239,11 @@ export interface LedgerSaleListing {
   kind: string;
   /** The text our marker opens (as LedgerDocumentRef.marker); null on a document without one. */
   marker: string | null;
+}
+
+/** A found document as a listing shows it, with the date and currency the listing read. */
+export function saleListing(document: LedgerDocumentRef, kind: string, date: string, currency: string | null): LedgerSaleListing {
+  return { id: document.id, docNumber: document.docNumber, total: document.total, kind, marker: document.marker ?? null, date, currency };
 }
 
 /**
@@ -296,6 +301,11 @@ export interface AccountingTarget {
    * saying which setting to choose when the route has no bank (or fee) account for payouts.
    */
   bookPayout?(payout: LedgerPayout, idempotencyKey: string): Promise<LedgerDocumentRef>;
+  /**
+   * Every payout document (the kind `bookPayout` makes) dated within the range, all pages read, ours and others'.
+   * Optional: without it the audit does not compare payouts, and its report says so.
+   */
+  listPayoutsBetween?(range: LedgerDateRange): Promise<LedgerSaleListing[]>;
   /**
    * A customer a sale can go to. `currency` (the sale's): ledgers whose customers have one currency (QuickBooks
    * multicurrency) answer only a customer in it; absent in callers that predate it.

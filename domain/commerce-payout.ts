@@ -39,11 +39,15 @@ export interface PayoutTransaction {
   reason: string | null;
 }
 
-/** A payout as a listing names it: enough to start its sync. */
+/** A payout as a listing names it: enough to start its sync, and for an audit to compare it with its deposit. */
 export interface CommercePayoutRef {
   id: string;
   issuedAt: string;
   status: string;
+  direction: CommercePayout['direction'];
+  currency: string;
+  /** What reached (or left) the bank, positive. */
+  net: string;
 }
 
 /** Only a payout that reached the bank is deposited: one in transit or scheduled may still change or fail. */

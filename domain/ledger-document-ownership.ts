@@ -26,9 +26,15 @@ const PAYOUT_HEADER = /^(.*) payout (.+?), booked by ledgerbridge\./;
 
 /** Whether a payout document's marker names this payout of this shop: "this", "other" (ours, for another), or "unknown" (not ours). */
 export function payoutDocumentOwner(marker: string | null | undefined, sourceName: string, payoutId: string): 'this' | 'other' | 'unknown' {
-  const booked = marker ? PAYOUT_HEADER.exec(marker.split('\n', 1)[0]!) : null;
+  const booked = markedPayout(marker);
   if (!booked) return 'unknown';
-  return booked[1] === sourceName && booked[2] === payoutId ? 'this' : 'other';
+  return booked.source === sourceName && booked.payoutId === payoutId ? 'this' : 'other';
+}
+
+/** The payout a document's marker names (ours), or null for a document without our payout marker. */
+export function markedPayout(marker: string | null | undefined): { source: string; payoutId: string } | null {
+  const booked = marker ? PAYOUT_HEADER.exec(marker.split('\n', 1)[0]!) : null;
+  return booked ? { source: booked[1]!, payoutId: booked[2]! } : null;
 }
 
 const REFUND_HEADER = /^.* order .* \(id (.+?)\) refund (.+?), booked by ledgerbridge\./;

@@ -8,7 +8,17 @@ import { markedOrder } from './ledger-document-ownership.js';
  * difference, in a bookkeeper's words. Pure: the activity gathers both sides, this decides.
  */
 
-export type AuditLineKind = 'missing_in_ledger' | 'document_without_order' | 'duplicate_document' | 'amount_mismatch' | 'payout_unmatched';
+export type AuditLineKind =
+  | 'missing_in_ledger'
+  | 'document_without_order'
+  | 'duplicate_document'
+  | 'amount_mismatch'
+  /** A paid payout with no deposit in the ledger. */
+  | 'payout_missing_in_ledger'
+  /** A deposit booked for a payout that paid nothing into the bank, or a second deposit of one. */
+  | 'deposit_without_payout'
+  /** A deposit whose amount is not what the payout put in the bank. */
+  | 'payout_amount_mismatch';
 
 export interface AuditDocument {
   id: string;
@@ -21,6 +31,8 @@ export interface AuditLine {
   kind: AuditLineKind;
   orderId: string | null;
   orderName: string | null;
+  /** The payout a payout line is about. */
+  payoutId?: string;
   documents: AuditDocument[];
   /** What is wrong. */
   message: string;
@@ -37,6 +49,9 @@ export interface AuditSyncRow {
   ledgerDocumentId: string | null;
 }
 
+/** The payouts half of an audit: its lines, or why payouts were not compared (the shop or the ledger cannot list them). */
+export type PayoutComparison = { checked: true; lines: AuditLine[] } | { checked: false; note: string };
+
 export interface AuditInput {
   routeId: string;
   range: { from: string; to: string };
@@ -47,8 +62,8 @@ export interface AuditInput {
   storeOrders: CreatedOrderSummary[] | null;
   ledgerDocuments: LedgerSaleListing[];
   syncRows: AuditSyncRow[];
-  /** Payout lines, from whoever reconciles payouts (not built yet: null). */
-  payoutLines?: AuditLine[] | null;
+  /** The payouts compared (domain/payout-reconciliation.ts), or why they were not. */
+  payouts: PayoutComparison;
 }
 
 export interface AuditReport {
@@ -134,7 +149,8 @@ export function reconcile(input: AuditInput): AuditReport {
           orderName: order.name,
           documents: [auditDocument(kept), auditDocument(extra)],
           message: `Order ${order.name} is in ${ledgerName} twice: ${extra.kind} ${extra.docNumber} (id ${extra.id}) duplicates ${kept.kind} ${kept.docNumber} (id ${kept.id}).`,
-          fix: `Void document ${extra.id}, a duplicate of ${kept.id} (both numbered ${kept.docNumber}), then release the route.`,
+          // Xero keeps sale numbers unique, so its second copy of an order carries another number.
+          fix: `Void document ${extra.id}, a duplicate of ${kept.id} (${extra.docNumber === kept.docNumber ? `both numbered ${kept.docNumber}` : `numbered ${extra.docNumber} and ${kept.docNumber}`}), then release the route.`,
         });
       }
     }
@@ -175,9 +191,9 @@ export function reconcile(input: AuditInput): AuditReport {
       fix: `Check document ${document.id}: if it books a shop order a second time, void it.`,
     });
   }
-  lines.push(...(input.payoutLines ?? []));
+  if (input.payouts.checked) lines.push(...input.payouts.lines);
 
-  const summary: Record<AuditLineKind, number> = { missing_in_ledger: 0, document_without_order: 0, duplicate_document: 0, amount_mismatch: 0, payout_unmatched: 0 };
+  const summary = emptyAuditSummary();
   for (const line of lines) summary[line.kind]++;
   return {
     routeId: input.routeId,
@@ -190,14 +206,16 @@ export function reconcile(input: AuditInput): AuditReport {
     summary,
     lines,
     fixes: groupedFixes(input.routeId, lines, missing),
-    payouts: input.payoutLines
-      ? { checked: true, note: 'Payouts compared with the clearing account.' }
-      : { checked: false, note: 'Payouts are not compared yet: ledgerbridge does not book payouts in this version.' },
+    payouts: input.payouts.checked ? { checked: true, note: `Paid payouts compared with their deposits in ${ledgerName}.` } : { checked: false, note: input.payouts.note },
   };
 }
 
-/** The document to keep of several for one order: the one ledgerbridge recorded, else the first booked (lowest id). */
-function keptDocument(documents: LedgerSaleListing[], row: AuditSyncRow | undefined): LedgerSaleListing {
+export function emptyAuditSummary(): Record<AuditLineKind, number> {
+  return { missing_in_ledger: 0, document_without_order: 0, duplicate_document: 0, amount_mismatch: 0, payout_missing_in_ledger: 0, deposit_without_payout: 0, payout_amount_mismatch: 0 };
+}
+
+/** The document to keep of several for one order (or payout): the one ledgerbridge recorded, else the first booked (lowest id). */
+export function keptDocument(documents: LedgerSaleListing[], row: { ledgerDocumentId: string | null } | undefined): LedgerSaleListing {
   const recorded = row?.ledgerDocumentId ? documents.find((d) => d.id === row.ledgerDocumentId) : undefined;
   return recorded ?? [...documents].sort((a, b) => compareIds(a.id, b.id))[0]!;
 }
@@ -211,7 +229,7 @@ function amountsDiffer(order: CreatedOrderSummary, document: LedgerSaleListing):
   return toMinor(order.total, order.currency) !== toMinor(document.total, order.currency);
 }
 
-function auditDocument(document: LedgerSaleListing): AuditDocument {
+export function auditDocument(document: LedgerSaleListing): AuditDocument {
   return { id: document.id, docNumber: document.docNumber, total: document.total, currency: document.currency };
 }
 

@@ -24,7 +24,7 @@ import { workflowsPath } from './workflows-path.js';
 import { observeOrderOutcomes } from './order-outcome-observer.js';
 import { notifyWaitingRefunds } from './sale-booked-notifier.js';
 import { RouteBreaker, type RouteHaltSink } from '../activities/route-breaker.js';
-import { createReconciliationAuditActivities, type PayoutAuditor } from '../activities/reconciliation-audit-activities.js';
+import { createReconciliationAuditActivities } from '../activities/reconciliation-audit-activities.js';
 
 export interface SyncWorkerOptions {
   connection: NativeConnection;
@@ -39,8 +39,6 @@ export interface SyncWorkerOptions {
   bookedOrderChanges?: BookedOrderChangeSink;
   /** Who is told, once, that a route stopped posting (the hard stop's email). */
   routeHalts?: RouteHaltSink;
-  /** Payouts not matching the clearing account, for the reconciliation audit (the payouts engine plugs in here). */
-  payoutAuditor?: PayoutAuditor;
   /** Lets the worker run parkedOrderResumeWorkflow's activities (they signal order syncs). */
   client?: Client;
   /** Entity kinds a full re-sync can walk besides orders (customers, products): workflows/full-resync.ts knows them by name. */
@@ -110,8 +108,8 @@ export async function createSyncWorker(options: SyncWorkerOptions): Promise<Work
           }),
         )
       : {}),
-    // Reconciliation audits: store and ledger compared over a date range; duplicates pull the route's hard stop.
-    ...heartbeating(createReconciliationAuditActivities({ db: options.db, connections, routeBreaker, ...(options.payoutAuditor ? { payouts: options.payoutAuditor } : {}) })),
+    // Reconciliation audits: store and ledger (orders and payouts) compared over a date range; duplicates pull the route's hard stop.
+    ...heartbeating(createReconciliationAuditActivities({ db: options.db, connections, routeBreaker })),
     ...options.extraActivities,
   };
   return Worker.create({

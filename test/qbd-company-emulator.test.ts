@@ -184,6 +184,25 @@ describe('QuickBooks Desktop company emulator', () => {
     expect(codes!.children.map((c) => childText(c, 'Name'))).toEqual(['Tax', 'Non']);
   });
 
+  it('lists the sales receipts of a TxnDateRangeFilter, both days included; refuses a date not YYYY-MM-DD and the filter out of schema order', () => {
+    const qb = company();
+    for (const [ref, day] of [['D-0', '2026-10-31'], ['D-1', '2026-11-01'], ['D-2', '2026-11-30'], ['D-3', '2026-12-01']] as const) {
+      responses(qb.process(requestSet(receipt(ref).replace('<TxnDate>2026-11-29</TxnDate>', `<TxnDate>${day}</TxnDate>`))));
+    }
+    const range = (from: string, to: string) => `<TxnDateRangeFilter><FromTxnDate>${from}</FromTxnDate><ToTxnDate>${to}</ToTxnDate></TxnDateRangeFilter>`;
+    const [november] = responses(qb.process(requestSet(`<SalesReceiptQueryRq>${range('2026-11-01', '2026-11-30')}</SalesReceiptQueryRq>`)));
+    expect(status(november!).code).toBe('0');
+    expect(november!.children.map((ret) => childText(ret, 'RefNumber'))).toEqual(['D-1', 'D-2']);
+    const [none] = responses(qb.process(requestSet(`<SalesReceiptQueryRq>${range('2027-01-01', '2027-01-31')}</SalesReceiptQueryRq>`)));
+    expect(status(none!).code).toBe('1');
+
+    const parseError = { kind: 'error', hresult: '0x80040400', message: 'QuickBooks found an error when parsing the provided XML text stream.' };
+    expect(qb.process(requestSet(`<SalesReceiptQueryRq>${range('11/01/2026', '2026-11-30')}</SalesReceiptQueryRq>`))).toEqual(parseError);
+    expect(qb.lastFindings[0]).toMatchObject({ kind: 'structure', detail: expect.stringContaining('"11/01/2026" is not a date (YYYY-MM-DD)') });
+    expect(qb.process(requestSet(`<SalesReceiptQueryRq><RefNumberFilter><MatchCriterion>StartsWith</MatchCriterion><RefNumber>D-</RefNumber></RefNumberFilter>${range('2026-11-01', '2026-11-30')}</SalesReceiptQueryRq>`))).toEqual(parseError);
+    expect(qb.lastFindings[0]).toMatchObject({ kind: 'structure', detail: 'TxnDateRangeFilter is not allowed after RefNumberFilter in SalesReceiptQueryRq (schema order)' });
+  });
+
   it('stops at the first error with stopOnError and goes on with continueOnError', () => {
     const body = `<CustomerAddRq requestID="1"><CustomerAdd><Name>Jane Doe</Name></CustomerAdd></CustomerAddRq><CustomerQueryRq requestID="2" />`;
     expect(responses(company().process(requestSet(body, 'stopOnError'))).map((r) => r.attributes.statusCode)).toEqual(['3100']);

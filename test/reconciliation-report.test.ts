@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { LedgerSaleListing } from '../domain/accounting-target.js';
 import type { CreatedOrderSummary } from '../domain/commerce-source.js';
-import { bookedOrderHeader } from '../domain/ledger-document-ownership.js';
+import type { CommercePayoutRef } from '../domain/commerce-payout.js';
+import { bookedOrderHeader, bookedPayoutHeader } from '../domain/ledger-document-ownership.js';
+import { reconcilePayouts, type PayoutAuditInput } from '../domain/payout-reconciliation.js';
 import { reconcile, type AuditInput } from '../domain/reconciliation-report.js';
 
 const range = { from: '2026-11-01', to: '2026-11-30' };
@@ -15,14 +17,32 @@ function receipt(id: string, orderId: string, total: string, extra: Partial<Ledg
 }
 
 function audit(input: Partial<AuditInput>) {
-  return reconcile({ routeId: 'r1', range, sourceName: 'Shopify #1', ledgerName: 'QuickBooks Online #1', storeOrders: [], ledgerDocuments: [], syncRows: [], ...input });
+  return reconcile({
+    routeId: 'r1',
+    range,
+    sourceName: 'Shopify #1',
+    ledgerName: 'QuickBooks Online #1',
+    storeOrders: [],
+    ledgerDocuments: [],
+    syncRows: [],
+    payouts: { checked: false, note: 'Payouts are not compared: the ledger cannot list them.' },
+    ...input,
+  });
 }
 
 describe('A reconciliation audit compares shop and ledger and says how to fix each difference', () => {
   it('finds nothing to fix when every order has one document at its amount', () => {
     const report = audit({ storeOrders: [order('1001', '107.25')], ledgerDocuments: [receipt('42', '1001', '107.25')] });
     expect(report.lines).toEqual([]);
-    expect(report.summary).toEqual({ missing_in_ledger: 0, document_without_order: 0, duplicate_document: 0, amount_mismatch: 0, payout_unmatched: 0 });
+    expect(report.summary).toEqual({
+      missing_in_ledger: 0,
+      document_without_order: 0,
+      duplicate_document: 0,
+      amount_mismatch: 0,
+      payout_missing_in_ledger: 0,
+      deposit_without_payout: 0,
+      payout_amount_mismatch: 0,
+    });
     expect(report.payouts).toEqual({ checked: false, note: expect.stringContaining('not compared') });
   });
 
@@ -97,3 +117,56 @@ describe('A reconciliation audit compares shop and ledger and says how to fix ea
   });
 });
 
+
+describe('The payouts half of an audit compares each paid payout with its deposit', () => {
+  const payout = (id: string, net: string, extra: Partial<CommercePayoutRef> = {}): CommercePayoutRef => ({ id, issuedAt: '2026-11-10T08:00:00.000Z', status: 'PAID', direction: 'deposit', currency: 'USD', net, ...extra });
+  const deposit = (id: string, payoutId: string, total: string, extra: Partial<LedgerSaleListing> = {}): LedgerSaleListing => ({
+    id,
+    docNumber: `PO-${payoutId}`,
+    date: '2026-11-10',
+    total,
+    currency: 'USD',
+    kind: 'deposit',
+    marker: bookedPayoutHeader('Shopify #1', payoutId),
+    ...extra,
+  });
+  const compare = (input: Partial<PayoutAuditInput>) =>
+    reconcilePayouts({ routeId: 'r1', range, sourceName: 'Shopify #1', ledgerName: 'QuickBooks Online #1', documentKind: 'deposit', payouts: [], deposits: [], rows: [], ...input });
+
+  it('asks to replay a paid payout with no deposit, to fix a parked one first, and leaves payouts not paid yet alone', () => {
+    const lines = compare({
+      payouts: [payout('1', '10.00'), payout('2', '20.00'), payout('3', '5.00', { status: 'IN_TRANSIT' }), payout('4', '4.00', { direction: 'withdrawal' })],
+      rows: [{ payoutId: '2', status: 'waiting_for_orders', lastErrorMessage: 'Payout 2 waits for #1001 to be booked first.', ledgerDocumentId: null }],
+    });
+    expect(lines).toEqual([
+      expect.objectContaining({ kind: 'payout_missing_in_ledger', payoutId: '1', fix: 'Replay payout 1: POST /routes/r1/payouts/1/sync.' }),
+      expect.objectContaining({ kind: 'payout_missing_in_ledger', payoutId: '2', message: expect.stringContaining('waits for #1001'), fix: expect.stringContaining('/payouts/2/retry') }),
+    ]);
+  });
+
+  it('reports a deposit at another amount, a second deposit, and a deposit of a payout that paid nothing; ignores the bank\'s other deposits', () => {
+    const lines = compare({
+      payouts: [payout('1', '81.12'), payout('2', '9.00'), payout('5', '3.00', { status: 'FAILED' })],
+      deposits: [
+        deposit('70', '1', '80.12'),
+        deposit('71', '2', '9.00'),
+        deposit('72', '2', '9.00'),
+        deposit('73', '5', '3.00'),
+        deposit('74', '6', '6.00'),
+        deposit('75', '7', '1.00', { marker: 'Interest' }),
+        deposit('76', '8', '1.00', { marker: bookedPayoutHeader('Shopify #2', '8') }),
+      ],
+      rows: [{ payoutId: '2', status: 'synced', lastErrorMessage: null, ledgerDocumentId: '72' }],
+    });
+    expect(lines.map((l) => [l.kind, l.payoutId, l.documents.map((d) => d.id)])).toEqual([
+      ['payout_amount_mismatch', '1', ['70']],
+      ['deposit_without_payout', '2', ['72', '71']],
+      ['deposit_without_payout', '5', ['73']],
+      ['deposit_without_payout', '6', ['74']],
+    ]);
+    expect(lines[0]!.fix).toBe('Correct deposit PO-1 (id 70) in QuickBooks Online #1 to 81.12 USD.');
+    expect(lines[1]!.fix).toBe('Void deposit 71, a second deposit of payout 2 (kept: 72).');
+    expect(lines[2]!.message).toContain('the shop says payout 5 is failed');
+    expect(lines[3]!.message).toContain('the shop lists no payout 6 issued from 2026-11-01 to 2026-11-30');
+  });
+});

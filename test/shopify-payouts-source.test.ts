@@ -30,9 +30,10 @@ describe('ShopifyCommerceSource payouts', () => {
       transactions: [...many, { type: 'REFUND', amount: '-10.00', orderId: order.id }, { type: 'ADJUSTMENT', amount: '-1.50', adjustmentReason: 'Reserve' }, { type: 'DISPUTE_WITHDRAWAL', amount: '-10.00', fee: '15.00', orderId: order.id }],
     });
 
+    const currency = env.emulator.control.shop().shop.currencyCode;
     expect(await env.source.listPayoutsIssuedSince!('2026-10-31T00:00:00Z')).toEqual([
-      { id: early.id, issuedAt: '2026-11-01T10:00:00.000Z', status: 'PAID' },
-      { id: late.id, issuedAt: '2026-11-03T10:00:00.000Z', status: 'IN_TRANSIT' },
+      { id: early.id, issuedAt: '2026-11-01T10:00:00.000Z', status: 'PAID', direction: 'deposit', currency, net: '9.41' },
+      { id: late.id, issuedAt: '2026-11-03T10:00:00.000Z', status: 'IN_TRANSIT', direction: 'deposit', currency, net: '1092.70' },
     ]);
     expect((await env.source.listPayoutsIssuedSince!('2026-11-02T00:00:00Z')).map((p) => p.id)).toEqual([late.id]);
 

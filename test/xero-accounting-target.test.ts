@@ -322,6 +322,48 @@ describe('XeroAccountingTarget', () => {
     expect(await target.findBookedSale(numbered('2001'))).toMatchObject({ id: ref.id });
   });
 
+  it('lists the sales of a date range for an audit: every page of invoices, and on a receive-money route its money received and only our invoices', async () => {
+    const { target, tokens } = await connectedTarget();
+    const contactId = emulator.control.contacts(SHOP)[0]!.ContactID as string;
+    // 101 invoices on one day, straight through the API: more than Xero's page of 100.
+    const invoice = (number: string, date: string, reference: string | null) => ({
+      Type: 'ACCREC',
+      Contact: { ContactID: contactId },
+      Date: date,
+      DueDate: date,
+      Status: 'AUTHORISED',
+      InvoiceNumber: number,
+      ...(reference ? { Reference: reference } : {}),
+      LineItems: [{ ItemCode: 'BOOK-1', Quantity: 1, UnitAmount: 5 }],
+    });
+    const marker = (n: string) => bookedOrderHeader('Shopify #1', `#${n}`, `gid://shopify/Order/${n}`);
+    const put = async (invoices: unknown[]) => {
+      const answer = await fetch(`${emulator.urls.accountingApiBasePath}/Invoices`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${await tokens.getAccessToken()}`, 'xero-tenant-id': SHOP, accept: 'application/json', 'content-type': 'application/json' },
+        body: JSON.stringify({ Invoices: invoices }),
+      });
+      expect(answer.status).toBe(200);
+    };
+    await put(Array.from({ length: 101 }, (_, i) => invoice(`L-${i}`, '2026-10-05', marker(`L-${i}`))));
+    await put([invoice('L-before', '2026-10-04', marker('L-before')), invoice('L-after', '2026-10-06', null)]);
+    const listed = await target.listSalesBetween!({ from: '2026-10-05', to: '2026-10-05' });
+    expect(listed).toHaveLength(101);
+    expect(listed[0]).toMatchObject({ kind: 'invoice', date: '2026-10-05', total: '5.00', currency: 'GBP', marker: marker('L-0') });
+
+    emulator.control.authorizeAs([SHOP]);
+    const receiving = createXeroPlatform({ clientId: 'lb-xero', clientSecret: 'lb-xero-secret', endpoints: emulator.urls, saleDocument: 'receive-money' });
+    const { account, credentials } = await connect();
+    const received = receiving.createTarget({ integrationId: 'int-rm-list', account, tokens: new MemoryTokenProvider(credentials, account) });
+    const money = await received.bookSale(sale('L-rm', { date: '2026-10-06' }), 'k-l-rm');
+    // The 6th holds the money received, the invoice entered by hand (left out: not ours) and none of ours.
+    expect(await received.listSalesBetween!({ from: '2026-10-06', to: '2026-10-06' })).toEqual([
+      { id: money.id, docNumber: 'L-rm', date: '2026-10-06', total: '66.00', currency: 'GBP', kind: 'receive-money transaction', marker: marker('L-rm') },
+    ]);
+    // The 4th: an invoice of ours, booked before the route chose money received.
+    expect((await received.listSalesBetween!({ from: '2026-10-04', to: '2026-10-04' })).map((d) => [d.kind, d.docNumber])).toEqual([['invoice', 'L-before']]);
+  });
+
   it('waits out a minute throttle with Xero’s Retry-After', async () => {
     const { target } = await connectedTarget();
     emulator.control.setRateLimits({ perMinute: 0 });

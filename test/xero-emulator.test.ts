@@ -305,6 +305,29 @@ describe('Xero emulator: what Xero refuses', () => {
     expect((await call(token, 'GET', '/NoSuchEndpoint')).status).toBe(404);
   });
 
+  it('lists invoices by a Date range written with DateTime(…), both days included, 100 a page; refuses a date compared with text', async () => {
+    const { access_token: token } = await tokens();
+    const contactId = emulator.control.contacts(ORG)[0]!.ContactID as string;
+    const invoice = (InvoiceNumber: string, date: string) => ({ Type: 'ACCREC', Contact: { ContactID: contactId }, Date: date, DueDate: date, Status: 'AUTHORISED', InvoiceNumber, LineItems: [{ ItemCode: 'SKU-1' }] });
+    const created = await call(token, 'PUT', '/Invoices', {
+      Invoices: [invoice('RANGE-0', '2026-10-31'), invoice('RANGE-1', '2026-11-01'), invoice('RANGE-2', '2026-11-30'), invoice('RANGE-3', '2026-12-01')],
+    });
+    expect(created.status).toBe(200);
+    const listed = (where: string, page = 1) => call(token, 'GET', `/Invoices?page=${page}&where=${encodeURIComponent(where)}`);
+    const november = await listed('Type=="ACCREC" AND Date>=DateTime(2026, 11, 01) AND Date<=DateTime(2026, 11, 30) AND InvoiceNumber.StartsWith("RANGE-")');
+    expect(november.status).toBe(200);
+    expect((november.json.Invoices as Array<{ InvoiceNumber: string }>).map((i) => i.InvoiceNumber).sort()).toEqual(['RANGE-1', 'RANGE-2']);
+    const after = await listed('Date>DateTime(2026, 11, 30) AND InvoiceNumber.StartsWith("RANGE-")');
+    expect((after.json.Invoices as Array<{ InvoiceNumber: string }>).map((i) => i.InvoiceNumber)).toEqual(['RANGE-3']);
+    expect(((await listed('Date>=DateTime(2026, 11, 01)', 2)).json.Invoices as unknown[]).length).toBe(0);
+
+    for (const wrong of ['Date>="2026-11-01"', 'Date>=DateTime(2026, 13, 01)', 'Date>=DateTime("2026-11-01")']) {
+      const refused = await listed(wrong);
+      expect(refused.status, wrong).toBe(400);
+      expect(refused.json).toMatchObject({ Type: 'QueryParseException' });
+    }
+  });
+
   it('replays the first answer to a repeated Idempotency-Key and refuses the key with another body', async () => {
     const { access_token: token } = await tokens();
     const body = { Contacts: [{ Name: 'Idem Potent' }] };

@@ -191,6 +191,19 @@ export class QbdCompany {
     return { status: statusOk(), rets: [customerRet(customer, this.taxCodeListId, this.itemListId)] };
   }
 
+  /**
+   * A second copy of a sales receipt under a new TxnID, same RefNumber and Memo: QuickBooks Desktop does not keep
+   * RefNumbers unique (FIDELITY.md), so this is what a double post leaves. For audit tests (control, not qbXML).
+   */
+  duplicateSalesReceipt(txnId: string): QbdSalesReceipt {
+    const original = this.salesReceipts.find((r) => r.txnId === txnId);
+    if (!original) throw new Error(`no sales receipt ${txnId}`);
+    this.txnNumber += 1;
+    const copy: QbdSalesReceipt = { ...structuredClone(original), txnId: `${(0x100 + this.txnNumber).toString(16).toUpperCase()}-${original.txnId.split('-')[1]}`, txnNumber: this.txnNumber };
+    this.salesReceipts.push(copy);
+    return copy;
+  }
+
   salesReceiptAdd(rq: XmlElement): HandledRequest {
     const outcome = this.salesTransaction(childNamed(rq, 'SalesReceiptAdd')!, { object: 'Sales Receipt', header: 'SalesReceipt', line: 'SalesReceipt line', element: 'SalesReceipt' });
     if (!outcome.ok) return { status: outcome.status, rets: [] };

@@ -89,6 +89,10 @@ export function registerControlRoutes(app: FastifyInstance, state: QboEmulatorSt
   app.post<RealmRow & { Body: { totalAmt: number } }>('/_emulator/realms/:realmId/sales-receipts/:id/total', async (request) =>
     control.correctSalesReceipt(request.params.realmId, request.params.id, Number(request.body?.totalAmt)),
   );
+  app.post<RealmRow>('/_emulator/realms/:realmId/deposits/:id/duplicate', async (request) => control.duplicateDeposit(request.params.realmId, request.params.id));
+  app.post<RealmRow & { Body: { totalAmt: number } }>('/_emulator/realms/:realmId/deposits/:id/total', async (request) =>
+    control.correctDeposit(request.params.realmId, request.params.id, Number(request.body?.totalAmt)),
+  );
   app.get<Realm & { Querystring: { entity?: string } }>('/_emulator/realms/:realmId/documents', async (request) =>
     control.documents(request.params.realmId, request.query.entity),
   );

@@ -222,11 +222,30 @@ export class QboEmulatorControl {
    * posts an order twice into a company that allows duplicate numbers (FIDELITY-limits.md L6). For audit tests.
    */
   duplicateSalesReceipt(realmId: string, id: string): QboRecord {
+    return this.duplicateDocument(realmId, 'SalesReceipt', id);
+  }
+
+  /** A second copy of a payout's deposit (same DocNumber and PrivateNote): a payout posted twice. For audit tests. */
+  duplicateDeposit(realmId: string, id: string): QboRecord {
+    return this.duplicateDocument(realmId, 'Deposit', id);
+  }
+
+  /** A bookkeeper edits a deposit's amount: its first line takes the difference, so the lines still add up to `totalAmt`. */
+  correctDeposit(realmId: string, id: string, totalAmt: number): QboRecord {
+    const deposit = this.mustExist(this.state.company(realmId).get('Deposit', id), 'Deposit', id);
+    const [first] = (deposit.Line ?? []) as QboRecord[];
+    if (first && typeof deposit.TotalAmt === 'number') first.Amount = Math.round((Number(first.Amount ?? 0) + totalAmt - deposit.TotalAmt) * 100) / 100;
+    deposit.TotalAmt = totalAmt;
+    deposit.SyncToken = String(Number(deposit.SyncToken ?? 0) + 1);
+    return deposit;
+  }
+
+  private duplicateDocument(realmId: string, entity: 'SalesReceipt' | 'Deposit', id: string): QboRecord {
     const company = this.state.company(realmId);
-    const original = this.mustExist(company.get('SalesReceipt', id), 'SalesReceipt', id);
+    const original = this.mustExist(company.get(entity, id), entity, id);
     const { Id: _id, SyncToken: _token, MetaData: _meta, ...fields } = original;
-    const copy = company.insert('SalesReceipt', fields);
-    company.recordDocument('SalesReceipt', copy, null);
+    const copy = company.insert(entity, structuredClone(fields));
+    company.recordDocument(entity, copy, null);
     return copy;
   }
 

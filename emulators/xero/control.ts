@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { FaultSettings } from '../common/fault-injector.js';
 import type { LoggedRequest, XeroEmulatorState } from './emulator-state.js';
 import type { IdempotencyKeyReuse, IdempotencyMode, XeroRateLimits, XeroSeedAccount, XeroSeedContact, XeroSeedItem, XeroSeedOrganisation, XeroSeedTaxRate } from './options.js';
@@ -117,6 +118,19 @@ export class XeroEmulatorControl {
     const rate = this.state.organisation(tenantId).taxRate(taxType);
     if (!rate) throw new Error(`no tax rate ${taxType}`);
     rate.Status = status;
+  }
+
+  /**
+   * A second copy of a sales invoice, as something posting an order twice leaves it: a new InvoiceID, the next
+   * number (Xero keeps ACCREC numbers unique, FIDELITY.md), the same Reference (our marker). For audit tests.
+   */
+  duplicateInvoice(tenantId: string, invoiceId: string): XeroRecord {
+    const organisation = this.state.organisation(tenantId);
+    const original = organisation.invoiceById(invoiceId);
+    if (!original) throw new Error(`no invoice ${invoiceId}`);
+    const copy: XeroRecord = { ...structuredClone(original), InvoiceID: randomUUID(), InvoiceNumber: organisation.nextInvoiceNumber(), Payments: [], AmountPaid: 0, AmountDue: original.Total, Status: 'AUTHORISED' };
+    organisation.invoices.push(copy);
+    return copy;
   }
 
   invoices(tenantId: string): XeroRecord[] {

@@ -2,17 +2,21 @@ import type { XeroRecord } from './organisation.js';
 
 /**
  * The part of Xero's `where` language the product and its tests use: `Field=="text"`, `A.B==true`, `!=`,
- * `AND`, `OR`, parentheses, `.Contains("x")`, `.StartsWith("x")`, `Guid("…")`.
+ * `AND`, `OR`, parentheses, `.Contains("x")`, `.StartsWith("x")`, `Guid("…")`, and a date field ordered against
+ * `DateTime(2026, 11, 30)` with `>=`, `<=`, `>`, `<` (dates compare by their UTC day).
  */
 export class WhereSyntaxError extends Error {}
 
-type Value = string | number | boolean | null;
+/** A `DateTime(y, m, d)` literal: the day's UTC midnight. */
+type DateValue = { date: number };
+type Value = string | number | boolean | null | DateValue;
+type Op = '==' | '!=' | '>=' | '<=' | '>' | '<';
 type Node =
   | { kind: 'and' | 'or'; left: Node; right: Node }
-  | { kind: 'compare'; path: string[]; op: '==' | '!='; value: Value }
+  | { kind: 'compare'; path: string[]; op: Op; value: Value }
   | { kind: 'call'; path: string[]; method: 'Contains' | 'StartsWith'; value: string };
 
-const TOKEN = /\s*(?:(\(|\))|(==|!=)|("(?:[^"\\]|\\.)*")|(AND|OR|&&|\|\|)(?![A-Za-z0-9_])|(-?\d+(?:\.\d+)?)(?![A-Za-z])|([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)|(\.))/y;
+const TOKEN = /\s*(?:(\(|\)|,)|(==|!=|>=|<=|>|<)|("(?:[^"\\]|\\.)*")|(AND|OR|&&|\|\|)(?![A-Za-z0-9_])|(-?\d+(?:\.\d+)?)(?![A-Za-z])|([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)|(\.))/y;
 
 function tokenize(text: string): string[] {
   const tokens: string[] = [];
@@ -41,6 +45,23 @@ export function parseWhere(text: string): Node {
     if (/^-?\d/.test(token)) return Number(token);
     if (token === 'true' || token === 'false') return token === 'true';
     if (token === 'null') return null;
+    if (token === 'DateTime') {
+      // DateTime(2026, 11, 30): year, month, day as numbers, as Xero's examples write them.
+      if (next() !== '(') throw new WhereSyntaxError('DateTime( expected');
+      const parts: number[] = [];
+      for (;;) {
+        const part = next();
+        if (!/^\d+$/.test(part)) throw new WhereSyntaxError(`DateTime takes numbers (year, month, day), got ${part}`);
+        parts.push(Number(part));
+        const after = next();
+        if (after === ')') break;
+        if (after !== ',') throw new WhereSyntaxError(', or ) expected in DateTime');
+      }
+      const [year, month, day] = parts;
+      const ms = parts.length === 3 ? Date.UTC(year!, month! - 1, day!) : NaN;
+      if (Number.isNaN(ms) || new Date(ms).getUTCMonth() !== month! - 1 || new Date(ms).getUTCDate() !== day) throw new WhereSyntaxError(`DateTime(${parts.join(', ')}) is not a date`);
+      return { date: ms };
+    }
     if (token === 'Guid') {
       if (next() !== '(') throw new WhereSyntaxError('Guid( expected');
       const value = next();
@@ -67,8 +88,13 @@ export function parseWhere(text: string): Node {
       return { kind: 'call', path: parts.slice(0, -1), method: last, value: JSON.parse(value) as string };
     }
     const op = next();
-    if (op !== '==' && op !== '!=') throw new WhereSyntaxError(`== or != expected after ${ident}`);
-    return { kind: 'compare', path: parts, op, value: literal(next()) };
+    if (!['==', '!=', '>=', '<=', '>', '<'].includes(op)) throw new WhereSyntaxError(`a comparison expected after ${ident}`);
+    const value = literal(next());
+    // Ordering compares numbers or dates; a date field against text is an operand type mismatch (Xero's LINQ-style where).
+    if (op !== '==' && op !== '!=' && (typeof value === 'string' || typeof value === 'boolean' || value === null)) {
+      throw new WhereSyntaxError(`operator '${op}' is incompatible with ${ident} and ${JSON.stringify(value)}: compare dates with DateTime(year, month, day)`);
+    }
+    return { kind: 'compare', path: parts, op: op as Op, value };
   };
   const conjunction = (): Node => {
     let node = factor();
@@ -115,8 +141,44 @@ export function matchesWhere(node: Node, record: XeroRecord, caseInsensitive: bo
     }
     case 'compare': {
       const value = valueAt(record, node.path) ?? null;
+      if (isDate(node.value) || node.op !== '==' && node.op !== '!=') return ordered(value, node.op, node.value);
       const equal = typeof value === 'string' && typeof node.value === 'string' ? fold(value) === fold(node.value) : value === node.value;
       return node.op === '==' ? equal : !equal;
     }
+  }
+}
+
+function isDate(value: Value): value is DateValue {
+  return typeof value === 'object' && value !== null;
+}
+
+/** A stored date (`/Date(ms+0000)/` or ISO text) as its UTC day's midnight; a number as itself. */
+function comparable(value: unknown): number | null {
+  if (typeof value === 'number') return value;
+  if (typeof value !== 'string') return null;
+  const ms = /^\/Date\((-?\d+)/.exec(value)?.[1];
+  const at = ms !== undefined ? Number(ms) : Date.parse(value);
+  if (Number.isNaN(at)) return null;
+  const day = new Date(at);
+  return Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate());
+}
+
+function ordered(actual: unknown, op: Op, expected: Value): boolean {
+  const a = isDate(expected) ? comparable(actual) : typeof actual === 'number' ? actual : null;
+  const b = isDate(expected) ? expected.date : typeof expected === 'number' ? expected : null;
+  if (a === null || b === null) return false;
+  switch (op) {
+    case '==':
+      return a === b;
+    case '!=':
+      return a !== b;
+    case '>=':
+      return a >= b;
+    case '<=':
+      return a <= b;
+    case '>':
+      return a > b;
+    case '<':
+      return a < b;
   }
 }

@@ -1,16 +1,19 @@
-import type {
-  AccountingTarget,
-  BookedRefundQuery,
-  BookedSaleQuery,
-  LedgerCustomer,
-  LedgerCustomerInput,
-  LedgerDocumentRef,
-  LedgerItem,
-  LedgerLimits,
-  LedgerRefund,
-  LedgerSale,
-  LedgerTaxCode,
-  LedgerTaxSetup,
+import {
+  saleListing,
+  type AccountingTarget,
+  type BookedRefundQuery,
+  type BookedSaleQuery,
+  type LedgerCustomer,
+  type LedgerCustomerInput,
+  type LedgerDateRange,
+  type LedgerDocumentRef,
+  type LedgerItem,
+  type LedgerLimits,
+  type LedgerRefund,
+  type LedgerSale,
+  type LedgerSaleListing,
+  type LedgerTaxCode,
+  type LedgerTaxSetup,
 } from '../../domain/accounting-target.js';
 import type { ConnectionProbe } from '../../domain/connection-probe.js';
 import { DisplayNameTakenError, LedgerRejectedError, PlatformUnavailableError } from '../../domain/platform-errors.js';
@@ -89,6 +92,22 @@ export class QbdAccountingTarget implements AccountingTarget {
     );
     const ret = response.rets.find((r) => r.local === 'SalesReceiptRet');
     return ret ? receiptRef(ret) : null;
+  }
+
+  /**
+   * Every sales receipt dated in the range: `SalesReceiptQuery` with `TxnDateRangeFilter` (both days included, §8),
+   * in one request and without an iterator: iterators live only within one QuickBooks session [S], and each of our
+   * calls is its own Web Connector round trip.
+   */
+  async listSalesBetween(range: LedgerDateRange): Promise<LedgerSaleListing[]> {
+    const response = await this.one(
+      { name: 'SalesReceiptQueryRq', children: [{ name: 'TxnDateRangeFilter', children: [leaf('FromTxnDate', range.from), leaf('ToTxnDate', range.to)] }] },
+      `the listing of sales receipts from ${range.from} to ${range.to}`,
+    );
+    return response.rets
+      .filter((ret) => ret.local === 'SalesReceiptRet')
+      // The company's home currency: QuickBooks Desktop names currencies ("US Dollar"), not by ISO code.
+      .map((ret) => saleListing(receiptRef(ret), this.documentKind, childText(ret, 'TxnDate') ?? '', null));
   }
 
   async bookSale(sale: LedgerSale, _idempotencyKey: string): Promise<LedgerDocumentRef> {

@@ -97,5 +97,6 @@ function lazyTarget(db: Database, config: QbdPlatformConfig, integrationId: stri
     listTaxCodes: async () => (await target()).listTaxCodes(),
     taxSetup: async () => (await target()).taxSetup(),
     checkConnection: async () => (await target()).checkConnection(),
+    listSalesBetween: async (range) => (await target()).listSalesBetween(range),
   };
 }

@@ -37,7 +37,7 @@ import { createQboItem, toLedgerItemOf } from './item-creation.js';
 import { requireAccountNamed } from './account-by-name.js';
 import { DEPOSIT, QboPayoutDeposits } from './payout-deposit-booking.js';
 import { payoutAccountNames, type QboPayoutAccountNames } from './payout-route-options.js';
-import { listSalesReceiptsBetween } from './sales-receipt-listing.js';
+import { listDocumentsBetween } from './document-listing.js';
 
 /**
  * The company's tax codes, as last listed, for the rate of a sale's code (whether a difference is only rounding).
@@ -310,7 +310,12 @@ export class QboAccountingTarget implements AccountingTarget {
 
   /** Sales receipts by TxnDate, every page: what a reconciliation audit compares with the shop. */
   listSalesBetween(range: LedgerDateRange): Promise<LedgerSaleListing[]> {
-    return listSalesReceiptsBetween(this.client, range, SALES_RECEIPT);
+    return listDocumentsBetween(this.client, 'SalesReceipt', range, SALES_RECEIPT);
+  }
+
+  /** Deposits dated in the range: ours carry PO-<payout> and our private note; the bank's other deposits come too. */
+  listPayoutsBetween(range: LedgerDateRange): Promise<LedgerSaleListing[]> {
+    return listDocumentsBetween(this.client, 'Deposit', range, DEPOSIT);
   }
 
   async checkConnection(): Promise<ConnectionProbe> {

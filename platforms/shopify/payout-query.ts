@@ -2,12 +2,12 @@ import type { CommercePayout, CommercePayoutRef, PayoutTransaction, PayoutTransa
 
 const MONEY = 'amount currencyCode';
 
-/** Payouts issued since a moment, oldest first (PayoutSortKeys.ISSUED_AT); ids and states only. */
+/** Payouts issued since a moment, oldest first (PayoutSortKeys.ISSUED_AT): ids, states and what reached the bank. */
 export const PAYOUTS_ISSUED_SINCE_QUERY = `#graphql
   query LedgerbridgePayoutsIssuedSince($query: String!, $first: Int!, $after: String) {
     shopifyPaymentsAccount {
       payouts(first: $first, after: $after, query: $query, sortKey: ISSUED_AT) {
-        nodes { legacyResourceId issuedAt status }
+        nodes { legacyResourceId issuedAt status transactionType net { ${MONEY} } }
         pageInfo { hasNextPage endCursor }
       }
     }
@@ -34,7 +34,7 @@ interface MoneyData {
 
 export interface PayoutsPageData {
   shopifyPaymentsAccount: {
-    payouts: { nodes: Array<{ legacyResourceId: string; issuedAt: string; status: string }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+    payouts: { nodes: PayoutNodeData[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
   } | null;
 }
 
@@ -91,11 +91,7 @@ function toTransaction(node: BalanceTransactionData): PayoutTransaction {
   };
 }
 
-export function toCommercePayoutRef(node: { legacyResourceId: string; issuedAt: string; status: string }): CommercePayoutRef {
-  return { id: String(node.legacyResourceId), issuedAt: new Date(node.issuedAt).toISOString(), status: node.status };
-}
-
-export function toCommercePayout(payout: PayoutNodeData, transactions: BalanceTransactionData[]): CommercePayout {
+export function toCommercePayoutRef(payout: PayoutNodeData): CommercePayoutRef {
   return {
     id: String(payout.legacyResourceId),
     issuedAt: new Date(payout.issuedAt).toISOString(),
@@ -103,6 +99,9 @@ export function toCommercePayout(payout: PayoutNodeData, transactions: BalanceTr
     direction: payout.transactionType === 'WITHDRAWAL' ? 'withdrawal' : 'deposit',
     currency: payout.net.currencyCode,
     net: payout.net.amount,
-    transactions: transactions.map(toTransaction),
   };
+}
+
+export function toCommercePayout(payout: PayoutNodeData, transactions: BalanceTransactionData[]): CommercePayout {
+  return { ...toCommercePayoutRef(payout), transactions: transactions.map(toTransaction) };
 }

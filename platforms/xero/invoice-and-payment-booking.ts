@@ -1,10 +1,11 @@
 import type { Invoice } from 'xero-node';
-import type { LedgerDocumentRef, LedgerSale, LedgerTaxSetup } from '../../domain/accounting-target.js';
+import { saleListing, type LedgerDateRange, type LedgerDocumentRef, type LedgerSale, type LedgerSaleListing, type LedgerTaxSetup } from '../../domain/accounting-target.js';
 import { normalizeAmount } from '../../domain/money.js';
 import { LedgerRejectedError } from '../../domain/platform-errors.js';
+import { allPages, whereDateBetween } from './date-range-listing.js';
 import { xeroIdempotencyKey } from './idempotency-key.js';
 import { toSaleInvoice, toSalePayment, type SaleAccounts } from './sale-invoice-payload.js';
-import { INVOICE, isoDay, preferLive, type XeroSaleBooking } from './sale-booking.js';
+import { INVOICE, isLive, isoDay, preferLive, type XeroSaleBooking } from './sale-booking.js';
 import type { XeroApi } from './xero-api.js';
 
 /** Our header closes the first line of every Reference we write (domain/ledger-document-ownership.ts). */
@@ -58,6 +59,16 @@ export class InvoiceAndPaymentBooking implements XeroSaleBooking {
       throw error;
     }
     return this.settled(invoice, receipt.total);
+  }
+
+  /** Sales invoices dated in the range: `where` on Type and Date, 100 a page. */
+  async listBetween(range: LedgerDateRange): Promise<LedgerSaleListing[]> {
+    const where = `Type=="ACCREC" AND ${whereDateBetween(range)}`;
+    const invoices = await allPages(
+      async (page) => (await this.api.call('the listing of sales invoices', (api, tenant) => api.getInvoices(tenant, undefined, where, undefined, undefined, undefined, undefined, undefined, page))).invoices ?? [],
+      'sales invoices',
+    );
+    return invoices.filter(isLive).map((invoice) => saleListing(toDocumentRef(invoice), INVOICE, isoDay(invoice.date), invoice.currencyCode ? String(invoice.currencyCode) : null));
   }
 
   private async settled(invoice: Invoice, shopTotal: string): Promise<LedgerDocumentRef> {

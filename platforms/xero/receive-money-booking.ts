@@ -1,9 +1,10 @@
 import type { BankTransaction } from 'xero-node';
-import type { LedgerDocumentRef, LedgerSale, LedgerTaxSetup } from '../../domain/accounting-target.js';
+import { saleListing, type LedgerDateRange, type LedgerDocumentRef, type LedgerSale, type LedgerSaleListing, type LedgerTaxSetup } from '../../domain/accounting-target.js';
 import { normalizeAmount } from '../../domain/money.js';
+import { allPages, whereDateBetween } from './date-range-listing.js';
 import { xeroIdempotencyKey } from './idempotency-key.js';
 import type { SaleAccounts } from './sale-invoice-payload.js';
-import { RECEIVE_MONEY, preferLive, type XeroSaleBooking } from './sale-booking.js';
+import { RECEIVE_MONEY, isLive, isoDay, preferLive, type XeroSaleBooking } from './sale-booking.js';
 import { toSaleReceiveMoney } from './sale-receive-money-payload.js';
 import type { XeroApi } from './xero-api.js';
 import { whereString } from './where-literal.js';
@@ -59,6 +60,19 @@ export class ReceiveMoneyBooking implements XeroSaleBooking {
       api.createBankTransactions(tenant, { bankTransactions: [payload] }, undefined, undefined, key),
     );
     return toDocumentRef(body.bankTransactions![0]!, receipt.docNumber);
+  }
+
+  /** Money received dated in the range: `where` on Type and Date, 100 a page; the number heads each Reference. */
+  async listBetween(range: LedgerDateRange): Promise<LedgerSaleListing[]> {
+    const where = `Type=="RECEIVE" AND ${whereDateBetween(range)}`;
+    const transactions = await allPages(
+      async (page) => (await this.api.call('the listing of money received', (api, tenant) => api.getBankTransactions(tenant, undefined, where, undefined, page))).bankTransactions ?? [],
+      'money received',
+    );
+    return transactions.filter(isLive).map((transaction) => {
+      const docNumber = (transaction.reference ?? '').split(' ', 1)[0]!;
+      return saleListing(bankTransactionRef(transaction, docNumber, RECEIVE_MONEY), RECEIVE_MONEY, isoDay(transaction.date), transaction.currencyCode ? String(transaction.currencyCode) : null);
+    });
   }
 
   private findTransaction(docNumber: string): Promise<BankTransaction | null> {

@@ -1,4 +1,4 @@
-import type { LedgerDocumentRef, LedgerSale, LedgerTaxSetup } from '../../domain/accounting-target.js';
+import type { LedgerDateRange, LedgerDocumentRef, LedgerSale, LedgerSaleListing, LedgerTaxSetup } from '../../domain/accounting-target.js';
 
 /**
  * How a paid sale becomes a Xero document, and how a booked one is found again by its number. One per
@@ -10,6 +10,8 @@ export interface XeroSaleBooking {
   find(docNumber: string): Promise<LedgerDocumentRef | null>;
   /** Looks the number up first and books only when it is absent; the Idempotency-Key comes from `idempotencyKey`. */
   book(receipt: LedgerSale, setup: LedgerTaxSetup, idempotencyKey: string): Promise<LedgerDocumentRef>;
+  /** The live documents of this kind dated in the range, every page read, ours and others'. */
+  listBetween(range: LedgerDateRange): Promise<LedgerSaleListing[]>;
 }
 
 export const XERO_SALE_DOCUMENTS = ['invoice-and-payment', 'receive-money'] as const;
@@ -41,8 +43,13 @@ export function isoDay(raw: unknown): string {
   return typeof raw === 'string' && /^\d{4}-\d{2}-\d{2}/.test(raw) ? raw.slice(0, 10) : new Date().toISOString().slice(0, 10);
 }
 
+/** Voided and deleted documents no longer count in the books. */
+export function isLive(document: { status?: unknown }): boolean {
+  return String(document.status) !== 'DELETED' && String(document.status) !== 'VOIDED';
+}
+
 /** Voided and deleted documents still hold their number, but a live one is the answer when there is one. */
 export function preferLive<T extends { status?: unknown }>(documents: T[]): T | null {
-  const live = documents.filter((document) => String(document.status) !== 'DELETED' && String(document.status) !== 'VOIDED');
+  const live = documents.filter(isLive);
   return live[0] ?? documents[0] ?? null;
 }

@@ -8,13 +8,16 @@ import type {
   BookedRefundQuery,
   LedgerItemInput,
   BookedSaleQuery,
+  LedgerDateRange,
   LedgerRefund,
+  LedgerSaleListing,
   LedgerSale,
   LedgerTaxCode,
   LedgerTaxSetup,
 } from '../../domain/accounting-target.js';
 import type { LedgerCurrencies } from '../../domain/booking-currency.js';
 import type { ConnectionProbe } from '../../domain/connection-probe.js';
+import { markedOrder } from '../../domain/ledger-document-ownership.js';
 import { CredentialsInvalidError, DisplayNameTakenError, LedgerRejectedError, PlatformUnavailableError } from '../../domain/platform-errors.js';
 import { xeroIdempotencyKey } from './idempotency-key.js';
 import { CreditNoteBooking } from './credit-note-booking.js';
@@ -113,6 +116,16 @@ export class XeroAccountingTarget implements AccountingTarget {
    */
   async findBookedSale({ docNumber }: BookedSaleQuery): Promise<LedgerDocumentRef | null> {
     return (await this.booking.find(docNumber)) ?? (await this.otherBooking.find(docNumber));
+  }
+
+  /**
+   * The route's kind of sale documents dated in the range; of the other kind only ours (an order booked before the
+   * route's `saleDocument` changed), not the bank's other receipts or the organisation's other invoices.
+   */
+  async listSalesBetween(range: LedgerDateRange): Promise<LedgerSaleListing[]> {
+    const own = await this.booking.listBetween(range);
+    const earlier = (await this.otherBooking.listBetween(range)).filter((document) => markedOrder(document.marker) !== null);
+    return [...own, ...earlier];
   }
 
   async findCustomer(match: { email: string | null; displayName: string }): Promise<LedgerCustomer | null> {

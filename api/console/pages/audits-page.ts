@@ -20,6 +20,10 @@ const KIND_LABELS: Record<string, string> = {
   document_without_order: 'Document with no order',
   duplicate_document: 'Duplicate',
   amount_mismatch: 'Amount differs',
+  payout_missing_in_ledger: 'Payout not deposited',
+  deposit_without_payout: 'Deposit with no payout',
+  payout_amount_mismatch: 'Payout amount differs',
+  // Reports written before payouts were compared.
   payout_unmatched: 'Payout not matched',
 };
 
@@ -89,8 +93,8 @@ ${audits.map((audit) => {
     const body = report
       ? html`<p>${report.storeOrders} orders in the shop, ${report.ledgerDocuments} documents in ${report.ledgerName}. ${report.payouts.note}</p>
 <h2>What to do</h2>${report.fixes.length ? html`<ol>${report.fixes.map((fix) => html`<li>${fix}</li>`)}</ol>` : html`<p>Nothing: shop and ledger agree.</p>`}
-<table class="rows"><thead><tr><th>Kind</th><th>Order</th><th>What is wrong</th><th>Fix</th></tr></thead><tbody>
-${report.lines.map((line) => html`<tr><td data-label="Kind">${KIND_LABELS[line.kind] ?? line.kind}</td><td data-label="Order">${line.orderName ?? line.orderId ?? ''}</td><td data-label="What is wrong">${line.message}</td><td data-label="Fix">${line.fix}</td></tr>`)}
+<table class="rows"><thead><tr><th>Kind</th><th>Order or payout</th><th>What is wrong</th><th>Fix</th></tr></thead><tbody>
+${report.lines.map((line) => html`<tr><td data-label="Kind">${KIND_LABELS[line.kind] ?? line.kind}</td><td data-label="Order or payout">${line.orderName ?? line.orderId ?? (line.payoutId ? `payout ${line.payoutId}` : '')}</td><td data-label="What is wrong">${line.message}</td><td data-label="Fix">${line.fix}</td></tr>`)}
 </tbody></table>`
       : html`<p>${audit.status === 'failed' ? audit.error : 'Running…'}</p>`;
     return sendPage(request, reply, { title: `Audit ${audit.dateFrom} – ${audit.dateTo}`, nav: 'orders', lead: route.label, body });

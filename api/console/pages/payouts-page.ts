@@ -19,6 +19,7 @@ const PAYOUT_LOOK: Record<string, { label: string; tone: 'green' | 'grey' | 'red
   waiting_for_payout: { label: 'Not paid yet', tone: 'grey', retry: true },
   waiting: { label: 'Waiting', tone: 'amber', retry: true },
   failed: { label: 'Failed', tone: 'red', retry: true },
+  halted: { label: 'Halted (route stopped)', tone: 'red', retry: true },
   synced: { label: 'Deposited', tone: 'green', retry: false },
   skipped: { label: 'Skipped', tone: 'grey', retry: false },
 };

@@ -7,13 +7,14 @@ import { queryAll } from './query-pages.js';
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
- * Every sales receipt dated within the range, both days included: `TxnDate >= 'from' AND TxnDate <= 'to'`, read
- * 1,000 at a time with STARTPOSITION (QBO's largest page), so a busy month is never cut at the first page.
+ * Every document of `entity` (SalesReceipt, Deposit) dated within the range, both days included: `TxnDate >= 'from'
+ * AND TxnDate <= 'to'`, read 1,000 at a time with STARTPOSITION (QBO's largest page), so a busy month is never cut
+ * at the first page.
  */
-export async function listSalesReceiptsBetween(client: QboClient, range: LedgerDateRange, kind: string): Promise<LedgerSaleListing[]> {
+export async function listDocumentsBetween(client: QboClient, entity: 'SalesReceipt' | 'Deposit', range: LedgerDateRange, kind: string): Promise<LedgerSaleListing[]> {
   if (!DAY.test(range.from) || !DAY.test(range.to)) throw new Error(`not a YYYY-MM-DD range: ${range.from}..${range.to}`);
-  const receipts = await queryAll(client, 'SalesReceipt', `TxnDate >= ${qboQueryString(range.from)} AND TxnDate <= ${qboQueryString(range.to)}`);
-  return receipts.map((receipt) => listingOf(receipt, kind));
+  const documents = await queryAll(client, entity, `TxnDate >= ${qboQueryString(range.from)} AND TxnDate <= ${qboQueryString(range.to)}`);
+  return documents.map((document) => listingOf(document, kind));
 }
 
 function listingOf(receipt: QboEntity, kind: string): LedgerSaleListing {

@@ -9,7 +9,7 @@ import { bookkeepingWrite } from './database-failures.js';
 import { syncRowValues } from './sync-row-values.js';
 import { FieldTruncator } from './field-truncator.js';
 import { findOrCreateLedgerCustomer } from './ledger-customer-creation.js';
-import { describeEdit, ownedCustomerFields, ownedItemFields, updateLinkedCustomer, updateLinkedItem, type LinkedRecordEdit } from './linked-record-updates.js';
+import { describeEdit, NAME, ownedCustomerFields, ownedItemFields, updateLinkedCustomer, updateLinkedItem, type LinkedRecordEdit } from './linked-record-updates.js';
 import { ownedFieldHashes, type OwnedFields } from './owned-field-hashes.js';
 import { personNameCandidates } from './ledger-customer-names.js';
 import type { RouteConnections } from './route-connections.js';
@@ -64,11 +64,12 @@ export function createEntitySyncActivities({ db, connections }: EntitySyncActivi
   /**
    * Keeps the first link written: two runs racing end on the same ledger record. `owned`: the store's values of the
    * fields we keep in step, as written (created) or found (matched): later edits write only what differs from them.
+   * The name of a record we matched is the bookkeeper's: never written.
    */
-  const link = async (routeId: string, kind: string, sourceId: string, ledger: { id: string; name: string }, owned: OwnedFields) => {
+  const link = async (routeId: string, kind: string, sourceId: string, ledger: { id: string; name: string; created: boolean }, owned: OwnedFields) => {
     await db
       .insert(entityLedgerLinks)
-      .values({ routeId, kind, sourceId, ledgerId: ledger.id, ledgerName: ledger.name, writtenHashes: ownedFieldHashes(owned) })
+      .values({ routeId, kind, sourceId, ledgerId: ledger.id, ledgerName: ledger.name, writtenHashes: ownedFieldHashes(owned, ledger.created ? [] : [NAME]) })
       .onConflictDoNothing();
     return (await linkOf(routeId, kind, sourceId))!;
   };
@@ -142,7 +143,7 @@ export function createEntitySyncActivities({ db, connections }: EntitySyncActivi
         keyBase: `cust:${input.routeId}:${customer.id}`,
         whose: `customer ${sourceName}`,
       });
-      const kept = await link(input.routeId, CUSTOMER_LINK, customer.id, { id: found.id, name: found.displayName }, ownedCustomerFields(inStore));
+      const kept = await link(input.routeId, CUSTOMER_LINK, customer.id, { id: found.id, name: found.displayName, created: found.created }, ownedCustomerFields(inStore));
       const how = found.created ? 'created as' : 'matched to';
       return { state: 'synced', sourceName, message: `Customer ${sourceName} ${how} ${integration.displayName}'s customer "${kept.ledgerName}" (id ${kept.ledgerId}).`, ledgerIds: [kept.ledgerId] };
     },
@@ -173,7 +174,7 @@ export function createEntitySyncActivities({ db, connections }: EntitySyncActivi
           continue;
         }
         const { item, created } = await findOrCreateItem(ledger, product, variant, input.routeId, db);
-        const kept = await link(input.routeId, ITEM_LINK, variant.id, { id: item.id, name: item.name }, ownedItemFields(inStore));
+        const kept = await link(input.routeId, ITEM_LINK, variant.id, { id: item.id, name: item.name, created }, ownedItemFields(inStore));
         ledgerIds.push(kept.ledgerId);
         done.push(`${variant.sku} ${created ? 'created as' : 'matched to'} item "${kept.ledgerName}"`);
       }

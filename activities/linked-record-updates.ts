@@ -1,7 +1,7 @@
 import type { AccountingTarget } from '../domain/accounting-target.js';
 import { DisplayNameTakenError } from '../domain/platform-errors.js';
 import type { FieldTruncator } from './field-truncator.js';
-import { changedOwnedFields, ownedFieldHashes, type OwnedFields } from './owned-field-hashes.js';
+import { changedOwnedFields, fieldsNotOurs, ownedFieldHashes, type OwnedFields } from './owned-field-hashes.js';
 import { againstPlatform } from './sync-failures.js';
 
 /** The link of a store record to its ledger record, as entity_ledger_links keeps it. */
@@ -34,6 +34,9 @@ interface Ledger {
   integration: { id: string; displayName: string };
 }
 
+/** The field every linked record has: a customer's display name, an item's name. */
+export const NAME = 'name';
+
 const FIELD_WORDS: Record<string, string> = { name: 'name', givenName: 'first name', familyName: 'last name', email: 'email', unitPrice: 'price' };
 
 /**
@@ -48,15 +51,16 @@ async function keepInStep<Changes extends Record<string, string>>(
   otherChanges: (changed: string[]) => Promise<Partial<Changes>>,
   write: ((changes: Partial<Changes> & { name?: string }) => Promise<{ name: string }>) | null,
 ): Promise<LinkedRecordEdit> {
-  const hashes = ownedFieldHashes(owned);
-  if (link.writtenHashes === null) return { outcome: 'baseline', changed: [], ledgerName: link.ledgerName, hashes };
+  // A link older than this rule cannot tell whether we created the record: its name is taken as the bookkeeper's.
+  if (link.writtenHashes === null) return { outcome: 'baseline', changed: [], ledgerName: link.ledgerName, hashes: ownedFieldHashes(owned, [NAME]) };
+  const hashes = ownedFieldHashes(owned, fieldsNotOurs(link.writtenHashes));
   const changed = changedOwnedFields(owned, link.writtenHashes);
   const words = changed.map((field) => FIELD_WORDS[field] ?? field);
   if (changed.length === 0) return { outcome: 'unchanged', changed: [], ledgerName: link.ledgerName, hashes };
   if (!write) return { outcome: 'not-written', changed: words, ledgerName: link.ledgerName, hashes };
   const others = await otherChanges(changed);
   const send = (changes: Partial<Changes> & { name?: string }) => againstPlatform(ledger.integration.id, () => write(changes));
-  if (!changed.includes('name')) {
+  if (!changed.includes(NAME)) {
     const record = Object.keys(others).length > 0 ? await send(others) : { name: link.ledgerName };
     return { outcome: 'updated', changed: words, ledgerName: record.name, hashes };
   }

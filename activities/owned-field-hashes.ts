@@ -7,19 +7,31 @@ import { createHash } from 'node:crypto';
 export type OwnedFields = Record<string, string | null>;
 
 /**
- * One hash per field with a value: what the link keeps of what was last written, so an edit is told from a
- * redelivered webhook without keeping a copy of the customer's personal data.
+ * What a link keeps instead of a hash for a field that is the bookkeeper's: the name of a record we matched rather
+ * than created (they chose it; a later edit in the store does not rename it).
  */
-export function ownedFieldHashes(fields: OwnedFields): Record<string, string> {
+const NOT_OURS = '-';
+
+/**
+ * One hash per field with a value: what the link keeps of what was last written, so an edit is told from a
+ * redelivered webhook without keeping a copy of the customer's personal data. `notOurs`: fields never written.
+ */
+export function ownedFieldHashes(fields: OwnedFields, notOurs: readonly string[] = []): Record<string, string> {
   const hashes: Record<string, string> = {};
   for (const [field, value] of Object.entries(fields)) {
-    if (value !== null) hashes[field] = createHash('sha256').update(`${field}\u0000${value}`).digest('base64url').slice(0, 22);
+    if (notOurs.includes(field)) hashes[field] = NOT_OURS;
+    else if (value !== null) hashes[field] = createHash('sha256').update(`${field}\u0000${value}`).digest('base64url').slice(0, 22);
   }
   return hashes;
 }
 
+/** The fields a link marks as the bookkeeper's. */
+export function fieldsNotOurs(written: Record<string, string>): string[] {
+  return Object.keys(written).filter((field) => written[field] === NOT_OURS);
+}
+
 /** The fields whose value is not the one last written; none: the edit changed nothing the engine sends. */
 export function changedOwnedFields(fields: OwnedFields, written: Record<string, string>): string[] {
-  const now = ownedFieldHashes(fields);
+  const now = ownedFieldHashes(fields, fieldsNotOurs(written));
   return Object.keys(now).filter((field) => written[field] !== now[field]);
 }

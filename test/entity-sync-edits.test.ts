@@ -105,10 +105,11 @@ describe('edits of linked customers and products: Shopify → QuickBooks Online 
     expect(first.qbo.message).toBe('Product Coffee mug: MUG-1 matched to item "Mug" in QuickBooks Online #1.');
 
     const requests = ledgerRequests();
-    harness.shopify.control.updateProduct(mug.id, { variants: [{ id: mug.variants[0]!.id, price: '9.50' }] });
+    // The title changes too: the item's name is the bookkeeper's (matched, never written by us), so only the price goes.
+    harness.shopify.control.updateProduct(mug.id, { title: 'Big coffee mug', variants: [{ id: mug.variants[0]!.id, price: '9.50' }] });
     const edited = await afterWebhook('products', mug.id, 1);
-    expect(edited.qbo.message).toBe('Product Coffee mug: MUG-1 is item "Mug", updated (price) in QuickBooks Online #1.');
-    expect(edited.xero.message).toBe('Product Coffee mug: MUG-1 is item "Mug", updated (price) in Xero #1.');
+    expect(edited.qbo.message).toBe('Product Big coffee mug: MUG-1 is item "Mug", updated (price) in QuickBooks Online #1.');
+    expect(edited.xero.message).toBe('Product Big coffee mug: MUG-1 is item "Mug", updated (price) in Xero #1.');
     expect(requests.qbo().filter((request) => request.startsWith('POST /item'))).toHaveLength(1);
     expect(requests.xero().filter((request) => request.startsWith('POST /Items'))).toHaveLength(1);
     expect(qboItems().filter((item) => item.Sku === 'MUG-1')).toEqual([expect.objectContaining({ Name: 'Mug', UnitPrice: 9.5 })]);
@@ -117,6 +118,7 @@ describe('edits of linked customers and products: Shopify → QuickBooks Online 
     ]);
     const links = await harness.db.select().from(entityLedgerLinks).where(and(eq(entityLedgerLinks.routeId, harness.routeId), eq(entityLedgerLinks.kind, 'item')));
     expect(links.filter((link) => link.sourceId === mug.variants[0]!.id).map((link) => Object.keys(link.writtenHashes ?? {}).sort())).toEqual([['name', 'unitPrice']]);
+    expect(links.find((link) => link.sourceId === mug.variants[0]!.id)!.writtenHashes!.name).toBe('-');
   });
 
   it('a renamed product renames the items ledgerbridge created, once, and the link keeps the new name', async () => {

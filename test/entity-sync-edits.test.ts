@@ -4,6 +4,7 @@ import { entityLedgerLinks, webhookEvents } from '../db/schema.js';
 import { entitySyncWorkflowId } from '../runtime/entity-sync-starter.js';
 import type { EntitySyncOutcome } from '../activities/entity-sync-activities.js';
 import { eventually, SyncHarness } from './support/sync-harness.js';
+import { replayErrors } from './support/replay-check.js';
 
 /**
  * A customer or product edited in the shop after it was linked: the linked QuickBooks Online customer (or item) and
@@ -66,6 +67,9 @@ describe('edits of linked customers and products: Shopify → QuickBooks Online 
     expect(xeroContacts().filter((contact) => /grace/i.test(contact.Name))).toEqual([
       expect.objectContaining({ ContactID: xeroId, Name: 'Grace Murray Hopper', FirstName: 'Grace', LastName: 'Murray Hopper', EmailAddress: 'grace@navy.example' }),
     ]);
+    // The edit's run replays against today's workflow (its fixture was recorded with main's entity-sync workflow).
+    const editedRun = { workflowId: entitySyncWorkflowId(harness.routeId, 'customers', grace.id), fixtureName: 'entity-sync-customer-edited' };
+    expect(await replayErrors(harness.client, [editedRun])).toEqual([]);
 
     // customers/update for a change we do not send (tags, a note): both runs end without a single ledger request.
     const quiet = ledgerRequests();

@@ -129,7 +129,7 @@ export function createEntitySyncActivities({ db, connections }: EntitySyncActivi
         return {
           state: 'synced',
           sourceName,
-          message: `Customer ${sourceName} is ${integration.displayName}'s customer "${edit.ledgerName}" (id ${linked.ledgerId}), ${phrase}.`,
+          message: `Customer ${sourceName} is ${integration.displayName}'s customer "${edit.ledgerName}" (id ${linked.ledgerId}), ${edit.outcome === 'not-written' ? notice : phrase}.`,
           ledgerIds: [linked.ledgerId],
           notice: notice ? { code: EDIT_NOT_WRITTEN, message: `Customer ${sourceName}: ${notice}.` } : null,
         };

@@ -153,8 +153,8 @@ export function updateLinkedItem(ledger: Ledger, truncator: FieldTruncator, link
 export function describeEdit(edit: LinkedRecordEdit, ledgerName: string): { phrase: string; notice: string | null } {
   const kept = edit.nameKept ? `the new name "${edit.nameKept}" is another record's in ${ledgerName}, so the name was kept` : null;
   if (edit.outcome === 'not-written') {
-    const phrase = `edit (${edit.changed.join(', ')}) not written: update it in ${ledgerName}`;
-    return { phrase, notice: phrase };
+    const phrase = `edit (${edit.changed.join(', ')}) not written`;
+    return { phrase, notice: `${phrase}: update it in ${ledgerName}` };
   }
   if (edit.outcome !== 'updated') return { phrase: 'as before', notice: null };
   const updated = edit.changed.length > 0 ? `updated (${edit.changed.join(', ')})` : 'as before';

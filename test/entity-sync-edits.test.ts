@@ -1,9 +1,10 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { entityLedgerLinks, webhookEvents } from '../db/schema.js';
+import { entityLedgerLinks } from '../db/schema.js';
 import { entitySyncWorkflowId } from '../runtime/entity-sync-starter.js';
 import type { EntitySyncOutcome } from '../activities/entity-sync-activities.js';
-import { eventually, SyncHarness } from './support/sync-harness.js';
+import { SyncHarness } from './support/sync-harness.js';
+import { runAfterWebhook } from './support/entity-sync-runs.js';
 import { replayErrors } from './support/replay-check.js';
 
 /**
@@ -37,14 +38,7 @@ describe('edits of linked customers and products: Shopify → QuickBooks Online 
   };
   /** Both routes' runs that the entity's latest webhook started, once its event has started them. */
   const afterWebhook = async (entity: 'customers' | 'products', sourceId: string, eventsBefore: number): Promise<{ qbo: EntitySyncOutcome; xero: EntitySyncOutcome }> => {
-    await eventually(async () => {
-      const events = await harness.db.select().from(webhookEvents).where(eq(webhookEvents.orderId, sourceId));
-      return events.length > eventsBefore && events.every((event) => event.outcome === 'started');
-    }, `the ${entity} webhook for ${sourceId} to start its syncs`);
-    const [qbo, xero] = await Promise.all([
-      harness.handle(entitySyncWorkflowId(harness.routeId, entity, sourceId)).result() as Promise<EntitySyncOutcome>,
-      harness.handle(entitySyncWorkflowId(xeroRoute(), entity, sourceId)).result() as Promise<EntitySyncOutcome>,
-    ]);
+    const [qbo, xero] = await Promise.all([runAfterWebhook(harness, entity, sourceId, eventsBefore), runAfterWebhook(harness, entity, sourceId, eventsBefore, xeroRoute())]);
     return { qbo, xero };
   };
 

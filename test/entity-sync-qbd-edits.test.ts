@@ -1,10 +1,8 @@
-import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { entitySyncs, qbwcRequests, webhookEvents } from '../db/schema.js';
-import { entitySyncWorkflowId } from '../runtime/entity-sync-starter.js';
-import type { EntitySyncOutcome } from '../activities/entity-sync-activities.js';
+import { qbwcRequests } from '../db/schema.js';
 import { qbdTestCompany } from './support/qbd-test-company.js';
-import { eventually, SyncHarness } from './support/sync-harness.js';
+import { SyncHarness } from './support/sync-harness.js';
+import { entityRow, runAfterWebhook } from './support/entity-sync-runs.js';
 
 /**
  * QuickBooks Desktop takes no updates from ledgerbridge yet (CustomerMod/ItemNonInventoryMod with EditSequence are
@@ -21,15 +19,8 @@ describe('edits of linked customers and products: Shopify → QuickBooks Desktop
     await harness?.close();
   });
 
-  const row = async (entity: 'customers' | 'products', sourceId: string) =>
-    (await harness.db.select().from(entitySyncs).where(and(eq(entitySyncs.routeId, harness.routeId), eq(entitySyncs.entity, entity), eq(entitySyncs.sourceId, sourceId))))[0];
-  const afterWebhook = async (entity: 'customers' | 'products', sourceId: string, eventsBefore: number): Promise<EntitySyncOutcome> => {
-    await eventually(async () => {
-      const events = await harness.db.select().from(webhookEvents).where(eq(webhookEvents.orderId, sourceId));
-      return events.length > eventsBefore && events.every((event) => event.outcome === 'started');
-    }, `the ${entity} webhook for ${sourceId} to start its sync`);
-    return harness.handle(entitySyncWorkflowId(harness.routeId, entity, sourceId)).result();
-  };
+  const row = (entity: 'customers' | 'products', sourceId: string) => entityRow(harness, entity, sourceId);
+  const afterWebhook = (entity: 'customers' | 'products', sourceId: string, eventsBefore: number) => runAfterWebhook(harness, entity, sourceId, eventsBefore);
   const qbwcRequestCount = async () => (await harness.db.select().from(qbwcRequests)).length;
 
   it('an edited customer is reported on its row as not written, and the QuickBooks Desktop customer is left as it was', async () => {

@@ -2,10 +2,10 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountingTarget } from '../domain/accounting-target.js';
 import { LedgerRejectedError } from '../domain/platform-errors.js';
-import { entityLedgerLinks, entitySyncs, webhookEvents } from '../db/schema.js';
-import { entitySyncWorkflowId, startEntitySync } from '../runtime/entity-sync-starter.js';
-import type { EntitySyncOutcome } from '../activities/entity-sync-activities.js';
+import { entityLedgerLinks } from '../db/schema.js';
+import { startEntitySync } from '../runtime/entity-sync-starter.js';
 import { eventually, SyncHarness } from './support/sync-harness.js';
+import { entityRow, runAfterWebhook } from './support/entity-sync-runs.js';
 
 /**
  * Customers and products sync into the ledger as entities of their own, from Shopify's webhooks through the same
@@ -39,16 +39,8 @@ describe('customers and products as synced entities: Shopify → QuickBooks Onli
 
   const items = () => harness.qbo.control.list(harness.realmId, 'Item').map((item) => item as Record<string, any>);
   const customers = () => harness.qbo.control.list(harness.realmId, 'Customer').map((customer) => customer as Record<string, any>);
-  const row = async (entity: 'customers' | 'products', sourceId: string) =>
-    (await harness.db.select().from(entitySyncs).where(and(eq(entitySyncs.routeId, harness.routeId), eq(entitySyncs.entity, entity), eq(entitySyncs.sourceId, sourceId))))[0];
-  /** The outcome of the run a webhook started: its event has started the sync, whose latest run is then awaited. */
-  const afterWebhook = async (entity: 'customers' | 'products', sourceId: string, eventsBefore: number): Promise<EntitySyncOutcome> => {
-    await eventually(async () => {
-      const events = await harness.db.select().from(webhookEvents).where(eq(webhookEvents.orderId, sourceId));
-      return events.length > eventsBefore && events.every((event) => event.outcome === 'started');
-    }, `the ${entity} webhook for ${sourceId} to start its sync`);
-    return harness.handle(entitySyncWorkflowId(harness.routeId, entity, sourceId)).result();
-  };
+  const row = (entity: 'customers' | 'products', sourceId: string) => entityRow(harness, entity, sourceId);
+  const afterWebhook = (entity: 'customers' | 'products', sourceId: string, eventsBefore: number) => runAfterWebhook(harness, entity, sourceId, eventsBefore);
 
   it('a product synced twice creates one item per SKU; SKUs the ledger has are matched, also when typed in another case', async () => {
     const product = harness.shopify.control.createProduct({

@@ -137,4 +137,24 @@ describe('edits of linked customers and products: Shopify → QuickBooks Online 
     const link = await harness.db.select().from(entityLedgerLinks).where(and(eq(entityLedgerLinks.routeId, harness.routeId), eq(entityLedgerLinks.sourceId, cap.variants[0]!.id)));
     expect(link.map((row) => row.ledgerName)).toEqual(['Merino cap']);
   });
+
+  it('a link made before edits were kept in step takes the store as written on its next run (nothing sent, the name the bookkeeper\'s), then writes later edits', async () => {
+    const joan = harness.shopify.control.createCustomer({ firstName: 'Joan', lastName: 'Clarke', email: 'joan@example.com', webhook: true });
+    const first = await afterWebhook('customers', joan.id, 0);
+    const qboId = first.qbo.ledgerIds[0]!;
+    const ofJoan = and(eq(entityLedgerLinks.routeId, harness.routeId), eq(entityLedgerLinks.kind, 'customer'), eq(entityLedgerLinks.sourceId, joan.id));
+    await harness.db.update(entityLedgerLinks).set({ writtenHashes: null }).where(ofJoan);
+
+    const requests = ledgerRequests();
+    harness.shopify.control.updateCustomer(joan.id, { lastName: 'Murray' });
+    const baseline = await afterWebhook('customers', joan.id, 1);
+    expect(baseline.qbo.message).toBe(`Customer Joan Murray is QuickBooks Online #1's customer "Joan Clarke" (id ${qboId}), as before.`);
+    expect(requests.qbo()).toEqual([]);
+    expect((await harness.db.select().from(entityLedgerLinks).where(ofJoan))[0]!.writtenHashes).toMatchObject({ name: '-' });
+
+    harness.shopify.control.updateCustomer(joan.id, { email: 'joan@hut8.example' });
+    const next = await afterWebhook('customers', joan.id, 2);
+    expect(next.qbo.message).toBe(`Customer Joan Murray is QuickBooks Online #1's customer "Joan Clarke" (id ${qboId}), updated (email).`);
+    expect(qboCustomers().find((customer) => customer.Id === qboId)).toMatchObject({ DisplayName: 'Joan Clarke', FamilyName: 'Clarke', PrimaryEmailAddr: { Address: 'joan@hut8.example' } });
+  });
 });

@@ -66,13 +66,15 @@ async function keepInStep<Changes extends Record<string, string>>(
   }
   const forms = await nameForms();
   for (const name of forms) {
-    const written = await send({ ...others, name }).then(
-      (record) => ({ record }),
-      (error: unknown) => {
-        // Names are unique in the ledger: another record has this form, try the next one.
-        if (!(error instanceof DisplayNameTakenError)) throw error;
-        return null;
-      },
+    const written = await againstPlatform(ledger.integration.id, () =>
+      write({ ...others, name }).then(
+        (record) => ({ record }),
+        (error: unknown) => {
+          // Names are unique in the ledger: another record has this form, try the next one.
+          if (!(error instanceof DisplayNameTakenError)) throw error;
+          return null;
+        },
+      ),
     );
     if (written) return { outcome: 'updated', changed: words, ledgerName: written.record.name, hashes };
   }

@@ -157,4 +157,20 @@ describe('edits of linked customers and products: Shopify → QuickBooks Online 
     expect(next.qbo.message).toBe(`Customer Joan Murray is QuickBooks Online #1's customer "Joan Clarke" (id ${qboId}), updated (email).`);
     expect(qboCustomers().find((customer) => customer.Id === qboId)).toMatchObject({ DisplayName: 'Joan Clarke', FamilyName: 'Clarke', PrimaryEmailAddr: { Address: 'joan@hut8.example' } });
   });
+
+  it('a new name another QuickBooks customer has is written in its next form (with the email); Xero, where it is free, takes it as it is', async () => {
+    harness.qbo.control.addCustomer(harness.realmId, { displayName: 'Ada Byron', email: 'countess@example.com', currency: 'GBP' });
+    const ann = harness.shopify.control.createCustomer({ firstName: 'Ann', lastName: 'Smith', email: 'ann.rename@example.com', webhook: true });
+    const first = await afterWebhook('customers', ann.id, 0);
+    harness.shopify.control.updateCustomer(ann.id, { firstName: 'Ada', lastName: 'Byron' });
+    const renamed = await afterWebhook('customers', ann.id, 1);
+    expect(renamed.qbo.message).toBe(
+      `Customer Ada Byron is QuickBooks Online #1's customer "Ada Byron (ann.rename@example.com)" (id ${first.qbo.ledgerIds[0]}), updated (name, first name, last name).`,
+    );
+    expect(renamed.xero.message).toBe(`Customer Ada Byron is Xero #1's customer "Ada Byron" (id ${first.xero.ledgerIds[0]}), updated (name, first name, last name).`);
+    expect(qboCustomers().filter((customer) => /^Ada Byron/.test(customer.DisplayName)).map((customer) => customer.DisplayName).sort()).toEqual([
+      'Ada Byron',
+      'Ada Byron (ann.rename@example.com)',
+    ]);
+  });
 });

@@ -9,6 +9,8 @@ import { bookkeepingWrite } from './database-failures.js';
 import { syncRowValues } from './sync-row-values.js';
 import { FieldTruncator } from './field-truncator.js';
 import { findOrCreateLedgerCustomer } from './ledger-customer-creation.js';
+import { describeEdit, NAME, ownedCustomerFields, ownedItemFields, updateLinkedCustomer, updateLinkedItem, type LinkedRecordEdit } from './linked-record-updates.js';
+import { ownedFieldHashes, type OwnedFields } from './owned-field-hashes.js';
 import { personNameCandidates } from './ledger-customer-names.js';
 import type { RouteConnections } from './route-connections.js';
 import { againstPlatform, syncFailure } from './sync-failures.js';
@@ -35,7 +37,12 @@ export interface EntitySyncOutcome {
   message: string;
   /** The ledger records it is linked to (a customer; a product's items). */
   ledgerIds: string[];
+  /** What the bookkeeper must do although the sync is done: an edit the ledger could not take from us. */
+  notice?: { code: string; message: string } | null;
 }
+
+/** The status code of an edit written nowhere: the ledger takes no updates from ledgerbridge. */
+export const EDIT_NOT_WRITTEN = 'EditNotWritten';
 
 /** Record kinds in entity_ledger_links. */
 const CUSTOMER_LINK = 'customer';
@@ -54,10 +61,25 @@ export interface EntitySyncActivityDeps {
 export function createEntitySyncActivities({ db, connections }: EntitySyncActivityDeps) {
   const linkOf = async (routeId: string, kind: string, sourceId: string) =>
     (await db.select().from(entityLedgerLinks).where(and(eq(entityLedgerLinks.routeId, routeId), eq(entityLedgerLinks.kind, kind), eq(entityLedgerLinks.sourceId, sourceId))))[0];
-  /** Keeps the first link written: two runs racing end on the same ledger record. */
-  const link = async (routeId: string, kind: string, sourceId: string, ledger: { id: string; name: string }) => {
-    await db.insert(entityLedgerLinks).values({ routeId, kind, sourceId, ledgerId: ledger.id, ledgerName: ledger.name }).onConflictDoNothing();
+  /**
+   * Keeps the first link written: two runs racing end on the same ledger record. `owned`: the store's values of the
+   * fields we keep in step, as written (created) or found (matched): later edits write only what differs from them.
+   * The name of a record we matched is the bookkeeper's: never written.
+   */
+  const link = async (routeId: string, kind: string, sourceId: string, ledger: { id: string; name: string; created: boolean }, owned: OwnedFields) => {
+    await db
+      .insert(entityLedgerLinks)
+      .values({ routeId, kind, sourceId, ledgerId: ledger.id, ledgerName: ledger.name, writtenHashes: ownedFieldHashes(owned, ledger.created ? [] : [NAME]) })
+      .onConflictDoNothing();
     return (await linkOf(routeId, kind, sourceId))!;
+  };
+  /** What an edit wrote (or took as written) becomes the link's new "last written". */
+  const keepEdit = async (routeId: string, kind: string, sourceId: string, edit: LinkedRecordEdit) => {
+    if (edit.outcome === 'unchanged') return;
+    await db
+      .update(entityLedgerLinks)
+      .set({ writtenHashes: edit.hashes, ledgerName: edit.ledgerName })
+      .where(and(eq(entityLedgerLinks.routeId, routeId), eq(entityLedgerLinks.kind, kind), eq(entityLedgerLinks.sourceId, sourceId)));
   };
 
   /** The row names the record as soon as it is read, so a failure further on says whose it is. */
@@ -98,10 +120,20 @@ export function createEntitySyncActivities({ db, connections }: EntitySyncActivi
       await nameRow(input.routeId, 'customers', input.customerId, sourceName);
       const { integration, target } = await connections.accountingTarget(input.routeId);
       const linked = await linkOf(input.routeId, CUSTOMER_LINK, customer.id);
-      if (linked) {
-        return { state: 'synced', sourceName, message: `Customer ${sourceName} is ${integration.displayName}'s customer "${linked.ledgerName}" (id ${linked.ledgerId}), as before.`, ledgerIds: [linked.ledgerId] };
-      }
       const truncator = new FieldTruncator(db, input.routeId, `customer/${customer.id}`);
+      const inStore = { names, givenName: customer.firstName, familyName: customer.lastName, email: customer.email };
+      if (linked) {
+        const edit = await updateLinkedCustomer({ target, integration }, truncator, linked, inStore);
+        await keepEdit(input.routeId, CUSTOMER_LINK, customer.id, edit);
+        const { phrase, notice } = describeEdit(edit, integration.displayName);
+        return {
+          state: 'synced',
+          sourceName,
+          message: `Customer ${sourceName} is ${integration.displayName}'s customer "${edit.ledgerName}" (id ${linked.ledgerId}), ${edit.outcome === 'not-written' ? notice : phrase}.`,
+          ledgerIds: [linked.ledgerId],
+          notice: notice ? { code: EDIT_NOT_WRITTEN, message: `Customer ${sourceName}: ${notice}.` } : null,
+        };
+      }
       const found = await findOrCreateLedgerCustomer({ target, integration }, truncator, {
         names,
         email: customer.email,
@@ -111,7 +143,7 @@ export function createEntitySyncActivities({ db, connections }: EntitySyncActivi
         keyBase: `cust:${input.routeId}:${customer.id}`,
         whose: `customer ${sourceName}`,
       });
-      const kept = await link(input.routeId, CUSTOMER_LINK, customer.id, { id: found.id, name: found.displayName });
+      const kept = await link(input.routeId, CUSTOMER_LINK, customer.id, { id: found.id, name: found.displayName, created: found.created }, ownedCustomerFields(inStore));
       const how = found.created ? 'created as' : 'matched to';
       return { state: 'synced', sourceName, message: `Customer ${sourceName} ${how} ${integration.displayName}'s customer "${kept.ledgerName}" (id ${kept.ledgerId}).`, ledgerIds: [kept.ledgerId] };
     },
@@ -126,23 +158,31 @@ export function createEntitySyncActivities({ db, connections }: EntitySyncActivi
       const ledger = await connections.accountingTarget(input.routeId);
       const withSku = product.variants.filter((variant) => variant.sku);
       const done: string[] = [];
+      const notices: string[] = [];
       const ledgerIds: string[] = [];
       for (const variant of withSku) {
         const linked = await linkOf(input.routeId, ITEM_LINK, variant.id);
+        const inStore = { baseName: itemNameOf(product, variant).replace(/:/g, ' '), sku: variant.sku!, price: variant.price };
         if (linked) {
+          const truncator = new FieldTruncator(db, input.routeId, `product/${product.id}/${variant.id}`);
+          const edit = await updateLinkedItem(ledger, truncator, linked, inStore);
+          await keepEdit(input.routeId, ITEM_LINK, variant.id, edit);
+          const { phrase, notice } = describeEdit(edit, ledger.integration.displayName);
           ledgerIds.push(linked.ledgerId);
-          done.push(`${variant.sku} is item "${linked.ledgerName}" as before`);
+          done.push(`${variant.sku} is item "${edit.ledgerName}"${phrase === 'as before' ? ' ' : ', '}${phrase}`);
+          if (notice) notices.push(`${variant.sku}: ${notice}`);
           continue;
         }
         const { item, created } = await findOrCreateItem(ledger, product, variant, input.routeId, db);
-        const kept = await link(input.routeId, ITEM_LINK, variant.id, { id: item.id, name: item.name });
+        const kept = await link(input.routeId, ITEM_LINK, variant.id, { id: item.id, name: item.name, created }, ownedItemFields(inStore));
         ledgerIds.push(kept.ledgerId);
         done.push(`${variant.sku} ${created ? 'created as' : 'matched to'} item "${kept.ledgerName}"`);
       }
       const withoutSku = product.variants.length - withSku.length;
       const skipped = withoutSku > 0 ? ` ${withoutSku} variant${withoutSku === 1 ? ' has' : 's have'} no SKU and ${withoutSku === 1 ? 'was' : 'were'} left out.` : '';
       const summary = done.length > 0 ? `${done.join('; ')} in ${ledger.integration.displayName}.` : `no variant has a SKU: nothing to sync.`;
-      return { state: 'synced', sourceName: product.title, message: `Product ${product.title}: ${summary}${skipped}`, ledgerIds };
+      const notice = notices.length > 0 ? { code: EDIT_NOT_WRITTEN, message: `Product ${product.title}: ${notices.join('; ')}.` } : null;
+      return { state: 'synced', sourceName: product.title, message: `Product ${product.title}: ${summary}${skipped}`, ledgerIds, notice };
     },
   };
 }

@@ -178,6 +178,8 @@ export const entityLedgerLinks = pgTable(
     ledgerId: text('ledger_id').notNull(),
     /** The ledger record's name when linked (a customer's display name, an item's name). */
     ledgerName: text('ledger_name').notNull(),
+    /** Field → hash of the value last written (or found, when matched); null on links made before edits were kept in step. */
+    writtenHashes: jsonb('written_hashes').$type<Record<string, string>>(),
     linkedAt: timestamp('linked_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.routeId, t.kind, t.sourceId] })],

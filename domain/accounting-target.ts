@@ -71,6 +71,24 @@ export interface LedgerCustomer {
   email: string | null;
 }
 
+/**
+ * Fields of a linked ledger customer the engine keeps in step with the store, each present only when it is to be
+ * written: what is absent stays as the ledger has it (a bookkeeper's edit of a field we do not send survives).
+ */
+export interface LedgerCustomerChanges {
+  displayName?: string;
+  givenName?: string;
+  familyName?: string;
+  email?: string;
+}
+
+/** Fields of a linked ledger item the engine keeps in step with the store's variant; absent ones stay as they are. */
+export interface LedgerItemChanges {
+  name?: string;
+  /** Decimal string: the variant's price, as the item's default sales price. */
+  unitPrice?: string;
+}
+
 export interface LedgerSalesLine {
   itemId: string;
   description: string;
@@ -314,6 +332,15 @@ export interface AccountingTarget {
   /** Such ledgers may name a customer in a foreign currency with it ("Chloé Dubois (EUR)"): the answer has the name used.
    * Throws DisplayNameTakenError when the ledger keeps the name for another contact (the caller tries the next name). */
   createCustomer(input: LedgerCustomerInput, idempotencyKey: string): Promise<LedgerCustomer>;
+  /**
+   * Writes the changed fields to the linked customer (its id as `createCustomer` or `findCustomer` gave it), once:
+   * a field the ledger already holds with that value is not sent again, so a retry after a lost answer writes nothing.
+   * Throws DisplayNameTakenError when another contact has the new name. Optional: a ledger without it leaves edits
+   * to the bookkeeper, and the sync says so.
+   */
+  updateCustomer?(id: string, changes: LedgerCustomerChanges): Promise<LedgerCustomer>;
+  /** The same for a linked item (its id as `LedgerItem.id`); DisplayNameTakenError when another item has the name. */
+  updateItem?(id: string, changes: LedgerItemChanges): Promise<LedgerItem>;
   /** Items whose SKU is one of these (any case; callers compare exactly). Cheaper than listing every item. */
   findItemsBySku(skus: string[]): Promise<LedgerItem[]>;
   listItems(): Promise<LedgerItem[]>;

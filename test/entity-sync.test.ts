@@ -2,10 +2,10 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountingTarget } from '../domain/accounting-target.js';
 import { LedgerRejectedError } from '../domain/platform-errors.js';
-import { entityLedgerLinks, entitySyncs, webhookEvents } from '../db/schema.js';
-import { entitySyncWorkflowId, startEntitySync } from '../runtime/entity-sync-starter.js';
-import type { EntitySyncOutcome } from '../activities/entity-sync-activities.js';
+import { entityLedgerLinks } from '../db/schema.js';
+import { startEntitySync } from '../runtime/entity-sync-starter.js';
 import { eventually, SyncHarness } from './support/sync-harness.js';
+import { entityRow, runAfterWebhook } from './support/entity-sync-runs.js';
 
 /**
  * Customers and products sync into the ledger as entities of their own, from Shopify's webhooks through the same
@@ -16,9 +16,12 @@ describe('customers and products as synced entities: Shopify → QuickBooks Onli
   let harness: SyncHarness;
   /** SKUs whose item creation QuickBooks refuses while listed (the way a person's fix is played). */
   const refusedSkus = new Set<string>();
+  /** Off: the ledger takes no updates from us, as QuickBooks Desktop's (no updateCustomer/updateItem). */
+  const ledger = { takesUpdates: true };
   const decorateTarget = (target: AccountingTarget): AccountingTarget =>
     new Proxy(target, {
       get: (object, property, receiver) => {
+        if ((property === 'updateCustomer' || property === 'updateItem') && !ledger.takesUpdates) return undefined;
         if (property !== 'createItem') return Reflect.get(object, property, receiver);
         return async (...args: Parameters<NonNullable<AccountingTarget['createItem']>>) => {
           if (refusedSkus.has(args[0].sku)) throw new LedgerRejectedError('6000', `QuickBooks Online refused item "${args[0].name}": the income account is closed.`, 'code 6000 (test)');
@@ -36,16 +39,8 @@ describe('customers and products as synced entities: Shopify → QuickBooks Onli
 
   const items = () => harness.qbo.control.list(harness.realmId, 'Item').map((item) => item as Record<string, any>);
   const customers = () => harness.qbo.control.list(harness.realmId, 'Customer').map((customer) => customer as Record<string, any>);
-  const row = async (entity: 'customers' | 'products', sourceId: string) =>
-    (await harness.db.select().from(entitySyncs).where(and(eq(entitySyncs.routeId, harness.routeId), eq(entitySyncs.entity, entity), eq(entitySyncs.sourceId, sourceId))))[0];
-  /** The outcome of the run a webhook started: its event has started the sync, whose latest run is then awaited. */
-  const afterWebhook = async (entity: 'customers' | 'products', sourceId: string, eventsBefore: number): Promise<EntitySyncOutcome> => {
-    await eventually(async () => {
-      const events = await harness.db.select().from(webhookEvents).where(eq(webhookEvents.orderId, sourceId));
-      return events.length > eventsBefore && events.every((event) => event.outcome === 'started');
-    }, `the ${entity} webhook for ${sourceId} to start its sync`);
-    return harness.handle(entitySyncWorkflowId(harness.routeId, entity, sourceId)).result();
-  };
+  const row = (entity: 'customers' | 'products', sourceId: string) => entityRow(harness, entity, sourceId);
+  const afterWebhook = (entity: 'customers' | 'products', sourceId: string, eventsBefore: number) => runAfterWebhook(harness, entity, sourceId, eventsBefore);
 
   it('a product synced twice creates one item per SKU; SKUs the ledger has are matched, also when typed in another case', async () => {
     const product = harness.shopify.control.createProduct({
@@ -66,12 +61,14 @@ describe('customers and products as synced entities: Shopify → QuickBooks Onli
     expect(hat.map((item) => [item.Name, item.Type, item.UnitPrice, item.IncomeAccountRef.value])).toEqual([['Wool hat - Grey', 'NonInventory', 15, '79']]);
     expect(items().filter((item) => /^red t-shirt/i.test(item.Name))).toHaveLength(1);
 
-    // The merchant renames the product: products/update syncs it again, to the same items.
+    // The merchant renames the product: products/update syncs it again, to the same items. The item we created is
+    // renamed with it; the one we matched keeps the name the bookkeeper gave it.
     harness.shopify.control.updateProduct(product.id, { title: 'Merino hat' });
     const second = await afterWebhook('products', product.id, 1);
     expect(second.message).toBe(
-      'Product Merino hat: HAT-GREY is item "Wool hat - Grey" as before; ts-red-m is item "Red T-shirt" as before in QuickBooks Online #1. 1 variant has no SKU and was left out.',
+      'Product Merino hat: HAT-GREY is item "Merino hat - Grey", updated (name); ts-red-m is item "Red T-shirt" as before in QuickBooks Online #1. 1 variant has no SKU and was left out.',
     );
+    expect(items().filter((item) => item.Sku === 'HAT-GREY').map((item) => item.Name)).toEqual(['Merino hat - Grey']);
     // And once more by hand (a full re-sync's entry point): nothing new either.
     const { workflowId, runId } = await startEntitySync(harness.client, harness.db, harness.taskQueue, { routeId: harness.routeId, entity: 'products', sourceId: product.id });
     await harness.client.workflow.getHandle(workflowId, runId).result();
@@ -79,17 +76,17 @@ describe('customers and products as synced entities: Shopify → QuickBooks Onli
     expect(await row('products', product.id)).toMatchObject({ status: 'synced', sourceName: 'Merino hat', attempts: 3, lastErrorMessage: null });
   });
 
-  it('a customer edited in the shop re-syncs to the same ledger customer', async () => {
+  it('a customer edited in the shop updates the same ledger customer', async () => {
     const grace = harness.shopify.control.createCustomer({ firstName: 'Grace', lastName: 'Hopper', email: 'grace@example.com', webhook: true });
     const first = await afterWebhook('customers', grace.id, 0);
     const created = customers().filter((customer) => customer.DisplayName === 'Grace Hopper');
     expect(created).toHaveLength(1);
     expect(first.message).toBe(`Customer Grace Hopper created as QuickBooks Online #1's customer "Grace Hopper" (id ${created[0]!.Id}).`);
 
-    // New name and email: by email or name the ledger would not know her; the stored link does.
+    // New name and email: by email or name the ledger would not know her; the stored link does, and updates her.
     harness.shopify.control.updateCustomer(grace.id, { lastName: 'Murray Hopper', email: 'grace@navy.example' });
     const second = await afterWebhook('customers', grace.id, 1);
-    expect(second.message).toBe(`Customer Grace Murray Hopper is QuickBooks Online #1's customer "Grace Hopper" (id ${created[0]!.Id}), as before.`);
+    expect(second.message).toBe(`Customer Grace Murray Hopper is QuickBooks Online #1's customer "Grace Murray Hopper" (id ${created[0]!.Id}), updated (name, last name, email).`);
     expect(customers().filter((customer) => /grace/i.test(customer.DisplayName))).toHaveLength(1);
     const links = await harness.db.select().from(entityLedgerLinks).where(and(eq(entityLedgerLinks.routeId, harness.routeId), eq(entityLedgerLinks.sourceId, grace.id)));
     expect(links.map((link) => [link.kind, link.ledgerId])).toEqual([['customer', String(created[0]!.Id)]]);
@@ -101,6 +98,31 @@ describe('customers and products as synced entities: Shopify → QuickBooks Onli
     const outcome = await afterWebhook('customers', ada.id, 0);
     expect(outcome.message).toMatch(/^Customer Ada Lovelace matched to QuickBooks Online #1's customer "Ada L\." \(id \d+\)\.$/);
     expect(customers().filter((customer) => customer.PrimaryEmailAddr?.Address === 'ada.entity@example.com')).toHaveLength(1);
+  });
+
+  it('an edit a ledger cannot take from us (as QuickBooks Desktop) is said on the customer\'s row, not dropped', async () => {
+    const bea = harness.shopify.control.createCustomer({ firstName: 'Bea', lastName: 'Smith', email: 'bea.entity@example.com', webhook: true });
+    const first = await afterWebhook('customers', bea.id, 0);
+    const id = first.ledgerIds[0]!;
+    ledger.takesUpdates = false;
+    try {
+      harness.shopify.control.updateCustomer(bea.id, { lastName: 'Jones' });
+      const edited = await afterWebhook('customers', bea.id, 1);
+      expect(edited.message).toBe(`Customer Bea Jones is QuickBooks Online #1's customer "Bea Smith" (id ${id}), edit (name, last name) not written: update it in QuickBooks Online #1.`);
+      expect(await row('customers', bea.id)).toMatchObject({
+        status: 'synced',
+        lastErrorCode: 'EditNotWritten',
+        lastErrorMessage: 'Customer Bea Jones: edit (name, last name) not written: update it in QuickBooks Online #1.',
+      });
+      expect(customers().find((customer) => customer.Id === id)).toMatchObject({ DisplayName: 'Bea Smith', FamilyName: 'Smith' });
+    } finally {
+      ledger.takesUpdates = true;
+    }
+    // Once the ledger takes updates, the next edit is written and the row is clear again.
+    harness.shopify.control.updateCustomer(bea.id, { email: 'bea@jones.example' });
+    const next = await afterWebhook('customers', bea.id, 2);
+    expect(next.message).toBe(`Customer Bea Jones is QuickBooks Online #1's customer "Bea Smith" (id ${id}), updated (email).`);
+    expect(await row('customers', bea.id)).toMatchObject({ status: 'synced', lastErrorCode: null, lastErrorMessage: null });
   });
 
   it('a failed product is counted with its error, and "retry products" re-runs only it once the ledger is fixed', async () => {

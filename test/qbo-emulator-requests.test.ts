@@ -268,3 +268,56 @@ describe('Accounting API requests the emulator refuses', () => {
     expect((await api(plain, PLAIN, '/companycurrency', { Code: 'CHF' })).json.Fault.Error[0]).toMatchObject({ code: '6000' });
   });
 });
+
+describe('updates of customers and items the emulator refuses', () => {
+  const errorOf = (answer: { json: Record<string, any> }) => answer.json.Fault?.Error?.[0] as { code: string; element?: string } | undefined;
+
+  it('an update needs the current SyncToken: none is 2020, an older one 5010 Stale Object Error, and an Id it does not have 610', async () => {
+    const token = await accessToken(REALM);
+    const created = (await api(token, REALM, '/customer', { DisplayName: 'Stale Sam', PrimaryEmailAddr: { Address: 'sam@example.com' } })).json.Customer;
+    expect(created.SyncToken).toBe('0');
+
+    const missing = await api(token, REALM, '/customer', { Id: created.Id, sparse: true, DisplayName: 'Sam Stale' });
+    expect(missing.status).toBe(400);
+    expect(errorOf(missing)).toMatchObject({ code: '2020', element: 'SyncToken' });
+
+    const first = await api(token, REALM, '/customer', { Id: created.Id, SyncToken: '0', sparse: true, DisplayName: 'Sam Stale' });
+    expect(first.status).toBe(200);
+    expect(first.json.Customer).toMatchObject({ Id: created.Id, SyncToken: '1', DisplayName: 'Sam Stale', PrimaryEmailAddr: { Address: 'sam@example.com' } });
+
+    // The same token again: someone else's write came first (here: our own), the second is refused and changes nothing.
+    const stale = await api(token, REALM, '/customer', { Id: created.Id, SyncToken: '0', sparse: true, DisplayName: 'Samuel Stale' });
+    expect(stale.status).toBe(400);
+    expect(errorOf(stale)).toMatchObject({ code: '5010' });
+    expect((await api(token, REALM, `/customer/${created.Id}`)).json.Customer).toMatchObject({ DisplayName: 'Sam Stale', SyncToken: '1' });
+
+    expect(errorOf(await api(token, REALM, '/customer', { Id: '999999', SyncToken: '0', sparse: true, DisplayName: 'Nobody' }))).toMatchObject({ code: '610' });
+  });
+
+  it('a bookkeeper edit saved after our read makes our write with the token read stale', async () => {
+    const token = await accessToken(REALM);
+    const item = (await api(token, REALM, '/item', { Name: 'Race Widget', Sku: 'RACE-1', Type: 'NonInventory', UnitPrice: 5 })).json.Item;
+    emulator.control.editAfterNextRead(REALM, 'Item', String(item.Id), { Description: 'Edited by the bookkeeper' });
+    const read = (await api(token, REALM, `/item/${item.Id}`)).json.Item;
+    expect(read.SyncToken).toBe('0');
+    expect(errorOf(await api(token, REALM, '/item', { Id: item.Id, SyncToken: read.SyncToken, sparse: true, UnitPrice: 6 }))).toMatchObject({ code: '5010' });
+    const again = (await api(token, REALM, `/item/${item.Id}`)).json.Item;
+    const written = await api(token, REALM, '/item', { Id: item.Id, SyncToken: again.SyncToken, sparse: true, UnitPrice: 6 });
+    expect(written.json.Item).toMatchObject({ UnitPrice: 6, Description: 'Edited by the bookkeeper', Name: 'Race Widget', SyncToken: '2' });
+  });
+
+  it('sparse changes only what is sent; a full update clears what it omits; names stay unique among the others', async () => {
+    const token = await accessToken(REALM);
+    const kim = (await api(token, REALM, '/customer', { DisplayName: 'Kim Sparse', GivenName: 'Kim', Notes: 'pays late' })).json.Customer;
+    const sparse = (await api(token, REALM, '/customer', { Id: kim.Id, SyncToken: kim.SyncToken, sparse: true, FamilyName: 'Sparse' })).json.Customer;
+    expect(sparse).toMatchObject({ DisplayName: 'Kim Sparse', GivenName: 'Kim', FamilyName: 'Sparse', Notes: 'pays late' });
+    const full = (await api(token, REALM, '/customer', { Id: kim.Id, SyncToken: sparse.SyncToken, DisplayName: 'Kim Sparse' })).json.Customer;
+    expect(full.Notes).toBeUndefined();
+    expect(full.GivenName).toBeUndefined();
+
+    // Jane Doe (41) has her name: taken, 6240; Kim's own name is no conflict with herself.
+    expect(errorOf(await api(token, REALM, '/customer', { Id: kim.Id, SyncToken: full.SyncToken, sparse: true, DisplayName: 'jane doe' }))).toMatchObject({ code: '6240' });
+    expect((await api(token, REALM, '/customer', { Id: kim.Id, SyncToken: full.SyncToken, sparse: true, DisplayName: 'Kim Sparse' })).status).toBe(200);
+    expect(errorOf(await api(token, REALM, '/item', { Id: '11', SyncToken: '0', sparse: true, Name: 'Race Widget' }))).toMatchObject({ code: '6240' });
+  });
+});

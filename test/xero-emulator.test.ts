@@ -343,6 +343,45 @@ describe('Xero emulator: what Xero refuses', () => {
   });
 });
 
+describe('Xero emulator: updates of contacts and items', () => {
+  const refusals = (answer: { status: number; json: Record<string, unknown> }) => {
+    expect(answer.status).toBe(400);
+    return (answer.json.Elements as Array<{ ValidationErrors: Array<{ Message: string }> }>).flatMap((e) => e.ValidationErrors.map((v) => v.Message));
+  };
+
+  it('POST Contacts/{ContactID} changes only the fields sent, keeps names unique among the others, and 404s an unknown id', async () => {
+    const { access_token: token } = await tokens();
+    const created = ((await call(token, 'PUT', '/Contacts', { Contacts: [{ Name: 'Rita Update', EmailAddress: 'rita@example.com', ContactNumber: 'shop-9' }] })).json.Contacts as Array<Record<string, unknown>>)[0]!;
+    const id = String(created.ContactID);
+    const renamed = await call(token, 'POST', `/Contacts/${id}`, { Contacts: [{ ContactID: id, Name: 'Rita Updated' }] });
+    expect(renamed.status).toBe(200);
+    expect(emulator.control.contacts(ORG).filter((c) => c.ContactID === id)).toEqual([expect.objectContaining({ Name: 'Rita Updated', EmailAddress: 'rita@example.com', ContactNumber: 'shop-9' })]);
+    // The id in the element of POST /Contacts is the same update, not a new contact.
+    await call(token, 'POST', '/Contacts', { Contacts: [{ ContactID: id, EmailAddress: 'rita@new.example' }] });
+    expect(emulator.control.contacts(ORG).filter((c) => String(c.Name).startsWith('Rita'))).toEqual([expect.objectContaining({ Name: 'Rita Updated', EmailAddress: 'rita@new.example' })]);
+
+    expect(refusals(await call(token, 'POST', `/Contacts/${id}`, { Contacts: [{ ContactID: id, Name: 'jane doe' }] }))).toContain(
+      'The contact name jane doe is already assigned to another contact. The contact name must be unique across all active contacts.',
+    );
+    expect(refusals(await call(token, 'POST', `/Contacts/${id}`, { Contacts: [{ ContactID: id, EmailAddress: 'not an address' }] }))).toContain('Email address must be valid.');
+    expect((await call(token, 'POST', '/Contacts/00000000-0000-4000-8000-000000000000', { Contacts: [{ Name: 'Ghost' }] })).status).toBe(404);
+  });
+
+  it('POST Items/{ItemID} needs the Code, keeps codes unique, and replaces SalesDetails as sent', async () => {
+    const { access_token: token } = await tokens();
+    const item = ((await call(token, 'PUT', '/Items', { Items: [{ Code: 'UPD-1', Name: 'Updatable', SalesDetails: { UnitPrice: 5, AccountCode: '200' } }] })).json.Items as Array<Record<string, unknown>>)[0]!;
+    const id = String(item.ItemID);
+    expect(refusals(await call(token, 'POST', `/Items/${id}`, { Items: [{ Name: 'No code' }] }))).toContain('Item Code must be specified.');
+    expect(refusals(await call(token, 'POST', `/Items/${id}`, { Items: [{ Code: 'SKU-1' }] }))).toContain("Item code 'SKU-1' already exists.");
+    const priced = await call(token, 'POST', `/Items/${id}`, { Items: [{ Code: 'UPD-1', SalesDetails: { UnitPrice: 7, AccountCode: '200' } }] });
+    expect(priced.status).toBe(200);
+    expect(emulator.control.items(ORG).find((i) => i.ItemID === id)).toMatchObject({ Code: 'UPD-1', Name: 'Updatable', SalesDetails: { UnitPrice: 7, AccountCode: '200' } });
+    // A block sent without its account clears it (the stricter reading, FIDELITY.md): the product always sends it whole.
+    await call(token, 'POST', `/Items/${id}`, { Items: [{ Code: 'UPD-1', SalesDetails: { UnitPrice: 8 } }] });
+    expect(emulator.control.items(ORG).find((i) => i.ItemID === id)!.SalesDetails).toEqual({ UnitPrice: 8 });
+  });
+});
+
 describe('Xero emulator: identity, connections and limits', () => {
   it('answers an expired token with 401 TokenExpired and an unconnected tenant with 403', async () => {
     const { access_token: token } = await tokens([ORG]);

@@ -83,7 +83,8 @@ async function syncEntity(entity: SyncedRecordEntity, input: EntitySyncInput): P
   status.sourceName = outcome.sourceName ?? status.sourceName;
   status.lastError = null;
   setState(outcome.state, null);
-  await record(outcome.state, { error: null });
+  // An edit the ledger could not take stays on the row for the bookkeeper (same command sequence: only the input differs).
+  await record(outcome.state, { error: outcome.notice ?? null });
   await condition(allHandlersFinished);
   return outcome;
 }

@@ -19,6 +19,7 @@ import { evaluateQuery, type QboRecord } from './query-evaluation.js';
 import { parseQuery, QuerySyntaxError } from './query-language.js';
 import { validateRefundReceipt, validateSalesReceipt } from './sales-receipt-rules.js';
 import { validateDeposit } from './deposit-rules.js';
+import { updateNameListRecord } from './name-list-updates.js';
 
 const ACCOUNTING_SCOPE = 'com.intuit.quickbooks.accounting';
 
@@ -175,7 +176,7 @@ export function registerAccountingRoutes(app: FastifyInstance, state: QboEmulato
     const params = request.params as RealmParams;
     const entity = ENTITIES[params.entity ?? ''];
     if (!entity) throw validationFault(nowMs, { Message: 'Unsupported Operation', Detail: `Operation not supported: ${String(params.entity)}`, code: '500' });
-    const record = company.get(entity.name, params.id ?? '');
+    const record = company.readForAnswer(entity.name, params.id ?? '');
     if (!record) throw objectNotFoundFault(nowMs, `Object Not Found : Something you're trying to use has been made inactive or deleted. ${entity.name} Id=${String(params.id)}`);
     return { status: 200, body: wrap(entity.name, record, nowMs) };
   }));
@@ -220,6 +221,13 @@ export function registerAccountingRoutes(app: FastifyInstance, state: QboEmulato
     }
     const input = body as QboRecord;
     checkEntityBody(entityName as CheckedEntity, input, nowMs, state.options.fieldLengths ?? 'api-reference');
+    // With its Id, the body is an update of that record (customers and items: what the product updates).
+    if ((entityName === 'Customer' || entityName === 'Item') && input.Id !== undefined) {
+      const updated = updateNameListRecord(company, entityName, input, nowMs);
+      const response = wrap(entityName, updated, nowMs);
+      if (requestId !== null) company.replayCache.set(requestId, { status: 200, body: response });
+      return { status: 200, body: response };
+    }
     const allowDuplicateDocNumber = company.preferences.duplicateDocNumbersAllowed || (query.include ?? '').split(',').includes('allowduplicatedocnum');
     const salesForm = { allowDuplicateDocNumber, taxInclusiveLineReading: state.settings.taxInclusiveLineReading, totalTaxOverride: state.settings.totalTaxOverride };
     const fields =

@@ -44,6 +44,7 @@ export class QboCompany {
   readonly documents: CreatedDocument[] = [];
   readonly replayCache = new Map<string, CachedResponse>();
   private readonly tables = new Map<string, Map<string, QboRecord>>();
+  private readonly pendingEdits = new Map<string, QboRecord>();
   private nextId = 1;
 
   constructor(
@@ -163,6 +164,34 @@ export class QboCompany {
     );
     this.table(entity).set(id, record);
     return record;
+  }
+
+  /** Stores an updated record in place of the one with its Id. */
+  replace(entity: string, record: QboRecord): void {
+    this.table(entity).set(String(record.Id), record);
+  }
+
+  /**
+   * An edit a bookkeeper makes in QuickBooks right after the next read of the record (the race a SyncToken guards
+   * against): the read answers the record as it was, then the edit is saved and the SyncToken goes up.
+   */
+  editAfterNextRead(entity: string, id: string, fields: QboRecord): void {
+    this.pendingEdits.set(`${entity}/${id}`, fields);
+  }
+
+  /** The record as a GET answers it, applying an edit waiting for that read afterwards. */
+  readForAnswer(entity: string, id: string): QboRecord | undefined {
+    const record = this.get(entity, id);
+    if (!record) return undefined;
+    const answer: QboRecord = JSON.parse(JSON.stringify(record));
+    const edit = this.pendingEdits.get(`${entity}/${id}`);
+    if (edit) {
+      this.pendingEdits.delete(`${entity}/${id}`);
+      Object.assign(record, edit);
+      record.SyncToken = String(Number(record.SyncToken) + 1);
+      (record.MetaData as QboRecord).LastUpdatedTime = qboTime(this.clock.now());
+    }
+    return answer;
   }
 
   recordDocument(entity: string, record: QboRecord, requestId: string | null): void {

@@ -169,6 +169,11 @@ export class QboEmulatorControl {
     return this.state.company(realmId).addCustomer(customer);
   }
 
+  /** A bookkeeper's edit saved right after the next read of the record: the product's next write holds a stale SyncToken. */
+  editAfterNextRead(realmId: string, entity: 'Customer' | 'Item', id: string, fields: QboRecord): void {
+    this.state.company(realmId).editAfterNextRead(entity, id, fields);
+  }
+
   setCustomerActive(realmId: string, customerId: string, active: boolean): QboRecord {
     return this.mustExist(this.state.company(realmId).setActive('Customer', customerId, active), 'Customer', customerId);
   }

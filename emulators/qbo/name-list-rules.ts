@@ -26,8 +26,11 @@ function sameName(a: unknown, b: string): boolean {
   return typeof a === 'string' && a.localeCompare(b, 'en', { sensitivity: 'accent' }) === 0;
 }
 
-/** Customer create: DisplayName unique across customers, vendors and employees (active or not), no ':'. */
-export function validateCustomer(company: QboCompany, body: QboRecord, nowMs: number): QboRecord {
+/**
+ * Customer create: DisplayName unique across customers, vendors and employees (active or not), no ':'. `selfId`:
+ * the customer being updated, whose own name is no conflict.
+ */
+export function validateCustomer(company: QboCompany, body: QboRecord, nowMs: number, selfId?: string): QboRecord {
   const given = body.GivenName;
   const family = body.FamilyName;
   const displayName =
@@ -50,7 +53,9 @@ export function validateCustomer(company: QboCompany, body: QboRecord, nowMs: nu
   const email = (body.PrimaryEmailAddr as QboRecord | undefined)?.Address;
   checkLength(nowMs, 'PrimaryEmailAddr.Address', email, 100);
   // Display names are unique across customers, vendors and employees [C].
-  const existing = ['Customer', 'Vendor', 'Employee'].flatMap((entity) => company.all(entity)).find((other) => sameName(other.DisplayName, displayName));
+  const existing = ['Customer', 'Vendor', 'Employee']
+    .flatMap((entity) => company.all(entity).filter((other) => entity !== 'Customer' || other.Id !== selfId))
+    .find((other) => sameName(other.DisplayName, displayName));
   if (existing) throw duplicateNameFault(nowMs, displayName, String(existing.Id));
   const currency = (body.CurrencyRef as QboRecord | undefined)?.value;
   if (typeof currency === 'string') checkCurrencyUsable(company, currency, nowMs);
@@ -65,13 +70,13 @@ export function validateCustomer(company: QboCompany, body: QboRecord, nowMs: nu
   };
 }
 
-/** Item create: Name required, ≤ 100 and unique; Sku ≤ 100 and not unique. */
-export function validateItem(company: QboCompany, body: QboRecord, nowMs: number): QboRecord {
+/** Item create: Name required, ≤ 100 and unique; Sku ≤ 100 and not unique. `selfId`: the item being updated. */
+export function validateItem(company: QboCompany, body: QboRecord, nowMs: number, selfId?: string): QboRecord {
   const name = body.Name;
   if (typeof name !== 'string' || name.trim() === '') throw requiredFault(nowMs, 'Name');
   checkLength(nowMs, 'Name', name, 100);
   checkLength(nowMs, 'Sku', body.Sku, 100);
-  const existing = company.all('Item').find((item) => sameName(item.Name, name));
+  const existing = company.all('Item').find((item) => item.Id !== selfId && sameName(item.Name, name));
   if (existing) {
     throw validationFault(nowMs, {
       Message: 'Duplicate Name Exists Error',

@@ -1,13 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { dropConnection } from '../common/fault-injector.js';
-import { contactErrors, createContact } from './contact-rules.js';
+import { contactErrors, createContact, updateContact } from './contact-rules.js';
 import type { XeroEmulatorState } from './emulator-state.js';
 import { bodyHash, lookUpKey, rememberAnswer } from './idempotency.js';
 import { createBankTransaction } from './bank-transaction-rules.js';
 import { createCreditNote } from './credit-note-rules.js';
 import { createInvoice, type Outcome, type WriteOptions } from './invoice-rules.js';
 import type { XeroOrganisation, XeroRecord } from './organisation.js';
-import { createItem } from './item-rules.js';
+import { createItem, updateItem } from './item-rules.js';
 import { createPayment } from './payment-rules.js';
 import { createCurrency, publicCurrency } from './currency-rules.js';
 import type { RemainingHeaders } from './rate-limits.js';
@@ -36,6 +36,8 @@ interface Collection {
   records: (org: XeroOrganisation) => XeroRecord[];
   idField: string;
   create?: (org: XeroOrganisation, input: XeroRecord, options: WriteOptions) => Outcome;
+  /** A POST naming an existing record (by the id in the path or in the element) updates it. */
+  update?: (org: XeroOrganisation, record: XeroRecord, input: XeroRecord) => Outcome;
   /** Records hidden unless `includeArchived=true`. */
   archived?: (record: XeroRecord) => boolean;
 }
@@ -49,9 +51,10 @@ const COLLECTIONS: Record<string, Collection> = {
       const errors = contactErrors(org, input);
       return errors.length > 0 ? { ok: false, errors } : { ok: true, record: createContact(org, input) };
     },
+    update: updateContact,
     archived: (record) => record.ContactStatus === 'ARCHIVED',
   },
-  Items: { name: 'Items', records: (org) => org.items, idField: 'ItemID', create: createItem },
+  Items: { name: 'Items', records: (org) => org.items, idField: 'ItemID', create: createItem, update: updateItem },
   TaxRates: { name: 'TaxRates', records: (org) => org.taxRates, idField: 'TaxType' },
   Accounts: { name: 'Accounts', records: (org) => org.accounts, idField: 'AccountID' },
   Invoices: { name: 'Invoices', records: (org) => org.invoices, idField: 'InvoiceID', create: createInvoice },
@@ -193,21 +196,35 @@ export function registerAccountingRoutes(app: FastifyInstance, state: XeroEmulat
     }));
     if (!collection.create) continue;
     const create = collection.create;
-    // PUT creates; POST is "update or create": without an id it creates the same way [C: xero-node method names].
-    for (const method of ['PUT', 'POST'] as const) {
+    // PUT creates; POST is "update or create": without an id it creates the same way [C: xero-node method names];
+    // POST /{collection}/{id} updates that record [C: xero-node updateContact, updateItem].
+    const routes = [
+      { method: 'PUT' as const, url: `${API_BASE_PATH}/${collection.name}` },
+      { method: 'POST' as const, url: `${API_BASE_PATH}/${collection.name}` },
+      ...(collection.update ? [{ method: 'POST' as const, url: `${API_BASE_PATH}/${collection.name}/:id` }] : []),
+    ];
+    for (const { method, url } of routes) {
       app.route({
         method,
-        url: `${API_BASE_PATH}/${collection.name}`,
+        url,
         handler: apiRoute(({ org, request, query, nowMs }) => {
+          const pathId = (request.params as { id?: string }).id ?? null;
           const key = typeof request.headers['idempotency-key'] === 'string' ? request.headers['idempotency-key'] : null;
-          const hash = bodyHash(method, collection.name, request.body);
+          const hash = bodyHash(method, pathId === null ? collection.name : `${collection.name}/${pathId}`, request.body);
           const replay = lookUpKey(org, state.settings, key, hash);
           if (replay.kind === 'replay') {
             if (replay.status !== 200) throw Object.assign(new XeroHttpError(replay.status, replay.body), { replayed: true });
             return { status: 200, body: replay.body, outcome: 'replayed' };
           }
           try {
-            const result = write(org, collection, create, request.body, { summarize: query.summarizeErrors !== 'false', unitDp: query.unitdp === '4' ? 4 : 2 }, nowMs);
+            const writeOne = (_org: XeroOrganisation, element: XeroRecord, options: WriteOptions): Outcome => {
+              const id = pathId ?? (method === 'POST' && typeof element[collection.idField] === 'string' ? String(element[collection.idField]) : null);
+              if (id === null || !collection.update) return create(org, element, options);
+              const record = collection.records(org).find((row) => String(row[collection.idField]).toLowerCase() === id.toLowerCase());
+              if (!record) throw notFound();
+              return collection.update(org, record, element);
+            };
+            const result = write(org, collection, writeOne, request.body, { summarize: query.summarizeErrors !== 'false', unitDp: query.unitdp === '4' ? 4 : 2 }, nowMs);
             rememberAnswer(org, key, hash, result.status, result.body, state.settings);
             return result;
           } catch (error) {

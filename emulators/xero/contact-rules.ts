@@ -1,14 +1,17 @@
 import { defined, tooLong } from './field-rules.js';
 import type { XeroOrganisation, XeroRecord } from './organisation.js';
 import { currencyError } from './currency-rules.js';
+import type { Outcome } from './invoice-rules.js';
+import { msDate } from './wire-format.js';
 
 const WRITABLE = ['Name', 'FirstName', 'LastName', 'EmailAddress', 'ContactNumber', 'AccountNumber', 'ContactStatus', 'DefaultCurrency', 'TaxNumber'];
 
-/** What Xero refuses in a new contact; an empty list means it is accepted. */
-export function contactErrors(org: XeroOrganisation, input: XeroRecord): string[] {
+/** What Xero refuses in a new contact (or an updated one, `selfId`, whose own name is no conflict); empty: accepted. */
+export function contactErrors(org: XeroOrganisation, input: XeroRecord, selfId?: string): string[] {
   const name = typeof input.Name === 'string' ? input.Name.trim() : '';
   const taken =
-    name !== '' && org.contacts.some((c) => c.ContactStatus === 'ACTIVE' && typeof c.Name === 'string' && c.Name.toLowerCase() === name.toLowerCase());
+    name !== '' &&
+    org.contacts.some((c) => c.ContactID !== selfId && c.ContactStatus === 'ACTIVE' && typeof c.Name === 'string' && c.Name.toLowerCase() === name.toLowerCase());
   return defined(
     name === '' ? 'The contact name must be specified.' : null,
     tooLong('Contact Name', input.Name, 255),
@@ -23,6 +26,19 @@ export function contactErrors(org: XeroOrganisation, input: XeroRecord): string[
     typeof input.DefaultCurrency === 'string' ? currencyError(org, input.DefaultCurrency) : null,
     taken ? `The contact name ${name} is already assigned to another contact. The contact name must be unique across all active contacts.` : null,
   );
+}
+
+/**
+ * An update of a contact: only the fields sent change, the others keep their values [C: xero-node updateContact,
+ * "a single Contact object with properties to update"]; the result must pass the rules of a new contact.
+ */
+export function updateContact(org: XeroOrganisation, contact: XeroRecord, input: XeroRecord): Outcome {
+  const changes: XeroRecord = {};
+  for (const key of WRITABLE) if (input[key] !== undefined) changes[key] = key === 'Name' && typeof input.Name === 'string' ? input.Name.trim() : input[key];
+  const errors = contactErrors(org, { ...contact, ...changes }, String(contact.ContactID));
+  if (errors.length > 0) return { ok: false, errors };
+  Object.assign(contact, changes, { UpdatedDateUTC: msDate(org.nowMs) });
+  return { ok: true, record: contact };
 }
 
 export function createContact(org: XeroOrganisation, input: XeroRecord): XeroRecord {

@@ -153,6 +153,10 @@ export class XeroEmulatorControl {
     return this.state.organisation(tenantId).contacts;
   }
 
+  items(tenantId: string): XeroRecord[] {
+    return this.state.organisation(tenantId).items;
+  }
+
   requestLog(): LoggedRequest[] {
     return [...this.state.requests];
   }

@@ -5,7 +5,9 @@ import type {
   LedgerSaleListing,
   BookedSaleQuery,
   LedgerCustomer,
+  LedgerCustomerChanges,
   LedgerCustomerInput,
+  LedgerItemChanges,
   LedgerDocumentRef,
   LedgerItem,
   LedgerItemInput,
@@ -38,6 +40,8 @@ import { requireAccountNamed } from './account-by-name.js';
 import { DEPOSIT, QboPayoutDeposits } from './payout-deposit-booking.js';
 import { payoutAccountNames, type QboPayoutAccountNames } from './payout-route-options.js';
 import { listDocumentsBetween } from './document-listing.js';
+import { customerFieldsToWrite, itemFieldsToWrite } from './name-list-updates.js';
+import { sparseUpdate } from './sparse-update.js';
 
 /**
  * The company's tax codes, as last listed, for the rate of a sale's code (whether a difference is only rounding).
@@ -187,6 +191,24 @@ export class QboAccountingTarget implements AccountingTarget {
       }
       throw error;
     }
+  }
+
+  /** A sparse update of the fields that changed (sparse-update.ts); 6240 (the name is taken) comes back as DisplayNameTakenError. */
+  async updateCustomer(id: string, changes: LedgerCustomerChanges): Promise<LedgerCustomer> {
+    const currencies = await this.companyCurrencies();
+    const written = await sparseUpdate(
+      this.client,
+      { path: 'customer', name: 'Customer' },
+      id,
+      (current) => customerFieldsToWrite(current, changes, currencies, this.limits.customerDisplayName),
+      `customer ${id}`,
+    );
+    return toCustomer(written);
+  }
+
+  /** A sparse update of the item's name and price where they changed. */
+  async updateItem(id: string, changes: LedgerItemChanges): Promise<LedgerItem> {
+    return toLedgerItem(await sparseUpdate(this.client, { path: 'item', name: 'Item' }, id, (current) => itemFieldsToWrite(current, changes), `item ${id}`));
   }
 
   /** The company's home currency and whether Multicurrency is on (Preferences.CurrencyPrefs), cached an hour. */

@@ -80,6 +80,14 @@ export class QboClient {
     return unwrap(json, entityName);
   }
 
+  /**
+   * POST /{entityPath}?requestid=… of an existing record (`Id`, its current `SyncToken`, `sparse: true`): QBO's
+   * update is the create call with the record's identity in the body.
+   */
+  update(entityPath: string, entityName: string, entity: QboEntity & { Id: string; SyncToken: string; sparse: true }, write: QboWriteOptions): Promise<QboEntity> {
+    return this.create(entityPath, entityName, entity, write);
+  }
+
   /** POST /{entityPath}?requestid=…, unwrapped. */
   async create(entityPath: string, entityName: string, entity: QboEntity, write: QboWriteOptions): Promise<QboEntity> {
     const params: Record<string, string> = { requestid: qboRequestId(write.idempotencyKey, entity) };

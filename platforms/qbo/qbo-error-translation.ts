@@ -55,6 +55,8 @@ function rejectionReason(code: string, message: string, detail: string, element:
       return 'its document number is already used by another document of the same type';
     case '6240':
       return 'another customer, vendor or employee already uses this name';
+    case '5010':
+      return 'it was changed by someone else since ledgerbridge read it';
     case '610':
       return 'something it refers to (an item, customer, tax code or account) is inactive or deleted';
     case '2500':

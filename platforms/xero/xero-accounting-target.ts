@@ -2,7 +2,9 @@ import type { Contact, Item } from 'xero-node';
 import type {
   AccountingTarget,
   LedgerCustomer,
+  LedgerCustomerChanges,
   LedgerCustomerInput,
+  LedgerItemChanges,
   LedgerDocumentRef,
   LedgerItem,
   BookedRefundQuery,
@@ -33,6 +35,7 @@ import { XERO_LIMITS } from './xero-limits.js';
 import { cachedXeroTaxSetup, forgetXeroTaxSetup, toLedgerTaxCode } from './xero-tax-setup.js';
 import { whereString } from './where-literal.js';
 import { cachedXeroCurrencies, inexactInXero } from './xero-currencies.js';
+import { updateXeroContact, updateXeroItem } from './contact-and-item-updates.js';
 
 export interface XeroAccountingTargetOptions extends SaleAccounts {
   /** What organisation-level facts (tax setup) are cached under: integration and tenant. */
@@ -166,6 +169,16 @@ export class XeroAccountingTarget implements AccountingTarget {
     const key = xeroIdempotencyKey(`item:${idempotencyKey}`, item);
     const body = await this.api.call(`item '${input.name}'`, (api, tenant) => api.createItems(tenant, { items: [item] }, undefined, undefined, key));
     return toLedgerItem(body.items![0]!);
+  }
+
+  /** POST Contacts/{ContactID} with the fields that changed; a name another active contact has is DisplayNameTakenError. */
+  async updateCustomer(id: string, changes: LedgerCustomerChanges): Promise<LedgerCustomer> {
+    return toCustomer(await updateXeroContact(this.api, id, changes));
+  }
+
+  /** POST Items/{ItemID} of the item with this Code, with the fields that changed. */
+  async updateItem(id: string, changes: LedgerItemChanges): Promise<LedgerItem> {
+    return toLedgerItem(await updateXeroItem(this.api, id, changes));
   }
 
   async findItemsBySku(skus: string[]): Promise<LedgerItem[]> {

@@ -28,7 +28,7 @@ export interface AuditRouteInput {
 export interface AuditRouteOutcome {
   summary: AuditReport['summary'];
   /** Duplicate lines, for the hard stop: each with the document kept and the one to void. */
-  duplicates: { orderId: string; orderName: string; kept: { id: string; docNumber: string }; extra: { id: string; docNumber: string } }[];
+  duplicates: { orderId: string; orderName: string; payoutId?: string; kept: { id: string; docNumber: string }; extra: { id: string; docNumber: string } }[];
   ledgerName: string;
   /** Why the route could not be audited (a ledger that cannot list its documents by date); the row says so too. */
   notAudited?: string;
@@ -75,18 +75,26 @@ export function createReconciliationAuditActivities(deps: ReconciliationAuditAct
       return {
         summary: report.summary,
         ledgerName: ledger.displayName,
-        duplicates: report.lines
-          .filter((line) => line.kind === 'duplicate_document')
-          .map((line) => ({ orderId: line.orderId!, orderName: line.orderName ?? line.orderId!, kept: pick(line.documents[0]!), extra: pick(line.documents[1]!) })),
+        duplicates: [
+          ...report.lines
+            .filter((line) => line.kind === 'duplicate_document')
+            .map((line) => ({ orderId: line.orderId!, orderName: line.orderName ?? line.orderId!, kept: pick(line.documents[0]!), extra: pick(line.documents[1]!) })),
+          // A payout deposited twice is a duplicate document too: the bank account shows money it never received.
+          ...report.lines
+            .filter((line) => line.kind === 'deposit_without_payout' && line.payoutId && line.documents.length === 2)
+            .map((line) => ({ orderId: line.payoutId!, orderName: line.payoutId!, payoutId: line.payoutId!, kept: pick(line.documents[0]!), extra: pick(line.documents[1]!) })),
+        ],
       };
     },
 
     /** The hard stop after an audit found duplicates: the route stops posting, its recipients get one email. */
     async haltRouteForDuplicates(input: { routeId: string; auditId: string; ledgerName: string; duplicates: AuditRouteOutcome['duplicates'] }): Promise<void> {
-      const sentences = input.duplicates.map((d) => `order ${d.orderName}: void document ${d.extra.id}, a duplicate of ${d.kept.id} (number ${d.kept.docNumber})`);
+      const sentences = input.duplicates.map((d) => `${d.payoutId ? `payout ${d.payoutId}` : `order ${d.orderName}`}: void document ${d.extra.id}, a duplicate of ${d.kept.id} (number ${d.kept.docNumber})`);
+      const payouts = input.duplicates.filter((d) => d.payoutId).length;
+      const noun = payouts === 0 ? 'order' : payouts === input.duplicates.length ? 'payout' : 'booking';
       await deps.routeBreaker.trip(input.routeId, {
         reason: 'duplicate_document',
-        message: `The reconciliation audit ${input.auditId} found ${input.duplicates.length === 1 ? 'an order' : `${input.duplicates.length} orders`} booked twice in ${input.ledgerName}: ${sentences.join('; ')}. Then release the route.`,
+        message: `The reconciliation audit ${input.auditId} found ${input.duplicates.length === 1 ? `a${noun === 'order' ? 'n' : ''} ${noun}` : `${input.duplicates.length} ${noun}s`} booked twice in ${input.ledgerName}: ${sentences.join('; ')}. Then release the route.`,
         detail: { auditId: input.auditId, duplicates: input.duplicates, foundBy: 'audit' },
       });
     },

@@ -78,7 +78,11 @@ describe('payouts in the reconciliation audit and the hard stop', () => {
     const second = await emulatorControl(`/deposits/${doubledDeposit}/duplicate`);
 
     const { result, report } = await runAudit();
-    expect(result.halted).toBe(false);
+    // The payout deposited twice pulls the hard stop, as an order booked twice does.
+    expect(result.halted).toBe(true);
+    const halt = await harness.operator('GET', `/routes/${harness.routeId}/halt`);
+    expect(halt.body).toMatchObject({ halted: true, halt: { reason: 'duplicate_document' } });
+    expect(halt.body.halt.message).toContain(`found a payout booked twice in QuickBooks Online #1: payout ${doubled.id}: void document ${second.Id}, a duplicate of ${doubledDeposit}`);
     expect(report.payouts.checked).toBe(true);
     expect(report.summary).toMatchObject({ payout_missing_in_ledger: 1, deposit_without_payout: 1, payout_amount_mismatch: 1, missing_in_ledger: 0, duplicate_document: 0 });
     const found = payoutLines(report).map((line: any) => [line.kind, line.payoutId]);
@@ -102,13 +106,17 @@ describe('payouts in the reconciliation audit and the hard stop', () => {
     expect(line('deposit_without_payout').fix).toBe(`Void deposit ${second.Id}, a second deposit of payout ${doubled.id} (kept: ${doubledDeposit}).`);
     expect(report.fixes).toContain(`Replay payout ${unseen.id}: POST /routes/${harness.routeId}/payouts/${unseen.id}/sync.`);
 
-    // The bookkeeper follows the fix: the payout is deposited once, and the next audit no longer reports it.
+    // The bookkeeper follows the fixes and releases the route: the payout is deposited once, and the next audit no longer reports it.
+    expect((await harness.operator('POST', `/routes/${harness.routeId}/release`)).status).toBe(200);
     const replay = await harness.operator('POST', `/routes/${harness.routeId}/payouts/${unseen.id}/sync`);
     expect(replay.status).toBe(202);
     expect((await harness.handle(replay.body.workflowId).result()).outcome).toBe('created');
     expect(depositsOf(unseen.id)).toHaveLength(1);
     const again = await runAudit();
     expect(again.report.summary).toMatchObject({ payout_missing_in_ledger: 0, deposit_without_payout: 1, payout_amount_mismatch: 1 });
+    // The second deposit is still there (nobody voided it): the route halts again until it is.
+    expect(again.result.halted).toBe(true);
+    expect((await harness.operator('POST', `/routes/${harness.routeId}/release`)).status).toBe(200);
   });
 
   it('a payout parked because the route was halted waits as halted, and books once when the operator releases the route', async () => {

@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { orderSyncs } from '../db/schema.js';
+import { and, eq } from 'drizzle-orm';
+import type { EntitySyncOutcome } from '../activities/entity-sync-activities.js';
+import { entitySyncs, orderSyncs } from '../db/schema.js';
+import { startEntitySync } from '../runtime/entity-sync-starter.js';
+import { entitySyncStatusQuery } from '../workflows/entity-sync.js';
 import { parkedOrderResumeProgressQuery } from '../workflows/parked-order-resume.js';
 import { eventually, HealthHarness } from './integration-health-harness.js';
 
@@ -52,5 +56,28 @@ describe('integration health: resuming a large backlog', () => {
     }, 'the resume to finish', 90_000);
     expect(done).toEqual({ total, done: total, failed: total, finished: true });
     expect((await h.health(qbo.id)).lastResume).toMatchObject({ resumed: total });
+  });
+
+  it('a product sync parked on a revoked ledger connection resumes when the ledger is reconnected, and creates its item once', async () => {
+    const { qbo, routeId } = await h.connectedShopAndLedger();
+    h.qbo.control.revokeGrant(h.realmId);
+    expect(((await h.api('POST', `/integrations/${qbo.id}/check`)).json() as { status: string }).status).toBe('reconnect_required');
+
+    const lantern = h.shopify.control.createProduct({ shop: h.shop, title: 'Storm lantern', variants: [{ sku: 'LANTERN-1', price: '34.00' }] });
+    const { workflowId } = await startEntitySync(h.client, h.db, h.taskQueue, { routeId, entity: 'products', sourceId: lantern.id });
+    const handle = h.client.workflow.getHandle(workflowId);
+    await eventually(async () => ((await handle.query(entitySyncStatusQuery)).state === 'waiting_for_reconnect' ? true : undefined), 'the product to wait for a reconnect');
+    const [parked] = await h.db.select().from(entitySyncs).where(and(eq(entitySyncs.routeId, routeId), eq(entitySyncs.sourceId, lantern.id)));
+    expect(parked).toMatchObject({ status: 'waiting', waitingFor: 'reconnect', waitingOn: qbo.id });
+
+    // Reconnecting is all it takes: no retry, and long before the re-check timer (hours by default).
+    await h.clickConnect(qbo.id);
+    const outcome = (await handle.result()) as EntitySyncOutcome;
+    expect(outcome.state).toBe('synced');
+    expect(outcome.message).toMatch(/^Product Storm lantern: LANTERN-1 created as item "Storm lantern"/);
+    const items = h.qbo.control.list(h.realmId, 'Item').filter((item) => (item as { Sku?: string }).Sku === 'LANTERN-1');
+    expect(items).toHaveLength(1);
+    const [row] = await h.db.select().from(entitySyncs).where(and(eq(entitySyncs.routeId, routeId), eq(entitySyncs.sourceId, lantern.id)));
+    expect(row).toMatchObject({ status: 'synced', attempts: 2 });
   });
 });

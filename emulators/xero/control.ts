@@ -119,6 +119,10 @@ export class XeroEmulatorControl {
     rate.Status = status;
   }
 
+  items(tenantId: string): XeroRecord[] {
+    return this.state.organisation(tenantId).items;
+  }
+
   invoices(tenantId: string): XeroRecord[] {
     return this.state.organisation(tenantId).invoices;
   }

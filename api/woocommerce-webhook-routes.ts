@@ -8,6 +8,7 @@ import { integrationRouteIds } from './shop-routes-lookup.js';
 import { WebhookAnswer } from './shopify-topic-handlers.js';
 import type { VerifyWooCommerceWebhook } from './woocommerce-webhook-check.js';
 import { OrderEventWriter } from '../db/order-event-writer.js';
+import type { IntakeOrderReference } from '../db/schema.js';
 import { recordSettledEvent, type WebhookEventIdentity } from '../db/webhook-intake.js';
 import {
   isWooPing,
@@ -101,11 +102,21 @@ export function wooCommerceWebhookRoutes(deps: ApiDeps, context: WooCommerceInta
           log.info('woocommerce webhook topic not handled: acknowledged');
           return { status: recorded ? 'ignored' : 'duplicate' };
         }
-        const withoutRoutes = async (event: WebhookEventIdentity): Promise<WebhookAnswer | null> => {
-          if ((await integrationRouteIds(deps.db, integrationId)).length > 0) return null;
-          const recorded = await recordSettledEvent(deps.db, event, 'ignored');
-          log.warn('woocommerce webhook ignored: no sync route reads from this store');
-          return { status: recorded ? 'ignored' : 'duplicate' };
+        /** One durable write of what the delivery reports (the drainer starts the syncs), or why nothing was written. */
+        const queue = async (event: WebhookEventIdentity, sourceId: string, reference: IntakeOrderReference, what: string): Promise<'duplicate' | 'ignored' | 'accepted'> => {
+          if ((await integrationRouteIds(deps.db, integrationId)).length === 0) {
+            const recorded = await recordSettledEvent(deps.db, event, 'ignored');
+            log.warn('woocommerce webhook ignored: no sync route reads from this store');
+            return recorded ? 'ignored' : 'duplicate';
+          }
+          const queued = await writer.write({ ...event, orderId: sourceId, orderReference: reference });
+          if (queued === 'duplicate') {
+            log.info({ sourceId }, 'woocommerce webhook already received: acknowledged, nothing done');
+            return 'duplicate';
+          }
+          context.orderQueued();
+          log.info({ sourceId, requeued: queued === 'requeued' }, `woocommerce ${what} webhook accepted`);
+          return 'accepted';
         };
         if (entity) {
           const record = wooRecordReferenceOf(body);
@@ -114,17 +125,9 @@ export function wooCommerceWebhookRoutes(deps: ApiDeps, context: WooCommerceInta
             throw new ApiError(400, 'invalid_body', `The ${check.topic} webhook carries no id.`);
           }
           // Like an order's: this customer or product as of this change, by its content (created and updated alike).
-          const event = identity(wooRecordEventKey(entity === 'customers' ? 'customer' : 'product', record, rawBody, check.deliveryId));
-          const ignored = await withoutRoutes(event);
-          if (ignored) return ignored;
-          const queued = await writer.write({ ...event, orderId: record.id, orderReference: { orderName: null, currentTotal: null, cancelledAt: null, updatedAt: null, entity } });
-          if (queued === 'duplicate') {
-            log.info({ entity, sourceId: record.id }, 'woocommerce webhook already received: acknowledged, nothing done');
-            return { status: 'duplicate' };
-          }
-          context.orderQueued();
-          log.info({ entity, sourceId: record.id, requeued: queued === 'requeued' }, 'woocommerce entity webhook accepted');
-          return { status: 'accepted' };
+          const resource = entity === 'customers' ? 'customer' : 'product';
+          const event = identity(wooRecordEventKey(resource, record, rawBody, check.deliveryId));
+          return { status: await queue(event, record.id, { orderName: null, currentTotal: null, cancelledAt: null, updatedAt: null, entity }, resource) };
         }
         const order = wooOrderReferenceOf(body);
         if (!order) {
@@ -132,17 +135,8 @@ export function wooCommerceWebhookRoutes(deps: ApiDeps, context: WooCommerceInta
           throw new ApiError(400, 'invalid_body', `The ${check.topic} webhook carries no order id.`);
         }
         // No event id in WooCommerce: what a delivery reports is this order as of this change, by its content.
-        const event = identity(wooOrderEventKey(order, rawBody, check.deliveryId));
-        const ignored = await withoutRoutes(event);
-        if (ignored) return ignored;
-        const queued = await writer.write({ ...event, orderId: order.orderId, orderReference: order.reference });
-        if (queued === 'duplicate') {
-          log.info({ orderId: order.orderId }, 'woocommerce webhook already received: acknowledged, nothing done');
-          return { status: 'duplicate' };
-        }
-        context.orderQueued();
-        log.info({ orderId: order.orderId, requeued: queued === 'requeued' }, 'woocommerce order webhook accepted');
-        return { status: 'accepted', orderId: order.orderId };
+        const status = await queue(identity(wooOrderEventKey(order, rawBody, check.deliveryId)), order.orderId, order.reference, 'order');
+        return status === 'accepted' ? { status, orderId: order.orderId } : { status };
       }),
     );
   };

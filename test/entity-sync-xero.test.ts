@@ -59,15 +59,16 @@ describe('products as synced entities: Shopify → Xero items', () => {
     expect(sku.length).toBe(31);
     const product = harness.shopify.control.createProduct({ title: 'Framed poster', variants: [{ sku, price: '45.00' }] });
     const { workflowId } = await syncProduct(product.id);
+    const rowOf = async () => (await harness.db.select().from(entitySyncs).where(and(eq(entitySyncs.routeId, harness.routeId), eq(entitySyncs.sourceId, product.id))))[0];
+    // The row is written after the workflow's state: wait for both.
     const status = await eventually(async () => {
       const s = await harness.client.workflow.getHandle(workflowId).query(entitySyncStatusQuery);
-      return s.state === 'waiting_for_fix' ? s : undefined;
+      return s.state === 'waiting_for_fix' && (await rowOf())?.status === 'failed' ? s : undefined;
     }, 'the poster to fail');
     expect(status.lastError).toMatchObject({ code: 'LedgerRejected' });
     // Xero's "Item Code must not be more than 30 characters long", in the bookkeeper's words.
     expect(status.lastError!.message).toBe("Xero rejected item 'Framed poster': Item Code is longer than Xero allows (at most 30 characters) (code length)");
-    const [row] = await harness.db.select().from(entitySyncs).where(and(eq(entitySyncs.routeId, harness.routeId), eq(entitySyncs.sourceId, product.id)));
-    expect(row).toMatchObject({ status: 'failed', lastErrorCode: 'LedgerRejected' });
+    expect(await rowOf()).toMatchObject({ status: 'failed', lastErrorCode: 'LedgerRejected' });
     expect(itemsCoded(sku)).toHaveLength(0);
     expect(harness.xero.emulator.control.items(harness.xero.tenantId).filter((item) => String(item.Code).startsWith('POSTER-A2'))).toHaveLength(0);
   });

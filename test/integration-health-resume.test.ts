@@ -7,7 +7,7 @@ import { entitySyncStatusQuery } from '../workflows/entity-sync.js';
 import { parkedOrderResumeProgressQuery } from '../workflows/parked-order-resume.js';
 import { eventually, HealthHarness } from './integration-health-harness.js';
 
-describe('integration health: resuming a large backlog', () => {
+describe('integration health: resuming parked syncs after a reconnect', () => {
   let h: HealthHarness;
   beforeAll(async () => {
     h = await HealthHarness.start();
@@ -66,18 +66,19 @@ describe('integration health: resuming a large backlog', () => {
     const lantern = h.shopify.control.createProduct({ shop: h.shop, title: 'Storm lantern', variants: [{ sku: 'LANTERN-1', price: '34.00' }] });
     const { workflowId } = await startEntitySync(h.client, h.db, h.taskQueue, { routeId, entity: 'products', sourceId: lantern.id });
     const handle = h.client.workflow.getHandle(workflowId);
-    await eventually(async () => ((await handle.query(entitySyncStatusQuery)).state === 'waiting_for_reconnect' ? true : undefined), 'the product to wait for a reconnect');
-    const [parked] = await h.db.select().from(entitySyncs).where(and(eq(entitySyncs.routeId, routeId), eq(entitySyncs.sourceId, lantern.id)));
-    expect(parked).toMatchObject({ status: 'waiting', waitingFor: 'reconnect', waitingOn: qbo.id });
+    const rowOf = async () => (await h.db.select().from(entitySyncs).where(and(eq(entitySyncs.routeId, routeId), eq(entitySyncs.sourceId, lantern.id))))[0];
+    // The row is written after the workflow's state: wait for both.
+    await eventually(async () => ((await handle.query(entitySyncStatusQuery)).state === 'waiting_for_reconnect' && (await rowOf())?.status === 'waiting' ? true : undefined), 'the product to wait for a reconnect');
+    expect(await rowOf()).toMatchObject({ status: 'waiting', waitingFor: 'reconnect', waitingOn: qbo.id });
 
     // Reconnecting is all it takes: no retry, and long before the re-check timer (hours by default).
     await h.clickConnect(qbo.id);
+    await eventually(async () => (await rowOf())?.status === 'synced', 'the product to sync after the reconnect, with no retry');
     const outcome = (await handle.result()) as EntitySyncOutcome;
     expect(outcome.state).toBe('synced');
     expect(outcome.message).toMatch(/^Product Storm lantern: LANTERN-1 created as item "Storm lantern"/);
     const items = h.qbo.control.list(h.realmId, 'Item').filter((item) => (item as { Sku?: string }).Sku === 'LANTERN-1');
     expect(items).toHaveLength(1);
-    const [row] = await h.db.select().from(entitySyncs).where(and(eq(entitySyncs.routeId, routeId), eq(entitySyncs.sourceId, lantern.id)));
-    expect(row).toMatchObject({ status: 'synced', attempts: 2 });
+    expect(await rowOf()).toMatchObject({ status: 'synced', attempts: 2 });
   });
 });

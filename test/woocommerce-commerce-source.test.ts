@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
+import { describeRepair } from '../activities/commerce-webhook-keeper.js';
 import { CredentialsInvalidError, PlatformUnavailableError } from '../domain/platform-errors.js';
 import { startWooCommerceEmulator, type WooCommerceEmulator, type WooOrderInput } from '../emulators/woocommerce/index.js';
 import { createWooCommercePlatform, wooWebhookAddress } from '../platforms/woocommerce/index.js';
@@ -166,6 +167,18 @@ describe('WooCommerce webhooks kept by the platform', () => {
 
     expect(await webhooks.remove()).toBe(topics.length);
     expect(emulator.control.webhookList()).toHaveLength(0);
+  });
+
+  it('a health check names what a refused subscription costs: orders, or customer and product changes', () => {
+    const address = wooWebhookAddress('https://ledgerbridge.example.com', 'woo-1');
+    const refused = (topic: string) => ({ topic, state: 'failed' as const, message: `WooCommerce #1 refused to send ${topic}.` });
+    expect(describeRepair({ address, topics: [refused('product.created')] }, 'WooCommerce')).toEqual({
+      ok: false,
+      message: 'WooCommerce is not sending product.created to ledgerbridge, so changes to customers and products would not arrive. WooCommerce #1 refused to send product.created.',
+    });
+    expect(describeRepair({ address, topics: [refused('order.created'), refused('customer.updated')] }, 'WooCommerce').message).toMatch(
+      /^WooCommerce is not sending order\.created, customer\.updated to ledgerbridge, so new orders would not arrive\./,
+    );
   });
 });
 

@@ -4,7 +4,7 @@ import type { EntitySyncOutcome } from '../activities/entity-sync-activities.js'
 import { entitySyncs, orderSyncs } from '../db/schema.js';
 import { startEntitySync } from '../runtime/entity-sync-starter.js';
 import { entitySyncStatusQuery } from '../workflows/entity-sync.js';
-import { parkedOrderResumeProgressQuery } from '../workflows/parked-order-resume.js';
+import { parkedOrderResumeProgressQuery, parkedOrderResumeWorkflow } from '../workflows/parked-order-resume.js';
 import { eventually, HealthHarness } from './integration-health-harness.js';
 
 describe('integration health: resuming parked syncs after a reconnect', () => {
@@ -80,5 +80,28 @@ describe('integration health: resuming parked syncs after a reconnect', () => {
     const items = h.qbo.control.list(h.realmId, 'Item').filter((item) => (item as { Sku?: string }).Sku === 'LANTERN-1');
     expect(items).toHaveLength(1);
     expect(await rowOf()).toMatchObject({ status: 'synced', attempts: 2 });
+  });
+
+  it('the resume after a reconnect pages through the parked orders, then the parked customer and product syncs', async () => {
+    const { qbo, routeId } = await h.connectedShopAndLedger();
+    // Syncs long gone (their signals fail and are counted): 3 orders, then 5 customers and products, 2 per batch.
+    await h.db.insert(orderSyncs).values(
+      Array.from({ length: 3 }, (_, i) => ({ routeId, orderId: `o-${i}`, workflowId: `order-sync/${routeId}/o-${i}`, status: 'waiting' as const, waitingFor: 'reconnect' as const, waitingOn: qbo.id })),
+    );
+    await h.db.insert(entitySyncs).values(
+      Array.from({ length: 5 }, (_, i) => {
+        const entity = i < 2 ? 'customers' : 'products';
+        return { routeId, entity, sourceId: `e-${i}`, workflowId: `${entity}-gone/${routeId}/e-${i}`, status: 'waiting', waitingFor: 'reconnect', waitingOn: qbo.id };
+      }),
+    );
+    // Not parked on this integration: left alone.
+    await h.db.insert(entitySyncs).values({ routeId, entity: 'products', sourceId: 'other', workflowId: `product-sync/${routeId}/other`, status: 'failed', waitingFor: 'fix', waitingOn: 'sku:X' });
+
+    const progress = await h.client.workflow.execute(parkedOrderResumeWorkflow, {
+      taskQueue: h.taskQueue,
+      workflowId: `parked-order-resume/${qbo.id}/paging-test`,
+      args: [{ selection: { integrationId: qbo.id, waitingOn: qbo.id, includeEntitySyncs: true }, signal: 'reconnected', perSecond: 100, batchSize: 2 }],
+    });
+    expect(progress).toEqual({ total: 8, done: 8, failed: 8, finished: true });
   });
 });

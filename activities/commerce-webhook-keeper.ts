@@ -49,7 +49,10 @@ export async function removeCommerceWebhooks(deps: Omit<WebhookKeeperDeps, 'publ
 export function describeRepair(repair: WebhookRepair, shopPlatform = 'Shopify'): { ok: boolean; message: string } {
   const failed = repair.topics.filter((t) => t.state === 'failed');
   if (failed.length > 0) {
-    return { ok: false, message: `${shopPlatform} is not sending ${failed.map((t) => t.topic).join(', ')} to ledgerbridge, so new orders would not arrive. ${failed.map((t) => t.message).join(' ')}` };
+    // Shopify's orders/… and refunds/…, WooCommerce's order.…: else only customer and product topics failed.
+    const ordersMissed = failed.some((t) => /^(orders?|refunds?)[./]/.test(t.topic));
+    const missed = ordersMissed ? 'new orders' : 'changes to customers and products';
+    return { ok: false, message: `${shopPlatform} is not sending ${failed.map((t) => t.topic).join(', ')} to ledgerbridge, so ${missed} would not arrive. ${failed.map((t) => t.message).join(' ')}` };
   }
   const repaired = repair.topics.filter((t) => t.state === 'created' || t.state === 'replaced');
   if (repaired.length === 0) return { ok: true, message: `The shop sends ${repair.topics.map((t) => t.topic).join(', ')} to ${repair.address}.` };

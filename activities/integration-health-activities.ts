@@ -9,6 +9,7 @@ import { integrationCheckResults, integrations } from '../db/schema.js';
 import type { Mailer } from '../notifications/mail-transport.js';
 import type { PlatformRegistry } from '../platforms/registry.js';
 import type { ConnectLinkSigner } from '../security/connect-link.js';
+import { countParkedEntitySyncs } from '../runtime/parked-entity-syncs.js';
 import { countParkedOrders, resumeParkedOrders } from '../runtime/parked-order-resumer.js';
 import { markEndedOrderSyncs } from '../runtime/ended-order-syncs.js';
 import { runHealthChecks } from './integration-health-checks.js';
@@ -79,10 +80,14 @@ export function createIntegrationHealthActivities(deps: IntegrationHealthActivit
       return { marked: await markEndedOrderSyncs(deps.client, deps.db, input) };
     },
 
-    /** How many orders wait on this integration, and the rate parkedOrderResumeWorkflow resumes them at. */
-    async countParkedOrdersOfIntegration(input: { integrationId: string }): Promise<{ total: number; perSecond: number }> {
-      const total = await countParkedOrders(deps.db, { integrationId: input.integrationId, waitingOn: input.integrationId });
-      return { total, perSecond: deps.resumePerSecond ?? 5 };
+    /**
+     * How many orders wait on this integration, how many customer and product syncs (`entities`: the resume wakes them
+     * too), and the rate parkedOrderResumeWorkflow resumes them at.
+     */
+    async countParkedOrdersOfIntegration(input: { integrationId: string }): Promise<{ total: number; entities: number; perSecond: number }> {
+      const selection = { integrationId: input.integrationId, waitingOn: input.integrationId };
+      const [total, entities] = await Promise.all([countParkedOrders(deps.db, selection), countParkedEntitySyncs(deps.db, selection)]);
+      return { total, entities, perSecond: deps.resumePerSecond ?? 5 };
     },
 
     /** Every order parked on this integration goes on, at a bounded rate (runs of the health workflow before it resumed in its own workflow). */

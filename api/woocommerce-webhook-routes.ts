@@ -8,8 +8,17 @@ import { integrationRouteIds } from './shop-routes-lookup.js';
 import { WebhookAnswer } from './shopify-topic-handlers.js';
 import type { VerifyWooCommerceWebhook } from './woocommerce-webhook-check.js';
 import { OrderEventWriter } from '../db/order-event-writer.js';
+import type { IntakeOrderReference } from '../db/schema.js';
 import { recordSettledEvent, type WebhookEventIdentity } from '../db/webhook-intake.js';
-import { isWooPing, WOOCOMMERCE_WEBHOOK_PATH, wooOrderEventKey, wooOrderReferenceOf } from '../platforms/woocommerce/index.js';
+import {
+  isWooPing,
+  WOOCOMMERCE_ENTITY_TOPICS,
+  WOOCOMMERCE_WEBHOOK_PATH,
+  wooOrderEventKey,
+  wooOrderReferenceOf,
+  wooRecordEventKey,
+  wooRecordReferenceOf,
+} from '../platforms/woocommerce/index.js';
 import { RequestsInFlight } from '../runtime/requests-in-flight.js';
 
 const ORDER_TOPICS: ReadonlySet<string> = new Set(['order.created', 'order.updated']);
@@ -17,15 +26,15 @@ const ORDER_TOPICS: ReadonlySet<string> = new Set(['order.created', 'order.updat
 export interface WooCommerceIntakeContext {
   verify: VerifyWooCommerceWebhook;
   claimLeaseMs: number;
-  /** Tells the intake drainer an order event was queued. */
+  /** Tells the intake drainer an order (or customer, product) event was queued. */
   orderQueued: () => void;
 }
 
 /**
  * WooCommerce webhook intake, one address per integration (`/webhooks/woocommerce/:integrationId`): the
- * integration's keys give the secret the signature is checked with, over the body exactly as received. Order
- * events go into the same durable intake as Shopify's (webhook_events, started by the drainer into the same order
- * sync). WooCommerce never retries, and disables a webhook after repeated failures: anything but a refusal of a
+ * integration's keys give the secret the signature is checked with, over the body exactly as received. Order,
+ * customer and product events go into the same durable intake as Shopify's (webhook_events, started by the drainer
+ * into the same order, customer and product syncs, each route's sync settings honoured there). WooCommerce never retries, and disables a webhook after repeated failures: anything but a refusal of a
  * forged or unreadable delivery is a 200.
  */
 export function wooCommerceWebhookRoutes(deps: ApiDeps, context: WooCommerceIntakeContext, deliveries: RequestsInFlight = new RequestsInFlight()): FastifyPluginAsync {
@@ -44,7 +53,9 @@ export function wooCommerceWebhookRoutes(deps: ApiDeps, context: WooCommerceInta
           description:
             'Public, authenticated by X-WC-Webhook-Signature (base64 HMAC-SHA256 of the body with the secret ledgerbridge set on the webhook). ' +
             'order.created and order.updated are recorded and answered "accepted"; the order sync then starts on every route reading from ' +
-            "the integration. A delivery reporting the same order change again (same order id, date_modified_gmt and content) is answered \"duplicate\"; two changes within one second are two events. " +
+            "the integration. customer.created|updated and product.created|updated are recorded the same way and start the customer's or " +
+            "product's sync on every route that syncs customers or products. A delivery reporting the same change again (same id, " +
+            'date_modified_gmt and content) is answered "duplicate"; two changes within one second are two events. ' +
             "WooCommerce's ping (webhook_id=N) is answered 200.",
           tags: ['webhooks'],
           params: Type.Object({ integrationId: Type.String({ minLength: 1, maxLength: 200 }) }),
@@ -85,10 +96,38 @@ export function wooCommerceWebhookRoutes(deps: ApiDeps, context: WooCommerceInta
           webhookId: check.webhookId,
           integrationId,
         });
-        if (!ORDER_TOPICS.has(check.topic)) {
+        const entity = WOOCOMMERCE_ENTITY_TOPICS[check.topic];
+        if (!ORDER_TOPICS.has(check.topic) && !entity) {
           const recorded = await recordSettledEvent(deps.db, identity(`delivery/${check.deliveryId}`), 'ignored');
           log.info('woocommerce webhook topic not handled: acknowledged');
           return { status: recorded ? 'ignored' : 'duplicate' };
+        }
+        /** One durable write of what the delivery reports (the drainer starts the syncs), or why nothing was written. */
+        const queue = async (event: WebhookEventIdentity, sourceId: string, reference: IntakeOrderReference, what: string): Promise<'duplicate' | 'ignored' | 'accepted'> => {
+          if ((await integrationRouteIds(deps.db, integrationId)).length === 0) {
+            const recorded = await recordSettledEvent(deps.db, event, 'ignored');
+            log.warn('woocommerce webhook ignored: no sync route reads from this store');
+            return recorded ? 'ignored' : 'duplicate';
+          }
+          const queued = await writer.write({ ...event, orderId: sourceId, orderReference: reference });
+          if (queued === 'duplicate') {
+            log.info({ sourceId }, 'woocommerce webhook already received: acknowledged, nothing done');
+            return 'duplicate';
+          }
+          context.orderQueued();
+          log.info({ sourceId, requeued: queued === 'requeued' }, `woocommerce ${what} webhook accepted`);
+          return 'accepted';
+        };
+        if (entity) {
+          const record = wooRecordReferenceOf(body);
+          if (!record) {
+            log.warn('woocommerce webhook rejected: payload without a numeric id');
+            throw new ApiError(400, 'invalid_body', `The ${check.topic} webhook carries no id.`);
+          }
+          // Like an order's: this customer or product as of this change, by its content (created and updated alike).
+          const resource = entity === 'customers' ? 'customer' : 'product';
+          const event = identity(wooRecordEventKey(resource, record, rawBody, check.deliveryId));
+          return { status: await queue(event, record.id, { orderName: null, currentTotal: null, cancelledAt: null, updatedAt: null, entity }, resource) };
         }
         const order = wooOrderReferenceOf(body);
         if (!order) {
@@ -96,20 +135,8 @@ export function wooCommerceWebhookRoutes(deps: ApiDeps, context: WooCommerceInta
           throw new ApiError(400, 'invalid_body', `The ${check.topic} webhook carries no order id.`);
         }
         // No event id in WooCommerce: what a delivery reports is this order as of this change, by its content.
-        const event = identity(wooOrderEventKey(order, rawBody, check.deliveryId));
-        if ((await integrationRouteIds(deps.db, integrationId)).length === 0) {
-          const recorded = await recordSettledEvent(deps.db, event, 'ignored');
-          log.warn('woocommerce webhook ignored: no sync route reads from this store');
-          return { status: recorded ? 'ignored' : 'duplicate' };
-        }
-        const queued = await writer.write({ ...event, orderId: order.orderId, orderReference: order.reference });
-        if (queued === 'duplicate') {
-          log.info({ orderId: order.orderId }, 'woocommerce webhook already received: acknowledged, nothing done');
-          return { status: 'duplicate' };
-        }
-        context.orderQueued();
-        log.info({ orderId: order.orderId, requeued: queued === 'requeued' }, 'woocommerce order webhook accepted');
-        return { status: 'accepted', orderId: order.orderId };
+        const status = await queue(identity(wooOrderEventKey(order, rawBody, check.deliveryId)), order.orderId, order.reference, 'order');
+        return status === 'accepted' ? { status, orderId: order.orderId } : { status };
       }),
     );
   };

@@ -1,9 +1,10 @@
 import type { Client } from '@temporalio/client';
-import { and, asc, count, eq, gt, inArray, like, or, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, like, or, type Column, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
 import { orderSyncs, syncRoutes } from '../db/schema.js';
 import { LEDGER_REFUSAL_WAIT_PREFIX } from '../domain/sync-error-types.js';
 import { mappingSavedSignal, reconnectedSignal, retrySignal } from '../workflows/order-sync.js';
+import type { ParkedEntityCursor } from './parked-entity-syncs.js';
 
 export type ResumeSignal = 'reconnected' | 'retry' | 'mappingSaved';
 
@@ -21,6 +22,11 @@ export interface ResumeSelection {
    * saved meanwhile may be its fix; the ledger's refusal does not say which mapping it needs.
    */
   orRefusedByLedger?: boolean;
+  /**
+   * After the orders, also the customer and product syncs the selection covers (runtime/parked-entity-syncs.ts), told
+   * to try again: a reconnect fixes what they wait on as much as an order's.
+   */
+  includeEntitySyncs?: boolean;
 }
 
 export interface ResumeReport {
@@ -35,27 +41,44 @@ export interface ParkedOrder {
   workflowId: string;
 }
 
-/** Where a batch starts: after this order (keyset paging, so orders resumed meanwhile do not shift pages). */
-export type ParkedOrderCursor = { routeId: string; orderId: string } | null;
+/** After this order (keyset paging, so orders resumed meanwhile do not shift pages). */
+export type OrderCursor = { routeId: string; orderId: string };
 
-async function conditionsFor(db: Database, selection: ResumeSelection): Promise<SQL[] | null> {
-  const conditions: SQL[] = [inArray(orderSyncs.status, ['waiting', 'failed', 'halted'])];
-  if (selection.routeId) conditions.push(eq(orderSyncs.routeId, selection.routeId));
+/**
+ * Where a batch starts: after this order, or (selections with `includeEntitySyncs`, once the orders are done) after
+ * this entity sync (`entities: null` for the first); null before the first order.
+ */
+export type ParkedOrderCursor = OrderCursor | { entities: ParkedEntityCursor } | null;
+
+/** The columns a parked sync row has, whichever table it is in (order_syncs, entity_syncs). */
+export interface ParkedRowColumns {
+  routeId: Column;
+  status: Column;
+  waitingOn: Column;
+  waitingFor: Column;
+}
+
+/** What selects a selection's parked rows of one table; null when no route matches (nothing is selected). */
+export async function selectionConditions(db: Database, selection: ResumeSelection, table: ParkedRowColumns): Promise<SQL[] | null> {
+  const conditions: SQL[] = [inArray(table.status, ['waiting', 'failed', 'halted'])];
+  if (selection.routeId) conditions.push(eq(table.routeId, selection.routeId));
   if (selection.waitingOn) {
-    const exact = eq(orderSyncs.waitingOn, selection.waitingOn);
-    conditions.push(selection.orRefusedByLedger ? or(exact, like(orderSyncs.waitingOn, `${LEDGER_REFUSAL_WAIT_PREFIX}%`))! : exact);
+    const exact = eq(table.waitingOn, selection.waitingOn);
+    conditions.push(selection.orRefusedByLedger ? or(exact, like(table.waitingOn, `${LEDGER_REFUSAL_WAIT_PREFIX}%`))! : exact);
   }
-  if (selection.waitingFor) conditions.push(eq(orderSyncs.waitingFor, selection.waitingFor));
+  if (selection.waitingFor) conditions.push(eq(table.waitingFor, selection.waitingFor));
   if (selection.integrationId) {
     const routes = await db
       .select({ id: syncRoutes.id })
       .from(syncRoutes)
       .where(or(eq(syncRoutes.sourceIntegrationId, selection.integrationId), eq(syncRoutes.targetIntegrationId, selection.integrationId)));
     if (routes.length === 0) return null;
-    conditions.push(inArray(orderSyncs.routeId, routes.map((r) => r.id)));
+    conditions.push(inArray(table.routeId, routes.map((r) => r.id)));
   }
   return conditions;
 }
+
+const conditionsFor = (db: Database, selection: ResumeSelection) => selectionConditions(db, selection, orderSyncs);
 
 /** How many parked orders the selection covers now. */
 export async function countParkedOrders(db: Database, selection: ResumeSelection): Promise<number> {
@@ -66,7 +89,7 @@ export async function countParkedOrders(db: Database, selection: ResumeSelection
 }
 
 /** The next `limit` parked orders of the selection after `cursor`, in a stable order. */
-export async function listParkedOrders(db: Database, selection: ResumeSelection, cursor: ParkedOrderCursor, limit: number): Promise<ParkedOrder[]> {
+export async function listParkedOrders(db: Database, selection: ResumeSelection, cursor: OrderCursor | null, limit: number): Promise<ParkedOrder[]> {
   const conditions = await conditionsFor(db, selection);
   if (!conditions) return [];
   if (cursor) {
@@ -92,25 +115,41 @@ export async function signalParkedOrders(
   perSecond: number,
   onEach: () => void = () => {},
 ): Promise<ResumeReport> {
-  const report: ResumeReport = { resumed: 0, failed: [] };
+  const report = await signalAtRate(orders, perSecond, onEach, async (order) => {
+    const handle = client.workflow.getHandle(order.workflowId);
+    if (signal === 'mappingSaved') await handle.signal(mappingSavedSignal, { waitingOn: waitingOn ?? '' });
+    else await handle.signal(signal === 'reconnected' ? reconnectedSignal : retrySignal);
+  });
+  return { resumed: report.resumed, failed: report.failed.map(({ item, reason }) => ({ orderId: item.orderId, workflowId: item.workflowId, reason })) };
+}
+
+/**
+ * Sends each parked sync its signal, at most `perSecond` a second (each sync's share of the rate, also when it was
+ * the last). A sync that cannot be signalled (ended, never started) is reported, not thrown.
+ */
+export async function signalAtRate<T>(
+  items: T[],
+  perSecond: number,
+  onEach: () => void,
+  send: (item: T) => Promise<void>,
+): Promise<{ resumed: number; failed: { item: T; reason: string }[] }> {
+  const report: { resumed: number; failed: { item: T; reason: string }[] } = { resumed: 0, failed: [] };
   const gapMs = 1000 / Math.max(perSecond, 0.001);
   const startedAt = Date.now();
-  for (const [index, order] of orders.entries()) {
+  for (const [index, item] of items.entries()) {
     const due = startedAt + index * gapMs;
     if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
     try {
-      const handle = client.workflow.getHandle(order.workflowId);
-      if (signal === 'mappingSaved') await handle.signal(mappingSavedSignal, { waitingOn: waitingOn ?? '' });
-      else await handle.signal(signal === 'reconnected' ? reconnectedSignal : retrySignal);
+      await send(item);
       report.resumed++;
     } catch (error) {
-      report.failed.push({ orderId: order.orderId, workflowId: order.workflowId, reason: (error as Error).message });
+      report.failed.push({ item, reason: (error as Error).message });
     }
     onEach();
   }
-  // The batch lasts as long as its orders' share of the rate, so back-to-back batches (a replay's) keep the rate too.
-  const end = startedAt + orders.length * gapMs;
-  if (orders.length > 0 && end > Date.now()) await new Promise((resolve) => setTimeout(resolve, end - Date.now()));
+  // The batch lasts as long as its syncs' share of the rate, so back-to-back batches (a replay's) keep the rate too.
+  const end = startedAt + items.length * gapMs;
+  if (items.length > 0 && end > Date.now()) await new Promise((resolve) => setTimeout(resolve, end - Date.now()));
   return report;
 }
 

@@ -1,9 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { orderSyncs } from '../db/schema.js';
-import { parkedOrderResumeProgressQuery } from '../workflows/parked-order-resume.js';
+import { and, eq } from 'drizzle-orm';
+import type { EntitySyncOutcome } from '../activities/entity-sync-activities.js';
+import { entitySyncs, orderSyncs } from '../db/schema.js';
+import { startEntitySync } from '../runtime/entity-sync-starter.js';
+import { entitySyncStatusQuery } from '../workflows/entity-sync.js';
+import { parkedOrderResumeProgressQuery, parkedOrderResumeWorkflow } from '../workflows/parked-order-resume.js';
 import { eventually, HealthHarness } from './integration-health-harness.js';
 
-describe('integration health: resuming a large backlog', () => {
+describe('integration health: resuming parked syncs after a reconnect', () => {
   let h: HealthHarness;
   beforeAll(async () => {
     h = await HealthHarness.start();
@@ -52,5 +56,52 @@ describe('integration health: resuming a large backlog', () => {
     }, 'the resume to finish', 90_000);
     expect(done).toEqual({ total, done: total, failed: total, finished: true });
     expect((await h.health(qbo.id)).lastResume).toMatchObject({ resumed: total });
+  });
+
+  it('a product sync parked on a revoked ledger connection resumes when the ledger is reconnected, and creates its item once', async () => {
+    const { qbo, routeId } = await h.connectedShopAndLedger();
+    h.qbo.control.revokeGrant(h.realmId);
+    expect(((await h.api('POST', `/integrations/${qbo.id}/check`)).json() as { status: string }).status).toBe('reconnect_required');
+
+    const lantern = h.shopify.control.createProduct({ shop: h.shop, title: 'Storm lantern', variants: [{ sku: 'LANTERN-1', price: '34.00' }] });
+    const { workflowId } = await startEntitySync(h.client, h.db, h.taskQueue, { routeId, entity: 'products', sourceId: lantern.id });
+    const handle = h.client.workflow.getHandle(workflowId);
+    const rowOf = async () => (await h.db.select().from(entitySyncs).where(and(eq(entitySyncs.routeId, routeId), eq(entitySyncs.sourceId, lantern.id))))[0];
+    // The row is written after the workflow's state: wait for both.
+    await eventually(async () => ((await handle.query(entitySyncStatusQuery)).state === 'waiting_for_reconnect' && (await rowOf())?.status === 'waiting' ? true : undefined), 'the product to wait for a reconnect');
+    expect(await rowOf()).toMatchObject({ status: 'waiting', waitingFor: 'reconnect', waitingOn: qbo.id });
+
+    // Reconnecting is all it takes: no retry, and long before the re-check timer (hours by default).
+    await h.clickConnect(qbo.id);
+    await eventually(async () => (await rowOf())?.status === 'synced', 'the product to sync after the reconnect, with no retry');
+    const outcome = (await handle.result()) as EntitySyncOutcome;
+    expect(outcome.state).toBe('synced');
+    expect(outcome.message).toMatch(/^Product Storm lantern: LANTERN-1 created as item "Storm lantern"/);
+    const items = h.qbo.control.list(h.realmId, 'Item').filter((item) => (item as { Sku?: string }).Sku === 'LANTERN-1');
+    expect(items).toHaveLength(1);
+    expect(await rowOf()).toMatchObject({ status: 'synced', attempts: 2 });
+  });
+
+  it('the resume after a reconnect pages through the parked orders, then the parked customer and product syncs', async () => {
+    const { qbo, routeId } = await h.connectedShopAndLedger();
+    // Syncs long gone (their signals fail and are counted): 3 orders, then 5 customers and products, 2 per batch.
+    await h.db.insert(orderSyncs).values(
+      Array.from({ length: 3 }, (_, i) => ({ routeId, orderId: `o-${i}`, workflowId: `order-sync/${routeId}/o-${i}`, status: 'waiting' as const, waitingFor: 'reconnect' as const, waitingOn: qbo.id })),
+    );
+    await h.db.insert(entitySyncs).values(
+      Array.from({ length: 5 }, (_, i) => {
+        const entity = i < 2 ? 'customers' : 'products';
+        return { routeId, entity, sourceId: `e-${i}`, workflowId: `${entity}-gone/${routeId}/e-${i}`, status: 'waiting', waitingFor: 'reconnect', waitingOn: qbo.id };
+      }),
+    );
+    // Not parked on this integration: left alone.
+    await h.db.insert(entitySyncs).values({ routeId, entity: 'products', sourceId: 'other', workflowId: `product-sync/${routeId}/other`, status: 'failed', waitingFor: 'fix', waitingOn: 'sku:X' });
+
+    const progress = await h.client.workflow.execute(parkedOrderResumeWorkflow, {
+      taskQueue: h.taskQueue,
+      workflowId: `parked-order-resume/${qbo.id}/paging-test`,
+      args: [{ selection: { integrationId: qbo.id, waitingOn: qbo.id, includeEntitySyncs: true }, signal: 'reconnected', perSecond: 100, batchSize: 2 }],
+    });
+    expect(progress).toEqual({ total: 8, done: 8, failed: 8, finished: true });
   });
 });

@@ -28,15 +28,15 @@ describe('order sync: WooCommerce → QuickBooks Online', () => {
       ...input,
     });
 
-  it('connecting "WooCommerce #1" through the key grant stores its key and subscribes both order topics to its own address', async () => {
+  it('connecting "WooCommerce #1" through the key grant stores its key and subscribes the order, customer and product topics to its own address', async () => {
     const [row] = await harness.db.select().from(integrations).where(eq(integrations.id, harness.wooIntegrationId));
     expect(row).toMatchObject({ displayName: 'WooCommerce #1', platform: 'woocommerce', account: { storeUrl: harness.woo.origin } });
     const { credentials } = await harness.credentials.load(harness.wooIntegrationId);
     expect(credentials).toMatchObject({ accessTokenExpiresAt: null, scopes: ['read_write'] });
-    expect(harness.woo.control.webhookList().map((w) => [w.topic, w.status, w.deliveryUrl])).toEqual([
-      ['order.created', 'active', `${harness.apiOrigin}/webhooks/woocommerce/${harness.wooIntegrationId}`],
-      ['order.updated', 'active', `${harness.apiOrigin}/webhooks/woocommerce/${harness.wooIntegrationId}`],
-    ]);
+    const address = `${harness.apiOrigin}/webhooks/woocommerce/${harness.wooIntegrationId}`;
+    expect(harness.woo.control.webhookList().map((w) => [w.topic, w.status, w.deliveryUrl])).toEqual(
+      ['order.created', 'order.updated', 'customer.created', 'customer.updated', 'product.created', 'product.updated'].map((topic) => [topic, 'active', address]),
+    );
   });
 
   it("books a new order from its webhook as one sales receipt at the store's total, with coupon, shipping and VAT", async () => {

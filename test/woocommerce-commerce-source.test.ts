@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
+import { describeRepair } from '../activities/commerce-webhook-keeper.js';
 import { CredentialsInvalidError, PlatformUnavailableError } from '../domain/platform-errors.js';
 import { startWooCommerceEmulator, type WooCommerceEmulator, type WooOrderInput } from '../emulators/woocommerce/index.js';
 import { createWooCommercePlatform, wooWebhookAddress } from '../platforms/woocommerce/index.js';
@@ -132,33 +133,31 @@ describe('WooCommerce commerce source (the official client against the emulator)
 });
 
 describe('WooCommerce webhooks kept by the platform', () => {
-  it('creates both topics, finds them right the next time, turns a disabled one back on, and takes a new secret after a reconnect', async () => {
+  it('creates the order, customer and product topics, finds them right the next time, turns a disabled one back on, and takes a new secret after a reconnect', async () => {
     const { emulator, connection, keys } = await store();
     const webhooks = platform.createWebhooks(connection);
     const address = wooWebhookAddress('https://ledgerbridge.example.com', 'woo-1');
 
+    const topics = ['order.created', 'order.updated', 'customer.created', 'customer.updated', 'product.created', 'product.updated'];
     const created = await webhooks.ensure('https://ledgerbridge.example.com/');
-    expect(created).toEqual({ address, topics: [{ topic: 'order.created', state: 'created', message: null }, { topic: 'order.updated', state: 'created', message: null }] });
-    expect(emulator.control.webhookList().map((w) => [w.topic, w.status, w.deliveryUrl])).toEqual([
-      ['order.created', 'active', address],
-      ['order.updated', 'active', address],
-    ]);
-    expect((await webhooks.ensure('https://ledgerbridge.example.com')).topics.map((t) => t.state)).toEqual(['ok', 'ok']);
+    expect(created).toEqual({ address, topics: topics.map((topic) => ({ topic, state: 'created', message: null })) });
+    expect(emulator.control.webhookList().map((w) => [w.topic, w.status, w.deliveryUrl])).toEqual(topics.map((topic) => [topic, 'active', address]));
+    expect((await webhooks.ensure('https://ledgerbridge.example.com')).topics.map((t) => t.state)).toEqual(topics.map(() => 'ok'));
 
     // WooCommerce disabled it after failed deliveries.
     emulator.control.webhookList()[0]!.status = 'disabled';
     const repaired = await webhooks.ensure('https://ledgerbridge.example.com');
     expect(repaired.topics[0]).toMatchObject({ topic: 'order.created', state: 'replaced' });
     expect(repaired.topics[0]!.message).toMatch(/had disabled order\.created after repeated failed deliveries; ledgerbridge turned it back on/);
-    expect(emulator.control.webhookList().map((w) => w.status)).toEqual(['active', 'active']);
+    expect(emulator.control.webhookList().map((w) => w.status)).toEqual(topics.map(() => 'active'));
 
     // A reconnect brings a new key: the webhooks are signed with the new secret from then on.
     const before = emulator.control.webhookList().map((w) => w.secret);
     const key = emulator.control.createKey();
     keys.token = `${key.consumerKey}:${key.consumerSecret}`;
-    expect((await webhooks.ensure('https://ledgerbridge.example.com')).topics.map((t) => t.state)).toEqual(['replaced', 'replaced']);
+    expect((await webhooks.ensure('https://ledgerbridge.example.com')).topics.map((t) => t.state)).toEqual(topics.map(() => 'replaced'));
     const after = emulator.control.webhookList();
-    expect(after).toHaveLength(2);
+    expect(after).toHaveLength(topics.length);
     expect(after.map((w) => w.secret)).not.toEqual(before);
     const order = emulator.control.site.createOrder(BASE);
     const body = JSON.stringify(order);
@@ -166,8 +165,20 @@ describe('WooCommerce webhooks kept by the platform', () => {
     const check = platform.verifyWebhook('woo-1', keys.token, body, { 'x-wc-webhook-topic': 'order.created', 'x-wc-webhook-signature': signature(after[0]!.secret) });
     expect(check.valid).toBe(true);
 
-    expect(await webhooks.remove()).toBe(2);
+    expect(await webhooks.remove()).toBe(topics.length);
     expect(emulator.control.webhookList()).toHaveLength(0);
+  });
+
+  it('a health check names what a refused subscription costs: orders, or customer and product changes', () => {
+    const address = wooWebhookAddress('https://ledgerbridge.example.com', 'woo-1');
+    const refused = (topic: string) => ({ topic, state: 'failed' as const, message: `WooCommerce #1 refused to send ${topic}.` });
+    expect(describeRepair({ address, topics: [refused('product.created')] }, 'WooCommerce')).toEqual({
+      ok: false,
+      message: 'WooCommerce is not sending product.created to ledgerbridge, so changes to customers and products would not arrive. WooCommerce #1 refused to send product.created.',
+    });
+    expect(describeRepair({ address, topics: [refused('order.created'), refused('customer.updated')] }, 'WooCommerce').message).toMatch(
+      /^WooCommerce is not sending order\.created, customer\.updated to ledgerbridge, so new orders would not arrive\./,
+    );
   });
 });
 

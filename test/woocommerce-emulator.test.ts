@@ -182,6 +182,34 @@ describe('WooCommerce emulator webhooks', () => {
     expect(delivery.headers['x-wc-webhook-signature']).toBe(createHmac('sha256', 's3cret').update(delivery.rawBody).digest('base64'));
   });
 
+  it('delivers customer.* and product.* saves as the resource GET shows, only to webhooks subscribed to that topic', async () => {
+    const emulator = await site();
+    const hooks = await receiver();
+    const api = client(emulator, emulator.control.createKey());
+    for (const topic of ['customer.created', 'product.updated']) {
+      expect((await api.post('webhooks', { name: topic, topic, delivery_url: hooks.url, secret: 's3cret' })).status).toBe(201);
+    }
+    await waitFor(() => hooks.received[1], 'both pings');
+
+    const ada = emulator.control.createCustomer({ email: 'ada@example.com', firstName: 'Ada', lastName: 'Lovelace' });
+    // No product.created webhook: creating a product sends nothing; editing it sends product.updated.
+    const mug = emulator.control.createProduct({ name: 'Mug', sku: 'MUG-1', price: '12.00' });
+    emulator.control.updateRecord('products', mug.id as number, { name: 'Big mug' });
+    // No customer.updated webhook either.
+    emulator.control.updateRecord('customers', ada.id as number, { last_name: 'King' });
+    await emulator.control.webhooks.idle();
+    // Sent concurrently: in topic order for the comparison.
+    const deliveries = hooks.received.slice(2).sort((a, b) => String(a.headers['x-wc-webhook-topic']).localeCompare(String(b.headers['x-wc-webhook-topic'])));
+    expect(deliveries.map((d) => d.headers['x-wc-webhook-topic'])).toEqual(['customer.created', 'product.updated']);
+    const [customer, product] = deliveries.map((d) => JSON.parse(d.rawBody) as Record<string, unknown>);
+    expect(customer).toEqual((await api.get(`customers/${ada.id as number}`)).data);
+    expect(customer).toMatchObject({ id: ada.id, email: 'ada@example.com', role: 'customer', billing: { email: 'ada@example.com', phone: '' }, meta_data: [] });
+    expect(product).toEqual((await api.get(`products/${mug.id as number}`)).data);
+    expect(product).toMatchObject({ id: mug.id, name: 'Big mug', type: 'simple', sku: 'MUG-1', price: '12.00', status: 'publish', variations: [] });
+    expect(deliveries[1]!.headers).toMatchObject({ 'x-wc-webhook-resource': 'product', 'x-wc-webhook-event': 'updated' });
+    expect(deliveries[1]!.headers['x-wc-webhook-signature']).toBe(createHmac('sha256', 's3cret').update(deliveries[1]!.rawBody).digest('base64'));
+  });
+
   it('never retries, and disables a webhook on the 7th failure in a row (the count is already above 5)', async () => {
     const emulator = await site();
     const hooks = await receiver(() => 500);

@@ -250,6 +250,9 @@ describe('Xero emulator: what Xero refuses', () => {
       'Item Name must not be more than 50 characters long',
     ]);
     expect(await messages({ Items: [{ Code: 'sku-1', Name: 'Again' }] }, '/Items')).toContain("Item code 'sku-1' already exists.");
+    // Unique whatever the case (the variant the product is kept safe under: it matches SKUs in any case before creating).
+    expect(await messages({ Items: [{ Code: 'SKU-1', Name: 'Shouting' }] }, '/Items')).toContain("Item code 'SKU-1' already exists.");
+    expect(await messages({ Items: [{ Name: 'No code' }] }, '/Items')).toContain('Item Code must be specified.');
     expect((await call(token, 'PUT', '/Items', { Items: [{ Code: 'NEW-1', Name: 'New', SalesDetails: { AccountCode: '200', TaxType: 'OUTPUT2', UnitPrice: 3 } }] })).status).toBe(200);
     const invoice = emulator.control.invoices(ORG).find((i) => i.InvoiceNumber === 'DUP-1')!;
     expect(await messages({ Payments: [{ Invoice: { InvoiceID: invoice.InvoiceID }, Account: { Code: '090' }, Date: '2026-11-20', Amount: 1000 }] }, '/Payments')).toContain('The payment amount exceeds the amount outstanding on this document.');

@@ -215,11 +215,13 @@ export async function integrationHealthWorkflow(input: IntegrationHealthInput): 
     if (patched('health-resumes-in-own-workflow')) {
       // Its own workflow: a backlog of thousands at a few a second must not keep "Check now" waiting.
       try {
-        const { total, perSecond } = await bookkeeping.countParkedOrdersOfIntegration({ integrationId });
-        if (total > 0) {
+        const { total, entities, perSecond } = await bookkeeping.countParkedOrdersOfIntegration({ integrationId });
+        // Customer and product syncs parked on the integration wake with its orders. `entities` is absent from counts
+        // recorded before they did, so such a history still decides as it did.
+        if (total + (entities ?? 0) > 0) {
           await startChild(parkedOrderResumeWorkflow, {
             workflowId: `parked-order-resume/${integrationId}/${uuid4()}`,
-            args: [{ selection: { integrationId, waitingOn: integrationId }, signal: 'reconnected', perSecond }],
+            args: [{ selection: { integrationId, waitingOn: integrationId, includeEntitySyncs: true }, signal: 'reconnected', perSecond }],
             parentClosePolicy: ParentClosePolicy.ABANDON,
           });
         }

@@ -3,7 +3,7 @@ import { listenOnLoopback, type RunningServer } from '../common/listen.js';
 import { registerKeyGrantRoutes, type KeyGrantOptions } from './key-grant-routes.js';
 import { authenticate } from './rest-authentication.js';
 import { answerRest, wooError, type RestAnswer } from './rest-api.js';
-import { WooSite, type KeyPermissions, type SiteOptions } from './site.js';
+import { WooSite, type KeyPermissions, type SiteOptions, type WooCustomerInput, type WooProductInput } from './site.js';
 import { WebhookDeliverer, type DelivererOptions } from './webhook-deliverer.js';
 import type { WooOrderInput } from './order-builder.js';
 import { dataFields, type PersistedParts } from '../common/persisted-state.js';
@@ -35,21 +35,42 @@ export class WooCommerceEmulatorControl {
 
   createOrder(input: WooOrderInput): Record<string, unknown> {
     const order = this.site.createOrder(input);
-    this.webhooks.orderSaved(order.id as number, 'created');
+    this.webhooks.saved('order', order.id as number, 'created');
     return order;
   }
 
   updateOrder(id: number, patch: Record<string, unknown>): Record<string, unknown> | null {
     const order = this.site.updateOrder(id, patch);
-    if (order) this.webhooks.orderSaved(id, 'updated');
+    if (order) this.webhooks.saved('order', id, 'updated');
     return order;
   }
 
   /** order.updated fires on woocommerce_order_refunded: there is no refund topic. */
   refundOrder(id: number, amount: string, reason = ''): Record<string, unknown> | null {
     const refund = this.site.refundOrder(id, amount, reason);
-    if (refund) this.webhooks.orderSaved(id, 'updated');
+    if (refund) this.webhooks.saved('order', id, 'updated');
     return refund;
+  }
+
+  /** A product saved in wp-admin: fires `product.created`. */
+  createProduct(input: WooProductInput): Record<string, unknown> {
+    const product = this.site.addProduct(input);
+    this.webhooks.saved('product', product.id as number, 'created');
+    return product;
+  }
+
+  /** A customer registered (or added in wp-admin): fires `customer.created`. */
+  createCustomer(input: WooCustomerInput): Record<string, unknown> {
+    const customer = this.site.addCustomer(input);
+    this.webhooks.saved('customer', customer.id as number, 'created');
+    return customer;
+  }
+
+  /** A product or customer edited: fires `product.updated` / `customer.updated`. */
+  updateRecord(resource: 'products' | 'customers', id: number, patch: Record<string, unknown>): Record<string, unknown> | null {
+    const record = this.site.updateRecord(resource, id, patch);
+    if (record) this.webhooks.saved(resource === 'products' ? 'product' : 'customer', id, 'updated');
+    return record;
   }
 
   createKey(permissions: KeyPermissions = 'read_write'): { consumerKey: string; consumerSecret: string } {
@@ -173,6 +194,14 @@ function registerControlRoutes(app: FastifyInstance, control: WooCommerceEmulato
     const refund = control.refundOrder(Number((request.params as { id: string }).id), body.amount, body.reason);
     return refund ? refund : reply.code(404).send({ error: 'no such order' });
   });
+  app.post('/_emulator/products', async (request, reply) => reply.code(201).send(control.createProduct(request.body as WooProductInput)));
+  app.post('/_emulator/customers', async (request, reply) => reply.code(201).send(control.createCustomer(request.body as WooCustomerInput)));
+  for (const resource of ['products', 'customers'] as const) {
+    app.post(`/_emulator/${resource}/:id`, async (request, reply) => {
+      const record = control.updateRecord(resource, Number((request.params as { id: string }).id), request.body as Record<string, unknown>);
+      return record ? record : reply.code(404).send({ error: `no such ${resource === 'products' ? 'product' : 'customer'}` });
+    });
+  }
   app.post('/_emulator/keys', async (request) => control.createKey(((request.body ?? {}) as { permissions?: KeyPermissions }).permissions));
   app.post('/_emulator/keys/revoke', async (request) => ({ revoked: control.revokeKeys(((request.body ?? {}) as { consumerKey?: string }).consumerKey) }));
   app.post('/_emulator/unreachable', async (request) => {

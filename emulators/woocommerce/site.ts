@@ -26,6 +26,18 @@ export interface Webhook {
   failureCount: number;
 }
 
+export interface WooProductInput {
+  name: string;
+  sku: string;
+  price: string;
+}
+
+export interface WooCustomerInput {
+  email: string;
+  firstName: string;
+  lastName: string;
+}
+
 export interface SiteOptions {
   /** Shown by system_status and the grant page. */
   name?: string;
@@ -144,25 +156,88 @@ export class WooSite {
     return { id: this.nextId(), date_modified: siteDate(now, this.utcOffsetMinutes), date_modified_gmt: gmtDate(now) };
   }
 
-  addProduct(input: { name: string; sku: string; price: string }): Record<string, unknown> {
-    const product = { ...this.savedNow(), name: input.name, sku: input.sku, type: 'simple', price: input.price, regular_price: input.price, sale_price: '' };
-    const id = product.id;
-    this.products.set(id, product);
-    this.variations.set(id, []);
+  /**
+   * A simple product as `GET /wc/v3/products/{id}` shows it (docs `_products.md`, the fields a webhook payload carries
+   * too: woocommerce.md §8 builds it from the same endpoint). Variable products are not made here.
+   */
+  addProduct(input: WooProductInput): Record<string, unknown> {
+    const saved = this.savedNow();
+    const slug = input.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+    const product = {
+      id: saved.id,
+      name: input.name,
+      slug,
+      date_created: saved.date_modified,
+      date_created_gmt: saved.date_modified_gmt,
+      date_modified: saved.date_modified,
+      date_modified_gmt: saved.date_modified_gmt,
+      type: 'simple',
+      status: 'publish',
+      featured: false,
+      catalog_visibility: 'visible',
+      description: '',
+      short_description: '',
+      sku: input.sku,
+      price: input.price,
+      regular_price: input.price,
+      sale_price: '',
+      on_sale: false,
+      purchasable: true,
+      total_sales: 0,
+      virtual: false,
+      downloadable: false,
+      tax_status: 'taxable',
+      tax_class: '',
+      manage_stock: false,
+      stock_quantity: null,
+      stock_status: 'instock',
+      parent_id: 0,
+      categories: [{ id: 15, name: 'Uncategorized', slug: 'uncategorized' }],
+      tags: [],
+      images: [],
+      attributes: [],
+      default_attributes: [],
+      variations: [],
+      grouped_products: [],
+      menu_order: 0,
+      meta_data: [],
+    };
+    this.products.set(product.id, product);
+    this.variations.set(product.id, []);
     return product;
   }
 
-  addCustomer(input: { email: string; firstName: string; lastName: string }): Record<string, unknown> {
+  /** A customer as `GET /wc/v3/customers/{id}` shows it (docs `_customers.md`). */
+  addCustomer(input: WooCustomerInput): Record<string, unknown> {
+    const saved = this.savedNow();
+    const address = { first_name: input.firstName, last_name: input.lastName, company: '', address_1: '', address_2: '', city: '', state: '', postcode: '', country: '' };
     const customer = {
-      ...this.savedNow(),
+      id: saved.id,
+      date_created: saved.date_modified,
+      date_created_gmt: saved.date_modified_gmt,
+      date_modified: saved.date_modified,
+      date_modified_gmt: saved.date_modified_gmt,
       email: input.email,
       first_name: input.firstName,
       last_name: input.lastName,
-      billing: { first_name: input.firstName, last_name: input.lastName, email: input.email },
-      shipping: { first_name: input.firstName, last_name: input.lastName },
+      role: 'customer',
+      username: input.email.split('@')[0]!,
+      billing: { ...address, email: input.email, phone: '' },
+      shipping: address,
+      is_paying_customer: false,
+      avatar_url: `https://secure.gravatar.com/avatar/${createHash('md5').update(input.email.trim().toLowerCase()).digest('hex')}?s=96`,
+      meta_data: [],
     };
     this.customers.set(customer.id, customer);
     return customer;
+  }
+
+  /** Changes a product or customer the way a save in wp-admin does: the fields, and date_modified. */
+  updateRecord(resource: 'products' | 'customers', id: number, patch: Record<string, unknown>, at = new Date()): Record<string, unknown> | null {
+    const record = this[resource].get(id);
+    if (!record) return null;
+    Object.assign(record, patch, { date_modified: siteDate(at, this.utcOffsetMinutes), date_modified_gmt: gmtDate(at) });
+    return record;
   }
 
   createWebhook(input: { name?: string; topic: string; deliveryUrl: string; secret?: string; status?: Webhook['status'] }): Webhook {

@@ -1,6 +1,10 @@
 import { createHash, createHmac } from 'node:crypto';
 import type { Webhook, WooSite } from './site.js';
 
+/** The resources whose saves the emulator delivers (topics `<resource>.created|updated`). */
+export type WebhookResource = 'order' | 'product' | 'customer';
+const RECORDS = { order: 'orders', product: 'products', customer: 'customers' } as const;
+
 /** What the control API sees of each delivery. */
 export interface DeliveryRecord {
   webhookId: number;
@@ -44,11 +48,14 @@ export class WebhookDeliverer {
     private readonly options: DelivererOptions = {},
   ) {}
 
-  /** An order was saved: every active webhook on the topic gets a delivery, sent asynchronously (Action Scheduler). */
-  orderSaved(orderId: number, event: 'created' | 'updated'): void {
+  /**
+   * An order, product or customer was saved: every active webhook on the topic (only those, made through
+   * `POST /webhooks`) gets a delivery, sent asynchronously (Action Scheduler).
+   */
+  saved(resource: WebhookResource, id: number, event: 'created' | 'updated'): void {
     for (const webhook of this.site.webhooks.values()) {
-      if (webhook.status !== 'active' || webhook.topic !== `order.${event}`) continue;
-      const sending = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.deliver(webhook, orderId));
+      if (webhook.status !== 'active' || webhook.topic !== `${resource}.${event}`) continue;
+      const sending = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.deliver(webhook, resource, id));
       this.pending.add(sending);
       void sending.finally(() => this.pending.delete(sending));
     }
@@ -82,27 +89,27 @@ export class WebhookDeliverer {
     this.closed = true;
   }
 
-  private async deliver(webhook: Webhook, orderId: number): Promise<void> {
+  private async deliver(webhook: Webhook, resource: WebhookResource, id: number): Promise<void> {
     if (this.closed || webhook.status !== 'active') return;
-    const order = this.site.orders.get(orderId);
-    // Built now, not when the order was saved: a later change is already in it.
-    const body = order ? JSON.stringify(order) : JSON.stringify({ id: orderId });
+    const record = this.site[RECORDS[resource]].get(id);
+    // Built now, not when the record was saved: a later change is already in it (the same JSON as GET {resource}s/{id}).
+    const body = record ? JSON.stringify(record) : JSON.stringify({ id });
     const deliveryId = createHash('md5')
       .update(`${webhook.id}${Math.floor(Date.now() / 1000)}`)
       .digest('hex');
-    const [resource, event] = webhook.topic.split('.');
+    const [topicResource, event] = webhook.topic.split('.');
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       'user-agent': this.userAgent(),
       'x-wc-webhook-source': `${this.siteUrl()}/`,
       'x-wc-webhook-topic': webhook.topic,
-      'x-wc-webhook-resource': resource!,
+      'x-wc-webhook-resource': topicResource!,
       'x-wc-webhook-event': event!,
       'x-wc-webhook-signature': createHmac('sha256', webhook.secret).update(body).digest('base64'),
       'x-wc-webhook-id': String(webhook.id),
       'x-wc-webhook-delivery-id': deliveryId,
     };
-    const record: DeliveryRecord = {
+    const delivery: DeliveryRecord = {
       webhookId: webhook.id,
       deliveryId,
       topic: webhook.topic,
@@ -112,7 +119,7 @@ export class WebhookDeliverer {
       status: null,
       at: new Date().toISOString(),
     };
-    this.deliveries.push(record);
+    this.deliveries.push(delivery);
     if (this.dropNext > 0) {
       this.dropNext--;
       this.failed(webhook);
@@ -127,7 +134,7 @@ export class WebhookDeliverer {
         body,
       });
       await response.arrayBuffer().catch(() => undefined);
-      record.status = response.status;
+      delivery.status = response.status;
       if (response.status >= 200 && response.status <= 302) webhook.failureCount = 0;
       else this.failed(webhook);
     } catch {

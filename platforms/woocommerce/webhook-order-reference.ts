@@ -39,6 +39,11 @@ export function wooOrderReferenceOf(body: unknown): { orderId: string; modifiedG
  * it was when sent: two deliveries of the same state are one event, two states are two.
  */
 export function wooOrderEventKey(order: { orderId: string; modifiedGmt: string | null }, rawBody: string, deliveryId: string): string {
+  return wooRecordEventKey('order', { id: order.orderId, modifiedGmt: order.modifiedGmt }, rawBody, deliveryId);
+}
+
+/** The same key for any resource a webhook reports (order, customer, product): `<resource>/<id>/<modified>/<digest>`. */
+export function wooRecordEventKey(resource: string, record: { id: string; modifiedGmt: string | null }, rawBody: string, deliveryId: string): string {
   const digest = createHash('sha256').update(rawBody).digest('hex').slice(0, 16);
-  return `order/${order.orderId}/${order.modifiedGmt ?? deliveryId}/${digest}`;
+  return `${resource}/${record.id}/${record.modifiedGmt ?? deliveryId}/${digest}`;
 }

@@ -7,7 +7,8 @@ import { secretFingerprint, webhookSecretFor } from './webhook-secret.js';
 
 /** Where WooCommerce posts an integration's webhooks, under PUBLIC_BASE_URL: the address names the integration. */
 export const WOOCOMMERCE_WEBHOOK_PATH = '/webhooks/woocommerce';
-export const WOOCOMMERCE_WEBHOOK_TOPICS = ['order.created', 'order.updated'] as const;
+/** Orders, and the customers and products the entity syncs keep in the ledger (workflows/entity-sync.ts). */
+export const WOOCOMMERCE_WEBHOOK_TOPICS = ['order.created', 'order.updated', 'customer.created', 'customer.updated', 'product.created', 'product.updated'] as const;
 
 export function wooWebhookAddress(publicBaseUrl: string, integrationId: string): string {
   return `${publicBaseUrl.replace(/\/+$/, '')}${WOOCOMMERCE_WEBHOOK_PATH}/${encodeURIComponent(integrationId)}`;

@@ -135,6 +135,10 @@ export class XeroEmulatorControl {
     return this.state.organisation(tenantId).bankTransactions;
   }
 
+  bankTransfers(tenantId: string): XeroRecord[] {
+    return this.state.organisation(tenantId).bankTransfers;
+  }
+
   contacts(tenantId: string): XeroRecord[] {
     return this.state.organisation(tenantId).contacts;
   }

@@ -183,4 +183,22 @@ describe('payouts: Shopify Payments → a Xero bank transfer from the clearing a
     expect(sideOf(payout.id, 'SPEND').map((t) => t.Total)).toEqual([0.9]);
     expect(sideOf(payout.id, 'RECEIVE')).toEqual([]);
   });
+
+  it('a payout parks saying which account to choose when the route has none for its fees, and goes on once it is chosen', async () => {
+    const unset = await harness.operator('PUT', `/routes/${harness.routeId}/ledger-options`, { ledgerOptions: { payoutFeeAccount: null } });
+    expect(unset.body.ledgerOptions.payoutFeeAccount).toBe('');
+    const sale = order('#9401');
+    expect((await harness.syncResultOf(sale.id)).outcome).toBe('created');
+    const payout = harness.shopify.control.createPayout({ currency: 'GBP', transactions: [{ type: 'CHARGE', amount: '48.00', fee: '1.20', orderId: sale.id }] });
+    const parked = await syncUntil(payout.id, 'waiting');
+    expect(parked.lastError).toEqual({
+      code: 'LedgerSettingMissing',
+      message: 'No account is chosen for payment processing fees in Xero: choose one for the route (PUT /routes/<route>/ledger-options {"payoutFeeAccount": "<account name>"}), then retry.',
+    });
+    expect(transfersOf(payout.id)).toEqual([]);
+    await harness.operator('PUT', `/routes/${harness.routeId}/ledger-options`, { ledgerOptions: { payoutFeeAccount: 'Shopify Fees' } });
+    expect((await payoutResult(payout.id)).outcome).toBe('created');
+    expect(transfersOf(payout.id).map((t) => t.Amount)).toEqual([46.8]);
+    expect(sideOf(payout.id, 'SPEND').map(lines)).toEqual([[[`Payment processing fees, payout ${payout.id}`, 1.2, '410']]]);
+  });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { payoutSyncWorkflowId, startPayoutSync } from '../runtime/payout-sync-starter.js';
+import { mugOrder, payoutSteps, vaseOrder } from './support/payout-steps.js';
 import { eventually, SyncHarness } from './support/sync-harness.js';
 
 type XeroRecord = Record<string, any>;
@@ -14,6 +15,7 @@ describe('payouts: Shopify Payments → a Xero bank transfer from the clearing a
   let harness: SyncHarness;
   let clearingId: string;
   const fast = { ordersRecheckMs: 60_000, recheckWaitingMs: 60_000 };
+  const { payoutResult, payoutRow, syncUntil, choosePayoutAccounts, payoutParkedWithoutFeeAccount, twoOrdersOneRefunded } = payoutSteps(() => harness, fast);
 
   beforeAll(async () => {
     harness = await SyncHarness.start({ ledger: 'xero' });
@@ -30,54 +32,29 @@ describe('payouts: Shopify Payments → a Xero bank transfer from the clearing a
   const sideOf = (payoutId: string, type: 'SPEND' | 'RECEIVE') =>
     control().bankTransactions(tenant()).filter((t) => t.Type === type && String(t.Reference).startsWith(`PO-${payoutId}-${type} `));
   const lines = (document: XeroRecord) => document.LineItems.map((line: XeroRecord) => [line.Description, line.LineAmount, line.AccountCode]);
-  const payoutResult = (payoutId: string) => harness.handle(payoutSyncWorkflowId(harness.routeId, payoutId)).result();
-  const payoutRow = async (payoutId: string) => (await harness.operator('GET', `/routes/${harness.routeId}/payouts`)).body.payouts.find((p: any) => p.payoutId === payoutId);
-  async function syncUntil(payoutId: string, status: string): Promise<any> {
-    await startPayoutSync(harness.client, harness.db, harness.taskQueue, { routeId: harness.routeId, payoutId, timing: fast });
-    return eventually(async () => {
-      const row = await payoutRow(payoutId);
-      return row?.status === status && row;
-    }, `payout ${payoutId} to be ${status}`);
-  }
-
   /**
    * What the clearing account holds: payments into it (sales) less refund payments out, money received less money
    * spent, transfers out; deleted documents count for nothing.
    */
   function clearingBalance(): number {
     let cents = 0;
-    for (const payment of control().payments(tenant())) {
+    for (const payment of control().payments(tenant()) as XeroRecord[]) {
       if (payment.Account?.AccountID !== clearingId || payment.Status !== 'AUTHORISED') continue;
       cents += Math.round(payment.Amount * 100) * (payment.PaymentType === 'ARCREDITPAYMENT' ? -1 : 1);
     }
-    for (const transaction of control().bankTransactions(tenant())) {
+    for (const transaction of control().bankTransactions(tenant()) as XeroRecord[]) {
       if (transaction.BankAccount?.AccountID !== clearingId || transaction.Status !== 'AUTHORISED') continue;
       cents += Math.round(transaction.Total * 100) * (String(transaction.Type).startsWith('SPEND') ? -1 : 1);
     }
     return cents / 100;
   }
 
-  function order(name: string, sku = 'MUG-1') {
-    return harness.shopify.control.createOrder({
-      name,
-      currency: 'GBP',
-      taxesIncluded: false,
-      customer: { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com' },
-      lineItems: [{ title: 'Mug', sku, quantity: 5, unitPrice: '8.00', taxLines: [{ title: 'VAT', rate: 0.2, amount: '8.00' }] }],
-    });
-  }
+  const order = (name: string) => mugOrder(harness, name);
 
   it('route options name the clearing, bank and fee accounts (checked on save); new sales are paid into clearing, earlier ones stay where they were', async () => {
     const before = order('#9000');
     expect((await harness.syncResultOf(before.id)).outcome).toBe('created');
-    const tooLong = await harness.operator('PUT', `/routes/${harness.routeId}/ledger-options`, { ledgerOptions: { clearingAccount: 'x'.repeat(151) } });
-    expect(tooLong.status).toBe(400);
-    expect(tooLong.body.error.message).toContain('clearingAccount for Xero #1 takes a name of 1 to 150 characters');
-    const chosen = await harness.operator('PUT', `/routes/${harness.routeId}/ledger-options`, {
-      ledgerOptions: { clearingAccount: 'Shopify Clearing', payoutBankAccount: 'Business Bank Account', payoutFeeAccount: 'Shopify Fees' },
-    });
-    expect(chosen.status).toBe(200);
-    expect(chosen.body.ledgerOptions).toMatchObject({ clearingAccount: 'Shopify Clearing', payoutBankAccount: 'Business Bank Account', payoutFeeAccount: 'Shopify Fees', payoutAdjustmentAccount: '' });
+    await choosePayoutAccounts({ clearingAccount: 'Shopify Clearing', payoutBankAccount: 'Business Bank Account', payoutFeeAccount: 'Shopify Fees' }, { name: 'Xero #1', nameMax: 150 });
     const after = order('#9001');
     expect((await harness.syncResultOf(after.id)).outcome).toBe('created');
     const paidInto = (invoiceNumber: string) => {
@@ -97,14 +74,7 @@ describe('payouts: Shopify Payments → a Xero bank transfer from the clearing a
   });
 
   it('a payout with orders, fees, a refund and adjustments books once, through lost answers and a re-run, and clearing nets to zero', async () => {
-    const a = order('#9101');
-    const b = order('#9102');
-    expect((await harness.syncResultOf(a.id)).outcome).toBe('created');
-    expect((await harness.syncResultOf(b.id)).outcome).toBe('created');
-    const mug = b.lineItems[0]!;
-    const refund = harness.shopify.control.refundOrder(b.id, { lines: [{ lineItemId: mug.id, quantity: 1, restockType: 'NO_RESTOCK' }] });
-    expect(refund.total).toBe('9.60');
-    expect((await harness.refundResultOf(b.id, refund.id)).outcome).toBe('created');
+    const { a, b } = await twoOrdersOneRefunded('#9101', '#9102');
     // The refund is paid out of the account the sale was paid into: clearing.
     const refundPayment = harness.xeroPayments().find((p) => p.PaymentType === 'ARCREDITPAYMENT' && p.Reference === '9102-R1')!;
     expect((refundPayment.Account as XeroRecord).Code).toBe('091');
@@ -160,13 +130,7 @@ describe('payouts: Shopify Payments → a Xero bank transfer from the clearing a
   });
 
   it('a payout whose order is not booked yet waits for it, then transfers once it is', async () => {
-    const vase = harness.shopify.control.createOrder({
-      name: '#9201',
-      currency: 'GBP',
-      taxesIncluded: false,
-      customer: { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com' },
-      lineItems: [{ title: 'Vase', sku: 'VASE-1', quantity: 1, unitPrice: '30.00', taxLines: [{ title: 'VAT', rate: 0.2, amount: '6.00' }] }],
-    });
+    const vase = vaseOrder(harness, '#9201');
     await eventually(async () => (await harness.orderRow(vase.id))?.status === 'waiting', 'the order to wait for its SKU');
     const payout = harness.shopify.control.createPayout({ currency: 'GBP', transactions: [{ type: 'CHARGE', amount: '36.00', fee: '0.90', orderId: vase.id }] });
     const waiting = await syncUntil(payout.id, 'waiting_for_orders');
@@ -185,19 +149,9 @@ describe('payouts: Shopify Payments → a Xero bank transfer from the clearing a
   });
 
   it('a payout parks saying which account to choose when the route has none for its fees, and goes on once it is chosen', async () => {
-    const unset = await harness.operator('PUT', `/routes/${harness.routeId}/ledger-options`, { ledgerOptions: { payoutFeeAccount: null } });
-    expect(unset.body.ledgerOptions.payoutFeeAccount).toBe('');
-    const sale = order('#9401');
-    expect((await harness.syncResultOf(sale.id)).outcome).toBe('created');
-    const payout = harness.shopify.control.createPayout({ currency: 'GBP', transactions: [{ type: 'CHARGE', amount: '48.00', fee: '1.20', orderId: sale.id }] });
-    const parked = await syncUntil(payout.id, 'waiting');
-    expect(parked.lastError).toEqual({
-      code: 'LedgerSettingMissing',
-      message: 'No account is chosen for payment processing fees in Xero: choose one for the route (PUT /routes/<route>/ledger-options {"payoutFeeAccount": "<account name>"}), then retry.',
-    });
+    const { payout, chooseAndBook } = await payoutParkedWithoutFeeAccount('#9401', 'Xero', 'Shopify Fees');
     expect(transfersOf(payout.id)).toEqual([]);
-    await harness.operator('PUT', `/routes/${harness.routeId}/ledger-options`, { ledgerOptions: { payoutFeeAccount: 'Shopify Fees' } });
-    expect((await payoutResult(payout.id)).outcome).toBe('created');
+    await chooseAndBook();
     expect(transfersOf(payout.id).map((t) => t.Amount)).toEqual([46.8]);
     expect(sideOf(payout.id, 'SPEND').map(lines)).toEqual([[[`Payment processing fees, payout ${payout.id}`, 1.2, '410']]]);
   });

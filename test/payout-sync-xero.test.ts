@@ -155,4 +155,43 @@ describe('payouts: Shopify Payments → a Xero bank transfer from the clearing a
     expect(transfersOf(payout.id).map((t) => t.Amount)).toEqual([46.8]);
     expect(sideOf(payout.id, 'SPEND').map(lines)).toEqual([[[`Payment processing fees, payout ${payout.id}`, 1.2, '410']]]);
   });
+
+  it('on a route that books sales as money received, the sale goes into clearing, its refund is spent from it, and the payout transfers the rest', async () => {
+    // A second route from the shop into the organisation, made last: from now on every order books in both routes.
+    const created = await harness.operator('POST', '/routes', {
+      sourceIntegrationId: harness.shopifyIntegrationId,
+      targetIntegrationId: harness.xeroIntegrationId,
+      documentNumberPrefix: 'R-',
+      ledgerOptions: { saleDocument: 'receive-money', clearingAccount: 'Shopify Clearing', payoutBankAccount: 'Business Bank Account', payoutFeeAccount: 'Shopify Fees' },
+    });
+    expect(created.status).toBe(201);
+    const routeId = created.body.id as string;
+    const sale = order('#9501');
+    expect((await harness.syncResultOf(sale.id, routeId)).outcome).toBe('created');
+    const received = control().bankTransactions(tenant()).filter((t) => t.Type === 'RECEIVE' && String(t.Reference).startsWith('R-9501 '));
+    expect(received.map((t) => [t.Total, (t.BankAccount as XeroRecord).Code])).toEqual([[48, '091']]);
+    const refund = harness.shopify.control.refundOrder(sale.id, { lines: [{ lineItemId: sale.lineItems[0]!.id, quantity: 1, restockType: 'NO_RESTOCK' }] });
+    expect((await harness.refundResultOf(sale.id, refund.id, routeId)).outcome).toBe('created');
+    const spentBack = control().bankTransactions(tenant()).filter((t) => t.Type === 'SPEND' && String(t.Reference).startsWith('R-9501-R1 '));
+    expect(spentBack.map((t) => [t.Total, (t.BankAccount as XeroRecord).Code])).toEqual([[9.6, '091']]);
+
+    const before = clearingBalance();
+    const payout = harness.shopify.control.createPayout({
+      currency: 'GBP',
+      transactions: [
+        { type: 'CHARGE', amount: '48.00', fee: '1.20', orderId: sale.id },
+        { type: 'REFUND', amount: '-9.60', orderId: sale.id },
+      ],
+    });
+    await startPayoutSync(harness.client, harness.db, harness.taskQueue, { routeId, payoutId: payout.id, timing: fast });
+    const result = await eventually(async () => {
+      const row = (await harness.operator('GET', `/routes/${routeId}/payouts`)).body.payouts.find((p: any) => p.payoutId === payout.id);
+      return row && harness.handle(payoutSyncWorkflowId(routeId, payout.id)).result();
+    }, 'the payout sync of the second route');
+    expect(result.outcome).toBe('created');
+    const transfers = control().bankTransfers(tenant()).filter((t) => String(t.Reference).startsWith(`R-PO-${payout.id} `));
+    expect(transfers.map((t) => [t.Amount, (t.FromBankAccount as XeroRecord).Code, (t.ToBankAccount as XeroRecord).Code])).toEqual([[37.2, '091', '090']]);
+    // The transfer and the fees take out of clearing exactly what the sale less its refund put in.
+    expect(Math.round((before - clearingBalance()) * 100) / 100).toBe(38.4);
+  });
 });

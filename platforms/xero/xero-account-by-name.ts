@@ -62,6 +62,8 @@ export async function requireXeroAccountNamed(
   }
   const account = await xeroAccountNamed(api, cacheKey, name);
   if (!account) {
+    // Not kept: the bookkeeper creates the account and retries at once.
+    forgetXeroAccountNamed(cacheKey, name);
     throw new LedgerSettingMissingError(
       option,
       `Xero has no active account named "${name}" (chosen for ${purpose}): create it in Xero or choose another account for the route (${option}), then retry.`,

@@ -171,7 +171,7 @@ export function createPayoutSyncActivities(deps: OrderSyncActivityDeps) {
       await deps.routeBreaker?.assertPosting(input.routeId, `Payout ${input.payout.id}`);
       const [row] = await db.select({ attempts: payoutSyncs.attempts }).from(payoutSyncs).where(and(eq(payoutSyncs.routeId, input.routeId), eq(payoutSyncs.payoutId, input.payout.id)));
       const marker = bookedPayoutHeader(source.displayName, input.payout.id);
-      const payout = { docNumber: input.docNumber, date: input.payout.issuedAt.slice(0, 10), currency: input.payout.currency, net: input.payout.net, lines: input.lines, marker };
+      const payout = { docNumber: input.docNumber, date: input.payout.issuedAt.slice(0, 10), currency: input.payout.currency, net: input.payout.net, lines: input.lines, marker, payee: source.displayName };
       const document = await againstPlatform(integration.id, () => target.bookPayout!(payout, `payout:${input.routeId}:${input.payout.id}:${row?.attempts ?? 0}`));
       if (amountsIn(input.payout.currency).minor(document.total) !== amountsIn(input.payout.currency).minor(input.payout.net)) {
         throw syncFailure(

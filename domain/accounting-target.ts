@@ -208,9 +208,14 @@ export interface LedgerPayout {
   lines: LedgerPayoutLine[];
   /** One line naming the payout (domain/ledger-document-ownership.ts), kept where the ledger can read it back. */
   marker: string;
+  /** Who paid it out (the store's integration, "Shopify #1"): the contact where a ledger names one on money moved (Xero). */
+  payee: string;
 }
 
-/** The account a booked sale put its money in. `clearable`: a payout's deposit can take money out of it by an account line. */
+/**
+ * The account a booked sale put its money in. `clearable`: a payout's document can take money out of it (QuickBooks:
+ * by an account line, not from Undeposited Funds; Xero: it is the route's clearing bank account).
+ */
 export interface LedgerSaleAccount {
   id: string;
   name: string;

@@ -7,7 +7,8 @@ import { SyncHarness } from './support/sync-harness.js';
  * XERO_SALE_DOCUMENT its default: two routes of one shop into one organisation book each order their own way.
  */
 /** What a route into Xero books with for the currency options it leaves alone (README › Currencies). */
-const CURRENCY_DEFAULTS = { saleCurrency: 'shop', foreignCurrency: 'park' };
+/** The route's other options at their defaults: currencies as the shop books them, no payout accounts chosen. */
+const OTHER_DEFAULTS = { saleCurrency: 'shop', foreignCurrency: 'park', clearingAccount: '', payoutBankAccount: '', payoutFeeAccount: '', payoutAdjustmentAccount: '' };
 
 describe('order sync: two routes into one Xero organisation, one per document kind', () => {
   let harness: SyncHarness;
@@ -58,14 +59,14 @@ describe('order sync: two routes into one Xero organisation, one per document ki
     // Nothing was created or changed by the refusals: the route reads the deployment's default.
     const { body } = await harness.operator('GET', '/routes');
     expect(body.routes.map((route: { id: string; ledgerOptions: unknown }) => [route.id, route.ledgerOptions])).toEqual([
-      [harness.routeId, { saleDocument: 'invoice-and-payment', ...CURRENCY_DEFAULTS }],
+      [harness.routeId, { saleDocument: 'invoice-and-payment', ...OTHER_DEFAULTS }],
     ]);
   });
 
   it('each order is booked once in each route, as its route says: an invoice with its payment, and money received', async () => {
     const created = await harness.operator('POST', '/routes', newRoute({ saleDocument: 'receive-money' }));
     expect(created.status).toBe(201);
-    expect(created.body.ledgerOptions).toEqual({ saleDocument: 'receive-money', ...CURRENCY_DEFAULTS });
+    expect(created.body.ledgerOptions).toEqual({ saleDocument: 'receive-money', ...OTHER_DEFAULTS });
     receivingRouteId = created.body.id;
 
     const order = mugOrder('#3001');
@@ -96,7 +97,7 @@ describe('order sync: two routes into one Xero organisation, one per document ki
   it('switching a route to money received books new orders that way; an order booked as an invoice before is not booked again', async () => {
     const switched = await harness.operator('PUT', `/routes/${harness.routeId}/ledger-options`, { ledgerOptions: { saleDocument: 'receive-money' } });
     expect(switched.status).toBe(200);
-    expect(switched.body.ledgerOptions).toEqual({ saleDocument: 'receive-money', ...CURRENCY_DEFAULTS });
+    expect(switched.body.ledgerOptions).toEqual({ saleDocument: 'receive-money', ...OTHER_DEFAULTS });
 
     const again = (await harness.handle((await harness.startSync(firstOrderId)).workflowId).result()) as OrderSyncResult;
     expect(again.outcome).toBe('already_synced');
@@ -114,6 +115,6 @@ describe('order sync: two routes into one Xero organisation, one per document ki
     // null hands the choice back to the deployment's default.
     const reset = await harness.operator('PUT', `/routes/${harness.routeId}/ledger-options`, { ledgerOptions: { saleDocument: null } });
     expect(reset.status, JSON.stringify(reset.body)).toBe(200);
-    expect(reset.body.ledgerOptions).toEqual({ saleDocument: 'invoice-and-payment', ...CURRENCY_DEFAULTS });
+    expect(reset.body.ledgerOptions).toEqual({ saleDocument: 'invoice-and-payment', ...OTHER_DEFAULTS });
   });
 });

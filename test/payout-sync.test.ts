@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { payoutSyncWorkflowId, startPayoutSync } from '../runtime/payout-sync-starter.js';
 import { deletePayoutPollSchedule, keepPayoutPollSchedule } from '../runtime/payout-poll-schedule.js';
 import { replayErrors } from './support/replay-check.js';
+import { mugOrder, payoutSteps, vaseOrder } from './support/payout-steps.js';
 import { eventually, SyncHarness } from './support/sync-harness.js';
 
 /**
@@ -14,6 +15,7 @@ describe('payouts: Shopify Payments → one QuickBooks Online deposit from the c
   let clearingId: string;
   let feesId: string;
   const fast = { ordersRecheckMs: 60_000, recheckWaitingMs: 60_000 };
+  const { payoutResult, payoutRow, syncUntil, choosePayoutAccounts, payoutParkedWithoutFeeAccount, twoOrdersOneRefunded } = payoutSteps(() => harness, fast);
   /** Payout ids by what their sync went through, for the replay check. */
   const replayed: Record<string, string> = {};
 
@@ -28,38 +30,12 @@ describe('payouts: Shopify Payments → one QuickBooks Online deposit from the c
 
   const deposits = () => harness.qbo.control.documents(harness.realmId, 'Deposit').map((d) => d.record as Record<string, any>);
   const lines = (deposit: Record<string, any>) => deposit.Line.map((l: any) => [l.Description, l.Amount, l.DepositLineDetail.AccountRef.value]);
-  const payoutResult = (payoutId: string) => harness.handle(payoutSyncWorkflowId(harness.routeId, payoutId)).result();
-  const payoutRow = async (payoutId: string) => (await harness.operator('GET', `/routes/${harness.routeId}/payouts`)).body.payouts.find((p: any) => p.payoutId === payoutId);
-  /** Starts the payout's sync (re-checks shortened) and waits until the API lists it in `status`. */
-  async function syncUntil(payoutId: string, status: string): Promise<any> {
-    await startPayoutSync(harness.client, harness.db, harness.taskQueue, { routeId: harness.routeId, payoutId, timing: fast });
-    return eventually(async () => {
-      const row = await payoutRow(payoutId);
-      return row?.status === status && row;
-    }, `payout ${payoutId} to be ${status}`);
-  }
-
-  function order(name: string) {
-    return harness.shopify.control.createOrder({
-      name,
-      currency: 'GBP',
-      taxesIncluded: false,
-      customer: { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com' },
-      lineItems: [{ title: 'Mug', sku: 'MUG-1', quantity: 5, unitPrice: '8.00', taxLines: [{ title: 'VAT', rate: 0.2, amount: '8.00' }] }],
-    });
-  }
+  const order = (name: string) => mugOrder(harness, name);
 
   it('books new sales to the clearing account the route chose; a receipt booked before keeps Undeposited Funds', async () => {
     const before = order('#8000');
     expect((await harness.syncResultOf(before.id)).outcome).toBe('created');
-    const tooLong = await harness.operator('PUT', `/routes/${harness.routeId}/ledger-options`, { ledgerOptions: { clearingAccount: 'x'.repeat(101) } });
-    expect(tooLong.status).toBe(400);
-    expect(tooLong.body.error.message).toContain('clearingAccount for QuickBooks Online #1 takes a name of 1 to 100 characters');
-    const chosen = await harness.operator('PUT', `/routes/${harness.routeId}/ledger-options`, {
-      ledgerOptions: { clearingAccount: 'Shopify Clearing', payoutBankAccount: 'Checking', payoutFeeAccount: 'Shopify Fees' },
-    });
-    expect(chosen.status).toBe(200);
-    expect(chosen.body.ledgerOptions).toMatchObject({ clearingAccount: 'Shopify Clearing', payoutBankAccount: 'Checking', payoutFeeAccount: 'Shopify Fees', payoutAdjustmentAccount: '' });
+    await choosePayoutAccounts({ clearingAccount: 'Shopify Clearing', payoutBankAccount: 'Checking', payoutFeeAccount: 'Shopify Fees' }, { name: 'QuickBooks Online #1', nameMax: 100 });
     const after = order('#8001');
     expect((await harness.syncResultOf(after.id)).outcome).toBe('created');
     // A re-run of the earlier order finds its receipt and leaves it where it was booked.
@@ -71,14 +47,7 @@ describe('payouts: Shopify Payments → one QuickBooks Online deposit from the c
   });
 
   it('a payout with fees, a refund and an adjustment deposits its net once, and a replay writes no second deposit', async () => {
-    const a = order('#8101');
-    const b = order('#8102');
-    expect((await harness.syncResultOf(a.id)).outcome).toBe('created');
-    expect((await harness.syncResultOf(b.id)).outcome).toBe('created');
-    const mug = b.lineItems[0]!;
-    const refund = harness.shopify.control.refundOrder(b.id, { lines: [{ lineItemId: mug.id, quantity: 1, restockType: 'NO_RESTOCK' }] });
-    expect(refund.total).toBe('9.60');
-    expect((await harness.refundResultOf(b.id, refund.id)).outcome).toBe('created');
+    const { a, b } = await twoOrdersOneRefunded('#8101', '#8102');
 
     const payout = harness.shopify.control.createPayout({
       currency: 'GBP',
@@ -119,13 +88,7 @@ describe('payouts: Shopify Payments → one QuickBooks Online deposit from the c
 
   it('a payout whose order is not booked yet waits for it, then deposits once it is', async () => {
     harness.qbo.control.addItem(harness.realmId, { name: 'Vase', sku: null });
-    const vase = harness.shopify.control.createOrder({
-      name: '#8201',
-      currency: 'GBP',
-      taxesIncluded: false,
-      customer: { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com' },
-      lineItems: [{ title: 'Vase', sku: 'VASE-1', quantity: 1, unitPrice: '30.00', taxLines: [{ title: 'VAT', rate: 0.2, amount: '6.00' }] }],
-    });
+    const vase = vaseOrder(harness, '#8201');
     await eventually(async () => (await harness.orderRow(vase.id))?.status === 'waiting', 'the order to wait for a SKU mapping');
     const payout = harness.shopify.control.createPayout({ currency: 'GBP', transactions: [{ type: 'CHARGE', amount: '36.00', fee: '0.90', orderId: vase.id }] });
     const waiting = await syncUntil(payout.id, 'waiting_for_orders');
@@ -182,18 +145,8 @@ describe('payouts: Shopify Payments → one QuickBooks Online deposit from the c
   });
 
   it('a payout parks saying which account to choose when the route has none for its fees, and goes on once it is chosen', async () => {
-    const unset = await harness.operator('PUT', `/routes/${harness.routeId}/ledger-options`, { ledgerOptions: { payoutFeeAccount: null } });
-    expect(unset.body.ledgerOptions.payoutFeeAccount).toBe('');
-    const sale = order('#8401');
-    expect((await harness.syncResultOf(sale.id)).outcome).toBe('created');
-    const payout = harness.shopify.control.createPayout({ currency: 'GBP', transactions: [{ type: 'CHARGE', amount: '48.00', fee: '1.20', orderId: sale.id }] });
-    const parked = await syncUntil(payout.id, 'waiting');
-    expect(parked.lastError).toEqual({
-      code: 'LedgerSettingMissing',
-      message: 'No account is chosen for payment processing fees in QuickBooks Online: choose one for the route (PUT /routes/<route>/ledger-options {"payoutFeeAccount": "<account name>"}), then retry.',
-    });
-    await harness.operator('PUT', `/routes/${harness.routeId}/ledger-options`, { ledgerOptions: { payoutFeeAccount: 'Shopify Fees' } });
-    expect((await payoutResult(payout.id)).outcome).toBe('created');
+    const { payout, chooseAndBook } = await payoutParkedWithoutFeeAccount('#8401', 'QuickBooks Online', 'Shopify Fees');
+    await chooseAndBook();
     const [deposit] = deposits().filter((d) => d.PrivateNote.includes(`payout ${payout.id},`));
     expect(lines(deposit!)).toEqual([
       ['Order #8401: payment', 48, clearingId],

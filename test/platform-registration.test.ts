@@ -64,9 +64,13 @@ describe('installed platforms', () => {
       expect.objectContaining({ name: 'saleCurrency', allowedValues: ['shop', 'presentment'], defaultValue: 'shop' }),
       expect.objectContaining({ name: 'foreignCurrency', allowedValues: ['park', 'home-currency'], defaultValue: 'park' }),
     ];
+    const payoutAccountOptions = (maxLength: number) =>
+      ['clearingAccount', 'payoutBankAccount', 'payoutFeeAccount', 'payoutAdjustmentAccount'].map((name) => expect.objectContaining({ name, freeText: { maxLength }, defaultValue: '' }));
     expect(build({}).accounting('xero').routeOptions).toEqual([
       expect.objectContaining({ name: 'saleDocument', allowedValues: ['invoice-and-payment', 'receive-money'], defaultValue: 'invoice-and-payment' }),
       ...currencyOptions,
+      // Payouts through a clearing bank account (README › Payouts through a clearing account); Xero names take 150.
+      ...payoutAccountOptions(150),
     ]);
     expect(build({ XERO_SALE_DOCUMENT: 'receive-money' }).accounting('xero').routeOptions?.[0]?.defaultValue).toBe('receive-money');
     // QuickBooks books one kind of document: its routes choose how currencies are booked (README › Currencies) and

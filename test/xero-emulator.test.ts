@@ -155,7 +155,11 @@ describe('Xero emulator: answers xero-node can read', () => {
     expectSdkReads(credit.json, 'CreditNotes');
     expectSdkReads(refundPayment.json, 'Payments');
     expectSdkReads(spend.json, 'BankTransactions');
-    for (const [path, type] of [['/Organisation', 'Organisations'], ['/Contacts', 'Contacts'], ['/Items', 'Items'], ['/TaxRates', 'TaxRates'], ['/Accounts', 'Accounts'], ['/Invoices', 'Invoices'], ['/CreditNotes', 'CreditNotes'], ['/Payments', 'Payments'], ['/BankTransactions', 'BankTransactions']] as const) {
+    emulator.control.addAccount(ORG, { code: '095', name: 'Model Clearing', type: 'BANK' });
+    const transfer = await call(token, 'PUT', '/BankTransfers', { BankTransfers: [{ FromBankAccount: { Code: '095' }, ToBankAccount: { Code: '090' }, Amount: 3, Date: '2026-11-22', Reference: 'PO-1 ref' }] });
+    expect(transfer.status).toBe(200);
+    expectSdkReads(transfer.json, 'BankTransfers');
+    for (const [path, type] of [['/Organisation', 'Organisations'], ['/Contacts', 'Contacts'], ['/Items', 'Items'], ['/TaxRates', 'TaxRates'], ['/Accounts', 'Accounts'], ['/Invoices', 'Invoices'], ['/CreditNotes', 'CreditNotes'], ['/Payments', 'Payments'], ['/BankTransactions', 'BankTransactions'], ['/BankTransfers', 'BankTransfers']] as const) {
       const answer = await call(token, 'GET', path);
       expect(answer.status).toBe(200);
       expectSdkReads(answer.json, type);
@@ -168,6 +172,66 @@ describe('Xero emulator: answers xero-node can read', () => {
 });
 
 describe('Xero emulator: what Xero refuses', () => {
+  it('bank transfers: PUT moves money between two bank accounts of one currency, refusing each rule; POST deletes and creates nothing', async () => {
+    const { access_token: token } = await tokens();
+    emulator.control.addAccount(ORG, { code: '091', name: 'Transfer Clearing', type: 'BANK' });
+    emulator.control.addAccount(ORG, { code: '092', name: 'Dollar Account', type: 'BANK', currencyCode: 'USD' });
+    emulator.control.addAccount(ORG, { code: '093', name: 'Closed Bank', type: 'BANK', status: 'ARCHIVED' });
+    const refusals = async (transfer: Record<string, unknown>) => {
+      const before = emulator.control.bankTransfers(ORG).length;
+      const answer = await call(token, 'PUT', '/BankTransfers', { BankTransfers: [transfer] });
+      expect(answer.status).toBe(400);
+      expect(answer.json).toMatchObject({ ErrorNumber: 10, Type: 'ValidationException' });
+      expect(emulator.control.bankTransfers(ORG)).toHaveLength(before);
+      return (answer.json.Elements as Array<{ ValidationErrors: Array<{ Message: string }> }>).flatMap((e) => e.ValidationErrors.map((v) => v.Message));
+    };
+    const valid = { FromBankAccount: { Code: '091' }, ToBankAccount: { Code: '090' }, Amount: 81.12, Date: '2026-11-25', Reference: 'PO-77 Shopify #1 payout 77, booked by ledgerbridge.' };
+    expect(await refusals({ ...valid, FromBankAccount: undefined })).toEqual(['FromBankAccount must be specified (its Code or AccountID).']);
+    expect(await refusals({ ...valid, ToBankAccount: { Code: '200' } })).toEqual(['ToBankAccount must be an active bank account.']);
+    expect(await refusals({ ...valid, FromBankAccount: { Code: '093' } })).toEqual(['FromBankAccount must be an active bank account.']);
+    expect(await refusals({ ...valid, Amount: undefined })).toEqual(['Amount must be specified.']);
+    expect(await refusals({ ...valid, Amount: 0 })).toEqual(['Amount must be greater than zero.']);
+    expect(await refusals({ ...valid, Amount: -5 })).toEqual(['Amount must be greater than zero.']);
+    expect(await refusals({ ...valid, ToBankAccount: { Code: '091' } })).toEqual(['The FromBankAccount and ToBankAccount must be different.']);
+    expect(await refusals({ ...valid, ToBankAccount: { Code: '092' } })).toEqual(['You cannot transfer between bank accounts in different currencies (GBP and USD).']);
+    expect(await refusals({ ...valid, Date: '25/11/2026' })).toEqual(['Date is not a valid date.']);
+    expect(await refusals({ ...valid, Reference: 'r'.repeat(256) })).toEqual(['Reference must not be more than 255 characters long']);
+
+    const clearing = emulator.control.addAccount(ORG, { code: '094', name: 'By Id Clearing', type: 'BANK' });
+    const transfersBefore = emulator.control.bankTransfers(ORG).length;
+    const created = await call(token, 'PUT', '/BankTransfers', { BankTransfers: [{ ...valid, FromBankAccount: { AccountID: clearing.AccountID } }] });
+    expect(created.status).toBe(200);
+    const [transfer] = created.json.BankTransfers as Array<Record<string, any>>;
+    expect(transfer).toMatchObject({ Amount: 81.12, Status: 'AUTHORISED', Reference: valid.Reference, FromBankAccount: { Code: '094' }, ToBankAccount: { Code: '090' } });
+    // Its two sides, as Xero lists them among the bank transactions.
+    const sides = emulator.control.bankTransactions(ORG).filter((t) => t.BankTransactionID === transfer!.FromBankTransactionID || t.BankTransactionID === transfer!.ToBankTransactionID);
+    expect(sides.map((t) => [t.Type, (t.BankAccount as any).Code, t.Total])).toEqual([['SPEND-TRANSFER', '094', 81.12], ['RECEIVE-TRANSFER', '090', 81.12]]);
+    const found = await call(token, 'GET', `/BankTransfers?where=${encodeURIComponent('Reference.StartsWith("PO-77 ")')}`);
+    expect((found.json.BankTransfers as unknown[]).length).toBe(1);
+
+    // POST is the spec's delete: a create body is refused, and writes nothing.
+    const posted = await call(token, 'POST', '/BankTransfers', { BankTransfers: [valid] });
+    expect(posted.status).toBe(400);
+    expect(emulator.control.bankTransfers(ORG)).toHaveLength(transfersBefore + 1);
+    const deleted = await call(token, 'POST', '/BankTransfers', { BankTransfers: [{ BankTransferID: transfer!.BankTransferID, Status: 'DELETED' }] });
+    expect(deleted.status).toBe(200);
+    expect(sides.map((t) => t.Status)).toEqual(['DELETED', 'DELETED']);
+    expect(((await call(token, 'GET', '/BankTransfers')).json.BankTransfers as unknown[]).length).toBe(emulator.control.bankTransfers(ORG).length - 1);
+    const withDeleted = await call(token, 'GET', `/BankTransfers?includeDeleted=true&where=${encodeURIComponent('Reference.StartsWith("PO-77 ")')}`);
+    expect((withDeleted.json.BankTransfers as Array<Record<string, unknown>>).map((t) => t.Status)).toEqual(['DELETED']);
+  });
+
+  it('spend and receive money lines take any account but a bank account (fees on an expense account)', async () => {
+    const { access_token: token } = await tokens();
+    const contact = { Name: 'Shopify #1' };
+    const fee = await call(token, 'PUT', '/BankTransactions', { BankTransactions: [{ Type: 'SPEND', Contact: contact, BankAccount: { Code: '090' }, LineAmountTypes: 'NoTax', LineItems: [{ Description: 'Fees', Quantity: 1, UnitAmount: 3.28, AccountCode: '400' }] }] });
+    expect(fee.status).toBe(200);
+    expect((fee.json.BankTransactions as Array<Record<string, unknown>>)[0]).toMatchObject({ Total: 3.28, Contact: { Name: 'Shopify #1' } });
+    const toBank = await call(token, 'PUT', '/BankTransactions', { BankTransactions: [{ Type: 'RECEIVE', Contact: contact, BankAccount: { Code: '090' }, LineAmountTypes: 'NoTax', LineItems: [{ Description: 'x', Quantity: 1, UnitAmount: 1, AccountCode: '090' }] }] });
+    expect(toBank.status).toBe(400);
+    expect(JSON.stringify(toBank.json)).toContain("Account code '090' is not a valid code for this document.");
+  });
+
   it('keeps a sales credit note as credit that a refund payment uses up, refusing more than is left, discounts and spend lines without an account', async () => {
     const { access_token: token } = await tokens();
     const contactId = emulator.control.contacts(ORG)[0]!.ContactID as string;

@@ -4,6 +4,7 @@ import { contactErrors, createContact, updateContact } from './contact-rules.js'
 import type { XeroEmulatorState } from './emulator-state.js';
 import { bodyHash, lookUpKey, rememberAnswer } from './idempotency.js';
 import { createBankTransaction } from './bank-transaction-rules.js';
+import { createBankTransfer, deleteBankTransfer } from './bank-transfer-rules.js';
 import { createCreditNote } from './credit-note-rules.js';
 import { createInvoice, type Outcome, type WriteOptions } from './invoice-rules.js';
 import type { XeroOrganisation, XeroRecord } from './organisation.js';
@@ -40,6 +41,10 @@ interface Collection {
   update?: (org: XeroOrganisation, record: XeroRecord, input: XeroRecord) => Outcome;
   /** Records hidden unless `includeArchived=true`. */
   archived?: (record: XeroRecord) => boolean;
+  /** Records hidden unless `includeDeleted=true`. */
+  deleted?: (record: XeroRecord) => boolean;
+  /** What POST does where it is not "update or create" (BankTransfers: delete). */
+  post?: (org: XeroOrganisation, input: XeroRecord, options: WriteOptions) => Outcome;
 }
 
 const COLLECTIONS: Record<string, Collection> = {
@@ -61,6 +66,14 @@ const COLLECTIONS: Record<string, Collection> = {
   Payments: { name: 'Payments', records: (org) => org.payments, idField: 'PaymentID', create: createPayment },
   CreditNotes: { name: 'CreditNotes', records: (org) => org.creditNotes, idField: 'CreditNoteID', create: createCreditNote },
   BankTransactions: { name: 'BankTransactions', records: (org) => org.bankTransactions, idField: 'BankTransactionID', create: createBankTransaction },
+  BankTransfers: {
+    name: 'BankTransfers',
+    records: (org) => org.bankTransfers,
+    idField: 'BankTransferID',
+    create: createBankTransfer,
+    deleted: (record) => record.Status === 'DELETED',
+    post: deleteBankTransfer,
+  },
   Currencies: { name: 'Currencies', records: (org) => org.currencies.map(publicCurrency), idField: 'Code', create: createCurrency },
 };
 
@@ -147,6 +160,7 @@ export function registerAccountingRoutes(app: FastifyInstance, state: XeroEmulat
   function filtered(collection: Collection, org: XeroOrganisation, query: Record<string, string | undefined>): XeroRecord[] {
     let rows = collection.records(org);
     if (collection.archived && query.includeArchived !== 'true') rows = rows.filter((row) => !collection.archived!(row));
+    if (collection.deleted && query.includeDeleted !== 'true') rows = rows.filter((row) => !collection.deleted!(row));
     const ids = listParam(query.IDs);
     if (ids) rows = rows.filter((row) => ids.includes(String(row[collection.idField]).toLowerCase()));
     const numbers = listParam(query.InvoiceNumbers);
@@ -195,15 +209,17 @@ export function registerAccountingRoutes(app: FastifyInstance, state: XeroEmulat
       return { status: 200, body: envelope(collection.name, [record], nowMs) };
     }));
     if (!collection.create) continue;
-    const create = collection.create;
-    // PUT creates; POST is "update or create": without an id it creates the same way [C: xero-node method names];
-    // POST /{collection}/{id} updates that record [C: xero-node updateContact, updateItem].
+    const creates = collection.create;
+    // PUT creates; POST is "update or create": without an id it creates the same way [C: xero-node method names],
+    // except where the spec makes POST something else (BankTransfers: delete); POST /{collection}/{id} updates that
+    // record [C: xero-node updateContact, updateItem].
     const routes = [
       { method: 'PUT' as const, url: `${API_BASE_PATH}/${collection.name}` },
       { method: 'POST' as const, url: `${API_BASE_PATH}/${collection.name}` },
       ...(collection.update ? [{ method: 'POST' as const, url: `${API_BASE_PATH}/${collection.name}/:id` }] : []),
     ];
     for (const { method, url } of routes) {
+      const create = method === 'POST' && collection.post ? collection.post : creates;
       app.route({
         method,
         url,

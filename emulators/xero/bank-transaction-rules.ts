@@ -37,7 +37,7 @@ export function createBankTransaction(org: XeroOrganisation, input: XeroRecord, 
   }
   const lineInputs = Array.isArray(input.LineItems) ? (input.LineItems as XeroRecord[]) : [];
   if (lineInputs.length === 0) errors.push('One or more line items must be specified');
-  const lines = lineInputs.map((line) => saleLine(org, line, amountTypes, true, options.unitDp, false, input.Type === 'SPEND' ? 'PurchaseDetails' : 'SalesDetails'));
+  const lines = lineInputs.map((line) => saleLine(org, line, amountTypes, true, options.unitDp, false, input.Type === 'SPEND' ? 'PurchaseDetails' : 'SalesDetails', 'any-but-bank'));
   for (const line of lines) errors.push(...line.errors);
   if (errors.length > 0 || !bank) return { ok: false, errors };
 

@@ -131,10 +131,6 @@ export class XeroEmulatorControl {
     const copy: XeroRecord = { ...structuredClone(original), InvoiceID: randomUUID(), InvoiceNumber: organisation.nextInvoiceNumber(), Payments: [], AmountPaid: 0, AmountDue: original.Total, Status: 'AUTHORISED' };
     organisation.invoices.push(copy);
     return copy;
-=======
-  items(tenantId: string): XeroRecord[] {
-    return this.state.organisation(tenantId).items;
->>>>>>> h/woo-entities
   }
 
   invoices(tenantId: string): XeroRecord[] {
@@ -151,6 +147,10 @@ export class XeroEmulatorControl {
 
   bankTransactions(tenantId: string): XeroRecord[] {
     return this.state.organisation(tenantId).bankTransactions;
+  }
+
+  bankTransfers(tenantId: string): XeroRecord[] {
+    return this.state.organisation(tenantId).bankTransfers;
   }
 
   contacts(tenantId: string): XeroRecord[] {

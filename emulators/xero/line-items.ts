@@ -11,6 +11,13 @@ export interface LineOutcome {
 
 const ACCOUNT_TYPES_FOR_SALES = new Set(['REVENUE', 'SALES', 'OTHERINCOME', 'CURRENT', 'CURRLIAB', 'EQUITY', 'BANK']);
 
+/** Which accounts a line may name: an invoice's the sales side; spend and receive money any account but a bank account [S]. */
+export type LineAccounts = 'sales' | 'any-but-bank';
+
+function lineAccountAllowed(type: string, accounts: LineAccounts): boolean {
+  return accounts === 'sales' ? ACCOUNT_TYPES_FOR_SALES.has(type) : type !== 'BANK';
+}
+
 /**
  * One line of a sale document (invoice or receive-money): references checked against the organisation,
  * amounts and tax computed from its own rates, rounded per line to 2 decimals.
@@ -24,6 +31,7 @@ export function saleLine(
   allowDiscount = true,
   /** Which of the item's details give the line its account and tax: spend money takes the purchase side [S]. */
   itemDetails: 'SalesDetails' | 'PurchaseDetails' = 'SalesDetails',
+  accounts: LineAccounts = 'sales',
 ): LineOutcome {
   const errors: string[] = [];
   const line: XeroRecord = { LineItemID: randomUUID() };
@@ -53,7 +61,7 @@ export function saleLine(
 
   const accountCode = typeof input.AccountCode === 'string' && input.AccountCode !== '' ? input.AccountCode : typeof sales.AccountCode === 'string' ? sales.AccountCode : null;
   const account = accountCode ? org.account({ Code: accountCode }) : undefined;
-  if (accountCode && (!account || account.Status !== 'ACTIVE' || !ACCOUNT_TYPES_FOR_SALES.has(String(account.Type)))) {
+  if (accountCode && (!account || account.Status !== 'ACTIVE' || !lineAccountAllowed(String(account.Type), accounts))) {
     errors.push(`Account code '${accountCode}' is not a valid code for this document.`);
   } else if (!accountCode && requireAccount) {
     errors.push("Account code '' is not a valid code for this document.");

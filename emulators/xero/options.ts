@@ -19,6 +19,8 @@ export interface XeroSeedAccount {
   status?: 'ACTIVE' | 'ARCHIVED';
   /** BANK accounts: the bank account number shown in Xero. */
   bankAccountNumber?: string;
+  /** BANK accounts: the account's currency (default the organisation's base currency). */
+  currencyCode?: string;
 }
 
 export interface XeroSeedItem {

@@ -48,6 +48,7 @@ export class XeroOrganisation {
   readonly invoices: XeroRecord[] = [];
   readonly payments: XeroRecord[] = [];
   readonly bankTransactions: XeroRecord[] = [];
+  readonly bankTransfers: XeroRecord[] = [];
   readonly creditNotes: XeroRecord[] = [];
   readonly idempotency = new Map<string, IdempotentAnswer>();
   private invoiceSeq = 0;
@@ -118,7 +119,7 @@ export class XeroOrganisation {
       HasAttachments: false,
       UpdatedDateUTC: msDate(this.clock.now()),
       AddToWatchlist: false,
-      ...(seed.type === 'BANK' ? { BankAccountNumber: seed.bankAccountNumber ?? '00000000', BankAccountType: 'BANK', CurrencyCode: this.baseCurrency } : {}),
+      ...(seed.type === 'BANK' ? { BankAccountNumber: seed.bankAccountNumber ?? '00000000', BankAccountType: 'BANK', CurrencyCode: seed.currencyCode ?? this.baseCurrency } : {}),
     };
     this.accounts.push(record);
     return record;

@@ -11,7 +11,9 @@ import type {
   LedgerItemInput,
   BookedSaleQuery,
   LedgerDateRange,
+  LedgerPayout,
   LedgerRefund,
+  LedgerSaleAccount,
   LedgerSaleListing,
   LedgerSale,
   LedgerTaxCode,
@@ -36,6 +38,10 @@ import { cachedXeroTaxSetup, forgetXeroTaxSetup, toLedgerTaxCode } from './xero-
 import { whereString } from './where-literal.js';
 import { cachedXeroCurrencies, inexactInXero } from './xero-currencies.js';
 import { updateXeroContact, updateXeroItem } from './contact-and-item-updates.js';
+import { payoutAccountNames, type PayoutAccountNames } from '../payout-account-options.js';
+import { BANK_TRANSFER, XeroPayoutTransfers } from './payout-transfer-booking.js';
+import { saleMoneyAccount } from './sale-money-account.js';
+import { requireXeroAccountNamed } from './xero-account-by-name.js';
 
 export interface XeroAccountingTargetOptions extends SaleAccounts {
   /** What organisation-level facts (tax setup) are cached under: integration and tenant. */
@@ -44,6 +50,8 @@ export interface XeroAccountingTargetOptions extends SaleAccounts {
   grantedScopes?: string[] | null;
   /** The document a paid sale becomes; default an invoice and its payment. */
   saleDocument?: XeroSaleDocument;
+  /** The route's clearing, payout bank, fee and adjustment accounts by name ("" where it chose none). */
+  payoutAccounts?: PayoutAccountNames;
 }
 
 const SKUS_PER_QUERY = 20;
@@ -70,37 +78,104 @@ function isTaxSetupRefusal(error: LedgerRejectedError): boolean {
 export class XeroAccountingTarget implements AccountingTarget {
   readonly limits = XERO_LIMITS;
 
-  private readonly booking: XeroSaleBooking;
-  /** The other document kind: a route whose `saleDocument` changed has orders booked the old way. */
-  private readonly otherBooking: XeroSaleBooking;
-  /** Refunds match the route's sales: a credit note and its refund payment, or spend money. */
-  private readonly refunds: XeroRefundBooking;
+  private readonly payoutAccounts: PayoutAccountNames;
+  private readonly payouts: XeroPayoutTransfers;
 
   constructor(
     private readonly api: XeroApi,
     private readonly options: XeroAccountingTargetOptions,
   ) {
-    const invoices = new InvoiceAndPaymentBooking(api, options);
-    const received = new ReceiveMoneyBooking(api, options);
-    [this.booking, this.otherBooking] = options.saleDocument === 'receive-money' ? [received, invoices] : [invoices, received];
-    this.refunds = options.saleDocument === 'receive-money' ? new SpendMoneyBooking(api, options) : new CreditNoteBooking(api, options);
+    this.payoutAccounts = options.payoutAccounts ?? payoutAccountNames(undefined);
+    this.payouts = new XeroPayoutTransfers(api, options.cacheKey, this.payoutAccounts);
+  }
+
+  /** What a payout becomes here. */
+  readonly payoutDocumentKind = BANK_TRANSFER;
+
+  private get receivesMoney(): boolean {
+    return this.options.saleDocument === 'receive-money';
+  }
+
+  /**
+   * The route's kind of sale document and the other kind (a route whose `saleDocument` changed has orders booked the
+   * old way), paid into `accounts`.
+   */
+  private salesInto(accounts: SaleAccounts): { booking: XeroSaleBooking; otherBooking: XeroSaleBooking } {
+    const invoices = new InvoiceAndPaymentBooking(this.api, accounts);
+    const received = new ReceiveMoneyBooking(this.api, accounts);
+    return this.receivesMoney ? { booking: received, otherBooking: invoices } : { booking: invoices, otherBooking: received };
+  }
+
+  /** Refunds match the route's sales: a credit note and its refund payment, or spend money, out of `accounts`. */
+  private refundsFrom(accounts: SaleAccounts): XeroRefundBooking {
+    return this.receivesMoney ? new SpendMoneyBooking(this.api, accounts) : new CreditNoteBooking(this.api, accounts);
+  }
+
+  /**
+   * Where new sales are paid into: the route's clearing bank account when it chose one (its payouts then take the
+   * money out), else the deployment's payment account as before. A sale booked before the choice stays where it is.
+   */
+  private async saleAccounts(): Promise<SaleAccounts> {
+    if (this.payoutAccounts.clearingAccount === '') return this.options;
+    const clearing = await requireXeroAccountNamed(this.api, this.options.cacheKey, 'clearingAccount', this.payoutAccounts.clearingAccount, "this route's sales (its clearing account)", {
+      bank: true,
+      code: true,
+    });
+    return { ...this.options, paymentAccountCode: clearing.code! };
   }
 
   get documentKind(): string {
-    return this.booking.kind;
+    return this.salesInto(this.options).booking.kind;
   }
 
   get refundDocumentKind(): string {
-    return this.refunds.kind;
+    return this.refundsFrom(this.options).kind;
   }
 
-  findBookedRefund({ docNumber }: BookedRefundQuery): Promise<LedgerDocumentRef | null> {
-    return this.refunds.find(docNumber);
+  /** A found credit note whose refund payment was lost is paid out of the account the sale's money went into. */
+  async findBookedRefund({ docNumber, sale }: BookedRefundQuery): Promise<LedgerDocumentRef | null> {
+    return this.refundsFrom(await this.refundAccounts(sale.id)).find(docNumber);
   }
 
-  /** Books the refund unless its number is already in the ledger (a lookup before every attempt, and the Idempotency-Key). */
-  bookRefund(refund: LedgerRefund, idempotencyKey: string): Promise<LedgerDocumentRef> {
-    return this.withTaxSetup((setup) => this.refunds.book(refund, setup, idempotencyKey));
+  /**
+   * Books the refund unless its number is already in the ledger (a lookup before every attempt, and the
+   * Idempotency-Key), paid out of the account the sale's money went into, as QuickBooks refund receipts are: the
+   * clearing account for a sale booked there, so the payout that pays the refund back finds it taken out.
+   */
+  async bookRefund(refund: LedgerRefund, idempotencyKey: string): Promise<LedgerDocumentRef> {
+    const refunds = this.refundsFrom(await this.refundAccounts(refund.sale.id));
+    return this.withTaxSetup((setup) => refunds.book(refund, setup, idempotencyKey));
+  }
+
+  /**
+   * The sale's own account when Xero still has it (and it has a code); else where new sales go. A route that has no
+   * clearing account pays everything into the payment account, so it reads nothing.
+   */
+  private async refundAccounts(saleId: string): Promise<SaleAccounts> {
+    if (this.payoutAccounts.clearingAccount === '') return this.options;
+    const money = await saleMoneyAccount(this.api, saleId, !this.receivesMoney);
+    return money?.account.code ? { ...this.options, paymentAccountCode: money.account.code } : this.saleAccounts();
+  }
+
+  async saleClearingAccount(sale: { id: string; docNumber: string }): Promise<LedgerSaleAccount | null> {
+    const money = await saleMoneyAccount(this.api, sale.id, !this.receivesMoney);
+    if (!money) return null;
+    const clearing =
+      this.payoutAccounts.clearingAccount === ''
+        ? null
+        : await requireXeroAccountNamed(this.api, this.options.cacheKey, 'clearingAccount', this.payoutAccounts.clearingAccount, "this route's sales (its clearing account)", { bank: true, code: false });
+    const clearable = clearing !== null && clearing.accountID === money.account.accountID;
+    const name = clearable ? clearing.name : `account ${money.account.code ?? money.account.accountID}`;
+    return { id: money.account.accountID, name, clearable, saleTotal: money.total };
+  }
+
+  findBookedPayout(docNumber: string): Promise<LedgerDocumentRef | null> {
+    return this.payouts.find(docNumber);
+  }
+
+  /** A bank transfer of the net from clearing to the payout bank account, with its fees and adjustments (payout-transfer-booking.ts). */
+  bookPayout(payout: LedgerPayout, idempotencyKey: string): Promise<LedgerDocumentRef> {
+    return this.payouts.book(payout, idempotencyKey);
   }
 
   /** Runs a booking with the organisation's tax setup; a refusal that says the setup changed makes it read again next time. */
@@ -118,7 +193,8 @@ export class XeroAccountingTarget implements AccountingTarget {
    * `saleDocument` changed is found where it is rather than booked a second time (one more lookup per new order).
    */
   async findBookedSale({ docNumber }: BookedSaleQuery): Promise<LedgerDocumentRef | null> {
-    return (await this.booking.find(docNumber)) ?? (await this.otherBooking.find(docNumber));
+    const { booking, otherBooking } = this.salesInto(await this.saleAccounts());
+    return (await booking.find(docNumber)) ?? (await otherBooking.find(docNumber));
   }
 
   /**
@@ -126,8 +202,9 @@ export class XeroAccountingTarget implements AccountingTarget {
    * route's `saleDocument` changed), not the bank's other receipts or the organisation's other invoices.
    */
   async listSalesBetween(range: LedgerDateRange): Promise<LedgerSaleListing[]> {
-    const own = await this.booking.listBetween(range);
-    const earlier = (await this.otherBooking.listBetween(range)).filter((document) => markedOrder(document.marker) !== null);
+    const { booking, otherBooking } = this.salesInto(await this.saleAccounts());
+    const own = await booking.listBetween(range);
+    const earlier = (await otherBooking.listBetween(range)).filter((document) => markedOrder(document.marker) !== null);
     return [...own, ...earlier];
   }
 
@@ -230,7 +307,8 @@ export class XeroAccountingTarget implements AccountingTarget {
   async bookSale(receipt: LedgerSale, idempotencyKey: string): Promise<LedgerDocumentRef> {
     const inexact = inexactInXero(receipt);
     if (inexact) throw inexact;
-    return this.withTaxSetup((setup) => this.booking.book(receipt, setup, idempotencyKey));
+    const { booking } = this.salesInto(await this.saleAccounts());
+    return this.withTaxSetup((setup) => booking.book(receipt, setup, idempotencyKey));
   }
 
   async checkConnection(): Promise<ConnectionProbe> {

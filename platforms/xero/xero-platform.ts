@@ -4,6 +4,8 @@ import { CredentialsInvalidError } from '../../domain/platform-errors.js';
 import type { RequestLimiter } from '../../domain/request-limiter.js';
 import type { AccountingPlatform, IntegrationAccount, PlatformConnection } from '../platform.js';
 import { CURRENCY_ROUTE_OPTIONS } from '../currency-route-options.js';
+import { payoutAccountNames } from '../payout-account-options.js';
+import { XERO_PAYOUT_ROUTE_OPTIONS } from './payout-route-options.js';
 import { XeroAccountingTarget } from './xero-accounting-target.js';
 import { XeroApi } from './xero-api.js';
 import { isXeroSaleDocument, xeroSaleDocumentOption, type XeroSaleDocument } from './sale-booking.js';
@@ -86,7 +88,7 @@ export function createXeroPlatform(config: XeroPlatformConfig): AccountingPlatfo
     mark: { letters: 'X', colour: '#0a6f96' },
     role: 'accounting',
     requiredScopes: scopes,
-    routeOptions: [xeroSaleDocumentOption(config.saleDocument), ...CURRENCY_ROUTE_OPTIONS],
+    routeOptions: [xeroSaleDocumentOption(config.saleDocument), ...CURRENCY_ROUTE_OPTIONS, ...XERO_PAYOUT_ROUTE_OPTIONS],
 
     authorizeUrl(_account: IntegrationAccount, state: string, redirectUri: string): string {
       if (!config.clientId) {
@@ -174,6 +176,7 @@ export function createXeroPlatform(config: XeroPlatformConfig): AccountingPlatfo
         shippingAccountCode: config.shippingAccountCode ?? '200',
         paymentAccountCode: config.paymentAccountCode ?? '090',
         ...(saleDocument ? { saleDocument } : {}),
+        payoutAccounts: payoutAccountNames(connection.routeOptions),
       });
     },
   };

@@ -65,3 +65,8 @@ export function filtered<T>(records: T[], request: XmlElement): QueryOutcome<T> 
   const found = max === undefined ? records : records.slice(0, Number(max));
   return { status: found.length > 0 ? statusOk() : statusNoMatch(), found };
 }
+
+/** How a reference reads in a status message: its FullName, else its ListID. */
+export function refLabel(ref: XmlElement): string {
+  return childText(ref, 'FullName') ?? childText(ref, 'ListID') ?? '';
+}

@@ -1,7 +1,7 @@
 import { childNamed, childrenNamed, childText, type XmlElement } from '../../platforms/qbd/xml-tree.js';
 import { money, type QbdDeposit, type QbdDepositLine } from './company-data.js';
 import type { HandledRequest, QbdCompany } from './company.js';
-import { filtered, pickExplicit, refLabel, type NotFoundAnswer } from './company-lists.js';
+import { filtered, matchesRefFilter, matchesTxnDateRange, pickExplicit, refLabel, type NotFoundAnswer } from './company-lists.js';
 import { depositRet } from './qbxml-rets.js';
 import { statusInvalidReference, statusOk, statusSaveError, type QbxmlStatus } from './qbxml-status.js';
 
@@ -82,19 +82,6 @@ export function depositQuery(company: QbdCompany, rq: XmlElement, notFound: NotF
 }
 
 function matchesFilters(d: QbdDeposit, rq: XmlElement): boolean {
-  const dates = childNamed(rq, 'TxnDateRangeFilter');
-  if (dates) {
-    const from = childText(dates, 'FromTxnDate');
-    const to = childText(dates, 'ToTxnDate');
-    if (from !== undefined && d.txnDate < from) return false;
-    if (to !== undefined && d.txnDate > to) return false;
-  }
   const account = childNamed(rq, 'AccountFilter');
-  if (account) {
-    const ids = childrenNamed(account, 'ListID').map((e) => e.text);
-    const names = childrenNamed(account, 'FullName').map((e) => e.text.toLowerCase());
-    if (ids.length > 0 && !ids.includes(d.depositTo.listId)) return false;
-    if (names.length > 0 && !names.includes(d.depositTo.fullName.toLowerCase())) return false;
-  }
-  return true;
+  return matchesTxnDateRange(d.txnDate, rq) && (!account || matchesRefFilter(account, d.depositTo));
 }

@@ -1,6 +1,6 @@
 import { childNamed, childrenNamed, childText, type XmlElement, type XmlNode } from '../../platforms/qbd/xml-tree.js';
 import { money, UNDEPOSITED_FUNDS, UNDEPOSITED_FUNDS_ID, type QbdAccount, type QbdAccountRef, type QbdArRefund, type QbdCompanySeed, type QbdCreditMemo, type QbdCustomer, type QbdDeposit, type QbdItem, type QbdSalesReceipt, type QbdSalesReceiptLine, type QbdSalesTaxCode } from './company-data.js';
-import { filtered, matchesActiveStatus, matchesNameFilter, pickExplicit, refLabel, type NotFoundAnswer } from './company-lists.js';
+import { filtered, matchesActiveStatus, matchesNameFilter, matchesRefFilter, matchesTxnDateRange, pickExplicit, refLabel, type NotFoundAnswer } from './company-lists.js';
 import { depositAdd, depositQuery, type NegativeDepositLines } from './company-deposits.js';
 import { accountRet, arRefundCreditCardRet, creditMemoRet, customerRet, itemRet, salesReceiptRet, salesTaxCodeRet } from './qbxml-rets.js';
 import { statusInvalidReference, statusNameInUse, statusOk, statusSaveError, type QbxmlStatus } from './qbxml-status.js';
@@ -174,21 +174,9 @@ export class QbdCompany {
   }
 
   private receiptMatchesFilters(r: QbdSalesReceipt, rq: XmlElement): boolean {
-    const dates = childNamed(rq, 'TxnDateRangeFilter');
-    if (dates) {
-      const from = childText(dates, 'FromTxnDate');
-      const to = childText(dates, 'ToTxnDate');
-      if (from !== undefined && r.txnDate < from) return false;
-      if (to !== undefined && r.txnDate > to) return false;
-    }
+    if (!matchesTxnDateRange(r.txnDate, rq)) return false;
     const entity = childNamed(rq, 'EntityFilter');
-    if (entity) {
-      const ids = childrenNamed(entity, 'ListID').map((e) => e.text);
-      const names = childrenNamed(entity, 'FullName').map((e) => lower(e.text));
-      if (!r.customer) return false;
-      if (ids.length > 0 && !ids.includes(r.customer.listId)) return false;
-      if (names.length > 0 && !names.includes(lower(r.customer.fullName))) return false;
-    }
+    if (entity && (!r.customer || !matchesRefFilter(entity, r.customer))) return false;
     const refFilter = childNamed(rq, 'RefNumberFilter');
     if (refFilter) {
       const criterion = childText(refFilter, 'MatchCriterion');

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QbdDeposit } from '../emulators/qbd/company-data.js';
+import { orderSyncWorkflowId } from '../runtime/order-sync-starter.js';
 import { payoutSyncWorkflowId, startPayoutSync } from '../runtime/payout-sync-starter.js';
 import { qbdTestCompany } from './support/qbd-test-company.js';
 import { replayErrors } from './support/replay-check.js';
@@ -167,6 +168,25 @@ describe('payouts: Shopify Payments → one QuickBooks Desktop deposit from the 
       expect(balances().map((b, i) => (cents(b) - cents(start[i]!)) / 100)).toEqual([0, 39.7, 32.3, 0]);
     } finally {
       harness.qbd!.company.negativeDepositLines = 'accept';
+    }
+  });
+
+  it('an order waits naming the setting when the clearing account chosen is not in the company file; nothing is booked', async () => {
+    await harness.operator('PUT', `/routes/${harness.routeId}/ledger-options`, { ledgerOptions: { clearingAccount: 'Stripe Clearing' } });
+    try {
+      const sale = order('#9401');
+      const row = await eventually(async () => {
+        const found = await harness.orderRow(sale.id);
+        return found?.status === 'waiting' && found;
+      }, 'the order to wait for its clearing account');
+      expect(row).toMatchObject({ lastErrorCode: 'LedgerSettingMissing', waitingOn: 'route-option:clearingAccount' });
+      expect(row.lastErrorMessage).toBe(
+        'QuickBooks Desktop #1 has no active account named "Stripe Clearing" (chosen for this route\'s sales, its clearing account): create it in QuickBooks or choose another account for the route (clearingAccount), then retry.',
+      );
+      expect(company().salesReceipts.filter((r) => r.refNumber === '9401')).toEqual([]);
+      await harness.handle(orderSyncWorkflowId(harness.routeId, sale.id)).terminate('test over');
+    } finally {
+      await harness.operator('PUT', `/routes/${harness.routeId}/ledger-options`, { ledgerOptions: { clearingAccount: 'Shopify Clearing' } });
     }
   });
 

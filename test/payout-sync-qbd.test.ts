@@ -190,6 +190,27 @@ describe('payouts: Shopify Payments → one QuickBooks Desktop deposit from the 
     }
   });
 
+  it('a payout that found no Web Connector waits for it, and books at its next visit without anyone asking', async () => {
+    const sale = order('#9501');
+    expect((await harness.syncResultOf(sale.id)).outcome).toBe('created');
+    await harness.qbd!.connector.stop();
+    try {
+      const payout = harness.shopify.control.createPayout({ transactions: [{ type: 'CHARGE', amount: '40.00', fee: '1.20', orderId: sale.id }] });
+      await book(payout.id);
+      const parked = await eventually(async () => {
+        const row = await payoutRow(payout.id);
+        return row?.status === 'waiting' && row;
+      }, 'the payout to wait for the Web Connector');
+      expect(parked.lastError.code).toBe('LedgerNotConnected');
+      expect(depositsOf(payout.id)).toEqual([]);
+      harness.qbd!.connector.start();
+      expect((await payoutResult(payout.id)).outcome).toBe('created');
+      expect(depositsOf(payout.id).map((d) => d.depositTotal)).toEqual(['38.80']);
+    } finally {
+      harness.qbd!.connector.start();
+    }
+  });
+
   it('the histories of these payout syncs replay deterministically', async () => {
     const runs = Object.entries(replayed).map(([fixtureName, payoutId]) => ({ workflowId: payoutSyncWorkflowId(harness.routeId, payoutId), fixtureName }));
     expect(runs.map((run) => run.fixtureName)).toEqual(['payout-sync-qbd-deposit', 'payout-sync-qbd-lost-answer']);

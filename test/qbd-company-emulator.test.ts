@@ -281,6 +281,9 @@ describe('QuickBooks Desktop company emulator', () => {
     const [found] = responses(qb.process(requestSet(query('2026-11-23', '2026-12-07'))));
     expect(childText(childNamed(found!, 'DepositRet')!, 'Memo')).toBe('Shopify #1 payout 9001, booked by ledgerbridge.');
     expect(status(responses(qb.process(requestSet(query('2026-12-01', '2026-12-07'))))[0]!).code).toBe('1');
+    // IncludeRetElement trims the answer to the elements named.
+    const trimmed = query('2026-11-23', '2026-12-07').replace('</DepositQueryRq>', '<IncludeRetElement>TxnID</IncludeRetElement><IncludeRetElement>Memo</IncludeRetElement></DepositQueryRq>');
+    expect(childNamed(responses(qb.process(requestSet(trimmed)))[0]!, 'DepositRet')!.children.map((c) => c.local)).toEqual(['TxnID', 'Memo']);
     const [accounts] = responses(qb.process(requestSet('<AccountQueryRq requestID="9"><FullName>checking</FullName><FullName>Savings</FullName></AccountQueryRq>')));
     expect([status(accounts!).code, childText(childNamed(accounts!, 'AccountRet')!, 'AccountType')]).toEqual(['500', 'Bank']);
   });

@@ -102,7 +102,7 @@ export class QbdCompanyEmulator {
           ? { status: statusRequestIdTooLong(), rets: [] }
           : tooLong
             ? { status: statusTooLong(tooLong.field, tooLong.value), rets: [] }
-            : this.run(name, rq);
+            : trimmedTo(this.run(name, rq), rq);
       this.processed.push({ name, ...(requestID !== undefined ? { requestID } : {}), statusCode: handled.status.statusCode });
       responses.push({
         name: `${name}Rs`,
@@ -255,4 +255,11 @@ export class QbdCompanyEmulator {
   persistentParts(): PersistedParts {
     return { company: dataFields(this.company, ['seed']) };
   }
+}
+
+/** `IncludeRetElement` (notes §6 [C]): each answered `…Ret` keeps only the named elements (all when none is named). */
+function trimmedTo(handled: HandledRequest, rq: XmlElement): HandledRequest {
+  const keep = rq.children.filter((c) => c.local === 'IncludeRetElement').map((c) => c.text);
+  if (keep.length === 0) return handled;
+  return { ...handled, rets: handled.rets.map((ret) => ({ ...ret, children: (ret.children ?? []).filter((child) => child && keep.includes(child.name)) })) };
 }

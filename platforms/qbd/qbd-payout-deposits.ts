@@ -1,5 +1,5 @@
 import type { LedgerDocumentRef, LedgerPayout, LedgerPayoutLine, LedgerSaleAccount } from '../../domain/accounting-target.js';
-import { LedgerSettingMissingError } from '../../domain/platform-errors.js';
+import { LedgerSettingMissingError, PlatformUnavailableError } from '../../domain/platform-errors.js';
 import { toMinor } from '../../domain/money.js';
 import type { PayoutAccountNames } from '../payout-account-route-options.js';
 import { depositWithoutNegativeLines } from './deposit-without-negative-lines.js';
@@ -39,7 +39,11 @@ export class QbdPayoutDeposits {
     const response = await this.ask(
       {
         name: 'DepositQueryRq',
-        children: [{ name: 'TxnDateRangeFilter', children: [leaf('FromTxnDate', shiftDate(payout.date, -SEARCH_DAYS)), leaf('ToTxnDate', shiftDate(payout.date, SEARCH_DAYS))] }],
+        children: [
+          { name: 'TxnDateRangeFilter', children: [leaf('FromTxnDate', shiftDate(payout.date, -SEARCH_DAYS)), leaf('ToTxnDate', shiftDate(payout.date, SEARCH_DAYS))] },
+          // Only what tells ours apart and what the engine reads (notes §6: IncludeRetElement trims the answer).
+          ...['TxnID', 'Memo', 'DepositTotal'].map((element) => leaf('IncludeRetElement', element)),
+        ],
       },
       `the search for the deposit of ${docNumber}`,
     );
@@ -109,7 +113,8 @@ export class QbdPayoutDeposits {
       `the deposit of ${payout.docNumber}`,
     );
     const ret = response.rets.find((r) => r.local === 'DepositRet');
-    if (!ret) throw new Error(`${this.ledgerName} answered the deposit of ${payout.docNumber} without it: ${response.statusMessage}`);
+    // Looked up again on the retry: a deposit that was added after all is found, not added twice.
+    if (!ret) throw new PlatformUnavailableError(null, `${this.ledgerName} answered the deposit of ${payout.docNumber} without it; it is checked and tried again.`, response.statusMessage);
     return depositRef(ret, payout.docNumber);
   }
 

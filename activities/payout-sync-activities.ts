@@ -113,7 +113,8 @@ export function createPayoutSyncActivities(deps: OrderSyncActivityDeps) {
       const { source, integration, target, route } = await connections.accountingTarget(input.routeId);
       if (!target.saleClearingAccount || !target.findBookedPayout || !target.bookPayout) return { supported: false, ledgerName: integration.displayName };
       const docNumber = payoutDocumentNumber(input.payout.id, target.limits.docNumber, route.documentNumberPrefix);
-      const found = await againstPlatform(integration.id, () => target.findBookedPayout!(docNumber));
+      const marker = bookedPayoutHeader(source.displayName, input.payout.id);
+      const found = await againstPlatform(integration.id, () => target.findBookedPayout!(docNumber, { date: payoutDate(input.payout), marker }));
       if (found && payoutDocumentOwner(found.marker, source.displayName, input.payout.id) === 'other') {
         throw syncFailure(
           SyncErrorType.DocumentNumberTaken,
@@ -171,7 +172,7 @@ export function createPayoutSyncActivities(deps: OrderSyncActivityDeps) {
       await deps.routeBreaker?.assertPosting(input.routeId, `Payout ${input.payout.id}`);
       const [row] = await db.select({ attempts: payoutSyncs.attempts }).from(payoutSyncs).where(and(eq(payoutSyncs.routeId, input.routeId), eq(payoutSyncs.payoutId, input.payout.id)));
       const marker = bookedPayoutHeader(source.displayName, input.payout.id);
-      const payout = { docNumber: input.docNumber, date: input.payout.issuedAt.slice(0, 10), currency: input.payout.currency, net: input.payout.net, lines: input.lines, marker, payee: source.displayName };
+      const payout = { docNumber: input.docNumber, date: payoutDate(input.payout), currency: input.payout.currency, net: input.payout.net, lines: input.lines, marker, payee: source.displayName };
       const document = await againstPlatform(integration.id, () => target.bookPayout!(payout, `payout:${input.routeId}:${input.payout.id}:${row?.attempts ?? 0}`));
       if (amountsIn(input.payout.currency).minor(document.total) !== amountsIn(input.payout.currency).minor(input.payout.net)) {
         throw syncFailure(
@@ -202,6 +203,11 @@ export function createPayoutSyncActivities(deps: OrderSyncActivityDeps) {
 }
 
 export type PayoutSyncActivities = ReturnType<typeof createPayoutSyncActivities>;
+
+/** The day a payout's deposit is dated: the day it was issued. */
+function payoutDate(payout: CommercePayout): string {
+  return payout.issuedAt.slice(0, 10);
+}
 
 function plain(document: LedgerDocumentRef): LedgerDocumentRef {
   return { id: document.id, docNumber: document.docNumber, total: document.total, ...(document.kind ? { kind: document.kind } : {}) };

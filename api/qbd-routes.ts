@@ -15,6 +15,7 @@ import { QbwcContacts } from '../platforms/qbd/qbwc-contacts.js';
 import { generateQbwcPassword } from '../platforms/qbd/qbwc-password.js';
 import { qwcFile, stableGuid } from '../platforms/qbd/qwc-file.js';
 import { countParkedOrders, resumeParkedOrders } from '../runtime/parked-order-resumer.js';
+import { resumePayoutsWaitingOn } from './parked-payouts.js';
 import { ApiError, notFound } from './api-error.js';
 
 export interface QbdRouteDeps {
@@ -48,7 +49,7 @@ export function qbwcEndpointRoutes(deps: QbdRouteDeps): FastifyPluginAsync {
     const parkedOnVisit = { waitingOn: ledgerRefusalWait(QBWC_NOT_CONNECTED_CODE) };
     await registerQbwcRoutes(app, {
       lingerMs,
-      // Orders parked on the Web Connector resume at this visit, and syncs that asked lately go on: open QuickBooks for them.
+      // Orders parked on the Web Connector resume at this visit (payouts too), and syncs that asked lately go on: open QuickBooks for them.
       expectsWork: async (integrationId) => {
         if ((await countParkedOrders(deps.db, { integrationId, ...parkedOnVisit })) > 0) return true;
         const since = new Date(Date.now() - lingerMs);
@@ -70,6 +71,7 @@ export function qbwcEndpointRoutes(deps: QbdRouteDeps): FastifyPluginAsync {
           await contacts.record(event);
           if (event.kind === 'authenticated' && deps.temporal) {
             await resumeParkedOrders(deps.temporal, deps.db, { integrationId: event.integrationId, ...parkedOnVisit }, 'mappingSaved', deps.resumePerSecond);
+            await resumePayoutsWaitingOn({ db: deps.db, temporal: deps.temporal }, event.integrationId, parkedOnVisit.waitingOn);
             // A login accepted is QuickBooks Desktop's reconnect: orders that waited on its refused password go on
             // (not when an operator paused it; those wait on the same id until it is resumed).
             const [row] = await deps.db.select({ status: integrations.status }).from(integrations).where(eq(integrations.id, event.integrationId));

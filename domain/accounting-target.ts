@@ -316,8 +316,11 @@ export interface AccountingTarget {
    * cannot book payouts yet: the engine then leaves payouts to a person and says so.
    */
   saleClearingAccount?(sale: { id: string; docNumber: string }): Promise<LedgerSaleAccount | null>;
-  /** The payout's document holding this number, with its marker (the caller reads whose it is). */
-  findBookedPayout?(docNumber: string): Promise<LedgerDocumentRef | null>;
+  /**
+   * The payout's document holding this number, with its marker (the caller reads whose it is). `payout`: its date and
+   * marker, for a ledger whose deposits carry no number (QuickBooks Desktop looks for the marker around the date).
+   */
+  findBookedPayout?(docNumber: string, payout: { date: string; marker: string }): Promise<LedgerDocumentRef | null>;
   /**
    * Books the payout's document once, under the same rules as `bookSale` (lookup before every write, the idempotency
    * key where the ledger takes one, the existing document on a duplicate refusal). Refuses with a LedgerRejectedError

@@ -7,6 +7,13 @@ export interface PayoutAccountDescriptions {
   payoutFeeAccount: string;
 }
 
+/** QuickBooks (Online and Desktop): sales receipts deposit to the clearing account; a payout is a deposit. */
+export const QUICKBOOKS_PAYOUT_ACCOUNTS: PayoutAccountDescriptions = {
+  clearingAccount: 'the account sales receipts deposit to, cleared by each payout ("Shopify Clearing", Other Current Asset or Bank); "" = Undeposited Funds',
+  payoutBankAccount: 'the bank account payouts are deposited to ("Checking")',
+  payoutFeeAccount: 'the expense account for payment processing fees ("Shopify Fees")',
+};
+
 /**
  * Where a route's money goes, by account name: the clearing account sales are paid into, the bank account payouts
  * reach, the fee and adjustment accounts. Unset (""), sales go where they went before and payouts wait for the

@@ -11,13 +11,18 @@ import { childNamed, childText, parseXml, type XmlElement } from '../platforms/q
  * with status 3070, a taken name with 3100, a missing reference with 3140; and its own answers fit the schema.
  */
 
-function company(notFound?: 'status-500' | 'status-1') {
+function company(notFound?: 'status-500' | 'status-1', negativeDepositLines?: 'accept' | 'refuse') {
   return new QbdCompanyEmulator({
     company: {
       companyName: 'Desk Books Inc',
       companyFilePath: 'C:\\Users\\Public\\Documents\\Intuit\\QuickBooks\\Company Files\\Desk Books.qbw',
       customers: [{ name: 'Jane Doe', email: 'jane@example.com' }],
       otherNames: ['Acme Supplies'],
+      accounts: [
+        { name: 'Checking', type: 'Bank' },
+        { name: 'Shopify Clearing', type: 'OtherCurrentAsset' },
+        { name: 'Shopify Fees', type: 'Expense' },
+      ],
       items: [
         { name: 'tee-blu-l', type: 'NonInventory', price: '20.00', description: 'Organic Cotton Tee Blue L' },
         { name: 'Old Mug', price: '5.00', isActive: false },
@@ -25,6 +30,7 @@ function company(notFound?: 'status-500' | 'status-1') {
       ],
     },
     ...(notFound ? { notFound } : {}),
+    ...(negativeDepositLines ? { negativeDepositLines } : {}),
     now: () => new Date('2026-11-29T12:00:00Z'),
   });
 }
@@ -267,5 +273,75 @@ describe('QuickBooks Desktop company emulator', () => {
     const [wrongAccount] = responses(qb.process(requestSet(refundOf(txnId, '1.00', 'Petty Cash'))));
     expect(status(wrongAccount!).code).toBe('3140');
     expect(qb.company.arRefunds).toHaveLength(0);
+  });
+
+  const depositLine = (account: string, amount: string, extra = '') =>
+    `<DepositLineAdd>${extra}<AccountRef><FullName>${account}</FullName></AccountRef><Memo>line</Memo><Amount>${amount}</Amount></DepositLineAdd>`;
+  const deposit = (lines: string, { to = 'Checking', memo = 'Shopify #1 payout 9001, booked by ledgerbridge.', cashBack = '' } = {}) =>
+    `<DepositAddRq requestID="7"><DepositAdd><TxnDate>2026-11-30</TxnDate><DepositToAccountRef><FullName>${to}</FullName></DepositToAccountRef>` +
+    `<Memo>${memo}</Memo>${cashBack}${lines}</DepositAdd></DepositAddRq>`;
+  const receiptInto = (refNumber: string, account: string) => receipt(refNumber, '').replace('</Memo>', `</Memo><DepositToAccountRef><FullName>${account}</FullName></DepositToAccountRef>`);
+
+  it('deposits a receipt to the account it names and a deposit out of it, with its cash back: balances move, answers in schema order', () => {
+    const qb = company();
+    const [sold] = responses(qb.process(requestSet(receiptInto('1001', 'shopify clearing'))));
+    expect(childText(childNamed(childNamed(sold!, 'SalesReceiptRet')!, 'DepositToAccountRef')!, 'FullName')).toBe('Shopify Clearing');
+    expect(qb.company.accountBalance('Shopify Clearing')).toBe('42.90');
+
+    const cashBack = '<CashBackInfoAdd><AccountRef><FullName>Shopify Fees</FullName></AccountRef><Memo>fees</Memo><Amount>1.50</Amount></CashBackInfoAdd>';
+    const [added] = responses(qb.process(requestSet(deposit(depositLine('Shopify Clearing', '42.90'), { cashBack }))));
+    expect(status(added!).code).toBe('0');
+    const ret = childNamed(added!, 'DepositRet')!;
+    expect([childText(ret, 'DepositTotal'), childText(childNamed(ret, 'CashBackInfoRet')!, 'Amount'), childText(childNamed(ret, 'DepositLineRet')!, 'Amount')]).toEqual(['41.40', '1.50', '42.90']);
+    expect(['Shopify Clearing', 'Checking', 'Shopify Fees'].map((name) => qb.company.accountBalance(name))).toEqual(['0.00', '41.40', '1.50']);
+
+    // Found again by a date range (a deposit has no RefNumber), with its Memo; a range without it finds nothing (1).
+    const query = (from: string, to: string) => `<DepositQueryRq requestID="8"><TxnDateRangeFilter><FromTxnDate>${from}</FromTxnDate><ToTxnDate>${to}</ToTxnDate></TxnDateRangeFilter></DepositQueryRq>`;
+    const [found] = responses(qb.process(requestSet(query('2026-11-23', '2026-12-07'))));
+    expect(childText(childNamed(found!, 'DepositRet')!, 'Memo')).toBe('Shopify #1 payout 9001, booked by ledgerbridge.');
+    expect(status(responses(qb.process(requestSet(query('2026-12-01', '2026-12-07'))))[0]!).code).toBe('1');
+    // IncludeRetElement trims the answer to the elements named.
+    const trimmed = query('2026-11-23', '2026-12-07').replace('</DepositQueryRq>', '<IncludeRetElement>TxnID</IncludeRetElement><IncludeRetElement>Memo</IncludeRetElement></DepositQueryRq>');
+    expect(childNamed(responses(qb.process(requestSet(trimmed)))[0]!, 'DepositRet')!.children.map((c) => c.local)).toEqual(['TxnID', 'Memo']);
+    const [accounts] = responses(qb.process(requestSet('<AccountQueryRq requestID="9"><FullName>checking</FullName><FullName>Savings</FullName></AccountQueryRq>')));
+    expect([status(accounts!).code, childText(childNamed(accounts!, 'AccountRet')!, 'AccountType')]).toEqual(['500', 'Bank']);
+  });
+
+  it('refuses a deposit to or from an account, or naming a customer, it does not have (3140), and nothing is booked', () => {
+    const qb = company();
+    expect(status(responses(qb.process(requestSet(deposit(depositLine('Shopify Clearing', '1.00'), { to: 'Savings' }))))[0]!).code).toBe('3140');
+    expect(status(responses(qb.process(requestSet(deposit(depositLine('Petty Cash', '1.00')))))[0]!).code).toBe('3140');
+    const stranger = '<EntityRef><FullName>Sam Roe</FullName></EntityRef>';
+    expect(status(responses(qb.process(requestSet(deposit(depositLine('Shopify Clearing', '1.00', stranger)))))[0]!).code).toBe('3140');
+    expect(status(responses(qb.process(requestSet(receiptInto('1001', 'Savings'))))[0]!).code).toBe('3140');
+    expect([qb.company.deposits.length, qb.company.salesReceipts.length]).toEqual([0, 0]);
+  });
+
+  it('answers a deposit over the lengths of the schema with 3070 (account 159, memo 4095, name 209) and books nothing', () => {
+    const qb = company();
+    const tooLong = [
+      deposit(depositLine('Shopify Clearing', '1.00'), { to: 'C'.repeat(160) }),
+      deposit(depositLine('Shopify Clearing', '1.00'), { memo: 'm'.repeat(4096) }),
+      deposit(depositLine('Shopify Clearing', '1.00', `<EntityRef><FullName>${'J'.repeat(210)}</FullName></EntityRef>`)),
+    ];
+    for (const request of tooLong) {
+      const [answer] = responses(qb.process(requestSet(request)));
+      expect(status(answer!)).toMatchObject({ code: '3070', severity: 'Error' });
+    }
+    expect(qb.company.deposits).toHaveLength(0);
+    // At the limit it is booked.
+    expect(status(responses(qb.process(requestSet(deposit(depositLine('Shopify Clearing', '1.00'), { memo: 'm'.repeat(4095) }))))[0]!).code).toBe('0');
+  });
+
+  it('takes a negative deposit line, or refuses it with 3180 in the other variant (unconfirmed which QuickBooks does)', () => {
+    const lines = depositLine('Shopify Clearing', '48.00') + depositLine('Shopify Fees', '-1.64');
+    const accepting = company();
+    const [taken] = responses(accepting.process(requestSet(deposit(lines))));
+    expect([status(taken!).code, childText(childNamed(taken!, 'DepositRet')!, 'DepositTotal')]).toEqual(['0', '46.36']);
+    const refusing = company('status-500', 'refuse');
+    const [refused] = responses(refusing.process(requestSet(deposit(lines))));
+    expect(status(refused!)).toMatchObject({ code: '3180', severity: 'Error' });
+    expect(status(refused!).message).toContain('cannot be negative');
+    expect(refusing.company.deposits).toHaveLength(0);
   });
 });

@@ -14,7 +14,7 @@ describe('qbXML schema facts', () => {
     });
     expect(QBXML_SCHEMA.source.commit).toMatch(/^[0-9a-f]{40}$/);
     expect(Object.keys(QBXML_SCHEMA.requests)).toEqual(
-      expect.arrayContaining(['CustomerQueryRq', 'CustomerAddRq', 'ItemQueryRq', 'SalesTaxCodeQueryRq', 'SalesReceiptQueryRq', 'SalesReceiptAddRq', 'HostQueryRq', 'CompanyQueryRq']),
+      expect.arrayContaining(['CustomerQueryRq', 'CustomerAddRq', 'ItemQueryRq', 'SalesTaxCodeQueryRq', 'SalesReceiptQueryRq', 'SalesReceiptAddRq', 'HostQueryRq', 'CompanyQueryRq', 'AccountQueryRq', 'DepositQueryRq', 'DepositAddRq']),
     );
   });
 
@@ -44,6 +44,15 @@ describe('qbXML schema facts', () => {
       [['CustomerRet', 'EditSequence'], 16],
       [['SalesReceiptAddRq', 'IncludeRetElement'], 50],
       [['CustomerRet', 'ListID'], 36],
+      // DepositAdd (notes §7): the payout's deposit.
+      [['DepositAdd', 'DepositToAccountRef', 'FullName'], 159],
+      [['DepositAdd', 'Memo'], 4095],
+      [['DepositLineAdd', 'EntityRef', 'FullName'], 209],
+      [['DepositLineAdd', 'AccountRef', 'FullName'], 159],
+      [['DepositLineAdd', 'Memo'], 4095],
+      [['DepositLineAdd', 'CheckNumber'], 11],
+      [['CashBackInfoAdd', 'AccountRef', 'FullName'], 159],
+      [['CashBackInfoAdd', 'Memo'], 4095],
     ];
     expect(lengths.map(([path]) => [path.join('/'), qbxmlMaxLength(path)])).toEqual(lengths.map(([path, max]) => [path.join('/'), max]));
   });

@@ -61,6 +61,8 @@ export interface QbdSalesReceipt {
   txnDate: string;
   refNumber?: string;
   memo?: string;
+  /** Sales receipts: the account the money went to (Undeposited Funds unless the request named one). */
+  depositTo?: QbdAccountRef;
   itemSalesTax?: { listId: string; fullName: string; ratePercent: string };
   customerSalesTaxCodeName?: string;
   isTaxIncluded?: boolean;
@@ -85,13 +87,55 @@ export interface QbdArRefund {
   txnDate: string;
   refNumber?: string;
   memo?: string;
+  /** The account the refund was paid out of (Undeposited Funds unless the request named one). */
+  refundFrom?: QbdAccountRef;
   totalAmount: string;
   applied: Array<{ txnId: string; txnDate: string; refNumber?: string; creditRemaining: string; refundAmount: string }>;
 }
 
-/** The account sales receipts are deposited to when they name none, and the only one the emulator keeps [S]. */
+/** The account sales receipts are deposited to when they name none [S]; every company has it. */
 export const UNDEPOSITED_FUNDS = 'Undeposited Funds';
 export const UNDEPOSITED_FUNDS_ID = '80000008-1700000000';
+
+/** qbXML AccountType values the emulator's accounts take (a subset of the schema's enumeration). */
+export type QbdAccountType = 'Bank' | 'OtherCurrentAsset' | 'Expense' | 'Income' | 'OtherExpense' | 'CostOfGoodsSold';
+
+export interface QbdAccount {
+  listId: string;
+  timeCreated: string;
+  editSequence: string;
+  name: string;
+  accountType: QbdAccountType;
+  isActive: boolean;
+}
+
+export interface QbdAccountRef {
+  listId: string;
+  fullName: string;
+}
+
+/** One line of a deposit: money from an account (with a name, optionally) into the deposit's account. */
+export interface QbdDepositLine {
+  txnLineId: string;
+  entity?: { listId: string; fullName: string };
+  account: QbdAccountRef;
+  memo?: string;
+  amount: string;
+}
+
+/** A deposit (DepositAdd): its lines less the cash back reach `depositTo`. */
+export interface QbdDeposit {
+  txnId: string;
+  timeCreated: string;
+  editSequence: string;
+  txnNumber: number;
+  txnDate: string;
+  depositTo: QbdAccountRef;
+  memo?: string;
+  cashBack?: { txnLineId: string; account: QbdAccountRef; memo?: string; amount: string };
+  depositTotal: string;
+  lines: QbdDepositLine[];
+}
 
 export interface QbdCompanySeed {
   companyName: string;
@@ -102,6 +146,8 @@ export interface QbdCompanySeed {
   items?: { name: string; type?: QbdItemType; price?: string; description?: string; isActive?: boolean; salesTaxCodeName?: string }[];
   /** Vendors, employees and other names: they share one name list with customers (a customer cannot take their names). */
   otherNames?: string[];
+  /** The chart of accounts beside Undeposited Funds (which every company has). */
+  accounts?: { name: string; type: QbdAccountType; isActive?: boolean }[];
   /** Extra sales tax codes beside the US defaults `Tax` and `Non`. */
   salesTaxCodes?: { name: string; isTaxable: boolean; desc?: string }[];
 }

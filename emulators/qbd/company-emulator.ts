@@ -2,6 +2,7 @@ import { parseXml, writeXml, XmlSyntaxError, type XmlElement, type XmlNode } fro
 import type { QbdCompanySeed } from './company-data.js';
 import { QbdCompany, type HandledRequest } from './company.js';
 import type { NotFoundAnswer } from './company-lists.js';
+import type { NegativeDepositLines } from './company-deposits.js';
 import { checkQbxmlElement, type QbxmlViolation } from './qbxml-schema-check.js';
 import { PARSE_ERROR, statusOk, statusRequestIdTooLong, statusSaveError, statusTooLong, type QbxmlStatus } from './qbxml-status.js';
 import { QBXML_SCHEMA } from './schema-facts.js';
@@ -16,6 +17,8 @@ export interface QbdCompanyEmulatorOptions {
   notFound?: NotFoundAnswer;
   /** The newest qbXML major version this QuickBooks reads: 16 for QuickBooks 2023 R3 and later, 13 for 2019 … */
   highestQbxmlMajorVersion?: number;
+  /** Whether a negative deposit line is taken (FIDELITY.md §deposits, [U]). Default 'accept'. */
+  negativeDepositLines?: NegativeDepositLines;
   now?: () => Date;
 }
 
@@ -37,6 +40,7 @@ export class QbdCompanyEmulator {
   /** Every request set handed in, as received. */
   readonly requestSets: string[] = [];
   notFound: NotFoundAnswer;
+  negativeDepositLines: NegativeDepositLines;
   readonly highestQbxmlMajorVersion: number;
   private open = true;
   private readonly injected: { request: string; status: QbxmlStatus }[] = [];
@@ -44,7 +48,8 @@ export class QbdCompanyEmulator {
   constructor(options: QbdCompanyEmulatorOptions) {
     this.notFound = options.notFound ?? 'status-500';
     this.highestQbxmlMajorVersion = options.highestQbxmlMajorVersion ?? 16;
-    this.company = new QbdCompany(options.company, options.now ?? (() => new Date()), () => this.notFound);
+    this.negativeDepositLines = options.negativeDepositLines ?? 'accept';
+    this.company = new QbdCompany(options.company, options.now ?? (() => new Date()), () => this.notFound, () => this.negativeDepositLines);
   }
 
   get companyFilePath(): string {
@@ -97,7 +102,7 @@ export class QbdCompanyEmulator {
           ? { status: statusRequestIdTooLong(), rets: [] }
           : tooLong
             ? { status: statusTooLong(tooLong.field, tooLong.value), rets: [] }
-            : this.run(name, rq);
+            : trimmedTo(this.run(name, rq), rq);
       this.processed.push({ name, ...(requestID !== undefined ? { requestID } : {}), statusCode: handled.status.statusCode });
       responses.push({
         name: `${name}Rs`,
@@ -235,6 +240,12 @@ export class QbdCompanyEmulator {
         return c.creditMemoAdd(rq);
       case 'ARRefundCreditCardAdd':
         return c.arRefundCreditCardAdd(rq);
+      case 'AccountQuery':
+        return c.accountQuery(rq);
+      case 'DepositQuery':
+        return c.depositQuery(rq);
+      case 'DepositAdd':
+        return c.depositAdd(rq);
       default:
         return { status: statusSaveError(name, `${name} is not emulated by ledgerbridge's QuickBooks Desktop emulator.`), rets: [] };
     }
@@ -244,4 +255,11 @@ export class QbdCompanyEmulator {
   persistentParts(): PersistedParts {
     return { company: dataFields(this.company, ['seed']) };
   }
+}
+
+/** `IncludeRetElement` (notes §6 [C]): each answered `…Ret` keeps only the named elements (all when none is named). */
+function trimmedTo(handled: HandledRequest, rq: XmlElement): HandledRequest {
+  const keep = rq.children.filter((c) => c.local === 'IncludeRetElement').map((c) => c.text);
+  if (keep.length === 0) return handled;
+  return { ...handled, rets: handled.rets.map((ret) => ({ ...ret, children: (ret.children ?? []).filter((child) => child && keep.includes(child.name)) })) };
 }

@@ -65,3 +65,24 @@ export function filtered<T>(records: T[], request: XmlElement): QueryOutcome<T> 
   const found = max === undefined ? records : records.slice(0, Number(max));
   return { status: found.length > 0 ? statusOk() : statusNoMatch(), found };
 }
+
+/** How a reference reads in a status message: its FullName, else its ListID. */
+export function refLabel(ref: XmlElement): string {
+  return childText(ref, 'FullName') ?? childText(ref, 'ListID') ?? '';
+}
+
+/** A transaction query's `TxnDateRangeFilter`: true when the request has none or the date is inside it. */
+export function matchesTxnDateRange(txnDate: string, request: XmlElement): boolean {
+  const dates = request.children.find((c) => c.local === 'TxnDateRangeFilter');
+  if (!dates) return true;
+  const from = childText(dates, 'FromTxnDate');
+  const to = childText(dates, 'ToTxnDate');
+  return !(from !== undefined && txnDate < from) && !(to !== undefined && txnDate > to);
+}
+
+/** A filter naming records by `ListID` or `FullName` (EntityFilter, AccountFilter): whether `ref` is one of them. */
+export function matchesRefFilter(filter: XmlElement, ref: { listId: string; fullName: string }): boolean {
+  const ids = filter.children.filter((c) => c.local === 'ListID').map((e) => e.text);
+  const names = filter.children.filter((c) => c.local === 'FullName').map((e) => e.text.toLowerCase());
+  return !(ids.length > 0 && !ids.includes(ref.listId)) && !(names.length > 0 && !names.includes(ref.fullName.toLowerCase()));
+}

@@ -1,7 +1,8 @@
 import { childNamed, childrenNamed, childText, type XmlElement, type XmlNode } from '../../platforms/qbd/xml-tree.js';
-import { money, UNDEPOSITED_FUNDS, UNDEPOSITED_FUNDS_ID, type QbdArRefund, type QbdCompanySeed, type QbdCreditMemo, type QbdCustomer, type QbdItem, type QbdSalesReceipt, type QbdSalesReceiptLine, type QbdSalesTaxCode } from './company-data.js';
-import { filtered, matchesActiveStatus, matchesNameFilter, pickExplicit, type NotFoundAnswer } from './company-lists.js';
-import { arRefundCreditCardRet, creditMemoRet, customerRet, itemRet, salesReceiptRet, salesTaxCodeRet } from './qbxml-rets.js';
+import { money, UNDEPOSITED_FUNDS, UNDEPOSITED_FUNDS_ID, type QbdAccount, type QbdAccountRef, type QbdArRefund, type QbdCompanySeed, type QbdCreditMemo, type QbdCustomer, type QbdDeposit, type QbdItem, type QbdSalesReceipt, type QbdSalesReceiptLine, type QbdSalesTaxCode } from './company-data.js';
+import { filtered, matchesActiveStatus, matchesNameFilter, matchesRefFilter, matchesTxnDateRange, pickExplicit, refLabel, type NotFoundAnswer } from './company-lists.js';
+import { depositAdd, depositQuery, type NegativeDepositLines } from './company-deposits.js';
+import { accountRet, arRefundCreditCardRet, creditMemoRet, customerRet, itemRet, salesReceiptRet, salesTaxCodeRet } from './qbxml-rets.js';
 import { statusInvalidReference, statusNameInUse, statusOk, statusSaveError, type QbxmlStatus } from './qbxml-status.js';
 
 export interface HandledRequest {
@@ -19,6 +20,8 @@ export class QbdCompany {
   readonly salesReceipts: QbdSalesReceipt[] = [];
   readonly creditMemos: QbdCreditMemo[] = [];
   readonly arRefunds: QbdArRefund[] = [];
+  readonly accounts: QbdAccount[] = [];
+  readonly deposits: QbdDeposit[] = [];
   private sequence = 0;
   private txnNumber = 0;
   private autoRefNumber = 1;
@@ -27,8 +30,13 @@ export class QbdCompany {
     readonly seed: QbdCompanySeed,
     private readonly now: () => Date,
     private readonly notFound: () => NotFoundAnswer,
+    /** Whether a deposit line may be negative (FIDELITY.md §deposits: [U], played both ways). */
+    readonly negativeDepositLines: () => NegativeDepositLines = () => 'accept',
   ) {
     const country = seed.country ?? 'US';
+    const { timeCreated, editSequence } = this.stamp();
+    this.accounts.push({ listId: UNDEPOSITED_FUNDS_ID, timeCreated, editSequence, name: UNDEPOSITED_FUNDS, accountType: 'OtherCurrentAsset', isActive: true });
+    for (const a of seed.accounts ?? []) this.accounts.push(this.listRecord({ name: a.name, accountType: a.type, isActive: a.isActive ?? true }));
     if (country === 'US') {
       this.salesTaxCodes.push(this.listRecord({ name: 'Tax', isActive: true, isTaxable: true, desc: 'Taxable Sales' }));
       this.salesTaxCodes.push(this.listRecord({ name: 'Non', isActive: true, isTaxable: false, desc: 'Non-Taxable Sales' }));
@@ -49,6 +57,13 @@ export class QbdCompany {
     for (const c of seed.customers ?? []) {
       this.customers.push(this.listRecord({ name: c.name, isActive: c.isActive ?? true, ...(c.email ? { email: c.email } : {}) }));
     }
+  }
+
+  /** A new transaction's TxnID, time, edit sequence and number. */
+  newTxn(): { txnId: string; timeCreated: string; editSequence: string; txnNumber: number } {
+    const { timeCreated, editSequence, seconds } = this.stamp();
+    this.txnNumber += 1;
+    return { txnId: `${(0x100 + this.txnNumber).toString(16).toUpperCase()}-${seconds}`, timeCreated, editSequence, txnNumber: this.txnNumber };
   }
 
   private stamp(): { timeCreated: string; editSequence: string; seconds: number } {
@@ -79,6 +94,33 @@ export class QbdCompany {
     const listId = childText(ref, 'ListID');
     const fullName = childText(ref, 'FullName');
     return this.salesTaxCodes.find((c) => (listId !== undefined ? c.listId === listId : lower(c.name) === lower(fullName ?? '')));
+  }
+
+  /** An active account by ListID or FullName (case-insensitive, as QuickBooks matches names). */
+  accountByRef(ref: XmlElement): QbdAccountRef | undefined {
+    const listId = childText(ref, 'ListID');
+    const fullName = childText(ref, 'FullName');
+    const account = this.accounts.find((a) => a.isActive && (listId !== undefined ? a.listId === listId : lower(a.name) === lower(fullName ?? '')));
+    return account ? { listId: account.listId, fullName: account.name } : undefined;
+  }
+
+  /**
+   * What an account holds from the emulated transactions, debits positive: sales receipts put their total in the
+   * account they deposit to, refunds take theirs out of theirs, a deposit moves each line's amount from the line's
+   * account into its own and its cash back into the cash back account.
+   */
+  accountBalance(name: string): string {
+    const is = (ref: QbdAccountRef | undefined) => lower(ref?.fullName ?? UNDEPOSITED_FUNDS) === lower(name);
+    let cents = 0;
+    const add = (amount: string, sign: 1 | -1) => (cents += sign * Math.round(Number(amount) * 100));
+    for (const r of this.salesReceipts) if (is(r.depositTo)) add(r.totalAmount, 1);
+    for (const r of this.arRefunds) if (is(r.refundFrom)) add(r.totalAmount, -1);
+    for (const d of this.deposits) {
+      if (is(d.depositTo)) add(d.depositTotal, 1);
+      for (const line of d.lines) if (is(line.account)) add(line.amount, -1);
+      if (d.cashBack && is(d.cashBack.account)) add(d.cashBack.amount, 1);
+    }
+    return money(cents / 100);
   }
 
   private readonly taxCodeListId = (name: string) => this.salesTaxCodes.find((c) => lower(c.name) === lower(name))?.listId;
@@ -132,21 +174,9 @@ export class QbdCompany {
   }
 
   private receiptMatchesFilters(r: QbdSalesReceipt, rq: XmlElement): boolean {
-    const dates = childNamed(rq, 'TxnDateRangeFilter');
-    if (dates) {
-      const from = childText(dates, 'FromTxnDate');
-      const to = childText(dates, 'ToTxnDate');
-      if (from !== undefined && r.txnDate < from) return false;
-      if (to !== undefined && r.txnDate > to) return false;
-    }
+    if (!matchesTxnDateRange(r.txnDate, rq)) return false;
     const entity = childNamed(rq, 'EntityFilter');
-    if (entity) {
-      const ids = childrenNamed(entity, 'ListID').map((e) => e.text);
-      const names = childrenNamed(entity, 'FullName').map((e) => lower(e.text));
-      if (!r.customer) return false;
-      if (ids.length > 0 && !ids.includes(r.customer.listId)) return false;
-      if (names.length > 0 && !names.includes(lower(r.customer.fullName))) return false;
-    }
+    if (entity && (!r.customer || !matchesRefFilter(entity, r.customer))) return false;
     const refFilter = childNamed(rq, 'RefNumberFilter');
     if (refFilter) {
       const criterion = childText(refFilter, 'MatchCriterion');
@@ -157,6 +187,25 @@ export class QbdCompany {
       if (criterion === 'EndsWith' && !have.endsWith(wanted)) return false;
     }
     return true;
+  }
+
+  accountQuery(rq: XmlElement): HandledRequest {
+    const type = childText(rq, 'AccountType');
+    const outcome =
+      pickExplicit(rq, [
+        { element: 'ListID', find: (v) => this.accounts.find((a) => a.listId === v) },
+        { element: 'FullName', find: (v) => this.accounts.find((a) => lower(a.name) === lower(v)) },
+      ], this.notFound()) ??
+      filtered(this.accounts.filter((a) => matchesActiveStatus(a.isActive, rq) && matchesNameFilter(a.name, rq) && (type === undefined || a.accountType === type)), rq);
+    return { status: outcome.status, rets: outcome.found.map(accountRet) };
+  }
+
+  depositQuery(rq: XmlElement): HandledRequest {
+    return depositQuery(this, rq, this.notFound());
+  }
+
+  depositAdd(rq: XmlElement): HandledRequest {
+    return depositAdd(this, rq);
   }
 
   // --- adds ---
@@ -238,10 +287,8 @@ export class QbdCompany {
     const customer = this.customerByRef(customerRef);
     if (!customer) return fail(statusInvalidReference('Customer', refLabel(customerRef), header));
     const accountRef = childNamed(add, 'RefundFromAccountRef');
-    const accountName = accountRef ? refLabel(accountRef) : UNDEPOSITED_FUNDS;
-    if (accountRef && ![UNDEPOSITED_FUNDS, UNDEPOSITED_FUNDS_ID].some((known) => lower(known) === lower(accountName))) {
-      return fail(statusInvalidReference('Account', accountName, header));
-    }
+    const refundFrom = accountRef ? this.accountByRef(accountRef) : { listId: UNDEPOSITED_FUNDS_ID, fullName: UNDEPOSITED_FUNDS };
+    if (!refundFrom) return fail(statusInvalidReference('Account', refLabel(accountRef!), header));
     const applied: Array<{ memo: QbdCreditMemo; amount: number }> = [];
     for (const apply of childrenNamed(add, 'RefundAppliedToTxnAdd')) {
       const txnId = childText(apply, 'TxnID')!;
@@ -265,6 +312,7 @@ export class QbdCompany {
       txnDate: childText(add, 'TxnDate') ?? timeCreated.slice(0, 10),
       ...(childText(add, 'RefNumber') !== undefined ? { refNumber: childText(add, 'RefNumber')! } : {}),
       ...(childText(add, 'Memo') !== undefined ? { memo: childText(add, 'Memo')! } : {}),
+      refundFrom,
       totalAmount: money(applied.reduce((sum, a) => sum + a.amount, 0)),
       applied: applied.map(({ memo, amount }) => ({ txnId: memo.txnId, txnDate: memo.txnDate, refNumber: memo.refNumber, creditRemaining: memo.creditRemaining, refundAmount: money(amount) })),
     };
@@ -289,6 +337,9 @@ export class QbdCompany {
     let itemTax = itemTaxRef ? this.itemByRef(itemTaxRef) : undefined;
     if (itemTaxRef && (!itemTax || itemTax.type !== 'SalesTax')) return fail(statusInvalidReference('Item', refLabel(itemTaxRef), header));
     if (!itemTax && customer?.itemSalesTaxName) itemTax = this.items.find((i) => i.name === customer.itemSalesTaxName);
+    const depositRef = childNamed(add, 'DepositToAccountRef');
+    const depositTo = depositRef ? this.accountByRef(depositRef) : undefined;
+    if (depositRef && !depositTo) return fail(statusInvalidReference('Account', refLabel(depositRef), header));
     const customerTaxRef = childNamed(add, 'CustomerSalesTaxCodeRef');
     const customerTaxCode = customerTaxRef ? this.taxCodeByRef(customerTaxRef) : undefined;
     if (customerTaxRef && !customerTaxCode) return fail(statusInvalidReference('Sales Tax Code', refLabel(customerTaxRef), header));
@@ -339,6 +390,7 @@ export class QbdCompany {
         txnDate: childText(add, 'TxnDate') ?? timeCreated.slice(0, 10),
         refNumber,
         ...(childText(add, 'Memo') !== undefined ? { memo: childText(add, 'Memo')! } : {}),
+        ...(depositTo ? { depositTo } : {}),
         ...(itemTax ? { itemSalesTax: { listId: itemTax.listId, fullName: itemTax.name, ratePercent: money(ratePercent) } } : {}),
         ...(customerTaxCode ? { customerSalesTaxCodeName: customerTaxCode.name } : {}),
         ...(childText(add, 'IsTaxIncluded') !== undefined ? { isTaxIncluded } : {}),
@@ -349,8 +401,4 @@ export class QbdCompany {
       },
     };
   }
-}
-
-function refLabel(ref: XmlElement): string {
-  return childText(ref, 'FullName') ?? childText(ref, 'ListID') ?? '';
 }

@@ -15,4 +15,10 @@ export const DEMO_QBD_COMPANY: QbdCompanySeed = {
     { name: 'Shipping', price: '0.00' },
     { name: 'CA State Tax', type: 'SalesTax', price: '7.25' },
   ],
+  // What a route's payouts go through when it chooses them (clearingAccount, payoutBankAccount, payoutFeeAccount).
+  accounts: [
+    { name: 'Checking', type: 'Bank' },
+    { name: 'Shopify Clearing', type: 'OtherCurrentAsset' },
+    { name: 'Shopify Fees', type: 'Expense' },
+  ],
 };

@@ -1,5 +1,5 @@
 import { leaf, type XmlNode } from '../../platforms/qbd/xml-tree.js';
-import { UNDEPOSITED_FUNDS, UNDEPOSITED_FUNDS_ID, type QbdArRefund, type QbdCreditMemo, type QbdCustomer, type QbdItem, type QbdSalesReceipt, type QbdSalesTaxCode } from './company-data.js';
+import { UNDEPOSITED_FUNDS, UNDEPOSITED_FUNDS_ID, type QbdAccount, type QbdAccountRef, type QbdArRefund, type QbdDeposit, type QbdCreditMemo, type QbdCustomer, type QbdItem, type QbdSalesReceipt, type QbdSalesTaxCode } from './company-data.js';
 
 /** `*Ret` aggregates in the element order of Intuit's qbXML 16.0 schema (checked by test/qbd-company-emulator.test.ts). */
 
@@ -7,6 +7,10 @@ const ref = (name: string, listId: string | undefined, fullName: string | undefi
   name,
   children: [leaf('ListID', listId), leaf('FullName', fullName)],
 });
+
+/** An account reference; none given means Undeposited Funds. */
+const accountRef = (name: string, account: QbdAccountRef | undefined): XmlNode =>
+  ref(name, account?.listId ?? UNDEPOSITED_FUNDS_ID, account?.fullName ?? UNDEPOSITED_FUNDS);
 
 const listHeader = (r: { listId: string; timeCreated: string; editSequence: string }) => [
   leaf('ListID', r.listId),
@@ -104,7 +108,7 @@ export function salesReceiptRet(r: QbdSalesReceipt, includeLines: boolean, taxCo
       leaf('IsToBeEmailed', false),
       leaf('IsTaxIncluded', r.isTaxIncluded),
       r.customerSalesTaxCodeName ? ref('CustomerSalesTaxCodeRef', taxCodeListId(r.customerSalesTaxCodeName), r.customerSalesTaxCodeName) : null,
-      ref('DepositToAccountRef', UNDEPOSITED_FUNDS_ID, UNDEPOSITED_FUNDS),
+      accountRef('DepositToAccountRef', r.depositTo),
       ...(includeLines ? lineRets('SalesReceiptLineRet', r, taxRef) : []),
     ],
   };
@@ -149,7 +153,7 @@ export function arRefundCreditCardRet(r: QbdArRefund): XmlNode {
     children: [
       ...txnHeader(r),
       ref('CustomerRef', r.customer.listId, r.customer.fullName),
-      ref('RefundFromAccountRef', UNDEPOSITED_FUNDS_ID, UNDEPOSITED_FUNDS),
+      accountRef('RefundFromAccountRef', r.refundFrom),
       leaf('TxnDate', r.txnDate),
       leaf('RefNumber', r.refNumber),
       leaf('TotalAmount', r.totalAmount),
@@ -160,6 +164,43 @@ export function arRefundCreditCardRet(r: QbdArRefund): XmlNode {
           children: [leaf('TxnID', a.txnId), leaf('TxnType', 'CreditMemo'), leaf('TxnDate', a.txnDate), leaf('RefNumber', a.refNumber), leaf('CreditRemaining', a.creditRemaining), leaf('RefundAmount', a.refundAmount)],
         }),
       ),
+    ],
+  };
+}
+
+export function accountRet(a: QbdAccount): XmlNode {
+  return {
+    name: 'AccountRet',
+    children: [...listHeader(a), leaf('Name', a.name), leaf('FullName', a.name), leaf('IsActive', a.isActive), leaf('Sublevel', 0), leaf('AccountType', a.accountType)],
+  };
+}
+
+export function depositRet(d: QbdDeposit, includeLines: boolean): XmlNode {
+  return {
+    name: 'DepositRet',
+    children: [
+      ...txnHeader(d),
+      leaf('TxnDate', d.txnDate),
+      accountRef('DepositToAccountRef', d.depositTo),
+      leaf('Memo', d.memo),
+      leaf('DepositTotal', d.depositTotal),
+      d.cashBack
+        ? { name: 'CashBackInfoRet', children: [leaf('TxnLineID', d.cashBack.txnLineId), accountRef('AccountRef', d.cashBack.account), leaf('Memo', d.cashBack.memo), leaf('Amount', d.cashBack.amount)] }
+        : null,
+      ...(includeLines
+        ? d.lines.map(
+            (l): XmlNode => ({
+              name: 'DepositLineRet',
+              children: [
+                leaf('TxnLineID', l.txnLineId),
+                l.entity ? ref('EntityRef', l.entity.listId, l.entity.fullName) : null,
+                accountRef('AccountRef', l.account),
+                leaf('Memo', l.memo),
+                leaf('Amount', l.amount),
+              ],
+            }),
+          )
+        : []),
     ],
   };
 }

@@ -9,18 +9,23 @@ import {
   type LedgerDocumentRef,
   type LedgerItem,
   type LedgerLimits,
+  type LedgerPayout,
   type LedgerRefund,
   type LedgerSale,
+  type LedgerSaleAccount,
   type LedgerSaleListing,
   type LedgerTaxCode,
   type LedgerTaxSetup,
 } from '../../domain/accounting-target.js';
 import type { ConnectionProbe } from '../../domain/connection-probe.js';
-import { DisplayNameTakenError, LedgerRejectedError, PlatformUnavailableError } from '../../domain/platform-errors.js';
+import { DisplayNameTakenError, LedgerRejectedError, LedgerSettingMissingError, PlatformUnavailableError } from '../../domain/platform-errors.js';
+import { payoutAccountNames, type PayoutAccountNames } from '../payout-account-options.js';
+import { DEPOSIT, QbdPayoutDeposits, UNDEPOSITED_FUNDS } from './qbd-payout-deposits.js';
 import type { QbxmlResponse } from './qbxml-envelope.js';
 import type { QbdRequestChannel } from './qbd-request-channel.js';
 import { childNamed, childText, leaf, type XmlElement, type XmlNode } from './xml-tree.js';
-import { fromMinor, minorUnitDigits, toMinor } from '../../domain/money.js';
+import { toMinor } from '../../domain/money.js';
+import { qbxmlAmount } from './qbxml-amount.js';
 
 /**
  * QuickBooks Desktop as a ledger, in qbXML 16.0 through the Web Connector (../shared/platforms/quickbooks-desktop.md):
@@ -54,10 +59,9 @@ export interface QbdTargetOptions {
   name: string;
   /** Throws what health must show (no contact for hours, refused password, company file not open). */
   checkContact(): Promise<ConnectionProbe>;
+  /** The route's accounts by name (route options): a chosen clearing account takes its sales, payouts go to its bank account. */
+  accounts?: PayoutAccountNames;
 }
-
-/** Where a sales receipt without a DepositToAccountRef is deposited, and what its refunds are paid out of [S]. */
-const UNDEPOSITED_FUNDS = 'Undeposited Funds';
 /** Our marker's line ends so (domain/ledger-document-ownership.ts): a credit memo with it is ours to finish. */
 const BOOKED_BY_US = /, booked by ledgerbridge\./;
 
@@ -65,8 +69,27 @@ export class QbdAccountingTarget implements AccountingTarget {
   readonly limits = QBD_LIMITS;
   readonly documentKind = 'sales receipt';
   readonly refundDocumentKind = 'credit memo';
+  readonly payoutDocumentKind = DEPOSIT;
+  private readonly accounts: PayoutAccountNames;
+  private readonly deposits: QbdPayoutDeposits;
 
-  constructor(private readonly options: QbdTargetOptions) {}
+  constructor(private readonly options: QbdTargetOptions) {
+    this.accounts = options.accounts ?? payoutAccountNames(undefined);
+    this.deposits = new QbdPayoutDeposits((request, action) => this.one(request, action), options.name, this.accounts);
+  }
+
+  saleClearingAccount(sale: { id: string; docNumber: string }): Promise<LedgerSaleAccount | null> {
+    return this.deposits.saleAccount(sale.id);
+  }
+
+  findBookedPayout(docNumber: string, payout: { date: string; marker: string }): Promise<LedgerDocumentRef | null> {
+    return this.deposits.find(docNumber, payout);
+  }
+
+  /** One deposit into the route's bank account, found by its Memo before it is added; see QbdPayoutDeposits. */
+  bookPayout(payout: LedgerPayout, _idempotencyKey: string): Promise<LedgerDocumentRef> {
+    return this.deposits.book(payout);
+  }
 
   private async one(request: XmlNode, action: string): Promise<QbxmlResponse> {
     const [response] = await this.options.channel.send([request]);
@@ -115,7 +138,18 @@ export class QbdAccountingTarget implements AccountingTarget {
     const existing = await this.findBookedSale({ docNumber: sale.docNumber, order: { id: null, name: sale.docNumber } });
     if (existing) return existing;
     const shippingItem = sale.shipping && Number(sale.shipping.amount) !== 0 ? await this.shippingItemId() : null;
-    const response = await this.one({ name: 'SalesReceiptAddRq', children: [salesTransactionAdd('SalesReceipt', sale, shippingItem)] }, `sales receipt ${sale.docNumber}`);
+    // The route's clearing account, when it chose one (else QuickBooks' Undeposited Funds, as before).
+    const clearing = this.accounts.clearingAccount === '' ? null : this.accounts.clearingAccount;
+    const response = await this.one({ name: 'SalesReceiptAddRq', children: [salesTransactionAdd('SalesReceipt', sale, shippingItem, clearing)] }, `sales receipt ${sale.docNumber}`).catch((error: unknown) => {
+      if (clearing && error instanceof LedgerRejectedError && error.code === 'qbd-3140' && error.detail.includes(`Account "${clearing}"`)) {
+        throw new LedgerSettingMissingError(
+          'clearingAccount',
+          `${this.options.name} has no active account named "${clearing}" (chosen for this route's sales, its clearing account): create it in QuickBooks or choose another account for the route (clearingAccount), then retry.`,
+          error.detail,
+        );
+      }
+      throw error;
+    });
     const ret = response.rets.find((r) => r.local === 'SalesReceiptRet');
     if (!ret) throw new PlatformUnavailableError(null, `${this.options.name} answered the booking of ${sale.docNumber} without the receipt.`, response.statusMessage);
     return receiptRef(ret);
@@ -124,7 +158,7 @@ export class QbdAccountingTarget implements AccountingTarget {
   async findBookedRefund(query: BookedRefundQuery): Promise<LedgerDocumentRef | null> {
     const memo = await this.findCreditMemo(query.docNumber);
     if (!memo) return null;
-    await this.finishRefund(memo);
+    await this.finishRefund(memo, query.sale);
     return creditMemoRef(memo);
   }
 
@@ -137,14 +171,14 @@ export class QbdAccountingTarget implements AccountingTarget {
   async bookRefund(refund: LedgerRefund, _idempotencyKey: string): Promise<LedgerDocumentRef> {
     const existing = await this.findCreditMemo(refund.docNumber);
     if (existing) {
-      await this.finishRefund(existing);
+      await this.finishRefund(existing, refund.sale);
       return creditMemoRef(existing);
     }
     const shippingItem = refund.shipping && Number(refund.shipping.amount) !== 0 ? await this.shippingItemId() : null;
     const response = await this.one({ name: 'CreditMemoAddRq', children: [salesTransactionAdd('CreditMemo', refund, shippingItem)] }, `credit memo ${refund.docNumber}`);
     const memo = response.rets.find((r) => r.local === 'CreditMemoRet');
     if (!memo) throw new PlatformUnavailableError(null, `${this.options.name} answered the booking of ${refund.docNumber} without the credit memo.`, response.statusMessage);
-    await this.finishRefund(memo);
+    await this.finishRefund(memo, refund.sale);
     return creditMemoRef(memo);
   }
 
@@ -153,13 +187,18 @@ export class QbdAccountingTarget implements AccountingTarget {
     return response.rets.find((r) => r.local === 'CreditMemoRet') ?? null;
   }
 
-  /** Pays the credit of a credit memo of ours back to the customer, unless some of it was used already (by us or by hand). */
-  private async finishRefund(memo: XmlElement): Promise<void> {
+  /**
+   * Pays the credit of a credit memo of ours back to the customer, unless some of it was used already (by us or by
+   * hand), out of the account the sale's receipt went to: Undeposited Funds, or the clearing account a payout clears.
+   */
+  private async finishRefund(memo: XmlElement, sale: { id: string }): Promise<void> {
     const total = childText(memo, 'TotalAmount') ?? '0.00';
     const remaining = childText(memo, 'CreditRemaining') ?? '0.00';
     const customer = childNamed(memo, 'CustomerRef');
     if (!BOOKED_BY_US.test((childText(memo, 'Memo') ?? '').split('\n', 1)[0]!) || !customer || Number(remaining) <= 0 || Number(remaining) !== Number(total)) return;
     const docNumber = childText(memo, 'RefNumber') ?? '';
+    // A route that never chose a clearing account has all its receipts in Undeposited Funds: no need to ask.
+    const from = this.accounts.clearingAccount === '' ? null : await this.deposits.saleAccount(sale.id);
     await this.one(
       {
         name: 'ARRefundCreditCardAddRq',
@@ -168,7 +207,7 @@ export class QbdAccountingTarget implements AccountingTarget {
             name: 'ARRefundCreditCardAdd',
             children: [
               { name: 'CustomerRef', children: [leaf('ListID', childText(customer, 'ListID'))] },
-              { name: 'RefundFromAccountRef', children: [leaf('FullName', UNDEPOSITED_FUNDS)] },
+              { name: 'RefundFromAccountRef', children: from ? [leaf('ListID', from.id)] : [leaf('FullName', UNDEPOSITED_FUNDS)] },
               leaf('TxnDate', childText(memo, 'TxnDate')),
               leaf('RefNumber', docNumber),
               leaf('Memo', `Refund of credit memo ${docNumber}, booked by ledgerbridge.`),
@@ -263,10 +302,10 @@ export class QbdAccountingTarget implements AccountingTarget {
 
 /**
  * The `SalesReceiptAdd` or `CreditMemoAdd` aggregate, in the schema's element order (the same for the fields we
- * send: CustomerRef, TxnDate, RefNumber, ItemSalesTaxRef, Memo, IsTaxIncluded, lines). Discounts come off their
+ * send: CustomerRef, TxnDate, RefNumber, ItemSalesTaxRef, Memo, IsTaxIncluded, DepositToAccountRef (receipts only), lines). Discounts come off their
  * lines (amount net).
  */
-export function salesTransactionAdd(element: 'SalesReceipt' | 'CreditMemo', sale: LedgerSale, shippingItemId: string | null): XmlNode {
+export function salesTransactionAdd(element: 'SalesReceipt' | 'CreditMemo', sale: LedgerSale, shippingItemId: string | null, depositToAccount: string | null = null): XmlNode {
   const taxCode = (taxable: boolean | undefined) => (taxable === undefined ? null : { name: 'SalesTaxCodeRef', children: [leaf('FullName', taxable ? 'Tax' : 'Non')] });
   const lineElement = `${element}LineAdd`;
   const lines: XmlNode[] = sale.lines.map((line) => ({
@@ -275,14 +314,14 @@ export function salesTransactionAdd(element: 'SalesReceipt' | 'CreditMemo', sale
       { name: 'ItemRef', children: [leaf('ListID', line.itemId)] },
       leaf('Desc', line.description),
       leaf('Quantity', line.quantity),
-      leaf('Amount', money(toMinor(line.amount, sale.currency) - toMinor(line.discount ?? '0', sale.currency), sale.currency)),
+      leaf('Amount', qbxmlAmount(toMinor(line.amount, sale.currency) - toMinor(line.discount ?? '0', sale.currency), sale.currency)),
       taxCode(line.taxable),
     ],
   }));
   if (sale.shipping && shippingItemId) {
     lines.push({
       name: lineElement,
-      children: [{ name: 'ItemRef', children: [leaf('ListID', shippingItemId)] }, leaf('Desc', 'Shipping'), leaf('Amount', money(toMinor(sale.shipping.amount, sale.currency), sale.currency)), taxCode(sale.shipping.taxable ?? false)],
+      children: [{ name: 'ItemRef', children: [leaf('ListID', shippingItemId)] }, leaf('Desc', 'Shipping'), leaf('Amount', qbxmlAmount(toMinor(sale.shipping.amount, sale.currency), sale.currency)), taxCode(sale.shipping.taxable ?? false)],
     });
   }
   return {
@@ -294,16 +333,12 @@ export function salesTransactionAdd(element: 'SalesReceipt' | 'CreditMemo', sale
       sale.saleTaxCodeId ? { name: 'ItemSalesTaxRef', children: [leaf('ListID', sale.saleTaxCodeId)] } : null,
       leaf('Memo', sale.internalNote),
       sale.taxesIncluded ? leaf('IsTaxIncluded', true) : null,
+      depositToAccount ? { name: 'DepositToAccountRef', children: [leaf('FullName', depositToAccount)] } : null,
       ...lines,
     ],
   };
 }
 
-/** qbXML AMTTYPE: the amount in its currency's minor units, written with at least two decimals as the SDK's samples do [U for 3]. */
-function money(minor: number, currency: string): string {
-  const text = fromMinor(minor, currency);
-  return minorUnitDigits(currency) >= 2 ? text : Number(text).toFixed(2);
-}
 
 /** A sales receipt's or credit memo's `…Ret` as the engine sees it; the marker is the first line of `Memo`. */
 function documentRef(ret: XmlElement, kind: 'sales receipt' | 'credit memo'): LedgerDocumentRef {

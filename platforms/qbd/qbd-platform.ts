@@ -3,10 +3,12 @@ import type { AccountingTarget } from '../../domain/accounting-target.js';
 import type { Database } from '../../db/database.js';
 import { integrations } from '../../db/schema.js';
 import type { AccountingPlatform, PlatformConnection } from '../platform.js';
+import { payoutAccountNames, payoutAccountOptions, QUICKBOOKS_PAYOUT_ACCOUNTS, type PayoutAccountNames } from '../payout-account-options.js';
 import type { SharedPlatformServices } from '../platform-registration.js';
 import { PgQbwcWorkQueue } from './pg-qbwc-work-queue.js';
 import { QBD_LIMITS, QbdAccountingTarget } from './qbd-accounting-target.js';
 import { qbdContactHealth, qbdLoginProblem } from './qbd-health.js';
+import { DEPOSIT } from './qbd-payout-deposits.js';
 import { QbdRequestChannel } from './qbd-request-channel.js';
 import { loadQbwcContact } from './qbwc-contacts.js';
 
@@ -50,18 +52,20 @@ export function createQbdPlatform(config: QbdPlatformConfig, shared: SharedPlatf
     mark: { letters: 'QD', colour: '#205e8a' },
     requiredScopes: [],
     config,
+    // The accounts a route's sales and payouts go through, by name: an account reference's FullName is ≤ 159 (qbXML 16.0).
+    routeOptions: payoutAccountOptions(159, QUICKBOOKS_PAYOUT_ACCOUNTS),
     refreshTokens: async () => null,
     authorizeUrl: noOAuth,
     completeAuthorization: async () => noOAuth(),
     createTarget(connection: PlatformConnection): AccountingTarget {
       if (!db) throw new Error('QuickBooks Desktop needs the shared database (SharedPlatformServices.db)');
-      return lazyTarget(db, config, connection.integrationId);
+      return lazyTarget(db, config, connection.integrationId, payoutAccountNames(connection.routeOptions));
     },
   };
 }
 
 /** The target, built once the integration's name ("QuickBooks Desktop #1", for messages) is read. */
-function lazyTarget(db: Database, config: QbdPlatformConfig, integrationId: string): AccountingTarget {
+function lazyTarget(db: Database, config: QbdPlatformConfig, integrationId: string, accounts: PayoutAccountNames): AccountingTarget {
   let built: Promise<QbdAccountingTarget> | undefined;
   const target = () =>
     (built ??= (async () => {
@@ -79,6 +83,7 @@ function lazyTarget(db: Database, config: QbdPlatformConfig, integrationId: stri
       return new QbdAccountingTarget({
         channel,
         name,
+        accounts,
         checkContact: async () => qbdContactHealth(name, await loadQbwcContact(db, integrationId), config.disconnectedAfterMs),
       });
     })());
@@ -86,6 +91,7 @@ function lazyTarget(db: Database, config: QbdPlatformConfig, integrationId: stri
     limits: QBD_LIMITS,
     documentKind: 'sales receipt',
     refundDocumentKind: 'credit memo',
+    payoutDocumentKind: DEPOSIT,
     findBookedSale: async (q) => (await target()).findBookedSale(q),
     bookSale: async (sale, key) => (await target()).bookSale(sale, key),
     findBookedRefund: async (q) => (await target()).findBookedRefund(q),
@@ -98,5 +104,8 @@ function lazyTarget(db: Database, config: QbdPlatformConfig, integrationId: stri
     taxSetup: async () => (await target()).taxSetup(),
     checkConnection: async () => (await target()).checkConnection(),
     listSalesBetween: async (range) => (await target()).listSalesBetween(range),
+    saleClearingAccount: async (sale) => (await target()).saleClearingAccount(sale),
+    findBookedPayout: async (docNumber, payout) => (await target()).findBookedPayout(docNumber, payout),
+    bookPayout: async (payout, key) => (await target()).bookPayout(payout, key),
   };
 }

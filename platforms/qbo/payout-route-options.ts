@@ -1,4 +1,4 @@
-import { payoutAccountOptions, type PayoutAccountNames } from '../payout-account-options.js';
+import { payoutAccountOptions, QUICKBOOKS_PAYOUT_ACCOUNTS, type PayoutAccountNames } from '../payout-account-options.js';
 
 export { payoutAccountNames } from '../payout-account-options.js';
 
@@ -9,11 +9,7 @@ const ACCOUNT_NAME_MAX = 100;
  * Where a route's money goes in QuickBooks Online, by account name. Unset (""), sales go to Undeposited Funds as
  * before and payouts wait for the accounts to be chosen. Changing one applies to documents booked from then on.
  */
-export const QBO_PAYOUT_ROUTE_OPTIONS = payoutAccountOptions(ACCOUNT_NAME_MAX, {
-  clearingAccount: 'the account sales receipts deposit to, cleared by each payout ("Shopify Clearing", Other Current Asset or Bank); "" = Undeposited Funds',
-  payoutBankAccount: 'the bank account payouts are deposited to ("Checking")',
-  payoutFeeAccount: 'the expense account for payment processing fees ("Shopify Fees")',
-});
+export const QBO_PAYOUT_ROUTE_OPTIONS = payoutAccountOptions(ACCOUNT_NAME_MAX, QUICKBOOKS_PAYOUT_ACCOUNTS);
 
 /** The route's accounts by name, "" where it chose none. */
 export type QboPayoutAccountNames = PayoutAccountNames;

@@ -2,13 +2,13 @@ import type { QbdCompanySeed } from '../../emulators/qbd/company-data.js';
 import type { SyncHarnessOptions } from './sync-harness.js';
 
 /**
- * The QuickBooks Desktop company the sync suites book into ("Test Shop LLC", these items) behind a fast Web
+ * The QuickBooks Desktop company the sync suites book into ("Test Shop LLC", these items and accounts) behind a fast Web
  * Connector: it polls every 100 ms, waits 100 ms after a "NoOp" (QBWC waits 5 s [C]) and keeps a visit open 1 s
  * after its last request; a request waits 3 s for it before the order parks.
  */
-export function qbdTestCompany(items: NonNullable<QbdCompanySeed['items']>): NonNullable<SyncHarnessOptions['qbd']> {
+export function qbdTestCompany(items: NonNullable<QbdCompanySeed['items']>, accounts: QbdCompanySeed['accounts'] = []): NonNullable<SyncHarnessOptions['qbd']> {
   return {
-    company: { companyName: 'Test Shop LLC', companyFilePath: 'C:\\Company\\test.qbw', items },
+    company: { companyName: 'Test Shop LLC', companyFilePath: 'C:\\Company\\test.qbw', items, accounts },
     requestWaitMs: 3_000,
     pollIntervalMs: 100,
     noOpDelayMs: 100,

@@ -154,7 +154,7 @@ export type EntitySyncActivities = ReturnType<typeof createEntitySyncActivities>
  * same product, typed differently: never a near-duplicate), else a new item where the ledger lets us create one.
  */
 async function findOrCreateItem(
-  ledger: { target: AccountingTarget; integration: { id: string; displayName: string } },
+  ledger: { target: AccountingTarget; integration: { id: string; displayName: string; grantGeneration: number } },
   product: StoreProduct,
   variant: StoreProductVariant,
   routeId: string,
@@ -165,7 +165,7 @@ async function findOrCreateItem(
   const sameSku = (items: LedgerItem[]) => items.find((item) => item.sku === sku) ?? items.find((item) => item.sku?.toLowerCase() === sku.toLowerCase());
   // Whether the ledger's lookup ignores case is not certain (QuickBooks: [U]); before creating, the whole list says.
   const match =
-    sameSku(await againstPlatform(integration.id, () => target.findItemsBySku([sku]))) ?? sameSku(await againstPlatform(integration.id, () => target.listItems()));
+    sameSku(await againstPlatform(integration, () => target.findItemsBySku([sku]))) ?? sameSku(await againstPlatform(integration, () => target.listItems()));
   if (match) return { item: match, created: false };
   if (!target.createItem) {
     throw syncFailure(
@@ -180,7 +180,7 @@ async function findOrCreateItem(
   let refusal: DisplayNameTakenError | null = null;
   for (const candidate of [base, `${base} (${sku})`]) {
     const name = await truncator.fit('item.name', candidate, limit);
-    const outcome = await againstPlatform(integration.id, () =>
+    const outcome = await againstPlatform(integration, () =>
       target.createItem!({ name, sku, unitPrice: variant.price }, `item:${routeId}:${variant.id}:${name}`).then(
         (item) => ({ item }),
         (error: unknown) => {

@@ -43,6 +43,11 @@ export interface CarriedHealthState {
   grantGeneration?: number | null;
   /** Reports of replaced grants, ignored; absent in older runs. */
   ignoredReports?: IgnoredReports;
+  /**
+   * The row's status may not be what this workflow last recorded (an account switch writes Disconnected itself):
+   * the next verdict is recorded even when it matches. Absent in older runs.
+   */
+  statusUnconfirmed?: boolean;
 }
 
 /** Connection problems reported under a grant replaced since (they arrived after the reconnect): counted, not acted on. */
@@ -76,6 +81,7 @@ export class HealthState implements CarriedHealthState {
   nextCheckAt: string | null = null;
   grantGeneration: number | null = null;
   ignoredReports: IgnoredReports = { count: 0, last: null };
+  statusUnconfirmed = false;
 
   constructor(carried?: CarriedHealthState) {
     if (carried) Object.assign(this, carried);
@@ -157,6 +163,7 @@ export class HealthState implements CarriedHealthState {
       nextCheckAt: this.nextCheckAt,
       grantGeneration: this.grantGeneration,
       ignoredReports: this.ignoredReports,
+      statusUnconfirmed: this.statusUnconfirmed,
     };
   }
 }

@@ -138,6 +138,9 @@ export async function integrationHealthWorkflow(input: IntegrationHealthInput): 
   });
   setHandler(resumeSignal, () => {
     if (!state.paused) return;
+    // A pause handled together with this resume never got to record Disconnected, but an account switch writes it
+    // to the row itself: the verdict that follows is recorded whatever this workflow last recorded.
+    state.statusUnconfirmed = true;
     state.paused = false;
     state.resumeOnConnected = true;
     state.requestCheck('resumed by an operator');
@@ -165,7 +168,8 @@ export async function integrationHealthWorkflow(input: IntegrationHealthInput): 
   const now = () => new Date().toISOString();
 
   async function setStatus(status: IntegrationStatus, reason: string | null, cause: string, check: string | null): Promise<void> {
-    if (status === state.status && reason === state.reason) return;
+    if (status === state.status && reason === state.reason && !(state.statusUnconfirmed && patched('health-records-status-after-resume'))) return;
+    state.statusUnconfirmed = false;
     await bookkeeping.recordHealthStatus({ integrationId, status, reason, cause, check });
     if (status !== state.status) upsertSearchAttributes([{ key: IntegrationStatusKey, value: status }]);
     state.status = status;

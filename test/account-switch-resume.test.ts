@@ -3,32 +3,17 @@ import type { Client } from '@temporalio/client';
 import type { Database } from '../db/database.js';
 import { markEndedOrderSyncs } from '../runtime/ended-order-syncs.js';
 import { checkHealthUpdate } from '../workflows/integration-health.js';
-import { TestBrowser } from './support/browser.js';
-import { testCompany } from './support/emulated-platforms.js';
 import { eventually, HealthHarness } from './integration-health-harness.js';
+import { HoldGate } from './support/hold-gate.js';
 
 /**
  * Holds the health workflow's after-check sweep (the real one runs once let go): the workflow is busy there, not
  * in its loop, while the test acts. Its check verdicts stay the real ones.
  */
-class SweepGate {
-  entered = 0;
-  private held = false;
-  private release: (() => void) | null = null;
-
-  hold(): void {
-    this.held = true;
-  }
-
-  open(): void {
-    this.held = false;
-    this.release?.();
-  }
-
+class SweepGate extends HoldGate {
   activity = ({ client, db }: { client: Client; db: Database }) => ({
     markEndedOrderSyncs: async (input: { integrationId: string }): Promise<{ marked: number }> => {
-      this.entered++;
-      if (this.held) await new Promise<void>((resolve) => (this.release = resolve));
+      await this.pass();
       return { marked: await markEndedOrderSyncs(client, db, input) };
     },
   });
@@ -62,17 +47,9 @@ describe('an account switch resumed before the health workflow handled its pause
     const checking = h.healthHandle(qbo.id).executeUpdate(checkHealthUpdate);
     await eventually(async () => gate.entered > enteredBefore, 'a sweep after a check to start');
 
-    const otherRealm = String(BigInt(h.realmId) + 1n);
-    h.qbo.control.addCompany({ ...testCompany(otherRealm), companyName: 'Someone Else Ltd' });
-    h.qbo.control.authorizeAs(otherRealm);
-    const operator = new TestBrowser(new URL(h.baseUrl).origin, { authorization: `Bearer ${h.operatorToken}` });
-    try {
-      const refused = await operator.open(`${h.baseUrl}/integrations/${qbo.id}/connect`);
-      expect(refused.status).toBe(409);
-      expect((await operator.submit(refused)).status).toBe(200);
-    } finally {
-      h.qbo.control.authorizeAs(h.realmId);
-    }
+    const { refused, confirmed } = await h.switchToAnotherQboCompany(qbo.id, 'Someone Else Ltd');
+    expect(refused.status).toBe(409);
+    expect(confirmed.status).toBe(200);
     expect((await h.row(qbo.id)).status).toBe('disconnected');
     expect((await h.api('POST', `/integrations/${qbo.id}/resume`)).statusCode).toBe(202);
     // Both signals are in before the workflow gets back to its loop.

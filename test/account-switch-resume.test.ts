@@ -1,10 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Client } from '@temporalio/client';
 import type { Database } from '../db/database.js';
 import { markEndedOrderSyncs } from '../runtime/ended-order-syncs.js';
 import { checkHealthUpdate } from '../workflows/integration-health.js';
 import { eventually, HealthHarness } from './integration-health-harness.js';
 import { HoldGate } from './support/hold-gate.js';
+import { testDataConverter } from './support/test-data-converter.js';
 
 /**
  * Holds the health workflow's after-check sweep (the real one runs once let go): the workflow is busy there, not
@@ -70,5 +72,11 @@ describe('an account switch resumed before the health workflow handled its pause
     expect(detail.status).toBe('connected');
     expect(detail.transitions[0]).toMatchObject({ from: 'disconnected', to: 'connected' });
     expect((await h.health(qbo.id)).paused).toBe(false);
+
+    // Its history (with the patch marker) replays on today's code; main's run of it is a fixture in test/histories.
+    const replays = Worker.runReplayHistories({ workflowBundle: { codePath: inject('workflowBundlePath') }, dataConverter: testDataConverter }, [
+      { workflowId: h.healthHandle(qbo.id).workflowId, history: await h.healthHandle(qbo.id).fetchHistory() },
+    ]);
+    for await (const result of replays) expect(result.error, `replay of ${result.runId}`).toBeUndefined();
   });
 });

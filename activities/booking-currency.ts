@@ -21,9 +21,9 @@ export async function orderInBookingCurrency(connections: RouteConnections, rout
     return inShopCurrency;
   }
   const choices = currencyChoices(routeOptions);
-  let decision = orderToBook(order, await againstPlatform(integration.id, () => target.currencies!()), choices);
+  let decision = orderToBook(order, await againstPlatform(integration, () => target.currencies!()), choices);
   // Refused on what may be an hour-old reading of the ledger's settings: read them again first.
-  if (decision.kind === 'refuse') decision = orderToBook(order, await againstPlatform(integration.id, () => target.currencies!({ fresh: true })), choices);
+  if (decision.kind === 'refuse') decision = orderToBook(order, await againstPlatform(integration, () => target.currencies!({ fresh: true })), choices);
   if (decision.kind === 'book') return decision.order;
   throw toSyncFailure(new LedgerRejectedError('currency', decision.message.replace('the ledger', integration.displayName), decision.detail), integration.id);
 }

@@ -113,7 +113,7 @@ export function createEntitySyncActivities({ db, connections }: EntitySyncActivi
     async syncCustomerToLedger(input: { routeId: string; customerId: string }): Promise<EntitySyncOutcome> {
       const { integration: store, source } = await connections.commerceSource(input.routeId);
       if (!source.getCustomer) return { state: 'skipped', sourceName: null, message: `${store.displayName} does not share its customers with ledgerbridge.`, ledgerIds: [] };
-      const customer = await againstPlatform(store.id, () => source.getCustomer!(input.customerId));
+      const customer = await againstPlatform(store, () => source.getCustomer!(input.customerId));
       if (!customer) return { state: 'skipped', sourceName: null, message: `${store.displayName} has no customer ${input.customerId} (any more): nothing to sync.`, ledgerIds: [] };
       const names = personNameCandidates(customer, customer.email, `Customer ${customer.id}`);
       const sourceName = names[0]!;
@@ -152,7 +152,7 @@ export function createEntitySyncActivities({ db, connections }: EntitySyncActivi
     async syncProductToLedger(input: { routeId: string; productId: string }): Promise<EntitySyncOutcome> {
       const { integration: store, source } = await connections.commerceSource(input.routeId);
       if (!source.getProduct) return { state: 'skipped', sourceName: null, message: `${store.displayName} does not share its products with ledgerbridge.`, ledgerIds: [] };
-      const product = await againstPlatform(store.id, () => source.getProduct!(input.productId));
+      const product = await againstPlatform(store, () => source.getProduct!(input.productId));
       if (!product) return { state: 'skipped', sourceName: null, message: `${store.displayName} has no product ${input.productId} (any more): nothing to sync.`, ledgerIds: [] };
       await nameRow(input.routeId, 'products', input.productId, product.title);
       const ledger = await connections.accountingTarget(input.routeId);
@@ -194,7 +194,7 @@ export type EntitySyncActivities = ReturnType<typeof createEntitySyncActivities>
  * same product, typed differently: never a near-duplicate), else a new item where the ledger lets us create one.
  */
 async function findOrCreateItem(
-  ledger: { target: AccountingTarget; integration: { id: string; displayName: string } },
+  ledger: { target: AccountingTarget; integration: { id: string; displayName: string; grantGeneration: number } },
   product: StoreProduct,
   variant: StoreProductVariant,
   routeId: string,
@@ -205,7 +205,7 @@ async function findOrCreateItem(
   const sameSku = (items: LedgerItem[]) => items.find((item) => item.sku === sku) ?? items.find((item) => item.sku?.toLowerCase() === sku.toLowerCase());
   // Whether the ledger's lookup ignores case is not certain (QuickBooks: [U]); before creating, the whole list says.
   const match =
-    sameSku(await againstPlatform(integration.id, () => target.findItemsBySku([sku]))) ?? sameSku(await againstPlatform(integration.id, () => target.listItems()));
+    sameSku(await againstPlatform(integration, () => target.findItemsBySku([sku]))) ?? sameSku(await againstPlatform(integration, () => target.listItems()));
   if (match) return { item: match, created: false };
   if (!target.createItem) {
     throw syncFailure(
@@ -220,7 +220,7 @@ async function findOrCreateItem(
   let refusal: DisplayNameTakenError | null = null;
   for (const candidate of [base, `${base} (${sku})`]) {
     const name = await truncator.fit('item.name', candidate, limit);
-    const outcome = await againstPlatform(integration.id, () =>
+    const outcome = await againstPlatform(integration, () =>
       target.createItem!({ name, sku, unitPrice: variant.price }, `item:${routeId}:${variant.id}:${name}`).then(
         (item) => ({ item }),
         (error: unknown) => {

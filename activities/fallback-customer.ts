@@ -4,7 +4,7 @@ import type { CommerceOrder } from '../domain/commerce-order.js';
 import type { Database } from '../db/database.js';
 import { orderSyncs, type syncRoutes } from '../db/schema.js';
 import type { FieldTruncator } from './field-truncator.js';
-import { againstPlatform } from './sync-failures.js';
+import { againstPlatform, type CalledIntegration } from './sync-failures.js';
 
 /** Who an order books under when the shop withholds its customer's name and email, unless the route names someone. */
 export const DEFAULT_FALLBACK_CUSTOMER_NAME = 'Shopify customer';
@@ -20,17 +20,17 @@ export async function bookUnderFallbackCustomer(input: {
   order: CommerceOrder;
   route: typeof syncRoutes.$inferSelect;
   target: AccountingTarget;
-  integrationId: string;
+  integration: CalledIntegration;
   truncator: FieldTruncator;
 }): Promise<{ customerId: string }> {
-  const { db, routeId, order, route, target, integrationId, truncator } = input;
+  const { db, routeId, order, route, target, integration, truncator } = input;
   const name = (route.fallbackCustomerName?.trim() || DEFAULT_FALLBACK_CUSTOMER_NAME).replace(/:/g, ' ');
   const displayName = await truncator.fit('customer.displayName', name, target.limits.customerDisplayName);
   // A ledger whose customers have one currency answers (or creates) the fallback customer of the order's currency,
   // e.g. "Shopify customer (EUR)"; the notice names the one used.
   const customer =
-    (await againstPlatform(integrationId, () => target.findCustomer({ email: null, displayName, currency: order.currency }))) ??
-    (await againstPlatform(integrationId, () =>
+    (await againstPlatform(integration, () => target.findCustomer({ email: null, displayName, currency: order.currency }))) ??
+    (await againstPlatform(integration, () =>
       target.createCustomer(
         { displayName, givenName: null, familyName: null, email: null, currency: order.currency },
         `cust:${routeId}:fallback:${displayName}:${order.currency}`,

@@ -46,7 +46,7 @@ export async function runHealthChecks(deps: HealthCheckDeps, integrationId: stri
     outcomes.set('oauth_connected', { ok: false, message: `${name} is not connected. Connect it to start syncing.`, verdict: 'reconnect_required' });
     const skipped: Outcome = { ok: false, message: 'Not checked: the integration is not connected.', verdict: 'reconnect_required' };
     for (const check of ['token_fresh', 'scopes_granted', 'test_call'] as const) outcomes.set(check, skipped);
-    return finish(outcomes);
+    return { ...finish(outcomes), grantGeneration: row.grantGeneration };
   }
   outcomes.set('oauth_connected', { ok: true, message: `${name} is connected${accountLabel(row.account)}.` });
 
@@ -79,7 +79,7 @@ export async function runHealthChecks(deps: HealthCheckDeps, integrationId: stri
   }
   if (platform.role === 'commerce' && deps.publicBaseUrl) outcomes.set('webhooks_subscribed', await webhooksOutcome(deps, integrationId, platform, probe));
   if (platform.role === 'commerce' && deps.orderPolling) outcomes.set('polling_scheduled', await pollingOutcome(deps, deps.orderPolling, integrationId));
-  return finish(outcomes);
+  return { ...finish(outcomes), grantGeneration: row.grantGeneration };
 }
 
 /** The safety net under webhooks: a store whose poll schedule is missing gets it back here. */

@@ -30,6 +30,8 @@ export interface HealthCheckRun {
   results: HealthCheckResult[];
   verdict: HealthVerdict;
   checkedAt: string;
+  /** The grant the checks ran under (integrations.grant_generation); absent in runs recorded before it was. */
+  grantGeneration?: number;
 }
 
 /** A record (order) whose sync failed because of the connection. */

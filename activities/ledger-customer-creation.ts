@@ -22,21 +22,21 @@ export interface LedgerCustomerRequest {
  * ledger refuses as taken. Shared by an order's customer step and the customer sync, so both make the same customer.
  */
 export async function findOrCreateLedgerCustomer(
-  ledger: { target: AccountingTarget; integration: { id: string; displayName: string } },
+  ledger: { target: AccountingTarget; integration: { id: string; displayName: string; grantGeneration: number } },
   truncator: FieldTruncator,
   request: LedgerCustomerRequest,
 ): Promise<{ id: string; displayName: string; created: boolean }> {
   const { target, integration } = ledger;
   const { names, email, currency } = request;
   const first = await truncator.fit('customer.displayName', names[0]!, target.limits.customerDisplayName);
-  const found = await againstPlatform(integration.id, () => target.findCustomer({ email, displayName: first, currency }));
+  const found = await againstPlatform(integration, () => target.findCustomer({ email, displayName: first, currency }));
   if (found) return { id: found.id, displayName: found.displayName, created: false };
   const givenName = request.givenName ? await truncator.fit('customer.givenName', request.givenName, target.limits.personName) : null;
   const familyName = request.familyName ? await truncator.fit('customer.familyName', request.familyName, target.limits.personName) : null;
   let refusal: DisplayNameTakenError | null = null;
   for (const candidate of names) {
     const displayName = await truncator.fit('customer.displayName', candidate, target.limits.customerDisplayName);
-    const outcome = await againstPlatform(integration.id, () =>
+    const outcome = await againstPlatform(integration, () =>
       target
         .createCustomer(
           { displayName, givenName, familyName, email: email && email.length <= target.limits.email ? email : null, currency },

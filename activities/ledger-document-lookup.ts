@@ -38,7 +38,7 @@ export async function findOrderDocument(
     : [];
   const numbers = [...new Set([row?.docNumber, docNumber].filter((n): n is string => !!n))];
   for (const number of numbers) {
-    const found = await againstPlatform(integration.id, () => target.findBookedSale({ docNumber: number, order }));
+    const found = await againstPlatform(integration, () => target.findBookedSale({ docNumber: number, order }));
     if (!found) continue;
     // Runs started before orders carried their id cannot tell; they keep the old rule: the number is theirs.
     const owner = order.id ? documentOwner(found.marker, order.id) : { kind: 'unknown' as const };

@@ -50,6 +50,11 @@ export interface ConnectionProblem {
   routeId: string;
   orderId: string;
   orderName: string | null;
+  /**
+   * The grant (integrations.grant_generation) the failing call ran under; absent in reports from before it was
+   * carried. The health workflow ignores a report of a grant replaced since (a reconnect came first).
+   */
+  grantGeneration?: number | null;
 }
 
 /** Where a sync reports that a connection broke: the integration's health (issue: integration health). */
@@ -95,7 +100,7 @@ export function createOrderSyncActivities({ db, connections, connectionProblems,
     /** The order as its route books it: in the shop's amounts or the buyer's, as the route and ledger allow. */
     async fetchOrder(input: { routeId: string; orderId: string }): Promise<CommerceOrder> {
       const { integration, source } = await connections.commerceSource(input.routeId);
-      const order = await againstPlatform(integration.id, () => source.getOrder(input.orderId));
+      const order = await againstPlatform(integration, () => source.getOrder(input.orderId));
       if (!order) {
         throw syncFailure(
           SyncErrorType.OrderNotFound,
@@ -142,14 +147,14 @@ export function createOrderSyncActivities({ db, connections, connectionProblems,
       const unknownSkus = cached.unknownSkus(orderSkus);
       const [found, taxSetup, skus, taxes] = await Promise.all([
         // Only the order's SKUs the cache cannot answer: listing a large catalogue for every order would spend the ledger's rate limit.
-        unknownSkus.length > 0 ? againstPlatform(integration.id, () => target.findItemsBySku(unknownSkus)) : [],
-        againstPlatform(integration.id, () => target.taxSetup()),
+        unknownSkus.length > 0 ? againstPlatform(integration, () => target.findItemsBySku(unknownSkus)) : [],
+        againstPlatform(integration, () => target.taxSetup()),
         db.select().from(skuMappings).where(eq(skuMappings.routeId, input.routeId)),
         db.select().from(taxMappings).where(eq(taxMappings.routeId, input.routeId)),
       ]);
       cached.rememberItems(unknownSkus, found);
       const items = [...cached.itemsFor(orderSkus), ...found.filter((item) => !cached.itemsFor(orderSkus).some((c) => c.id === item.id))];
-      const refreshTaxCodes = async () => (cached.taxCodes = await againstPlatform(integration.id, () => target.listTaxCodes()));
+      const refreshTaxCodes = async () => (cached.taxCodes = await againstPlatform(integration, () => target.listTaxCodes()));
       // A company whose ledger works tax out itself (or keeps none) needs no tax codes from us.
       const needsCodes = taxSetup.mode === 'per-line' || taxSetup.mode === 'per-sale';
       // A mapping to a tax code the cached list does not have: the list is older than the code.
@@ -172,7 +177,7 @@ export function createOrderSyncActivities({ db, connections, connectionProblems,
       }
       if ('problems' in mapped && mapped.problems.some((p) => p.kind === 'sku')) {
         // Near-match suggestions need the whole catalogue; only a failing order pays for it.
-        mapped = mapOrderLines(input.order, { ...rules, items: await againstPlatform(integration.id, () => target.listItems()) });
+        mapped = mapOrderLines(input.order, { ...rules, items: await againstPlatform(integration, () => target.listItems()) });
       }
       if ('problems' in mapped) throw mappingFailure(input.order, integration.displayName, integration.id, mapped.problems);
       return mapped;
@@ -183,7 +188,7 @@ export function createOrderSyncActivities({ db, connections, connectionProblems,
       const truncator = new FieldTruncator(db, input.routeId, input.order.id);
       const { order } = input;
       if (order.customerDataWithheld) {
-        return bookUnderFallbackCustomer({ db, routeId: input.routeId, order, route, target, integrationId: integration.id, truncator });
+        return bookUnderFallbackCustomer({ db, routeId: input.routeId, order, route, target, integration, truncator });
       }
       const email = order.customer?.email ?? order.email;
       // A guest with neither name nor email books under the route's fallback customer when it names one.
@@ -239,7 +244,7 @@ export function createOrderSyncActivities({ db, connections, connectionProblems,
       if (!existing) await routeBreaker.assertPosting(input.routeId, `Order ${order.name}`);
       const document =
         existing ??
-        (await againstPlatform(integration.id, () => target.bookSale(sale, idempotencyKey)).catch((error: unknown) => {
+        (await againstPlatform(integration, () => target.bookSale(sale, idempotencyKey)).catch((error: unknown) => {
           // The ledger refused a reference (an item, tax code or customer made inactive or deleted): what we remember of its lists may be stale.
           if ((error as { type?: string }).type === SyncErrorType.LedgerRejected) listCache.forget(integration);
           throw error;
@@ -255,8 +260,8 @@ export function createOrderSyncActivities({ db, connections, connectionProblems,
           .set({ ledgerDocumentId: booked.id, ledgerDocNumber: booked.docNumber })
           .where(and(eq(orderSyncs.routeId, input.routeId), eq(orderSyncs.orderId, order.id)));
         const [taxSetup, taxCodes] = await Promise.all([
-          againstPlatform(integration.id, () => target.taxSetup()),
-          againstPlatform(integration.id, () => target.listTaxCodes()).catch(() => []),
+          againstPlatform(integration, () => target.taxSetup()),
+          againstPlatform(integration, () => target.listTaxCodes()).catch(() => []),
         ]);
         throw ledgerTotalMismatch({ order, document: booked, sale, taxSetup, taxCodes, ledgerName: integration.displayName, integrationId: integration.id });
       }

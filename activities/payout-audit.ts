@@ -30,7 +30,7 @@ export function createPayoutAuditor(deps: { db: Database; connections: RouteConn
       const start = Date.parse(`${range.from}T00:00:00.000Z`);
       const end = Date.parse(`${range.to}T00:00:00.000Z`) + DAY_MS;
       // The listing is "issued after": a millisecond before the first day takes a payout issued at its midnight.
-      const listed = await againstPlatform(shop.id, () => source.listPayoutsIssuedSince!(new Date(start - 1).toISOString()).catch((error: unknown) => {
+      const listed = await againstPlatform(shop, () => source.listPayoutsIssuedSince!(new Date(start - 1).toISOString()).catch((error: unknown) => {
         // A shop installed before payouts were read has not granted them: the orders are still audited.
         if (error instanceof MissingScopeError) return error;
         throw error;
@@ -39,7 +39,7 @@ export function createPayoutAuditor(deps: { db: Database; connections: RouteConn
         return { checked: false, note: `Payouts are not compared: ${shop.displayName} has not granted ledgerbridge ${listed.missingScopes.join(', ')}; reconnect it to grant access to payouts.` };
       }
       const payouts = listed.filter((payout) => Date.parse(payout.issuedAt) < end);
-      const deposits = await againstPlatform(ledger.id, () => target.listPayoutsBetween!(range));
+      const deposits = await againstPlatform(ledger, () => target.listPayoutsBetween!(range));
       const ids = [...new Set([...payouts.map((payout) => payout.id), ...deposits.flatMap((d) => markedPayout(d.marker)?.payoutId ?? [])])];
       const rows = ids.length === 0 ? [] : await deps.db
         .select({ payoutId: payoutSyncs.payoutId, status: payoutSyncs.status, lastErrorMessage: payoutSyncs.lastErrorMessage, ledgerDocumentId: payoutSyncs.ledgerDocumentId })

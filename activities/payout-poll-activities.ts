@@ -22,7 +22,7 @@ export function createPayoutPollActivities(deps: { db: Database; connections: Ro
       const known = await deps.db.select({ payoutId: payoutSyncs.payoutId, status: payoutSyncs.status, issuedAt: payoutSyncs.issuedAt }).from(payoutSyncs).where(eq(payoutSyncs.routeId, input.routeId));
       const newest = known.map((row) => row.issuedAt).filter((at): at is string => !!at).sort().at(-1);
       const since = input.since ?? (newest ? new Date(Date.parse(newest) - 1000).toISOString() : new Date(Date.now() - FIRST_POLL_DAYS * 86_400_000).toISOString());
-      const payouts = await againstPlatform(integration.id, () => source.listPayoutsIssuedSince!(since));
+      const payouts = await againstPlatform(integration, () => source.listPayoutsIssuedSince!(since));
       const done = new Set(known.filter((row) => row.status === 'synced').map((row) => row.payoutId));
       const started: string[] = [];
       for (const payout of payouts) {

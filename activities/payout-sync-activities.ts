@@ -84,7 +84,7 @@ export function createPayoutSyncActivities(deps: OrderSyncActivityDeps) {
     async fetchPayout(input: { routeId: string; payoutId: string }): Promise<FetchedPayout> {
       const { integration, source } = await connections.commerceSource(input.routeId);
       if (!source.getPayout) return { found: false, reason: `${integration.displayName} does not report payouts to ledgerbridge` };
-      const payout = await againstPlatform(integration.id, () => source.getPayout!(input.payoutId));
+      const payout = await againstPlatform(integration, () => source.getPayout!(input.payoutId));
       if (!payout) return { found: false, reason: `${integration.displayName} has no payout ${input.payoutId}` };
       return { found: true, payout };
     },
@@ -114,7 +114,7 @@ export function createPayoutSyncActivities(deps: OrderSyncActivityDeps) {
       if (!target.saleClearingAccount || !target.findBookedPayout || !target.bookPayout) return { supported: false, ledgerName: integration.displayName };
       const docNumber = payoutDocumentNumber(input.payout.id, target.limits.docNumber, route.documentNumberPrefix);
       const marker = bookedPayoutHeader(source.displayName, input.payout.id);
-      const found = await againstPlatform(integration.id, () => target.findBookedPayout!(docNumber, { date: payoutDate(input.payout), marker }));
+      const found = await againstPlatform(integration, () => target.findBookedPayout!(docNumber, { date: payoutDate(input.payout), marker }));
       if (found && payoutDocumentOwner(found.marker, source.displayName, input.payout.id) === 'other') {
         throw syncFailure(
           SyncErrorType.DocumentNumberTaken,
@@ -127,7 +127,7 @@ export function createPayoutSyncActivities(deps: OrderSyncActivityDeps) {
 
       const sales: PayoutOrderSale[] = [];
       for (const order of input.orders) {
-        const account = await againstPlatform(integration.id, () => target.saleClearingAccount!(order.sale));
+        const account = await againstPlatform(integration, () => target.saleClearingAccount!(order.sale));
         sales.push({ orderId: order.orderId, orderName: order.orderName ?? order.orderId, account, refundedCents: await refundedCents(input.routeId, order.orderId, input.payout.currency), clearedBefore: await clearedBefore(input.routeId, input.payout.id, order.orderId) });
       }
       const unclearable = sales.filter((sale) => !sale.account || !sale.account.clearable);
@@ -173,7 +173,7 @@ export function createPayoutSyncActivities(deps: OrderSyncActivityDeps) {
       const [row] = await db.select({ attempts: payoutSyncs.attempts }).from(payoutSyncs).where(and(eq(payoutSyncs.routeId, input.routeId), eq(payoutSyncs.payoutId, input.payout.id)));
       const marker = bookedPayoutHeader(source.displayName, input.payout.id);
       const payout = { docNumber: input.docNumber, date: payoutDate(input.payout), currency: input.payout.currency, net: input.payout.net, lines: input.lines, marker, payee: source.displayName };
-      const document = await againstPlatform(integration.id, () => target.bookPayout!(payout, `payout:${input.routeId}:${input.payout.id}:${row?.attempts ?? 0}`));
+      const document = await againstPlatform(integration, () => target.bookPayout!(payout, `payout:${input.routeId}:${input.payout.id}:${row?.attempts ?? 0}`));
       if (amountsIn(input.payout.currency).minor(document.total) !== amountsIn(input.payout.currency).minor(input.payout.net)) {
         throw syncFailure(
           SyncErrorType.LedgerTotalMismatch,

@@ -56,7 +56,7 @@ export function createReconciliationAuditActivities(deps: ReconciliationAuditAct
         return { summary: emptyAuditSummary(), duplicates: [], ledgerName: ledger.displayName, notAudited: message };
       }
       const range = { from: input.from, to: input.to };
-      const ledgerDocuments = await againstPlatform(ledger.id, () => target.listSalesBetween!(range));
+      const ledgerDocuments = await againstPlatform(ledger, () => target.listSalesBetween!(range));
       const storeOrders = source.listOrdersCreatedBetween ? await listStoreOrders(shop.id, source.listOrdersCreatedBetween.bind(source), input.from, input.to) : null;
       const orderIds = new Set<string>([...(storeOrders ?? []).map((o) => o.id), ...ledgerDocuments.flatMap((d) => markedOrder(d.marker)?.orderId ?? [])]);
       const syncRows = storeOrders ? await rowsOf(db, input.routeId, [...orderIds]) : await rowsFirstSeenIn(db, input.routeId, input.from, input.to);

@@ -86,8 +86,8 @@ export function createRefundSyncActivities(deps: OrderSyncActivityDeps) {
       const ref = { routeId: input.routeId, orderId: input.orderId };
       const read = async () => {
         const [order, refunds] = await Promise.all([
-          againstPlatform(integration.id, () => source.getOrder(input.orderId)),
-          againstPlatform(integration.id, () => source.getRefunds!(input.orderId)),
+          againstPlatform(integration, () => source.getOrder(input.orderId)),
+          againstPlatform(integration, () => source.getRefunds!(input.orderId)),
         ]);
         if (!order || !refunds) {
           throw syncFailure(SyncErrorType.OrderNotFound, `${integration.displayName} has no order with id ${input.orderId} (it may have been deleted): its refund was not booked.`, {
@@ -148,7 +148,7 @@ export function createRefundSyncActivities(deps: OrderSyncActivityDeps) {
       const docNumber = refundDocumentNumber(input.sale.docNumber, input.ordinal, target.limits.docNumber);
       const documentKind = target.refundDocumentKind ?? 'refund';
       if (!target.findBookedRefund || !target.bookRefund) return { supported: false, docNumber, ledgerName: integration.displayName, documentKind, existing: null };
-      const found = await againstPlatform(integration.id, () => target.findBookedRefund!({ docNumber, order: input.order, refundId: input.refundId, sale: input.sale }));
+      const found = await againstPlatform(integration, () => target.findBookedRefund!({ docNumber, order: input.order, refundId: input.refundId, sale: input.sale }));
       if (found && refundDocumentOwner(found.marker, input.order.id, input.refundId) === 'other') {
         throw refundNumberTaken(integration, input.order.name, found);
       }
@@ -186,12 +186,12 @@ export function createRefundSyncActivities(deps: OrderSyncActivityDeps) {
       const idempotencyKey = `refund:${input.routeId}:${order.id}:${input.refundId}:${row?.attempts ?? 0}`;
       // The route's hard stop holds refunds too: nothing is posted until an operator releases it.
       await (deps.routeBreaker ?? new RouteBreaker(db)).assertPosting(input.routeId, `Order ${order.name} (refund ${input.refundId})`);
-      const document = await againstPlatform(integration.id, () => target.bookRefund!(refund, idempotencyKey));
+      const document = await againstPlatform(integration, () => target.bookRefund!(refund, idempotencyKey));
       if (refundDocumentOwner(document.marker, order.id, input.refundId) === 'other') throw refundNumberTaken(integration, order.name, document);
       if (toMinor(document.total, order.currency) !== toMinor(order.total, order.currency)) {
         const [taxSetup, taxCodes] = await Promise.all([
-          againstPlatform(integration.id, () => target.taxSetup()),
-          againstPlatform(integration.id, () => target.listTaxCodes()).catch(() => []),
+          againstPlatform(integration, () => target.taxSetup()),
+          againstPlatform(integration, () => target.listTaxCodes()).catch(() => []),
         ]);
         throw ledgerTotalMismatch({ order, document, sale: refund, taxSetup, taxCodes, ledgerName: integration.displayName, integrationId: integration.id });
       }

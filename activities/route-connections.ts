@@ -72,6 +72,6 @@ function assertNotPaused(integration: IntegrationRow): void {
   throw syncFailure(
     SyncErrorType.IntegrationPaused,
     `${integration.displayName} is paused. The order will sync when the integration is resumed.`,
-    { detail: `integration ${integration.id} status disconnected`, integrationId: integration.id, waitingOn: integration.id },
+    { detail: `integration ${integration.id} status disconnected`, integrationId: integration.id, waitingOn: integration.id, grantGeneration: integration.grantGeneration },
   );
 }

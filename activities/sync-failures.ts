@@ -51,14 +51,22 @@ export function syncFailure(
   });
 }
 
+/**
+ * The integration a platform call went to: its id, or its row, whose grant generation then goes with a credentials
+ * failure (the health workflow tells a failure of a replaced grant from one of the current grant by it).
+ */
+export type CalledIntegration = string | { id: string; grantGeneration: number };
+
 /** Translates a platform client's error, naming the integration it came from. Unknown errors pass through (retryable). */
-export function toSyncFailure(error: unknown, integrationId: string): unknown {
+export function toSyncFailure(error: unknown, called: CalledIntegration): unknown {
   if (!(error instanceof PlatformError)) return error;
+  const integrationId = typeof called === 'string' ? called : called.id;
+  const grant = typeof called === 'string' ? {} : { grantGeneration: called.grantGeneration };
   if (error instanceof CredentialsInvalidError) {
-    return syncFailure(SyncErrorType.CredentialsInvalid, error.message, { detail: `${error.problem}: ${error.detail}`, integrationId, waitingOn: integrationId });
+    return syncFailure(SyncErrorType.CredentialsInvalid, error.message, { detail: `${error.problem}: ${error.detail}`, integrationId, waitingOn: integrationId, ...grant });
   }
   if (error instanceof MissingScopeError) {
-    return syncFailure(SyncErrorType.MissingScope, error.message, { detail: `missing ${error.missingScopes.join(', ')}: ${error.detail}`, integrationId, waitingOn: integrationId });
+    return syncFailure(SyncErrorType.MissingScope, error.message, { detail: `missing ${error.missingScopes.join(', ')}: ${error.detail}`, integrationId, waitingOn: integrationId, ...grant });
   }
   if (error instanceof DailyQuotaExhaustedError) {
     // Hours away: the order parks where people look (Waiting, with the reset time) instead of throttling unseen.
@@ -93,7 +101,7 @@ export function dailyQuotaWait(resetsAt: string): string {
  * Runs a platform call and translates what it throws. A throttled call is waited out (Retry-After) and
  * made again within the activity, so throttling never spends one of the activity's attempts.
  */
-export async function againstPlatform<T>(integrationId: string, call: () => Promise<T>): Promise<T> {
+export async function againstPlatform<T>(integration: CalledIntegration, call: () => Promise<T>): Promise<T> {
   const giveUpAt = Date.now() + throttlePatienceMs;
   for (;;) {
     try {
@@ -103,7 +111,7 @@ export async function againstPlatform<T>(integrationId: string, call: () => Prom
         await pause(Math.max(error.retryAfterMs, 100));
         continue;
       }
-      throw toSyncFailure(error, integrationId);
+      throw toSyncFailure(error, integration);
     }
   }
 }

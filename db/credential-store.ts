@@ -33,11 +33,18 @@ export class CredentialStore {
     private readonly box: SecretBox,
   ) {}
 
-  async save(integrationId: string, credentials: IntegrationCredentials): Promise<void> {
-    await this.db
+  /** A new grant: returns its generation, which failures under it report (0 when the integration is gone). */
+  async save(integrationId: string, credentials: IntegrationCredentials): Promise<number> {
+    const [row] = await this.db
       .update(integrations)
-      .set({ credentials: this.seal(integrationId, credentials), credentialsVersion: sql`${integrations.credentialsVersion} + 1` })
-      .where(eq(integrations.id, integrationId));
+      .set({
+        credentials: this.seal(integrationId, credentials),
+        credentialsVersion: sql`${integrations.credentialsVersion} + 1`,
+        grantGeneration: sql`${integrations.grantGeneration} + 1`,
+      })
+      .where(eq(integrations.id, integrationId))
+      .returning({ grantGeneration: integrations.grantGeneration });
+    return row?.grantGeneration ?? 0;
   }
 
   private seal(integrationId: string, credentials: IntegrationCredentials): string {
@@ -67,7 +74,10 @@ export class CredentialStore {
   }
 
   async clear(integrationId: string): Promise<void> {
-    await this.db.update(integrations).set({ credentials: null, credentialsVersion: sql`${integrations.credentialsVersion} + 1` }).where(eq(integrations.id, integrationId));
+    await this.db
+      .update(integrations)
+      .set({ credentials: null, credentialsVersion: sql`${integrations.credentialsVersion} + 1`, grantGeneration: sql`${integrations.grantGeneration} + 1` })
+      .where(eq(integrations.id, integrationId));
   }
 
   /**

@@ -18,6 +18,11 @@ export const integrations = pgTable(
     credentials: text('credentials'),
     /** Bumped on every credential write: lets a refresher see that someone else already refreshed. */
     credentialsVersion: integer('credentials_version').notNull().default(0),
+    /**
+     * Bumped when credentials are saved (connect, reconnect) or cleared, never by a token refresh: a failure
+     * reported from an older generation happened under a grant that has since been replaced.
+     */
+    grantGeneration: integer('grant_generation').notNull().default(0),
     status: text('status').notNull().default('reconnect_required'),
     statusReason: text('status_reason'),
     statusChangedAt: timestamp('status_changed_at', { withTimezone: true }).notNull().defaultNow(),

@@ -137,6 +137,8 @@ export interface SyncFailureDetails {
   integrationId: string | null;
   /** What to fix, as stored in order_syncs.waiting_on: "sku:ABC", "tax:VAT@20", an integration id. */
   waitingOn: string | null;
+  /** Credentials failures: the grant (integrations.grant_generation) the failing call ran under. */
+  grantGeneration?: number;
   /** SKU failures: near matches among the ledger's items. */
   suggestions?: { sku: string; candidates: { itemId: string; name: string; sku: string | null }[] }[];
 }

@@ -172,9 +172,9 @@ async function settleAccount(deps: OAuthDeps, row: IntegrationRow, account: Reco
     return { kind: 'switch-required', integrationId: row.id, displayName: row.displayName, confirmToken, current: row.account, proposed: account };
   }
   await deps.db.update(integrations).set({ account: { ...row.account, ...account } }).where(eq(integrations.id, row.id));
-  await deps.credentials.save(row.id, credentials);
+  const grantGeneration = await deps.credentials.save(row.id, credentials);
   await subscribeToWebhooks(deps, row.id);
-  await signalIntegrationHealth(deps.health, row.id, { name: 'credentialsUpdated' });
+  await signalIntegrationHealth(deps.health, row.id, { name: 'credentialsUpdated', grantGeneration });
   return { kind: 'connected', integrationId: row.id, displayName: row.displayName };
 }
 

@@ -51,7 +51,9 @@ export async function startIntegrationHealth(runtime: IntegrationHealthRuntime, 
 
 type HealthSignal =
   | { name: 'connectionProblem'; problem: ConnectionProblem }
-  | { name: 'appUninstalled' | 'credentialsUpdated' | 'pause' | 'resume' };
+  /** With the new grant's generation when the caller saved one (CredentialStore.save). */
+  | { name: 'credentialsUpdated'; grantGeneration?: number }
+  | { name: 'appUninstalled' | 'pause' | 'resume' };
 
 /**
  * Signals the health workflow, starting it when it is not running (an integration created before this
@@ -68,7 +70,11 @@ export async function signalIntegrationHealth(runtime: IntegrationHealthRuntime,
       await client.signalWithStart(integrationHealthWorkflow, { ...options, signal: appUninstalledSignal, signalArgs: [] });
       return;
     case 'credentialsUpdated':
-      await client.signalWithStart(integrationHealthWorkflow, { ...options, signal: credentialsUpdatedSignal, signalArgs: [] });
+      await client.signalWithStart(integrationHealthWorkflow, {
+        ...options,
+        signal: credentialsUpdatedSignal,
+        signalArgs: signal.grantGeneration === undefined ? [] : [{ grantGeneration: signal.grantGeneration }],
+      });
       return;
     case 'pause':
       await client.signalWithStart(integrationHealthWorkflow, { ...options, signal: pauseSignal, signalArgs: [] });

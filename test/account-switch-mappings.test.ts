@@ -3,8 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderSyncs } from '../db/schema.js';
 import { startOrderSync } from '../runtime/order-sync-starter.js';
 import type { OrderSyncResult } from '../workflows/order-sync.js';
-import { TestBrowser } from './support/browser.js';
-import { testCompany } from './support/emulated-platforms.js';
 import { eventually, HealthHarness } from './integration-health-harness.js';
 
 /** Mappings name a company's item and tax code ids: after a switch to another company they must not be used. */
@@ -36,20 +34,11 @@ describe('switching a ledger integration to another QuickBooks company', () => {
     expect(((await h.client.workflow.getHandle(booked.workflowId).result()) as OrderSyncResult).outcome).toBe('created');
 
     // The same lists, same ids, in another company: an old mapping would book silently there.
-    const otherRealm = String(BigInt(h.realmId) + 1n);
-    h.qbo.control.addCompany({ ...testCompany(otherRealm), companyName: 'Someone Else Ltd' });
-    h.qbo.control.authorizeAs(otherRealm);
-    const operator = new TestBrowser(new URL(h.baseUrl).origin, { authorization: `Bearer ${h.operatorToken}` });
-    try {
-      const refused = await operator.open(`${h.baseUrl}/integrations/${qbo.id}/connect`);
-      expect(refused.status).toBe(409);
-      const switched = await operator.submit(refused);
-      expect(switched.status).toBe(200);
-      expect(switched.body).toContain('The 2 item and tax mappings of its routes');
-      expect(switched.body).toContain(`orders will ask for mappings in company ${otherRealm}`);
-    } finally {
-      h.qbo.control.authorizeAs(h.realmId);
-    }
+    const { realmId: otherRealm, refused, confirmed: switched } = await h.switchToAnotherQboCompany(qbo.id, 'Someone Else Ltd');
+    expect(refused.status).toBe(409);
+    expect(switched.status).toBe(200);
+    expect(switched.body).toContain('The 2 item and tax mappings of its routes');
+    expect(switched.body).toContain(`orders will ask for mappings in company ${otherRealm}`);
     expect((await h.api('GET', `/routes/${routeId}/sku-mappings`)).json().mappings).toEqual([]);
     expect((await h.api('GET', `/routes/${routeId}/tax-mappings`)).json().mappings).toEqual([]);
     // A route into another ledger keeps its own.

@@ -57,11 +57,11 @@ describe('customers and products as synced entities: WooCommerce → QuickBooks 
     expect(customers().filter((c) => c.DisplayName === 'Ada Byron')).toHaveLength(1);
     expect(items().filter((item) => item.Sku === 'ENAMEL-MUG')).toHaveLength(1);
 
-    // The merchant renames the product: product.updated is a new event, and syncs to the same item.
+    // The merchant renames the product: product.updated is a new event, and renames the same item (one we created).
     harness.woo.control.updateRecord('products', mug.id as number, { name: 'Enamel camping mug' });
     const renamed = await afterWebhooks('products', String(mug.id), 2);
-    expect(renamed.message).toBe('Product Enamel camping mug: ENAMEL-MUG is item "Enamel mug" as before in QuickBooks Online #1.');
-    expect(items().filter((item) => item.Sku === 'ENAMEL-MUG')).toHaveLength(1);
+    expect(renamed.message).toBe('Product Enamel camping mug: ENAMEL-MUG is item "Enamel camping mug", updated (name) in QuickBooks Online #1.');
+    expect(items().filter((item) => item.Sku === 'ENAMEL-MUG').map((item) => item.Name)).toEqual(['Enamel camping mug']);
   });
 
   it("with products switched off in the route's sync settings, a product webhook is recorded and starts nothing", async () => {

@@ -31,7 +31,8 @@ import { startSmtpTestServer, type SmtpTestServer } from './smtp-test-server.js'
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 import { testDataConverter } from './support/test-data-converter.js';
 import { eventually } from './support/sync-harness.js';
-import { startEmulatedPlatforms, type EmulatedPlatforms } from './support/emulated-platforms.js';
+import { startEmulatedPlatforms, testCompany, type EmulatedPlatforms } from './support/emulated-platforms.js';
+import { TestBrowser, type BrowserPage } from './support/browser.js';
 import { startWooCommerceEmulator, type WooCommerceEmulator } from '../emulators/woocommerce/index.js';
 import { createWooCommercePlatform } from '../platforms/woocommerce/index.js';
 import { wooCommerceWebhookCheck } from '../runtime/woocommerce-webhook-check.js';
@@ -299,6 +300,23 @@ export class HealthHarness {
     await this.clickConnect(qbo.id);
     await eventually(async () => (await this.row(qbo.id)).status === 'connected' && (await this.row(shopify.id)).status === 'connected', 'both connected');
     return { shopify, qbo, routeId: await this.createRoute(shopify.id, qbo.id) };
+  }
+
+  /**
+   * The operator reconnects a QuickBooks integration while signed in to another company (added to the emulator as
+   * `companyName`) and confirms the switch on our page. Returns that company's realm, our switch page and its answer.
+   */
+  async switchToAnotherQboCompany(integrationId: string, companyName: string): Promise<{ realmId: string; refused: BrowserPage; confirmed: BrowserPage }> {
+    const realmId = String(BigInt(this.realmId) + 1n);
+    this.qbo.control.addCompany({ ...testCompany(realmId), companyName });
+    this.qbo.control.authorizeAs(realmId);
+    const operator = new TestBrowser(new URL(this.baseUrl).origin, { authorization: `Bearer ${this.operatorToken}` });
+    try {
+      const refused = await operator.open(`${this.baseUrl}/integrations/${integrationId}/connect`);
+      return { realmId, refused, confirmed: await operator.submit(refused) };
+    } finally {
+      this.qbo.control.authorizeAs(this.realmId);
+    }
   }
 
   async createRoute(sourceIntegrationId: string, targetIntegrationId: string): Promise<string> {

@@ -3,22 +3,10 @@ import type { AccountingPlatform, Platform } from '../platforms/platform.js';
 import { createConnectionProblemSink } from '../runtime/integration-health-problem-sink.js';
 import { checkHealthUpdate } from '../workflows/integration-health.js';
 import { eventually, HealthHarness } from './integration-health-harness.js';
+import { HoldGate } from './support/hold-gate.js';
 
 /** Holds QuickBooks test calls at a gate, so a test can act while a health check is in flight. */
-class CheckGate {
-  held = false;
-  calls = 0;
-  private release: (() => void) | null = null;
-
-  hold(): void {
-    this.held = true;
-  }
-
-  open(): void {
-    this.held = false;
-    this.release?.();
-  }
-
+class CheckGate extends HoldGate {
   decorate = (platform: Platform): Platform => {
     const accounting = platform as AccountingPlatform;
     return {
@@ -27,8 +15,7 @@ class CheckGate {
         const target = accounting.createTarget(connection);
         return Object.assign(Object.create(target), {
           checkConnection: async () => {
-            this.calls++;
-            if (this.held) await new Promise<void>((resolve) => (this.release = resolve));
+            await this.pass();
             return target.checkConnection();
           },
         });
@@ -53,9 +40,9 @@ describe('integration health: a failure reported while a check is running', () =
     await eventually(async () => (await h.row(qbo.id)).status === 'connected', 'connected');
 
     gate.hold();
-    const callsBefore = gate.calls;
+    const callsBefore = gate.entered;
     const checking = h.healthHandle(qbo.id).executeUpdate(checkHealthUpdate);
-    await eventually(async () => gate.calls > callsBefore, 'the check to reach QuickBooks');
+    await eventually(async () => gate.entered > callsBefore, 'the check to reach QuickBooks');
 
     // While that check (which will pass) is in flight, a sync reports a broken connection.
     await createConnectionProblemSink(h.runtime).connectionFailed({
@@ -71,7 +58,7 @@ describe('integration health: a failure reported while a check is running', () =
     expect((await checking).status).toBe('connected');
 
     // The report asks for a check of its own rather than being dropped with the earlier one's answer.
-    await eventually(async () => gate.calls >= callsBefore + 2, 'a second check, caused by the late report');
+    await eventually(async () => gate.entered >= callsBefore + 2, 'a second check, caused by the late report');
     const detail = (await h.api('GET', `/integrations/${qbo.id}`)).json();
     expect(detail.status).toBe('connected');
   });

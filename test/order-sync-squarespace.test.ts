@@ -218,10 +218,6 @@ describe('order sync: Squarespace → QuickBooks Online', () => {
   });
 
   it('an order whose notification was dropped is booked by the poll within one interval, once', async () => {
-    // A store that needs reconnecting is not polled. The uninstall test above leaves Squarespace #1 Reconnect required
-    // even after its reconnect: the parked order's connection problem is recorded after the new grant (a race noted
-    // in issue 8, "status stuck after reconnect"). This test starts from a connected store.
-    await harness.connectSquarespace();
     await keepOrderPollSchedule({ client: harness.client, taskQueue: harness.taskQueue, orderPollIntervalMs: POLL_INTERVAL_MS }, harness.squarespaceIntegrationId, false);
     harness.squarespace.control.dropNextWebhooks(1);
     const order = place({ lines: [{ productName: 'Mug', sku: 'MUG-1', quantity: 4, price: '8.00' }] });

@@ -39,6 +39,21 @@ export interface CarriedHealthState {
   lastCheck: HealthCheckRun | null;
   lastResume: { resumed: number; failed: number; at: string } | null;
   nextCheckAt: string | null;
+  /** The newest grant known (integrations.grant_generation, from reconnects and checks); absent in older runs. */
+  grantGeneration?: number | null;
+  /** Reports of replaced grants, ignored; absent in older runs. */
+  ignoredReports?: IgnoredReports;
+  /**
+   * The row's status may not be what this workflow last recorded (an account switch writes Disconnected itself):
+   * the next verdict is recorded even when it matches. Absent in older runs.
+   */
+  statusUnconfirmed?: boolean;
+}
+
+/** Connection problems reported under a grant replaced since (they arrived after the reconnect): counted, not acted on. */
+export interface IgnoredReports {
+  count: number;
+  last: { routeId: string; orderId: string; orderName: string | null; grantGeneration: number; currentGeneration: number; at: string } | null;
 }
 
 export function recordKey(record: FailedRecord): string {
@@ -64,6 +79,9 @@ export class HealthState implements CarriedHealthState {
   lastCheck: HealthCheckRun | null = null;
   lastResume: { resumed: number; failed: number; at: string } | null = null;
   nextCheckAt: string | null = null;
+  grantGeneration: number | null = null;
+  ignoredReports: IgnoredReports = { count: 0, last: null };
+  statusUnconfirmed = false;
 
   constructor(carried?: CarriedHealthState) {
     if (carried) Object.assign(this, carried);
@@ -72,6 +90,30 @@ export class HealthState implements CarriedHealthState {
   /** Known to be broken: a new failure joins the incident instead of asking for a check. */
   get broken(): boolean {
     return this.status === 'reconnect_required' || this.status === 'error';
+  }
+
+  /** A reconnect or a check told of this grant: remembered when it is the newest known. */
+  learnGrant(generation: number | null | undefined): void {
+    if (typeof generation === 'number' && generation > (this.grantGeneration ?? -1)) this.grantGeneration = generation;
+  }
+
+  /** The failing call ran under a grant replaced since: it tells nothing of the current one. Unknown generations never are. */
+  isOfReplacedGrant(problem: ConnectionProblem): boolean {
+    return typeof problem.grantGeneration === 'number' && this.grantGeneration !== null && problem.grantGeneration < this.grantGeneration;
+  }
+
+  /** Takes the pending reports of replaced grants out of the queue, counting them as ignored. */
+  takeReportsOfReplacedGrants(now: string): ConnectionProblem[] {
+    const replaced = this.pendingProblems.filter((problem) => this.isOfReplacedGrant(problem));
+    this.pendingProblems = this.pendingProblems.filter((problem) => !this.isOfReplacedGrant(problem));
+    const last = replaced.at(-1);
+    if (last) {
+      this.ignoredReports = {
+        count: this.ignoredReports.count + replaced.length,
+        last: { ...failedRecordOf(last), grantGeneration: last.grantGeneration!, currentGeneration: this.grantGeneration!, at: now },
+      };
+    }
+    return replaced;
   }
 
   requestCheck(cause: string): void {
@@ -119,6 +161,9 @@ export class HealthState implements CarriedHealthState {
       lastCheck: this.lastCheck,
       lastResume: this.lastResume,
       nextCheckAt: this.nextCheckAt,
+      grantGeneration: this.grantGeneration,
+      ignoredReports: this.ignoredReports,
+      statusUnconfirmed: this.statusUnconfirmed,
     };
   }
 }

@@ -21,7 +21,7 @@ import type { IntegrationHealthActivities } from '../activities/integration-heal
 import type { HealthCheckResult, HealthCheckRun } from '../activities/integration-health-types.js';
 import type { ConnectionProblem } from '../activities/order-sync-activities.js';
 import type { IntegrationStatus } from '../domain/integration-status.js';
-import { failedRecordOf, HealthState, type CarriedHealthState, type Incident } from './integration-health-state.js';
+import { failedRecordOf, HealthState, type CarriedHealthState, type IgnoredReports, type Incident } from './integration-health-state.js';
 import { IntegrationStatusKey } from './search-attributes.js';
 import { parkedOrderResumeWorkflow } from './parked-order-resume.js';
 
@@ -50,6 +50,15 @@ export interface IntegrationHealthView {
   incident: { id: string; openedAt: string; digestsSent: number; waitingCount: number } | null;
   lastResume: { resumed: number; failed: number; at: string } | null;
   nextCheckAt: string | null;
+  /** The newest grant this workflow knows of (integrations.grant_generation); null until a reconnect or check told it. */
+  grantGeneration: number | null;
+  /** Connection problems reported under a grant replaced since, ignored. */
+  ignoredReports: IgnoredReports;
+}
+
+/** Sent with credentialsUpdated by who saved a new grant; older senders send nothing. */
+export interface CredentialsUpdate {
+  grantGeneration: number;
 }
 
 /** An order sync hit a credentials error (401, AuthenticationFault, invalid_grant) or a paused integration. */
@@ -57,7 +66,7 @@ export const connectionProblemSignal = defineSignal<[ConnectionProblem]>('connec
 /** Shopify sent app/uninstalled (or a ledger reported its grant revoked). */
 export const appUninstalledSignal = defineSignal('appUninstalled');
 /** New tokens were saved (OAuth callback): check again, and resume parked orders when Connected. */
-export const credentialsUpdatedSignal = defineSignal('credentialsUpdated');
+export const credentialsUpdatedSignal = defineSignal<[CredentialsUpdate?]>('credentialsUpdated');
 /** An operator disconnected (paused) the integration: status Disconnected, no checks, syncs wait. */
 export const pauseSignal = defineSignal('pause');
 export const resumeSignal = defineSignal('resume');
@@ -110,12 +119,15 @@ export async function integrationHealthWorkflow(input: IntegrationHealthInput): 
   let deleted = false;
 
   setHandler(connectionProblemSignal, (problem) => {
+    // A failure under a newer grant than known tells of a reconnect whose signal is still on its way.
+    state.learnGrant(problem.grantGeneration);
     state.pendingProblems.push(problem);
   });
   setHandler(appUninstalledSignal, () => {
     state.uninstallReported = true;
   });
-  setHandler(credentialsUpdatedSignal, () => {
+  setHandler(credentialsUpdatedSignal, (update) => {
+    state.learnGrant(update?.grantGeneration);
     // Reconnecting is also how a paused integration comes back.
     state.paused = false;
     state.resumeOnConnected = true;
@@ -126,6 +138,9 @@ export async function integrationHealthWorkflow(input: IntegrationHealthInput): 
   });
   setHandler(resumeSignal, () => {
     if (!state.paused) return;
+    // A pause handled together with this resume never got to record Disconnected, but an account switch writes it
+    // to the row itself: the verdict that follows is recorded whatever this workflow last recorded.
+    state.statusUnconfirmed = true;
     state.paused = false;
     state.resumeOnConnected = true;
     state.requestCheck('resumed by an operator');
@@ -146,12 +161,15 @@ export async function integrationHealthWorkflow(input: IntegrationHealthInput): 
       : null,
     lastResume: state.lastResume,
     nextCheckAt: new Date(nextCheckAt).toISOString(),
+    grantGeneration: state.grantGeneration,
+    ignoredReports: state.ignoredReports,
   }));
 
   const now = () => new Date().toISOString();
 
   async function setStatus(status: IntegrationStatus, reason: string | null, cause: string, check: string | null): Promise<void> {
-    if (status === state.status && reason === state.reason) return;
+    if (status === state.status && reason === state.reason && !(state.statusUnconfirmed && patched('health-records-status-after-resume'))) return;
+    state.statusUnconfirmed = false;
     await bookkeeping.recordHealthStatus({ integrationId, status, reason, cause, check });
     if (status !== state.status) upsertSearchAttributes([{ key: IntegrationStatusKey, value: status }]);
     state.status = status;
@@ -264,6 +282,7 @@ export async function integrationHealthWorkflow(input: IntegrationHealthInput): 
       };
     }
     state.lastCheck = run;
+    state.learnGrant(run.grantGeneration);
     await bookkeeping.saveHealthCheckResults({ integrationId, run });
     if (state.paused) return; // a check-now while paused answers, but the integration stays Disconnected
 
@@ -297,6 +316,20 @@ export async function integrationHealthWorkflow(input: IntegrationHealthInput): 
     if (deleted) {
       await condition(allHandlersFinished);
       return;
+    }
+
+    // A sync that failed under the grant a reconnect has since replaced reports late: its failure says nothing
+    // of the current grant, so it neither asks for a check nor joins an incident (no Reconnect required, no email).
+    if (state.pendingProblems.some((problem) => state.isOfReplacedGrant(problem)) && patched('health-ignores-reports-of-replaced-grants')) {
+      const replaced = state.takeReportsOfReplacedGrants(now());
+      log.info('connection problems reported under a replaced grant were ignored', {
+        integrationId,
+        grantGeneration: state.grantGeneration,
+        reports: replaced.map((problem) => ({ orderId: problem.orderId, routeId: problem.routeId, grantGeneration: problem.grantGeneration })),
+      });
+      // Their orders wait for a reconnect that came before their report did: they retry under the current grant.
+      if (state.status === 'connected' && !state.paused) await resumeParkedOrders();
+      continue;
     }
 
     if (state.uninstallReported) {

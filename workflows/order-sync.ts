@@ -192,6 +192,7 @@ export async function orderSyncWorkflow(input: OrderSyncInput): Promise<OrderSyn
         routeId: input.routeId,
         orderId: input.orderId,
         orderName: status.orderName,
+        grantGeneration: details.grantGeneration ?? null,
       });
     }
     await condition(() => resumeRequested, recheckAfter[reason]);

@@ -442,6 +442,9 @@ export class SyncHarness {
     const connectionProblems: ConnectionProblemSink = this.options.connectionProblems ?? {
       connectionFailed: async (problem) => {
         this.connectionProblemsSeen.push(problem);
+        // As the health workflow does: a report of a grant replaced since (it came after the reconnect) changes nothing.
+        const [row] = await this.db.select({ grantGeneration: integrations.grantGeneration }).from(integrations).where(eq(integrations.id, problem.integrationId));
+        if (typeof problem.grantGeneration === 'number' && row && problem.grantGeneration < row.grantGeneration) return;
         await recordIntegrationStatus(this.db, problem.integrationId, { status: 'reconnect_required', reason: problem.message, cause: problem.errorType, check: 'order_sync' });
       },
     };

@@ -8,8 +8,8 @@ import { againstPlatform, toSyncFailure } from './sync-failures.js';
 type Choices = ReturnType<typeof currencyChoices>;
 
 /**
- * The amounts a route books an order in, when the buyer paid in another currency than the shop's
- * (domain/booking-currency.ts): chosen right after the fetch so that the customer, the mapping and the document all see
+ * The amounts a route books an order in, when the buyer paid in another currency than the shop's (a buyer's side,
+ * or an order in another currency than the shop's only: domain/booking-currency.ts): chosen right after the fetch so that the customer, the mapping and the document all see
  * one currency. A ledger that books every sale as given gets the shop's amounts, as before. An order the ledger
  * cannot book as the route wants waits as a ledger refusal, naming the setting.
  */
@@ -31,9 +31,9 @@ async function inBookingCurrency(
   order: CommerceOrder,
   decide: (ledger: LedgerCurrencies, choices: Choices) => BookingCurrencyDecision,
 ): Promise<CommerceOrder> {
-  // One currency only: nothing to choose. A currency the ledger cannot book is refused by the ledger at booking,
-  // naming the setting (QuickBooks) or the currency (Xero), without a ledger call here.
-  if (!order.presentment) return order;
+  // In the shop's currency only: nothing to choose. A currency the ledger cannot book is refused by the ledger at
+  // booking, naming the setting (QuickBooks) or the currency (Xero), without a ledger call here.
+  if (!order.presentment && order.shopCurrency === undefined) return order;
   const { integration, target, routeOptions } = await connections.accountingTarget(routeId);
   if (!target.currencies) {
     const { presentment: _presentment, ...inShopCurrency } = order;

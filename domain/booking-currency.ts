@@ -80,7 +80,7 @@ export function orderToBook(
     message:
       `Order ${order.name} is in ${preferred.currency} (${preferred.total} ${preferred.currency}), but the ledger ${ledger.multiCurrency ? `has no ${preferred.currency} set up` : `books only in ${home}`}: nothing was booked. ` +
       `${ledger.setting}, then retry the order.${fallback}`,
-    detail: `order currency ${preferred.currency} (saleCurrency ${choices.saleCurrency}, foreignCurrency ${choices.foreignCurrency}); ledger home ${home}, multicurrency ${ledger.multiCurrency ? `on (${(ledger.setUp ?? []).join(', ')})` : 'off'}; shop currency ${shop.currency}${buyer ? `, buyer's ${buyer.currency}` : ''}`,
+    detail: `order currency ${preferred.currency} (saleCurrency ${choices.saleCurrency}, foreignCurrency ${choices.foreignCurrency}); ledger home ${home}, multicurrency ${ledger.multiCurrency ? `on (${(ledger.setUp ?? []).join(', ')})` : 'off'}; shop currency ${order.shopCurrency ?? shop.currency}${buyer ? `, buyer's ${buyer.currency}` : ''}`,
   };
 }
 

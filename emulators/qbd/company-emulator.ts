@@ -161,7 +161,7 @@ export class QbdCompanyEmulator {
     return {
       name: 'PreferencesRet',
       children: [
-        { name: 'MultiCurrencyPreferences', children: [{ name: 'IsMultiCurrencyOn', text: 'false' }] },
+        this.multiCurrencyPreferences(),
         taxItem && taxable && nonTaxable
           ? {
               name: 'SalesTaxPreferences',
@@ -174,6 +174,19 @@ export class QbdCompanyEmulator {
             }
           : null,
         { name: 'CurrentAppAccessRights', children: [{ name: 'IsAutomaticLoginAllowed', text: 'true' }, { name: 'IsPersonalDataAccessAllowed', text: 'true' }] },
+      ],
+    };
+  }
+
+  /** Multiple Currencies on or off; the home currency named only when on ([U] whether QuickBooks names it when off). */
+  private multiCurrencyPreferences(): XmlNode {
+    const { currencies } = this.company;
+    const home = currencies.home;
+    return {
+      name: 'MultiCurrencyPreferences',
+      children: [
+        { name: 'IsMultiCurrencyOn', text: String(currencies.multiCurrencyOn) },
+        currencies.multiCurrencyOn ? { name: 'HomeCurrencyRef', children: [{ name: 'ListID', text: home.listId }, { name: 'FullName', text: home.name }] } : null,
       ],
     };
   }
@@ -219,6 +232,8 @@ export class QbdCompanyEmulator {
         return c.customerQuery(rq);
       case 'CustomerAdd':
         return c.customerAdd(rq);
+      case 'CurrencyQuery':
+        return c.currencyQuery(rq);
       case 'ItemQuery':
         return c.itemQuery(rq);
       case 'ItemSalesTaxQuery':

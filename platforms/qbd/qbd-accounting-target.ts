@@ -18,6 +18,9 @@ import type { QbxmlResponse } from './qbxml-envelope.js';
 import type { QbdRequestChannel } from './qbd-request-channel.js';
 import { childNamed, childText, leaf, type XmlElement, type XmlNode } from './xml-tree.js';
 import { fromMinor, minorUnitDigits, toMinor } from '../../domain/money.js';
+import type { LedgerCurrencies } from '../../domain/booking-currency.js';
+import { displayNameInCurrency } from '../../domain/customer-currency-name.js';
+import { cachedQbdCurrencies, customerCurrencyOf, forgetQbdCurrencies, QBD_CURRENCY_REQUESTS, qbdCurrenciesOf, type QbdCompanyCurrencies } from './qbd-currencies.js';
 
 /**
  * QuickBooks Desktop as a ledger, in qbXML 16.0 through the Web Connector (../shared/platforms/quickbooks-desktop.md):
@@ -49,6 +52,8 @@ export interface QbdTargetOptions {
   channel: QbdRequestChannel;
   /** "QuickBooks Desktop #1". */
   name: string;
+  /** What the company's settings are kept under between calls (the integration's id). */
+  cacheKey: string;
   /** Throws what health must show (no contact for hours, refused password, company file not open). */
   checkContact(): Promise<ConnectionProbe>;
 }
@@ -95,11 +100,36 @@ export class QbdAccountingTarget implements AccountingTarget {
     // No idempotency key in qbXML: the number is looked up right before every add (a lost answer's receipt is found).
     const existing = await this.findBookedSale({ docNumber: sale.docNumber, order: { id: null, name: sale.docNumber } });
     if (existing) return existing;
+    await this.assertCurrencyBookable(sale);
     const shippingItem = sale.shipping && Number(sale.shipping.amount) !== 0 ? await this.shippingItemId() : null;
     const response = await this.one({ name: 'SalesReceiptAddRq', children: [salesTransactionAdd('SalesReceipt', sale, shippingItem)] }, `sales receipt ${sale.docNumber}`);
     const ret = response.rets.find((r) => r.local === 'SalesReceiptRet');
     if (!ret) throw new PlatformUnavailableError(null, `${this.options.name} answered the booking of ${sale.docNumber} without the receipt.`, response.statusMessage);
     return receiptRef(ret);
+  }
+
+  /** A sale in another currency than the home one, with multicurrency off, is refused before it is sent (QuickBooks would book its amounts as home-currency ones). */
+  private async assertCurrencyBookable(sale: LedgerSale): Promise<void> {
+    const company = await this.companyCurrencies();
+    if (company.multiCurrency || sale.currency === company.homeCurrency) return;
+    // Read the settings again next time: the bookkeeper may turn multicurrency on and retry.
+    forgetQbdCurrencies(this.options.cacheKey);
+    throw new LedgerRejectedError(
+      'currency',
+      `${this.options.name} books only in ${company.homeCurrency} (multiple currencies are off in the company file), but the order to book as ${sale.docNumber} is in ${sale.currency}: ` +
+        `nothing was booked. ${company.setting}, then retry the order.`,
+      `sale currency ${sale.currency}; MultiCurrencyPreferences.IsMultiCurrencyOn false, home ${company.homeCurrency}`,
+    );
+  }
+
+  /** The company's home currency, whether Multiple Currencies is on, and its currency list, read at most once an hour. */
+  async currencies(options: { fresh?: boolean } = {}): Promise<LedgerCurrencies> {
+    const { list: _list, ...currencies } = await this.companyCurrencies(options.fresh);
+    return currencies;
+  }
+
+  private companyCurrencies(fresh = false): Promise<QbdCompanyCurrencies> {
+    return cachedQbdCurrencies(this.options.cacheKey, async () => qbdCurrenciesOf(await this.options.channel.send(QBD_CURRENCY_REQUESTS)), fresh);
   }
 
   async findBookedRefund(query: BookedRefundQuery): Promise<LedgerDocumentRef | null> {
@@ -153,6 +183,8 @@ export class QbdAccountingTarget implements AccountingTarget {
               leaf('TxnDate', childText(memo, 'TxnDate')),
               leaf('RefNumber', docNumber),
               leaf('Memo', `Refund of credit memo ${docNumber}, booked by ledgerbridge.`),
+              // Paid out at the credit memo's rate (a foreign-currency customer), as the sale was booked at it.
+              leaf('ExchangeRate', childText(memo, 'ExchangeRate')),
               { name: 'RefundAppliedToTxnAdd', children: [leaf('TxnID', childText(memo, 'TxnID')), leaf('RefundAmount', remaining)] },
             ],
           },
@@ -177,35 +209,63 @@ export class QbdAccountingTarget implements AccountingTarget {
     return item.id;
   }
 
+  /**
+   * A customer the sale can go to: by email, else by display name; with multiple currencies on, only one in the
+   * sale's currency (a customer's currency fixes its sales', notes §12), a foreign one named with it ("Chloé Dubois
+   * (EUR)"), or one with the plain name in that currency.
+   */
   async findCustomer(match: { email: string | null; displayName: string; currency?: string }): Promise<LedgerCustomer | null> {
+    const company = await this.companyCurrencies();
     const response = await this.one({ name: 'CustomerQueryRq', children: [leaf('ActiveStatus', 'All')] }, 'the customer search');
-    const customers = response.rets.filter((r) => r.local === 'CustomerRet').map(customerOf);
+    const customers = response.rets
+      .filter((r) => r.local === 'CustomerRet')
+      .filter((r) => !company.multiCurrency || match.currency === undefined || customerCurrencyOf(r, company) === match.currency)
+      .map(customerOf);
     const email = match.email?.toLowerCase();
+    const named = (name: string) => customers.find((c) => c.displayName.toLowerCase() === name.toLowerCase());
     return (
       (email ? customers.find((c) => c.email?.toLowerCase() === email) : undefined) ??
-      customers.find((c) => c.displayName.toLowerCase() === match.displayName.toLowerCase()) ??
+      (match.currency === undefined ? undefined : named(displayNameInCurrency(match.displayName, match.currency, company, this.limits.customerDisplayName))) ??
+      named(match.displayName) ??
       null
     );
   }
 
   async createCustomer(input: LedgerCustomerInput, _idempotencyKey: string): Promise<LedgerCustomer> {
+    const company = await this.companyCurrencies();
+    const displayName = displayNameInCurrency(input.displayName, input.currency, company, this.limits.customerDisplayName);
+    const currencyRef = company.multiCurrency && input.currency !== company.homeCurrency ? this.currencyRef(input.currency, company) : null;
     const [response] = await this.options.channel.send([
       {
         name: 'CustomerAddRq',
         children: [
           {
             name: 'CustomerAdd',
-            children: [leaf('Name', input.displayName), leaf('FirstName', input.givenName), leaf('LastName', input.familyName), leaf('Email', input.email)],
+            children: [leaf('Name', displayName), leaf('FirstName', input.givenName), leaf('LastName', input.familyName), leaf('Email', input.email), currencyRef],
           },
         ],
       },
     ]);
     if (!response) throw new PlatformUnavailableError(null, `${this.options.name} gave no answer to the new customer.`, 'empty qbXML response set');
     if (response.statusCode === 3100) {
-      throw new DisplayNameTakenError('qbd-3100', `${this.options.name} keeps the name "${input.displayName}" for another name.`, response.statusMessage);
+      throw new DisplayNameTakenError('qbd-3100', `${this.options.name} keeps the name "${displayName}" for another name.`, response.statusMessage);
     }
-    if (response.statusCode !== 0) throw this.refusal(response, `customer "${input.displayName}"`);
+    if (response.statusCode !== 0) throw this.refusal(response, `customer "${displayName}"`);
     return customerOf(response.rets.find((r) => r.local === 'CustomerRet')!);
+  }
+
+  /** The customer's `CurrencyRef`: the currency list's entry for the code, which must be there and active. */
+  private currencyRef(code: string, company: QbdCompanyCurrencies): XmlNode {
+    const currency = company.list.find((c) => c.code === code);
+    if (!currency?.active) {
+      forgetQbdCurrencies(this.options.cacheKey);
+      throw new LedgerRejectedError(
+        'currency',
+        `${this.options.name} has no active ${code} in its currency list, so no customer can be in it: make ${code} active in QuickBooks Desktop (Lists → Currency List), then retry the order.`,
+        `CurrencyQuery: ${currency ? `${currency.listId} ${code} IsActive false` : `no CurrencyCode ${code}`}`,
+      );
+    }
+    return { name: 'CurrencyRef', children: [leaf('ListID', currency.listId)] };
   }
 
   async findItemsBySku(skus: string[]): Promise<LedgerItem[]> {
@@ -244,7 +304,7 @@ export class QbdAccountingTarget implements AccountingTarget {
 
 /**
  * The `SalesReceiptAdd` or `CreditMemoAdd` aggregate, in the schema's element order (the same for the fields we
- * send: CustomerRef, TxnDate, RefNumber, ItemSalesTaxRef, Memo, IsTaxIncluded, lines). Discounts come off their
+ * send: CustomerRef, TxnDate, RefNumber, ItemSalesTaxRef, Memo, IsTaxIncluded, ExchangeRate, lines). Discounts come off their
  * lines (amount net).
  */
 export function salesTransactionAdd(element: 'SalesReceipt' | 'CreditMemo', sale: LedgerSale, shippingItemId: string | null): XmlNode {
@@ -275,6 +335,8 @@ export function salesTransactionAdd(element: 'SalesReceipt' | 'CreditMemo', sale
       sale.saleTaxCodeId ? { name: 'ItemSalesTaxRef', children: [leaf('ListID', sale.saleTaxCodeId)] } : null,
       leaf('Memo', sale.internalNote),
       sale.taxesIncluded ? leaf('IsTaxIncluded', true) : null,
+      // Home units per unit of the customer's currency (a sale in a foreign currency): the shop's rate.
+      leaf('ExchangeRate', sale.exchangeRate),
       ...lines,
     ],
   };

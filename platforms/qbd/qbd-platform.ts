@@ -8,6 +8,7 @@ import { PgQbwcWorkQueue } from './pg-qbwc-work-queue.js';
 import { QBD_LIMITS, QbdAccountingTarget } from './qbd-accounting-target.js';
 import { qbdContactHealth, qbdLoginProblem } from './qbd-health.js';
 import { QbdRequestChannel } from './qbd-request-channel.js';
+import { CURRENCY_ROUTE_OPTIONS } from '../currency-route-options.js';
 import { loadQbwcContact } from './qbwc-contacts.js';
 
 export interface QbdPlatformConfig {
@@ -49,6 +50,8 @@ export function createQbdPlatform(config: QbdPlatformConfig, shared: SharedPlatf
     displayName: 'QuickBooks Desktop',
     mark: { letters: 'QD', colour: '#205e8a' },
     requiredScopes: [],
+    // Multiple currencies, where the company file has them: the same choices as QuickBooks Online's.
+    routeOptions: CURRENCY_ROUTE_OPTIONS,
     config,
     refreshTokens: async () => null,
     authorizeUrl: noOAuth,
@@ -79,6 +82,7 @@ function lazyTarget(db: Database, config: QbdPlatformConfig, integrationId: stri
       return new QbdAccountingTarget({
         channel,
         name,
+        cacheKey: integrationId,
         checkContact: async () => qbdContactHealth(name, await loadQbwcContact(db, integrationId), config.disconnectedAfterMs),
       });
     })());
@@ -96,6 +100,7 @@ function lazyTarget(db: Database, config: QbdPlatformConfig, integrationId: stri
     listItems: async () => (await target()).listItems(),
     listTaxCodes: async () => (await target()).listTaxCodes(),
     taxSetup: async () => (await target()).taxSetup(),
+    currencies: async (options) => (await target()).currencies(options),
     checkConnection: async () => (await target()).checkConnection(),
   };
 }

@@ -100,26 +100,11 @@ export class QbdAccountingTarget implements AccountingTarget {
     // No idempotency key in qbXML: the number is looked up right before every add (a lost answer's receipt is found).
     const existing = await this.findBookedSale({ docNumber: sale.docNumber, order: { id: null, name: sale.docNumber } });
     if (existing) return existing;
-    await this.assertCurrencyBookable(sale);
     const shippingItem = sale.shipping && Number(sale.shipping.amount) !== 0 ? await this.shippingItemId() : null;
     const response = await this.one({ name: 'SalesReceiptAddRq', children: [salesTransactionAdd('SalesReceipt', sale, shippingItem)] }, `sales receipt ${sale.docNumber}`);
     const ret = response.rets.find((r) => r.local === 'SalesReceiptRet');
     if (!ret) throw new PlatformUnavailableError(null, `${this.options.name} answered the booking of ${sale.docNumber} without the receipt.`, response.statusMessage);
     return receiptRef(ret);
-  }
-
-  /** A sale in another currency than the home one, with multicurrency off, is refused before it is sent (QuickBooks would book its amounts as home-currency ones). */
-  private async assertCurrencyBookable(sale: LedgerSale): Promise<void> {
-    const company = await this.companyCurrencies();
-    if (company.multiCurrency || sale.currency === company.homeCurrency) return;
-    // Read the settings again next time: the bookkeeper may turn multicurrency on and retry.
-    forgetQbdCurrencies(this.options.cacheKey);
-    throw new LedgerRejectedError(
-      'currency',
-      `${this.options.name} books only in ${company.homeCurrency} (multiple currencies are off in the company file), but the order to book as ${sale.docNumber} is in ${sale.currency}: ` +
-        `nothing was booked. ${company.setting}, then retry the order.`,
-      `sale currency ${sale.currency}; MultiCurrencyPreferences.IsMultiCurrencyOn false, home ${company.homeCurrency}`,
-    );
   }
 
   /** The company's home currency, whether Multiple Currencies is on, and its currency list, read at most once an hour. */

@@ -11,27 +11,34 @@ export interface QbdCompanyCurrencies extends LedgerCurrencies {
   list: Array<{ listId: string; code: string; active: boolean }>;
 }
 
+/** The home currency of each QuickBooks Desktop edition (HostRet Country, XSD [C]; editions' currencies [S]). */
+const HOME_BY_EDITION: Record<string, string> = { US: 'USD', CA: 'CAD', UK: 'GBP' };
+
 /**
- * The Multiple Currencies preference and the currency list, asked in one request set (one Web Connector round trip):
- * the home currency is the list entry the preference names. Without multicurrency QuickBooks may name no home
- * currency [U]: the product books US editions (sales tax US-style), so it is taken as USD.
+ * The host (its edition's country), the Multiple Currencies preference and the currency list, asked in one request
+ * set (one Web Connector round trip; the list last, as a company without multicurrency may refuse it [U]). The home
+ * currency is the list entry the preference names; without multicurrency QuickBooks may name none [U], and the
+ * edition's currency is taken.
  */
 export const QBD_CURRENCY_REQUESTS: XmlNode[] = [
+  { name: 'HostQueryRq', children: [] },
   { name: 'PreferencesQueryRq', children: [leaf('IncludeRetElement', 'MultiCurrencyPreferences')] },
   { name: 'CurrencyQueryRq', children: [leaf('ActiveStatus', 'All')] },
 ];
 
-export function qbdCurrenciesOf([preferences, currencies]: QbxmlResponse[]): QbdCompanyCurrencies {
+export function qbdCurrenciesOf([host, preferences, currencies]: QbxmlResponse[]): QbdCompanyCurrencies {
+  const hostRet = host?.rets.find((r) => r.local === 'HostRet');
   const multi = preferences?.rets.find((r) => r.local === 'PreferencesRet');
   const prefs = multi ? childNamed(multi, 'MultiCurrencyPreferences') : undefined;
   const multiCurrency = prefs ? childText(prefs, 'IsMultiCurrencyOn') === 'true' : false;
-  // A currency query refused (multicurrency off [U]) leaves the list empty: no customer gets a currency then.
+  // A currency query refused leaves the list empty: no customer gets a currency then.
   const list = (currencies?.statusCode === 0 ? currencies.rets : [])
     .filter((r) => r.local === 'CurrencyRet')
     .map((r) => ({ listId: childText(r, 'ListID') ?? '', code: childText(r, 'CurrencyCode') ?? '', active: childText(r, 'IsActive') !== 'false' }));
   const homeRef = prefs ? childNamed(prefs, 'HomeCurrencyRef') : undefined;
   const homeId = homeRef ? childText(homeRef, 'ListID') : undefined;
-  const homeCurrency = list.find((c) => c.listId === homeId)?.code ?? 'USD';
+  const edition = HOME_BY_EDITION[(hostRet ? childText(hostRet, 'Country') : undefined) ?? 'US'] ?? 'USD';
+  const homeCurrency = list.find((c) => c.listId === homeId)?.code ?? edition;
   return { homeCurrency, multiCurrency, list, setting: QBD_MULTICURRENCY_SETTING };
 }
 

@@ -75,7 +75,7 @@ describe('order sync: currencies into QuickBooks Desktop through the Web Connect
     expect(customerOf('4301').currencyCode).toBeUndefined();
   });
 
-  it('multiple currencies on: the euros book in euros at the shop\'s rate, under a second customer in euros', async () => {
+  it('multiple currencies on: the euros book in euros at the shop\'s rate, under a second customer in euros; a refund in euros at the sale\'s rate', async () => {
     // The bookkeeper turns Multiple Currencies on (QuickBooks Desktop never turns it off again).
     company().currencies.multiCurrencyOn = true;
     await routeOptions({ foreignCurrency: null });
@@ -96,5 +96,14 @@ describe('order sync: currencies into QuickBooks Desktop through the Web Connect
     const again = paidInEuros('#4303');
     expect((await harness.syncResultOf(again.id)).outcome).toBe('created');
     expect(receiptOf('4303').customer?.listId).toBe(receiptOf('4302').customer?.listId);
+
+    // Its mug given back: one credit memo in euros at the sale's rate, to the euro customer, and its refund at it too.
+    const refund = harness.shopify.control.refundOrder(again.id, { lines: [{ lineItemId: again.lineItems[0]!.id, quantity: 1, restockType: 'RETURN' }], shipping: false, note: null });
+    const refunded = await harness.refundResultOf(again.id, refund.id);
+    expect(refunded.outcome, JSON.stringify(refunded)).toBe('created');
+    const memos = company().creditMemos.filter((m) => m.refNumber === '4303-R1');
+    expect(memos).toHaveLength(1);
+    expect(memos[0]).toMatchObject({ totalAmount: '18.00', creditRemaining: '0.00', customer: { listId: receiptOf('4303').customer?.listId }, currency: { fullName: 'Euro', exchangeRate: '1.111111' } });
+    expect(company().arRefunds.filter((r) => r.applied.some((a) => a.txnId === memos[0]!.txnId)).map((r) => r.totalAmount)).toEqual(['18.00']);
   });
 });

@@ -10,6 +10,7 @@ import { ledgerRefusalWait, SyncErrorType, type ParkReason } from '../domain/syn
 import { orderSyncs, refundSyncs } from '../db/schema.js';
 import { bookkeepingWrite } from './database-failures.js';
 import { accountReversal, claimShopRefund } from './refund-accounting.js';
+import { refundInBookingCurrency } from './booking-currency.js';
 import { FieldTruncator } from './field-truncator.js';
 import { ledgerSaleOf } from './ledger-sale.js';
 import { syncRowValues } from './sync-row-values.js';
@@ -43,7 +44,7 @@ export type SaleOfOrder =
   /** The order was never booked (cancelled before it was, or skipped): nothing to give back in the ledger. */
   | { state: 'never_booked'; orderName: string | null };
 
-/** A refund read from the shop, in the shape of an order so the sale's mapping maps it. */
+/** A refund read from the shop, in the shape of an order so the sale's mapping maps it, in the amounts its sale was booked in. */
 export type FetchedRefund =
   | { found: true; order: CommerceOrder; refundId: string; ordinal: number | 'cancellation'; createdAt: string }
   | { found: false; reason: string };
@@ -115,7 +116,8 @@ export function createRefundSyncActivities(deps: OrderSyncActivityDeps) {
         if (toMinor(reversal.total, order.currency) <= 0 || (reversal.lines.length === 0 && !reversal.shipping)) {
           return { found: false, reason: `order ${order.name} was cancelled after its refunds had given everything back` };
         }
-        return { found: true, order: refundAsOrder(order, reversal), refundId: reversal.id, ordinal: 'cancellation', createdAt: reversal.createdAt };
+        const booked = await refundInBookingCurrency(connections, input.routeId, order, refundAsOrder(order, reversal));
+        return { found: true, order: booked, refundId: reversal.id, ordinal: 'cancellation', createdAt: reversal.createdAt };
       }
       const index = refunds.findIndex((refund) => refund.id === input.refundId);
       if (index < 0) {
@@ -133,7 +135,9 @@ export function createRefundSyncActivities(deps: OrderSyncActivityDeps) {
           reason: `the reversal of its cancellation${claim.reversalDocNumber ? ` (${claim.reversalDocNumber})` : ''} gave it back already (${integration.displayName} reported this refund only after the reversal was worked out); booking it too would give the money back twice`,
         };
       }
-      return { found: true, order: refundAsOrder(order, refund), refundId: refund.id, ordinal: index + 1, createdAt: refund.createdAt };
+      // In the currency and at the rate its sale was booked in: a sale in the buyer's currency gets its refund in it too.
+      const booked = await refundInBookingCurrency(connections, input.routeId, order, refundAsOrder(order, refund));
+      return { found: true, order: booked, refundId: refund.id, ordinal: index + 1, createdAt: refund.createdAt };
     },
 
     /** The refund's document number, and its document when the ledger has it; `supported: false` for a ledger that books no refunds yet. */

@@ -80,7 +80,7 @@ export function orderToBook(
     message:
       `Order ${order.name} is in ${preferred.currency} (${preferred.total} ${preferred.currency}), but the ledger ${ledger.multiCurrency ? `has no ${preferred.currency} set up` : `books only in ${home}`}: nothing was booked. ` +
       `${ledger.setting}, then retry the order.${fallback}`,
-    detail: `order currency ${preferred.currency} (saleCurrency ${choices.saleCurrency}, foreignCurrency ${choices.foreignCurrency}); ledger home ${home}, multicurrency ${ledger.multiCurrency ? `on (${(ledger.setUp ?? []).join(', ')})` : 'off'}; shop currency ${shop.currency}${buyer ? `, buyer's ${buyer.currency}` : ''}`,
+    detail: `order currency ${preferred.currency} (saleCurrency ${choices.saleCurrency}, foreignCurrency ${choices.foreignCurrency}); ledger home ${home}, multicurrency ${ledger.multiCurrency ? `on (${(ledger.setUp ?? []).join(', ')})` : 'off'}; shop currency ${order.shopCurrency ?? shop.currency}${buyer ? `, buyer's ${buyer.currency}` : ''}`,
   };
 }
 
@@ -91,3 +91,34 @@ export function conversionNote(order: CommerceOrder): string | null {
   return `Paid ${converted.total} ${converted.currency}; booked as ${order.total} ${order.currency} at ${converted.rate} ${order.currency} per ${converted.currency} (the shop's rate).`;
 }
 
+
+/**
+ * The amounts a refund is booked in: the currency its sale was booked in, at the sale's rate, so that the refund
+ * gives back exactly what the sale took in the ledger (and goes to the same customer, whose currency is the sale's).
+ * `sale` is the whole order as it was booked from, `refund` the refund in the shape of an order (both with their
+ * buyer's side when there is one). Pure.
+ */
+export function refundToBook(
+  sale: CommerceOrder,
+  refund: CommerceOrder,
+  ledger: LedgerCurrencies,
+  choices: { saleCurrency: SaleCurrencyChoice; foreignCurrency: ForeignCurrencyChoice },
+): BookingCurrencyDecision {
+  const decision = orderToBook(refund, ledger, choices);
+  const asSold = orderToBook(sale, ledger, choices);
+  if (decision.kind === 'refuse' || asSold.kind === 'refuse') return decision;
+  if (decision.order.currency !== asSold.order.currency) {
+    return {
+      kind: 'refuse',
+      message:
+        `The refund of order ${refund.name} cannot be booked in ${asSold.order.currency}, the currency its sale was booked in: the shop gives it only in ${decision.order.currency}. ` +
+        `Nothing was booked; book it by hand against the sale.`,
+      detail: `sale booked in ${asSold.order.currency}; refund amounts in ${[refund.currency, refund.presentment?.currency].filter(Boolean).join(', ')}`,
+    };
+  }
+  const soldAt = asSold.order.exchange;
+  const exchange = decision.order.exchange;
+  if (!soldAt || !exchange) return decision;
+  const converted = exchange.convertedFrom && soldAt.convertedFrom ? { convertedFrom: { ...exchange.convertedFrom, rate: soldAt.convertedFrom.rate } } : {};
+  return { kind: 'book', order: { ...decision.order, exchange: { ...exchange, rate: soldAt.rate, ...converted } } };
+}

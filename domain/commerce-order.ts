@@ -71,6 +71,12 @@ export interface CommerceOrder {
    */
   presentment?: CommerceOrder;
   /**
+   * The shop's own currency, on an order in another one that has no shop-currency side (a WooCommerce order a
+   * multi-currency plugin charged in the buyer's currency): the order's amounts are the sale's, and a route books
+   * them as it books a buyer's currency (domain/booking-currency.ts).
+   */
+  shopCurrency?: string;
+  /**
    * The shop's current total in its own currency, on an order whose amounts are the buyer's: what the shop's later
    * updates (in the shop's currency) are compared with.
    */

@@ -27,6 +27,11 @@ export interface CommerceRefund {
   shipping: { amount: string; tax: string } | null;
   /** What the shop gave back in all, as it reports it: what the ledger's refund document must come to. */
   total: string;
+  /**
+   * The same refund in the buyer's currency, when the order was paid in another than the shop's (Shopify's
+   * presentmentMoney): what a route that booked the sale in the buyer's currency gives back.
+   */
+  presentment?: CommerceRefund;
 }
 
 /** The refund id of a cancellation's reversal: one per order. */
@@ -37,6 +42,9 @@ export const CANCELLATION_REFUND_ID = 'cancellation';
  * A line partly refunded before reverses its remaining units at the same share of discount and tax.
  */
 export function cancellationRefund(order: CommerceOrder, refunds: CommerceRefund[]): CommerceRefund {
+  // The buyer's side is worked out from the buyer's amounts, when the shop gave every refund in them too.
+  const buyerRefunds = refunds.flatMap((refund) => (refund.presentment ? [refund.presentment] : []));
+  const presentment = order.presentment && buyerRefunds.length === refunds.length ? { presentment: cancellationRefund(order.presentment, buyerRefunds) } : {};
   const money = amountsIn(order.currency);
   const refundedUnits = new Map<string, number>();
   for (const line of refunds.flatMap((refund) => refund.lines)) refundedUnits.set(line.lineId, (refundedUnits.get(line.lineId) ?? 0) + line.quantity);
@@ -61,6 +69,7 @@ export function cancellationRefund(order: CommerceOrder, refunds: CommerceRefund
     lines,
     shipping: shippingMinor > 0 ? { amount: money.amount(shippingMinor), tax: money.amount(Math.max(0, shippingTaxMinor)) } : null,
     total: money.amount(total),
+    ...presentment,
   };
 }
 
@@ -70,6 +79,9 @@ export function cancellationRefund(order: CommerceOrder, refunds: CommerceRefund
  * that makes its amount the refunded subtotal, and the sale's tax lines scaled to the refunded tax.
  */
 export function refundAsOrder(order: CommerceOrder, refund: CommerceRefund): CommerceOrder {
+  // The buyer's side of the refund, from the buyer's side of the sale; never the sale's own buyer amounts.
+  const { presentment: soldToBuyer, ...shopSide } = order;
+  const presentment = soldToBuyer && refund.presentment ? { presentment: refundAsOrder(soldToBuyer, refund.presentment) } : {};
   const money = amountsIn(order.currency);
   const lines: CommerceOrderLine[] = refund.lines.map((refunded) => {
     const sold = order.lines.find((line) => line.id === refunded.lineId);
@@ -87,7 +99,8 @@ export function refundAsOrder(order: CommerceOrder, refund: CommerceRefund): Com
   const shippingLines = refund.shipping ? [{ title: 'Shipping refund', price: refund.shipping.amount, taxLines: scaledTaxLines(soldShippingTaxes, money.minor(refund.shipping.tax), money) }] : [];
   const taxMinor = refund.lines.reduce((sum, line) => sum + money.minor(line.tax), 0) + money.minor(refund.shipping?.tax ?? '0');
   return {
-    ...order,
+    ...shopSide,
+    ...presentment,
     note: refund.note,
     lines,
     shippingLines,

@@ -5,7 +5,7 @@ const SALE_CURRENCIES = ['shop', 'presentment'] as const;
 const FOREIGN_CURRENCIES = ['park', 'home-currency'] as const;
 
 /**
- * The currency choices a route into a ledger that books currencies (QuickBooks Online, Xero) may make; each such
+ * The currency choices a route into a ledger that books currencies (QuickBooks Online and Desktop, Xero) may make; each such
  * ledger declares them among its route options, and the sync reads them (activities/booking-currency.ts).
  */
 export const CURRENCY_ROUTE_OPTIONS: readonly RouteOption[] = [

@@ -23,7 +23,8 @@ FILES = ['qbxmltypes160.xsd', 'qbxml160.xsd', 'qbxmlops160.xsd']
 # Requests ledgerbridge sends (or may send) to QuickBooks Desktop, and their responses.
 MESSAGES = ['HostQuery', 'CompanyQuery', 'PreferencesQuery', 'CustomerQuery', 'CustomerAdd', 'ItemQuery',
             'SalesTaxCodeQuery', 'ItemSalesTaxQuery', 'SalesReceiptQuery', 'SalesReceiptAdd', 'CreditMemoQuery', 'CreditMemoAdd',
-            'ARRefundCreditCardQuery', 'ARRefundCreditCardAdd', 'AccountQuery', 'DepositQuery', 'DepositAdd']
+            'ARRefundCreditCardQuery', 'ARRefundCreditCardAdd', 'AccountQuery', 'DepositQuery', 'DepositAdd',
+            'CurrencyQuery']
 
 
 def git(gitdir, *args):

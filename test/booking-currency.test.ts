@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { conversionNote, orderToBook, type LedgerCurrencies } from '../domain/booking-currency.js';
+import { conversionNote, orderToBook, refundToBook, type LedgerCurrencies } from '../domain/booking-currency.js';
 import type { CommerceOrder } from '../domain/commerce-order.js';
 
 /** The same sale in the shop's and the buyer's currency, as the Shopify source reads both MoneyBag sides. */
@@ -70,5 +70,27 @@ describe('which amounts an order is booked in', () => {
     expect(orderToBook(order({ currency: 'EUR', total: '5.00' }), xero, shopChoice)).toMatchObject({ kind: 'book' });
     const yen = orderToBook(order({ currency: 'JPY', total: '500' }), xero, shopChoice);
     expect(yen.kind === 'refuse' && yen.message).toContain('has no JPY set up');
+  });
+});
+
+describe('which amounts a refund is booked in', () => {
+  // The sale: $24.99 paid as €22.49; the refund of its mug: $19.99 given back as €17.99 (its own rate would differ).
+  const sale = order({ currency: 'USD', total: '24.99' }, { currency: 'EUR', total: '22.49' });
+  const refund = order({ currency: 'USD', total: '19.99' }, { currency: 'EUR', total: '17.99' });
+
+  it("books the buyer's amounts at the sale's rate, not the refund's own", () => {
+    expect(refundToBook(sale, refund, usdOn, buyerChoice)).toMatchObject({ kind: 'book', order: { currency: 'EUR', total: '17.99', shopTotal: '19.99', exchange: { rate: '1.111161' } } });
+  });
+
+  it("books home-currency amounts with the sale's rate in the memo where the ledger has no multicurrency", () => {
+    const converted = refundToBook(sale, refund, usdOff, { saleCurrency: 'presentment', foreignCurrency: 'home-currency' });
+    expect(converted.kind === 'book' && conversionNote(converted.order)).toBe("Paid 17.99 EUR; booked as 19.99 USD at 1.111161 USD per EUR (the shop's rate).");
+  });
+
+  it("refuses a refund the shop gives only in its own currency when the sale was booked in the buyer's", () => {
+    const { presentment: _buyer, ...shopOnly } = refund;
+    const refused = refundToBook(sale, shopOnly, usdOn, buyerChoice);
+    expect(refused).toMatchObject({ kind: 'refuse' });
+    expect(refused.kind === 'refuse' && refused.message).toContain('cannot be booked in EUR, the currency its sale was booked in');
   });
 });

@@ -57,6 +57,27 @@ describe('a refund as the ledger books it', () => {
     expect(refundAsOrder(order, reversal).total).toBe('58.80');
   });
 
+  it("carries the buyer's side of the refund, from the buyer's side of the sale, and reverses it on cancellation", () => {
+    const inEuros = (amount: string) => (Number(amount) * 1.2).toFixed(2);
+    const buyerOrder: CommerceOrder = {
+      ...order,
+      currency: 'EUR',
+      lines: order.lines.map((line) => ({ ...line, unitPrice: inEuros(line.unitPrice), discount: inEuros(line.discount), taxLines: vat(inEuros(line.taxLines[0]!.amount)) })),
+      shippingLines: [{ title: 'Post', price: '6.00', taxLines: vat('1.20') }],
+      totalShipping: '6.00',
+      total: '96.48',
+    };
+    const paidInEuros: CommerceOrder = { ...order, presentment: buyerOrder };
+    const buyerTee: CommerceRefund = { ...oneTee, lines: [{ lineId: '11', quantity: 1, subtotal: '21.60', tax: '4.32', restock: false }], total: '25.92' };
+    const asOrder = refundAsOrder(paidInEuros, { ...oneTee, presentment: buyerTee });
+    expect([asOrder.currency, asOrder.total, asOrder.presentment?.currency, asOrder.presentment?.total]).toEqual(['GBP', '21.60', 'EUR', '25.92']);
+    expect(asOrder.presentment?.lines).toEqual([{ ...buyerOrder.lines[0], quantity: 1, discount: '2.40', taxLines: vat('4.32'), title: 'Tee (not restocked)' }]);
+    // A refund the shop gave in its own currency only has no buyer's side: never the whole sale's.
+    expect(refundAsOrder(paidInEuros, oneTee).presentment).toBeUndefined();
+    const reversal = cancellationRefund(paidInEuros, [{ ...oneTee, presentment: buyerTee }]);
+    expect([reversal.total, reversal.presentment?.total]).toEqual(['58.80', '70.56']);
+  });
+
   it('is numbered after the sale and marked with order and refund, which no sale marker is mistaken for', () => {
     expect([refundDocumentNumber('1001', 2, 21), refundDocumentNumber('1001', 'cancellation', 21)]).toEqual(['1001-R2', '1001-C']);
     expect(refundDocumentNumber('A-VERY-LONG-ORDER-NUMBER-1001', 1, 21)).toHaveLength(21);

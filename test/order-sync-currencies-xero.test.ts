@@ -80,6 +80,37 @@ describe('order sync: currencies into Xero (GBP base)', () => {
     expect(xero().contacts(harness.xero.tenantId).filter((contact) => contact.EmailAddress === 'chloe@example.fr')).toHaveLength(1);
   });
 
+  it("a refund of a sale booked in the buyer's euros is one credit note in euros at the sale's rate, paid out at it", async () => {
+    // Euros are set up by the test before; this route books what the buyer paid.
+    await routeOptions({ saleCurrency: 'presentment', foreignCurrency: null });
+    // £17.39 mug and £3.00 shipping at 1.15: €20.00 and €3.45, so the sale's rate is 23.45 / 20.39; the mug's own would be 20.00 / 17.39.
+    const sold = harness.shopify.control.createOrder({
+      name: '#9206',
+      currency: 'GBP',
+      presentmentCurrency: 'EUR',
+      presentmentRate: 1.15,
+      email: 'chloe@example.fr',
+      customer: { firstName: 'Chloé', lastName: 'Dubois', email: 'chloe@example.fr' },
+      lineItems: [{ title: 'Mug', sku: 'MUG-1', quantity: 1, unitPrice: '17.39', taxable: false, taxLines: [] }],
+      shippingLines: [{ title: 'Colissimo', price: '3.00', taxLines: [] }],
+    });
+    expect((await harness.syncResultOf(sold.id)).outcome).toBe('created');
+    const invoice = invoiceOf('9206');
+    expect(invoice).toMatchObject({ CurrencyCode: 'EUR', Total: 23.45, CurrencyRate: 1.150073 });
+
+    const refund = harness.shopify.control.refundOrder(sold.id, { lines: [{ lineItemId: sold.lineItems[0]!.id, quantity: 1, restockType: 'RETURN' }], shipping: false, note: null });
+    const result = await harness.refundResultOf(sold.id, refund.id);
+    expect(result.outcome, JSON.stringify(result)).toBe('created');
+    const notes = harness.xero.emulator.control.creditNotes(harness.xero.tenantId).filter((note) => note.CreditNoteNumber === '9206-R1') as Array<Record<string, any>>;
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatchObject({ CurrencyCode: 'EUR', CurrencyRate: 1.150073, Total: 20, Status: 'PAID' });
+    expect(notes[0]!.Contact.ContactID).toBe(invoice.Contact.ContactID);
+    const payment = harness.xeroPayments().find((p) => (p.CreditNote as { CreditNoteID?: unknown } | undefined)?.CreditNoteID === notes[0]!.CreditNoteID)!;
+    expect(payment).toMatchObject({ Amount: 20, CurrencyRate: 1.150073 });
+    expect(await harness.refundRow(sold.id, refund.id)).toMatchObject({ status: 'synced', refundTotal: '17.39' });
+    await routeOptions({ saleCurrency: null });
+  });
+
   it('a yen order books whole yen; a dinar order with fils waits: Xero keeps two decimals', async () => {
     await routeOptions({ saleCurrency: null });
     xero().addCurrency(harness.xero.tenantId, { code: 'JPY', rate: 190 });

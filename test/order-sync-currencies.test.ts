@@ -98,6 +98,34 @@ describe('order sync: currencies (US company, USD home)', () => {
     expect(await booked(again.id)).toMatchObject({ CurrencyRef: { value: 'USD' }, TotalAmt: 25 });
   });
 
+  it("a refund of a sale booked in the buyer's euros is booked once in euros, at the sale's rate, to the same customer", async () => {
+    await routeOptions({ saleCurrency: 'presentment', foreignCurrency: null });
+    // $19.99 mug and $5 shipping, paid €17.99 and €4.50: the sale's rate is 24.99 / 22.49; the mug's own would be 19.99 / 17.99.
+    const order = harness.shopify.control.createOrder({
+      name: '#9107',
+      currency: 'USD',
+      presentmentCurrency: 'EUR',
+      presentmentRate: 0.9,
+      customer: { firstName: 'Chloé', lastName: 'Dubois', email: 'chloe@example.fr' },
+      lineItems: [{ title: 'Mug', sku: 'MUG-1', quantity: 1, unitPrice: '19.99', taxable: false, taxLines: [] }],
+      shippingLines: [{ title: 'Colissimo', price: '5.00', taxLines: [] }],
+    });
+    const sale = await booked(order.id);
+    expect(sale).toMatchObject({ CurrencyRef: { value: 'EUR' }, TotalAmt: 22.49, ExchangeRate: 1.111161 });
+
+    const mug = order.lineItems[0]!;
+    const refund = harness.shopify.control.refundOrder(order.id, { lines: [{ lineItemId: mug.id, quantity: 1, restockType: 'RETURN' }], shipping: false, note: null });
+    const result = await harness.refundResultOf(order.id, refund.id);
+    expect(result.outcome, JSON.stringify(result)).toBe('created');
+    expect(result.message).toContain('(17.99 EUR)');
+    const receipts = harness.refundReceipts().filter((r) => r.docNumber === '9107-R1').map((r) => r.record as Record<string, any>);
+    expect(receipts).toHaveLength(1);
+    expect(receipts[0]).toMatchObject({ CurrencyRef: { value: 'EUR' }, TotalAmt: 17.99, ExchangeRate: 1.111161, CustomerRef: { value: sale.CustomerRef.value } });
+    // What the shop gave back in its own dollars stays on the refund's row: payouts count it.
+    expect(await harness.refundRow(order.id, refund.id)).toMatchObject({ status: 'synced', refundTotal: '19.99', ledgerDocNumber: '9107-R1' });
+    await routeOptions({ saleCurrency: null });
+  });
+
   it('a yen order books whole yen: the tax QuickBooks works out is rounded to the yen, as the shop rounded it', async () => {
     const order = harness.shopify.control.createOrder({
       name: '#9105',

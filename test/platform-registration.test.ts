@@ -55,7 +55,7 @@ describe('installed platforms', () => {
     });
   });
 
-  it('a ledger declares the options its routes may choose: Xero the sale document (default XERO_SALE_DOCUMENT); both the currency choices; QuickBooks Online its accounts', () => {
+  it('a ledger declares the options its routes may choose: Xero the sale document (default XERO_SALE_DOCUMENT); all three the currency choices; QuickBooks Online its accounts', () => {
     const build = (extra: Record<string, string>) =>
       createInstalledPlatforms(platformConfigsFromEnv(platformEnv((name) => ({ ...env, ...extra })[name])), {
         requestLimiter: () => ({ acquire: async () => async () => {}, pauseFor: async () => {} }),
@@ -73,6 +73,8 @@ describe('installed platforms', () => {
       ...payoutAccountOptions(150),
     ]);
     expect(build({ XERO_SALE_DOCUMENT: 'receive-money' }).accounting('xero').routeOptions?.[0]?.defaultValue).toBe('receive-money');
+    // QuickBooks Desktop books in several currencies where the company file has Multiple Currencies on.
+    expect(build({}).accounting('qbd').routeOptions).toEqual(currencyOptions);
     // QuickBooks books one kind of document: its routes choose how currencies are booked (README › Currencies) and
     // accounts by name (clearing, and where payouts go), none by default.
     expect(build({}).accounting('qbo').routeOptions?.map((option) => [option.name, option.freeText?.maxLength, option.defaultValue])).toEqual([

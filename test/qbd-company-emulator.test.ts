@@ -275,6 +275,32 @@ describe('QuickBooks Desktop company emulator', () => {
     expect(qb.company.arRefunds).toHaveLength(0);
   });
 
+  it('multiple currencies: off refuses a customer currency and an exchange rate; on, a customer in euros from the currency list books its receipts in euros at the rate sent', () => {
+    const qb = company();
+    const euroCustomer = (currencyRef: string) => `<CustomerAddRq><CustomerAdd><Name>Chloé Dubois (EUR)</Name>${currencyRef}</CustomerAdd></CustomerAddRq>`;
+    const [offCustomer] = responses(qb.process(requestSet(euroCustomer('<CurrencyRef><FullName>Euro</FullName></CurrencyRef>'))));
+    expect(status(offCustomer!)).toMatchObject({ code: '3180', severity: 'Error' });
+    const [offRate] = responses(qb.process(requestSet(receipt('1001', '<ExchangeRate>1.1</ExchangeRate>'))));
+    expect(status(offRate!)).toMatchObject({ code: '3180', severity: 'Error' });
+    const [offPreferences] = responses(qb.process(requestSet('<PreferencesQueryRq><IncludeRetElement>MultiCurrencyPreferences</IncludeRetElement></PreferencesQueryRq>')));
+    expect(childText(childNamed(childNamed(offPreferences!, 'PreferencesRet')!, 'MultiCurrencyPreferences')!, 'IsMultiCurrencyOn')).toBe('false');
+
+    qb.company.currencies.multiCurrencyOn = true;
+    const [preferences, list] = responses(qb.process(requestSet('<PreferencesQueryRq /><CurrencyQueryRq />')));
+    const home = childNamed(childNamed(childNamed(preferences!, 'PreferencesRet')!, 'MultiCurrencyPreferences')!, 'HomeCurrencyRef')!;
+    const currencies = list!.children.filter((c) => c.local === 'CurrencyRet');
+    expect(currencies.find((c) => childText(c, 'ListID') === childText(home, 'ListID')) && childText(currencies.find((c) => childText(c, 'ListID') === childText(home, 'ListID'))!, 'CurrencyCode')).toBe('USD');
+    const euro = currencies.find((c) => childText(c, 'CurrencyCode') === 'EUR')!;
+    const [unknown] = responses(qb.process(requestSet(euroCustomer('<CurrencyRef><ListID>80000999-1</ListID></CurrencyRef>'))));
+    expect(status(unknown!).code).toBe('3140');
+    const [added] = responses(qb.process(requestSet(euroCustomer(`<CurrencyRef><ListID>${childText(euro, 'ListID')!}</ListID></CurrencyRef>`))));
+    expect(childText(childNamed(childNamed(added!, 'CustomerRet')!, 'CurrencyRef')!, 'ListID')).toBe(childText(euro, 'ListID'));
+    const inEuros = receipt('1002', '<ExchangeRate>1.1</ExchangeRate>').replace('<FullName>Jane Doe</FullName>', '<FullName>Chloé Dubois (EUR)</FullName>');
+    const [booked] = responses(qb.process(requestSet(inEuros)));
+    const ret = childNamed(booked!, 'SalesReceiptRet')!;
+    expect([childText(childNamed(ret, 'CurrencyRef')!, 'FullName'), childText(ret, 'ExchangeRate'), childText(ret, 'TotalAmount'), childText(ret, 'TotalAmountInHomeCurrency')]).toEqual(['Euro', '1.1', '42.90', '47.19']);
+  });
+
   const depositLine = (account: string, amount: string, extra = '') =>
     `<DepositLineAdd>${extra}<AccountRef><FullName>${account}</FullName></AccountRef><Memo>line</Memo><Amount>${amount}</Amount></DepositLineAdd>`;
   const deposit = (lines: string, { to = 'Checking', memo = 'Shopify #1 payout 9001, booked by ledgerbridge.', cashBack = '' } = {}) =>

@@ -238,6 +238,14 @@ describe('Accounting API requests the emulator refuses', () => {
     const inEuros = await api(multiToken, MULTI, '/salesreceipt', { CustomerRef: { value: customerId }, CurrencyRef: { value: 'EUR' }, ExchangeRate: 0.86, Line: [line] });
     expect(inEuros.status).toBe(200);
     expect(emulator.control.documents(MULTI, 'SalesReceipt')).toHaveLength(1);
+    // A refund receipt is a sales form too: in its customer's currency, with the rate sent.
+    const refund = (currency: string) => ({ CustomerRef: { value: customerId }, CurrencyRef: { value: currency }, ExchangeRate: 0.86, DepositToAccountRef: { value: '9004' }, Line: [line] });
+    const refundInPounds = await api(multiToken, MULTI, '/refundreceipt', refund('GBP'));
+    expect(refundInPounds.status).toBe(400);
+    expect(refundInPounds.json.Fault.Error[0]).toMatchObject({ code: '6000', element: 'CurrencyRef' });
+    const refundInEuros = await api(multiToken, MULTI, '/refundreceipt', refund('EUR'));
+    expect(refundInEuros.status, JSON.stringify(refundInEuros.json)).toBe(200);
+    expect(refundInEuros.json.RefundReceipt).toMatchObject({ CurrencyRef: { value: 'EUR' }, ExchangeRate: 0.86 });
   });
 
   it('currencies: an inactive currency, or (variant) one never added, is refused; CompanyCurrency and ExchangeRate as the XSD has them', async () => {

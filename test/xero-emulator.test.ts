@@ -347,6 +347,18 @@ describe('Xero emulator: what Xero refuses', () => {
     const payment = await call(token, 'PUT', '/Payments', { Payments: [{ Invoice: { InvoiceID: sent.InvoiceID }, Account: { Code: '090' }, Date: '2026-11-20', Amount: 11.5 }] });
     expect((payment.json.Payments as Array<Record<string, unknown>>)[0]).toMatchObject({ Amount: 11.5, CurrencyRate: 1.15, BankAmount: 10 });
 
+    // A sales credit note likewise: a currency set up, at the rate sent; its refund payment at the note's rate.
+    const creditNote = (number: string, currency: string) => ({
+      CreditNotes: [{ Type: 'ACCRECCREDIT', Contact: { ContactID: contactId }, CreditNoteNumber: number, Status: 'AUTHORISED', LineItems: [{ ItemCode: 'SKU-1' }], CurrencyCode: currency, CurrencyRate: 1.15 }],
+    });
+    const noCurrency = await call(token, 'PUT', '/CreditNotes', creditNote('CN-C-1', 'USD'));
+    expect(noCurrency.status).toBe(400);
+    expect(JSON.stringify(noCurrency.json)).toContain('The currency code USD is not set up in this organisation.');
+    const note = ((await call(token, 'PUT', '/CreditNotes', creditNote('CN-C-2', 'EUR'))).json.CreditNotes as Array<Record<string, unknown>>)[0]!;
+    expect(note).toMatchObject({ CurrencyCode: 'EUR', CurrencyRate: 1.15, Total: 12 });
+    const paidOut = await call(token, 'PUT', '/Payments', { Payments: [{ CreditNote: { CreditNoteID: note.CreditNoteID }, Account: { Code: '090' }, Date: '2026-11-20', Amount: 11.5 }] });
+    expect((paidOut.json.Payments as Array<Record<string, unknown>>)[0]).toMatchObject({ Amount: 11.5, CurrencyRate: 1.15, BankAmount: 10 });
+
     const received = await call(token, 'PUT', '/BankTransactions', {
       BankTransactions: [{ Type: 'RECEIVE', Contact: { ContactID: contactId }, BankAccount: { Code: '090' }, CurrencyCode: 'EUR', LineItems: [{ ItemCode: 'SKU-1', AccountCode: '200' }] }],
     });

@@ -120,7 +120,8 @@ export async function refundSyncWorkflow(input: RefundSyncInput): Promise<Refund
   }
   const order = fetched.order;
   status.orderName = order.name;
-  await record('syncing', { refundTotal: order.total });
+  // What the shop gave back in its own currency, also when the refund is booked in the buyer's (payouts count it).
+  await record('syncing', { refundTotal: order.shopTotal ?? order.total });
   const found = await step(() =>
     platform.findLedgerRefund({ routeId: input.routeId, order: { id: order.id, name: order.name }, refundId: fetched.refundId, ordinal: fetched.ordinal, sale: saleDocument }),
   );

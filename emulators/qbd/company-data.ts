@@ -13,6 +13,22 @@ export interface QbdCustomer {
   phone?: string;
   salesTaxCodeName?: string;
   itemSalesTaxName?: string;
+  /** ISO code of the customer's currency, fixed when it is added; absent: the home currency. */
+  currencyCode?: string;
+}
+
+/** An entry of the company's currency list (CurrencyRet). */
+export interface QbdCurrency {
+  listId: string;
+  timeCreated: string;
+  editSequence: string;
+  /** As QuickBooks names it ("Euro"); the product never relies on the name, only on `CurrencyCode` and `ListID`. */
+  name: string;
+  isActive: boolean;
+  /** ISO 4217 code. */
+  code: string;
+  /** Home units per one unit of this currency, as the company last downloaded or typed it. */
+  exchangeRate?: string;
 }
 
 export type QbdItemType = 'Service' | 'NonInventory' | 'Inventory' | 'SalesTax';
@@ -69,6 +85,8 @@ export interface QbdSalesReceipt {
   subtotal: string;
   salesTaxTotal: string;
   totalAmount: string;
+  /** With multicurrency on: the customer's currency, its rate (home units per unit) and the total in the home currency. */
+  currency?: { listId: string; fullName: string; exchangeRate: string; totalInHome: string };
   lines: QbdSalesReceiptLine[];
 }
 
@@ -150,6 +168,12 @@ export interface QbdCompanySeed {
   accounts?: { name: string; type: QbdAccountType; isActive?: boolean }[];
   /** Extra sales tax codes beside the US defaults `Tax` and `Non`. */
   salesTaxCodes?: { name: string; isTaxable: boolean; desc?: string }[];
+  /** Edit → Preferences → Multiple Currencies (default off); the emulator's `company.currencies.multiCurrencyOn` turns it on later. */
+  multiCurrencyOn?: boolean;
+  /** The home currency's ISO code (default by country: USD, CAD, GBP). */
+  homeCurrency?: string;
+  /** Rates of currencies in the list (home units per unit): the list itself holds the world's currencies. */
+  exchangeRates?: Record<string, string>;
 }
 
 export function money(value: number): string {

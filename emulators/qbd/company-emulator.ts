@@ -166,7 +166,7 @@ export class QbdCompanyEmulator {
     return {
       name: 'PreferencesRet',
       children: [
-        { name: 'MultiCurrencyPreferences', children: [{ name: 'IsMultiCurrencyOn', text: 'false' }] },
+        this.multiCurrencyPreferences(),
         taxItem && taxable && nonTaxable
           ? {
               name: 'SalesTaxPreferences',
@@ -179,6 +179,19 @@ export class QbdCompanyEmulator {
             }
           : null,
         { name: 'CurrentAppAccessRights', children: [{ name: 'IsAutomaticLoginAllowed', text: 'true' }, { name: 'IsPersonalDataAccessAllowed', text: 'true' }] },
+      ],
+    };
+  }
+
+  /** Multiple Currencies on or off; the home currency named only when on ([U] whether QuickBooks names it when off). */
+  private multiCurrencyPreferences(): XmlNode {
+    const { currencies } = this.company;
+    const home = currencies.home;
+    return {
+      name: 'MultiCurrencyPreferences',
+      children: [
+        { name: 'IsMultiCurrencyOn', text: String(currencies.multiCurrencyOn) },
+        currencies.multiCurrencyOn ? { name: 'HomeCurrencyRef', children: [{ name: 'ListID', text: home.listId }, { name: 'FullName', text: home.name }] } : null,
       ],
     };
   }
@@ -224,6 +237,8 @@ export class QbdCompanyEmulator {
         return c.customerQuery(rq);
       case 'CustomerAdd':
         return c.customerAdd(rq);
+      case 'CurrencyQuery':
+        return c.currencyQuery(rq);
       case 'ItemQuery':
         return c.itemQuery(rq);
       case 'ItemSalesTaxQuery':

@@ -1,5 +1,6 @@
 import { childNamed, childrenNamed, childText, type XmlElement, type XmlNode } from '../../platforms/qbd/xml-tree.js';
 import { money, UNDEPOSITED_FUNDS, UNDEPOSITED_FUNDS_ID, type QbdAccount, type QbdAccountRef, type QbdArRefund, type QbdCompanySeed, type QbdCreditMemo, type QbdCustomer, type QbdDeposit, type QbdItem, type QbdSalesReceipt, type QbdSalesReceiptLine, type QbdSalesTaxCode } from './company-data.js';
+import { QbdCompanyCurrencies } from './company-currencies.js';
 import { filtered, matchesActiveStatus, matchesNameFilter, matchesRefFilter, matchesTxnDateRange, pickExplicit, refLabel, type NotFoundAnswer } from './company-lists.js';
 import { depositAdd, depositQuery, type NegativeDepositLines } from './company-deposits.js';
 import { accountRet, arRefundCreditCardRet, creditMemoRet, customerRet, itemRet, salesReceiptRet, salesTaxCodeRet } from './qbxml-rets.js';
@@ -22,6 +23,7 @@ export class QbdCompany {
   readonly arRefunds: QbdArRefund[] = [];
   readonly accounts: QbdAccount[] = [];
   readonly deposits: QbdDeposit[] = [];
+  readonly currencies: QbdCompanyCurrencies;
   private sequence = 0;
   private txnNumber = 0;
   private autoRefNumber = 1;
@@ -37,6 +39,7 @@ export class QbdCompany {
     const { timeCreated, editSequence } = this.stamp();
     this.accounts.push({ listId: UNDEPOSITED_FUNDS_ID, timeCreated, editSequence, name: UNDEPOSITED_FUNDS, accountType: 'OtherCurrentAsset', isActive: true });
     for (const a of seed.accounts ?? []) this.accounts.push(this.listRecord({ name: a.name, accountType: a.type, isActive: a.isActive ?? true }));
+    this.currencies = new QbdCompanyCurrencies(seed, (fields) => this.listRecord(fields));
     if (country === 'US') {
       this.salesTaxCodes.push(this.listRecord({ name: 'Tax', isActive: true, isTaxable: true, desc: 'Taxable Sales' }));
       this.salesTaxCodes.push(this.listRecord({ name: 'Non', isActive: true, isTaxable: false, desc: 'Non-Taxable Sales' }));
@@ -123,6 +126,14 @@ export class QbdCompany {
     return money(cents / 100);
   }
 
+  private customerRet(customer: QbdCustomer): XmlNode {
+    return customerRet(customer, this.taxCodeListId, this.itemListId, this.currencies.multiCurrencyOn ? this.currencies.of(customer) : null);
+  }
+
+  currencyQuery(rq: XmlElement): HandledRequest {
+    return this.currencies.query(rq, this.notFound());
+  }
+
   private readonly taxCodeListId = (name: string) => this.salesTaxCodes.find((c) => lower(c.name) === lower(name))?.listId;
   private readonly itemListId = (name: string) => this.items.find((i) => lower(i.name) === lower(name))?.listId;
 
@@ -134,7 +145,7 @@ export class QbdCompany {
         { element: 'ListID', find: (v) => this.customers.find((c) => c.listId === v) },
         { element: 'FullName', find: (v) => this.customers.find((c) => lower(c.name) === lower(v)) },
       ], this.notFound()) ?? filtered(this.customers.filter((c) => matchesActiveStatus(c.isActive, rq) && matchesNameFilter(c.name, rq)), rq);
-    return { status: outcome.status, rets: outcome.found.map((c) => customerRet(c, this.taxCodeListId, this.itemListId)) };
+    return { status: outcome.status, rets: outcome.found.map((c) => this.customerRet(c)) };
   }
 
   itemQuery(rq: XmlElement, onlySalesTax = false): HandledRequest {
@@ -221,6 +232,8 @@ export class QbdCompany {
     const itemTaxRef = childNamed(add, 'ItemSalesTaxRef');
     const itemTax = itemTaxRef ? this.itemByRef(itemTaxRef) : undefined;
     if (itemTaxRef && (!itemTax || itemTax.type !== 'SalesTax')) return { status: statusInvalidReference('Item', refLabel(itemTaxRef), 'Customer'), rets: [] };
+    const currency = this.currencies.customerCurrency(add);
+    if (!currency.ok) return { status: currency.status, rets: [] };
     const optional = (field: keyof QbdCustomer, element: string) => {
       const v = childText(add, element);
       return v === undefined ? {} : { [field]: v };
@@ -235,9 +248,10 @@ export class QbdCompany {
       ...optional('phone', 'Phone'),
       ...(taxCode ? { salesTaxCodeName: taxCode.name } : {}),
       ...(itemTax ? { itemSalesTaxName: itemTax.name } : {}),
+      ...(currency.code && currency.code !== this.currencies.homeCode ? { currencyCode: currency.code } : {}),
     }) as QbdCustomer;
     this.customers.push(customer);
-    return { status: statusOk(), rets: [customerRet(customer, this.taxCodeListId, this.itemListId)] };
+    return { status: statusOk(), rets: [this.customerRet(customer)] };
   }
 
   /**
@@ -377,6 +391,9 @@ export class QbdCompany {
     const isTaxIncluded = childText(add, 'IsTaxIncluded') === 'true';
     // Tax-included amounts carry their tax: it is taken out of them, not added.
     const tax = isTaxIncluded ? taxable - taxable / (1 + ratePercent / 100) : (taxable * ratePercent) / 100;
+    const totalAmount = isTaxIncluded ? subtotal : subtotal + tax;
+    const currency = this.currencies.saleCurrency(add, customer, object, totalAmount);
+    if (!currency.ok) return fail(currency.status);
     this.txnNumber += 1;
     const refNumber = childText(add, 'RefNumber') ?? String(this.autoRefNumber++);
     return {
@@ -396,7 +413,8 @@ export class QbdCompany {
         ...(childText(add, 'IsTaxIncluded') !== undefined ? { isTaxIncluded } : {}),
         subtotal: money(isTaxIncluded ? subtotal - tax : subtotal),
         salesTaxTotal: money(tax),
-        totalAmount: money(isTaxIncluded ? subtotal : subtotal + tax),
+        totalAmount: money(totalAmount),
+        ...(currency.currency ? { currency: currency.currency } : {}),
         lines,
       },
     };

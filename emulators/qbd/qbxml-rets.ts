@@ -1,5 +1,5 @@
 import { leaf, type XmlNode } from '../../platforms/qbd/xml-tree.js';
-import { UNDEPOSITED_FUNDS, UNDEPOSITED_FUNDS_ID, type QbdAccount, type QbdAccountRef, type QbdArRefund, type QbdDeposit, type QbdCreditMemo, type QbdCustomer, type QbdItem, type QbdSalesReceipt, type QbdSalesTaxCode } from './company-data.js';
+import { UNDEPOSITED_FUNDS, UNDEPOSITED_FUNDS_ID, type QbdAccount, type QbdAccountRef, type QbdArRefund, type QbdCurrency, type QbdDeposit, type QbdCreditMemo, type QbdCustomer, type QbdItem, type QbdSalesReceipt, type QbdSalesTaxCode } from './company-data.js';
 
 /** `*Ret` aggregates in the element order of Intuit's qbXML 16.0 schema (checked by test/qbd-company-emulator.test.ts). */
 
@@ -19,7 +19,13 @@ const listHeader = (r: { listId: string; timeCreated: string; editSequence: stri
   leaf('EditSequence', r.editSequence),
 ];
 
-export function customerRet(c: QbdCustomer, taxCodeListId: (name: string) => string | undefined, itemListId: (name: string) => string | undefined): XmlNode {
+/** `currency`: the customer's, shown only with Multiple Currencies on. */
+export function customerRet(
+  c: QbdCustomer,
+  taxCodeListId: (name: string) => string | undefined,
+  itemListId: (name: string) => string | undefined,
+  currency: QbdCurrency | null = null,
+): XmlNode {
   return {
     name: 'CustomerRet',
     children: [
@@ -39,6 +45,7 @@ export function customerRet(c: QbdCustomer, taxCodeListId: (name: string) => str
       c.itemSalesTaxName ? ref('ItemSalesTaxRef', itemListId(c.itemSalesTaxName), c.itemSalesTaxName) : null,
       leaf('JobStatus', 'None'),
       leaf('PreferredDeliveryMethod', 'None'),
+      currency ? ref('CurrencyRef', currency.listId, currency.name) : null,
     ],
   };
 }
@@ -103,6 +110,7 @@ export function salesReceiptRet(r: QbdSalesReceipt, includeLines: boolean, taxCo
       leaf('SalesTaxPercentage', r.itemSalesTax?.ratePercent ?? '0.00'),
       leaf('SalesTaxTotal', r.salesTaxTotal),
       leaf('TotalAmount', r.totalAmount),
+      ...currencyOf(r, 'TotalAmountInHomeCurrency', r.currency?.totalInHome),
       leaf('Memo', r.memo),
       leaf('IsToBePrinted', false),
       leaf('IsToBeEmailed', false),
@@ -111,6 +119,19 @@ export function salesReceiptRet(r: QbdSalesReceipt, includeLines: boolean, taxCo
       accountRef('DepositToAccountRef', r.depositTo),
       ...(includeLines ? lineRets('SalesReceiptLineRet', r, taxRef) : []),
     ],
+  };
+}
+
+/** A transaction's currency, rate and home-currency amount (multicurrency on), in schema order. */
+function currencyOf(r: QbdSalesReceipt, homeElement: string, homeAmount: string | undefined): Array<XmlNode | null> {
+  if (!r.currency) return [];
+  return [ref('CurrencyRef', r.currency.listId, r.currency.fullName), leaf('ExchangeRate', r.currency.exchangeRate), leaf(homeElement, homeAmount)];
+}
+
+export function currencyRet(c: QbdCurrency): XmlNode {
+  return {
+    name: 'CurrencyRet',
+    children: [...listHeader(c), leaf('Name', c.name), leaf('IsActive', c.isActive), leaf('CurrencyCode', c.code), leaf('ExchangeRate', c.exchangeRate)],
   };
 }
 
@@ -137,6 +158,7 @@ export function creditMemoRet(r: QbdCreditMemo, includeLines: boolean, taxCodeLi
       leaf('SalesTaxTotal', r.salesTaxTotal),
       leaf('TotalAmount', r.totalAmount),
       leaf('CreditRemaining', r.creditRemaining),
+      ...currencyOf(r, 'CreditRemainingInHomeCurrency', r.currency ? (Math.round(Number(r.creditRemaining) * Number(r.currency.exchangeRate) * 100) / 100).toFixed(2) : undefined),
       leaf('Memo', r.memo),
       leaf('IsToBePrinted', false),
       leaf('IsToBeEmailed', false),

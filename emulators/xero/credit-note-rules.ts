@@ -5,6 +5,7 @@ import type { Outcome, WriteOptions } from './invoice-rules.js';
 import { documentTotals, saleLine, type LineAmountTypes } from './line-items.js';
 import type { XeroOrganisation, XeroRecord } from './organisation.js';
 import { dateMs, msDate } from './wire-format.js';
+import { currencyError, currencyRateOf } from './currency-rules.js';
 
 const TYPES = new Set(['ACCRECCREDIT', 'ACCPAYCREDIT']);
 const CREATE_STATUSES = new Set(['DRAFT', 'SUBMITTED', 'AUTHORISED']);
@@ -28,8 +29,9 @@ export function createCreditNote(org: XeroOrganisation, input: XeroRecord, optio
   if (contact.error) errors.push(contact.error);
   const date = input.Date ?? new Date(org.nowMs).toISOString().slice(0, 10);
   if (!isIsoDate(date)) errors.push('Date is not a valid date.');
-  const currency = input.CurrencyCode ?? org.baseCurrency;
-  if (currency !== org.baseCurrency) errors.push(`The currency code ${String(currency)} is not set up in this organisation.`);
+  // Like an invoice's: a currency set up in the organisation, at the rate sent or the day's (FIDELITY.md, currencies).
+  const currency = String(input.CurrencyCode ?? org.baseCurrency);
+  errors.push(...defined(currencyError(org, currency)));
   errors.push(...defined(tooLong('Credit Note Number', input.CreditNoteNumber, 255), tooLong('Reference', input.Reference, 255)));
   // The model: "ACCRECCREDIT only – additional reference number" [C: xero-node CreditNote.reference].
   if (type === 'ACCPAYCREDIT' && input.Reference !== undefined) errors.push('Reference can only be set on sales credit notes (ACCRECCREDIT).');
@@ -56,7 +58,7 @@ export function createCreditNote(org: XeroOrganisation, input: XeroRecord, optio
     ...totals,
     RemainingCredit: status === 'AUTHORISED' ? totals.Total : 0,
     CurrencyCode: currency,
-    CurrencyRate: 1,
+    CurrencyRate: currencyRateOf(org, input, currency),
     HasAttachments: false,
     HasErrors: false,
     SentToContact: false,

@@ -26,6 +26,9 @@ import type { QbdRequestChannel } from './qbd-request-channel.js';
 import { childNamed, childText, leaf, type XmlElement, type XmlNode } from './xml-tree.js';
 import { toMinor } from '../../domain/money.js';
 import { qbxmlAmount } from './qbxml-amount.js';
+import type { LedgerCurrencies } from '../../domain/booking-currency.js';
+import { displayNameInCurrency } from '../../domain/customer-currency-name.js';
+import { cachedQbdCurrencies, customerCurrencyOf, forgetQbdCurrencies, QBD_CURRENCY_REQUESTS, qbdCurrenciesOf, type QbdCompanyCurrencies } from './qbd-currencies.js';
 
 /**
  * QuickBooks Desktop as a ledger, in qbXML 16.0 through the Web Connector (../shared/platforms/quickbooks-desktop.md):
@@ -57,6 +60,8 @@ export interface QbdTargetOptions {
   channel: QbdRequestChannel;
   /** "QuickBooks Desktop #1". */
   name: string;
+  /** What the company's settings are kept under between calls (the integration's id). */
+  cacheKey: string;
   /** Throws what health must show (no contact for hours, refused password, company file not open). */
   checkContact(): Promise<ConnectionProbe>;
   /** The route's accounts by name (route options): a chosen clearing account takes its sales, payouts go to its bank account. */
@@ -155,6 +160,16 @@ export class QbdAccountingTarget implements AccountingTarget {
     return receiptRef(ret);
   }
 
+  /** The company's home currency, whether Multiple Currencies is on, and its currency list, read at most once an hour. */
+  async currencies(options: { fresh?: boolean } = {}): Promise<LedgerCurrencies> {
+    const { list: _list, ...currencies } = await this.companyCurrencies(options.fresh);
+    return currencies;
+  }
+
+  private companyCurrencies(fresh = false): Promise<QbdCompanyCurrencies> {
+    return cachedQbdCurrencies(this.options.cacheKey, async () => qbdCurrenciesOf(await this.options.channel.send(QBD_CURRENCY_REQUESTS)), fresh);
+  }
+
   async findBookedRefund(query: BookedRefundQuery): Promise<LedgerDocumentRef | null> {
     const memo = await this.findCreditMemo(query.docNumber);
     if (!memo) return null;
@@ -211,6 +226,8 @@ export class QbdAccountingTarget implements AccountingTarget {
               leaf('TxnDate', childText(memo, 'TxnDate')),
               leaf('RefNumber', docNumber),
               leaf('Memo', `Refund of credit memo ${docNumber}, booked by ledgerbridge.`),
+              // Paid out at the credit memo's rate (a foreign-currency customer), as the sale was booked at it.
+              leaf('ExchangeRate', childText(memo, 'ExchangeRate')),
               { name: 'RefundAppliedToTxnAdd', children: [leaf('TxnID', childText(memo, 'TxnID')), leaf('RefundAmount', remaining)] },
             ],
           },
@@ -235,35 +252,63 @@ export class QbdAccountingTarget implements AccountingTarget {
     return item.id;
   }
 
+  /**
+   * A customer the sale can go to: by email, else by display name; with multiple currencies on, only one in the
+   * sale's currency (a customer's currency fixes its sales', notes §12), a foreign one named with it ("Chloé Dubois
+   * (EUR)"), or one with the plain name in that currency.
+   */
   async findCustomer(match: { email: string | null; displayName: string; currency?: string }): Promise<LedgerCustomer | null> {
+    const company = await this.companyCurrencies();
     const response = await this.one({ name: 'CustomerQueryRq', children: [leaf('ActiveStatus', 'All')] }, 'the customer search');
-    const customers = response.rets.filter((r) => r.local === 'CustomerRet').map(customerOf);
+    const customers = response.rets
+      .filter((r) => r.local === 'CustomerRet')
+      .filter((r) => !company.multiCurrency || match.currency === undefined || customerCurrencyOf(r, company) === match.currency)
+      .map(customerOf);
     const email = match.email?.toLowerCase();
+    const named = (name: string) => customers.find((c) => c.displayName.toLowerCase() === name.toLowerCase());
     return (
       (email ? customers.find((c) => c.email?.toLowerCase() === email) : undefined) ??
-      customers.find((c) => c.displayName.toLowerCase() === match.displayName.toLowerCase()) ??
+      (match.currency === undefined ? undefined : named(displayNameInCurrency(match.displayName, match.currency, company, this.limits.customerDisplayName))) ??
+      named(match.displayName) ??
       null
     );
   }
 
   async createCustomer(input: LedgerCustomerInput, _idempotencyKey: string): Promise<LedgerCustomer> {
+    const company = await this.companyCurrencies();
+    const displayName = displayNameInCurrency(input.displayName, input.currency, company, this.limits.customerDisplayName);
+    const currencyRef = company.multiCurrency && input.currency !== company.homeCurrency ? this.currencyRef(input.currency, company) : null;
     const [response] = await this.options.channel.send([
       {
         name: 'CustomerAddRq',
         children: [
           {
             name: 'CustomerAdd',
-            children: [leaf('Name', input.displayName), leaf('FirstName', input.givenName), leaf('LastName', input.familyName), leaf('Email', input.email)],
+            children: [leaf('Name', displayName), leaf('FirstName', input.givenName), leaf('LastName', input.familyName), leaf('Email', input.email), currencyRef],
           },
         ],
       },
     ]);
     if (!response) throw new PlatformUnavailableError(null, `${this.options.name} gave no answer to the new customer.`, 'empty qbXML response set');
     if (response.statusCode === 3100) {
-      throw new DisplayNameTakenError('qbd-3100', `${this.options.name} keeps the name "${input.displayName}" for another name.`, response.statusMessage);
+      throw new DisplayNameTakenError('qbd-3100', `${this.options.name} keeps the name "${displayName}" for another name.`, response.statusMessage);
     }
-    if (response.statusCode !== 0) throw this.refusal(response, `customer "${input.displayName}"`);
+    if (response.statusCode !== 0) throw this.refusal(response, `customer "${displayName}"`);
     return customerOf(response.rets.find((r) => r.local === 'CustomerRet')!);
+  }
+
+  /** The customer's `CurrencyRef`: the currency list's entry for the code, which must be there and active. */
+  private currencyRef(code: string, company: QbdCompanyCurrencies): XmlNode {
+    const currency = company.list.find((c) => c.code === code);
+    if (!currency?.active) {
+      forgetQbdCurrencies(this.options.cacheKey);
+      throw new LedgerRejectedError(
+        'currency',
+        `${this.options.name} has no active ${code} in its currency list, so no customer can be in it: make ${code} active in QuickBooks Desktop (Lists → Currency List), then retry the order.`,
+        `CurrencyQuery: ${currency ? `${currency.listId} ${code} IsActive false` : `no CurrencyCode ${code}`}`,
+      );
+    }
+    return { name: 'CurrencyRef', children: [leaf('ListID', currency.listId)] };
   }
 
   async findItemsBySku(skus: string[]): Promise<LedgerItem[]> {
@@ -302,7 +347,7 @@ export class QbdAccountingTarget implements AccountingTarget {
 
 /**
  * The `SalesReceiptAdd` or `CreditMemoAdd` aggregate, in the schema's element order (the same for the fields we
- * send: CustomerRef, TxnDate, RefNumber, ItemSalesTaxRef, Memo, IsTaxIncluded, DepositToAccountRef (receipts only), lines). Discounts come off their
+ * send: CustomerRef, TxnDate, RefNumber, ItemSalesTaxRef, Memo, IsTaxIncluded, DepositToAccountRef (receipts only), ExchangeRate, lines). Discounts come off their
  * lines (amount net).
  */
 export function salesTransactionAdd(element: 'SalesReceipt' | 'CreditMemo', sale: LedgerSale, shippingItemId: string | null, depositToAccount: string | null = null): XmlNode {
@@ -334,6 +379,8 @@ export function salesTransactionAdd(element: 'SalesReceipt' | 'CreditMemo', sale
       leaf('Memo', sale.internalNote),
       sale.taxesIncluded ? leaf('IsTaxIncluded', true) : null,
       depositToAccount ? { name: 'DepositToAccountRef', children: [leaf('FullName', depositToAccount)] } : null,
+      // Home units per unit of the customer's currency (a sale in a foreign currency): the shop's rate.
+      leaf('ExchangeRate', sale.exchangeRate),
       ...lines,
     ],
   };

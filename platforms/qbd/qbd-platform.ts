@@ -10,6 +10,7 @@ import { QBD_LIMITS, QbdAccountingTarget } from './qbd-accounting-target.js';
 import { qbdContactHealth, qbdLoginProblem } from './qbd-health.js';
 import { DEPOSIT } from './qbd-payout-deposits.js';
 import { QbdRequestChannel } from './qbd-request-channel.js';
+import { CURRENCY_ROUTE_OPTIONS } from '../currency-route-options.js';
 import { loadQbwcContact } from './qbwc-contacts.js';
 
 export interface QbdPlatformConfig {
@@ -51,9 +52,10 @@ export function createQbdPlatform(config: QbdPlatformConfig, shared: SharedPlatf
     displayName: 'QuickBooks Desktop',
     mark: { letters: 'QD', colour: '#205e8a' },
     requiredScopes: [],
+    // Multiple currencies, where the company file has them: the same choices as QuickBooks Online's; and the accounts a
+    // route's sales and payouts go through, by name (an account reference's FullName is ≤ 159 in qbXML 16.0).
+    routeOptions: [...CURRENCY_ROUTE_OPTIONS, ...payoutAccountOptions(159, QUICKBOOKS_PAYOUT_ACCOUNTS)],
     config,
-    // The accounts a route's sales and payouts go through, by name: an account reference's FullName is ≤ 159 (qbXML 16.0).
-    routeOptions: payoutAccountOptions(159, QUICKBOOKS_PAYOUT_ACCOUNTS),
     refreshTokens: async () => null,
     authorizeUrl: noOAuth,
     completeAuthorization: async () => noOAuth(),
@@ -84,6 +86,7 @@ function lazyTarget(db: Database, config: QbdPlatformConfig, integrationId: stri
         channel,
         name,
         accounts,
+        cacheKey: integrationId,
         checkContact: async () => qbdContactHealth(name, await loadQbwcContact(db, integrationId), config.disconnectedAfterMs),
       });
     })());
@@ -102,6 +105,7 @@ function lazyTarget(db: Database, config: QbdPlatformConfig, integrationId: stri
     listItems: async () => (await target()).listItems(),
     listTaxCodes: async () => (await target()).listTaxCodes(),
     taxSetup: async () => (await target()).taxSetup(),
+    currencies: async (options) => (await target()).currencies(options),
     checkConnection: async () => (await target()).checkConnection(),
     listSalesBetween: async (range) => (await target()).listSalesBetween(range),
     saleClearingAccount: async (sale) => (await target()).saleClearingAccount(sale),

@@ -1,6 +1,7 @@
 import type { LedgerCustomerChanges, LedgerItemChanges } from '../../domain/accounting-target.js';
 import type { CompanyCurrencies } from './company-tax-setup.js';
-import { currencyOfCustomer, displayNameInCurrency } from './customer-currency.js';
+import { displayNameInCurrency } from '../../domain/customer-currency-name.js';
+import { currencyOfCustomer } from './customer-currency.js';
 import type { QboEntity } from './qbo-client.js';
 
 /**

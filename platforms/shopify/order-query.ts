@@ -51,7 +51,7 @@ export const CONNECTION_PROBE_QUERY = `#graphql
 
 export interface MoneyBagData {
   shopMoney: { amount: string; currencyCode: string };
-  /** Absent in answers to documents that ask for shopMoney only (refunds). */
+  /** Absent in answers to documents that ask for shopMoney only. */
   presentmentMoney?: { amount: string; currencyCode: string };
 }
 

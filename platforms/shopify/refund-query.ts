@@ -2,7 +2,7 @@ import { amountsIn } from '../../domain/money.js';
 import type { CommerceRefund } from '../../domain/commerce-refund.js';
 import type { MoneyBagData } from './order-query.js';
 
-const MONEY = 'shopMoney { amount currencyCode }';
+const MONEY = 'shopMoney { amount currencyCode } presentmentMoney { amount currencyCode }';
 
 /** An order's refunds, ids only: cheap at any count (Shopify's Order.refunds takes `first`, no pages). */
 export const ORDER_REFUND_IDS_QUERY = `#graphql
@@ -35,11 +35,24 @@ export interface RefundData {
   refundShippingLines: { nodes: Array<{ subtotalAmountSet: MoneyBagData; taxAmountSet: MoneyBagData }> };
 }
 
-/** Shopify refund → CommerceRefund, in shop currency. NO_RESTOCK lines stay out of stock; the others go back. */
+/**
+ * Shopify refund → CommerceRefund, in shop currency; a refund the buyer got in another currency (presentment ≠ shop)
+ * carries the same refund in the buyer's currency as `presentment`, for a route that booked the sale in it.
+ * NO_RESTOCK lines stay out of stock; the others go back.
+ */
 export function toCommerceRefund(orderId: string, refund: RefundData): CommerceRefund {
-  const money = amountsIn(refund.totalRefundedSet.shopMoney.currencyCode);
-  const shippingMinor = refund.refundShippingLines.nodes.reduce((sum, line) => sum + money.minor(line.subtotalAmountSet.shopMoney.amount), 0);
-  const shippingTaxMinor = refund.refundShippingLines.nodes.reduce((sum, line) => sum + money.minor(line.taxAmountSet.shopMoney.amount), 0);
+  const inShopCurrency = refundIn('shopMoney', orderId, refund);
+  const buyer = refund.totalRefundedSet.presentmentMoney;
+  if (!buyer || buyer.currencyCode === refund.totalRefundedSet.shopMoney.currencyCode) return inShopCurrency;
+  return { ...inShopCurrency, presentment: refundIn('presentmentMoney', orderId, refund) };
+}
+
+function refundIn(side: 'shopMoney' | 'presentmentMoney', orderId: string, refund: RefundData): CommerceRefund {
+  const currency = (refund.totalRefundedSet[side] ?? refund.totalRefundedSet.shopMoney).currencyCode;
+  const money = amountsIn(currency);
+  const amount = (bag: MoneyBagData) => money.amount(money.minor((bag[side] ?? bag.shopMoney).amount));
+  const shippingMinor = refund.refundShippingLines.nodes.reduce((sum, line) => sum + money.minor(amount(line.subtotalAmountSet)), 0);
+  const shippingTaxMinor = refund.refundShippingLines.nodes.reduce((sum, line) => sum + money.minor(amount(line.taxAmountSet)), 0);
   return {
     id: refund.legacyResourceId,
     orderId,
@@ -48,11 +61,11 @@ export function toCommerceRefund(orderId: string, refund: RefundData): CommerceR
     lines: refund.refundLineItems.nodes.map((line) => ({
       lineId: line.lineItem.id.slice(line.lineItem.id.lastIndexOf('/') + 1),
       quantity: line.quantity,
-      subtotal: money.amount(money.minor(line.subtotalSet.shopMoney.amount)),
-      tax: money.amount(money.minor(line.totalTaxSet.shopMoney.amount)),
+      subtotal: amount(line.subtotalSet),
+      tax: amount(line.totalTaxSet),
       restock: line.restockType !== 'NO_RESTOCK',
     })),
     shipping: shippingMinor > 0 ? { amount: money.amount(shippingMinor), tax: money.amount(shippingTaxMinor) } : null,
-    total: money.amount(money.minor(refund.totalRefundedSet.shopMoney.amount)),
+    total: amount(refund.totalRefundedSet),
   };
 }

@@ -9,9 +9,11 @@ import type { WooLineTax, WooOrder } from './order-shape.js';
  * them. Either way the amounts reconcile by construction:
  * Σ(unitPrice × quantity) − totalDiscount + totalShipping + (taxesIncluded ? 0 : totalTax) = total.
  * Fees (gift wrap, a payment surcharge, a manual discount as a negative fee) become lines without a SKU, so
- * they are mapped to ledger items by their name like custom items.
+ * they are mapped to ledger items by their name like custom items. An order in another currency than the store's
+ * (`storeCurrency`; a multi-currency plugin charged the buyer in theirs) names the store's as `shopCurrency`: its
+ * amounts are the buyer's, and there is no store-currency side (woocommerce.md §3).
  */
-export function toCommerceOrder(order: WooOrder): CommerceOrder {
+export function toCommerceOrder(order: WooOrder, storeCurrency?: string): CommerceOrder {
   const inclusive = order.prices_include_tax;
   const money = amountsIn(order.currency);
   const rates = new Map(order.tax_lines.map((line) => [line.rate_id, line]));
@@ -62,6 +64,7 @@ export function toCommerceOrder(order: WooOrder): CommerceOrder {
     createdAt: utc(order.date_created_gmt),
     updatedAt: utc(order.date_modified_gmt),
     currency: order.currency,
+    ...(storeCurrency && storeCurrency !== order.currency ? { shopCurrency: storeCurrency } : {}),
     taxesIncluded: inclusive,
     financialStatus: FINANCIAL_STATUS[order.status] ?? order.status,
     // WooCommerce records no cancellation time: the change that cancelled it is the last modification.

@@ -6,6 +6,7 @@ import type { WooOrder } from './order-shape.js';
 import type { WooClient } from './woo-client.js';
 import { WooRequestRefusedError, type WooCallContext } from './woo-error-translation.js';
 import { WooEntityReader } from './woo-entities.js';
+import { storeCurrency } from './store-currency.js';
 import type { StoreCustomer, StoreProduct, StoreRecordPage } from '../../domain/commerce-entities.js';
 
 /** WooCommerce's most per page (per_page 1..100). */
@@ -22,7 +23,7 @@ export class WooCommerceSource implements CommerceSource {
     if (!/^\d+$/.test(orderId)) return null;
     try {
       const { data } = await this.client.request<WooOrder>('get', `orders/${orderId}`, this.ctx(`reading order ${orderId}`));
-      return toCommerceOrder(data);
+      return toCommerceOrder(data, await storeCurrency(this.client, (action) => this.ctx(action)));
     } catch (error) {
       // "Invalid ID.": deleted (or never there). A trashed order is still readable, with status "trash".
       if (error instanceof WooRequestRefusedError && error.status === 404) return null;

@@ -1,6 +1,7 @@
 import type { StoreCustomer, StoreProduct, StoreRecordPage } from '../../domain/commerce-entities.js';
 import type { WooClient } from './woo-client.js';
 import { WooRequestRefusedError, type WooCallContext } from './woo-error-translation.js';
+import { storeCurrency } from './store-currency.js';
 
 /** WooCommerce's most per page (per_page 1..100). */
 const PAGE_SIZE = 100;
@@ -40,8 +41,8 @@ export class WooEntityReader {
   async customer(customerId: string): Promise<StoreCustomer | null> {
     const found = await this.readOrNull<WooCustomer>(`customers/${customerId}`, `reading customer ${customerId}`);
     if (!found) return null;
-    const { data: status } = await this.client.request<{ settings?: { currency?: string } }>('get', 'system_status', this.ctx("reading the store's currency"));
-    return { id: String(found.id), email: found.email || null, firstName: found.first_name || null, lastName: found.last_name || null, currency: status.settings?.currency ?? 'USD' };
+    const currency = await storeCurrency(this.client, this.ctx);
+    return { id: String(found.id), email: found.email || null, firstName: found.first_name || null, lastName: found.last_name || null, currency };
   }
 
   async product(productId: string): Promise<StoreProduct | null> {

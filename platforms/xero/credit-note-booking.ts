@@ -5,7 +5,7 @@ import { xeroIdempotencyKey } from './idempotency-key.js';
 import { CREDIT_NOTE, type XeroRefundBooking } from './refund-booking.js';
 import { isoDay, preferLive } from './sale-booking.js';
 import { ownershipReference, type SaleAccounts } from './sale-invoice-payload.js';
-import { saleLineAmountTypes, saleLines } from './sale-lines.js';
+import { saleLineAmountTypes, saleLines, xeroCurrencyRate } from './sale-lines.js';
 import type { XeroApi } from './xero-api.js';
 import { whereString } from './where-literal.js';
 
@@ -55,6 +55,8 @@ export class CreditNoteBooking implements XeroRefundBooking {
       creditNoteNumber: refund.docNumber,
       reference: ownershipReference(refund.marker),
       currencyCode: refund.currency as unknown as CreditNote['currencyCode'],
+      // The sale's rate: the refund gives back what the sale took, with no exchange gain or loss between them.
+      ...xeroCurrencyRate(refund),
       status: CreditNote.StatusEnum.AUTHORISED,
       lineAmountTypes: saleLineAmountTypes(refund, setup),
       lineItems: saleLines(refund, this.accounts.shippingAccountCode, 'folded'),
@@ -95,6 +97,8 @@ export class CreditNoteBooking implements XeroRefundBooking {
       date: refund?.date ?? isoDay(note.date),
       amount: Number(fromMinor(cents, 'XXX2')),
       reference: String(note.creditNoteNumber),
+      // Paid out at the credit note's own rate, as the sale's payment was at the invoice's (notes §12).
+      ...(typeof note.currencyRate === 'number' && note.currencyRate !== 1 ? { currencyRate: note.currencyRate } : {}),
     };
     // Keyed by the credit note: every retry of this refund payment, from any run, is the same request.
     const key = xeroIdempotencyKey(`refund-payment:${String(note.creditNoteID)}`, payment);

@@ -26,7 +26,7 @@ export function createPayoutAuditor(deps: { db: Database; connections: RouteConn
     async comparePayouts(routeId, range) {
       const { integration: ledger, source: shop, target } = await deps.connections.accountingTarget(routeId);
       const { source } = await deps.connections.commerceSource(routeId);
-      if (!source.listPayoutsIssuedSince) return { checked: false, note: `Payouts are not compared: ${shop.displayName} reports no payouts to ledgerbridge.` };
+      if (!source.listPayoutsIssuedSince) return { checked: false, note: `Payouts are not compared: ${shop.displayName} has no payout API (book payouts by hand or from your processor).` };
       if (!target.listPayoutsBetween) return { checked: false, note: `Payouts are not compared: ledgerbridge cannot list the payout documents of ${ledger.displayName} yet.` };
       const start = Date.parse(`${range.from}T00:00:00.000Z`);
       const end = Date.parse(`${range.to}T00:00:00.000Z`) + DAY_MS;

@@ -84,7 +84,8 @@ export function createPayoutSyncActivities(deps: OrderSyncActivityDeps) {
 
     async fetchPayout(input: { routeId: string; payoutId: string }): Promise<FetchedPayout> {
       const { integration, source } = await connections.commerceSource(input.routeId);
-      if (!source.getPayout) return { found: false, reason: `${integration.displayName} does not report payouts to ledgerbridge` };
+      // Squarespace: no payout API at all, so the payout is the processor's (Stripe, PayPal) to report.
+      if (!source.getPayout) return { found: false, reason: `${integration.displayName} has no payout API, so ledgerbridge cannot read its payouts; book payouts by hand or from your processor` };
       const payout = await againstPlatform(integration, () => source.getPayout!(input.payoutId).catch(unavailable));
       // A store without the extension that reports payouts: the payout is skipped with the store's reason, no retries.
       if (payout instanceof PayoutsUnavailableError) return { found: false, reason: payout.reason };

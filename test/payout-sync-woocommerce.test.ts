@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPayoutSync } from '../runtime/payout-sync-starter.js';
 import { deletePayoutPollSchedule } from '../runtime/payout-poll-schedule.js';
+import { RECONCILIATION_AUDIT_ID_PREFIX } from '../workflows/reconciliation-audit.js';
 import { payoutSteps } from './support/payout-steps.js';
 import { eventually, SyncHarness } from './support/sync-harness.js';
 
@@ -51,6 +52,15 @@ describe('payouts: WooCommerce (WooPayments deposits) → one QuickBooks Online 
     expect(skipped.lastError.message).toBe('Payout po_1QxYzAbC was not booked: this store has no WooPayments deposits; book payouts by hand or from your processor.');
     expect((await payoutResult('po_1QxYzAbC')).outcome).toBe('skipped');
     expect(deposits()).toHaveLength(0);
+
+    // The reconciliation audit still checks the orders, and says why it leaves payouts out.
+    const today = new Date().toISOString().slice(0, 10);
+    const audit = await harness.operator('POST', `/routes/${harness.routeId}/audits`, { from: today, to: today });
+    expect(audit.status).toBe(202);
+    await harness.handle(`${RECONCILIATION_AUDIT_ID_PREFIX}${harness.routeId}/${audit.body.auditId}`).result();
+    const report = (await harness.operator('GET', `/routes/${harness.routeId}/audits/${audit.body.auditId}`)).body;
+    expect(report.status).toBe('done');
+    expect(report.report.payouts).toEqual({ checked: false, note: 'Payouts are not compared: this store has no WooPayments deposits; book payouts by hand or from your processor.' });
   });
 
   it('a paid deposit of two orders with their fees and an adjustment books one deposit of its net; a re-run writes nothing', async () => {

@@ -1,6 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { markedPayout } from '../domain/ledger-document-ownership.js';
 import { MissingScopeError } from '../domain/platform-errors.js';
+import { PayoutsUnavailableError } from '../domain/payouts-unavailable.js';
 import { reconcilePayouts } from '../domain/payout-reconciliation.js';
 import type { PayoutComparison } from '../domain/reconciliation-report.js';
 import type { Database } from '../db/database.js';
@@ -25,16 +26,17 @@ export function createPayoutAuditor(deps: { db: Database; connections: RouteConn
     async comparePayouts(routeId, range) {
       const { integration: ledger, source: shop, target } = await deps.connections.accountingTarget(routeId);
       const { source } = await deps.connections.commerceSource(routeId);
-      if (!source.listPayoutsIssuedSince) return { checked: false, note: `Payouts are not compared: ${shop.displayName} reports no payouts to ledgerbridge.` };
+      if (!source.listPayoutsIssuedSince) return { checked: false, note: `Payouts are not compared: ${shop.displayName} has no payout API (book payouts by hand or from your processor).` };
       if (!target.listPayoutsBetween) return { checked: false, note: `Payouts are not compared: ledgerbridge cannot list the payout documents of ${ledger.displayName} yet.` };
       const start = Date.parse(`${range.from}T00:00:00.000Z`);
       const end = Date.parse(`${range.to}T00:00:00.000Z`) + DAY_MS;
       // The listing is "issued after": a millisecond before the first day takes a payout issued at its midnight.
       const listed = await againstPlatform(shop, () => source.listPayoutsIssuedSince!(new Date(start - 1).toISOString()).catch((error: unknown) => {
         // A shop installed before payouts were read has not granted them: the orders are still audited.
-        if (error instanceof MissingScopeError) return error;
+        if (error instanceof MissingScopeError || error instanceof PayoutsUnavailableError) return error;
         throw error;
       }));
+      if (listed instanceof PayoutsUnavailableError) return { checked: false, note: `Payouts are not compared: ${listed.reason}.` };
       if (listed instanceof MissingScopeError) {
         return { checked: false, note: `Payouts are not compared: ${shop.displayName} has not granted ledgerbridge ${listed.missingScopes.join(', ')}; reconnect it to grant access to payouts.` };
       }

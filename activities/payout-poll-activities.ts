@@ -6,6 +6,7 @@ import { startPayoutSync } from '../runtime/payout-sync-starter.js';
 import type { PayoutSyncTiming } from '../workflows/payout-sync.js';
 import type { RouteConnections } from './route-connections.js';
 import { againstPlatform } from './sync-failures.js';
+import { PayoutsUnavailableError, unavailable } from '../domain/payouts-unavailable.js';
 
 /** How far back the first poll of a route looks for payouts. */
 const FIRST_POLL_DAYS = 30;
@@ -22,7 +23,9 @@ export function createPayoutPollActivities(deps: { db: Database; connections: Ro
       const known = await deps.db.select({ payoutId: payoutSyncs.payoutId, status: payoutSyncs.status, issuedAt: payoutSyncs.issuedAt }).from(payoutSyncs).where(eq(payoutSyncs.routeId, input.routeId));
       const newest = known.map((row) => row.issuedAt).filter((at): at is string => !!at).sort().at(-1);
       const since = input.since ?? (newest ? new Date(Date.parse(newest) - 1000).toISOString() : new Date(Date.now() - FIRST_POLL_DAYS * 86_400_000).toISOString());
-      const payouts = await againstPlatform(integration, () => source.listPayoutsIssuedSince!(since));
+      const payouts = await againstPlatform(integration, () => source.listPayoutsIssuedSince!(since).catch(unavailable));
+      // A store without the extension that reports payouts has none to start: not an error to retry every poll.
+      if (payouts instanceof PayoutsUnavailableError) return { started: [] };
       const done = new Set(known.filter((row) => row.status === 'synced').map((row) => row.payoutId));
       const started: string[] = [];
       for (const payout of payouts) {

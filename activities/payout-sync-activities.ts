@@ -2,6 +2,7 @@ import { and, eq, ne, sql } from 'drizzle-orm';
 import type { LedgerDocumentRef, LedgerPayoutLine } from '../domain/accounting-target.js';
 import type { ClearedCents, CommercePayout } from '../domain/commerce-payout.js';
 import { payoutDocumentNumber } from '../domain/document-number.js';
+import { PayoutsUnavailableError, unavailable } from '../domain/payouts-unavailable.js';
 import { bookedPayoutHeader, payoutDocumentOwner } from '../domain/ledger-document-ownership.js';
 import { amountsIn } from '../domain/money.js';
 import { ledgerRefusalWait, SyncErrorType, type ParkReason } from '../domain/sync-error-types.js';
@@ -83,8 +84,11 @@ export function createPayoutSyncActivities(deps: OrderSyncActivityDeps) {
 
     async fetchPayout(input: { routeId: string; payoutId: string }): Promise<FetchedPayout> {
       const { integration, source } = await connections.commerceSource(input.routeId);
-      if (!source.getPayout) return { found: false, reason: `${integration.displayName} does not report payouts to ledgerbridge` };
-      const payout = await againstPlatform(integration, () => source.getPayout!(input.payoutId));
+      // Squarespace: no payout API at all, so the payout is the processor's (Stripe, PayPal) to report.
+      if (!source.getPayout) return { found: false, reason: `${integration.displayName} has no payout API, so ledgerbridge cannot read its payouts; book payouts by hand or from your processor` };
+      const payout = await againstPlatform(integration, () => source.getPayout!(input.payoutId).catch(unavailable));
+      // A store without the extension that reports payouts: the payout is skipped with the store's reason, no retries.
+      if (payout instanceof PayoutsUnavailableError) return { found: false, reason: payout.reason };
       if (!payout) return { found: false, reason: `${integration.displayName} has no payout ${input.payoutId}` };
       return { found: true, payout };
     },

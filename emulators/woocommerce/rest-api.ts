@@ -49,6 +49,12 @@ export function answerRest(site: WooSite, webhooks: WebhookDeliverer, siteUrl: s
   const parts = route.replace(/^\/+|\/+$/g, '').split('/');
   const [resource, id, sub] = parts;
   const collection = id === undefined;
+  // WooPayments' routes exist only with the plugin; its permission check is current_user_can('manage_woocommerce').
+  if (resource === 'payments') {
+    if (!site.wooPayments) return noRoute();
+    if (!call.key) return wooError({ status: 401, code: 'rest_forbidden', message: 'Sorry, you are not allowed to do that.' });
+    return site.wooPayments.answer(verb, parts.slice(1), lastWins(call.query)) ?? noRoute();
+  }
   if (!call.key) return resource && ['orders', 'products', 'customers', 'webhooks', 'system_status'].includes(resource) ? notAllowed(method, collection) : noRoute();
   const params = lastWins(call.query);
 

@@ -6,6 +6,7 @@ import { answerRest, wooError, type RestAnswer } from './rest-api.js';
 import { WooSite, type KeyPermissions, type SiteOptions, type WooCustomerInput, type WooProductInput } from './site.js';
 import { WebhookDeliverer, type DelivererOptions } from './webhook-deliverer.js';
 import type { WooOrderInput } from './order-builder.js';
+import { WooPaymentsAccount, type WooPaymentsDepositInput } from './woopayments.js';
 import { dataFields, type PersistedParts } from '../common/persisted-state.js';
 
 export interface WooCommerceEmulatorOptions extends SiteOptions, KeyGrantOptions {
@@ -73,6 +74,17 @@ export class WooCommerceEmulatorControl {
     return record;
   }
 
+  /** Installs WooPayments (its routes answer) or removes it (they answer rest_no_route again). */
+  setWooPayments(installed: boolean): void {
+    this.site.wooPayments = installed ? (this.site.wooPayments ?? new WooPaymentsAccount()) : null;
+  }
+
+  /** A WooPayments deposit paid out with its transactions (installs WooPayments if the site had not). */
+  createDeposit(input: WooPaymentsDepositInput): Record<string, unknown> {
+    this.setWooPayments(true);
+    return this.site.wooPayments!.createDeposit(input);
+  }
+
   createKey(permissions: KeyPermissions = 'read_write'): { consumerKey: string; consumerSecret: string } {
     const key = this.site.createKey(1, 'control', permissions);
     return { consumerKey: key.consumerKey, consumerSecret: key.consumerSecret };
@@ -90,9 +102,9 @@ export class WooCommerceEmulatorControl {
     return [...this.site.webhooks.values()];
   }
 
-  /** What a demo keeps across restarts (emulators/common/persisted-state.ts): keys, orders, products, customers, webhooks. */
+  /** What a demo keeps across restarts (emulators/common/persisted-state.ts): keys, orders, products, customers, webhooks (not WooPayments: a class, and tests make its deposits). */
   persistentParts(): PersistedParts {
-    return { site: dataFields(this.site, ['name', 'utcOffsetMinutes']) };
+    return { site: dataFields(this.site, ['name', 'utcOffsetMinutes', 'wooPayments']) };
   }
 }
 
@@ -202,6 +214,11 @@ function registerControlRoutes(app: FastifyInstance, control: WooCommerceEmulato
       return record ? record : reply.code(404).send({ error: `no such ${resource === 'products' ? 'product' : 'customer'}` });
     });
   }
+  app.post('/_emulator/woopayments', async (request) => {
+    control.setWooPayments(((request.body ?? {}) as { installed?: boolean }).installed !== false);
+    return { installed: control.site.wooPayments !== null };
+  });
+  app.post('/_emulator/woopayments/deposits', async (request, reply) => reply.code(201).send(control.createDeposit(request.body as WooPaymentsDepositInput)));
   app.post('/_emulator/keys', async (request) => control.createKey(((request.body ?? {}) as { permissions?: KeyPermissions }).permissions));
   app.post('/_emulator/keys/revoke', async (request) => ({ revoked: control.revokeKeys(((request.body ?? {}) as { consumerKey?: string }).consumerKey) }));
   app.post('/_emulator/unreachable', async (request) => {

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { WooPaymentsAccount } from './woopayments.js';
 import { buildOrder, gmtDate, siteDate, type WooOrderInput } from './order-builder.js';
 
 export type KeyPermissions = 'read' | 'write' | 'read_write';
@@ -43,6 +44,8 @@ export interface SiteOptions {
   name?: string;
   /** The site's timezone as an offset from UTC, in minutes: dates without `_gmt` are in it (default +60). */
   utcOffsetMinutes?: number;
+  /** The site has the WooPayments extension: its deposits and transactions routes answer (default: it has not). */
+  wooPayments?: boolean;
 }
 
 /** The topics WooCommerce accepts (wc_is_webhook_valid_topic: resource.event, or action.*). */
@@ -66,6 +69,8 @@ export class WooSite {
   readonly variations = new Map<number, Array<Record<string, unknown>>>();
   readonly customers = new Map<number, Record<string, unknown>>();
   readonly webhooks = new Map<number, Webhook>();
+  /** WooPayments, when the site has it: null answers its routes rest_no_route, as WordPress does without the plugin. */
+  wooPayments: WooPaymentsAccount | null;
   /** OAuth nonces seen per key, with their timestamps (class-wc-rest-authentication.php check_oauth_timestamp_and_nonce). */
   readonly nonces = new Map<string, Map<string, number>>();
   private lastId = 100;
@@ -75,6 +80,7 @@ export class WooSite {
   constructor(options: SiteOptions = {}) {
     this.name = options.name ?? 'Test Woo Store';
     this.utcOffsetMinutes = options.utcOffsetMinutes ?? 60;
+    this.wooPayments = options.wooPayments ? new WooPaymentsAccount() : null;
   }
 
   nextId(): number {

@@ -7,6 +7,8 @@ import type { WooClient } from './woo-client.js';
 import { WooRequestRefusedError, type WooCallContext } from './woo-error-translation.js';
 import { WooEntityReader } from './woo-entities.js';
 import { storeCurrency } from './store-currency.js';
+import type { CommercePayout, CommercePayoutRef } from '../../domain/commerce-payout.js';
+import { WooPaymentsDeposits } from './woopayments-deposits.js';
 import type { StoreCustomer, StoreProduct, StoreRecordPage } from '../../domain/commerce-entities.js';
 
 /** WooCommerce's most per page (per_page 1..100). */
@@ -72,6 +74,19 @@ export class WooCommerceSource implements CommerceSource {
 
   listProducts(pageCursor?: string): Promise<StoreRecordPage> {
     return this.entities.page('products', pageCursor);
+  }
+
+  /** WooPayments deposits issued after `since`; a store without WooPayments throws PayoutsUnavailableError. */
+  listPayoutsIssuedSince(since: string): Promise<CommercePayoutRef[]> {
+    return this.deposits.issuedSince(since);
+  }
+
+  getPayout(payoutId: string): Promise<CommercePayout | null> {
+    return this.deposits.deposit(payoutId);
+  }
+
+  private get deposits(): WooPaymentsDeposits {
+    return new WooPaymentsDeposits(this.client, (action) => this.ctx(action));
   }
 
   private get entities(): WooEntityReader {

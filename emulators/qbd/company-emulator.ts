@@ -237,6 +237,14 @@ export class QbdCompanyEmulator {
         return c.customerQuery(rq);
       case 'CustomerAdd':
         return c.customerAdd(rq);
+      case 'CustomerMod':
+        return c.customerMod(rq);
+      case 'ItemServiceMod':
+        return c.itemMod(rq, 'Service');
+      case 'ItemNonInventoryMod':
+        return c.itemMod(rq, 'NonInventory');
+      case 'ItemInventoryMod':
+        return c.itemMod(rq, 'Inventory');
       case 'CurrencyQuery':
         return c.currencyQuery(rq);
       case 'ItemQuery':

@@ -115,8 +115,8 @@ export class QbdAccountingTarget implements AccountingTarget {
 
   private refusal(response: QbxmlResponse, action: string): Error {
     const detail = `${response.request} status ${response.statusCode} (${response.statusSeverity}): ${response.statusMessage}`;
-    // Record or list locked by another user: worth trying again (§9).
-    if ([1010, 3170, 3175, 3176].includes(response.statusCode)) {
+    // Record or list locked by another user, or saved by one again since we read it (3200 after a retry): worth trying again (§9).
+    if ([1010, 3170, 3175, 3176, 3200].includes(response.statusCode)) {
       return new PlatformUnavailableError(null, `${this.options.name} was busy ${action}; it is tried again.`, detail);
     }
     return new LedgerRejectedError(`qbd-${response.statusCode}`, `${this.options.name} refused ${action}: ${response.statusMessage}`, detail);

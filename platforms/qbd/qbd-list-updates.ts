@@ -30,13 +30,13 @@ const NAME_IN_USE = 3100;
  */
 async function modifyListRecord(
   target: ModTarget,
-  record: { query: string; ret: (local: string) => string | null; label: string },
+  record: { query: string; label: string; /** The Mod of the record as read (throws for a kind we do not modify). */ mod: (current: XmlElement) => string },
   listId: string,
   fields: ModFields,
 ): Promise<XmlElement> {
   for (let attempt = 0; ; attempt++) {
     const read = await target.answer({ name: `${record.query}Rq`, children: [leaf('ListID', listId)] }, `the reading of ${record.label} ${listId}`);
-    const current = read.statusCode === 0 ? read.rets.find((ret) => record.ret(ret.local) !== null) : undefined;
+    const current = read.statusCode === 0 ? read.rets[0] : undefined;
     if (read.statusCode !== 0 && read.statusCode !== 1 && read.statusCode !== 500) throw target.refusal(read, `the reading of ${record.label} ${listId}`);
     if (!current) {
       throw new LedgerRejectedError(
@@ -45,9 +45,9 @@ async function modifyListRecord(
         `${record.query} ListID ${listId}: status ${read.statusCode}`,
       );
     }
+    const mod = record.mod(current);
     const changed = fields(current);
     if (changed.length === 0) return current;
-    const mod = record.ret(current.local)!;
     const name = childText(current, 'FullName') ?? childText(current, 'Name') ?? listId;
     const action = `the update of ${record.label} "${name}"`;
     const response = await target.answer(
@@ -55,7 +55,7 @@ async function modifyListRecord(
       action,
     );
     if (response.statusCode === STALE_EDIT_SEQUENCE && attempt === 0) continue;
-    if (response.statusCode === NAME_IN_USE) throw new DisplayNameTakenError(`qbd-${NAME_IN_USE}`, `${target.name} keeps the name of ${record.label} "${name}" for another record.`, response.statusMessage);
+    if (response.statusCode === NAME_IN_USE) throw new DisplayNameTakenError(`qbd-${NAME_IN_USE}`, `${target.name} has another record with the new name of ${record.label} "${name}".`, response.statusMessage);
     if (response.statusCode !== 0) throw target.refusal(response, action);
     const ret = response.rets.find((r) => r.local === current.local);
     if (!ret) throw target.refusal(response, action);
@@ -72,7 +72,7 @@ const present = (nodes: (XmlNode | null)[]): XmlNode[] => nodes.filter((node): n
 
 /** `CustomerMod` of the changed name, first and last name and email; `displayName` comes in the customer's currency's form. */
 export function modifyCustomer(target: ModTarget, listId: string, changes: LedgerCustomerChanges, nameFor: (current: XmlElement, displayName: string) => string): Promise<XmlElement> {
-  return modifyListRecord(target, { query: 'CustomerQuery', ret: (local) => (local === 'CustomerRet' ? 'CustomerMod' : null), label: 'customer' }, listId, (current) =>
+  return modifyListRecord(target, { query: 'CustomerQuery', label: 'customer', mod: () => 'CustomerMod' }, listId, (current) =>
     present([
       differing(current, 'Name', changes.displayName === undefined ? undefined : nameFor(current, changes.displayName)),
       differing(current, 'FirstName', changes.givenName),
@@ -91,14 +91,16 @@ const ITEM_MODS: Record<string, string> = { ItemServiceRet: 'ItemServiceMod', It
  * is also bought (the aggregate it has; sending the other would change what it is).
  */
 export async function modifyItem(target: ModTarget, listId: string, changes: LedgerItemChanges): Promise<LedgerItem> {
-  const ret = await modifyListRecord(target, { query: 'ItemQuery', ret: (local) => ITEM_MODS[local] ?? (local.startsWith('Item') && local.endsWith('Ret') ? 'unsupported' : null), label: 'item' }, listId, (current) => {
-    if (!ITEM_MODS[current.local]) {
-      throw new LedgerRejectedError(
-        'qbd-item-type',
-        `${target.name} item "${childText(current, 'FullName') ?? listId}" is of a kind ledgerbridge does not update (${current.local.replace(/^Item|Ret$/g, '')}): update it in ${target.name}.`,
-        `${current.local} has no Mod we send`,
-      );
-    }
+  const mod = (current: XmlElement): string => {
+    const known = ITEM_MODS[current.local];
+    if (known) return known;
+    throw new LedgerRejectedError(
+      'qbd-item-type',
+      `${target.name} item "${childText(current, 'FullName') ?? listId}" is of a kind ledgerbridge does not update (${current.local.replace(/^Item|Ret$/g, '')}): update it in ${target.name}.`,
+      `${current.local} has no Mod we send`,
+    );
+  };
+  const ret = await modifyListRecord(target, { query: 'ItemQuery', label: 'item', mod }, listId, (current) => {
     const price = (holder: XmlElement | undefined, element: string): XmlNode | null => {
       const now = holder ? childText(holder, element) : undefined;
       return changes.unitPrice !== undefined && (now === undefined || Number(now) !== Number(changes.unitPrice)) ? leaf(element, changes.unitPrice) : null;

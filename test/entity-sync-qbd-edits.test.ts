@@ -66,6 +66,23 @@ describe('edits of linked customers and products: Shopify → QuickBooks Desktop
     expect(company().company.customers.find((customer) => customer.listId === listId)).toMatchObject({ name: 'Ada King', email: 'ada@lovelace.example', phone: '555-0100' });
   });
 
+  it('a new name another QuickBooks Desktop customer has (3100) is written in its next form, with the rest of the edit', async () => {
+    const byron = harness.shopify.control.createCustomer({ firstName: 'Ada', lastName: 'Byron', email: 'countess@example.com', webhook: true });
+    await afterWebhook('customers', byron.id, 0);
+    const ann = harness.shopify.control.createCustomer({ firstName: 'Ann', lastName: 'Smith', email: 'ann.rename@example.com', webhook: true });
+    const listId = (await afterWebhook('customers', ann.id, 0)).ledgerIds[0]!;
+
+    const requests = processedFromNow();
+    harness.shopify.control.updateCustomer(ann.id, { firstName: 'Ada', lastName: 'Byron' });
+    const renamed = await afterWebhook('customers', ann.id, 1);
+    expect(renamed.message).toBe(`Customer Ada Byron is QuickBooks Desktop #1's customer "Ada Byron (ann.rename@example.com)" (id ${listId}), updated (name, first name, last name).`);
+    expect(requests().filter((request) => request.startsWith('CustomerMod'))).toEqual(['CustomerMod 3100', 'CustomerMod 0']);
+    expect(company().company.customers.filter((customer) => /^Ada Byron/.test(customer.name)).map((customer) => [customer.name, customer.firstName, customer.lastName])).toEqual([
+      ['Ada Byron', 'Ada', 'Byron'],
+      ['Ada Byron (ann.rename@example.com)', 'Ada', 'Byron'],
+    ]);
+  });
+
   it('a price edit of a matched item modifies its sales price once; its name and description stay the bookkeeper\'s', async () => {
     const mug = harness.shopify.control.createProduct({ title: 'Coffee mug', variants: [{ sku: 'MUG-1', price: '8.00' }], webhook: true });
     expect((await afterWebhook('products', mug.id, 0)).message).toBe('Product Coffee mug: MUG-1 matched to item "MUG-1" in QuickBooks Desktop #1.');

@@ -276,7 +276,8 @@ export class QbdCompanyEmulator {
 
   /** What a demo keeps across restarts (emulators/common/persisted-state.ts): the company file's lists and transactions. */
   persistentParts(): PersistedParts {
-    return { company: dataFields(this.company, ['seed']) };
+    // Pending bookkeeper edits are test controls (functions): not state.
+    return { company: dataFields(this.company, ['seed', 'pendingEdits']) };
   }
 }
 

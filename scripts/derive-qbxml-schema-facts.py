@@ -24,7 +24,7 @@ FILES = ['qbxmltypes160.xsd', 'qbxml160.xsd', 'qbxmlops160.xsd']
 MESSAGES = ['HostQuery', 'CompanyQuery', 'PreferencesQuery', 'CustomerQuery', 'CustomerAdd', 'ItemQuery',
             'SalesTaxCodeQuery', 'ItemSalesTaxQuery', 'SalesReceiptQuery', 'SalesReceiptAdd', 'CreditMemoQuery', 'CreditMemoAdd',
             'ARRefundCreditCardQuery', 'ARRefundCreditCardAdd', 'AccountQuery', 'DepositQuery', 'DepositAdd',
-            'CurrencyQuery']
+            'CurrencyQuery', 'CustomerMod', 'ItemServiceMod', 'ItemNonInventoryMod', 'ItemInventoryMod']
 
 
 def git(gitdir, *args):

@@ -100,7 +100,7 @@ describe('customers and products as synced entities: Shopify → QuickBooks Onli
     expect(customers().filter((customer) => customer.PrimaryEmailAddr?.Address === 'ada.entity@example.com')).toHaveLength(1);
   });
 
-  it('an edit a ledger cannot take from us (as QuickBooks Desktop) is said on the customer\'s row, not dropped', async () => {
+  it('an edit a ledger cannot take from us (one without update methods) is said on the customer\'s row, not dropped', async () => {
     const bea = harness.shopify.control.createCustomer({ firstName: 'Bea', lastName: 'Smith', email: 'bea.entity@example.com', webhook: true });
     const first = await afterWebhook('customers', bea.id, 0);
     const id = first.ledgerIds[0]!;

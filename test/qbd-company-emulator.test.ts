@@ -370,4 +370,66 @@ describe('QuickBooks Desktop company emulator', () => {
     expect(status(refused!).message).toContain('cannot be negative');
     expect(refusing.company.deposits).toHaveLength(0);
   });
+
+  describe('modifications of list records (CustomerMod, Item…Mod)', () => {
+    const read = (qb: QbdCompanyEmulator, query: string, name: string) => {
+      const [rs] = responses(qb.process(requestSet(`<${query}Rq><FullName>${name}</FullName></${query}Rq>`)));
+      const ret = rs!.children[0]!;
+      return { listId: childText(ret, 'ListID')!, editSequence: childText(ret, 'EditSequence')! };
+    };
+    const customerMod = (listId: string, editSequence: string, fields: string) =>
+      requestSet(`<CustomerModRq><CustomerMod><ListID>${listId}</ListID><EditSequence>${editSequence}</EditSequence>${fields}</CustomerMod></CustomerModRq>`);
+
+    it('modifies a customer at its current EditSequence, only the fields sent, and gives it a new one; the old one is then stale (3200)', () => {
+      const qb = company();
+      const jane = read(qb, 'CustomerQuery', 'Jane Doe');
+      const [rs] = responses(qb.process(customerMod(jane.listId, jane.editSequence, '<Name>Jane Roe</Name><LastName>Roe</LastName>')));
+      expect(status(rs!).code).toBe('0');
+      const ret = childNamed(rs!, 'CustomerRet')!;
+      expect([childText(ret, 'Name'), childText(ret, 'LastName'), childText(ret, 'Email')]).toEqual(['Jane Roe', 'Roe', 'jane@example.com']);
+      // Saved within the same second as it was read: the EditSequence still changes.
+      expect(childText(ret, 'EditSequence')).not.toBe(jane.editSequence);
+      const [stale] = responses(qb.process(customerMod(jane.listId, jane.editSequence, '<Email>jane@roe.example</Email>')));
+      expect(status(stale!)).toEqual({ code: '3200', severity: 'Error', message: `The provided edit sequence "${jane.editSequence}" is out-of-date.` });
+      expect(qb.company.customers.map((c) => [c.name, c.email])).toEqual([['Jane Roe', 'jane@example.com']]);
+    });
+
+    it('refuses a Mod without EditSequence or with fields out of schema order (0x80040400), an over-long name (3070), a taken name (3100) and an unknown ListID (3120)', () => {
+      const qb = company();
+      qb.process(requestSet(`<CustomerAddRq><CustomerAdd><Name>Sam Roe</Name></CustomerAdd></CustomerAddRq>`));
+      const jane = read(qb, 'CustomerQuery', 'Jane Doe');
+      const withoutSequence = requestSet(`<CustomerModRq><CustomerMod><ListID>${jane.listId}</ListID><Email>x@example.com</Email></CustomerMod></CustomerModRq>`);
+      expect(qb.process(withoutSequence)).toMatchObject({ kind: 'error', hresult: '0x80040400' });
+      expect(qb.lastFindings).toEqual([expect.objectContaining({ kind: 'structure', detail: 'CustomerMod requires EditSequence' })]);
+      expect(qb.process(customerMod(jane.listId, jane.editSequence, '<Email>x@example.com</Email><LastName>Roe</LastName>'))).toMatchObject({ kind: 'error', hresult: '0x80040400' });
+      const codes = [`<Name>${'J'.repeat(42)}</Name>`, '<Name>SAM ROE</Name>', '<Name>Acme Supplies</Name>'].map((fields) => status(responses(qb.process(customerMod(jane.listId, jane.editSequence, fields)))[0]!).code);
+      expect(codes).toEqual(['3070', '3100', '3100']);
+      expect(status(responses(qb.process(customerMod('80000099-1700000000', '1', '<Name>Nobody</Name>')))[0]!).code).toBe('3120');
+      expect(qb.company.customers.map((c) => c.name)).toEqual(['Jane Doe', 'Sam Roe']);
+    });
+
+    it('prices an item with the Mod of its own type; another type\'s Mod finds nothing (3120) and a bookkeeper\'s save in between makes it stale (3200)', () => {
+      const qb = company();
+      const tee = read(qb, 'ItemQuery', 'tee-blu-l');
+      const priced = (mod: string, editSequence: string) =>
+        requestSet(`<${mod}Rq><${mod}><ListID>${tee.listId}</ListID><EditSequence>${editSequence}</EditSequence><SalesOrPurchaseMod><Price>22.50</Price></SalesOrPurchaseMod></${mod}></${mod}Rq>`);
+      expect(status(responses(qb.process(priced('ItemServiceMod', tee.editSequence)))[0]!).code).toBe('3120');
+      // Price before Desc is out of the schema's order inside SalesOrPurchaseMod.
+      const outOfOrder = priced('ItemNonInventoryMod', tee.editSequence).replace('<Price>22.50</Price>', '<Price>22.50</Price><Desc>Tee</Desc>');
+      expect(qb.process(outOfOrder)).toMatchObject({ kind: 'error', hresult: '0x80040400' });
+      qb.company.editAfterNextRead(tee.listId, (item) => (item.name = 'TEE-BLU-L'));
+      const reread = read(qb, 'ItemQuery', 'tee-blu-l');
+      expect(status(responses(qb.process(priced('ItemNonInventoryMod', reread.editSequence)))[0]!).code).toBe('3200');
+      const fresh = read(qb, 'ItemQuery', 'tee-blu-l');
+      const [rs] = responses(qb.process(priced('ItemNonInventoryMod', fresh.editSequence)));
+      expect(status(rs!).code).toBe('0');
+      const ret = childNamed(rs!, 'ItemNonInventoryRet')!;
+      expect([childText(ret, 'Name'), childText(childNamed(ret, 'SalesOrPurchase')!, 'Price'), childText(childNamed(ret, 'SalesOrPurchase')!, 'Desc')]).toEqual([
+        'TEE-BLU-L',
+        '22.50',
+        'Organic Cotton Tee Blue L',
+      ]);
+      expect(status(responses(qb.process(requestSet(`<ItemNonInventoryModRq><ItemNonInventoryMod><ListID>${tee.listId}</ListID><EditSequence>${childText(ret, 'EditSequence')}</EditSequence><Name>Old Mug</Name></ItemNonInventoryMod></ItemNonInventoryModRq>`)))[0]!).code).toBe('3100');
+    });
+  });
 });

@@ -237,6 +237,14 @@ export class QbdCompanyEmulator {
         return c.customerQuery(rq);
       case 'CustomerAdd':
         return c.customerAdd(rq);
+      case 'CustomerMod':
+        return c.customerMod(rq);
+      case 'ItemServiceMod':
+        return c.itemMod(rq, 'Service');
+      case 'ItemNonInventoryMod':
+        return c.itemMod(rq, 'NonInventory');
+      case 'ItemInventoryMod':
+        return c.itemMod(rq, 'Inventory');
       case 'CurrencyQuery':
         return c.currencyQuery(rq);
       case 'ItemQuery':
@@ -268,7 +276,8 @@ export class QbdCompanyEmulator {
 
   /** What a demo keeps across restarts (emulators/common/persisted-state.ts): the company file's lists and transactions. */
   persistentParts(): PersistedParts {
-    return { company: dataFields(this.company, ['seed']) };
+    // Pending bookkeeper edits are test controls (functions): not state.
+    return { company: dataFields(this.company, ['seed', 'pendingEdits']) };
   }
 }
 

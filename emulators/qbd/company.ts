@@ -1,8 +1,9 @@
 import { childNamed, childrenNamed, childText, type XmlElement, type XmlNode } from '../../platforms/qbd/xml-tree.js';
-import { money, UNDEPOSITED_FUNDS, UNDEPOSITED_FUNDS_ID, type QbdAccount, type QbdAccountRef, type QbdArRefund, type QbdCompanySeed, type QbdCreditMemo, type QbdCustomer, type QbdDeposit, type QbdItem, type QbdSalesReceipt, type QbdSalesReceiptLine, type QbdSalesTaxCode } from './company-data.js';
+import { money, UNDEPOSITED_FUNDS, UNDEPOSITED_FUNDS_ID, type QbdAccount, type QbdAccountRef, type QbdArRefund, type QbdCompanySeed, type QbdCreditMemo, type QbdCustomer, type QbdDeposit, type QbdItem, type QbdItemType, type QbdSalesReceipt, type QbdSalesReceiptLine, type QbdSalesTaxCode } from './company-data.js';
 import { QbdCompanyCurrencies } from './company-currencies.js';
 import { filtered, matchesActiveStatus, matchesNameFilter, matchesRefFilter, matchesTxnDateRange, pickExplicit, refLabel, type NotFoundAnswer } from './company-lists.js';
 import { depositAdd, depositQuery, type NegativeDepositLines } from './company-deposits.js';
+import { customerMod, itemMod } from './company-mods.js';
 import { accountRet, arRefundCreditCardRet, creditMemoRet, customerRet, itemRet, salesReceiptRet, salesTaxCodeRet } from './qbxml-rets.js';
 import { statusInvalidReference, statusNameInUse, statusOk, statusSaveError, type QbxmlStatus } from './qbxml-status.js';
 
@@ -75,6 +76,32 @@ export class QbdCompany {
     return { timeCreated: date.toISOString().replace(/\.\d{3}Z$/, '+00:00'), editSequence: String(seconds), seconds };
   }
 
+  /**
+   * The EditSequence a list record gets when it is modified: the time in seconds, as on adds, but never the one it
+   * had (two saves within a second still tell apart, as QuickBooks' must for 3200 to work).
+   */
+  nextEditSequence(previous: string): string {
+    const { editSequence } = this.stamp();
+    return Number(editSequence) > Number(previous) ? editSequence : String(Number(previous) + 1);
+  }
+
+  /** Control: the bookkeeper saves `record` (by ListID) right after the next query that reads it (a stale EditSequence for the reader). */
+  editAfterNextRead(listId: string, edit: (record: QbdCustomer | QbdItem) => void): void {
+    this.pendingEdits.push({ listId, edit });
+  }
+
+  private readonly pendingEdits: { listId: string; edit: (record: QbdCustomer | QbdItem) => void }[] = [];
+
+  /** Runs the bookkeeper's edits of records a query just answered (their Rets were written before the edit). */
+  private afterRead(records: (QbdCustomer | QbdItem)[]): void {
+    for (const record of records) {
+      const at = this.pendingEdits.findIndex((p) => p.listId === record.listId);
+      if (at < 0) continue;
+      this.pendingEdits.splice(at, 1)[0]!.edit(record);
+      record.editSequence = this.nextEditSequence(record.editSequence);
+    }
+  }
+
   private listRecord<T extends object>(fields: T): T & { listId: string; timeCreated: string; editSequence: string } {
     const { timeCreated, editSequence, seconds } = this.stamp();
     this.sequence += 1;
@@ -126,7 +153,7 @@ export class QbdCompany {
     return money(cents / 100);
   }
 
-  private customerRet(customer: QbdCustomer): XmlNode {
+  customerRet(customer: QbdCustomer): XmlNode {
     return customerRet(customer, this.taxCodeListId, this.itemListId, this.currencies.multiCurrencyOn ? this.currencies.of(customer) : null);
   }
 
@@ -134,7 +161,7 @@ export class QbdCompany {
     return this.currencies.query(rq, this.notFound());
   }
 
-  private readonly taxCodeListId = (name: string) => this.salesTaxCodes.find((c) => lower(c.name) === lower(name))?.listId;
+  readonly taxCodeListId = (name: string) => this.salesTaxCodes.find((c) => lower(c.name) === lower(name))?.listId;
   private readonly itemListId = (name: string) => this.items.find((i) => lower(i.name) === lower(name))?.listId;
 
   // --- queries ---
@@ -145,7 +172,9 @@ export class QbdCompany {
         { element: 'ListID', find: (v) => this.customers.find((c) => c.listId === v) },
         { element: 'FullName', find: (v) => this.customers.find((c) => lower(c.name) === lower(v)) },
       ], this.notFound()) ?? filtered(this.customers.filter((c) => matchesActiveStatus(c.isActive, rq) && matchesNameFilter(c.name, rq)), rq);
-    return { status: outcome.status, rets: outcome.found.map((c) => this.customerRet(c)) };
+    const rets = outcome.found.map((c) => this.customerRet(c));
+    this.afterRead(outcome.found);
+    return { status: outcome.status, rets };
   }
 
   itemQuery(rq: XmlElement, onlySalesTax = false): HandledRequest {
@@ -155,7 +184,9 @@ export class QbdCompany {
         { element: 'ListID', find: (v) => pool.find((i) => i.listId === v) },
         { element: 'FullName', find: (v) => pool.find((i) => lower(i.name) === lower(v)) },
       ], this.notFound()) ?? filtered(pool.filter((i) => matchesActiveStatus(i.isActive, rq) && matchesNameFilter(i.name, rq)), rq);
-    return { status: outcome.status, rets: outcome.found.map((i) => itemRet(i, this.taxCodeListId)) };
+    const rets = outcome.found.map((i) => itemRet(i, this.taxCodeListId));
+    this.afterRead(outcome.found);
+    return { status: outcome.status, rets };
   }
 
   salesTaxCodeQuery(rq: XmlElement): HandledRequest {
@@ -217,6 +248,14 @@ export class QbdCompany {
 
   depositAdd(rq: XmlElement): HandledRequest {
     return depositAdd(this, rq);
+  }
+
+  customerMod(rq: XmlElement): HandledRequest {
+    return customerMod(this, rq);
+  }
+
+  itemMod(rq: XmlElement, type: QbdItemType): HandledRequest {
+    return itemMod(this, rq, type);
   }
 
   // --- adds ---

@@ -58,10 +58,17 @@ export const statusLockNotAcquired = (): QbxmlStatus => ({
   statusMessage: 'There was an error when modifying a list or transaction. Could not acquire a lock; the record or list is in use by another user.',
 });
 
-export const statusEditSequenceOutOfDate = (): QbxmlStatus => ({
+export const statusEditSequenceOutOfDate = (editSequence = ''): QbxmlStatus => ({
   statusCode: 3200,
   statusSeverity: 'Error',
-  statusMessage: 'The provided edit sequence "" is out-of-date.',
+  statusMessage: `The provided edit sequence "${editSequence}" is out-of-date.`,
+});
+
+/** A Mod naming a ListID the list does not have (notes §9: 3120 [S]; wording [U]). */
+export const statusObjectNotFound = (listId: string): QbxmlStatus => ({
+  statusCode: 3120,
+  statusSeverity: 'Error',
+  statusMessage: `Object "${listId}" specified in the request cannot be found.`,
 });
 
 export const statusRequestIdTooLong = (): QbxmlStatus => ({

@@ -4,10 +4,12 @@ import {
   type BookedRefundQuery,
   type BookedSaleQuery,
   type LedgerCustomer,
+  type LedgerCustomerChanges,
   type LedgerCustomerInput,
   type LedgerDateRange,
   type LedgerDocumentRef,
   type LedgerItem,
+  type LedgerItemChanges,
   type LedgerLimits,
   type LedgerPayout,
   type LedgerRefund,
@@ -26,6 +28,7 @@ import type { QbdRequestChannel } from './qbd-request-channel.js';
 import { childNamed, childText, leaf, type XmlElement, type XmlNode } from './xml-tree.js';
 import { toMinor } from '../../domain/money.js';
 import { qbxmlAmount } from './qbxml-amount.js';
+import { modifyCustomer, modifyItem } from './qbd-list-updates.js';
 import type { LedgerCurrencies } from '../../domain/booking-currency.js';
 import { displayNameInCurrency } from '../../domain/customer-currency-name.js';
 import { cachedQbdCurrencies, customerCurrencyOf, forgetQbdCurrencies, QBD_CURRENCY_REQUESTS, qbdCurrenciesOf, type QbdCompanyCurrencies } from './qbd-currencies.js';
@@ -96,9 +99,15 @@ export class QbdAccountingTarget implements AccountingTarget {
     return this.deposits.book(payout);
   }
 
-  private async one(request: XmlNode, action: string): Promise<QbxmlResponse> {
+  /** One request in its own round trip, answered with whatever status it got. */
+  private async answer(request: XmlNode, action: string): Promise<QbxmlResponse> {
     const [response] = await this.options.channel.send([request]);
     if (!response) throw new PlatformUnavailableError(null, `${this.options.name} gave no answer to ${action}.`, 'empty qbXML response set');
+    return response;
+  }
+
+  private async one(request: XmlNode, action: string): Promise<QbxmlResponse> {
+    const response = await this.answer(request, action);
     // 1: nothing matched; 500: some of the explicitly named records are not there (FIDELITY.md §3). Both are "none".
     if (response.statusCode === 0 || response.statusCode === 1 || response.statusCode === 500) return response;
     throw this.refusal(response, action);
@@ -106,8 +115,8 @@ export class QbdAccountingTarget implements AccountingTarget {
 
   private refusal(response: QbxmlResponse, action: string): Error {
     const detail = `${response.request} status ${response.statusCode} (${response.statusSeverity}): ${response.statusMessage}`;
-    // Record or list locked by another user: worth trying again (§9).
-    if ([1010, 3170, 3175, 3176].includes(response.statusCode)) {
+    // Record or list locked by another user, or saved by one again since we read it (3200 after a retry): worth trying again (§9).
+    if ([1010, 3170, 3175, 3176, 3200].includes(response.statusCode)) {
       return new PlatformUnavailableError(null, `${this.options.name} was busy ${action}; it is tried again.`, detail);
     }
     return new LedgerRejectedError(`qbd-${response.statusCode}`, `${this.options.name} refused ${action}: ${response.statusMessage}`, detail);
@@ -295,6 +304,24 @@ export class QbdAccountingTarget implements AccountingTarget {
     }
     if (response.statusCode !== 0) throw this.refusal(response, `customer "${displayName}"`);
     return customerOf(response.rets.find((r) => r.local === 'CustomerRet')!);
+  }
+
+  /** `CustomerMod` of what changed, with the EditSequence read just before (qbd-list-updates.ts); 3100 comes back as DisplayNameTakenError. */
+  async updateCustomer(id: string, changes: LedgerCustomerChanges): Promise<LedgerCustomer> {
+    const company = changes.displayName === undefined ? null : await this.companyCurrencies();
+    // A customer in a foreign currency keeps its name in that currency's form, as it was created.
+    const nameFor = (current: XmlElement, displayName: string) =>
+      company ? displayNameInCurrency(displayName, customerCurrencyOf(current, company), company, this.limits.customerDisplayName) : displayName;
+    return customerOf(await modifyCustomer(this.modTarget, id, changes, nameFor));
+  }
+
+  /** The item type's Mod of its changed name and sales price (qbd-list-updates.ts). */
+  updateItem(id: string, changes: LedgerItemChanges): Promise<LedgerItem> {
+    return modifyItem(this.modTarget, id, changes);
+  }
+
+  private get modTarget() {
+    return { answer: (request: XmlNode, action: string) => this.answer(request, action), refusal: (response: QbxmlResponse, action: string) => this.refusal(response, action), name: this.options.name };
   }
 
   /** The customer's `CurrencyRef`: the currency list's entry for the code, which must be there and active. */

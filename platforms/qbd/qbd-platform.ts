@@ -101,6 +101,8 @@ function lazyTarget(db: Database, config: QbdPlatformConfig, integrationId: stri
     bookRefund: async (refund, key) => (await target()).bookRefund(refund, key),
     findCustomer: async (m) => (await target()).findCustomer(m),
     createCustomer: async (input, key) => (await target()).createCustomer(input, key),
+    updateCustomer: async (id, changes) => (await target()).updateCustomer(id, changes),
+    updateItem: async (id, changes) => (await target()).updateItem(id, changes),
     findItemsBySku: async (skus) => (await target()).findItemsBySku(skus),
     listItems: async () => (await target()).listItems(),
     listTaxCodes: async () => (await target()).listTaxCodes(),

@@ -21,3 +21,11 @@ export function qbdTestCompany(items: NonNullable<QbdCompanySeed['items']>, acco
     sessionLingerMs: 1_000,
   };
 }
+
+/**
+ * The same company with Multiple Currencies on, for a route from the pound shop that also books into Xero's pound
+ * organisation: the shop's pounds then book in pounds under customers in pounds (off, they would wait).
+ */
+export function inPoundsToo(qbd: ReturnType<typeof qbdTestCompany>): ReturnType<typeof qbdTestCompany> {
+  return { ...qbd, company: { ...qbd.company, multiCurrencyOn: true } };
+}

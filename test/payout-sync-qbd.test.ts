@@ -75,7 +75,14 @@ describe('payouts: Shopify Payments → one QuickBooks Desktop deposit from the 
       ledgerOptions: { clearingAccount: 'Shopify Clearing', payoutBankAccount: 'Checking', payoutFeeAccount: 'Shopify Fees' },
     });
     expect(chosen.status).toBe(200);
-    expect(chosen.body.ledgerOptions).toEqual({ clearingAccount: 'Shopify Clearing', payoutBankAccount: 'Checking', payoutFeeAccount: 'Shopify Fees', payoutAdjustmentAccount: '' });
+    expect(chosen.body.ledgerOptions).toEqual({
+      saleCurrency: 'shop',
+      foreignCurrency: 'park',
+      clearingAccount: 'Shopify Clearing',
+      payoutBankAccount: 'Checking',
+      payoutFeeAccount: 'Shopify Fees',
+      payoutAdjustmentAccount: '',
+    });
     const after = order('#9001');
     expect((await harness.syncResultOf(after.id)).outcome).toBe('created');
     const depositedTo = (ref: string) => company().salesReceipts.filter((r) => r.refNumber === ref).map((r) => r.depositTo?.fullName ?? 'Undeposited Funds');

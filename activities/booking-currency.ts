@@ -32,8 +32,10 @@ async function inBookingCurrency(
   decide: (ledger: LedgerCurrencies, choices: Choices) => BookingCurrencyDecision,
 ): Promise<CommerceOrder> {
   // In the shop's currency only: nothing to choose. A currency the ledger cannot book is refused by the ledger at
-  // booking, naming the setting (QuickBooks) or the currency (Xero), without a ledger call here.
-  if (!order.presentment && order.shopCurrency === undefined) return order;
+  // booking, naming the setting (QuickBooks Online) or the currency (Xero), without a ledger call here; a ledger
+  // that would book it as its home currency instead (QuickBooks Desktop) is asked here, as for a buyer's currency.
+  const shopCurrencyOnly = !order.presentment && order.shopCurrency === undefined;
+  if (shopCurrencyOnly && !(await connections.ledgerBooksAnyCurrencyAsHome(routeId))) return order;
   const { integration, target, routeOptions } = await connections.accountingTarget(routeId);
   if (!target.currencies) {
     const { presentment: _presentment, ...inShopCurrency } = order;

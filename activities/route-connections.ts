@@ -55,6 +55,12 @@ export class RouteConnections {
     return { route, source, integration, routeOptions, target: ledger.createTarget({ ...this.connectionOf(integration), routeOptions }) };
   }
 
+  /** Whether the route's ledger books any currency's amounts as home ones (AccountingPlatform), without opening it. */
+  async ledgerBooksAnyCurrencyAsHome(routeId: string): Promise<boolean> {
+    const { target } = await this.integrationsOf(routeId);
+    return this.platforms.accounting(target.platform).booksAnyCurrencyAsHome === true;
+  }
+
   /** What a platform client needs of an integration; a paused one is refused here, before any call. */
   private connectionOf(integration: IntegrationRow): PlatformConnection {
     assertNotPaused(integration);

@@ -107,6 +107,12 @@ export interface AccountingPlatform extends PlatformBase {
   readonly role: 'accounting';
   /** The settings a sync route into this ledger may choose; none when absent. */
   readonly routeOptions?: readonly RouteOption[];
+  /**
+   * True where the ledger would book an order's amounts as home-currency ones whatever their currency, rather than
+   * refuse them (QuickBooks Desktop: a sale has no currency of its own, it is its customer's, the home one without
+   * multiple currencies): the sync then checks every order's currency before booking, not only a buyer's.
+   */
+  readonly booksAnyCurrencyAsHome?: boolean;
   createTarget(connection: PlatformConnection): AccountingTarget;
   /**
    * Where a person opens a booked document in the ledger's own web app (the console's "open in the ledger"

@@ -59,6 +59,8 @@ export interface HealthHarnessOptions {
   /** Wraps the QuickBooks Online platform, e.g. to "crash" right after a token refresh. */
   decorateQbo?: (platform: Platform) => Platform;
   qboAccessTokenTtlSeconds?: number;
+  /** The Shopify shops' currency (default GBP; a route into a US QuickBooks Desktop company sells in dollars). */
+  shopCurrency?: string;
   /** Also offer Xero (its emulator with two organisations, the real xero-node). */
   xero?: boolean;
   /** Poll stores at this interval, the health workflow keeping their schedules (runtime/order-poll-schedule.ts). */
@@ -151,6 +153,7 @@ export class HealthHarness {
         shopifyApp: SHOPIFY_APP,
         qboApp: QBO_APP,
         shopName: 'Health Shop',
+        shopCurrency: options.shopCurrency,
         ...(options.qboAccessTokenTtlSeconds ? { qboAccessTokenTtlSeconds: options.qboAccessTokenTtlSeconds } : {}),
       }),
       startSmtpTestServer(),

@@ -6,6 +6,7 @@ import type { HealthCheckOutcome } from '../workflows/integration-health.js';
 import type { OrderSyncResult } from '../workflows/order-sync.js';
 import { TestBrowser } from './support/browser.js';
 import { eventually, HealthHarness } from './integration-health-harness.js';
+import { QBD_TEST_SHOP_CURRENCY } from './support/qbd-test-company.js';
 
 /**
  * QuickBooks Desktop has no OAuth: the reconnect link in an alert email leads to its own page, which makes a new
@@ -26,7 +27,7 @@ describe('integration health: QuickBooks Desktop reconnects from the email', () 
     },
   });
   beforeAll(async () => {
-    h = await HealthHarness.start({ qbd: { requestWaitMs: 2_000 } });
+    h = await HealthHarness.start({ qbd: { requestWaitMs: 2_000 }, shopCurrency: QBD_TEST_SHOP_CURRENCY });
   }, 120_000);
   afterAll(async () => {
     await connector?.stop();

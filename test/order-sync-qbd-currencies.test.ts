@@ -75,6 +75,58 @@ describe('order sync: currencies into QuickBooks Desktop through the Web Connect
     expect(customerOf('4301').currencyCode).toBeUndefined();
   });
 
+  /** A pound shop's order (the shop's currency, into this dollar company): £16 mug and £4 shipping, or paid in dollars at 1.25. */
+  const inPounds = (name: string, paidInDollars: boolean) =>
+    harness.shopify.control.createOrder({
+      name,
+      currency: 'GBP',
+      ...(paidInDollars ? { presentmentCurrency: 'USD', presentmentRate: 1.25 } : {}),
+      email: 'oliver@example.co.uk',
+      customer: { firstName: 'Oliver', lastName: 'Twist', email: 'oliver@example.co.uk' },
+      lineItems: [{ title: 'Mug', sku: 'MUG-1', quantity: 1, unitPrice: '16.00', taxable: false, taxLines: [] }],
+      shippingLines: [{ title: 'Royal Mail', price: '4.00', taxLines: [] }],
+    });
+  const waitingRow = (orderId: string, message: (text: string) => boolean) =>
+    eventually(async () => {
+      const row = await harness.orderRow(orderId);
+      return row?.lastErrorCode === 'LedgerRejected' && row.waitingFor === 'fix' && message(row.lastErrorMessage ?? '') ? row : undefined;
+    }, `order ${orderId} to wait`);
+
+  it("multiple currencies off, a pound shop: its pounds never book as dollars; they wait naming the setting, or book as the buyer's dollars with the rate in the memo", async () => {
+    await routeOptions({ saleCurrency: null, foreignCurrency: null });
+    const pounds = inPounds('#4311', false);
+    await harness.startSync(pounds.id);
+    const waiting = await waitingRow(pounds.id, () => true);
+    expect(waiting.lastErrorMessage).toBe(
+      'Order #4311 is in GBP (20.00 GBP), but QuickBooks Desktop #1 books only in USD: nothing was booked. ' +
+        'Turn on multiple currencies in QuickBooks Desktop: Edit → Preferences → Multiple Currencies → Company Preferences, then retry the order.',
+    );
+    // Under home-currency the shop has no dollar amounts for it, and the order says so rather than guess a rate.
+    await routeOptions({ foreignCurrency: 'home-currency' });
+    expect((await harness.operator('POST', `/routes/${harness.routeId}/orders/${pounds.id}/retry`)).status).toBeLessThan(300);
+    const still = await waitingRow(pounds.id, (text) => text.includes('home-currency amounts'));
+    expect(still.lastErrorMessage).toContain('The route books home-currency amounts instead where the shop gives them, but #4311 has none in USD.');
+    expect(company().salesReceipts.filter((r) => r.refNumber === '4311')).toEqual([]);
+    expect(company().customers.filter((c) => c.email === 'oliver@example.co.uk')).toEqual([]);
+
+    // Paid in dollars by its buyer: parked by default, naming the option; under home-currency the dollars book.
+    await routeOptions({ foreignCurrency: null });
+    const paidInDollars = inPounds('#4312', true);
+    await harness.startSync(paidInDollars.id);
+    expect((await waitingRow(paidInDollars.id, () => true)).lastErrorMessage).toContain(
+      'Or set the route\'s foreignCurrency option to "home-currency" to book the shop\'s USD amounts with the rate in the memo.',
+    );
+    await routeOptions({ foreignCurrency: 'home-currency' });
+    expect((await harness.operator('POST', `/routes/${harness.routeId}/orders/${paidInDollars.id}/retry`)).status).toBeLessThan(300);
+    expect((await harness.syncResultOf(paidInDollars.id)).outcome).toBe('created');
+    const receipt = receiptOf('4312');
+    expect(receipt).toMatchObject({ totalAmount: '25.00' });
+    expect(receipt.currency).toBeUndefined();
+    expect(receipt.lines.map((line) => line.amount)).toEqual(['20.00', '5.00']);
+    expect(receipt.memo!.split('\n')[1]).toBe("Paid 20.00 GBP; booked as 25.00 USD at 1.250000 USD per GBP (the shop's rate).");
+    await routeOptions({ saleCurrency: 'presentment', foreignCurrency: null });
+  });
+
   it('multiple currencies on: the euros book in euros at the shop\'s rate, under a second customer in euros; a refund in euros at the sale\'s rate', async () => {
     // The bookkeeper turns Multiple Currencies on (QuickBooks Desktop never turns it off again).
     company().currencies.multiCurrencyOn = true;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { integrations, qbwcRequests } from '../db/schema.js';
 import type { OrderSyncResult } from '../workflows/order-sync.js';
-import { qbdTestCompany } from './support/qbd-test-company.js';
+import { QBD_TEST_SHOP_CURRENCY, qbdTestCompany } from './support/qbd-test-company.js';
 import { eventually, OPERATOR_TOKEN, SyncHarness } from './support/sync-harness.js';
 import { replayErrors } from './support/replay-check.js';
 import { orderSyncWorkflowId } from '../runtime/order-sync-starter.js';
@@ -17,6 +17,7 @@ describe('order sync: Shopify → QuickBooks Desktop through the Web Connector',
   beforeAll(async () => {
     // QBWC waits 5 s after a "NoOp" [C]; here 100 ms, and the visit stays open 1 s after its last request.
     harness = await SyncHarness.start({
+      shopCurrency: QBD_TEST_SHOP_CURRENCY,
       qbd: qbdTestCompany([
         { name: 'MUG-1', price: '8.00', description: 'Mug' },
         { name: 'Shipping', price: '0.00' },

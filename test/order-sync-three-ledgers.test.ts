@@ -14,6 +14,8 @@ describe('order sync: one Shopify order into QuickBooks Online, Xero and QuickBo
         company: {
           companyName: 'Test Shop LLC',
           companyFilePath: 'C:\\Company\\test.qbw',
+          // A US company (dollars) that books the shop's pounds: Multiple Currencies on (off, the order would wait).
+          multiCurrencyOn: true,
           items: [
             { name: 'MUG-1', price: '8.00', description: 'Mug' },
             { name: 'Shipping', price: '0.00' },

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QbdDeposit } from '../emulators/qbd/company-data.js';
 import { orderSyncWorkflowId } from '../runtime/order-sync-starter.js';
 import { payoutSyncWorkflowId, startPayoutSync } from '../runtime/payout-sync-starter.js';
-import { qbdTestCompany } from './support/qbd-test-company.js';
+import { QBD_TEST_SHOP_CURRENCY, qbdTestCompany } from './support/qbd-test-company.js';
 import { replayErrors } from './support/replay-check.js';
 import { eventually, SyncHarness } from './support/sync-harness.js';
 
@@ -18,6 +18,7 @@ describe('payouts: Shopify Payments → one QuickBooks Desktop deposit from the 
 
   beforeAll(async () => {
     harness = await SyncHarness.start({
+      shopCurrency: QBD_TEST_SHOP_CURRENCY,
       qbd: qbdTestCompany(
         [
           { name: 'MUG-1', price: '8.00', description: 'Mug' },
@@ -75,13 +76,12 @@ describe('payouts: Shopify Payments → one QuickBooks Desktop deposit from the 
     });
     expect(chosen.status).toBe(200);
     expect(chosen.body.ledgerOptions).toEqual({
+      saleCurrency: 'shop',
+      foreignCurrency: 'park',
       clearingAccount: 'Shopify Clearing',
       payoutBankAccount: 'Checking',
       payoutFeeAccount: 'Shopify Fees',
       payoutAdjustmentAccount: '',
-      // The currency choices every QuickBooks Desktop route has, at their defaults.
-      saleCurrency: 'shop',
-      foreignCurrency: 'park',
     });
     const after = order('#9001');
     expect((await harness.syncResultOf(after.id)).outcome).toBe('created');

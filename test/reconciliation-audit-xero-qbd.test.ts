@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RECONCILIATION_AUDIT_ID_PREFIX, type ReconciliationAuditResult } from '../workflows/reconciliation-audit.js';
-import { qbdTestCompany } from './support/qbd-test-company.js';
+import { inPoundsToo, qbdTestCompany } from './support/qbd-test-company.js';
 import { SyncHarness } from './support/sync-harness.js';
 
 /**
@@ -18,10 +18,12 @@ describe('reconciliation audit of Xero and QuickBooks Desktop routes', () => {
   beforeAll(async () => {
     harness = await SyncHarness.start({
       alsoRouteTo: ['xero', 'qbd'],
-      qbd: qbdTestCompany([
-        { name: 'MUG-1', price: '8.00', description: 'Mug' },
-        { name: 'Shipping', price: '0.00' },
-      ]),
+      qbd: inPoundsToo(
+        qbdTestCompany([
+          { name: 'MUG-1', price: '8.00', description: 'Mug' },
+          { name: 'Shipping', price: '0.00' },
+        ]),
+      ),
     });
     harness.qbd!.connector.start();
     // One order booked on every route; the next one's webhook is lost, so no route ever saw it.

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { qbdTestCompany } from './support/qbd-test-company.js';
+import { QBD_TEST_SHOP_CURRENCY, qbdTestCompany } from './support/qbd-test-company.js';
 import { refundSyncWorkflowId } from '../runtime/refund-sync-starter.js';
 import { replayErrors } from './support/replay-check.js';
 import { SyncHarness } from './support/sync-harness.js';
@@ -17,6 +17,7 @@ describe('refunds and cancellations after booking: Shopify → QuickBooks Deskto
     recorded.push({ workflowId: refundSyncWorkflowId(routeId, orderId, refundId), fixtureName });
   beforeAll(async () => {
     harness = await SyncHarness.start({
+      shopCurrency: QBD_TEST_SHOP_CURRENCY,
       qbd: qbdTestCompany([
         { name: 'MUG-1', price: '8.00', description: 'Mug' },
         { name: 'TS-RED-M', price: '20.00', description: 'Red T-shirt' },
@@ -54,7 +55,7 @@ describe('refunds and cancellations after booking: Shopify → QuickBooks Deskto
 
     const result = await harness.refundResultOf(sold.id, refund.id);
     expect(result.outcome).toBe('created');
-    expect(result.message).toBe(`Refund ${refund.id} of order #4101 (22.50 GBP) was booked in QuickBooks Desktop #1 as credit memo 4101-R1 (id ${result.ledgerDocument!.id}), against 4101.`);
+    expect(result.message).toBe(`Refund ${refund.id} of order #4101 (22.50 USD) was booked in QuickBooks Desktop #1 as credit memo 4101-R1 (id ${result.ledgerDocument!.id}), against 4101.`);
     const [memo, ...others] = memos('4101-R1');
     expect(others).toEqual([]);
     expect(memo!.lines.map((l) => [l.itemName, l.quantity, l.amount])).toEqual([
@@ -84,7 +85,7 @@ describe('refunds and cancellations after booking: Shopify → QuickBooks Deskto
     harness.shopify.control.cancelOrder(sold.id);
     const reversal = await harness.refundResultOf(sold.id, 'cancellation');
     expect(reversal.outcome).toBe('created');
-    expect(reversal.message).toContain('The cancellation of order #4102 (40.50 GBP) was booked in QuickBooks Desktop #1 as credit memo 4102-C');
+    expect(reversal.message).toContain('The cancellation of order #4102 (40.50 USD) was booked in QuickBooks Desktop #1 as credit memo 4102-C');
     expect(memos('4102-C').map((m) => [m.totalAmount, m.creditRemaining, m.lines.map((l) => [l.itemName, l.amount])])).toEqual([
       ['40.50', '0.00', [['TS-RED-M', '36.00'], ['Shipping', '4.50']]],
     ]);

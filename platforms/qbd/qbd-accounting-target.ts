@@ -31,7 +31,7 @@ import { qbxmlAmount } from './qbxml-amount.js';
 import { modifyCustomer, modifyItem } from './qbd-list-updates.js';
 import type { LedgerCurrencies } from '../../domain/booking-currency.js';
 import { displayNameInCurrency } from '../../domain/customer-currency-name.js';
-import { cachedQbdCurrencies, customerCurrencyOf, forgetQbdCurrencies, QBD_CURRENCY_REQUESTS, qbdCurrenciesOf, type QbdCompanyCurrencies } from './qbd-currencies.js';
+import { cachedQbdCurrencies, customerCurrencyOf, forgetQbdCurrencies, QBD_CURRENCY_REQUESTS, qbdCurrenciesOf, qbdHomeCurrencyUnknown, type QbdCompanyCurrencies } from './qbd-currencies.js';
 
 /**
  * QuickBooks Desktop as a ledger, in qbXML 16.0 through the Web Connector (../shared/platforms/quickbooks-desktop.md):
@@ -171,7 +171,14 @@ export class QbdAccountingTarget implements AccountingTarget {
 
   /** The company's home currency, whether Multiple Currencies is on, and its currency list, read at most once an hour. */
   async currencies(options: { fresh?: boolean } = {}): Promise<LedgerCurrencies> {
-    const { list: _list, ...currencies } = await this.companyCurrencies(options.fresh);
+    const company = await this.companyCurrencies(options.fresh);
+    const unknown = qbdHomeCurrencyUnknown(company, this.options.name);
+    if (unknown) {
+      // Read again next time: the bookkeeper may turn multiple currencies on, which names the home currency.
+      forgetQbdCurrencies(this.options.cacheKey);
+      throw new LedgerRejectedError('currency', unknown.message, unknown.detail);
+    }
+    const { list: _list, country: _country, ...currencies } = company;
     return currencies;
   }
 

@@ -9,6 +9,8 @@ export const QBD_MULTICURRENCY_SETTING = 'Turn on multiple currencies in QuickBo
 /** The company's currencies, and its currency list (ListID ↔ ISO code) for customers' CurrencyRef. */
 export interface QbdCompanyCurrencies extends LedgerCurrencies {
   list: Array<{ listId: string; code: string; active: boolean }>;
+  /** The edition's country as HostRet gives it ('' when absent). */
+  country: string;
 }
 
 /** The home currency of each QuickBooks Desktop edition (HostRet Country, XSD [C]; editions' currencies [S]). */
@@ -18,7 +20,8 @@ const HOME_BY_EDITION: Record<string, string> = { US: 'USD', CA: 'CAD', UK: 'GBP
  * The host (its edition's country), the Multiple Currencies preference and the currency list, asked in one request
  * set (one Web Connector round trip; the list last, as a company without multicurrency may refuse it [U]). The home
  * currency is the list entry the preference names; without multicurrency QuickBooks may name none [U], and the
- * edition's currency is taken.
+ * edition's currency is taken: inferred, not read. An edition we do not know, or none, leaves it unknown ('') rather
+ * than guessed (qbdHomeCurrencyUnknown).
  */
 export const QBD_CURRENCY_REQUESTS: XmlNode[] = [
   { name: 'HostQueryRq', children: [] },
@@ -37,9 +40,24 @@ export function qbdCurrenciesOf([host, preferences, currencies]: QbxmlResponse[]
     .map((r) => ({ listId: childText(r, 'ListID') ?? '', code: childText(r, 'CurrencyCode') ?? '', active: childText(r, 'IsActive') !== 'false' }));
   const homeRef = prefs ? childNamed(prefs, 'HomeCurrencyRef') : undefined;
   const homeId = homeRef ? childText(homeRef, 'ListID') : undefined;
-  const edition = HOME_BY_EDITION[(hostRet ? childText(hostRet, 'Country') : undefined) ?? 'US'] ?? 'USD';
+  const country = hostRet ? childText(hostRet, 'Country') : undefined;
+  const edition = (country && HOME_BY_EDITION[country]) || '';
   const homeCurrency = list.find((c) => c.listId === homeId)?.code ?? edition;
-  return { homeCurrency, multiCurrency, list, setting: QBD_MULTICURRENCY_SETTING };
+  return { homeCurrency, multiCurrency, list, setting: QBD_MULTICURRENCY_SETTING, country: country ?? '' };
+}
+
+/**
+ * Why a company's home currency is unknown (neither named by its preferences nor known from its edition), to
+ * refuse an order with rather than book amounts in a currency guessed; null when it is known.
+ */
+export function qbdHomeCurrencyUnknown(company: QbdCompanyCurrencies, name: string): { message: string; detail: string } | null {
+  if (company.homeCurrency !== '') return null;
+  return {
+    message:
+      `${name} did not say its home currency (multiple currencies are off, and its QuickBooks edition, country "${company.country || 'none'}", is not one whose currency ledgerbridge knows), ` +
+      `so no order can be booked without guessing it: nothing was booked. Check the company's home currency in QuickBooks Desktop (Edit → Preferences → Multiple Currencies → Company Preferences), then retry the order.`,
+    detail: `HostRet Country ${company.country || 'absent'}; MultiCurrencyPreferences without HomeCurrencyRef`,
+  };
 }
 
 /** A customer's currency (its CurrencyRef in the list; none: the home currency). */

@@ -55,6 +55,8 @@ export function createQbdPlatform(config: QbdPlatformConfig, shared: SharedPlatf
     // Multiple currencies, where the company file has them: the same choices as QuickBooks Online's; and the accounts a
     // route's sales and payouts go through, by name (an account reference's FullName is ≤ 159 in qbXML 16.0).
     routeOptions: [...CURRENCY_ROUTE_OPTIONS, ...payoutAccountOptions(159, QUICKBOOKS_PAYOUT_ACCOUNTS)],
+    // A receipt is in its customer's currency: a pound order under a dollar customer would book pounds as dollars.
+    booksAnyCurrencyAsHome: true,
     config,
     refreshTokens: async () => null,
     authorizeUrl: noOAuth,

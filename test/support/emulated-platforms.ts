@@ -75,6 +75,8 @@ export interface EmulatedPlatformsOptions {
   qboRequestIdMode?: RequestIdMode;
   /** The company books a used document number again instead of answering 6140. */
   qboDuplicateDocNumbersAllowed?: boolean;
+  /** The shops' currency (default GBP, the UK QuickBooks company's and the Xero organisation's home currency). */
+  shopCurrency?: string;
   /** The QuickBooks company booked into (default the UK one). */
   qboCompany?: TestCompanyKind;
   /** Default true, as Shopify requires of public apps from 2027-01-01. */
@@ -131,8 +133,8 @@ export async function startEmulatedPlatforms(options: EmulatedPlatformsOptions):
     startShopifyEmulator({
       ...options.shopifyApp,
       shops: [
-        { domain: shop, name: options.shopName, currencyCode: 'GBP' },
-        { domain: secondShop, name: `${options.shopName} (second)`, currencyCode: 'GBP' },
+        { domain: shop, name: options.shopName, currencyCode: options.shopCurrency ?? 'GBP' },
+        { domain: secondShop, name: `${options.shopName} (second)`, currencyCode: options.shopCurrency ?? 'GBP' },
       ],
       ...(options.shopifyBucket ? { bucket: options.shopifyBucket } : {}),
     }),

@@ -2,6 +2,12 @@ import type { QbdCompanySeed } from '../../emulators/qbd/company-data.js';
 import type { SyncHarnessOptions } from './sync-harness.js';
 
 /**
+ * The currency of a shop booking into the company below: its home currency (a US edition's, dollars), as a shop in
+ * another currency would have its orders wait while Multiple Currencies is off (SyncHarness option `shopCurrency`).
+ */
+export const QBD_TEST_SHOP_CURRENCY = 'USD';
+
+/**
  * The QuickBooks Desktop company the sync suites book into ("Test Shop LLC", these items and accounts) behind a fast Web
  * Connector: it polls every 100 ms, waits 100 ms after a "NoOp" (QBWC waits 5 s [C]) and keeps a visit open 1 s
  * after its last request; a request waits 3 s for it before the order parks.
@@ -14,4 +20,12 @@ export function qbdTestCompany(items: NonNullable<QbdCompanySeed['items']>, acco
     noOpDelayMs: 100,
     sessionLingerMs: 1_000,
   };
+}
+
+/**
+ * The same company with Multiple Currencies on, for a route from the pound shop that also books into Xero's pound
+ * organisation: the shop's pounds then book in pounds under customers in pounds (off, they would wait).
+ */
+export function inPoundsToo(qbd: ReturnType<typeof qbdTestCompany>): ReturnType<typeof qbdTestCompany> {
+  return { ...qbd, company: { ...qbd.company, multiCurrencyOn: true } };
 }

@@ -84,6 +84,11 @@ export interface SyncHarnessOptions {
    * emulator, reached only through the Web Connector emulator polling the API's endpoint over HTTP.
    */
   qbd?: { company: QbdCompanySeed; requestWaitMs: number; pollIntervalMs: number; sessionLingerMs?: number; noOpDelayMs?: number };
+  /**
+   * The Shopify shops' currency (default GBP): a route into QuickBooks Desktop's US test company books dollars
+   * (qbdTestCompany's QBD_TEST_SHOP_CURRENCY), as its orders in another currency wait for a setting.
+   */
+  shopCurrency?: string;
   /** The QuickBooks emulator in a process of its own (`qboProcess`), as the real ledger is elsewhere; `qbo` is then unavailable. */
   qboInOwnProcess?: boolean;
   /**
@@ -211,6 +216,7 @@ export class SyncHarness {
           shopifyApp: SHOPIFY_APP,
           qboApp: QBO_APP,
           shopName: 'Test Shop',
+          shopCurrency: options.shopCurrency,
           qboRateLimits: options.qboRateLimits,
           shopifyBucket: options.shopifyBucket,
           shopifyUpdatedOrdersPageSize: options.shopifyUpdatedOrdersPageSize,

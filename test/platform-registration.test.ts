@@ -73,8 +73,9 @@ describe('installed platforms', () => {
       ...payoutAccountOptions(150),
     ]);
     expect(build({ XERO_SALE_DOCUMENT: 'receive-money' }).accounting('xero').routeOptions?.[0]?.defaultValue).toBe('receive-money');
-    // QuickBooks Desktop books in several currencies where the company file has Multiple Currencies on.
-    expect(build({}).accounting('qbd').routeOptions).toEqual(currencyOptions);
+    // QuickBooks Desktop books in several currencies where the company file has Multiple Currencies on, and takes
+    // the same accounts as QuickBooks Online (a qbXML account reference's FullName is up to 159 characters).
+    expect(build({}).accounting('qbd').routeOptions).toEqual([...currencyOptions, ...payoutAccountOptions(159)]);
     // QuickBooks books one kind of document: its routes choose how currencies are booked (README › Currencies) and
     // accounts by name (clearing, and where payouts go), none by default.
     expect(build({}).accounting('qbo').routeOptions?.map((option) => [option.name, option.freeText?.maxLength, option.defaultValue])).toEqual([

@@ -55,8 +55,10 @@ describe('reconciliation audit of Xero and QuickBooks Desktop routes', () => {
       orderName: '#6001',
       fix: `Void document ${extra.id}, a duplicate of ${kept} (${extra.number === '6001' ? 'both numbered 6001' : `numbered ${extra.number} and 6001`}), then release the route.`,
     });
-    // Payouts into these ledgers are not booked by ledgerbridge yet: the report says they were not compared.
-    expect(report.payouts).toEqual({ checked: false, note: `Payouts are not compared: ledgerbridge cannot list the payout documents of ${ledgerName} yet.` });
+    // Both ledgers list their payout documents by date, so payouts are compared too (the shop paid none out here:
+    // test/payout-audit-xero-qbd.test.ts has those).
+    expect(report.payouts).toEqual({ checked: true, note: `Paid payouts compared with their deposits in ${ledgerName}.` });
+    expect(report.summary).toMatchObject({ payout_missing_in_ledger: 0, payout_amount_mismatch: 0, deposit_without_payout: 0 });
     const halt = await harness.operator('GET', `/routes/${routeId}/halt`);
     expect(halt.body).toMatchObject({ halted: true, halt: { reason: 'duplicate_document' } });
     expect(halt.body.halt.message).toContain(`void document ${extra.id}, a duplicate of ${kept}`);

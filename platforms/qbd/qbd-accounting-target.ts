@@ -96,6 +96,11 @@ export class QbdAccountingTarget implements AccountingTarget {
     return this.deposits.book(payout);
   }
 
+  /** Deposits by TxnDate (QbdPayoutDeposits.listBetween): what a reconciliation audit compares with the shop's payouts. */
+  listPayoutsBetween(range: LedgerDateRange): Promise<LedgerSaleListing[]> {
+    return this.deposits.listBetween(range);
+  }
+
   private async one(request: XmlNode, action: string): Promise<QbxmlResponse> {
     const [response] = await this.options.channel.send([request]);
     if (!response) throw new PlatformUnavailableError(null, `${this.options.name} gave no answer to ${action}.`, 'empty qbXML response set');

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { payoutSyncWorkflowId, startPayoutSync } from '../runtime/payout-sync-starter.js';
-import { RECONCILIATION_AUDIT_ID_PREFIX, type ReconciliationAuditResult } from '../workflows/reconciliation-audit.js';
-import { qbdTestCompany } from './support/qbd-test-company.js';
+import { auditRoute } from './support/audit-runs.js';
+import { qbdPayoutTestCompany } from './support/qbd-test-company.js';
 import { SyncHarness } from './support/sync-harness.js';
 
 /**
@@ -22,17 +22,7 @@ describe('payouts in the reconciliation audit of Xero and QuickBooks Desktop rou
   beforeAll(async () => {
     harness = await SyncHarness.start({
       alsoRouteTo: ['xero', 'qbd'],
-      qbd: qbdTestCompany(
-        [
-          { name: 'MUG-1', price: '8.00', description: 'Mug' },
-          { name: 'Shipping', price: '0.00' },
-        ],
-        [
-          { name: 'Checking', type: 'Bank' },
-          { name: 'Shopify Clearing', type: 'OtherCurrentAsset' },
-          { name: 'Shopify Fees', type: 'Expense' },
-        ],
-      ),
+      qbd: qbdPayoutTestCompany(),
     });
     harness.qbd!.connector.start();
     harness.xero.emulator.control.addAccount(harness.xero.tenantId, { code: '091', name: 'Shopify Clearing', type: 'BANK' });
@@ -68,14 +58,7 @@ describe('payouts in the reconciliation audit of Xero and QuickBooks Desktop rou
     await harness?.close();
   });
 
-  async function audit(routeId: string): Promise<{ result: ReconciliationAuditResult; report: any }> {
-    const started = await harness.operator('POST', `/routes/${routeId}/audits`, { from: today, to: today });
-    expect(started.status).toBe(202);
-    const result: ReconciliationAuditResult = await harness.handle(`${RECONCILIATION_AUDIT_ID_PREFIX}${routeId}/${started.body.auditId}`).result();
-    const answer = await harness.operator('GET', `/routes/${routeId}/audits/${started.body.auditId}`);
-    expect(answer.body.status).toBe('done');
-    return { result, report: answer.body.report };
-  }
+  const audit = (routeId: string) => auditRoute(harness, routeId, { from: today, to: today });
 
   /** The booked payout matches (no line); the changed one and the unseen one are reported with their fixes. */
   async function expectPayoutLines(ledger: 'xero' | 'qbd', ledgerName: string, kind: string, changedNumber: string) {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RECONCILIATION_AUDIT_ID_PREFIX, type ReconciliationAuditResult } from '../workflows/reconciliation-audit.js';
+import { auditRoute } from './support/audit-runs.js';
 import { qbdTestCompany } from './support/qbd-test-company.js';
 import { SyncHarness } from './support/sync-harness.js';
 
@@ -35,14 +35,7 @@ describe('reconciliation audit of Xero and QuickBooks Desktop routes', () => {
     await harness?.close();
   });
 
-  async function audit(routeId: string): Promise<{ result: ReconciliationAuditResult; report: any }> {
-    const started = await harness.operator('POST', `/routes/${routeId}/audits`, { from: today, to: today });
-    expect(started.status).toBe(202);
-    const result: ReconciliationAuditResult = await harness.handle(`${RECONCILIATION_AUDIT_ID_PREFIX}${routeId}/${started.body.auditId}`).result();
-    const answer = await harness.operator('GET', `/routes/${routeId}/audits/${started.body.auditId}`);
-    expect(answer.body.status).toBe('done');
-    return { result, report: answer.body.report };
-  }
+  const audit = (routeId: string) => auditRoute(harness, routeId, { from: today, to: today });
 
   async function expectFindsAndHalts(routeId: string, ledgerName: string, kept: string, extra: { id: string; number: string }) {
     const { result, report } = await audit(routeId);

@@ -15,3 +15,18 @@ export function qbdTestCompany(items: NonNullable<QbdCompanySeed['items']>, acco
     sessionLingerMs: 1_000,
   };
 }
+
+/** The company the payout suites book into: mugs and shipping, a bank, a clearing account and a fees account. */
+export function qbdPayoutTestCompany(): NonNullable<SyncHarnessOptions['qbd']> {
+  return qbdTestCompany(
+    [
+      { name: 'MUG-1', price: '8.00', description: 'Mug' },
+      { name: 'Shipping', price: '0.00' },
+    ],
+    [
+      { name: 'Checking', type: 'Bank' },
+      { name: 'Shopify Clearing', type: 'OtherCurrentAsset' },
+      { name: 'Shopify Fees', type: 'Expense' },
+    ],
+  );
+}

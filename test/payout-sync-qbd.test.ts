@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QbdDeposit } from '../emulators/qbd/company-data.js';
 import { orderSyncWorkflowId } from '../runtime/order-sync-starter.js';
 import { payoutSyncWorkflowId, startPayoutSync } from '../runtime/payout-sync-starter.js';
-import { QBD_TEST_SHOP_CURRENCY, qbdTestCompany } from './support/qbd-test-company.js';
+import { QBD_TEST_SHOP_CURRENCY, qbdPayoutTestCompany } from './support/qbd-test-company.js';
 import { replayErrors } from './support/replay-check.js';
 import { eventually, SyncHarness } from './support/sync-harness.js';
 
@@ -19,17 +19,7 @@ describe('payouts: Shopify Payments → one QuickBooks Desktop deposit from the 
   beforeAll(async () => {
     harness = await SyncHarness.start({
       shopCurrency: QBD_TEST_SHOP_CURRENCY,
-      qbd: qbdTestCompany(
-        [
-          { name: 'MUG-1', price: '8.00', description: 'Mug' },
-          { name: 'Shipping', price: '0.00' },
-        ],
-        [
-          { name: 'Checking', type: 'Bank' },
-          { name: 'Shopify Clearing', type: 'OtherCurrentAsset' },
-          { name: 'Shopify Fees', type: 'Expense' },
-        ],
-      ),
+      qbd: qbdPayoutTestCompany(),
     });
     harness.qbd!.connector.start();
   }, 300_000);

@@ -208,6 +208,19 @@ describe('Xero emulator: what Xero refuses', () => {
     expect(sides.map((t) => [t.Type, (t.BankAccount as any).Code, t.Total])).toEqual([['SPEND-TRANSFER', '094', 81.12], ['RECEIVE-TRANSFER', '090', 81.12]]);
     const found = await call(token, 'GET', `/BankTransfers?where=${encodeURIComponent('Reference.StartsWith("PO-77 ")')}`);
     expect((found.json.BankTransfers as unknown[]).length).toBe(1);
+    // By date, as the reconciliation audit lists them: the transfer's day, both ends included; a day as text is refused.
+    const dated = async (where: string) => {
+      const answer = await call(token, 'GET', `/BankTransfers?where=${encodeURIComponent(where)}`);
+      return { status: answer.status, json: answer.json, references: ((answer.json.BankTransfers ?? []) as Array<{ Reference?: string }>).map((t) => t.Reference) };
+    };
+    expect((await dated('Date>=DateTime(2026, 11, 25) AND Date<=DateTime(2026, 11, 25)')).references).toContain(valid.Reference);
+    expect((await dated('Date>=DateTime(2026, 11, 26) AND Date<=DateTime(2026, 11, 30)')).references).not.toContain(valid.Reference);
+    expect((await dated('Date>=DateTime(2026, 11, 01) AND Date<=DateTime(2026, 11, 24)')).references).not.toContain(valid.Reference);
+    for (const wrong of ['Date>="2026-11-25"', 'Date>=DateTime(2026, 11, 31)']) {
+      const refused = await dated(wrong);
+      expect(refused.status, wrong).toBe(400);
+      expect(refused.json).toMatchObject({ Type: 'QueryParseException' });
+    }
 
     // POST is the spec's delete: a create body is refused, and writes nothing.
     const posted = await call(token, 'POST', '/BankTransfers', { BankTransfers: [valid] });

@@ -306,6 +306,21 @@ export class QbdCompany {
     return copy;
   }
 
+  /**
+   * A bookkeeper's edit of a deposit (control, for audit tests): its first line takes the difference, so the deposit
+   * still adds up, and the edit sequence moves on as QuickBooks' does on every modification.
+   */
+  correctDeposit(txnId: string, total: string): QbdDeposit {
+    const deposit = this.deposits.find((d) => d.txnId === txnId);
+    if (!deposit) throw new Error(`no deposit ${txnId}`);
+    const cents = (amount: string) => Math.round(Number(amount) * 100);
+    const [first] = deposit.lines;
+    if (first) first.amount = money((cents(first.amount) + cents(total) - cents(deposit.depositTotal)) / 100);
+    deposit.depositTotal = money(cents(total) / 100);
+    deposit.editSequence = String(Number(deposit.editSequence) + 1);
+    return deposit;
+  }
+
   salesReceiptAdd(rq: XmlElement): HandledRequest {
     const outcome = this.salesTransaction(childNamed(rq, 'SalesReceiptAdd')!, { object: 'Sales Receipt', header: 'SalesReceipt', line: 'SalesReceipt line', element: 'SalesReceipt' });
     if (!outcome.ok) return { status: outcome.status, rets: [] };

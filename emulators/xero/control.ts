@@ -153,6 +153,18 @@ export class XeroEmulatorControl {
     return this.state.organisation(tenantId).bankTransfers;
   }
 
+  /** A bookkeeper's edit of a transfer's amount (for audit tests); its two bank-transaction sides move with it. */
+  correctBankTransfer(tenantId: string, bankTransferId: string, amount: number): XeroRecord {
+    const organisation = this.state.organisation(tenantId);
+    const transfer = organisation.bankTransfers.find((t) => t.BankTransferID === bankTransferId);
+    if (!transfer) throw new Error(`no bank transfer ${bankTransferId}`);
+    transfer.Amount = amount;
+    for (const side of organisation.bankTransactions) {
+      if (side.BankTransactionID === transfer.FromBankTransactionID || side.BankTransactionID === transfer.ToBankTransactionID) Object.assign(side, { SubTotal: amount, Total: amount });
+    }
+    return transfer;
+  }
+
   contacts(tenantId: string): XeroRecord[] {
     return this.state.organisation(tenantId).contacts;
   }

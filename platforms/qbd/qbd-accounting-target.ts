@@ -99,6 +99,11 @@ export class QbdAccountingTarget implements AccountingTarget {
     return this.deposits.book(payout);
   }
 
+  /** Deposits by TxnDate (QbdPayoutDeposits.listBetween): what a reconciliation audit compares with the shop's payouts. */
+  listPayoutsBetween(range: LedgerDateRange): Promise<LedgerSaleListing[]> {
+    return this.deposits.listBetween(range);
+  }
+
   /** One request in its own round trip, answered with whatever status it got. */
   private async answer(request: XmlNode, action: string): Promise<QbxmlResponse> {
     const [response] = await this.options.channel.send([request]);

@@ -1,4 +1,4 @@
-import type { LedgerDocumentRef, LedgerPayout, LedgerPayoutLine, LedgerSaleAccount } from '../../domain/accounting-target.js';
+import { saleListing, type LedgerDateRange, type LedgerDocumentRef, type LedgerPayout, type LedgerPayoutLine, type LedgerSaleAccount, type LedgerSaleListing } from '../../domain/accounting-target.js';
 import { LedgerSettingMissingError, PlatformUnavailableError } from '../../domain/platform-errors.js';
 import { toMinor } from '../../domain/money.js';
 import type { PayoutAccountNames } from '../payout-account-options.js';
@@ -36,19 +36,37 @@ export class QbdPayoutDeposits {
 
   /** The deposit whose Memo opens with this payout's marker, booked within a week of its date. */
   async find(docNumber: string, payout: { date: string; marker: string }): Promise<LedgerDocumentRef | null> {
+    const deposits = await this.depositsDated({ from: shiftDate(payout.date, -SEARCH_DAYS), to: shiftDate(payout.date, SEARCH_DAYS) }, `the search for the deposit of ${docNumber}`);
+    const ours = deposits.find((ret) => firstLine(childText(ret, 'Memo')) === payout.marker);
+    return ours ? depositRef(ours, docNumber) : null;
+  }
+
+  /**
+   * Every deposit dated in the range, ours and the bank's others: a reconciliation audit reads the payout in the Memo's
+   * first line and compares the deposit's total (the payout's net). Ours give their number on the Memo's second line.
+   */
+  async listBetween(range: LedgerDateRange): Promise<LedgerSaleListing[]> {
+    const deposits = await this.depositsDated(range, `the listing of deposits from ${range.from} to ${range.to}`);
+    return deposits.map((ret) => {
+      const docNumber = NUMBER_LINE.exec(childText(ret, 'Memo') ?? '')?.[1] ?? childText(ret, 'TxnID') ?? '';
+      // The company's home currency: QuickBooks Desktop names currencies, not by ISO code.
+      return saleListing({ ...depositRef(ret, docNumber), marker: firstLine(childText(ret, 'Memo')) || null }, DEPOSIT, childText(ret, 'TxnDate') ?? '', null);
+    });
+  }
+
+  /** One `DepositQuery` by TxnDate, answering only what tells ours apart and what the engine reads (notes §6: IncludeRetElement trims the answer). */
+  private async depositsDated(range: LedgerDateRange, action: string): Promise<XmlElement[]> {
     const response = await this.ask(
       {
         name: 'DepositQueryRq',
         children: [
-          { name: 'TxnDateRangeFilter', children: [leaf('FromTxnDate', shiftDate(payout.date, -SEARCH_DAYS)), leaf('ToTxnDate', shiftDate(payout.date, SEARCH_DAYS))] },
-          // Only what tells ours apart and what the engine reads (notes §6: IncludeRetElement trims the answer).
-          ...['TxnID', 'Memo', 'DepositTotal'].map((element) => leaf('IncludeRetElement', element)),
+          { name: 'TxnDateRangeFilter', children: [leaf('FromTxnDate', range.from), leaf('ToTxnDate', range.to)] },
+          ...['TxnID', 'TxnDate', 'Memo', 'DepositTotal'].map((element) => leaf('IncludeRetElement', element)),
         ],
       },
-      `the search for the deposit of ${docNumber}`,
+      action,
     );
-    const ours = response.rets.find((ret) => ret.local === 'DepositRet' && (childText(ret, 'Memo') ?? '').split('\n', 1)[0] === payout.marker);
-    return ours ? depositRef(ours, docNumber) : null;
+    return response.rets.filter((ret) => ret.local === 'DepositRet');
   }
 
   /** The account a sales receipt deposited to (its ListID) and its total; null when the receipt is gone. */
@@ -153,6 +171,13 @@ export class QbdPayoutDeposits {
 
 function depositRef(ret: XmlElement, docNumber: string): LedgerDocumentRef {
   return { id: childText(ret, 'TxnID') ?? '', docNumber, total: childText(ret, 'DepositTotal') ?? '0.00', kind: DEPOSIT, marker: childText(ret, 'Memo') ?? null };
+}
+
+/** The Memo line `bookPayout` writes under the marker: "ledgerbridge number PO-…". */
+const NUMBER_LINE = /^ledgerbridge number (\S+)$/m;
+
+function firstLine(memo: string | undefined | null): string {
+  return (memo ?? '').split('\n', 1)[0]!;
 }
 
 function shiftDate(date: string, days: number): string {

@@ -115,5 +115,6 @@ function lazyTarget(db: Database, config: QbdPlatformConfig, integrationId: stri
     saleClearingAccount: async (sale) => (await target()).saleClearingAccount(sale),
     findBookedPayout: async (docNumber, payout) => (await target()).findBookedPayout(docNumber, payout),
     bookPayout: async (payout, key) => (await target()).bookPayout(payout, key),
+    listPayoutsBetween: async (range) => (await target()).listPayoutsBetween(range),
   };
 }

@@ -1,11 +1,12 @@
 import { BankTransaction, LineAmountTypes, type BankTransfer, type LineItem } from 'xero-node';
-import type { LedgerDocumentRef, LedgerPayout, LedgerPayoutLine } from '../../domain/accounting-target.js';
+import { saleListing, type LedgerDateRange, type LedgerDocumentRef, type LedgerPayout, type LedgerPayoutLine, type LedgerSaleListing } from '../../domain/accounting-target.js';
 import { amountsIn, normalizeAmount } from '../../domain/money.js';
 import { LedgerRejectedError } from '../../domain/platform-errors.js';
 import type { PayoutAccountNames } from '../payout-account-options.js';
 import { xeroIdempotencyKey } from './idempotency-key.js';
 import { findBankTransaction } from './receive-money-booking.js';
-import { preferLive } from './sale-booking.js';
+import { isLive, isoDay, preferLive } from './sale-booking.js';
+import { whereDateBetween } from './date-range-listing.js';
 import { receiveMoneyReference } from './sale-receive-money-payload.js';
 import { forgetXeroAccountNamed, requireXeroAccountNamed, type XeroAccount } from './xero-account-by-name.js';
 import type { XeroApi } from './xero-api.js';
@@ -47,6 +48,20 @@ export class XeroPayoutTransfers {
   async find(docNumber: string): Promise<LedgerDocumentRef | null> {
     const transfer = await this.findTransfer(docNumber);
     return transfer ? transferRef(transfer, docNumber) : null;
+  }
+
+  /**
+   * The live transfers dated in the range, ours and the organisation's own: a reconciliation audit reads the payout
+   * in the Reference and compares the Amount (the payout's net). BankTransfers take no page (xero-node
+   * `getBankTransfers` has none): one answer holds them all.
+   */
+  async listBetween(range: LedgerDateRange): Promise<LedgerSaleListing[]> {
+    const body = await this.api.call('the listing of bank transfers', (api, tenant) => api.getBankTransfers(tenant, undefined, whereDateBetween(range)));
+    return (body.bankTransfers ?? []).filter(isLive).map((transfer) => {
+      const docNumber = (transfer.reference ?? '').split(' ', 1)[0]!;
+      // A transfer names no currency: both its accounts are in one (the comparer then checks the amount only).
+      return saleListing(transferRef(transfer, docNumber), BANK_TRANSFER, isoDay(transfer.date), null);
+    });
   }
 
   async book(payout: LedgerPayout, idempotencyKey: string): Promise<LedgerDocumentRef> {

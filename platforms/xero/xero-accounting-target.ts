@@ -178,6 +178,11 @@ export class XeroAccountingTarget implements AccountingTarget {
     return this.payouts.book(payout, idempotencyKey);
   }
 
+  /** Bank transfers dated in the range (payout-transfer-booking.ts): what a reconciliation audit compares with the shop's payouts. */
+  listPayoutsBetween(range: LedgerDateRange): Promise<LedgerSaleListing[]> {
+    return this.payouts.listBetween(range);
+  }
+
   /** Runs a booking with the organisation's tax setup; a refusal that says the setup changed makes it read again next time. */
   private async withTaxSetup<T>(book: (setup: LedgerTaxSetup) => Promise<T>): Promise<T> {
     try {

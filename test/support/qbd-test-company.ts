@@ -29,3 +29,18 @@ export function qbdTestCompany(items: NonNullable<QbdCompanySeed['items']>, acco
 export function inPoundsToo(qbd: ReturnType<typeof qbdTestCompany>): ReturnType<typeof qbdTestCompany> {
   return { ...qbd, company: { ...qbd.company, multiCurrencyOn: true } };
 }
+
+/** The company the payout suites book into: mugs and shipping, a bank, a clearing account and a fees account. */
+export function qbdPayoutTestCompany(): NonNullable<SyncHarnessOptions['qbd']> {
+  return qbdTestCompany(
+    [
+      { name: 'MUG-1', price: '8.00', description: 'Mug' },
+      { name: 'Shipping', price: '0.00' },
+    ],
+    [
+      { name: 'Checking', type: 'Bank' },
+      { name: 'Shopify Clearing', type: 'OtherCurrentAsset' },
+      { name: 'Shopify Fees', type: 'Expense' },
+    ],
+  );
+}

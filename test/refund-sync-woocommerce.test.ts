@@ -19,12 +19,7 @@ describe('refunds after booking: WooCommerce → QuickBooks Online refund receip
     await harness?.close();
   });
 
-  const refundReceiptTotals = (orderDocNumber: string) =>
-    harness
-      .refundReceipts()
-      .filter((r) => (r.docNumber ?? '').startsWith(`${orderDocNumber}-`))
-      .map((r) => [r.docNumber, (r.record as Record<string, any>).TotalAmt])
-      .sort();
+  const refundReceiptTotals = (saleDocNumber: string) => harness.refundReceiptTotals(saleDocNumber);
   const lastUpdateOf = (orderId: number) =>
     harness.woo.control.webhooks.deliveries.filter((d) => d.topic === 'order.updated' && (JSON.parse(d.body) as { id: number }).id === orderId).at(-1)!;
   /** Every intake event of the order, once the drainer has handled it: its outcome. */

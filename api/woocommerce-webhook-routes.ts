@@ -18,6 +18,7 @@ import {
   wooOrderReferenceOf,
   wooRecordEventKey,
   wooRecordReferenceOf,
+  wooRefundIdsOf,
 } from '../platforms/woocommerce/index.js';
 import { RequestsInFlight } from '../runtime/requests-in-flight.js';
 
@@ -53,7 +54,7 @@ export function wooCommerceWebhookRoutes(deps: ApiDeps, context: WooCommerceInta
           description:
             'Public, authenticated by X-WC-Webhook-Signature (base64 HMAC-SHA256 of the body with the secret ledgerbridge set on the webhook). ' +
             'order.created and order.updated are recorded and answered "accepted"; the order sync then starts on every route reading from ' +
-            "the integration. customer.created|updated and product.created|updated are recorded the same way and start the customer's or " +
+            "the integration; each refund an order lists (WooCommerce has no refund topic) is recorded once, by its id, and booked by the refund's sync. customer.created|updated and product.created|updated are recorded the same way and start the customer's or " +
             "product's sync on every route that syncs customers or products. A delivery reporting the same change again (same id, " +
             'date_modified_gmt and content) is answered "duplicate"; two changes within one second are two events. ' +
             "WooCommerce's ping (webhook_id=N) is answered 200.",
@@ -136,7 +137,15 @@ export function wooCommerceWebhookRoutes(deps: ApiDeps, context: WooCommerceInta
         }
         // No event id in WooCommerce: what a delivery reports is this order as of this change, by its content.
         const status = await queue(identity(wooOrderEventKey(order, rawBody, check.deliveryId)), order.orderId, order.reference, 'order');
-        return status === 'accepted' ? { status, orderId: order.orderId } : { status };
+        // No refund topic either: each refund the order lists is queued once (by its id, so a later update showing
+        // it again is a duplicate), naming the refund, as Shopify's refunds/create is; the drainer books it.
+        const refundStatuses: string[] = [];
+        for (const refundId of wooRefundIdsOf(body)) {
+          const reference: IntakeOrderReference = { orderName: order.reference.orderName, currentTotal: null, cancelledAt: null, updatedAt: null, refundId };
+          refundStatuses.push(await queue(identity(`refund/${order.orderId}/${refundId}`), order.orderId, reference, 'refund'));
+        }
+        const anyAccepted = status === 'accepted' || refundStatuses.includes('accepted');
+        return anyAccepted ? { status: 'accepted', orderId: order.orderId } : { status };
       }),
     );
   };

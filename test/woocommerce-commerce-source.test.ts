@@ -91,6 +91,29 @@ describe('WooCommerce commerce source (the official client against the emulator)
     expect(order!.currentTotal).toBe((Number(placed.total) - 10).toFixed(2));
   });
 
+  it('reads an order\'s refunds in the order\'s amounts: refunded lines (tax-inclusive with the order), the amount, the reason; null for no such order', async () => {
+    const { emulator, connection } = await store();
+    const placed = emulator.control.createOrder({ ...BASE, pricesIncludeTax: true });
+    const tee = (placed.line_items as Array<{ id: number; name: string }>).find((line) => line.name === 'T-shirt - Red, M')!;
+    const made = emulator.control.refundOrder(placed.id as number, '24.00', 'Wrong size', [{ id: tee.id, quantity: 1, refund_total: '20.00', refund_tax: '4.00' }])!;
+    emulator.control.refundOrder(placed.id as number, '5.00', '');
+    const source = platform.createSource(connection);
+    const refunds = await source.getRefunds!(String(placed.id));
+    expect(refunds).toEqual([
+      {
+        id: String(made.id),
+        orderId: String(placed.id),
+        createdAt: `${made.date_created_gmt as string}Z`,
+        note: 'Wrong size',
+        lines: [{ lineId: String(tee.id), quantity: 1, subtotal: '24.00', tax: '4.00', restock: true }],
+        shipping: null,
+        total: '24.00',
+      },
+      expect.objectContaining({ note: null, lines: [], shipping: null, total: '5.00' }),
+    ]);
+    expect(await source.getRefunds!('999999')).toBeNull();
+  });
+
   it('says null for an order WooCommerce does not have; a revoked key is a reconnect; an unreachable site is an outage', async () => {
     const { emulator, connection } = await store();
     const source = platform.createSource(connection);

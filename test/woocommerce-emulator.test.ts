@@ -118,6 +118,7 @@ describe('WooCommerce emulator with the official JS client', () => {
       body: { code: 'rest_invalid_param', message: 'Invalid parameter(s): per_page', data: { params: { per_page: 'per_page must be between 1 (inclusive) and 100 (inclusive)' } } },
     });
     expect(await refusal(api.get('orders/99999'))).toMatchObject({ status: 404, body: { code: 'woocommerce_rest_shop_order_invalid_id', message: 'Invalid ID.' } });
+    expect(await refusal(api.get('orders/99999/refunds'))).toMatchObject({ status: 404, body: { code: 'woocommerce_rest_shop_order_invalid_id', message: 'Invalid ID.' } });
     expect(await refusal(api.post('webhooks', { topic: 'order.shipped', delivery_url: 'https://example.com/hook' }))).toMatchObject({
       status: 400,
       body: { code: 'woocommerce_rest_shop_webhook_invalid_topic', message: 'Webhook topic is required and must be valid.' },
@@ -131,6 +132,20 @@ describe('WooCommerce emulator with the official JS client', () => {
       status: 401,
       body: { message: 'The API key provided does not have write permissions.' },
     });
+  });
+
+  it('lists an order\'s refunds with a positive amount and negative line items naming the order item', async () => {
+    const emulator = await site();
+    const api = client(emulator, emulator.control.createKey());
+    const order = emulator.control.createOrder({ currency: 'GBP', lines: [{ name: 'Mug', sku: 'MUG-1', quantity: 2, price: '8.00' }] });
+    const mug = (order.line_items as Array<{ id: number }>)[0]!;
+    emulator.control.refundOrder(order.id as number, '8.00', 'chipped', [{ id: mug.id, quantity: 1, refund_total: '8.00' }]);
+    const { data } = await api.get(`orders/${order.id as number}/refunds`);
+    expect(data).toMatchObject([
+      { amount: '8.00', reason: 'chipped', line_items: [{ name: 'Mug', quantity: -1, total: '-8.00', total_tax: '-0.00', meta_data: [{ key: '_refunded_item_id', value: String(mug.id) }] }] },
+    ]);
+    const { data: refunded } = await api.get(`orders/${order.id as number}`);
+    expect(refunded.refunds).toMatchObject([{ id: data[0].id, reason: 'chipped', total: '-8.00' }]);
   });
 
   it('answers the plain-permalink form ?rest_route=/wc/v3/… like the pretty one', async () => {

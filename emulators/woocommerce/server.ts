@@ -3,7 +3,7 @@ import { listenOnLoopback, type RunningServer } from '../common/listen.js';
 import { registerKeyGrantRoutes, type KeyGrantOptions } from './key-grant-routes.js';
 import { authenticate } from './rest-authentication.js';
 import { answerRest, wooError, type RestAnswer } from './rest-api.js';
-import { WooSite, type KeyPermissions, type SiteOptions, type WooCustomerInput, type WooProductInput } from './site.js';
+import { WooSite, type KeyPermissions, type RefundItemInput, type SiteOptions, type WooCustomerInput, type WooProductInput } from './site.js';
 import { WebhookDeliverer, type DelivererOptions } from './webhook-deliverer.js';
 import type { WooOrderInput } from './order-builder.js';
 import { WooPaymentsAccount, type WooPaymentsDepositInput } from './woopayments.js';
@@ -47,8 +47,8 @@ export class WooCommerceEmulatorControl {
   }
 
   /** order.updated fires on woocommerce_order_refunded: there is no refund topic. */
-  refundOrder(id: number, amount: string, reason = ''): Record<string, unknown> | null {
-    const refund = this.site.refundOrder(id, amount, reason);
+  refundOrder(id: number, amount: string, reason = '', items: RefundItemInput[] = []): Record<string, unknown> | null {
+    const refund = this.site.refundOrder(id, amount, reason, new Date(), items);
     if (refund) this.webhooks.saved('order', id, 'updated');
     return refund;
   }
@@ -202,8 +202,8 @@ function registerControlRoutes(app: FastifyInstance, control: WooCommerceEmulato
     return order ? order : reply.code(404).send({ error: 'no such order' });
   });
   app.post('/_emulator/orders/:id/refunds', async (request, reply) => {
-    const body = request.body as { amount: string; reason?: string };
-    const refund = control.refundOrder(Number((request.params as { id: string }).id), body.amount, body.reason);
+    const body = request.body as { amount: string; reason?: string; line_items?: RefundItemInput[] };
+    const refund = control.refundOrder(Number((request.params as { id: string }).id), body.amount, body.reason, body.line_items);
     return refund ? refund : reply.code(404).send({ error: 'no such order' });
   });
   app.post('/_emulator/products', async (request, reply) => reply.code(201).send(control.createProduct(request.body as WooProductInput)));

@@ -134,9 +134,10 @@ export class WooSite {
   }
 
   /** A refund: the refund resource has a positive `amount`; the order lists it with a negative `total`. */
-  refundOrder(id: number, amount: string, reason: string, at = new Date()): Record<string, unknown> | null {
+  refundOrder(id: number, amount: string, reason: string, at = new Date(), items: RefundItemInput[] = []): Record<string, unknown> | null {
     const order = this.orders.get(id);
     if (!order) return null;
+    const lineItems = refundLineItems(order, items, () => this.nextId());
     const refund = {
       id: this.nextId(),
       date_created: siteDate(at, this.utcOffsetMinutes),
@@ -146,7 +147,7 @@ export class WooSite {
       refunded_by: 1,
       refunded_payment: false,
       meta_data: [],
-      line_items: [],
+      line_items: lineItems,
     };
     this.refunds.set(id, [...(this.refunds.get(id) ?? []), refund]);
     const refunds = (order.refunds as Array<Record<string, unknown>>) ?? [];
@@ -286,4 +287,39 @@ export class WooSite {
 
 function hashKey(consumerKey: string): string {
   return createHash('sha256').update(consumerKey).digest('hex');
+}
+
+/** A line given back by a refund, as `POST orders/{id}/refunds` takes it: the order item, units and amount before tax. */
+export interface RefundItemInput {
+  id: number;
+  quantity: number;
+  refund_total: string;
+  refund_tax?: string;
+}
+
+/**
+ * The refund's line items as WooCommerce lists them: negative quantity and amounts, the order item's name and
+ * product, and `_refunded_item_id` naming the order item (woocommerce.md §3; the meta key [U]).
+ */
+function refundLineItems(order: Record<string, unknown>, items: RefundItemInput[], nextId: () => number): Array<Record<string, unknown>> {
+  const sold = (order.line_items as Array<Record<string, unknown>>) ?? [];
+  return items.flatMap((item) => {
+    const line = sold.find((candidate) => candidate.id === item.id);
+    if (!line) return [];
+    const total = Number(item.refund_total).toFixed(2);
+    const tax = Number(item.refund_tax ?? 0).toFixed(2);
+    return [{
+      id: nextId(),
+      name: line.name,
+      product_id: line.product_id,
+      variation_id: line.variation_id,
+      quantity: -Math.abs(item.quantity),
+      subtotal: `-${total}`,
+      subtotal_tax: `-${tax}`,
+      total: `-${total}`,
+      total_tax: `-${tax}`,
+      sku: line.sku,
+      meta_data: [{ id: nextId(), key: '_refunded_item_id', value: String(item.id) }],
+    }];
+  });
 }

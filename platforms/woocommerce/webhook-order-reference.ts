@@ -47,3 +47,17 @@ export function wooRecordEventKey(resource: string, record: { id: string; modifi
   const digest = createHash('sha256').update(rawBody).digest('hex').slice(0, 16);
   return `${resource}/${record.id}/${record.modifiedGmt ?? deliveryId}/${digest}`;
 }
+
+/**
+ * The refund ids an order payload lists (`refunds[].id`). WooCommerce has no refund topic: a refund fires
+ * `order.updated` (woocommerce_order_refunded), so each refund is queued from the order it shows up on.
+ */
+export function wooRefundIdsOf(body: unknown): string[] {
+  if (typeof body !== 'object' || body === null) return [];
+  const refunds = (body as { refunds?: unknown }).refunds;
+  if (!Array.isArray(refunds)) return [];
+  return refunds.flatMap((refund) => {
+    const id = (refund as { id?: unknown } | null)?.id;
+    return typeof id === 'number' && Number.isInteger(id) && id > 0 ? [String(id)] : [];
+  });
+}

@@ -2,6 +2,8 @@ import type { CommerceOrder } from '../../domain/commerce-order.js';
 import type { CommerceSource, UpdatedOrdersPage } from '../../domain/commerce-source.js';
 import type { ConnectionProbe } from '../../domain/connection-probe.js';
 import { toCommerceOrder } from './order-mapping.js';
+import { toCommerceRefundFromWoo, type WooRefund } from './refund-mapping.js';
+import type { CommerceRefund } from '../../domain/commerce-refund.js';
 import type { WooOrder } from './order-shape.js';
 import type { WooClient } from './woo-client.js';
 import { WooRequestRefusedError, type WooCallContext } from './woo-error-translation.js';
@@ -28,6 +30,24 @@ export class WooCommerceSource implements CommerceSource {
       return toCommerceOrder(data, await storeCurrency(this.client, (action) => this.ctx(action)));
     } catch (error) {
       // "Invalid ID.": deleted (or never there). A trashed order is still readable, with status "trash".
+      if (error instanceof WooRequestRefusedError && error.status === 404) return null;
+      throw error;
+    }
+  }
+
+  /**
+   * The order's refunds, oldest first (`orders/{id}/refunds`), in the order's amounts: the order is read too, for its
+   * currency, whether its prices include tax and its lines. Null when the store has no such order.
+   */
+  async getRefunds(orderId: string): Promise<CommerceRefund[] | null> {
+    const order = await this.getOrder(orderId);
+    if (!order) return null;
+    try {
+      const { data } = await this.client.request<WooRefund[]>('get', `orders/${orderId}/refunds`, this.ctx(`reading the refunds of order ${orderId}`), {
+        params: { per_page: PAGE_SIZE },
+      });
+      return [...data].sort((a, b) => a.date_created_gmt.localeCompare(b.date_created_gmt) || a.id - b.id).map((refund) => toCommerceRefundFromWoo(order, refund));
+    } catch (error) {
       if (error instanceof WooRequestRefusedError && error.status === 404) return null;
       throw error;
     }

@@ -563,6 +563,14 @@ export class SyncHarness {
     return this.qbo.control.documents(this.realmId, 'RefundReceipt');
   }
 
+  /** The refund receipts of a sale's document number ("7101-R1", "7101-C"), with their totals, by number. */
+  refundReceiptTotals(saleDocNumber: string): Array<[string | undefined, number]> {
+    return this.refundReceipts()
+      .filter((r) => (r.docNumber ?? '').startsWith(`${saleDocNumber}-`))
+      .map((r): [string | undefined, number] => [r.docNumber ?? undefined, (r.record as { TotalAmt: number }).TotalAmt])
+      .sort();
+  }
+
   /** Every sales receipt the ledger holds: what a duplicate check counts. */
   salesReceipts() {
     return this.qbo.control.documents(this.realmId, 'SalesReceipt');

@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { and, eq, like } from 'drizzle-orm';
+import { webhookEvents } from '../db/schema.js';
+import type { BookedOrderChangeRecord } from '../domain/booked-order-change.js';
+import { eventually, SyncHarness } from './support/sync-harness.js';
+import { redeliverAtOnce } from './support/webhook-replay.js';
+
+/**
+ * A WooCommerce refund after booking (WooCommerce has no refund topic: the refund fires order.updated) becomes a
+ * QuickBooks Online refund receipt, once, like a Shopify refund; nobody is told the order "changed after booking".
+ */
+describe('refunds after booking: WooCommerce → QuickBooks Online refund receipts', () => {
+  let harness: SyncHarness;
+  const told: Array<{ orderId: string; change: BookedOrderChangeRecord }> = [];
+  beforeAll(async () => {
+    harness = await SyncHarness.start({ shop: 'woocommerce', bookedOrderChanges: () => ({ bookedOrderChanged: async (event) => void told.push(event) }) });
+  }, 120_000);
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  const refundReceiptTotals = (saleDocNumber: string) => harness.refundReceiptTotals(saleDocNumber);
+  const lastUpdateOf = (orderId: number) =>
+    harness.woo.control.webhooks.deliveries.filter((d) => d.topic === 'order.updated' && (JSON.parse(d.body) as { id: number }).id === orderId).at(-1)!;
+  /** Every intake event of the order, once the drainer has handled it: its outcome. */
+  const outcomesOf = (orderId: string) =>
+    eventually(async () => {
+      const rows = await harness.db
+        .select({ eventId: webhookEvents.eventId, outcome: webhookEvents.outcome })
+        .from(webhookEvents)
+        .where(and(eq(webhookEvents.orderId, orderId), like(webhookEvents.eventId, `woocommerce/${harness.wooIntegrationId}/%`)));
+      return rows.every((row) => row.outcome !== 'queued' && row.outcome !== 'processing') ? rows : undefined;
+    }, `the events of order ${orderId} to be handled`);
+
+  it('a partial refund of one line becomes one refund receipt for the refunded amount; redeliveries book nothing twice; nobody is told to book it by hand', async () => {
+    const order = harness.woo.control.createOrder({
+      currency: 'GBP',
+      taxRate: { label: 'VAT', percent: 20 },
+      lines: [
+        { name: 'Red T-shirt', sku: 'TS-RED-M', quantity: 2, price: '20.00' },
+        { name: 'Mug', sku: 'MUG-1', quantity: 1, price: '8.00' },
+      ],
+      customer: { email: 'ada@example.com', firstName: 'Ada', lastName: 'Lovelace' },
+    });
+    const orderId = String(order.id);
+    expect((await harness.syncResultOf(orderId)).outcome).toBe('created');
+    const docNumber = order.number as string;
+    const tee = (order.line_items as Array<{ id: number; name: string }>).find((line) => line.name === 'Red T-shirt')!;
+
+    // One of two shirts, 20.00 and its 4.00 VAT, refunded in wp-admin: WooCommerce sends order.updated.
+    const refund = harness.woo.control.refundOrder(order.id as number, '24.00', 'Wrong size', [{ id: tee.id, quantity: 1, refund_total: '20.00', refund_tax: '4.00' }])!;
+    const refundId = String(refund.id);
+    const result = await harness.refundResultOf(orderId, refundId);
+    expect(result.outcome).toBe('created');
+    expect(refundReceiptTotals(docNumber)).toEqual([[`${docNumber}-R1`, 24]]);
+    const [receipt] = harness.refundReceipts().filter((r) => r.docNumber === `${docNumber}-R1`);
+    const items = (receipt!.record as Record<string, any>).Line.filter((l: any) => l.DetailType === 'SalesItemLineDetail');
+    expect(items.map((l: any) => [l.SalesItemLineDetail.Qty, l.Amount])).toEqual([[1, 20]]);
+    expect(await harness.refundRow(orderId, refundId)).toMatchObject({ status: 'synced', refundTotal: '24.00', ledgerDocNumber: `${docNumber}-R1` });
+
+    // The order.updated that carried the refund, delivered again (and at once): one event each, nothing booked twice.
+    const update = lastUpdateOf(order.id as number);
+    expect(await redeliverAtOnce(update, 3)).toEqual([
+      [200, 'duplicate'],
+      [200, 'duplicate'],
+      [200, 'duplicate'],
+    ]);
+    // A later edit still lists the refund: the order's change is new, the refund is not.
+    harness.woo.control.updateOrder(order.id as number, { customer_note: 'Leave at the door' });
+    const outcomes = await outcomesOf(orderId);
+    expect(outcomes.filter((row) => row.eventId.endsWith(`/refund/${orderId}/${refundId}`))).toHaveLength(1);
+    expect(outcomes.map((row) => row.outcome)).not.toContain('changed_after_booking');
+    expect(refundReceiptTotals(docNumber)).toEqual([[`${docNumber}-R1`, 24]]);
+    expect(await harness.orderRow(orderId)).toMatchObject({ status: 'synced', changedAfterBooking: null });
+    expect(told.filter((event) => event.orderId === orderId)).toEqual([]);
+
+    // The rest refunded: the order becomes "refunded", its second refund a second receipt.
+    const mug = (order.line_items as Array<{ id: number; name: string }>).find((line) => line.name === 'Mug')!;
+    const rest = harness.woo.control.refundOrder(order.id as number, '33.60', '', [
+      { id: tee.id, quantity: 1, refund_total: '20.00', refund_tax: '4.00' },
+      { id: mug.id, quantity: 1, refund_total: '8.00', refund_tax: '1.60' },
+    ])!;
+    expect((await harness.refundResultOf(orderId, String(rest.id))).outcome).toBe('created');
+    expect(refundReceiptTotals(docNumber)).toEqual([
+      [`${docNumber}-R1`, 24],
+      [`${docNumber}-R2`, 33.6],
+    ]);
+    expect((await outcomesOf(orderId)).map((row) => row.outcome)).not.toContain('changed_after_booking');
+    expect(told.filter((event) => event.orderId === orderId)).toEqual([]);
+  });
+});

@@ -28,6 +28,7 @@ import { allSearchAttributeKeys } from '../workflows/search-attributes.js';
 import { DEMO_COMPANY } from '../emulators/qbo/demo-company.js';
 import { registerSearchAttributes } from './register-search-attributes.js';
 import { startDevServer } from './temporal-dev-server.js';
+import { temporalUiCodecWiring } from './temporal-ui-codec.js';
 
 const DEMO_SHOP = 'demo.myshopify.com';
 const demo = process.env.LEDGERBRIDGE_DEMO !== '0';
@@ -81,12 +82,14 @@ let stopTemporal = async () => {};
 let temporalAddress = process.env.TEMPORAL_ADDRESS;
 if (!temporalAddress) {
   say('Starting the Temporal dev server…');
+  const uiPort = Number(process.env.TEMPORAL_UI_PORT ?? 8233);
+  // The UI decodes encrypted payloads through the API (operators only: see README, "Encrypted Temporal payloads").
+  const uiCodec = temporalUiCodecWiring(config.publicBaseUrl, uiPort);
   const server = await startDevServer({
     dbFile: temporalDbFile,
     port: Number(process.env.TEMPORAL_PORT ?? 7233),
-    uiPort: Number(process.env.TEMPORAL_UI_PORT ?? 8233),
-    // The UI decodes encrypted payloads through the API (operators only: see README, "Encrypted Temporal payloads").
-    uiCodecEndpoint: `${config.publicBaseUrl}/codec`,
+    uiPort,
+    uiCodecEndpoint: uiCodec.uiCodecEndpoint,
     searchAttributes: allSearchAttributeKeys,
     log: say,
   });
@@ -95,8 +98,7 @@ if (!temporalAddress) {
   // Our own local dev server: no TLS or API key from a temporal.toml profile meant for another cluster.
   config.temporalConnection = {};
   config.temporalNamespace = 'default';
-  const uiPort = process.env.TEMPORAL_UI_PORT ?? 8233;
-  config.temporalUiOrigins = [...new Set([...config.temporalUiOrigins, `http://127.0.0.1:${uiPort}`, `http://localhost:${uiPort}`])];
+  config.temporalUiOrigins = [...new Set([...config.temporalUiOrigins, ...uiCodec.uiOrigins])];
 }
 const added = await registerSearchAttributes(temporalAddress, config.temporalNamespace, config.temporalConnection);
 if (added.length) say(`Registered search attributes: ${added.join(', ')}`);

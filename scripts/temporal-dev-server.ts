@@ -73,21 +73,20 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   const address = `127.0.0.1:${port}`;
+  const uiUrl = options.uiPort ? `http://127.0.0.1:${options.uiPort}` : null;
   try {
-    await waitForFrontend(address, child, options.readinessTimeoutMs ?? 90_000);
+    const deadline = Date.now() + (options.readinessTimeoutMs ?? 90_000);
+    await waitForFrontend(address, child, deadline);
+    // The UI is served by the same process but listens on its own: a browser opened now finds it.
+    if (uiUrl) await waitForUi(uiUrl, child, deadline);
   } catch (error) {
     child.kill('SIGKILL');
     throw new Error(`${(error as Error).message}\nTemporal server output:\n${output}`);
   }
-  return {
-    address,
-    uiUrl: options.uiPort ? `http://127.0.0.1:${options.uiPort}` : null,
-    stop: () => stopChild(child),
-  };
+  return { address, uiUrl, stop: () => stopChild(child) };
 }
 
-async function waitForFrontend(address: string, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+async function waitForFrontend(address: string, child: ChildProcess, deadline: number): Promise<void> {
   let lastError: unknown;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`temporal server exited with code ${child.exitCode} before it was ready`);
@@ -104,7 +103,23 @@ async function waitForFrontend(address: string, child: ChildProcess, timeoutMs: 
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }
-  throw new Error(`Temporal dev server at ${address} was not ready within ${timeoutMs} ms: ${(lastError as Error)?.message}`);
+  throw new Error(`Temporal dev server at ${address} was not ready in time: ${(lastError as Error)?.message}`);
+}
+
+async function waitForUi(uiUrl: string, child: ChildProcess, deadline: number): Promise<void> {
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`temporal server exited with code ${child.exitCode} before its UI was ready`);
+    try {
+      const response = await fetch(`${uiUrl}/api/v1/settings`, { signal: AbortSignal.timeout(2_000) });
+      if (response.ok) return;
+      lastError = new Error(`HTTP ${response.status}`);
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`Temporal UI at ${uiUrl} was not ready in time: ${(lastError as Error)?.message}`);
 }
 
 function stopChild(child: ChildProcess): Promise<void> {

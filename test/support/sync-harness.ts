@@ -60,6 +60,10 @@ export interface SyncHarnessOptions {
   /** Defaults to the test run's server and bundle (vitest `inject`); the bench passes its own. */
   temporalAddress?: string;
   workflowBundlePath?: string;
+  /** The API's port (default: any free one), for a Temporal UI told the codec endpoint's address before the API starts. */
+  apiPort?: number;
+  /** Origins of Temporal UI the codec endpoint answers browsers from (default: TEMPORAL_UI_ORIGIN). */
+  temporalUiOrigins?: readonly string[];
   qboRateLimits?: EmulatedPlatformsOptions['qboRateLimits'];
   /** The QuickBooks company booked into: 'GB' (VAT on every line, the default) or 'US' (TAX/NON and a sale tax code). */
   qboCompany?: EmulatedPlatformsOptions['qboCompany'];
@@ -395,11 +399,11 @@ export class SyncHarness {
       resumeRatePerSecond: 50,
       platforms: this.platforms,
       bookedOrderChanges: this.options.bookedOrderChanges?.(this.db),
-      payloadCodec: { codec: testDataConverter.payloadCodecs![0]!, uiOrigins: [TEMPORAL_UI_ORIGIN] },
+      payloadCodec: { codec: testDataConverter.payloadCodecs![0]!, uiOrigins: this.options.temporalUiOrigins ?? [TEMPORAL_UI_ORIGIN] },
       plugins: [connectGrantRoutes({ db: this.db, platforms: this.platforms, credentials: this.credentials }), ...(qbdDeps ? [qbwcEndpointRoutes(qbdDeps)] : [])],
       ...(qbdDeps ? { operatorPlugins: [qbdOperatorRoutes(qbdDeps)] } : {}),
     });
-    this.apiOrigin = await this.api.listen({ host: '127.0.0.1', port: 0 });
+    this.apiOrigin = await this.api.listen({ host: '127.0.0.1', port: this.options.apiPort ?? 0 });
     // The .qwc's AppURL: where this API listens (the Web Connector emulator reads it at each update).
     if (this.qbdConfig) this.qbdConfig.webConnectorUrl = `${this.apiOrigin}${QBWC_PATH}`;
     await this.subscribeWebhooks(this.shopifyIntegrationId);

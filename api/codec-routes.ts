@@ -26,7 +26,8 @@ interface JsonPayload {
  * Temporal's codec server protocol under /codec: POST /codec/decode and /codec/encode take and answer
  * `{ payloads: [...] }`, so Temporal UI and the CLI show encrypted payloads to operators. Callers prove they
  * are operators with the operator token (Authorization: Bearer), or a browser session cookie that
- * /codec/session gives for the token: Temporal UI sends it when "Include cross-origin credentials" is on.
+ * /codec/session gives for the token: Temporal UI sends it when "Include cross-origin credentials" is on (set by the
+ * cluster, or in the UI's browser setting, which the UI then only follows with "Use my browser setting" chosen).
  */
 export function codecRoutes(options: CodecRoutesOptions): FastifyPluginAsync {
   const tokenCheck = operatorTokenCheck(options.operatorToken);
@@ -94,7 +95,13 @@ export function codecRoutes(options: CodecRoutesOptions): FastifyPluginAsync {
       if (!viaBody && tokenCheck(request) !== 'valid') return page(reply, 401, '<h1>Not signed in</h1><p>That is not the operator token.</p><p><a href="/codec/session">Try again</a></p>');
       const expires = now() + ttlMs;
       reply.header('set-cookie', `${SESSION_COOKIE}=${expires}.${signSession(expires)}; Path=/codec; HttpOnly; SameSite=Lax; Max-Age=${Math.floor(ttlMs / 1000)}`);
-      return page(reply, 200, `<h1>Signed in</h1><p>Temporal UI can now show decrypted payloads until ${new Date(expires).toISOString()}, if its codec setting "Include cross-origin credentials" is on.</p>`);
+      return page(
+        reply,
+        200,
+        `<h1>Signed in</h1><p>Temporal UI can now show decrypted payloads until ${new Date(expires).toISOString()}, once its Codec Server settings ` +
+          'say "Use my browser setting and ignore Cluster-level setting.", with this address without "/session" as the browser endpoint and ' +
+          '"Include cross-origin credentials" on (unless the cluster already includes credentials). Apply, then reload the page.</p>',
+      );
     });
   };
 }

@@ -252,7 +252,10 @@ say(
     ? `Console:          ${config.publicBaseUrl}/console  (sign in as ${DEMO_OPERATOR.email} / ${DEMO_OPERATOR.password})`
     : `Console:          ${config.publicBaseUrl}/console  (create an account: npm run operator -- add you@example.com)`,
 );
-say(`Decrypted payloads in the Web UI: sign in once at ${config.publicBaseUrl}/codec/session, then turn on "Include cross-origin credentials" in the UI's codec settings.`);
+say(
+  `Decrypted payloads in the Web UI: sign in once at ${config.publicBaseUrl}/codec/session, then in the UI's codec settings choose ` +
+    `"Use my browser setting", endpoint ${config.publicBaseUrl}/codec, "Include cross-origin credentials" on (README, "Encrypted Temporal payloads").`,
+);
 say(`Temporal Web UI:  http://127.0.0.1:${process.env.TEMPORAL_UI_PORT ?? 8233}  (try: SyncState = "waiting_for_fix")`);
 say(`Email:            ${config.mail.delivery.kind === 'smtp' ? config.mail.delivery.url : `${config.mail.delivery.dir}/*.eml`}`);
 say(`Try:  curl -H "Authorization: Bearer ${config.operatorToken}" ${config.publicBaseUrl}/routes/demo/orders   (also demo-xero, demo-qbd, demo-squarespace)`);

@@ -45,6 +45,7 @@ export function amountOnlyRefundLines(order: CommerceOrder, refund: CommerceRefu
       quantity: 1,
       unitPrice: money.amount(priceMinor),
       discount: money.amount(0),
+      taxable: group.key !== 'untaxed',
       taxLines,
       ledgerDescription: description,
       mappingKey: AMOUNT_REFUND_ITEM_KEY,
@@ -73,13 +74,16 @@ interface Treatment {
 function treatmentsOf(order: CommerceOrder, money: Amounts): Treatment[] {
   const groups = new Map<string, Treatment>();
   const add = (taxable: boolean, taxLines: CommerceTaxLine[], netOrGrossMinor: number, line: CommerceOrderLine | null) => {
-    const key = `${taxable}|${taxLines.map((tax) => `${tax.title.trim()}@${tax.rate}`).sort().join('+')}`;
-    const taxMinor = taxLines.reduce((sum, tax) => sum + money.minor(tax.amount), 0);
+    // The tax the ledger's mapping reads (order-mapping.ts): what was charged, else the zero rates named, else none.
+    const charged = taxLines.filter((tax) => tax.rate > 0);
+    const keyLines = taxable ? (charged.length > 0 ? charged : taxLines) : [];
+    const key = keyLines.length === 0 ? 'untaxed' : `${charged.length > 0 ? 'charged' : 'zero'}|${keyLines.map((tax) => `${tax.title.trim()}@${tax.rate}`).sort().join('+')}`;
+    const taxMinor = keyLines.reduce((sum, tax) => sum + money.minor(tax.amount), 0);
     const paidMinor = netOrGrossMinor + (order.taxesIncluded ? 0 : taxMinor);
     const group = groups.get(key) ?? { key, paidMinor: 0, taxMinor: 0, taxLines: [], largestLine: null, largestMinor: -1 };
     group.paidMinor += paidMinor;
     group.taxMinor += taxMinor;
-    for (const tax of taxLines) {
+    for (const tax of keyLines) {
       const same = group.taxLines.find((kept) => kept.title.trim() === tax.title.trim() && kept.rate === tax.rate);
       if (same) same.amount = money.amount(money.minor(same.amount) + money.minor(tax.amount));
       else group.taxLines.push({ ...tax });

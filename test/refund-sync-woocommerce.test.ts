@@ -137,5 +137,21 @@ describe('refunds after booking: WooCommerce → QuickBooks Online refund receip
     expect(told.filter((event) => event.orderId === orderId)).toEqual([]);
     // The sale's receipt is left as booked.
     expect(harness.salesReceipts().filter((r) => r.docNumber === docNumber).map((r) => (r.record as { TotalAmt: number }).TotalAmt)).toEqual([63]);
+
+    // Cancelled afterwards: the reversal gives back what is left (53.00), every line scaled down together, not 63.00.
+    // Its three lines' VAT (rounded per line, as the shop rounds) is a cent over QuickBooks' once-per-rate figure:
+    // the receipt is booked once and waits for that cent, saying which tax to set (README, rounding), never twice.
+    harness.woo.control.updateOrder(order.id as number, { status: 'cancelled' });
+    const reversalRow = await eventually(async () => {
+      const row = await harness.refundRow(orderId, 'cancellation');
+      return row && ['synced', 'waiting', 'skipped'].includes(row.status) && row;
+    }, 'the reversal of the cancellation to be booked or to park');
+    expect(reversalRow.status).toBe('waiting');
+    expect(reversalRow.lastErrorMessage).toContain(`QuickBooks Online #1 computed 52.99, the shop charged 53.00 for order #${docNumber}`);
+    expect(reversalRow.lastErrorMessage).toContain('set the refund receipt\'s tax to 8.84');
+    expect(refundReceiptTotals(docNumber)).toEqual([
+      [`${docNumber}-C`, 52.99],
+      [`${docNumber}-R1`, 10],
+    ]);
   });
 });

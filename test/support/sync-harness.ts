@@ -18,6 +18,7 @@ import { browserUrlFor } from '../../platforms/shopify/index.js';
 import { PlatformRegistry } from '../../platforms/registry.js';
 import { secretBoxFromKey } from '../../runtime/secret-box.js';
 import { createSyncWorker } from '../../runtime/sync-worker.js';
+import { storeOrderReader } from '../../runtime/store-order-reader.js';
 import { RouteConnections } from '../../activities/route-connections.js';
 import { keepCommerceWebhooks } from '../../activities/commerce-webhook-keeper.js';
 import { orderSyncWorkflowId, startOrderSync } from '../../runtime/order-sync-starter.js';
@@ -392,6 +393,7 @@ export class SyncHarness {
       verifyShopifyWebhook: (rawBody, headers) => shopify.verifyWebhook({ rawBody, headers }),
       ...(this.emulatedWoo ? { verifyWooCommerceWebhook: wooCommerceWebhookCheck({ db: this.db, credentials: this.credentials, platform: this.emulatedWoo.platform }) } : {}),
       ...(this.emulatedSquarespace ? { verifySquarespaceWebhook: this.emulatedSquarespace.platform.verifyWebhook } : {}),
+      readStoreOrder: storeOrderReader(this.connections()),
       resumeRatePerSecond: 50,
       platforms: this.platforms,
       bookedOrderChanges: this.options.bookedOrderChanges?.(this.db),

@@ -21,6 +21,10 @@ export interface CommerceOrderLine {
   discount: string;
   taxable: boolean;
   taxLines: CommerceTaxLine[];
+  /** What the ledger line says, when not the title (a refund of an amount alone: "Refund of order #1001 (amount only)"). */
+  ledgerDescription?: string;
+  /** A SKU mapping key that, when the route maps it, books this line in place of the line's own SKU (the route's refunds item). */
+  mappingKey?: string;
 }
 
 export interface CommerceShippingLine {

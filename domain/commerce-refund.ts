@@ -1,5 +1,6 @@
 import type { CommerceOrder, CommerceOrderLine, CommerceTaxLine } from './commerce-order.js';
-import { amountsIn, type Amounts } from './money.js';
+import { amountOnlyRefundLines, isAmountOnlyRefund } from './amount-only-refund.js';
+import { amountsIn, spreadCents, type Amounts } from './money.js';
 
 /**
  * Money a shop gave back on an order, as every commerce source reports it (shop currency, decimal strings).
@@ -71,15 +72,39 @@ export function cancellationRefund(order: CommerceOrder, refunds: CommerceRefund
     order.shippingLines.flatMap((line) => line.taxLines).reduce((sum, tax) => sum + money.minor(tax.amount), 0) -
     refunds.reduce((sum, refund) => sum + money.minor(refund.shipping?.tax ?? '0'), 0);
   const total = money.minor(order.total) - refunds.reduce((sum, refund) => sum + money.minor(refund.total), 0);
+  const shipping = shippingMinor > 0 ? { amount: money.amount(shippingMinor), tax: money.amount(Math.max(0, shippingTaxMinor)) } : null;
+  // Refunds of an amount alone gave back a share of every line: what is left of each is that much less.
+  const scaled = refunds.some(isAmountOnlyRefund) ? scaledToTotal(lines, shipping, total, order.taxesIncluded, money) : { lines, shipping };
   return {
     id: CANCELLATION_REFUND_ID,
     orderId: order.id,
     createdAt: order.cancelledAt ?? order.updatedAt,
     note: null,
-    lines,
-    shipping: shippingMinor > 0 ? { amount: money.amount(shippingMinor), tax: money.amount(Math.max(0, shippingTaxMinor)) } : null,
+    ...scaled,
     total: money.amount(total),
     ...presentment,
+  };
+}
+
+/** Lines and shipping scaled down together (each keeping its tax's share) so that they come to `totalMinor` exactly. */
+function scaledToTotal(
+  lines: CommerceRefundLine[],
+  shipping: CommerceRefund['shipping'],
+  totalMinor: number,
+  taxesIncluded: boolean,
+  money: Amounts,
+): Pick<CommerceRefund, 'lines' | 'shipping'> {
+  const parts = [...lines.map((line) => ({ amount: line.subtotal, tax: line.tax })), ...(shipping ? [shipping] : [])];
+  const paid = parts.map((part) => money.minor(part.amount) + (taxesIncluded ? 0 : money.minor(part.tax)));
+  if (totalMinor <= 0 || paid.reduce((a, b) => a + b, 0) <= totalMinor) return { lines, shipping };
+  const shares = spreadCents(totalMinor, paid);
+  const rescaled = parts.map((part, index) => {
+    const taxMinor = paid[index] === 0 ? 0 : Math.round((shares[index]! * money.minor(part.tax)) / paid[index]!);
+    return { amount: money.amount(taxesIncluded ? shares[index]! : shares[index]! - taxMinor), tax: money.amount(taxMinor) };
+  });
+  return {
+    lines: lines.map((line, index) => ({ ...line, subtotal: rescaled[index]!.amount, tax: rescaled[index]!.tax })),
+    shipping: shipping ? rescaled[lines.length]! : null,
   };
 }
 
@@ -93,6 +118,25 @@ export function refundAsOrder(order: CommerceOrder, refund: CommerceRefund): Com
   const { presentment: soldToBuyer, ...shopSide } = order;
   const presentment = soldToBuyer && refund.presentment ? { presentment: refundAsOrder(soldToBuyer, refund.presentment) } : {};
   const money = amountsIn(order.currency);
+  if (isAmountOnlyRefund(refund) && money.minor(refund.total) > 0) {
+    // No lines named (WooCommerce's "refund an amount", Squarespace's refunds): spread over the sale, like its tax.
+    const spread = amountOnlyRefundLines(order, refund);
+    const taxesOf = (taxLines: CommerceTaxLine[]) => taxLines.reduce((sum, tax) => sum + money.minor(tax.amount), 0);
+    const taxMinor = spread.lines.reduce((sum, line) => sum + taxesOf(line.taxLines), 0) + spread.shippingLines.reduce((sum, line) => sum + taxesOf(line.taxLines), 0);
+    return {
+      ...shopSide,
+      ...presentment,
+      note: refund.note,
+      lines: spread.lines,
+      shippingLines: spread.shippingLines,
+      taxLines: [],
+      totalDiscount: money.amount(0),
+      totalTax: money.amount(taxMinor),
+      totalShipping: money.amount(spread.shippingLines.reduce((sum, line) => sum + money.minor(line.price), 0)),
+      total: refund.total,
+      currentTotal: refund.total,
+    };
+  }
   const lines: CommerceOrderLine[] = refund.lines.map((refunded) => {
     const sold = order.lines.find((line) => line.id === refunded.lineId);
     if (!sold) throw new Error(`refund ${refund.id} gives back line ${refunded.lineId}, which order ${order.name} does not have`);

@@ -88,13 +88,14 @@ export function mapOrderLines(order: CommerceOrder, rules: MappingRules): Mapped
   let discountMinor = 0;
   for (const line of order.lines) {
     const key = skuKeyOf(line);
-    const itemId = rules.skuMappings.get(key) ?? (line.sku ? exactItemForSku(line.sku, rules.items)?.id : undefined);
+    const itemId =
+      (line.mappingKey ? rules.skuMappings.get(line.mappingKey) : undefined) ?? rules.skuMappings.get(key) ?? (line.sku ? exactItemForSku(line.sku, rules.items)?.id : undefined);
     if (!itemId) report({ kind: 'sku', key, lineTitle: line.title, candidates: nearMatches(line.sku ?? line.title, rules.items) });
     const unitMinor = money.minor(line.unitPrice);
     discountMinor += money.minor(line.discount);
     lines.push({
       itemId: itemId ?? '',
-      description: line.title,
+      description: line.ledgerDescription ?? line.title,
       quantity: line.quantity,
       unitPrice: money.amount(unitMinor),
       amount: money.amount(unitMinor * line.quantity),

@@ -78,6 +78,69 @@ describe('a refund as the ledger books it', () => {
     expect([reversal.total, reversal.presentment?.total]).toEqual(['58.80', '70.56']);
   });
 
+  const amountOnly = (total: string, extra: Partial<CommerceRefund> = {}): CommerceRefund => ({ id: '90', orderId: '1', createdAt: '2026-11-02T12:00:00Z', note: null, lines: [], shipping: null, total, ...extra });
+  const paidFor = (asOrder: CommerceOrder) =>
+    asOrder.lines.reduce((sum, line) => sum + Math.round(Number(line.unitPrice) * 100) * line.quantity + line.taxLines.reduce((t, tax) => t + Math.round(Number(tax.amount) * 100), 0), 0) +
+    asOrder.shippingLines.reduce((sum, line) => sum + Math.round(Number(line.price) * 100) + line.taxLines.reduce((t, tax) => t + Math.round(Number(tax.amount) * 100), 0), 0);
+
+  it('an amount alone becomes one line on the sale\'s largest item, its VAT the sale\'s share, coming to the refund to the penny', () => {
+    const asOrder = refundAsOrder(order, amountOnly('10.00', { note: 'goodwill' }));
+    // 10.00 of an 80.40 sale all at 20 % VAT: 1.67 of it is VAT (13.40 × 10 / 80.40), 8.33 the goods.
+    expect(asOrder.lines).toEqual([
+      { ...order.lines[0], id: 'amount-refund-1', quantity: 1, unitPrice: '8.33', discount: '0.00', taxLines: vat('1.67'), ledgerDescription: 'Refund of order #1001 (amount only)', mappingKey: 'refund:amount-only' },
+    ]);
+    expect([asOrder.total, asOrder.totalTax, asOrder.totalShipping, asOrder.shippingLines, asOrder.note]).toEqual(['10.00', '1.67', '0.00', [], 'goodwill']);
+    expect(paidFor(asOrder)).toBe(1000);
+  });
+
+  it('an amount alone over a sale taxed two ways gives back each tax in the sale\'s proportions; shipping taxed its own way goes back as shipping', () => {
+    const mixed: CommerceOrder = {
+      ...order,
+      lines: [order.lines[0]!, { ...order.lines[1]!, sku: 'BOOK', title: 'Book', taxLines: [{ title: 'VAT', rate: 0, amount: '0.00' }] }],
+      shippingLines: [{ title: 'Post', price: '5.00', taxLines: [{ title: 'Carrier levy', rate: 0.1, amount: '0.50' }] }],
+      total: '73.30',
+    };
+    // Paid: 64.80 for the tee at 20 %, 8.00 for the book at 0 %, 5.50 for the post at 10 %: 78.30 in all.
+    const asOrder = refundAsOrder(mixed, amountOnly('33.33'));
+    expect(asOrder.lines.map((line) => [line.sku, line.unitPrice, line.taxLines])).toEqual([
+      ['TEE', '22.98', vat('4.60')],
+      ['BOOK', '3.41', [{ title: 'VAT', rate: 0, amount: '0.00' }]],
+    ]);
+    expect(asOrder.shippingLines).toEqual([{ title: 'Refund of order #1001 (amount only)', price: '2.13', taxLines: [{ title: 'Carrier levy', rate: 0.1, amount: '0.21' }] }]);
+    expect([asOrder.total, asOrder.totalTax, asOrder.totalShipping]).toEqual(['33.33', '4.81', '2.13']);
+    expect(paidFor(asOrder)).toBe(3333);
+  });
+
+  it('an amount alone keeps to the minor units of its currency (yen), tax-inclusive prices, and the buyer\'s side', () => {
+    const yen: CommerceOrder = {
+      ...order,
+      currency: 'JPY',
+      taxesIncluded: true,
+      lines: [{ id: '21', sku: 'TEA', title: 'Tea', quantity: 3, unitPrice: '1100', discount: '0', taxable: true, taxLines: [{ title: 'JCT', rate: 0.1, amount: '300' }] }],
+      shippingLines: [],
+      total: '3300',
+    };
+    const asOrder = refundAsOrder(yen, amountOnly('1001'));
+    // Prices include tax: the line is the whole 1001, of which 91 is tax (300 × 1001 / 3300 = 91).
+    expect(asOrder.lines.map((line) => [line.unitPrice, line.taxLines[0]!.amount])).toEqual([['1001', '91']]);
+    expect([asOrder.total, asOrder.totalTax]).toEqual(['1001', '91']);
+    const inEuros: CommerceOrder = { ...order, presentment: { ...order, currency: 'EUR', lines: order.lines.map((line) => ({ ...line })), total: '96.48' } };
+    const both = refundAsOrder(inEuros, amountOnly('10.00', { presentment: amountOnly('12.00') }));
+    expect([both.total, both.presentment?.currency, both.presentment?.total, both.presentment?.lines[0]?.unitPrice]).toEqual(['10.00', 'EUR', '12.00', '10.00']);
+  });
+
+  it('a cancellation after a refund of an amount alone reverses what is left, scaled so it comes to the total', () => {
+    const reversal = cancellationRefund(order, [amountOnly('20.10')]);
+    // 80.40 sold, 20.10 given back: 60.30 left, every part at three quarters.
+    expect(reversal.total).toBe('60.30');
+    expect(reversal.lines).toEqual([
+      { lineId: '11', quantity: 3, subtotal: '40.50', tax: '8.10', restock: true },
+      { lineId: '12', quantity: 1, subtotal: '6.00', tax: '1.20', restock: true },
+    ]);
+    expect(reversal.shipping).toEqual({ amount: '3.75', tax: '0.75' });
+    expect(refundAsOrder(order, reversal).total).toBe('60.30');
+  });
+
   it('is numbered after the sale and marked with order and refund, which no sale marker is mistaken for', () => {
     expect([refundDocumentNumber('1001', 2, 21), refundDocumentNumber('1001', 'cancellation', 21)]).toEqual(['1001-R2', '1001-C']);
     expect(refundDocumentNumber('A-VERY-LONG-ORDER-NUMBER-1001', 1, 21)).toHaveLength(21);

@@ -32,7 +32,7 @@ export function amountOnlyRefundLines(order: CommerceOrder, refund: CommerceRefu
   groups.forEach((group, index) => {
     const shareMinor = shares[index]!;
     if (shareMinor === 0) return;
-    const taxMinor = group.paidMinor === 0 ? 0 : Math.round((shareMinor * group.taxMinor) / group.paidMinor);
+    const taxMinor = taxOfShare(group, shareMinor, order.taxesIncluded);
     const priceMinor = order.taxesIncluded ? shareMinor : shareMinor - taxMinor;
     const taxLines = scaledTaxLines(group.taxLines, taxMinor, money);
     if (!group.largestLine) {
@@ -45,6 +45,7 @@ export function amountOnlyRefundLines(order: CommerceOrder, refund: CommerceRefu
       quantity: 1,
       unitPrice: money.amount(priceMinor),
       discount: money.amount(0),
+      taxable: group.key !== 'untaxed',
       taxLines,
       ledgerDescription: description,
       mappingKey: AMOUNT_REFUND_ITEM_KEY,
@@ -57,6 +58,24 @@ export function amountOnlyRefundLines(order: CommerceOrder, refund: CommerceRefu
     lines.push({ ...first, id: 'amount-refund-1', quantity: 1, unitPrice: refund.total, discount: money.amount(0), taxable: false, taxLines: [], ledgerDescription: description, mappingKey: AMOUNT_REFUND_ITEM_KEY });
   }
   return { lines, shippingLines };
+}
+
+/**
+ * The tax in one treatment's share. One rate charged: the rate's tax on the line as a ledger works it out (the net
+ * whose tax makes up the share, or the tax inside a tax-inclusive share), so the ledger's own figure agrees; else
+ * (several jurisdictions, compound rates) the sale's tax in the sale's proportion.
+ */
+function taxOfShare(group: Treatment, shareMinor: number, taxesIncluded: boolean): number {
+  if (group.paidMinor === 0 || group.taxMinor === 0) return 0;
+  const proportional = Math.round((shareMinor * group.taxMinor) / group.paidMinor);
+  const [only, ...others] = group.taxLines;
+  if (!group.key.startsWith('charged|') || !only || others.length > 0) return proportional;
+  const taxOf = (netMinor: number) => Math.round(Number((netMinor * only.rate).toFixed(6)));
+  if (taxesIncluded) return Math.round(Number(((shareMinor * only.rate) / (1 + only.rate)).toFixed(6)));
+  const guess = Math.round(shareMinor / (1 + only.rate));
+  const net = [guess, guess - 1, guess + 1].find((candidate) => candidate + taxOf(candidate) === shareMinor);
+  // No net's tax makes up exactly this share (a cent the rate skips): the sale's proportion, the total kept.
+  return net === undefined ? proportional : shareMinor - net;
 }
 
 /** The parts of a sale taxed one way: what the buyer paid for them (tax included), their tax, and the line that took most. */
@@ -73,13 +92,16 @@ interface Treatment {
 function treatmentsOf(order: CommerceOrder, money: Amounts): Treatment[] {
   const groups = new Map<string, Treatment>();
   const add = (taxable: boolean, taxLines: CommerceTaxLine[], netOrGrossMinor: number, line: CommerceOrderLine | null) => {
-    const key = `${taxable}|${taxLines.map((tax) => `${tax.title.trim()}@${tax.rate}`).sort().join('+')}`;
-    const taxMinor = taxLines.reduce((sum, tax) => sum + money.minor(tax.amount), 0);
+    // The tax the ledger's mapping reads (order-mapping.ts): what was charged, else the zero rates named, else none.
+    const charged = taxLines.filter((tax) => tax.rate > 0);
+    const keyLines = taxable ? (charged.length > 0 ? charged : taxLines) : [];
+    const key = keyLines.length === 0 ? 'untaxed' : `${charged.length > 0 ? 'charged' : 'zero'}|${keyLines.map((tax) => `${tax.title.trim()}@${tax.rate}`).sort().join('+')}`;
+    const taxMinor = keyLines.reduce((sum, tax) => sum + money.minor(tax.amount), 0);
     const paidMinor = netOrGrossMinor + (order.taxesIncluded ? 0 : taxMinor);
     const group = groups.get(key) ?? { key, paidMinor: 0, taxMinor: 0, taxLines: [], largestLine: null, largestMinor: -1 };
     group.paidMinor += paidMinor;
     group.taxMinor += taxMinor;
-    for (const tax of taxLines) {
+    for (const tax of keyLines) {
       const same = group.taxLines.find((kept) => kept.title.trim() === tax.title.trim() && kept.rate === tax.rate);
       if (same) same.amount = money.amount(money.minor(same.amount) + money.minor(tax.amount));
       else group.taxLines.push({ ...tax });

@@ -129,6 +129,20 @@ describe('a refund as the ledger books it', () => {
     expect([both.total, both.presentment?.currency, both.presentment?.total, both.presentment?.lines[0]?.unitPrice]).toEqual(['10.00', 'EUR', '12.00', '10.00']);
   });
 
+  it("an amount alone at one rate carries the rate's tax on its net, as the ledger works it out, not the sale's per-line rounding", () => {
+    const pennies: CommerceOrder = {
+      ...order,
+      lines: ['A', 'B', 'C'].map((sku, index) => ({ id: String(index), sku, title: sku, quantity: 1, unitPrice: '0.03', discount: '0.00', taxable: true, taxLines: vat('0.01') })),
+      shippingLines: [],
+      total: '0.12',
+    };
+    // The shop rounded 0.006 of VAT up on each line (0.03 of VAT on 0.09): in proportion 0.12 would hold 0.03 of VAT,
+    // and the ledger, taking 20 % of the 0.09 left, 0.02. At the rate: 0.10 and 0.02, which the ledger agrees with.
+    const asOrder = refundAsOrder(pennies, amountOnly('0.12'));
+    expect(asOrder.lines.map((line) => [line.unitPrice, line.taxLines])).toEqual([['0.10', vat('0.02')]]);
+    expect(asOrder.total).toBe('0.12');
+  });
+
   it('a cancellation after a refund of an amount alone reverses what is left, scaled so it comes to the total', () => {
     const reversal = cancellationRefund(order, [amountOnly('20.10')]);
     // 80.40 sold, 20.10 given back: 60.30 left, every part at three quarters.

@@ -102,6 +102,45 @@ describe('payouts: WooCommerce (WooPayments deposits) → one QuickBooks Online 
     expect(depositsOf(payoutId)).toHaveLength(1);
   });
 
+  it('a deposit paying back a refund of an amount alone that was booked books one deposit whose refund line matches it; clearing comes to zero for the order', async () => {
+    const sale = await bookedMug();
+    // Half the mug given back in wp-admin as an amount alone: booked as refund receipt -R1, out of the clearing account.
+    const refund = harness.woo.control.refundOrder(sale.id, '4.80', 'Chipped')!;
+    expect((await harness.refundResultOf(String(sale.id), String(refund.id))).outcome).toBe('created');
+    const [refundReceipt] = harness.refundReceipts().filter((r) => r.docNumber === `${sale.number}-R1`).map((r) => r.record as Record<string, any>);
+    expect([refundReceipt!.TotalAmt, refundReceipt!.DepositToAccountRef.value]).toEqual([4.8, clearingId]);
+
+    const deposit = harness.woo.control.createDeposit({
+      currency: 'GBP',
+      transactions: [
+        { type: 'charge', amount: '9.60', fee: '0.48', orderId: sale.id, orderNumber: sale.number },
+        { type: 'refund', amount: '-4.80', orderId: sale.id, orderNumber: sale.number },
+      ],
+    });
+    const payoutId = String(deposit.id);
+    await startPayoutSync(harness.client, harness.db, harness.taskQueue, { routeId: harness.routeId, payoutId, timing: fast });
+    const settled = await eventually(async () => {
+      const row = await payoutRow(payoutId);
+      return (row?.status === 'synced' || row?.status === 'waiting') && row;
+    }, `payout ${payoutId} to be booked or parked`);
+    expect([settled.status, settled.lastError]).toEqual(['synced', null]);
+    expect(depositsOf(payoutId)).toHaveLength(1);
+    const booked = depositsOf(payoutId)[0]!;
+    // 9.60 charged − 4.80 paid back − 0.48 fees = 4.32, into Checking.
+    expect(booked.TotalAmt).toBe(4.32);
+    expect(lines(booked)).toEqual([
+      [`Order #${sale.number}: payment`, 9.6, clearingId],
+      [`Order #${sale.number}: refund`, -4.8, clearingId],
+      [`Payment processing fees, payout ${payoutId}`, -0.48, feesId],
+    ]);
+    // The order's money through clearing, as the ledger holds it: in with the sale, out with the refund receipt,
+    // out with the deposit's lines of the order. Nothing is left.
+    const saleIn = harness.salesReceipts().filter((r) => r.docNumber === sale.number).map((r) => Math.round((r.record as any).TotalAmt * 100));
+    const depositedOut = booked.Line.filter((l: any) => l.DepositLineDetail.AccountRef.value === clearingId).reduce((sum: number, l: any) => sum + Math.round(l.Amount * 100), 0);
+    expect(saleIn[0]! - Math.round(refundReceipt!.TotalAmt * 100) - depositedOut).toBe(0);
+    expect(await payoutRow(payoutId)).toMatchObject({ status: 'synced', net: '4.32' });
+  });
+
   it('a deposit paying back a refund ledgerbridge did not book parks with the difference rather than booking a wrong deposit', async () => {
     const sale = await bookedMug();
     const deposit = harness.woo.control.createDeposit({

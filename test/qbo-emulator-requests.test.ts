@@ -190,6 +190,13 @@ describe('Accounting API requests the emulator refuses', () => {
     expect(json.Fault.Error[0]).toMatchObject({ code: '2020', element: 'Line' });
   });
 
+  it('a refund receipt without lines answers 2020 too, and books nothing (why a refund of an amount alone needs a line)', async () => {
+    const { status, json } = await api(token, REALM, '/refundreceipt', { DocNumber: 'NO-LINES-R1', DepositToAccountRef: { value: '9004' }, Line: [] });
+    expect(status).toBe(400);
+    expect(json.Fault.Error[0]).toMatchObject({ code: '2020', element: 'Line' });
+    expect(emulator.control.documents(REALM, 'RefundReceipt').filter((r) => r.docNumber === 'NO-LINES-R1')).toEqual([]);
+  });
+
   it('a customer display name with a colon', async () => {
     const { status, json } = await api(token, REALM, '/customer', { DisplayName: 'Acme: East' });
     expect(status).toBe(400);

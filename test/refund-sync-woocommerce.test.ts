@@ -88,4 +88,70 @@ describe('refunds after booking: WooCommerce → QuickBooks Online refund receip
     expect((await outcomesOf(orderId)).map((row) => row.outcome)).not.toContain('changed_after_booking');
     expect(told.filter((event) => event.orderId === orderId)).toEqual([]);
   });
+
+  it("a refund of an amount alone (no lines named) becomes one refund receipt line on the sale's item, its VAT the sale's share, to the penny; redeliveries book nothing twice", async () => {
+    const order = harness.woo.control.createOrder({
+      currency: 'GBP',
+      taxRate: { label: 'VAT', percent: 20 },
+      lines: [
+        { name: 'Red T-shirt', sku: 'TS-RED-M', quantity: 2, price: '20.00' },
+        { name: 'Mug', sku: 'MUG-1', quantity: 1, price: '8.00' },
+      ],
+      shipping: { methodTitle: 'Flat rate', total: '4.50' },
+      customer: { email: 'ada@example.com', firstName: 'Ada', lastName: 'Lovelace' },
+    });
+    const orderId = String(order.id);
+    expect((await harness.syncResultOf(orderId)).outcome).toBe('created');
+    const docNumber = order.number as string;
+    expect(order.total).toBe('63.00');
+
+    // wp-admin's "Refund manually" with only an amount typed in: the refund lists no line items.
+    const refund = harness.woo.control.refundOrder(order.id as number, '10.00', 'Goodwill')!;
+    expect(refund.line_items).toEqual([]);
+    const refundId = String(refund.id);
+    const result = await harness.refundResultOf(orderId, refundId);
+    expect(result.outcome, result.message).toBe('created');
+    expect(refundReceiptTotals(docNumber)).toEqual([[`${docNumber}-R1`, 10]]);
+    const [receipt] = harness.refundReceipts().filter((r) => r.docNumber === `${docNumber}-R1`);
+    const record = receipt!.record as Record<string, any>;
+    const items = record.Line.filter((l: any) => l.DetailType === 'SalesItemLineDetail');
+    // All of the sale is at 20 % VAT: 10.00 is 8.33 and 1.67 VAT, on the item of the sale's largest line (the shirts).
+    expect(items.map((l: any) => [l.Description, l.SalesItemLineDetail.Qty, l.Amount])).toEqual([[`Refund of order #${docNumber} (amount only)`, 1, 8.33]]);
+    expect(record.TxnTaxDetail?.TotalTax).toBe(1.67);
+    const [sale] = harness.salesReceipts().filter((r) => r.docNumber === docNumber);
+    const shirtLine = (sale!.record as Record<string, any>).Line.find((l: any) => l.Description === 'Red T-shirt');
+    expect(items[0].SalesItemLineDetail.ItemRef.value).toBe(shirtLine.SalesItemLineDetail.ItemRef.value);
+    expect(items[0].SalesItemLineDetail.TaxCodeRef).toEqual(shirtLine.SalesItemLineDetail.TaxCodeRef);
+    expect(await harness.refundRow(orderId, refundId)).toMatchObject({ status: 'synced', refundTotal: '10.00', ledgerDocNumber: `${docNumber}-R1` });
+
+    // The order.updated that carried the refund, again: a duplicate; a later edit queues the refund no second time.
+    expect(await redeliverAtOnce(lastUpdateOf(order.id as number), 2)).toEqual([
+      [200, 'duplicate'],
+      [200, 'duplicate'],
+    ]);
+    harness.woo.control.updateOrder(order.id as number, { customer_note: 'Thanks' });
+    const outcomes = await outcomesOf(orderId);
+    expect(outcomes.filter((row) => row.eventId.endsWith(`/refund/${orderId}/${refundId}`))).toHaveLength(1);
+    expect(outcomes.map((row) => row.outcome)).not.toContain('changed_after_booking');
+    expect(refundReceiptTotals(docNumber)).toEqual([[`${docNumber}-R1`, 10]]);
+    expect(told.filter((event) => event.orderId === orderId)).toEqual([]);
+    // The sale's receipt is left as booked.
+    expect(harness.salesReceipts().filter((r) => r.docNumber === docNumber).map((r) => (r.record as { TotalAmt: number }).TotalAmt)).toEqual([63]);
+
+    // Cancelled afterwards: the reversal gives back what is left (53.00), every line scaled down together, not 63.00.
+    // Its three lines' VAT (rounded per line, as the shop rounds) is a cent over QuickBooks' once-per-rate figure:
+    // the receipt is booked once and waits for that cent, saying which tax to set (README, rounding), never twice.
+    harness.woo.control.updateOrder(order.id as number, { status: 'cancelled' });
+    const reversalRow = await eventually(async () => {
+      const row = await harness.refundRow(orderId, 'cancellation');
+      return row && ['synced', 'waiting', 'skipped'].includes(row.status) && row;
+    }, 'the reversal of the cancellation to be booked or to park');
+    expect(reversalRow.status).toBe('waiting');
+    expect(reversalRow.lastErrorMessage).toContain(`QuickBooks Online #1 computed 52.99, the shop charged 53.00 for order #${docNumber}`);
+    expect(reversalRow.lastErrorMessage).toContain('set the refund receipt\'s tax to 8.84');
+    expect(refundReceiptTotals(docNumber)).toEqual([
+      [`${docNumber}-C`, 52.99],
+      [`${docNumber}-R1`, 10],
+    ]);
+  });
 });

@@ -252,6 +252,10 @@ describe('Xero emulator: what Xero refuses', () => {
     const discounted = await note([{ ItemCode: 'SKU-1', Quantity: 2, UnitAmount: 10, DiscountAmount: 1 }]);
     expect(discounted.status).toBe(400);
     expect(JSON.stringify(discounted.json)).toContain('Discounts can only be applied to sales invoices (ACCREC).');
+    // An AUTHORISED credit note needs a line (a refund of an amount alone gets one from the product).
+    const empty = await note([]);
+    expect(empty.status).toBe(400);
+    expect(JSON.stringify(empty.json)).toContain('One or more line items must be specified');
     const draft = ((await note([{ ItemCode: 'SKU-1', Quantity: 1, UnitAmount: 10 }], 'DRAFT')).json.CreditNotes as Array<Record<string, unknown>>)[0]!;
     const pay = (creditNoteId: unknown, Amount: number) => call(token, 'PUT', '/Payments', { Payments: [{ CreditNote: { CreditNoteID: creditNoteId }, Account: { Code: '090' }, Date: '2026-11-21', Amount }] });
     expect(JSON.stringify((await pay(draft.CreditNoteID, 1)).json)).toContain('Payments can only be made against Authorised documents.');

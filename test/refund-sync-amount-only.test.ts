@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QBD_TEST_SHOP_CURRENCY, qbdTestCompany } from './support/qbd-test-company.js';
+import { SyncHarness } from './support/sync-harness.js';
+
+/**
+ * A WooCommerce refund of an amount alone (wp-admin's "Refund manually" with no lines: the refund lists no line
+ * items) into Xero and QuickBooks Desktop: the ledger's refund document with one line for the amount, on the item
+ * of the sale's largest line, its tax the sale's share, coming to the refund to the cent; the sale is left alone.
+ * (QuickBooks Online: test/refund-sync-woocommerce.test.ts.)
+ */
+const saleLines = [
+  { name: 'Red T-shirt', sku: 'TS-RED-M', quantity: 2, price: '20.00' },
+  { name: 'Mug', sku: 'MUG-1', quantity: 1, price: '8.00' },
+];
+
+describe('refunds of an amount alone: WooCommerce → Xero credit note', () => {
+  let harness: SyncHarness;
+  beforeAll(async () => {
+    harness = await SyncHarness.start({ shop: 'woocommerce', ledger: 'xero' });
+  }, 120_000);
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  it('books one AUTHORISED credit note of one line at the sale\'s VAT, paid out once; run again it writes nothing', async () => {
+    const order = harness.woo.control.createOrder({
+      currency: 'GBP',
+      taxRate: { label: 'VAT', percent: 20 },
+      lines: saleLines,
+      shipping: { methodTitle: 'Flat rate', total: '4.50' },
+      customer: { email: 'ada@example.com', firstName: 'Ada', lastName: 'Lovelace' },
+    });
+    const orderId = String(order.id);
+    expect((await harness.syncResultOf(orderId)).outcome).toBe('created');
+    const number = order.number as string;
+    const [invoice] = harness.xeroInvoices().filter((i) => i.InvoiceNumber === number);
+    expect(invoice).toMatchObject({ Status: 'PAID', Total: 63 });
+
+    const refund = harness.woo.control.refundOrder(order.id as number, '10.00', 'Goodwill')!;
+    const result = await harness.refundResultOf(orderId, String(refund.id));
+    expect(result.outcome, result.message).toBe('created');
+    const notes = harness.xero.emulator.control.creditNotes(harness.xero.tenantId).filter((note) => note.CreditNoteNumber === `${number}-R1`);
+    expect(notes).toHaveLength(1);
+    const note = notes[0] as Record<string, any>;
+    expect(note).toMatchObject({ Type: 'ACCRECCREDIT', Status: 'PAID', Total: 10, TotalTax: 1.67, RemainingCredit: 0 });
+    expect(note.LineItems.map((line: any) => [line.Description, line.ItemCode, line.Quantity, line.LineAmount, line.TaxType, line.TaxAmount])).toEqual([
+      [`Refund of order #${number} (amount only)`, 'TS-RED-M', 1, 8.33, 'OUTPUT2', 1.67],
+    ]);
+    const payments = harness.xeroPayments().filter((payment) => (payment.CreditNote as { CreditNoteID?: unknown } | undefined)?.CreditNoteID === note.CreditNoteID);
+    expect(payments.map((payment) => [payment.PaymentType, payment.Amount])).toEqual([['ARCREDITPAYMENT', 10]]);
+    // The sale's invoice is left as booked.
+    expect(harness.xeroInvoices().filter((i) => i.InvoiceNumber === number).map((i) => [i.Total, i.Status, i.AmountCredited])).toEqual([[63, 'PAID', 0]]);
+
+    // Asked again (a retry from the console): found by its number, nothing new written.
+    const again = await harness.client.workflow.execute('refundSyncWorkflow', {
+      taskQueue: harness.taskQueue,
+      workflowId: `amount-only-again-${orderId}`,
+      args: [{ routeId: harness.routeId, orderId, refundId: String(refund.id) }],
+    });
+    expect(again).toMatchObject({ outcome: 'already_synced' });
+    expect(harness.xero.emulator.control.creditNotes(harness.xero.tenantId).filter((n) => n.CreditNoteNumber === `${number}-R1`)).toHaveLength(1);
+  });
+});
+
+describe('refunds of an amount alone: WooCommerce → QuickBooks Desktop credit memo', () => {
+  let harness: SyncHarness;
+  beforeAll(async () => {
+    harness = await SyncHarness.start({
+      shop: 'woocommerce',
+      shopCurrency: QBD_TEST_SHOP_CURRENCY,
+      qbd: qbdTestCompany([
+        { name: 'MUG-1', price: '8.00', description: 'Mug' },
+        { name: 'TS-RED-M', price: '20.00', description: 'Red T-shirt' },
+        { name: 'Shipping', price: '0.00' },
+      ]),
+    });
+    harness.qbd!.connector.start();
+  }, 300_000);
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  it('books one credit memo of one line for the amount, refunded out of Undeposited Funds once', async () => {
+    const order = harness.woo.control.createOrder({
+      currency: QBD_TEST_SHOP_CURRENCY,
+      lines: saleLines,
+      shipping: { methodTitle: 'Flat rate', total: '4.50' },
+      customer: { email: 'ada@example.com', firstName: 'Ada', lastName: 'Lovelace' },
+    });
+    const orderId = String(order.id);
+    expect((await harness.syncResultOf(orderId)).outcome).toBe('created');
+    const number = order.number as string;
+
+    const refund = harness.woo.control.refundOrder(order.id as number, '12.34', '')!;
+    const result = await harness.refundResultOf(orderId, String(refund.id));
+    expect(result.outcome, result.message).toBe('created');
+    const company = harness.qbd!.company.company;
+    const memos = company.creditMemos.filter((memo) => memo.refNumber === `${number}-R1`);
+    expect(memos).toHaveLength(1);
+    expect(memos[0]!.lines.map((line) => [line.itemName, line.quantity, line.amount])).toEqual([['TS-RED-M', '1', '12.34']]);
+    expect(memos[0]).toMatchObject({ totalAmount: '12.34', creditRemaining: '0.00' });
+    expect(company.arRefunds.filter((r) => r.applied.some((a) => a.txnId === memos[0]!.txnId)).map((r) => r.totalAmount)).toEqual(['12.34']);
+    // The sale's receipt is left as booked.
+    expect(company.salesReceipts.filter((r) => r.refNumber === number).map((r) => r.totalAmount)).toEqual(['52.50']);
+  });
+});

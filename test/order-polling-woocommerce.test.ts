@@ -86,21 +86,14 @@ describe('reconciliation polling: a WooCommerce order whose webhook was lost', (
     }, 'the delivery attempt of the refund');
     expect(lost.map((d) => d.status)).toEqual([null]);
 
-    const [polled] = await eventually(async () => {
-      const events = (await harness.db.select().from(webhookEvents).where(eq(webhookEvents.orderId, orderId))).filter((e) => e.topic === 'refunds/polled');
-      return events.length > 0 ? events : undefined;
-    }, 'the poll to hand the refund over', POLL_INTERVAL_MS + 10_000);
+    const [polled] = await harness.intakeEventsOnceThere(orderId, 'refunds/polled', 'the poll to hand the refund over', POLL_INTERVAL_MS + 10_000);
     // The id its webhook would have used: had it come after all, it would have been a duplicate.
     expect(polled!.eventId).toBe(`woocommerce/${harness.wooIntegrationId}/refund/${orderId}/${refundId}`);
     expect((await harness.refundResultOf(orderId, refundId)).outcome).toBe('created');
     expect(harness.refundReceiptTotals(docNumber)).toEqual([[`${docNumber}-R1`, 24]]);
 
     // More polls list the order again: still one event for the refund, one receipt, no change reported.
-    const afterBooking = Date.now();
-    await eventually(async () => {
-      const view = await harness.operator('GET', `/integrations/${harness.wooIntegrationId}/polling`);
-      return view.body.lastPolledAt && Date.parse(view.body.lastPolledAt) > afterBooking + POLL_INTERVAL_MS ? view : undefined;
-    }, 'two more polls');
+    await harness.pollsAfter(harness.wooIntegrationId, Date.now(), POLL_INTERVAL_MS);
     const events = await harness.db.select().from(webhookEvents).where(eq(webhookEvents.orderId, orderId));
     expect(events.filter((e) => e.topic === 'refunds/polled')).toHaveLength(1);
     expect(events.map((e) => e.outcome)).not.toContain('changed_after_booking');

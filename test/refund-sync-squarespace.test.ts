@@ -115,20 +115,13 @@ describe('refunds after booking: Squarespace → QuickBooks Online refund receip
     await harness.squarespace.control.webhooks.idle();
     expect(refundNotificationsOf(orderId).map((d) => d.status)).toEqual([null]);
 
-    const [polled] = await eventually(async () => {
-      const found = (await harness.db.select().from(webhookEvents).where(eq(webhookEvents.orderId, orderId))).filter((e) => e.topic === 'refunds/polled');
-      return found.length > 0 ? found : undefined;
-    }, 'the poll to hand the refund over', POLL_INTERVAL_MS + 15_000);
+    const [polled] = await harness.intakeEventsOnceThere(orderId, 'refunds/polled', 'the poll to hand the refund over', POLL_INTERVAL_MS + 15_000);
     expect(polled).toMatchObject({ eventId: `squarespace/${harness.squarespaceIntegrationId}/refund/${orderId}/${refund.id}`, integrationId: harness.squarespaceIntegrationId });
     expect((await harness.refundResultOf(orderId, refund.id)).outcome).toBe('created');
     expect(refundsOf(orderId, docNumber)).toEqual({ receipts: [[`${docNumber}-R1`, 9.6]], told: [] });
 
     // Two more polls list the order again (the overlap) and hand nothing over: one event for the refund, one receipt.
-    const bookedAt = Date.now();
-    await eventually(async () => {
-      const view = await harness.operator('GET', `/integrations/${harness.squarespaceIntegrationId}/polling`);
-      return view.body.lastPolledAt && Date.parse(view.body.lastPolledAt) > bookedAt + POLL_INTERVAL_MS ? view : undefined;
-    }, 'two more polls');
+    await harness.pollsAfter(harness.squarespaceIntegrationId, Date.now(), POLL_INTERVAL_MS);
     const events = await eventsOf(orderId);
     expect(events.filter((e) => e.eventId.includes('/refund/'))).toHaveLength(1);
     expect(events.map((e) => e.outcome)).not.toContain('changed_after_booking');

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QBD_TEST_SHOP_CURRENCY, qbdTestCompany } from './support/qbd-test-company.js';
+import { QBD_TEST_SHOP_CURRENCY, qbdRefundTestCompany } from './support/qbd-test-company.js';
 import { SyncHarness } from './support/sync-harness.js';
 
 /**
@@ -8,10 +8,19 @@ import { SyncHarness } from './support/sync-harness.js';
  * of the sale's largest line, its tax the sale's share, coming to the refund to the cent; the sale is left alone.
  * (QuickBooks Online: test/refund-sync-woocommerce.test.ts.)
  */
-const saleLines = [
-  { name: 'Red T-shirt', sku: 'TS-RED-M', quantity: 2, price: '20.00' },
-  { name: 'Mug', sku: 'MUG-1', quantity: 1, price: '8.00' },
-];
+/** Two shirts at 20.00, a mug at 8.00 and 4.50 of shipping, taxed at `taxRate` or not at all. */
+function wooSale(harness: SyncHarness, currency: string, taxRate: { label: string; percent: number } | null) {
+  return harness.woo.control.createOrder({
+    currency,
+    taxRate,
+    lines: [
+      { name: 'Red T-shirt', sku: 'TS-RED-M', quantity: 2, price: '20.00' },
+      { name: 'Mug', sku: 'MUG-1', quantity: 1, price: '8.00' },
+    ],
+    shipping: { methodTitle: 'Flat rate', total: '4.50' },
+    customer: { email: 'ada@example.com', firstName: 'Ada', lastName: 'Lovelace' },
+  });
+}
 
 describe('refunds of an amount alone: WooCommerce → Xero credit note', () => {
   let harness: SyncHarness;
@@ -23,13 +32,7 @@ describe('refunds of an amount alone: WooCommerce → Xero credit note', () => {
   });
 
   it('books one AUTHORISED credit note of one line at the sale\'s VAT, paid out once; run again it writes nothing', async () => {
-    const order = harness.woo.control.createOrder({
-      currency: 'GBP',
-      taxRate: { label: 'VAT', percent: 20 },
-      lines: saleLines,
-      shipping: { methodTitle: 'Flat rate', total: '4.50' },
-      customer: { email: 'ada@example.com', firstName: 'Ada', lastName: 'Lovelace' },
-    });
+    const order = wooSale(harness, 'GBP', { label: 'VAT', percent: 20 });
     const orderId = String(order.id);
     expect((await harness.syncResultOf(orderId)).outcome).toBe('created');
     const number = order.number as string;
@@ -68,11 +71,7 @@ describe('refunds of an amount alone: WooCommerce → QuickBooks Desktop credit 
     harness = await SyncHarness.start({
       shop: 'woocommerce',
       shopCurrency: QBD_TEST_SHOP_CURRENCY,
-      qbd: qbdTestCompany([
-        { name: 'MUG-1', price: '8.00', description: 'Mug' },
-        { name: 'TS-RED-M', price: '20.00', description: 'Red T-shirt' },
-        { name: 'Shipping', price: '0.00' },
-      ]),
+      qbd: qbdRefundTestCompany(),
     });
     harness.qbd!.connector.start();
   }, 300_000);
@@ -81,12 +80,7 @@ describe('refunds of an amount alone: WooCommerce → QuickBooks Desktop credit 
   });
 
   it('books one credit memo of one line for the amount, refunded out of Undeposited Funds once', async () => {
-    const order = harness.woo.control.createOrder({
-      currency: QBD_TEST_SHOP_CURRENCY,
-      lines: saleLines,
-      shipping: { methodTitle: 'Flat rate', total: '4.50' },
-      customer: { email: 'ada@example.com', firstName: 'Ada', lastName: 'Lovelace' },
-    });
+    const order = wooSale(harness, QBD_TEST_SHOP_CURRENCY, null);
     const orderId = String(order.id);
     expect((await harness.syncResultOf(orderId)).outcome).toBe('created');
     const number = order.number as string;

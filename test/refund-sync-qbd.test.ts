@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QBD_TEST_SHOP_CURRENCY, qbdTestCompany } from './support/qbd-test-company.js';
+import { QBD_TEST_SHOP_CURRENCY, qbdRefundTestCompany } from './support/qbd-test-company.js';
 import { refundSyncWorkflowId } from '../runtime/refund-sync-starter.js';
 import { replayErrors } from './support/replay-check.js';
 import { SyncHarness } from './support/sync-harness.js';
@@ -18,11 +18,7 @@ describe('refunds and cancellations after booking: Shopify → QuickBooks Deskto
   beforeAll(async () => {
     harness = await SyncHarness.start({
       shopCurrency: QBD_TEST_SHOP_CURRENCY,
-      qbd: qbdTestCompany([
-        { name: 'MUG-1', price: '8.00', description: 'Mug' },
-        { name: 'TS-RED-M', price: '20.00', description: 'Red T-shirt' },
-        { name: 'Shipping', price: '0.00' },
-      ]),
+      qbd: qbdRefundTestCompany(),
     });
     harness.qbd!.connector.start();
   }, 300_000);

@@ -31,17 +31,37 @@ describe('refunds after booking: WooCommerce → QuickBooks Online refund receip
         .where(and(eq(webhookEvents.orderId, orderId), like(webhookEvents.eventId, `woocommerce/${harness.wooIntegrationId}/%`)));
       return rows.every((row) => row.outcome !== 'queued' && row.outcome !== 'processing') ? rows : undefined;
     }, `the events of order ${orderId} to be handled`);
-
-  it('a partial refund of one line becomes one refund receipt for the refunded amount; redeliveries book nothing twice; nobody is told to book it by hand', async () => {
-    const order = harness.woo.control.createOrder({
+  /** A GBP order at 20 % VAT: two shirts at 20.00 and a mug at 8.00, and the shipping given. */
+  const shirtsAndMug = (shipping: { methodTitle: string; total: string } | null) =>
+    harness.woo.control.createOrder({
       currency: 'GBP',
       taxRate: { label: 'VAT', percent: 20 },
       lines: [
         { name: 'Red T-shirt', sku: 'TS-RED-M', quantity: 2, price: '20.00' },
         { name: 'Mug', sku: 'MUG-1', quantity: 1, price: '8.00' },
       ],
+      shipping,
       customer: { email: 'ada@example.com', firstName: 'Ada', lastName: 'Lovelace' },
     });
+  /**
+   * The order.updated that carried a refund, delivered again at once, then a later edit of the order: duplicates,
+   * one intake event for the refund, and no "changed after booking" for anyone.
+   */
+  async function expectRefundQueuedOnce(orderId: number, refundId: string, note: string) {
+    expect(await redeliverAtOnce(lastUpdateOf(orderId), 3)).toEqual([
+      [200, 'duplicate'],
+      [200, 'duplicate'],
+      [200, 'duplicate'],
+    ]);
+    harness.woo.control.updateOrder(orderId, { customer_note: note });
+    const outcomes = await outcomesOf(String(orderId));
+    expect(outcomes.filter((row) => row.eventId.endsWith(`/refund/${orderId}/${refundId}`))).toHaveLength(1);
+    expect(outcomes.map((row) => row.outcome)).not.toContain('changed_after_booking');
+    expect(told.filter((event) => event.orderId === String(orderId))).toEqual([]);
+  }
+
+  it('a partial refund of one line becomes one refund receipt for the refunded amount; redeliveries book nothing twice; nobody is told to book it by hand', async () => {
+    const order = shirtsAndMug(null);
     const orderId = String(order.id);
     expect((await harness.syncResultOf(orderId)).outcome).toBe('created');
     const docNumber = order.number as string;
@@ -59,20 +79,10 @@ describe('refunds after booking: WooCommerce → QuickBooks Online refund receip
     expect(await harness.refundRow(orderId, refundId)).toMatchObject({ status: 'synced', refundTotal: '24.00', ledgerDocNumber: `${docNumber}-R1` });
 
     // The order.updated that carried the refund, delivered again (and at once): one event each, nothing booked twice.
-    const update = lastUpdateOf(order.id as number);
-    expect(await redeliverAtOnce(update, 3)).toEqual([
-      [200, 'duplicate'],
-      [200, 'duplicate'],
-      [200, 'duplicate'],
-    ]);
     // A later edit still lists the refund: the order's change is new, the refund is not.
-    harness.woo.control.updateOrder(order.id as number, { customer_note: 'Leave at the door' });
-    const outcomes = await outcomesOf(orderId);
-    expect(outcomes.filter((row) => row.eventId.endsWith(`/refund/${orderId}/${refundId}`))).toHaveLength(1);
-    expect(outcomes.map((row) => row.outcome)).not.toContain('changed_after_booking');
+    await expectRefundQueuedOnce(order.id as number, refundId, 'Leave at the door');
     expect(refundReceiptTotals(docNumber)).toEqual([[`${docNumber}-R1`, 24]]);
     expect(await harness.orderRow(orderId)).toMatchObject({ status: 'synced', changedAfterBooking: null });
-    expect(told.filter((event) => event.orderId === orderId)).toEqual([]);
 
     // The rest refunded: the order becomes "refunded", its second refund a second receipt.
     const mug = (order.line_items as Array<{ id: number; name: string }>).find((line) => line.name === 'Mug')!;
@@ -90,16 +100,7 @@ describe('refunds after booking: WooCommerce → QuickBooks Online refund receip
   });
 
   it("a refund of an amount alone (no lines named) becomes one refund receipt line on the sale's item, its VAT the sale's share, to the penny; redeliveries book nothing twice", async () => {
-    const order = harness.woo.control.createOrder({
-      currency: 'GBP',
-      taxRate: { label: 'VAT', percent: 20 },
-      lines: [
-        { name: 'Red T-shirt', sku: 'TS-RED-M', quantity: 2, price: '20.00' },
-        { name: 'Mug', sku: 'MUG-1', quantity: 1, price: '8.00' },
-      ],
-      shipping: { methodTitle: 'Flat rate', total: '4.50' },
-      customer: { email: 'ada@example.com', firstName: 'Ada', lastName: 'Lovelace' },
-    });
+    const order = shirtsAndMug({ methodTitle: 'Flat rate', total: '4.50' });
     const orderId = String(order.id);
     expect((await harness.syncResultOf(orderId)).outcome).toBe('created');
     const docNumber = order.number as string;
@@ -124,17 +125,9 @@ describe('refunds after booking: WooCommerce → QuickBooks Online refund receip
     expect(items[0].SalesItemLineDetail.TaxCodeRef).toEqual(shirtLine.SalesItemLineDetail.TaxCodeRef);
     expect(await harness.refundRow(orderId, refundId)).toMatchObject({ status: 'synced', refundTotal: '10.00', ledgerDocNumber: `${docNumber}-R1` });
 
-    // The order.updated that carried the refund, again: a duplicate; a later edit queues the refund no second time.
-    expect(await redeliverAtOnce(lastUpdateOf(order.id as number), 2)).toEqual([
-      [200, 'duplicate'],
-      [200, 'duplicate'],
-    ]);
-    harness.woo.control.updateOrder(order.id as number, { customer_note: 'Thanks' });
-    const outcomes = await outcomesOf(orderId);
-    expect(outcomes.filter((row) => row.eventId.endsWith(`/refund/${orderId}/${refundId}`))).toHaveLength(1);
-    expect(outcomes.map((row) => row.outcome)).not.toContain('changed_after_booking');
+    // The order.updated that carried the refund, again: duplicates; a later edit queues the refund no second time.
+    await expectRefundQueuedOnce(order.id as number, refundId, 'Thanks');
     expect(refundReceiptTotals(docNumber)).toEqual([[`${docNumber}-R1`, 10]]);
-    expect(told.filter((event) => event.orderId === orderId)).toEqual([]);
     // The sale's receipt is left as booked.
     expect(harness.salesReceipts().filter((r) => r.docNumber === docNumber).map((r) => (r.record as { TotalAmt: number }).TotalAmt)).toEqual([63]);
 

@@ -22,6 +22,15 @@ export function qbdTestCompany(items: NonNullable<QbdCompanySeed['items']>, acco
   };
 }
 
+/** The company the refund suites book into: shirts, mugs and shipping. */
+export function qbdRefundTestCompany(): NonNullable<SyncHarnessOptions['qbd']> {
+  return qbdTestCompany([
+    { name: 'MUG-1', price: '8.00', description: 'Mug' },
+    { name: 'TS-RED-M', price: '20.00', description: 'Red T-shirt' },
+    { name: 'Shipping', price: '0.00' },
+  ]);
+}
+
 /**
  * The same company with Multiple Currencies on, for a route from the pound shop that also books into Xero's pound
  * organisation: the shop's pounds then book in pounds under customers in pounds (off, they would wait).

@@ -2,9 +2,12 @@ import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { CredentialStore } from '../db/credential-store.js';
 import type { Database } from '../db/database.js';
 import { advancePollCursor, pollCursorOf, recordPollWithoutProgress } from '../db/order-poll-cursor.js';
-import { integrations, orderSyncs, syncRoutes, type IntakeOrderReference } from '../db/schema.js';
+import { refundEventId, refundIntakeReference, storeOrderReference } from '../db/refund-intake-events.js';
+import { integrations, orderSyncs, refundSyncs, syncRoutes, type IntakeOrderReference } from '../db/schema.js';
 import { queueOrderEvents, type QueuedOrderEvent } from '../db/webhook-intake.js';
+import type { CommerceRefund } from '../domain/commerce-refund.js';
 import type { CommerceSource, UpdatedOrderRef } from '../domain/commerce-source.js';
+import { amountsIn } from '../domain/money.js';
 import type { PlatformRegistry } from '../platforms/registry.js';
 import { DEFAULT_CLAIM_LEASE_MS } from '../runtime/order-intake-drainer.js';
 
@@ -60,7 +63,7 @@ export function createOrderPollActivities(deps: OrderPollDeps) {
       const since = input.since ?? new Date(cursor.getTime() - overlapMs).toISOString();
       try {
         const page = await source.listOrdersUpdatedSince(since, input.pageCursor);
-        const handedOver = await handOver(deps.db, row.id, source, page.orders);
+        const handedOver = await handOver(deps.db, row, source, page.orders);
         const newest = page.orders.reduce<Date | null>((max, order) => (max && max >= new Date(order.updatedAt) ? max : new Date(order.updatedAt)), null);
         if (newest) await advancePollCursor(deps.db, row.id, newest, handedOver);
         else await recordPollWithoutProgress(deps.db, row.id, cursor, null);
@@ -106,38 +109,75 @@ function whyNotPolled(deps: OrderPollDeps, row: IntegrationRow): string | null {
 /**
  * Writes to the order intake (db/webhook-intake.ts) what a webhook would have: the drainer then starts or joins the
  * same order sync, or judges a change to a booked order, exactly as for a webhook. An order every route already
- * knows at this change (its webhook came) is left alone; one the intake holds already is a duplicate there.
+ * knows at this change (its webhook came) is left alone; one the intake holds already is a duplicate there. An
+ * order showing money given back has its refunds read too: each refund not yet known on every route is written
+ * under the same event id a webhook would have used (db/refund-intake-events.ts), so it is booked once.
  */
-async function handOver(db: Database, integrationId: string, source: CommerceSource, orders: UpdatedOrderRef[]): Promise<number> {
+async function handOver(db: Database, integration: Pick<IntegrationRow, 'id' | 'platform'>, source: CommerceSource, orders: UpdatedOrderRef[]): Promise<number> {
   if (orders.length === 0) return 0;
+  const integrationId = integration.id;
   const routeIds = (await db.select({ id: syncRoutes.id }).from(syncRoutes).where(eq(syncRoutes.sourceIntegrationId, integrationId))).map((r) => r.id);
   if (routeIds.length === 0) return 0;
+  const orderIds = orders.map((o) => o.id);
   const known = await db
     .select({ routeId: orderSyncs.routeId, orderId: orderSyncs.orderId, shopUpdatedAt: orderSyncs.shopUpdatedAt })
     .from(orderSyncs)
-    .where(and(inArray(orderSyncs.routeId, routeIds), inArray(orderSyncs.orderId, orders.map((o) => o.id))));
+    .where(and(inArray(orderSyncs.routeId, routeIds), inArray(orderSyncs.orderId, orderIds)));
+  const knownRefunds = await db
+    .select({ routeId: refundSyncs.routeId, orderId: refundSyncs.orderId, refundId: refundSyncs.refundId })
+    .from(refundSyncs)
+    .where(and(inArray(refundSyncs.routeId, routeIds), inArray(refundSyncs.orderId, orderIds)));
   const events: QueuedOrderEvent[] = [];
   for (const order of orders) {
     const rows = known.filter((k) => k.orderId === order.id);
     const changedAt = new Date(order.updatedAt);
     if (rows.length === routeIds.length && rows.every((r) => r.shopUpdatedAt && r.shopUpdatedAt >= changedAt)) continue;
-    const reference = rows.length > 0 ? await referenceOf(source, order) : { orderName: null, currentTotal: null, cancelledAt: null, updatedAt: order.updatedAt, createdAt: order.createdAt ?? null };
-    if (!reference) continue; // gone from the store since it was listed
+    const read = rows.length > 0 ? await knownOrderNow(source, order) : await newOrderNow(source, order);
+    if (!read) continue; // gone from the store since it was listed
     // One event per order and change: a poll that lists it again (the overlap, a retried page) is a duplicate.
-    events.push({ eventId: `poll:${integrationId}:${order.id}:${order.updatedAt}`, topic: 'orders/polled', shop: null, webhookId: null, integrationId, orderId: order.id, orderReference: reference });
+    events.push({ eventId: `poll:${integrationId}:${order.id}:${order.updatedAt}`, topic: 'orders/polled', shop: null, webhookId: null, integrationId, orderId: order.id, orderReference: read.reference });
+    for (const refund of read.refunds) {
+      if (knownRefunds.filter((k) => k.orderId === order.id && k.refundId === refund.id).length === routeIds.length) continue;
+      events.push({
+        eventId: refundEventId(integration.platform, integrationId, order.id, refund.id),
+        topic: 'refunds/polled',
+        shop: null,
+        webhookId: null,
+        integrationId,
+        orderId: order.id,
+        orderReference: refundIntakeReference(read.reference.orderName, refund.id),
+      });
+    }
   }
   if (events.length === 0) return 0;
   const outcomes = await queueOrderEvents(db, events, DEFAULT_CLAIM_LEASE_MS);
-  // Requeued or duplicate: the intake had it from an earlier poll already.
+  // Requeued or duplicate: the intake had it from an earlier poll (or the webhook) already.
   return outcomes.filter((outcome) => outcome === 'queued').length;
 }
 
+type OrderNow = { reference: IntakeOrderReference; refunds: CommerceRefund[] };
+
 /**
- * An order some route already knows changed: what the change judgement needs (total, cancellation), read from
- * the store as a webhook would carry it. A new order needs none: its sync reads it.
+ * An order some route already knows changed: what the change judgement needs (total, cancellation, what its
+ * refunds gave back), read from the store as a webhook would carry it, and its refunds when it shows any.
  */
-async function referenceOf(source: CommerceSource, order: UpdatedOrderRef): Promise<IntakeOrderReference | null> {
+async function knownOrderNow(source: CommerceSource, order: UpdatedOrderRef): Promise<OrderNow | null> {
   const now = await source.getOrder(order.id);
   if (!now) return null;
-  return { orderName: now.name, currentTotal: now.currentTotal, cancelledAt: now.cancelledAt, updatedAt: now.updatedAt, createdAt: now.createdAt };
+  const { minor } = amountsIn(now.currency);
+  const refunds = order.refunded || minor(now.currentTotal) < minor(now.total) ? await refundsOf(source, order.id) : [];
+  if (!refunds) return null;
+  return { reference: storeOrderReference(now, refunds), refunds };
+}
+
+/** A new order needs nothing read (its sync reads it), but its refunds when the listing shows any: they book after its sale. */
+async function newOrderNow(source: CommerceSource, order: UpdatedOrderRef): Promise<OrderNow | null> {
+  const refunds = order.refunded ? await refundsOf(source, order.id) : [];
+  if (!refunds) return null;
+  return { reference: { orderName: null, currentTotal: null, cancelledAt: null, updatedAt: order.updatedAt, createdAt: order.createdAt ?? null }, refunds };
+}
+
+/** The order's refunds where the store reports them (none where it does not); null when the order is gone. */
+async function refundsOf(source: CommerceSource, orderId: string): Promise<CommerceRefund[] | null> {
+  return source.getRefunds ? source.getRefunds(orderId) : [];
 }

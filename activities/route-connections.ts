@@ -45,6 +45,13 @@ export class RouteConnections {
     return { integration, source: this.platforms.commerce(integration.platform).createSource(this.connectionOf(integration)) };
   }
 
+  /** A store integration's client by its own id (no route); null when the integration is gone. */
+  async storeSource(integrationId: string): Promise<{ integration: IntegrationRow; source: CommerceSource } | null> {
+    const [integration] = await this.db.select().from(integrations).where(eq(integrations.id, integrationId));
+    if (!integration) return null;
+    return { integration, source: this.platforms.commerce(integration.platform).createSource(this.connectionOf(integration)) };
+  }
+
   /** The route's ledger client; `source` is the shop's row, for callers that name it (no second lookup). */
   async accountingTarget(
     routeId: string,

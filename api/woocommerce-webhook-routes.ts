@@ -8,6 +8,7 @@ import { integrationRouteIds } from './shop-routes-lookup.js';
 import { WebhookAnswer } from './shopify-topic-handlers.js';
 import type { VerifyWooCommerceWebhook } from './woocommerce-webhook-check.js';
 import { OrderEventWriter } from '../db/order-event-writer.js';
+import { refundEventKey, refundIntakeReference } from '../db/refund-intake-events.js';
 import type { IntakeOrderReference } from '../db/schema.js';
 import { recordSettledEvent, type WebhookEventIdentity } from '../db/webhook-intake.js';
 import {
@@ -141,8 +142,7 @@ export function wooCommerceWebhookRoutes(deps: ApiDeps, context: WooCommerceInta
         // it again is a duplicate), naming the refund, as Shopify's refunds/create is; the drainer books it.
         const refundStatuses: string[] = [];
         for (const refundId of wooRefundIdsOf(body)) {
-          const reference: IntakeOrderReference = { orderName: order.reference.orderName, currentTotal: null, cancelledAt: null, updatedAt: null, refundId };
-          refundStatuses.push(await queue(identity(`refund/${order.orderId}/${refundId}`), order.orderId, reference, 'refund'));
+          refundStatuses.push(await queue(identity(refundEventKey(order.orderId, refundId)), order.orderId, refundIntakeReference(order.reference.orderName, refundId), 'refund'));
         }
         const anyAccepted = status === 'accepted' || refundStatuses.includes('accepted');
         return anyAccepted ? { status: 'accepted', orderId: order.orderId } : { status };

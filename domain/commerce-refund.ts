@@ -35,6 +35,16 @@ export interface CommerceRefund {
   presentment?: CommerceRefund;
 }
 
+/**
+ * What the refunds gave back in all, as a shop update reports it (ShopOrderNow.refunded in booked-order-change.ts:
+ * the refunds that book account for that much of a lower total); null for none.
+ */
+export function refundedSoFar(refunds: CommerceRefund[], currency: string): { lines: string; total: string } | null {
+  const money = amountsIn(currency);
+  const minor = refunds.reduce((sum, refund) => sum + money.minor(refund.total), 0);
+  return minor > 0 ? { lines: money.amount(minor), total: money.amount(minor) } : null;
+}
+
 /** The refund id of a cancellation's reversal: one per order. */
 export const CANCELLATION_REFUND_ID = 'cancellation';
 

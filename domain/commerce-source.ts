@@ -11,6 +11,8 @@ export interface UpdatedOrderRef {
   updatedAt: string;
   /** ISO 8601 UTC: when the order was placed, where the listing says (a route's start date is checked against it). */
   createdAt?: string;
+  /** The listing shows money given back on the order (a refund): polling reads its refunds too. Absent: it does not say. */
+  refunded?: boolean;
 }
 
 /** One page of orders updated since a moment, oldest change first. */

@@ -63,6 +63,30 @@ describe.each(['ascending', 'descending'] as const)('Squarespace source (lists %
     expect(await source.getOrder('not-an-id')).toBeNull();
   });
 
+  it("reads an order's refunds from its transactions as amount-only refunds, oldest first; a gateway refund is none; the listing says which orders were refunded", async () => {
+    const since = new Date(Date.now() - 1).toISOString();
+    const order = site.control.createOrder({ currency: 'GBP', lines: [{ productName: 'Mug', sku: 'MUG-1', quantity: 3, price: '8.00' }], taxRate: { name: 'VAT', rate: '0.2' } });
+    const untouched = site.control.createOrder({ currency: 'GBP', lines: [{ productName: 'Mug', sku: 'MUG-1', quantity: 1, price: '8.00' }] });
+    const id = order.id as string;
+    expect(await source.getRefunds!(id)).toEqual([]);
+    const first = site.control.refundOrder(id, '9.60')!.refund!;
+    site.control.refundOrder(id, '0.50', 'shown');
+    const second = site.control.refundOrder(id, '9.60')!.refund!;
+    expect(await source.getRefunds!(id)).toEqual([
+      { id: first.id, orderId: id, createdAt: first.refundedOn, note: null, lines: [], shipping: null, total: '9.60' },
+      { id: second.id, orderId: id, createdAt: second.refundedOn, note: null, lines: [], shipping: null, total: '9.60' },
+    ]);
+    // What the order shows: its sale's total, and a current total that the gateway's refund lowered too.
+    expect(await source.getOrder(id)).toMatchObject({ total: '28.80', currentTotal: '9.10', financialStatus: 'partially_refunded' });
+    expect(await source.getRefunds!('0123456789abcdef01234567')).toBeNull();
+    expect(await source.getRefunds!('not-an-id')).toBeNull();
+    const last = site.control.site.orders.get(id)!;
+    while (Date.now() <= Date.parse(last.modifiedOn as string)) await new Promise((resolve) => setTimeout(resolve, 1));
+    const listed = (await source.listOrdersUpdatedSince!(since)).orders;
+    expect(listed.find((o) => o.id === id)).toMatchObject({ refunded: true });
+    expect(listed.find((o) => o.id === untouched.id)).not.toHaveProperty('refunded');
+  });
+
   it('a 429 during the cool-down is RateLimitedError for the cool-down (no Retry-After), then the site answers again', async () => {
     site.control.throttle();
     const refused = await source.checkConnection().catch((error: unknown) => error);

@@ -216,6 +216,41 @@ describe('Squarespace emulator', () => {
     expect(decoded).not.toBe(asText);
     expect((await api(`/1.0/webhook_subscriptions/${created.body.id}`, token!, { method: 'DELETE' })).status).toBe(204);
   });
+
+  it("a refund made in Squarespace is on the order (refundedTotal, REFUNDED) and under its payment in the Transactions document, with order.update REFUNDED; a gateway refund never reaches the Transactions API", async () => {
+    const { access_token: token } = await connect();
+    const subscription = await api('/1.0/webhook_subscriptions', token!, { method: 'POST', body: { endpointUrl: receiver.url, topics: ['order.update'] } });
+    const order = site.control.createOrder({ currency: 'GBP', lines: [{ productName: 'Mug', sku: 'MUG-1', quantity: 3, price: '8.00' }] });
+    const id = order.id as string;
+    const documentOf = async () => (await api(`/1.0/commerce/transactions?orderId=${id}`, token!)).body.documents[0];
+    const before = await documentOf();
+
+    const first = await fetch(`${site.origin}/_emulator/orders/${id}/refunds`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ amount: '8.00' }) });
+    expect(first.status).toBe(201);
+    const { refund } = (await first.json()) as { refund: { id: string } };
+    const refunded = (await api(`/1.0/commerce/orders/${id}`, token!)).body;
+    expect(refunded).toMatchObject({ paymentState: 'REFUNDED', refundedTotal: { currency: 'GBP', value: '8.00' }, grandTotal: { currency: 'GBP', value: '24.00' } });
+    expect(Date.parse(refunded.modifiedOn)).toBeGreaterThan(Date.parse(refunded.createdOn));
+    const document = await documentOf();
+    expect(Date.parse(document.modifiedOn)).toBeGreaterThan(Date.parse(before.modifiedOn));
+    expect(document.payments[0]).toMatchObject({ amount: { value: '24.00' }, refundedAmount: { currency: 'GBP', value: '8.00' }, netAmount: { value: '16.00' } });
+    expect(document.payments[0].refunds).toEqual([{ id: refund.id, amount: { currency: 'GBP', value: '8.00' }, refundedOn: refunded.modifiedOn, externalTransactionId: expect.stringMatching(/^re_/) }]);
+    expect(refund.id).toMatch(/^[0-9a-f]{24}$/);
+    await site.control.webhooks.idle();
+    const notified = receiver.bodies.map((d) => JSON.parse(d.body)).filter((n) => n.subscriptionId === subscription.body.id && n.data.orderId === id);
+    expect(notified.map((n) => [n.topic, n.data.update])).toEqual([['order.update', 'REFUNDED']]);
+
+    // Refunded in Stripe's dashboard: the order may show it [U], the Transactions API never does [C].
+    site.control.refundOrder(id, '8.00', 'shown');
+    expect((await api(`/1.0/commerce/orders/${id}`, token!)).body.refundedTotal).toEqual({ currency: 'GBP', value: '16.00' });
+    expect((await documentOf()).payments[0].refunds).toHaveLength(1);
+    site.control.refundOrder(id, '4.00', 'unseen');
+    expect((await api(`/1.0/commerce/orders/${id}`, token!)).body.refundedTotal).toEqual({ currency: 'GBP', value: '16.00' });
+    // More than is left to refund is refused.
+    const over = await fetch(`${site.origin}/_emulator/orders/${id}/refunds`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ amount: '8.01' }) });
+    expect(over.status).toBe(400);
+    expect((await api(`/1.0/webhook_subscriptions/${subscription.body.id}`, token!, { method: 'DELETE' })).status).toBe(204);
+  });
 });
 
 /** A request with no User-Agent header at all. */

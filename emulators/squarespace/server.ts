@@ -48,6 +48,16 @@ export class SquarespaceEmulatorControl {
   }
 
   /**
+   * The merchant refunds part or all of the order (SquarespaceSite.refundOrder): order.update with REFUNDED is sent,
+   * except for a gateway refund Squarespace never sees.
+   */
+  refundOrder(id: string, amount: string, atGateway?: 'shown' | 'unseen'): ReturnType<SquarespaceSite['refundOrder']> {
+    const refunded = this.site.refundOrder(id, amount, atGateway);
+    if (refunded && atGateway !== 'unseen') this.webhooks.notify('order.update', { orderId: id, update: 'REFUNDED' });
+    return refunded;
+  }
+
+  /**
    * A product added in the panel, or a site user who subscribed or registered without buying. Squarespace has no
    * notification topic for either (FIDELITY: webhooks): nothing is sent.
    */
@@ -168,6 +178,16 @@ function registerControlRoutes(app: FastifyInstance, control: SquarespaceEmulato
     const { update, ...patch } = body(request);
     const order = control.updateOrder((request.params as { id: string }).id, patch, typeof update === 'string' ? update : 'FULFILLED');
     return order ?? reply.code(404).send({ error: 'no such order' });
+  });
+  app.post('/_emulator/orders/:id/refunds', async (request, reply) => {
+    const { amount, atGateway } = body(request);
+    if (typeof amount !== 'string') return reply.code(400).send({ error: 'amount (a decimal string) is required' });
+    try {
+      const refunded = control.refundOrder((request.params as { id: string }).id, amount, atGateway === 'shown' || atGateway === 'unseen' ? atGateway : undefined);
+      return refunded ? reply.code(201).send(refunded) : reply.code(404).send({ error: 'no such order' });
+    } catch (error) {
+      return reply.code(400).send({ error: (error as Error).message });
+    }
   });
   app.post('/_emulator/products', async (request, reply) => reply.code(201).send(control.createProduct(request.body as SquarespaceProductInput)));
   app.post('/_emulator/profiles', async (request, reply) => reply.code(201).send(control.createProfile(request.body as SquarespaceProfileInput)));

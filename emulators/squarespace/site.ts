@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { buildOrder, hexId, type SquarespaceOrderInput } from './order-builder.js';
+import { amountsIn, fromMinor } from '../../domain/money.js';
+import { buildOrder, hexId, type Money, type SquarespaceOrderInput } from './order-builder.js';
 import { buildProduct, buildProfile, type SquarespaceProductInput, type SquarespaceProfileInput } from './catalog-builder.js';
 
 export interface SiteOptions {
@@ -35,6 +36,14 @@ export interface Token {
   /** This pair's refresh token was traded; it stays usable until the new access token is used (rotation). */
   replacedBy: string | null;
   used: boolean;
+}
+
+/** One refund of a payment as the Transactions API lists it (`payments[].refunds[]`). */
+export interface SquarespaceRefund {
+  id: string;
+  amount: Money;
+  refundedOn: string;
+  externalTransactionId: string;
 }
 
 export interface Subscription {
@@ -110,6 +119,39 @@ export class SquarespaceSite {
     if (!order) return null;
     Object.assign(order, patch, { modifiedOn: this.stamp() });
     return order;
+  }
+
+  /**
+   * The merchant refunds `amount` of the order in Squarespace: the order's `refundedTotal` grows and its paymentState
+   * is REFUNDED (any refund [S]), and the order's Transactions document lists the refund under its payment
+   * (`payments[].refunds[]`: id, amount, refundedOn, externalTransactionId) [C/S]. A refund made at the gateway
+   * (in Stripe's dashboard) never reaches the Transactions API [C]; whether the order shows it is not documented
+   * [U]: `atGateway: 'shown'` plays an order that does, `'unseen'` one that does not. Null: no such order.
+   */
+  refundOrder(id: string, amount: string, atGateway?: 'shown' | 'unseen'): { order: Record<string, unknown>; refund: SquarespaceRefund | null } | null {
+    const order = this.orders.get(id);
+    const document = this.documents.get(id);
+    if (!order || !document) return null;
+    if (atGateway === 'unseen') return { order, refund: null };
+    const currency = (order.grandTotal as Money).currency;
+    const { minor } = amountsIn(currency);
+    const asMoney = (cents: number): Money => ({ currency, value: fromMinor(cents, currency) });
+    const cents = minor(amount);
+    const refunded = minor((order.refundedTotal as Money).value);
+    if (!(cents > 0) || refunded + cents > minor((order.grandTotal as Money).value)) throw new Error(`cannot refund ${amount} of order ${id}: ${(order.refundedTotal as Money).value} of ${(order.grandTotal as Money).value} refunded already`);
+    const at = this.stamp();
+    let refund: SquarespaceRefund | null = null;
+    if (!atGateway) {
+      const [payment] = document.payments as Array<Record<string, unknown>>;
+      refund = { id: hexId(), amount: asMoney(cents), refundedOn: at, externalTransactionId: `re_${randomBytes(12).toString('hex')}` };
+      (payment!.refunds as SquarespaceRefund[]).push(refund);
+      payment!.refundedAmount = asMoney(minor((payment!.refundedAmount as Money).value) + cents);
+      payment!.netAmount = asMoney(minor((payment!.netAmount as Money).value) - cents);
+      document.totalNetPayment = asMoney(minor((document.totalNetPayment as Money).value) - cents);
+      document.modifiedOn = at;
+    }
+    Object.assign(order, { refundedTotal: asMoney(refunded + cents), paymentState: 'REFUNDED', modifiedOn: at });
+    return { order, refund };
   }
 
   /** A site user (customer, subscriber, donor) as the Profiles panel has it. */

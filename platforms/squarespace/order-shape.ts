@@ -51,10 +51,19 @@ export interface SquarespaceTax {
   jurisdiction?: string | null;
 }
 
+/** A refund of a payment, made in Squarespace (one made at the gateway never appears) [C/S]. */
+export interface SquarespaceRefund {
+  id: string;
+  amount: SquarespaceMoney | null;
+  refundedOn: string;
+  externalTransactionId?: string | null;
+}
+
 export interface SquarespaceTransactionDocument {
   id: string;
   salesOrderId: string | null;
   voided: boolean;
+  payments?: Array<{ id: string; refunds: SquarespaceRefund[] | null }> | null;
   salesLineItems: Array<{ id: string; discountAmount: SquarespaceMoney | null; taxes: SquarespaceTax[] | null }> | null;
   shippingLineItems: Array<{ id: string; taxes: SquarespaceTax[] | null }> | null;
 }

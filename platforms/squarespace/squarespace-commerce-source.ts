@@ -1,9 +1,11 @@
 import type { StoreCustomer, StoreProduct, StoreRecordPage } from '../../domain/commerce-entities.js';
 import type { CommerceOrder } from '../../domain/commerce-order.js';
-import type { CommerceSource, UpdatedOrdersPage } from '../../domain/commerce-source.js';
+import type { CommerceRefund } from '../../domain/commerce-refund.js';
+import type { CommerceSource, UpdatedOrderRef, UpdatedOrdersPage } from '../../domain/commerce-source.js';
 import type { ConnectionProbe } from '../../domain/connection-probe.js';
 import { SquarespaceRequestRefusedError, type SquarespaceCallContext } from './error-translation.js';
-import { toCommerceOrder } from './order-mapping.js';
+import { cents, toCommerceOrder } from './order-mapping.js';
+import { toCommerceRefunds } from './refund-mapping.js';
 import type { SquarespaceOrder, SquarespaceTransactionDocument } from './order-shape.js';
 import type { SquarespaceClient } from './squarespace-client.js';
 import { ALL_PAYMENT_STATES, SquarespaceEntityReader } from './squarespace-entities.js';
@@ -45,26 +47,43 @@ export class SquarespaceCommerceSource implements CommerceSource {
   }
 
   async getOrder(orderId: string): Promise<CommerceOrder | null> {
+    const order = await this.order(orderId);
+    if (!order) return null;
+    const documents = await this.transactionDocuments(orderId);
+    return toCommerceOrder(order, documents.find((doc) => !doc.voided) ?? null);
+  }
+
+  /**
+   * The order's refunds made in Squarespace, oldest first, each amount-only (refund-mapping.ts); null when the site
+   * has no such order. A site that will not list the order's transactions lists no refunds: the order's lower
+   * total is then reported as a change after booking, never guessed at.
+   */
+  async getRefunds(orderId: string): Promise<CommerceRefund[] | null> {
+    const order = await this.order(orderId);
+    if (!order) return null;
+    return toCommerceRefunds(order, await this.transactionDocuments(orderId));
+  }
+
+  /** Orders 1.0's order; null for a 404 or an id that cannot be one. */
+  private async order(orderId: string): Promise<SquarespaceOrder | null> {
     // Squarespace ids are 24 hex digits: anything else names no order.
     if (!/^[0-9a-f]{24}$/i.test(orderId)) return null;
-    let order: SquarespaceOrder;
     try {
-      order = await this.client.request<SquarespaceOrder>('GET', `/1.0/commerce/orders/${orderId}`, this.ctx(`reading order ${orderId}`));
+      return await this.client.request<SquarespaceOrder>('GET', `/1.0/commerce/orders/${orderId}`, this.ctx(`reading order ${orderId}`));
     } catch (error) {
       if (error instanceof SquarespaceRequestRefusedError && error.status === 404) return null;
       throw error;
     }
-    return toCommerceOrder(order, await this.transactionDocument(orderId));
   }
 
-  /** The order's transaction document (taxes per line, discounts per line); null where none is readable. */
-  private async transactionDocument(orderId: string): Promise<SquarespaceTransactionDocument | null> {
+  /** The order's transaction documents (taxes and discounts per line, payments and their refunds); none where none is readable. */
+  private async transactionDocuments(orderId: string): Promise<SquarespaceTransactionDocument[]> {
     try {
       const page = await this.client.request<Page<SquarespaceTransactionDocument>>('GET', '/1.0/commerce/transactions', this.ctx(`reading the transactions of order ${orderId}`), { query: { orderId } });
-      return (page.documents ?? []).find((doc) => doc.salesOrderId === orderId && !doc.voided) ?? null;
+      return (page.documents ?? []).filter((doc) => doc.salesOrderId === orderId);
     } catch (error) {
       // A site that refuses the filter (orderId arrived 2026-04-15 [S]): the order's own totals still book.
-      if (error instanceof SquarespaceRequestRefusedError) return null;
+      if (error instanceof SquarespaceRequestRefusedError) return [];
       throw error;
     }
   }
@@ -84,13 +103,15 @@ export class SquarespaceCommerceSource implements CommerceSource {
   async listOrdersUpdatedSince(since: string, pageCursor?: string): Promise<UpdatedOrdersPage> {
     const after = new Date(since);
     if (Number.isNaN(after.getTime())) throw new Error(`Not an ISO 8601 time: ${JSON.stringify(since)}`);
-    const orders: { id: string; updatedAt: string }[] = [];
+    const orders: UpdatedOrderRef[] = [];
     let query: Record<string, string> = pageCursor
       ? { cursor: pageCursor }
       : { modifiedAfter: after.toISOString(), modifiedBefore: new Date().toISOString(), paymentStates: ALL_PAYMENT_STATES };
     for (let pages = 0; ; pages++) {
       const page = await this.client.request<Page<SquarespaceOrder>>('GET', '/1.0/commerce/orders', this.ctx(`listing orders changed after ${since}`), { query });
-      for (const order of page.result ?? []) orders.push({ id: order.id, updatedAt: new Date(order.modifiedOn).toISOString() });
+      for (const order of page.result ?? []) {
+        orders.push({ id: order.id, updatedAt: new Date(order.modifiedOn).toISOString(), ...(cents(order.refundedTotal) > 0 ? { refunded: true } : {}) });
+      }
       const next = page.pagination?.hasNextPage ? page.pagination.nextPageCursor : null;
       if (!next) break;
       if (pages + 1 >= MAX_PAGES_PER_LISTING) return { orders: sortedByChange(orders), nextPageCursor: next };
@@ -104,7 +125,7 @@ export class SquarespaceCommerceSource implements CommerceSource {
   }
 }
 
-function sortedByChange(orders: { id: string; updatedAt: string }[]): { id: string; updatedAt: string }[] {
+function sortedByChange(orders: UpdatedOrderRef[]): UpdatedOrderRef[] {
   const unique = new Map(orders.map((order) => [order.id, order]));
   return [...unique.values()].sort((a, b) => (a.updatedAt < b.updatedAt ? -1 : a.updatedAt > b.updatedAt ? 1 : 0));
 }

@@ -74,7 +74,12 @@ export class WooCommerceSource implements CommerceSource {
     const totalPages = Number(headers['x-wp-totalpages'] ?? 1);
     const total = Number(headers['x-wp-total']);
     return {
-      orders: data.map((order) => ({ id: String(order.id), updatedAt: `${order.date_modified_gmt}Z`, ...(order.date_created_gmt ? { createdAt: `${order.date_created_gmt}Z` } : {}) })),
+      orders: data.map((order) => ({
+        id: String(order.id),
+        updatedAt: `${order.date_modified_gmt}Z`,
+        ...(order.date_created_gmt ? { createdAt: `${order.date_created_gmt}Z` } : {}),
+        ...((order.refunds ?? []).length > 0 ? { refunded: true } : {}),
+      })),
       ...(page < totalPages ? { nextPageCursor: String(page + 1) } : {}),
       ...(Number.isInteger(total) && total >= 0 ? { total } : {}),
     };

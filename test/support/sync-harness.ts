@@ -8,7 +8,7 @@ import type { AccountingTarget } from '../../domain/accounting-target.js';
 import type { BookedOrderChangeSink } from '../../domain/booked-order-change.js';
 import type { Database } from '../../db/database.js';
 import { CredentialStore } from '../../db/credential-store.js';
-import { integrations, orderSyncs, refundSyncs, syncRoutes } from '../../db/schema.js';
+import { integrations, orderSyncs, refundSyncs, syncRoutes, webhookEvents } from '../../db/schema.js';
 import { recordIntegrationStatus } from '../../db/integration-status-log.js';
 import { approveConsent } from '../../emulators/common/oauth-consent.js';
 import type { ConnectionProblem, ConnectionProblemSink } from '../../activities/order-sync-activities.js';
@@ -18,6 +18,7 @@ import { browserUrlFor } from '../../platforms/shopify/index.js';
 import { PlatformRegistry } from '../../platforms/registry.js';
 import { secretBoxFromKey } from '../../runtime/secret-box.js';
 import { createSyncWorker } from '../../runtime/sync-worker.js';
+import { storeOrderReader } from '../../runtime/store-order-reader.js';
 import { RouteConnections } from '../../activities/route-connections.js';
 import { keepCommerceWebhooks } from '../../activities/commerce-webhook-keeper.js';
 import { orderSyncWorkflowId, startOrderSync } from '../../runtime/order-sync-starter.js';
@@ -396,6 +397,7 @@ export class SyncHarness {
       verifyShopifyWebhook: (rawBody, headers) => shopify.verifyWebhook({ rawBody, headers }),
       ...(this.emulatedWoo ? { verifyWooCommerceWebhook: wooCommerceWebhookCheck({ db: this.db, credentials: this.credentials, platform: this.emulatedWoo.platform }) } : {}),
       ...(this.emulatedSquarespace ? { verifySquarespaceWebhook: this.emulatedSquarespace.platform.verifyWebhook } : {}),
+      readStoreOrder: storeOrderReader(this.connections()),
       resumeRatePerSecond: 50,
       platforms: this.platforms,
       bookedOrderChanges: this.options.bookedOrderChanges?.(this.db),
@@ -555,6 +557,22 @@ export class SyncHarness {
     const handle = this.handle(refundSyncWorkflowId(routeId, orderId, refundId));
     await eventually(async () => (await handle.describe()).workflowId, `the booking of refund ${refundId} of order ${orderId} to start`);
     return handle.result();
+  }
+
+  /** The order's intake events of one topic ("orders/polled", "refunds/polled"), once there is one. */
+  async intakeEventsOnceThere(orderId: string, topic: string, what: string, timeoutMs?: number) {
+    return eventually(async () => {
+      const events = (await this.db.select().from(webhookEvents).where(eq(webhookEvents.orderId, orderId))).filter((e) => e.topic === topic);
+      return events.length > 0 ? events : undefined;
+    }, what, timeoutMs);
+  }
+
+  /** Waits for the integration's polls to run on past `since` by more than an interval: at least one whole poll after it. */
+  async pollsAfter(integrationId: string, since: number, intervalMs: number): Promise<void> {
+    await eventually(async () => {
+      const view = await this.operator('GET', `/integrations/${integrationId}/polling`);
+      return view.body.lastPolledAt && Date.parse(view.body.lastPolledAt) > since + intervalMs ? view : undefined;
+    }, 'more polls');
   }
 
   /** The refund's row in refund_syncs: what an operator sees. */

@@ -115,6 +115,7 @@ describe('a booking halted in the instant the route is released', () => {
     }, 'the payout to deposit after the release');
     expect(synced.ledgerDocNumber).toBe(`PO-${payout.id}`);
     expect(depositsOf(payout.id)).toHaveLength(1);
+    replayed['payout-sync-released-during-halt-check'] = payoutSyncWorkflowId(harness.routeId, payout.id);
   });
 
   it('a refund whose booking found the route halted just before the release books at the release, once', async () => {
@@ -129,6 +130,7 @@ describe('a booking halted in the instant the route is released', () => {
     await eventually(async () => (await harness.refundRow(sale.id, refundId))?.status === 'synced', 'the refund to book after the release');
     expect((await harness.refundResultOf(sale.id, refundId)).outcome).toBe('created');
     expect(refundReceiptsNumbered('9301-R1')).toHaveLength(1);
+    replayed['refund-sync-released-during-halt-check'] = refundSyncWorkflowId(harness.routeId, sale.id, refundId);
   });
 
   it('an order whose booking found the route halted just before the release books at the release, once', async () => {
@@ -144,7 +146,8 @@ describe('a booking halted in the instant the route is released', () => {
   });
 
   it('the histories of the halted and released bookings replay deterministically', async () => {
-    expect(Object.keys(replayed).sort()).toEqual(['payout-sync-halted-then-released', 'refund-sync-halted-then-released']);
+    // The first two are committed fixtures (recorded from the code before bookings went on by themselves after a missed release).
+    expect(Object.keys(replayed).sort()).toEqual(['payout-sync-halted-then-released', 'payout-sync-released-during-halt-check', 'refund-sync-halted-then-released', 'refund-sync-released-during-halt-check']);
     const runs = Object.entries(replayed).map(([fixtureName, workflowId]) => ({ workflowId, fixtureName }));
     expect(await replayErrors(harness.client, runs)).toEqual([]);
   });

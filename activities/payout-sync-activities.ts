@@ -9,6 +9,7 @@ import { ledgerRefusalWait, SyncErrorType, type ParkReason } from '../domain/syn
 import { orderSyncs, payoutSyncs, refundSyncs } from '../db/schema.js';
 import { bookkeepingWrite } from './database-failures.js';
 import type { OrderSyncActivityDeps } from './order-sync-activities.js';
+import { assertLedgerBooksPayoutCurrency } from './payout-currency.js';
 import { payoutDepositLines, type PayoutOrderSale } from './payout-deposit-lines.js';
 import { RouteBreaker } from './route-breaker.js';
 import { againstPlatform, syncFailure } from './sync-failures.js';
@@ -94,6 +95,8 @@ export function createPayoutSyncActivities(deps: OrderSyncActivityDeps) {
       // A store without the extension that reports payouts: the payout is skipped with the store's reason, no retries.
       if (payout instanceof PayoutsUnavailableError) return { found: false, reason: payout.reason };
       if (!payout) return { found: false, reason: `${integration.displayName} has no payout ${input.payoutId}` };
+      // Before it waits for its orders: one its ledger cannot book waits with the setting, not for orders that may book.
+      await assertLedgerBooksPayoutCurrency(connections, input.routeId, payout);
       return { found: true, payout };
     },
 

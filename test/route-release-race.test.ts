@@ -4,7 +4,7 @@ import { SyncErrorType } from '../domain/sync-error-types.js';
 import { payoutSyncWorkflowId, startPayoutSync } from '../runtime/payout-sync-starter.js';
 import { refundSyncWorkflowId } from '../runtime/refund-sync-starter.js';
 import { HoldGate } from './support/hold-gate.js';
-import { mugOrder } from './support/payout-steps.js';
+import { chooseQboPayoutAccounts, mugOrder } from './support/payout-steps.js';
 import { replayErrors } from './support/replay-check.js';
 import { eventually, SyncHarness } from './support/sync-harness.js';
 
@@ -44,12 +44,7 @@ describe('a booking halted in the instant the route is released', () => {
 
   beforeAll(async () => {
     harness = await SyncHarness.start({ decorateActivities: gate.decorate });
-    harness.qbo.control.addAccount(harness.realmId, { name: 'Shopify Clearing', type: 'Other Current Asset' });
-    harness.qbo.control.addAccount(harness.realmId, { name: 'Shopify Fees', type: 'Expense' });
-    const chosen = await harness.operator('PUT', `/routes/${harness.routeId}/ledger-options`, {
-      ledgerOptions: { clearingAccount: 'Shopify Clearing', payoutBankAccount: 'Checking', payoutFeeAccount: 'Shopify Fees' },
-    });
-    expect(chosen.status).toBe(200);
+    await chooseQboPayoutAccounts(harness);
   });
   afterAll(async () => {
     gate.open();

@@ -31,7 +31,8 @@ export interface LinkedRecordEdit {
 
 interface Ledger {
   target: AccountingTarget;
-  integration: { id: string; displayName: string };
+  /** Its grant generation goes with a credentials failure, as every platform call's does (activities/sync-failures.ts). */
+  integration: { id: string; displayName: string; grantGeneration: number };
 }
 
 /** The field every linked record has: a customer's display name, an item's name. */
@@ -59,14 +60,14 @@ async function keepInStep<Changes extends Record<string, string>>(
   if (changed.length === 0) return { outcome: 'unchanged', changed: [], ledgerName: link.ledgerName, hashes };
   if (!write) return { outcome: 'not-written', changed: words, ledgerName: link.ledgerName, hashes };
   const others = await otherChanges(changed);
-  const send = (changes: Partial<Changes> & { name?: string }) => againstPlatform(ledger.integration.id, () => write(changes));
+  const send = (changes: Partial<Changes> & { name?: string }) => againstPlatform(ledger.integration, () => write(changes));
   if (!changed.includes(NAME)) {
     const record = Object.keys(others).length > 0 ? await send(others) : { name: link.ledgerName };
     return { outcome: 'updated', changed: words, ledgerName: record.name, hashes };
   }
   const forms = await nameForms();
   for (const name of forms) {
-    const written = await againstPlatform(ledger.integration.id, () =>
+    const written = await againstPlatform(ledger.integration, () =>
       write({ ...others, name }).then(
         (record) => ({ record }),
         (error: unknown) => {

@@ -9,7 +9,9 @@ import { ledgerRefusalWait, SyncErrorType, type ParkReason } from '../domain/syn
 import { orderSyncs, payoutSyncs, refundSyncs } from '../db/schema.js';
 import { bookkeepingWrite } from './database-failures.js';
 import type { OrderSyncActivityDeps } from './order-sync-activities.js';
+import { assertLedgerBooksPayoutCurrency } from './payout-currency.js';
 import { payoutDepositLines, type PayoutOrderSale } from './payout-deposit-lines.js';
+import { RouteBreaker } from './route-breaker.js';
 import { againstPlatform, syncFailure } from './sync-failures.js';
 import { syncRowValues } from './sync-row-values.js';
 
@@ -61,8 +63,10 @@ export const CLEARING_DRIFT_HALT_AMOUNT = '50.00';
 
 export function createPayoutSyncActivities(deps: OrderSyncActivityDeps) {
   const { db, connections } = deps;
+  const breaker = deps.routeBreaker ?? new RouteBreaker(db);
   return {
-    async recordPayoutSyncState(record: PayoutSyncRecord): Promise<void> {
+    /** Writes the operator's row; for a payout parked on the route's halt, answers whether the route was released meanwhile. */
+    async recordPayoutSyncState(record: PayoutSyncRecord): Promise<{ resolvedMeanwhile: boolean }> {
       const now = new Date();
       // Parked by the route's hard stop: the row says "halted", as an order's does, and the release resumes it.
       const halted = record.status === 'waiting' && record.error?.code === SyncErrorType.RouteHalted;
@@ -71,7 +75,7 @@ export function createPayoutSyncActivities(deps: OrderSyncActivityDeps) {
         ...(record.payout ? { issuedAt: record.payout.issuedAt, net: record.payout.net, currency: record.payout.currency } : {}),
         ...(record.cleared ? { cleared: record.cleared } : {}),
       };
-      await bookkeepingWrite(`record the state of payout ${record.payoutId}`, async () => {
+      return bookkeepingWrite(`record the state of payout ${record.payoutId}`, async () => {
         await db
           .insert(payoutSyncs)
           .values({ routeId: record.routeId, payoutId: record.payoutId, workflowId: record.workflowId, attempts: record.newAttempt ? 1 : 0, ...values })
@@ -79,6 +83,7 @@ export function createPayoutSyncActivities(deps: OrderSyncActivityDeps) {
             target: [payoutSyncs.routeId, payoutSyncs.payoutId],
             set: { ...values, workflowId: record.workflowId, ...(record.newAttempt ? { attempts: sql`${payoutSyncs.attempts} + 1` } : {}) },
           });
+        return { resolvedMeanwhile: halted && (await breaker.releasedMeanwhile(record.routeId, record.waitingOn)) };
       });
     },
 
@@ -90,6 +95,8 @@ export function createPayoutSyncActivities(deps: OrderSyncActivityDeps) {
       // A store without the extension that reports payouts: the payout is skipped with the store's reason, no retries.
       if (payout instanceof PayoutsUnavailableError) return { found: false, reason: payout.reason };
       if (!payout) return { found: false, reason: `${integration.displayName} has no payout ${input.payoutId}` };
+      // Before it waits for its orders: one its ledger cannot book waits with the setting, not for orders that may book.
+      await assertLedgerBooksPayoutCurrency(connections, input.routeId, payout);
       return { found: true, payout };
     },
 

@@ -56,11 +56,13 @@ export type FetchedRefund =
 export function createRefundSyncActivities(deps: OrderSyncActivityDeps) {
   const { db, connections } = deps;
   const orderActivities = createOrderSyncActivities(deps);
+  const breaker = deps.routeBreaker ?? new RouteBreaker(db);
   return {
-    async recordRefundSyncState(record: RefundSyncRecord): Promise<void> {
+    /** Writes the operator's row; for a refund parked on the route's halt, answers whether the route was released meanwhile. */
+    async recordRefundSyncState(record: RefundSyncRecord): Promise<{ resolvedMeanwhile: boolean }> {
       const now = new Date();
       const values = { ...syncRowValues(record, now), ...(record.refundTotal ? { refundTotal: record.refundTotal } : {}) };
-      await bookkeepingWrite(`record the state of refund ${record.refundId} of order ${record.orderName ?? record.orderId}`, async () => {
+      return bookkeepingWrite(`record the state of refund ${record.refundId} of order ${record.orderName ?? record.orderId}`, async () => {
         await db
           .insert(refundSyncs)
           .values({ routeId: record.routeId, orderId: record.orderId, refundId: record.refundId, workflowId: record.workflowId, attempts: record.newAttempt ? 1 : 0, ...values })
@@ -68,6 +70,7 @@ export function createRefundSyncActivities(deps: OrderSyncActivityDeps) {
             target: [refundSyncs.routeId, refundSyncs.orderId, refundSyncs.refundId],
             set: { ...values, workflowId: record.workflowId, ...(record.newAttempt ? { attempts: sql`${refundSyncs.attempts} + 1` } : {}) },
           });
+        return { resolvedMeanwhile: record.status === 'waiting' && (await breaker.releasedMeanwhile(record.routeId, record.waitingOn)) };
       });
     },
 
@@ -189,7 +192,7 @@ export function createRefundSyncActivities(deps: OrderSyncActivityDeps) {
       // Same key on every retry of one attempt; a new attempt after a park gets a new one (see createLedgerSalesReceipt).
       const idempotencyKey = `refund:${input.routeId}:${order.id}:${input.refundId}:${row?.attempts ?? 0}`;
       // The route's hard stop holds refunds too: nothing is posted until an operator releases it.
-      await (deps.routeBreaker ?? new RouteBreaker(db)).assertPosting(input.routeId, `Order ${order.name} (refund ${input.refundId})`);
+      await breaker.assertPosting(input.routeId, `Order ${order.name} (refund ${input.refundId})`);
       const document = await againstPlatform(integration, () => target.bookRefund!(refund, idempotencyKey));
       if (refundDocumentOwner(document.marker, order.id, input.refundId) === 'other') throw refundNumberTaken(integration, order.name, document);
       if (toMinor(document.total, order.currency) !== toMinor(order.total, order.currency)) {

@@ -27,6 +27,14 @@ export class RouteBreaker {
     return active;
   }
 
+  /**
+   * Whether a booking parked on the release (`waitingOn`) finds the route released by now: a release between the
+   * booking's check and its row saying so found nothing to signal, so the booking must go on by itself.
+   */
+  async releasedMeanwhile(routeId: string, waitingOn: string | null | undefined): Promise<boolean> {
+    return waitingOn === ROUTE_RELEASE_WAIT && (await activeRouteHalt(this.db, routeId)) === null;
+  }
+
   /** Throws the booking's park ("halted") while the route is stopped; returns when it may post. `booking`: "Order #1001", "Payout 9001". */
   async assertPosting(routeId: string, booking: string): Promise<void> {
     const halt = await activeRouteHalt(this.db, routeId);

@@ -45,6 +45,8 @@ export interface SyncWorkerOptions {
   resyncKinds?: ResyncEntityKind[];
   /** Extra activities (integration health) registered on the same worker. */
   extraActivities?: Record<string, (...args: never[]) => Promise<unknown>>;
+  /** Wraps the worker's activities as registered (tests hold one at a gate to order two events deterministically). */
+  decorateActivities?: (activities: Record<string, (...args: never[]) => Promise<unknown>>) => Record<string, (...args: never[]) => Promise<unknown>>;
   /** A prebuilt bundle (tests build one per run); otherwise the worker bundles workflows/ itself. */
   workflowBundlePath?: string;
   /** Per-worker cap: a coarse guard so one worker cannot flood a platform. */
@@ -117,7 +119,7 @@ export async function createSyncWorker(options: SyncWorkerOptions): Promise<Work
     taskQueue: options.taskQueue,
     dataConverter: options.dataConverter,
     ...(options.workflowBundlePath ? { workflowBundle: { codePath: options.workflowBundlePath } } : { workflowsPath }),
-    activities,
+    activities: options.decorateActivities ? options.decorateActivities(activities) : activities,
     maxActivitiesPerSecond: options.maxActivitiesPerSecond,
     maxCachedWorkflows: options.maxCachedWorkflows ?? DEFAULT_MAX_CACHED_WORKFLOWS,
     ...(options.shutdownGraceTime !== undefined ? { shutdownGraceTime: options.shutdownGraceTime } : {}),

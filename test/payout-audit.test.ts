@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { payoutSyncWorkflowId, startPayoutSync } from '../runtime/payout-sync-starter.js';
 import { RECONCILIATION_AUDIT_ID_PREFIX, type ReconciliationAuditResult } from '../workflows/reconciliation-audit.js';
+import { chooseQboPayoutAccounts } from './support/payout-steps.js';
 import { eventually, SyncHarness } from './support/sync-harness.js';
 
 /**
@@ -14,12 +15,7 @@ describe('payouts in the reconciliation audit and the hard stop', () => {
 
   beforeAll(async () => {
     harness = await SyncHarness.start();
-    harness.qbo.control.addAccount(harness.realmId, { name: 'Shopify Clearing', type: 'Other Current Asset' });
-    harness.qbo.control.addAccount(harness.realmId, { name: 'Shopify Fees', type: 'Expense' });
-    const chosen = await harness.operator('PUT', `/routes/${harness.routeId}/ledger-options`, {
-      ledgerOptions: { clearingAccount: 'Shopify Clearing', payoutBankAccount: 'Checking', payoutFeeAccount: 'Shopify Fees' },
-    });
-    expect(chosen.status).toBe(200);
+    await chooseQboPayoutAccounts(harness);
   });
   afterAll(async () => {
     await harness?.close();

@@ -343,6 +343,16 @@ describe('QuickBooks Desktop company emulator', () => {
     expect([qb.company.deposits.length, qb.company.salesReceipts.length]).toEqual([0, 0]);
   });
 
+  it('refuses a deposit naming a currency or an exchange rate while multiple currencies are off (3180), and books nothing', () => {
+    const qb = company();
+    const inPounds = (element: string) => responses(qb.process(requestSet(deposit(depositLine('Shopify Clearing', '1.00'), { cashBack: element }))))[0]!;
+    for (const element of ['<CurrencyRef><FullName>British Pound Sterling</FullName></CurrencyRef>', '<ExchangeRate>1.25</ExchangeRate>']) {
+      expect(status(inPounds(element))).toMatchObject({ code: '3180', message: expect.stringContaining('Multiple currencies are not turned on') });
+    }
+    expect(qb.company.deposits).toHaveLength(0);
+    expect(status(responses(qb.process(requestSet(deposit(depositLine('Shopify Clearing', '1.00')))))[0]!).code).toBe('0');
+  });
+
   it('answers a deposit over the lengths of the schema with 3070 (account 159, memo 4095, name 209) and books nothing', () => {
     const qb = company();
     const tooLong = [

@@ -1,4 +1,4 @@
-import { condition, sleep } from '@temporalio/workflow';
+import { condition, patched, sleep } from '@temporalio/workflow';
 import { parkReasonFor, SyncErrorType, waitsOnPerson, type ParkReason } from '../domain/sync-error-types.js';
 import { stepFailureOf, WorkerLostType } from './order-sync.js';
 import type { OrderSyncTiming } from './order-sync-timing.js';
@@ -14,11 +14,18 @@ export interface ParkingStepHost {
   /** Set by the workflow's retry signal; the runner clears it when it parks. */
   resume: { requested: boolean };
   setState(state: ParkedState | 'syncing', errorCode: string | null): void;
+  /** Writes the row; a park's answer may say its fix came before the row said Waiting (no signal will come for it). */
   record(
     rowStatus: 'waiting' | 'failed' | 'syncing',
     extra: { waitingFor?: ParkReason; waitingOn?: string | null; error?: { code: string; message: string } | null; newAttempt?: boolean },
-  ): Promise<unknown>;
+  ): Promise<{ resolvedMeanwhile?: boolean } | void>;
 }
+
+/**
+ * A park whose record answers that its fix is already there (the route released between the booking's halt check and
+ * its row saying "halted", so the release signalled nothing) goes on at once. Runs recorded before had no answer.
+ */
+export const ResumesWhenResolvedMeanwhilePatch = 'parking-step-resumes-when-resolved-meanwhile';
 
 /**
  * Runs a step; a failure a person must handle parks the sync (its row says Waiting or Failed, and why), and the step
@@ -45,7 +52,8 @@ export function parkingStepRunner(host: ParkingStepHost): <T>(run: () => Promise
         status.lastError = { code: failure.code, message: failure.message };
         host.resume.requested = false;
         host.setState(reason === 'reconnect' ? 'waiting_for_reconnect' : reason === 'fix' ? 'waiting_for_fix' : 'waiting_for_retry', failure.code);
-        await host.record(waitsOnPerson(failure.code) ? 'waiting' : 'failed', { waitingFor: reason, waitingOn: status.waitingOn, error: status.lastError });
+        const recorded = await host.record(waitsOnPerson(failure.code) ? 'waiting' : 'failed', { waitingFor: reason, waitingOn: status.waitingOn, error: status.lastError });
+        if (recorded?.resolvedMeanwhile && patched(ResumesWhenResolvedMeanwhilePatch)) host.resume.requested = true;
         await condition(() => host.resume.requested, recheckAfter[reason]);
         status.attempts++;
         status.waitingOn = null;

@@ -67,6 +67,15 @@ export class QbdCompanyCurrencies {
   }
 
   /**
+   * A deposit's `CurrencyRef` or `ExchangeRate` (DepositAdd, XSD [C]) with Multiple Currencies off: refused ([U], as a
+   * customer's currency and a sale's rate are; the product sends neither). With it on, a deposit's currency is not emulated.
+   */
+  depositCurrencyRefusal(add: XmlElement): QbxmlStatus | null {
+    if (this.multiCurrencyOn || (!childNamed(add, 'CurrencyRef') && childText(add, 'ExchangeRate') === undefined)) return null;
+    return statusSaveError('Deposit', 'Multiple currencies are not turned on in this company file.');
+  }
+
+  /**
    * A sale's currency and rate: its customer's currency; `ExchangeRate` (home units per unit, as QuickBooks Online
    * counts it [S]) as sent, else the list's rate, else 1 [U]. `ExchangeRate` with Multiple Currencies off is refused
    * [U: it may be ignored; the product sends none then].

@@ -22,6 +22,8 @@ const cents = (amount: string | undefined) => Math.round(Number(amount ?? '0') *
 export function depositAdd(company: QbdCompany, rq: XmlElement): HandledRequest {
   const add = childNamed(rq, 'DepositAdd')!;
   const fail = (status: QbxmlStatus): HandledRequest => ({ status, rets: [] });
+  const currencyRefusal = company.currencies.depositCurrencyRefusal(add);
+  if (currencyRefusal) return fail(currencyRefusal);
   const depositRef = childNamed(add, 'DepositToAccountRef')!;
   const depositTo = company.accountByRef(depositRef);
   if (!depositTo) return fail(statusInvalidReference('Account', refLabel(depositRef), 'Deposit'));

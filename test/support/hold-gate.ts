@@ -3,7 +3,8 @@ export class HoldGate {
   /** Calls that reached the gate, held or not. */
   entered = 0;
   private held = false;
-  private release: (() => void) | null = null;
+  /** Every call held: opening lets them all on, not only the last. */
+  private waiting: (() => void)[] = [];
 
   hold(): void {
     this.held = true;
@@ -11,12 +12,12 @@ export class HoldGate {
 
   open(): void {
     this.held = false;
-    this.release?.();
+    for (const release of this.waiting.splice(0)) release();
   }
 
   /** Counts the call, then waits while the gate is held. */
   async pass(): Promise<void> {
     this.entered++;
-    if (this.held) await new Promise<void>((resolve) => (this.release = resolve));
+    if (this.held) await new Promise<void>((resolve) => this.waiting.push(resolve));
   }
 }

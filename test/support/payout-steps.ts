@@ -69,6 +69,16 @@ export function payoutSteps(harness: () => SyncHarness, timing: Partial<PayoutSy
   return { payoutResult, payoutRow, syncUntil, choosePayoutAccounts, payoutParkedWithoutFeeAccount, twoOrdersOneRefunded };
 }
 
+/** Adds "Shopify Clearing" and "Shopify Fees" to the QuickBooks Online company and chooses them for the route, with Checking as its bank. */
+export async function chooseQboPayoutAccounts(harness: SyncHarness): Promise<void> {
+  harness.qbo.control.addAccount(harness.realmId, { name: 'Shopify Clearing', type: 'Other Current Asset' });
+  harness.qbo.control.addAccount(harness.realmId, { name: 'Shopify Fees', type: 'Expense' });
+  const chosen = await harness.operator('PUT', `/routes/${harness.routeId}/ledger-options`, {
+    ledgerOptions: { clearingAccount: 'Shopify Clearing', payoutBankAccount: 'Checking', payoutFeeAccount: 'Shopify Fees' },
+  });
+  expect(chosen.status).toBe(200);
+}
+
 /** A paid GBP order of one kind of line with 20 % VAT, bought by Ada Lovelace. */
 function orderOf(harness: SyncHarness, name: string, line: { title: string; sku: string; quantity: number; unitPrice: string; vat: string }) {
   const { vat, ...sold } = line;

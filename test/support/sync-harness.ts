@@ -17,7 +17,7 @@ import type { AccountingPlatform, Platform } from '../../platforms/platform.js';
 import { browserUrlFor } from '../../platforms/shopify/index.js';
 import { PlatformRegistry } from '../../platforms/registry.js';
 import { secretBoxFromKey } from '../../runtime/secret-box.js';
-import { createSyncWorker } from '../../runtime/sync-worker.js';
+import { createSyncWorker, type SyncWorkerOptions } from '../../runtime/sync-worker.js';
 import { storeOrderReader } from '../../runtime/store-order-reader.js';
 import { RouteConnections } from '../../activities/route-connections.js';
 import { keepCommerceWebhooks } from '../../activities/commerce-webhook-keeper.js';
@@ -75,6 +75,8 @@ export interface SyncHarnessOptions {
   qboRequestLimits?: RequestLimits;
   qboRequestIdMode?: EmulatedPlatformsOptions['qboRequestIdMode'];
   qboDuplicateDocNumbersAllowed?: EmulatedPlatformsOptions['qboDuplicateDocNumbersAllowed'];
+  /** Wraps the worker's activities, e.g. to hold one at a gate (test/support/hold-gate.ts). */
+  decorateActivities?: SyncWorkerOptions['decorateActivities'];
   /** Wraps the ledger client, e.g. to stop right after a write. */
   decorateTarget?: (target: AccountingTarget) => AccountingTarget;
   connectionProblems?: ConnectionProblemSink;
@@ -471,6 +473,7 @@ export class SyncHarness {
       client: this.client,
       bookedOrderChanges: this.options.bookedOrderChanges?.(this.db),
       ...(this.options.routeHalts ? { routeHalts: this.options.routeHalts(this.db) } : {}),
+      ...(this.options.decorateActivities ? { decorateActivities: this.options.decorateActivities } : {}),
       workflowBundlePath: this.options.workflowBundlePath!,
       throttlePatienceMs: this.options.throttlePatienceMs,
       ...(this.killable ? { shutdownGraceTime: 3_600_000, shutdownForceTime: 500 } : {}),

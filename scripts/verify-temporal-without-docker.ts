@@ -171,9 +171,22 @@ async function main(): Promise<void> {
     };
 
     const temporal = (...args: string[]) => run(join(bin, 'temporal'), [...args, '--address', temporalAddress, '--namespace', 'default'], { maxBuffer: 16 * 1024 * 1024 });
+    const checkSearchAttributes = async (round: string): Promise<void> => {
+      const { stdout } = await temporal('operator', 'search-attribute', 'list', '--output', 'json');
+      const listed = JSON.stringify(JSON.parse(stdout));
+      const missing = allSearchAttributeKeys.filter((key) => !new RegExp(`"${key.name}":"(INDEXED_VALUE_TYPE_)?${key.type}"`, 'i').test(listed));
+      if (missing.length > 0) fail(`search attributes missing or of another type: ${missing.map((key) => `${key.name}:${key.type}`).join(', ')}\n${stdout}`);
+      say(`${round}: the server has every search attribute our workflows set, with its type: ${allSearchAttributeKeys.map((key) => `${key.name}:${key.type}`).join(', ')}`);
+    };
 
+    // The image build stage, alongside Temporal's setup (it takes minutes).
     say('npm run build (the image build stage)');
     const built = spawnProcess('npm', ['run', 'build'], { cwd: projectRoot, env: { PATH: process.env.PATH, HOME: process.env.HOME } });
+    running.add(built);
+    // Round 1: a fresh deployment (`docker compose up`).
+    let server = await setUpTemporal('first start');
+    await checkSearchAttributes('first start');
+
     emulated = await startEmulatedPlatforms({ shopifyApp: SHOPIFY_APP, qboApp: QBO_APP, shopName: 'Verify Shop' });
     await sql.unsafe(`CREATE DATABASE ${databases.ledgerbridge}`); // scripts/compose-init-ledgerbridge-db.sql, under a throwaway name
     const ledgerbridgeUrl = new URL(admin.href);
@@ -224,17 +237,6 @@ async function main(): Promise<void> {
       return order.id;
     };
 
-    const checkSearchAttributes = async (round: string): Promise<void> => {
-      const { stdout } = await temporal('operator', 'search-attribute', 'list', '--output', 'json');
-      const listed = JSON.stringify(JSON.parse(stdout));
-      const missing = allSearchAttributeKeys.filter((key) => !new RegExp(`"${key.name}":"(INDEXED_VALUE_TYPE_)?${key.type}"`, 'i').test(listed));
-      if (missing.length > 0) fail(`search attributes missing or of another type: ${missing.map((key) => `${key.name}:${key.type}`).join(', ')}\n${stdout}`);
-      say(`${round}: the server has every search attribute our workflows set, with its type: ${allSearchAttributeKeys.map((key) => `${key.name}:${key.type}`).join(', ')}`);
-    };
-
-    // Round 1: a fresh deployment (`docker compose up`).
-    let server = await setUpTemporal('first start');
-    await checkSearchAttributes('first start');
     let apps = await startApps('first start');
     const firstOrder = await bookOrder('first start', '#8001');
 

@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -61,6 +61,20 @@ function portOpen(host: string, port: number): Promise<boolean> {
   });
 }
 
+/** Temporal stores membership ports as SMALLINT (cluster_membership.rpc_port): a free port the OS picks may not fit. */
+async function freePortBelow32768(taken: number[]): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (taken.includes(port)) continue;
+    const free = await new Promise<boolean>((answer) => {
+      const server = createServer();
+      server.once('error', () => answer(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => answer(true)));
+    });
+    if (free) return port;
+  }
+}
+
 /** `/ledgerbridge/setup-schema.sh` in the container → deploy/temporal/setup-schema.sh here, through the service's bind mount. */
 function hostPath(service: ComposeService, containerPath: string): string {
   for (const volume of service.volumes ?? []) {
@@ -77,7 +91,8 @@ async function runOneShot(name: string, service: ComposeService, env: NodeJS.Pro
   say(`${name}: sh ${script}`);
   const oneShot = spawnProcess('sh', [script], { cwd: tmpdir(), env });
   const { code } = await oneShot.exited;
-  for (const line of oneShot.lines.filter(Boolean)) console.log(`  | ${line.length > 240 ? `${line.slice(0, 240)}…` : line}`);
+  // The SQL tool's DEBUG lines are every statement of every migration: left out.
+  for (const line of oneShot.lines.filter((line) => line && !/\tDEBUG\t|Processing schema file/.test(line.replace(/\x1b\[[0-9;]*m/g, '')))) console.log(`  | ${line.length > 240 ? `${line.slice(0, 240)}…` : line}`);
   if (code !== 0) fail(`${name} exited with ${code}`);
 }
 
@@ -139,7 +154,8 @@ async function main(): Promise<void> {
     };
     const path = `${bin}:${process.env.PATH}`;
     const database = { POSTGRES_SEEDS: admin.hostname, DB_PORT: admin.port || '5432', DBNAME: databases.temporal, VISIBILITY_DBNAME: databases.visibility };
-    const ports = Object.fromEntries(await Promise.all(TEMPORAL_PORT_VARIABLES.map(async (name) => [name, String(await freePort())] as const)));
+    const ports: Record<string, string> = {};
+    for (const name of TEMPORAL_PORT_VARIABLES) ports[name] = String(await freePortBelow32768(Object.values(ports).map(Number)));
     const temporalAddress = `127.0.0.1:${ports.FRONTEND_GRPC_PORT}`;
 
     // The server image's WORKDIR is /etc/temporal and the dynamic config is mounted under it.
@@ -164,9 +180,14 @@ async function main(): Promise<void> {
       running.add(server);
       say(`${round}: temporal-server start (pid ${server.child.pid}); waiting for ${temporalAddress} (the compose healthcheck: nc -z)`);
       await until('the Temporal frontend port', async () => ((await portOpen('127.0.0.1', Number(ports.FRONTEND_GRPC_PORT))) ? true : server.child.exitCode !== null ? fail('temporal-server exited', server) : undefined), 180_000);
-      await runOneShot('temporal-namespace', services['temporal-namespace']!, {
-        ...serviceEnvironment(services['temporal-namespace']!, variables), TEMPORAL_ADDRESS: temporalAddress, PATH: path, HOME: process.env.HOME,
-      });
+      const serverExited = server.exited.then(({ code, signal }) => fail(`temporal-server exited (${code ?? signal})`, server));
+      await Promise.race([
+        runOneShot('temporal-namespace', services['temporal-namespace']!, {
+          ...serviceEnvironment(services['temporal-namespace']!, variables), TEMPORAL_ADDRESS: temporalAddress, PATH: path, HOME: process.env.HOME,
+        }),
+        serverExited,
+      ]);
+      serverExited.catch(() => {}); // a later exit is a stop this script asked for
       return server;
     };
 

@@ -84,6 +84,9 @@ describe('temporal-docker-compose.yml', () => {
     const namespace = await scriptOf('temporal-namespace');
     expect(services['temporal-namespace'].environment.TEMPORAL_NAMESPACE).toBe('default');
     expect(namespace).toMatch(/operator namespace create -n "\$NAMESPACE"/);
+    // A namespace just created is "not found" until the frontend's registry polls it in (seen with temporalio/server
+    // 1.31 on PostgreSQL, scripts/verify-temporal-without-docker.ts): the attributes wait for it.
+    expect(namespace).toMatch(/until existing="\$\(temporal operator search-attribute list -n "\$NAMESPACE" 2>\/dev\/null\)"; do/);
     const registered = namespace.match(/for attribute in ([^;]+);/)![1]!.trim().split(/\s+/);
     // Every search attribute our workflows set, with the type they declare it with.
     const typeName = (type: string) => type.toLowerCase().split('_').map((part) => part[0]!.toUpperCase() + part.slice(1)).join('');

@@ -11,7 +11,14 @@ until temporal operator cluster health >/dev/null 2>&1; do sleep 2; done
 
 temporal operator namespace describe -n "$NAMESPACE" >/dev/null 2>&1 || temporal operator namespace create -n "$NAMESPACE" --retention 720h
 
-existing="$(temporal operator search-attribute list -n "$NAMESPACE")"
+# The frontend learns of a new namespace by polling the database (every few seconds with SQL persistence):
+# until then it answers "Namespace default is not found", so wait for it before registering attributes.
+tries=0
+until existing="$(temporal operator search-attribute list -n "$NAMESPACE" 2>/dev/null)"; do
+  tries=$((tries + 1))
+  if [ "$tries" -ge 60 ]; then echo "Namespace $NAMESPACE is not served after 60 s" >&2; exit 1; fi
+  sleep 1
+done
 for attribute in RouteId:Keyword IntegrationIds:KeywordList OrderId:Keyword SyncState:Keyword SyncErrorCode:Keyword IntegrationStatus:Keyword; do
   name="${attribute%%:*}"
   type="${attribute#*:}"

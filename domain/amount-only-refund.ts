@@ -1,6 +1,7 @@
 import type { CommerceOrder, CommerceOrderLine, CommerceShippingLine, CommerceTaxLine } from './commerce-order.js';
 import type { CommerceRefund } from './commerce-refund.js';
 import { amountsIn, spreadCents, type Amounts } from './money.js';
+import { netMakingUpGross } from './once-per-rate-tax.js';
 
 /**
  * The SKU mapping key of the route's "refunds" item: when a route maps it (PUT sku-mappings/refund%3Aamount-only),
@@ -70,10 +71,8 @@ function taxOfShare(group: Treatment, shareMinor: number, taxesIncluded: boolean
   const proportional = Math.round((shareMinor * group.taxMinor) / group.paidMinor);
   const [only, ...others] = group.taxLines;
   if (!group.key.startsWith('charged|') || !only || others.length > 0) return proportional;
-  const taxOf = (netMinor: number) => Math.round(Number((netMinor * only.rate).toFixed(6)));
   if (taxesIncluded) return Math.round(Number(((shareMinor * only.rate) / (1 + only.rate)).toFixed(6)));
-  const guess = Math.round(shareMinor / (1 + only.rate));
-  const net = [guess, guess - 1, guess + 1].find((candidate) => candidate + taxOf(candidate) === shareMinor);
+  const net = netMakingUpGross(shareMinor, only.rate);
   // No net's tax makes up exactly this share (a cent the rate skips): the sale's proportion, the total kept.
   return net === undefined ? proportional : shareMinor - net;
 }

@@ -1,6 +1,7 @@
 import type { CommerceOrder, CommerceOrderLine, CommerceTaxLine } from './commerce-order.js';
 import { amountOnlyRefundLines, isAmountOnlyRefund } from './amount-only-refund.js';
 import { amountsIn, spreadCents, type Amounts } from './money.js';
+import { netMakingUpGross } from './once-per-rate-tax.js';
 
 /**
  * Money a shop gave back on an order, as every commerce source reports it (shop currency, decimal strings).
@@ -74,7 +75,8 @@ export function cancellationRefund(order: CommerceOrder, refunds: CommerceRefund
   const total = money.minor(order.total) - refunds.reduce((sum, refund) => sum + money.minor(refund.total), 0);
   const shipping = shippingMinor > 0 ? { amount: money.amount(shippingMinor), tax: money.amount(Math.max(0, shippingTaxMinor)) } : null;
   // Refunds of an amount alone gave back a share of every line: what is left of each is that much less.
-  const scaled = refunds.some(isAmountOnlyRefund) ? scaledToTotal(lines, shipping, total, order.taxesIncluded, money) : { lines, shipping };
+  const rates = [...lines.map((line) => oneChargedRate(order.lines.find((sold) => sold.id === line.lineId)!)), ...(shipping ? [oneChargedRate({ taxable: true, taxLines: order.shippingLines.flatMap((line) => line.taxLines) })] : [])];
+  const scaled = refunds.some(isAmountOnlyRefund) ? scaledToTotal(lines, shipping, total, order.taxesIncluded, money, rates) : { lines, shipping };
   return {
     id: CANCELLATION_REFUND_ID,
     orderId: order.id,
@@ -93,19 +95,55 @@ function scaledToTotal(
   totalMinor: number,
   taxesIncluded: boolean,
   money: Amounts,
+  rates: Array<ChargedRate | null>,
 ): Pick<CommerceRefund, 'lines' | 'shipping'> {
   const parts = [...lines.map((line) => ({ amount: line.subtotal, tax: line.tax })), ...(shipping ? [shipping] : [])];
   const paid = parts.map((part) => money.minor(part.amount) + (taxesIncluded ? 0 : money.minor(part.tax)));
   if (totalMinor <= 0 || paid.reduce((a, b) => a + b, 0) <= totalMinor) return { lines, shipping };
   const shares = spreadCents(totalMinor, paid);
-  const rescaled = parts.map((part, index) => {
-    const taxMinor = paid[index] === 0 ? 0 : Math.round((shares[index]! * money.minor(part.tax)) / paid[index]!);
-    return { amount: money.amount(taxesIncluded ? shares[index]! : shares[index]! - taxMinor), tax: money.amount(taxMinor) };
-  });
+  const taxes = parts.map((part, index) => (paid[index] === 0 ? 0 : Math.round((shares[index]! * money.minor(part.tax)) / paid[index]!)));
+  if (!taxesIncluded) settleOncePerRate(shares, taxes, parts.map((part) => money.minor(part.tax)), rates);
+  const rescaled = parts.map((_, index) => ({ amount: money.amount(taxesIncluded ? shares[index]! : shares[index]! - taxes[index]!), tax: money.amount(taxes[index]!) }));
   return {
     lines: lines.map((line, index) => ({ ...line, subtotal: rescaled[index]!.amount, tax: rescaled[index]!.tax })),
     shipping: shipping ? rescaled[lines.length]! : null,
   };
+}
+
+/** The one rate a line (or the shipping) was charged, keyed by its title; null when untaxed or charged several. */
+interface ChargedRate {
+  key: string;
+  rate: number;
+}
+
+function oneChargedRate(line: Pick<CommerceOrderLine, 'taxable' | 'taxLines'>): ChargedRate | null {
+  const charged = line.taxable ? line.taxLines.filter((tax) => tax.rate > 0) : [];
+  const [only, ...others] = charged;
+  return only && others.length === 0 ? { key: `${only.title.trim()}@${only.rate}`, rate: only.rate } : null;
+}
+
+/**
+ * Taxes of parts charged the same one rate, settled so that their nets' tax, rounded once per rate as QuickBooks
+ * Online does, is their tax (each part's share unchanged; the rate's tax spread over the parts as the sale had it).
+ * Where no net makes up the rate's share, the per-part taxes stay.
+ */
+function settleOncePerRate(shares: number[], taxes: number[], soldTaxes: number[], rates: Array<ChargedRate | null>): void {
+  const groups = new Map<string, { rate: number; indexes: number[] }>();
+  rates.forEach((charged, index) => {
+    if (!charged) return;
+    const group = groups.get(charged.key) ?? { rate: charged.rate, indexes: [] };
+    group.indexes.push(index);
+    groups.set(charged.key, group);
+  });
+  for (const { rate, indexes } of groups.values()) {
+    const shareMinor = indexes.reduce((sum, index) => sum + shares[index]!, 0);
+    const net = netMakingUpGross(shareMinor, rate);
+    if (net === undefined) continue;
+    const weights = indexes.map((index) => soldTaxes[index]!);
+    const spread = spreadCents(shareMinor - net, weights.some((weight) => weight > 0) ? weights : indexes.map((index) => shares[index]!));
+    if (indexes.some((index, position) => spread[position]! > shares[index]!)) continue;
+    indexes.forEach((index, position) => (taxes[index] = spread[position]!));
+  }
 }
 
 /**

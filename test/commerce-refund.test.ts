@@ -155,6 +155,34 @@ describe('a refund as the ledger books it', () => {
     expect(refundAsOrder(order, reversal).total).toBe('60.30');
   });
 
+  it("a cancellation after a refund of an amount alone carries its rate's tax as QuickBooks Online rounds it, once per rate, not line by line", () => {
+    // Two shirts at 20.00, a mug at 8.00, shipping 4.50, all at 20 % VAT: 63.00; 10.00 given back, 53.00 left.
+    const shirtsAndMug: CommerceOrder = {
+      ...order,
+      lines: [
+        { id: '11', sku: 'TEE', title: 'Tee', quantity: 2, unitPrice: '20.00', discount: '0.00', taxable: true, taxLines: vat('8.00') },
+        { id: '12', sku: 'MUG', title: 'Mug', quantity: 1, unitPrice: '8.00', discount: '0.00', taxable: true, taxLines: vat('1.60') },
+      ],
+      shippingLines: [{ title: 'Post', price: '4.50', taxLines: vat('0.90') }],
+      taxLines: vat('10.50'),
+      totalDiscount: '0.00',
+      totalTax: '10.50',
+      totalShipping: '4.50',
+      total: '63.00',
+      currentTotal: '63.00',
+    };
+    const reversal = cancellationRefund(shirtsAndMug, [amountOnly('10.00')]);
+    // Rounded line by line the VAT would be 6.73 + 1.35 + 0.76 = 8.84 on nets of 44.16, whose 20 % QuickBooks rounds
+    // to 8.83. Here the nets come to 44.17, whose 20 % is 8.83: the ledger's total is the shop's 53.00.
+    expect(reversal.lines).toEqual([
+      { lineId: '11', quantity: 2, subtotal: '33.65', tax: '6.73', restock: true },
+      { lineId: '12', quantity: 1, subtotal: '6.74', tax: '1.34', restock: true },
+    ]);
+    expect(reversal.shipping).toEqual({ amount: '3.78', tax: '0.76' });
+    expect(reversal.total).toBe('53.00');
+    expect(refundAsOrder(shirtsAndMug, reversal).total).toBe('53.00');
+  });
+
   it('is numbered after the sale and marked with order and refund, which no sale marker is mistaken for', () => {
     expect([refundDocumentNumber('1001', 2, 21), refundDocumentNumber('1001', 'cancellation', 21)]).toEqual(['1001-R2', '1001-C']);
     expect(refundDocumentNumber('A-VERY-LONG-ORDER-NUMBER-1001', 1, 21)).toHaveLength(21);

@@ -389,4 +389,57 @@ describe('Shopify emulator: refunds (Refund, RefundLineItem, RefundShippingLine,
     expect(tooMany.status).toBe(400);
     expect(((await tooMany.json()) as { error: string }).error).toBe(`line item ${lineItemId} has 1 unit(s) left to refund, not 2`);
   });
+
+  it('refunds an amount alone (no items, no shipping) as one REFUND transaction, read as an amount-only refund in both currencies; refuses a refund of nothing or of more than is left', async () => {
+    const env = await setup();
+    const hooks = await receiver();
+    await subscribeThroughAdminApi(env, ['refunds/create'], hooks.url);
+    // Sold in euros, paid in dollars (1 EUR = 1.08 USD): 50.00 + 10.00 VAT = 60.00.
+    const order = env.emulator.control.createOrder({
+      currency: 'EUR',
+      presentmentCurrency: 'USD',
+      presentmentRate: 1.08,
+      lineItems: [{ title: 'Tee', sku: 'TEE', quantity: 2, unitPrice: '25.00', taxLines: [{ title: 'VAT', rate: 0.2, amount: '10.00' }] }],
+    });
+    const refundAt = (body: unknown) =>
+      fetch(`${env.emulator.origin}/_emulator/orders/${order.id}/refunds`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+    const response = await refundAt({ amount: '12.50', note: 'goodwill' });
+    expect(response.status).toBe(201);
+    const refund = (await response.json()) as { id: string; total: string };
+    expect(refund.total).toBe('12.50');
+    const [webhook] = await waitFor(() => (hooks.received.length === 1 ? hooks.received : null), 'the refunds/create delivery');
+    const body = JSON.parse(webhook!.rawBody) as Record<string, any>;
+    expect([body.refund_line_items, body.refund_shipping_lines]).toEqual([[], []]);
+    expect(body.transactions.map((t: any) => [t.kind, t.status, t.amount])).toEqual([['refund', 'success', '12.50']]);
+
+    const source = env.platform.createSource({ integrationId: 'integration-1', account: { shop: env.shop }, tokens: fixedTokens(env.emulator.control.issueToken({ scopes: ['read_orders'] }).accessToken).provider });
+    const [read, ...others] = (await source.getRefunds!(order.id))!;
+    expect(others).toEqual([]);
+    expect(read).toEqual({
+      id: refund.id,
+      orderId: order.id,
+      createdAt: expect.any(String),
+      note: 'goodwill',
+      lines: [],
+      shipping: null,
+      total: '12.50',
+      // What the buyer got back in dollars (totalRefundedSet.presentmentMoney), for a route that booked the sale in them.
+      presentment: expect.objectContaining({ lines: [], shipping: null, total: '13.50' }),
+    });
+    // No units came back: the current total stays; the order is partly refunded.
+    expect(await source.getOrder(order.id)).toMatchObject({ financialStatus: 'partially_refunded', total: '60.00', currentTotal: '60.00' });
+
+    // Refused as Shopify refuses: a refund of nothing, more money than is left, an amount of nothing.
+    const refused = async (body: unknown) => {
+      const answer = await refundAt(body);
+      return [answer.status, ((await answer.json()) as { error: string }).error];
+    };
+    expect(await refused({ note: 'nothing' })).toEqual([400, 'a refund needs at least one line, the shipping or an amount']);
+    expect(await refused({ amount: '47.51' })).toEqual([400, `order ${order.id} has 47.50 left to refund, not 47.51`]);
+    expect(await refused({ amount: '0.00' })).toEqual([400, 'a refund amount must be more than 0, not "0.00"']);
+    // The rest of the money refunds the order in full.
+    expect((await refundAt({ amount: '47.50' })).status).toBe(201);
+    expect(await source.getOrder(order.id)).toMatchObject({ financialStatus: 'refunded' });
+  });
 });

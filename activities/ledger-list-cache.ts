@@ -1,12 +1,19 @@
 import type { LedgerItem, LedgerTaxCode } from '../domain/accounting-target.js';
+import { RecentlyUsedMap } from '../domain/recently-used-map.js';
+
+/**
+ * Customer keys remembered per ledger company: each new customer adds one or two, so without a bound a worker
+ * running for months would keep every customer it ever booked. A customer beyond it costs one lookup again.
+ */
+export const MAX_REMEMBERED_CUSTOMER_KEYS = 10_000;
 
 /** What one ledger integration's lists said, as far as this process has asked. */
 class IntegrationLists {
   /** Items by lower-cased SKU: ledgers compare SKUs loosely, mapping compares them exactly. */
   private readonly itemsBySku = new Map<string, LedgerItem[]>();
   taxCodes: LedgerTaxCode[] | null = null;
-  /** Customer ids by "email:<address>|<currency>" or "name:<display name>|<currency>". */
-  readonly customers = new Map<string, string>();
+  /** Customer ids by "email:<address>|<currency>" or "name:<display name>|<currency>", the most recently used. */
+  readonly customers = new RecentlyUsedMap<string, string>(MAX_REMEMBERED_CUSTOMER_KEYS);
 
   /** The SKUs this cache cannot answer for: only they need a lookup. */
   unknownSkus(skus: string[]): string[] {

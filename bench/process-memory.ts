@@ -25,6 +25,21 @@ export async function medianResidentBytes(pid: number, samples = 10, everyMs = 5
   return readings[Math.floor(readings.length / 2)]!;
 }
 
+/** Reads each process's RSS every `everyMs` until stopped; peaks() and stop() give the highest reading of each (0 if none). */
+export function peakResidentSampler(pids: number[], everyMs = 500): { peaks(): number[]; stop(): number[] } {
+  const peaks = pids.map(() => 0);
+  const timer = setInterval(() => {
+    pids.forEach((pid, i) => void residentBytes(pid).then((bytes) => (peaks[i] = Math.max(peaks[i]!, bytes ?? 0))));
+  }, everyMs);
+  return {
+    peaks: () => [...peaks],
+    stop() {
+      clearInterval(timer);
+      return [...peaks];
+    },
+  };
+}
+
 export function mib(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 }

@@ -65,11 +65,15 @@ export interface SyncWorkerOptions {
  * 2,300 with a 4 GiB heap), so with thousands of orders parked (a ledger down for a day) every parked workflow
  * stayed cached and the worker's RSS grew with them (issue 8: at most 1 GiB). A parked order waits hours for a
  * person or its next re-check, and its history is short (it continues as new before growing), so evicting it costs
- * one replay when it wakes. 500 still holds every order a backlog is actively booking: the worker runs at most 100
- * activities at once, and an order has at most one in flight. Measured at roughly 0.3 MiB per cached parked
- * workflow (bench/parked-orders-memory.ts), 500 bound the cache near 150 MiB. WORKER_MAX_CACHED_WORKFLOWS overrides it.
+ * one replay when it wakes. The cache evicts the least recently used first, so with thousands parked it holds
+ * the parked orders that arrived last, which wait hours and gain nothing from it; 250 still holds every order a
+ * backlog is actively booking (the worker runs at most 100 activities and 40 workflow tasks at once, an order at
+ * most one activity). Each cached workflow costs more than its own ~0.1 MiB of live workflow heap: the Temporal
+ * core's state of the run (native memory, ~0.15 MiB) and the garbage V8 lets pile up between collections; at 500
+ * the worker peaked over 1 GiB while 10,000 orders parked (bench/parked-orders-memory.ts). WORKER_MAX_CACHED_WORKFLOWS
+ * overrides it.
  */
-export const DEFAULT_MAX_CACHED_WORKFLOWS = 500;
+export const DEFAULT_MAX_CACHED_WORKFLOWS = 250;
 
 /** The worker that runs every ledgerbridge workflow and activity. */
 export async function createSyncWorker(options: SyncWorkerOptions): Promise<Worker> {

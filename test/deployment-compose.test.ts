@@ -101,7 +101,9 @@ describe('temporal-docker-compose.yml', () => {
     for (const name of ['ledgerbridge-api', 'ledgerbridge-worker']) {
       const service = services[name];
       expect(service.build).toBe('.');
-      const [program, entry] = service.command as string[];
+      const command = service.command as string[];
+      // node, its flags (the worker's: runtime/worker-node-flags.ts), then the entry point.
+      const [program, entry] = [command[0], command.at(-1)];
       expect(program).toBe('node');
       // dist/runtime/x.js is compiled from runtime/x.ts, which the build compiles.
       const source = entry!.replace(/^dist\//, '').replace(/\.js$/, '.ts');

@@ -1,3 +1,5 @@
+import { RecentlyUsedMap } from '../../domain/recently-used-map.js';
+
 /**
  * "No document has this number yet", as a lookup just answered it. A create may skip its own lookup when
  * such an answer is fresh, and spends it: one lookup answer serves at most one create attempt, so every
@@ -6,13 +8,11 @@
 const FRESH_FOR_MS = 120_000;
 const MAX_REMEMBERED = 10_000;
 
-const absences = new Map<string, number>();
+/** Bounded under any backlog: the oldest answers go first. */
+const absences = new RecentlyUsedMap<string, number>(MAX_REMEMBERED);
 
 export function noteAbsent(key: string, nowMs = Date.now()): void {
-  absences.delete(key);
   absences.set(key, nowMs);
-  // Oldest first in a Map: dropping from the front keeps memory bounded under any backlog.
-  while (absences.size > MAX_REMEMBERED) absences.delete(absences.keys().next().value!);
 }
 
 export function forgetAbsence(key: string): void {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QbdDeposit } from '../emulators/qbd/company-data.js';
 import { payoutSyncWorkflowId, startPayoutSync } from '../runtime/payout-sync-starter.js';
-import { qbdPayoutTestCompany } from './support/qbd-test-company.js';
+import { inPoundsToo, POUND_BANK, qbdPayoutTestCompany } from './support/qbd-test-company.js';
 import { eventually, SyncHarness } from './support/sync-harness.js';
 
 /**
@@ -16,19 +16,8 @@ describe('payouts in pounds into a dollar QuickBooks Desktop company with multip
   const recheck = { ordersRecheckMs: 3_600_000, recheckWaitingMs: 3_600_000, recheckFailedMs: 3_600_000 };
 
   beforeAll(async () => {
-    const qbd = qbdPayoutTestCompany();
-    harness = await SyncHarness.start({
-      shopCurrency: 'GBP',
-      qbd: {
-        ...qbd,
-        company: {
-          ...qbd.company,
-          multiCurrencyOn: true,
-          exchangeRates: { GBP: '1.25' },
-          accounts: [...(qbd.company.accounts ?? []), { name: 'Barclays GBP', type: 'Bank', currency: 'GBP' }],
-        },
-      },
-    });
+    const qbd = inPoundsToo(qbdPayoutTestCompany());
+    harness = await SyncHarness.start({ shopCurrency: 'GBP', qbd: { ...qbd, company: { ...qbd.company, exchangeRates: { GBP: '1.25' } } } });
     harness.qbd!.connector.start();
     const chosen = await harness.operator('PUT', `/routes/${harness.routeId}/ledger-options`, {
       ledgerOptions: { clearingAccount: 'Shopify Clearing', payoutBankAccount: 'Checking', payoutFeeAccount: 'Shopify Fees' },
@@ -91,7 +80,7 @@ describe('payouts in pounds into a dollar QuickBooks Desktop company with multip
   });
 
   it('pointed at a bank account in pounds, the waiting payout books once by itself: one deposit in pounds with its lines', async () => {
-    await chooseBank('Barclays GBP');
+    await chooseBank(POUND_BANK);
     expect((await payoutResult(poundPayout)).outcome).toBe('created');
     const [deposit, ...others] = depositsOf(poundPayout);
     expect(others).toEqual([]);
@@ -130,7 +119,7 @@ describe('payouts in pounds into a dollar QuickBooks Desktop company with multip
   });
 
   it('when QuickBooks keeps a pound deposit\'s fees out of a dollar account, the payout waits with its refusal and nothing is deposited', async () => {
-    await chooseBank('Barclays GBP');
+    await chooseBank(POUND_BANK);
     const set = await harness.operator('PUT', `/routes/${harness.routeId}/ledger-options`, { ledgerOptions: { saleCurrency: 'shop' } });
     expect(set.status).toBe(200);
     harness.qbd!.company.foreignDepositCashBack = 'deposit-currency-only';

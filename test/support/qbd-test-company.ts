@@ -33,11 +33,15 @@ export function qbdRefundTestCompany(): NonNullable<SyncHarnessOptions['qbd']> {
 
 /**
  * The same company with Multiple Currencies on, for a route from the pound shop that also books into Xero's pound
- * organisation: the shop's pounds then book in pounds under customers in pounds (off, they would wait).
+ * organisation: the shop's pounds then book in pounds under customers in pounds (off, they would wait), and its
+ * payouts deposit to a bank account in pounds, "Barclays GBP" (a deposit is in its bank account's currency).
  */
 export function inPoundsToo(qbd: ReturnType<typeof qbdTestCompany>): ReturnType<typeof qbdTestCompany> {
-  return { ...qbd, company: { ...qbd.company, multiCurrencyOn: true } };
+  return { ...qbd, company: { ...qbd.company, multiCurrencyOn: true, accounts: [...(qbd.company.accounts ?? []), { name: POUND_BANK, type: 'Bank', currency: 'GBP' }] } };
 }
+
+/** The bank account in pounds of a company `inPoundsToo`. */
+export const POUND_BANK = 'Barclays GBP';
 
 /** The company the payout suites book into: mugs and shipping, a bank, a clearing account and a fees account. */
 export function qbdPayoutTestCompany(): NonNullable<SyncHarnessOptions['qbd']> {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { QbdDeposit } from '../emulators/qbd/company-data.js';
 import { payoutSyncWorkflowId, startPayoutSync } from '../runtime/payout-sync-starter.js';
-import { inPoundsToo, POUND_BANK, qbdPayoutTestCompany } from './support/qbd-test-company.js';
-import { eventually, SyncHarness } from './support/sync-harness.js';
+import { payoutSteps } from './support/payout-steps.js';
+import { depositLines, depositsOfPayout, inPoundsToo, POUND_BANK, qbdPayoutTestCompany } from './support/qbd-test-company.js';
+import { SyncHarness } from './support/sync-harness.js';
 
 /**
  * A pound shop's payouts into a QuickBooks Desktop company in dollars with Multiple Currencies on. A deposit is in
@@ -13,7 +13,7 @@ import { eventually, SyncHarness } from './support/sync-harness.js';
  */
 describe('payouts in pounds into a dollar QuickBooks Desktop company with multiple currencies on', () => {
   let harness: SyncHarness;
-  const recheck = { ordersRecheckMs: 3_600_000, recheckWaitingMs: 3_600_000, recheckFailedMs: 3_600_000 };
+  const { payoutResult, payoutRow, syncUntil } = payoutSteps(() => harness, { ordersRecheckMs: 3_600_000, recheckWaitingMs: 3_600_000, recheckFailedMs: 3_600_000 });
 
   beforeAll(async () => {
     const qbd = inPoundsToo(qbdPayoutTestCompany());
@@ -29,10 +29,6 @@ describe('payouts in pounds into a dollar QuickBooks Desktop company with multip
   });
 
   const company = () => harness.qbd!.company.company;
-  const depositsOf = (payoutId: string) => company().deposits.filter((d) => d.memo?.startsWith(`Shopify #1 payout ${payoutId},`));
-  const lines = (deposit: QbdDeposit) => deposit.lines.map((l) => [l.memo, l.amount, l.account.fullName]);
-  const payoutRow = async (payoutId: string) => (await harness.operator('GET', `/routes/${harness.routeId}/payouts`)).body.payouts.find((p: any) => p.payoutId === payoutId);
-  const payoutResult = (payoutId: string) => harness.handle(payoutSyncWorkflowId(harness.routeId, payoutId)).result();
   /** The DepositAdd requests the company was sent for the payout (its Memo names it). */
   const depositAddsOf = (payoutId: string) => harness.qbd!.company.requestSets.filter((set) => set.includes('<DepositAddRq') && set.includes(`payout ${payoutId},`));
   const mugs = (name: string, paid?: { currency: string; rate: number }) =>
@@ -44,11 +40,9 @@ describe('payouts in pounds into a dollar QuickBooks Desktop company with multip
       lineItems: [{ title: 'Mug', sku: 'MUG-1', quantity: 5, unitPrice: '8.00', taxable: false, taxLines: [] }],
     });
   const waitingPayout = async (payoutId: string) => {
-    await startPayoutSync(harness.client, harness.db, harness.taskQueue, { routeId: harness.routeId, payoutId, timing: recheck });
-    return eventually(async () => {
-      const row = await payoutRow(payoutId);
-      return row?.status === 'waiting' && row.lastError?.code === 'LedgerSettingMissing' && row;
-    }, `payout ${payoutId} to wait for a bank account in its currency`);
+    const row = await syncUntil(payoutId, 'waiting');
+    expect(row.lastError.code).toBe('LedgerSettingMissing');
+    return row;
   };
   const chooseBank = async (name: string) => {
     const set = await harness.operator('PUT', `/routes/${harness.routeId}/ledger-options`, { ledgerOptions: { payoutBankAccount: name } });
@@ -82,10 +76,10 @@ describe('payouts in pounds into a dollar QuickBooks Desktop company with multip
   it('pointed at a bank account in pounds, the waiting payout books once by itself: one deposit in pounds with its lines', async () => {
     await chooseBank(POUND_BANK);
     expect((await payoutResult(poundPayout)).outcome).toBe('created');
-    const [deposit, ...others] = depositsOf(poundPayout);
+    const [deposit, ...others] = depositsOfPayout(company(), poundPayout);
     expect(others).toEqual([]);
     expect(deposit).toMatchObject({ depositTo: { fullName: 'Barclays GBP' }, depositTotal: '38.80', currency: { code: 'GBP', fullName: 'British Pound' } });
-    expect(lines(deposit!)).toEqual([['Order #9701: payment', '40.00', 'Shopify Clearing']]);
+    expect(depositLines(deposit!)).toEqual([['Order #9701: payment', '40.00', 'Shopify Clearing']]);
     expect(deposit!.cashBack).toMatchObject({ amount: '1.20', account: { fullName: 'Shopify Fees' } });
     // The pounds were named on the deposit, and no rate was made up: QuickBooks takes its currency list's.
     const [sent] = depositAddsOf(poundPayout);
@@ -96,7 +90,7 @@ describe('payouts in pounds into a dollar QuickBooks Desktop company with multip
 
     await startPayoutSync(harness.client, harness.db, harness.taskQueue, { routeId: harness.routeId, payoutId: poundPayout });
     expect((await payoutResult(poundPayout)).outcome).toBe('already_synced');
-    expect(depositsOf(poundPayout)).toHaveLength(1);
+    expect(depositsOfPayout(company(), poundPayout)).toHaveLength(1);
   });
 
   it('a payout in the home currency waits while the route deposits to the pound account, and books in dollars into a dollar one', async () => {
@@ -110,12 +104,12 @@ describe('payouts in pounds into a dollar QuickBooks Desktop company with multip
     const payout = harness.shopify.control.createPayout({ currency: 'USD', transactions: [{ type: 'CHARGE', amount: '50.00', fee: '1.50', orderId: order.id }] });
     const waiting = await waitingPayout(payout.id);
     expect(waiting.lastError.message).toContain(`Payout ${payout.id} is in USD (48.50 USD), but the bank account chosen for this route's payouts in QuickBooks Desktop #1, "Barclays GBP", is in GBP`);
-    expect(depositsOf(payout.id)).toEqual([]);
+    expect(depositsOfPayout(company(), payout.id)).toEqual([]);
 
     await chooseBank('Checking');
     expect((await payoutResult(payout.id)).outcome).toBe('created');
-    expect(depositsOf(payout.id)).toMatchObject([{ depositTo: { fullName: 'Checking' }, depositTotal: '48.50', currency: { code: 'USD', exchangeRate: '1', totalInHome: '48.50' } }]);
-    expect(lines(depositsOf(payout.id)[0]!)).toEqual([['Order #9702: payment', '50.00', 'Shopify Clearing']]);
+    expect(depositsOfPayout(company(), payout.id)).toMatchObject([{ depositTo: { fullName: 'Checking' }, depositTotal: '48.50', currency: { code: 'USD', exchangeRate: '1', totalInHome: '48.50' } }]);
+    expect(depositLines(depositsOfPayout(company(), payout.id)[0]!)).toEqual([['Order #9702: payment', '50.00', 'Shopify Clearing']]);
   });
 
   it('when QuickBooks keeps a pound deposit\'s fees out of a dollar account, the payout waits with its refusal and nothing is deposited', async () => {
@@ -127,13 +121,10 @@ describe('payouts in pounds into a dollar QuickBooks Desktop company with multip
       const order = mugs('#9703');
       expect((await harness.syncResultOf(order.id)).outcome).toBe('created');
       const payout = harness.shopify.control.createPayout({ currency: 'GBP', transactions: [{ type: 'CHARGE', amount: '40.00', fee: '1.20', orderId: order.id }] });
-      await startPayoutSync(harness.client, harness.db, harness.taskQueue, { routeId: harness.routeId, payoutId: payout.id, timing: recheck });
-      const refused = await eventually(async () => {
-        const row = await payoutRow(payout.id);
-        return row?.status === 'failed' && row.lastError?.code === 'LedgerRejected' && row;
-      }, 'the payout to park on the refusal');
+      const refused = await syncUntil(payout.id, 'failed');
+      expect(refused.lastError.code).toBe('LedgerRejected');
       expect(refused.lastError.message).toContain('The cash back account is in US Dollar, not in the currency of the deposit (British Pound).');
-      expect(depositsOf(payout.id)).toEqual([]);
+      expect(depositsOfPayout(company(), payout.id)).toEqual([]);
       await harness.handle(payoutSyncWorkflowId(harness.routeId, payout.id)).terminate('test over');
     } finally {
       harness.qbd!.company.foreignDepositCashBack = 'home-or-deposit-currency';

@@ -194,15 +194,7 @@ export function arRefundCreditCardRet(r: QbdArRefund): XmlNode {
 export function accountRet(a: QbdAccount, currency?: QbdCurrency): XmlNode {
   return {
     name: 'AccountRet',
-    children: [
-      ...listHeader(a),
-      leaf('Name', a.name),
-      leaf('FullName', a.name),
-      leaf('IsActive', a.isActive),
-      leaf('Sublevel', 0),
-      leaf('AccountType', a.accountType),
-      currency ? ref('CurrencyRef', currency.listId, currency.name) : null,
-    ],
+    children: [...listHeader(a), leaf('Name', a.name), leaf('FullName', a.name), leaf('IsActive', a.isActive), leaf('Sublevel', 0), leaf('AccountType', a.accountType), currency ? ref('CurrencyRef', currency.listId, currency.name) : null],
   };
 }
 

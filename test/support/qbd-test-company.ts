@@ -1,4 +1,5 @@
-import type { QbdCompanySeed } from '../../emulators/qbd/company-data.js';
+import type { QbdCompanySeed, QbdDeposit } from '../../emulators/qbd/company-data.js';
+import type { QbdCompany } from '../../emulators/qbd/company.js';
 import type { SyncHarnessOptions } from './sync-harness.js';
 
 /**
@@ -56,4 +57,14 @@ export function qbdPayoutTestCompany(): NonNullable<SyncHarnessOptions['qbd']> {
       { name: 'Shopify Fees', type: 'Expense' },
     ],
   );
+}
+
+/** The deposits of a payout of "Shopify #1" in the company: their Memo's first line names it. */
+export function depositsOfPayout(company: QbdCompany, payoutId: string): QbdDeposit[] {
+  return company.deposits.filter((d) => d.memo?.startsWith(`Shopify #1 payout ${payoutId},`));
+}
+
+/** A deposit's lines as [memo, amount, account], as the payout tests compare them. */
+export function depositLines(deposit: QbdDeposit): Array<[string | undefined, string, string]> {
+  return deposit.lines.map((l) => [l.memo, l.amount, l.account.fullName]);
 }

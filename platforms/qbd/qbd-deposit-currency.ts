@@ -19,8 +19,9 @@ export type ReadQbdCurrencies = (fresh: boolean) => Promise<QbdCompanyCurrencies
  * `ExchangeRate` is sent: a payout gives its net in one currency and no rate to the home one, so QuickBooks applies
  * its currency list's rate, the one the bookkeeper keeps.
  *
- * `bank`: the bank account's `AccountRet`, just read (account lookups are not cached in QuickBooks Desktop, so this
- * is fresh); the currency list is the hourly cached one, read again before refusing or when it lacks the account's.
+ * `bank`: the bank account's `AccountRet`, just read by the deposit's own `AccountQuery` (this target caches no account
+ * lookup, so it is fresh); the currency list is the hourly cached one, read again before refusing or when it lacks
+ * the account's currency.
  */
 export async function payoutDepositCurrencyId(
   payout: { payoutId: string; currency: string; net: string },

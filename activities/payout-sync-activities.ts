@@ -183,7 +183,7 @@ export function createPayoutSyncActivities(deps: OrderSyncActivityDeps) {
       await deps.routeBreaker?.assertPosting(input.routeId, `Payout ${input.payout.id}`);
       const [row] = await db.select({ attempts: payoutSyncs.attempts }).from(payoutSyncs).where(and(eq(payoutSyncs.routeId, input.routeId), eq(payoutSyncs.payoutId, input.payout.id)));
       const marker = bookedPayoutHeader(source.displayName, input.payout.id);
-      const payout = { docNumber: input.docNumber, date: payoutDate(input.payout), currency: input.payout.currency, net: input.payout.net, lines: input.lines, marker, payee: source.displayName };
+      const payout = { payoutId: input.payout.id, docNumber: input.docNumber, date: payoutDate(input.payout), currency: input.payout.currency, net: input.payout.net, lines: input.lines, marker, payee: source.displayName };
       const document = await againstPlatform(integration, () => target.bookPayout!(payout, `payout:${input.routeId}:${input.payout.id}:${row?.attempts ?? 0}`));
       if (amountsIn(input.payout.currency).minor(document.total) !== amountsIn(input.payout.currency).minor(input.payout.net)) {
         throw syncFailure(

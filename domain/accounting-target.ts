@@ -198,6 +198,8 @@ export interface LedgerPayoutLine {
  * to the route's bank account (a QuickBooks deposit, a Xero bank transfer...), never an edit of a sale's document.
  */
 export interface LedgerPayout {
+  /** The shop's id of the payout, for a ledger's messages to the bookkeeper ("Payout 123 is in GBP…"). */
+  payoutId: string;
   /** Our deterministic number for the payout's document, within `limits.docNumber`. */
   docNumber: string;
   /** YYYY-MM-DD: when the payout was issued. */

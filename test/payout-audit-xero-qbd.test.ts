@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { payoutSyncWorkflowId, startPayoutSync } from '../runtime/payout-sync-starter.js';
 import { auditRoute } from './support/audit-runs.js';
-import { inPoundsToo, qbdPayoutTestCompany } from './support/qbd-test-company.js';
+import { inPoundsToo, POUND_BANK, qbdPayoutTestCompany } from './support/qbd-test-company.js';
 import { SyncHarness } from './support/sync-harness.js';
 
 /**
@@ -28,7 +28,8 @@ describe('payouts in the reconciliation audit of Xero and QuickBooks Desktop rou
     harness.qbd!.connector.start();
     harness.xero.emulator.control.addAccount(harness.xero.tenantId, { code: '091', name: 'Shopify Clearing', type: 'BANK' });
     harness.xero.emulator.control.addAccount(harness.xero.tenantId, { code: '410', name: 'Shopify Fees', type: 'EXPENSE' });
-    const options = { xero: 'Business Bank Account', qbd: 'Checking' } as const;
+    // QuickBooks Desktop deposits the pound payouts to its bank account in pounds (a dollar one would make them wait).
+    const options = { xero: 'Business Bank Account', qbd: POUND_BANK } as const;
     for (const ledger of ['xero', 'qbd'] as const) {
       const chosen = await harness.operator('PUT', `/routes/${harness.extraRouteIds[ledger]!}/ledger-options`, {
         ledgerOptions: { clearingAccount: 'Shopify Clearing', payoutBankAccount: options[ledger], payoutFeeAccount: 'Shopify Fees' },

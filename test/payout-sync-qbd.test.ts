@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { QbdDeposit } from '../emulators/qbd/company-data.js';
 import { orderSyncWorkflowId } from '../runtime/order-sync-starter.js';
 import { payoutSyncWorkflowId, startPayoutSync } from '../runtime/payout-sync-starter.js';
-import { QBD_TEST_SHOP_CURRENCY, qbdPayoutTestCompany } from './support/qbd-test-company.js';
+import { depositLines, depositsOfPayout, QBD_TEST_SHOP_CURRENCY, qbdPayoutTestCompany } from './support/qbd-test-company.js';
 import { replayErrors } from './support/replay-check.js';
 import { eventually, SyncHarness } from './support/sync-harness.js';
 
@@ -28,8 +27,8 @@ describe('payouts: Shopify Payments → one QuickBooks Desktop deposit from the 
   });
 
   const company = () => harness.qbd!.company.company;
-  const depositsOf = (payoutId: string) => company().deposits.filter((d) => d.memo?.startsWith(`Shopify #1 payout ${payoutId},`));
-  const lines = (deposit: QbdDeposit) => deposit.lines.map((l) => [l.memo, l.amount, l.account.fullName]);
+  const depositsOf = (payoutId: string) => depositsOfPayout(company(), payoutId);
+  const lines = depositLines;
   const balances = () => ['Shopify Clearing', 'Checking', 'Shopify Fees', 'Undeposited Funds'].map((name) => company().accountBalance(name));
   const payoutResult = (payoutId: string) => harness.handle(payoutSyncWorkflowId(harness.routeId, payoutId)).result();
   const payoutRow = async (payoutId: string) => (await harness.operator('GET', `/routes/${harness.routeId}/payouts`)).body.payouts.find((p: any) => p.payoutId === payoutId);

@@ -381,6 +381,91 @@ describe('QuickBooks Desktop company emulator', () => {
     expect(refusing.company.deposits).toHaveLength(0);
   });
 
+  describe('multiple currencies on: accounts and deposits carry a currency', () => {
+    const multiCurrency = (foreignDepositCashBack?: 'home-or-deposit-currency' | 'deposit-currency-only') =>
+      new QbdCompanyEmulator({
+        company: {
+          companyName: 'Desk Books Inc',
+          companyFilePath: 'C:\\Company\\desk.qbw',
+          multiCurrencyOn: true,
+          exchangeRates: { GBP: '1.25', EUR: '1.08' },
+          accounts: [
+            { name: 'Checking', type: 'Bank' },
+            { name: 'Barclays GBP', type: 'Bank', currency: 'GBP' },
+            { name: 'Euro Bank', type: 'Bank', currency: 'EUR' },
+            { name: 'Shopify Clearing', type: 'OtherCurrentAsset' },
+            { name: 'Shopify Fees', type: 'Expense' },
+          ],
+        },
+        ...(foreignDepositCashBack ? { foreignDepositCashBack } : {}),
+        now: () => new Date('2026-11-29T12:00:00Z'),
+      });
+    const currencyRef = (name: string) => `<CurrencyRef><FullName>${name}</FullName></CurrencyRef>`;
+    const fees = (amount: string) => `<CashBackInfoAdd><AccountRef><FullName>Shopify Fees</FullName></AccountRef><Memo>fees</Memo><Amount>${amount}</Amount></CashBackInfoAdd>`;
+    const depositCurrency = (rs: XmlElement) => {
+      const ret = childNamed(rs, 'DepositRet')!;
+      return [childText(childNamed(ret, 'CurrencyRef')!, 'FullName'), childText(ret, 'ExchangeRate'), childText(ret, 'DepositTotal'), childText(ret, 'DepositTotalInHomeCurrency')];
+    };
+
+    it('AccountQuery names the currency of each bank account (home ones too) while multiple currencies are on, and none while off', () => {
+      const qb = multiCurrency();
+      const currencies = (rs: XmlElement) =>
+        rs.children.filter((c) => c.local === 'AccountRet').map((a) => [childText(a, 'FullName'), childNamed(a, 'CurrencyRef') ? childText(childNamed(a, 'CurrencyRef')!, 'FullName') : null]);
+      const ask = () => responses(qb.process(requestSet('<AccountQueryRq><FullName>Checking</FullName><FullName>Barclays GBP</FullName><FullName>Shopify Clearing</FullName></AccountQueryRq>')))[0]!;
+      expect(currencies(ask())).toEqual([
+        ['Checking', 'US Dollar'],
+        ['Barclays GBP', 'British Pound'],
+        ['Shopify Clearing', null],
+      ]);
+      qb.company.currencies.multiCurrencyOn = false;
+      expect(currencies(ask()).map(([, currency]) => currency)).toEqual([null, null, null]);
+      // Only a bank account takes a currency in a seed.
+      expect(() => new QbdCompanyEmulator({ company: { companyName: 'X', companyFilePath: 'C:\\x.qbw', accounts: [{ name: 'Fees', type: 'Expense', currency: 'GBP' }] } })).toThrow(/no currency to a Expense account/);
+    });
+
+    it("a deposit is in its account's currency (or the one it names, the same), at the rate sent or the list's, with its total in dollars", () => {
+      const qb = multiCurrency();
+      const [pounds] = responses(qb.process(requestSet(deposit(depositLine('Shopify Clearing', '40.00'), { to: 'Barclays GBP', cashBack: fees('1.20') }))));
+      expect([status(pounds!).code, ...depositCurrency(pounds!)]).toEqual(['0', 'British Pound', '1.25', '38.80', '48.50']);
+      const [named] = responses(qb.process(requestSet(deposit(depositLine('Shopify Clearing', '10.00'), { to: 'Barclays GBP', cashBack: currencyRef('British Pound') + '<ExchangeRate>1.3</ExchangeRate>' }))));
+      expect(depositCurrency(named!)).toEqual(['British Pound', '1.3', '10.00', '13.00']);
+      const [dollars] = responses(qb.process(requestSet(deposit(depositLine('Shopify Clearing', '10.00')))));
+      expect(depositCurrency(dollars!)).toEqual(['US Dollar', '1', '10.00', '10.00']);
+      expect(qb.company.deposits.map((d) => d.currency?.code)).toEqual(['GBP', 'GBP', 'USD']);
+    });
+
+    it('refuses a currency other than its foreign account\'s, a line or cash back account in another foreign currency (3180), an unknown currency (3140); books nothing', () => {
+      const qb = multiCurrency();
+      const refused = [
+        deposit(depositLine('Shopify Clearing', '10.00'), { to: 'Barclays GBP', cashBack: currencyRef('US Dollar') }),
+        deposit(depositLine('Shopify Clearing', '10.00'), { to: 'Barclays GBP', cashBack: currencyRef('Euro') }),
+        deposit(depositLine('Euro Bank', '10.00'), { to: 'Barclays GBP' }),
+        deposit(depositLine('Shopify Clearing', '10.00'), { cashBack: '<CashBackInfoAdd><AccountRef><FullName>Euro Bank</FullName></AccountRef><Amount>1.00</Amount></CashBackInfoAdd>' }),
+      ];
+      for (const request of refused) expect(status(responses(qb.process(requestSet(request)))[0]!)).toMatchObject({ code: '3180', severity: 'Error' });
+      const [mismatch] = responses(qb.process(requestSet(refused[0]!)));
+      expect(status(mismatch!).message).toContain('The currency of the deposit (US Dollar) must be the currency of the account it is deposited to (British Pound).');
+      const [unknown] = responses(qb.process(requestSet(deposit(depositLine('Shopify Clearing', '10.00'), { to: 'Barclays GBP', cashBack: currencyRef('Pound of Narnia') }))));
+      expect(status(unknown!).code).toBe('3140');
+      expect(qb.company.deposits).toHaveLength(0);
+    });
+
+    it('takes pounds into a dollar account only with a cash back in pounds; keeps a pound account\'s fees in a dollar account in one variant only', () => {
+      const qb = multiCurrency();
+      const [into] = responses(qb.process(requestSet(deposit(depositLine('Shopify Clearing', '10.00'), { cashBack: currencyRef('British Pound') }))));
+      expect(depositCurrency(into!)).toEqual(['British Pound', '1.25', '10.00', '12.50']);
+      const [withFees] = responses(qb.process(requestSet(deposit(depositLine('Shopify Clearing', '10.00'), { cashBack: fees('1.00') + currencyRef('British Pound') }))));
+      expect(status(withFees!)).toMatchObject({ code: '3180', message: expect.stringContaining('The cash back account is in US Dollar, not in the currency of the deposit (British Pound).') });
+
+      const strict = multiCurrency('deposit-currency-only');
+      const [kept] = responses(strict.process(requestSet(deposit(depositLine('Shopify Clearing', '40.00'), { to: 'Barclays GBP', cashBack: fees('1.20') }))));
+      expect(status(kept!).code).toBe('3180');
+      expect(strict.company.deposits).toHaveLength(0);
+      // Without a cash back the same deposit is taken in that variant too.
+      expect(status(responses(strict.process(requestSet(deposit(depositLine('Shopify Clearing', '40.00'), { to: 'Barclays GBP' }))))[0]!).code).toBe('0');
+    });
+  });
+
   describe('modifications of list records (CustomerMod, Item…Mod)', () => {
     const read = (qb: QbdCompanyEmulator, query: string, name: string) => {
       const [rs] = responses(qb.process(requestSet(`<${query}Rq><FullName>${name}</FullName></${query}Rq>`)));

@@ -125,6 +125,8 @@ export interface QbdAccount {
   name: string;
   accountType: QbdAccountType;
   isActive: boolean;
+  /** With Multiple Currencies on: the account's currency (ISO code); absent, the home currency. Only bank accounts here. */
+  currencyCode?: string;
 }
 
 export interface QbdAccountRef {
@@ -152,6 +154,8 @@ export interface QbdDeposit {
   memo?: string;
   cashBack?: { txnLineId: string; account: QbdAccountRef; memo?: string; amount: string };
   depositTotal: string;
+  /** With multicurrency on: the deposit's currency, its rate (home units per unit) and its total in the home currency. */
+  currency?: { listId: string; fullName: string; code: string; exchangeRate: string; totalInHome: string };
   lines: QbdDepositLine[];
 }
 
@@ -165,7 +169,12 @@ export interface QbdCompanySeed {
   /** Vendors, employees and other names: they share one name list with customers (a customer cannot take their names). */
   otherNames?: string[];
   /** The chart of accounts beside Undeposited Funds (which every company has). */
-  accounts?: { name: string; type: QbdAccountType; isActive?: boolean }[];
+  /**
+   * `currency` (ISO code; absent: the home currency) is kept only for a Bank account: QuickBooks Desktop gives a
+   * currency to bank, credit card, A/R and A/P accounts, the others are in the home currency [S]. It shows while
+   * Multiple Currencies is on.
+   */
+  accounts?: { name: string; type: QbdAccountType; isActive?: boolean; currency?: string }[];
   /** Extra sales tax codes beside the US defaults `Tax` and `Non`. */
   salesTaxCodes?: { name: string; isTaxable: boolean; desc?: string }[];
   /** Edit → Preferences → Multiple Currencies (default off); the emulator's `company.currencies.multiCurrencyOn` turns it on later. */

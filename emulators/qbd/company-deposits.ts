@@ -18,12 +18,11 @@ const cents = (amount: string | undefined) => Math.round(Number(amount ?? '0') *
  * A deposit (qbXML DepositAdd, §7 [C]): lines `{EntityRef, AccountRef, Memo, Amount}` move money from their account
  * into `DepositToAccountRef`, less the cash back (`CashBackInfoAdd`, money kept out of the deposit into its account).
  * Every reference must name an active account or name (3140 [S]); a payment line (PaymentTxnID) is not emulated.
+ * Its currency (Multiple Currencies on) follows QbdCompanyCurrencies.depositCurrency.
  */
 export function depositAdd(company: QbdCompany, rq: XmlElement): HandledRequest {
   const add = childNamed(rq, 'DepositAdd')!;
   const fail = (status: QbxmlStatus): HandledRequest => ({ status, rets: [] });
-  const currencyRefusal = company.currencies.depositCurrencyRefusal(add);
-  if (currencyRefusal) return fail(currencyRefusal);
   const depositRef = childNamed(add, 'DepositToAccountRef')!;
   const depositTo = company.accountByRef(depositRef);
   if (!depositTo) return fail(statusInvalidReference('Account', refLabel(depositRef), 'Deposit'));
@@ -54,6 +53,13 @@ export function depositAdd(company: QbdCompany, rq: XmlElement): HandledRequest 
   if (cashBackAdd && !cashBackAccount) return fail(statusInvalidReference('Account', refLabel(childNamed(cashBackAdd, 'AccountRef')!), 'Deposit'));
   const cashBack = cashBackAdd ? cents(childText(cashBackAdd, 'Amount')) : 0;
   const total = lines.reduce((sum, l) => sum + cents(l.amount), 0) - cashBack;
+  const currency = company.currencies.depositCurrency(
+    add,
+    { depositTo: company.accountCurrency(depositTo.listId), lines: lines.map((l) => company.accountCurrency(l.account.listId)), ...(cashBackAccount ? { cashBack: company.accountCurrency(cashBackAccount.listId) } : {}) },
+    total / 100,
+    company.foreignDepositCashBack(),
+  );
+  if (!currency.ok) return fail(currency.status);
   const txn = company.newTxn();
   const lineId = (index: number) => `${(index + 1).toString(16).toUpperCase()}-${txn.editSequence}`;
   lines.forEach((line, index) => (line.txnLineId = lineId(index)));
@@ -68,6 +74,7 @@ export function depositAdd(company: QbdCompany, rq: XmlElement): HandledRequest 
       ? { cashBack: { txnLineId: lineId(lines.length), account: cashBackAccount, ...(cashBackMemo !== undefined ? { memo: cashBackMemo } : {}), amount: money(cashBack / 100) } }
       : {}),
     depositTotal: money(total / 100),
+    ...(currency.currency ? { currency: currency.currency } : {}),
     lines,
   };
   company.deposits.push(deposit);

@@ -3,6 +3,7 @@ import type { QbdCompanySeed } from './company-data.js';
 import { QbdCompany, type HandledRequest } from './company.js';
 import type { NotFoundAnswer } from './company-lists.js';
 import type { NegativeDepositLines } from './company-deposits.js';
+import type { ForeignDepositCashBack } from './company-currencies.js';
 import { checkQbxmlElement, type QbxmlViolation } from './qbxml-schema-check.js';
 import { PARSE_ERROR, statusOk, statusRequestIdTooLong, statusSaveError, statusTooLong, type QbxmlStatus } from './qbxml-status.js';
 import { QBXML_SCHEMA } from './schema-facts.js';
@@ -19,6 +20,8 @@ export interface QbdCompanyEmulatorOptions {
   highestQbxmlMajorVersion?: number;
   /** Whether a negative deposit line is taken (FIDELITY.md §deposits, [U]). Default 'accept'. */
   negativeDepositLines?: NegativeDepositLines;
+  /** Whether a foreign bank account's deposit may keep its cash back in a home-currency account (FIDELITY.md §multiple currencies, [U]). Default 'home-or-deposit-currency'. */
+  foreignDepositCashBack?: ForeignDepositCashBack;
   now?: () => Date;
 }
 
@@ -41,6 +44,7 @@ export class QbdCompanyEmulator {
   readonly requestSets: string[] = [];
   notFound: NotFoundAnswer;
   negativeDepositLines: NegativeDepositLines;
+  foreignDepositCashBack: ForeignDepositCashBack;
   readonly highestQbxmlMajorVersion: number;
   private open = true;
   private readonly injected: { request: string; status: QbxmlStatus }[] = [];
@@ -49,7 +53,8 @@ export class QbdCompanyEmulator {
     this.notFound = options.notFound ?? 'status-500';
     this.highestQbxmlMajorVersion = options.highestQbxmlMajorVersion ?? 16;
     this.negativeDepositLines = options.negativeDepositLines ?? 'accept';
-    this.company = new QbdCompany(options.company, options.now ?? (() => new Date()), () => this.notFound, () => this.negativeDepositLines);
+    this.foreignDepositCashBack = options.foreignDepositCashBack ?? 'home-or-deposit-currency';
+    this.company = new QbdCompany(options.company, options.now ?? (() => new Date()), () => this.notFound, () => this.negativeDepositLines, () => this.foreignDepositCashBack);
   }
 
   get companyFilePath(): string {

@@ -1,6 +1,6 @@
 import { childNamed, childrenNamed, childText, type XmlElement, type XmlNode } from '../../platforms/qbd/xml-tree.js';
 import { money, UNDEPOSITED_FUNDS, UNDEPOSITED_FUNDS_ID, type QbdAccount, type QbdAccountRef, type QbdArRefund, type QbdCompanySeed, type QbdCreditMemo, type QbdCustomer, type QbdDeposit, type QbdItem, type QbdItemType, type QbdSalesReceipt, type QbdSalesReceiptLine, type QbdSalesTaxCode } from './company-data.js';
-import { QbdCompanyCurrencies } from './company-currencies.js';
+import { QbdCompanyCurrencies, type ForeignDepositCashBack } from './company-currencies.js';
 import { filtered, matchesActiveStatus, matchesNameFilter, matchesRefFilter, matchesTxnDateRange, pickExplicit, refLabel, type NotFoundAnswer } from './company-lists.js';
 import { depositAdd, depositQuery, type NegativeDepositLines } from './company-deposits.js';
 import { customerMod, itemMod } from './company-mods.js';
@@ -35,11 +35,17 @@ export class QbdCompany {
     private readonly notFound: () => NotFoundAnswer,
     /** Whether a deposit line may be negative (FIDELITY.md §deposits: [U], played both ways). */
     readonly negativeDepositLines: () => NegativeDepositLines = () => 'accept',
+    /** Whether a foreign account's deposit may keep its cash back in a home-currency account (FIDELITY.md §multiple currencies: [U], played both ways). */
+    readonly foreignDepositCashBack: () => ForeignDepositCashBack = () => 'home-or-deposit-currency',
   ) {
     const country = seed.country ?? 'US';
     const { timeCreated, editSequence } = this.stamp();
     this.accounts.push({ listId: UNDEPOSITED_FUNDS_ID, timeCreated, editSequence, name: UNDEPOSITED_FUNDS, accountType: 'OtherCurrentAsset', isActive: true });
-    for (const a of seed.accounts ?? []) this.accounts.push(this.listRecord({ name: a.name, accountType: a.type, isActive: a.isActive ?? true }));
+    for (const a of seed.accounts ?? []) {
+      // Only bank (credit card, A/R, A/P) accounts take a currency [S]: a seed giving another one is a test's mistake.
+      if (a.currency && a.type !== 'Bank') throw new Error(`QuickBooks Desktop gives no currency to a ${a.type} account ("${a.name}"): only bank accounts carry one here.`);
+      this.accounts.push(this.listRecord({ name: a.name, accountType: a.type, isActive: a.isActive ?? true, ...(a.currency ? { currencyCode: a.currency } : {}) }));
+    }
     this.currencies = new QbdCompanyCurrencies(seed, (fields) => this.listRecord(fields));
     if (country === 'US') {
       this.salesTaxCodes.push(this.listRecord({ name: 'Tax', isActive: true, isTaxable: true, desc: 'Taxable Sales' }));
@@ -132,6 +138,17 @@ export class QbdCompany {
     const fullName = childText(ref, 'FullName');
     const account = this.accounts.find((a) => a.isActive && (listId !== undefined ? a.listId === listId : lower(a.name) === lower(fullName ?? '')));
     return account ? { listId: account.listId, fullName: account.name } : undefined;
+  }
+
+  /** The currency an account's amounts are in (by ListID): its own, else the home currency (all of them while Multiple Currencies is off). */
+  accountCurrency(listId: string): string {
+    const account = this.accounts.find((a) => a.listId === listId);
+    return (this.currencies.multiCurrencyOn && account?.currencyCode) || this.currencies.homeCode;
+  }
+
+  /** Whether an account of this type carries a currency with Multiple Currencies on (bank, credit card, A/R, A/P [S]; here: Bank). */
+  private static carriesCurrency(account: QbdAccount): boolean {
+    return account.accountType === 'Bank';
   }
 
   /**
@@ -239,7 +256,10 @@ export class QbdCompany {
         { element: 'FullName', find: (v) => this.accounts.find((a) => lower(a.name) === lower(v)) },
       ], this.notFound()) ??
       filtered(this.accounts.filter((a) => matchesActiveStatus(a.isActive, rq) && matchesNameFilter(a.name, rq) && (type === undefined || a.accountType === type)), rq);
-    return { status: outcome.status, rets: outcome.found.map(accountRet) };
+    // With Multiple Currencies on, an account that carries a currency names it (home included); others name none [U].
+    const currencyOf = (a: QbdAccount) =>
+      this.currencies.multiCurrencyOn && QbdCompany.carriesCurrency(a) ? this.currencies.list.find((c) => c.code === this.accountCurrency(a.listId)) : undefined;
+    return { status: outcome.status, rets: outcome.found.map((a) => accountRet(a, currencyOf(a))) };
   }
 
   depositQuery(rq: XmlElement): HandledRequest {

@@ -190,10 +190,11 @@ export function arRefundCreditCardRet(r: QbdArRefund): XmlNode {
   };
 }
 
-export function accountRet(a: QbdAccount): XmlNode {
+/** `currency`: the account's, given while Multiple Currencies is on (last but `DataExtRet` in the schema's order). */
+export function accountRet(a: QbdAccount, currency?: QbdCurrency): XmlNode {
   return {
     name: 'AccountRet',
-    children: [...listHeader(a), leaf('Name', a.name), leaf('FullName', a.name), leaf('IsActive', a.isActive), leaf('Sublevel', 0), leaf('AccountType', a.accountType)],
+    children: [...listHeader(a), leaf('Name', a.name), leaf('FullName', a.name), leaf('IsActive', a.isActive), leaf('Sublevel', 0), leaf('AccountType', a.accountType), currency ? ref('CurrencyRef', currency.listId, currency.name) : null],
   };
 }
 
@@ -206,6 +207,9 @@ export function depositRet(d: QbdDeposit, includeLines: boolean): XmlNode {
       accountRef('DepositToAccountRef', d.depositTo),
       leaf('Memo', d.memo),
       leaf('DepositTotal', d.depositTotal),
+      ...(d.currency
+        ? [ref('CurrencyRef', d.currency.listId, d.currency.fullName), leaf('ExchangeRate', d.currency.exchangeRate), leaf('DepositTotalInHomeCurrency', d.currency.totalInHome)]
+        : []),
       d.cashBack
         ? { name: 'CashBackInfoRet', children: [leaf('TxnLineID', d.cashBack.txnLineId), accountRef('AccountRef', d.cashBack.account), leaf('Memo', d.cashBack.memo), leaf('Amount', d.cashBack.amount)] }
         : null,

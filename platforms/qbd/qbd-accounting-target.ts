@@ -83,7 +83,7 @@ export class QbdAccountingTarget implements AccountingTarget {
 
   constructor(private readonly options: QbdTargetOptions) {
     this.accounts = options.accounts ?? payoutAccountNames(undefined);
-    this.deposits = new QbdPayoutDeposits((request, action) => this.one(request, action), options.name, this.accounts);
+    this.deposits = new QbdPayoutDeposits((request, action) => this.one(request, action), options.name, this.accounts, (fresh) => this.companyCurrencies(fresh));
   }
 
   saleClearingAccount(sale: { id: string; docNumber: string }): Promise<LedgerSaleAccount | null> {

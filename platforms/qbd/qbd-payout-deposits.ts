@@ -3,6 +3,7 @@ import { LedgerSettingMissingError, PlatformUnavailableError } from '../../domai
 import { toMinor } from '../../domain/money.js';
 import type { PayoutAccountNames } from '../payout-account-options.js';
 import { depositWithoutNegativeLines } from './deposit-without-negative-lines.js';
+import { payoutDepositCurrencyId, type ReadQbdCurrencies } from './qbd-deposit-currency.js';
 import { qbxmlAmount } from './qbxml-amount.js';
 import type { QbxmlResponse } from './qbxml-envelope.js';
 import { childNamed, childText, leaf, type XmlElement, type XmlNode } from './xml-tree.js';
@@ -32,6 +33,7 @@ export class QbdPayoutDeposits {
     private readonly ask: QbdAsk,
     private readonly ledgerName: string,
     private readonly accounts: PayoutAccountNames,
+    private readonly currencies: ReadQbdCurrencies,
   ) {}
 
   /** The deposit whose Memo opens with this payout's marker, booked within a week of its date. */
@@ -94,7 +96,9 @@ export class QbdPayoutDeposits {
       ...(needs('fee') || (needs('adjustment', 'chargeback') && adjustmentOption === 'payoutFeeAccount') ? [{ option: 'payoutFeeAccount' as const, purpose: 'payment processing fees' }] : []),
       ...(needs('adjustment', 'chargeback') && adjustmentOption === 'payoutAdjustmentAccount' ? [{ option: 'payoutAdjustmentAccount' as const, purpose: 'payout adjustments and chargebacks' }] : []),
     ];
-    const ids = await this.accountIds(wanted);
+    const { ids, rets } = await this.accountIds(wanted);
+    // Multiple Currencies on: only into a bank account in the payout's currency, named on the deposit (qbd-deposit-currency.ts).
+    const currencyId = await payoutDepositCurrencyId(payout, rets.payoutBankAccount!, this.ledgerName, this.currencies);
     const accountOf = (line: LedgerPayoutLine): string => {
       if (line.kind === 'sale' || line.kind === 'refund') return line.clearingAccountId!;
       return line.kind === 'fee' ? ids.payoutFeeAccount! : ids[adjustmentOption]!;
@@ -118,6 +122,7 @@ export class QbdPayoutDeposits {
               cashBack
                 ? { name: 'CashBackInfoAdd', children: [{ name: 'AccountRef', children: [leaf('ListID', cashBack.accountId)] }, leaf('Memo', cashBack.memo), leaf('Amount', money(cashBack.cents))] }
                 : null,
+              currencyId ? { name: 'CurrencyRef', children: [leaf('ListID', currencyId)] } : null,
               ...lines.map(
                 (line): XmlNode => ({
                   name: 'DepositLineAdd',
@@ -136,8 +141,13 @@ export class QbdPayoutDeposits {
     return depositRef(ret, payout.docNumber);
   }
 
-  /** The ListIDs of the route's chosen accounts, one `AccountQuery` for all; a setting unchosen or naming no active account waits for a person. */
-  private async accountIds(wanted: Array<{ option: keyof PayoutAccountNames; purpose: string }>): Promise<Partial<Record<keyof PayoutAccountNames, string>>> {
+  /**
+   * The ListIDs of the route's chosen accounts (and their `AccountRet`s), one `AccountQuery` for all, read afresh for
+   * each deposit; a setting unchosen or naming no active account waits for a person.
+   */
+  private async accountIds(
+    wanted: Array<{ option: keyof PayoutAccountNames; purpose: string }>,
+  ): Promise<{ ids: Partial<Record<keyof PayoutAccountNames, string>>; rets: Partial<Record<keyof PayoutAccountNames, XmlElement>> }> {
     for (const { option, purpose } of wanted) {
       if (this.accounts[option] === '') {
         throw new LedgerSettingMissingError(
@@ -153,6 +163,7 @@ export class QbdPayoutDeposits {
     );
     const found = response.rets.filter((ret) => ret.local === 'AccountRet' && childText(ret, 'IsActive') !== 'false');
     const ids: Partial<Record<keyof PayoutAccountNames, string>> = {};
+    const rets: Partial<Record<keyof PayoutAccountNames, XmlElement>> = {};
     for (const { option, purpose } of wanted) {
       const name = this.accounts[option];
       const account = found.find((ret) => (childText(ret, 'FullName') ?? '').toLowerCase() === name.toLowerCase());
@@ -164,8 +175,9 @@ export class QbdPayoutDeposits {
         );
       }
       ids[option] = childText(account, 'ListID') ?? '';
+      rets[option] = account;
     }
-    return ids;
+    return { ids, rets };
   }
 }
 

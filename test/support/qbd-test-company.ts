@@ -1,4 +1,5 @@
-import type { QbdCompanySeed } from '../../emulators/qbd/company-data.js';
+import type { QbdCompanySeed, QbdDeposit } from '../../emulators/qbd/company-data.js';
+import type { QbdCompany } from '../../emulators/qbd/company.js';
 import type { SyncHarnessOptions } from './sync-harness.js';
 
 /**
@@ -33,11 +34,15 @@ export function qbdRefundTestCompany(): NonNullable<SyncHarnessOptions['qbd']> {
 
 /**
  * The same company with Multiple Currencies on, for a route from the pound shop that also books into Xero's pound
- * organisation: the shop's pounds then book in pounds under customers in pounds (off, they would wait).
+ * organisation: the shop's pounds then book in pounds under customers in pounds (off, they would wait), and its
+ * payouts deposit to a bank account in pounds, "Barclays GBP" (a deposit is in its bank account's currency).
  */
 export function inPoundsToo(qbd: ReturnType<typeof qbdTestCompany>): ReturnType<typeof qbdTestCompany> {
-  return { ...qbd, company: { ...qbd.company, multiCurrencyOn: true } };
+  return { ...qbd, company: { ...qbd.company, multiCurrencyOn: true, accounts: [...(qbd.company.accounts ?? []), { name: POUND_BANK, type: 'Bank', currency: 'GBP' }] } };
 }
+
+/** The bank account in pounds of a company `inPoundsToo`. */
+export const POUND_BANK = 'Barclays GBP';
 
 /** The company the payout suites book into: mugs and shipping, a bank, a clearing account and a fees account. */
 export function qbdPayoutTestCompany(): NonNullable<SyncHarnessOptions['qbd']> {
@@ -52,4 +57,14 @@ export function qbdPayoutTestCompany(): NonNullable<SyncHarnessOptions['qbd']> {
       { name: 'Shopify Fees', type: 'Expense' },
     ],
   );
+}
+
+/** The deposits of a payout of "Shopify #1" in the company: their Memo's first line names it. */
+export function depositsOfPayout(company: QbdCompany, payoutId: string): QbdDeposit[] {
+  return company.deposits.filter((d) => d.memo?.startsWith(`Shopify #1 payout ${payoutId},`));
+}
+
+/** A deposit's lines as [memo, amount, account], as the payout tests compare them. */
+export function depositLines(deposit: QbdDeposit): Array<[string | undefined, string, string]> {
+  return deposit.lines.map((l) => [l.memo, l.amount, l.account.fullName]);
 }

@@ -254,6 +254,7 @@ describe('Squarespace emulator', () => {
 
   it('plays a pending refund [U]: on the order and notified at once, in the Transactions document only once listed (by the control, or after the set delay), the order unchanged then', async () => {
     const { access_token: token } = await connect();
+    const subscription = await api('/1.0/webhook_subscriptions', token!, { method: 'POST', body: { endpointUrl: receiver.url, topics: ['order.update'] } });
     const control = (path: string, body: unknown) => fetch(`${site.origin}/_emulator/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const order = site.control.createOrder({ currency: 'GBP', lines: [{ productName: 'Mug', sku: 'MUG-1', quantity: 3, price: '8.00' }] });
     const id = order.id as string;
@@ -278,6 +279,7 @@ describe('Squarespace emulator', () => {
     expect((await refundsListed()).map((r) => r.id)).toEqual([refund!.id]);
     await eventuallyTrue(async () => (await refundsListed()).some((r) => r.id === second!.id));
     await control('refund-listing', { mode: 'at_once' });
+    expect((await api(`/1.0/webhook_subscriptions/${subscription.body.id}`, token!, { method: 'DELETE' })).status).toBe(204);
   });
 
   it('fails Commerce API calls while the fault control says so (503 with an error body, or 429), and answers again once healed', async () => {

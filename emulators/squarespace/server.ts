@@ -18,7 +18,7 @@ export interface SquarespaceEmulatorOptions extends SiteOptions, Partial<ApiOpti
 /** In-process control of the emulated site (the same as its HTTP control API under /_emulator). */
 export class SquarespaceEmulatorControl {
   /** Every API request, with its User-Agent (the product must always send one). */
-  readonly requests: Array<{ method: string; url: string; userAgent: string | null; status: number }> = [];
+  readonly requests: Array<{ method: string; url: string; userAgent: string | null; status: number; at: string }> = [];
   readonly consent = { denyNextConsent: false };
   /** Faults of the Commerce APIs (the site down, 5xx, slow): latency, failNext, throttleNext; OAuth is not affected. */
   readonly faults = new FaultInjector();
@@ -144,6 +144,7 @@ export async function startSquarespaceEmulator(options: SquarespaceEmulatorOptio
 
   const api = async (request: import('fastify').FastifyRequest, reply: FastifyReply) => {
     const url = new URL(request.raw.url ?? '/', 'http://emulator');
+    const at = new Date().toISOString();
     const userAgent = request.headers['user-agent'] ?? null;
     const fault = await control.faults.before();
     const answer = (() => {
@@ -163,7 +164,7 @@ export async function startSquarespaceEmulator(options: SquarespaceEmulatorOptio
         subscriptionTest: (subscription, topic) => deliverer.notify(topic, { orderId: 'test', update: 'TEST' }, subscription),
       });
     })();
-    control.requests.push({ method: request.method, url: request.raw.url ?? '', userAgent, status: answer.status });
+    control.requests.push({ method: request.method, url: request.raw.url ?? '', userAgent, status: answer.status, at });
     if (answer.status === 204) return reply.code(204).send();
     return reply.code(answer.status).type('application/json').send(JSON.stringify(answer.body));
   };

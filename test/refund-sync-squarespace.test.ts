@@ -245,4 +245,29 @@ describe('refunds after booking: Squarespace → QuickBooks Online refund receip
     expect(refundsOf(orderId, docNumber)).toEqual({ receipts: [[`${docNumber}-R1`, 9.6]], told: [] });
     expect(await harness.orderRow(orderId)).toMatchObject({ status: 'synced', changedAfterBooking: null });
   });
+  it('a pending refund [U] whose notification never arrives: polling sees the order show it, hands it to the refund discovery rather than reporting a change, and it books once when listed', async () => {
+    // The poll schedule of the test before runs every POLL_INTERVAL_MS.
+    const { orderId, docNumber } = await booked({ lines: [{ productName: 'Mug', sku: 'MUG-1', quantity: 4, price: '8.00' }] });
+    harness.squarespace.control.site.refundListing = 'later';
+    try {
+      harness.squarespace.control.dropNextWebhooks(1);
+      const refund = harness.squarespace.control.refundOrder(orderId, '12.00')!.refund!;
+      const [polled] = await harness.intakeEventsOnceThere(orderId, 'orders/polled', 'the poll to see the refunded order', POLL_INTERVAL_MS + 15_000);
+      expect(polled!.orderReference).toMatchObject({ discoverRefunds: true });
+      await eventually(async () => (await discoveryOf(orderId).describe()).status.name === 'RUNNING' || undefined, 'the discovery to start');
+      const readsBefore = transactionReadsOf(orderId).length;
+      await eventually(async () => transactionReadsOf(orderId).length >= readsBefore + 4 || undefined, 'the discovery to re-read the order');
+      expect(refundsOf(orderId, docNumber)).toEqual({ receipts: [], told: [] });
+      expect(await harness.orderRow(orderId)).toMatchObject({ status: 'synced', changedAfterBooking: null });
+
+      harness.squarespace.control.listPendingRefunds(orderId);
+      expect((await harness.refundResultOf(orderId, refund.id)).outcome).toBe('created');
+      expect(await discoveryOf(orderId).result()).toMatchObject({ outcome: 'judged', refundsListed: 1, unexplained: null });
+      expect(refundsOf(orderId, docNumber)).toEqual({ receipts: [[`${docNumber}-R1`, 12]], told: [] });
+      expect((await eventsOf(orderId)).map((e) => e.outcome)).not.toContain('changed_after_booking');
+      expect(await changeEmailsOf(orderId)).toEqual([]);
+    } finally {
+      harness.squarespace.control.site.refundListing = 'at_once';
+    }
+  });
 });

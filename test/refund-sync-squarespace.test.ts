@@ -9,6 +9,7 @@ import type { SquarespaceOrderInput } from '../emulators/squarespace/index.js';
 import { deleteOrderPollSchedule, keepOrderPollSchedule } from '../runtime/order-poll-schedule.js';
 import { eventually, SyncHarness } from './support/sync-harness.js';
 import { redeliverAtOnce } from './support/webhook-replay.js';
+import { replayErrors } from './support/replay-check.js';
 import { refundDiscoveryWorkflowId } from '../runtime/refund-discovery-starter.js';
 import type { RefundDiscoveryResult, RefundDiscoveryTiming } from '../workflows/refund-discovery.js';
 
@@ -214,6 +215,8 @@ describe('refunds after booking: Squarespace → QuickBooks Online refund receip
       const runs = [];
       for await (const run of harness.client.workflow.list({ query: `WorkflowId = '${refundDiscoveryWorkflowId(harness.squarespaceIntegrationId, orderId)}'` })) runs.push(run);
       expect(runs).toHaveLength(1);
+      // Re-reads on its timer and a signal mid-wait replay deterministically (a recorded fixture guards later changes).
+      expect(await replayErrors(harness.client, [{ workflowId: refundDiscoveryWorkflowId(harness.squarespaceIntegrationId, orderId), fixtureName: 'refund-discovery-pending-then-listed' }])).toEqual([]);
       const events = await eventsOf(orderId);
       for (const refund of [first, second]) expect(events.filter((e) => e.eventId.endsWith(`/refund/${orderId}/${refund.id}`))).toHaveLength(1);
       expect(events.map((e) => e.outcome)).not.toContain('changed_after_booking');

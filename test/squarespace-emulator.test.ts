@@ -289,7 +289,7 @@ describe('Squarespace emulator', () => {
       fetch(`${site.origin}/_emulator/faults`, { method: init.method, headers: init.body === undefined ? {} : { 'content-type': 'application/json' }, ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }) });
     await faults({ method: 'POST', body: { failNext: 2, throttleNext: 1 } });
     const down = await api(`/1.0/commerce/orders/${order.id}`, token!);
-    expect(down).toMatchObject({ status: 503, body: { type: 'INTERNAL_ERROR', contextId: expect.any(String) } });
+    expect(down).toMatchObject({ status: 503, body: { type: 'SERVICE_UNAVAILABLE', details: null, contextId: expect.any(String) } });
     expect((await api(`/1.0/commerce/transactions?orderId=${order.id}`, token!)).status).toBe(503);
     expect((await api(`/1.0/commerce/orders/${order.id}`, token!)).body).toMatchObject({ type: 'TOO_MANY_REQUESTS' });
     expect((await api(`/1.0/commerce/orders/${order.id}`, token!)).status).toBe(200);

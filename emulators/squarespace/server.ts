@@ -148,7 +148,8 @@ export async function startSquarespaceEmulator(options: SquarespaceEmulatorOptio
     const userAgent = request.headers['user-agent'] ?? null;
     const fault = await control.faults.before();
     const answer = (() => {
-      if (fault === 'fail') return squarespaceError(control.faults.current.failStatus, 'INTERNAL_ERROR', null, 'An internal error occurred.');
+      // 500 SERVER_ERROR / 503 SERVICE_UNAVAILABLE (FIDELITY: requests [S]).
+      if (fault === 'fail') return squarespaceError(control.faults.current.failStatus, control.faults.current.failStatus === 503 ? 'SERVICE_UNAVAILABLE' : 'SERVER_ERROR', null, 'The service is unavailable. Try again later.');
       if (fault === 'throttle') return squarespaceError(429, 'TOO_MANY_REQUESTS', null, 'Too many requests. Try again in a minute.');
       const refused = userAgentRefusal(userAgent ?? undefined);
       if (refused) return refused;

@@ -82,8 +82,12 @@ export async function refundDiscoveryWorkflow(input: RefundDiscoveryInput): Prom
     // A notification before this read is answered by it.
     notified = false;
     reads++;
-    const read = await readRefunds(store, { integrationId: input.integrationId, orderId: input.orderId, last: rechecks >= timing.rechecks }, timing);
-    if (read === 'wait') {
+    const read = await readRefunds(store, { integrationId: input.integrationId, orderId: input.orderId, last: rechecks >= timing.rechecks });
+    if (read === 'throttled') {
+      await sleep(timing.throttleWaitMs);
+      continue;
+    }
+    if (read === 'reconnect') {
       await condition(() => notified, timing.reconnectRecheckMs);
       continue;
     }
@@ -105,22 +109,18 @@ export async function refundDiscoveryWorkflow(input: RefundDiscoveryInput): Prom
   }
 }
 
-/** One read; 'wait' when the store refused it for now (throttled, a reconnect needed, paused): try again later. */
-async function readRefunds(
-  store: RefundDiscoveryActivities,
-  input: Parameters<RefundDiscoveryActivities['discoverOrderRefunds']>[0],
-  timing: RefundDiscoveryTiming,
-): Promise<DiscoverRefundsResult | 'wait'> {
+/**
+ * One read, or why the store refused it for now: `throttled` (read again after a wait), `reconnect` (a reconnect
+ * needed, paused, or another refusal a person must see to: looked at again later). An outage is retried by the
+ * activity itself and never gets here.
+ */
+async function readRefunds(store: RefundDiscoveryActivities, input: Parameters<RefundDiscoveryActivities['discoverOrderRefunds']>[0]): Promise<DiscoverRefundsResult | 'throttled' | 'reconnect'> {
   try {
     return await store.discoverOrderRefunds(input);
   } catch (error) {
     const cause = error instanceof ActivityFailure ? error.cause : undefined;
     if (!(cause instanceof ApplicationFailure) || !cause.nonRetryable) throw error;
     log.warn('refund discovery: the store refused the read for now; reading again later', { orderId: input.orderId, type: cause.type, error: cause.message });
-    if (cause.type === SyncErrorType.Throttled) {
-      await sleep(timing.throttleWaitMs);
-      return readRefunds(store, input, timing);
-    }
-    return 'wait';
+    return cause.type === SyncErrorType.Throttled ? 'throttled' : 'reconnect';
   }
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, like } from 'drizzle-orm';
 import { integrations, refundSyncs, webhookEvents } from '../db/schema.js';
+import { recordIntegrationStatus } from '../db/integration-status-log.js';
 import { createMailer, type Mailer } from '../notifications/mail-transport.js';
 import { createBookedOrderChangeNotifier } from '../runtime/booked-order-change-notifier.js';
 import { startSmtpTestServer, type SmtpTestServer } from './smtp-test-server.js';
@@ -178,6 +179,28 @@ describe('refunds after booking: Squarespace → QuickBooks Online refund receip
       expect(await harness.orderRow(orderId)).toMatchObject({ status: 'synced', changedAfterBooking: null });
     } finally {
       harness.squarespace.control.faults.reset();
+    }
+  });
+
+  it('a site that needs a reconnect when the refund is notified: the discovery waits, without calling the site, and books the refund once it is reconnected', async () => {
+    const { orderId, docNumber } = await booked({ lines: [{ productName: 'Mug', sku: 'MUG-1', quantity: 2, price: '8.00' }] });
+    await recordIntegrationStatus(harness.db, harness.squarespaceIntegrationId, { status: 'reconnect_required', reason: 'The grant was revoked.', cause: 'test', check: null });
+    try {
+      const refund = harness.squarespace.control.refundOrder(orderId, '4.00')!.refund!;
+      // Refused twice (CredentialsInvalid, read again on its timer), and still waiting rather than failed.
+      const refusals = async () =>
+        (await discoveryOf(orderId).fetchHistory()).events?.filter((e) => e.activityTaskFailedEventAttributes?.failure?.applicationFailureInfo?.type === 'CredentialsInvalid').length ?? 0;
+      await eventually(async () => (await refusals()) >= 2 || undefined, 'the discovery to look at the site again');
+      expect((await discoveryOf(orderId).describe()).status.name).toBe('RUNNING');
+      const notification = refundNotificationsOf(orderId)[0]!;
+      expect(harness.squarespace.control.requests.filter((r) => r.url.includes(orderId) && Date.parse(r.at) >= Date.parse(notification.at))).toEqual([]);
+
+      await recordIntegrationStatus(harness.db, harness.squarespaceIntegrationId, { status: 'connected', reason: null, cause: 'oauth_connected', check: null });
+      expect((await harness.refundResultOf(orderId, refund.id)).outcome).toBe('created');
+      expect(await discoveryOf(orderId).result()).toMatchObject({ outcome: 'judged', refundsListed: 1, unexplained: null });
+      expect(refundsOf(orderId, docNumber)).toEqual({ receipts: [[`${docNumber}-R1`, 4]], told: [] });
+    } finally {
+      await recordIntegrationStatus(harness.db, harness.squarespaceIntegrationId, { status: 'connected', reason: null, cause: 'oauth_connected', check: null });
     }
   });
 

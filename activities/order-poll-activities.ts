@@ -2,12 +2,11 @@ import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { CredentialStore } from '../db/credential-store.js';
 import type { Database } from '../db/database.js';
 import { advancePollCursor, pollCursorOf, recordPollWithoutProgress } from '../db/order-poll-cursor.js';
-import { refundEventId, refundIntakeReference, storeOrderReference } from '../db/refund-intake-events.js';
-import { integrations, orderSyncs, refundSyncs, syncRoutes, type IntakeOrderReference } from '../db/schema.js';
+import { refundDiscoveryReference } from '../db/refund-intake-events.js';
+import { integrations, orderSyncs, refundSyncs, syncRoutes } from '../db/schema.js';
 import { queueOrderEvents, type QueuedOrderEvent } from '../db/webhook-intake.js';
-import type { CommerceRefund } from '../domain/commerce-refund.js';
 import type { CommerceSource, UpdatedOrderRef } from '../domain/commerce-source.js';
-import { amountsIn } from '../domain/money.js';
+import { knownOrderNow, refundedBeyondListed, refundIntakeEvent, refundsOf, type OrderNow } from './store-order-reads.js';
 import type { PlatformRegistry } from '../platforms/registry.js';
 import { DEFAULT_CLAIM_LEASE_MS } from '../runtime/order-intake-drainer.js';
 
@@ -132,21 +131,16 @@ async function handOver(db: Database, integration: Pick<IntegrationRow, 'id' | '
     const rows = known.filter((k) => k.orderId === order.id);
     const changedAt = new Date(order.updatedAt);
     if (rows.length === routeIds.length && rows.every((r) => r.shopUpdatedAt && r.shopUpdatedAt >= changedAt)) continue;
-    const read = rows.length > 0 ? await knownOrderNow(source, order) : await newOrderNow(source, order);
+    const read = rows.length > 0 ? await knownOrderNow(source, order.id, order.refunded === true) : await newOrderNow(source, order);
     if (!read) continue; // gone from the store since it was listed
+    // A store that may list a refund only after the order shows it: a refund not listed yet is no change to report,
+    // so the order's refund discovery re-reads it until the listing explains it (workflows/refund-discovery.ts).
+    const reference = source.refundsListedLate && refundedBeyondListed(read) > 0 ? refundDiscoveryReference(read.reference.orderName) : read.reference;
     // One event per order and change: a poll that lists it again (the overlap, a retried page) is a duplicate.
-    events.push({ eventId: `poll:${integrationId}:${order.id}:${order.updatedAt}`, topic: 'orders/polled', shop: null, webhookId: null, integrationId, orderId: order.id, orderReference: read.reference });
+    events.push({ eventId: `poll:${integrationId}:${order.id}:${order.updatedAt}`, topic: 'orders/polled', shop: null, webhookId: null, integrationId, orderId: order.id, orderReference: reference });
     for (const refund of read.refunds) {
       if (knownRefunds.filter((k) => k.orderId === order.id && k.refundId === refund.id).length === routeIds.length) continue;
-      events.push({
-        eventId: refundEventId(integration.platform, integrationId, order.id, refund.id),
-        topic: 'refunds/polled',
-        shop: null,
-        webhookId: null,
-        integrationId,
-        orderId: order.id,
-        orderReference: refundIntakeReference(read.reference.orderName, refund.id),
-      });
+      events.push(refundIntakeEvent(integration, order.id, read.reference.orderName, refund.id, 'refunds/polled'));
     }
   }
   if (events.length === 0) return 0;
@@ -155,29 +149,9 @@ async function handOver(db: Database, integration: Pick<IntegrationRow, 'id' | '
   return outcomes.filter((outcome) => outcome === 'queued').length;
 }
 
-type OrderNow = { reference: IntakeOrderReference; refunds: CommerceRefund[] };
-
-/**
- * An order some route already knows changed: what the change judgement needs (total, cancellation, what its
- * refunds gave back), read from the store as a webhook would carry it, and its refunds when it shows any.
- */
-async function knownOrderNow(source: CommerceSource, order: UpdatedOrderRef): Promise<OrderNow | null> {
-  const now = await source.getOrder(order.id);
-  if (!now) return null;
-  const { minor } = amountsIn(now.currency);
-  const refunds = order.refunded || minor(now.currentTotal) < minor(now.total) ? await refundsOf(source, order.id) : [];
-  if (!refunds) return null;
-  return { reference: storeOrderReference(now, refunds), refunds };
-}
-
 /** A new order needs nothing read (its sync reads it), but its refunds when the listing shows any: they book after its sale. */
 async function newOrderNow(source: CommerceSource, order: UpdatedOrderRef): Promise<OrderNow | null> {
   const refunds = order.refunded ? await refundsOf(source, order.id) : [];
   if (!refunds) return null;
-  return { reference: { orderName: null, currentTotal: null, cancelledAt: null, updatedAt: order.updatedAt, createdAt: order.createdAt ?? null }, refunds };
-}
-
-/** The order's refunds where the store reports them (none where it does not); null when the order is gone. */
-async function refundsOf(source: CommerceSource, orderId: string): Promise<CommerceRefund[] | null> {
-  return source.getRefunds ? source.getRefunds(orderId) : [];
+  return { order: null, reference: { orderName: null, currentTotal: null, cancelledAt: null, updatedAt: order.updatedAt, createdAt: order.createdAt ?? null }, refunds };
 }

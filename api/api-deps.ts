@@ -8,7 +8,6 @@ import type { VerifyShopifyWebhook } from './shopify-webhook-check.js';
 import type { VerifySquarespaceWebhook } from './squarespace-webhook-check.js';
 import type { VerifyWooCommerceWebhook } from './woocommerce-webhook-check.js';
 import type { OrderIntakeOptions } from '../runtime/order-intake-drainer.js';
-import type { ReadStoreOrder } from '../runtime/store-order-reader.js';
 
 export interface ApiDeps {
   db: Database;
@@ -22,12 +21,6 @@ export interface ApiDeps {
   verifyWooCommerceWebhook?: VerifyWooCommerceWebhook;
   /** Checks Squarespace notifications (the platform's verifyWebhook); without it, /webhooks/squarespace is not served. */
   verifySquarespaceWebhook?: VerifySquarespaceWebhook;
-  /**
-   * Reads a store's order with its refunds (runtime/store-order-reader.ts), for a notification that says an order was
-   * refunded without naming the refund (Squarespace's order.update REFUNDED): each refund is then queued by its id.
-   * Without it, such a notification is queued as any order update, and reconciliation polling finds the refunds.
-   */
-  readStoreOrder?: ReadStoreOrder;
   /** The platforms this deployment knows: when given, a sync route must read from a shop and book into a ledger. */
   platforms?: PlatformRegistry;
   /** Syncs a full re-sync starts a second, unless the request says. Default DEFAULT_RESYNC_PER_SECOND. */

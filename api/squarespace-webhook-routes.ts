@@ -1,4 +1,4 @@
-import type { FastifyBaseLogger, FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { ApiDeps } from './api-deps.js';
@@ -8,8 +8,7 @@ import { integrationRouteIds } from './shop-routes-lookup.js';
 import { WebhookAnswer } from './shopify-topic-handlers.js';
 import type { VerifySquarespaceWebhook } from './squarespace-webhook-check.js';
 import { OrderEventWriter } from '../db/order-event-writer.js';
-import { refundEventId, refundIntakeReference, storeOrderReference } from '../db/refund-intake-events.js';
-import type { IntakeOrderReference } from '../db/schema.js';
+import { refundDiscoveryReference } from '../db/refund-intake-events.js';
 import { recordSettledEvent, type WebhookEventIdentity } from '../db/webhook-intake.js';
 import { SQUARESPACE_WEBHOOK_PATH } from '../platforms/squarespace/index.js';
 import { RequestsInFlight } from '../runtime/requests-in-flight.js';
@@ -32,20 +31,6 @@ export interface SquarespaceIntakeContext {
  */
 export function squarespaceWebhookRoutes(deps: ApiDeps, context: SquarespaceIntakeContext, deliveries: RequestsInFlight = new RequestsInFlight()): FastifyPluginAsync {
   const writer = new OrderEventWriter(deps.db, context.claimLeaseMs);
-  /**
-   * The refunded order now and its refunds' ids; null when they cannot be read now (the site is down, needs a
-   * reconnect): the notification is still queued, and polling reads the order's refunds once the site answers.
-   */
-  const readRefunds = async (integrationId: string, orderId: string, log: FastifyBaseLogger): Promise<{ reference: IntakeOrderReference; refundIds: string[] } | null> => {
-    if (!deps.readStoreOrder) return null;
-    try {
-      const now = await deps.readStoreOrder(integrationId, orderId);
-      return now ? { reference: storeOrderReference(now.order, now.refunds), refundIds: now.refunds.map((refund) => refund.id) } : null;
-    } catch (error) {
-      log.warn({ orderId, err: error }, "squarespace order's refunds not readable now: left to reconciliation polling");
-      return null;
-    }
-  };
   return async (plugin) => {
     const app = plugin.withTypeProvider<TypeBoxTypeProvider>();
     // Scoped to this plugin: the exact bytes are what Squarespace signed.
@@ -59,7 +44,7 @@ export function squarespaceWebhookRoutes(deps: ApiDeps, context: SquarespaceInta
           description:
             'Public, authenticated by Squarespace-Signature (hex HMAC-SHA256 of the body keyed with the hex-decoded secret of the subscription the body names). ' +
             'order.create and order.update are recorded and answered "accepted"; the order sync then starts on every route reading from the site. ' +
-            "An order.update saying REFUNDED has the order's refunds read from its transactions: each is recorded once, by its id, and booked by the refund's sync. " +
+            "An order.update saying REFUNDED is recorded the same way; after the answer the order's refunds are read from its transactions: each is recorded once, by its id, and booked by the refund's sync. " +
             'A notification id already received for the integration is answered "duplicate". extension.uninstall marks the integration as needing a reconnect.',
           tags: ['webhooks'],
           body: Type.String({ description: "Squarespace's JSON notification, verified byte for byte against its signature." }),
@@ -110,22 +95,18 @@ export function squarespaceWebhookRoutes(deps: ApiDeps, context: SquarespaceInta
           return { status: recorded ? 'ignored' : 'duplicate' };
         }
         // Thin payload: the sync reads the order; a change to a booked one is judged when polling reads it. A refund
-        // is only "REFUNDED" (no refund id, no refund topic): the order and its refunds are read here, each refund is
-        // queued by its own id (once, also when polling finds it), and the booked order's change is judged with them.
-        const refunded = notification.topic === 'order.update' && notification.data.update === 'REFUNDED' ? await readRefunds(integrationId, orderId, log) : null;
-        const reference = refunded?.reference ?? { orderName: null, currentTotal: null, cancelledAt: null, updatedAt: null };
+        // is only "REFUNDED" (no refund id, no refund topic): one write asks for the order's refund discovery, which
+        // reads the order and its refunds after this answer, queues each refund by its own id (once, also when polling
+        // finds it), and judges the booked order's change once the refunds explain it (workflows/refund-discovery.ts).
+        const refunded = notification.topic === 'order.update' && notification.data.update === 'REFUNDED';
+        const reference = refunded ? refundDiscoveryReference() : { orderName: null, currentTotal: null, cancelledAt: null, updatedAt: null };
         const queued = await writer.write({ ...event, orderId, orderReference: reference });
-        const refundsQueued: string[] = [];
-        for (const refundId of refunded?.refundIds ?? []) {
-          const refundEvent = { ...event, eventId: refundEventId('squarespace', integrationId, orderId, refundId), orderId, orderReference: refundIntakeReference(reference.orderName, refundId) };
-          if ((await writer.write(refundEvent)) !== 'duplicate') refundsQueued.push(refundId);
-        }
-        if (queued === 'duplicate' && refundsQueued.length === 0) {
+        if (queued === 'duplicate') {
           log.info({ orderId }, 'squarespace webhook already received: acknowledged, nothing done');
           return { status: 'duplicate' };
         }
         context.orderQueued();
-        log.info({ orderId, requeued: queued === 'requeued', refundsQueued }, 'squarespace order webhook accepted');
+        log.info({ orderId, requeued: queued === 'requeued', refunded }, 'squarespace order webhook accepted');
         return { status: 'accepted', orderId };
       }),
     );

@@ -22,6 +22,15 @@ export function refundIntakeReference(orderName: string | null, refundId: string
 }
 
 /**
+ * An order whose notification says only that it was refunded (no refund named, nothing else read): the drainer
+ * starts the order's refund discovery (workflows/refund-discovery.ts), which reads the order and its refunds after
+ * the notification was answered, queues each refund, and judges the order's change once the refunds explain it.
+ */
+export function refundDiscoveryReference(orderName: string | null = null): IntakeOrderReference {
+  return { orderName, currentTotal: null, cancelledAt: null, updatedAt: null, discoverRefunds: true };
+}
+
+/**
  * An order as the store shows it now, for the change judgement of a booked one: its total, cancellation, and what
  * the refunds the store lists gave back (a lower total they account for is theirs to book, not a change to report).
  */

@@ -268,6 +268,11 @@ export interface IntakeOrderReference {
   orderName: string | null;
   /** refunds/create: the shop's refund id; the drainer starts that refund's booking. */
   refundId?: string | null;
+  /**
+   * The event says only that the order was refunded (Squarespace's order.update REFUNDED): the drainer starts the
+   * order's refund discovery instead of judging it (db/refund-intake-events.ts refundDiscoveryReference).
+   */
+  discoverRefunds?: boolean | null;
   /** customers/* and products/* topics: the event's `orderId` is that customer's or product's id (workflows/entity-sync.ts). */
   entity?: 'customers' | 'products' | null;
   currentTotal: string | null;

@@ -49,6 +49,12 @@ export interface CommerceSource {
   getRefunds?(orderId: string): Promise<CommerceRefund[] | null>;
   checkConnection(): Promise<ConnectionProbe>;
   /**
+   * The store may show an order's refund (a lower current total) before `getRefunds` lists it (a pending refund):
+   * the order's change is judged only once the listing explains what it shows refunded, or after the refund
+   * discovery's last re-read (workflows/refund-discovery.ts). Absent: refunds are listed with the order's change.
+   */
+  readonly refundsListedLate?: boolean;
+  /**
    * Orders changed after `since` (ISO 8601 UTC), sorted by when they changed, oldest first: what reconciliation
    * polling reads to catch an order whose webhook never arrived. Optional: a store without it is not polled.
    */

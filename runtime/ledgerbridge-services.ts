@@ -4,7 +4,6 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { createIntegrationHealthActivities } from '../activities/integration-health-activities.js';
-import { RouteConnections } from '../activities/route-connections.js';
 import { buildApi } from '../api/app.js';
 import { integrationOAuthRoutes, integrationRoutes } from '../api/integration-routes.js';
 import { consoleRoutes } from '../api/console/console-plugin.js';
@@ -15,7 +14,6 @@ import { openDatabase, type OpenDatabase } from '../db/database.js';
 import { createMailer, type Mailer } from '../notifications/mail-transport.js';
 import { createBookedOrderChangeNotifier } from './booked-order-change-notifier.js';
 import { createRouteHaltNotifier } from './route-halt-notifier.js';
-import { storeOrderReader } from './store-order-reader.js';
 import { SharedRequestLimiter } from '../db/shared-request-limiter.js';
 import { createInstalledPlatforms } from '../platforms/installed.js';
 import type { PlatformRegistry } from '../platforms/registry.js';
@@ -173,7 +171,6 @@ export async function startApi(services: LedgerbridgeServices, logger: boolean |
     verifyShopifyWebhook: (rawBody, headers) => services.shopify.verifyWebhook({ rawBody, headers }),
     verifyWooCommerceWebhook: wooCommerceWebhookCheck({ db: services.database.db, credentials: services.credentials, platform: services.wooCommerce }),
     verifySquarespaceWebhook: (rawBody, headers) => services.squarespace.verifyWebhook(rawBody, headers),
-    readStoreOrder: storeOrderReader(new RouteConnections(services.database.db, services.platforms, services.credentials)),
     resumeRatePerSecond: config.resumeRatePerSecond,
     resyncPerSecond: config.resyncRatePerSecond,
     platforms: services.platforms,

@@ -12,6 +12,8 @@ import { startRefundSync } from './refund-sync-starter.js';
 import { startEntitySync } from './entity-sync-starter.js';
 import { CANCELLATION_REFUND_ID } from '../domain/commerce-refund.js';
 import type { RequestsInFlight } from './requests-in-flight.js';
+import { startRefundDiscovery } from './refund-discovery-starter.js';
+import type { RefundDiscoveryTiming } from '../workflows/refund-discovery.js';
 
 export interface OrderIntakeOptions {
   /** Events claimed at once. Default 100. */
@@ -30,6 +32,8 @@ export interface OrderIntakeOptions {
    * and the event loop that an answer Shopify waits for needs.
    */
   yieldTo?: RequestsInFlight;
+  /** Re-read waits of the refund discoveries this drainer starts (tests shorten them); the workflow's defaults otherwise. */
+  refundDiscovery?: Partial<RefundDiscoveryTiming>;
 }
 
 export interface OrderIntakeDeps {
@@ -61,6 +65,7 @@ export class OrderIntakeDrainer {
   readonly claimLeaseMs: number;
   private readonly retryDelayMs: number;
   private readonly yieldTo: RequestsInFlight | null;
+  private readonly refundDiscovery: Partial<RefundDiscoveryTiming> | undefined;
   private running: Promise<void> | null = null;
   private stopped = false;
   private nudged = false;
@@ -76,6 +81,7 @@ export class OrderIntakeDrainer {
     this.claimLeaseMs = options.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS;
     this.retryDelayMs = options.retryDelayMs ?? 1_000;
     this.yieldTo = options.yieldTo ?? null;
+    this.refundDiscovery = options.refundDiscovery;
   }
 
   /** Starts draining, beginning with whatever an earlier process left (the replay on start). */
@@ -177,6 +183,16 @@ export class OrderIntakeDrainer {
         return;
       }
       const reference = event.orderReference ?? { orderName: null, currentTotal: null, cancelledAt: null, updatedAt: null };
+      if (reference.discoverRefunds && event.integrationId) {
+        // The event says only "refunded": the order's refund discovery reads it (one per integration and order, for every route).
+        const integrationId = event.integrationId;
+        await this.deps.temporal.withDeadline(Date.now() + this.claimLeaseMs / 2, () =>
+          startRefundDiscovery(this.deps.temporal, this.deps.taskQueue, { integrationId, orderId: event.orderId, ...(this.refundDiscovery ? { timing: this.refundDiscovery } : {}) }),
+        );
+        await settleEvent(db, event.eventId, 'started');
+        log.info({ eventId: event.eventId, topic: event.topic, orderId: event.orderId, integrationId }, 'order intake: refund discovery started');
+        return;
+      }
       // Half the lease: a start that hangs gives its claim up before another process may take it over.
       const results = await this.deps.temporal.withDeadline(Date.now() + this.claimLeaseMs / 2, () =>
         Promise.all(routeIds.map((routeId) => this.startOrJudge(routeId, event.orderId, reference, settingsOf))),

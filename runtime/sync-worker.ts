@@ -6,6 +6,7 @@ import type { Database } from '../db/database.js';
 import { CredentialStore, type SecretBox } from '../db/credential-store.js';
 import { createOrderSyncActivities, type ConnectionProblemSink } from '../activities/order-sync-activities.js';
 import { createOrderPollActivities } from '../activities/order-poll-activities.js';
+import { createRefundDiscoveryActivities } from '../activities/refund-discovery-activities.js';
 import { createFullResyncActivities } from '../activities/full-resync-activities.js';
 import { ResyncEntityKinds, type ResyncEntityKind } from '../activities/resync-entity-kinds.js';
 import { ordersResyncKind } from '../activities/resync-orders.js';
@@ -98,6 +99,8 @@ export async function createSyncWorker(options: SyncWorkerOptions): Promise<Work
     ...(options.client ? createPayoutPollActivities({ db: options.db, connections, client: options.client, taskQueue: () => options.taskQueue }) : {}),
     // Reconciliation polling: a page of "orders changed since" handed to the order intake.
     ...createOrderPollActivities({ db: options.db, platforms: options.platforms, credentials }),
+    // Refund discovery: a store's "this order was refunded" read after the answer, its refunds handed to the intake.
+    ...createRefundDiscoveryActivities({ db: options.db, connections }),
     // Full re-sync: a store's history, page by page, started or joined as the same syncs (workflows/full-resync.ts).
     ...(options.client
       ? heartbeating(

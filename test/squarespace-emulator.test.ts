@@ -251,7 +251,62 @@ describe('Squarespace emulator', () => {
     expect(over.status).toBe(400);
     expect((await api(`/1.0/webhook_subscriptions/${subscription.body.id}`, token!, { method: 'DELETE' })).status).toBe(204);
   });
+
+  it('plays a pending refund [U]: on the order and notified at once, in the Transactions document only once listed (by the control, or after the set delay), the order unchanged then', async () => {
+    const { access_token: token } = await connect();
+    const subscription = await api('/1.0/webhook_subscriptions', token!, { method: 'POST', body: { endpointUrl: receiver.url, topics: ['order.update'] } });
+    const control = (path: string, body: unknown) => fetch(`${site.origin}/_emulator/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const order = site.control.createOrder({ currency: 'GBP', lines: [{ productName: 'Mug', sku: 'MUG-1', quantity: 3, price: '8.00' }] });
+    const id = order.id as string;
+    const refundsListed = async () => (await api(`/1.0/commerce/transactions?orderId=${id}`, token!)).body.documents[0].payments[0].refunds as Array<{ id: string }>;
+    expect((await control('refund-listing', { mode: 'sometimes' })).status).toBe(400);
+    expect((await control('refund-listing', { mode: 'later' })).status).toBe(200);
+    const deliveredBefore = site.control.webhooks.deliveries.length;
+    const { refund } = site.control.refundOrder(id, '8.00')!;
+    const refunded = (await api(`/1.0/commerce/orders/${id}`, token!)).body;
+    expect(refunded.refundedTotal).toEqual({ currency: 'GBP', value: '8.00' });
+    expect(site.control.webhooks.deliveries.slice(deliveredBefore).map((d) => JSON.parse(d.body).data)).toEqual([{ orderId: id, update: 'REFUNDED' }]);
+    expect(await refundsListed()).toEqual([]);
+
+    expect(await (await control('refunds/list-pending', { orderId: id })).json()).toEqual({ listed: 1 });
+    expect((await refundsListed()).map((r) => r.id)).toEqual([refund!.id]);
+    // Squarespace's order is not modified by its refund being listed: a poll by modifiedOn never sees it.
+    expect((await api(`/1.0/commerce/orders/${id}`, token!)).body.modifiedOn).toBe(refunded.modifiedOn);
+
+    // Listed by itself after the set delay.
+    await control('refund-listing', { mode: 'later', delayMs: 50 });
+    const { refund: second } = site.control.refundOrder(id, '4.00')!;
+    expect((await refundsListed()).map((r) => r.id)).toEqual([refund!.id]);
+    await eventuallyTrue(async () => (await refundsListed()).some((r) => r.id === second!.id));
+    await control('refund-listing', { mode: 'at_once' });
+    expect((await api(`/1.0/webhook_subscriptions/${subscription.body.id}`, token!, { method: 'DELETE' })).status).toBe(204);
+  });
+
+  it('fails Commerce API calls while the fault control says so (503 with an error body, or 429), and answers again once healed', async () => {
+    const { access_token: token } = await connect();
+    const order = site.control.createOrder({ currency: 'GBP', lines: [{ productName: 'Mug', sku: 'MUG-1', quantity: 1, price: '8.00' }] });
+    const faults = (init: { method: string; body?: unknown }) =>
+      fetch(`${site.origin}/_emulator/faults`, { method: init.method, headers: init.body === undefined ? {} : { 'content-type': 'application/json' }, ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }) });
+    await faults({ method: 'POST', body: { failNext: 2, throttleNext: 1 } });
+    const down = await api(`/1.0/commerce/orders/${order.id}`, token!);
+    expect(down).toMatchObject({ status: 503, body: { type: 'SERVICE_UNAVAILABLE', details: null, contextId: expect.any(String) } });
+    expect((await api(`/1.0/commerce/transactions?orderId=${order.id}`, token!)).status).toBe(503);
+    expect((await api(`/1.0/commerce/orders/${order.id}`, token!)).body).toMatchObject({ type: 'TOO_MANY_REQUESTS' });
+    expect((await api(`/1.0/commerce/orders/${order.id}`, token!)).status).toBe(200);
+    await faults({ method: 'POST', body: { failNext: 1000 } });
+    expect((await api(`/1.0/commerce/orders/${order.id}`, token!)).status).toBe(503);
+    await faults({ method: 'DELETE' });
+    expect((await api(`/1.0/commerce/orders/${order.id}`, token!)).status).toBe(200);
+  });
 });
+
+async function eventuallyTrue(check: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 /** A request with no User-Agent header at all. */
 async function withoutUserAgent(url: string, method: string, headers: Record<string, string>, body?: string): Promise<{ status: number; body: any }> {

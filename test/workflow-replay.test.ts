@@ -11,7 +11,7 @@ describe('recorded workflow histories', () => {
   it('replay without non-determinism on the current workflow code', async () => {
     const fixtures = await loadFixtures();
     const types = new Set(fixtures.map((f) => f.history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name));
-    expect(types).toEqual(new Set(['orderSyncWorkflow', 'integrationHealthWorkflow', 'orderPollWorkflow', 'refundSyncWorkflow', 'fullResyncWorkflow', 'payoutSyncWorkflow', 'customerSyncWorkflow']));
+    expect(types).toEqual(new Set(['orderSyncWorkflow', 'integrationHealthWorkflow', 'orderPollWorkflow', 'refundSyncWorkflow', 'refundDiscoveryWorkflow', 'fullResyncWorkflow', 'payoutSyncWorkflow', 'customerSyncWorkflow']));
     // Recorded from runs into each ledger, not only QuickBooks Online (the workflows are the same for all).
     const names = fixtures.map((f) => f.name);
     expect(names.filter((name) => name.startsWith('order-sync-xero-')).length).toBeGreaterThanOrEqual(3);

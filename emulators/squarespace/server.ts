@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { FaultInjector, registerFaultRoutes } from '../common/fault-injector.js';
 import { listenOnLoopback, type RunningServer } from '../common/listen.js';
 import { dataFields, type PersistedParts } from '../common/persisted-state.js';
 import { answerApi, type ApiOptions } from './api-routes.js';
@@ -17,8 +18,10 @@ export interface SquarespaceEmulatorOptions extends SiteOptions, Partial<ApiOpti
 /** In-process control of the emulated site (the same as its HTTP control API under /_emulator). */
 export class SquarespaceEmulatorControl {
   /** Every API request, with its User-Agent (the product must always send one). */
-  readonly requests: Array<{ method: string; url: string; userAgent: string | null; status: number }> = [];
+  readonly requests: Array<{ method: string; url: string; userAgent: string | null; status: number; at: string }> = [];
   readonly consent = { denyNextConsent: false };
+  /** Faults of the Commerce APIs (the site down, 5xx, slow): latency, failNext, throttleNext; OAuth is not affected. */
+  readonly faults = new FaultInjector();
 
   constructor(
     readonly site: SquarespaceSite,
@@ -29,7 +32,7 @@ export class SquarespaceEmulatorControl {
   /** What of the site outlives a restart of the demo: its id, orders, tokens and subscriptions (not its settings). */
   persistentParts(): PersistedParts {
     return {
-      site: dataFields(this.site, ['clientId', 'clientSecret', 'siteTitle', 'currency', 'accessTokenTtlMs', 'refreshTokenTtlMs', 'pageSize', 'listOrder', 'profilesForOAuth', 'rateLimit']),
+      site: dataFields(this.site, ['clientId', 'clientSecret', 'siteTitle', 'currency', 'accessTokenTtlMs', 'refreshTokenTtlMs', 'pageSize', 'listOrder', 'profilesForOAuth', 'rateLimit', 'refundListing', 'refundListingDelayMs']),
     };
   }
 
@@ -55,6 +58,11 @@ export class SquarespaceEmulatorControl {
     const refunded = this.site.refundOrder(id, amount, atGateway);
     if (refunded && atGateway !== 'unseen') this.webhooks.notify('order.update', { orderId: id, update: 'REFUNDED' });
     return refunded;
+  }
+
+  /** Pending refunds (the site's refundListing `later`) appear in their Transactions documents now; no notification. */
+  listPendingRefunds(orderId?: string): number {
+    return this.site.listPendingRefunds(orderId);
   }
 
   /**
@@ -136,8 +144,13 @@ export async function startSquarespaceEmulator(options: SquarespaceEmulatorOptio
 
   const api = async (request: import('fastify').FastifyRequest, reply: FastifyReply) => {
     const url = new URL(request.raw.url ?? '/', 'http://emulator');
+    const at = new Date().toISOString();
     const userAgent = request.headers['user-agent'] ?? null;
+    const fault = await control.faults.before();
     const answer = (() => {
+      // 500 SERVER_ERROR / 503 SERVICE_UNAVAILABLE (FIDELITY: requests [S]).
+      if (fault === 'fail') return squarespaceError(control.faults.current.failStatus, control.faults.current.failStatus === 503 ? 'SERVICE_UNAVAILABLE' : 'SERVER_ERROR', null, 'The service is unavailable. Try again later.');
+      if (fault === 'throttle') return squarespaceError(429, 'TOO_MANY_REQUESTS', null, 'Too many requests. Try again in a minute.');
       const refused = userAgentRefusal(userAgent ?? undefined);
       if (refused) return refused;
       const auth = authenticate(site, request.headers.authorization);
@@ -152,7 +165,7 @@ export async function startSquarespaceEmulator(options: SquarespaceEmulatorOptio
         subscriptionTest: (subscription, topic) => deliverer.notify(topic, { orderId: 'test', update: 'TEST' }, subscription),
       });
     })();
-    control.requests.push({ method: request.method, url: request.raw.url ?? '', userAgent, status: answer.status });
+    control.requests.push({ method: request.method, url: request.raw.url ?? '', userAgent, status: answer.status, at });
     if (answer.status === 204) return reply.code(204).send();
     return reply.code(answer.status).type('application/json').send(JSON.stringify(answer.body));
   };
@@ -189,6 +202,15 @@ function registerControlRoutes(app: FastifyInstance, control: SquarespaceEmulato
       return reply.code(400).send({ error: (error as Error).message });
     }
   });
+  app.post('/_emulator/refunds/list-pending', async (request) => ({ listed: control.listPendingRefunds(body(request).orderId as string | undefined) }));
+  app.post('/_emulator/refund-listing', async (request, reply) => {
+    const { mode, delayMs } = body(request);
+    if (mode !== 'at_once' && mode !== 'later') return reply.code(400).send({ error: "mode is 'at_once' or 'later'" });
+    control.site.refundListing = mode;
+    control.site.refundListingDelayMs = typeof delayMs === 'number' ? delayMs : null;
+    return { mode, delayMs: control.site.refundListingDelayMs };
+  });
+  registerFaultRoutes(app, control.faults);
   app.post('/_emulator/products', async (request, reply) => reply.code(201).send(control.createProduct(request.body as SquarespaceProductInput)));
   app.post('/_emulator/profiles', async (request, reply) => reply.code(201).send(control.createProfile(request.body as SquarespaceProfileInput)));
   app.post('/_emulator/uninstall', async () => (control.uninstall(), { uninstalled: true }));

@@ -23,6 +23,14 @@ export interface SiteOptions {
    * `refused` answers 403 AUTHORIZATION_ERROR/FORBIDDEN_RESOURCE.
    */
   profilesForOAuth?: 'served' | 'refused';
+  /**
+   * When a refund made in Squarespace is listed in its order's Transactions document (FIDELITY: refunds [U]):
+   * `at_once` (the default) with the refund; `later` plays a pending refund, on the order's `refundedTotal` (and its
+   * notification sent) at once but listed only when `listPendingRefunds` says so, or by itself after
+   * `refundListingDelayMs` when that is set. Listing it moves the document's modifiedOn, not the order's.
+   */
+  refundListing?: 'at_once' | 'later';
+  refundListingDelayMs?: number | null;
 }
 
 export interface Token {
@@ -68,6 +76,10 @@ export class SquarespaceSite {
   listOrder: 'ascending' | 'descending';
   profilesForOAuth: 'served' | 'refused';
   rateLimit: { requests: number; windowMs: number; coolDownMs: number };
+  refundListing: 'at_once' | 'later';
+  refundListingDelayMs: number | null;
+  /** Refunds on their orders' refundedTotal that the Transactions documents do not list yet, by order id. */
+  readonly pendingRefunds = new Map<string, SquarespaceRefund[]>();
   readonly orders = new Map<string, Record<string, unknown>>();
   readonly documents = new Map<string, Record<string, unknown>>();
   readonly products: Record<string, unknown>[] = [];
@@ -90,6 +102,8 @@ export class SquarespaceSite {
     this.listOrder = options.listOrder ?? 'ascending';
     this.profilesForOAuth = options.profilesForOAuth ?? 'served';
     this.rateLimit = options.rateLimit ?? { requests: 300, windowMs: 60_000, coolDownMs: 60_000 };
+    this.refundListing = options.refundListing ?? 'at_once';
+    this.refundListingDelayMs = options.refundListingDelayMs ?? null;
   }
 
   /** A strictly later millisecond than any change before: modifiedOn orders the changes. */
@@ -126,7 +140,8 @@ export class SquarespaceSite {
    * is REFUNDED (any refund [S]), and the order's Transactions document lists the refund under its payment
    * (`payments[].refunds[]`: id, amount, refundedOn, externalTransactionId) [C/S]. A refund made at the gateway
    * (in Stripe's dashboard) never reaches the Transactions API [C]; whether the order shows it is not documented
-   * [U]: `atGateway: 'shown'` plays an order that does, `'unseen'` one that does not. Null: no such order.
+   * [U]: `atGateway: 'shown'` plays an order that does, `'unseen'` one that does not. With refundListing `later` the
+   * refund is pending: on the order now, in the Transactions document only once listed [U]. Null: no such order.
    */
   refundOrder(id: string, amount: string, atGateway?: 'shown' | 'unseen'): { order: Record<string, unknown>; refund: SquarespaceRefund | null } | null {
     const order = this.orders.get(id);
@@ -142,16 +157,46 @@ export class SquarespaceSite {
     const at = this.stamp();
     let refund: SquarespaceRefund | null = null;
     if (!atGateway) {
-      const [payment] = document.payments as Array<Record<string, unknown>>;
       refund = { id: hexId(), amount: asMoney(cents), refundedOn: at, externalTransactionId: `re_${randomBytes(12).toString('hex')}` };
-      (payment!.refunds as SquarespaceRefund[]).push(refund);
-      payment!.refundedAmount = asMoney(minor((payment!.refundedAmount as Money).value) + cents);
-      payment!.netAmount = asMoney(minor((payment!.netAmount as Money).value) - cents);
-      document.totalNetPayment = asMoney(minor((document.totalNetPayment as Money).value) - cents);
-      document.modifiedOn = at;
+      if (this.refundListing === 'later') {
+        this.pendingRefunds.set(id, [...(this.pendingRefunds.get(id) ?? []), refund]);
+        if (this.refundListingDelayMs !== null) setTimeout(() => this.listPendingRefunds(id), this.refundListingDelayMs).unref();
+      } else {
+        this.listRefund(document, refund, at);
+      }
     }
     Object.assign(order, { refundedTotal: asMoney(refunded + cents), paymentState: 'REFUNDED', modifiedOn: at });
     return { order, refund };
+  }
+
+  /**
+   * Pending refunds (refundListing `later`) appear in their orders' Transactions documents now; the orders themselves
+   * do not change (their modifiedOn stays). Returns how many were listed.
+   */
+  listPendingRefunds(orderId?: string): number {
+    let listed = 0;
+    for (const [id, refunds] of [...this.pendingRefunds]) {
+      if (orderId !== undefined && id !== orderId) continue;
+      this.pendingRefunds.delete(id);
+      const document = this.documents.get(id);
+      if (!document) continue;
+      for (const refund of refunds) this.listRefund(document, refund, this.stamp());
+      listed += refunds.length;
+    }
+    return listed;
+  }
+
+  /** A refund under the document's payment (`payments[].refunds[]`), with the payment's and document's sums following. */
+  private listRefund(document: Record<string, unknown>, refund: SquarespaceRefund, at: string): void {
+    const { minor } = amountsIn(refund.amount.currency);
+    const asMoney = (cents: number): Money => ({ currency: refund.amount.currency, value: fromMinor(cents, refund.amount.currency) });
+    const cents = minor(refund.amount.value);
+    const [payment] = document.payments as Array<Record<string, unknown>>;
+    (payment!.refunds as SquarespaceRefund[]).push(refund);
+    payment!.refundedAmount = asMoney(minor((payment!.refundedAmount as Money).value) + cents);
+    payment!.netAmount = asMoney(minor((payment!.netAmount as Money).value) - cents);
+    document.totalNetPayment = asMoney(minor((document.totalNetPayment as Money).value) - cents);
+    document.modifiedOn = at;
   }
 
   /** A site user (customer, subscriber, donor) as the Profiles panel has it. */

@@ -11,6 +11,8 @@ export interface DeliveryRecord {
   /** HTTP status, or null when dropped or the request failed. */
   status: number | null;
   at: string;
+  /** When the answer came (its status line), or null: what a test compares with the API requests made meanwhile. */
+  answeredAt: string | null;
 }
 
 /** hex(HMAC-SHA256(key = hex-DECODED secret, message = raw body)) (FIDELITY: webhook signature [C]). */
@@ -59,12 +61,13 @@ export class WebhookDeliverer {
 
   private send(subscription: Subscription, topic: string, body: string, drop: boolean): void {
     const headers = { 'content-type': 'application/json', 'user-agent': 'Squarespace/1.0', 'squarespace-signature': squarespaceSignature(subscription.secret, body) };
-    const record: DeliveryRecord = { subscriptionId: subscription.id, topic, url: subscription.endpointUrl, body, headers, status: null, at: new Date().toISOString() };
+    const record: DeliveryRecord = { subscriptionId: subscription.id, topic, url: subscription.endpointUrl, body, headers, status: null, at: new Date().toISOString(), answeredAt: null };
     this.deliveries.push(record);
     if (drop || this.closed) return;
     const sending = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
       try {
         const response = await fetch(subscription.endpointUrl, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(30_000) });
+        record.answeredAt = new Date().toISOString();
         await response.arrayBuffer().catch(() => undefined);
         record.status = response.status;
       } catch {

@@ -22,6 +22,11 @@ interface Page<T> {
 /** Reads orders (Orders 1.0, Transactions 1.0), customers (Profiles 1.0) and products (Products v2) from one connected Squarespace site. */
 export class SquarespaceCommerceSource implements CommerceSource {
   private readonly entities: SquarespaceEntityReader;
+  /**
+   * A refund pending at the gateway may be on the order's refundedTotal before its Transactions document lists it,
+   * and listing it does not move the order's modifiedOn (FIDELITY: refunds [U]).
+   */
+  readonly refundsListedLate = true;
 
   constructor(
     private readonly client: SquarespaceClient,

@@ -18,12 +18,12 @@ import { browserUrlFor } from '../../platforms/shopify/index.js';
 import { PlatformRegistry } from '../../platforms/registry.js';
 import { secretBoxFromKey } from '../../runtime/secret-box.js';
 import { createSyncWorker, type SyncWorkerOptions } from '../../runtime/sync-worker.js';
-import { storeOrderReader } from '../../runtime/store-order-reader.js';
 import { RouteConnections } from '../../activities/route-connections.js';
 import { keepCommerceWebhooks } from '../../activities/commerce-webhook-keeper.js';
 import { orderSyncWorkflowId, startOrderSync } from '../../runtime/order-sync-starter.js';
 import { orderSyncWorkflow, type OrderSyncResult, type OrderSyncTiming } from '../../workflows/order-sync.js';
 import type { RefundSyncResult } from '../../workflows/refund-sync.js';
+import type { RefundDiscoveryTiming } from '../../workflows/refund-discovery.js';
 import { refundSyncWorkflowId } from '../../runtime/refund-sync-starter.js';
 import { IntegrationIdsKey, OrderIdKey, RouteIdKey, SyncStateKey } from '../../workflows/search-attributes.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
@@ -118,7 +118,9 @@ export interface SyncHarnessOptions {
    */
   shop?: 'shopify' | 'woocommerce' | 'squarespace';
   /** With `shop: 'squarespace'`: the site's limits and pages, and how long the product waits out a 429 (Squarespace: a minute). */
-  squarespace?: Pick<SquarespaceEmulatorOptions, 'rateLimit' | 'pageSize' | 'listOrder' | 'accessTokenTtlMs'> & { coolDownMs?: number };
+  squarespace?: Pick<SquarespaceEmulatorOptions, 'rateLimit' | 'pageSize' | 'listOrder' | 'accessTokenTtlMs' | 'refundListing'> & { coolDownMs?: number };
+  /** The re-read waits of refund discoveries the API's intake starts (short in tests). */
+  refundDiscovery?: Partial<RefundDiscoveryTiming>;
 }
 
 /** The QuickBooks Desktop side of a harness: the company, and the Web Connector (started by the test). */
@@ -399,7 +401,7 @@ export class SyncHarness {
       verifyShopifyWebhook: (rawBody, headers) => shopify.verifyWebhook({ rawBody, headers }),
       ...(this.emulatedWoo ? { verifyWooCommerceWebhook: wooCommerceWebhookCheck({ db: this.db, credentials: this.credentials, platform: this.emulatedWoo.platform }) } : {}),
       ...(this.emulatedSquarespace ? { verifySquarespaceWebhook: this.emulatedSquarespace.platform.verifyWebhook } : {}),
-      readStoreOrder: storeOrderReader(this.connections()),
+      ...(this.options.refundDiscovery ? { orderIntake: { refundDiscovery: this.options.refundDiscovery } } : {}),
       resumeRatePerSecond: 50,
       platforms: this.platforms,
       bookedOrderChanges: this.options.bookedOrderChanges?.(this.db),

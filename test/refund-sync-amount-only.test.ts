@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QBD_TEST_SHOP_CURRENCY, qbdRefundTestCompany } from './support/qbd-test-company.js';
-import { SyncHarness } from './support/sync-harness.js';
+import { eventually, SyncHarness } from './support/sync-harness.js';
 
 /**
  * A WooCommerce refund of an amount alone (wp-admin's "Refund manually" with no lines: the refund lists no line
@@ -62,6 +62,24 @@ describe('refunds of an amount alone: WooCommerce → Xero credit note', () => {
     });
     expect(again).toMatchObject({ outcome: 'already_synced' });
     expect(harness.xero.emulator.control.creditNotes(harness.xero.tenantId).filter((n) => n.CreditNoteNumber === `${number}-R1`)).toHaveLength(1);
+
+    // Cancelled afterwards: the reversal gives back what is left (53.00), every line scaled down together. Xero
+    // rounds each line's VAT on its own: each line's VAT is its net's 20 %, rounded (33.65 → 6.73, 6.73 → 1.35,
+    // 3.78 → 0.76), not QuickBooks' once-per-rate figure, so the credit note comes to 53.00 and books once.
+    harness.woo.control.updateOrder(order.id as number, { status: 'cancelled' });
+    const reversalRow = await eventually(async () => {
+      const row = await harness.refundRow(orderId, 'cancellation');
+      return row && ['synced', 'waiting', 'skipped'].includes(row.status) && row;
+    }, 'the reversal of the cancellation to be booked or to park');
+    expect(reversalRow, reversalRow.lastErrorMessage ?? '').toMatchObject({ status: 'synced', ledgerDocNumber: `${number}-C`, lastErrorCode: null });
+    const [credit, ...others] = harness.xero.emulator.control.creditNotes(harness.xero.tenantId).filter((n) => n.CreditNoteNumber === `${number}-C`) as Array<Record<string, any>>;
+    expect(others).toEqual([]);
+    expect([credit!.Total, credit!.TotalTax]).toEqual([53, 8.84]);
+    expect(credit!.LineItems.map((line: any) => [line.LineAmount, line.TaxAmount])).toEqual([
+      [33.65, 6.73],
+      [6.73, 1.35],
+      [3.78, 0.76],
+    ]);
   });
 });
 

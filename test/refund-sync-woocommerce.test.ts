@@ -148,4 +148,51 @@ describe('refunds after booking: WooCommerce → QuickBooks Online refund receip
       [`${docNumber}-R1`, 10],
     ]);
   });
+  it('a cancellation after a refund of an amount alone whose total no net makes up at the rate waits, naming the tax to set; corrected and retried, it books once', async () => {
+    // As above, but the mug at 8.01 (VAT 1.60): 63.01. 10.00 given back as an amount alone leaves 53.01, which no
+    // net makes up at 20 % VAT rounded once (44.17 comes to 53.00, 44.18 to 53.02): a cent the rate skips.
+    const order = harness.woo.control.createOrder({
+      currency: 'GBP',
+      taxRate: { label: 'VAT', percent: 20 },
+      lines: [
+        { name: 'Red T-shirt', sku: 'TS-RED-M', quantity: 2, price: '20.00' },
+        { name: 'Mug', sku: 'MUG-1', quantity: 1, price: '8.01' },
+      ],
+      shipping: { methodTitle: 'Flat rate', total: '4.50' },
+      customer: { email: 'ada@example.com', firstName: 'Ada', lastName: 'Lovelace' },
+    });
+    const orderId = String(order.id);
+    const docNumber = order.number as string;
+    expect(order.total).toBe('63.01');
+    expect((await harness.syncResultOf(orderId)).outcome).toBe('created');
+    const refund = harness.woo.control.refundOrder(order.id as number, '10.00', 'Goodwill')!;
+    expect((await harness.refundResultOf(orderId, String(refund.id))).outcome).toBe('created');
+    expect(refundReceiptTotals(docNumber)).toEqual([[`${docNumber}-R1`, 10]]);
+
+    harness.woo.control.updateOrder(order.id as number, { status: 'cancelled' });
+    const waiting = await eventually(async () => {
+      const row = await harness.refundRow(orderId, 'cancellation');
+      return row && ['synced', 'waiting', 'skipped'].includes(row.status) && row;
+    }, 'the reversal of the cancellation to be booked or to park');
+    // QuickBooks taxed the lines' 44.17 once (8.83): its receipt is a cent short, so the reversal is not called booked.
+    expect(waiting).toMatchObject({ status: 'waiting', waitingFor: 'fix', lastErrorCode: 'LedgerTotalMismatch', ledgerDocNumber: null });
+    expect(waiting.lastErrorMessage).toContain(`QuickBooks Online #1 computed 53.00, the shop charged 53.01 for order #${docNumber}`);
+    expect(waiting.lastErrorMessage).toContain("set the refund receipt's tax to 8.84");
+    expect(waiting.lastErrorMessage).toContain('so its total is 53.01, then retry');
+    const [reversal, ...others] = harness.refundReceipts().filter((r) => r.docNumber === `${docNumber}-C`);
+    expect(others).toEqual([]);
+    expect([(reversal!.record as Record<string, any>).TxnTaxDetail?.TotalTax, (reversal!.record as Record<string, any>).TotalAmt]).toEqual([8.83, 53]);
+
+    // The bookkeeper sets the receipt's VAT to 8.84 in QuickBooks and retries: the same receipt is found, now right.
+    harness.qbo.control.correctRefundReceipt(harness.realmId, reversal!.id, 53.01);
+    const retried = await harness.operator('POST', `/routes/${harness.routeId}/orders/${orderId}/refunds/cancellation/retry`);
+    expect(retried.status, JSON.stringify(retried.body)).toBeLessThan(300);
+    const result = await harness.refundResultOf(orderId, 'cancellation');
+    expect(result.outcome, result.message).toBe('created');
+    expect(await harness.refundRow(orderId, 'cancellation')).toMatchObject({ status: 'synced', ledgerDocNumber: `${docNumber}-C`, lastErrorCode: null });
+    expect(refundReceiptTotals(docNumber)).toEqual([
+      [`${docNumber}-C`, 53.01],
+      [`${docNumber}-R1`, 10],
+    ]);
+  });
 });

@@ -81,6 +81,21 @@ describe('refunds of an amount alone: WooCommerce → Xero credit note', () => {
       [3.78, 0.76],
     ]);
   });
+
+  it("an amount no net makes up at the rate (10.05 at 20 %: 8.37 makes 10.04, 8.38 makes 10.06) states its line's VAT: booked once at 10.05", async () => {
+    const order = wooSale(harness, 'GBP', { label: 'VAT', percent: 20 });
+    const orderId = String(order.id);
+    expect((await harness.syncResultOf(orderId)).outcome).toBe('created');
+    const number = order.number as string;
+    const refund = harness.woo.control.refundOrder(order.id as number, '10.05', 'Goodwill')!;
+    const row = await eventually(async () => {
+      const found = await harness.refundRow(orderId, String(refund.id));
+      return found && ['synced', 'waiting', 'skipped'].includes(found.status) && found;
+    }, 'the refund to be booked or to park');
+    expect(row, row.lastErrorMessage ?? '').toMatchObject({ status: 'synced', ledgerDocNumber: `${number}-R1`, lastErrorCode: null });
+    const notes = harness.xero.emulator.control.creditNotes(harness.xero.tenantId).filter((note) => note.CreditNoteNumber === `${number}-R1`) as Array<Record<string, any>>;
+    expect(notes.map((note) => [note.Total, note.TotalTax, note.LineItems.map((line: any) => [line.LineAmount, line.TaxAmount])])).toEqual([[10.05, 1.68, [[8.37, 1.68]]]]);
+  });
 });
 
 describe('refunds of an amount alone: WooCommerce → QuickBooks Desktop credit memo', () => {

@@ -170,7 +170,7 @@ describe('refunds after booking: WooCommerce → QuickBooks Online refund receip
     return { order, orderId, docNumber };
   }
   /** Cancels the order; the reversal's row once it is booked or waits. */
-  async function cancelled(order: { id: unknown }, orderId: string) {
+  async function cancelled(order: Record<string, unknown>, orderId: string) {
     harness.woo.control.updateOrder(order.id as number, { status: 'cancelled' });
     return eventually(async () => {
       const row = await harness.refundRow(orderId, 'cancellation');

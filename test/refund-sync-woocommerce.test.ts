@@ -148,6 +148,21 @@ describe('refunds after booking: WooCommerce → QuickBooks Online refund receip
       [`${docNumber}-R1`, 10],
     ]);
   });
+  it("a refund of an amount alone that no net makes up at the rate (10.05 at 20 %: 8.37 makes 10.04 in QuickBooks) states its VAT: booked once at 10.05", async () => {
+    const order = shirtsAndMug(null);
+    const orderId = String(order.id);
+    expect((await harness.syncResultOf(orderId)).outcome).toBe('created');
+    const docNumber = order.number as string;
+    const refund = harness.woo.control.refundOrder(order.id as number, '10.05', 'Goodwill')!;
+    const row = await eventually(async () => {
+      const found = await harness.refundRow(orderId, String(refund.id));
+      return found && ['synced', 'waiting', 'skipped'].includes(found.status) && found;
+    }, 'the refund to be booked or to park');
+    expect(row, row.lastErrorMessage ?? '').toMatchObject({ status: 'synced', ledgerDocNumber: `${docNumber}-R1`, lastErrorCode: null });
+    const receipts = harness.refundReceipts().filter((r) => r.docNumber === `${docNumber}-R1`).map((r) => r.record as Record<string, any>);
+    expect(receipts.map((r) => [r.Line.filter((l: any) => l.DetailType === 'SalesItemLineDetail').map((l: any) => l.Amount), r.TxnTaxDetail?.TotalTax, r.TotalAmt])).toEqual([[[8.37], 1.68, 10.05]]);
+  });
+
   /** A sale of 63.01 (the mug at 8.01, VAT 1.60), booked, then 10.00 given back as an amount alone: 53.01 left. */
   async function bookedWithAmountGivenBack() {
     const order = harness.woo.control.createOrder({

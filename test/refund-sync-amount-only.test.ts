@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QBD_TEST_SHOP_CURRENCY, qbdRefundTestCompany } from './support/qbd-test-company.js';
-import { eventually, SyncHarness } from './support/sync-harness.js';
+import { SyncHarness } from './support/sync-harness.js';
 
 /**
  * A WooCommerce refund of an amount alone (wp-admin's "Refund manually" with no lines: the refund lists no line
@@ -67,10 +67,7 @@ describe('refunds of an amount alone: WooCommerce → Xero credit note', () => {
     // rounds each line's VAT on its own: each line's VAT is its net's 20 %, rounded (33.65 → 6.73, 6.73 → 1.35,
     // 3.78 → 0.76), not QuickBooks' once-per-rate figure, so the credit note comes to 53.00 and books once.
     harness.woo.control.updateOrder(order.id as number, { status: 'cancelled' });
-    const reversalRow = await eventually(async () => {
-      const row = await harness.refundRow(orderId, 'cancellation');
-      return row && ['synced', 'waiting', 'skipped'].includes(row.status) && row;
-    }, 'the reversal of the cancellation to be booked or to park');
+    const reversalRow = await harness.refundRowOnceSettled(orderId, 'cancellation', 'the reversal of the cancellation to be booked or to park');
     expect(reversalRow, reversalRow.lastErrorMessage ?? '').toMatchObject({ status: 'synced', ledgerDocNumber: `${number}-C`, lastErrorCode: null });
     const [credit, ...others] = harness.xero.emulator.control.creditNotes(harness.xero.tenantId).filter((n) => n.CreditNoteNumber === `${number}-C`) as Array<Record<string, any>>;
     expect(others).toEqual([]);
@@ -88,10 +85,7 @@ describe('refunds of an amount alone: WooCommerce → Xero credit note', () => {
     expect((await harness.syncResultOf(orderId)).outcome).toBe('created');
     const number = order.number as string;
     const refund = harness.woo.control.refundOrder(order.id as number, '10.05', 'Goodwill')!;
-    const row = await eventually(async () => {
-      const found = await harness.refundRow(orderId, String(refund.id));
-      return found && ['synced', 'waiting', 'skipped'].includes(found.status) && found;
-    }, 'the refund to be booked or to park');
+    const row = await harness.refundRowOnceSettled(orderId, String(refund.id), 'the refund to be booked or to park');
     expect(row, row.lastErrorMessage ?? '').toMatchObject({ status: 'synced', ledgerDocNumber: `${number}-R1`, lastErrorCode: null });
     const notes = harness.xero.emulator.control.creditNotes(harness.xero.tenantId).filter((note) => note.CreditNoteNumber === `${number}-R1`) as Array<Record<string, any>>;
     expect(notes.map((note) => [note.Total, note.TotalTax, note.LineItems.map((line: any) => [line.LineAmount, line.TaxAmount])])).toEqual([[10.05, 1.68, [[8.37, 1.68]]]]);

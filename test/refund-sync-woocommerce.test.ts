@@ -134,10 +134,7 @@ describe('refunds after booking: WooCommerce → QuickBooks Online refund receip
     // Cancelled afterwards: the reversal gives back what is left (53.00), every line scaled down together, not 63.00.
     // Its lines' VAT is settled as QuickBooks rounds it, once per rate (nets 44.17, VAT 8.83): it books once, at 53.00.
     harness.woo.control.updateOrder(order.id as number, { status: 'cancelled' });
-    const reversalRow = await eventually(async () => {
-      const row = await harness.refundRow(orderId, 'cancellation');
-      return row && ['synced', 'waiting', 'skipped'].includes(row.status) && row;
-    }, 'the reversal of the cancellation to be booked or to park');
+    const reversalRow = await harness.refundRowOnceSettled(orderId, 'cancellation', 'the reversal of the cancellation to be booked or to park');
     expect(reversalRow, reversalRow.lastErrorMessage ?? '').toMatchObject({ status: 'synced', ledgerDocNumber: `${docNumber}-C`, lastErrorCode: null });
     expect((await harness.refundResultOf(orderId, 'cancellation')).outcome).toBe('created');
     const [reversalReceipt, ...otherReversals] = harness.refundReceipts().filter((r) => r.docNumber === `${docNumber}-C`).map((r) => r.record as Record<string, any>);
@@ -154,10 +151,7 @@ describe('refunds after booking: WooCommerce → QuickBooks Online refund receip
     expect((await harness.syncResultOf(orderId)).outcome).toBe('created');
     const docNumber = order.number as string;
     const refund = harness.woo.control.refundOrder(order.id as number, '10.05', 'Goodwill')!;
-    const row = await eventually(async () => {
-      const found = await harness.refundRow(orderId, String(refund.id));
-      return found && ['synced', 'waiting', 'skipped'].includes(found.status) && found;
-    }, 'the refund to be booked or to park');
+    const row = await harness.refundRowOnceSettled(orderId, String(refund.id), 'the refund to be booked or to park');
     expect(row, row.lastErrorMessage ?? '').toMatchObject({ status: 'synced', ledgerDocNumber: `${docNumber}-R1`, lastErrorCode: null });
     const receipts = harness.refundReceipts().filter((r) => r.docNumber === `${docNumber}-R1`).map((r) => r.record as Record<string, any>);
     expect(receipts.map((r) => [r.Line.filter((l: any) => l.DetailType === 'SalesItemLineDetail').map((l: any) => l.Amount), r.TxnTaxDetail?.TotalTax, r.TotalAmt])).toEqual([[[8.37], 1.68, 10.05]]);
@@ -187,10 +181,7 @@ describe('refunds after booking: WooCommerce → QuickBooks Online refund receip
   /** Cancels the order; the reversal's row once it is booked or waits. */
   async function cancelled(order: Record<string, unknown>, orderId: string) {
     harness.woo.control.updateOrder(order.id as number, { status: 'cancelled' });
-    return eventually(async () => {
-      const row = await harness.refundRow(orderId, 'cancellation');
-      return row && ['synced', 'waiting', 'skipped'].includes(row.status) && row;
-    }, 'the reversal of the cancellation to be booked or to park');
+    return harness.refundRowOnceSettled(orderId, 'cancellation', 'the reversal of the cancellation to be booked or to park');
   }
   const reversalsOf = (docNumber: string) => harness.refundReceipts().filter((r) => r.docNumber === `${docNumber}-C`);
   const taxAndTotal = (receipt: { record: unknown }) => [(receipt.record as Record<string, any>).TxnTaxDetail?.TotalTax, (receipt.record as Record<string, any>).TotalAmt];

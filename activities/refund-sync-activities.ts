@@ -197,11 +197,12 @@ export function createRefundSyncActivities(deps: OrderSyncActivityDeps) {
       const document = await againstPlatform(integration, () => target.bookRefund!(refund, idempotencyKey));
       if (refundDocumentOwner(document.marker, order.id, input.refundId) === 'other') throw refundNumberTaken(integration, order.name, document);
       if (toMinor(document.total, order.currency) !== toMinor(order.total, order.currency)) {
-        const [taxSetup, taxCodes] = await Promise.all([
+        const [taxSetup, taxCodes, taxRounding] = await Promise.all([
           againstPlatform(integration, () => target.taxSetup()),
           againstPlatform(integration, () => target.listTaxCodes()).catch(() => []),
+          connections.ledgerTaxRounding(input.routeId),
         ]);
-        throw ledgerTotalMismatch({ order, document, sale: refund, taxSetup, taxCodes, ledgerName: integration.displayName, integrationId: integration.id });
+        throw ledgerTotalMismatch({ order, document, sale: refund, taxSetup, taxCodes, ledgerName: integration.displayName, integrationId: integration.id, taxRounding });
       }
       return plain(document);
     },

@@ -2,6 +2,7 @@ import type { LedgerDocumentRef, LedgerSale, LedgerTaxCode, LedgerTaxSetup } fro
 import type { CommerceOrder } from '../domain/commerce-order.js';
 import { fromMinor, toMinor } from '../domain/money.js';
 import { SyncErrorType } from '../domain/sync-error-types.js';
+import { DEFAULT_TAX_ROUNDING, type TaxRounding } from '../domain/tax-rounding.js';
 import { syncFailure } from './sync-failures.js';
 
 /** What an order parked on a ledger total waits on: a person correcting that document (or its tax code). */
@@ -42,13 +43,15 @@ function taxedLineCount(sale: Pick<LedgerSale, 'lines' | 'shipping'>, currency: 
  * A difference no larger than one minor unit (a cent, a yen) per taxed line, on a taxed sale, is how per-line rounding (the shop) and
  * per-rate rounding (QuickBooks) part: the bookkeeper sets the receipt's tax to the shop's, nothing to remap.
  */
-function roundingCheck(order: CommerceOrder, document: LedgerDocumentRef, sale: Pick<LedgerSale, 'lines' | 'shipping'>, ledgerName: string): string | null {
+function roundingCheck(order: CommerceOrder, document: LedgerDocumentRef, sale: Pick<LedgerSale, 'lines' | 'shipping'>, ledgerName: string, rounding: TaxRounding): string | null {
   const currency = order.currency;
   const difference = Math.abs(toMinor(document.total, currency) - toMinor(order.total, currency));
   const taxed = taxedLineCount(sale, currency);
   if (toMinor(order.totalTax, currency) === 0 || taxed === 0 || difference > taxed) return null;
+  // A ledger that rounds each line (Xero) parts from the shop's figure only where a line's gross is one no net makes up.
+  const how = rounding === 'per-line' ? `${ledgerName} rounds each line's tax on its net` : `the shop rounds tax on each line, ${ledgerName} once per rate`;
   return (
-    `a difference of ${fromMinor(difference, currency)} ${order.currency}, as rounding makes it (the shop rounds tax on each line, ${ledgerName} once per rate, ` +
+    `a difference of ${fromMinor(difference, currency)} ${order.currency}, as rounding makes it (${how}, ` +
     `and ${ledgerName} did not keep the shop's tax of ${order.totalTax} ${order.currency}); set the ${documentWord(document)}'s tax to ${order.totalTax}`
   );
 }
@@ -65,10 +68,12 @@ export function ledgerTotalMismatch(input: {
   taxCodes: LedgerTaxCode[];
   ledgerName: string;
   integrationId: string;
+  /** How the ledger rounds tax (AccountingPlatform.taxRounding); once per rate when not said. */
+  taxRounding?: TaxRounding;
 }) {
   const { order, document, ledgerName } = input;
   const codes = codesUsed(input.sale, input.taxCodes);
-  const rounding = roundingCheck(order, document, input.sale, ledgerName);
+  const rounding = roundingCheck(order, document, input.sale, ledgerName, input.taxRounding ?? DEFAULT_TAX_ROUNDING);
   const check = rounding
     ? rounding
     : input.taxSetup.mode === 'ledger-computed'

@@ -259,11 +259,12 @@ export function createOrderSyncActivities({ db, connections, connectionProblems,
           .update(orderSyncs)
           .set({ ledgerDocumentId: booked.id, ledgerDocNumber: booked.docNumber })
           .where(and(eq(orderSyncs.routeId, input.routeId), eq(orderSyncs.orderId, order.id)));
-        const [taxSetup, taxCodes] = await Promise.all([
+        const [taxSetup, taxCodes, taxRounding] = await Promise.all([
           againstPlatform(integration, () => target.taxSetup()),
           againstPlatform(integration, () => target.listTaxCodes()).catch(() => []),
+          connections.ledgerTaxRounding(input.routeId),
         ]);
-        throw ledgerTotalMismatch({ order, document: booked, sale, taxSetup, taxCodes, ledgerName: integration.displayName, integrationId: integration.id });
+        throw ledgerTotalMismatch({ order, document: booked, sale, taxSetup, taxCodes, ledgerName: integration.displayName, integrationId: integration.id, taxRounding });
       }
       // What later shop updates are compared with, in the shop's currency (runs fetched before currentTotal existed
       // fall back to total).

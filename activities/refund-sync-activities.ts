@@ -115,7 +115,8 @@ export function createRefundSyncActivities(deps: OrderSyncActivityDeps) {
           throw new Error(`${integration.displayName} does not list refund(s) ${accounting.missing.join(', ')} of order ${order.name} yet, which are being booked: the reversal waits for them`);
         }
         const accounted = accounting.accounted;
-        const reversal = cancellationRefund(order, refunds.filter((refund) => accounted.includes(refund.id)));
+        // After refunds of an amount alone, its lines' tax is settled as the ledger will round it.
+        const reversal = cancellationRefund(order, refunds.filter((refund) => accounted.includes(refund.id)), await connections.ledgerTaxRounding(input.routeId));
         if (toMinor(reversal.total, order.currency) <= 0 || (reversal.lines.length === 0 && !reversal.shipping)) {
           return { found: false, reason: `order ${order.name} was cancelled after its refunds had given everything back` };
         }
@@ -196,11 +197,12 @@ export function createRefundSyncActivities(deps: OrderSyncActivityDeps) {
       const document = await againstPlatform(integration, () => target.bookRefund!(refund, idempotencyKey));
       if (refundDocumentOwner(document.marker, order.id, input.refundId) === 'other') throw refundNumberTaken(integration, order.name, document);
       if (toMinor(document.total, order.currency) !== toMinor(order.total, order.currency)) {
-        const [taxSetup, taxCodes] = await Promise.all([
+        const [taxSetup, taxCodes, taxRounding] = await Promise.all([
           againstPlatform(integration, () => target.taxSetup()),
           againstPlatform(integration, () => target.listTaxCodes()).catch(() => []),
+          connections.ledgerTaxRounding(input.routeId),
         ]);
-        throw ledgerTotalMismatch({ order, document, sale: refund, taxSetup, taxCodes, ledgerName: integration.displayName, integrationId: integration.id });
+        throw ledgerTotalMismatch({ order, document, sale: refund, taxSetup, taxCodes, ledgerName: integration.displayName, integrationId: integration.id, taxRounding });
       }
       return plain(document);
     },

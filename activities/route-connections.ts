@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { AccountingTarget } from '../domain/accounting-target.js';
 import type { CommerceSource } from '../domain/commerce-source.js';
 import { SyncErrorType } from '../domain/sync-error-types.js';
+import { DEFAULT_TAX_ROUNDING, type TaxRounding } from '../domain/tax-rounding.js';
 import type { CredentialStore } from '../db/credential-store.js';
 import type { Database } from '../db/database.js';
 import { integrations, syncRoutes } from '../db/schema.js';
@@ -66,6 +67,12 @@ export class RouteConnections {
   async ledgerBooksAnyCurrencyAsHome(routeId: string): Promise<boolean> {
     const { target } = await this.integrationsOf(routeId);
     return this.platforms.accounting(target.platform).booksAnyCurrencyAsHome === true;
+  }
+
+  /** How the route's ledger rounds the tax it works out (AccountingPlatform.taxRounding), without opening it. */
+  async ledgerTaxRounding(routeId: string): Promise<TaxRounding> {
+    const { target } = await this.integrationsOf(routeId);
+    return this.platforms.accounting(target.platform).taxRounding ?? DEFAULT_TAX_ROUNDING;
   }
 
   /** What a platform client needs of an integration; a paused one is refused here, before any call. */

@@ -2,6 +2,7 @@ import type { CommerceOrder, CommerceOrderLine, CommerceTaxLine } from './commer
 import { amountOnlyRefundLines, isAmountOnlyRefund } from './amount-only-refund.js';
 import { amountsIn, spreadCents, type Amounts } from './money.js';
 import { netMakingUpGross } from './once-per-rate-tax.js';
+import { DEFAULT_TAX_ROUNDING, type TaxRounding } from './tax-rounding.js';
 
 /**
  * Money a shop gave back on an order, as every commerce source reports it (shop currency, decimal strings).
@@ -51,12 +52,13 @@ export const CANCELLATION_REFUND_ID = 'cancellation';
 
 /**
  * A cancelled order's reversal: everything the sale booked that no refund has given back yet, line by line.
- * A line partly refunded before reverses its remaining units at the same share of discount and tax.
+ * A line partly refunded before reverses its remaining units at the same share of discount and tax. After refunds
+ * of an amount alone, its parts' tax is settled as the ledger rounds it (`rounding`, its AccountingPlatform's).
  */
-export function cancellationRefund(order: CommerceOrder, refunds: CommerceRefund[]): CommerceRefund {
+export function cancellationRefund(order: CommerceOrder, refunds: CommerceRefund[], rounding: TaxRounding = DEFAULT_TAX_ROUNDING): CommerceRefund {
   // The buyer's side is worked out from the buyer's amounts, when the shop gave every refund in them too.
   const buyerRefunds = refunds.flatMap((refund) => (refund.presentment ? [refund.presentment] : []));
-  const presentment = order.presentment && buyerRefunds.length === refunds.length ? { presentment: cancellationRefund(order.presentment, buyerRefunds) } : {};
+  const presentment = order.presentment && buyerRefunds.length === refunds.length ? { presentment: cancellationRefund(order.presentment, buyerRefunds, rounding) } : {};
   const money = amountsIn(order.currency);
   const refundedUnits = new Map<string, number>();
   for (const line of refunds.flatMap((refund) => refund.lines)) refundedUnits.set(line.lineId, (refundedUnits.get(line.lineId) ?? 0) + line.quantity);
@@ -76,7 +78,7 @@ export function cancellationRefund(order: CommerceOrder, refunds: CommerceRefund
   const shipping = shippingMinor > 0 ? { amount: money.amount(shippingMinor), tax: money.amount(Math.max(0, shippingTaxMinor)) } : null;
   // Refunds of an amount alone gave back a share of every line: what is left of each is that much less.
   const rates = [...lines.map((line) => oneChargedRate(order.lines.find((sold) => sold.id === line.lineId)!)), ...(shipping ? [oneChargedRate({ taxable: true, taxLines: order.shippingLines.flatMap((line) => line.taxLines) })] : [])];
-  const scaled = refunds.some(isAmountOnlyRefund) ? scaledToTotal(lines, shipping, total, order.taxesIncluded, money, rates) : { lines, shipping };
+  const scaled = refunds.some(isAmountOnlyRefund) ? scaledToTotal(lines, shipping, total, order.taxesIncluded, money, rates, rounding) : { lines, shipping };
   return {
     id: CANCELLATION_REFUND_ID,
     orderId: order.id,
@@ -96,13 +98,15 @@ function scaledToTotal(
   taxesIncluded: boolean,
   money: Amounts,
   rates: Array<ChargedRate | null>,
+  rounding: TaxRounding,
 ): Pick<CommerceRefund, 'lines' | 'shipping'> {
   const parts = [...lines.map((line) => ({ amount: line.subtotal, tax: line.tax })), ...(shipping ? [shipping] : [])];
   const paid = parts.map((part) => money.minor(part.amount) + (taxesIncluded ? 0 : money.minor(part.tax)));
   if (totalMinor <= 0 || paid.reduce((a, b) => a + b, 0) <= totalMinor) return { lines, shipping };
   const shares = spreadCents(totalMinor, paid);
   const taxes = parts.map((part, index) => (paid[index] === 0 ? 0 : Math.round((shares[index]! * money.minor(part.tax)) / paid[index]!)));
-  if (!taxesIncluded) settleOncePerRate(shares, taxes, parts.map((part) => money.minor(part.tax)), rates);
+  if (!taxesIncluded && rounding === 'per-line') settlePerLine(shares, taxes, rates);
+  else if (!taxesIncluded) settleOncePerRate(shares, taxes, parts.map((part) => money.minor(part.tax)), rates);
   const rescaled = parts.map((_, index) => ({ amount: money.amount(taxesIncluded ? shares[index]! : shares[index]! - taxes[index]!), tax: money.amount(taxes[index]!) }));
   return {
     lines: lines.map((line, index) => ({ ...line, subtotal: rescaled[index]!.amount, tax: rescaled[index]!.tax })),
@@ -122,12 +126,8 @@ function oneChargedRate(line: Pick<CommerceOrderLine, 'taxable' | 'taxLines'>): 
   return only && others.length === 0 ? { key: `${only.title.trim()}@${only.rate}`, rate: only.rate } : null;
 }
 
-/**
- * Taxes of parts charged the same one rate, settled so that their nets' tax, rounded once per rate as QuickBooks
- * Online does, is their tax (each part's share unchanged; the rate's tax spread over the parts as the sale had it).
- * Where no net makes up the rate's share, the per-part taxes stay.
- */
-function settleOncePerRate(shares: number[], taxes: number[], soldTaxes: number[], rates: Array<ChargedRate | null>): void {
+/** The parts (by index) charged each one rate. */
+function partsByRate(rates: Array<ChargedRate | null>): Array<{ rate: number; indexes: number[] }> {
   const groups = new Map<string, { rate: number; indexes: number[] }>();
   rates.forEach((charged, index) => {
     if (!charged) return;
@@ -135,7 +135,16 @@ function settleOncePerRate(shares: number[], taxes: number[], soldTaxes: number[
     group.indexes.push(index);
     groups.set(charged.key, group);
   });
-  for (const { rate, indexes } of groups.values()) {
+  return [...groups.values()];
+}
+
+/**
+ * Taxes of parts charged the same one rate, settled so that their nets' tax, rounded once per rate as QuickBooks
+ * Online does, is their tax (each part's share unchanged; the rate's tax spread over the parts as the sale had it).
+ * Where no net makes up the rate's share, the per-part taxes stay.
+ */
+function settleOncePerRate(shares: number[], taxes: number[], soldTaxes: number[], rates: Array<ChargedRate | null>): void {
+  for (const { rate, indexes } of partsByRate(rates)) {
     const shareMinor = indexes.reduce((sum, index) => sum + shares[index]!, 0);
     const net = netMakingUpGross(shareMinor, rate);
     if (net === undefined) continue;
@@ -143,6 +152,29 @@ function settleOncePerRate(shares: number[], taxes: number[], soldTaxes: number[
     const spread = spreadCents(shareMinor - net, weights.some((weight) => weight > 0) ? weights : indexes.map((index) => shares[index]!));
     if (indexes.some((index, position) => spread[position]! > shares[index]!)) continue;
     indexes.forEach((index, position) => (taxes[index] = spread[position]!));
+  }
+}
+
+/**
+ * Taxes of parts charged one rate, settled so that each part's tax is its net's at the rate, rounded on its own as
+ * a per-line ledger (Xero) works it out. A part whose share no net makes up (a cent the rate skips) trades a cent
+ * with another part at the same rate, so both can; the shares still add up to the same total.
+ */
+function settlePerLine(shares: number[], taxes: number[], rates: Array<ChargedRate | null>): void {
+  for (const { rate, indexes } of partsByRate(rates)) {
+    const makes = (shareMinor: number) => shareMinor > 0 && netMakingUpGross(shareMinor, rate) !== undefined;
+    for (const index of indexes) {
+      if (makes(shares[index]!)) continue;
+      const trades = [1, -1].flatMap((cent) => indexes.filter((other) => other !== index).map((other) => ({ other, cent })));
+      const trade = trades.find(({ other, cent }) => makes(shares[index]! + cent) && makes(shares[other]! - cent));
+      if (!trade) continue;
+      shares[index] = shares[index]! + trade.cent;
+      shares[trade.other] = shares[trade.other]! - trade.cent;
+    }
+    for (const index of indexes) {
+      const net = shares[index]! > 0 ? netMakingUpGross(shares[index]!, rate) : undefined;
+      if (net !== undefined) taxes[index] = shares[index]! - net;
+    }
   }
 }
 

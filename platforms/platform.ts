@@ -2,6 +2,7 @@ import type { AccountingTarget } from '../domain/accounting-target.js';
 import type { CommerceSource } from '../domain/commerce-source.js';
 import type { CommerceWebhooks } from '../domain/commerce-webhooks.js';
 import type { AccessTokenProvider, IntegrationCredentials } from '../domain/credentials.js';
+import type { TaxRounding } from '../domain/tax-rounding.js';
 
 /**
  * One platform (Shopify, QuickBooks Online, ...) as the engine sees it. Adding a platform means
@@ -113,6 +114,11 @@ export interface AccountingPlatform extends PlatformBase {
    * multiple currencies): the sync then checks every order's currency before booking, not only a buyer's.
    */
   readonly booksAnyCurrencyAsHome?: boolean;
+  /**
+   * How the ledger rounds the tax it works out on a document (domain/tax-rounding.ts): what a cancellation's
+   * reversal after refunds of an amount alone settles its lines' tax to. Absent: once per rate (QuickBooks).
+   */
+  readonly taxRounding?: TaxRounding;
   createTarget(connection: PlatformConnection): AccountingTarget;
   /**
    * Where a person opens a booked document in the ledger's own web app (the console's "open in the ledger"

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CommerceOrder } from '../domain/commerce-order.js';
 import { cancellationRefund, refundAsOrder, type CommerceRefund } from '../domain/commerce-refund.js';
 import { refundDocumentNumber } from '../domain/document-number.js';
+import { netMakingUpGross, taxOnceAtRate } from '../domain/once-per-rate-tax.js';
 import { bookedOrderHeader, bookedRefundHeader, documentOwner, refundDocumentOwner } from '../domain/ledger-document-ownership.js';
 
 const vat = (amount: string) => [{ title: 'VAT', rate: 0.2, amount }];
@@ -181,6 +182,73 @@ describe('a refund as the ledger books it', () => {
     expect(reversal.shipping).toEqual({ amount: '3.78', tax: '0.76' });
     expect(reversal.total).toBe('53.00');
     expect(refundAsOrder(shirtsAndMug, reversal).total).toBe('53.00');
+  });
+
+  /** Two shirts at 20.00, a mug at `mugPrice` and shipping 4.50, all at 20 % VAT (WooCommerce rounds each line's). */
+  const shirtsAndMugAt = (mugPrice: string, mugVat: string, total: string): CommerceOrder => ({
+    ...order,
+    lines: [
+      { id: '11', sku: 'TEE', title: 'Tee', quantity: 2, unitPrice: '20.00', discount: '0.00', taxable: true, taxLines: vat('8.00') },
+      { id: '12', sku: 'MUG', title: 'Mug', quantity: 1, unitPrice: mugPrice, discount: '0.00', taxable: true, taxLines: vat(mugVat) },
+    ],
+    shippingLines: [{ title: 'Post', price: '4.50', taxLines: vat('0.90') }],
+    taxLines: vat('10.50'),
+    totalDiscount: '0.00',
+    totalTax: '10.50',
+    totalShipping: '4.50',
+    total,
+    currentTotal: total,
+  });
+  /** The reversal's parts (lines, then shipping) as [net, tax] in minor units. */
+  const partsOf = (reversal: CommerceRefund) =>
+    [...reversal.lines.map((line) => [line.subtotal, line.tax]), ...(reversal.shipping ? [[reversal.shipping.amount, reversal.shipping.tax]] : [])].map(([net, tax]) => [Math.round(Number(net) * 100), Math.round(Number(tax) * 100)] as const);
+
+  it('a cent the rate skips: at 20 % rounded once, no net makes up one gross in six (53.01: 44.17 makes 53.00, 44.18 makes 53.02)', () => {
+    for (let gross = 1; gross <= 6_000; gross++) expect([gross, netMakingUpGross(gross, 0.2) === undefined]).toEqual([gross, gross % 6 === 3]);
+    expect([netMakingUpGross(5301, 0.2), 4417 + taxOnceAtRate(4417, 0.2), 4418 + taxOnceAtRate(4418, 0.2)]).toEqual([undefined, 5300, 5302]);
+    expect(netMakingUpGross(5300, 0.2)).toBe(4417);
+  });
+
+  it("a cancellation after a refund of an amount alone whose rest no net makes up keeps its lines' own VAT: QuickBooks' figure is a cent off, so the receipt must state it", () => {
+    // The mug at 8.01 (VAT 1.60): 63.01; 10.00 given back leaves 53.01, a cent the rate skips.
+    const reversal = cancellationRefund(shirtsAndMugAt('8.01', '1.60', '63.01'), [amountOnly('10.00')]);
+    expect(reversal.total).toBe('53.01');
+    expect(reversal.lines).toEqual([
+      { lineId: '11', quantity: 2, subtotal: '33.65', tax: '6.73', restock: true },
+      { lineId: '12', quantity: 1, subtotal: '6.74', tax: '1.35', restock: true },
+    ]);
+    expect(reversal.shipping).toEqual({ amount: '3.78', tax: '0.76' });
+    // VAT 8.84 on nets of 44.17: QuickBooks, rounding 20 % of 44.17 once, makes 8.83 and 53.00.
+    const nets = partsOf(reversal).reduce((sum, [net]) => sum + net, 0);
+    expect([nets, taxOnceAtRate(nets, 0.2)]).toEqual([4417, 883]);
+    expect(refundAsOrder(shirtsAndMugAt('8.01', '1.60', '63.01'), reversal)).toMatchObject({ total: '53.01', totalTax: '8.84' });
+  });
+
+  it('for a ledger that rounds each line (Xero), each line of the reversal carries its own net\'s VAT, rounded, and trades a cent where a line skips one', () => {
+    // The 63.00 sale less 10.00: QuickBooks' settlement (6.74 and 1.34 on the mug) would be 1.35 in Xero.
+    const reversal = cancellationRefund(shirtsAndMugAt('8.00', '1.60', '63.00'), [amountOnly('10.00')], 'per-line');
+    expect(partsOf(reversal)).toEqual([
+      [3365, 673],
+      [673, 135],
+      [378, 76],
+    ]);
+    // Every amount alone given back from the 80.40 sale (three shirts discounted, a mug, shipping): each part's VAT
+    // is its net's as Xero rounds it and the parts come to what is left; at once per rate the nets' VAT rounded once
+    // comes to what is left wherever a net can (all but one amount in six).
+    const wrong: string[] = [];
+    let cents = 0;
+    for (let given = 1; given < 8040; given++) {
+      const amount = (given / 100).toFixed(2);
+      const perLine = partsOf(cancellationRefund(order, [amountOnly(amount)], 'per-line'));
+      if (perLine.reduce((sum, [net, tax]) => sum + net + tax, 0) !== 8040 - given) wrong.push(`${amount}: per-line total`);
+      if (perLine.some(([net, tax]) => taxOnceAtRate(net, 0.2) !== tax)) wrong.push(`${amount}: per-line VAT`);
+      const nets = partsOf(cancellationRefund(order, [amountOnly(amount)])).reduce((sum, [net]) => sum + net, 0);
+      const agrees = nets + taxOnceAtRate(nets, 0.2) === 8040 - given;
+      if (!agrees) cents++;
+      if (agrees !== (netMakingUpGross(8040 - given, 0.2) !== undefined)) wrong.push(`${amount}: once per rate`);
+    }
+    expect(wrong).toEqual([]);
+    expect(cents).toBe(1340);
   });
 
   it('is numbered after the sale and marked with order and refund, which no sale marker is mistaken for', () => {

@@ -58,6 +58,19 @@ describe('ledger total check', () => {
         'set the sales receipt\'s tax to 1.14. Sales receipt US1004 (id 43) is in QuickBooks Online #1 already: correct it there so its total is 29.40, ' +
         'then retry the order; it will not be booked twice.',
     );
+    // A ledger that rounds each line (Xero) is not said to round once per rate.
+    const xeroLine = [{ itemId: 'TS', description: 'Refund of order #1001 (amount only)', quantity: 1, unitPrice: '8.37', amount: '8.37', taxCodeId: 'OUTPUT2', tax: '1.68' }];
+    const perLine = ledgerTotalMismatch({
+      order: { id: '3', name: '#1001', currency: 'GBP', total: '10.05', totalTax: '1.68' } as CommerceOrder,
+      document: { id: 'cn-1', docNumber: '1001-R1', total: '10.04', kind: 'credit note' },
+      sale: { lines: xeroLine, shipping: null, saleTaxCodeId: null },
+      taxSetup: { mode: 'per-line', country: 'GB' },
+      taxCodes: [],
+      ledgerName: 'Xero #1',
+      integrationId: 'xero-1',
+      taxRounding: 'per-line',
+    });
+    expect(perLine.message).toContain("as rounding makes it (Xero #1 rounds each line's tax on its net, and Xero #1 did not keep the shop's tax of 1.68 GBP); set the credit note's tax to 1.68.");
     // Beyond a cent a taxed line it is a rate, not rounding.
     const farOff = ledgerTotalMismatch({
       order: rounded,

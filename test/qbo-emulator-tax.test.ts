@@ -204,6 +204,18 @@ describe('QuickBooks Online emulator: tax the way each kind of company works', (
     expect(booked.json.SalesReceipt).toMatchObject({ GlobalTaxCalculation: 'TaxExcluded', TotalAmt: 34.62, TxnTaxDetail: { TotalTax: 4.19 } });
   });
 
+  it('a non-US company plays the override like a US one (T20, unconfirmed): honoured by default, recomputed when ignored', async () => {
+    // 44.17 at 20 % rounds once to 8.83 (53.00); a client stating 8.84 wants 53.01, which no net makes at that rate.
+    const stated = { GlobalTaxCalculation: 'TaxExcluded', Line: [line(33.65, '21'), line(6.74, '21'), line(3.78, '21')], TxnTaxDetail: { TotalTax: 8.84 }, ShippingTaxIncludedInTotalTax: true };
+    try {
+      expect((await api(GB, '/salesreceipt', stated)).json.SalesReceipt).toMatchObject({ TotalAmt: 53.01, TxnTaxDetail: { TotalTax: 8.84 } });
+      emulator.control.setTotalTaxOverride('ignored');
+      expect((await api(GB, '/salesreceipt', stated)).json.SalesReceipt).toMatchObject({ TotalAmt: 53, TxnTaxDetail: { TotalTax: 8.83 } });
+    } finally {
+      emulator.control.setTotalTaxOverride('honoured');
+    }
+  });
+
   it('a tax-inclusive receipt: Amount is net, TaxInclusiveAmt the price paid, and the total is what the customer paid', async () => {
     const booked = await api(GB, '/salesreceipt', {
       GlobalTaxCalculation: 'TaxInclusive',

@@ -62,6 +62,33 @@ describe('refunds of an amount alone: WooCommerce → Xero credit note', () => {
     });
     expect(again).toMatchObject({ outcome: 'already_synced' });
     expect(harness.xero.emulator.control.creditNotes(harness.xero.tenantId).filter((n) => n.CreditNoteNumber === `${number}-R1`)).toHaveLength(1);
+
+    // Cancelled afterwards: the reversal gives back what is left (53.00), every line scaled down together. Xero
+    // rounds each line's VAT on its own: each line's VAT is its net's 20 %, rounded (33.65 → 6.73, 6.73 → 1.35,
+    // 3.78 → 0.76), not QuickBooks' once-per-rate figure, so the credit note comes to 53.00 and books once.
+    harness.woo.control.updateOrder(order.id as number, { status: 'cancelled' });
+    const reversalRow = await harness.refundRowOnceSettled(orderId, 'cancellation', 'the reversal of the cancellation to be booked or to park');
+    expect(reversalRow, reversalRow.lastErrorMessage ?? '').toMatchObject({ status: 'synced', ledgerDocNumber: `${number}-C`, lastErrorCode: null });
+    const [credit, ...others] = harness.xero.emulator.control.creditNotes(harness.xero.tenantId).filter((n) => n.CreditNoteNumber === `${number}-C`) as Array<Record<string, any>>;
+    expect(others).toEqual([]);
+    expect([credit!.Total, credit!.TotalTax]).toEqual([53, 8.84]);
+    expect(credit!.LineItems.map((line: any) => [line.LineAmount, line.TaxAmount])).toEqual([
+      [33.65, 6.73],
+      [6.73, 1.35],
+      [3.78, 0.76],
+    ]);
+  });
+
+  it("an amount no net makes up at the rate (10.05 at 20 %: 8.37 makes 10.04, 8.38 makes 10.06) states its line's VAT: booked once at 10.05", async () => {
+    const order = wooSale(harness, 'GBP', { label: 'VAT', percent: 20 });
+    const orderId = String(order.id);
+    expect((await harness.syncResultOf(orderId)).outcome).toBe('created');
+    const number = order.number as string;
+    const refund = harness.woo.control.refundOrder(order.id as number, '10.05', 'Goodwill')!;
+    const row = await harness.refundRowOnceSettled(orderId, String(refund.id), 'the refund to be booked or to park');
+    expect(row, row.lastErrorMessage ?? '').toMatchObject({ status: 'synced', ledgerDocNumber: `${number}-R1`, lastErrorCode: null });
+    const notes = harness.xero.emulator.control.creditNotes(harness.xero.tenantId).filter((note) => note.CreditNoteNumber === `${number}-R1`) as Array<Record<string, any>>;
+    expect(notes.map((note) => [note.Total, note.TotalTax, note.LineItems.map((line: any) => [line.LineAmount, line.TaxAmount])])).toEqual([[10.05, 1.68, [[8.37, 1.68]]]]);
   });
 });
 

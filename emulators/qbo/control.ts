@@ -214,7 +214,16 @@ export class QboEmulatorControl {
 
   /** A bookkeeper corrects a sales receipt in QuickBooks (e.g. its tax) so its total becomes `totalAmt`. */
   correctSalesReceipt(realmId: string, id: string, totalAmt: number): QboRecord {
-    const receipt = this.mustExist(this.state.company(realmId).get('SalesReceipt', id), 'SalesReceipt', id);
+    return this.correctReceiptTax(realmId, 'SalesReceipt', id, totalAmt);
+  }
+
+  /** The same correction of a refund receipt's tax (a reversal QuickBooks' once-per-rate rounding left a cent off). */
+  correctRefundReceipt(realmId: string, id: string, totalAmt: number): QboRecord {
+    return this.correctReceiptTax(realmId, 'RefundReceipt', id, totalAmt);
+  }
+
+  private correctReceiptTax(realmId: string, entity: 'SalesReceipt' | 'RefundReceipt', id: string, totalAmt: number): QboRecord {
+    const receipt = this.mustExist(this.state.company(realmId).get(entity, id), entity, id);
     const tax = receipt.TxnTaxDetail as QboRecord | undefined;
     if (tax && typeof receipt.TotalAmt === 'number') tax.TotalTax = Math.round((Number(tax.TotalTax ?? 0) + totalAmt - receipt.TotalAmt) * 100) / 100;
     receipt.TotalAmt = totalAmt;

@@ -43,6 +43,7 @@ import { payoutAccountNames, type QboPayoutAccountNames } from './payout-route-o
 import { listDocumentsBetween } from './document-listing.js';
 import { customerFieldsToWrite, itemFieldsToWrite } from './name-list-updates.js';
 import { sparseUpdate } from './sparse-update.js';
+import { onlyTaxCodeOf } from './tax-override.js';
 
 /**
  * The company's tax codes, as last listed, for the rate of a sale's code (whether a difference is only rounding).
@@ -136,7 +137,10 @@ export class QboAccountingTarget implements AccountingTarget {
   /** A refund receipt, with the same tax treatment as the sale's receipt; see QboRefundReceipts. */
   async bookRefund(refund: LedgerRefund, idempotencyKey: string): Promise<LedgerDocumentRef> {
     const setup = await this.taxSetup();
-    const taxCodes = setup.mode === 'per-sale' && refund.saleTaxCodeId ? await this.taxCodesWith(refund.saleTaxCodeId) : null;
+    // A VAT/GST company's refund receipt at one code may state its tax (tax-override.ts): that code's rate is read.
+    const oneCode = setup.mode === 'per-line' ? onlyTaxCodeOf(refund) : null;
+    const codeToRead = setup.mode === 'per-sale' ? (refund.saleTaxCodeId ?? null) : oneCode;
+    const taxCodes = codeToRead ? await this.taxCodesWith(codeToRead) : null;
     return this.refunds.book(refund, idempotencyKey, setup, taxCodes);
   }
 

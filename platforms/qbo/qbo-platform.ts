@@ -78,6 +78,8 @@ export function createQboPlatform(config: QboPlatformConfig): AccountingPlatform
     requiredScopes,
     // How currencies are booked (README › Currencies), and the accounts a route's sales and payouts go through.
     routeOptions: [...CURRENCY_ROUTE_OPTIONS, ...QBO_PAYOUT_ROUTE_OPTIONS],
+    // A rate's tax on the sum of its lines' nets, rounded once (emulators/qbo/FIDELITY-tax.md T8, [U]).
+    taxRounding: 'once-per-rate',
 
     // QuickBooks Online's own page of a sales receipt (the company is the one the person is signed in to).
     // [U] the address QuickBooks' web app shows for a sales receipt (no Intuit doc found). The emulator has no web app: no link then.

@@ -3,6 +3,7 @@ import type { LedgerDocumentRef, LedgerRefund, LedgerTaxSetup } from '../../doma
 import { fromMinor, normalizeAmount, toMinor } from '../../domain/money.js';
 import { xeroIdempotencyKey } from './idempotency-key.js';
 import { CREDIT_NOTE, type XeroRefundBooking } from './refund-booking.js';
+import type { StatedTaxRates } from './stated-line-tax.js';
 import { isoDay, preferLive } from './sale-booking.js';
 import { ownershipReference, type SaleAccounts } from './sale-invoice-payload.js';
 import { saleLineAmountTypes, saleLines, xeroCurrencyRate } from './sale-lines.js';
@@ -45,7 +46,7 @@ export class CreditNoteBooking implements XeroRefundBooking {
     return toDocumentRef(note);
   }
 
-  async book(refund: LedgerRefund, setup: LedgerTaxSetup, idempotencyKey: string): Promise<LedgerDocumentRef> {
+  async book(refund: LedgerRefund, setup: LedgerTaxSetup, idempotencyKey: string, rates: StatedTaxRates): Promise<LedgerDocumentRef> {
     const existing = await this.findCreditNote(refund.docNumber);
     if (existing) return this.paidOut(existing, refund);
     const payload: CreditNote = {
@@ -59,7 +60,7 @@ export class CreditNoteBooking implements XeroRefundBooking {
       ...xeroCurrencyRate(refund),
       status: CreditNote.StatusEnum.AUTHORISED,
       lineAmountTypes: saleLineAmountTypes(refund, setup),
-      lineItems: saleLines(refund, this.accounts.shippingAccountCode, 'folded'),
+      lineItems: saleLines(refund, this.accounts.shippingAccountCode, 'folded', rates),
     };
     const key = xeroIdempotencyKey(`credit:${idempotencyKey}`, payload);
     const body = await this.api.call(`credit note ${refund.docNumber}`, (api, tenant) => api.createCreditNotes(tenant, { creditNotes: [payload] }, undefined, undefined, key));

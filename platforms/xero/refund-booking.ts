@@ -1,4 +1,5 @@
 import type { LedgerDocumentRef, LedgerRefund, LedgerTaxSetup } from '../../domain/accounting-target.js';
+import type { StatedTaxRates } from './stated-line-tax.js';
 
 /**
  * How a refund of a booked sale becomes a Xero document, and how a booked one is found again by its number: a
@@ -9,8 +10,11 @@ export interface XeroRefundBooking {
   /** What the bookkeeper sees it called: "credit note". */
   readonly kind: string;
   find(docNumber: string): Promise<LedgerDocumentRef | null>;
-  /** Looks the number up first and books only when it is absent; the Idempotency-Key comes from `idempotencyKey`. */
-  book(refund: LedgerRefund, setup: LedgerTaxSetup, idempotencyKey: string): Promise<LedgerDocumentRef>;
+  /**
+   * Looks the number up first and books only when it is absent; the Idempotency-Key comes from `idempotencyKey`.
+   * With `rates`, a line states its own tax where Xero's rounding would be a cent off it (stated-line-tax.ts).
+   */
+  book(refund: LedgerRefund, setup: LedgerTaxSetup, idempotencyKey: string, rates: StatedTaxRates): Promise<LedgerDocumentRef>;
 }
 
 export const CREDIT_NOTE = 'credit note';

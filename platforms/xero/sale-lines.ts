@@ -1,6 +1,7 @@
 import { LineAmountTypes, type LineItem } from 'xero-node';
 import type { LedgerSale, LedgerTaxSetup } from '../../domain/accounting-target.js';
 import { amountsIn } from '../../domain/money.js';
+import { statedLineTax, type StatedTaxRates } from './stated-line-tax.js';
 
 /** Shop prices with tax in them go as Inclusive; an organisation that keeps no tax takes NoTax. */
 export function saleLineAmountTypes(receipt: LedgerSale, setup: LedgerTaxSetup): LineAmountTypes {
@@ -11,23 +12,24 @@ export function saleLineAmountTypes(receipt: LedgerSale, setup: LedgerTaxSetup):
 /**
  * The sale's lines: items by code (their sales account applies), each line's tax type, shipping on its own line
  * to `shippingAccountCode`. Invoices take the shop's discount per line; receive-money lines take none, so a
- * discounted line goes as one unit at its discounted amount, the quantity kept in its description.
+ * discounted line goes as one unit at its discounted amount, the quantity kept in its description. With `rates`
+ * (refunds), a line states its own tax where Xero's rounding would be a cent off it (stated-line-tax.ts).
  */
-export function saleLines(receipt: LedgerSale, shippingAccountCode: string, discounts: 'per-line' | 'folded'): LineItem[] {
+export function saleLines(receipt: LedgerSale, shippingAccountCode: string, discounts: 'per-line' | 'folded', rates: StatedTaxRates = null): LineItem[] {
   const money = amountsIn(receipt.currency);
   const lines: LineItem[] = receipt.lines.map((line) => {
     const discountMinor = line.discount ? money.minor(line.discount) : 0;
-    const base = { itemCode: line.itemId, ...(line.taxCodeId ? { taxType: line.taxCodeId } : {}) };
+    const netMinor = money.minor(line.unitPrice) * line.quantity - discountMinor;
+    const base = { itemCode: line.itemId, ...(line.taxCodeId ? { taxType: line.taxCodeId } : {}), ...statedLineTax(rates, { ...line, netMinor }, money) };
     if (discountMinor === 0) return { ...base, description: line.description, quantity: line.quantity, unitAmount: Number(line.unitPrice) };
     if (discounts === 'per-line') {
       return { ...base, description: line.description, quantity: line.quantity, unitAmount: Number(line.unitPrice), discountAmount: Number(money.amount(discountMinor)) };
     }
-    const net = money.minor(line.unitPrice) * line.quantity - discountMinor;
     return {
       ...base,
       description: `${line.description} (${line.quantity} × ${line.unitPrice}, less ${money.amount(discountMinor)} discount)`,
       quantity: 1,
-      unitAmount: Number(money.amount(net)),
+      unitAmount: Number(money.amount(netMinor)),
     };
   });
   if (receipt.shipping && money.minor(receipt.shipping.amount) !== 0) {
@@ -37,6 +39,7 @@ export function saleLines(receipt: LedgerSale, shippingAccountCode: string, disc
       unitAmount: Number(receipt.shipping.amount),
       accountCode: shippingAccountCode,
       ...(receipt.shipping.taxCodeId ? { taxType: receipt.shipping.taxCodeId } : {}),
+      ...statedLineTax(rates, { ...receipt.shipping, netMinor: money.minor(receipt.shipping.amount) }, money),
     });
   }
   // Home-currency amounts booked for a sale paid in another currency: Xero documents have no private note, so the

@@ -7,6 +7,7 @@ import { SPEND_MONEY, type XeroRefundBooking } from './refund-booking.js';
 import type { SaleAccounts } from './sale-invoice-payload.js';
 import { receiveMoneyReference } from './sale-receive-money-payload.js';
 import { saleLineAmountTypes, saleLines } from './sale-lines.js';
+import type { StatedTaxRates } from './stated-line-tax.js';
 import type { XeroApi } from './xero-api.js';
 import { whereString } from './where-literal.js';
 
@@ -31,7 +32,7 @@ export class SpendMoneyBooking implements XeroRefundBooking {
     return found ? bankTransactionRef(found, docNumber, SPEND_MONEY) : null;
   }
 
-  async book(refund: LedgerRefund, setup: LedgerTaxSetup, idempotencyKey: string): Promise<LedgerDocumentRef> {
+  async book(refund: LedgerRefund, setup: LedgerTaxSetup, idempotencyKey: string, rates: StatedTaxRates): Promise<LedgerDocumentRef> {
     const existing = await this.find(refund.docNumber);
     if (existing) return existing;
     const payload: BankTransaction = {
@@ -43,7 +44,7 @@ export class SpendMoneyBooking implements XeroRefundBooking {
       currencyCode: refund.currency as unknown as BankTransaction['currencyCode'],
       status: BankTransaction.StatusEnum.AUTHORISED,
       lineAmountTypes: saleLineAmountTypes(refund, setup),
-      lineItems: await this.onSalesAccounts(saleLines(refund, this.accounts.shippingAccountCode, 'folded'), refund.docNumber),
+      lineItems: await this.onSalesAccounts(saleLines(refund, this.accounts.shippingAccountCode, 'folded', rates), refund.docNumber),
     };
     const key = xeroIdempotencyKey(`spend:${idempotencyKey}`, payload);
     const body = await this.api.call(`the money paid back for refund ${refund.docNumber}`, (api, tenant) =>

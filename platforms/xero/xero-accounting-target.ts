@@ -35,6 +35,8 @@ import type { XeroApi } from './xero-api.js';
 import { listConnections } from './xero-connections.js';
 import { XERO_LIMITS } from './xero-limits.js';
 import { cachedXeroTaxSetup, forgetXeroTaxSetup, toLedgerTaxCode } from './xero-tax-setup.js';
+import { mayStateTax, statedTaxRates } from './stated-line-tax.js';
+import { amountsIn } from '../../domain/money.js';
 import { whereString } from './where-literal.js';
 import { cachedXeroCurrencies, inexactInXero } from './xero-currencies.js';
 import { updateXeroContact, updateXeroItem } from './contact-and-item-updates.js';
@@ -144,7 +146,11 @@ export class XeroAccountingTarget implements AccountingTarget {
    */
   async bookRefund(refund: LedgerRefund, idempotencyKey: string): Promise<LedgerDocumentRef> {
     const refunds = this.refundsFrom(await this.refundAccounts(refund.sale.id));
-    return this.withTaxSetup((setup) => refunds.book(refund, setup, idempotencyKey));
+    return this.withTaxSetup(async (setup) => {
+      // Xero's rates, for lines whose own tax Xero's rounding would miss by a cent (stated-line-tax.ts).
+      const rates = setup.mode !== 'off' && mayStateTax(refund, amountsIn(refund.currency)) ? statedTaxRates(await this.listTaxCodes()) : null;
+      return refunds.book(refund, setup, idempotencyKey, rates);
+    });
   }
 
   /**

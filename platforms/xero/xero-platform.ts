@@ -89,6 +89,8 @@ export function createXeroPlatform(config: XeroPlatformConfig): AccountingPlatfo
     role: 'accounting',
     requiredScopes: scopes,
     routeOptions: [xeroSaleDocumentOption(config.saleDocument), ...CURRENCY_ROUTE_OPTIONS, ...XERO_PAYOUT_ROUTE_OPTIONS],
+    // "Xero calculates tax on a per line basis, rounding to two decimal places, and then sums" (Rounding in Xero).
+    taxRounding: 'per-line',
 
     authorizeUrl(_account: IntegrationAccount, state: string, redirectUri: string): string {
       if (!config.clientId) {

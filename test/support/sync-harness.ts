@@ -585,6 +585,14 @@ export class SyncHarness {
     return (await this.db.select().from(refundSyncs).where(and(eq(refundSyncs.routeId, routeId), eq(refundSyncs.orderId, orderId), eq(refundSyncs.refundId, refundId))))[0];
   }
 
+  /** The refund's row once its booking has settled: booked, skipped, or waiting on a person (what it says then). */
+  async refundRowOnceSettled(orderId: string, refundId: string, what: string, routeId = this.routeId) {
+    return eventually(async () => {
+      const row = await this.refundRow(orderId, refundId, routeId);
+      return row && ['synced', 'waiting', 'skipped'].includes(row.status) ? row : undefined;
+    }, what);
+  }
+
   /** Every refund receipt the ledger holds. */
   refundReceipts() {
     return this.qbo.control.documents(this.realmId, 'RefundReceipt');

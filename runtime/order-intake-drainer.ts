@@ -256,17 +256,28 @@ export class OrderIntakeDrainer {
   }
 
   /** Every later update of a cancelled order says cancelled again: once its reversal is settled, nothing to start. */
-  private async reversalDone(routeId: string, orderId: string): Promise<boolean> {
+  private reversalDone(routeId: string, orderId: string): Promise<boolean> {
+    return this.refundSettled(routeId, orderId, CANCELLATION_REFUND_ID);
+  }
+
+  /** Whether the refund's (or the reversal's) booking has ended: booked, or skipped with the order. */
+  private async refundSettled(routeId: string, orderId: string, refundId: string): Promise<boolean> {
     const [row] = await this.deps.db
       .select({ status: refundSyncs.status })
       .from(refundSyncs)
-      .where(and(eq(refundSyncs.routeId, routeId), eq(refundSyncs.orderId, orderId), eq(refundSyncs.refundId, CANCELLATION_REFUND_ID)));
+      .where(and(eq(refundSyncs.routeId, routeId), eq(refundSyncs.orderId, orderId), eq(refundSyncs.refundId, refundId)));
     return row?.status === 'synced' || row?.status === 'skipped';
   }
 
-  /** A refund: its booking waits for the order's sale, so the order's sync is started too unless it is done. */
+  /**
+   * A refund: its booking waits for the order's sale, so the order's sync is started too unless it is done. A refund
+   * already booked (or skipped) is left alone, as a booked order is: a late copy under another event id (the webhook
+   * after a poll found the refund, or the other way round) must not set its row back to "syncing", nor ask the store
+   * again.
+   */
   private async startRefund(routeId: string, orderId: string, refundId: string, orderName: string | null): Promise<RouteResult> {
     const { db } = this.deps;
+    if (await this.refundSettled(routeId, orderId, refundId)) return 'already_synced';
     const [row] = await db
       .select({ status: orderSyncs.status })
       .from(orderSyncs)

@@ -572,6 +572,14 @@ export class SyncHarness {
     }, what, timeoutMs);
   }
 
+  /** The intake's outcome for an event ("started", "already_synced"…), once the drainer has handled it. */
+  async intakeOutcomeOf(eventId: string): Promise<string> {
+    return eventually(async () => {
+      const [row] = await this.db.select({ outcome: webhookEvents.outcome }).from(webhookEvents).where(eq(webhookEvents.eventId, eventId));
+      return row && row.outcome !== 'queued' && row.outcome !== 'processing' ? row.outcome : undefined;
+    }, `event ${eventId} to be handled`);
+  }
+
   /** Waits for the integration's polls to run on past `since` by more than an interval: at least one whole poll after it. */
   async pollsAfter(integrationId: string, since: number, intervalMs: number): Promise<void> {
     await eventually(async () => {

@@ -282,6 +282,60 @@ describe('Accounting API requests the emulator refuses', () => {
     const plain = await accessToken(PLAIN);
     expect((await api(plain, PLAIN, '/companycurrency', { Code: 'CHF' })).json.Fault.Error[0]).toMatchObject({ code: '6000' });
   });
+
+  it('deposits: a bank account has a currency, and a deposit goes only into one in the home currency or its own; (variant) foreign money into a home account converted or refused', async () => {
+    const dollars = emulator.control.addAccount(MULTI, { name: 'Chase USD', type: 'Bank', currency: 'USD' });
+    const euros = emulator.control.addAccount(MULTI, { name: 'Euro Float', type: 'Bank', currency: 'EUR' });
+    const clearing = emulator.control.addAccount(MULTI, { name: 'Deposit Clearing', type: 'Other Current Asset' });
+    expect(() => emulator.control.addAccount(MULTI, { name: 'Fees in dollars', type: 'Expense', currency: 'USD' })).toThrow(/only a bank account/);
+    expect(() => emulator.control.addAccount(PLAIN, { name: 'Euro Bank', type: 'Bank', currency: 'EUR' })).toThrow(/multicurrency on/);
+    // The chart answers each account's currency; the seeded Checking is in the home currency.
+    const chart = await api(multiToken, MULTI, `/query?query=${encodeURIComponent("select * from Account where AccountType = 'Bank'")}`);
+    expect(chart.json.QueryResponse.Account.map((a: any) => [a.Name, a.CurrencyRef.value])).toEqual(expect.arrayContaining([['Checking', 'GBP'], ['Chase USD', 'USD'], ['Euro Float', 'EUR']]));
+    const deposit = (currency: string, bankId: unknown, lineAccountId: unknown = clearing.Id, extra: Record<string, unknown> = {}) => ({
+      DocNumber: `PO-${currency}-${String(bankId)}`,
+      CurrencyRef: { value: currency },
+      DepositToAccountRef: { value: String(bankId) },
+      Line: [{ DetailType: 'DepositLineDetail', Amount: 38.8, DepositLineDetail: { AccountRef: { value: String(lineAccountId) } } }],
+      ...extra,
+    });
+    const refusal = (answer: { status: number; json: Record<string, any> }) => (expect(answer.status).toBe(400), answer.json.Fault.Error[0]);
+    const accountRule = /The currency of the account must be either in home currency or the transaction currency/;
+
+    // Pounds (home) into a dollar account, euros into a dollar account: the account is in neither.
+    expect(refusal(await api(multiToken, MULTI, '/deposit', deposit('GBP', dollars.Id)))).toMatchObject({ code: '6000', element: 'DepositToAccountRef', Detail: expect.stringMatching(accountRule) });
+    expect(refusal(await api(multiToken, MULTI, '/deposit', deposit('EUR', dollars.Id)))).toMatchObject({ code: '6000', element: 'DepositToAccountRef' });
+    // Without a CurrencyRef the deposit is in the home currency: refused into the dollar account too.
+    const { CurrencyRef: _omitted, ...homeByDefault } = deposit('GBP', dollars.Id);
+    expect(refusal(await api(multiToken, MULTI, '/deposit', homeByDefault))).toMatchObject({ code: '6000', element: 'DepositToAccountRef' });
+    // A line taking money out of an account in a third currency.
+    expect(refusal(await api(multiToken, MULTI, '/deposit', deposit('USD', dollars.Id, euros.Id)))).toMatchObject({ code: '6000', element: 'Line.DepositLineDetail.AccountRef', Detail: expect.stringMatching(accountRule) });
+    expect(emulator.control.documents(MULTI, 'Deposit')).toEqual([]);
+
+    // Dollars into the dollar account, lines on a home account: taken, at the rate sent.
+    const inDollars = await api(multiToken, MULTI, '/deposit', deposit('USD', dollars.Id, clearing.Id, { ExchangeRate: 0.8 }));
+    expect(inDollars.status, JSON.stringify(inDollars.json)).toBe(200);
+    expect(inDollars.json.Deposit).toMatchObject({ CurrencyRef: { value: 'USD' }, TotalAmt: 38.8, ExchangeRate: 0.8, HomeTotalAmt: 31.04 });
+
+    // Dollars into the home-currency Checking: converted (default variant) or refused.
+    const intoHome = await api(multiToken, MULTI, '/deposit', deposit('USD', '9035', clearing.Id, { ExchangeRate: 0.8 }));
+    expect(intoHome.status, JSON.stringify(intoHome.json)).toBe(200);
+    expect(intoHome.json.Deposit).toMatchObject({ CurrencyRef: { value: 'USD' }, HomeTotalAmt: 31.04 });
+    emulator.control.setForeignDepositToHomeAccount(MULTI, 'refused');
+    try {
+      const refused = refusal(await api(multiToken, MULTI, '/deposit', deposit('EUR', '9035')));
+      expect(refused).toMatchObject({ code: '6000', element: 'CurrencyRef', Detail: expect.stringContaining('must be in the currency of its bank account') });
+      // A home-currency deposit into a home account is unaffected.
+      expect((await api(multiToken, MULTI, '/deposit', deposit('GBP', '9035'))).status).toBe(200);
+    } finally {
+      emulator.control.setForeignDepositToHomeAccount(MULTI, 'converted');
+    }
+    expect(emulator.control.documents(MULTI, 'Deposit')).toHaveLength(3);
+
+    // Without multicurrency a foreign deposit is refused like any foreign transaction.
+    const plain = await accessToken(PLAIN);
+    expect(refusal(await api(plain, PLAIN, '/deposit', deposit('EUR', '9035', '9035')))).toMatchObject({ code: '6000', element: 'CurrencyRef' });
+  });
 });
 
 describe('updates of customers and items the emulator refuses', () => {

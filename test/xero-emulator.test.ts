@@ -387,6 +387,52 @@ describe('Xero emulator: what Xero refuses', () => {
     expect(JSON.stringify(received.json)).toContain('does not match the currency GBP of bank account 090');
   });
 
+  it('money in another currency than its bank account: a transfer between two currencies refused or (variant) converted; spend money in another currency refused or (variant) booked in the account\'s', async () => {
+    const { access_token: token } = await tokens();
+    const euros = emulator.control.addAccount(ORG, { code: '095', name: 'Euro Account', type: 'BANK', currencyCode: 'EUR' });
+    const pounds = emulator.control.addAccount(ORG, { code: '096', name: 'Pound Clearing', type: 'BANK' });
+    emulator.control.addCurrency(ORG, { code: 'CHF', rate: 1.12 });
+    const swiss = emulator.control.addAccount(ORG, { code: '097', name: 'Franc Account', type: 'BANK', currencyCode: 'CHF' });
+    const errorsOf = (answer: { json: Record<string, any> }) => (answer.json.Elements as Array<{ ValidationErrors: Array<{ Message: string }> }>).flatMap((e) => e.ValidationErrors.map((v) => v.Message));
+    const transfer = (to: Record<string, unknown>, reference: string) => call(token, 'PUT', '/BankTransfers', { BankTransfers: [{ FromBankAccount: { AccountID: pounds.AccountID }, ToBankAccount: { AccountID: to.AccountID }, Amount: 46.8, Date: '2026-11-25', Reference: reference }] });
+    const transfersBefore = emulator.control.bankTransfers(ORG).length;
+
+    // Default: refused, nothing written.
+    const refused = await transfer(euros, 'X-1');
+    expect(refused.status).toBe(400);
+    expect(errorsOf(refused)).toEqual(['You cannot transfer between bank accounts in different currencies (GBP and EUR).']);
+    expect(emulator.control.bankTransfers(ORG)).toHaveLength(transfersBefore);
+    // Variant: converted at the day's rates, each side in its account's currency (46.80 GBP at 1.12 CHF per GBP = 52.42 CHF).
+    emulator.control.setCurrencyVariants(ORG, { crossCurrencyTransfers: 'converted' });
+    try {
+      const converted = await transfer(swiss, 'X-2');
+      expect(converted.status, JSON.stringify(converted.json)).toBe(200);
+      const [made] = converted.json.BankTransfers as Array<Record<string, any>>;
+      expect(made).toMatchObject({ Amount: 46.8, CurrencyRate: 1.12 });
+      const sides = emulator.control.bankTransactions(ORG).filter((t) => t.BankTransactionID === made!.FromBankTransactionID || t.BankTransactionID === made!.ToBankTransactionID);
+      expect(sides.map((t) => [t.Type, t.CurrencyCode, t.Total])).toEqual([['SPEND-TRANSFER', 'GBP', 46.8], ['RECEIVE-TRANSFER', 'CHF', 52.42]]);
+    } finally {
+      emulator.control.setCurrencyVariants(ORG, { crossCurrencyTransfers: 'refused' });
+    }
+
+    // Spend money on the pound account in francs: refused (default), or booked in pounds with the francs ignored (variant).
+    const spend = () =>
+      call(token, 'PUT', '/BankTransactions', {
+        BankTransactions: [{ Type: 'SPEND', Contact: { Name: 'Shopify #1' }, BankAccount: { AccountID: pounds.AccountID }, CurrencyCode: 'CHF', LineAmountTypes: 'NoTax', LineItems: [{ Description: 'Fees', Quantity: 1, UnitAmount: 1.2, AccountCode: '400' }] }],
+      });
+    const spendRefused = await spend();
+    expect(spendRefused.status).toBe(400);
+    expect(errorsOf(spendRefused)).toEqual(['The currency CHF does not match the currency GBP of bank account 096.']);
+    emulator.control.setCurrencyVariants(ORG, { bankTransactionCurrency: 'account-currency' });
+    try {
+      const ignored = await spend();
+      expect(ignored.status, JSON.stringify(ignored.json)).toBe(200);
+      expect((ignored.json.BankTransactions as Array<Record<string, unknown>>)[0]).toMatchObject({ CurrencyCode: 'GBP', CurrencyRate: 1, Total: 1.2 });
+    } finally {
+      emulator.control.setCurrencyVariants(ORG, { bankTransactionCurrency: 'refused' });
+    }
+  });
+
   it('filters with where, InvoiceNumbers and searchTerm', async () => {
     const { access_token: token } = await tokens();
     const byEmail = await call(token, 'GET', `/Contacts?where=${encodeURIComponent('EmailAddress=="JANE@example.com"')}`);

@@ -88,9 +88,20 @@ export class QboCompany {
     return this.insert('CompanyCurrency', { Id, Code: seed.code, Name: seed.code, Active: seed.active ?? true });
   }
 
-  /** An account of the chart, e.g. a clearing account (Other Current Asset) or a fee account (Expense). */
-  addAccount(account: { name: string; type: 'Bank' | 'Other Current Asset' | 'Expense' | 'Other Expense' | 'Income'; subType?: string; active?: boolean }): QboRecord {
+  /**
+   * An account of the chart, e.g. a clearing account (Other Current Asset) or a fee account (Expense). `currency`: a
+   * bank account's, in a multicurrency company (Intuit: a currency is assigned to bank and credit card accounts;
+   * income and expense accounts always use the home currency); default the home currency. A foreign one joins the
+   * currency list, as QuickBooks' account form adds it.
+   */
+  addAccount(account: { name: string; type: 'Bank' | 'Other Current Asset' | 'Expense' | 'Other Expense' | 'Income'; subType?: string; active?: boolean; currency?: string }): QboRecord {
     const classification = account.type === 'Income' ? 'Revenue' : account.type.endsWith('Expense') ? 'Expense' : 'Asset';
+    const currency = account.currency ?? this.homeCurrency;
+    if (currency !== this.homeCurrency) {
+      if (account.type !== 'Bank') throw new Error(`emulator seed: only a bank account may be in a foreign currency, not ${account.type} "${account.name}"`);
+      if (!this.preferences.multiCurrencyEnabled) throw new Error(`emulator seed: "${account.name}" in ${currency} needs multicurrency on`);
+      if (!this.all('CompanyCurrency').some((entry) => entry.Code === currency)) this.addCurrency({ code: currency });
+    }
     return this.insert('Account', {
       Name: account.name,
       FullyQualifiedName: account.name,
@@ -98,7 +109,7 @@ export class QboCompany {
       ...(account.subType ? { AccountSubType: account.subType } : {}),
       Classification: classification,
       Active: account.active ?? true,
-      CurrencyRef: { value: this.homeCurrency },
+      CurrencyRef: { value: currency },
     });
   }
 

@@ -122,6 +122,11 @@ export class QboEmulatorControl {
     this.state.company(realmId).preferences.unlistedCurrencies = mode;
   }
 
+  /** Variant [U]: a foreign-currency deposit into a home-currency bank account is converted at the rate, or refused. */
+  setForeignDepositToHomeAccount(realmId: string, mode: 'converted' | 'refused'): void {
+    this.state.company(realmId).preferences.foreignDepositToHomeAccount = mode;
+  }
+
   /** A currency added to the company's list (CompanyCurrency), with the daily rates QuickBooks holds for it. */
   addCurrency(realmId: string, currency: QboSeedCurrency): QboRecord {
     return this.state.company(realmId).addCurrency(currency);

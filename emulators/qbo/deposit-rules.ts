@@ -1,5 +1,6 @@
 import { fromMinor, toMinor } from '../../domain/money.js';
 import type { QboCompany } from './company.js';
+import { checkDepositCurrency } from './deposit-currency-rules.js';
 import { invalidReferenceFault, objectNotFoundFault, validationFault } from './fault-bodies.js';
 import type { QboRecord } from './query-evaluation.js';
 
@@ -50,6 +51,7 @@ export function validateDeposit(company: QboCompany, body: QboRecord, nowMs: num
   if (!Array.isArray(lines) || lines.length === 0) throw missing(nowMs, 'Line');
   const currency = refValue(body.CurrencyRef) ?? company.homeCurrency;
   let totalCents = 0;
+  const lineAccounts: QboRecord[] = [];
   const stored = lines.map((raw: unknown, index: number) => {
     const line = (raw ?? {}) as QboRecord;
     if (typeof line.Amount !== 'number' && typeof line.Amount !== 'string') throw missing(nowMs, `Line[${index}].Amount`);
@@ -68,17 +70,21 @@ export function validateDeposit(company: QboCompany, body: QboRecord, nowMs: num
       if (account.AccountSubType === UNDEPOSITED_FUNDS_SUBTYPE) {
         throw businessError(nowMs, 'Undeposited Funds cannot be used on a deposit line; link the payments to deposit instead.', 'Line.DepositLineDetail.AccountRef');
       }
+      lineAccounts.push(account);
     }
     totalCents += cents;
     return { ...line, Id: String(index + 1), LineNum: index + 1 };
   });
   if (totalCents < 0) throw businessError(nowMs, 'The deposit total cannot be negative.', 'TotalAmt');
+  const totalAmt = Number(fromMinor(totalCents, currency));
+  const exchange = checkDepositCurrency(company, { currency, bank: target, lineAccounts, body, totalAmt }, nowMs);
   return {
     ...body,
     TxnDate: body.TxnDate ?? new Date(nowMs).toISOString().slice(0, 10),
     CurrencyRef: { value: currency },
     Line: stored,
-    TotalAmt: Number(fromMinor(totalCents, currency)),
+    TotalAmt: totalAmt,
+    ...exchange,
   };
 }
 

@@ -28,6 +28,13 @@ export interface QboCompanyPreferences {
    * (as the QuickBooks UI does when a customer gets a new currency) or refused like an inactive one.
    */
   unlistedCurrencies: 'added' | 'refused';
+  /**
+   * Emulator variant, unconfirmed [U]: a deposit in a foreign currency into a bank account in the home currency is
+   * taken at the rate (`converted`: the account receives TotalAmt × ExchangeRate, as QuickBooks' wording "the currency
+   * of the account must be either in home currency or the transaction currency" allows) or refused (`refused`: the
+   * deposit form takes the currency of the account chosen).
+   */
+  foreignDepositToHomeAccount: 'converted' | 'refused';
 }
 
 export interface QboSeedItem {
@@ -164,6 +171,7 @@ export const DEFAULT_PREFERENCES: QboCompanyPreferences = {
   automatedSalesTaxPercent: 8.25,
   taxInclusiveDefault: false,
   unlistedCurrencies: 'added',
+  foreignDepositToHomeAccount: 'converted',
 };
 
 export function resolveSettings(options: QboEmulatorOptions): ResolvedQboSettings {

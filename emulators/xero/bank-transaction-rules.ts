@@ -27,13 +27,17 @@ export function createBankTransaction(org: XeroOrganisation, input: XeroRecord, 
   if (!isIsoDate(date)) errors.push('Date is not a valid date.');
   const reference = tooLong('Reference', input.Reference, 255);
   if (reference) errors.push(reference);
-  const currency = String(input.CurrencyCode ?? org.baseCurrency);
-  const unknownCurrency = currencyError(org, currency);
+  const sentCurrency = String(input.CurrencyCode ?? org.baseCurrency);
+  const bankCurrency = bank ? String(bank.CurrencyCode ?? org.baseCurrency) : sentCurrency;
+  // Money spent or received is in its bank account's currency (xero-node BankTransaction.currencyRate: "Only used for
+  // bank transactions in non base currency" accounts; "Setting currency is only supported on overpayments" [C]).
+  // Another CurrencyCode is refused, or (variant) ignored: what Xero does with it is unconfirmed [U].
+  const ignoresCurrency = org.currencyVariants.bankTransactionCurrency === 'account-currency';
+  const currency = ignoresCurrency ? bankCurrency : sentCurrency;
+  const unknownCurrency = currencyError(org, sentCurrency);
   if (unknownCurrency) errors.push(unknownCurrency);
-  // Money received into a bank account is in the account's currency (xero-node BankTransaction.currencyRate: "Only used
-  // for bank transactions in non base currency" accounts [C]; refusal wording [U]).
-  else if (bank && currency !== String(bank.CurrencyCode ?? org.baseCurrency)) {
-    errors.push(`The currency ${currency} does not match the currency ${String(bank.CurrencyCode ?? org.baseCurrency)} of bank account ${String(bank.Code)}.`);
+  else if (currency !== bankCurrency) {
+    errors.push(`The currency ${currency} does not match the currency ${bankCurrency} of bank account ${String(bank?.Code)}.`);
   }
   const lineInputs = Array.isArray(input.LineItems) ? (input.LineItems as XeroRecord[]) : [];
   if (lineInputs.length === 0) errors.push('One or more line items must be specified');

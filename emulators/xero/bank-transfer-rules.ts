@@ -19,7 +19,11 @@ export function createBankTransfer(org: XeroOrganisation, input: XeroRecord): Ou
   else if (round2(input.Amount) <= 0) errors.push('Amount must be greater than zero.');
   if (from && to && from.AccountID === to.AccountID) errors.push('The FromBankAccount and ToBankAccount must be different.');
   const currency = (account: XeroRecord) => String(account.CurrencyCode ?? org.baseCurrency);
-  if (from && to && currency(from) !== currency(to)) errors.push(`You cannot transfer between bank accounts in different currencies (${currency(from)} and ${currency(to)}).`);
+  // Between two currencies: refused, or (variant) converted at the day's rates [U] (options.ts, XeroCurrencyVariants).
+  const crossCurrency = from && to && currency(from) !== currency(to);
+  if (crossCurrency && org.currencyVariants.crossCurrencyTransfers === 'refused') {
+    errors.push(`You cannot transfer between bank accounts in different currencies (${currency(from)} and ${currency(to)}).`);
+  }
   const date = input.Date ?? new Date(org.nowMs).toISOString().slice(0, 10);
   if (!isIsoDate(date)) errors.push('Date is not a valid date.');
   const reference = tooLong('Reference', input.Reference, 255);
@@ -28,6 +32,8 @@ export function createBankTransfer(org: XeroOrganisation, input: XeroRecord): Ou
 
   const amount = round2(input.Amount as number);
   const dated = msDate(dateMs(String(date).slice(0, 10)));
+  // Each side in its own account's currency: the received side converted through the base currency at the day's rates.
+  const sideAmount = (account: XeroRecord) => (account === to && crossCurrency ? round2((amount / dayRate(org, currency(from))) * dayRate(org, currency(to))) : amount);
   const side = (type: 'SPEND-TRANSFER' | 'RECEIVE-TRANSFER', account: XeroRecord): XeroRecord => ({
     BankTransactionID: randomUUID(),
     Type: type,
@@ -36,11 +42,11 @@ export function createBankTransfer(org: XeroOrganisation, input: XeroRecord): Ou
     Status: 'AUTHORISED',
     LineAmountTypes: 'NoTax',
     LineItems: [],
-    SubTotal: amount,
+    SubTotal: sideAmount(account),
     TotalTax: 0,
-    Total: amount,
-    CurrencyCode: currency(from),
-    CurrencyRate: 1,
+    Total: sideAmount(account),
+    CurrencyCode: currency(account),
+    CurrencyRate: dayRate(org, currency(account)),
     IsReconciled: false,
     HasAttachments: false,
     UpdatedDateUTC: msDate(org.nowMs),
@@ -53,7 +59,8 @@ export function createBankTransfer(org: XeroOrganisation, input: XeroRecord): Ou
     ToBankAccount: summary(to),
     Amount: amount,
     Date: dated,
-    CurrencyRate: 1,
+    // Units of the receiving account's currency per unit of the sending one's (1 within one currency).
+    CurrencyRate: crossCurrency ? Number((dayRate(org, currency(to)) / dayRate(org, currency(from))).toFixed(6)) : 1,
     FromBankTransactionID: spent.BankTransactionID,
     ToBankTransactionID: received.BankTransactionID,
     FromIsReconciled: false,
@@ -97,6 +104,13 @@ function bankAccount(org: XeroOrganisation, raw: unknown, field: string, errors:
     return undefined;
   }
   return account;
+}
+
+/** Units of `code` per unit of the base currency, as seeded for the day (1 for the base currency, or none seeded). */
+function dayRate(org: XeroOrganisation, code: string): number {
+  if (code === org.baseCurrency) return 1;
+  const rate = org.currencies.find((entry) => entry.Code === code)?.rate;
+  return typeof rate === 'number' && rate > 0 ? rate : 1;
 }
 
 function summary(account: XeroRecord): XeroRecord {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FaultSettings } from '../common/fault-injector.js';
 import type { LoggedRequest, XeroEmulatorState } from './emulator-state.js';
-import type { IdempotencyKeyReuse, IdempotencyMode, XeroRateLimits, XeroSeedAccount, XeroSeedContact, XeroSeedItem, XeroSeedOrganisation, XeroSeedTaxRate } from './options.js';
+import type { IdempotencyKeyReuse, IdempotencyMode, XeroCurrencyVariants, XeroRateLimits, XeroSeedAccount, XeroSeedContact, XeroSeedItem, XeroSeedOrganisation, XeroSeedTaxRate } from './options.js';
 import { XeroOrganisation, type XeroRecord } from './organisation.js';
 import { dataFields, type PersistedParts } from '../common/persisted-state.js';
 
@@ -103,6 +103,11 @@ export class XeroEmulatorControl {
 
   addTaxRate(tenantId: string, seed: XeroSeedTaxRate): XeroRecord {
     return this.state.organisation(tenantId).addTaxRate(seed);
+  }
+
+  /** Variants [U] of money in another currency than its bank account's (options.ts, XeroCurrencyVariants). */
+  setCurrencyVariants(tenantId: string, variants: Partial<XeroCurrencyVariants>): XeroCurrencyVariants {
+    return Object.assign(this.state.organisation(tenantId).currencyVariants, variants);
   }
 
   addAccount(tenantId: string, seed: XeroSeedAccount): XeroRecord {

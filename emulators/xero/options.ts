@@ -60,6 +60,22 @@ export interface XeroSeedOrganisation {
   accounts?: XeroSeedAccount[];
   items?: XeroSeedItem[];
   contacts?: XeroSeedContact[];
+  /** Variants of what Xero does with money in another currency than its bank account's (unconfirmed; see below). */
+  currencyVariants?: Partial<XeroCurrencyVariants>;
+}
+
+/**
+ * Unconfirmed [U], so both are played (emulators/xero/FIDELITY.md, "Bank transfers", "Spend money"):
+ *  - `crossCurrencyTransfers`: a transfer between bank accounts in two currencies is `refused` (default; Linx's
+ *    reading of Xero's page) or `converted` (Xero's UI takes one, the second amount entered; through the API, which
+ *    takes one Amount, played as converted at the day's rates);
+ *  - `bankTransactionCurrency`: a SPEND/RECEIVE naming a CurrencyCode other than its bank account's is `refused`
+ *    (default) or booked in the account's currency, the code ignored (`account-currency`): xero-node says "Setting
+ *    currency is only supported on overpayments".
+ */
+export interface XeroCurrencyVariants {
+  crossCurrencyTransfers: 'refused' | 'converted';
+  bankTransactionCurrency: 'refused' | 'account-currency';
 }
 
 export interface XeroRateLimits {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EmulatorClock } from './clock.js';
-import type { XeroSeedAccount, XeroSeedContact, XeroSeedItem, XeroSeedOrganisation, XeroSeedTaxRate } from './options.js';
+import type { XeroCurrencyVariants, XeroSeedAccount, XeroSeedContact, XeroSeedItem, XeroSeedOrganisation, XeroSeedTaxRate } from './options.js';
 import { msDate } from './wire-format.js';
 
 export type XeroRecord = Record<string, unknown>;
@@ -51,6 +51,8 @@ export class XeroOrganisation {
   readonly bankTransfers: XeroRecord[] = [];
   readonly creditNotes: XeroRecord[] = [];
   readonly idempotency = new Map<string, IdempotentAnswer>();
+  /** What this organisation plays where Xero's handling of currencies is unconfirmed (options.ts). */
+  readonly currencyVariants: XeroCurrencyVariants;
   private invoiceSeq = 0;
   private creditNoteSeq = 0;
 
@@ -63,6 +65,7 @@ export class XeroOrganisation {
     this.countryCode = seed.countryCode ?? 'GB';
     this.baseCurrency = seed.baseCurrency ?? 'GBP';
     this.multiCurrencyPlan = seed.multiCurrencyPlan ?? true;
+    this.currencyVariants = { crossCurrencyTransfers: 'refused', bankTransactionCurrency: 'refused', ...seed.currencyVariants };
     this.addCurrency({ code: this.baseCurrency });
     for (const currency of seed.currencies ?? []) this.addCurrency(currency);
     this.paysTax = seed.paysTax ?? true;

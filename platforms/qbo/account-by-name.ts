@@ -3,15 +3,28 @@ import type { QboClient, QboEntity } from './qbo-client.js';
 import { PerIntegrationCache } from './per-integration-cache.js';
 import { qboQueryString } from './query-literal.js';
 
+/**
+ * An account as the route's options name it. `currency`: its CurrencyRef (with multicurrency on, a bank account may be
+ * in a foreign one), null when QuickBooks names none: the home currency (Intuit: "If no currency is listed … the
+ * account is in your company's Home currency").
+ */
+export interface QboNamedAccount {
+  id: string;
+  name: string;
+  currency: string | null;
+}
+
 /** Accounts by name, per company: a route's clearing account costs one lookup an hour, not one per order. */
-const accountIds = new PerIntegrationCache<{ id: string; name: string } | null>(60 * 60 * 1000);
+const accountIds = new PerIntegrationCache<QboNamedAccount | null>(60 * 60 * 1000);
 
 /** An account chosen by name in the route's options (clearingAccount, payoutBankAccount...). */
-export async function accountNamed(client: QboClient, cacheKey: string, name: string): Promise<{ id: string; name: string } | null> {
+export async function accountNamed(client: QboClient, cacheKey: string, name: string): Promise<QboNamedAccount | null> {
   return accountIds.get(`${cacheKey}|${name.toLowerCase()}`, async () => {
     const result = await client.query(`select * from Account where Name = ${qboQueryString(name)}`, `the account "${name}"`);
     const account = ((result.Account ?? []) as QboEntity[])[0];
-    return account ? { id: String(account.Id), name: String(account.Name) } : null;
+    if (!account) return null;
+    const currency = (account.CurrencyRef as { value?: unknown } | undefined)?.value;
+    return { id: String(account.Id), name: String(account.Name), currency: typeof currency === 'string' && currency !== '' ? currency : null };
   });
 }
 
@@ -21,7 +34,7 @@ export function forgetAccountNamed(cacheKey: string, name: string): void {
 }
 
 /** The account the route chose for `option`, or a refusal saying which setting to choose or which account to create. */
-export async function requireAccountNamed(client: QboClient, cacheKey: string, option: string, name: string, purpose: string): Promise<{ id: string; name: string }> {
+export async function requireAccountNamed(client: QboClient, cacheKey: string, option: string, name: string, purpose: string): Promise<QboNamedAccount> {
   if (name === '') {
     throw new LedgerSettingMissingError(
       option,

@@ -1,7 +1,8 @@
 import type { LedgerDocumentRef, LedgerPayout, LedgerPayoutLine, LedgerSaleAccount } from '../../domain/accounting-target.js';
 import { LedgerRejectedError } from '../../domain/platform-errors.js';
 import { normalizeAmount } from '../../domain/money.js';
-import { forgetAccountNamed, requireAccountNamed } from './account-by-name.js';
+import { payoutBankInCurrency } from '../payout-bank-currency.js';
+import { forgetAccountNamed, requireAccountNamed, type QboNamedAccount } from './account-by-name.js';
 import { qboDocumentRef } from './document-ref.js';
 import type { QboClient, QboEntity } from './qbo-client.js';
 import type { QboPayoutAccountNames } from './payout-route-options.js';
@@ -21,6 +22,8 @@ export class QboPayoutDeposits {
     private readonly client: QboClient,
     private readonly cacheKey: string,
     private readonly accounts: QboPayoutAccountNames,
+    /** The company's home currency (cached with its preferences): the currency of an account naming none. */
+    private readonly homeCurrency: () => Promise<string>,
   ) {}
 
   async find(docNumber: string): Promise<LedgerDocumentRef | null> {
@@ -41,10 +44,25 @@ export class QboPayoutDeposits {
     return { id: String(account.Id), name: String(account.Name), clearable: account.AccountSubType !== 'UndepositedFunds', saleTotal: qboDocumentRef(sale, 'sales receipt').total };
   }
 
+  /**
+   * The route's bank account, in the payout's currency (platforms/payout-bank-currency.ts). QuickBooks takes a
+   * deposit into a foreign-currency account only in that currency, and may take foreign money into a home-currency
+   * account at its own rate (emulators/qbo/FIDELITY.md, "Deposits"): neither a refusal to park on nor a conversion
+   * to book, so the payout waits for a bank account in its currency.
+   */
+  private async bankInPayoutCurrency(payout: LedgerPayout): Promise<QboNamedAccount> {
+    const name = this.accounts.payoutBankAccount;
+    return payoutBankInCurrency(payout, { name: 'QuickBooks Online', why: "a deposit is in its bank account's currency" }, async (fresh) => {
+      if (fresh) forgetAccountNamed(this.cacheKey, name);
+      const bank = await requireAccountNamed(this.client, this.cacheKey, 'payoutBankAccount', name, 'the bank account payouts are deposited to');
+      return { ...bank, currency: bank.currency ?? ((await this.homeCurrency()) || 'the home currency') };
+    });
+  }
+
   async book(payout: LedgerPayout, idempotencyKey: string): Promise<LedgerDocumentRef> {
     const existing = await this.find(payout.docNumber);
     if (existing) return existing;
-    const bank = await requireAccountNamed(this.client, this.cacheKey, 'payoutBankAccount', this.accounts.payoutBankAccount, 'the bank account payouts are deposited to');
+    const bank = await this.bankInPayoutCurrency(payout);
     const needs = (kind: LedgerPayoutLine['kind']) => payout.lines.some((line) => line.kind === kind);
     const fees = needs('fee') || (needs('adjustment') || needs('chargeback')) && this.accounts.payoutAdjustmentAccount === ''
       ? await requireAccountNamed(this.client, this.cacheKey, 'payoutFeeAccount', this.accounts.payoutFeeAccount, 'payment processing fees')

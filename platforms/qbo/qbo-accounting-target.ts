@@ -114,7 +114,7 @@ export class QboAccountingTarget implements AccountingTarget {
   ) {
     this.refunds = new QboRefundReceipts(client);
     this.accounts = options.accounts ?? payoutAccountNames(undefined);
-    this.deposits = new QboPayoutDeposits(client, this.cacheKey, this.accounts);
+    this.deposits = new QboPayoutDeposits(client, this.cacheKey, this.accounts, async () => (await this.companyCurrencies()).homeCurrency);
   }
 
   saleClearingAccount(sale: { id: string; docNumber: string }): Promise<LedgerSaleAccount | null> {

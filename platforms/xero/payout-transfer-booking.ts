@@ -3,6 +3,7 @@ import { saleListing, type LedgerDateRange, type LedgerDocumentRef, type LedgerP
 import { amountsIn, normalizeAmount } from '../../domain/money.js';
 import { LedgerRejectedError } from '../../domain/platform-errors.js';
 import type { PayoutAccountNames } from '../payout-account-options.js';
+import { payoutBankInCurrency } from '../payout-bank-currency.js';
 import { xeroIdempotencyKey } from './idempotency-key.js';
 import { findBankTransaction } from './receive-money-booking.js';
 import { isLive, isoDay, preferLive } from './sale-booking.js';
@@ -43,6 +44,8 @@ export class XeroPayoutTransfers {
     private readonly api: XeroApi,
     private readonly cacheKey: string,
     private readonly accounts: PayoutAccountNames,
+    /** The organisation's base currency (cached): the currency of a bank account naming none. */
+    private readonly baseCurrency: () => Promise<string>,
   ) {}
 
   async find(docNumber: string): Promise<LedgerDocumentRef | null> {
@@ -85,7 +88,7 @@ export class XeroPayoutTransfers {
           strayed.map((line) => `${line.description}: ${line.clearingAccountId}`).join('; '),
         );
       }
-      const bank = await this.account('payoutBankAccount', 'the bank account payouts are paid into', { bank: true, code: false });
+      const bank = await this.bankInPayoutCurrency(payout);
       const others = payout.lines.filter((line) => line.kind !== 'sale' && line.kind !== 'refund');
       const spent = others.filter((line) => money.minor(line.amount) < 0);
       const received = others.filter((line) => money.minor(line.amount) > 0);
@@ -108,6 +111,20 @@ export class XeroPayoutTransfers {
       }
       throw error;
     }
+  }
+
+  /**
+   * The route's bank account, in the payout's currency (platforms/payout-bank-currency.ts): a transfer through the
+   * API names one amount, so Xero refuses one between bank accounts in two currencies or would have to convert it at
+   * a rate nobody chose (emulators/xero/FIDELITY.md, "Bank transfers"). Read before the fees are spent out of
+   * clearing, so a payout that waits has written nothing.
+   */
+  private bankInPayoutCurrency(payout: LedgerPayout): Promise<XeroAccount & { currency: string }> {
+    return payoutBankInCurrency(payout, { name: 'Xero', why: 'Xero transfers a payout only between bank accounts in its currency' }, async (fresh) => {
+      if (fresh) forgetXeroAccountNamed(this.cacheKey, this.accounts.payoutBankAccount);
+      const bank = await this.account('payoutBankAccount', 'the bank account payouts are paid into', { bank: true, code: false });
+      return { ...bank, currency: bank.currencyCode ?? ((await this.baseCurrency()) || 'the base currency') };
+    });
   }
 
   private account(option: keyof PayoutAccountNames, purpose: string, needs: { bank: boolean; code: boolean }): Promise<XeroAccount> {

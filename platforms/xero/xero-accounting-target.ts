@@ -88,7 +88,7 @@ export class XeroAccountingTarget implements AccountingTarget {
     private readonly options: XeroAccountingTargetOptions,
   ) {
     this.payoutAccounts = options.payoutAccounts ?? payoutAccountNames(undefined);
-    this.payouts = new XeroPayoutTransfers(api, options.cacheKey, this.payoutAccounts);
+    this.payouts = new XeroPayoutTransfers(api, options.cacheKey, this.payoutAccounts, async () => (await this.currencies()).homeCurrency);
   }
 
   /** What a payout becomes here. */

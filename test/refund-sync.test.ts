@@ -113,7 +113,7 @@ describe('refunds and cancellations after booking: Shopify → QuickBooks Online
     expect(late.status).toBe(200);
     expect(await harness.intakeOutcomeOf(lateEventId)).toBe('already_synced');
     expect((await handle.describe()).runId).toBe(firstRun);
-    expect((await harness.refundRow(order.id, refund.id)).status).toBe('synced');
+    expect((await harness.refundRow(order.id, refund.id))?.status).toBe('synced');
     const receipts = refundReceiptsNumbered('7002-R1');
     expect(receipts).toHaveLength(1);
     expect(itemLines(receipts[0]!)).toEqual([[harness.ledgerId('Item', 'Mug'), 1, 8]]);

@@ -24,8 +24,14 @@ export default async function setup(project: TestProject) {
   const [server, bundle] = await Promise.all([
     startDevServer({
       searchAttributes: allSearchAttributeKeys,
-      // Low enough that the health workflow's continue-as-new path runs in a test; order syncs stay far below it.
-      dynamicConfig: { 'limit.historyCount.suggestContinueAsNew': 120 },
+      dynamicConfig: {
+        // Low enough that the health workflow's continue-as-new path runs in a test; order syncs stay far below it.
+        'limit.historyCount.suggestContinueAsNew': 120,
+        // The server fires no timer task (workflow timer, activity retry) sooner than this after it is written
+        // (default 1 s): a test's 100 ms retry or 700 ms re-check fired a second or more late, idle time in every
+        // file that sets short timings. Production keeps the default; its timings are seconds and longer.
+        'history.timerProcessorMaxTimeShift': '10ms',
+      },
       readinessTimeoutMs: 120_000,
       log: (line) => console.error(line),
     }),

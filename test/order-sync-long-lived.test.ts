@@ -44,7 +44,14 @@ describe('order sync: long-lived runs', () => {
     // Every re-check was an attempt, across runs: the new run carried the count.
     expect(row).toMatchObject({ status: 'synced', lastErrorCode: null });
     expect(row!.attempts).toBeGreaterThanOrEqual(5);
-    expect(await replayErrors(harness.client, [{ workflowId, runId, fixtureName: 'order-sync-parked-continued-as-new' }])).toEqual([]);
+    expect(
+      await replayErrors(harness.client, [
+        { workflowId, runId, fixtureName: 'order-sync-parked-continued-as-new' },
+        { workflowId, runId: continued.runId, fixtureName: 'order-sync-continued-run' },
+      ]),
+    ).toEqual([]);
+    // The operator's row counts the attempts the workflow counts: continuing as new is no attempt of its own.
+    expect(row!.attempts).toBe((await handle.query(orderSyncStatusQuery)).attempts);
   });
 
   it('a second park in the same run waits: resumed after a reconnect, an unknown SKU then waits for its mapping instead of looping', async () => {

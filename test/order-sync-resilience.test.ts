@@ -48,6 +48,11 @@ describe.each(LEDGER_VARIANTS)('order sync: duplicates, throttling and crashes (
       decorateTarget: hang.decorate,
       qboRequestIdMode: variant.requestIdMode,
       qboDuplicateDocNumbersAllowed: variant.duplicateDocNumbersAllowed,
+      // Short waits the tests set, so five variants do not spend minutes idle: a 429 without Retry-After is waited
+      // out for 100 ms (not the harness's 1 s), and a failed platform call is retried after 100 ms, 200 ms, 400 ms…
+      // (not 1 s, 2 s, 4 s…). The same throttles, faults and retries happen; only the pauses between them are shorter.
+      qboDefaultRetryAfterMs: 100,
+      orderSyncTiming: { platformRetryInitialMs: 100 },
     });
     // Five harnesses in one file: on a busy machine one start can take longer than the default hook timeout.
   }, 300_000);

@@ -108,7 +108,10 @@ describe('production processes', () => {
 
     const order = emulated.shopify.control.createOrder({ shop: emulated.shop, name: '#7001', lineItems: [{ title: 'Mug', sku: 'MUG-1', quantity: 2, unitPrice: '8.00' }] });
     const workflowId = `prod-order-${order.id}`;
-    emulated.qbo.control.throttleNext(1); // one 429 (Retry-After 1 s) on the way: counted, then booked anyway
+    // One 429 on the way: counted, then booked anyway. With a Retry-After of 1 s: without one (the emulator's default,
+    // as Intuit sends none) the process waits its 60 s default, a minute of this test spent waiting on nothing it checks.
+    emulated.qbo.control.setThrottleRetryAfter(1);
+    emulated.qbo.control.throttleNext(1);
     const result = await client.workflow.execute(orderSyncWorkflow, { workflowId, taskQueue, args: [{ routeId, orderId: order.id, orderName: '#7001' }] });
     expect(result.outcome).toBe('created');
     expect(emulated.qbo.control.documents(emulated.realmId, 'SalesReceipt')).toHaveLength(1);

@@ -70,6 +70,7 @@ const RerunsAfterWorkerLossPatch = 'order-sync-reruns-step-after-worker-loss';
 const RebooksFromFetchPatch = 'order-sync-rebooks-from-fetch-after-last-step-park';
 const WaitsOutBookkeepingOutagePatch = 'order-sync-waits-out-bookkeeping-outage';
 const RebooksFromFetchAfterCustomerParkPatch = 'order-sync-rebooks-from-fetch-after-customer-step-park';
+const ContinuedRunKeepsAttemptPatch = 'order-sync-continued-run-keeps-attempt';
 
 /** Thrown inside the workflow when a park at the last step resumed: the booking starts again from the fetch. */
 class BookAgain {}
@@ -220,7 +221,9 @@ export async function orderSyncWorkflow(input: OrderSyncInput): Promise<OrderSyn
   };
 
   setState('syncing', null);
-  await record('syncing', { newAttempt: true });
+  // A run continued as new goes on with the attempt it carried, which the row has counted already; counting it
+  // again made the row show one attempt more than the order had for every continue-as-new (a long throttle, re-checks).
+  await record('syncing', { newAttempt: !input.carried || !patched(ContinuedRunKeepsAttemptPatch) });
 
   let order = await fetchOrder();
   for (;;) {

@@ -71,6 +71,8 @@ export interface EmulatedPlatformsOptions {
   /** Shopify's cost bucket; default Shopify Standard (2000 points, 100/s). */
   shopifyBucket?: { maximumAvailable: number; restoreRate: number };
   qboAccessTokenTtlSeconds?: number;
+  /** How long the product waits after a 429 without Retry-After (default 1 s; production: Intuit's 60 s). */
+  qboDefaultRetryAfterMs?: number;
   /** What the ledger does with a repeated requestid (unconfirmed: the product must be safe under each). */
   qboRequestIdMode?: RequestIdMode;
   /** The company books a used document number again instead of answering 6140. */
@@ -152,7 +154,7 @@ export async function startEmulatedPlatforms(options: EmulatedPlatformsOptions):
     ...options.qboApp,
     environment: 'sandbox',
     ...qboEndpointsAt(qboHere.urls),
-    defaultRetryAfterMs: 1_000,
+    defaultRetryAfterMs: options.qboDefaultRetryAfterMs ?? 1_000,
     ...(options.qboRequestLimiter ? { requestLimiter: options.qboRequestLimiter } : {}),
   });
   return {

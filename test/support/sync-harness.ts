@@ -28,6 +28,7 @@ import { refundSyncWorkflowId } from '../../runtime/refund-sync-starter.js';
 import { IntegrationIdsKey, OrderIdKey, RouteIdKey, SyncStateKey } from '../../workflows/search-attributes.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 import { testDataConverter } from './test-data-converter.js';
+import { orderSyncTimingInterceptor } from './order-sync-timing-interceptor.js';
 import { SharedRequestLimiter } from '../../db/shared-request-limiter.js';
 import type { RequestLimits } from '../../domain/request-limiter.js';
 import { startEmulatedPlatforms, type EmulatedPlatforms, type EmulatedPlatformsOptions } from './emulated-platforms.js';
@@ -74,6 +75,10 @@ export interface SyncHarnessOptions {
   /** The limits the product keeps to, through the limiter production uses; none when absent. */
   qboRequestLimits?: RequestLimits;
   qboRequestIdMode?: EmulatedPlatformsOptions['qboRequestIdMode'];
+  /** How long the product waits after a QuickBooks 429 without Retry-After (default 1 s; production 60 s). */
+  qboDefaultRetryAfterMs?: EmulatedPlatformsOptions['qboDefaultRetryAfterMs'];
+  /** Timings every order sync started through the harness's client gets, the API's included (order-sync-timing-interceptor.ts). */
+  orderSyncTiming?: Partial<OrderSyncTiming>;
   qboDuplicateDocNumbersAllowed?: EmulatedPlatformsOptions['qboDuplicateDocNumbersAllowed'];
   /** Wraps the worker's activities, e.g. to hold one at a gate (test/support/hold-gate.ts). */
   decorateActivities?: SyncWorkerOptions['decorateActivities'];
@@ -230,6 +235,7 @@ export class SyncHarness {
           shopifyBucket: options.shopifyBucket,
           shopifyUpdatedOrdersPageSize: options.shopifyUpdatedOrdersPageSize,
           qboRequestIdMode: options.qboRequestIdMode,
+          qboDefaultRetryAfterMs: options.qboDefaultRetryAfterMs,
           qboDuplicateDocNumbersAllowed: options.qboDuplicateDocNumbersAllowed,
           qboCompany: options.qboCompany,
           qboInOwnProcess: options.qboInOwnProcess,
@@ -258,7 +264,11 @@ export class SyncHarness {
     const qbd = qbdConfig ? createQbdPlatform(qbdConfig, { requestLimiter: () => ({ acquire: async () => async () => {}, pauseFor: async () => {} }), db: database.db }) : null;
     const platforms = new PlatformRegistry([shopifyPlatform, decorate(qboPlatform), ...(xero ? [decorate(xero.platform)] : []), ...(qbd ? [qbd] : []), ...(woo ? [woo.platform] : []), ...(squarespace ? [squarespace.platform] : [])]);
     const credentials = new CredentialStore(database.db, secretBoxFromKey(Buffer.alloc(32, 7)));
-    const harness = new SyncHarness(database, emulated, platforms, credentials, new Client({ connection, dataConverter: testDataConverter }), nativeConnection, options, xero, woo, squarespace);
+    const harness = new SyncHarness(database, emulated, platforms, credentials, new Client({
+      connection,
+      dataConverter: testDataConverter,
+      ...(options.orderSyncTiming ? { interceptors: { workflow: [orderSyncTimingInterceptor(options.orderSyncTiming)] } } : {}),
+    }), nativeConnection, options, xero, woo, squarespace);
     if (qbdConfig) harness.qbdConfig = qbdConfig;
     await harness.createRoute();
     await harness.startApi(shopifyPlatform);

@@ -25,6 +25,8 @@ describe('temporal-docker-compose.yml', () => {
     );
     expect(open).toEqual(['ledgerbridge-api:3000']);
     expect(publishedPorts(services.temporal)).toEqual([{ host: '127.0.0.1', container: 7233 }]);
+    // Loopback only, so no authorizer, said explicitly (temporal-server's --allow-no-auth, TEMPORAL_ALLOW_NO_AUTH).
+    expect(services.temporal.environment.TEMPORAL_ALLOW_NO_AUTH).toBe('true');
     expect(publishedPorts(services['temporal-ui'])).toEqual([{ host: '127.0.0.1', container: 8080 }]);
     expect(publishedPorts(services.postgresql)).toEqual([]);
     expect(services['ledgerbridge-api'].environment.HOST).toBe('0.0.0.0');

@@ -52,6 +52,12 @@ try {
   // The demo route's reconciliation audits and its hard stop.
   await page.goto(`${base}/console/routes/demo/audits`);
   await shoot(page, 'audits');
+  // The demo's audit (npm start runs one): its report, each line with its fix.
+  const report = await page.locator('a[href^="/console/routes/demo/audits/"]').first().getAttribute('href', { timeout: 1000 }).catch(() => null);
+  if (report) {
+    await page.goto(`${base}${report}`);
+    await shoot(page, 'audit');
+  }
   // One order's page, as an alert email's link opens it.
   const orderLink = await firstOrderLink(page);
   if (orderLink) {

@@ -24,6 +24,7 @@ import { openServices, startApi, startWorker } from '../runtime/ledgerbridge-ser
 import { integrations, syncRoutes } from '../db/schema.js';
 import { saveOperator } from '../api/console/operator-accounts.js';
 import { DEMO_OPERATOR } from './demo-operator.js';
+import { choosePayoutAccounts, DEMO_PAYOUT_ROUTES, operatorApi, seedDemoMoney } from './demo-money.js';
 import { allSearchAttributeKeys } from '../workflows/search-attributes.js';
 import { DEMO_COMPANY } from '../emulators/qbo/demo-company.js';
 import { registerSearchAttributes } from './register-search-attributes.js';
@@ -227,6 +228,9 @@ if (demoShopify && demoWoo) {
       // Its order numbers start at #1001 like the Shopify demo shop's, in the same ledger: a prefix keeps them apart.
       { id: 'demo-squarespace', sourceIntegrationId: site.id, targetIntegrationId: books.id, documentNumberPrefix: 'SQ-' },
     ]);
+    // Before any order: only sales booked after the choice are paid into the clearing account that payouts clear.
+    await choosePayoutAccounts(operatorApi(config.publicBaseUrl, config.operatorToken), DEMO_PAYOUT_ROUTES);
+    say(`Payouts: ${DEMO_PAYOUT_ROUTES.map((r) => r.routeId).join(', ')} pay sales into "Shopify Clearing" and deposit payouts to the bank, fees to "Shopify Fees".`);
   }
   const routes = await db.select().from(syncRoutes).where(eq(syncRoutes.sourceIntegrationId, shop.id));
   say(`Routes: ${routes.map((r) => r.id).join(', ')} from ${shop.displayName}; demo-woo from ${wooStore.displayName} and demo-squarespace from ${site.displayName}, both → ${books.displayName}.`);
@@ -243,6 +247,18 @@ if (demoShopify && demoWoo) {
   }
   await saveDemo();
   setInterval(() => void saveDemo(), DEMO_SAVE_EVERY_MS).unref();
+  // The money side, once #1001 is booked: a refund, a payout and an audit (each made once, a kept demo's found again).
+  say('The money side: a refund of #1001, a payout and an audit (each waits for the bookings before it)…');
+  try {
+    const money = await seedDemoMoney(operatorApi(config.publicBaseUrl, config.operatorToken), shopify.control, {
+      shop: DEMO_SHOP,
+      orderName: '#1001',
+      routeIds: DEMO_PAYOUT_ROUTES.map((r) => r.routeId),
+    });
+    for (const line of money.lines) say(line);
+  } catch (error) {
+    say(`The demo's refund, payout or audit is not all there yet: ${(error as Error).message} See the console's Orders and Payouts pages.`);
+  }
 }
 
 say(`API:              ${config.publicBaseUrl}  (OpenAPI: ${config.publicBaseUrl}/openapi.json)`);

@@ -3,6 +3,7 @@ import { qboTime } from './fault-bodies.js';
 import {
   DEFAULT_PREFERENCES,
   type QboCompanyPreferences,
+  type QboSeedAccount,
   type QboSeedCompany,
   type QboSeedCurrency,
   type QboSeedCustomer,
@@ -75,6 +76,8 @@ export class QboCompany {
       }
       this.addCustomer(customer);
     }
+    // After every other seed, so adding accounts shifts no item's, tax code's or customer's id.
+    for (const account of seed.accounts ?? []) this.addAccount(account);
   }
 
   /** A foreign currency in the company's list, and the daily rates QuickBooks holds for it. */
@@ -94,7 +97,7 @@ export class QboCompany {
    * income and expense accounts always use the home currency); default the home currency. A foreign one joins the
    * currency list, as QuickBooks' account form adds it.
    */
-  addAccount(account: { name: string; type: 'Bank' | 'Other Current Asset' | 'Expense' | 'Other Expense' | 'Income'; subType?: string; active?: boolean; currency?: string }): QboRecord {
+  addAccount(account: QboSeedAccount): QboRecord {
     const classification = account.type === 'Income' ? 'Revenue' : account.type.endsWith('Expense') ? 'Expense' : 'Asset';
     const currency = account.currency ?? this.homeCurrency;
     if (currency !== this.homeCurrency) {

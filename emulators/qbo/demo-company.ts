@@ -22,4 +22,9 @@ export const DEMO_COMPANY: QboSeedCompany = {
     { name: 'Exempt', rates: [] },
   ],
   customers: [{ displayName: 'Amy Kincaid', givenName: 'Amy', familyName: 'Kincaid', email: 'amy@example.com' }],
+  // What the demo route's payouts go through (scripts/demo-money.ts), with the Checking account every company has.
+  accounts: [
+    { name: 'Shopify Clearing', type: 'Other Current Asset' },
+    { name: 'Shopify Fees', type: 'Expense' },
+  ],
 };

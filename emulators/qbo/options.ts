@@ -72,6 +72,16 @@ export interface QboSeedCustomer {
   currency?: string;
 }
 
+/** An account of the chart: a clearing account (Other Current Asset), a fee account (Expense)… (see QboCompany.addAccount). */
+export interface QboSeedAccount {
+  name: string;
+  type: 'Bank' | 'Other Current Asset' | 'Expense' | 'Other Expense' | 'Income';
+  subType?: string;
+  active?: boolean;
+  /** A bank account's currency in a multicurrency company; default the home currency. */
+  currency?: string;
+}
+
 /** A currency in a multicurrency company's list (CompanyCurrency), with the rates QuickBooks downloaded for it. */
 export interface QboSeedCurrency {
   code: string;
@@ -94,6 +104,8 @@ export interface QboSeedCompany {
   items?: QboSeedItem[];
   taxCodes?: QboSeedTaxCode[];
   customers?: QboSeedCustomer[];
+  /** Accounts the chart has besides Undeposited Funds, Checking and the income and cost accounts every company starts with. */
+  accounts?: QboSeedAccount[];
   /** Display names of vendors and employees: customer names must not collide with them either (6240). */
   otherNames?: { vendors?: string[]; employees?: string[] };
 }

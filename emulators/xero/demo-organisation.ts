@@ -1,4 +1,5 @@
 import type { XeroSeedOrganisation } from './options.js';
+import { DEFAULT_ACCOUNTS } from './organisation.js';
 
 /**
  * The organisation `npm start` connects: a US organisation in the demo shop's currency, with its SKUs as item codes
@@ -15,6 +16,8 @@ export const DEMO_ORGANISATION: XeroSeedOrganisation = {
     { name: 'CA State Tax', taxType: 'TAX001', ratePercent: 7.25 },
     { name: 'Tax Exempt', taxType: 'NONE', ratePercent: 0 },
   ],
+  // What the demo route's payouts go through (scripts/demo-money.ts): a clearing bank account, as Xero needs one.
+  accounts: [...DEFAULT_ACCOUNTS, { code: '091', name: 'Shopify Clearing', type: 'BANK' }, { code: '410', name: 'Shopify Fees', type: 'EXPENSE' }],
   items: [
     { code: 'TEE-RED-M', name: 'Organic Cotton Tee Red M', salesAccountCode: '200', salesTaxType: 'TAX001', unitPrice: 25 },
     { code: 'tee-blu-l', name: 'Organic Cotton Tee Blue L', salesAccountCode: '200', salesTaxType: 'TAX001', unitPrice: 25 },

@@ -22,7 +22,8 @@ const GB_TAX_RATES: XeroSeedTaxRate[] = [
   { name: '20% (VAT on Expenses)', taxType: 'INPUT2', ratePercent: 20, canApplyToRevenue: false },
 ];
 
-const DEFAULT_ACCOUNTS: XeroSeedAccount[] = [
+/** The chart an organisation starts with when its seed names none. */
+export const DEFAULT_ACCOUNTS: XeroSeedAccount[] = [
   { code: '090', name: 'Business Bank Account', type: 'BANK', bankAccountNumber: '12345678' },
   { code: '200', name: 'Sales', type: 'REVENUE', taxType: 'OUTPUT2' },
   { code: '260', name: 'Other Revenue', type: 'REVENUE', taxType: 'OUTPUT2' },

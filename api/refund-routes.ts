@@ -1,14 +1,14 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { WorkflowNotFoundError } from '@temporalio/client';
 import { and, desc, eq } from 'drizzle-orm';
 import type { ApiDeps } from './api-deps.js';
-import { conflict, notFound } from './api-error.js';
 import { ErrorResponse, operatorErrorResponses } from './error-response-schema.js';
 import { Nullable, OrderParams, RouteParams, SignalSent } from './order-sync-schemas.js';
 import { requireSyncRoute } from './sync-route-lookup.js';
 import { refundSyncs } from '../db/schema.js';
+import { retryParkedRefund } from './refund-actions.js';
+import { refundSyncRowView } from './refund-sync-row-view.js';
 import { refundRetrySignal } from '../workflows/refund-sync.js';
 
 const statusDescription =
@@ -34,27 +34,6 @@ export const RefundSyncRow = Type.Object({
 
 const RefundParams = Type.Object({ ...OrderParams.properties, refundId: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._-]+$' }) });
 
-type Row = typeof refundSyncs.$inferSelect;
-
-function view(row: Row) {
-  return {
-    routeId: row.routeId,
-    orderId: row.orderId,
-    refundId: row.refundId,
-    orderName: row.orderName,
-    workflowId: row.workflowId,
-    status: row.status,
-    waitingOn: row.waitingOn,
-    lastError: row.lastErrorCode ? { code: row.lastErrorCode, message: row.lastErrorMessage ?? '' } : null,
-    refundTotal: row.refundTotal,
-    ledgerDocNumber: row.ledgerDocNumber,
-    ledgerDocumentId: row.ledgerDocumentId,
-    attempts: row.attempts,
-    updatedAt: row.updatedAt.toISOString(),
-    syncedAt: row.syncedAt?.toISOString() ?? null,
-  };
-}
-
 /** Refunds and cancellations after booking, next to the order syncs: list them, and resume a parked one. */
 export function refundRoutes(deps: ApiDeps): FastifyPluginAsync {
   return async (plugin) => {
@@ -79,7 +58,7 @@ export function refundRoutes(deps: ApiDeps): FastifyPluginAsync {
         await requireSyncRoute(db, routeId);
         const where = and(eq(refundSyncs.routeId, routeId), request.query.status ? eq(refundSyncs.status, request.query.status) : undefined);
         const rows = await db.select().from(refundSyncs).where(where).orderBy(desc(refundSyncs.updatedAt)).limit(request.query.limit ?? 200);
-        return { refunds: rows.map(view) };
+        return { refunds: rows.map(refundSyncRowView) };
       },
     );
 
@@ -98,7 +77,7 @@ export function refundRoutes(deps: ApiDeps): FastifyPluginAsync {
         const { routeId, orderId } = request.params;
         await requireSyncRoute(db, routeId);
         const rows = await db.select().from(refundSyncs).where(and(eq(refundSyncs.routeId, routeId), eq(refundSyncs.orderId, orderId))).orderBy(refundSyncs.firstSeenAt);
-        return { refunds: rows.map(view) };
+        return { refunds: rows.map(refundSyncRowView) };
       },
     );
 
@@ -116,16 +95,7 @@ export function refundRoutes(deps: ApiDeps): FastifyPluginAsync {
       async (request, reply) => {
         const { routeId, orderId, refundId } = request.params;
         await requireSyncRoute(db, routeId);
-        const [row] = await db.select().from(refundSyncs).where(and(eq(refundSyncs.routeId, routeId), eq(refundSyncs.orderId, orderId), eq(refundSyncs.refundId, refundId)));
-        if (!row) throw notFound(`Refund ${refundId} of order ${orderId} is not known on route "${routeId}".`);
-        if (!['waiting', 'failed', 'waiting_for_sale'].includes(row.status)) throw conflict(`Refund ${refundId} of order ${row.orderName ?? orderId} is not waiting (it is ${row.status}).`);
-        try {
-          await temporal.workflow.getHandle(row.workflowId).signal(refundRetrySignal);
-        } catch (error) {
-          if (error instanceof WorkflowNotFoundError) throw notFound(`The booking of refund ${refundId} is no longer running.`);
-          throw error;
-        }
-        return reply.status(202).send({ workflowId: row.workflowId, signal: refundRetrySignal.name });
+        return reply.status(202).send(await retryParkedRefund(temporal, db, routeId, orderId, refundId));
       },
     );
   };

@@ -122,9 +122,13 @@ export interface AccountingPlatform extends PlatformBase {
   createTarget(connection: PlatformConnection): AccountingTarget;
   /**
    * Where a person opens a booked document in the ledger's own web app (the console's "open in the ledger"
-   * link); absent or null when the ledger has no such page (a desktop ledger, an emulator).
+   * link); absent or null when the ledger has no such page (a desktop ledger, an emulator). `kind`: the sale's
+   * document (the default) or a refund's (a refund receipt, a credit note).
    */
-  documentUrl?(account: IntegrationAccount, document: { id: string; docNumber: string | null }): string | null;
+  documentUrl?(account: IntegrationAccount, document: { id: string; docNumber: string | null; kind?: LedgerDocumentKind }): string | null;
 }
+
+/** Which of an order's documents a link opens: its sale's, or one of its refunds' (or its cancellation's reversal). */
+export type LedgerDocumentKind = 'sale' | 'refund';
 
 export type Platform = CommercePlatform | AccountingPlatform;

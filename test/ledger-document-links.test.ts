@@ -7,9 +7,13 @@ const document = { id: '146', docNumber: '1001' };
 
 /** Where the console's links lead: a booked document in the ledger's web app, an order's runs in Temporal UI. */
 describe('links out of the console', () => {
-  it("opens a QuickBooks Online sales receipt in QuickBooks' web app, sandbox or production; none for the emulator", () => {
+  it("opens a QuickBooks Online sales receipt or refund receipt in QuickBooks' web app, sandbox or production; none for the emulator", () => {
     expect(createQboPlatform({ ...app, environment: 'production' }).documentUrl!({ realmId: '9130' }, document)).toBe('https://app.qbo.intuit.com/app/salesreceipt?txnId=146');
     expect(createQboPlatform({ ...app, environment: 'sandbox' }).documentUrl!({ realmId: '9130' }, document)).toBe('https://app.sandbox.qbo.intuit.com/app/salesreceipt?txnId=146');
+    // A refund's (or a cancellation's) refund receipt opens on its own page.
+    expect(createQboPlatform({ ...app, environment: 'production' }).documentUrl!({ realmId: '9130' }, { id: '147', docNumber: '1001-R1', kind: 'refund' })).toBe(
+      'https://app.qbo.intuit.com/app/refundreceipt?txnId=147',
+    );
     const emulated = createQboPlatform({
       ...app,
       environment: 'sandbox',

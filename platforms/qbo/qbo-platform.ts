@@ -1,7 +1,7 @@
 import { payoutAccountNames, QBO_PAYOUT_ROUTE_OPTIONS } from './payout-route-options.js';
 import type { IntegrationCredentials } from '../../domain/credentials.js';
 import { CredentialsInvalidError } from '../../domain/platform-errors.js';
-import type { AccountingPlatform, IntegrationAccount, PlatformConnection } from '../platform.js';
+import type { AccountingPlatform, IntegrationAccount, LedgerDocumentKind, PlatformConnection } from '../platform.js';
 import { CURRENCY_ROUTE_OPTIONS } from '../currency-route-options.js';
 import { QboAccountingTarget } from './qbo-accounting-target.js';
 import { QboClient } from './qbo-client.js';
@@ -81,12 +81,12 @@ export function createQboPlatform(config: QboPlatformConfig): AccountingPlatform
     // A rate's tax on the sum of its lines' nets, rounded once (emulators/qbo/FIDELITY-tax.md T8, [U]).
     taxRounding: 'once-per-rate',
 
-    // QuickBooks Online's own page of a sales receipt (the company is the one the person is signed in to).
-    // [U] the address QuickBooks' web app shows for a sales receipt (no Intuit doc found). The emulator has no web app: no link then.
-    documentUrl(_account: IntegrationAccount, document: { id: string }): string | null {
+    // QuickBooks Online's own page of a sales receipt or a refund receipt (the company is the one the person is signed in to).
+    // [U] the addresses QuickBooks' web app shows for them (no Intuit doc found). The emulator has no web app: no link then.
+    documentUrl(_account: IntegrationAccount, document: { id: string; kind?: LedgerDocumentKind }): string | null {
       if (config.apiBaseUrl) return null;
       const app = config.environment === 'sandbox' ? 'https://app.sandbox.qbo.intuit.com' : 'https://app.qbo.intuit.com';
-      return `${app}/app/salesreceipt?txnId=${encodeURIComponent(document.id)}`;
+      return `${app}/app/${document.kind === 'refund' ? 'refundreceipt' : 'salesreceipt'}?txnId=${encodeURIComponent(document.id)}`;
     },
 
     authorizeUrl(_account: IntegrationAccount, state: string, redirectUri: string): string {

@@ -1,17 +1,20 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { and, eq } from 'drizzle-orm';
-import { orderSyncs, syncRoutes, truncatedFields } from '../../../db/schema.js';
+import { orderSyncs, refundSyncs, syncRoutes, truncatedFields } from '../../../db/schema.js';
 import { orderTriage } from '../../../domain/order-triage.js';
 import { ApiError } from '../../api-error.js';
 import { markChangeHandled, resumeParkedOrder } from '../../order-actions.js';
 import { orderSyncRowView } from '../../order-sync-row-view.js';
 import { orderSyncWorkflowView } from '../../order-sync-workflow-view.js';
+import { retryParkedRefund } from '../../refund-actions.js';
+import { refundSyncRowView } from '../../refund-sync-row-view.js';
 import type { ConsoleDeps } from '../console-deps.js';
 import type { ConsolePagePlugin } from '../console-plugin.js';
 import { html } from '../html.js';
 import { sendHtml, sendPage, timeText, type ConsolePage } from '../layout.js';
 import { CONSOLE_PREFIX } from '../console-paths.js';
 import { bookedChangeView, ledgerDocumentView, liveStatus, orderPath, orderStatusBadge, temporalUiLink, triageView } from './order-views.js';
+import { refundsSection } from './refund-views.js';
 import { routeDirectory } from './route-directory.js';
 
 export { orderStatusLook } from './order-views.js';
@@ -22,12 +25,14 @@ type OrderRequest = FastifyRequest<{ Params: { routeId: string; orderId: string 
 const notices: Record<string, string> = {
   retried: 'Retrying: the order repeats the step it stopped at.',
   handled: 'Marked handled: the change no longer shows as outstanding.',
+  'refund-retried': 'Retrying: the refund repeats the step it stopped at.',
 };
 
 /**
  * One order on one route: the page the "Open Order #1002" link of an alert email lands on
  * (/routes/:routeId/orders/:orderId → /console/routes/:routeId/orders/:orderId): what happened, the next
- * step, the ledger document, its workflow's runs, and the actions (Retry, Mark handled).
+ * step, the ledger document, its refunds and cancellation (each with its refund document and Retry), its
+ * workflow's runs, and the actions (Retry, Mark handled).
  */
 export const orderPage: ConsolePagePlugin = (deps) => async (app) => {
   const findRow = async (routeId: string, orderId: string) => {
@@ -69,6 +74,9 @@ export const orderPage: ConsolePagePlugin = (deps) => async (app) => {
   app.post<{ Params: { routeId: string; orderId: string } }>(`${CONSOLE_PREFIX}/routes/:routeId/orders/:orderId/change-handled`, (request, reply) =>
     action(request, reply, () => markChangeHandled(deps.db, request.params.routeId, request.params.orderId), 'handled'),
   );
+  app.post<{ Params: { routeId: string; orderId: string; refundId: string } }>(`${CONSOLE_PREFIX}/routes/:routeId/orders/:orderId/refunds/:refundId/retry`, (request, reply) =>
+    action(request, reply, () => retryParkedRefund(deps.health.client, deps.db, request.params.routeId, request.params.orderId, request.params.refundId), 'refund-retried'),
+  );
 };
 
 function noticeOf(request: FastifyRequest): ConsolePage['notice'] {
@@ -78,8 +86,9 @@ function noticeOf(request: FastifyRequest): ConsolePage['notice'] {
 
 async function orderDetail(deps: ConsoleDeps, request: FastifyRequest, row: typeof orderSyncs.$inferSelect, notice: ConsolePage['notice']): Promise<ConsolePage> {
   const order = orderSyncRowView(row);
-  const [truncated, directory, workflow, runs] = await Promise.all([
+  const [truncated, refunds, directory, workflow, runs] = await Promise.all([
     deps.db.select().from(truncatedFields).where(and(eq(truncatedFields.routeId, row.routeId), eq(truncatedFields.orderId, row.orderId))).orderBy(truncatedFields.field),
+    deps.db.select().from(refundSyncs).where(and(eq(refundSyncs.routeId, row.routeId), eq(refundSyncs.orderId, row.orderId))).orderBy(refundSyncs.firstSeenAt, refundSyncs.refundId),
     routeDirectory(deps.db, deps.platforms),
     // The running workflow's own view carries the SKU suggestions; the page still answers without a worker.
     orderSyncWorkflowView(deps.health.client, row.workflowId).catch(() => null),
@@ -100,6 +109,7 @@ async function orderDetail(deps: ConsoleDeps, request: FastifyRequest, row: type
 </dl>
 ${triageView(request, order, triage, route, suggestions)}
 ${bookedChangeView(request, order)}
+${refundsSection(request, refunds.map(refundSyncRowView), route)}
 ${truncated.length > 0 ? html`<h2>Shortened for the ledger</h2><ul class="truncated">${truncated.map((t) => html`<li><strong>${t.field}</strong> (the ledger takes ${t.limit} characters), full text: ${t.fullText}</li>`)}</ul>` : ''}
 <section aria-labelledby="history-h">
 <h2 id="history-h">History</h2>

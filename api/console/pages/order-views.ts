@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
-import type { OrderTriage } from '../../../domain/order-triage.js';
+import type { NextStep, OrderTriage } from '../../../domain/order-triage.js';
+import type { LedgerDocumentKind } from '../../../platforms/platform.js';
 import { orderSyncRunsUrl } from '../../../runtime/temporal-ui-links.js';
 import type { orderSyncRowView } from '../../order-sync-row-view.js';
 import type { ConsoleDeps } from '../console-deps.js';
@@ -46,27 +47,29 @@ export function liveStatus(order: Pick<OrderView, 'routeId' | 'orderId' | 'statu
 
 /** What happened and what to do, with the action that does it (Reconnect, map it, Retry). */
 export function triageView(request: FastifyRequest, order: OrderView, triage: OrderTriage, route: RouteEntry | undefined, suggestions: SkuSuggestion[] = []): SafeHtml {
-  const step = triage.step;
-  let action: SafeHtml | string = '';
-  if (step.kind === 'reconnect') {
-    const integrationId = step.integrationId ?? route?.targetIntegrationId;
-    action = integrationId ? html`<a class="button primary" href="${CONSOLE_PREFIX}/integrations/${encodeURIComponent(integrationId)}">Reconnect</a>` : '';
-  } else if (step.kind === 'map_sku') {
-    const candidates = suggestions.find((s) => s.sku === step.sku)?.candidates ?? [];
-    action = html`<a class="button primary" href="${mappingsPath(order.routeId)}#${mappingAnchor('sku', step.sku)}">Map SKU ${step.sku}</a>${
-      candidates.length ? html` <span class="suggestions">Probably: ${candidates.map((c, i) => html`${i ? ', ' : ''}<strong>${c.name}</strong>${c.sku ? ` (${c.sku})` : ''}`)}</span>` : ''
-    }`;
-  } else if (step.kind === 'release_route') {
-    action = html`<a class="button primary" href="${CONSOLE_PREFIX}/routes/${encodeURIComponent(order.routeId)}/audits">Open the route's halt</a>`;
-  } else if (step.kind === 'map_tax') {
-    action = html`<a class="button primary" href="${mappingsPath(order.routeId)}#${mappingAnchor('tax', step.taxKey)}">Map tax ${step.taxKey}</a>`;
-  }
   const retry = order.status === 'waiting' || order.status === 'failed' ? retryButton(request, order) : '';
   return html`<div class="triage" data-testid="triage">
 <p class="diagnosis"><strong>What happened:</strong> ${triage.diagnosis}</p>
 <p class="next-step"><strong>Next step:</strong> ${triage.nextStep}</p>
-<div class="actions">${action}${retry}</div>
+<div class="actions">${fixAction(triage.step, order.routeId, route, suggestions)}${retry}</div>
 </div>`;
+}
+
+/** The link that does a triage's next step (Reconnect, Map SKU …, Map tax …, Open the route's halt); '' when there is none. */
+export function fixAction(step: NextStep, routeId: string, route: RouteEntry | undefined, suggestions: SkuSuggestion[] = []): SafeHtml | '' {
+  if (step.kind === 'reconnect') {
+    const integrationId = step.integrationId ?? route?.targetIntegrationId;
+    return integrationId ? html`<a class="button primary" href="${CONSOLE_PREFIX}/integrations/${encodeURIComponent(integrationId)}">Reconnect</a>` : '';
+  }
+  if (step.kind === 'map_sku') {
+    const candidates = suggestions.find((s) => s.sku === step.sku)?.candidates ?? [];
+    return html`<a class="button primary" href="${mappingsPath(routeId)}#${mappingAnchor('sku', step.sku)}">Map SKU ${step.sku}</a>${
+      candidates.length ? html` <span class="suggestions">Probably: ${candidates.map((c, i) => html`${i ? ', ' : ''}<strong>${c.name}</strong>${c.sku ? ` (${c.sku})` : ''}`)}</span>` : ''
+    }`;
+  }
+  if (step.kind === 'release_route') return html`<a class="button primary" href="${CONSOLE_PREFIX}/routes/${encodeURIComponent(routeId)}/audits">Open the route's halt</a>`;
+  if (step.kind === 'map_tax') return html`<a class="button primary" href="${mappingsPath(routeId)}#${mappingAnchor('tax', step.taxKey)}">Map tax ${step.taxKey}</a>`;
+  return '';
 }
 
 export function retryButton(request: FastifyRequest, order: Pick<OrderView, 'routeId' | 'orderId' | 'orderName'>): SafeHtml {
@@ -74,11 +77,11 @@ export function retryButton(request: FastifyRequest, order: Pick<OrderView, 'rou
 }
 
 /** The ledger document: its number, and a link into the ledger where the platform has one. */
-export function ledgerDocumentView(order: OrderView, route: RouteEntry | undefined): SafeHtml {
+export function ledgerDocumentView(order: Pick<OrderView, 'ledgerDocument'>, route: RouteEntry | undefined, kind: LedgerDocumentKind = 'sale'): SafeHtml {
   const document = order.ledgerDocument;
   if (!document) return html`<span class="muted">none yet</span>`;
   const label = document.docNumber ?? document.id ?? '';
-  const url = route?.documentUrl(document) ?? null;
+  const url = route?.documentUrl({ ...document, kind }) ?? null;
   return url ? html`<a href="${url}" rel="noopener noreferrer" target="_blank">${label} in ${route!.ledgerName}</a>` : html`${label}${route ? html` <span class="muted">in ${route.ledgerName}</span>` : ''}`;
 }
 

@@ -1,14 +1,15 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { and, count, desc, eq, inArray, isNotNull, or } from 'drizzle-orm';
-import { orderSyncs, truncatedFields } from '../../../db/schema.js';
+import { and, count, desc, eq, exists, inArray, isNotNull, or } from 'drizzle-orm';
+import { orderSyncs, refundSyncs, truncatedFields } from '../../../db/schema.js';
 import { orderTriage } from '../../../domain/order-triage.js';
 import { orderSyncRowView } from '../../order-sync-row-view.js';
 import type { ConsoleDeps } from '../console-deps.js';
 import type { ConsolePagePlugin } from '../console-plugin.js';
 import { CONSOLE_PREFIX } from '../console-paths.js';
 import { html, type SafeHtml } from '../html.js';
-import { sendPage, timeText } from '../layout.js';
+import { sendPage, statusBadge, timeText } from '../layout.js';
 import { bookedChangeView, ledgerDocumentView, liveStatus, orderPath, orderStatusLook, temporalUiLink, triageView, type OrderView } from './order-views.js';
+import { REFUND_NEEDS_A_PERSON, refundStatusLook } from './refund-views.js';
 import { routeDirectory, type RouteEntry } from './route-directory.js';
 
 const PAGE_SIZE = 200;
@@ -19,6 +20,8 @@ interface OrderFilter {
   integration: string | null;
   /** Only booked orders the shop changed or cancelled since ("Changes after booking"). */
   changed: boolean;
+  /** Only orders with a refund (or a cancellation's reversal) waiting on a person. */
+  refundWaiting: boolean;
 }
 
 /**
@@ -34,7 +37,7 @@ function filterOf(request: FastifyRequest): OrderFilter {
   const query = request.query as Record<string, unknown>;
   const text = (name: string) => (typeof query[name] === 'string' && query[name] !== '' ? (query[name] as string) : null);
   const state = text('state');
-  return { state: state && STATES.includes(state) ? state : null, integration: text('integration'), changed: text('changed') === '1' };
+  return { state: state && STATES.includes(state) ? state : null, integration: text('integration'), changed: text('changed') === '1', refundWaiting: text('refund') === 'waiting' };
 }
 
 async function ordersList(deps: ConsoleDeps, request: FastifyRequest, reply: FastifyReply, routeId: string | null): Promise<FastifyReply> {
@@ -58,11 +61,12 @@ async function ordersList(deps: ConsoleDeps, request: FastifyRequest, reply: Fas
               routesOfIntegration ? inArray(orderSyncs.routeId, routesOfIntegration) : undefined,
               filter.state ? eq(orderSyncs.status, filter.state) : undefined,
               filter.changed ? isNotNull(orderSyncs.changedAfterBooking) : undefined,
+              filter.refundWaiting ? exists(deps.db.select({ one: refundSyncs.refundId }).from(refundSyncs).where(and(eq(refundSyncs.routeId, orderSyncs.routeId), eq(refundSyncs.orderId, orderSyncs.orderId), inArray(refundSyncs.status, [...REFUND_NEEDS_A_PERSON])))) : undefined,
             ),
           )
           .orderBy(desc(orderSyncs.updatedAt), orderSyncs.orderId)
           .limit(PAGE_SIZE);
-  const shortened = await truncatedCounts(deps, rows);
+  const [shortened, refundsWaiting] = await Promise.all([truncatedCounts(deps, rows), waitingRefunds(deps, rows)]);
   const route = routeId ? directory.routes.get(routeId) : undefined;
   const action = routeId ? `${CONSOLE_PREFIX}/routes/${encodeURIComponent(routeId)}/orders` : `${CONSOLE_PREFIX}/orders`;
   const body = html`<form method="get" action="${action}" class="filters">
@@ -73,6 +77,7 @@ async function ordersList(deps: ConsoleDeps, request: FastifyRequest, reply: Fas
     (i) => html`<option value="${i.id}"${filter.integration === i.id ? html` selected` : ''}>${i.displayName}</option>`,
   )}</select></div>
 <div><label><input type="checkbox" name="changed" value="1"${filter.changed ? html` checked` : ''}> Only changes after booking</label></div>
+<div><label><input type="checkbox" name="refund" value="waiting"${filter.refundWaiting ? html` checked` : ''}> Only refunds waiting for you</label></div>
 <button type="submit">Show</button>
 </form>
 ${
@@ -83,7 +88,8 @@ ${
 <thead><tr><th scope="col">Order</th>${routeId ? '' : html`<th scope="col">Route</th>`}<th scope="col">Status</th><th scope="col">What happened · next step</th><th scope="col">Ledger document</th><th scope="col">Updated</th><th scope="col">Workflow</th></tr></thead>
 <tbody>${rows.map((row) => {
         const order = orderSyncRowView(row);
-        return orderRow(deps, request, order, directory.routes.get(row.routeId), shortened.get(`${row.routeId}\n${row.orderId}`) ?? 0, !routeId);
+        const key = `${row.routeId}\n${row.orderId}`;
+        return orderRow(deps, request, order, directory.routes.get(row.routeId), shortened.get(key) ?? 0, refundsWaiting.get(key) ?? null, !routeId);
       })}</tbody>
 </table>${rows.length === PAGE_SIZE ? html`<p class="muted">The ${PAGE_SIZE} most recently changed orders are shown; filter to see others.</p>` : ''}`
 }`;
@@ -95,10 +101,18 @@ ${
   });
 }
 
-function orderRow(deps: ConsoleDeps, request: FastifyRequest, order: OrderView, route: RouteEntry | undefined, truncatedCount: number, showRoute: boolean): SafeHtml {
+function orderRow(
+  deps: ConsoleDeps,
+  request: FastifyRequest,
+  order: OrderView,
+  route: RouteEntry | undefined,
+  truncatedCount: number,
+  refundWaiting: string | null,
+  showRoute: boolean,
+): SafeHtml {
   const triage = orderTriage({ status: order.status, waitingOn: order.waitingOn, lastError: order.lastError, truncatedCount });
   return html`<tr data-order="${order.orderId}" data-route="${order.routeId}">
-<th scope="row" data-label="Order"><a href="${orderPath(order.routeId, order.orderId)}">${order.orderName ?? order.orderId}</a></th>
+<th scope="row" data-label="Order"><a href="${orderPath(order.routeId, order.orderId)}">${order.orderName ?? order.orderId}</a>${refundWaiting ? html` <a class="refund-marker" href="${orderPath(order.routeId, order.orderId)}#refunds-h">${statusBadge(`Refund: ${refundStatusLook[refundWaiting]!.label}`, refundStatusLook[refundWaiting]!.tone)}</a>` : ''}</th>
 ${showRoute ? html`<td data-label="Route">${route?.label ?? order.routeId}</td>` : ''}
 ${liveStatus(order, 'td')}
 <td data-label="What happened · next step">${triageView(request, order, triage, route)}${bookedChangeView(request, order)}</td>
@@ -118,4 +132,20 @@ async function truncatedCounts(deps: ConsoleDeps, rows: { routeId: string; order
     .where(or(...pairs))
     .groupBy(truncatedFields.routeId, truncatedFields.orderId);
   return new Map(counts.map((c) => [`${c.routeId}\n${c.orderId}`, c.n]));
+}
+
+/** Per listed order ("routeId\norderId"), the status of a refund of it waiting on a person (waiting before failed). */
+async function waitingRefunds(deps: ConsoleDeps, rows: { routeId: string; orderId: string }[]): Promise<Map<string, string>> {
+  if (rows.length === 0) return new Map();
+  const pairs = rows.map((row) => and(eq(refundSyncs.routeId, row.routeId), eq(refundSyncs.orderId, row.orderId))!);
+  const found = await deps.db
+    .select({ routeId: refundSyncs.routeId, orderId: refundSyncs.orderId, status: refundSyncs.status })
+    .from(refundSyncs)
+    .where(and(inArray(refundSyncs.status, [...REFUND_NEEDS_A_PERSON]), or(...pairs)));
+  const byOrder = new Map<string, string>();
+  for (const refund of found) {
+    const key = `${refund.routeId}\n${refund.orderId}`;
+    if (byOrder.get(key) !== 'waiting') byOrder.set(key, refund.status);
+  }
+  return byOrder;
 }

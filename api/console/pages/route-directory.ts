@@ -1,5 +1,6 @@
 import { syncRoutes, integrations } from '../../../db/schema.js';
 import type { Database } from '../../../db/database.js';
+import type { LedgerDocumentKind } from '../../../platforms/platform.js';
 import type { PlatformRegistry } from '../../../platforms/registry.js';
 
 export interface RouteEntry {
@@ -9,8 +10,8 @@ export interface RouteEntry {
   sourceIntegrationId: string;
   targetIntegrationId: string;
   ledgerName: string;
-  /** The ledger's page of a booked document, where the ledger has one (platforms/…: documentUrl). */
-  documentUrl(document: { id: string | null; docNumber: string | null }): string | null;
+  /** The ledger's page of a booked document (a sale's unless `kind` says refund), where the ledger has one (platforms/…: documentUrl). */
+  documentUrl(document: { id: string | null; docNumber: string | null; kind?: LedgerDocumentKind }): string | null;
 }
 
 export interface IntegrationEntry {
@@ -41,7 +42,7 @@ export async function routeDirectory(db: Database, platforms: PlatformRegistry):
         } catch {
           return null;
         }
-        return platform.role === 'accounting' && platform.documentUrl ? platform.documentUrl(target.account, { id: document.id, docNumber: document.docNumber }) : null;
+        return platform.role === 'accounting' && platform.documentUrl ? platform.documentUrl(target.account, { id: document.id, docNumber: document.docNumber, kind: document.kind ?? 'sale' }) : null;
       },
     });
   }

@@ -11,10 +11,10 @@ import { refundSyncRowView } from '../../refund-sync-row-view.js';
 import type { ConsoleDeps } from '../console-deps.js';
 import type { ConsolePagePlugin } from '../console-plugin.js';
 import { html } from '../html.js';
-import { sendHtml, sendPage, timeText, type ConsolePage } from '../layout.js';
+import { sendHtml, sendPage, timeText, wantsFragment, type ConsolePage } from '../layout.js';
 import { CONSOLE_PREFIX } from '../console-paths.js';
 import { bookedChangeView, ledgerDocumentView, liveStatus, orderPath, orderStatusBadge, temporalUiLink, triageView } from './order-views.js';
-import { refundsSection } from './refund-views.js';
+import { refundRows, refundsSection } from './refund-views.js';
 import { routeDirectory } from './route-directory.js';
 
 export { orderStatusLook } from './order-views.js';
@@ -56,6 +56,17 @@ export const orderPage: ConsolePagePlugin = (deps) => async (app) => {
     return sendHtml(reply, orderStatusBadge(row.status));
   });
 
+  // The refund rows alone, for the live refresh of the order's "Refunds and cancellations"; a browser sent here from the
+  // API's GET …/refunds (browser-redirect.ts) gets the order's page at that section.
+  app.get<{ Params: { routeId: string; orderId: string } }>(`${CONSOLE_PREFIX}/routes/:routeId/orders/:orderId/refunds`, async (request, reply) => {
+    const { routeId, orderId } = request.params;
+    if (!wantsFragment(request)) return reply.redirect(`${orderPath(routeId, orderId)}#refunds-h`, 303);
+    const row = await findRow(routeId, orderId);
+    if (!row) return reply.code(404).type('text/plain').send('This order is no longer recorded.');
+    const [refunds, directory] = await Promise.all([refundsOfOrder(deps, routeId, orderId), routeDirectory(deps.db, deps.platforms)]);
+    return sendHtml(reply, refundRows(request, refunds, directory.routes.get(routeId)));
+  });
+
   const action = async (request: OrderRequest, reply: FastifyReply, run: () => Promise<unknown>, done: string) => {
     const { routeId, orderId } = request.params;
     try {
@@ -88,7 +99,7 @@ async function orderDetail(deps: ConsoleDeps, request: FastifyRequest, row: type
   const order = orderSyncRowView(row);
   const [truncated, refunds, directory, workflow, runs] = await Promise.all([
     deps.db.select().from(truncatedFields).where(and(eq(truncatedFields.routeId, row.routeId), eq(truncatedFields.orderId, row.orderId))).orderBy(truncatedFields.field),
-    deps.db.select().from(refundSyncs).where(and(eq(refundSyncs.routeId, row.routeId), eq(refundSyncs.orderId, row.orderId))).orderBy(refundSyncs.firstSeenAt, refundSyncs.refundId),
+    refundsOfOrder(deps, row.routeId, row.orderId),
     routeDirectory(deps.db, deps.platforms),
     // The running workflow's own view carries the SKU suggestions; the page still answers without a worker.
     orderSyncWorkflowView(deps.health.client, row.workflowId).catch(() => null),
@@ -109,7 +120,7 @@ async function orderDetail(deps: ConsoleDeps, request: FastifyRequest, row: type
 </dl>
 ${triageView(request, order, triage, route, suggestions)}
 ${bookedChangeView(request, order)}
-${refundsSection(request, refunds.map(refundSyncRowView), route)}
+${refundsSection(request, row, refunds, route)}
 ${truncated.length > 0 ? html`<h2>Shortened for the ledger</h2><ul class="truncated">${truncated.map((t) => html`<li><strong>${t.field}</strong> (the ledger takes ${t.limit} characters), full text: ${t.fullText}</li>`)}</ul>` : ''}
 <section aria-labelledby="history-h">
 <h2 id="history-h">History</h2>
@@ -118,6 +129,12 @@ ${runs.length === 0 ? html`<p class="muted">No run of this order's sync is liste
 </section>
 <p><a href="${CONSOLE_PREFIX}/routes/${encodeURIComponent(row.routeId)}/orders">All orders of this route</a></p>`;
   return { title: `Order ${order.orderName ?? order.orderId}`, nav: 'orders', lead: route?.label, body, notice };
+}
+
+/** The order's refunds and cancellation on its route, oldest first (as the API's GET …/orders/:orderId/refunds lists them). */
+async function refundsOfOrder(deps: ConsoleDeps, routeId: string, orderId: string) {
+  const rows = await deps.db.select().from(refundSyncs).where(and(eq(refundSyncs.routeId, routeId), eq(refundSyncs.orderId, orderId))).orderBy(refundSyncs.firstSeenAt, refundSyncs.refundId);
+  return rows.map(refundSyncRowView);
 }
 
 /** The order's workflow runs, newest first, as Temporal's visibility lists them (a retry by hand, a continue-as-new). */

@@ -20,7 +20,7 @@ interface OrderFilter {
   integration: string | null;
   /** Only booked orders the shop changed or cancelled since ("Changes after booking"). */
   changed: boolean;
-  /** Only orders with a refund (or a cancellation's reversal) waiting on a person. */
+  /** Only orders with a refund (or a cancellation's reversal) waiting on a person or failed. */
   refundWaiting: boolean;
 }
 
@@ -77,7 +77,7 @@ async function ordersList(deps: ConsoleDeps, request: FastifyRequest, reply: Fas
     (i) => html`<option value="${i.id}"${filter.integration === i.id ? html` selected` : ''}>${i.displayName}</option>`,
   )}</select></div>
 <div><label><input type="checkbox" name="changed" value="1"${filter.changed ? html` checked` : ''}> Only changes after booking</label></div>
-<div><label><input type="checkbox" name="refund" value="waiting"${filter.refundWaiting ? html` checked` : ''}> Only refunds waiting for you</label></div>
+<div><label><input type="checkbox" name="refund" value="waiting"${filter.refundWaiting ? html` checked` : ''}> Only refunds waiting or failed</label></div>
 <button type="submit">Show</button>
 </form>
 ${

@@ -3,7 +3,7 @@ import { orderTriage, type NextStep } from '../../../domain/order-triage.js';
 import type { RefundSyncView } from '../../refund-sync-row-view.js';
 import { html, type SafeHtml } from '../html.js';
 import { csrfField, statusBadge, timeText } from '../layout.js';
-import { fixAction, ledgerDocumentView, orderPath, orderStatusLook } from './order-views.js';
+import { fixAction, ledgerDocumentView, ORDER_LIVE_EVERY_MS, orderPath, orderStatusLook } from './order-views.js';
 import type { RouteEntry } from './route-directory.js';
 
 /** A refund's status in the order's own words; a refund also waits for its order's sale to be booked. */
@@ -64,18 +64,25 @@ ${parked ? html`<div class="actions">${fixAction(triage.step, refund.routeId, ro
 </div>`;
 }
 
-/** The order's refunds and its cancellation's reversal on this route, each with its refund document and what to do. */
-export function refundsSection(request: FastifyRequest, refunds: RefundSyncView[], route: RouteEntry | undefined): SafeHtml {
+/** The address of an order's refund rows as a fragment (the section refreshes from it while the page is open). */
+export const refundRowsPath = (routeId: string, orderId: string) => `${orderPath(routeId, orderId)}/refunds`;
+
+/** The order's refunds and its cancellation's reversal on this route: a section that keeps itself up to date. */
+export function refundsSection(request: FastifyRequest, order: { routeId: string; orderId: string }, refunds: RefundSyncView[], route: RouteEntry | undefined): SafeHtml {
   return html`<section aria-labelledby="refunds-h" data-testid="refunds">
 <h2 id="refunds-h">Refunds and cancellations</h2>
-${
-  refunds.length === 0
-    ? html`<p class="muted">No refund or cancellation of this order has reached ledgerbridge.</p>`
-    : html`<table class="rows refunds">
+<div data-refresh-url="${refundRowsPath(order.routeId, order.orderId)}" data-refresh-every="${ORDER_LIVE_EVERY_MS}">${refundRows(request, refunds, route)}</div>
+</section>`;
+}
+
+/** Each refund with its status, what to do, its refund document and when (the section's live content). */
+export function refundRows(request: FastifyRequest, refunds: RefundSyncView[], route: RouteEntry | undefined): SafeHtml {
+  if (refunds.length === 0) return html`<p class="muted">No refund or cancellation of this order has reached ledgerbridge.</p>`;
+  return html`<table class="rows refunds">
 <caption class="visually-hidden">Refunds and cancellations of this order and what to do about them</caption>
 <thead><tr><th scope="col">Refund</th><th scope="col">Given back (shop currency)</th><th scope="col">Status</th><th scope="col">What happened · next step</th><th scope="col">Ledger document</th><th scope="col">When</th></tr></thead>
 <tbody>${refunds.map(
-        (refund) => html`<tr data-refund="${refund.refundId}">
+    (refund) => html`<tr data-refund="${refund.refundId}">
 <th scope="row" data-label="Refund">${refundName(refund)}</th>
 <td data-label="Given back (shop currency)">${refund.refundTotal ?? html`<span class="muted">not read yet</span>`}</td>
 <td data-label="Status">${refundStatusBadge(refund.status)}</td>
@@ -83,8 +90,6 @@ ${
 <td data-label="Ledger document">${ledgerDocumentView({ ledgerDocument: refund.ledgerDocumentId || refund.ledgerDocNumber ? { id: refund.ledgerDocumentId, docNumber: refund.ledgerDocNumber } : null }, route, 'refund')}</td>
 <td data-label="When">${refund.status === 'synced' ? html`booked ${timeText(refund.syncedAt)}` : html`updated ${timeText(refund.updatedAt)}`}</td>
 </tr>`,
-      )}</tbody>
-</table>`
-}
-</section>`;
+  )}</tbody>
+</table>`;
 }

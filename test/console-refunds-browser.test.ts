@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from './integration-health-harness.js';
+import { startConsoleWithRoute, type ConsoleWithRoute } from './support/console-route.js';
+
+/**
+ * Refunds on the order's page in a real browser: the shop refunds part of a booked order (its refunds/create webhook
+ * reaches the API), the page lists the refund with its refund receipt; a refund the ledger refuses (its item made
+ * inactive) says why and what to fix, the orders list marks its order, and Retry books it once the ledger is fixed.
+ */
+describe('operator console in a browser: refunds and cancellations of an order', () => {
+  let c: ConsoleWithRoute;
+  let orderId: string;
+  let mugLineId: string;
+
+  const refundReceipts = (docNumber: string) => c.h.qbo.control.documents(c.h.realmId, 'RefundReceipt').filter((d) => d.docNumber === docNumber);
+  const refundStatus = async (refundId: string) =>
+    (await c.h.api('GET', `/routes/${c.routeId}/orders/${orderId}/refunds`)).json<{ refunds: { refundId: string; status: string }[] }>().refunds.find((r) => r.refundId === refundId)?.status;
+  const refundRow = (refundId: string) => c.page.getByTestId('refunds').locator(`tr[data-refund="${refundId}"]`);
+
+  beforeAll(async () => {
+    c = await startConsoleWithRoute();
+    ({ orderId } = await c.syncOrder('#6001', [{ title: 'Mug', sku: 'MUG-1', quantity: 3, unitPrice: '8.00' }]));
+    await c.orderStatus(orderId, 'synced');
+    mugLineId = c.h.shopify.control.shop(c.h.shop).orders.get(orderId)!.lineItems[0]!.id;
+  }, 300_000);
+  afterAll(async () => {
+    await c?.close();
+  });
+
+  it('lists a booked partial refund with its refund receipt and its amount', async () => {
+    const refund = c.h.shopify.control.refundOrder(orderId, { shop: c.h.shop, lines: [{ lineItemId: mugLineId, quantity: 1 }] });
+    await eventually(async () => (await refundStatus(refund.id)) === 'synced' || undefined, 'the refund to be booked');
+
+    const { page } = c;
+    await page.goto(`${c.h.baseUrl}/console/routes/${c.routeId}/orders/${orderId}`);
+    await page.getByRole('heading', { name: 'Refunds and cancellations' }).waitFor();
+    const row = refundRow(refund.id);
+    expect(await row.getByRole('rowheader').textContent()).toBe(`Refund ${refund.id}`);
+    expect(await row.locator('td[data-label="Given back (shop currency)"]').textContent()).toBe(refund.total);
+    expect(await row.locator('.badge').textContent()).toBe('Synced');
+    expect(await row.locator('td[data-label="Ledger document"]').textContent()).toContain('6001-R1');
+    expect(await row.locator('td[data-label="When"]').textContent()).toMatch(/^booked \d{4}-\d\d-\d\d/);
+    expect(await row.locator('.next-step').textContent()).toContain('Nothing to do.');
+    expect(await row.getByRole('button').count()).toBe(0);
+    expect(refundReceipts('6001-R1')).toHaveLength(1);
+  });
+
+  it('shows a refund the ledger refused with its message and the fix; the orders list marks it; Retry books it once', async () => {
+    // The bookkeeper made the mug's item inactive in QuickBooks: the next refund's receipt is refused.
+    const mug = c.h.qbo.control.list(c.h.realmId, 'Item').find((item) => item.Sku === 'MUG-1')!;
+    c.h.qbo.control.setItemActive(c.h.realmId, String(mug.Id), false);
+    const refund = c.h.shopify.control.refundOrder(orderId, { shop: c.h.shop, lines: [{ lineItemId: mugLineId, quantity: 1 }] });
+    await eventually(async () => (await refundStatus(refund.id)) === 'failed' || undefined, 'the ledger to refuse the refund');
+
+    const { page } = c;
+    await page.goto(`${c.h.baseUrl}/console/orders`);
+    const marker = page.locator(`tr[data-order="${orderId}"] .refund-marker`);
+    expect(await marker.textContent()).toBe('Refund: Failed (retrying on its own)');
+    await page.getByLabel('Only refunds waiting or failed').check();
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.waitForURL((url) => url.searchParams.get('refund') === 'waiting');
+    expect(await page.locator('tr[data-order]').count()).toBe(1);
+    await marker.click();
+    await page.waitForURL((url) => url.pathname === `/console/routes/${c.routeId}/orders/${orderId}`);
+
+    const row = refundRow(refund.id);
+    expect(await row.locator('.badge').textContent()).toBe('Failed (retrying on its own)');
+    expect(await row.locator('.diagnosis').textContent()).toContain('QuickBooks Online rejected refund receipt 6001-R2: something it refers to (an item, customer, tax code or account) is inactive or deleted');
+    expect(await row.locator('.next-step').textContent()).toContain('Fix what the message says (in the ledger or the route settings), then press Retry.');
+    expect(await row.locator('td[data-label="Ledger document"]').textContent()).toBe('none yet');
+    expect(refundReceipts('6001-R2')).toHaveLength(0);
+
+    // The bookkeeper makes the item active again and presses Retry: the open page turns Synced by itself.
+    c.h.qbo.control.setItemActive(c.h.realmId, String(mug.Id), true);
+    await row.getByRole('button', { name: `Retry refund ${refund.id} of order #6001` }).click();
+    await page.getByText('Retrying: the refund repeats the step it stopped at.').waitFor();
+    await refundRow(refund.id).locator('.badge-green', { hasText: 'Synced' }).waitFor({ timeout: 30_000 });
+    expect(await refundRow(refund.id).locator('td[data-label="Ledger document"]').textContent()).toContain('6001-R2');
+    expect(refundReceipts('6001-R2')).toHaveLength(1);
+    expect(c.h.qbo.control.documents(c.h.realmId, 'RefundReceipt')).toHaveLength(2);
+
+    // Nothing waits any more: the orders list no longer marks the order.
+    await page.goto(`${c.h.baseUrl}/console/orders`);
+    expect(await page.locator(`tr[data-order="${orderId}"] .refund-marker`).count()).toBe(0);
+  });
+
+  it('shows a refund waiting for a reconnect of the ledger with the Reconnect link; reconnected, Retry books it once', async () => {
+    c.h.qbo.control.revokeGrant(c.h.realmId);
+    const refund = c.h.shopify.control.refundOrder(orderId, { shop: c.h.shop, lines: [{ lineItemId: mugLineId, quantity: 1 }] });
+    await eventually(async () => (await refundStatus(refund.id)) === 'waiting' || undefined, 'the refund to wait for the reconnect');
+
+    const { page } = c;
+    await page.goto(`${c.h.baseUrl}/console/orders`);
+    expect(await page.locator(`tr[data-order="${orderId}"] .refund-marker`).textContent()).toBe('Refund: Waiting for you');
+    await page.goto(`${c.h.baseUrl}/console/routes/${c.routeId}/orders/${orderId}`);
+    const row = refundRow(refund.id);
+    expect(await row.locator('.badge').textContent()).toBe('Waiting for you');
+    expect(await row.locator('.next-step').textContent()).toContain('Reconnect the integration, then press Retry.');
+    expect(await row.getByRole('link', { name: 'Reconnect' }).getAttribute('href')).toBe(`/console/integrations/${c.qbo.id}`);
+    // What the page says never carries a token.
+    expect(await page.content()).not.toMatch(/access_token|refresh_token|Bearer /i);
+
+    await c.h.clickConnect(c.qbo.id);
+    await eventually(async () => (await c.h.row(c.qbo.id)).status === 'connected' || undefined, 'the ledger to be connected again');
+    await row.getByRole('button', { name: `Retry refund ${refund.id} of order #6001` }).click();
+    await page.getByText('Retrying: the refund repeats the step it stopped at.').waitFor();
+    await refundRow(refund.id).locator('.badge-green', { hasText: 'Synced' }).waitFor({ timeout: 30_000 });
+    expect(await refundRow(refund.id).locator('td[data-label="Ledger document"]').textContent()).toContain('6001-R3');
+    expect(refundReceipts('6001-R3')).toHaveLength(1);
+  });
+});

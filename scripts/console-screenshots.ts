@@ -58,7 +58,7 @@ try {
     await page.goto(`${base}${report}`);
     await shoot(page, 'audit');
   }
-  // One order's page, as an alert email's link opens it.
+  // One order's page, as an alert email's link opens it: the refunded one, with its refund document.
   const orderLink = await firstOrderLink(page);
   if (orderLink) {
     await page.goto(`${base}${orderLink}`);
@@ -72,14 +72,22 @@ try {
 }
 console.log(`Saved ${taken.length} screenshots:\n${taken.map((path) => `  ${path}`).join('\n')}`);
 
-/** A link to an order page found on the Orders page, else the demo route's first order (by the operator API). */
+/**
+ * The order page to picture: the demo's refunded order (#1001: its refund shows under "Refunds and cancellations"),
+ * else an order found on the Orders page, else the demo route's first order (by the operator API).
+ */
 async function firstOrderLink(page: Page): Promise<string | null> {
+  const token = process.env.OPERATOR_TOKEN ?? 'demo-operator-token';
+  const operator = async <T>(path: string): Promise<T | null> => {
+    const response = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } }).catch(() => null);
+    return response?.ok ? ((await response.json()) as T) : null;
+  };
+  const orderPage = (row: { routeId: string; orderId: string }) => `/console/routes/${encodeURIComponent(row.routeId)}/orders/${encodeURIComponent(row.orderId)}`;
+  const refunded = (await operator<{ refunds: { routeId: string; orderId: string }[] }>('/routes/demo/refunds?limit=1'))?.refunds[0];
+  if (refunded) return orderPage(refunded);
   await page.goto(`${base}/console/orders`);
   const onPage = await page.locator('a[href*="/console/routes/"][href*="/orders/"]').first().getAttribute('href', { timeout: 1000 }).catch(() => null);
   if (onPage) return onPage;
-  const token = process.env.OPERATOR_TOKEN ?? 'demo-operator-token';
-  const response = await fetch(`${base}/routes/demo/orders?limit=1`, { headers: { authorization: `Bearer ${token}` } });
-  if (!response.ok) return null;
-  const { orders } = (await response.json()) as { orders: { routeId: string; orderId: string }[] };
-  return orders[0] ? `/console/routes/${encodeURIComponent(orders[0].routeId)}/orders/${encodeURIComponent(orders[0].orderId)}` : null;
+  const first = (await operator<{ orders: { routeId: string; orderId: string }[] }>('/routes/demo/orders?limit=1'))?.orders[0];
+  return first ? orderPage(first) : null;
 }

@@ -105,6 +105,15 @@ export function createPayoutSyncActivities(deps: OrderSyncActivityDeps) {
       return { found: true, payout };
     },
 
+    /** Workflow ids of the route's payouts waiting for this one to be booked (see preparePayoutDeposit). */
+    async payoutsWaitingFor(input: { routeId: string; payoutId: string }): Promise<string[]> {
+      const rows = await db
+        .select({ workflowId: payoutSyncs.workflowId, waitingOn: payoutSyncs.waitingOn })
+        .from(payoutSyncs)
+        .where(and(eq(payoutSyncs.routeId, input.routeId), eq(payoutSyncs.status, 'waiting_for_payout')));
+      return rows.filter((row) => (row.waitingOn ?? '').split(' ').includes(`payout:${input.payoutId}`)).map((row) => row.workflowId);
+    },
+
     /** Each order the payout pays out or refunds, as its sync left it. */
     async ordersOfPayout(input: { routeId: string; orders: Array<{ id: string; name: string }> }): Promise<PayoutOrders> {
       const result: PayoutOrders = { booked: [], notBooked: [], neverBooked: [] };

@@ -10,7 +10,7 @@ import { eventually, SyncHarness } from './support/sync-harness.js';
  */
 describe('payouts: a refund paid back in a later payout than its charge', () => {
   let harness: SyncHarness;
-  const { payoutResult, syncUntil, twoOrdersOneRefunded } = payoutSteps(() => harness, { ordersRecheckMs: 1_000 });
+  const { payoutResult, syncUntil, twoOrdersOneRefunded } = payoutSteps(() => harness, { ordersRecheckMs: 10 * 60_000 });
 
   beforeAll(async () => {
     harness = await SyncHarness.start();
@@ -27,7 +27,7 @@ describe('payouts: a refund paid back in a later payout than its charge', () => 
       .map((d) => d.record as Record<string, any>)
       .filter((d) => d.PrivateNote.includes(`payout ${payoutId},`));
 
-  it('waits for the earlier payout that charged the order, then deposits once; neither parks on a clearing difference', async () => {
+  it('waits for the earlier payout that charged the order, is woken when it is booked, and deposits once; neither parks on a clearing difference', async () => {
     const { a, b } = await twoOrdersOneRefunded('#8601', '#8602');
     const vase = vaseOrder(harness, '#8603');
     await eventually(async () => (await harness.orderRow(vase.id))?.status === 'waiting', 'the vase order to wait for its SKU');
@@ -53,10 +53,12 @@ describe('payouts: a refund paid back in a later payout than its charge', () => 
     expect(depositsOf(later.id)).toEqual([]);
     expect((await harness.operator('GET', `/routes/${harness.routeId}/halt`)).body.halted).toBe(false);
 
-    // The vase is mapped and booked; on their re-checks (1 s here) the earlier payout deposits, then the later one.
+    // The vase is mapped and booked, the earlier payout retried: it deposits and wakes the later one, long before
+    // its re-check (10 minutes here).
     const vaseItem = harness.qbo.control.list(harness.realmId, 'Item').find((item) => item.Name === 'Vase')!;
     expect((await harness.operator('PUT', `/routes/${harness.routeId}/sku-mappings/VASE-1`, { ledgerItemId: String(vaseItem.Id) })).status).toBe(200);
     expect((await harness.syncResultOf(vase.id)).outcome).toBe('created');
+    expect((await harness.operator('POST', `/routes/${harness.routeId}/payouts/${earlier.id}/retry`)).status).toBe(202);
     expect((await payoutResult(earlier.id)).outcome).toBe('created');
     expect((await payoutResult(later.id)).outcome).toBe('created');
 

@@ -1,4 +1,4 @@
-import { allHandlersFinished, condition, defineQuery, defineSignal, patched, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, defineQuery, defineSignal, getExternalWorkflowHandle, patched, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { PayoutSyncActivities, PayoutSyncRecord } from '../activities/payout-sync-activities.js';
 import { DatabaseRejectedType } from '../activities/database-failures.js';
 import { payoutIsSettled } from '../domain/commerce-payout.js';
@@ -43,9 +43,12 @@ export const payoutRetrySignal = defineSignal('payoutRetry');
  * may pay those charges out) instead of parking on the difference. Runs before it never had the answer.
  */
 export const WaitsForEarlierPayoutsPatch = 'payout-sync-waits-for-earlier-payouts';
+
+/** A payout that ends (booked or skipped) wakes the route's later payouts waiting for it, rather than leaving them to their re-check. */
+export const WakesWaitingPayoutsPatch = 'payout-sync-wakes-waiting-payouts';
 export const payoutSyncStatusQuery = defineQuery<PayoutSyncStatus>('payoutSyncStatus');
 
-const bookkeeping = proxyActivities<Pick<PayoutSyncActivities, 'recordPayoutSyncState' | 'ordersOfPayout'>>({
+const bookkeeping = proxyActivities<Pick<PayoutSyncActivities, 'recordPayoutSyncState' | 'ordersOfPayout' | 'payoutsWaitingFor'>>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 12, nonRetryableErrorTypes: [DatabaseRejectedType] },
 });
@@ -102,6 +105,12 @@ export async function payoutSyncWorkflow(input: PayoutSyncInput): Promise<Payout
     status.waitingOn = null;
     setState(state, null);
     await record(result.outcome === 'skipped' ? 'skipped' : 'synced', { document: result.ledgerDocument, error: result.outcome === 'skipped' ? { code: 'skipped', message: result.message } : null, ...(cleared ? { cleared } : {}) });
+    if (patched(WakesWaitingPayoutsPatch)) {
+      for (const waiting of await bookkeeping.payoutsWaitingFor({ routeId: input.routeId, payoutId: input.payoutId })) {
+        // One that has just stopped waiting (its own re-check) needs no signal.
+        await getExternalWorkflowHandle(waiting).signal(payoutRetrySignal).catch(() => undefined);
+      }
+    }
     await condition(allHandlersFinished);
     return result;
   };

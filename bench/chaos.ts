@@ -317,9 +317,9 @@ try {
   const lost = ORDERS - booked.distinct;
 
   console.log(`\nchaos run, seed ${SEED}: API and worker as separate processes (runtime/api-main.ts, runtime/worker-main.ts), PostgreSQL, Temporal dev server on SQLite`);
-  console.log('fault                               injected');
-  for (const [kind] of new Map(faultPlan(FAULTS).map((k) => [k, 0]))) console.log(`${kind.padEnd(36)}${String(counts.get(kind) ?? 0).padStart(8)}`);
-  console.log(`${'total'.padEnd(36)}${String([...counts.values()].reduce((a, b) => a + b, 0)).padStart(8)}`);
+  console.log(`${'fault'.padEnd(50)}injected`);
+  for (const [kind] of new Map(faultPlan(FAULTS).map((k) => [k, 0]))) console.log(`${kind.padEnd(50)}${String(counts.get(kind) ?? 0).padStart(8)}`);
+  console.log(`${'total'.padEnd(50)}${String([...counts.values()].reduce((a, b) => a + b, 0)).padStart(8)}`);
   console.log(`(429 answers forced: ${extras.throttled}; extra webhook deliveries: ${extras.redeliveries}; ledger requests: ${emulated.qbo.control.requestCount(emulated.realmId)})`);
   console.log(`orders booked      ${booked.distinct} / ${ORDERS}`);
   console.log(`duplicates         ${duplicates}`);

@@ -19,6 +19,8 @@ export interface ClearingDifference {
   /** What would stay in the clearing account for the order after this payout (negative: more taken out than put in). */
   cents: number;
   why: string;
+  /** The order's charges so far come to less than its sale: the rest may be in another payout not booked yet. */
+  undercharged: boolean;
 }
 
 /**
@@ -65,7 +67,7 @@ export function payoutDepositLines(payout: CommercePayout, sales: PayoutOrderSal
       `booked ${fromCents(sold)}, paid out ${fromCents(now.charged)}` +
       (sale.clearedBefore.charged ? ` (and ${fromCents(sale.clearedBefore.charged)} in earlier payouts)` : '') +
       (paidBack > sale.refundedCents ? `, refunds paid back ${fromCents(paidBack)} but booked ${fromCents(sale.refundedCents)}` : '');
-    return [{ orderId: sale.orderId, orderName: sale.orderName, cents: remaining, why }];
+    return [{ orderId: sale.orderId, orderName: sale.orderName, cents: remaining, why, undercharged: charged < sold }];
   });
   return { lines, cleared, differences };
 }

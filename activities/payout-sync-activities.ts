@@ -51,6 +51,11 @@ export type PreparedDeposit =
       existing: LedgerDocumentRef | null;
       lines: LedgerPayoutLine[];
       cleared: Record<string, ClearedCents>;
+      /**
+       * Earlier payouts of the route not booked yet, when the clearing check is short only of charges: they may pay
+       * those charges out, so this payout waits for them (README: payouts) instead of parking on a difference.
+       */
+      waitForPayouts?: string[];
     };
 
 /** Activities of payoutSyncWorkflow: read the payout, check its orders and the clearing account, book the deposit. */
@@ -98,6 +103,15 @@ export function createPayoutSyncActivities(deps: OrderSyncActivityDeps) {
       // Before it waits for its orders: one its ledger cannot book waits with the setting, not for orders that may book.
       await assertLedgerBooksPayoutCurrency(connections, input.routeId, payout);
       return { found: true, payout };
+    },
+
+    /** Workflow ids of the route's payouts waiting for this one to be booked (see preparePayoutDeposit). */
+    async payoutsWaitingFor(input: { routeId: string; payoutId: string }): Promise<string[]> {
+      const rows = await db
+        .select({ workflowId: payoutSyncs.workflowId, waitingOn: payoutSyncs.waitingOn })
+        .from(payoutSyncs)
+        .where(and(eq(payoutSyncs.routeId, input.routeId), eq(payoutSyncs.status, 'waiting_for_payout')));
+      return rows.filter((row) => (row.waitingOn ?? '').split(' ').includes(`payout:${input.payoutId}`)).map((row) => row.workflowId);
     },
 
     /** Each order the payout pays out or refunds, as its sync left it. */
@@ -152,6 +166,12 @@ export function createPayoutSyncActivities(deps: OrderSyncActivityDeps) {
         );
       }
       const { lines, cleared, differences } = payoutDepositLines(input.payout, sales);
+      // An order refunded in this payout whose charge came in an earlier one still syncing (found by the same poll,
+      // or waiting for another of its orders): not a difference yet. Checked again once the earlier ones are booked.
+      if (differences.length > 0 && differences.every((d) => d.undercharged)) {
+        const earlier = await earlierPayoutsNotBooked(input.routeId, input.payout);
+        if (earlier.length > 0) return { supported: true, ledgerName: integration.displayName, documentKind, docNumber, existing: null, lines: [], cleared: {}, waitForPayouts: earlier };
+      }
       if (differences.length > 0) {
         const total = differences.reduce((sum, d) => sum + d.cents, 0);
         const explained = differences.map((d) => `${d.orderName} ${amountsIn(input.payout.currency).amount(d.cents)} (${d.why})`).join('; ');
@@ -202,6 +222,19 @@ export function createPayoutSyncActivities(deps: OrderSyncActivityDeps) {
       .from(refundSyncs)
       .where(and(eq(refundSyncs.routeId, routeId), eq(refundSyncs.orderId, orderId), eq(refundSyncs.status, 'synced')));
     return rows.reduce((sum, row) => sum + (row.total ? amountsIn(currency).minor(row.total) : 0), 0);
+  }
+
+  /** The route's other payouts issued before this one (or not read yet: no date on their row) that are neither booked nor skipped. */
+  async function earlierPayoutsNotBooked(routeId: string, payout: CommercePayout): Promise<string[]> {
+    const rows = await db
+      .select({ payoutId: payoutSyncs.payoutId, status: payoutSyncs.status, issuedAt: payoutSyncs.issuedAt })
+      .from(payoutSyncs)
+      .where(and(eq(payoutSyncs.routeId, routeId), ne(payoutSyncs.payoutId, payout.id)));
+    return rows
+      // Issued before it, ties broken by id, so two payouts never wait for each other.
+      .filter((row) => row.status !== 'synced' && row.status !== 'skipped' && (!row.issuedAt || row.issuedAt < payout.issuedAt || (row.issuedAt === payout.issuedAt && row.payoutId < payout.id)))
+      .map((row) => row.payoutId)
+      .sort();
   }
 
   async function clearedBefore(routeId: string, payoutId: string, orderId: string): Promise<ClearedCents> {

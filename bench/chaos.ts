@@ -3,8 +3,11 @@
 // a SQLite file, the Shopify and QuickBooks emulators in this process) while faults are injected at moments drawn from
 // a seeded PRNG, so a run can be repeated: worker and API SIGKILLs, a Temporal restart on its file, ledger answers
 // dropped after the write, 429 storms, the ledger grant revoked and reconnected through the product's connect route,
-// triplicate and late webhook deliveries. Prints faults by kind, orders booked, duplicates, lost and drain time, and
-// exits non-zero on any duplicate or loss. Loopback only; bounded in count and time (--drain-timeout-s).
+// triplicate and late webhook deliveries. A share of the orders is refunded (chaos-money.ts) and the booked ones are
+// paid out through Shopify Payments payouts the product polls for, with refund webhooks redelivered and ledger answers
+// dropped after refund receipt and deposit writes too. Prints faults by kind, orders, refunds and payouts booked,
+// duplicates, lost, the clearing account left for paid-out orders and drain time, and exits non-zero on any
+// duplicate, loss or unexplained parked payout. Loopback only; bounded in count and time (--drain-timeout-s).
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -27,6 +30,7 @@ import { createConnectedRoute } from '../test/support/connected-route.js';
 import { startEmulatedPlatforms } from '../test/support/emulated-platforms.js';
 import { spawnProcess, type SpawnedProcess } from '../test/support/spawned-process.js';
 import { allSearchAttributeKeys } from '../workflows/search-attributes.js';
+import { CHAOS_ORDER_LINE, ChaosMoney } from './chaos-money.js';
 import { seededRandom } from './seeded-random.js';
 
 const { values: args } = parseArgs({
@@ -35,6 +39,7 @@ const { values: args } = parseArgs({
     faults: { type: 'string', default: '200' },
     seed: { type: 'string', default: '1' },
     'drain-timeout-s': { type: 'string', default: '900' },
+    'refund-share': { type: 'string', default: '0.35' },
   },
 });
 const ORDERS = Number(args.orders);
@@ -56,7 +61,11 @@ type FaultKind =
   | '429 storm'
   | 'token revoked + reconnected'
   | 'triplicate webhook'
-  | 'late webhook';
+  | 'late webhook'
+  | 'ledger answer dropped after refund receipt write'
+  | 'ledger answer dropped after deposit write'
+  | 'triplicate refunds/create webhook'
+  | 'late refunds/create webhook';
 
 /** How the faults are shared out: process deaths and restarts are few and heavy, platform faults many and light. */
 function faultPlan(total: number): FaultKind[] {
@@ -68,18 +77,23 @@ function faultPlan(total: number): FaultKind[] {
     ['token revoked + reconnected', 1],
     ['ledger answer dropped after write', few(0.3, 1)],
     ['429 storm', few(0.15, 1)],
-    ['triplicate webhook', few(0.22, 1)],
+    ['triplicate webhook', few(0.14, 1)],
+    ['ledger answer dropped after refund receipt write', few(0.05, 1)],
+    ['ledger answer dropped after deposit write', few(0.04, 1)],
+    ['triplicate refunds/create webhook', few(0.06, 1)],
+    ['late refunds/create webhook', few(0.06, 1)],
   ];
   const plan = fixed.flatMap(([kind, n]) => Array<FaultKind>(n).fill(kind));
   while (plan.length < total) plan.push('late webhook');
   return plan;
 }
 
-// The schedule: orders arrive over the first 60% of the chaos window, faults over all of it.
+// The schedule: orders arrive over the first 60% of the chaos window, faults over all of it and half as long again,
+// while the booked orders are refunded and paid out.
 const WINDOW_MS = Math.max(30_000, ORDERS * 400);
 const orderTimes = Array.from({ length: ORDERS }, (_, i) => (i * WINDOW_MS * 0.6) / ORDERS);
 const faults = faultPlan(FAULTS)
-  .map((kind) => ({ kind, at: between(2_000, WINDOW_MS) }))
+  .map((kind) => ({ kind, at: between(2_000, WINDOW_MS * 1.5) }))
   .sort((a, b) => a.at - b.at);
 
 const dir = await mkdtemp(join(tmpdir(), 'ledgerbridge-chaos-'));
@@ -159,6 +173,17 @@ try {
     },
     route.shopifyIntegrationId,
   ).finally(() => subscriber.close());
+  // Payouts go through a clearing account: chosen before the first order, so every sale of the backlog is booked to it.
+  const money = new ChaosMoney(emulated, { origin: apiOrigin, operatorToken: OPERATOR_TOKEN, routeId: route.routeId }, SEED, Number(args['refund-share']));
+  await money.configurePayouts();
+  /** One payout round at a time (it reads the API, which may be restarting). */
+  let payoutRound: Promise<void> | null = null;
+  let nextPayoutRound = 0;
+  const payoutsDue = (final: boolean) => {
+    if (payoutRound || performance.now() < nextPayoutRound) return;
+    nextPayoutRound = performance.now() + 3_000;
+    payoutRound = money.payoutRound(final).catch((error: Error) => console.error(`[chaos] payout round failed: ${error.message}`)).finally(() => (payoutRound = null));
+  };
 
   const eventIds: string[] = [];
   /** Restarts are serialised: a fault that meets a process already down waits for it to be up again. */
@@ -214,6 +239,26 @@ try {
         emulated.shopify.control.redeliverWebhook(eventId, { times, sameWebhookId: random() < 0.5, delayMs: late ? between(5_000, 40_000) : 0 });
         return;
       }
+      case 'ledger answer dropped after refund receipt write':
+        emulated.qbo.control.dropNextWrites('RefundReceipt', 1);
+        return;
+      case 'ledger answer dropped after deposit write':
+        emulated.qbo.control.dropNextWrites('Deposit', 1);
+        return;
+      case 'triplicate refunds/create webhook':
+      case 'late refunds/create webhook': {
+        // Drawn now, so the schedule stays the seed's; applied once the shop has refunded something.
+        const pick = random();
+        const late = kind === 'late refunds/create webhook';
+        const delayMs = late ? between(5_000, 40_000) : 0;
+        const sameWebhookId = random() < 0.5;
+        for (let waited = 0; money.refundEventIds.length === 0 && waited < 120; waited++) await sleep(500);
+        const eventId = money.refundEventIds[Math.floor(pick * money.refundEventIds.length)];
+        if (!eventId) return;
+        extras.redeliveries += late ? 1 : 2;
+        emulated.shopify.control.redeliverWebhook(eventId, { times: late ? 1 : 2, sameWebhookId, delayMs });
+        return;
+      }
     }
   };
 
@@ -224,8 +269,9 @@ try {
   while (nextOrder < ORDERS || nextFault < faults.length) {
     const now = performance.now() - started;
     while (nextOrder < ORDERS && orderTimes[nextOrder]! <= now) {
-      emulated.shopify.control.createOrder({ shop: emulated.shop, name: `#C${10_000 + nextOrder}`, lineItems: [{ title: 'Mug', sku: 'MUG-1', quantity: 1, unitPrice: '8.00' }] });
+      const order = emulated.shopify.control.createOrder({ shop: emulated.shop, name: `#C${10_000 + nextOrder}`, lineItems: [CHAOS_ORDER_LINE] });
       eventIds.push(emulated.shopify.control.webhookEvents(emulated.shop).at(-1)!.eventId);
+      money.orderCreated(order, now);
       nextOrder++;
     }
     while (nextFault < faults.length && faults[nextFault]!.at <= now) {
@@ -233,6 +279,8 @@ try {
       // Restarts block only the restart chain; the backlog and the other faults go on meanwhile.
       pending.push(inject(fault.kind).catch((error: Error) => console.error(`[chaos] ${fault.kind} failed: ${error.message}`)));
     }
+    money.refundsDue(now);
+    payoutsDue(false);
     await sleep(50);
   }
   console.error(`[chaos] every order created; ${receipts().distinct} booked so far; waiting for the last restarts and the reconnect`);
@@ -248,10 +296,14 @@ try {
   while (performance.now() < deadline) {
     if (performance.now() > nextProgress) {
       nextProgress = performance.now() + 15_000;
-      console.error(`[chaos] ${((performance.now() - lastFault) / 1000).toFixed(0)} s: ${receipts().distinct} / ${ORDERS} booked`);
+      console.error(`[chaos] ${((performance.now() - lastFault) / 1000).toFixed(0)} s: ${receipts().distinct} / ${ORDERS} booked, ${money.refundsCreated} refunds, ${emulated.qbo.control.documents(emulated.realmId, 'Deposit').length} deposits`);
     }
-    if (receipts().distinct >= ORDERS && emulated.shopify.control.webhookDeliveries().every((d) => d.state === 'delivered' || d.state === 'failed')) {
-      const running = await client.workflow.count(`TaskQueue = "${taskQueue}" AND ExecutionStatus = "Running" AND WorkflowType = "orderSyncWorkflow"`).catch(() => null);
+    money.refundsDue(performance.now() - started);
+    payoutsDue(true);
+    if (receipts().distinct >= ORDERS && emulated.shopify.control.webhookDeliveries().every((d) => d.state === 'delivered' || d.state === 'failed') && (await money.settled(ORDERS))) {
+      const running = await client.workflow
+        .count(`TaskQueue = "${taskQueue}" AND ExecutionStatus = "Running" AND (WorkflowType = "orderSyncWorkflow" OR WorkflowType = "refundSyncWorkflow")`)
+        .catch(() => null);
       if (running?.count === 0) {
         drained = true;
         break;
@@ -265,16 +317,19 @@ try {
   const lost = ORDERS - booked.distinct;
 
   console.log(`\nchaos run, seed ${SEED}: API and worker as separate processes (runtime/api-main.ts, runtime/worker-main.ts), PostgreSQL, Temporal dev server on SQLite`);
-  console.log('fault                               injected');
-  for (const [kind] of new Map(faultPlan(FAULTS).map((k) => [k, 0]))) console.log(`${kind.padEnd(36)}${String(counts.get(kind) ?? 0).padStart(8)}`);
-  console.log(`${'total'.padEnd(36)}${String([...counts.values()].reduce((a, b) => a + b, 0)).padStart(8)}`);
+  console.log(`${'fault'.padEnd(50)}injected`);
+  for (const [kind] of new Map(faultPlan(FAULTS).map((k) => [k, 0]))) console.log(`${kind.padEnd(50)}${String(counts.get(kind) ?? 0).padStart(8)}`);
+  console.log(`${'total'.padEnd(50)}${String([...counts.values()].reduce((a, b) => a + b, 0)).padStart(8)}`);
   console.log(`(429 answers forced: ${extras.throttled}; extra webhook deliveries: ${extras.redeliveries}; ledger requests: ${emulated.qbo.control.requestCount(emulated.realmId)})`);
-  console.log(`orders booked   ${booked.distinct} / ${ORDERS}`);
-  console.log(`duplicates      ${duplicates}`);
-  console.log(`lost            ${lost}`);
-  console.log(`drain time      ${drained ? `${drainSeconds.toFixed(1)} s after the last fault` : `not drained within ${DRAIN_TIMEOUT_MS / 1000} s`}`);
-  const failures = [duplicates > 0 && `${duplicates} duplicate receipts`, lost > 0 && `${lost} orders not booked`, !drained && 'not drained'].filter(Boolean);
-  console.log(failures.length ? `CHAOS FAILED: ${failures.join('; ')}` : 'every order booked exactly once');
+  console.log(`orders booked      ${booked.distinct} / ${ORDERS}`);
+  console.log(`duplicates         ${duplicates}`);
+  console.log(`lost               ${lost}`);
+  console.log(`drain time         ${drained ? `${drainSeconds.toFixed(1)} s after the last fault` : `not drained within ${DRAIN_TIMEOUT_MS / 1000} s`}`);
+  await payoutRound;
+  const moneyCheck = await money.check();
+  for (const line of moneyCheck.lines) console.log(line);
+  const failures = [duplicates > 0 && `${duplicates} duplicate receipts`, lost > 0 && `${lost} orders not booked`, ...moneyCheck.failures, !drained && 'not drained'].filter(Boolean);
+  console.log(failures.length ? `CHAOS FAILED: ${failures.join('; ')}` : 'every order, refund and payout booked exactly once; clearing at zero for the paid-out orders');
   process.exitCode = failures.length ? 1 : 0;
 } finally {
   killAll();

@@ -281,6 +281,17 @@ describe('QBO emulator Accounting API', () => {
     expect(emulator.control.documents(MAIN, 'Customer').filter((d) => d.record.DisplayName === 'Dropped Customer')).toHaveLength(1);
   });
 
+  it('drops the answers of the next writes of one entity only, after writing them', async () => {
+    emulator.control.dropNextWrites('Customer', 1);
+    // A read and a write of another entity are answered meanwhile.
+    expect((await api(MAIN, token, '/preferences')).status).toBe(200);
+    const receipt = { DocNumber: 'DROP-W-1', Line: [{ DetailType: 'SalesItemLineDetail', Amount: 10, SalesItemLineDetail: { ItemRef: { value: '11' }, Qty: 1, UnitPrice: 10 } }] };
+    expect((await api(MAIN, token, '/salesreceipt', { body: receipt })).status).toBe(200);
+    await expect(api(MAIN, token, '/customer', { body: { DisplayName: 'Written Unanswered' } })).rejects.toThrow();
+    expect(emulator.control.documents(MAIN, 'Customer').filter((d) => d.record.DisplayName === 'Written Unanswered')).toHaveLength(1);
+    expect((await api(MAIN, token, '/customer', { body: { DisplayName: 'Answered Again' } })).status).toBe(200);
+  });
+
   it('fails the next call with an injected 503 before doing anything', async () => {
     emulator.control.injectFaults({ failNext: 1, failStatus: 503 });
     const failed = await api(MAIN, token, '/customer', { body: { DisplayName: 'Never Written' } });

@@ -1,4 +1,4 @@
-import { allHandlersFinished, condition, defineQuery, defineSignal, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, defineQuery, defineSignal, getExternalWorkflowHandle, patched, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { PayoutSyncActivities, PayoutSyncRecord } from '../activities/payout-sync-activities.js';
 import { DatabaseRejectedType } from '../activities/database-failures.js';
 import { payoutIsSettled } from '../domain/commerce-payout.js';
@@ -37,9 +37,18 @@ export interface PayoutSyncResult {
 
 /** Credentials fixed, an account chosen, the ledger corrected, or a person asks to try now: go on from where the payout stopped. */
 export const payoutRetrySignal = defineSignal('payoutRetry');
+
+/**
+ * A payout whose clearing check is short only of charges waits for the route's earlier payouts not booked yet (they
+ * may pay those charges out) instead of parking on the difference. Runs before it never had the answer.
+ */
+export const WaitsForEarlierPayoutsPatch = 'payout-sync-waits-for-earlier-payouts';
+
+/** A payout that ends (booked or skipped) wakes the route's later payouts waiting for it, rather than leaving them to their re-check. */
+export const WakesWaitingPayoutsPatch = 'payout-sync-wakes-waiting-payouts';
 export const payoutSyncStatusQuery = defineQuery<PayoutSyncStatus>('payoutSyncStatus');
 
-const bookkeeping = proxyActivities<Pick<PayoutSyncActivities, 'recordPayoutSyncState' | 'ordersOfPayout'>>({
+const bookkeeping = proxyActivities<Pick<PayoutSyncActivities, 'recordPayoutSyncState' | 'ordersOfPayout' | 'payoutsWaitingFor'>>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 12, nonRetryableErrorTypes: [DatabaseRejectedType] },
 });
@@ -96,6 +105,12 @@ export async function payoutSyncWorkflow(input: PayoutSyncInput): Promise<Payout
     status.waitingOn = null;
     setState(state, null);
     await record(result.outcome === 'skipped' ? 'skipped' : 'synced', { document: result.ledgerDocument, error: result.outcome === 'skipped' ? { code: 'skipped', message: result.message } : null, ...(cleared ? { cleared } : {}) });
+    if (patched(WakesWaitingPayoutsPatch)) {
+      for (const waiting of await bookkeeping.payoutsWaitingFor({ routeId: input.routeId, payoutId: input.payoutId })) {
+        // One that has just stopped waiting (its own re-check) needs no signal.
+        await getExternalWorkflowHandle(waiting).signal(payoutRetrySignal).catch(() => undefined);
+      }
+    }
     await condition(allHandlersFinished);
     return result;
   };
@@ -133,6 +148,16 @@ export async function payoutSyncWorkflow(input: PayoutSyncInput): Promise<Payout
     const prepared = await step(() => platform.preparePayoutDeposit({ routeId: input.routeId, payout, orders: orders.booked }));
     if (!prepared.supported) {
       return finish({ outcome: 'skipped', message: `Payout ${payout.id} (${payout.net} ${payout.currency}) was not booked: ledgerbridge cannot book payouts in ${prepared.ledgerName} yet. Book it by hand.`, ledgerDocument: null }, 'skipped');
+    }
+    if (prepared.waitForPayouts?.length && patched(WaitsForEarlierPayoutsPatch)) {
+      const earlier = prepared.waitForPayouts;
+      await waitAs(
+        'waiting_for_payout',
+        'waiting_for_payout',
+        earlier.map((id) => `payout:${id}`).join(' '),
+        `Payout ${payout.id} waits for earlier payout${earlier.length === 1 ? '' : 's'} ${earlier.join(', ')} to be booked first: ${earlier.length === 1 ? 'it' : 'they'} may pay out charges of its orders.`,
+      );
+      continue;
     }
     if (prepared.existing) {
       const document = { id: prepared.existing.id, docNumber: prepared.existing.docNumber };

@@ -111,13 +111,23 @@ export function registerAccountingRoutes(app: FastifyInstance, state: QboEmulato
       } finally {
         if (admitted) state.leave(realmId);
       }
-      if (state.faults.takeDrop()) {
+      if (takeWriteDrop(request) || state.faults.takeDrop()) {
         state.logRequest({ ...base, status: null, outcome: 'dropped' });
         return dropConnection(request, reply);
       }
       state.logRequest({ ...base, status: result.status, outcome: result.outcome ?? 'answered' });
       return send(reply, result.status, result.body);
     };
+  }
+
+  /** A create of an entity whose next answers are to be dropped (control.dropNextWrites): consumes one. */
+  function takeWriteDrop(request: FastifyRequest): boolean {
+    if (request.method !== 'POST') return false;
+    const entity = ENTITIES[(request.params as RealmParams).entity ?? '']?.name;
+    const left = entity ? (state.dropNextWrites.get(entity) ?? 0) : 0;
+    if (left <= 0) return false;
+    state.dropNextWrites.set(entity!, left - 1);
+    return true;
   }
 
   const wrap = (entity: string, record: QboRecord, nowMs: number) => ({ [entity]: record, time: qboTime(nowMs) });

@@ -71,6 +71,14 @@ export class QboEmulatorControl {
     return this.state.faults.current;
   }
 
+  /**
+   * The next `count` creates of `entity` (e.g. RefundReceipt, Deposit) are written and their answers dropped, as a
+   * connection lost after QuickBooks processed the write; other requests are answered. Adds to any already pending.
+   */
+  dropNextWrites(entity: string, count = 1): void {
+    this.state.dropNextWrites.set(entity, (this.state.dropNextWrites.get(entity) ?? 0) + count);
+  }
+
   throttleNext(count = 1): void {
     this.state.faults.update({ throttleNext: count });
   }

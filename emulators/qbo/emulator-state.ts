@@ -25,6 +25,8 @@ export class QboEmulatorState {
   readonly companies = new Map<string, QboCompany>();
   readonly limiter: RealmRateLimiter;
   readonly faults = new FaultInjector();
+  /** Per entity written (SalesReceipt, RefundReceipt, Deposit): the next N creates are written, then their answers dropped. */
+  readonly dropNextWrites = new Map<string, number>();
   readonly requests: LoggedRequest[] = [];
   /** Company the authorize page grants access to (the person "picks" it). */
   authorizingRealmId: string;

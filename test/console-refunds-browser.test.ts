@@ -5,7 +5,7 @@ import { startConsoleWithRoute, type ConsoleWithRoute } from './support/console-
 /**
  * Refunds on the order's page in a real browser: the shop refunds part of a booked order (its refunds/create webhook
  * reaches the API), the page lists the refund with its refund receipt; a refund the ledger refuses (its item made
- * inactive) says why and what to fix, the orders list marks its order, and Retry books it once the ledger is fixed.
+ * inactive) names the item and says what to fix, the orders list marks its order, and Retry books it once the ledger is fixed.
  */
 describe('operator console in a browser: refunds and cancellations of an order', () => {
   let c: ConsoleWithRoute;
@@ -65,7 +65,8 @@ describe('operator console in a browser: refunds and cancellations of an order',
 
     const row = refundRow(refund.id);
     expect(await row.locator('.badge').textContent()).toBe('Failed (retrying on its own)');
-    expect(await row.locator('.diagnosis').textContent()).toContain('QuickBooks Online rejected refund receipt 6001-R2: something it refers to (an item, customer, tax code or account) is inactive or deleted');
+    // QuickBooks' 610 names nothing: the refund's message says which item, as a sale's does.
+    expect(await row.locator('.diagnosis').textContent()).toContain(`QuickBooks Online rejected refund receipt 6001-R2: the item '${String(mug.Name)}' is inactive (code 610)`);
     expect(await row.locator('.next-step').textContent()).toContain('Fix what the message says (in the ledger or the route settings), then press Retry.');
     expect(await row.locator('td[data-label="Ledger document"]').textContent()).toBe('none yet');
     expect(refundReceipts('6001-R2')).toHaveLength(0);

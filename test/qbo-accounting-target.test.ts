@@ -317,7 +317,7 @@ describe('QboAccountingTarget', () => {
     const refund = { ...receipt('1050-R1'), sale: { id: sale.id, docNumber: '1050' }, refundId: 'r1' };
     emulator.control.setItemActive(REALM, '12', false);
     try {
-      const error = await target.bookRefund(refund, 'refund:1050:r1').catch((e: unknown) => e);
+      const error = await target.bookRefund!(refund, 'refund:1050:r1').catch((e: unknown) => e);
       expect(error).toBeInstanceOf(LedgerRejectedError);
       expect((error as Error).message).toBe("QuickBooks Online rejected refund receipt 1050-R1: the item 'Gadget' is inactive (code 610)");
     } finally {
@@ -326,7 +326,7 @@ describe('QboAccountingTarget', () => {
     // The sale's money went to Undeposited Funds (the emulator's seeded 9004): the refund is paid out of it.
     emulator.control.setAccountActive(REALM, '9004', false);
     try {
-      const error = await target.bookRefund(refund, 'refund:1050:r1:b').catch((e: unknown) => e);
+      const error = await target.bookRefund!(refund, 'refund:1050:r1:b').catch((e: unknown) => e);
       expect((error as Error).message).toMatch(/^QuickBooks Online rejected refund receipt 1050-R1: the account '.+' is inactive \(code 610\)$/);
     } finally {
       emulator.control.setAccountActive(REALM, '9004', true);
@@ -355,7 +355,7 @@ describe('QboAccountingTarget', () => {
       marker: 'Shopify payout p1 from demo.myshopify.com',
       payee: 'Shopify #1',
     };
-    const error = await payouts.bookPayout(payout, 'payout:p1').catch((e: unknown) => e);
+    const error = await payouts.bookPayout!(payout, 'payout:p1').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LedgerRejectedError);
     expect((error as Error).message).toBe("QuickBooks Online rejected deposit PO-p1: the account 'Shop clearing' is inactive (code 610)");
     expect(emulator.control.documents(REALM, 'Deposit')).toHaveLength(0);

@@ -29,6 +29,8 @@ export interface RefundSyncRecord {
   status: RefundSyncRowStatus;
   orderName?: string | null;
   refundTotal?: string | null;
+  /** The currency of `refundTotal`, written with it. */
+  refundCurrency?: string | null;
   waitingFor?: ParkReason | null;
   waitingOn?: string | null;
   error?: { code: string; message: string } | null;
@@ -46,8 +48,24 @@ export type SaleOfOrder =
 
 /** A refund read from the shop, in the shape of an order so the sale's mapping maps it, in the amounts its sale was booked in. */
 export type FetchedRefund =
-  | { found: true; order: CommerceOrder; refundId: string; ordinal: number | 'cancellation'; createdAt: string }
+  | {
+      found: true;
+      order: CommerceOrder;
+      refundId: string;
+      ordinal: number | 'cancellation';
+      createdAt: string;
+      /** The currency of what the shop gave back (`order.shopTotal ?? order.total`); absent in results of older workers. */
+      givenBackCurrency?: string;
+    }
   | { found: false; reason: string };
+
+/**
+ * The currency of what the shop gave back: a refund booked in the buyer's (or the home) currency keeps the shop's
+ * total beside its own (`shopTotal`, domain/booking-currency.ts), in the currency the shop read it in.
+ */
+function givenBackCurrency(asRead: CommerceOrder, booked: CommerceOrder): string {
+  return booked.shopTotal !== undefined ? asRead.currency : booked.currency;
+}
 
 /**
  * Activities of refundSyncWorkflow. Mapping and the customer are the order sync's own activities (the refund's
@@ -61,7 +79,10 @@ export function createRefundSyncActivities(deps: OrderSyncActivityDeps) {
     /** Writes the operator's row; for a refund parked on the route's halt, answers whether the route was released meanwhile. */
     async recordRefundSyncState(record: RefundSyncRecord): Promise<{ resolvedMeanwhile: boolean }> {
       const now = new Date();
-      const values = { ...syncRowValues(record, now), ...(record.refundTotal ? { refundTotal: record.refundTotal } : {}) };
+      const values = {
+        ...syncRowValues(record, now),
+        ...(record.refundTotal ? { refundTotal: record.refundTotal, ...(record.refundCurrency ? { refundCurrency: record.refundCurrency } : {}) } : {}),
+      };
       return bookkeepingWrite(`record the state of refund ${record.refundId} of order ${record.orderName ?? record.orderId}`, async () => {
         await db
           .insert(refundSyncs)
@@ -120,8 +141,9 @@ export function createRefundSyncActivities(deps: OrderSyncActivityDeps) {
         if (toMinor(reversal.total, order.currency) <= 0 || (reversal.lines.length === 0 && !reversal.shipping)) {
           return { found: false, reason: `order ${order.name} was cancelled after its refunds had given everything back` };
         }
-        const booked = await refundInBookingCurrency(connections, input.routeId, order, refundAsOrder(order, reversal));
-        return { found: true, order: booked, refundId: reversal.id, ordinal: 'cancellation', createdAt: reversal.createdAt };
+        const asOrder = refundAsOrder(order, reversal);
+        const booked = await refundInBookingCurrency(connections, input.routeId, order, asOrder);
+        return { found: true, order: booked, refundId: reversal.id, ordinal: 'cancellation', createdAt: reversal.createdAt, givenBackCurrency: givenBackCurrency(asOrder, booked) };
       }
       const index = refunds.findIndex((refund) => refund.id === input.refundId);
       if (index < 0) {
@@ -140,8 +162,9 @@ export function createRefundSyncActivities(deps: OrderSyncActivityDeps) {
         };
       }
       // In the currency and at the rate its sale was booked in: a sale in the buyer's currency gets its refund in it too.
-      const booked = await refundInBookingCurrency(connections, input.routeId, order, refundAsOrder(order, refund));
-      return { found: true, order: booked, refundId: refund.id, ordinal: index + 1, createdAt: refund.createdAt };
+      const asOrder = refundAsOrder(order, refund);
+      const booked = await refundInBookingCurrency(connections, input.routeId, order, asOrder);
+      return { found: true, order: booked, refundId: refund.id, ordinal: index + 1, createdAt: refund.createdAt, givenBackCurrency: givenBackCurrency(asOrder, booked) };
     },
 
     /** The refund's document number, and its document when the ledger has it; `supported: false` for a ledger that books no refunds yet. */

@@ -25,6 +25,9 @@ export const RefundSyncRow = Type.Object({
   waitingOn: Nullable(Type.String()),
   lastError: Nullable(Type.Object({ code: Type.String(), message: Type.String() })),
   refundTotal: Nullable(Type.String({ description: 'What the shop gave back, shop currency.' })),
+  refundCurrency: Nullable(
+    Type.String({ description: 'ISO 4217 code of refundTotal ("GBP"); null until the refund is read, and on refunds recorded before ledgerbridge kept it.' }),
+  ),
   ledgerDocNumber: Nullable(Type.String()),
   ledgerDocumentId: Nullable(Type.String()),
   attempts: Type.Integer(),

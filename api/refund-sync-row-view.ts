@@ -12,6 +12,7 @@ export function refundSyncRowView(row: typeof refundSyncs.$inferSelect) {
     waitingOn: row.waitingOn,
     lastError: row.lastErrorCode ? { code: row.lastErrorCode, message: row.lastErrorMessage ?? '' } : null,
     refundTotal: row.refundTotal,
+    refundCurrency: row.refundCurrency,
     ledgerDocNumber: row.ledgerDocNumber,
     ledgerDocumentId: row.ledgerDocumentId,
     attempts: row.attempts,

@@ -124,6 +124,8 @@ export const refundSyncs = pgTable(
     lastErrorMessage: text('last_error_message'),
     /** What the shop gave back (shop currency), once the refund was read. */
     refundTotal: text('refund_total'),
+    /** ISO 4217 code of `refundTotal`; null on rows written before it was recorded (migration 0047). */
+    refundCurrency: text('refund_currency'),
     /** A shop refund: when its booking was decided (after this, a cancellation's reversal counts it as given back). */
     claimedAt: timestamp('claimed_at', { withTimezone: true }),
     /** The cancellation's reversal: the shop refunds it left out as given back already; it gives back the rest, once. */

@@ -1,11 +1,13 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { refundSyncs } from '../db/schema.js';
 import { eventually } from './integration-health-harness.js';
 import { startConsoleWithRoute, type ConsoleWithRoute } from './support/console-route.js';
 
 /**
  * Refunds on the order's page in a real browser: the shop refunds part of a booked order (its refunds/create webhook
  * reaches the API), the page lists the refund with its refund receipt; a refund the ledger refuses (its item made
- * inactive) says why and what to fix, the orders list marks its order, and Retry books it once the ledger is fixed.
+ * inactive) names the item and says what to fix, the orders list marks its order, and Retry books it once the ledger is fixed.
  */
 describe('operator console in a browser: refunds and cancellations of an order', () => {
   let c: ConsoleWithRoute;
@@ -36,13 +38,22 @@ describe('operator console in a browser: refunds and cancellations of an order',
     await page.getByRole('heading', { name: 'Refunds and cancellations' }).waitFor();
     const row = refundRow(refund.id);
     expect(await row.getByRole('rowheader').textContent()).toBe(`Refund ${refund.id}`);
-    expect(await row.locator('td[data-label="Given back (shop currency)"]').textContent()).toBe(refund.total);
+    // The amount with its currency, as the payouts page writes money.
+    const currency = c.h.shopify.control.shop(c.h.shop).orders.get(orderId)!.currency;
+    expect(await row.locator('td[data-label="Given back (shop currency)"]').textContent()).toBe(`${refund.total} ${currency}`);
     expect(await row.locator('.badge').textContent()).toBe('Synced');
     expect(await row.locator('td[data-label="Ledger document"]').textContent()).toContain('6001-R1');
     expect(await row.locator('td[data-label="When"]').textContent()).toMatch(/^booked \d{4}-\d\d-\d\d/);
     expect(await row.locator('.next-step').textContent()).toContain('Nothing to do.');
     expect(await row.getByRole('button').count()).toBe(0);
     expect(refundReceipts('6001-R1')).toHaveLength(1);
+
+    // A refund recorded before ledgerbridge kept its currency shows its amount alone.
+    await c.h.db.update(refundSyncs).set({ refundCurrency: null }).where(eq(refundSyncs.refundId, refund.id));
+    await page.reload();
+    expect(await refundRow(refund.id).locator('td[data-label="Given back (shop currency)"]').textContent()).toBe(refund.total);
+    const listed = (await c.h.api('GET', `/routes/${c.routeId}/refunds`)).json<{ refunds: { refundId: string; refundCurrency: string | null }[] }>().refunds;
+    expect(listed.find((r) => r.refundId === refund.id)?.refundCurrency).toBeNull();
   });
 
   it('shows a refund the ledger refused with its message and the fix; the orders list marks it; Retry books it once', async () => {
@@ -65,7 +76,8 @@ describe('operator console in a browser: refunds and cancellations of an order',
 
     const row = refundRow(refund.id);
     expect(await row.locator('.badge').textContent()).toBe('Failed (retrying on its own)');
-    expect(await row.locator('.diagnosis').textContent()).toContain('QuickBooks Online rejected refund receipt 6001-R2: something it refers to (an item, customer, tax code or account) is inactive or deleted');
+    // QuickBooks' 610 names nothing: the refund's message says which item, as a sale's does.
+    expect(await row.locator('.diagnosis').textContent()).toContain(`QuickBooks Online rejected refund receipt 6001-R2: the item '${String(mug.Name)}' is inactive (code 610)`);
     expect(await row.locator('.next-step').textContent()).toContain('Fix what the message says (in the ledger or the route settings), then press Retry.');
     expect(await row.locator('td[data-label="Ledger document"]').textContent()).toBe('none yet');
     expect(refundReceipts('6001-R2')).toHaveLength(0);

@@ -121,8 +121,8 @@ describe('order sync: currencies (US company, USD home)', () => {
     const receipts = harness.refundReceipts().filter((r) => r.docNumber === '9107-R1').map((r) => r.record as Record<string, any>);
     expect(receipts).toHaveLength(1);
     expect(receipts[0]).toMatchObject({ CurrencyRef: { value: 'EUR' }, TotalAmt: 17.99, ExchangeRate: 1.111161, CustomerRef: { value: sale.CustomerRef.value } });
-    // What the shop gave back in its own dollars stays on the refund's row: payouts count it.
-    expect(await harness.refundRow(order.id, refund.id)).toMatchObject({ status: 'synced', refundTotal: '19.99', ledgerDocNumber: '9107-R1' });
+    // What the shop gave back in its own dollars stays on the refund's row, named so (payouts count it), not the euros booked.
+    expect(await harness.refundRow(order.id, refund.id)).toMatchObject({ status: 'synced', refundTotal: '19.99', refundCurrency: 'USD', ledgerDocNumber: '9107-R1' });
     await routeOptions({ saleCurrency: null });
   });
 

@@ -312,6 +312,55 @@ describe('QboAccountingTarget', () => {
     expect(receiptsNumbered('1004')).toHaveLength(0);
   });
 
+  it('names the inactive item or refund-from account in a refund receipt\'s rejection (610), as for the sale', async () => {
+    const sale = await target.bookSale(receipt('1050'), 'order:1050');
+    const refund = { ...receipt('1050-R1'), sale: { id: sale.id, docNumber: '1050' }, refundId: 'r1' };
+    emulator.control.setItemActive(REALM, '12', false);
+    try {
+      const error = await target.bookRefund!(refund, 'refund:1050:r1').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(LedgerRejectedError);
+      expect((error as Error).message).toBe("QuickBooks Online rejected refund receipt 1050-R1: the item 'Gadget' is inactive (code 610)");
+    } finally {
+      emulator.control.setItemActive(REALM, '12', true);
+    }
+    // The sale's money went to Undeposited Funds (the emulator's seeded 9004): the refund is paid out of it.
+    emulator.control.setAccountActive(REALM, '9004', false);
+    try {
+      const error = await target.bookRefund!(refund, 'refund:1050:r1:b').catch((e: unknown) => e);
+      expect((error as Error).message).toMatch(/^QuickBooks Online rejected refund receipt 1050-R1: the account '.+' is inactive \(code 610\)$/);
+    } finally {
+      emulator.control.setAccountActive(REALM, '9004', true);
+    }
+    expect(emulator.control.documents(REALM, 'RefundReceipt').filter((document) => document.docNumber === '1050-R1')).toHaveLength(0);
+  });
+
+  it('names the inactive account a deposit takes its money out of (610)', async () => {
+    emulator.control.addAccount(REALM, { name: 'Payout bank', type: 'Bank' });
+    const clearing = emulator.control.addAccount(REALM, { name: 'Shop clearing', type: 'Other Current Asset' });
+    const { account, credentials } = await connect();
+    const payouts = platform.createTarget({
+      integrationId: 'int-payouts',
+      account,
+      tokens: new MemoryTokenProvider(credentials, account),
+      routeOptions: { payoutBankAccount: 'Payout bank' },
+    });
+    emulator.control.setAccountActive(REALM, String(clearing.Id), false);
+    const payout = {
+      payoutId: 'p1',
+      docNumber: 'PO-p1',
+      date: '2026-11-20',
+      currency: 'USD',
+      net: '20.00',
+      lines: [{ kind: 'sale' as const, amount: '20.00', description: 'Order #1001', clearingAccountId: String(clearing.Id) }],
+      marker: 'Shopify payout p1 from demo.myshopify.com',
+      payee: 'Shopify #1',
+    };
+    const error = await payouts.bookPayout!(payout, 'payout:p1').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LedgerRejectedError);
+    expect((error as Error).message).toBe("QuickBooks Online rejected deposit PO-p1: the account 'Shop clearing' is inactive (code 610)");
+    expect(emulator.control.documents(REALM, 'Deposit')).toHaveLength(0);
+  });
+
   it('turns 429 into RateLimitedError with Retry-After, else the configured default (JSON and XML bodies)', async () => {
     emulator.control.setThrottleRetryAfter(7);
     emulator.control.throttleNext(1);

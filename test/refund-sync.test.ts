@@ -75,12 +75,15 @@ describe('refunds and cancellations after booking: Shopify → QuickBooks Online
     expect(receipt!.PrivateNote).toBe(`Shopify #1 order #7001 (id ${order.id}) refund ${refund.id}, booked by ledgerbridge.\nCustomer note: Wrong size`);
     // The sale's receipt is left as booked.
     expect(harness.salesReceipts().filter((r) => r.docNumber === '7001').map((r) => (r.record as any).TotalAmt)).toEqual([57.3]);
-    expect(await harness.refundRow(order.id, refund.id)).toMatchObject({ status: 'synced', orderName: '#7001', refundTotal: '26.10', ledgerDocNumber: '7001-R1', lastErrorCode: null });
+    expect(await harness.refundRow(order.id, refund.id)).toMatchObject({ status: 'synced', orderName: '#7001', refundTotal: '26.10', refundCurrency: 'GBP', ledgerDocNumber: '7001-R1', lastErrorCode: null });
 
     // What an operator sees through the API, next to the order's sync.
     const listed = await harness.operator('GET', `/routes/${harness.routeId}/orders/${order.id}/refunds`);
     expect(listed.status).toBe(200);
-    expect(listed.body.refunds).toEqual([expect.objectContaining({ refundId: refund.id, status: 'synced', ledgerDocNumber: '7001-R1', refundTotal: '26.10' })]);
+    expect(listed.body.refunds).toEqual([expect.objectContaining({ refundId: refund.id, status: 'synced', ledgerDocNumber: '7001-R1', refundTotal: '26.10', refundCurrency: 'GBP' })]);
+    // The route's list of refunds says the same, in the OpenAPI schema's fields.
+    const routeRefunds = await harness.operator('GET', `/routes/${harness.routeId}/refunds`);
+    expect(routeRefunds.body.refunds.find((r: { refundId: string }) => r.refundId === refund.id)).toMatchObject({ refundTotal: '26.10', refundCurrency: 'GBP' });
   });
 
   it('the refunds/create webhook delivered three times (and once more under a new event id) books one refund receipt', async () => {

@@ -121,7 +121,8 @@ export async function refundSyncWorkflow(input: RefundSyncInput): Promise<Refund
   const order = fetched.order;
   status.orderName = order.name;
   // What the shop gave back in its own currency, also when the refund is booked in the buyer's (payouts count it).
-  await record('syncing', { refundTotal: order.shopTotal ?? order.total });
+  // Its currency comes with it (a field of the activity's input and result only: the history's commands are unchanged).
+  await record('syncing', { refundTotal: order.shopTotal ?? order.total, refundCurrency: fetched.givenBackCurrency ?? null });
   const found = await step(() =>
     platform.findLedgerRefund({ routeId: input.routeId, order: { id: order.id, name: order.name }, refundId: fetched.refundId, ordinal: fetched.ordinal, sale: saleDocument }),
   );

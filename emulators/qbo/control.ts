@@ -177,6 +177,11 @@ export class QboEmulatorControl {
     return this.state.company(realmId).addAccount(account);
   }
 
+  /** The bookkeeper makes an account inactive (QuickBooks' "Make inactive"): documents naming it are refused with 610. */
+  setAccountActive(realmId: string, accountId: string, active: boolean): QboRecord {
+    return this.mustExist(this.state.company(realmId).setActive('Account', accountId, active), 'Account', accountId);
+  }
+
   /** A customer already in the company, e.g. one an older version of the product created. */
   addCustomer(realmId: string, customer: QboSeedCustomer): QboRecord {
     return this.state.company(realmId).addCustomer(customer);

@@ -7,6 +7,7 @@ import { qboDocumentRef } from './document-ref.js';
 import type { QboClient, QboEntity } from './qbo-client.js';
 import type { QboPayoutAccountNames } from './payout-route-options.js';
 import { qboQueryString } from './query-literal.js';
+import { diagnoseAccountReferences, namingTheReference } from './reference-diagnosis.js';
 
 /** What a payout becomes in QuickBooks Online. */
 export const DEPOSIT = 'deposit';
@@ -89,8 +90,9 @@ export class QboPayoutDeposits {
         DepositLineDetail: { AccountRef: { value: accountOf(line) } },
       })),
     };
+    const subject = `deposit ${payout.docNumber}`;
     try {
-      return qboDocumentRef(await this.client.create('deposit', 'Deposit', payload, { idempotencyKey, subject: `deposit ${payout.docNumber}` }), DEPOSIT);
+      return qboDocumentRef(await this.client.create('deposit', 'Deposit', payload, { idempotencyKey, subject }), DEPOSIT);
     } catch (error) {
       if (error instanceof LedgerRejectedError && (error.code === '610' || error.code === '2500')) {
         for (const name of Object.values(this.accounts)) forgetAccountNamed(this.cacheKey, name);
@@ -99,7 +101,9 @@ export class QboPayoutDeposits {
         const holder = await this.find(payout.docNumber);
         if (holder) return holder;
       }
-      throw error;
+      // A deposit refers to accounts only (its bank, each line's): name the one that is inactive or gone.
+      const accountIds = [bank.id, ...payout.lines.map(accountOf)];
+      throw await namingTheReference(error, subject, () => diagnoseAccountReferences(this.client, accountIds));
     }
   }
 }

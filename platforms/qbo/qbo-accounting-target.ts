@@ -22,12 +22,11 @@ import type { LedgerCurrencies } from '../../domain/booking-currency.js';
 import type { ConnectionProbe } from '../../domain/connection-probe.js';
 import { LedgerRejectedError } from '../../domain/platform-errors.js';
 import type { QboClient, QboEntity } from './qbo-client.js';
-import { ledgerRejection } from './qbo-error-translation.js';
 import { QBO_LIMITS } from './qbo-limits.js';
 import { qboQueryString } from './query-literal.js';
 import { queryAll } from './query-pages.js';
 import { noteAbsent, takeFreshAbsence } from './document-number-absence.js';
-import { diagnoseReceiptReferences } from './reference-diagnosis.js';
+import { diagnoseReceiptReferences, namingTheReference } from './reference-diagnosis.js';
 import { toQboSalesReceipt } from './sales-receipt-payload.js';
 import { cachedCompanySettings, cachedTaxSetup, forgetTaxSetup, type CompanyCurrencies } from './company-tax-setup.js';
 import { customerTakesCurrency } from './customer-currency.js';
@@ -327,11 +326,7 @@ export class QboAccountingTarget implements AccountingTarget {
         const existing = await this.querySalesReceipt(receipt.docNumber);
         if (existing) return existing;
       }
-      if (error.code === '610' || error.code === '2500') {
-        const reason = await diagnoseReceiptReferences(this.client, receipt).catch(() => null);
-        if (reason) throw ledgerRejection(error.code, subject, reason, error.detail);
-      }
-      throw error;
+      throw await namingTheReference(error, subject, () => diagnoseReceiptReferences(this.client, receipt));
     }
   }
 

@@ -4,6 +4,7 @@ import type { QboClient, QboEntity } from './qbo-client.js';
 import { qboQueryString } from './query-literal.js';
 import { qboDocumentRef } from './document-ref.js';
 import { toQboSalesReceipt } from './sales-receipt-payload.js';
+import { diagnoseReceiptReferences, namingTheReference } from './reference-diagnosis.js';
 
 /** What a refund becomes in QuickBooks Online. */
 export const REFUND_RECEIPT = 'refund receipt';
@@ -32,7 +33,8 @@ export class QboRefundReceipts {
     const existing = await this.find(query);
     if (existing) return existing;
     const subject = `refund receipt ${refund.docNumber}`;
-    const payload = { ...toQboSalesReceipt(refund, setup, taxCodes), DepositToAccountRef: { value: await this.refundFromAccount(refund.sale.id) } };
+    const fromAccount = await this.refundFromAccount(refund.sale.id);
+    const payload = { ...toQboSalesReceipt(refund, setup, taxCodes), DepositToAccountRef: { value: fromAccount } };
     try {
       return toRefundRef(await this.client.create('refundreceipt', 'RefundReceipt', payload, { idempotencyKey, subject }));
     } catch (error) {
@@ -40,7 +42,8 @@ export class QboRefundReceipts {
         const holder = await this.find(query);
         if (holder) return holder;
       }
-      throw error;
+      // 610/2500 do not say what is inactive or missing: the sale's own diagnosis names it, and the refund-from account.
+      throw await namingTheReference(error, subject, () => diagnoseReceiptReferences(this.client, refund, [fromAccount]));
     }
   }
 

@@ -8,6 +8,7 @@ import { CONSOLE_PREFIX } from '../console-paths.js';
 import { html } from '../html.js';
 import { csrfField, sendPage, statusBadge, timeText } from '../layout.js';
 import { routeDirectory } from './route-directory.js';
+import { moneyText } from './money-text.js';
 
 const PAGE_SIZE = 200;
 
@@ -65,7 +66,7 @@ async function payoutsList(deps: ConsoleDeps, request: FastifyRequest, reply: Fa
 <th scope="row" data-label="Payout">${row.payoutId}${row.issuedAt ? html`<br><span class="muted">${timeText(row.issuedAt)}</span>` : ''}</th>
 ${routeId ? '' : html`<td data-label="Route">${directory.routes.get(row.routeId)?.label ?? row.routeId}</td>`}
 <td data-label="Status">${statusBadge(look.label, look.tone)}</td>
-<td data-label="Net">${row.net ? `${row.net} ${row.currency ?? ''}` : ''}</td>
+<td data-label="Net">${row.net ? moneyText(row.net, row.currency) : ''}</td>
 <td data-label="What happened · next step">${row.lastErrorMessage ?? ''}${retry}</td>
 <td data-label="Deposit">${row.ledgerDocNumber ?? ''}</td>
 <td data-label="Updated">${timeText(row.updatedAt)}</td>

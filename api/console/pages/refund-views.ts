@@ -5,6 +5,7 @@ import { html, type SafeHtml } from '../html.js';
 import { csrfField, statusBadge, timeText } from '../layout.js';
 import { fixAction, ledgerDocumentView, ORDER_LIVE_EVERY_MS, orderPath, orderStatusLook } from './order-views.js';
 import type { RouteEntry } from './route-directory.js';
+import { moneyText } from './money-text.js';
 
 /** A refund's status in the order's own words; a refund also waits for its order's sale to be booked. */
 export const refundStatusLook: Record<string, { label: string; tone: 'green' | 'grey' | 'red' | 'amber' | 'blue' }> = {
@@ -84,7 +85,7 @@ export function refundRows(request: FastifyRequest, refunds: RefundSyncView[], r
 <tbody>${refunds.map(
     (refund) => html`<tr data-refund="${refund.refundId}">
 <th scope="row" data-label="Refund">${refundName(refund)}</th>
-<td data-label="Given back (shop currency)">${refund.refundTotal ?? html`<span class="muted">not read yet</span>`}</td>
+<td data-label="Given back (shop currency)">${refund.refundTotal ? moneyText(refund.refundTotal, refund.refundCurrency) : html`<span class="muted">not read yet</span>`}</td>
 <td data-label="Status">${refundStatusBadge(refund.status)}</td>
 <td data-label="What happened · next step">${refundTriageView(request, refund, route)}</td>
 <td data-label="Ledger document">${ledgerDocumentView({ ledgerDocument: refund.ledgerDocumentId || refund.ledgerDocNumber ? { id: refund.ledgerDocumentId, docNumber: refund.ledgerDocNumber } : null }, route, 'refund')}</td>

@@ -9,7 +9,7 @@ import { integrationCheckResults, integrations } from '../db/schema.js';
 import type { Mailer } from '../notifications/mail-transport.js';
 import type { PlatformRegistry } from '../platforms/registry.js';
 import type { ConnectLinkSigner } from '../security/connect-link.js';
-import { countParkedEntitySyncs } from '../runtime/parked-entity-syncs.js';
+import { countAllParkedOtherSyncs } from '../runtime/parked-other-syncs.js';
 import { countParkedOrders, resumeParkedOrders } from '../runtime/parked-order-resumer.js';
 import { markEndedOrderSyncs } from '../runtime/ended-order-syncs.js';
 import { runHealthChecks } from './integration-health-checks.js';
@@ -81,12 +81,13 @@ export function createIntegrationHealthActivities(deps: IntegrationHealthActivit
     },
 
     /**
-     * How many orders wait on this integration, how many customer and product syncs (`entities`: the resume wakes them
-     * too), and the rate parkedOrderResumeWorkflow resumes them at.
+     * How many orders wait on this integration, how many other syncs (`entities`: customer and product syncs, refunds,
+     * payouts; the resume wakes them too), and the rate parkedOrderResumeWorkflow resumes them at.
      */
     async countParkedOrdersOfIntegration(input: { integrationId: string }): Promise<{ total: number; entities: number; perSecond: number }> {
-      const selection = { integrationId: input.integrationId, waitingOn: input.integrationId };
-      const [total, entities] = await Promise.all([countParkedOrders(deps.db, selection), countParkedEntitySyncs(deps.db, selection)]);
+      // The selection the health workflow's resume runs with (includeEntitySyncs: every other kind too).
+      const selection = { integrationId: input.integrationId, waitingOn: input.integrationId, includeEntitySyncs: true };
+      const [total, entities] = await Promise.all([countParkedOrders(deps.db, selection), countAllParkedOtherSyncs(deps.db, selection)]);
       return { total, entities, perSecond: deps.resumePerSecond ?? 5 };
     },
 

@@ -1,6 +1,14 @@
 import type { Client } from '@temporalio/client';
 import type { Database } from '../db/database.js';
-import { countParkedEntitySyncs, listParkedEntitySyncs, signalParkedEntitySyncs, type ParkedEntityCursor } from '../runtime/parked-entity-syncs.js';
+import {
+  countAllParkedOtherSyncs,
+  describeOtherSync,
+  listParkedOtherSyncs,
+  OTHER_SYNC_KINDS,
+  otherSyncKindsOf,
+  signalParkedOtherSyncs,
+  type OtherSyncKind,
+} from '../runtime/parked-other-syncs.js';
 import {
   countParkedOrders,
   listParkedOrders,
@@ -32,12 +40,34 @@ interface BatchInput {
   limit: number;
 }
 
+/** Where a pass over another kind of sync starts: the cursor's form for it (entities keep the form runs recorded). */
+function cursorOf(kind: OtherSyncKind, key: string[] | null): ParkedOrderCursor {
+  if (kind === 'entities') return { entities: key ? { routeId: key[0]!, entity: key[1]!, sourceId: key[2]! } : null };
+  return kind === 'refunds' ? { refunds: key } : { payouts: key };
+}
+
+/** The other kind a cursor is in, and the key it is after; null for an order's cursor. */
+function otherPassOf(after: ParkedOrderCursor): { kind: OtherSyncKind; key: string[] | null } | null {
+  if (!after) return null;
+  if ('entities' in after) return { kind: 'entities', key: after.entities ? [after.entities.routeId, after.entities.entity, after.entities.sourceId] : null };
+  if ('refunds' in after) return { kind: 'refunds', key: after.refunds };
+  if ('payouts' in after) return { kind: 'payouts', key: after.payouts };
+  return null;
+}
+
 /**
- * Activities of parkedOrderResumeWorkflow: count the selection, then signal it batch by batch — its orders, then
- * (`includeEntitySyncs`, a reconnect's) its customer and product syncs, the cursor saying which.
+ * Activities of parkedOrderResumeWorkflow: count the selection, then signal it batch by batch — its orders, then the
+ * other syncs it wakes (a reconnect's: customer and product syncs, refunds, payouts), the cursor saying which.
  */
 export function createParkedOrderResumeActivities({ client, db }: ParkedOrderResumeDeps) {
   const log = () => activityContext()?.log ?? console;
+
+  /** The first pass after `kind` (after the orders when null) that the selection wakes; null when none is left. */
+  function nextPass(selection: ResumeSelection, kind: OtherSyncKind | null): ParkedOrderCursor {
+    const rank = (k: OtherSyncKind) => OTHER_SYNC_KINDS.indexOf(k);
+    const following = otherSyncKindsOf(selection).find((k) => kind === null || rank(k) > rank(kind));
+    return following ? cursorOf(following, null) : null;
+  }
 
   async function resumeOrders(input: BatchInput, after: OrderCursor | null): Promise<ResumeBatchResult> {
     const batch = await listParkedOrders(db, input.selection, after, input.limit);
@@ -46,30 +76,29 @@ export function createParkedOrderResumeActivities({ client, db }: ParkedOrderRes
     for (const failure of report.failed) log().warn(`ledgerbridge: could not resume order ${failure.orderId} (${failure.workflowId}): ${failure.reason}`);
     const last = batch.at(-1);
     const ordersDone = batch.length < input.limit || !last;
-    const next: ParkedOrderCursor = !ordersDone ? { routeId: last.routeId, orderId: last.orderId } : input.selection.includeEntitySyncs ? { entities: null } : null;
+    const next: ParkedOrderCursor = !ordersDone ? { routeId: last.routeId, orderId: last.orderId } : nextPass(input.selection, null);
     return { resumed: report.resumed, failed: report.failed.length, next };
   }
 
-  async function resumeEntitySyncs(input: BatchInput, after: ParkedEntityCursor): Promise<ResumeBatchResult> {
-    const batch = await listParkedEntitySyncs(db, input.selection, after, input.limit);
+  async function resumeOtherSyncs(input: BatchInput, kind: OtherSyncKind, after: string[] | null): Promise<ResumeBatchResult> {
+    const batch = await listParkedOtherSyncs(db, kind, input.selection, after, input.limit);
     const context = activityContext();
-    const report = await signalParkedEntitySyncs(client, batch, input.perSecond, () => context?.heartbeat());
-    for (const { item, reason } of report.failed) log().warn(`ledgerbridge: could not resume the ${item.entity} sync ${item.sourceId} (${item.workflowId}): ${reason}`);
+    const report = await signalParkedOtherSyncs(client, batch, input.perSecond, () => context?.heartbeat());
+    for (const { item, reason } of report.failed) log().warn(`ledgerbridge: could not resume ${describeOtherSync(item)}: ${reason}`);
     const last = batch.at(-1);
-    const next: ParkedOrderCursor = batch.length < input.limit || !last ? null : { entities: { routeId: last.routeId, entity: last.entity, sourceId: last.sourceId } };
+    const next: ParkedOrderCursor = batch.length < input.limit || !last ? nextPass(input.selection, kind) : cursorOf(kind, last.key);
     return { resumed: report.resumed, failed: report.failed.length, next };
   }
 
   return {
-    /** The orders (and with `includeEntitySyncs` the customer and product syncs) the selection covers now. */
+    /** The orders (and the other syncs the selection wakes: a reconnect's customer, product, refund and payout syncs) the selection covers now. */
     async countParkedOrders(input: { selection: ResumeSelection }): Promise<number> {
-      const orders = await countParkedOrders(db, input.selection);
-      return input.selection.includeEntitySyncs ? orders + (await countParkedEntitySyncs(db, input.selection)) : orders;
+      return (await countParkedOrders(db, input.selection)) + (await countAllParkedOtherSyncs(db, input.selection));
     },
 
     async resumeParkedOrderBatch(input: BatchInput): Promise<ResumeBatchResult> {
-      const after = input.after;
-      return after && 'entities' in after ? resumeEntitySyncs(input, after.entities) : resumeOrders(input, after);
+      const pass = otherPassOf(input.after);
+      return pass ? resumeOtherSyncs(input, pass.kind, pass.key) : resumeOrders(input, input.after as OrderCursor | null);
     },
   };
 }

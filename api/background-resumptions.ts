@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Database } from '../db/database.js';
 import { countParkedOrders, resumeParkedOrders, type ResumeSelection, type ResumeSignal } from '../runtime/parked-order-resumer.js';
+import { countAllParkedOtherSyncs, describeOtherSync, resumeAllParkedOtherSyncs } from '../runtime/parked-other-syncs.js';
 import { BATCH, parkedOrderResumeWorkflow, parkedOrderResumeProgressQuery, type ParkedOrderResumeProgress } from '../workflows/parked-order-resume.js';
 
 declare module 'fastify' {
@@ -13,6 +14,11 @@ declare module 'fastify' {
      */
     bulkResumptions?: BackgroundResumptions;
   }
+}
+
+/** Parked orders of the selection, and the other syncs it wakes after them. */
+async function countParked(db: Database, selection: ResumeSelection): Promise<number> {
+  return (await countParkedOrders(db, selection)) + (await countAllParkedOtherSyncs(db, selection));
 }
 
 /** Orders signalled per second when the deployment does not say (RESUME_RATE_PER_SECOND). */
@@ -49,9 +55,9 @@ export class BackgroundResumptions {
     private readonly log: FastifyBaseLogger,
   ) {}
 
-  /** Starts the resumption; answers how many parked orders it covers now and its id (null when none). */
+  /** Starts the resumption; answers how many parked orders (and other syncs it wakes) it covers now and its id (null when none). */
   async start(selection: ResumeSelection & { routeId: string }, signal: ResumeSignal, reason: string): Promise<{ queued: number; resumeId: string | null }> {
-    const queued = await countParkedOrders(this.db, selection);
+    const queued = await countParked(this.db, selection);
     if (queued === 0) return { queued: 0, resumeId: null };
     const resumeId = `route-${selection.routeId}-${randomUUID()}`;
     await this.temporal.workflow.start(parkedOrderResumeWorkflow, {
@@ -68,17 +74,22 @@ export class BackgroundResumptions {
     return this.start({ routeId, ...(waitingFor ? { waitingFor } : {}) }, waitingFor === 'reconnect' ? 'reconnected' : 'retry', reason);
   }
 
-  /** Queues an in-process resumption (a saved mapping or prefix) and returns how many parked orders it covers now. */
+  /**
+   * Queues an in-process resumption (a saved mapping or prefix) and returns how many parked orders it covers now, with
+   * the refunds and payouts it wakes after them (`includeRefundSyncs`, `includePayoutSyncs`), at the same rate.
+   */
   async enqueue(selection: ResumeSelection & { routeId: string }, signal: ResumeSignal, reason: string): Promise<number> {
-    const queued = await countParkedOrders(this.db, selection);
+    const queued = await countParked(this.db, selection);
     if (queued === 0) return 0;
     this.queuedOrders += queued;
     this.pending++;
     this.chain = this.chain.then(async () => {
       try {
         const report = await resumeParkedOrders(this.temporal, this.db, selection, signal, this.perSecond);
-        const level = report.failed.length > 0 ? 'warn' : 'info';
-        this.log[level]({ selection, signal, reason, resumed: report.resumed, failed: report.failed }, 'parked orders resumed');
+        const others = await resumeAllParkedOtherSyncs(this.temporal, this.db, selection, this.perSecond);
+        const failed = [...report.failed, ...others.failed.map(({ sync, reason }) => ({ sync: describeOtherSync(sync), reason }))];
+        const level = failed.length > 0 ? 'warn' : 'info';
+        this.log[level]({ selection, signal, reason, resumed: report.resumed + others.resumed, failed }, 'parked orders resumed');
       } catch (error) {
         this.log.error({ err: error, selection, signal, reason }, 'resuming parked orders failed');
       } finally {

@@ -3,8 +3,8 @@ import { skuMappings, taxMappings } from '../db/schema.js';
 import type { BackgroundResumptions } from './background-resumptions.js';
 
 /**
- * Saving a mapping, for the API and the console alike: upsert, then resume the route's orders waiting on it
- * and those the ledger refused (they map every line again). `resumed` is how many were queued.
+ * Saving a mapping, for the API and the console alike: upsert, then resume the route's orders and refunds waiting on
+ * it and those the ledger refused (they map every line again). `resumed` is how many were queued.
  */
 export async function saveSkuMapping(db: Database, resumptions: BackgroundResumptions, routeId: string, sku: string, ledgerItemId: string) {
   const [mapping] = await db
@@ -12,7 +12,7 @@ export async function saveSkuMapping(db: Database, resumptions: BackgroundResump
     .values({ routeId, sku, ledgerItemId })
     .onConflictDoUpdate({ target: [skuMappings.routeId, skuMappings.sku], set: { ledgerItemId } })
     .returning();
-  const resumed = await resumptions.enqueue({ routeId, waitingOn: `sku:${sku}`, orRefusedByLedger: true }, 'mappingSaved', 'sku mapping saved');
+  const resumed = await resumptions.enqueue({ routeId, waitingOn: `sku:${sku}`, orRefusedByLedger: true, includeRefundSyncs: true }, 'mappingSaved', 'sku mapping saved');
   return { mapping: mapping!, resumed };
 }
 
@@ -22,6 +22,6 @@ export async function saveTaxMapping(db: Database, resumptions: BackgroundResump
     .values({ routeId, taxKey, ledgerTaxCodeId })
     .onConflictDoUpdate({ target: [taxMappings.routeId, taxMappings.taxKey], set: { ledgerTaxCodeId } })
     .returning();
-  const resumed = await resumptions.enqueue({ routeId, waitingOn: `tax:${taxKey}`, orRefusedByLedger: true }, 'mappingSaved', 'tax mapping saved');
+  const resumed = await resumptions.enqueue({ routeId, waitingOn: `tax:${taxKey}`, orRefusedByLedger: true, includeRefundSyncs: true }, 'mappingSaved', 'tax mapping saved');
   return { mapping: mapping!, resumed };
 }

@@ -13,7 +13,7 @@ import { skuMappings, taxMappings } from '../db/schema.js';
 const SkuMapping = Type.Object({ routeId: Type.String(), sku: Type.String(), ledgerItemId: Type.String(), createdAt: Type.String({ format: 'date-time' }) });
 const TaxMapping = Type.Object({ routeId: Type.String(), taxKey: Type.String(), ledgerTaxCodeId: Type.String(), createdAt: Type.String({ format: 'date-time' }) });
 const resumedDescription =
-  'How many orders waiting on this mapping (or refused by the ledger at the receipt) were queued to resume. They are signalled in the background at the bounded ' +
+  'How many orders and refunds waiting on this mapping (or refused by the ledger at the receipt) were queued to resume. They are signalled in the background at the bounded ' +
   'replay rate, so a large backlog cannot hold the request open or flood the platforms.';
 
 // Path params: SKUs and tax keys hold "/", spaces, "+", "@" and ":" ("title:Gift card"). Clients send
@@ -49,7 +49,7 @@ export function mappingRoutes(deps: ApiDeps, resumptions: BackgroundResumptions)
         schema: {
           summary: 'Map a SKU to a ledger item',
           description:
-            'Creates or replaces the mapping, then resumes every order of the route waiting on "sku:<sku>", and those whose receipt the ledger ' +
+            'Creates or replaces the mapping, then resumes every order and refund of the route waiting on "sku:<sku>", and those whose receipt the ledger ' +
             'refused (they map every line again).',
           tags: ['mappings'],
           params: Type.Object({
@@ -96,7 +96,7 @@ export function mappingRoutes(deps: ApiDeps, resumptions: BackgroundResumptions)
         schema: {
           summary: 'Map a tax key to a ledger tax code',
           description:
-            'Creates or replaces the mapping, then resumes every order of the route waiting on "tax:<taxKey>", and those whose receipt the ledger ' +
+            'Creates or replaces the mapping, then resumes every order and refund of the route waiting on "tax:<taxKey>", and those whose receipt the ledger ' +
             'refused (they map every line again).',
           tags: ['mappings'],
           params: Type.Object({

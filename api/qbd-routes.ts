@@ -15,7 +15,7 @@ import { QbwcContacts } from '../platforms/qbd/qbwc-contacts.js';
 import { generateQbwcPassword } from '../platforms/qbd/qbwc-password.js';
 import { qwcFile, stableGuid } from '../platforms/qbd/qwc-file.js';
 import { countParkedOrders, resumeParkedOrders } from '../runtime/parked-order-resumer.js';
-import { resumePayoutsWaitingOn } from './parked-payouts.js';
+import { countAllParkedOtherSyncs, resumeAllParkedOtherSyncs } from '../runtime/parked-other-syncs.js';
 import { ApiError, notFound } from './api-error.js';
 
 export interface QbdRouteDeps {
@@ -46,12 +46,14 @@ export function qbwcEndpointRoutes(deps: QbdRouteDeps): FastifyPluginAsync {
     const queue = new PgQbwcWorkQueue(deps.db);
     const contacts = new QbwcContacts(deps.db, deps.credentials);
     const lingerMs = deps.config.sessionLingerMs ?? 30_000;
-    const parkedOnVisit = { waitingOn: ledgerRefusalWait(QBWC_NOT_CONNECTED_CODE) };
+    // Orders, refunds and payouts parked on the Web Connector's absence.
+    const parkedOnVisit = { waitingOn: ledgerRefusalWait(QBWC_NOT_CONNECTED_CODE), includeRefundSyncs: true, includePayoutSyncs: true };
     await registerQbwcRoutes(app, {
       lingerMs,
-      // Orders parked on the Web Connector resume at this visit (payouts too), and syncs that asked lately go on: open QuickBooks for them.
+      // Orders parked on the Web Connector resume at this visit (refunds and payouts too), and syncs that asked lately go on: open QuickBooks for them.
       expectsWork: async (integrationId) => {
         if ((await countParkedOrders(deps.db, { integrationId, ...parkedOnVisit })) > 0) return true;
+        if ((await countAllParkedOtherSyncs(deps.db, { integrationId, ...parkedOnVisit })) > 0) return true;
         const since = new Date(Date.now() - lingerMs);
         const recent = await deps.db
           .select({ id: qbwcRequests.id })
@@ -71,12 +73,14 @@ export function qbwcEndpointRoutes(deps: QbdRouteDeps): FastifyPluginAsync {
           await contacts.record(event);
           if (event.kind === 'authenticated' && deps.temporal) {
             await resumeParkedOrders(deps.temporal, deps.db, { integrationId: event.integrationId, ...parkedOnVisit }, 'mappingSaved', deps.resumePerSecond);
-            await resumePayoutsWaitingOn({ db: deps.db, temporal: deps.temporal }, event.integrationId, parkedOnVisit.waitingOn);
-            // A login accepted is QuickBooks Desktop's reconnect: orders that waited on its refused password go on
-            // (not when an operator paused it; those wait on the same id until it is resumed).
+            await resumeAllParkedOtherSyncs(deps.temporal, deps.db, { integrationId: event.integrationId, ...parkedOnVisit }, deps.resumePerSecond);
+            // A login accepted is QuickBooks Desktop's reconnect: orders, refunds and payouts that waited on its refused
+            // password go on (not when an operator paused it; those wait on the same id until it is resumed).
             const [row] = await deps.db.select({ status: integrations.status }).from(integrations).where(eq(integrations.id, event.integrationId));
             if (row && row.status !== 'disconnected') {
-              await resumeParkedOrders(deps.temporal, deps.db, { integrationId: event.integrationId, waitingOn: event.integrationId, waitingFor: 'reconnect' }, 'reconnected', deps.resumePerSecond);
+              const reconnect = { integrationId: event.integrationId, waitingOn: event.integrationId, waitingFor: 'reconnect' as const, includeRefundSyncs: true, includePayoutSyncs: true };
+              await resumeParkedOrders(deps.temporal, deps.db, reconnect, 'reconnected', deps.resumePerSecond);
+              await resumeAllParkedOtherSyncs(deps.temporal, deps.db, reconnect, deps.resumePerSecond);
             }
           }
           if (event.kind === 'authenticated' && deps.onVisitWhileNotConnected) {

@@ -198,9 +198,10 @@ export function syncRouteRoutes(deps: ApiDeps, resumptions: BackgroundResumption
         if (!target) throw notFound(`The ledger of sync route ${before.id} was deleted.`);
         const ledgerOptions = checkedOptions(target, before.ledgerOptions, request.body.ledgerOptions);
         const [route] = await deps.db.update(syncRoutes).set({ ledgerOptions }).where(eq(syncRoutes.id, before.id)).returning();
-        // Orders and payouts parked for want of an account (or on one that was missing) try again with the new choice.
+        // Orders, refunds and payouts parked for want of an account (or on one that was missing) try again with the new
+        // choice; every parked payout of the route too (a bank account's currency may have been its problem).
         for (const name of Object.keys(request.body.ledgerOptions)) {
-          await resumptions.enqueue({ routeId: before.id, waitingOn: `route-option:${name}` }, 'retry', 'route ledger option changed');
+          await resumptions.enqueue({ routeId: before.id, waitingOn: `route-option:${name}`, includeRefundSyncs: true }, 'retry', 'route ledger option changed');
         }
         const resumedPayouts = await resumeParkedPayouts(deps, before.id);
         request.log.info({ routeId: before.id, from: before.ledgerOptions, to: ledgerOptions, resumedPayouts }, 'route ledger options changed');

@@ -4,7 +4,7 @@ import type { Database } from '../db/database.js';
 import { orderSyncs, syncRoutes } from '../db/schema.js';
 import { LEDGER_REFUSAL_WAIT_PREFIX } from '../domain/sync-error-types.js';
 import { mappingSavedSignal, reconnectedSignal, retrySignal } from '../workflows/order-sync.js';
-import type { ParkedEntityCursor } from './parked-entity-syncs.js';
+import type { ParkedEntityCursor } from './parked-other-syncs.js';
 
 export type ResumeSignal = 'reconnected' | 'retry' | 'mappingSaved';
 
@@ -23,10 +23,15 @@ export interface ResumeSelection {
    */
   orRefusedByLedger?: boolean;
   /**
-   * After the orders, also the customer and product syncs the selection covers (runtime/parked-entity-syncs.ts), told
-   * to try again: a reconnect fixes what they wait on as much as an order's.
+   * A reconnect's: after the orders, also every other kind of parked sync the selection covers — customer and product
+   * syncs, refunds, payouts (runtime/parked-other-syncs.ts) — told to try again: a reconnect fixes what they wait on as
+   * much as an order's. (The name is older than refunds and payouts joining; runs recorded with it wake them too.)
    */
   includeEntitySyncs?: boolean;
+  /** After the orders, also the refunds the selection covers: they map lines and book documents like orders, so wait on the same mappings and options. */
+  includeRefundSyncs?: boolean;
+  /** After the orders, also the payouts the selection covers. */
+  includePayoutSyncs?: boolean;
 }
 
 export interface ResumeReport {
@@ -45,10 +50,11 @@ export interface ParkedOrder {
 export type OrderCursor = { routeId: string; orderId: string };
 
 /**
- * Where a batch starts: after this order, or (selections with `includeEntitySyncs`, once the orders are done) after
- * this entity sync (`entities: null` for the first); null before the first order.
+ * Where a batch starts: after this order, or (selections that wake other syncs, once the orders are done) after this
+ * customer or product sync (`entities: null` for the first), this refund, this payout (their key values; null for the
+ * first); null before the first order.
  */
-export type ParkedOrderCursor = OrderCursor | { entities: ParkedEntityCursor } | null;
+export type ParkedOrderCursor = OrderCursor | { entities: ParkedEntityCursor } | { refunds: string[] | null } | { payouts: string[] | null } | null;
 
 /** The columns a parked sync row has, whichever table it is in (order_syncs, entity_syncs). */
 export interface ParkedRowColumns {

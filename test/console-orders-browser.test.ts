@@ -77,7 +77,7 @@ describe('operator console in a browser: Orders and Mappings', () => {
     const waiting = page.locator(`tr[data-key="sku:${SKU}"]`);
     expect(await waiting.locator('.waiting-count').textContent()).toBe('1');
     await waiting.getByRole('button', { name: `Map SKU ${SKU} to Product A` }).click();
-    await page.getByText(`Saved the mapping of SKU ${SKU}. 1 waiting order resumes now.`).waitFor();
+    await page.getByText(`Saved the mapping of SKU ${SKU}. 1 waiting order or refund resumes now.`).waitFor();
     expect(await page.locator('table.saved').textContent()).toContain(`SKU ${SKU}`);
     // The console resumed it through the API's own queue: one budget for both (api/console/console-resumptions.ts).
     expect(c.h.app.bulkResumptions?.queuedOrders).toBe(1);
@@ -123,7 +123,7 @@ describe('operator console in a browser: Orders and Mappings', () => {
     const offered = waiting.locator('.suggestions button');
     expect(await offered.allTextContents()).toEqual(['CA Sales Tax (7.25 %)']);
     await waiting.getByRole('button', { name: `Map Tax ${TAX} to CA Sales Tax` }).click();
-    await page.getByText(`Saved the mapping of tax ${TAX}. 1 waiting order resumes now.`).waitFor();
+    await page.getByText(`Saved the mapping of tax ${TAX}. 1 waiting order or refund resumes now.`).waitFor();
     expect(await page.locator('table.saved').textContent()).toContain(`Tax ${TAX}`);
 
     await c.orderStatus(taxed.orderId, 'synced');

@@ -1,6 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { refundSyncs } from '../db/schema.js';
+import { refundSyncs, skuMappings } from '../db/schema.js';
 import { eventually } from './integration-health-harness.js';
 import { startConsoleWithRoute, type ConsoleWithRoute } from './support/console-route.js';
 
@@ -96,7 +96,7 @@ describe('operator console in a browser: refunds and cancellations of an order',
     expect(await page.locator(`tr[data-order="${orderId}"] .refund-marker`).count()).toBe(0);
   });
 
-  it('shows a refund waiting for a reconnect of the ledger with the Reconnect link; reconnected, Retry books it once', async () => {
+  it('shows a refund waiting for a reconnect of the ledger with the Reconnect link; the reconnect alone books it once', async () => {
     c.h.qbo.control.revokeGrant(c.h.realmId);
     const refund = c.h.shopify.control.refundOrder(orderId, { shop: c.h.shop, lines: [{ lineItemId: mugLineId, quantity: 1 }] });
     await eventually(async () => (await refundStatus(refund.id)) === 'waiting' || undefined, 'the refund to wait for the reconnect');
@@ -107,17 +107,48 @@ describe('operator console in a browser: refunds and cancellations of an order',
     await page.goto(`${c.h.baseUrl}/console/routes/${c.routeId}/orders/${orderId}`);
     const row = refundRow(refund.id);
     expect(await row.locator('.badge').textContent()).toBe('Waiting for you');
-    expect(await row.locator('.next-step').textContent()).toContain('Reconnect the integration, then press Retry.');
+    expect(await row.locator('.next-step').textContent()).toContain('Reconnect the integration; the refund books by itself once it is connected.');
     expect(await row.getByRole('link', { name: 'Reconnect' }).getAttribute('href')).toBe(`/console/integrations/${c.qbo.id}`);
     // What the page says never carries a token.
     expect(await page.content()).not.toMatch(/access_token|refresh_token|Bearer /i);
 
     await c.h.clickConnect(c.qbo.id);
     await eventually(async () => (await c.h.row(c.qbo.id)).status === 'connected' || undefined, 'the ledger to be connected again');
-    await row.getByRole('button', { name: `Retry refund ${refund.id} of order #6001` }).click();
-    await page.getByText('Retrying: the refund repeats the step it stopped at.').waitFor();
+    // Nobody presses Retry: the reconnect resumes the refund as it does the orders, and the open page updates itself.
     await refundRow(refund.id).locator('.badge-green', { hasText: 'Synced' }).waitFor({ timeout: 30_000 });
     expect(await refundRow(refund.id).locator('td[data-label="Ledger document"]').textContent()).toContain('6001-R3');
     expect(refundReceipts('6001-R3')).toHaveLength(1);
+  });
+
+  it("a refund of an unmapped SKU: its Map SKU link lands on the Mappings page's row for it, and saving there books it once", async () => {
+    const SKU = 'MUG-6002';
+    // The sale booked through a mapping that was removed since: its refund finds none.
+    const { orderId: unmapped } = await c.syncOrder('#6002', [{ title: 'Mug', sku: SKU, quantity: 2, unitPrice: '8.00' }]);
+    await c.orderStatus(unmapped, 'waiting');
+    const mug = c.h.qbo.control.list(c.h.realmId, 'Item').find((item) => (item as { Sku?: string }).Sku === 'MUG-1')!;
+    expect((await c.h.api('PUT', `/routes/${c.routeId}/sku-mappings/${SKU}`, { ledgerItemId: String(mug.Id) })).statusCode).toBe(200);
+    await c.orderStatus(unmapped, 'synced');
+    await c.h.db.delete(skuMappings).where(and(eq(skuMappings.routeId, c.routeId), eq(skuMappings.sku, SKU)));
+    const lineId = c.h.shopify.control.shop(c.h.shop).orders.get(unmapped)!.lineItems[0]!.id;
+    const refund = c.h.shopify.control.refundOrder(unmapped, { shop: c.h.shop, lines: [{ lineItemId: lineId, quantity: 1 }] });
+    const status = async () =>
+      (await c.h.api('GET', `/routes/${c.routeId}/orders/${unmapped}/refunds`)).json<{ refunds: { refundId: string; status: string; waitingOn: string | null }[] }>().refunds.find((r) => r.refundId === refund.id);
+    await eventually(async () => ((await status())?.waitingOn === `sku:${SKU}` ? true : undefined), 'the refund to wait for its SKU');
+
+    const { page } = c;
+    await page.goto(`${c.h.baseUrl}/console/routes/${c.routeId}/orders/${unmapped}`);
+    const row = refundRow(refund.id);
+    expect(await row.locator('.next-step').textContent()).toContain(`Map the SKU ${SKU} to an item of your ledger; the refund books by itself once it is saved.`);
+    await row.getByRole('link', { name: `Map SKU ${SKU}` }).click();
+    await page.waitForURL((url) => url.pathname === '/console/mappings');
+    const waiting = page.locator(`tr[data-key="sku:${SKU}"]`);
+    expect(await waiting.locator('.waiting-refunds').textContent()).toBe('1');
+    expect(await waiting.locator('.waiting-count').count()).toBe(0);
+    await waiting.getByLabel('Ledger item id').fill(String(mug.Id));
+    await waiting.getByRole('button', { name: `Save the mapping of SKU ${SKU}` }).click();
+    await page.getByText(`Saved the mapping of SKU ${SKU}. 1 waiting order or refund resumes now.`).waitFor();
+
+    await eventually(async () => (await status())?.status === 'synced' || undefined, 'the refund to book after the mapping');
+    expect(refundReceipts('6002-R1')).toHaveLength(1);
   });
 });

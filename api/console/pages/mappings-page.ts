@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { and, asc, count, eq, inArray, like, min, or } from 'drizzle-orm';
-import { orderSyncs, skuMappings, taxMappings } from '../../../db/schema.js';
+import { orderSyncs, refundSyncs, skuMappings, taxMappings } from '../../../db/schema.js';
 import { taxCodeSuggestions } from '../../../domain/tax-suggestions.js';
 import { saveSkuMapping, saveTaxMapping } from '../../mapping-actions.js';
 import { orderSyncWorkflowView } from '../../order-sync-workflow-view.js';
@@ -22,13 +22,15 @@ interface Waiting {
   kind: 'sku' | 'tax';
   key: string;
   orders: number;
-  /** One waiting order's workflow: its failure carries the suggestions. */
+  /** Refunds waiting on it (a refund of an unmapped SKU links here as its order does). */
+  refunds: number;
+  /** One waiting order's workflow: its failure carries the suggestions ('' when only refunds wait). */
   workflowId: string;
 }
 
 /**
- * Mappings: the SKUs and taxes orders wait on, per route, with the ledger items and tax codes that probably
- * match (one click saves), and the mappings saved so far. A save resumes the waiting orders as the API's PUT does.
+ * Mappings: the SKUs and taxes orders and refunds wait on, per route, with the ledger items and tax codes that probably
+ * match (one click saves), and the mappings saved so far. A save resumes the waiting orders and refunds as the API's PUT does.
  */
 export const mappingsPage: ConsolePagePlugin = (deps) => async (app) => {
   const resumptions = consoleResumptions(app, deps);
@@ -62,7 +64,8 @@ function savedNotice(request: FastifyRequest): ConsolePage['notice'] {
   if ((query.saved !== 'sku' && query.saved !== 'tax') || typeof query.key !== 'string') return null;
   const resumed = Number(query.resumed);
   const what = query.saved === 'sku' ? `SKU ${query.key}` : `tax ${query.key}`;
-  const orders = Number.isInteger(resumed) && resumed > 0 ? `${resumed} waiting order${resumed === 1 ? '' : 's'} resume${resumed === 1 ? 's' : ''} now.` : 'No order was waiting on it.';
+  const orders =
+    Number.isInteger(resumed) && resumed > 0 ? `${resumed} waiting ${resumed === 1 ? 'order or refund resumes' : 'orders and refunds resume'} now.` : 'No order or refund was waiting on it.';
   return { kind: 'ok', text: `Saved the mapping of ${what}. ${orders}` };
 }
 
@@ -72,7 +75,7 @@ async function mappingsList(deps: ConsoleDeps, request: FastifyRequest, reply: F
   const routes = [...directory.routes.values()].filter((route) => typeof wanted !== 'string' || wanted === '' || route.id === wanted);
   const sections = await Promise.all(routes.map((route) => routeSection(deps, request, route)));
   const body = routes.length === 0 ? html`<p>No sync routes yet.</p>` : html`${sections}`;
-  return sendPage(request, reply, { title: 'Mappings', nav: 'mappings', lead: 'Which ledger item each shop SKU books to, and which tax code each tax. Orders waiting on one resume when it is saved.', body, notice }, status);
+  return sendPage(request, reply, { title: 'Mappings', nav: 'mappings', lead: 'Which ledger item each shop SKU books to, and which tax code each tax. Orders and refunds waiting on one resume when it is saved.', body, notice }, status);
 }
 
 async function routeSection(deps: ConsoleDeps, request: FastifyRequest, route: RouteEntry): Promise<SafeHtml> {
@@ -95,10 +98,10 @@ async function routeSection(deps: ConsoleDeps, request: FastifyRequest, route: R
 <h2 id="${headingId}">${route.label}</h2>
 ${
   waiting.length === 0
-    ? html`<p class="muted">No order waits on a mapping.</p>`
+    ? html`<p class="muted">No order or refund waits on a mapping.</p>`
     : html`<table class="rows waiting">
 <caption>Waiting on a mapping</caption>
-<thead><tr><th scope="col">SKU or tax</th><th scope="col">Waiting orders</th><th scope="col">Map it to</th></tr></thead>
+<thead><tr><th scope="col">SKU or tax</th><th scope="col">Waiting</th><th scope="col">Map it to</th></tr></thead>
 <tbody>${waiting.map((w) => waitingRow(request, route, w, suggestions.get(`${w.kind}:${w.key}`) ?? []))}</tbody>
 </table>`
 }
@@ -132,7 +135,7 @@ function waitingRow(request: FastifyRequest, route: RouteEntry, waiting: Waiting
   const inputId = `${mappingAnchor(waiting.kind, waiting.key)}-${route.id}-target`;
   return html`<tr id="${mappingAnchor(waiting.kind, waiting.key)}" data-key="${waiting.kind}:${waiting.key}">
 <th scope="row" data-label="SKU or tax">${label}</th>
-<td data-label="Waiting orders"><span class="waiting-count">${waiting.orders}</span> <a href="${CONSOLE_PREFIX}/routes/${encodeURIComponent(route.id)}/orders?state=waiting">see them</a></td>
+<td data-label="Waiting">${waitingCounts(route, waiting)}</td>
 <td data-label="Map it to">
 ${candidates.length ? html`<form method="post" action="${action}" class="suggestions">${hidden}<span class="hint">Probably:</span> ${candidates.map(
     (c) => html`<button type="submit" name="target" value="${c.value}" class="primary" aria-label="Map ${label} to ${c.name}">${c.name}${c.note ? ` (${c.note})` : ''}</button> `,
@@ -142,15 +145,37 @@ ${candidates.length ? html`<form method="post" action="${action}" class="suggest
 </tr>`;
 }
 
-/** SKUs and taxes the route's parked orders wait on, with how many orders each holds back. */
+/** "2 orders (see them), 1 refund (see it)": what a saved mapping resumes, each with a link to the orders list. */
+function waitingCounts(route: RouteEntry, waiting: Waiting): SafeHtml {
+  const orders = `${CONSOLE_PREFIX}/routes/${encodeURIComponent(route.id)}/orders`;
+  const parts: SafeHtml[] = [];
+  if (waiting.orders > 0) parts.push(html`<span class="waiting-count">${waiting.orders}</span> order${waiting.orders === 1 ? '' : 's'} <a href="${orders}?state=waiting">see ${waiting.orders === 1 ? 'it' : 'them'}</a>`);
+  if (waiting.refunds > 0) parts.push(html`<span class="waiting-refunds">${waiting.refunds}</span> refund${waiting.refunds === 1 ? '' : 's'} <a href="${orders}?refund=waiting">see ${waiting.refunds === 1 ? 'it' : 'them'}</a>`);
+  return html`${parts.map((part, i) => (i === 0 ? part : html`, ${part}`))}`;
+}
+
+/** SKUs and taxes the route's parked orders and refunds wait on, with how many of each every one holds back. */
 async function waitingKeys(deps: ConsoleDeps, routeId: string): Promise<Waiting[]> {
-  const rows = await deps.db
-    .select({ waitingOn: orderSyncs.waitingOn, orders: count(), workflowId: min(orderSyncs.workflowId) })
-    .from(orderSyncs)
-    .where(and(eq(orderSyncs.routeId, routeId), inArray(orderSyncs.status, ['waiting', 'failed']), or(like(orderSyncs.waitingOn, 'sku:%'), like(orderSyncs.waitingOn, 'tax:%'))))
-    .groupBy(orderSyncs.waitingOn)
-    .orderBy(asc(orderSyncs.waitingOn));
-  return rows.map((row) => ({ kind: row.waitingOn!.startsWith('sku:') ? 'sku' : 'tax', key: row.waitingOn!.slice(4), orders: row.orders, workflowId: row.workflowId ?? '' }));
+  const onMapping = (column: typeof orderSyncs.waitingOn | typeof refundSyncs.waitingOn) => or(like(column, 'sku:%'), like(column, 'tax:%'));
+  const [orderRows, refundRows] = await Promise.all([
+    deps.db
+      .select({ waitingOn: orderSyncs.waitingOn, n: count(), workflowId: min(orderSyncs.workflowId) })
+      .from(orderSyncs)
+      .where(and(eq(orderSyncs.routeId, routeId), inArray(orderSyncs.status, ['waiting', 'failed']), onMapping(orderSyncs.waitingOn)))
+      .groupBy(orderSyncs.waitingOn),
+    deps.db
+      .select({ waitingOn: refundSyncs.waitingOn, n: count() })
+      .from(refundSyncs)
+      .where(and(eq(refundSyncs.routeId, routeId), inArray(refundSyncs.status, ['waiting', 'failed']), onMapping(refundSyncs.waitingOn)))
+      .groupBy(refundSyncs.waitingOn),
+  ]);
+  const byKey = new Map<string, Waiting>();
+  const entry = (waitingOn: string) =>
+    byKey.get(waitingOn) ??
+    byKey.set(waitingOn, { kind: waitingOn.startsWith('sku:') ? 'sku' : 'tax', key: waitingOn.slice(4), orders: 0, refunds: 0, workflowId: '' }).get(waitingOn)!;
+  for (const row of orderRows) Object.assign(entry(row.waitingOn!), { orders: row.n, workflowId: row.workflowId ?? '' });
+  for (const row of refundRows) entry(row.waitingOn!).refunds = row.n;
+  return [...byKey.keys()].sort().map((key) => byKey.get(key)!);
 }
 
 /** Near matches among the ledger's items, as the waiting order's sync found them (domain/sku-suggestions.ts), by "sku:<SKU>". */
@@ -158,6 +183,7 @@ async function suggestionsFor(deps: ConsoleDeps, waiting: Waiting[]): Promise<Ma
   const found = new Map<string, Candidate[]>();
   await Promise.all(
     waiting.map(async (w) => {
+      if (!w.workflowId) return;
       const view = await orderSyncWorkflowView(deps.health.client, w.workflowId).catch(() => null);
       const suggestion = view?.live?.lastError?.suggestions.find((s) => s.sku === w.key);
       if (suggestion) found.set(`sku:${w.key}`, suggestion.candidates.map((c) => ({ value: c.itemId, name: c.name, note: c.sku })));

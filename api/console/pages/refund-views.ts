@@ -26,8 +26,7 @@ const refundName = (refund: Pick<RefundSyncView, 'refundId'>) => (refund.refundI
 
 /**
  * What to do about a refund. Its diagnosis is the message its row stores (the order triage's reading of its error);
- * the next step differs from an order's: a saved mapping or a reconnect resumes parked orders, not refunds, so a
- * refund that waits on one is retried by hand (else it looks again on its own, hours later).
+ * a reconnect or a saved mapping resumes a parked refund as it does an order, so nothing needs pressing after it.
  */
 function refundNextStep(refund: RefundSyncView, step: NextStep): string {
   if (refund.status === 'waiting_for_sale') return 'Nothing to do here: it books right after its order. If the order waits, fix that first.';
@@ -35,11 +34,11 @@ function refundNextStep(refund: RefundSyncView, step: NextStep): string {
   if (refund.status === 'skipped') return 'Nothing to do: nothing was written to the ledger for it.';
   switch (step.kind) {
     case 'reconnect':
-      return 'Reconnect the integration, then press Retry.';
+      return 'Reconnect the integration; the refund books by itself once it is connected.';
     case 'map_sku':
-      return `Map the SKU ${step.sku} to an item of your ledger, then press Retry.`;
+      return `Map the SKU ${step.sku} to an item of your ledger; the refund books by itself once it is saved.`;
     case 'map_tax':
-      return `Map the tax ${step.taxKey} to a tax code of your ledger, then press Retry.`;
+      return `Map the tax ${step.taxKey} to a tax code of your ledger; the refund books by itself once it is saved.`;
     case 'release_route':
       return "Fix what the route's halt names in the ledger, then release the route; the refund books by itself, once.";
     case 'nothing':

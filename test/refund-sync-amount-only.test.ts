@@ -95,10 +95,12 @@ describe('refunds of an amount alone: WooCommerce → Xero credit note', () => {
 describe('refunds of an amount alone: WooCommerce → QuickBooks Desktop credit memo', () => {
   let harness: SyncHarness;
   beforeAll(async () => {
+    // The company also has a sales tax item at 20 % named as the shop's tax ("VAT"), which a taxed sale maps to by itself.
+    const qbd = qbdRefundTestCompany();
     harness = await SyncHarness.start({
       shop: 'woocommerce',
       shopCurrency: QBD_TEST_SHOP_CURRENCY,
-      qbd: qbdRefundTestCompany(),
+      qbd: { ...qbd, company: { ...qbd.company, items: [...(qbd.company.items ?? []), { name: 'VAT', type: 'SalesTax', price: '20' }] } },
     });
     harness.qbd!.connector.start();
   }, 300_000);
@@ -123,5 +125,53 @@ describe('refunds of an amount alone: WooCommerce → QuickBooks Desktop credit 
     expect(company.arRefunds.filter((r) => r.applied.some((a) => a.txnId === memos[0]!.txnId)).map((r) => r.totalAmount)).toEqual(['12.34']);
     // The sale's receipt is left as booked.
     expect(company.salesReceipts.filter((r) => r.refNumber === number).map((r) => r.totalAmount)).toEqual(['52.50']);
+  });
+
+  it("a cancellation after a 10.00 refund of an amount alone, whose rest (53.01) no net makes up at the sales tax item's 20 %: one credit memo at 53.01, the cent on a line of the sales tax item, refunded once", async () => {
+    // The mug at 8.01 makes a sale of 63.01 (52.51 and 10.50 of VAT, which QuickBooks' 20 % once on 52.51 agrees with).
+    const order = harness.woo.control.createOrder({
+      currency: QBD_TEST_SHOP_CURRENCY,
+      taxRate: { label: 'VAT', percent: 20 },
+      lines: [
+        { name: 'Red T-shirt', sku: 'TS-RED-M', quantity: 2, price: '20.00' },
+        { name: 'Mug', sku: 'MUG-1', quantity: 1, price: '8.01' },
+      ],
+      shipping: { methodTitle: 'Flat rate', total: '4.50' },
+      customer: { email: 'grace@example.com', firstName: 'Grace', lastName: 'Hopper' },
+    });
+    expect(order.total).toBe('63.01');
+    const orderId = String(order.id);
+    const number = order.number as string;
+    expect((await harness.syncResultOf(orderId)).outcome).toBe('created');
+    const company = harness.qbd!.company.company;
+    expect(company.salesReceipts.filter((r) => r.refNumber === number).map((r) => [r.itemSalesTax?.fullName, r.salesTaxTotal, r.totalAmount])).toEqual([['VAT', '10.50', '63.01']]);
+
+    // 10.00 given back as an amount alone: 8.33 and its 1.67 of VAT, which QuickBooks' rate makes by itself.
+    const refund = harness.woo.control.refundOrder(order.id as number, '10.00', 'Goodwill')!;
+    const result = await harness.refundResultOf(orderId, String(refund.id));
+    expect(result.outcome, result.message).toBe('created');
+    const memosOf = (docNumber: string) => company.creditMemos.filter((memo) => memo.refNumber === docNumber);
+    expect(memosOf(`${number}-R1`).map((memo) => [memo.salesTaxTotal, memo.totalAmount, memo.lines.length])).toEqual([['1.67', '10.00', 1]]);
+
+    // Cancelled: 53.01 is left, a cent the rate skips (44.17 comes to 53.00, 44.18 to 53.02). The credit memo's lines
+    // keep their nets (44.17) under the sales tax item, whose 20 % once is 8.83; the shop gave back 8.84 of VAT, so a
+    // line of the same sales tax item carries the cent, saying why.
+    harness.woo.control.updateOrder(order.id as number, { status: 'cancelled' });
+    const row = await harness.refundRowOnceSettled(orderId, 'cancellation', 'the reversal of the cancellation to be booked or to park');
+    expect(row, row.lastErrorMessage ?? '').toMatchObject({ status: 'synced', ledgerDocNumber: `${number}-C`, lastErrorCode: null });
+    const [memo, ...others] = memosOf(`${number}-C`);
+    expect(others).toEqual([]);
+    expect([memo!.itemSalesTax?.fullName, memo!.salesTaxTotal, memo!.totalAmount, memo!.creditRemaining]).toEqual(['VAT', '8.83', '53.01', '0.00']);
+    const nets = memo!.lines.filter((line) => line.itemName !== 'VAT').reduce((sum, line) => sum + Math.round(Number(line.amount) * 100), 0);
+    expect(nets).toBe(4417);
+    expect(memo!.lines.filter((line) => line.itemName === 'VAT').map((line) => [line.amount, line.desc])).toEqual([
+      ['0.01', 'VAT rounding: the shop gave back 8.84 of tax; QuickBooks works out 8.83 (20 % of 44.17, rounded once)'],
+    ]);
+    // Paid out once, for the whole credit; nothing else written for the order.
+    expect(company.arRefunds.filter((r) => r.applied.some((a) => a.txnId === memo!.txnId)).map((r) => r.totalAmount)).toEqual(['53.01']);
+    expect(company.creditMemos.filter((m) => m.refNumber.startsWith(`${number}-`)).map((m) => [m.refNumber, m.totalAmount])).toEqual([
+      [`${number}-R1`, '10.00'],
+      [`${number}-C`, '53.01'],
+    ]);
   });
 });

@@ -441,6 +441,16 @@ export class QbdCompany {
       if (!itemRef) return fail(statusSaveError(object, 'A line without an item is not emulated by ledgerbridge\'s QuickBooks Desktop emulator.'));
       const item = this.itemByRef(itemRef);
       if (!item || !item.isActive) return fail(statusInvalidReference('Item', refLabel(itemRef), line));
+      if (item.type === 'SalesTax') {
+        // A sales tax item as a line (Intuit: taxes "can be reflected in transaction line items"): its amount as
+        // entered, a tax adjustment to that item (FIDELITY.md, "Adds"); never itself taxed. What QuickBooks works
+        // out for one without an amount (its rate on the lines above it) is not emulated.
+        const adjustment = childText(lineAdd, 'Amount');
+        if (adjustment === undefined) return fail(statusSaveError(object, 'A sales tax item line without an Amount is not emulated by ledgerbridge\'s QuickBooks Desktop emulator.'));
+        subtotal += Number(adjustment);
+        lines.push({ txnLineId: `${(index + 1).toString(16).toUpperCase()}-${seconds}`, itemListId: item.listId, itemName: item.name, amount: money(Number(adjustment)), ...(childText(lineAdd, 'Desc') !== undefined ? { desc: childText(lineAdd, 'Desc')! } : {}) });
+        continue;
+      }
       const lineTaxRef = childNamed(lineAdd, 'SalesTaxCodeRef');
       const lineTaxCode = lineTaxRef ? this.taxCodeByRef(lineTaxRef) : item.salesTaxCodeName ? this.salesTaxCodes.find((c) => c.name === item.salesTaxCodeName) : undefined;
       if (lineTaxRef && !lineTaxCode) return fail(statusInvalidReference('Sales Tax Code', refLabel(lineTaxRef), line));

@@ -28,6 +28,7 @@ import type { QbdRequestChannel } from './qbd-request-channel.js';
 import { childNamed, childText, leaf, type XmlElement, type XmlNode } from './xml-tree.js';
 import { toMinor } from '../../domain/money.js';
 import { qbxmlAmount } from './qbxml-amount.js';
+import { salesTaxRoundingLine, type SalesTaxRoundingLine } from './sales-tax-rounding-line.js';
 import { modifyCustomer, modifyItem } from './qbd-list-updates.js';
 import type { LedgerCurrencies } from '../../domain/booking-currency.js';
 import { displayNameInCurrency } from '../../domain/customer-currency-name.js';
@@ -211,11 +212,23 @@ export class QbdAccountingTarget implements AccountingTarget {
       return creditMemoRef(existing);
     }
     const shippingItem = refund.shipping && Number(refund.shipping.amount) !== 0 ? await this.shippingItemId() : null;
-    const response = await this.one({ name: 'CreditMemoAddRq', children: [salesTransactionAdd('CreditMemo', refund, shippingItem)] }, `credit memo ${refund.docNumber}`);
+    const rounding = await this.salesTaxRounding(refund, shippingItem !== null);
+    const response = await this.one({ name: 'CreditMemoAddRq', children: [salesTransactionAdd('CreditMemo', refund, shippingItem, null, rounding)] }, `credit memo ${refund.docNumber}`);
     const memo = response.rets.find((r) => r.local === 'CreditMemoRet');
     if (!memo) throw new PlatformUnavailableError(null, `${this.options.name} answered the booking of ${refund.docNumber} without the credit memo.`, response.statusMessage);
     await this.finishRefund(memo, refund.sale);
     return creditMemoRef(memo);
+  }
+
+  /**
+   * The cent a credit memo's sales tax item misses, rounding its rate once (sales-tax-rounding-line.ts), read with the
+   * item's rate as the company has it now; null when nothing is taxed or QuickBooks comes to the shop's tax itself.
+   */
+  private async salesTaxRounding(refund: LedgerRefund, shippingSent: boolean): Promise<SalesTaxRoundingLine | null> {
+    const taxed = refund.lines.some((line) => line.taxable === true) || (shippingSent && refund.shipping?.taxable === true);
+    if (!refund.saleTaxCodeId || refund.taxesIncluded || !taxed) return null;
+    const taxItem = (await this.listTaxCodes()).find((code) => code.id === refund.saleTaxCodeId);
+    return salesTaxRoundingLine(refund, taxItem, shippingSent);
   }
 
   private async findCreditMemo(docNumber: string): Promise<XmlElement | null> {
@@ -389,7 +402,13 @@ export class QbdAccountingTarget implements AccountingTarget {
  * send: CustomerRef, TxnDate, RefNumber, ItemSalesTaxRef, Memo, IsTaxIncluded, DepositToAccountRef (receipts only), ExchangeRate, lines). Discounts come off their
  * lines (amount net).
  */
-export function salesTransactionAdd(element: 'SalesReceipt' | 'CreditMemo', sale: LedgerSale, shippingItemId: string | null, depositToAccount: string | null = null): XmlNode {
+export function salesTransactionAdd(
+  element: 'SalesReceipt' | 'CreditMemo',
+  sale: LedgerSale,
+  shippingItemId: string | null,
+  depositToAccount: string | null = null,
+  salesTaxRounding: SalesTaxRoundingLine | null = null,
+): XmlNode {
   const taxCode = (taxable: boolean | undefined) => (taxable === undefined ? null : { name: 'SalesTaxCodeRef', children: [leaf('FullName', taxable ? 'Tax' : 'Non')] });
   const lineElement = `${element}LineAdd`;
   const lines: XmlNode[] = sale.lines.map((line) => ({
@@ -406,6 +425,18 @@ export function salesTransactionAdd(element: 'SalesReceipt' | 'CreditMemo', sale
     lines.push({
       name: lineElement,
       children: [{ name: 'ItemRef', children: [leaf('ListID', shippingItemId)] }, leaf('Desc', 'Shipping'), leaf('Amount', qbxmlAmount(toMinor(sale.shipping.amount, sale.currency), sale.currency)), taxCode(sale.shipping.taxable ?? false)],
+    });
+  }
+  if (salesTaxRounding && sale.saleTaxCodeId) {
+    // Last, after every line it adjusts: a line of the sale's own sales tax item, its amount the cent (no tax code: a
+    // sales tax item is not itself taxed).
+    lines.push({
+      name: lineElement,
+      children: [
+        { name: 'ItemRef', children: [leaf('ListID', sale.saleTaxCodeId)] },
+        leaf('Desc', salesTaxRounding.description),
+        leaf('Amount', qbxmlAmount(salesTaxRounding.amountMinor, sale.currency)),
+      ],
     });
   }
   return {

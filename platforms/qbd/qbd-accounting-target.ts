@@ -201,14 +201,16 @@ export class QbdAccountingTarget implements AccountingTarget {
 
   /**
    * A refund as a `CreditMemoAdd` numbered after the sale ("1001-R1", ≤ 11) and marked in `Memo`, then its credit
-   * paid back out of Undeposited Funds (where the sales receipt went) with `ARRefundCreditCardAdd`. No idempotency key
+   * paid back out of Undeposited Funds (where the sales receipt went) with `ARRefundCreditCardAdd` once it comes to
+   * the refund. Where the sales tax item's rate, rounded once, misses the shop's tax by rounding, a line of that item
+   * carries the cent (sales-tax-rounding-line.ts). No idempotency key
    * in qbXML: the number is looked up right before the add, and a credit memo of ours whose credit is all still there
    * (a lost answer, a crash between the two) gets its refund when it is found.
    */
   async bookRefund(refund: LedgerRefund, _idempotencyKey: string): Promise<LedgerDocumentRef> {
     const existing = await this.findCreditMemo(refund.docNumber);
     if (existing) {
-      await this.finishRefund(existing, refund.sale);
+      if (comesTo(existing, refund)) await this.finishRefund(existing, refund.sale);
       return creditMemoRef(existing);
     }
     const shippingItem = refund.shipping && Number(refund.shipping.amount) !== 0 ? await this.shippingItemId() : null;
@@ -216,7 +218,9 @@ export class QbdAccountingTarget implements AccountingTarget {
     const response = await this.one({ name: 'CreditMemoAddRq', children: [salesTransactionAdd('CreditMemo', refund, shippingItem, null, rounding)] }, `credit memo ${refund.docNumber}`);
     const memo = response.rets.find((r) => r.local === 'CreditMemoRet');
     if (!memo) throw new PlatformUnavailableError(null, `${this.options.name} answered the booking of ${refund.docNumber} without the credit memo.`, response.statusMessage);
-    await this.finishRefund(memo, refund.sale);
+    // A credit memo QuickBooks totalled otherwise (its tax worked out its own way) is not paid out: the total check
+    // parks the refund, and once the bookkeeper has corrected it, the retry finds it here and pays out what it holds.
+    if (comesTo(memo, refund)) await this.finishRefund(memo, refund.sale);
     return creditMemoRef(memo);
   }
 
@@ -466,6 +470,11 @@ function documentRef(ret: XmlElement, kind: 'sales receipt' | 'credit memo'): Le
     kind,
     marker: childText(ret, 'Memo') ?? null,
   };
+}
+
+/** Whether a credit memo comes to what the shop gave back, to the minor unit. */
+function comesTo(memo: XmlElement, refund: Pick<LedgerRefund, 'total' | 'currency'>): boolean {
+  return toMinor(childText(memo, 'TotalAmount') ?? '0', refund.currency) === toMinor(refund.total, refund.currency);
 }
 
 const receiptRef = (ret: XmlElement) => documentRef(ret, 'sales receipt');

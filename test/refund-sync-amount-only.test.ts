@@ -174,7 +174,7 @@ describe('refunds of an amount alone: WooCommerce → QuickBooks Desktop credit 
     ]);
     // Paid out once, for the whole credit; nothing else written for the order.
     expect(refundsOf(memo!)).toEqual(['53.01']);
-    expect(company.creditMemos.filter((m) => m.refNumber.startsWith(`${number}-`)).map((m) => [m.refNumber, m.totalAmount])).toEqual([
+    expect(company.creditMemos.filter((m) => m.refNumber?.startsWith(`${number}-`)).map((m) => [m.refNumber, m.totalAmount])).toEqual([
       [`${number}-R1`, '10.00'],
       [`${number}-C`, '53.01'],
     ]);

@@ -8,14 +8,14 @@ import { SyncHarness } from './support/sync-harness.js';
  * of the sale's largest line, its tax the sale's share, coming to the refund to the cent; the sale is left alone.
  * (QuickBooks Online: test/refund-sync-woocommerce.test.ts.)
  */
-/** Two shirts at 20.00, a mug at 8.00 and 4.50 of shipping, taxed at `taxRate` or not at all. */
-function wooSale(harness: SyncHarness, currency: string, taxRate: { label: string; percent: number } | null) {
+/** Two shirts at 20.00, a mug (at 8.00 unless said) and 4.50 of shipping, taxed at `taxRate` or not at all. */
+function wooSale(harness: SyncHarness, currency: string, taxRate: { label: string; percent: number } | null, mugPrice = '8.00') {
   return harness.woo.control.createOrder({
     currency,
     taxRate,
     lines: [
       { name: 'Red T-shirt', sku: 'TS-RED-M', quantity: 2, price: '20.00' },
-      { name: 'Mug', sku: 'MUG-1', quantity: 1, price: '8.00' },
+      { name: 'Mug', sku: 'MUG-1', quantity: 1, price: mugPrice },
     ],
     shipping: { methodTitle: 'Flat rate', total: '4.50' },
     customer: { email: 'ada@example.com', firstName: 'Ada', lastName: 'Lovelace' },
@@ -130,16 +130,7 @@ describe('refunds of an amount alone: WooCommerce → QuickBooks Desktop credit 
   /** A sale of 63.01 at 20 % VAT (the mug at 8.01), booked, then 10.00 given back as an amount alone: 53.01 left. */
   async function bookedWithAmountGivenBack() {
     // 52.51 and 10.50 of VAT, which QuickBooks' 20 % once on 52.51 agrees with.
-    const order = harness.woo.control.createOrder({
-      currency: QBD_TEST_SHOP_CURRENCY,
-      taxRate: { label: 'VAT', percent: 20 },
-      lines: [
-        { name: 'Red T-shirt', sku: 'TS-RED-M', quantity: 2, price: '20.00' },
-        { name: 'Mug', sku: 'MUG-1', quantity: 1, price: '8.01' },
-      ],
-      shipping: { methodTitle: 'Flat rate', total: '4.50' },
-      customer: { email: 'grace@example.com', firstName: 'Grace', lastName: 'Hopper' },
-    });
+    const order = wooSale(harness, QBD_TEST_SHOP_CURRENCY, { label: 'VAT', percent: 20 }, '8.01');
     expect(order.total).toBe('63.01');
     const orderId = String(order.id);
     const number = order.number as string;

@@ -16,3 +16,8 @@ export function netMakingUpGross(grossMinor: number, rate: number): number | und
   const guess = Math.round(grossMinor / (1 + rate));
   return [guess, guess - 1, guess + 1].find((candidate) => candidate + taxOnceAtRate(candidate, rate) === grossMinor);
 }
+
+/** Per-line rounding moves the shop's figure by at most half a minor unit a jurisdiction; one a taxed line covers it. */
+export function isRoundingDifference(differenceMinor: number, taxedLineCount: number): boolean {
+  return Math.abs(differenceMinor) <= Math.max(1, taxedLineCount);
+}

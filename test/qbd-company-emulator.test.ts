@@ -264,6 +264,33 @@ describe('QuickBooks Desktop company emulator', () => {
     expect(status(responses(qb.process(requestSet('<CreditMemoQueryRq requestID="6"><RefNumberCaseSensitive>1001-R2</RefNumberCaseSensitive></CreditMemoQueryRq>')))[0]!).code).toBe('500');
   });
 
+  it('takes a line of a sales tax item with its amount as sent (a tax rounding adjustment, untaxed, in the total), or works it out in the other variant; one without an Amount is not emulated (3180) and books nothing', () => {
+    const qb = company();
+    const adjustment = '<CreditMemoLineAdd><ItemRef><FullName>CA Sales Tax</FullName></ItemRef><Desc>CA Sales Tax rounding</Desc><Amount>0.01</Amount></CreditMemoLineAdd>';
+    const tee = '<CreditMemoLineAdd><ItemRef><FullName>tee-blu-l</FullName></ItemRef><Desc>Tee</Desc><Quantity>1</Quantity><Amount>20.00</Amount><SalesTaxCodeRef><FullName>Tax</FullName></SalesTaxCodeRef></CreditMemoLineAdd>';
+    const [added] = responses(qb.process(requestSet(creditMemo('1001-R1', tee + adjustment))));
+    expect(status(added!).code).toBe('0');
+    const memo = childNamed(added!, 'CreditMemoRet')!;
+    // 20.00 taxable at 7.25 % (1.45, the sales tax item of the memo), and the cent on the sales tax item's own line.
+    expect([childText(memo, 'SalesTaxTotal'), childText(memo, 'TotalAmount')]).toEqual(['1.45', '21.46']);
+    expect(qb.company.creditMemos[0]!.lines.map((line) => [line.itemName, line.amount, line.salesTaxCodeName])).toEqual([
+      ['tee-blu-l', '20.00', 'Tax'],
+      ['CA Sales Tax', '0.01', undefined],
+    ]);
+
+    const [refused] = responses(qb.process(requestSet(creditMemo('1001-R2', tee + adjustment.replace('<Amount>0.01</Amount>', '')))));
+    expect(status(refused!).code).toBe('3180');
+    expect(qb.company.creditMemos.map((m) => m.refNumber)).toEqual(['1001-R1']);
+
+    // The other variant (unconfirmed whether the SDK keeps the amount): the item's rate on the line above, 7.25 % of 20.00.
+    qb.salesTaxLineAmount = 'worked-out';
+    const [workedOut] = responses(qb.process(requestSet(creditMemo('1001-R3', tee + adjustment))));
+    expect(childText(childNamed(workedOut!, 'CreditMemoRet')!, 'TotalAmount')).toBe('22.90');
+    // A bookkeeper types the line over (control): the last line takes the difference, the credit is the new total.
+    const corrected = qb.company.correctCreditMemo(childText(childNamed(workedOut!, 'CreditMemoRet')!, 'TxnID')!, '21.46');
+    expect([corrected.lines.at(-1)!.amount, corrected.totalAmount, corrected.creditRemaining]).toEqual(['0.01', '21.46', '21.46']);
+  });
+
   it('refuses a credit memo without a customer (the schema requires CustomerRef) and a refund from an account it does not know', () => {
     const qb = company();
     const noCustomer = creditMemo('1001-R1').replace('<CustomerRef><FullName>Jane Doe</FullName></CustomerRef>', '');

@@ -8,14 +8,14 @@ import { SyncHarness } from './support/sync-harness.js';
  * of the sale's largest line, its tax the sale's share, coming to the refund to the cent; the sale is left alone.
  * (QuickBooks Online: test/refund-sync-woocommerce.test.ts.)
  */
-/** Two shirts at 20.00, a mug at 8.00 and 4.50 of shipping, taxed at `taxRate` or not at all. */
-function wooSale(harness: SyncHarness, currency: string, taxRate: { label: string; percent: number } | null) {
+/** Two shirts at 20.00, a mug (at 8.00 unless said) and 4.50 of shipping, taxed at `taxRate` or not at all. */
+function wooSale(harness: SyncHarness, currency: string, taxRate: { label: string; percent: number } | null, mugPrice = '8.00') {
   return harness.woo.control.createOrder({
     currency,
     taxRate,
     lines: [
       { name: 'Red T-shirt', sku: 'TS-RED-M', quantity: 2, price: '20.00' },
-      { name: 'Mug', sku: 'MUG-1', quantity: 1, price: '8.00' },
+      { name: 'Mug', sku: 'MUG-1', quantity: 1, price: mugPrice },
     ],
     shipping: { methodTitle: 'Flat rate', total: '4.50' },
     customer: { email: 'ada@example.com', firstName: 'Ada', lastName: 'Lovelace' },
@@ -95,10 +95,12 @@ describe('refunds of an amount alone: WooCommerce → Xero credit note', () => {
 describe('refunds of an amount alone: WooCommerce → QuickBooks Desktop credit memo', () => {
   let harness: SyncHarness;
   beforeAll(async () => {
+    // The company also has a sales tax item at 20 % named as the shop's tax ("VAT"), which a taxed sale maps to by itself.
+    const qbd = qbdRefundTestCompany();
     harness = await SyncHarness.start({
       shop: 'woocommerce',
       shopCurrency: QBD_TEST_SHOP_CURRENCY,
-      qbd: qbdRefundTestCompany(),
+      qbd: { ...qbd, company: { ...qbd.company, items: [...(qbd.company.items ?? []), { name: 'VAT', type: 'SalesTax', price: '20' }] } },
     });
     harness.qbd!.connector.start();
   }, 300_000);
@@ -123,5 +125,79 @@ describe('refunds of an amount alone: WooCommerce → QuickBooks Desktop credit 
     expect(company.arRefunds.filter((r) => r.applied.some((a) => a.txnId === memos[0]!.txnId)).map((r) => r.totalAmount)).toEqual(['12.34']);
     // The sale's receipt is left as booked.
     expect(company.salesReceipts.filter((r) => r.refNumber === number).map((r) => r.totalAmount)).toEqual(['52.50']);
+  });
+
+  /** A sale of 63.01 at 20 % VAT (the mug at 8.01), booked, then 10.00 given back as an amount alone: 53.01 left. */
+  async function bookedWithAmountGivenBack() {
+    // 52.51 and 10.50 of VAT, which QuickBooks' 20 % once on 52.51 agrees with.
+    const order = wooSale(harness, QBD_TEST_SHOP_CURRENCY, { label: 'VAT', percent: 20 }, '8.01');
+    expect(order.total).toBe('63.01');
+    const orderId = String(order.id);
+    const number = order.number as string;
+    expect((await harness.syncResultOf(orderId)).outcome).toBe('created');
+    const company = harness.qbd!.company.company;
+    expect(company.salesReceipts.filter((r) => r.refNumber === number).map((r) => [r.itemSalesTax?.fullName, r.salesTaxTotal, r.totalAmount])).toEqual([['VAT', '10.50', '63.01']]);
+    // 10.00 given back as an amount alone: 8.33 and its 1.67 of VAT, which QuickBooks' rate makes by itself.
+    const refund = harness.woo.control.refundOrder(order.id as number, '10.00', 'Goodwill')!;
+    const result = await harness.refundResultOf(orderId, String(refund.id));
+    expect(result.outcome, result.message).toBe('created');
+    expect(memosOf(`${number}-R1`).map((memo) => [memo.salesTaxTotal, memo.totalAmount, memo.lines.length])).toEqual([['1.67', '10.00', 1]]);
+    // Cancelled: 53.01 is left, a cent the rate skips (44.17 comes to 53.00, 44.18 to 53.02).
+    harness.woo.control.updateOrder(order.id as number, { status: 'cancelled' });
+    const row = await harness.refundRowOnceSettled(orderId, 'cancellation', 'the reversal of the cancellation to be booked or to park');
+    return { orderId, number, row, company };
+  }
+  const memosOf = (docNumber: string) => harness.qbd!.company.company.creditMemos.filter((memo) => memo.refNumber === docNumber);
+  const refundsOf = (memo: { txnId: string }) => harness.qbd!.company.company.arRefunds.filter((r) => r.applied.some((a) => a.txnId === memo.txnId)).map((r) => r.totalAmount);
+
+  it("a cancellation after a 10.00 refund of an amount alone, whose rest (53.01) no net makes up at the sales tax item's 20 %: one credit memo at 53.01, the cent on a line of the sales tax item, refunded once", async () => {
+    // The credit memo's lines keep their nets (44.17) under the sales tax item, whose 20 % once is 8.83; the shop gave
+    // back 8.84 of VAT, so a line of the same sales tax item carries the cent, saying why.
+    const { number, row, company } = await bookedWithAmountGivenBack();
+    expect(row, row.lastErrorMessage ?? '').toMatchObject({ status: 'synced', ledgerDocNumber: `${number}-C`, lastErrorCode: null });
+    const [memo, ...others] = memosOf(`${number}-C`);
+    expect(others).toEqual([]);
+    expect([memo!.itemSalesTax?.fullName, memo!.salesTaxTotal, memo!.totalAmount, memo!.creditRemaining]).toEqual(['VAT', '8.83', '53.01', '0.00']);
+    const nets = memo!.lines.filter((line) => line.itemName !== 'VAT').reduce((sum, line) => sum + Math.round(Number(line.amount) * 100), 0);
+    expect(nets).toBe(4417);
+    expect(memo!.lines.filter((line) => line.itemName === 'VAT').map((line) => [line.amount, line.desc])).toEqual([
+      ['0.01', 'VAT rounding: the shop gave back 8.84 of tax; QuickBooks works out 8.83 (20 % of 44.17, rounded once)'],
+    ]);
+    // Paid out once, for the whole credit; nothing else written for the order.
+    expect(refundsOf(memo!)).toEqual(['53.01']);
+    expect(company.creditMemos.filter((m) => m.refNumber?.startsWith(`${number}-`)).map((m) => [m.refNumber, m.totalAmount])).toEqual([
+      [`${number}-R1`, '10.00'],
+      [`${number}-C`, '53.01'],
+    ]);
+  });
+
+  it('where QuickBooks works the sales tax line out itself (unconfirmed), the reversal waits naming the order, the tax and the total to set, pays nothing out; corrected and retried, it is paid out once', async () => {
+    harness.qbd!.company.salesTaxLineAmount = 'worked-out';
+    try {
+      const { orderId, number, row } = await bookedWithAmountGivenBack();
+      // QuickBooks put its 20 % of the line above (the shipping's 3.78: 0.76) on the sales tax line: 53.76, not 53.01.
+      expect(row).toMatchObject({ status: 'waiting', waitingFor: 'fix', lastErrorCode: 'LedgerTotalMismatch', ledgerDocNumber: null });
+      expect(row.lastErrorMessage).toContain(`QuickBooks Desktop #1 computed 53.76, the shop charged 53.01 for order #${number}`);
+      expect(row.lastErrorMessage).toContain('check tax code "VAT" (20 %)');
+      expect(row.lastErrorMessage).toContain('so its total is 53.01, then retry');
+      const [memo, ...others] = memosOf(`${number}-C`);
+      expect(others).toEqual([]);
+      // Not paid out: the customer is given back nothing the shop did not give back.
+      expect([memo!.totalAmount, memo!.creditRemaining]).toEqual(['53.76', '53.76']);
+      expect(refundsOf(memo!)).toEqual([]);
+
+      // The bookkeeper types the sales tax line's amount over (0.01) in QuickBooks and retries: the same credit memo is
+      // found, now right, and paid out once.
+      harness.qbd!.company.company.correctCreditMemo(memo!.txnId, '53.01');
+      const retried = await harness.operator('POST', `/routes/${harness.routeId}/orders/${orderId}/refunds/cancellation/retry`);
+      expect(retried.status, JSON.stringify(retried.body)).toBeLessThan(300);
+      const result = await harness.refundResultOf(orderId, 'cancellation');
+      expect(result.outcome, result.message).toBe('created');
+      expect(await harness.refundRow(orderId, 'cancellation')).toMatchObject({ status: 'synced', ledgerDocNumber: `${number}-C`, lastErrorCode: null });
+      expect(memosOf(`${number}-C`).map((m) => [m.totalAmount, m.creditRemaining, m.lines.at(-1)!.amount])).toEqual([['53.01', '0.00', '0.01']]);
+      expect(refundsOf(memo!)).toEqual(['53.01']);
+    } finally {
+      harness.qbd!.company.salesTaxLineAmount = 'as-sent';
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { parseXml, writeXml, XmlSyntaxError, type XmlElement, type XmlNode } from '../../platforms/qbd/xml-tree.js';
 import type { QbdCompanySeed } from './company-data.js';
-import { QbdCompany, type HandledRequest } from './company.js';
+import { QbdCompany, type HandledRequest, type SalesTaxLineAmount } from './company.js';
 import type { NotFoundAnswer } from './company-lists.js';
 import type { NegativeDepositLines } from './company-deposits.js';
 import type { ForeignDepositCashBack } from './company-currencies.js';
@@ -22,6 +22,8 @@ export interface QbdCompanyEmulatorOptions {
   negativeDepositLines?: NegativeDepositLines;
   /** Whether a foreign bank account's deposit may keep its cash back in a home-currency account (FIDELITY.md §multiple currencies, [U]). Default 'home-or-deposit-currency'. */
   foreignDepositCashBack?: ForeignDepositCashBack;
+  /** Whether a sales tax item line keeps the Amount sent (FIDELITY.md §adds, [U]). Default 'as-sent'. */
+  salesTaxLineAmount?: SalesTaxLineAmount;
   now?: () => Date;
 }
 
@@ -45,6 +47,7 @@ export class QbdCompanyEmulator {
   notFound: NotFoundAnswer;
   negativeDepositLines: NegativeDepositLines;
   foreignDepositCashBack: ForeignDepositCashBack;
+  salesTaxLineAmount: SalesTaxLineAmount;
   readonly highestQbxmlMajorVersion: number;
   private open = true;
   private readonly injected: { request: string; status: QbxmlStatus }[] = [];
@@ -54,7 +57,15 @@ export class QbdCompanyEmulator {
     this.highestQbxmlMajorVersion = options.highestQbxmlMajorVersion ?? 16;
     this.negativeDepositLines = options.negativeDepositLines ?? 'accept';
     this.foreignDepositCashBack = options.foreignDepositCashBack ?? 'home-or-deposit-currency';
-    this.company = new QbdCompany(options.company, options.now ?? (() => new Date()), () => this.notFound, () => this.negativeDepositLines, () => this.foreignDepositCashBack);
+    this.salesTaxLineAmount = options.salesTaxLineAmount ?? 'as-sent';
+    this.company = new QbdCompany(
+      options.company,
+      options.now ?? (() => new Date()),
+      () => this.notFound,
+      () => this.negativeDepositLines,
+      () => this.foreignDepositCashBack,
+      () => this.salesTaxLineAmount,
+    );
   }
 
   get companyFilePath(): string {

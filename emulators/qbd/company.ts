@@ -15,6 +15,9 @@ export interface HandledRequest {
 const lower = (s: string) => s.toLowerCase();
 
 /** One QuickBooks Desktop company file: its lists, its sales receipts, and the requests it executes. */
+/** Whether QuickBooks keeps a sales tax item line's Amount as sent through the SDK, or works the rate out itself ([U]). */
+export type SalesTaxLineAmount = 'as-sent' | 'worked-out';
+
 export class QbdCompany {
   readonly customers: QbdCustomer[] = [];
   readonly items: QbdItem[] = [];
@@ -37,6 +40,8 @@ export class QbdCompany {
     readonly negativeDepositLines: () => NegativeDepositLines = () => 'accept',
     /** Whether a foreign account's deposit may keep its cash back in a home-currency account (FIDELITY.md §multiple currencies: [U], played both ways). */
     readonly foreignDepositCashBack: () => ForeignDepositCashBack = () => 'home-or-deposit-currency',
+    /** Whether a sales tax item line keeps the Amount sent (FIDELITY.md §adds: [U] through the SDK, played both ways). */
+    readonly salesTaxLineAmount: () => SalesTaxLineAmount = () => 'as-sent',
   ) {
     const country = seed.country ?? 'US';
     const { timeCreated, editSequence } = this.stamp();
@@ -341,6 +346,24 @@ export class QbdCompany {
     return deposit;
   }
 
+  /**
+   * A bookkeeper's edit of a credit memo none of whose credit is used yet (control): its last line takes the
+   * difference, so it still adds up; its credit is the new total, and the edit sequence moves on.
+   */
+  correctCreditMemo(txnId: string, total: string): QbdCreditMemo {
+    const memo = this.creditMemos.find((m) => m.txnId === txnId);
+    if (!memo) throw new Error(`no credit memo ${txnId}`);
+    if (memo.creditRemaining !== memo.totalAmount) throw new Error(`credit memo ${txnId} has some of its credit used already`);
+    const cents = (amount: string) => Math.round(Number(amount) * 100);
+    const last = memo.lines.at(-1);
+    if (last) last.amount = money((cents(last.amount) + cents(total) - cents(memo.totalAmount)) / 100);
+    memo.subtotal = money((cents(memo.subtotal) + cents(total) - cents(memo.totalAmount)) / 100);
+    memo.totalAmount = money(cents(total) / 100);
+    memo.creditRemaining = memo.totalAmount;
+    memo.editSequence = String(Number(memo.editSequence) + 1);
+    return memo;
+  }
+
   salesReceiptAdd(rq: XmlElement): HandledRequest {
     const outcome = this.salesTransaction(childNamed(rq, 'SalesReceiptAdd')!, { object: 'Sales Receipt', header: 'SalesReceipt', line: 'SalesReceipt line', element: 'SalesReceipt' });
     if (!outcome.ok) return { status: outcome.status, rets: [] };
@@ -441,6 +464,20 @@ export class QbdCompany {
       if (!itemRef) return fail(statusSaveError(object, 'A line without an item is not emulated by ledgerbridge\'s QuickBooks Desktop emulator.'));
       const item = this.itemByRef(itemRef);
       if (!item || !item.isActive) return fail(statusInvalidReference('Item', refLabel(itemRef), line));
+      if (item.type === 'SalesTax') {
+        // A sales tax item as a line (Intuit: taxes "can be reflected in transaction line items"): its amount as
+        // entered, a tax adjustment to that item (FIDELITY.md, "Adds"); never itself taxed. What QuickBooks works
+        // out for one without an amount (its rate on the lines above it) is not emulated.
+        const sent = childText(lineAdd, 'Amount');
+        if (sent === undefined) return fail(statusSaveError(object, 'A sales tax item line without an Amount is not emulated by ledgerbridge\'s QuickBooks Desktop emulator.'));
+        // The other variant: the SDK ignores the amount and works the item's rate out on the line above, as the form
+        // fills a tax line in before anyone types over it.
+        const above = lines.at(-1);
+        const adjustment = this.salesTaxLineAmount() === 'as-sent' ? Number(sent) : Number(money(((above ? Number(above.amount) : 0) * Number(item.price)) / 100));
+        subtotal += adjustment;
+        lines.push({ txnLineId: `${(index + 1).toString(16).toUpperCase()}-${seconds}`, itemListId: item.listId, itemName: item.name, amount: money(adjustment), ...(childText(lineAdd, 'Desc') !== undefined ? { desc: childText(lineAdd, 'Desc')! } : {}) });
+        continue;
+      }
       const lineTaxRef = childNamed(lineAdd, 'SalesTaxCodeRef');
       const lineTaxCode = lineTaxRef ? this.taxCodeByRef(lineTaxRef) : item.salesTaxCodeName ? this.salesTaxCodes.find((c) => c.name === item.salesTaxCodeName) : undefined;
       if (lineTaxRef && !lineTaxCode) return fail(statusInvalidReference('Sales Tax Code', refLabel(lineTaxRef), line));

@@ -28,6 +28,7 @@ import type { QbdRequestChannel } from './qbd-request-channel.js';
 import { childNamed, childText, leaf, type XmlElement, type XmlNode } from './xml-tree.js';
 import { toMinor } from '../../domain/money.js';
 import { qbxmlAmount } from './qbxml-amount.js';
+import { salesTaxRoundingLine, type SalesTaxRoundingLine } from './sales-tax-rounding-line.js';
 import { modifyCustomer, modifyItem } from './qbd-list-updates.js';
 import type { LedgerCurrencies } from '../../domain/booking-currency.js';
 import { displayNameInCurrency } from '../../domain/customer-currency-name.js';
@@ -200,22 +201,38 @@ export class QbdAccountingTarget implements AccountingTarget {
 
   /**
    * A refund as a `CreditMemoAdd` numbered after the sale ("1001-R1", ≤ 11) and marked in `Memo`, then its credit
-   * paid back out of Undeposited Funds (where the sales receipt went) with `ARRefundCreditCardAdd`. No idempotency key
+   * paid back out of Undeposited Funds (where the sales receipt went) with `ARRefundCreditCardAdd` once it comes to
+   * the refund. Where the sales tax item's rate, rounded once, misses the shop's tax by rounding, a line of that item
+   * carries the cent (sales-tax-rounding-line.ts). No idempotency key
    * in qbXML: the number is looked up right before the add, and a credit memo of ours whose credit is all still there
    * (a lost answer, a crash between the two) gets its refund when it is found.
    */
   async bookRefund(refund: LedgerRefund, _idempotencyKey: string): Promise<LedgerDocumentRef> {
     const existing = await this.findCreditMemo(refund.docNumber);
     if (existing) {
-      await this.finishRefund(existing, refund.sale);
+      if (comesTo(existing, refund)) await this.finishRefund(existing, refund.sale);
       return creditMemoRef(existing);
     }
     const shippingItem = refund.shipping && Number(refund.shipping.amount) !== 0 ? await this.shippingItemId() : null;
-    const response = await this.one({ name: 'CreditMemoAddRq', children: [salesTransactionAdd('CreditMemo', refund, shippingItem)] }, `credit memo ${refund.docNumber}`);
+    const rounding = await this.salesTaxRounding(refund, shippingItem !== null);
+    const response = await this.one({ name: 'CreditMemoAddRq', children: [salesTransactionAdd('CreditMemo', refund, shippingItem, null, rounding)] }, `credit memo ${refund.docNumber}`);
     const memo = response.rets.find((r) => r.local === 'CreditMemoRet');
     if (!memo) throw new PlatformUnavailableError(null, `${this.options.name} answered the booking of ${refund.docNumber} without the credit memo.`, response.statusMessage);
-    await this.finishRefund(memo, refund.sale);
+    // A credit memo QuickBooks totalled otherwise (its tax worked out its own way) is not paid out: the total check
+    // parks the refund, and once the bookkeeper has corrected it, the retry finds it here and pays out what it holds.
+    if (comesTo(memo, refund)) await this.finishRefund(memo, refund.sale);
     return creditMemoRef(memo);
+  }
+
+  /**
+   * The cent a credit memo's sales tax item misses, rounding its rate once (sales-tax-rounding-line.ts), read with the
+   * item's rate as the company has it now; null when nothing is taxed or QuickBooks comes to the shop's tax itself.
+   */
+  private async salesTaxRounding(refund: LedgerRefund, shippingSent: boolean): Promise<SalesTaxRoundingLine | null> {
+    const taxed = refund.lines.some((line) => line.taxable === true) || (shippingSent && refund.shipping?.taxable === true);
+    if (!refund.saleTaxCodeId || refund.taxesIncluded || !taxed) return null;
+    const taxItem = (await this.listTaxCodes()).find((code) => code.id === refund.saleTaxCodeId);
+    return salesTaxRoundingLine(refund, taxItem, shippingSent);
   }
 
   private async findCreditMemo(docNumber: string): Promise<XmlElement | null> {
@@ -389,7 +406,13 @@ export class QbdAccountingTarget implements AccountingTarget {
  * send: CustomerRef, TxnDate, RefNumber, ItemSalesTaxRef, Memo, IsTaxIncluded, DepositToAccountRef (receipts only), ExchangeRate, lines). Discounts come off their
  * lines (amount net).
  */
-export function salesTransactionAdd(element: 'SalesReceipt' | 'CreditMemo', sale: LedgerSale, shippingItemId: string | null, depositToAccount: string | null = null): XmlNode {
+export function salesTransactionAdd(
+  element: 'SalesReceipt' | 'CreditMemo',
+  sale: LedgerSale,
+  shippingItemId: string | null,
+  depositToAccount: string | null = null,
+  salesTaxRounding: SalesTaxRoundingLine | null = null,
+): XmlNode {
   const taxCode = (taxable: boolean | undefined) => (taxable === undefined ? null : { name: 'SalesTaxCodeRef', children: [leaf('FullName', taxable ? 'Tax' : 'Non')] });
   const lineElement = `${element}LineAdd`;
   const lines: XmlNode[] = sale.lines.map((line) => ({
@@ -406,6 +429,18 @@ export function salesTransactionAdd(element: 'SalesReceipt' | 'CreditMemo', sale
     lines.push({
       name: lineElement,
       children: [{ name: 'ItemRef', children: [leaf('ListID', shippingItemId)] }, leaf('Desc', 'Shipping'), leaf('Amount', qbxmlAmount(toMinor(sale.shipping.amount, sale.currency), sale.currency)), taxCode(sale.shipping.taxable ?? false)],
+    });
+  }
+  if (salesTaxRounding && sale.saleTaxCodeId) {
+    // Last, after every line it adjusts: a line of the sale's own sales tax item, its amount the cent (no tax code: a
+    // sales tax item is not itself taxed).
+    lines.push({
+      name: lineElement,
+      children: [
+        { name: 'ItemRef', children: [leaf('ListID', sale.saleTaxCodeId)] },
+        leaf('Desc', salesTaxRounding.description),
+        leaf('Amount', qbxmlAmount(salesTaxRounding.amountMinor, sale.currency)),
+      ],
     });
   }
   return {
@@ -435,6 +470,11 @@ function documentRef(ret: XmlElement, kind: 'sales receipt' | 'credit memo'): Le
     kind,
     marker: childText(ret, 'Memo') ?? null,
   };
+}
+
+/** Whether a credit memo comes to what the shop gave back, to the minor unit. */
+function comesTo(memo: XmlElement, refund: Pick<LedgerRefund, 'total' | 'currency'>): boolean {
+  return toMinor(childText(memo, 'TotalAmount') ?? '0', refund.currency) === toMinor(refund.total, refund.currency);
 }
 
 const receiptRef = (ret: XmlElement) => documentRef(ret, 'sales receipt');

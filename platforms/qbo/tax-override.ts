@@ -1,5 +1,6 @@
 import type { LedgerSale, LedgerTaxCode, LedgerTaxSetup } from '../../domain/accounting-target.js';
 import { amountsIn, type Amounts } from '../../domain/money.js';
+import { isRoundingDifference } from '../../domain/once-per-rate-tax.js';
 import type { QboEntity } from './qbo-client.js';
 import { US_TAXABLE } from './us-line-tax-codes.js';
 
@@ -46,11 +47,6 @@ function perLineOverride(shopTax: number, payloadLines: QboEntity[], taxCodes: L
   if (codes.size !== 1) return false;
   const difference = shopTax - ledgerTaxMinor(taxed, rateOf(taxed[0]!)!, money);
   return difference !== 0 && isRoundingDifference(difference, taxed.length);
-}
-
-/** Per-line rounding moves the shop's figure by at most half a minor unit a jurisdiction; one a taxed line covers it. */
-export function isRoundingDifference(differenceMinor: number, taxedLineCount: number): boolean {
-  return Math.abs(differenceMinor) <= Math.max(1, taxedLineCount);
 }
 
 export function totalTaxOverride(

@@ -4,6 +4,7 @@ import { PlatformUnavailableError } from '../domain/platform-errors.js';
 import { payoutSyncWorkflowId, startPayoutSync } from '../runtime/payout-sync-starter.js';
 import { deletePayoutPollSchedule, payoutPollScheduleId } from '../runtime/payout-poll-schedule.js';
 import { chooseQboPayoutAccounts, mugOrder, payoutSteps, vaseOrder } from './support/payout-steps.js';
+import { replayErrors } from './support/replay-check.js';
 import { eventually, SyncHarness } from './support/sync-harness.js';
 
 /**
@@ -26,6 +27,8 @@ describe('payouts: polls, order bookings and re-runs', () => {
         };
       },
     });
+  /** Payout ids by what their sync went through, for the replay check. */
+  const replayed: Record<string, string> = {};
   // Re-checks far off (10 minutes): whatever happens sooner was woken, not timed.
   const { payoutResult, payoutRow, syncUntil, twoOrdersOneRefunded } = payoutSteps(() => harness, { ordersRecheckMs: 10 * 60_000 });
 
@@ -101,6 +104,7 @@ describe('payouts: polls, order bookings and re-runs', () => {
     const found = await payoutResult(first.id);
     expect(found.outcome).toBe('already_synced');
     expect(depositsOf(first.id)).toHaveLength(1);
+    replayed['payout-sync-found-after-lost-run'] = first.id;
 
     // The next payout pays back #8802's refund (9.60) and charges a new order.
     const c = mugOrder(harness, '#8803');
@@ -144,5 +148,12 @@ describe('payouts: polls, order bookings and re-runs', () => {
     const [deposit, ...more] = depositsOf(payout.id);
     expect(more).toEqual([]);
     expect(deposit!.TotalAmt).toBe(35.1);
+    replayed['payout-sync-woken-by-order'] = payout.id;
+  });
+
+  it('the histories of these payout syncs replay deterministically', async () => {
+    expect(Object.keys(replayed).sort()).toEqual(['payout-sync-found-after-lost-run', 'payout-sync-woken-by-order']);
+    const runs = Object.entries(replayed).map(([fixtureName, payoutId]) => ({ workflowId: payoutSyncWorkflowId(harness.routeId, payoutId), fixtureName }));
+    expect(await replayErrors(harness.client, runs)).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@ import type { AccountingTarget } from '../domain/accounting-target.js';
 import { PlatformUnavailableError } from '../domain/platform-errors.js';
 import { payoutSyncWorkflowId, startPayoutSync } from '../runtime/payout-sync-starter.js';
 import { deletePayoutPollSchedule, payoutPollScheduleId } from '../runtime/payout-poll-schedule.js';
-import { chooseQboPayoutAccounts, mugOrder, payoutSteps, vaseOrder } from './support/payout-steps.js';
+import { chooseQboPayoutAccounts, qboDepositsOf, mugOrder, payoutSteps, vaseOrder } from './support/payout-steps.js';
 import { replayErrors } from './support/replay-check.js';
 import { eventually, SyncHarness } from './support/sync-harness.js';
 
@@ -43,11 +43,7 @@ describe('payouts: polls, order bookings and re-runs', () => {
     await harness?.close();
   });
 
-  const depositsOf = (payoutId: string) =>
-    harness.qbo.control
-      .documents(harness.realmId, 'Deposit')
-      .map((d) => d.record as Record<string, any>)
-      .filter((d) => d.PrivateNote.includes(`payout ${payoutId},`));
+  const depositsOf = (payoutId: string) => qboDepositsOf(harness, payoutId);
   /** Asks for a poll of every payout since 2020 and waits until it has started the payout syncs it starts. */
   async function pollAndWait(): Promise<void> {
     const poll = await harness.operator('POST', `/routes/${harness.routeId}/payouts/poll`, { since: '2020-01-01T00:00:00Z' });

@@ -37,13 +37,11 @@ export function payoutDepositLines(payout: CommercePayout, sales: PayoutOrderSal
   const lines: LedgerPayoutLine[] = [];
   const cleared: Record<string, ClearedCents> = {};
   for (const sale of sales) {
-    const ofOrder = payout.transactions.filter((t) => t.order?.id === sale.orderId);
-    const charged = ofOrder.filter((t) => t.kind === 'charge').reduce((sum, t) => sum + toCents(t.amount), 0);
-    const refunded = ofOrder.filter((t) => t.kind === 'refund').reduce((sum, t) => sum + toCents(t.amount), 0);
+    const { charged, refunded } = clearedFor(payout, sale.orderId);
     const clearingAccountId = sale.account?.id ?? '';
     if (charged !== 0) lines.push({ kind: 'sale', amount: fromCents(charged), description: `Order ${sale.orderName}: payment`, clearingAccountId });
-    if (refunded !== 0) lines.push({ kind: 'refund', amount: fromCents(refunded), description: `Order ${sale.orderName}: refund`, clearingAccountId });
-    cleared[sale.orderId] = { charged, refunded: -refunded };
+    if (refunded !== 0) lines.push({ kind: 'refund', amount: fromCents(-refunded), description: `Order ${sale.orderName}: refund`, clearingAccountId });
+    cleared[sale.orderId] = { charged, refunded };
   }
   const fees = payout.transactions.reduce((sum, t) => sum + toCents(t.fee), 0);
   if (fees !== 0) lines.push({ kind: 'fee', amount: fromCents(-fees), description: `Payment processing fees, payout ${payout.id}` });
@@ -70,4 +68,22 @@ export function payoutDepositLines(payout: CommercePayout, sales: PayoutOrderSal
     return [{ orderId: sale.orderId, orderName: sale.orderName, cents: remaining, why, undercharged: charged < sold }];
   });
   return { lines, cleared, differences };
+}
+
+/**
+ * What the payout moves through clearing for each of these orders (charges out, refunds paid back, in minor units):
+ * recorded with its deposit however the deposit was found (written now, or already in the ledger on a re-run), so
+ * a later payout of the same orders counts it.
+ */
+export function payoutClears(payout: CommercePayout, orderIds: string[]): Record<string, ClearedCents> {
+  return Object.fromEntries(orderIds.map((orderId) => [orderId, clearedFor(payout, orderId)]));
+}
+
+function clearedFor(payout: CommercePayout, orderId: string): ClearedCents {
+  const { minor: toCents } = amountsIn(payout.currency);
+  const ofOrder = payout.transactions.filter((t) => t.order?.id === orderId);
+  const charged = ofOrder.filter((t) => t.kind === 'charge').reduce((sum, t) => sum + toCents(t.amount), 0);
+  const refunded = ofOrder.filter((t) => t.kind === 'refund').reduce((sum, t) => sum + toCents(t.amount), 0);
+  // Refunds are negative in the payout; cleared counts them paid back, positive.
+  return { charged, refunded: -refunded };
 }

@@ -13,7 +13,8 @@ const FIRST_POLL_DAYS = 30;
 
 /**
  * Shopify sends no webhook for payouts (its WebhookSubscriptionTopic has none), so payouts are found by polling:
- * the payouts issued since the route's newest known one (or 30 days), each started as its own payout sync.
+ * the payouts issued since the route's newest known one (or 30 days), each not booked or skipped yet started as its
+ * own payout sync.
  */
 export function createPayoutPollActivities(deps: { db: Database; connections: RouteConnections; client: Client; taskQueue: () => string }) {
   return {
@@ -26,7 +27,9 @@ export function createPayoutPollActivities(deps: { db: Database; connections: Ro
       const payouts = await againstPlatform(integration, () => source.listPayoutsIssuedSince!(since).catch(unavailable));
       // A store without the extension that reports payouts has none to start: not an error to retry every poll.
       if (payouts instanceof PayoutsUnavailableError) return { started: [] };
-      const done = new Set(known.filter((row) => row.status === 'synced').map((row) => row.payoutId));
+      // Booked, or skipped by design (a withdrawal, a ledger that books no payouts): a poll does not start those
+      // again; a person can (POST /routes/<route>/payouts/<payout>/sync). Anything else may still book.
+      const done = new Set(known.filter((row) => row.status === 'synced' || row.status === 'skipped').map((row) => row.payoutId));
       const started: string[] = [];
       for (const payout of payouts) {
         if (done.has(payout.id)) continue;

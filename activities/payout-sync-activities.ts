@@ -10,7 +10,7 @@ import { orderSyncs, payoutSyncs, refundSyncs } from '../db/schema.js';
 import { bookkeepingWrite } from './database-failures.js';
 import type { OrderSyncActivityDeps } from './order-sync-activities.js';
 import { assertLedgerBooksPayoutCurrency } from './payout-currency.js';
-import { payoutDepositLines, type PayoutOrderSale } from './payout-deposit-lines.js';
+import { payoutClears, payoutDepositLines, type PayoutOrderSale } from './payout-deposit-lines.js';
 import { RouteBreaker } from './route-breaker.js';
 import { againstPlatform, syncFailure } from './sync-failures.js';
 import { syncRowValues } from './sync-row-values.js';
@@ -148,7 +148,12 @@ export function createPayoutSyncActivities(deps: OrderSyncActivityDeps) {
         );
       }
       const documentKind = target.payoutDocumentKind ?? 'deposit';
-      if (found) return { supported: true, ledgerName: integration.displayName, documentKind, docNumber, existing: plain(found), lines: [], cleared: {} };
+      // Found (a re-run after a run that wrote it but never recorded it: an answer lost, the run stopped): what it
+      // cleared is recorded all the same, or a later payout of these orders (a refund paid back) sees a false difference.
+      if (found) {
+        const cleared = payoutClears(input.payout, input.orders.map((order) => order.orderId));
+        return { supported: true, ledgerName: integration.displayName, documentKind, docNumber, existing: plain(found), lines: [], cleared };
+      }
 
       const sales: PayoutOrderSale[] = [];
       for (const order of input.orders) {

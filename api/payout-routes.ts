@@ -93,7 +93,7 @@ export function payoutRoutes(deps: ApiDeps): FastifyPluginAsync {
         schema: {
           summary: "Look for the shop's new payouts now",
           description:
-            'Starts a poll of the payouts issued since the newest one known (or 30 days; `since` overrides), and a payout sync for each one not booked yet. ' +
+            'Starts a poll of the payouts issued since the newest one known (or 30 days; `since` overrides), and a payout sync for each one neither booked nor skipped (re-run a skipped one with `…/payouts/<payout>/sync`). ' +
             'Shopify sends no webhook for payouts: run this on a schedule (e.g. daily) or by hand.',
           tags: ['payouts'],
           params: RouteParams,

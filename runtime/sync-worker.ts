@@ -23,7 +23,7 @@ import type { PlatformRegistry } from '../platforms/registry.js';
 import type { BookedOrderChangeSink } from '../domain/booked-order-change.js';
 import { workflowsPath } from './workflows-path.js';
 import { observeOrderOutcomes } from './order-outcome-observer.js';
-import { notifyWaitingRefunds } from './sale-booked-notifier.js';
+import { notifyWaitingOnOrder } from './sale-booked-notifier.js';
 import { RouteBreaker, type RouteHaltSink } from '../activities/route-breaker.js';
 import { createReconciliationAuditActivities } from '../activities/reconciliation-audit-activities.js';
 
@@ -81,14 +81,14 @@ export async function createSyncWorker(options: SyncWorkerOptions): Promise<Work
   const credentials = new CredentialStore(options.db, options.secrets);
   const connections = new RouteConnections(options.db, options.platforms, credentials);
   if (options.throttlePatienceMs !== undefined) setThrottlePatience(options.throttlePatienceMs);
-  const withRefundNotices = (orderActivities: ReturnType<typeof createOrderSyncActivities>) =>
-    options.client ? notifyWaitingRefunds(orderActivities, { db: options.db, client: options.client }) : orderActivities;
+  const withWaiterNotices = (orderActivities: ReturnType<typeof createOrderSyncActivities>) =>
+    options.client ? notifyWaitingOnOrder(orderActivities, { db: options.db, client: options.client }) : orderActivities;
   // One cache of the ledgers' lists for orders and refunds alike.
   const routeBreaker = new RouteBreaker(options.db, options.routeHalts ?? null);
   const syncDeps = { db: options.db, connections, connectionProblems: options.connectionProblems, bookedOrderChanges: options.bookedOrderChanges, listCache: new LedgerListCache(), routeBreaker };
   const activities = {
     // Every order sync activity heartbeats and stops when cancelled: a dead worker is noticed in seconds.
-    ...heartbeating(observeOrderOutcomes(withRefundNotices(createOrderSyncActivities(syncDeps)))),
+    ...heartbeating(observeOrderOutcomes(withWaiterNotices(createOrderSyncActivities(syncDeps)))),
     // Refunds and cancellations after booking, each its own workflow (workflows/refund-sync.ts).
     ...heartbeating(createRefundSyncActivities(syncDeps)),
     // Customers and products, each its own workflow (workflows/entity-sync.ts).

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chooseQboPayoutAccounts, payoutSteps, vaseOrder } from './support/payout-steps.js';
+import { chooseQboPayoutAccounts, qboDepositsOf, payoutSteps, vaseOrder } from './support/payout-steps.js';
 import { eventually, SyncHarness } from './support/sync-harness.js';
 
 /**
@@ -21,11 +21,7 @@ describe('payouts: a refund paid back in a later payout than its charge', () => 
     await harness?.close();
   });
 
-  const depositsOf = (payoutId: string) =>
-    harness.qbo.control
-      .documents(harness.realmId, 'Deposit')
-      .map((d) => d.record as Record<string, any>)
-      .filter((d) => d.PrivateNote.includes(`payout ${payoutId},`));
+  const depositsOf = (payoutId: string) => qboDepositsOf(harness, payoutId);
 
   it('waits for the earlier payout that charged the order, is woken when it is booked, and deposits once; neither parks on a clearing difference', async () => {
     const { a, b } = await twoOrdersOneRefunded('#8601', '#8602');

@@ -161,7 +161,12 @@ export async function payoutSyncWorkflow(input: PayoutSyncInput): Promise<Payout
     }
     if (prepared.existing) {
       const document = { id: prepared.existing.id, docNumber: prepared.existing.docNumber };
-      return finish({ outcome: 'already_synced', message: `Payout ${payout.id} is already in ${prepared.ledgerName} as ${prepared.documentKind} ${document.docNumber} (id ${document.id}); nothing new was written.`, ledgerDocument: document }, 'already_synced');
+      // What it cleared is recorded here too: the run that wrote it may have stopped before recording it.
+      return finish(
+        { outcome: 'already_synced', message: `Payout ${payout.id} is already in ${prepared.ledgerName} as ${prepared.documentKind} ${document.docNumber} (id ${document.id}); nothing new was written.`, ledgerDocument: document },
+        'already_synced',
+        prepared.cleared,
+      );
     }
     const booked = await step(() => platform.bookPayoutDeposit({ routeId: input.routeId, payout, docNumber: prepared.docNumber, lines: prepared.lines }));
     const document = { id: booked.id, docNumber: booked.docNumber };

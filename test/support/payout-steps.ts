@@ -69,6 +69,14 @@ export function payoutSteps(harness: () => SyncHarness, timing: Partial<PayoutSy
   return { payoutResult, payoutRow, syncUntil, choosePayoutAccounts, payoutParkedWithoutFeeAccount, twoOrdersOneRefunded };
 }
 
+/** The QuickBooks Online deposits booked for this payout (by the payout id in their private note). */
+export function qboDepositsOf(harness: SyncHarness, payoutId: string): Array<Record<string, any>> {
+  return harness.qbo.control
+    .documents(harness.realmId, 'Deposit')
+    .map((d) => d.record as Record<string, any>)
+    .filter((d) => d.PrivateNote.includes(`payout ${payoutId},`));
+}
+
 /** Adds "Shopify Clearing" and "Shopify Fees" to the QuickBooks Online company and chooses them for the route, with Checking as its bank. */
 export async function chooseQboPayoutAccounts(harness: SyncHarness): Promise<void> {
   harness.qbo.control.addAccount(harness.realmId, { name: 'Shopify Clearing', type: 'Other Current Asset' });

@@ -94,17 +94,22 @@ export function ledgerTotalMismatch(input: {
   );
 }
 
-/** The same wait for a document found rather than just created (a retry, a lost answer, a crash after the write). */
+/**
+ * The same wait for a document found rather than just created (a retry, a lost answer, a crash after the write).
+ * `refund` names the refund (or the cancellation's reversal) the document gives money back for, when it is one.
+ */
 export function storedTotalMismatch(
   integration: { id: string; displayName: string },
   order: { name: string; total: string },
   document: LedgerDocumentRef,
+  refund?: { what: string },
 ) {
   const ledgerName = integration.displayName;
+  const forWhat = refund ? `${refund.what} of order ${order.name}, but the shop gave back` : `order ${order.name}, but the shop charged`;
   return syncFailure(
     SyncErrorType.LedgerTotalMismatch,
-    `${ledgerName} has ${document.total} on ${documentWord(document)} ${document.docNumber} (id ${document.id}) for order ${order.name}, but the shop charged ${order.total}: ` +
-      `check its tax codes, correct it in ${ledgerName} so its total is ${order.total}, then retry the order; it will not be booked twice.`,
+    `${ledgerName} has ${document.total} on ${documentWord(document)} ${document.docNumber} (id ${document.id}) for ${forWhat} ${order.total}: ` +
+      `check its tax codes, correct it in ${ledgerName} so its total is ${order.total}, then retry the ${refund ? 'refund' : 'order'}; it will not be booked twice.`,
     {
       detail: `ledger total ${document.total} ≠ shop total ${order.total} (found on lookup)`,
       integrationId: integration.id,

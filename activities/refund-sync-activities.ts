@@ -4,7 +4,7 @@ import type { CommerceOrder } from '../domain/commerce-order.js';
 import { CANCELLATION_REFUND_ID, cancellationRefund, refundAsOrder } from '../domain/commerce-refund.js';
 import { refundDocumentNumber } from '../domain/document-number.js';
 import { bookedRefundHeader, refundDocumentOwner } from '../domain/ledger-document-ownership.js';
-import { toMinor } from '../domain/money.js';
+import { sameAmount, toMinor } from '../domain/money.js';
 import type { MappedOrderLines } from '../domain/order-mapping.js';
 import { ledgerRefusalWait, SyncErrorType, type ParkReason } from '../domain/sync-error-types.js';
 import { orderSyncs, refundSyncs } from '../db/schema.js';
@@ -14,7 +14,7 @@ import { refundInBookingCurrency } from './booking-currency.js';
 import { FieldTruncator } from './field-truncator.js';
 import { ledgerSaleOf } from './ledger-sale.js';
 import { syncRowValues } from './sync-row-values.js';
-import { ledgerTotalMismatch } from './ledger-total-check.js';
+import { ledgerTotalMismatch, storedTotalMismatch } from './ledger-total-check.js';
 import { RouteBreaker } from './route-breaker.js';
 import { createOrderSyncActivities, type OrderSyncActivityDeps } from './order-sync-activities.js';
 import { againstPlatform, syncFailure } from './sync-failures.js';
@@ -75,6 +75,14 @@ export function createRefundSyncActivities(deps: OrderSyncActivityDeps) {
   const { db, connections } = deps;
   const orderActivities = createOrderSyncActivities(deps);
   const breaker = deps.routeBreaker ?? new RouteBreaker(db);
+  /** Whether the refund's row already names this document as booked for it (a run that saw it through). */
+  const syncedWith = async (routeId: string, orderId: string, refundId: string, document: LedgerDocumentRef) => {
+    const [row] = await db
+      .select({ documentId: refundSyncs.ledgerDocumentId })
+      .from(refundSyncs)
+      .where(and(eq(refundSyncs.routeId, routeId), eq(refundSyncs.orderId, orderId), eq(refundSyncs.refundId, refundId)));
+    return row?.documentId === document.id;
+  };
   return {
     /** Writes the operator's row; for a refund parked on the route's halt, answers whether the route was released meanwhile. */
     async recordRefundSyncState(record: RefundSyncRecord): Promise<{ resolvedMeanwhile: boolean }> {
@@ -174,14 +182,23 @@ export function createRefundSyncActivities(deps: OrderSyncActivityDeps) {
       refundId: string;
       ordinal: number | 'cancellation';
       sale: { id: string; docNumber: string };
+      /** What the shop gave back, in the refund's booking currency (`order.total`); absent in runs started before it was passed. */
+      total?: string;
     }): Promise<{ supported: boolean; docNumber: string; ledgerName: string; documentKind: string; existing: LedgerDocumentRef | null }> {
       const { integration, target } = await connections.accountingTarget(input.routeId);
       const docNumber = refundDocumentNumber(input.sale.docNumber, input.ordinal, target.limits.docNumber);
       const documentKind = target.refundDocumentKind ?? 'refund';
       if (!target.findBookedRefund || !target.bookRefund) return { supported: false, docNumber, ledgerName: integration.displayName, documentKind, existing: null };
-      const found = await againstPlatform(integration, () => target.findBookedRefund!({ docNumber, order: input.order, refundId: input.refundId, sale: input.sale }));
+      const query = { docNumber, order: input.order, refundId: input.refundId, sale: input.sale, ...(input.total !== undefined ? { total: input.total } : {}) };
+      const found = await againstPlatform(integration, () => target.findBookedRefund!(query));
       if (found && refundDocumentOwner(found.marker, input.order.id, input.refundId) === 'other') {
         throw refundNumberTaken(integration, input.order.name, found);
+      }
+      // A document found (a re-run, a lost answer) is "already synced" only at the refund's total, as a booked one is:
+      // otherwise the refund waits for the bookkeeper, unless this refund was seen through with it before (edited since).
+      if (found && input.total !== undefined && !sameAmount(found.total, input.total) && !(await syncedWith(input.routeId, input.order.id, input.refundId, found))) {
+        const what = input.refundId === CANCELLATION_REFUND_ID ? 'the cancellation' : `refund ${input.refundId}`;
+        throw storedTotalMismatch(integration, { name: input.order.name, total: input.total }, found, { what });
       }
       return { supported: true, docNumber, ledgerName: integration.displayName, documentKind, existing: found ? plain(found) : null };
     },

@@ -178,6 +178,11 @@ export interface BookedRefundQuery {
   refundId: string;
   /** The sale's document, where the ledger finds refunds through it (a credit note allocated to the invoice). */
   sale: { id: string; docNumber: string };
+  /**
+   * What the shop gave back, in the refund's booking currency: a ledger that finishes a found document (pays out a
+   * credit memo) does so only when the document comes to it. Absent from lookups asked before it was passed.
+   */
+  total?: string;
 }
 
 /**

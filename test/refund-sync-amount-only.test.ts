@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QBD_TEST_SHOP_CURRENCY, qbdRefundTestCompany } from './support/qbd-test-company.js';
-import { SyncHarness } from './support/sync-harness.js';
+import { refundSyncWorkflowId, startRefundSync } from '../runtime/refund-sync-starter.js';
+import { eventually, SyncHarness } from './support/sync-harness.js';
 
 /**
  * A WooCommerce refund of an amount alone (wp-admin's "Refund manually" with no lines: the refund lists no line
@@ -195,6 +196,55 @@ describe('refunds of an amount alone: WooCommerce → QuickBooks Desktop credit 
       expect(result.outcome, result.message).toBe('created');
       expect(await harness.refundRow(orderId, 'cancellation')).toMatchObject({ status: 'synced', ledgerDocNumber: `${number}-C`, lastErrorCode: null });
       expect(memosOf(`${number}-C`).map((m) => [m.totalAmount, m.creditRemaining, m.lines.at(-1)!.amount])).toEqual([['53.01', '0.00', '0.01']]);
+      expect(refundsOf(memo!)).toEqual(['53.01']);
+    } finally {
+      harness.qbd!.company.salesTaxLineAmount = 'as-sent';
+    }
+  });
+
+  /** The reversal's row once a run or a retry has settled it again (its attempts gone past `attempts`). */
+  const reversalRowAfter = (orderId: string, attempts: number, what: string) =>
+    eventually(async () => {
+      const row = await harness.refundRow(orderId, 'cancellation');
+      return row && row.attempts > attempts && ['synced', 'waiting'].includes(row.status) ? row : undefined;
+    }, what);
+  const retryReversal = async (orderId: string) => {
+    const retried = await harness.operator('POST', `/routes/${harness.routeId}/orders/${orderId}/refunds/cancellation/retry`);
+    expect(retried.status, JSON.stringify(retried.body)).toBeLessThan(300);
+  };
+
+  it('a parked reversal retried, or run again, without the credit memo corrected still waits and pays nothing out; corrected and retried, it is synced and paid out once', async () => {
+    harness.qbd!.company.salesTaxLineAmount = 'worked-out';
+    try {
+      const { orderId, number, row } = await bookedWithAmountGivenBack();
+      expect(row).toMatchObject({ status: 'waiting', lastErrorCode: 'LedgerTotalMismatch' });
+      const [memo] = memosOf(`${number}-C`);
+
+      // Retried with the memo still at 53.76: the booking looks at the same memo again and waits as before.
+      await retryReversal(orderId);
+      const retried = await reversalRowAfter(orderId, row.attempts, 'the retried reversal to settle');
+      expect(retried).toMatchObject({ status: 'waiting', waitingFor: 'fix', lastErrorCode: 'LedgerTotalMismatch', ledgerDocNumber: null });
+      expect(retried.lastErrorMessage).toContain('so its total is 53.01, then retry');
+
+      // The run ends (terminated by hand) and the reversal is started again, as a redelivered webhook would: its lookup finds the memo.
+      await harness.handle(refundSyncWorkflowId(harness.routeId, orderId, 'cancellation')).terminate('test: the waiting run ends');
+      await startRefundSync(harness.client, harness.db, harness.taskQueue, { routeId: harness.routeId, orderId, refundId: 'cancellation' });
+      const rerun = await reversalRowAfter(orderId, retried.attempts, 'the re-run reversal to settle');
+      expect(rerun, rerun.lastErrorMessage ?? '').toMatchObject({ status: 'waiting', waitingFor: 'fix', lastErrorCode: 'LedgerTotalMismatch', ledgerDocNumber: null });
+      expect(rerun.lastErrorMessage).toContain(`QuickBooks Desktop #1 has 53.76 on credit memo ${number}-C`);
+      expect(rerun.lastErrorMessage).toContain(`for the cancellation of order #${number}, but the shop gave back 53.01`);
+      expect(rerun.lastErrorMessage).toContain('so its total is 53.01, then retry the refund');
+      // Nothing paid out: the credit is all still on the memo.
+      expect(memosOf(`${number}-C`).map((m) => [m.totalAmount, m.creditRemaining])).toEqual([['53.76', '53.76']]);
+      expect(refundsOf(memo!)).toEqual([]);
+
+      // Corrected in QuickBooks and retried: the memo found is the refund's now, synced and paid out once.
+      harness.qbd!.company.company.correctCreditMemo(memo!.txnId, '53.01');
+      await retryReversal(orderId);
+      const result = await harness.refundResultOf(orderId, 'cancellation');
+      expect(result.outcome, result.message).toBe('already_synced');
+      expect(await harness.refundRow(orderId, 'cancellation')).toMatchObject({ status: 'synced', ledgerDocNumber: `${number}-C`, lastErrorCode: null });
+      expect(memosOf(`${number}-C`).map((m) => [m.totalAmount, m.creditRemaining])).toEqual([['53.01', '0.00']]);
       expect(refundsOf(memo!)).toEqual(['53.01']);
     } finally {
       harness.qbd!.company.salesTaxLineAmount = 'as-sent';

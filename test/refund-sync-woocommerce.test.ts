@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, like } from 'drizzle-orm';
 import { webhookEvents } from '../db/schema.js';
 import type { BookedOrderChangeRecord } from '../domain/booked-order-change.js';
+import { refundSyncWorkflowId, startRefundSync } from '../runtime/refund-sync-starter.js';
 import { eventually, SyncHarness } from './support/sync-harness.js';
 import { redeliverAtOnce } from './support/webhook-replay.js';
 
@@ -219,6 +220,40 @@ describe('refunds after booking: WooCommerce → QuickBooks Online refund receip
       expect(retried.status, JSON.stringify(retried.body)).toBeLessThan(300);
       const result = await harness.refundResultOf(orderId, 'cancellation');
       expect(result.outcome, result.message).toBe('created');
+      expect(await harness.refundRow(orderId, 'cancellation')).toMatchObject({ status: 'synced', ledgerDocNumber: `${docNumber}-C`, lastErrorCode: null });
+      expect(refundReceiptTotals(docNumber)).toEqual([
+        [`${docNumber}-C`, 53.01],
+        [`${docNumber}-R1`, 10],
+      ]);
+    } finally {
+      harness.qbo.control.setTotalTaxOverride('honoured');
+    }
+  });
+
+  it('that waiting reversal run again (its run ended) with the receipt not corrected finds the receipt and still waits, not synced; corrected and retried, it is synced', async () => {
+    harness.qbo.control.setTotalTaxOverride('ignored');
+    try {
+      const { order, orderId, docNumber } = await bookedWithAmountGivenBack();
+      const waiting = await cancelled(order, orderId);
+      expect(waiting).toMatchObject({ status: 'waiting', lastErrorCode: 'LedgerTotalMismatch' });
+      const [reversal] = reversalsOf(docNumber);
+
+      // The run ends (terminated by hand) and the reversal starts again, as a redelivered event would: its lookup finds the 53.00 receipt.
+      await harness.handle(refundSyncWorkflowId(harness.routeId, orderId, 'cancellation')).terminate('test: the waiting run ends');
+      await startRefundSync(harness.client, harness.db, harness.taskQueue, { routeId: harness.routeId, orderId, refundId: 'cancellation' });
+      const rerun = await eventually(async () => {
+        const row = await harness.refundRow(orderId, 'cancellation');
+        return row && row.attempts > waiting.attempts && ['synced', 'waiting'].includes(row.status) ? row : undefined;
+      }, 'the re-run reversal to settle');
+      expect(rerun, rerun.lastErrorMessage ?? '').toMatchObject({ status: 'waiting', waitingFor: 'fix', lastErrorCode: 'LedgerTotalMismatch', ledgerDocNumber: null });
+      expect(rerun.lastErrorMessage).toContain(`QuickBooks Online #1 has 53.00 on refund receipt ${docNumber}-C (id ${reversal!.id}) for the cancellation of order #${docNumber}, but the shop gave back 53.01`);
+      expect(rerun.lastErrorMessage).toContain('so its total is 53.01, then retry the refund');
+
+      harness.qbo.control.correctRefundReceipt(harness.realmId, reversal!.id, 53.01);
+      const retried = await harness.operator('POST', `/routes/${harness.routeId}/orders/${orderId}/refunds/cancellation/retry`);
+      expect(retried.status, JSON.stringify(retried.body)).toBeLessThan(300);
+      const result = await harness.refundResultOf(orderId, 'cancellation');
+      expect(result.outcome, result.message).toBe('already_synced');
       expect(await harness.refundRow(orderId, 'cancellation')).toMatchObject({ status: 'synced', ledgerDocNumber: `${docNumber}-C`, lastErrorCode: null });
       expect(refundReceiptTotals(docNumber)).toEqual([
         [`${docNumber}-C`, 53.01],

@@ -123,8 +123,10 @@ export async function refundSyncWorkflow(input: RefundSyncInput): Promise<Refund
   // What the shop gave back in its own currency, also when the refund is booked in the buyer's (payouts count it).
   // Its currency comes with it (a field of the activity's input and result only: the history's commands are unchanged).
   await record('syncing', { refundTotal: order.shopTotal ?? order.total, refundCurrency: fetched.givenBackCurrency ?? null });
+  // The refund's total goes with the lookup (an activity's input only: the history's commands are unchanged), so a
+  // document found with another total waits for the bookkeeper instead of being called synced.
   const found = await step(() =>
-    platform.findLedgerRefund({ routeId: input.routeId, order: { id: order.id, name: order.name }, refundId: fetched.refundId, ordinal: fetched.ordinal, sale: saleDocument }),
+    platform.findLedgerRefund({ routeId: input.routeId, order: { id: order.id, name: order.name }, refundId: fetched.refundId, ordinal: fetched.ordinal, sale: saleDocument, total: order.total }),
   );
   if (!found.supported) {
     return finish(

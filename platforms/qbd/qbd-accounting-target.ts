@@ -26,7 +26,7 @@ import { DEPOSIT, QbdPayoutDeposits, UNDEPOSITED_FUNDS } from './qbd-payout-depo
 import type { QbxmlResponse } from './qbxml-envelope.js';
 import type { QbdRequestChannel } from './qbd-request-channel.js';
 import { childNamed, childText, leaf, type XmlElement, type XmlNode } from './xml-tree.js';
-import { toMinor } from '../../domain/money.js';
+import { sameAmount, toMinor } from '../../domain/money.js';
 import { qbxmlAmount } from './qbxml-amount.js';
 import { salesTaxRoundingLine, type SalesTaxRoundingLine } from './sales-tax-rounding-line.js';
 import { modifyCustomer, modifyItem } from './qbd-list-updates.js';
@@ -195,7 +195,8 @@ export class QbdAccountingTarget implements AccountingTarget {
   async findBookedRefund(query: BookedRefundQuery): Promise<LedgerDocumentRef | null> {
     const memo = await this.findCreditMemo(query.docNumber);
     if (!memo) return null;
-    await this.finishRefund(memo, query.sale);
+    // A memo whose total is not the refund's waits for the bookkeeper (the refund parks on it): nothing is paid out yet.
+    if (query.total === undefined || sameAmount(childText(memo, 'TotalAmount') ?? '0', query.total)) await this.finishRefund(memo, query.sale);
     return creditMemoRef(memo);
   }
 

@@ -39,10 +39,11 @@ export class CreditNoteBooking implements XeroRefundBooking {
     private readonly accounts: SaleAccounts,
   ) {}
 
-  async find(docNumber: string): Promise<LedgerDocumentRef | null> {
+  /** `total`: what the shop gave back; a note found with another total is not paid out (the refund waits on it). */
+  async find(docNumber: string, total?: string): Promise<LedgerDocumentRef | null> {
     const note = await this.findCreditNote(docNumber);
     if (!note) return null;
-    await this.finishRefundPayment(note, null);
+    await this.finishRefundPayment(note, total === undefined ? null : { total });
     return toDocumentRef(note);
   }
 
@@ -81,16 +82,19 @@ export class CreditNoteBooking implements XeroRefundBooking {
 
   /**
    * A credit note we booked whose credit is still all there gets its refund payment now (also when a crash came
-   * between the two); one entered by hand, or already paid out or allocated, is left alone.
+   * between the two); one entered by hand, or already paid out or allocated, is left alone. So is one whose total is
+   * not the shop's refund (Xero totalled it otherwise): the total check parks the refund, and once the bookkeeper has
+   * corrected the note, the retry finds it and pays out what it holds; the customer is never paid a wrong amount.
    */
-  private async finishRefundPayment(note: CreditNote, refund: LedgerRefund | null): Promise<void> {
+  private async finishRefundPayment(note: CreditNote, refund: Pick<LedgerRefund, 'total'> & { date?: string } | null): Promise<void> {
     const ours = BOOKED_BY_US.test(note.reference ?? '');
     const remaining = Number(note.remainingCredit ?? 0);
     const untouched = String(note.status) === 'AUTHORISED' && remaining > 0 && remaining === Number(note.total ?? 0);
     if (!ours || !untouched) return;
     // Xero keeps two decimals in every currency (its amounts are not in the currency's own minor units).
     const remainingCents = toMinor(remaining.toFixed(2), 'XXX2');
-    const cents = refund === null ? remainingCents : Math.min(remainingCents, toMinor(refund.total, 'XXX2'));
+    if (refund !== null && remainingCents !== toMinor(refund.total, 'XXX2')) return;
+    const cents = remainingCents;
     const payment: Payment = {
       creditNote: { creditNoteID: String(note.creditNoteID) },
       account: { code: this.accounts.paymentAccountCode },

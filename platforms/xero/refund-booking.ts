@@ -9,7 +9,8 @@ import type { StatedTaxRates } from './stated-line-tax.js';
 export interface XeroRefundBooking {
   /** What the bookkeeper sees it called: "credit note". */
   readonly kind: string;
-  find(docNumber: string): Promise<LedgerDocumentRef | null>;
+  /** `total`: what the shop gave back; a document found with another total is not finished (paid out) here. */
+  find(docNumber: string, total?: string): Promise<LedgerDocumentRef | null>;
   /**
    * Looks the number up first and books only when it is absent; the Idempotency-Key comes from `idempotencyKey`.
    * With `rates`, a line states its own tax where Xero's rounding would be a cent off it (stated-line-tax.ts).

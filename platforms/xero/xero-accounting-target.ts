@@ -135,8 +135,8 @@ export class XeroAccountingTarget implements AccountingTarget {
   }
 
   /** A found credit note whose refund payment was lost is paid out of the account the sale's money went into. */
-  async findBookedRefund({ docNumber, sale }: BookedRefundQuery): Promise<LedgerDocumentRef | null> {
-    return this.refundsFrom(await this.refundAccounts(sale.id)).find(docNumber);
+  async findBookedRefund({ docNumber, sale, total }: BookedRefundQuery): Promise<LedgerDocumentRef | null> {
+    return this.refundsFrom(await this.refundAccounts(sale.id)).find(docNumber, total);
   }
 
   /**

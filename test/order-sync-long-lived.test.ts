@@ -60,6 +60,8 @@ describe('order sync: long-lived runs', () => {
     const { workflowId } = await harness.startSync(order.id);
     const handle = harness.handle(workflowId);
     await eventually(async () => (await handle.query(orderSyncStatusQuery)).state === 'waiting_for_reconnect', 'the order to wait for a reconnect');
+    // The row the API reads says so too (the workflow's state comes first, its row write right after).
+    await eventually(async () => ((await harness.orderRow(order.id))?.status === 'waiting' ? true : undefined), "the order's row to say waiting");
 
     harness.qbo.control.authorizeAs(harness.realmId);
     await harness.connect(harness.qboIntegrationId, { realmId: harness.realmId });

@@ -142,6 +142,8 @@ describe('order sync: Squarespace → QuickBooks Online', () => {
     expect(integration.statusReason).toMatch(/Reconnect/);
     expect(receiptsNumbered(numberOf(order))).toHaveLength(0);
 
+    // The row the API reads says so too (the workflow's state comes first, its row write right after).
+    await eventually(async () => ((await harness.orderRow(orderId))?.status === 'waiting' ? true : undefined), "the order's row to say waiting");
     await harness.connectSquarespace();
     expect((await harness.operator('POST', `/routes/${harness.routeId}/orders/${orderId}/reconnected`)).status).toBeLessThan(300);
     expect(((await handle.result()) as OrderSyncResult).outcome).toBe('created');
@@ -189,6 +191,8 @@ describe('order sync: Squarespace → QuickBooks Online', () => {
     const order = place();
     const handle = harness.handle(orderSyncWorkflowId(harness.routeId, order.id as string));
     await eventually(async () => ((await handle.query(orderSyncStatusQuery)).state === 'waiting_for_reconnect' ? true : undefined), 'the order to wait for a reconnect');
+    // The row the API reads says so too (the workflow's state comes first, its row write right after).
+    await eventually(async () => ((await harness.orderRow(order.id as string))?.status === 'waiting' ? true : undefined), "the order's row to say waiting");
     await harness.connectSquarespace();
     expect((await harness.operator('POST', `/routes/${harness.routeId}/orders/${order.id as string}/reconnected`)).status).toBeLessThan(300);
     expect(((await handle.result()) as OrderSyncResult).outcome).toBe('created');

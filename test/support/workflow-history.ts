@@ -1,4 +1,5 @@
 import type { WorkflowHandle } from '@temporalio/client';
+import type { temporal } from '@temporalio/proto';
 
 type Handle = WorkflowHandle;
 
@@ -12,11 +13,23 @@ export async function waitsOnTimer(handle: Handle): Promise<boolean> {
   return !events.slice(timer).some((e) => e.timerFiredEventAttributes?.timerId === timerId || e.timerCanceledEventAttributes?.timerId === timerId);
 }
 
-/** The durations (ms) of every timer the run started. */
+/**
+ * The durations (ms) of every timer the workflow started, over every run of its continue-as-new chain: a sync that
+ * waits often enough continues as new (the test server suggests it early), and its earlier runs' timers count too.
+ */
 export async function timerDurationsMs(handle: Handle): Promise<number[]> {
-  const events = (await handle.fetchHistory()).events ?? [];
-  return events.flatMap((e) => {
-    const timeout = e.timerStartedEventAttributes?.startToFireTimeout;
-    return timeout ? [Number(timeout.seconds ?? 0) * 1000 + Math.round((timeout.nanos ?? 0) / 1e6)] : [];
-  });
+  const durations: number[] = [];
+  let run: Handle | null = handle;
+  while (run) {
+    const events: temporal.api.history.v1.IHistoryEvent[] = (await run.fetchHistory()).events ?? [];
+    durations.unshift(
+      ...events.flatMap((e) => {
+        const timeout = e.timerStartedEventAttributes?.startToFireTimeout;
+        return timeout ? [Number(timeout.seconds ?? 0) * 1000 + Math.round((timeout.nanos ?? 0) / 1e6)] : [];
+      }),
+    );
+    const previous: string | null | undefined = events[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId;
+    run = previous ? handle.client.getHandle(handle.workflowId, previous) : null;
+  }
+  return durations;
 }

@@ -5,6 +5,7 @@ import { webhookEvents } from '../db/schema.js';
 import type { BookedOrderChangeRecord } from '../domain/booked-order-change.js';
 import { deleteOrderPollSchedule, keepOrderPollSchedule } from '../runtime/order-poll-schedule.js';
 import { refundSyncWorkflowId } from '../runtime/refund-sync-starter.js';
+import { shirtsAndMugSale } from './support/shopify-gbp-sale.js';
 import { SyncHarness } from './support/sync-harness.js';
 
 /** Short enough for a test, long enough that a poll and a booking each fit in one. */
@@ -32,19 +33,7 @@ describe('a Shopify refund found by a poll and by its late refunds/create webhoo
   const refundEventOf = (refundId: string) => harness.shopify.control.webhookEvents().find((e) => e.topic === 'REFUNDS_CREATE' && JSON.parse(e.body).id === Number(refundId))!;
   const refundWebhooksSent = () => harness.shopify.control.webhookDeliveries().filter((d) => d.topic === 'REFUNDS_CREATE').length;
 
-  function saleOf(name: string, shop?: string) {
-    return harness.shopify.control.createOrder({
-      ...(shop ? { shop } : {}),
-      name,
-      currency: 'GBP',
-      taxesIncluded: false,
-      customer: { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com' },
-      lineItems: [
-        { title: 'Red T-shirt', sku: 'TS-RED-M', quantity: 2, unitPrice: '20.00', taxLines: [{ title: 'VAT', rate: 0.2, amount: '8.00' }] },
-        { title: 'Mug', sku: 'MUG-1', quantity: 1, unitPrice: '8.00', taxLines: [{ title: 'VAT', rate: 0.2, amount: '1.60' }] },
-      ],
-    });
-  }
+  const saleOf = (name: string, shop?: string) => shirtsAndMugSale(harness.shopify.control, name, shop);
 
   it('booked by the poll, then its refunds/create arrives: answered 200, the booked refund is left alone', async () => {
     const order = saleOf('#7301');

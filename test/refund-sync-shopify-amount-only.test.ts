@@ -1,9 +1,8 @@
 import { createHmac } from 'node:crypto';
-import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { webhookEvents } from '../db/schema.js';
 import type { BookedOrderChangeRecord } from '../domain/booked-order-change.js';
-import { eventually, SHOPIFY_APP, SyncHarness } from './support/sync-harness.js';
+import { shirtsAndMugSale } from './support/shopify-gbp-sale.js';
+import { SHOPIFY_APP, SyncHarness } from './support/sync-harness.js';
 
 /**
  * A Shopify refund of an amount alone (the admin's refund with no items: no refund line items, no shipping, one
@@ -21,25 +20,10 @@ describe('refunds of an amount alone: Shopify → QuickBooks Online refund recei
     await harness?.close();
   });
 
-  /** The intake's outcome for a Shopify event, once the drainer has handled it. */
-  const outcomeOf = (eventId: string) =>
-    eventually(async () => {
-      const [row] = await harness.db.select({ outcome: webhookEvents.outcome }).from(webhookEvents).where(eq(webhookEvents.eventId, eventId));
-      return row && row.outcome !== 'queued' && row.outcome !== 'processing' ? row.outcome : undefined;
-    }, `event ${eventId} to be handled`);
 
   it("books one refund receipt of one line on the sale's item at the sale's VAT; the webhook again is a duplicate; no change after booking", async () => {
     // Two shirts at 20.00 and a mug at 8.00, 20 % VAT on top: 57.60.
-    const order = harness.shopify.control.createOrder({
-      name: '#7201',
-      currency: 'GBP',
-      taxesIncluded: false,
-      customer: { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com' },
-      lineItems: [
-        { title: 'Red T-shirt', sku: 'TS-RED-M', quantity: 2, unitPrice: '20.00', taxLines: [{ title: 'VAT', rate: 0.2, amount: '8.00' }] },
-        { title: 'Mug', sku: 'MUG-1', quantity: 1, unitPrice: '8.00', taxLines: [{ title: 'VAT', rate: 0.2, amount: '1.60' }] },
-      ],
-    });
+    const order = shirtsAndMugSale(harness.shopify.control, '#7201');
     expect((await harness.syncResultOf(order.id)).outcome).toBe('created');
 
     // The merchant refunds 12.00 and no items.
@@ -80,7 +64,7 @@ describe('refunds of an amount alone: Shopify → QuickBooks Online refund recei
     // The orders/updated sent with the refund: the order is as booked (no units came back), nobody is told.
     const update = harness.shopify.control.webhookEvents().filter((e) => e.topic === 'ORDERS_UPDATED' && e.body.includes(order.id)).at(-1)!;
     expect(JSON.parse(update.body)).toMatchObject({ financial_status: 'partially_refunded', total_price: '57.60' });
-    expect(await outcomeOf(update.eventId)).toBe('already_synced');
+    expect(await harness.intakeOutcomeOf(update.eventId)).toBe('already_synced');
     expect(await harness.orderRow(order.id)).toMatchObject({ status: 'synced', changedAfterBooking: null });
     expect(told.filter((e) => e.orderId === order.id)).toEqual([]);
     // The sale's receipt is left as booked.

@@ -184,6 +184,22 @@ describe('refunds after booking: WooCommerce → QuickBooks Online refund receip
     harness.woo.control.updateOrder(order.id as number, { status: 'cancelled' });
     return harness.refundRowOnceSettled(orderId, 'cancellation', 'the reversal of the cancellation to be booked or to park');
   }
+  /**
+   * The bookkeeper sets the reversal's VAT so it comes to 53.01 and retries: the same receipt is found, now right, and
+   * the reversal ends synced with `outcome` beside the earlier refund's receipt.
+   */
+  async function correctedAndRetried(orderId: string, docNumber: string, receiptId: string, outcome: 'created' | 'already_synced') {
+    harness.qbo.control.correctRefundReceipt(harness.realmId, receiptId, 53.01);
+    const retried = await harness.operator('POST', `/routes/${harness.routeId}/orders/${orderId}/refunds/cancellation/retry`);
+    expect(retried.status, JSON.stringify(retried.body)).toBeLessThan(300);
+    const result = await harness.refundResultOf(orderId, 'cancellation');
+    expect(result.outcome, result.message).toBe(outcome);
+    expect(await harness.refundRow(orderId, 'cancellation')).toMatchObject({ status: 'synced', ledgerDocNumber: `${docNumber}-C`, lastErrorCode: null });
+    expect(refundReceiptTotals(docNumber)).toEqual([
+      [`${docNumber}-C`, 53.01],
+      [`${docNumber}-R1`, 10],
+    ]);
+  }
   const reversalsOf = (docNumber: string) => harness.refundReceipts().filter((r) => r.docNumber === `${docNumber}-C`);
   const taxAndTotal = (receipt: { record: unknown }) => [(receipt.record as Record<string, any>).TxnTaxDetail?.TotalTax, (receipt.record as Record<string, any>).TotalAmt];
 
@@ -215,16 +231,7 @@ describe('refunds after booking: WooCommerce → QuickBooks Online refund receip
       expect(taxAndTotal(reversal!)).toEqual([8.83, 53]);
 
       // The bookkeeper sets the receipt's VAT to 8.84 in QuickBooks and retries: the same receipt is found, now right.
-      harness.qbo.control.correctRefundReceipt(harness.realmId, reversal!.id, 53.01);
-      const retried = await harness.operator('POST', `/routes/${harness.routeId}/orders/${orderId}/refunds/cancellation/retry`);
-      expect(retried.status, JSON.stringify(retried.body)).toBeLessThan(300);
-      const result = await harness.refundResultOf(orderId, 'cancellation');
-      expect(result.outcome, result.message).toBe('created');
-      expect(await harness.refundRow(orderId, 'cancellation')).toMatchObject({ status: 'synced', ledgerDocNumber: `${docNumber}-C`, lastErrorCode: null });
-      expect(refundReceiptTotals(docNumber)).toEqual([
-        [`${docNumber}-C`, 53.01],
-        [`${docNumber}-R1`, 10],
-      ]);
+      await correctedAndRetried(orderId, docNumber, reversal!.id, 'created');
     } finally {
       harness.qbo.control.setTotalTaxOverride('honoured');
     }
@@ -249,16 +256,7 @@ describe('refunds after booking: WooCommerce → QuickBooks Online refund receip
       expect(rerun.lastErrorMessage).toContain(`QuickBooks Online #1 has 53.00 on refund receipt ${docNumber}-C (id ${reversal!.id}) for the cancellation of order #${docNumber}, but the shop gave back 53.01`);
       expect(rerun.lastErrorMessage).toContain('so its total is 53.01, then retry the refund');
 
-      harness.qbo.control.correctRefundReceipt(harness.realmId, reversal!.id, 53.01);
-      const retried = await harness.operator('POST', `/routes/${harness.routeId}/orders/${orderId}/refunds/cancellation/retry`);
-      expect(retried.status, JSON.stringify(retried.body)).toBeLessThan(300);
-      const result = await harness.refundResultOf(orderId, 'cancellation');
-      expect(result.outcome, result.message).toBe('already_synced');
-      expect(await harness.refundRow(orderId, 'cancellation')).toMatchObject({ status: 'synced', ledgerDocNumber: `${docNumber}-C`, lastErrorCode: null });
-      expect(refundReceiptTotals(docNumber)).toEqual([
-        [`${docNumber}-C`, 53.01],
-        [`${docNumber}-R1`, 10],
-      ]);
+      await correctedAndRetried(orderId, docNumber, reversal!.id, 'already_synced');
     } finally {
       harness.qbo.control.setTotalTaxOverride('honoured');
     }
